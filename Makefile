@@ -1,0 +1,59 @@
+# doanvien: `make run` sets everything up and serves the app; `make test` runs the whole suite.
+VENV      := .venv
+BIN       := $(VENV)/bin
+PYTHON    := $(BIN)/python
+MANAGE    := $(PYTHON) manage.py
+HTMX      := src/doanvien/static/vendor/htmx.min.js
+HTMX_VER  := 2.0.11
+MO        := src/doanvien/locale/vi/LC_MESSAGES/django.mo
+export DJANGO_SETTINGS_MODULE := doanvien.settings
+
+.PHONY: setup run test test-postgres bench lint format messages clean serve
+
+$(VENV)/.installed: pyproject.toml
+	@PY=$$(scripts/find-python) || exit 1; \
+	  [ -x $(PYTHON) ] || { echo "Creating $(VENV) with $$PY"; $$PY -m venv $(VENV); }
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+$(HTMX):
+	@mkdir -p $(dir $@)
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent htmx.org@$(HTMX_VER) >/dev/null \
+	  && tar -xzf htmx.org-$(HTMX_VER).tgz package/dist/htmx.min.js && cd - >/dev/null \
+	  && cp $$tmp/package/dist/htmx.min.js $@ && rm -rf $$tmp \
+	  || { echo "Could not fetch htmx $(HTMX_VER) with npm: pages still work, without live updates."; rm -rf $$tmp; }
+
+$(MO): src/doanvien/locale/vi/LC_MESSAGES/django.po $(VENV)/.installed
+	$(MANAGE) compile_catalogues
+
+setup: $(VENV)/.installed $(HTMX) $(MO)
+
+run: setup
+	@mkdir -p var
+	DEMO_MODE=1 $(MANAGE) migrate --no-input
+	DEMO_MODE=1 $(MANAGE) load_demo
+	DEMO_MODE=1 $(MANAGE) runserver 127.0.0.1:8000
+
+test: setup
+	$(BIN)/pytest -q
+
+test-postgres: setup
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/doanvien} $(BIN)/pytest -q
+
+bench: setup
+	@for f in bench/*.py; do echo "== $$f"; $(PYTHON) $$f || exit 1; done
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+messages: $(VENV)/.installed
+	cd src/doanvien && ../../$(PYTHON) ../../manage.py makemessages -l vi --no-obsolete --no-location
+
+clean:
+	rm -rf $(VENV) var src/doanvien/static/vendor $(MO)

@@ -1,0 +1,135 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    REMOVED = "removed", _("Removed from the roll")
+    MATURED_OUT = "matured_out", _("Matured out")
+
+
+class Category(models.TextChoices):
+    MAIN = "main", _("Main")
+    RESIDENCE = "residence", _("Residence-based")
+    TEMPORARY = "temporary", _("Temporary activity")
+
+
+class Position(models.TextChoices):
+    MEMBER = "member", _("Member")
+    COMMITTEE = "committee", _("Committee member")
+    DEPUTY = "deputy", _("Deputy secretary")
+    SECRETARY = "secretary", _("Secretary")
+
+
+class Member(models.Model):
+    """A member's record: the national column set. Belongs to exactly one branch at a time."""
+
+    full_name = models.CharField(_("full name"), max_length=120)
+    name_folded = models.CharField(max_length=120, editable=False, db_index=True)
+    sort_key = models.CharField(max_length=120, editable=False)
+    member_code = models.CharField(_("member identifier"), max_length=20, unique=True)
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    ethnicity = models.CharField(_("ethnicity"), max_length=40, blank=True, default="")
+    religion = models.CharField(_("religion"), max_length=40, blank=True, default="")
+    home_town = models.CharField(_("home town"), max_length=200, blank=True, default="")
+    permanent_address = models.CharField(
+        _("permanent address"), max_length=255, blank=True, default=""
+    )
+    id_number = models.CharField(_("ID card number"), max_length=12, unique=True)
+    id_issued_on = models.DateField(_("ID card issued on"), null=True, blank=True)
+    id_issued_place = models.CharField(
+        _("ID card issued by"), max_length=200, blank=True, default=""
+    )
+    education_level = models.CharField(
+        _("general education"), max_length=40, blank=True, default=""
+    )
+    professional_qualification = models.CharField(
+        _("professional qualification"), max_length=100, blank=True, default=""
+    )
+    political_theory_level = models.CharField(
+        _("political theory"), max_length=60, blank=True, default=""
+    )
+    it_level = models.CharField(_("IT level"), max_length=60, blank=True, default="")
+    foreign_language_level = models.CharField(
+        _("foreign language"), max_length=100, blank=True, default=""
+    )
+    joined_union_on = models.DateField(_("date joined the Union"))
+    admission_resolution_no = models.CharField(
+        _("admission resolution number"), max_length=40, blank=True, default=""
+    )
+    card_number = models.CharField(
+        _("member card number"), max_length=20, null=True, blank=True, unique=True
+    )
+    joined_party_on = models.DateField(_("date joined the Party"), null=True, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=120, blank=True, default="")
+    category = models.CharField(
+        _("member category"), max_length=12, choices=Category.choices, default=Category.MAIN
+    )
+    position = models.CharField(
+        _("position in the branch"), max_length=12, choices=Position.choices,
+        default=Position.MEMBER,
+    )
+    federation_member = models.BooleanField(_("Federation member"), default=False)
+    honorary = models.BooleanField(_("honorary member"), default=False)
+    awards = models.TextField(_("awards"), blank=True, default="")
+    discipline = models.TextField(_("discipline"), blank=True, default="")
+    email = models.EmailField(_("e-mail"), blank=True, default="")
+    phone = models.CharField(_("phone"), max_length=15, blank=True, default="")
+    branch = models.ForeignKey(
+        "units.Unit", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="members"
+    )
+    # A copy of the branch's tree path, so that subtree filters need no join.
+    unit_path = models.CharField(max_length=255, editable=False)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("member")
+        verbose_name_plural = _("members")
+        indexes = [
+            models.Index(
+                fields=["unit_path", "sort_key"], name="member_subtree",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(fields=["branch", "status"], name="member_branch_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+def mask_id_number(value: str) -> str:
+    """Keep the last three digits: 001203004567 → •••••••••567."""
+    if not value:
+        return ""
+    return "•" * (len(value) - 3) + value[-3:]
+
+
+class Membership(models.Model):
+    """A dated span of a member in a branch, so a past year can be reported as it was."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="memberships")
+    branch = models.ForeignKey(
+        "units.Unit", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=120, blank=True, default="")
+
+    class Meta:
+        ordering = ["started_on", "id"]
+        verbose_name = _("membership span")
+        verbose_name_plural = _("membership spans")

@@ -1,0 +1,115 @@
+"""Writes to member records: validate, write in one transaction, keep unit member counts exact,
+record the audit event."""
+
+import secrets
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doanvien.core import audit
+from doanvien.core.text import fold, given_name_key
+from doanvien.units.models import Unit
+from doanvien.units.services import adjust_member_count
+
+from .models import Member, Membership, Status
+from .validation import EDITABLE_FIELDS, clean_member_data
+
+AUDITED_FIELDS = (*EDITABLE_FIELDS, "branch")
+
+
+def _require_branch(branch: Unit) -> None:
+    from django.core.exceptions import ValidationError
+
+    if not branch.is_branch:
+        raise ValidationError({"branch": _("Members belong to a branch; choose a branch.")})
+    if not branch.is_active:
+        raise ValidationError({"branch": _("This branch is inactive.")})
+
+
+def new_member_code() -> str:
+    """A member identifier nobody has yet: DV and ten digits."""
+    while True:
+        code = f"DV{secrets.randbelow(10**10):010d}"
+        if not Member.objects.filter(member_code=code).exists():
+            return code
+
+
+def _set_derived(member: Member) -> None:
+    member.name_folded = fold(member.full_name)
+    member.sort_key = given_name_key(member.full_name)
+
+
+@transaction.atomic
+def member_create(*, actor, branch: Unit, data: dict[str, Any], today: date | None = None) -> Member:
+    today = today or timezone.localdate()
+    _require_branch(branch)
+    clean = clean_member_data(data, today=today)
+    member = Member(branch=branch, unit_path=branch.path, **clean)
+    _set_derived(member)
+    member.member_code = new_member_code()
+    member.save()
+    Membership.objects.create(
+        member=member, branch=branch, started_on=member.joined_union_on or today,
+        reason=_("Record created"),
+    )
+    if member.status == Status.ACTIVE:
+        adjust_member_count(branch.path, 1)
+    audit.record(
+        actor=actor, action="member.created", target=member, unit_path=branch.path,
+        summary=member.full_name,
+        changes=audit.diff({}, audit.snapshot(member, AUDITED_FIELDS)),
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(*, actor, member: Member, data: dict[str, Any], today: date | None = None) -> Member:
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    clean = clean_member_data(data, instance=member, today=today or timezone.localdate())
+    before = audit.snapshot(member, AUDITED_FIELDS)
+    was_active = member.status == Status.ACTIVE
+    for name, value in clean.items():
+        setattr(member, name, value)
+    _set_derived(member)
+    member.save()
+    is_active = member.status == Status.ACTIVE
+    if was_active != is_active:
+        adjust_member_count(member.unit_path, 1 if is_active else -1)
+    changes = audit.diff(before, audit.snapshot(member, AUDITED_FIELDS))
+    if changes:
+        audit.record(
+            actor=actor, action="member.updated", target=member, unit_path=member.unit_path,
+            summary=member.full_name, changes=changes,
+        )
+    return member
+
+
+@transaction.atomic
+def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -> Member:
+    """Move a member to another branch on a date: the current span ends, a new one starts."""
+    _require_branch(branch)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    old_branch = member.branch
+    Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+    Membership.objects.create(member=member, branch=branch, started_on=on, reason=reason)
+    if member.status == Status.ACTIVE:
+        adjust_member_count(member.unit_path, -1)
+        adjust_member_count(branch.path, 1)
+    member.branch, member.unit_path = branch, branch.path
+    member.save(update_fields=["branch", "unit_path", "updated_at"])
+    audit.record(
+        actor=actor, action="member.moved", target=member, unit_path=branch.path,
+        summary=reason, changes={"branch": [str(old_branch), str(branch)]},
+    )
+    return member
+
+
+def member_id_number_viewed(*, actor, member: Member) -> None:
+    """Every read of a full ID-card number is recorded."""
+    audit.record(
+        actor=actor, action="member.id_number_viewed", target=member,
+        unit_path=member.unit_path, summary=member.full_name,
+    )

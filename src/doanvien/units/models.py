@@ -1,0 +1,71 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node
+
+
+class Sector(models.TextChoices):
+    SCHOOL = "school", _("Schools")
+    WORKERS = "workers", _("Workers and enterprises")
+    RESIDENTIAL = "residential", _("Residential areas")
+    ARMED_FORCES = "armed_forces", _("Armed forces")
+    PUBLIC_ADMIN = "public_admin", _("Public administration")
+    OVERSEAS = "overseas", _("Overseas")
+
+
+class Level(models.Model):
+    """A level of the tree (central, province, district, base, branch): data, not code."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("0 for the top level"))
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("level")
+        verbose_name_plural = _("levels")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(MP_Node):
+    """A node of the Union's tree. Members belong to units of kind `branch`."""
+
+    class Kind(models.TextChoices):
+        UNION = "union", _("Union (has units under it)")
+        BRANCH = "branch", _("Branch (has members)")
+
+    name = models.CharField(_("name"), max_length=200)
+    name_folded = models.CharField(max_length=200, db_index=True, editable=False)
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    level = models.ForeignKey(Level, verbose_name=_("level"), on_delete=models.PROTECT)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.UNION)
+    sector = models.CharField(
+        _("sector"), max_length=20, choices=Sector.choices, blank=True, default=""
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    # Active members in the whole subtree, kept exact by the member and unit services.
+    member_count = models.PositiveIntegerField(_("members"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    steplen = 4
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        # Subtree filters are prefix searches on the path; PostgreSQL needs this operator class
+        # to answer them from an index (other databases ignore it).
+        indexes = [
+            models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"])
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_branch(self) -> bool:
+        return self.kind == self.Kind.BRANCH
+
+    def ancestor_paths(self) -> list[str]:
+        """Paths of this unit and all its ancestors, root first."""
+        return [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]

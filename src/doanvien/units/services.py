@@ -1,0 +1,202 @@
+"""Changes to the unit tree. Each writes in one transaction, keeps member counts exact and
+records an audit event."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Length, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doanvien.core import audit
+from doanvien.core.text import fold, normalize
+
+from .models import Level, Sector, Unit
+
+UNIT_FIELDS = ("name", "code", "level", "kind", "sector", "is_active")
+
+
+def _clean_code(code: str) -> str:
+    return normalize(code).upper()
+
+
+def _validate(*, name: str, code: str, sector: str, unit: Unit | None = None) -> None:
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = _("Enter the unit's name.")
+    if not code:
+        errors["code"] = _("Enter the unit's code.")
+    elif len(code) > 40:
+        errors["code"] = _("The code has at most 40 characters.")
+    elif Unit.objects.filter(code=code).exclude(pk=getattr(unit, "pk", None)).exists():
+        errors["code"] = _("Another unit already has the code %(code)s.") % {"code": code}
+    if sector and sector not in Sector.values:
+        errors["sector"] = _("Choose a sector from the list.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def adjust_member_count(path: str, delta: int) -> None:
+    """Add `delta` to the member count of the unit at `path` and of all its ancestors."""
+    if not delta:
+        return
+    steplen = Unit.steplen
+    paths = [path[: i * steplen] for i in range(1, len(path) // steplen + 1)]
+    Unit.objects.filter(path__in=paths).update(member_count=F("member_count") + delta)
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor,
+    parent: Unit | None,
+    name: str,
+    code: str,
+    level: Level,
+    kind: str = Unit.Kind.UNION,
+    sector: str = "",
+) -> Unit:
+    name, code = normalize(name), _clean_code(code)
+    _validate(name=name, code=code, sector=sector)
+    if parent is not None and parent.is_branch:
+        raise ValidationError({"parent": _("A branch cannot have units under it.")})
+    fields = dict(
+        name=name, name_folded=fold(name), code=code, level=level, kind=kind, sector=sector
+    )
+    if parent is None:
+        unit = Unit.add_root(**fields)
+    else:
+        unit = Unit.objects.get(pk=parent.pk).add_child(**fields)
+    audit.record(
+        actor=actor, action="unit.created", target=unit, unit_path=unit.path,
+        summary=name, changes=audit.diff({}, audit.snapshot(unit, UNIT_FIELDS)),
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level: Level) -> Unit:
+    name, code = normalize(name), _clean_code(code)
+    _validate(name=name, code=code, sector=sector, unit=unit)
+    before = audit.snapshot(unit, UNIT_FIELDS)
+    unit.name, unit.name_folded, unit.code, unit.sector, unit.level = (
+        name, fold(name), code, sector, level,
+    )
+    unit.save(update_fields=["name", "name_folded", "code", "sector", "level"])
+    changes = audit.diff(before, audit.snapshot(unit, UNIT_FIELDS))
+    if changes:
+        audit.record(
+            actor=actor, action="unit.updated", target=unit, unit_path=unit.path,
+            summary=name, changes=changes,
+        )
+    return unit
+
+
+@transaction.atomic
+def unit_deactivate(*, actor, unit: Unit) -> Unit:
+    """Deactivate a unit and its subtree. Refused while active members remain under it."""
+    unit.refresh_from_db()
+    if unit.member_count:
+        raise ValidationError(
+            _("%(name)s still has %(count)s members: move them or merge the unit first.")
+            % {"name": unit.name, "count": unit.member_count}
+        )
+    Unit.objects.filter(path__startswith=unit.path).update(is_active=False)
+    audit.record(
+        actor=actor, action="unit.deactivated", target=unit, unit_path=unit.path,
+        summary=unit.name, changes={"is_active": [True, False]},
+    )
+    unit.is_active = False
+    return unit
+
+
+@transaction.atomic
+def unit_reactivate(*, actor, unit: Unit) -> Unit:
+    parent = unit.get_parent()
+    if parent is not None and not parent.is_active:
+        raise ValidationError(_("Reactivate the unit above it first."))
+    unit.is_active = True
+    unit.save(update_fields=["is_active"])
+    audit.record(
+        actor=actor, action="unit.reactivated", target=unit, unit_path=unit.path,
+        summary=unit.name, changes={"is_active": [False, True]},
+    )
+    return unit
+
+
+def _rewrite_paths(old_prefix: str, new_prefix: str) -> None:
+    """After the tree moved a subtree, rewrite the path copies kept outside the tree."""
+    from doanvien.core.models import AuditEvent
+    from doanvien.members.models import Member
+
+    for model, field in ((Member, "unit_path"), (AuditEvent, "unit_path")):
+        model.objects.filter(**{f"{field}__startswith": old_prefix}).update(
+            **{field: Concat(Value(new_prefix), Substr(field, Length(Value(old_prefix)) + 1))}
+        )
+
+
+@transaction.atomic
+def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
+    """Move a unit with its whole subtree under another unit. Members keep their branch."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    new_parent = Unit.objects.get(pk=new_parent.pk)
+    old_parent = unit.get_parent()
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError({"new_parent": _("A unit cannot move inside its own subtree.")})
+    if new_parent.is_branch:
+        raise ValidationError({"new_parent": _("A branch cannot have units under it.")})
+    if old_parent is not None and old_parent.pk == new_parent.pk:
+        raise ValidationError({"new_parent": _("The unit is already there.")})
+    if not new_parent.is_active:
+        raise ValidationError({"new_parent": _("The destination unit is inactive.")})
+    old_path, count = unit.path, unit.member_count
+    adjust_member_count(old_path, -count)
+    unit.move(new_parent, pos="last-child")
+    unit.refresh_from_db()
+    _rewrite_paths(old_path, unit.path)
+    adjust_member_count(unit.path, count)
+    audit.record(
+        actor=actor, action="unit.moved", target=unit, unit_path=unit.path, summary=unit.name,
+        changes={"parent": [str(old_parent) if old_parent else None, str(new_parent)]},
+    )
+    return unit
+
+
+@transaction.atomic
+def unit_merge(*, actor, source: Unit, target: Unit, on: date | None = None) -> Unit:
+    """Merge `source` into `target`: a branch's members move to the target branch (their
+    membership spans are closed and reopened, so history is kept); a union's units move under
+    the target. The source is then deactivated."""
+    from doanvien.members.models import Member, Status
+    from doanvien.members.services import member_move
+
+    source = Unit.objects.select_for_update().get(pk=source.pk)
+    target = Unit.objects.get(pk=target.pk)
+    if source.pk == target.pk or target.path.startswith(source.path):
+        raise ValidationError({"target": _("A unit cannot be merged into itself or its subtree.")})
+    if source.kind != target.kind:
+        raise ValidationError({"target": _("Merge a branch into a branch, a union into a union.")})
+    if not target.is_active:
+        raise ValidationError({"target": _("The destination unit is inactive.")})
+    on = on or timezone.localdate()
+    reason = _("Merged from %(name)s") % {"name": source.name}
+    if source.is_branch:
+        members = Member.objects.filter(branch=source, status=Status.ACTIVE).order_by("pk")
+        for member in members.iterator(chunk_size=500):
+            member_move(actor=actor, member=member, branch=target, on=on, reason=reason)
+    else:
+        for child in source.get_children():
+            unit_move(actor=actor, unit=child, new_parent=target)
+    source.refresh_from_db()
+    Unit.objects.filter(path__startswith=source.path).update(is_active=False)
+    audit.record(
+        actor=actor, action="unit.merged", target=source, unit_path=source.path,
+        summary=source.name, changes={"merged_into": [None, str(target)]},
+    )
+    audit.record(
+        actor=actor, action="unit.merged_in", target=target, unit_path=target.path,
+        summary=target.name, changes={"merged_from": [None, str(source)]},
+    )
+    return target

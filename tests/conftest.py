@@ -1,0 +1,67 @@
+"""Personas (see docs): a province cadre, a base-union cadre, a branch secretary inside that base
+union, an outsider (secretary of a branch in another base union) and a member."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from .factories import make_member, make_unit, make_user
+
+
+@dataclass
+class World:
+    province: object
+    district: object
+    base: object
+    branch: object
+    branch2: object
+    other_base: object
+    other_branch: object
+    member: object
+    member2: object
+    member_in_branch2: object
+    outsider_member: object
+    province_cadre: object
+    base_cadre: object
+    secretary: object
+    outsider: object
+    member_user: object
+    superuser: object
+
+
+@pytest.fixture
+def world(db):
+    province = make_unit(name="Tỉnh đoàn Thử Nghiệm", code="TN", level="province")
+    district = make_unit(province, name="Huyện đoàn Tân An", code="TN-TA", level="district")
+    base = make_unit(district, name="Đoàn trường THPT Tân An", code="TN-TA-THPT", level="base")
+    branch = make_unit(base, name="Chi đoàn 12A1", code="TN-TA-THPT-12A1")
+    branch2 = make_unit(base, name="Chi đoàn 12A2", code="TN-TA-THPT-12A2")
+    other_base = make_unit(
+        district, name="Đoàn xã Tân Hòa", code="TN-TA-TH", level="base", sector="residential"
+    )
+    other_branch = make_unit(
+        other_base, name="Chi đoàn Ấp 1", code="TN-TA-TH-A1", sector="residential"
+    )
+    member = make_member(branch, full_name="Nguyễn Văn An", sex="male")
+    member2 = make_member(branch, full_name="Trần Thị Đào", sex="female")
+    member_in_branch2 = make_member(branch2, full_name="Lê Minh Châu")
+    outsider_member = make_member(other_branch, full_name="Phạm Đức Dũng")
+    return World(
+        province=province,
+        district=district,
+        base=base,
+        branch=branch,
+        branch2=branch2,
+        other_base=other_base,
+        other_branch=other_branch,
+        member=member,
+        member2=member2,
+        member_in_branch2=member_in_branch2,
+        outsider_member=outsider_member,
+        province_cadre=make_user("province", role="cadre", unit=province),
+        base_cadre=make_user("base", role="cadre", unit=base),
+        secretary=make_user("secretary", role="secretary", unit=branch),
+        outsider=make_user("outsider", role="secretary", unit=other_branch),
+        member_user=make_user("member", member=member),
+        superuser=make_user("root", is_superuser=True, is_staff=True),
+    )

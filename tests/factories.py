@@ -1,0 +1,54 @@
+"""Builders for test data. Everything goes through the services, like in production."""
+
+import itertools
+from datetime import date
+
+from doanvien.accounts.models import User
+from doanvien.accounts.services import role_grant
+from doanvien.members.services import member_create
+from doanvien.units.models import Level, Unit
+from doanvien.units.services import unit_create
+
+_seq = itertools.count(1)
+
+
+def make_unit(parent=None, *, name=None, code=None, level="branch", kind=None, sector="school"):
+    n = next(_seq)
+    kind = kind or (Unit.Kind.BRANCH if level == "branch" else Unit.Kind.UNION)
+    return unit_create(
+        actor=None,
+        parent=parent,
+        name=name or f"Đơn vị {n}",
+        code=code or f"U{n}",
+        level=Level.objects.get(code=level),
+        kind=kind,
+        sector=sector if level in ("base", "branch") else "",
+    )
+
+
+def member_data(**overrides):
+    n = next(_seq)
+    data = {
+        "full_name": f"Nguyễn Văn Thử {n}",
+        "date_of_birth": date(2004, 3, 15),
+        "sex": "male",
+        "id_number": f"{79_204_000_000 + n:012d}",
+        "joined_union_on": date(2019, 3, 26),
+        "phone": f"09{n:08d}",
+    }
+    data.update(overrides)
+    return data
+
+
+def make_member(branch, **overrides):
+    return member_create(actor=None, branch=branch, data=member_data(**overrides))
+
+
+def make_user(username, *, role=None, unit=None, member=None, password="secret-pass-123", **extra):
+    user = User.objects.create_user(
+        username=username, password=password, full_name=extra.pop("full_name", username),
+        member=member, **extra,
+    )
+    if role:
+        role_grant(actor=None, user=user, unit=unit, role=role)
+    return user
