@@ -46,8 +46,11 @@ def make_member(branch, **overrides):
 
 def make_user(username, *, role=None, unit=None, member=None, password="secret-pass-123", **extra):
     user = User.objects.create_user(
-        username=username, password=password, full_name=extra.pop("full_name", username),
-        member=member, **extra,
+        username=username,
+        password=password,
+        full_name=extra.pop("full_name", username),
+        member=member,
+        **extra,
     )
     if role:
         role_grant(actor=None, user=user, unit=unit, role=role)

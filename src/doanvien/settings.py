@@ -34,9 +34,7 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
-CSRF_TRUSTED_ORIGINS = [
-    o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o
-]
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -48,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "treebeard",
+    "ninja",
     "axes",
     "doanvien.core",
     "doanvien.accounts",
@@ -55,6 +54,7 @@ INSTALLED_APPS = [
     "doanvien.members",
     "doanvien.portal",
     "doanvien.api",
+    "doanvien.demo",
 ]
 
 MIDDLEWARE = [

@@ -20,18 +20,29 @@ def role_grant(*, actor, user: User, unit: Unit, role: str) -> RoleGrant:
     allowed = BRANCH_ROLES if unit.is_branch else UNION_ROLES
     if role not in allowed:
         raise ValidationError(
-            {"role": _("This role cannot be held on a %(kind)s.") % {"kind": unit.get_kind_display()}}
+            {
+                "role": _("This role cannot be held on a %(kind)s.")
+                % {"kind": unit.get_kind_display()}
+            }
         )
     if RoleGrant.objects.filter(user=user, unit=unit, role=role).exists():
-        raise ValidationError({"role": _("%(user)s already holds this role here.") % {"user": user}})
+        raise ValidationError(
+            {"role": _("%(user)s already holds this role here.") % {"user": user}}
+        )
     grant = RoleGrant.objects.create(user=user, unit=unit, role=role, granted_by=actor)
     audit.record(
-        actor=actor, action="role.granted", target=unit, unit_path=unit.path,
+        actor=actor,
+        action="role.granted",
+        target=unit,
+        unit_path=unit.path,
         summary=f"{user} · {grant.get_role_display()}",
         changes={"role": [None, f"{user.username}: {role}"]},
     )
     audit.record(
-        actor=actor, action="role.granted", target=user, unit_path=unit.path,
+        actor=actor,
+        action="role.granted",
+        target=user,
+        unit_path=unit.path,
         summary=f"{unit} · {grant.get_role_display()}",
         changes={"role": [None, f"{unit.code}: {role}"]},
     )
@@ -44,12 +55,20 @@ def role_revoke(*, actor, grant: RoleGrant) -> None:
     label = grant.get_role_display()
     grant.delete()
     audit.record(
-        actor=actor, action="role.revoked", target=unit, unit_path=unit.path,
-        summary=f"{user} · {label}", changes={"role": [f"{user.username}: {role}", None]},
+        actor=actor,
+        action="role.revoked",
+        target=unit,
+        unit_path=unit.path,
+        summary=f"{user} · {label}",
+        changes={"role": [f"{user.username}: {role}", None]},
     )
     audit.record(
-        actor=actor, action="role.revoked", target=user, unit_path=unit.path,
-        summary=f"{unit} · {label}", changes={"role": [f"{unit.code}: {role}", None]},
+        actor=actor,
+        action="role.revoked",
+        target=user,
+        unit_path=unit.path,
+        summary=f"{unit} · {label}",
+        changes={"role": [f"{unit.code}: {role}", None]},
     )
 
 
@@ -76,7 +95,10 @@ def user_invite(
     user.save()
     secret = invitation_issue(actor=actor, user=user)
     audit.record(
-        actor=actor, action="user.invited", target=user, summary=user.full_name,
+        actor=actor,
+        action="user.invited",
+        target=user,
+        summary=user.full_name,
         changes={"username": [None, username]},
     )
     return user, secret
@@ -85,7 +107,9 @@ def user_invite(
 def invitation_issue(*, actor, user: User) -> str:
     secret = Invitation.new_secret()
     Invitation.objects.create(
-        user=user, digest=Invitation.digest_of(secret), created_by=actor,
+        user=user,
+        digest=Invitation.digest_of(secret),
+        created_by=actor,
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
     )
     return secret
@@ -95,7 +119,8 @@ def invitation_find(secret: str) -> Invitation | None:
     return (
         Invitation.objects.select_related("user")
         .filter(
-            digest=Invitation.digest_of(secret), used_at__isnull=True,
+            digest=Invitation.digest_of(secret),
+            used_at__isnull=True,
             expires_at__gt=timezone.now(),
         )
         .first()
@@ -122,7 +147,8 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
 def api_token_issue(*, user: User) -> str:
     secret = ApiToken.new_secret()
     ApiToken.objects.create(
-        user=user, digest=ApiToken.digest_of(secret),
+        user=user,
+        digest=ApiToken.digest_of(secret),
         expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_DAYS),
     )
     return secret

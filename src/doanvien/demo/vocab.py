@@ -31,7 +31,7 @@ UNION_MIN_AGE = 16
 UNION_MAX_AGE = 30
 PARTY_MIN_AGE = 18
 
-# --- Places (invented) ------------------------------------------------------------------------
+# --- Places (invented) ----------------------------------------------------------------------------
 
 PROVINCES = ("Sông Xanh", "Đồng Lúa", "Núi Tím", "Biển Bạc", "Hoa Sen", "Cánh Cò")
 HOME_PROVINCE = "Sông Xanh"
@@ -56,11 +56,11 @@ STREETS = _words(
     "Võ Thị Sáu, Ngô Quyền, Trần Phú, Lạc Long Quân, Âu Cơ"
 )
 
-# --- Names -------------------------------------------------------------------------------------
+# --- Names ----------------------------------------------------------------------------------------
 
 # Weights are rough percentages of the population; Nguyễn ends up near 38 %.
 FAMILY_NAMES = _weighted(
-    "Nguyễn 38, Trần 12, Lê 9.5, Phạm 7, Hoàng 3, Huỳnh 2.1, Phan 4.5, Vũ 2.1, Võ 1.8, Đặng 2.1, "
+    "Nguyễn 39.5, Trần 12, Lê 9.5, Phạm 7, Hoàng 3, Huỳnh 2.1, Phan 4.5, Vũ 2.1, Võ 1.8, Đặng 2.1, "
     "Bùi 2, Đỗ 1.4, Hồ 1.3, Ngô 1.3, Dương 1, Lý 0.5, Đinh 1.2, Trương 1.2, Lâm 0.8, Mai 0.8, "
     "Lương 0.8, Trịnh 0.8, Đào 0.8, Cao 0.6, Hà 0.8, Tạ 0.4, Tô 0.4, Châu 0.4, Thái 0.4, La 0.3"
 )
@@ -95,7 +95,7 @@ GIVEN_NAMES = {
     ),
 }
 
-# --- Personal details ---------------------------------------------------------------------------
+# --- Personal details -----------------------------------------------------------------------------
 
 SEXES = ("male", "female")
 ETHNICITIES = _weighted(
@@ -119,11 +119,13 @@ FOREIGN_LANGUAGES = _weighted(
     "Tiếng Anh A2 25, Tiếng Anh B1 25, Tiếng Anh B2 8, TOEIC 550 6, IELTS 6.0 4, "
     "Tiếng Nhật N3 2, Tiếng Trung HSK 3 2, Tiếng Hàn TOPIK 2 2, Không 26"
 )
-PARTY_SHARE = 0.08  # aimed share of Party members among 16–30 year olds
+# Chance of Party membership for those eligible (18+, a year in the Union): about 8 % of all
+# 16–30 year olds.
+PARTY_CHANCE = 0.1
 
 SECTORS = ("school", "workers", "residential", "armed_forces", "public_admin", "overseas")
 
-# --- The Union tree (invented) -----------------------------------------------------------------
+# --- The Union tree (invented) --------------------------------------------------------------------
 
 ROOT = ("Tỉnh đoàn Sông Xanh", "SX")
 # (name, code suffix, sector) of the district-level units under the root.
@@ -204,7 +206,7 @@ BASE_UNIONS = (
 # "Chi đoàn cơ sở": branches at base level, straight under a district (suffix, name, code, sector).
 BASE_BRANCHES = (("TH", "Chi đoàn cơ sở Trung tâm Y tế Tân Hòa", "TTYT", "public_admin"),)
 # Members per branch by sector. Every minimum is at least 40, so the 38 member-holding units
-# always hold 1,520 members or more.
+# always hold at least 1,555 members (the sum of the minimums).
 MEMBERS_PER_BRANCH = {
     "school": (40, 50),
     "residential": (40, 55),
@@ -214,7 +216,7 @@ MEMBERS_PER_BRANCH = {
     "overseas": (35, 45),
 }
 
-# --- Helpers ------------------------------------------------------------------------------------
+# --- Helpers --------------------------------------------------------------------------------------
 
 
 def _nfc(text: str) -> str:
@@ -249,7 +251,7 @@ def _random_date(rng: random.Random, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, (end - start).days))
 
 
-# --- A person -----------------------------------------------------------------------------------
+# --- A person -------------------------------------------------------------------------------------
 
 
 def _date_of_birth(rng: random.Random, today: date, age_min: int, age_max: int) -> date:
@@ -437,10 +439,12 @@ def _joined_union_on(rng: random.Random, born: date, today: date) -> date:
     return _random_date(rng, start, end)
 
 
-def _joined_party_on(rng: random.Random, born: date, joined_union: date, today: date):
+def _joined_party_on(
+    rng: random.Random, born: date, joined_union: date, today: date
+) -> date | None:
     """None for most; else at 18 or older and at least a year after joining the Union."""
     start = max(joined_union + timedelta(days=365), _birthday(born, PARTY_MIN_AGE))
-    if start > today or rng.random() >= PARTY_SHARE * 1.7:
+    if start > today or rng.random() >= PARTY_CHANCE:
         return None
     return _random_date(rng, start, today)
 
@@ -454,7 +458,13 @@ def person(
     today: date = TODAY,
     sector: str | None = None,
 ) -> dict:
-    """One invented Union member; see the module docstring. `sector` shapes the occupation."""
+    """One invented Union member as a dict of profile fields (strings in NFC, dates as `date`).
+
+    The age at `today` is in [age_min, age_max] (age_min must be at least 16); the member joined the
+    Union aged 16–30, usually at 16–18, and never after `today`. `sector` (a unit sector, or None
+    for the residential mix) shapes the occupation and qualification; callers pick the age range
+    that suits the branch (e.g. 16–18 for a high-school class).
+    """
     if sex is None:
         sex = rng.choice(SEXES)
     if sex not in SEXES:
@@ -498,7 +508,7 @@ def person(
     return {key: _nfc(value) if isinstance(value, str) else value for key, value in record.items()}
 
 
-# --- The Union tree ------------------------------------------------------------------------
+# --- Building the Union tree ----------------------------------------------------------------------
 
 
 def _unit(name: str, code: str, level: str, kind: str, sector: str = "") -> dict:

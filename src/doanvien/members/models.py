@@ -72,7 +72,9 @@ class Member(models.Model):
         _("member category"), max_length=12, choices=Category.choices, default=Category.MAIN
     )
     position = models.CharField(
-        _("position in the branch"), max_length=12, choices=Position.choices,
+        _("position in the branch"),
+        max_length=12,
+        choices=Position.choices,
         default=Position.MEMBER,
     )
     federation_member = models.BooleanField(_("Federation member"), default=False)
@@ -97,7 +99,8 @@ class Member(models.Model):
         verbose_name_plural = _("members")
         indexes = [
             models.Index(
-                fields=["unit_path", "sort_key"], name="member_subtree",
+                fields=["unit_path", "sort_key"],
+                name="member_subtree",
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
             ),
             models.Index(fields=["branch", "status"], name="member_branch_status"),
@@ -133,3 +136,6 @@ class Membership(models.Model):
         ordering = ["started_on", "id"]
         verbose_name = _("membership span")
         verbose_name_plural = _("membership spans")
+
+    def __str__(self) -> str:
+        return f"{self.member_id} · {self.branch_id} · {self.started_on}–{self.ended_on or ''}"

@@ -43,7 +43,9 @@ def _set_derived(member: Member) -> None:
 
 
 @transaction.atomic
-def member_create(*, actor, branch: Unit, data: dict[str, Any], today: date | None = None) -> Member:
+def member_create(
+    *, actor, branch: Unit, data: dict[str, Any], today: date | None = None
+) -> Member:
     today = today or timezone.localdate()
     _require_branch(branch)
     clean = clean_member_data(data, today=today)
@@ -52,13 +54,18 @@ def member_create(*, actor, branch: Unit, data: dict[str, Any], today: date | No
     member.member_code = new_member_code()
     member.save()
     Membership.objects.create(
-        member=member, branch=branch, started_on=member.joined_union_on or today,
+        member=member,
+        branch=branch,
+        started_on=member.joined_union_on or today,
         reason=_("Record created"),
     )
     if member.status == Status.ACTIVE:
         adjust_member_count(branch.path, 1)
     audit.record(
-        actor=actor, action="member.created", target=member, unit_path=branch.path,
+        actor=actor,
+        action="member.created",
+        target=member,
+        unit_path=branch.path,
         summary=member.full_name,
         changes=audit.diff({}, audit.snapshot(member, AUDITED_FIELDS)),
     )
@@ -66,7 +73,9 @@ def member_create(*, actor, branch: Unit, data: dict[str, Any], today: date | No
 
 
 @transaction.atomic
-def member_update(*, actor, member: Member, data: dict[str, Any], today: date | None = None) -> Member:
+def member_update(
+    *, actor, member: Member, data: dict[str, Any], today: date | None = None
+) -> Member:
     member = Member.objects.select_for_update().get(pk=member.pk)
     clean = clean_member_data(data, instance=member, today=today or timezone.localdate())
     before = audit.snapshot(member, AUDITED_FIELDS)
@@ -81,8 +90,12 @@ def member_update(*, actor, member: Member, data: dict[str, Any], today: date | 
     changes = audit.diff(before, audit.snapshot(member, AUDITED_FIELDS))
     if changes:
         audit.record(
-            actor=actor, action="member.updated", target=member, unit_path=member.unit_path,
-            summary=member.full_name, changes=changes,
+            actor=actor,
+            action="member.updated",
+            target=member,
+            unit_path=member.unit_path,
+            summary=member.full_name,
+            changes=changes,
         )
     return member
 
@@ -101,8 +114,12 @@ def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -
     member.branch, member.unit_path = branch, branch.path
     member.save(update_fields=["branch", "unit_path", "updated_at"])
     audit.record(
-        actor=actor, action="member.moved", target=member, unit_path=branch.path,
-        summary=reason, changes={"branch": [str(old_branch), str(branch)]},
+        actor=actor,
+        action="member.moved",
+        target=member,
+        unit_path=branch.path,
+        summary=reason,
+        changes={"branch": [str(old_branch), str(branch)]},
     )
     return member
 
@@ -110,6 +127,9 @@ def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -
 def member_id_number_viewed(*, actor, member: Member) -> None:
     """Every read of a full ID-card number is recorded."""
     audit.record(
-        actor=actor, action="member.id_number_viewed", target=member,
-        unit_path=member.unit_path, summary=member.full_name,
+        actor=actor,
+        action="member.id_number_viewed",
+        target=member,
+        unit_path=member.unit_path,
+        summary=member.full_name,
     )

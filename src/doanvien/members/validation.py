@@ -21,9 +21,21 @@ ADMISSION_AGE_MIN = 16
 ADMISSION_AGE_MAX = 35
 
 TEXT_FIELDS = (
-    "full_name", "ethnicity", "religion", "home_town", "permanent_address", "id_issued_place",
-    "education_level", "professional_qualification", "political_theory_level", "it_level",
-    "foreign_language_level", "admission_resolution_no", "occupation", "awards", "discipline",
+    "full_name",
+    "ethnicity",
+    "religion",
+    "home_town",
+    "permanent_address",
+    "id_issued_place",
+    "education_level",
+    "professional_qualification",
+    "political_theory_level",
+    "it_level",
+    "foreign_language_level",
+    "admission_resolution_no",
+    "occupation",
+    "awards",
+    "discipline",
 )
 MULTILINE_FIELDS = ("awards", "discipline")
 DATE_FIELDS = ("date_of_birth", "id_issued_on", "joined_union_on", "joined_party_on")
@@ -91,7 +103,8 @@ def clean_member_data(
                 clean[name] = parse_date(raw)
             except ValueError:
                 errors[name] = _("%(field)s: “%(value)s” is not a date in dd/mm/yyyy form.") % {
-                    "field": labels[name], "value": raw,
+                    "field": labels[name],
+                    "value": raw,
                 }
         elif name in CHOICE_FIELDS:
             value = str(raw or "").strip()
@@ -138,11 +151,11 @@ def clean_member_data(
                 ) % {"number": id_number, "branch": other.branch.name}
 
     card = clean.get("card_number")
-    if card and "card_number" not in errors:
-        if Member.objects.filter(card_number=card).exclude(pk=getattr(instance, "pk", None)).exists():
-            errors["card_number"] = _("The member card number %(number)s is already assigned.") % {
-                "number": card
-            }
+    taken = Member.objects.filter(card_number=card).exclude(pk=getattr(instance, "pk", None))
+    if card and "card_number" not in errors and taken.exists():
+        errors["card_number"] = _("The member card number %(number)s is already assigned.") % {
+            "number": card
+        }
 
     if clean.get("phone") and not _PHONE.match(clean["phone"]):
         errors["phone"] = _(
@@ -155,9 +168,8 @@ def clean_member_data(
             errors["email"] = _("Enter a valid e-mail address.")
 
     born, joined = merged.get("date_of_birth"), merged.get("joined_union_on")
-    if isinstance(born, date) and "date_of_birth" not in errors:
-        if born >= today:
-            errors["date_of_birth"] = _("The date of birth must be in the past.")
+    if isinstance(born, date) and "date_of_birth" not in errors and born >= today:
+        errors["date_of_birth"] = _("The date of birth must be in the past.")
     if isinstance(joined, date) and "joined_union_on" not in errors:
         if joined > today:
             errors["joined_union_on"] = _("The date joined the Union cannot be in the future.")
@@ -175,11 +187,13 @@ def clean_member_data(
         elif isinstance(born, date) and age_on(born, party) < 18:
             errors["joined_party_on"] = _("A Party member is at least 18 years old.")
     issued = merged.get("id_issued_on")
-    if isinstance(issued, date) and "id_issued_on" not in errors:
-        if issued > today or (isinstance(born, date) and issued < born):
-            errors["id_issued_on"] = _(
-                "The ID card issue date must be after the date of birth and not in the future."
-            )
+    bad_issue_date = isinstance(issued, date) and (
+        issued > today or (isinstance(born, date) and issued < born)
+    )
+    if bad_issue_date and "id_issued_on" not in errors:
+        errors["id_issued_on"] = _(
+            "The ID card issue date must be after the date of birth and not in the future."
+        )
 
     if errors:
         raise ValidationError(errors)

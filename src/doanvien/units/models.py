@@ -56,7 +56,9 @@ class Unit(MP_Node):
         # Subtree filters are prefix searches on the path; PostgreSQL needs this operator class
         # to answer them from an index (other databases ignore it).
         indexes = [
-            models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"])
+            models.Index(
+                fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]
+            )
         ]
 
     def __str__(self) -> str:

@@ -70,8 +70,12 @@ def unit_create(
     else:
         unit = Unit.objects.get(pk=parent.pk).add_child(**fields)
     audit.record(
-        actor=actor, action="unit.created", target=unit, unit_path=unit.path,
-        summary=name, changes=audit.diff({}, audit.snapshot(unit, UNIT_FIELDS)),
+        actor=actor,
+        action="unit.created",
+        target=unit,
+        unit_path=unit.path,
+        summary=name,
+        changes=audit.diff({}, audit.snapshot(unit, UNIT_FIELDS)),
     )
     return unit
 
@@ -82,14 +86,22 @@ def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level: 
     _validate(name=name, code=code, sector=sector, unit=unit)
     before = audit.snapshot(unit, UNIT_FIELDS)
     unit.name, unit.name_folded, unit.code, unit.sector, unit.level = (
-        name, fold(name), code, sector, level,
+        name,
+        fold(name),
+        code,
+        sector,
+        level,
     )
     unit.save(update_fields=["name", "name_folded", "code", "sector", "level"])
     changes = audit.diff(before, audit.snapshot(unit, UNIT_FIELDS))
     if changes:
         audit.record(
-            actor=actor, action="unit.updated", target=unit, unit_path=unit.path,
-            summary=name, changes=changes,
+            actor=actor,
+            action="unit.updated",
+            target=unit,
+            unit_path=unit.path,
+            summary=name,
+            changes=changes,
         )
     return unit
 
@@ -105,8 +117,12 @@ def unit_deactivate(*, actor, unit: Unit) -> Unit:
         )
     Unit.objects.filter(path__startswith=unit.path).update(is_active=False)
     audit.record(
-        actor=actor, action="unit.deactivated", target=unit, unit_path=unit.path,
-        summary=unit.name, changes={"is_active": [True, False]},
+        actor=actor,
+        action="unit.deactivated",
+        target=unit,
+        unit_path=unit.path,
+        summary=unit.name,
+        changes={"is_active": [True, False]},
     )
     unit.is_active = False
     return unit
@@ -120,8 +136,12 @@ def unit_reactivate(*, actor, unit: Unit) -> Unit:
     unit.is_active = True
     unit.save(update_fields=["is_active"])
     audit.record(
-        actor=actor, action="unit.reactivated", target=unit, unit_path=unit.path,
-        summary=unit.name, changes={"is_active": [False, True]},
+        actor=actor,
+        action="unit.reactivated",
+        target=unit,
+        unit_path=unit.path,
+        summary=unit.name,
+        changes={"is_active": [False, True]},
     )
     return unit
 
@@ -158,7 +178,11 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     _rewrite_paths(old_path, unit.path)
     adjust_member_count(unit.path, count)
     audit.record(
-        actor=actor, action="unit.moved", target=unit, unit_path=unit.path, summary=unit.name,
+        actor=actor,
+        action="unit.moved",
+        target=unit,
+        unit_path=unit.path,
+        summary=unit.name,
         changes={"parent": [str(old_parent) if old_parent else None, str(new_parent)]},
     )
     return unit
@@ -192,11 +216,19 @@ def unit_merge(*, actor, source: Unit, target: Unit, on: date | None = None) -> 
     source.refresh_from_db()
     Unit.objects.filter(path__startswith=source.path).update(is_active=False)
     audit.record(
-        actor=actor, action="unit.merged", target=source, unit_path=source.path,
-        summary=source.name, changes={"merged_into": [None, str(target)]},
+        actor=actor,
+        action="unit.merged",
+        target=source,
+        unit_path=source.path,
+        summary=source.name,
+        changes={"merged_into": [None, str(target)]},
     )
     audit.record(
-        actor=actor, action="unit.merged_in", target=target, unit_path=target.path,
-        summary=target.name, changes={"merged_from": [None, str(source)]},
+        actor=actor,
+        action="unit.merged_in",
+        target=target,
+        unit_path=target.path,
+        summary=target.name,
+        changes={"merged_from": [None, str(source)]},
     )
     return target

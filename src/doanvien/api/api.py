@@ -1,0 +1,28 @@
+"""The JSON API (django-ninja), mounted at /api/. OpenAPI at /api/openapi.json, the browsable
+docs at /api/docs (served from ninja's own static files: no CDN)."""
+
+from ninja import NinjaAPI
+
+from . import auth, me, members, units
+from .errors import install
+
+api = NinjaAPI(
+    title="doanvien API",
+    version="1",
+    description=(
+        "Member records of the Ho Chi Minh Communist Youth Union. Get a token with "
+        "POST /api/v1/auth/token, then send `Authorization: Bearer <token>`. Errors are "
+        '`{"detail": "...", "errors": [{"field": "...", "message": "..."}]}` in the language '
+        "of Accept-Language (Vietnamese by default)."
+    ),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    auth=auth.BearerToken(),
+)
+install(api)
+
+api.add_router("/v1/auth", auth.router)
+api.add_router("/v1/me", me.router)
+api.add_router("/v1/units", units.router)
+api.add_router("/v1/members", members.router)

@@ -1,0 +1,160 @@
+"""Every error the API answers has one JSON shape, in the user's language:
+
+    {"detail": "...", "errors": [{"field": "...", "message": "..."}]}
+
+`install(api)` puts the handlers on the NinjaAPI instance.
+"""
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, Throttled
+from ninja.errors import ValidationError as NinjaValidationError
+
+# Where ninja found a value: the first item of a pydantic error location.
+_SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
+# The name every view gives its body parameter.
+BODY_PARAM = "payload"
+
+
+class ApiError(Exception):
+    """An error answer built by an endpoint: a status, a detail and optional field errors."""
+
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.status = status
+        self.detail = detail
+        self.errors = errors or []
+        self.headers = headers or {}
+        super().__init__(status, detail)
+
+
+def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    return {"detail": str(detail), "errors": errors or []}
+
+
+def _message_for(error: dict[str, Any]) -> str:
+    """A message in the user's language for one pydantic error."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind == "extra_forbidden":
+        return _("This field is unknown.")
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return _("Enter a whole number.")
+    if kind == "greater_than_equal":
+        return _("Enter a number greater than or equal to %(min)s.") % {"min": ctx.get("ge")}
+    if kind in ("string_type", "string_unicode"):
+        return _("Enter text.")
+    if kind in ("bool_type", "bool_parsing"):
+        return _("Enter true or false.")
+    if kind in ("literal_error", "enum"):
+        return _("Choose a value from the list.")
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return _("Send a JSON object.")
+    if kind in ("json_invalid", "json_type"):
+        return _("The request body is not valid JSON.")
+    return _("Invalid value.")
+
+
+def field_name(loc: tuple | list) -> str:
+    """The client's name for an error location: ("body", "payload", "phone") → "phone".
+
+    The Python name of the body parameter is not the client's business: every view calls its
+    single body parameter `payload`."""
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+    if parts and parts[0] == BODY_PARAM:
+        parts = parts[1:]
+    return ".".join(parts) or NON_FIELD_ERRORS
+
+
+def _respond(
+    api: NinjaAPI,
+    request: HttpRequest,
+    status: int,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    response = api.create_response(request, error_body(detail, errors), status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+def install(api: NinjaAPI) -> None:
+    """Replace ninja's default error answers with ours."""
+
+    @api.exception_handler(NinjaValidationError)
+    def ninja_validation_error(request, exc: NinjaValidationError):
+        errors: list[dict[str, str]] = []
+        seen: set[str] = set()
+        for error in exc.errors:
+            name = field_name(error.get("loc", ()))
+            if name in seen:  # one entry per field: the first problem found
+                continue
+            seen.add(name)
+            errors.append({"field": name, "message": _message_for(error)})
+        return _respond(api, request, 422, _("Invalid data."), errors)
+
+    @api.exception_handler(DjangoValidationError)
+    def django_validation_error(request, exc: DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            items = exc.message_dict.items()
+        else:
+            items = [(NON_FIELD_ERRORS, exc.messages)]
+        errors = [
+            {"field": name, "message": " ".join(str(m) for m in messages)}
+            for name, messages in items
+        ]
+        return _respond(api, request, 400, _("Invalid data."), errors)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc: Http404):
+        return _respond(api, request, 404, _("Not found."))
+
+    @api.exception_handler(PermissionDenied)
+    def permission_denied(request, exc: PermissionDenied):
+        return _respond(api, request, 403, _("You are not allowed to do this."))
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc: AuthenticationError):
+        return _respond(
+            api,
+            request,
+            401,
+            _("Sign in first: send a valid token in the header Authorization: Bearer <token>."),
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @api.exception_handler(Throttled)
+    def throttled(request, exc: Throttled):
+        headers = {"Retry-After": str(exc.wait)} if exc.wait else {}
+        return _respond(
+            api, request, 429, _("Too many requests: try again later."), headers=headers
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        # ninja raises HttpError(400, "Cannot parse request body") for a body that is not JSON.
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            detail = _("The request body is not valid JSON.")
+        else:
+            detail = str(exc)
+        return _respond(api, request, exc.status_code, detail)
+
+    @api.exception_handler(ApiError)
+    def api_error(request, exc: ApiError):
+        return _respond(api, request, exc.status, exc.detail, exc.errors, exc.headers)

@@ -1,0 +1,38 @@
+"""One member record: read it (the full ID-card number on request, recorded) and change it."""
+
+from django.core.exceptions import PermissionDenied
+from ninja import Query, Router
+
+from doanvien.accounts.access import can_edit_members, can_see_id_number, get_member_for
+from doanvien.members.services import member_id_number_viewed, member_update
+
+from .schemas import ErrorOut, MemberDetailOut, MemberDetailQuery, MemberIn
+
+router = Router(tags=["members"])
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/{member_id}", response={200: MemberDetailOut, **ERRORS}, summary="A member")
+def member_detail(request, member_id: int, query: Query[MemberDetailQuery]):
+    """The record with the ID-card number masked. With `?include=id_number` the full number
+    too, for those who may see it (403 for the others); every such read is recorded."""
+    member = get_member_for(request.user, member_id)
+    out = MemberDetailOut.model_validate(member)
+    if query.include == "id_number":
+        if not can_see_id_number(request.user, member):
+            raise PermissionDenied
+        member_id_number_viewed(actor=request.user, member=member)
+        out = out.model_copy(update={"id_number": member.id_number})
+    return out
+
+
+@router.patch("/{member_id}", response={200: MemberDetailOut, **ERRORS}, summary="Change")
+def member_change(request, member_id: int, payload: MemberIn):
+    """Change any of the editable fields; the others keep their values."""
+    member = get_member_for(request.user, member_id)
+    if not can_edit_members(request.user, member.branch):
+        raise PermissionDenied
+    return member_update(
+        actor=request.user, member=member, data=payload.model_dump(exclude_unset=True)
+    )

@@ -1,0 +1,247 @@
+"""The shapes the API reads and writes."""
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict, create_model
+
+from doanvien.members.models import Member, Position, Sex, Status
+from doanvien.members.selectors import AGE_BANDS
+from doanvien.members.validation import (
+    BOOL_FIELDS,
+    CHOICE_FIELDS,
+    DATE_FIELDS,
+    EDITABLE_FIELDS,
+)
+from doanvien.units.models import Sector
+
+# Errors
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: list[FieldError] = []
+
+
+# Sign-in
+
+
+class TokenIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+
+
+# Units
+
+
+class UnitRef(Schema):
+    id: int
+    name: str
+    code: str
+
+
+class LevelOut(Schema):
+    code: str
+    name: str
+
+
+class UnitParentOut(Schema):
+    id: int
+    name: str
+
+
+class RootUnitOut(Schema):
+    id: int
+    name: str
+    code: str
+    level: str = Field(description="level code: central, province, district, base, branch")
+    member_count: int
+
+    @staticmethod
+    def resolve_level(obj) -> str:
+        return obj.level.code
+
+
+class UnitChildOut(RootUnitOut):
+    kind: str
+    is_active: bool
+
+
+class UnitDetailOut(Schema):
+    id: int
+    name: str
+    code: str
+    level: LevelOut
+    kind: str
+    sector: str
+    is_active: bool
+    member_count: int = Field(description="active members in the whole subtree")
+    parent: UnitParentOut | None = Field(
+        description="null for a root unit and for a parent the user may not see"
+    )
+    children: list[UnitChildOut] = Field(description="ordered by name")
+
+
+# The signed-in user
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+
+
+class RoleOut(Schema):
+    unit: UnitRef
+    role: str
+
+
+class MeOut(Schema):
+    user: UserOut
+    roles: list[RoleOut]
+    root_units: list[RootUnitOut]
+    member_id: int | None
+
+
+# Members
+
+
+class BranchRef(Schema):
+    id: int
+    name: str
+
+
+class BranchDetailRef(BranchRef):
+    code: str
+
+
+class MemberSummaryOut(Schema):
+    id: int
+    member_code: str
+    full_name: str
+    date_of_birth: date
+    sex: str
+    branch: BranchRef
+    position: str
+    status: str
+    phone: str
+    id_number_masked: str
+
+
+class MemberPageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    results: list[MemberSummaryOut]
+
+
+class MemberDetailOut(Schema):
+    id: int
+    member_code: str
+    full_name: str
+    date_of_birth: date
+    sex: str
+    ethnicity: str
+    religion: str
+    home_town: str
+    permanent_address: str
+    id_number_masked: str
+    id_number: str | None = Field(
+        None,
+        description="the full number: only with ?include=id_number, for users who may see it; "
+        "every such read is recorded",
+    )
+    id_issued_on: date | None
+    id_issued_place: str
+    education_level: str
+    professional_qualification: str
+    political_theory_level: str
+    it_level: str
+    foreign_language_level: str
+    joined_union_on: date
+    admission_resolution_no: str
+    card_number: str | None
+    joined_party_on: date | None
+    occupation: str
+    category: str
+    position: str
+    federation_member: bool
+    honorary: bool
+    awards: str
+    discipline: str
+    email: str
+    phone: str
+    branch: BranchDetailRef
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_id_number(obj) -> None:
+        # Never read from the record: a view adds it explicitly when the user may see it.
+        return None
+
+
+class _MemberInBase(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _member_input_fields() -> dict[str, Any]:
+    """One optional field per editable field of a member record (members/validation.py).
+
+    Everything but the yes/no fields is typed as text, so that the record's own rules
+    (`clean_member_data`) check dates, choices and numbers with one set of messages."""
+    labels = {f.name: str(f.verbose_name) for f in Member._meta.fields}
+    fields: dict[str, Any] = {}
+    for name in EDITABLE_FIELDS:
+        annotation: Any = bool | None if name in BOOL_FIELDS else str | None
+        description = labels.get(name, name)
+        extra = None
+        if name in DATE_FIELDS:
+            description += " (YYYY-MM-DD or dd/mm/yyyy)"
+        if name in CHOICE_FIELDS:
+            extra = {"enum": list(CHOICE_FIELDS[name].values)}
+        fields[name] = (annotation, Field(None, description=description, json_schema_extra=extra))
+    return fields
+
+
+# The body of a create (the record's required fields must be there: the service says which are
+# missing) or of a change (any subset). Unknown fields are refused.
+MemberIn = create_model("MemberIn", __base__=_MemberInBase, **_member_input_fields())
+
+
+# Query strings
+
+
+def _choice(values) -> Any:
+    """Text that is empty (no filter) or one of `values`."""
+    return Literal[("", *values)]  # type: ignore[valid-type]
+
+
+class MemberListQuery(Schema):
+    q: str = Field("", description="name (accents optional), member code, ID, phone or card")
+    status: _choice(Status.values) = ""  # type: ignore[valid-type]
+    sector: _choice(Sector.values) = ""  # type: ignore[valid-type]
+    position: _choice(Position.values) = ""  # type: ignore[valid-type]
+    sex: _choice(Sex.values) = ""  # type: ignore[valid-type]
+    age_band: _choice([code for code, *_ in AGE_BANDS]) = ""  # type: ignore[valid-type]
+    page: int = Field(1, ge=1)
+
+
+class MemberDetailQuery(Schema):
+    include: Literal["", "id_number"] = Field(
+        "", description="id_number: also return the full ID-card number (the read is recorded)"
+    )

@@ -1,0 +1,108 @@
+"""Units: one unit with its children, the members of a subtree, a new member in a branch."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, Paginator
+from django.utils.translation import gettext as _
+from ninja import Query, Router
+
+from doanvien.accounts.access import can_edit_members, get_unit_for, scope_of
+from doanvien.members.selectors import MemberFilters, member_search
+from doanvien.members.services import member_create
+
+from .errors import ApiError
+from .schemas import (
+    ErrorOut,
+    MemberDetailOut,
+    MemberIn,
+    MemberListQuery,
+    MemberPageOut,
+    UnitDetailOut,
+)
+
+router = Router(tags=["units"])
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+@router.get("/{unit_id}", response={200: UnitDetailOut, **ERRORS}, summary="A unit")
+def unit_detail(request, unit_id: int):
+    """The unit, its parent (null when the user may not see it) and its children by name."""
+    unit = get_unit_for(request.user, unit_id)
+    parent = unit.get_parent()
+    if parent is not None and not scope_of(request.user).sees_path(parent.path):
+        parent = None
+    children = unit.get_children().select_related("level").order_by("name_folded", "name", "pk")
+    return {
+        "id": unit.pk,
+        "name": unit.name,
+        "code": unit.code,
+        "level": unit.level,
+        "kind": unit.kind,
+        "sector": unit.sector,
+        "is_active": unit.is_active,
+        "member_count": unit.member_count,
+        "parent": parent,
+        "children": list(children),
+    }
+
+
+@router.get(
+    "/{unit_id}/members",
+    response={200: MemberPageOut, **ERRORS},
+    summary="Members of a unit's subtree",
+)
+def unit_members(request, unit_id: int, filters: Query[MemberListQuery]):
+    """Members of the unit and every unit below it, in Vietnamese order (by given name), 50 a
+    page. A page after the last answers 404."""
+    unit = get_unit_for(request.user, unit_id)
+    members = member_search(
+        user=request.user,
+        unit=unit,
+        filters=MemberFilters(
+            q=filters.q,
+            status=filters.status,
+            sector=filters.sector,
+            position=filters.position,
+            sex=filters.sex,
+            age_band=filters.age_band,
+        ),
+    )
+    paginator = Paginator(members, settings.PAGE_SIZE)
+    try:
+        page = paginator.page(filters.page)
+    except EmptyPage:
+        raise ApiError(
+            404,
+            _("Not found."),
+            [
+                {
+                    "field": "page",
+                    "message": _("There is no page %(page)s: the last page is %(pages)s.")
+                    % {"page": filters.page, "pages": paginator.num_pages},
+                }
+            ],
+        ) from None
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "page_size": paginator.per_page,
+        "results": list(page.object_list),
+    }
+
+
+@router.post(
+    "/{unit_id}/members",
+    response={201: MemberDetailOut, **ERRORS},
+    summary="Add a member to a branch",
+)
+def unit_member_create(request, unit_id: int, payload: MemberIn):
+    """Create a member record in the branch. Dates are YYYY-MM-DD or dd/mm/yyyy."""
+    unit = get_unit_for(request.user, unit_id)
+    if not can_edit_members(request.user, unit):
+        raise PermissionDenied
+    member = member_create(
+        actor=request.user, branch=unit, data=payload.model_dump(exclude_unset=True)
+    )
+    return 201, member

@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
+
+
+def paginate(request, queryset, per_page: int | None = None):
+    """The requested page of a queryset; a page that does not exist is a 404."""
+    paginator = Paginator(queryset, per_page or settings.PAGE_SIZE)
+    try:
+        return paginator.page(request.GET.get("page") or 1)
+    except (EmptyPage, PageNotAnInteger):
+        raise Http404 from None

@@ -1,0 +1,48 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+ACTIONS = {
+    "unit.created": _("created the unit"),
+    "unit.updated": _("changed the unit"),
+    "unit.deactivated": _("deactivated the unit"),
+    "unit.reactivated": _("reactivated the unit"),
+    "unit.moved": _("moved the unit"),
+    "unit.merged": _("merged the unit into another"),
+    "unit.merged_in": _("merged another unit into this one"),
+    "member.created": _("created the record"),
+    "member.updated": _("changed the record"),
+    "member.moved": _("moved the member to another branch"),
+    "member.id_number_viewed": _("viewed the full ID card number"),
+    "role.granted": _("granted a role"),
+    "role.revoked": _("revoked a role"),
+    "user.invited": _("invited the user"),
+    "user.password_set": _("set a password"),
+}
+
+
+@register.filter
+def action_label(code: str) -> str:
+    return ACTIONS.get(code, code)
+
+
+@register.simple_tag(takes_context=True)
+def querystring_page(context, page: int) -> str:
+    """The current query string with another page number."""
+    query = context["request"].GET.copy()
+    query["page"] = page
+    return "?" + query.urlencode()
+
+
+@register.filter
+def field_label(name: str, model) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except Exception:
+        return {
+            "parent": _("parent unit"),
+            "role": _("role"),
+            "merged_into": _("merged into"),
+            "merged_from": _("merged from"),
+        }.get(name, name)

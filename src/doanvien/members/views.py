@@ -1,0 +1,113 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doanvien.accounts import access
+from doanvien.core import audit
+from doanvien.core.forms import apply_errors
+from doanvien.core.pagination import paginate
+from doanvien.units.views import _breadcrumbs
+
+from . import services
+from .forms import FIELD_ORDER, MemberFilterForm, MemberForm
+from .models import Member
+from .selectors import MemberFilters, member_search
+
+
+@login_required
+def member_list(request, unit_id: int):
+    unit = access.get_unit_for(request.user, unit_id)
+    form = MemberFilterForm(request.GET or None)
+    filters = MemberFilters(**form.cleaned_data) if form.is_valid() else MemberFilters()
+    page = paginate(request, member_search(user=request.user, unit=unit, filters=filters))
+    context = {
+        "unit": unit,
+        "breadcrumbs": _breadcrumbs(request.user, unit) + [unit],
+        "form": form,
+        "page": page,
+        "can_add": unit.is_branch and access.can_edit_members(request.user, unit),
+    }
+    template = "members/list.html#results" if request.htmx else "members/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def member_create_view(request, unit_id: int):
+    branch = access.get_unit_for(request.user, unit_id)
+    access.require(branch.is_branch and access.can_edit_members(request.user, branch))
+    form = MemberForm(request.POST or None, initial={"sex": "", "position": "member"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = services.member_create(
+                actor=request.user, branch=branch, data=form.cleaned_data
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Member %(name)s added.") % {"name": member.full_name})
+            return redirect("member-detail", member_id=member.pk)
+    return render(request, "members/form.html", {"form": form, "unit": branch, "creating": True})
+
+
+def _detail_rows(member: Member, show_id_number: bool):
+    rows = []
+    for name in FIELD_ORDER:
+        field = Member._meta.get_field(name)
+        if name == "id_number":
+            continue
+        value = getattr(member, f"get_{name}_display")() if field.choices else getattr(member, name)
+        rows.append((field.verbose_name, value))
+    return rows
+
+
+@login_required
+def member_detail(request, member_id: int):
+    member = access.get_member_for(request.user, member_id)
+    context = {
+        "member": member,
+        "breadcrumbs": _breadcrumbs(request.user, member.branch)
+        + ([member.branch] if access.scope_of(request.user).sees_path(member.unit_path) else []),
+        "rows": _detail_rows(member, False),
+        "can_edit": access.can_edit_members(request.user, member.branch),
+        "can_see_id_number": access.can_see_id_number(request.user, member),
+        "memberships": member.memberships.select_related("branch"),
+        "history": audit.history(member)[:50],
+    }
+    return render(request, "members/detail.html", context)
+
+
+@login_required
+@require_POST
+def member_id_number(request, member_id: int):
+    """Shows the full ID-card number, once, and records that it was seen."""
+    member = access.get_member_for(request.user, member_id)
+    access.require(access.can_see_id_number(request.user, member))
+    services.member_id_number_viewed(actor=request.user, member=member)
+    return render(request, "members/detail.html#id_number", {"member": member, "revealed": True})
+
+
+@login_required
+def member_edit(request, member_id: int):
+    member = access.get_member_for(request.user, member_id)
+    access.require(access.can_edit_members(request.user, member.branch))
+    show_id = access.can_see_id_number(request.user, member)
+    initial = {name: getattr(member, name) for name in FIELD_ORDER}
+    form = MemberForm(request.POST or None, initial=initial, show_id_number=show_id)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
+        try:
+            services.member_update(actor=request.user, member=member, data=data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("member-detail", member_id=member.pk)
+    elif request.method == "GET" and show_id:
+        # The form shows the full number: that is a read, and every read is recorded.
+        services.member_id_number_viewed(actor=request.user, member=member)
+    return render(
+        request, "members/form.html", {"form": form, "unit": member.branch, "member": member}
+    )
