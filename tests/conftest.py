@@ -29,6 +29,16 @@ class World:
     superuser: object
 
 
+ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is slow on purpose; tests that are not about hashing use a fast hasher."""
+    assert settings.PASSWORD_HASHERS[0] == ARGON2
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", ARGON2]
+
+
 @pytest.fixture
 def world(db):
     province = make_unit(name="Tỉnh đoàn Thử Nghiệm", code="TN", level="province")

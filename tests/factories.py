@@ -33,7 +33,7 @@ def member_data(**overrides):
         "date_of_birth": date(2004, 3, 15),
         "sex": "male",
         "id_number": f"{79_204_000_000 + n:012d}",
-        "joined_union_on": date(2019, 3, 26),
+        "joined_union_on": date(2020, 3, 26),
         "phone": f"09{n:08d}",
     }
     data.update(overrides)

@@ -100,7 +100,7 @@ def members_visible_to(user) -> QuerySet[Member]:
 def visible_root_units(user) -> QuerySet[Unit]:
     scope = scope_of(user)
     if scope.is_superuser:
-        return Unit.get_root_nodes()
+        return Unit.objects.filter(depth=1).order_by("path")
     return Unit.objects.filter(path__in=scope.root_paths).order_by("path")
 
 

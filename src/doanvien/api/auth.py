@@ -1,6 +1,7 @@
 """Sign-in: a user name and password give a bearer token; every other call sends it."""
 
-from django.contrib.auth import authenticate
+from axes.helpers import get_cool_off
+from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.security import HttpBearer
@@ -27,8 +28,6 @@ router = Router(tags=["auth"])
 
 
 def _locked_out_error(request) -> ApiError:
-    from axes.helpers import get_cool_off
-
     # django-axes flags the request so that its middleware answers with the HTML lockout page;
     # the API answers in JSON instead.
     request.axes_locked_out = False
@@ -57,4 +56,7 @@ def token_issue(request, payload: TokenIn):
         if getattr(request, "axes_locked_out", False):
             raise _locked_out_error(request)
         raise ApiError(401, _("Wrong user name or password."))
+    # A sign-in without a session: the signal lets django-axes clear the failures and Django
+    # record the time of the last sign-in, as `login()` would.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
     return {"token": api_token_issue(user=user)}

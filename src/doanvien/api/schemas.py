@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.utils import translation
 from ninja import Field, Schema
 from pydantic import ConfigDict, create_model
 
@@ -204,7 +205,8 @@ def _member_input_fields() -> dict[str, Any]:
 
     Everything but the yes/no fields is typed as text, so that the record's own rules
     (`clean_member_data`) check dates, choices and numbers with one set of messages."""
-    labels = {f.name: str(f.verbose_name) for f in Member._meta.fields}
+    with translation.override(None):  # the OpenAPI document is in English
+        labels = {f.name: str(f.verbose_name) for f in Member._meta.fields}
     fields: dict[str, Any] = {}
     for name in EDITABLE_FIELDS:
         annotation: Any = bool | None if name in BOOL_FIELDS else str | None

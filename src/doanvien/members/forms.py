@@ -42,8 +42,17 @@ FIELD_ORDER = [
 ]
 
 
+def initial_from(member) -> dict:
+    """The form's starting values for a record: dates written dd/mm/yyyy."""
+    initial = {}
+    for name in FIELD_ORDER:
+        value = getattr(member, name)
+        initial[name] = value.strftime("%d/%m/%Y") if name in DATE_FIELDS and value else value
+    return initial
+
+
 class MemberForm(forms.Form):
-    """The member record form. Only parses what is typed; the rules live in validation.py."""
+    """The member record form. Only collects what is typed; the rules live in validation.py."""
 
     def __init__(self, *args, show_id_number: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,10 +63,13 @@ class MemberForm(forms.Form):
             field = fields[name]
             field.required = False  # required fields are checked by the rules, in one place
             if name in DATE_FIELDS:
-                field.widget = forms.DateInput(
-                    format="%d/%m/%Y", attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+                # Typed as text and parsed by the rules, so every problem is reported at once.
+                field = forms.CharField(
+                    label=field.label, required=False, max_length=10,
+                    widget=forms.TextInput(
+                        attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
+                    ),
                 )
-                field.input_formats = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
             if name in ("awards", "discipline"):
                 field.widget = forms.Textarea(attrs={"rows": 2})
             if name in ("phone", "id_number", "card_number"):

@@ -14,10 +14,17 @@ from doanvien.core.text import fold, given_name_key
 from doanvien.units.models import Unit
 from doanvien.units.services import adjust_member_count
 
-from .models import Member, Membership, Status
+from .models import Member, Membership, Status, mask_id_number
 from .validation import EDITABLE_FIELDS, clean_member_data
 
 AUDITED_FIELDS = (*EDITABLE_FIELDS, "branch")
+
+
+def _masked(changes: dict) -> dict:
+    """The audit trail is shown to roles that may not see ID numbers: it keeps them masked."""
+    if "id_number" in changes:
+        changes["id_number"] = [mask_id_number(v) if v else v for v in changes["id_number"]]
+    return changes
 
 
 def _require_branch(branch: Unit) -> None:
@@ -67,7 +74,7 @@ def member_create(
         target=member,
         unit_path=branch.path,
         summary=member.full_name,
-        changes=audit.diff({}, audit.snapshot(member, AUDITED_FIELDS)),
+        changes=_masked(audit.diff({}, audit.snapshot(member, AUDITED_FIELDS))),
     )
     return member
 
@@ -87,7 +94,7 @@ def member_update(
     is_active = member.status == Status.ACTIVE
     if was_active != is_active:
         adjust_member_count(member.unit_path, 1 if is_active else -1)
-    changes = audit.diff(before, audit.snapshot(member, AUDITED_FIELDS))
+    changes = _masked(audit.diff(before, audit.snapshot(member, AUDITED_FIELDS)))
     if changes:
         audit.record(
             actor=actor,

@@ -12,7 +12,7 @@ from doanvien.core.pagination import paginate
 from doanvien.units.views import _breadcrumbs
 
 from . import services
-from .forms import FIELD_ORDER, MemberFilterForm, MemberForm
+from .forms import FIELD_ORDER, MemberFilterForm, MemberForm, initial_from
 from .models import Member
 from .selectors import MemberFilters, member_search
 
@@ -52,7 +52,7 @@ def member_create_view(request, unit_id: int):
     return render(request, "members/form.html", {"form": form, "unit": branch, "creating": True})
 
 
-def _detail_rows(member: Member, show_id_number: bool):
+def _detail_rows(member: Member):
     rows = []
     for name in FIELD_ORDER:
         field = Member._meta.get_field(name)
@@ -70,7 +70,7 @@ def member_detail(request, member_id: int):
         "member": member,
         "breadcrumbs": _breadcrumbs(request.user, member.branch)
         + ([member.branch] if access.scope_of(request.user).sees_path(member.unit_path) else []),
-        "rows": _detail_rows(member, False),
+        "rows": _detail_rows(member),
         "can_edit": access.can_edit_members(request.user, member.branch),
         "can_see_id_number": access.can_see_id_number(request.user, member),
         "memberships": member.memberships.select_related("branch"),
@@ -94,7 +94,7 @@ def member_edit(request, member_id: int):
     member = access.get_member_for(request.user, member_id)
     access.require(access.can_edit_members(request.user, member.branch))
     show_id = access.can_see_id_number(request.user, member)
-    initial = {name: getattr(member, name) for name in FIELD_ORDER}
+    initial = initial_from(member)
     form = MemberForm(request.POST or None, initial=initial, show_id_number=show_id)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}

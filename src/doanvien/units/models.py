@@ -68,6 +68,15 @@ class Unit(MP_Node):
     def is_branch(self) -> bool:
         return self.kind == self.Kind.BRANCH
 
+    def children(self):
+        """The units directly under this one (a prefix scan on the path)."""
+        return Unit.objects.filter(path__startswith=self.path, depth=self.depth + 1)
+
+    def parent(self) -> "Unit | None":
+        if self.depth <= 1:
+            return None
+        return Unit.objects.filter(path=self.path[: -self.steplen]).first()
+
     def ancestor_paths(self) -> list[str]:
         """Paths of this unit and all its ancestors, root first."""
         return [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]

@@ -66,9 +66,9 @@ def unit_create(
         name=name, name_folded=fold(name), code=code, level=level, kind=kind, sector=sector
     )
     if parent is None:
-        unit = Unit.add_root(**fields)
+        unit = Unit.objects.add_root(fields)
     else:
-        unit = Unit.objects.get(pk=parent.pk).add_child(**fields)
+        unit = Unit.objects.add_child(Unit.objects.get(pk=parent.pk), fields)
     audit.record(
         actor=actor,
         action="unit.created",
@@ -130,7 +130,7 @@ def unit_deactivate(*, actor, unit: Unit) -> Unit:
 
 @transaction.atomic
 def unit_reactivate(*, actor, unit: Unit) -> Unit:
-    parent = unit.get_parent()
+    parent = unit.parent()
     if parent is not None and not parent.is_active:
         raise ValidationError(_("Reactivate the unit above it first."))
     unit.is_active = True
@@ -162,7 +162,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     """Move a unit with its whole subtree under another unit. Members keep their branch."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     new_parent = Unit.objects.get(pk=new_parent.pk)
-    old_parent = unit.get_parent()
+    old_parent = unit.parent()
     if new_parent.path.startswith(unit.path):
         raise ValidationError({"new_parent": _("A unit cannot move inside its own subtree.")})
     if new_parent.is_branch:
@@ -173,7 +173,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
         raise ValidationError({"new_parent": _("The destination unit is inactive.")})
     old_path, count = unit.path, unit.member_count
     adjust_member_count(old_path, -count)
-    unit.move(new_parent, pos="last-child")
+    Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
     _rewrite_paths(old_path, unit.path)
     adjust_member_count(unit.path, count)
@@ -211,7 +211,7 @@ def unit_merge(*, actor, source: Unit, target: Unit, on: date | None = None) -> 
         for member in members.iterator(chunk_size=500):
             member_move(actor=actor, member=member, branch=target, on=on, reason=reason)
     else:
-        for child in source.get_children():
+        for child in source.children():
             unit_move(actor=actor, unit=child, new_parent=target)
     source.refresh_from_db()
     Unit.objects.filter(path__startswith=source.path).update(is_active=False)

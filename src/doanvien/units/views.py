@@ -27,7 +27,7 @@ def _breadcrumbs(user, unit: Unit) -> list[Unit]:
 def unit_detail(request, unit_id: int):
     unit = access.get_unit_for(request.user, unit_id)
     children = paginate(
-        request, unit.get_children().select_related("level").order_by("-is_active", "name"), 100
+        request, unit.children().select_related("level").order_by("-is_active", "name"), 100
     )
     grantable = access.grantable_roles(request.user, unit)
     context = {

@@ -1,0 +1,30 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from doanvien.core.text import fold, given_name_key, normalize
+
+VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
+
+
+def test_it_folds_diacritics_case_and_d():
+    assert fold("Nguyễn Văn Đức") == "nguyen van duc"
+    assert fold("  TRẦN   thị  Ánh ") == "tran thi anh"
+
+
+def test_it_folds_decomposed_text_like_composed_text():
+    decomposed = "Nguye\u0302\u0303n"
+    assert fold(decomposed) == fold("Nguyễn") == "nguyen"
+    assert normalize(decomposed) == "Nguyễn"
+
+
+def test_the_given_name_comes_first_in_the_sort_key():
+    assert given_name_key("Nguyễn Văn An") == "an nguyen van"
+    assert given_name_key("Lê Bình") < given_name_key("Nguyễn Văn Cường")
+
+
+@given(st.text(alphabet=VIETNAMESE + VIETNAMESE.upper() + " ", max_size=40))
+def test_folding_gives_plain_ascii_and_is_stable(text):
+    folded = fold(text)
+    assert folded.isascii()
+    assert fold(folded) == folded
+    assert folded == folded.lower()

@@ -1,0 +1,66 @@
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import Count
+
+from doanvien.accounts import access
+from doanvien.accounts.models import User
+from doanvien.members.models import Member
+from doanvien.units.models import Unit
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEMO_MODE = True
+    call_command("load_demo", verbosity=0)
+
+
+def test_the_demo_province_has_the_promised_shape_and_logins(demo):
+    """One load (it takes seconds), three checks: shape, plausible data, what each login sees."""
+    check_shape()
+    check_plausible_and_unique()
+    check_logins()
+    count = Member.objects.count()
+    call_command("load_demo", verbosity=0)
+    assert Member.objects.count() == count, "loading twice changes nothing"
+
+
+def check_shape():
+    assert Unit.objects.filter(level__code="province").count() == 1
+    assert Unit.objects.filter(level__code="district").count() >= 2
+    bases = Unit.objects.filter(level__code="base", kind="union")
+    assert bases.count() >= 6
+    assert {"school", "residential", "public_admin"} <= set(bases.values_list("sector", flat=True))
+    assert Unit.objects.filter(kind="branch").count() >= 30
+    assert Member.objects.count() >= 1500
+    root = Unit.objects.get(level__code="province")
+    assert root.member_count == Member.objects.filter(status="active").count()
+
+
+def check_plausible_and_unique():
+    assert not Member.objects.values("id_number").annotate(n=Count("id")).filter(n__gt=1)
+    for m in Member.objects.order_by("?")[:50]:
+        assert m.full_name != m.name_folded  # has diacritics
+        assert len(m.id_number) == 12
+
+
+def check_logins():
+    branch = User.objects.get(username="demo-branch")
+    outsider = User.objects.get(username="demo-outsider")
+    member = User.objects.get(username="demo-member")
+    base = User.objects.get(username="demo-base")
+    secretary_branch = branch.roles.get().unit
+    assert secretary_branch.name == "Chi đoàn 12A1"
+    assert base.roles.get().unit.path == secretary_branch.path[: -Unit.steplen]
+    outsider_branch = outsider.roles.get().unit
+    assert not outsider_branch.path.startswith(base.roles.get().unit.path)
+    assert member.member.branch == secretary_branch
+    assert list(access.members_visible_to(member)) == [member.member]
+    assert not access.members_visible_to(outsider).filter(branch=secretary_branch).exists()
+    assert all(u.is_demo for u in User.objects.all())
+
+
+def test_there_is_no_demo_outside_demo_mode(db, settings):
+    settings.DEMO_MODE = False
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+    assert not User.objects.exists()

@@ -1,0 +1,81 @@
+"""Browser tests: Playwright drives Debian's chromium against pytest-django's live server.
+
+Never run `playwright install`: the browser is the `chromium` package (/usr/bin/chromium).
+"""
+
+import os
+import re
+from dataclasses import dataclass
+
+import pytest
+from playwright.sync_api import expect
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls from a
+# thread with a running loop unless told it is safe (it is: the calls are not concurrent).
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DEMO_PASSWORD = "demo"
+BRANCH_CODE = "SX-BN-LQD-12A1"  # the demo branch whose secretary is demo-branch
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (never `playwright install`)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_ARGS,
+        "headless": browser_type_launch_args.get("headless", True),  # --headed still works
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A phone set to Vietnamese, as most members' are; the default Chromium sends en-US, which
+    # Django's LocaleMiddleware would honour.
+    return {**browser_context_args, "locale": "vi-VN"}
+
+
+@pytest.fixture(autouse=True)
+def _seed_rows_survive(django_db_serialized_rollback, live_server):
+    """The live server needs a transactional database, which is emptied after each test; the
+    rows written by data migrations (levels, ...) are restored before each test from the copy
+    taken when the test database was created."""
+
+
+@dataclass
+class Demo:
+    url: str  # the live server, e.g. http://localhost:41234
+    branch: object  # the Unit "Chi đoàn 12A1"
+
+
+@pytest.fixture
+def demo(live_server, transactional_db, settings) -> Demo:
+    """The demo province in the live server's database, with the demo logins enabled."""
+    from doanvien.demo.load import load_demo
+    from doanvien.units.models import Unit
+
+    settings.DEMO_MODE = True
+    load_demo()
+    return Demo(url=live_server.url, branch=Unit.objects.get(code=BRANCH_CODE))
+
+
+def log_in(page, base_url: str, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Log in through the login form and wait until the app has redirected away from it."""
+    page.goto(f"{base_url}/login/")
+    form = page.locator("form:has(input[name=password])")
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(password)
+    form.locator("button[type=submit]").click()
+    expect(page).not_to_have_url(re.compile(r"/login/"))

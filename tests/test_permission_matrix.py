@@ -1,0 +1,185 @@
+"""Every URL and every API operation, tried by people who must not get in.
+
+The walk covers all URL patterns of the site and all operations of the API's OpenAPI schema. A
+new URL that takes an object id must appear in OBJECT_KWARGS / API_PARAMS below, and one without
+an id must be listed as PUBLIC or PERSONAL: so a page added without scoping makes this test fail.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from doanvien.accounts.models import RoleGrant
+from doanvien.accounts.services import api_token_issue, invitation_issue
+from doanvien.core.models import AuditEvent
+from doanvien.members.models import Member
+from doanvien.units.models import Unit
+
+# URL names that need no object and show nothing scoped (or only the user's own start page).
+PUBLIC = {"login", "logout", "set_language", "home", "invitation-accept"}
+
+
+def _object_kwargs(world):
+    """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
+    grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
+    return {
+        "unit_id": world.branch.pk,
+        "member_id": world.member2.pk,
+        "grant_id": grant.pk,
+    }
+
+
+def _walk(patterns, prefix=""):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            if str(p.pattern).startswith(("admin/", "api/")):
+                continue
+            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+        elif isinstance(p, URLPattern):
+            yield p, prefix + str(p.pattern)
+
+
+def site_urls():
+    return [(p.name, route, p.pattern.converters) for p, route in _walk(get_resolver().url_patterns)]
+
+
+def _snapshot():
+    return (
+        list(Unit.objects.order_by("pk").values_list("pk", "name", "path", "is_active")),
+        list(Member.objects.order_by("pk").values()),
+        list(RoleGrant.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role")),
+    )
+
+
+def test_every_site_url_is_known_to_this_matrix(world):
+    kwargs = _object_kwargs(world)
+    for name, route, _converters in site_urls():
+        params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        if name in PUBLIC:
+            continue
+        assert params, f"URL {route} ({name}) takes no object: list it in PUBLIC if it is public"
+        for param in params:
+            assert param in kwargs, f"URL {route}: add '{param}' to the permission matrix"
+
+
+def _scoped_urls(world):
+    kwargs = _object_kwargs(world)
+    for name, route, _c in site_urls():
+        if name in PUBLIC:
+            continue
+        params = re.findall(r"<(?:\w+:)?(\w+)>", route)
+        yield name, reverse(name, kwargs={p: kwargs[p] for p in params})
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_outsider_gets_nothing_from_any_page(client, world, method):
+    client.force_login(world.outsider)
+    before = _snapshot()
+    for name, url in _scoped_urls(world):
+        response = getattr(client, method)(url)
+        assert response.status_code in (403, 404, 405), f"{method.upper()} {url} ({name})"
+        assert world.member2.full_name not in response.content.decode()
+    assert _snapshot() == before
+    assert not AuditEvent.objects.filter(actor=world.outsider).exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_the_member_gets_nothing_but_himself(client, world, method):
+    client.force_login(world.member_user)
+    before = _snapshot()
+    for name, url in _scoped_urls(world):
+        response = getattr(client, method)(url)
+        assert response.status_code in (403, 404, 405), f"{method.upper()} {url} ({name})"
+    assert _snapshot() == before
+    own = client.get(reverse("member-detail", args=[world.member.pk]))
+    assert own.status_code == 200
+    assert world.member.full_name in own.content.decode()
+    edit = client.get(reverse("member-edit", args=[world.member.pk]))
+    assert edit.status_code == 403
+
+
+def test_the_secretary_reaches_every_page_of_her_branch(client, world):
+    """The other side: the same URLs work for someone in scope (so the 404s above mean scope)."""
+    client.force_login(world.secretary)
+    for name, url in _scoped_urls(world):
+        if name in {"unit-create", "unit-edit", "unit-move", "unit-merge", "unit-deactivate",
+                    "unit-reactivate", "user-invite", "role-grant", "role-revoke"}:
+            continue  # managing the tree and roles is for the cadres above her
+        response = client.get(url)
+        assert response.status_code in (200, 405), f"GET {url} ({name})"
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
+    for name, url in _scoped_urls(world):
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+
+
+def test_an_invitation_link_shows_nothing_of_any_unit(client, world):
+    secret = invitation_issue(actor=None, user=world.outsider)
+    response = client.get(reverse("invitation-accept", args=[secret]))
+    assert response.status_code == 200
+    assert world.branch.name not in response.content.decode()
+
+
+# --- The API ----------------------------------------------------------------------------------
+
+
+def api_operations():
+    from doanvien.api.api import api
+
+    schema = api.get_openapi_schema()
+    for path, item in schema["paths"].items():
+        for method in item:
+            yield method, path
+
+
+API_PUBLIC = {("post", "/api/v1/auth/token")}
+
+
+def _api_url(world, path: str) -> str:
+    """Fill the path's ids with objects inside the secretary's branch."""
+    def fill(match):
+        name = match.group(1)
+        head = path[: match.start()]
+        if name in {"id", "unit_id"} and re.search(r"/units/$", head):
+            return str(world.branch.pk)
+        if name in {"id", "member_id"} and re.search(r"/members/$", head):
+            return str(world.member2.pk)
+        raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
+
+    return re.sub(r"\{(\w+)\}", fill, path)
+
+
+def test_every_api_operation_is_known_to_this_matrix(world):
+    for method, path in api_operations():
+        if (method, path) in API_PUBLIC:
+            continue
+        assert "{" in path or path == "/api/v1/me", f"{method} {path}: unscoped operation"
+        _api_url(world, path)
+
+
+@pytest.mark.parametrize("who", ["outsider", "member_user"])
+def test_no_api_operation_gives_them_anything(client, world, who):
+    token = api_token_issue(user=getattr(world, who))
+    headers = {"Authorization": f"Bearer {token}"}
+    before = _snapshot()
+    for method, path in api_operations():
+        if (method, path) in API_PUBLIC or "{" not in path:
+            continue
+        url = _api_url(world, path)
+        response = getattr(client, method)(url, data={}, content_type="application/json",
+                                           headers=headers)
+        assert response.status_code in (403, 404), f"{who}: {method.upper()} {url}"
+        assert world.member2.full_name not in response.content.decode()
+    assert _snapshot() == before
+
+
+def test_every_api_operation_requires_a_token(client, world):
+    for method, path in api_operations():
+        if (method, path) in API_PUBLIC:
+            continue
+        url = _api_url(world, path) if "{" in path else path
+        response = getattr(client, method)(url, data={}, content_type="application/json")
+        assert response.status_code == 401, f"{method.upper()} {url}"
