@@ -49,3 +49,10 @@ def test_pages_are_vietnamese_by_default_and_english_on_request(db):
     client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
     html = client.get(reverse("login")).content.decode()
     assert 'lang="en"' in html and "Log in" in html
+
+
+def test_a_browser_in_english_still_gets_vietnamese_until_the_user_chooses(db):
+    client = Client(headers={"accept-language": "en-US,en;q=0.9"})
+    assert 'lang="vi"' in client.get(reverse("login")).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    assert 'lang="en"' in client.get(reverse("login")).content.decode()

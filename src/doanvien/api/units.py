@@ -4,11 +4,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import EmptyPage, Paginator
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Query, Router, Status
 
 from doanvien.accounts.access import can_edit_members, get_unit_for, scope_of
 from doanvien.members.selectors import MemberFilters, member_search
 from doanvien.members.services import member_create
+from doanvien.units.models import Unit
 
 from .errors import ApiError
 from .schemas import (
@@ -29,10 +30,14 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: Error
 def unit_detail(request, unit_id: int):
     """The unit, its parent (null when the user may not see it) and its children by name."""
     unit = get_unit_for(request.user, unit_id)
-    parent = unit.get_parent()
+    parent = Unit.objects.get_parent(unit)
     if parent is not None and not scope_of(request.user).sees_path(parent.path):
         parent = None
-    children = unit.get_children().select_related("level").order_by("name_folded", "name", "pk")
+    children = (
+        Unit.objects.get_children(unit)
+        .select_related("level")
+        .order_by("name_folded", "name", "pk")
+    )
     return {
         "id": unit.pk,
         "name": unit.name,
@@ -105,4 +110,4 @@ def unit_member_create(request, unit_id: int, payload: MemberIn):
     member = member_create(
         actor=request.user, branch=unit, data=payload.model_dump(exclude_unset=True)
     )
-    return 201, member
+    return Status(201, member)
