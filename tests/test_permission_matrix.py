@@ -41,7 +41,9 @@ def _walk(patterns, prefix=""):
 
 
 def site_urls():
-    return [(p.name, route, p.pattern.converters) for p, route in _walk(get_resolver().url_patterns)]
+    return [
+        (p.name, route, p.pattern.converters) for p, route in _walk(get_resolver().url_patterns)
+    ]
 
 
 def _snapshot():
@@ -103,8 +105,17 @@ def test_the_secretary_reaches_every_page_of_her_branch(client, world):
     """The other side: the same URLs work for someone in scope (so the 404s above mean scope)."""
     client.force_login(world.secretary)
     for name, url in _scoped_urls(world):
-        if name in {"unit-create", "unit-edit", "unit-move", "unit-merge", "unit-deactivate",
-                    "unit-reactivate", "user-invite", "role-grant", "role-revoke"}:
+        if name in {
+            "unit-create",
+            "unit-edit",
+            "unit-move",
+            "unit-merge",
+            "unit-deactivate",
+            "unit-reactivate",
+            "user-invite",
+            "role-grant",
+            "role-revoke",
+        }:
             continue  # managing the tree and roles is for the cadres above her
         response = client.get(url)
         assert response.status_code in (200, 405), f"GET {url} ({name})"
@@ -113,7 +124,7 @@ def test_the_secretary_reaches_every_page_of_her_branch(client, world):
 def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
     for name, url in _scoped_urls(world):
         response = client.get(url)
-        assert response.status_code == 302 and "/login/" in response["Location"], url
+        assert response.status_code == 302 and "/login/" in response["Location"], name
 
 
 def test_an_invitation_link_shows_nothing_of_any_unit(client, world):
@@ -140,6 +151,7 @@ API_PUBLIC = {("post", "/api/v1/auth/token")}
 
 def _api_url(world, path: str) -> str:
     """Fill the path's ids with objects inside the secretary's branch."""
+
     def fill(match):
         name = match.group(1)
         head = path[: match.start()]
@@ -169,8 +181,9 @@ def test_no_api_operation_gives_them_anything(client, world, who):
         if (method, path) in API_PUBLIC or "{" not in path:
             continue
         url = _api_url(world, path)
-        response = getattr(client, method)(url, data={}, content_type="application/json",
-                                           headers=headers)
+        response = getattr(client, method)(
+            url, data={}, content_type="application/json", headers=headers
+        )
         assert response.status_code in (403, 404), f"{who}: {method.upper()} {url}"
         assert world.member2.full_name not in response.content.decode()
     assert _snapshot() == before

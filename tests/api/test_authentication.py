@@ -79,3 +79,12 @@ def test_the_bearer_decides_who_the_user_is(client, world):
     response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
 
     assert response.json()["user"]["username"] == "secretary"
+
+
+def test_a_bearer_call_needs_no_csrf_token_even_with_a_session(api_client, world):
+    client = api_client(world.secretary, enforce_csrf_checks=True)
+    client.client.force_login(world.secretary)
+
+    response = client.patch(f"/api/v1/members/{world.member.pk}", {"occupation": "Học sinh"})
+
+    assert response.status_code == 200

@@ -26,7 +26,9 @@ def test_search_ignores_diacritics_and_case(client, world):
 def test_search_finds_an_id_number_but_only_inside_the_scope(client, world):
     client.force_login(world.secretary)
     url = reverse("member-list", args=[world.branch.pk])
-    assert world.member2.full_name in client.get(url, {"q": world.member2.id_number}).content.decode()
+    assert (
+        world.member2.full_name in client.get(url, {"q": world.member2.id_number}).content.decode()
+    )
     html = client.get(url, {"q": world.outsider_member.id_number}).content.decode()
     assert world.outsider_member.full_name not in html
 
@@ -54,8 +56,9 @@ def test_the_list_is_paginated_and_a_missing_page_is_404(client, world):
 
 def test_an_htmx_search_returns_only_the_results(client, world):
     client.force_login(world.secretary)
-    response = client.get(reverse("member-list", args=[world.branch.pk]), {"q": "an"},
-                          headers={"HX-Request": "true"})
+    response = client.get(
+        reverse("member-list", args=[world.branch.pk]), {"q": "an"}, headers={"HX-Request": "true"}
+    )
     html = response.content.decode()
     assert 'id="results"' in html and "<html" not in html
 
@@ -69,11 +72,19 @@ def test_the_empty_list_says_so(client, world):
 
 def test_a_secretary_adds_a_member_with_dd_mm_yyyy_dates(client, world):
     client.force_login(world.secretary)
-    response = client.post(reverse("member-create", args=[world.branch.pk]), {
-        "full_name": "Hồ Thị Mai", "date_of_birth": "05/09/2005", "sex": "female",
-        "id_number": "079305001234", "joined_union_on": "26/03/2022", "phone": "0901234567",
-        "position": "member", "category": "main",
-    })
+    response = client.post(
+        reverse("member-create", args=[world.branch.pk]),
+        {
+            "full_name": "Hồ Thị Mai",
+            "date_of_birth": "05/09/2005",
+            "sex": "female",
+            "id_number": "079305001234",
+            "joined_union_on": "26/03/2022",
+            "phone": "0901234567",
+            "position": "member",
+            "category": "main",
+        },
+    )
     member = Member.objects.get(id_number="079305001234")
     assert response.status_code == 302 and response["Location"].endswith(f"/members/{member.pk}/")
     assert member.branch == world.branch and member.name_folded == "ho thi mai"
@@ -81,10 +92,17 @@ def test_a_secretary_adds_a_member_with_dd_mm_yyyy_dates(client, world):
 
 def test_a_bad_form_keeps_what_was_typed_and_names_each_problem(client, world):
     client.force_login(world.secretary)
-    response = client.post(reverse("member-create", args=[world.branch.pk]), {
-        "full_name": "Hồ Thị Mai", "date_of_birth": "31/02/2005", "sex": "female",
-        "id_number": world.member.id_number, "joined_union_on": "26/03/2021", "phone": "123",
-    })
+    response = client.post(
+        reverse("member-create", args=[world.branch.pk]),
+        {
+            "full_name": "Hồ Thị Mai",
+            "date_of_birth": "31/02/2005",
+            "sex": "female",
+            "id_number": world.member.id_number,
+            "joined_union_on": "26/03/2021",
+            "phone": "123",
+        },
+    )
     assert response.status_code == 200
     form = response.context["form"]
     assert set(form.errors) >= {"date_of_birth", "phone"}
@@ -106,8 +124,9 @@ def test_editing_saves_and_shows_the_change_in_the_history(client, world):
     url = reverse("member-edit", args=[world.member.pk])
     form = client.get(url).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None}
-    data.update({"phone": "0977000111", "date_of_birth": "15/03/2004",
-                 "joined_union_on": "26/03/2020"})
+    data.update(
+        {"phone": "0977000111", "date_of_birth": "15/03/2004", "joined_union_on": "26/03/2020"}
+    )
     data = {k: v for k, v in data.items() if v is not False}
     response = client.post(url, data)
     assert response.status_code == 302
@@ -123,9 +142,12 @@ def test_the_id_number_is_masked_and_each_full_view_is_recorded(client, world):
     assert world.member.id_number[-3:] in detail
     response = client.post(reverse("member-id-number", args=[world.member.pk]))
     assert world.member.id_number in response.content.decode()
-    assert AuditEvent.objects.filter(
-        action="member.id_number_viewed", target_id=world.member.pk, actor=world.secretary
-    ).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            action="member.id_number_viewed", target_id=world.member.pk, actor=world.secretary
+        ).count()
+        == 1
+    )
 
 
 def test_a_committee_member_never_sees_the_full_id_number(client, world):

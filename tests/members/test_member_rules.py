@@ -26,8 +26,12 @@ def errors_of(data, **kwargs):
 class TestTheRules:
     def test_a_complete_record_passes_and_is_normalised(self):
         clean = clean_member_data(
-            member_data(full_name="  Nguye\u0302\u0303n   Văn A ", phone="+84 912 345 678",
-                        date_of_birth="15/03/2004", joined_union_on="2020-03-26"),
+            member_data(
+                full_name="  Nguye\u0302\u0303n   Văn A ",
+                phone="+84 912 345 678",
+                date_of_birth="15/03/2004",
+                joined_union_on="2020-03-26",
+            ),
             today=TODAY,
         )
         assert clean["full_name"] == "Nguyễn Văn A"
@@ -82,8 +86,11 @@ def test_age_is_counted_in_whole_birthdays():
 
 def test_an_id_number_is_unique_across_the_country_and_the_branch_is_named(world):
     with pytest.raises(ValidationError) as e:
-        member_create(actor=None, branch=world.branch,
-                      data=member_data(id_number=world.outsider_member.id_number))
+        member_create(
+            actor=None,
+            branch=world.branch,
+            data=member_data(id_number=world.outsider_member.id_number),
+        )
     message = e.value.message_dict["id_number"][0]
     assert world.other_branch.name in message
     assert world.outsider_member.full_name not in message  # names nobody outside the branch
@@ -106,8 +113,11 @@ def test_creating_opens_a_membership_span_and_records_everything(world):
 
 
 def test_an_edit_records_only_what_changed(world):
-    member_update(actor=world.secretary, member=world.member, data={"phone": "0987654321",
-                                                                   "full_name": "Nguyễn Văn An"})
+    member_update(
+        actor=world.secretary,
+        member=world.member,
+        data={"phone": "0987654321", "full_name": "Nguyễn Văn An"},
+    )
     event = AuditEvent.objects.get(action="member.updated", target_id=world.member.pk)
     assert event.changes == {"phone": [world.member.phone, "0987654321"]}
 
@@ -115,7 +125,16 @@ def test_an_edit_records_only_what_changed(world):
 def test_a_rejected_edit_changes_nothing(world):
     before = Member.objects.filter(pk=world.member.pk).values().get()
     with pytest.raises(ValidationError):
-        member_update(actor=None, member=world.member,
-                      data={"phone": "0987654321", "id_number": "12"})
+        member_update(
+            actor=None, member=world.member, data={"phone": "0987654321", "id_number": "12"}
+        )
     assert Member.objects.filter(pk=world.member.pk).values().get() == before
     assert not AuditEvent.objects.filter(action="member.updated").exists()
+
+
+def test_a_stored_record_breaking_a_newer_rule_can_still_be_corrected(world):
+    Member.objects.filter(pk=world.member.pk).update(joined_union_on=date(2017, 1, 1))  # age 12
+    member_update(actor=None, member=world.member, data={"phone": "0911222333"})
+    assert Member.objects.get(pk=world.member.pk).phone == "0911222333"
+    with pytest.raises(ValidationError):
+        member_update(actor=None, member=world.member, data={"joined_union_on": "01/02/2017"})

@@ -65,7 +65,9 @@ class MemberForm(forms.Form):
             if name in DATE_FIELDS:
                 # Typed as text and parsed by the rules, so every problem is reported at once.
                 field = forms.CharField(
-                    label=field.label, required=False, max_length=10,
+                    label=field.label,
+                    required=False,
+                    max_length=10,
                     widget=forms.TextInput(
                         attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"}
                     ),

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doanvien.accounts.access import members_visible_to
@@ -52,7 +53,7 @@ def member_search(
 ) -> QuerySet[Member]:
     """Members in the unit's subtree that the user may see, filtered, in Vietnamese order
     (by given name)."""
-    today = today or date.today()
+    today = today or timezone.localdate()
     qs = members_visible_to(user).filter(unit_path__startswith=unit.path)
     if filters.q:
         term = fold(filters.q)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from doanvien.core.text import normalize
@@ -80,13 +81,16 @@ def age_on(born: date, on: date) -> int:
 
 
 def _labels() -> dict[str, str]:
-    return {f.name: str(f.verbose_name) for f in Member._meta.fields}
+    return {f.name: capfirst(str(f.verbose_name)) for f in Member._meta.fields}
 
 
 def clean_member_data(
     data: dict[str, Any], *, instance: Member | None = None, today: date | None = None
 ) -> dict[str, Any]:
-    """Validate the given fields (all of them for a new record, some for an edit)."""
+    """Validate the given fields (all of them for a new record, some for an edit).
+
+    On an edit, a rule that spans several fields is checked when one of its fields is given:
+    a stored record that breaks a newer rule can still have its other fields corrected."""
     today = today or date.today()
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
@@ -128,8 +132,11 @@ def clean_member_data(
     merged = {n: getattr(instance, n) for n in EDITABLE_FIELDS} if instance else {}
     merged.update(clean)
 
+    def touched(*names: str) -> bool:
+        return instance is None or any(n in clean for n in names)
+
     for name in REQUIRED_FIELDS:
-        if name not in errors and merged.get(name) in (None, ""):
+        if touched(name) and name not in errors and merged.get(name) in (None, ""):
             errors[name] = _("%(field)s is required.") % {"field": labels[name]}
 
     id_number = merged.get("id_number") or ""
@@ -170,7 +177,11 @@ def clean_member_data(
     born, joined = merged.get("date_of_birth"), merged.get("joined_union_on")
     if isinstance(born, date) and "date_of_birth" not in errors and born >= today:
         errors["date_of_birth"] = _("The date of birth must be in the past.")
-    if isinstance(joined, date) and "joined_union_on" not in errors:
+    if (
+        touched("date_of_birth", "joined_union_on")
+        and isinstance(joined, date)
+        and ("joined_union_on" not in errors)
+    ):
         if joined > today:
             errors["joined_union_on"] = _("The date joined the Union cannot be in the future.")
         elif isinstance(born, date) and "date_of_birth" not in errors:
@@ -181,7 +192,11 @@ def clean_member_data(
                     "on this date the person was %(age)s."
                 ) % {"min": ADMISSION_AGE_MIN, "max": ADMISSION_AGE_MAX, "age": age}
     party = merged.get("joined_party_on")
-    if isinstance(party, date) and "joined_party_on" not in errors:
+    if (
+        touched("date_of_birth", "joined_party_on")
+        and isinstance(party, date)
+        and ("joined_party_on" not in errors)
+    ):
         if party > today:
             errors["joined_party_on"] = _("The date joined the Party cannot be in the future.")
         elif isinstance(born, date) and age_on(born, party) < 18:
@@ -190,7 +205,7 @@ def clean_member_data(
     bad_issue_date = isinstance(issued, date) and (
         issued > today or (isinstance(born, date) and issued < born)
     )
-    if bad_issue_date and "id_issued_on" not in errors:
+    if touched("date_of_birth", "id_issued_on") and bad_issue_date and "id_issued_on" not in errors:
         errors["id_issued_on"] = _(
             "The ID card issue date must be after the date of birth and not in the future."
         )
