@@ -9,17 +9,18 @@ from ..conftest import ARGON2
 
 
 def test_it_logs_in_and_lands_on_the_users_unit(client, world):
-    response = client.post(reverse("login"), {"username": "secretary",
-                                              "password": "secret-pass-123"})
+    response = client.post(
+        reverse("login"), {"username": "secretary", "password": "secret-pass-123"}
+    )
     assert response.status_code == 302
-    assert client.get(reverse("home"))["Location"] == reverse("unit-detail",
-                                                              args=[world.branch.pk])
+    assert client.get(reverse("home"))["Location"] == reverse("unit-detail", args=[world.branch.pk])
 
 
 def test_a_member_lands_on_his_own_record(client, world):
     client.force_login(world.member_user)
-    assert client.get(reverse("home"))["Location"] == reverse("member-detail",
-                                                              args=[world.member.pk])
+    assert client.get(reverse("home"))["Location"] == reverse(
+        "member-detail", args=[world.member.pk]
+    )
 
 
 def test_an_account_without_roles_sees_an_explanation(client, db):
@@ -30,8 +31,9 @@ def test_an_account_without_roles_sees_an_explanation(client, db):
 def test_repeated_failures_lock_the_account(client, world, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         client.post(reverse("login"), {"username": "secretary", "password": "wrong"})
-    response = client.post(reverse("login"), {"username": "secretary",
-                                              "password": "secret-pass-123"})
+    response = client.post(
+        reverse("login"), {"username": "secretary", "password": "secret-pass-123"}
+    )
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
 

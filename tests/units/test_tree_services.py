@@ -28,8 +28,14 @@ def test_member_counts_roll_up_to_every_ancestor(world):
 
 def test_it_refuses_a_duplicate_code(world):
     with pytest.raises(ValidationError) as e:
-        unit_create(actor=None, parent=world.base, name="X", code="tn-ta-thpt-12a1",
-                    level=Level.objects.get(code="branch"), kind="branch")
+        unit_create(
+            actor=None,
+            parent=world.base,
+            name="X",
+            code="tn-ta-thpt-12a1",
+            level=Level.objects.get(code="branch"),
+            kind="branch",
+        )
     assert "code" in e.value.message_dict
 
 
@@ -39,8 +45,14 @@ def test_a_branch_cannot_have_units_under_it(world):
 
 
 def test_renaming_is_recorded_with_before_and_after(world):
-    unit_update(actor=world.province_cadre, unit=world.base, name="Đoàn trường THPT Mới",
-                code=world.base.code, sector="school", level=world.base.level)
+    unit_update(
+        actor=world.province_cadre,
+        unit=world.base,
+        name="Đoàn trường THPT Mới",
+        code=world.base.code,
+        sector="school",
+        level=world.base.level,
+    )
     event = AuditEvent.objects.get(action="unit.updated", target_id=world.base.pk)
     assert event.actor == world.province_cadre
     assert event.changes["name"] == ["Đoàn trường THPT Tân An", "Đoàn trường THPT Mới"]
@@ -101,8 +113,7 @@ def test_levels_are_data_and_the_tree_takes_any_depth(world):
     level = Level.objects.create(code="cluster", name="Cụm", rank=5)
     parent = world.other_base
     for i in range(8):
-        parent = unit_create(actor=None, parent=parent, name=f"Cụm {i}", code=f"C{i}",
-                             level=level)
+        parent = unit_create(actor=None, parent=parent, name=f"Cụm {i}", code=f"C{i}", level=level)
     branch = make_unit(parent, code="DEEP")
     make_member(branch)
     assert counts(world.province, world.other_base) == [5, 2]
