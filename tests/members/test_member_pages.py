@@ -159,3 +159,17 @@ def test_a_committee_member_never_sees_the_full_id_number(client, world):
     edit = client.get(reverse("member-edit", args=[world.member.pk]))
     assert edit.status_code == 200 and world.member.id_number not in edit.content.decode()
     assert not AuditEvent.objects.filter(action="member.id_number_viewed").exists()
+
+
+def test_the_list_shows_active_members_unless_asked_for_all(client, world):
+    from doanvien.members.services import member_update
+
+    member_update(actor=None, member=world.member2, data={"status": "removed"})
+    client.force_login(world.secretary)
+    url = reverse("member-list", args=[world.branch.pk])
+    default = client.get(url)
+    assert default.context["page"].paginator.count == 1
+    assert world.member2.full_name not in default.content.decode()
+    everyone = client.get(url, {"status": ""})
+    assert world.member2.full_name in everyone.content.decode()
+    assert everyone.context["page"].paginator.count == 2

@@ -13,16 +13,20 @@ from doanvien.units.views import _breadcrumbs
 
 from . import services
 from .forms import FIELD_ORDER, MemberFilterForm, MemberForm, initial_from
-from .models import Member
+from .models import Member, Status
 from .selectors import MemberFilters, member_search
 
 
 @login_required
 def member_list(request, unit_id: int):
     unit = access.get_unit_for(request.user, unit_id)
-    form = MemberFilterForm(request.GET or None)
+    form = MemberFilterForm(request.GET or {"status": Status.ACTIVE})
     filters = MemberFilters(**form.cleaned_data) if form.is_valid() else MemberFilters()
-    page = paginate(request, member_search(user=request.user, unit=unit, filters=filters))
+    # The unfiltered list of active members is counted already: no need to count the subtree.
+    known = unit.member_count if filters == MemberFilters(status=Status.ACTIVE) else None
+    page = paginate(
+        request, member_search(user=request.user, unit=unit, filters=filters), count=known
+    )
     context = {
         "unit": unit,
         "breadcrumbs": _breadcrumbs(request.user, unit) + [unit],
