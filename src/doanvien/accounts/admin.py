@@ -8,8 +8,11 @@ class RoleGrantInline(admin.TabularInline):
     model = RoleGrant
     fk_name = "user"
     extra = 0
-    raw_id_fields = ("unit",)
-    readonly_fields = ("granted_by", "granted_at")
+    readonly_fields = ("unit", "role", "granted_by", "granted_at")
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # roles are granted on the unit's page, which records them
 
 
 @admin.register(User)
@@ -28,5 +31,13 @@ class UserAdmin(BaseUserAdmin):
 class RoleGrantAdmin(admin.ModelAdmin):
     list_display = ("user", "role", "unit", "granted_at")
     list_filter = ("role",)
-    raw_id_fields = ("user", "unit")
     search_fields = ("user__username", "unit__code", "unit__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
