@@ -6,10 +6,18 @@ from datetime import date
 from doanvien.accounts.models import User
 from doanvien.accounts.services import role_grant
 from doanvien.members.services import member_create
+from doanvien.units.levels import ensure_default_levels
 from doanvien.units.models import Level, Unit
 from doanvien.units.services import unit_create
 
 _seq = itertools.count(1)
+
+
+def get_level(code: str) -> Level:
+    """A data migration creates the levels, but a test that runs after a flushed transactional
+    test (the browser tests) may find the table empty: create them again if needed."""
+    ensure_default_levels(Level)
+    return Level.objects.get(code=code)
 
 
 def make_unit(parent=None, *, name=None, code=None, level="branch", kind=None, sector="school"):
@@ -20,7 +28,7 @@ def make_unit(parent=None, *, name=None, code=None, level="branch", kind=None, s
         parent=parent,
         name=name or f"Đơn vị {n}",
         code=code or f"U{n}",
-        level=Level.objects.get(code=level),
+        level=get_level(level),
         kind=kind,
         sector=sector if level in ("base", "branch") else "",
     )

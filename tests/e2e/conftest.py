@@ -41,14 +41,29 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    # A phone set to Vietnamese, as most members' are; the default Chromium sends en-US, which
-    # Django's LocaleMiddleware would honour.
-    return {**browser_context_args, "locale": "vi-VN"}
+def _db_connections(django_db_setup):
+    """The test thread's database connections, taken before Playwright starts."""
+    from django.db import connections
+
+    return {alias: connections[alias] for alias in connections}
+
+
+@pytest.fixture(scope="session")
+def playwright(_db_connections, playwright):
+    """Playwright's sync API leaves its event loop marked as running in the test thread. Django
+    then keeps connections per async context (asgiref's Local), so the ORM in the test would
+    open new connection objects: on SQLite those lack the copy of the migrations' rows that
+    serialized rollback restores, and the live server would use another connection object
+    than the test. Put the original connections back in the new storage."""
+    from django.db import connections
+
+    for alias, connection in _db_connections.items():
+        connections[alias] = connection
+    return playwright
 
 
 @pytest.fixture(autouse=True)
-def _seed_rows_survive(django_db_serialized_rollback, live_server):
+def _seed_rows_survive(django_db_serialized_rollback):
     """The live server needs a transactional database, which is emptied after each test; the
     rows written by data migrations (levels, ...) are restored before each test from the copy
     taken when the test database was created."""

@@ -27,10 +27,16 @@ def member_list(request, unit_id: int):
     page = paginate(
         request, member_search(user=request.user, unit=unit, filters=filters), count=known
     )
+    defaults = MemberFilters(q=filters.q, status=Status.ACTIVE)
+    active_filters = sum(
+        getattr(filters, f) != getattr(defaults, f) for f in ("status", "sector", "position",
+                                                                "sex", "age_band")
+    )
     context = {
         "unit": unit,
         "breadcrumbs": _breadcrumbs(request.user, unit) + [unit],
         "form": form,
+        "active_filters": active_filters,
         "page": page,
         "can_add": unit.is_branch and access.can_edit_members(request.user, unit),
     }
