@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "doanvien.accounts",
     "doanvien.units",
     "doanvien.members",
+    "doanvien.training",
     "doanvien.portal",
     "doanvien.api",
     "doanvien.demo",

@@ -1,0 +1,40 @@
+"""Who may act in the training programme (on top of what they may see, accounts/access.py).
+
+A member acts on his own registration; the branch committee (secretary, deputy, committee
+members) registers on members' behalf, reviews, assesses and submits the branch's results; the
+cadres of the units above the branch recognise them; a unit above the recognising one reopens."""
+
+from doanvien.accounts.access import scope_of
+from doanvien.accounts.models import Role
+from doanvien.units.models import Unit
+
+COMMITTEE = {Role.SECRETARY, Role.DEPUTY, Role.COMMITTEE}
+
+
+def is_branch_committee(user, branch: Unit) -> bool:
+    scope = scope_of(user)
+    own = {role for path, role in scope.grants if path == branch.path}
+    return scope.is_superuser or bool(own & COMMITTEE)
+
+
+def acts_for_member(user, member) -> bool:
+    """The member himself, or his branch's committee."""
+    return scope_of(user).member_id == member.pk or is_branch_committee(user, member.branch)
+
+
+def can_recognise(user, branch: Unit) -> bool:
+    scope = scope_of(user)
+    return scope.is_superuser or Role.CADRE in scope.roles_above(branch.path)
+
+
+def can_reopen(user, branch: Unit) -> bool:
+    """Cadres of a unit above the one that recognises (the branch's parent)."""
+    scope = scope_of(user)
+    parent_path = branch.path[: -Unit.steplen]
+    return scope.is_superuser or Role.CADRE in scope.roles_above(parent_path)
+
+
+def can_publish(user, unit: Unit) -> bool:
+    """Frameworks, custom criteria and deadlines: the unit's own cadres."""
+    scope = scope_of(user)
+    return not unit.is_branch and (scope.is_superuser or Role.CADRE in scope.roles_at(unit.path))

@@ -1,0 +1,280 @@
+"""The member training programme (seed 000): frameworks of content areas and criteria, each
+member's yearly registration, the assessments and the classification, and each branch's results
+on their way to recognition."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from doanvien.units.models import Sector
+
+
+class ResultLevel(models.TextChoices):
+    """The classification of a member for a year (seed 000, IV.3, step 3)."""
+
+    EXCELLENT = "excellent", _("Excellent (completed duties excellently)")
+    GOOD = "good", _("Good (completed duties well)")
+    COMPLETE = "complete", _("Complete (completed duties)")
+    INCOMPLETE = "incomplete", _("Incomplete (did not complete duties)")
+    NOT_CLASSIFIED = "not_classified", _("Not classified (membership too short)")
+
+
+class Phase(models.Model):
+    name = models.CharField(_("name"), max_length=40)
+    first_year = models.PositiveSmallIntegerField(_("first year"))
+    last_year = models.PositiveSmallIntegerField(_("last year"))
+
+    class Meta:
+        ordering = ["first_year"]
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Framework(models.Model):
+    """Five content areas with their criteria, published by a unit for its subtree and a year.
+    The product's default (seed 000) has no unit and serves every year of its phase."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.PROTECT, related_name="frameworks")
+    unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="frameworks"
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    # The scoring scheme and the rules, as data (seed 000; defaults in the migration).
+    band_excellent = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal(90))
+    band_good = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal(80))
+    band_complete = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal(70))
+    min_criteria = models.PositiveSmallIntegerField(_("minimum criteria"), default=10)
+    eligibility_months = models.PositiveSmallIntegerField(
+        _("months of membership before classification"), default=6
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("framework")
+        verbose_name_plural = _("frameworks")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_framework_per_unit_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def total_points(self) -> Decimal:
+        return sum((a.max_points for a in self.areas.all()), Decimal(0))
+
+
+class ContentArea(models.Model):
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="areas")
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("name"), max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    max_points = models.DecimalField(
+        _("points"), max_digits=5, decimal_places=1, default=Decimal(20)
+    )
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("content area")
+        verbose_name_plural = _("content areas")
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="one_area_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}"
+
+
+class Criterion(models.Model):
+    """A criterion of a framework's area, or a custom criterion a unit adds for its subtree and a
+    year (then `framework` is empty and `area_code` names the area)."""
+
+    framework = models.ForeignKey(
+        Framework, null=True, blank=True, on_delete=models.CASCADE, related_name="criteria"
+    )
+    unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="criteria"
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    area_code = models.CharField(_("area"), max_length=10)
+    text = models.TextField(_("criterion"))
+    # Only members of this sector see it (e.g. the professional criteria of schools).
+    sector = models.CharField(
+        _("sector"), max_length=20, choices=Sector.choices, blank=True, default=""
+    )
+    # For schools: students, teachers; free text shown next to the sector.
+    audience = models.CharField(_("for"), max_length=60, blank=True, default="")
+    mandatory = models.BooleanField(_("mandatory"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["area_code", "order", "id"]
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Deadline(models.Model):
+    """A deadline a unit sets for its subtree and a year, optionally for one sector."""
+
+    class Kind(models.TextChoices):
+        REGISTRATION = "registration", _("Registration")
+        NEW_MEMBER_REGISTRATION = "new_member_registration", _("Registration of new members")
+        EVALUATION = "evaluation", _("Evaluation")
+        RECOGNITION = "recognition", _("Recognition")
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="deadlines")
+    year = models.PositiveSmallIntegerField(_("year"))
+    kind = models.CharField(_("deadline"), max_length=30, choices=Kind.choices)
+    sector = models.CharField(
+        _("sector"), max_length=20, choices=Sector.choices, blank=True, default=""
+    )
+    due_on = models.DateField(_("due on"))
+    extended_to = models.DateField(_("extended to"), null=True, blank=True)
+    allow_late = models.BooleanField(_("late actions allowed"), default=True)
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year", "kind", "sector"], name="one_deadline_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.year}: {self.effective_date:%d/%m/%Y}"
+
+    @property
+    def effective_date(self):
+        return self.extended_to or self.due_on
+
+
+class Registration(models.Model):
+    """A member's registration for a programme year, its review, assessments and result."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Waiting for review")
+        RETURNED = "returned", _("Returned for changes")
+        APPROVED = "approved", _("Approved")
+
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="registrations"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
+    # The branch that runs it now (it follows the member on a transfer), and its path copy.
+    branch = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
+    entered_by_secretary = models.BooleanField(_("entered by the branch"), default=False)
+    review_comment = models.TextField(_("review comment"), blank=True, default="")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_late = models.BooleanField(default=False)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    # Self-assessment: points per area code, and a comment.
+    self_points = models.JSONField(default=dict, blank=True)
+    self_comment = models.TextField(_("self-assessment comment"), blank=True, default="")
+    self_assessed_at = models.DateTimeField(null=True, blank=True)
+    # Branch assessment (the one that counts): points per area code, comment, result.
+    branch_points = models.JSONField(default=dict, blank=True)
+    branch_comment = models.TextField(_("branch comment"), blank=True, default="")
+    assessed_at = models.DateTimeField(null=True, blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    assessed_late = models.BooleanField(default=False)
+    total = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
+    level = models.CharField(
+        _("classification"), max_length=16, choices=ResultLevel.choices, blank=True, default=""
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="one_registration_a_year")
+        ]
+        indexes = [
+            models.Index(fields=["branch", "year", "state"], name="registration_branch_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.year}"
+
+
+class RegistrationItem(models.Model):
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="items")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    plan = models.TextField(_("plan"))
+    target_date = models.DateField(_("target date"))
+
+    class Meta:
+        ordering = ["criterion__area_code", "criterion__order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "criterion"], name="one_item_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} · {self.criterion_id}"
+
+
+class ProgressNote(models.Model):
+    """A dated note of the six-monthly review: on a member's registration, or on the branch."""
+
+    branch = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.CASCADE, related_name="notes"
+    )
+    on = models.DateField(_("date"))
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.on} · {self.text[:40]}"
+
+
+class BranchResult(models.Model):
+    """A branch's results for a year on their way to recognition by the base union."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Being assessed")
+        SUBMITTED = "submitted", _("Submitted to the base union")
+        RECOGNISED = "recognised", _("Recognised")
+
+    branch = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="results")
+    year = models.PositiveSmallIntegerField()
+    unit_path = models.CharField(max_length=255)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
+    comment = models.TextField(blank=True, default="")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    recognised_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["branch", "year"], name="one_result_per_branch_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.branch} · {self.year} · {self.state}"

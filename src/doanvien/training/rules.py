@@ -1,0 +1,74 @@
+"""The programme's rules as plain functions of their inputs (seed 000, IV.3 and IV.4): the bands,
+the eligibility rule and the programme year. Their parameters come from the framework's data."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from .models import ResultLevel
+
+
+@dataclass(frozen=True)
+class Bands:
+    excellent: Decimal
+    good: Decimal
+    complete: Decimal
+
+    @classmethod
+    def of(cls, framework) -> "Bands":
+        return cls(framework.band_excellent, framework.band_good, framework.band_complete)
+
+
+def add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def is_eligible(*, joined_union_on: date, evaluated_on: date, months: int) -> bool:
+    """Classified only with at least `months` of membership at the evaluation date."""
+    return add_months(joined_union_on, months) <= evaluated_on
+
+
+def round_total(total: Decimal) -> Decimal:
+    """Totals are kept and compared with one decimal."""
+    return Decimal(total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def classify(*, total: Decimal | None, bands: Bands, eligible: bool = True) -> str:
+    """The level for a branch total. No total (not registered or not assessed) is incomplete."""
+    if not eligible:
+        return ResultLevel.NOT_CLASSIFIED
+    if total is None:
+        return ResultLevel.INCOMPLETE
+    total = round_total(total)
+    if total >= bands.excellent:
+        return ResultLevel.EXCELLENT
+    if total >= bands.good:
+        return ResultLevel.GOOD
+    if total >= bands.complete:
+        return ResultLevel.COMPLETE
+    return ResultLevel.INCOMPLETE
+
+
+# Schools follow the school year (seed 000, II.2): their programme year ends in May.
+SCHOOL_YEAR_START_MONTH = 6
+
+
+def programme_year_span(year: int, sector: str) -> tuple[date, date]:
+    """First and last day of programme year `year` for a unit of this sector."""
+    if sector == "school":
+        start = date(year - 1, SCHOOL_YEAR_START_MONTH, 1)
+        return start, date(year, SCHOOL_YEAR_START_MONTH, 1) - timedelta(days=1)
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def programme_year_of(day: date, sector: str) -> int:
+    if sector == "school" and day.month >= SCHOOL_YEAR_START_MONTH:
+        return day.year + 1
+    return day.year
