@@ -17,6 +17,7 @@ from doanvien.members.models import Member
 from doanvien.units.models import Unit
 
 # URL names that need no object and show nothing scoped (or only the user's own start page).
+YEAR = 2026
 PUBLIC = {"login", "logout", "set_language", "home", "invitation-accept"}
 
 
@@ -27,6 +28,7 @@ def _object_kwargs(world):
         "unit_id": world.branch.pk,
         "member_id": world.member2.pk,
         "grant_id": grant.pk,
+        "year": YEAR,
     }
 
 
@@ -146,7 +148,8 @@ def api_operations():
             yield method, path
 
 
-API_PUBLIC = {("post", "/api/v1/auth/token")}
+API_YEAR = 2026
+PUBLIC = {("post", "/api/v1/auth/token")}
 
 
 def _api_url(world, path: str) -> str:
@@ -159,6 +162,8 @@ def _api_url(world, path: str) -> str:
             return str(world.branch.pk)
         if name in {"id", "member_id"} and re.search(r"/members/$", head):
             return str(world.member2.pk)
+        if name == "year":
+            return str(YEAR)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
 
     return re.sub(r"\{(\w+)\}", fill, path)

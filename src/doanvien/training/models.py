@@ -222,7 +222,7 @@ class RegistrationItem(models.Model):
     target_date = models.DateField(_("target date"))
 
     class Meta:
-        ordering = ["criterion__area_code", "criterion__order", "id"]
+        ordering = ["id"]  # the order the member gave them: error messages name positions
         constraints = [
             models.UniqueConstraint(
                 fields=["registration", "criterion"], name="one_item_per_criterion"
