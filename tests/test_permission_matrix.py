@@ -148,8 +148,7 @@ def api_operations():
             yield method, path
 
 
-API_YEAR = 2026
-PUBLIC = {("post", "/api/v1/auth/token")}
+API_PUBLIC = {("post", "/api/v1/auth/token")}
 
 
 def _api_url(world, path: str) -> str:
