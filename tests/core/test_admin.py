@@ -2,8 +2,17 @@ import pytest
 from django.urls import reverse
 
 
-@pytest.mark.parametrize("name", ["units_unit", "members_member", "accounts_user",
-                                  "accounts_rolegrant", "core_auditevent", "units_level"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "units_unit",
+        "members_member",
+        "accounts_user",
+        "accounts_rolegrant",
+        "core_auditevent",
+        "units_level",
+    ],
+)
 def test_the_superuser_browses_the_admin(client, world, name):
     client.force_login(world.superuser)
     assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200

@@ -24,11 +24,11 @@ def submit_errors(world, items):
 
 
 def test_a_complete_registration_is_submitted(world, items):
-    registration = registration_save(actor=world.member_user, member=world.member, year=YEAR,
-                                     items=items)
+    registration = registration_save(
+        actor=world.member_user, member=world.member, year=YEAR, items=items
+    )
     assert registration.state == "draft" and registration.items.count() == len(items)
-    registration_submit(actor=world.member_user, registration=registration,
-                        today=date(2025, 11, 1))
+    registration_submit(actor=world.member_user, registration=registration, today=date(2025, 11, 1))
     registration.refresh_from_db()
     assert registration.state == "submitted" and not registration.submitted_late
     assert AuditEvent.objects.filter(action="registration.submitted").count() == 1
@@ -73,20 +73,23 @@ def test_the_same_criterion_twice_is_refused(world, items):
 
 def test_criteria_of_another_sector_or_unit_are_refused(world, items, framework):
     workers_only = Criterion.objects.get(framework=framework, sector="workers")
-    other_custom = Criterion.objects.create(unit=world.other_base, year=YEAR, area_code="1",
-                                            text="Chỉ cho xã Tân Hòa")
-    bad = [{"criterion": c.pk, "plan": "x", "target_date": "2026-01-01"}
-           for c in (workers_only, other_custom)]
+    other_custom = Criterion.objects.create(
+        unit=world.other_base, year=YEAR, area_code="1", text="Chỉ cho xã Tân Hòa"
+    )
+    bad = [
+        {"criterion": c.pk, "plan": "x", "target_date": "2026-01-01"}
+        for c in (workers_only, other_custom)
+    ]
     with pytest.raises(ValidationError) as e:
         registration_save(actor=None, member=world.member, year=YEAR, items=bad)
     assert set(e.value.message_dict) == {"items[0].criterion", "items[1].criterion"}
 
 
 def test_custom_criteria_of_an_ancestor_can_be_chosen(world, items):
-    custom = Criterion.objects.create(unit=world.district, year=YEAR, area_code="2",
-                                      text="Tham gia Ngày chủ nhật xanh của huyện")
-    items.append({"criterion": custom.pk, "plan": "Mỗi tháng một lần",
-                  "target_date": "2026-03-01"})
+    custom = Criterion.objects.create(
+        unit=world.district, year=YEAR, area_code="2", text="Tham gia Ngày chủ nhật xanh của huyện"
+    )
+    items.append({"criterion": custom.pk, "plan": "Mỗi tháng một lần", "target_date": "2026-03-01"})
     registration = registration_save(actor=None, member=world.member, year=YEAR, items=items)
     assert registration.items.filter(criterion=custom).exists()
 
@@ -117,15 +120,17 @@ def test_returning_needs_a_comment(world, items):
 
 
 def test_late_submissions_are_marked_or_refused(world, items):
-    deadline = Deadline.objects.create(unit=world.district, year=YEAR, kind="registration",
-                                       due_on=date(2025, 11, 15))
+    deadline = Deadline.objects.create(
+        unit=world.district, year=YEAR, kind="registration", due_on=date(2025, 11, 15)
+    )
     registration = registration_save(actor=None, member=world.member, year=YEAR, items=items)
     registration_submit(actor=None, registration=registration, today=date(2025, 11, 20))
     assert Registration.objects.get(pk=registration.pk).submitted_late
     deadline.allow_late = False
     deadline.save()
-    other = registration_save(actor=None, member=world.member2, year=YEAR,
-                              items=complete_items(world.member2))
+    other = registration_save(
+        actor=None, member=world.member2, year=YEAR, items=complete_items(world.member2)
+    )
     with pytest.raises(ValidationError):
         registration_submit(actor=None, registration=other, today=date(2025, 11, 20))
     deadline.extended_to = date(2026, 1, 31)
@@ -137,29 +142,47 @@ def test_late_submissions_are_marked_or_refused(world, items):
 def test_a_sector_deadline_of_a_nearer_unit_wins(world, items):
     from doanvien.training.selectors import deadline_for
 
-    Deadline.objects.create(unit=world.province, year=YEAR, kind="registration",
-                            due_on=date(2025, 11, 15))
-    school = Deadline.objects.create(unit=world.province, year=YEAR, kind="registration",
-                                     sector="school", due_on=date(2025, 5, 15))
-    assert deadline_for(unit=world.branch, year=YEAR, kind="registration",
-                        sector="school") == school
-    nearer = Deadline.objects.create(unit=world.base, year=YEAR, kind="registration",
-                                     due_on=date(2025, 12, 1))
-    assert deadline_for(unit=world.branch, year=YEAR, kind="registration",
-                        sector="school") == nearer
+    Deadline.objects.create(
+        unit=world.province, year=YEAR, kind="registration", due_on=date(2025, 11, 15)
+    )
+    school = Deadline.objects.create(
+        unit=world.province,
+        year=YEAR,
+        kind="registration",
+        sector="school",
+        due_on=date(2025, 5, 15),
+    )
+    assert (
+        deadline_for(unit=world.branch, year=YEAR, kind="registration", sector="school") == school
+    )
+    nearer = Deadline.objects.create(
+        unit=world.base, year=YEAR, kind="registration", due_on=date(2025, 12, 1)
+    )
+    assert (
+        deadline_for(unit=world.branch, year=YEAR, kind="registration", sector="school") == nearer
+    )
 
 
 def test_the_branch_registers_many_members_with_a_default_set(world, items):
     registered = registrations_apply_default(
-        actor=world.secretary, branch=world.branch, year=YEAR, items=items,
+        actor=world.secretary,
+        branch=world.branch,
+        year=YEAR,
+        items=items,
         members=[world.member, world.member2],
     )
     assert registered == 2
     assert all(r.entered_by_secretary for r in Registration.objects.filter(year=YEAR))
-    registration_submit(actor=None, registration=Registration.objects.get(member=world.member),
-                        today=date(2025, 11, 1))
+    registration_submit(
+        actor=None,
+        registration=Registration.objects.get(member=world.member),
+        today=date(2025, 11, 1),
+    )
     again = registrations_apply_default(
-        actor=world.secretary, branch=world.branch, year=YEAR, items=items[:-1],
+        actor=world.secretary,
+        branch=world.branch,
+        year=YEAR,
+        items=items[:-1],
         members=[world.member, world.member2],
     )
     assert again == 1  # the submitted one is left alone

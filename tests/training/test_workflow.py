@@ -15,25 +15,31 @@ from .conftest import YEAR
 AREAS = {"1": 18, "2": 18, "3": 17, "4": 19, "5": 18}
 
 REGISTRATION_ACTIONS = {
-    "save": lambda w, r, items: services.registration_save(actor=None, member=w.member,
-                                                           year=YEAR, items=items),
-    "submit": lambda w, r, items: services.registration_submit(actor=None, registration=r,
-                                                               today=date(2025, 11, 1)),
+    "save": lambda w, r, items: services.registration_save(
+        actor=None, member=w.member, year=YEAR, items=items
+    ),
+    "submit": lambda w, r, items: services.registration_submit(
+        actor=None, registration=r, today=date(2025, 11, 1)
+    ),
     "approve": lambda w, r, items: services.registration_approve(actor=None, registration=r),
-    "return": lambda w, r, items: services.registration_return(actor=None, registration=r,
-                                                               comment="Sửa lại"),
+    "return": lambda w, r, items: services.registration_return(
+        actor=None, registration=r, comment="Sửa lại"
+    ),
     "self_assess": lambda w, r, items: services.self_assessment_record(
-        actor=None, registration=r, areas=AREAS),
+        actor=None, registration=r, areas=AREAS
+    ),
     "assess": lambda w, r, items: services.assessment_record(
-        actor=None, registration=r, areas=AREAS, today=date(2026, 5, 1)),
+        actor=None, registration=r, areas=AREAS, today=date(2026, 5, 1)
+    ),
 }
 
 
 @pytest.mark.parametrize("state", [s.value for s in Registration.State])
 @pytest.mark.parametrize("action", list(REGISTRATION_ACTIONS))
 def test_registration_transitions(world, items, state, action):
-    registration = services.registration_save(actor=None, member=world.member, year=YEAR,
-                                              items=items)
+    registration = services.registration_save(
+        actor=None, member=world.member, year=YEAR, items=items
+    )
     Registration.objects.filter(pk=registration.pk).update(state=state)
     registration.refresh_from_db()
     allowed = (state, action) in workflow.REGISTRATION
@@ -46,19 +52,22 @@ def test_registration_transitions(world, items, state, action):
     else:
         with pytest.raises(ValidationError) as e:
             REGISTRATION_ACTIONS[action](world, registration, items)
-        assert e.value.messages and "illegal_transition" == e.value.code
+        assert e.value.messages and e.value.code == "illegal_transition"
         assert Registration.objects.get(pk=registration.pk).state == state
         assert AuditEvent.objects.count() == events
 
 
 RESULT_ACTIONS = {
     "submit": lambda w: services.branch_results_submit(actor=None, branch=w.branch, year=YEAR),
-    "recognise": lambda w: services.branch_results_recognise(actor=None, branch=w.branch,
-                                                             year=YEAR),
-    "return": lambda w: services.branch_results_return(actor=None, branch=w.branch, year=YEAR,
-                                                       comment="Chấm lại"),
-    "reopen": lambda w: services.branch_results_reopen(actor=None, branch=w.branch, year=YEAR,
-                                                       reason="Khiếu nại"),
+    "recognise": lambda w: services.branch_results_recognise(
+        actor=None, branch=w.branch, year=YEAR
+    ),
+    "return": lambda w: services.branch_results_return(
+        actor=None, branch=w.branch, year=YEAR, comment="Chấm lại"
+    ),
+    "reopen": lambda w: services.branch_results_reopen(
+        actor=None, branch=w.branch, year=YEAR, reason="Khiếu nại"
+    ),
 }
 
 
@@ -85,21 +94,28 @@ def approved(world, items, member=None):
 
 def test_assessment_computes_total_and_level(world, items):
     registration = approved(world, items)
-    services.assessment_record(actor=world.secretary, registration=registration,
-                               areas={"1": 18, "2": "17.5", "3": 17, "4": 19, "5": 18},
-                               comment="Tích cực", today=date(2026, 5, 1))
+    services.assessment_record(
+        actor=world.secretary,
+        registration=registration,
+        areas={"1": 18, "2": "17.5", "3": 17, "4": 19, "5": 18},
+        comment="Tích cực",
+        today=date(2026, 5, 1),
+    )
     registration.refresh_from_db()
     assert str(registration.total) == "89.5" and registration.level == "good"
     assert registration.assessed_by == world.secretary
 
 
-@pytest.mark.parametrize("areas,field", [
-    ({"1": 21, "2": 18, "3": 17, "4": 19, "5": 18}, "areas.1"),
-    ({"1": 18, "2": 18, "3": 17, "4": 19}, "areas.5"),
-    ({"1": 18, "2": "abc", "3": 17, "4": 19, "5": 18}, "areas.2"),
-    ({"1": 18, "2": 18, "3": 17, "4": 19, "5": 18, "9": 1}, "areas.9"),
-    ({"1": -1, "2": 18, "3": 17, "4": 19, "5": 18}, "areas.1"),
-])
+@pytest.mark.parametrize(
+    "areas,field",
+    [
+        ({"1": 21, "2": 18, "3": 17, "4": 19, "5": 18}, "areas.1"),
+        ({"1": 18, "2": 18, "3": 17, "4": 19}, "areas.5"),
+        ({"1": 18, "2": "abc", "3": 17, "4": 19, "5": 18}, "areas.2"),
+        ({"1": 18, "2": 18, "3": 17, "4": 19, "5": 18, "9": 1}, "areas.9"),
+        ({"1": -1, "2": 18, "3": 17, "4": 19, "5": 18}, "areas.1"),
+    ],
+)
 def test_bad_points_are_named_and_nothing_is_saved(world, items, areas, field):
     registration = approved(world, items)
     with pytest.raises(ValidationError) as e:
@@ -113,8 +129,9 @@ def test_a_member_admitted_too_recently_is_not_classified(world, items):
 
     Member.objects.filter(pk=world.member.pk).update(joined_union_on=date(2026, 1, 10))
     registration = approved(world, items)
-    services.assessment_record(actor=None, registration=registration, areas=AREAS,
-                               today=date(2026, 5, 1))
+    services.assessment_record(
+        actor=None, registration=registration, areas=AREAS, today=date(2026, 5, 1)
+    )
     assert Registration.objects.get(pk=registration.pk).level == "not_classified"
 
 
@@ -123,10 +140,10 @@ def test_submitted_results_lock_the_assessments_until_returned(world, items):
     services.assessment_record(actor=None, registration=registration, areas=AREAS)
     services.branch_results_submit(actor=world.secretary, branch=world.branch, year=YEAR)
     with pytest.raises(ValidationError):
-        services.assessment_record(actor=None, registration=registration,
-                                   areas={**AREAS, "1": 10})
-    services.branch_results_return(actor=world.base_cadre, branch=world.branch, year=YEAR,
-                                   comment="Xem lại điểm")
+        services.assessment_record(actor=None, registration=registration, areas={**AREAS, "1": 10})
+    services.branch_results_return(
+        actor=world.base_cadre, branch=world.branch, year=YEAR, comment="Xem lại điểm"
+    )
     services.assessment_record(actor=None, registration=registration, areas={**AREAS, "1": 10})
     assert Registration.objects.get(pk=registration.pk).level == "good"
 
@@ -146,7 +163,8 @@ def test_recognised_results_reopen_only_with_a_reason(world, items):
     with pytest.raises(ValidationError) as e:
         services.branch_results_reopen(actor=None, branch=world.branch, year=YEAR, reason="")
     assert "reason" in e.value.message_dict
-    services.branch_results_reopen(actor=world.province_cadre, branch=world.branch, year=YEAR,
-                                   reason="Đoàn viên khiếu nại")
+    services.branch_results_reopen(
+        actor=world.province_cadre, branch=world.branch, year=YEAR, reason="Đoàn viên khiếu nại"
+    )
     event = AuditEvent.objects.filter(action="results.reopen").get()
     assert event.actor == world.province_cadre and "khiếu nại" in event.summary

@@ -29,8 +29,8 @@ def member_list(request, unit_id: int):
     )
     defaults = MemberFilters(q=filters.q, status=Status.ACTIVE)
     active_filters = sum(
-        getattr(filters, f) != getattr(defaults, f) for f in ("status", "sector", "position",
-                                                                "sex", "age_band")
+        getattr(filters, f) != getattr(defaults, f)
+        for f in ("status", "sector", "position", "sex", "age_band")
     )
     context = {
         "unit": unit,
