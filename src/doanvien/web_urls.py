@@ -1,6 +1,6 @@
 """The web pages. Each view is a thin door to the services, scoped on its first line."""
 
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from doanvien.accounts import views as accounts
@@ -28,4 +28,8 @@ urlpatterns = [
     path("members/<int:member_id>/", members.member_detail, name="member-detail"),
     path("members/<int:member_id>/edit/", members.member_edit, name="member-edit"),
     path("members/<int:member_id>/id-number/", members.member_id_number, name="member-id-number"),
+    # The training programme: the member's own pages, the branch's, the units' above.
+    path("", include("doanvien.portal.urls")),
+    path("", include("doanvien.training.urls_branch")),
+    path("", include("doanvien.training.urls_upper")),
 ]

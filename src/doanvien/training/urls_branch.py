@@ -1,0 +1,3 @@
+"""Filled in by the training pages."""
+
+urlpatterns: list = []
