@@ -19,6 +19,7 @@ def test_the_demo_province_has_the_promised_shape_and_logins(demo):
     check_shape()
     check_plausible_and_unique()
     check_logins()
+    check_training()
     count = Member.objects.count()
     call_command("load_demo", verbosity=0)
     assert Member.objects.count() == count, "loading twice changes nothing"
@@ -34,6 +35,19 @@ def check_shape():
     assert Member.objects.count() >= 1500
     root = Unit.objects.get(level__code="province")
     assert root.member_count == Member.objects.filter(status="active").count()
+
+
+def check_training():
+    from doanvien.training.models import BranchResult, Registration
+
+    done = Registration.objects.filter(year=2026)
+    assert done.filter(assessed_at__isnull=False).count() >= 400
+    levels = set(done.values_list("level", flat=True))
+    assert {"excellent", "good"} <= levels
+    assert BranchResult.objects.filter(year=2026, state="recognised").exists()
+    assert BranchResult.objects.filter(year=2026, state="submitted").exists()
+    states = set(Registration.objects.filter(year=2027).values_list("state", flat=True))
+    assert states == {"draft", "submitted", "returned", "approved"}
 
 
 def check_plausible_and_unique():

@@ -82,7 +82,7 @@ def demo(live_server, transactional_db, settings) -> Demo:
     from doanvien.units.models import Unit
 
     settings.DEMO_MODE = True
-    load_demo()
+    load_demo(training=False)  # the member pages need no programme data: faster
     return Demo(url=live_server.url, branch=Unit.objects.get(code=BRANCH_CODE))
 
 

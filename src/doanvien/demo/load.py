@@ -14,6 +14,7 @@ from doanvien.units.models import Level, Unit
 from doanvien.units.services import unit_create
 
 from . import vocab
+from .training import load_training
 
 DEMO_PASSWORD = "demo"
 # username → (full name, role, unit code or None, link to a member of this branch code)
@@ -85,7 +86,7 @@ def _fill_branch(rng, branch: Unit, spec: dict, base_name: str, today: date) -> 
 
 
 @transaction.atomic
-def load_demo(*, seed: int = 1, today: date | None = None) -> dict[str, int]:
+def load_demo(*, seed: int = 1, today: date | None = None, training: bool = True) -> dict[str, int]:
     today = today or timezone.localdate()
     rng = random.Random(seed)
     tree = vocab.demo_tree(rng)
@@ -118,7 +119,9 @@ def load_demo(*, seed: int = 1, today: date | None = None) -> dict[str, int]:
         user.save()
         if role:
             role_grant(actor=None, user=user, unit=units[unit_code], role=role)
+    registrations = load_training(province=units[tree["code"]], seed=seed) if training else 0
     return {
         "units": len(units),
         "members": sum(len(m) for m in branch_members.values()),
+        "registrations": registrations,
     }

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from doanvien.units.models import Sector
@@ -65,9 +66,13 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @cached_property
+    def area_list(self) -> list["ContentArea"]:
+        return list(self.areas.all())
+
     @property
     def total_points(self) -> Decimal:
-        return sum((a.max_points for a in self.areas.all()), Decimal(0))
+        return sum((a.max_points for a in self.area_list), Decimal(0))
 
 
 class ContentArea(models.Model):

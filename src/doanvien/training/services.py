@@ -47,6 +47,15 @@ def _check_deadline(*, unit: Unit, year: int, kind: str, sector: str, today: dat
     return True
 
 
+def _lock(registration: Registration) -> Registration:
+    """The registration, locked for the transaction (only its own row: never the branch's)."""
+    return (
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("framework", "branch", "member")
+        .get(pk=registration.pk)
+    )
+
+
 def _locked_result(registration: Registration) -> bool:
     return BranchResult.objects.filter(
         branch=registration.branch,
@@ -110,7 +119,7 @@ def _clean_items(registration: Registration, items: list[dict[str, Any]], *, com
 
     if complete and not errors:
         chosen_areas = {c.area_code for c, _p, _t in clean}
-        missing = [a for a in framework.areas.all() if a.code not in chosen_areas]
+        missing = [a for a in framework.area_list if a.code not in chosen_areas]
         if missing:
             err(
                 "items",
@@ -157,7 +166,7 @@ def registration_save(
     if member.status != Status.ACTIVE:
         raise ValidationError(_("Only active members register."))
     registration = registration_start(member=member, year=year)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = _lock(registration)
     workflow.next_state(workflow.REGISTRATION, registration, "save")
     clean = _clean_items(registration, items, complete=False)
     before = sorted(registration.items.values_list("criterion_id", flat=True))
@@ -185,7 +194,7 @@ def registration_save(
 @transaction.atomic
 def registration_submit(*, actor, registration: Registration, today: date | None = None):
     today = today or timezone.localdate()
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = _lock(registration)
     state = workflow.next_state(workflow.REGISTRATION, registration, "submit")
     items = [
         {"criterion": i.criterion_id, "plan": i.plan, "target_date": i.target_date}
@@ -222,7 +231,7 @@ def registration_submit(*, actor, registration: Registration, today: date | None
 
 @transaction.atomic
 def registration_approve(*, actor, registration: Registration) -> Registration:
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = _lock(registration)
     state = workflow.next_state(workflow.REGISTRATION, registration, "approve")
     registration.state, registration.approved_at = state, timezone.now()
     registration.review_comment = ""
@@ -239,7 +248,7 @@ def registration_approve(*, actor, registration: Registration) -> Registration:
 
 @transaction.atomic
 def registration_return(*, actor, registration: Registration, comment: str) -> Registration:
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = _lock(registration)
     state = workflow.next_state(workflow.REGISTRATION, registration, "return")
     comment = (comment or "").strip()
     if not comment:
@@ -259,7 +268,7 @@ def registration_return(*, actor, registration: Registration, comment: str) -> R
 def _clean_points(registration: Registration, areas: dict[str, Any]) -> dict[str, str]:
     errors: dict[str, str] = {}
     clean: dict[str, str] = {}
-    known = {a.code: a for a in registration.framework.areas.all()}
+    known = {a.code: a for a in registration.framework.area_list}
     for code in areas:
         if code not in known:
             errors[f"areas.{code}"] = _("There is no content area %(code)s.") % {"code": code}
@@ -289,7 +298,7 @@ def _clean_points(registration: Registration, areas: dict[str, Any]) -> dict[str
 def self_assessment_record(
     *, actor, registration: Registration, areas: dict[str, Any], comment: str = ""
 ) -> Registration:
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    registration = _lock(registration)
     workflow.next_state(workflow.REGISTRATION, registration, "self_assess")
     if _locked_result(registration):
         raise ValidationError(_("The branch's results are submitted: they can no longer change."))
@@ -329,11 +338,7 @@ def assessment_record(
 ) -> Registration:
     """The branch's points per area: the total and the level follow, never typed."""
     today = today or timezone.localdate()
-    registration = (
-        Registration.objects.select_for_update()
-        .select_related("member", "framework", "branch")
-        .get(pk=registration.pk)
-    )
+    registration = _lock(registration)
     workflow.next_state(workflow.REGISTRATION, registration, "assess")
     if _locked_result(registration):
         raise ValidationError(_("The branch's results are submitted: they can no longer change."))

@@ -21,7 +21,8 @@ class Command(BaseCommand):
         else:
             counts = load_demo(seed=seed)
             self.stdout.write(
-                f"Loaded the demo province: {counts['units']} units, {counts['members']} members."
+                f"Loaded the demo province: {counts['units']} units, {counts['members']} members, "
+                f"{counts['registrations']} training registrations."
             )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username in DEMO_USERS:
