@@ -30,23 +30,21 @@ def role_grant(*, actor, user: User, unit: Unit, role: str) -> RoleGrant:
             {"role": _("%(user)s already holds this role here.") % {"user": user}}
         )
     grant = RoleGrant.objects.create(user=user, unit=unit, role=role, granted_by=actor)
-    audit.record(
-        actor=actor,
-        action="role.granted",
-        target=unit,
-        unit_path=unit.path,
-        summary=f"{user} · {grant.get_role_display()}",
-        changes={"role": [None, f"{user.username}: {role}"]},
-    )
-    audit.record(
-        actor=actor,
-        action="role.granted",
-        target=user,
-        unit_path=unit.path,
-        summary=f"{unit} · {grant.get_role_display()}",
-        changes={"role": [None, f"{unit.code}: {role}"]},
-    )
+    _record_role(actor, "role.granted", user, unit, grant.get_role_display(), None, role)
     return grant
+
+
+def _record_role(actor, action: str, user: User, unit: Unit, label: str, before, after) -> None:
+    """A role change shows in the unit's history and in the user's."""
+    for target, other, key in ((unit, user, user.username), (user, unit, unit.code)):
+        audit.record(
+            actor=actor,
+            action=action,
+            target=target,
+            unit_path=unit.path,
+            summary=f"{other} · {label}",
+            changes={"role": [before and f"{key}: {before}", after and f"{key}: {after}"]},
+        )
 
 
 @transaction.atomic
@@ -54,22 +52,7 @@ def role_revoke(*, actor, grant: RoleGrant) -> None:
     user, unit, role = grant.user, grant.unit, grant.role
     label = grant.get_role_display()
     grant.delete()
-    audit.record(
-        actor=actor,
-        action="role.revoked",
-        target=unit,
-        unit_path=unit.path,
-        summary=f"{user} · {label}",
-        changes={"role": [f"{user.username}: {role}", None]},
-    )
-    audit.record(
-        actor=actor,
-        action="role.revoked",
-        target=user,
-        unit_path=unit.path,
-        summary=f"{unit} · {label}",
-        changes={"role": [f"{unit.code}: {role}", None]},
-    )
+    _record_role(actor, "role.revoked", user, unit, label, role, None)
 
 
 @transaction.atomic

@@ -83,30 +83,27 @@ def unit_edit(request, unit_id: int):
     return render(request, "units/form.html", {"form": form, "unit": unit})
 
 
-@login_required
-@require_POST
-def unit_deactivate_view(request, unit_id: int):
+def _set_active(request, unit_id: int, service, done: str):
     unit = access.get_unit_for(request.user, unit_id)
     access.require(access.can_manage_unit(request.user, unit))
     try:
-        services.unit_deactivate(actor=request.user, unit=unit)
-        messages.success(request, _("The unit is deactivated."))
+        service(actor=request.user, unit=unit)
+        messages.success(request, done)
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     return redirect("unit-detail", unit_id=unit.pk)
+
+
+@login_required
+@require_POST
+def unit_deactivate_view(request, unit_id: int):
+    return _set_active(request, unit_id, services.unit_deactivate, _("The unit is deactivated."))
 
 
 @login_required
 @require_POST
 def unit_reactivate_view(request, unit_id: int):
-    unit = access.get_unit_for(request.user, unit_id)
-    access.require(access.can_manage_unit(request.user, unit))
-    try:
-        services.unit_reactivate(actor=request.user, unit=unit)
-        messages.success(request, _("The unit is active again."))
-    except ValidationError as e:
-        messages.error(request, " ".join(e.messages))
-    return redirect("unit-detail", unit_id=unit.pk)
+    return _set_active(request, unit_id, services.unit_reactivate, _("The unit is active again."))
 
 
 def _destination(request, form: UnitCodeForm) -> Unit | None:
