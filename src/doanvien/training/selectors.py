@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from doanvien.units.models import Unit
 
-from .models import Criterion, Deadline, Framework, Registration
+from .models import BranchResult, Criterion, Deadline, Framework, Registration
 
 
 def framework_for(unit: Unit, year: int) -> Framework | None:
@@ -35,7 +35,9 @@ def criteria_for(*, framework: Framework, branch: Unit, year: int, sector: str) 
         Criterion.objects.filter(own | custom)
         .filter(Q(sector="") | Q(sector=sector))
         .filter(area_code__in=framework.areas.values("code"))
-        .order_by("area_code", "unit__depth", "order", "id")
+        # The framework's own first, then custom ones from the top of the tree down (the same
+        # on every database: NULL depth sorts first).
+        .order_by("area_code", F("unit__depth").asc(nulls_first=True), "order", "id")
     )
 
 
@@ -60,3 +62,9 @@ def registration_of(member, year: int) -> Registration | None:
         .select_related("framework", "branch")
         .first()
     )
+
+
+def branch_result_state(branch: Unit, year: int) -> str:
+    """Where the branch's results stand, without creating anything."""
+    result = BranchResult.objects.filter(branch=branch, year=year).only("state").first()
+    return result.state if result else BranchResult.State.OPEN

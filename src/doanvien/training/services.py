@@ -399,7 +399,8 @@ def _results_transition(actor, branch: Unit, year: int, action: str, note: str =
         result.submitted_at = timezone.now()
     if action == "recognise":
         result.recognised_at = timezone.now()
-    result.comment = note
+    if note:  # a return comment or a reopening reason stays until the next one
+        result.comment = note
     result.save()
     _record(actor, f"results.{action}", result, note or str(branch), {"state": [before, state]})
     return result

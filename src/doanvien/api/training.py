@@ -1,0 +1,416 @@
+"""The training programme: the criteria a member may pick, his registration on its way through
+review and assessment, and a branch's results on their way to recognition.
+
+Every operation resolves the member or unit within the user's scope first (404 outside it), then
+asks the training access rules (403), then calls the service. An action the workflow does not
+allow in the current state answers 409 Conflict; the services' other refusals answer 400."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import Path, Query, Router
+
+from doanvien.accounts.access import get_member_for, get_unit_for, require, scope_of
+from doanvien.members.models import Member
+from doanvien.training import services
+from doanvien.training.access import (
+    acts_for_member,
+    can_recognise,
+    can_reopen,
+    is_branch_committee,
+)
+from doanvien.training.models import BranchResult, Registration
+from doanvien.training.selectors import criteria_for, framework_for, registration_of
+from doanvien.units.models import Unit
+
+from .errors import ApiError
+from .schemas import ErrorOut
+from .training_schemas import (
+    AssessmentOut,
+    CommentIn,
+    FrameworkListingOut,
+    FrameworkQuery,
+    PointsIn,
+    ReasonIn,
+    RegistrationIn,
+    RegistrationOut,
+    ResultOut,
+    SelfAssessmentOut,
+)
+
+router = Router(tags=["training"])
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+# Programme years the API accepts (the database keeps years in a small integer).
+YEAR = Path(..., ge=2000, le=2100, description="the programme year")
+
+REGISTRATION = "/members/{member_id}/registrations/{year}"
+RESULTS = "/units/{unit_id}/results/{year}"
+
+
+@contextmanager
+def conflicts() -> Iterator[None]:
+    """An action the workflow does not allow in the current state → 409 with its message."""
+    try:
+        yield
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "illegal_transition":
+            raise ApiError(409, " ".join(exc.messages)) from None
+        raise
+
+
+def required(field: str) -> ApiError:
+    """What ninja answers for a missing body field, for fields the view checks itself."""
+    return ApiError(
+        422, _("Invalid data."), [{"field": field, "message": _("This field is required.")}]
+    )
+
+
+def is_the_member(user, member: Member) -> bool:
+    return scope_of(user).member_id == member.pk
+
+
+def registration_or_404(member: Member, year: int) -> Registration:
+    registration = registration_of(member, year)
+    if registration is None:
+        raise Http404
+    return registration
+
+
+def branch_or_400(user, unit_id: int) -> Unit:
+    unit = get_unit_for(user, unit_id)
+    if not unit.is_branch:
+        raise ValidationError(_("This unit is not a branch: only a branch has results."))
+    return unit
+
+
+# --- Output -----------------------------------------------------------------------------------
+
+
+def registration_out(registration: Registration) -> dict:
+    result_state = (
+        BranchResult.objects.filter(branch_id=registration.branch_id, year=registration.year)
+        .values_list("state", flat=True)
+        .first()
+    )
+    self_assessment = assessment = None
+    if registration.self_assessed_at:
+        self_assessment = {
+            "areas": registration.self_points,
+            "comment": registration.self_comment,
+            "at": registration.self_assessed_at,
+        }
+    if registration.assessed_at:
+        assessment = assessment_out(registration)
+    return {
+        "id": registration.pk,
+        "member": registration.member_id,
+        "year": registration.year,
+        "framework": registration.framework_id,
+        "state": registration.state,
+        "entered_by_secretary": registration.entered_by_secretary,
+        "review_comment": registration.review_comment,
+        "submitted_at": registration.submitted_at,
+        "submitted_late": registration.submitted_late,
+        "approved_at": registration.approved_at,
+        "items": [
+            {
+                "criterion": item.criterion_id,
+                "area": item.criterion.area_code,
+                "text": item.criterion.text,
+                "plan": item.plan,
+                "target_date": item.target_date,
+            }
+            for item in registration.items.select_related("criterion")
+        ],
+        "self_assessment": self_assessment,
+        "assessment": assessment,
+        "result_state": result_state or BranchResult.State.OPEN,
+    }
+
+
+def assessment_out(registration: Registration) -> dict:
+    return {
+        "areas": registration.branch_points,
+        "comment": registration.branch_comment,
+        "total": registration.total,
+        "level": registration.level,
+        "level_name": registration.get_level_display(),
+        "late": registration.assessed_late,
+        "at": registration.assessed_at,
+    }
+
+
+def result_out(result: BranchResult) -> dict:
+    return {
+        "branch": result.branch_id,
+        "year": result.year,
+        "state": result.state,
+        "comment": result.comment,
+        "submitted_at": result.submitted_at,
+        "recognised_at": result.recognised_at,
+    }
+
+
+# --- The framework ----------------------------------------------------------------------------
+
+
+@router.get(
+    "/training/{year}/framework",
+    response={200: FrameworkListingOut, **ERRORS},
+    summary="The criteria a member may pick",
+)
+def framework_listing(request, query: Query[FrameworkQuery], year: int = YEAR):
+    """The framework that applies to the member's branch for the year, its content areas and
+    every criterion the member may register: the framework's own (sector-specific ones only for
+    the branch's sector) and the custom criteria of the branch's ancestors. Once the member has
+    registered, the framework and branch of that registration."""
+    if query.member is None:
+        # Not a 422: no member is no member found, like one out of scope.
+        raise ApiError(
+            404, _("Not found."), [{"field": "member", "message": _("This field is required.")}]
+        )
+    member = get_member_for(request.user, query.member)
+    registration = registration_of(member, year)
+    if registration is not None:
+        framework, branch = registration.framework, registration.branch
+    else:
+        framework, branch = framework_for(member.branch, year), member.branch
+    if framework is None:
+        raise Http404
+    criteria = criteria_for(
+        framework=framework, branch=branch, year=year, sector=branch.sector
+    ).select_related("unit")
+    # The framework's criteria first, then the custom ones from the top of the tree down (the
+    # selector's order puts the framework's first or last depending on the database).
+    by_area: dict[str, list] = {}
+    for c in sorted(
+        criteria,
+        key=lambda c: (c.framework_id is None, c.unit.depth if c.unit else 0, c.order, c.pk),
+    ):
+        by_area.setdefault(c.area_code, []).append(
+            {
+                "id": c.pk,
+                "text": c.text,
+                "sector": c.sector,
+                "audience": c.audience,
+                "mandatory": c.mandatory,
+                "custom": c.framework_id is None,
+                "unit": c.unit.name if c.unit else None,
+            }
+        )
+    return {
+        "framework": {
+            "id": framework.pk,
+            "name": framework.name,
+            "year": year,
+            "unit": framework.unit.name if framework.unit else None,
+            "min_criteria": framework.min_criteria,
+            "bands": {
+                "excellent": framework.band_excellent,
+                "good": framework.band_good,
+                "complete": framework.band_complete,
+            },
+        },
+        "areas": [
+            {
+                "code": area.code,
+                "name": area.name,
+                "max_points": area.max_points,
+                "criteria": by_area.get(area.code, []),
+            }
+            for area in framework.areas.all()
+        ],
+    }
+
+
+# --- A member's registration ------------------------------------------------------------------
+
+
+@router.get(REGISTRATION, response={200: RegistrationOut, **ERRORS}, summary="A registration")
+def registration_detail(request, member_id: int, year: int = YEAR):
+    """The member's registration for the year with its review, self-assessment and assessment;
+    404 when he has not registered."""
+    member = get_member_for(request.user, member_id)
+    return registration_out(registration_or_404(member, year))
+
+
+@router.put(REGISTRATION, response={200: RegistrationOut, **ERRORS}, summary="Save a registration")
+def registration_change(request, payload: RegistrationIn, member_id: int, year: int = YEAR):
+    """Replace the items of the member's registration (created as a draft if needed): by the
+    member himself or his branch committee, while it is a draft or returned for changes. The
+    complete rules (every area, the minimum number, the mandatory criteria) are checked on
+    submission. Errors name the item: `items[2].plan`."""
+    member = get_member_for(request.user, member_id)
+    require(acts_for_member(request.user, member))
+    if payload.items is None:
+        raise required("items")
+    # Work-around: registration_save drops an item without a target date without a word (the
+    # model needs a date); refuse it instead so that nothing the client sent is lost.
+    undated = {
+        f"items[{i}].target_date": _("Enter a target date.")
+        for i, item in enumerate(payload.items)
+        if not (item.target_date or "").strip()
+    }
+    if undated:
+        raise ValidationError(undated)
+    with conflicts():
+        registration = services.registration_save(
+            actor=request.user,
+            member=member,
+            year=year,
+            items=[item.model_dump() for item in payload.items],
+            by_branch=not is_the_member(request.user, member),
+        )
+    return registration_out(registration)
+
+
+@router.post(f"{REGISTRATION}/submit", response={200: RegistrationOut, **ERRORS}, summary="Submit")
+def registration_submit(request, member_id: int, year: int = YEAR):
+    """Send the registration to the branch committee for review."""
+    member = get_member_for(request.user, member_id)
+    require(acts_for_member(request.user, member))
+    registration = registration_or_404(member, year)
+    with conflicts():
+        registration = services.registration_submit(actor=request.user, registration=registration)
+    return registration_out(registration)
+
+
+@router.post(
+    f"{REGISTRATION}/approve", response={200: RegistrationOut, **ERRORS}, summary="Approve"
+)
+def registration_approve(request, member_id: int, year: int = YEAR):
+    """The branch committee approves a submitted registration."""
+    member = get_member_for(request.user, member_id)
+    require(is_branch_committee(request.user, member.branch))
+    registration = registration_or_404(member, year)
+    with conflicts():
+        registration = services.registration_approve(actor=request.user, registration=registration)
+    return registration_out(registration)
+
+
+@router.post(
+    f"{REGISTRATION}/return",
+    response={200: RegistrationOut, **ERRORS},
+    summary="Return for changes",
+)
+def registration_return(request, payload: CommentIn, member_id: int, year: int = YEAR):
+    """The branch committee returns the registration with a comment saying what to change."""
+    member = get_member_for(request.user, member_id)
+    require(is_branch_committee(request.user, member.branch))
+    registration = registration_or_404(member, year)
+    with conflicts():
+        registration = services.registration_return(
+            actor=request.user, registration=registration, comment=payload.comment
+        )
+    return registration_out(registration)
+
+
+@router.put(
+    f"{REGISTRATION}/self-assessment",
+    response={200: SelfAssessmentOut, **ERRORS},
+    summary="Self-assess",
+)
+def self_assessment_change(request, payload: PointsIn, member_id: int, year: int = YEAR):
+    """The member scores himself, area by area (`{"areas": {"1": 18, ...}}`); only he may."""
+    member = get_member_for(request.user, member_id)
+    require(is_the_member(request.user, member))
+    registration = registration_or_404(member, year)
+    with conflicts():
+        registration = services.self_assessment_record(
+            actor=request.user,
+            registration=registration,
+            areas=payload.areas or {},
+            comment=payload.comment,
+        )
+    return {
+        "areas": registration.self_points,
+        "comment": registration.self_comment,
+        "at": registration.self_assessed_at,
+    }
+
+
+@router.put(
+    f"{REGISTRATION}/assessment",
+    response={200: AssessmentOut, **ERRORS},
+    summary="Assess (the branch)",
+)
+def assessment_change(request, payload: PointsIn, member_id: int, year: int = YEAR):
+    """The branch committee's points per area: the total and the level follow from them."""
+    member = get_member_for(request.user, member_id)
+    require(is_branch_committee(request.user, member.branch))
+    registration = registration_or_404(member, year)
+    with conflicts():
+        registration = services.assessment_record(
+            actor=request.user,
+            registration=registration,
+            areas=payload.areas or {},
+            comment=payload.comment,
+        )
+    return assessment_out(registration)
+
+
+# --- A branch's results -----------------------------------------------------------------------
+
+
+@router.post(
+    f"{RESULTS}/submit", response={200: ResultOut, **ERRORS}, summary="Submit a branch's results"
+)
+def results_submit(request, unit_id: int, year: int = YEAR):
+    """The branch committee sends the branch's assessments to the base union; they can no
+    longer change unless returned."""
+    branch = branch_or_400(request.user, unit_id)
+    require(is_branch_committee(request.user, branch))
+    with conflicts():
+        result = services.branch_results_submit(actor=request.user, branch=branch, year=year)
+    return result_out(result)
+
+
+@router.post(
+    f"{RESULTS}/recognise",
+    response={200: ResultOut, **ERRORS},
+    summary="Recognise a branch's results",
+)
+def results_recognise(request, unit_id: int, year: int = YEAR):
+    """A cadre of a unit above the branch recognises the submitted results: they are locked."""
+    branch = branch_or_400(request.user, unit_id)
+    require(can_recognise(request.user, branch))
+    with conflicts():
+        result = services.branch_results_recognise(actor=request.user, branch=branch, year=year)
+    return result_out(result)
+
+
+@router.post(
+    f"{RESULTS}/return",
+    response={200: ResultOut, **ERRORS},
+    summary="Return a branch's results",
+)
+def results_return(request, payload: CommentIn, unit_id: int, year: int = YEAR):
+    """A cadre above the branch sends submitted results back with a comment."""
+    branch = branch_or_400(request.user, unit_id)
+    require(can_recognise(request.user, branch))
+    with conflicts():
+        result = services.branch_results_return(
+            actor=request.user, branch=branch, year=year, comment=payload.comment
+        )
+    return result_out(result)
+
+
+@router.post(
+    f"{RESULTS}/reopen",
+    response={200: ResultOut, **ERRORS},
+    summary="Reopen recognised results",
+)
+def results_reopen(request, payload: ReasonIn, unit_id: int, year: int = YEAR):
+    """A cadre of a unit above the base union reopens recognised results, with a reason."""
+    branch = branch_or_400(request.user, unit_id)
+    require(can_reopen(request.user, branch))
+    with conflicts():
+        result = services.branch_results_reopen(
+            actor=request.user, branch=branch, year=year, reason=payload.reason
+        )
+    return result_out(result)

@@ -1,0 +1,158 @@
+"""The shapes of the training programme's API (training.py).
+
+Inputs keep their fields optional or loosely typed where the service checks them: the service's
+rules then answer with one set of messages and field names (`items[2].plan`, `areas.1`), and a
+request by someone out of scope is answered 404 before its body is looked at."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+# Query strings
+
+
+class FrameworkQuery(Schema):
+    member: int | None = Field(
+        None,
+        description="required: the member whose criteria to list (404 when missing, unknown or "
+        "out of the user's scope)",
+    )
+
+
+# The framework
+
+
+class BandsOut(Schema):
+    excellent: float = Field(description="lowest total for `excellent`")
+    good: float = Field(description="lowest total for `good`")
+    complete: float = Field(description="lowest total for `complete`")
+
+
+class FrameworkOut(Schema):
+    id: int
+    name: str
+    year: int = Field(description="the programme year asked for")
+    unit: str | None = Field(description="the unit that published it; null for the default")
+    min_criteria: int
+    bands: BandsOut
+
+
+class CriterionOut(Schema):
+    id: int
+    text: str
+    sector: str = Field(description="empty: for every sector")
+    audience: str
+    mandatory: bool
+    custom: bool = Field(description="added by a unit for its subtree")
+    unit: str | None = Field(description="the unit that added a custom criterion")
+
+
+class AreaOut(Schema):
+    code: str
+    name: str
+    max_points: float
+    criteria: list[CriterionOut]
+
+
+class FrameworkListingOut(Schema):
+    framework: FrameworkOut
+    areas: list[AreaOut]
+
+
+# A registration
+
+
+class RegistrationItemIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    criterion: int | None = Field(None, description="id of a criterion of the member's framework")
+    plan: str = Field("", description="how the member will do it (required to submit)")
+    target_date: str | None = Field(
+        None, description="YYYY-MM-DD or dd/mm/yyyy, within the programme year"
+    )
+
+
+class RegistrationIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[RegistrationItemIn] | None = Field(
+        None, description="required: every item of the registration (replaces the saved ones)"
+    )
+
+
+class CommentIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str = ""
+
+
+class ReasonIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = ""
+
+
+class PointsIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    areas: dict[str, Decimal | str | None] | None = Field(
+        None, description='points per content area code, e.g. {"1": 18, "2": "17,5"}'
+    )
+    comment: str = ""
+
+
+class RegistrationItemOut(Schema):
+    criterion: int
+    area: str
+    text: str
+    plan: str
+    target_date: date
+
+
+class SelfAssessmentOut(Schema):
+    areas: dict[str, float]
+    comment: str
+    at: datetime
+
+
+class AssessmentOut(Schema):
+    areas: dict[str, float]
+    comment: str
+    total: float = Field(description="the sum of the areas' points, one decimal")
+    level: str = Field(description="excellent, good, complete, incomplete or not_classified")
+    level_name: str
+    late: bool
+    at: datetime
+
+
+class RegistrationOut(Schema):
+    id: int
+    member: int
+    year: int
+    framework: int
+    state: str = Field(description="draft, submitted, returned or approved")
+    entered_by_secretary: bool
+    review_comment: str
+    submitted_at: datetime | None
+    submitted_late: bool
+    approved_at: datetime | None
+    items: list[RegistrationItemOut]
+    self_assessment: SelfAssessmentOut | None
+    assessment: AssessmentOut | None
+    result_state: str = Field(
+        description="the branch's results for the year: open, submitted or recognised"
+    )
+
+
+# A branch's results
+
+
+class ResultOut(Schema):
+    branch: int
+    year: int
+    state: str = Field(description="open, submitted or recognised")
+    comment: str = Field(description="the last return comment or reopening reason")
+    submitted_at: datetime | None
+    recognised_at: datetime | None
