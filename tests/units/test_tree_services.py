@@ -117,3 +117,25 @@ def test_levels_are_data_and_the_tree_takes_any_depth(world):
     branch = make_unit(parent, code="DEEP")
     make_member(branch)
     assert counts(world.province, world.other_base) == [5, 2]
+
+
+def test_moving_a_unit_carries_its_training_records(world):
+    from doanvien.training import default_framework
+    from doanvien.training.models import (
+        BranchResult,
+        ContentArea,
+        Criterion,
+        Framework,
+        Phase,
+        Registration,
+    )
+    from doanvien.training.services import branch_result_for, registration_start
+
+    default_framework.install(Phase, Framework, ContentArea, Criterion)
+    registration = registration_start(member=world.member, year=2026)
+    result = branch_result_for(branch=world.branch, year=2026)
+    new_district = make_unit(world.province, name="Huyện đoàn Mới", code="NEW", level="district")
+    unit_move(actor=None, unit=world.base, new_parent=new_district)
+    branch = Unit.objects.get(pk=world.branch.pk)
+    assert Registration.objects.get(pk=registration.pk).unit_path == branch.path
+    assert BranchResult.objects.get(pk=result.pk).unit_path == branch.path

@@ -206,7 +206,7 @@ def box_ticking_flags(branch: Unit, year: int) -> list[str]:
         ):
             flags.append(
                 _("%(n)s of %(total)s members wrote the same plan: “%(plan)s”.")
-                % {"n": top["n"], "total": registered, "plan": top["items__plan"][:80]}
+                % {"n": top["n"], "total": registered, "plan": top["items__plan"][:80].rstrip(". ")}
             )
     assessed = registrations.filter(assessed_at__isnull=False)
     count = assessed.count()

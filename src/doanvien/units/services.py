@@ -150,8 +150,14 @@ def _rewrite_paths(old_prefix: str, new_prefix: str) -> None:
     """After the tree moved a subtree, rewrite the path copies kept outside the tree."""
     from doanvien.core.models import AuditEvent
     from doanvien.members.models import Member
+    from doanvien.training.models import BranchResult, Registration
 
-    for model, field in ((Member, "unit_path"), (AuditEvent, "unit_path")):
+    for model, field in (
+        (Member, "unit_path"),
+        (AuditEvent, "unit_path"),
+        (Registration, "unit_path"),
+        (BranchResult, "unit_path"),
+    ):
         model.objects.filter(**{f"{field}__startswith": old_prefix}).update(
             **{field: Concat(Value(new_prefix), Substr(field, Length(Value(old_prefix)) + 1))}
         )

@@ -19,6 +19,23 @@ ACTIONS = {
     "role.revoked": _("revoked a role"),
     "user.invited": _("invited the user"),
     "user.password_set": _("set a password"),
+    "registration.saved": _("saved the registration"),
+    "registration.submitted": _("submitted the registration"),
+    "registration.approved": _("approved the registration"),
+    "registration.returned": _("returned the registration"),
+    "registration.self_assessed": _("self-assessed"),
+    "registration.assessed": _("assessed the member"),
+    "results.submit": _("submitted the branch's results"),
+    "results.recognise": _("recognised the branch's results"),
+    "results.return": _("returned the branch's results"),
+    "results.reopen": _("reopened the branch's results"),
+    "progress.noted": _("added a progress note"),
+    "framework.published": _("published the framework"),
+    "framework.updated": _("changed the framework"),
+    "criterion.added": _("added a criterion"),
+    "criterion.updated": _("changed a criterion"),
+    "criterion.removed": _("removed a criterion"),
+    "deadline.set": _("set a deadline"),
 }
 
 
