@@ -19,6 +19,8 @@ from doanvien.units.models import Unit
 # URL names that need no object and show nothing scoped (or only the user's own start page).
 YEAR = 2026
 PUBLIC = {"login", "logout", "set_language", "home", "invitation-accept"}
+# URL names that take no object and show only the user's own record.
+PERSONAL = {"my-training"}
 
 
 def _object_kwargs(world):
@@ -60,7 +62,7 @@ def test_every_site_url_is_known_to_this_matrix(world):
     kwargs = _object_kwargs(world)
     for name, route, _converters in site_urls():
         params = re.findall(r"<(?:\w+:)?(\w+)>", route)
-        if name in PUBLIC:
+        if name in PUBLIC | PERSONAL:
             continue
         assert params, f"URL {route} ({name}) takes no object: list it in PUBLIC if it is public"
         for param in params:
@@ -70,7 +72,7 @@ def test_every_site_url_is_known_to_this_matrix(world):
 def _scoped_urls(world):
     kwargs = _object_kwargs(world)
     for name, route, _c in site_urls():
-        if name in PUBLIC:
+        if name in PUBLIC | PERSONAL:
             continue
         params = re.findall(r"<(?:\w+:)?(\w+)>", route)
         yield name, reverse(name, kwargs={p: kwargs[p] for p in params})
@@ -127,6 +129,17 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client, world):
     for name, url in _scoped_urls(world):
         response = client.get(url)
         assert response.status_code == 302 and "/login/" in response["Location"], name
+
+
+def test_personal_pages_show_only_the_users_own_record(client, world):
+    for name in PERSONAL:
+        client.force_login(world.outsider)  # no member record
+        assert client.get(reverse(name)).status_code == 404
+        client.force_login(world.member_user)
+        response = client.get(reverse(name), follow=True)
+        assert response.status_code == 200
+        assert world.member.full_name in response.content.decode()
+        assert world.member2.full_name not in response.content.decode()
 
 
 def test_an_invitation_link_shows_nothing_of_any_unit(client, world):

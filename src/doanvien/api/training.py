@@ -249,15 +249,6 @@ def registration_change(request, payload: RegistrationIn, member_id: int, year: 
     require(acts_for_member(request.user, member))
     if payload.items is None:
         raise required("items")
-    # Work-around: registration_save drops an item without a target date without a word (the
-    # model needs a date); refuse it instead so that nothing the client sent is lost.
-    undated = {
-        f"items[{i}].target_date": _("Enter a target date.")
-        for i, item in enumerate(payload.items)
-        if not (item.target_date or "").strip()
-    }
-    if undated:
-        raise ValidationError(undated)
     with conflicts():
         registration = services.registration_save(
             actor=request.user,

@@ -108,7 +108,7 @@ class RegistrationItemOut(Schema):
     area: str
     text: str
     plan: str
-    target_date: date
+    target_date: date | None  # empty only in a draft
 
 
 class SelfAssessmentOut(Schema):

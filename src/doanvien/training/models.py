@@ -224,7 +224,8 @@ class RegistrationItem(models.Model):
     registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="items")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     plan = models.TextField(_("plan"))
-    target_date = models.DateField(_("target date"))
+    # Empty only in a draft: submitting requires it.
+    target_date = models.DateField(_("target date"), null=True, blank=True)
 
     class Meta:
         ordering = ["id"]  # the order the member gave them: error messages name positions

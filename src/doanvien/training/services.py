@@ -175,12 +175,11 @@ def registration_save(
         [
             RegistrationItem(registration=registration, criterion=c, plan=p, target_date=t)
             for c, p, t in clean
-            if t is not None
         ]
     )
     registration.entered_by_secretary = by_branch or registration.entered_by_secretary
     registration.save(update_fields=["entered_by_secretary", "updated_at"])
-    after = sorted(c.pk for c, _p, t in clean if t is not None)
+    after = sorted(c.pk for c, _p, _t in clean)
     _record(
         actor,
         "registration.saved",

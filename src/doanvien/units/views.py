@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,6 +12,7 @@ from doanvien.accounts.models import RoleGrant
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
+from doanvien.training.rules import programme_year_of
 
 from . import services
 from .forms import UnitCodeForm, UnitEditForm, UnitForm
@@ -41,6 +43,7 @@ def unit_detail(request, unit_id: int):
         "grant_form": RoleGrantForm(roles=grantable) if grantable else None,
         "grants": RoleGrant.objects.filter(unit=unit).select_related("user").order_by("role"),
         "history": audit.history(unit)[:50],
+        "training_year": programme_year_of(timezone.localdate(), unit.sector),
     }
     return render(request, "units/detail.html", context)
 

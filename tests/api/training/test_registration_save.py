@@ -151,16 +151,21 @@ def test_the_outsider_gets_404(api_client, world):
     assert not Registration.objects.exists()
 
 
-def test_an_item_without_a_target_date_is_refused_not_dropped(api_client, world):
+def test_a_draft_keeps_items_without_a_target_date_until_it_is_submitted(api_client, world):
     items = complete_items(world.member)
     items[1]["target_date"] = ""
     del items[3]["target_date"]
+    client = api_client(world.member_user)
 
-    response = api_client(world.member_user).put(registration_url(world.member), {"items": items})
+    response = client.put(registration_url(world.member), {"items": items})
 
+    assert response.status_code == 200
+    saved = response.json()["items"]
+    assert len(saved) == len(items) and saved[1]["target_date"] is None
+    response = client.post(registration_url(world.member) + "/submit", {})
     assert response.status_code == 400
     assert fields(response) == ["items[1].target_date", "items[3].target_date"]
-    assert not Registration.objects.exists()
+    assert Registration.objects.get().state == "draft"
 
 
 def test_a_draft_may_leave_plans_for_later(api_client, world):
