@@ -1,0 +1,124 @@
+"""The training programme's year on a phone: a member registers, the secretary returns it, the
+member fixes and resubmits, the secretary approves, both assess, the base union recognises, and
+the result is locked."""
+
+import pytest
+from playwright.sync_api import expect
+
+from doanvien.accounts.models import User
+from doanvien.training.models import BranchResult, Registration
+from doanvien.training.rules import programme_year_of
+from doanvien.training.selectors import criteria_for, framework_for
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 360, "height": 740}
+
+
+def _choose_criteria(branch, year):
+    """The mandatory criteria and two more in each area: a registration that keeps the rules."""
+    framework = framework_for(branch, year)
+    criteria = list(
+        criteria_for(framework=framework, branch=branch, year=year, sector=branch.sector)
+    )
+    chosen = [c for c in criteria if c.mandatory]
+    for area in framework.areas.all():
+        chosen += [c for c in criteria if c.area_code == area.code and c not in chosen][:2]
+    return chosen
+
+
+def _fresh_page(browser, base_url, username):
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    log_in(page, base_url, username)
+    return page
+
+
+def test_a_year_of_the_programme_on_a_phone(browser, demo):
+    member = User.objects.get(username="demo-member").member
+    branch = demo.branch
+    from django.utils import timezone
+
+    year = programme_year_of(timezone.localdate(), branch.sector)
+    first, last = (f"15/{m:02d}/{year}" for m in (2, 3))
+    chosen = _choose_criteria(branch, year)
+    member_page = f"{demo.url}/members/{member.pk}/training/{year}/"
+
+    # The member registers, leaving one plan empty: the rule is named next to it.
+    page = _fresh_page(browser, demo.url, "demo-member")
+    page.goto(member_page)
+    for i, criterion in enumerate(chosen):
+        row = page.locator(f"#c-{criterion.pk}")
+        box = row.locator("input[name=criterion]")
+        if not box.is_checked():
+            box.check()
+        row.locator(f"#plan-{criterion.pk}").fill("" if i == 3 else f"Kế hoạch số {i + 1}")
+        row.locator(f"#target-{criterion.pk}").fill(first)
+    page.click("button[name=action][value=submit]")
+    expect(page.locator(f"#plan-{chosen[3].pk}-error")).to_be_visible()
+    page.locator(f"#plan-{chosen[3].pk}").fill("Kế hoạch số 4")
+    page.click("button[name=action][value=submit]")
+    expect(page.locator("#registration")).to_have_count(0)  # submitted: read-only
+    assert Registration.objects.get(member=member, year=year).state == "submitted"
+
+    # The secretary returns it with a comment.
+    secretary = _fresh_page(browser, demo.url, "demo-branch")
+    secretary.goto(member_page)
+    secretary.locator("#review textarea").fill("Ghi rõ thời gian hoàn thành từng tiêu chí.")
+    secretary.locator("#review .return-form button[type=submit]").click()
+    assert Registration.objects.get(member=member, year=year).state == "returned"
+
+    # The member sees the comment, changes a date and resubmits.
+    page.goto(member_page)
+    expect(page.get_by_text("Ghi rõ thời gian hoàn thành từng tiêu chí.")).to_be_visible()
+    page.locator(f"#target-{chosen[0].pk}").fill(last)
+    page.click("button[name=action][value=submit]")
+    expect(page.locator("#registration")).to_have_count(0)
+
+    # The secretary approves.
+    secretary.goto(member_page)
+    secretary.locator("#review form.inline button[type=submit]").click()
+    assert Registration.objects.get(member=member, year=year).state == "approved"
+
+    # The member scores himself.
+    page.goto(member_page)
+    form = page.locator("#self-assessment form")
+    for code in "12345":
+        form.locator(f"input[name=area_{code}]").fill("18")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#self-assessment")).to_contain_text("18")
+    assert Registration.objects.get(member=member, year=year).self_points == dict.fromkeys(
+        "12345", "18.0"
+    )
+
+    # The branch assesses on its screen: the row saves itself and shows the level.
+    secretary.goto(f"{demo.url}/units/{branch.pk}/training/{year}/assessment/")
+    row_saved = f"/units/{branch.pk}/training/{year}/assessment/{member.pk}/"
+    typed = [
+        *zip("12345", ("18", "17", "17", "19", "16"), strict=True),
+        ("comment", "Tích cực, gương mẫu."),
+    ]
+    for field, value in typed:  # as a person types: each field left saves the row, in turn
+        secretary.locator(f"#p-{member.pk}-{field}").fill(value)
+        with secretary.expect_response(lambda r: r.url.endswith(row_saved)):
+            secretary.locator(f"#p-{member.pk}-{field}").press("Tab")
+    expect(secretary.locator(f"#row-{member.pk}")).to_contain_text("87")
+    registration = Registration.objects.get(member=member, year=year)
+    assert str(registration.total) == "87.0" and registration.level == "good"
+    secretary.locator("form.submit-results button[type=submit]").click()
+    assert BranchResult.objects.get(branch=branch, year=year).state == "submitted"
+
+    # The base union recognises.
+    base = _fresh_page(browser, demo.url, "demo-base")
+    base.goto(f"{demo.url}/units/{branch.parent().pk}/training/{year}/progress/")
+    base.locator(f"form[action$='/units/{branch.pk}/training/{year}/recognise/'] button").click()
+    assert BranchResult.objects.get(branch=branch, year=year).state == "recognised"
+
+    # Locked: the assessment screen offers no inputs, and the member's page shows the result.
+    secretary.goto(f"{demo.url}/units/{branch.pk}/training/{year}/assessment/")
+    expect(secretary.locator(f"#p-{member.pk}-1")).to_have_count(0)
+    page.goto(member_page)
+    expect(page.locator("#results")).to_contain_text("87")
+    page.screenshot(path="test-results/training-member-360px.png", full_page=True)
