@@ -194,3 +194,13 @@ def test_approval_is_recorded(world, items):
     registration_approve(actor=world.secretary, registration=registration)
     assert Registration.objects.get(pk=registration.pk).state == "approved"
     assert AuditEvent.objects.get(action="registration.approved").actor == world.secretary
+
+
+def test_nobody_registers_for_a_year_before_joining(world, items):
+    from doanvien.members.models import Member
+
+    Member.objects.filter(pk=world.member.pk).update(joined_union_on=date(2026, 8, 1))
+    world.member.refresh_from_db()
+    with pytest.raises(ValidationError):  # the school year 2026 ended on 31/05/2026
+        registration_save(actor=None, member=world.member, year=YEAR, items=items)
+    assert not Registration.objects.exists()

@@ -87,6 +87,8 @@ def _points(rng: random.Random) -> dict[str, Decimal]:
 
 def _run_year_done(rng, members, year, branches, secretary_of) -> None:
     for member in members:
+        if member.joined_union_on > programme_year_span(year, member.branch.sector)[1]:
+            continue  # not a member yet that year
         if rng.random() < 0.04:
             continue  # did not register: classified as incomplete
         registration = services.registration_save(

@@ -194,7 +194,8 @@ def box_ticking_flags(branch: Unit, year: int) -> list[str]:
         top = (
             registrations.exclude(state=State.DRAFT)
             .order_by()
-            .values("items__plan")
+            # The same words for the same criterion: copied, not thought through.
+            .values("items__criterion", "items__plan")
             .annotate(n=Count("id", distinct=True))
             .order_by("-n")
             .first()
@@ -205,7 +206,7 @@ def box_ticking_flags(branch: Unit, year: int) -> list[str]:
             and top["n"] >= max(MIN_MEMBERS_FOR_FLAGS, SAME_PLAN_SHARE * registered)
         ):
             flags.append(
-                _("%(n)s of %(total)s members wrote the same plan: “%(plan)s”.")
+                _("%(n)s of %(total)s members wrote the same plan for a criterion: “%(plan)s”.")
                 % {"n": top["n"], "total": registered, "plan": top["items__plan"][:80].rstrip(". ")}
             )
     assessed = registrations.filter(assessed_at__isnull=False)

@@ -165,6 +165,12 @@ def registration_save(
     """Replace the registration's items (a draft, or one returned for changes)."""
     if member.status != Status.ACTIVE:
         raise ValidationError(_("Only active members register."))
+    _first, last = programme_year_span(year, member.branch.sector)
+    if member.joined_union_on > last:
+        raise ValidationError(
+            _("%(name)s joined the Union after programme year %(year)s.")
+            % {"name": member.full_name, "year": year}
+        )
     registration = registration_start(member=member, year=year)
     registration = _lock(registration)
     workflow.next_state(workflow.REGISTRATION, registration, "save")
@@ -323,7 +329,10 @@ def evaluation_date(registration: Registration, today: date) -> date:
         kind=Deadline.Kind.EVALUATION,
         sector=registration.branch.sector,
     )
-    return deadline.due_on if deadline else today
+    if deadline:
+        return deadline.due_on
+    # No evaluation deadline set: the day of the assessment, but never after the year's end.
+    return min(today, programme_year_span(registration.year, registration.branch.sector)[1])
 
 
 @transaction.atomic

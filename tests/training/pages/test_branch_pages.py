@@ -233,7 +233,7 @@ def test_a_row_saved_while_typing_waits_for_every_area_without_errors(client, wo
 
 
 def test_a_member_too_recently_admitted_is_assessed_but_not_classified(client, world, framework):
-    newcomer = make_member(world.branch, joined_union_on=date.today())
+    newcomer = make_member(world.branch, joined_union_on=date(2026, 3, 1))  # school year ends 31/05
     approved(newcomer)
     client.force_login(world.secretary)
     response = client.get(branch_page("branch-assessment", world))
