@@ -204,3 +204,37 @@ def test_nobody_registers_for_a_year_before_joining(world, items):
     with pytest.raises(ValidationError):  # the school year 2026 ended on 31/05/2026
         registration_save(actor=None, member=world.member, year=YEAR, items=items)
     assert not Registration.objects.exists()
+
+
+def test_a_member_who_moves_keeps_his_registration_and_the_new_branch_continues_it(world, items):
+    from doanvien.members.services import member_move
+    from doanvien.training.services import assessment_record, branch_result_for
+
+    registration = registration_save(actor=None, member=world.member, year=YEAR, items=items)
+    registration_submit(actor=None, registration=registration, today=date(2025, 11, 1))
+    past = Registration.objects.create(
+        member=world.member,
+        year=YEAR - 1,
+        framework=registration.framework,
+        branch=world.branch,
+        unit_path=world.branch.path,
+        state="approved",
+    )
+    result = branch_result_for(branch=world.branch, year=YEAR - 1)
+    result.state = "recognised"
+    result.save()
+    member_move(
+        actor=None,
+        member=world.member,
+        branch=world.branch2,
+        on=date(2026, 1, 5),
+        reason="Chuyển lớp",
+    )
+    registration.refresh_from_db()
+    assert registration.branch == world.branch2 and registration.unit_path == world.branch2.path
+    assert Registration.objects.get(pk=past.pk).branch == world.branch  # recognised stays
+    registration_approve(actor=None, registration=registration)
+    assessment_record(
+        actor=None, registration=registration, areas={"1": 18, "2": 18, "3": 18, "4": 18, "5": 18}
+    )
+    assert Registration.objects.get(pk=registration.pk).level == "excellent"

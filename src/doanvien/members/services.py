@@ -120,6 +120,9 @@ def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -
         adjust_member_count(branch.path, 1)
     member.branch, member.unit_path = branch, branch.path
     member.save(update_fields=["branch", "unit_path", "updated_at"])
+    from doanvien.training.services import registrations_follow
+
+    registrations_follow(member=member, branch=branch)
     audit.record(
         actor=actor,
         action="member.moved",

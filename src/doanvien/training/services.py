@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -265,6 +266,23 @@ def registration_return(*, actor, registration: Registration, comment: str) -> R
     registration.save()
     _record(actor, "registration.returned", registration, comment, {"state": [before, state]})
     return registration
+
+
+def registrations_follow(*, member: Member, branch: Unit) -> int:
+    """A member who moves keeps his registration: the receiving branch continues it and does the
+    evaluation (seed 000, IV.3, note). Years whose results the old branch already submitted or
+    had recognised stay with it. Returns how many registrations moved."""
+    closed = BranchResult.objects.filter(
+        branch=OuterRef("branch"),
+        year=OuterRef("year"),
+        state__in=[BranchResult.State.SUBMITTED, BranchResult.State.RECOGNISED],
+    )
+    return (
+        Registration.objects.filter(member=member)
+        .exclude(branch=branch)
+        .exclude(Exists(closed))
+        .update(branch=branch, unit_path=branch.path)
+    )
 
 
 # --- Assessment and classification ------------------------------------------------------------
