@@ -41,7 +41,7 @@ def check_training():
     from doanvien.training.models import BranchResult, Registration
 
     done = Registration.objects.filter(year=2026)
-    assert done.filter(assessed_at__isnull=False).count() >= 400
+    assert done.filter(assessed_at__isnull=False).count() >= 300
     levels = set(done.values_list("level", flat=True))
     assert {"excellent", "good"} <= levels
     assert BranchResult.objects.filter(year=2026, state="recognised").exists()
