@@ -168,3 +168,28 @@ def test_recognised_results_reopen_only_with_a_reason(world, items):
     )
     event = AuditEvent.objects.filter(action="results.reopen").get()
     assert event.actor == world.province_cadre and "khiếu nại" in event.summary
+
+
+def test_a_late_recognition_is_marked_or_refused(world, items):
+    from doanvien.training.models import Deadline
+
+    registration = approved(world, items)
+    services.assessment_record(actor=None, registration=registration, areas=AREAS)
+    services.branch_results_submit(actor=None, branch=world.branch, year=YEAR)
+    deadline = Deadline.objects.create(
+        unit=world.district,
+        year=YEAR,
+        kind="recognition",
+        due_on=date(2026, 6, 1),
+        allow_late=False,
+    )
+    with pytest.raises(ValidationError):
+        services.branch_results_recognise(
+            actor=None, branch=world.branch, year=YEAR, today=date(2026, 6, 2)
+        )
+    deadline.allow_late = True
+    deadline.save()
+    result = services.branch_results_recognise(
+        actor=None, branch=world.branch, year=YEAR, today=date(2026, 6, 2)
+    )
+    assert result.state == "recognised" and result.recognised_late

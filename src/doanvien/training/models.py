@@ -276,6 +276,7 @@ class BranchResult(models.Model):
     comment = models.TextField(blank=True, default="")
     submitted_at = models.DateTimeField(null=True, blank=True)
     recognised_at = models.DateTimeField(null=True, blank=True)
+    recognised_late = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -455,8 +455,21 @@ def branch_results_submit(*, actor, branch: Unit, year: int) -> BranchResult:
 
 
 @transaction.atomic
-def branch_results_recognise(*, actor, branch: Unit, year: int) -> BranchResult:
-    return _results_transition(actor, branch, year, "recognise")
+def branch_results_recognise(
+    *, actor, branch: Unit, year: int, today: date | None = None
+) -> BranchResult:
+    late = _check_deadline(
+        unit=branch,
+        year=year,
+        kind=Deadline.Kind.RECOGNITION,
+        sector=branch.sector,
+        today=today or timezone.localdate(),
+    )
+    result = _results_transition(actor, branch, year, "recognise")
+    if late:
+        result.recognised_late = True
+        result.save(update_fields=["recognised_late"])
+    return result
 
 
 @transaction.atomic
