@@ -13,7 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from doanvien.accounts.models import RoleGrant
 from doanvien.accounts.services import api_token_issue, invitation_issue
 from doanvien.core.models import AuditEvent
-from doanvien.members.models import Member
+from doanvien.members.models import Member, Transfer
+from doanvien.members.transfers import transfer_request
 from doanvien.units.models import Unit
 
 # URL names that need no object and show nothing scoped (or only the user's own start page).
@@ -23,6 +24,15 @@ PUBLIC = {"login", "logout", "set_language", "home", "invitation-accept"}
 PERSONAL = {"my-training"}
 
 
+def _transfer(world) -> Transfer:
+    """An open transfer request for member2, from the secretary's branch to its sibling branch:
+    visible to both sides, out of the outsider's and the member's reach."""
+    existing = Transfer.objects.filter(member=world.member2, state="requested").first()
+    return existing or transfer_request(
+        actor=world.secretary, member=world.member2, to_unit=world.branch2, reason="Moving"
+    )
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -30,6 +40,7 @@ def _object_kwargs(world):
         "unit_id": world.branch.pk,
         "member_id": world.member2.pk,
         "grant_id": grant.pk,
+        "transfer_id": _transfer(world).pk,
         "year": YEAR,
     }
 
@@ -55,6 +66,7 @@ def _snapshot():
         list(Unit.objects.order_by("pk").values_list("pk", "name", "path", "is_active")),
         list(Member.objects.order_by("pk").values()),
         list(RoleGrant.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role")),
+        list(Transfer.objects.order_by("pk").values()),
     )
 
 
@@ -81,6 +93,7 @@ def _scoped_urls(world):
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     client.force_login(world.outsider)
+    _transfer(world)  # exists before the snapshot
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -93,6 +106,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_the_member_gets_nothing_but_himself(client, world, method):
     client.force_login(world.member_user)
+    _transfer(world)  # exists before the snapshot
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -174,6 +188,8 @@ def _api_url(world, path: str) -> str:
             return str(world.branch.pk)
         if name in {"id", "member_id"} and re.search(r"/members/$", head):
             return str(world.member2.pk)
+        if name in {"id", "transfer_id"} and re.search(r"/transfers/$", head):
+            return str(_transfer(world).pk)
         if name == "year":
             return str(YEAR)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
@@ -193,6 +209,7 @@ def test_every_api_operation_is_known_to_this_matrix(world):
 def test_no_api_operation_gives_them_anything(client, world, who):
     token = api_token_issue(user=getattr(world, who))
     headers = {"Authorization": f"Bearer {token}"}
+    _transfer(world)  # exists before the snapshot
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "doanvien.units",
     "doanvien.members",
     "doanvien.training",
+    "doanvien.reports",
     "doanvien.portal",
     "doanvien.api",
     "doanvien.demo",

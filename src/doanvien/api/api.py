@@ -3,7 +3,7 @@ docs at /api/docs (served from ninja's own static files: no CDN)."""
 
 from ninja import NinjaAPI
 
-from . import auth, me, members, training, units
+from . import auth, me, members, reports, training, transfers, units
 from .errors import install
 
 api = NinjaAPI(
@@ -27,3 +27,5 @@ api.add_router("/v1/me", me.router)
 api.add_router("/v1/units", units.router)
 api.add_router("/v1/members", members.router)
 api.add_router("/v1", training.router)
+api.add_router("/v1", transfers.router)
+api.add_router("/v1", reports.router)

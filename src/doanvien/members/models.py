@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -139,3 +141,86 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} · {self.branch_id} · {self.started_on}–{self.ended_on or ''}"
+
+
+class Transfer(models.Model):
+    """A request to move a member to another unit anywhere in the country. The member stays in
+    his branch until the receiving side accepts and chooses the branch he joins."""
+
+    class State(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="transfers"
+    )
+    from_branch = models.ForeignKey(
+        "units.Unit", verbose_name=_("from branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("receiving unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    to_branch = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("receiving branch"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.REQUESTED
+    )
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, default="")
+    # Path copies: the outgoing side (the from branch) and the incoming side (the receiving unit)
+    # each see the request through their own subtree.
+    unit_path = models.CharField(max_length=255, editable=False)
+    to_path = models.CharField(max_length=255, editable=False)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"],
+                condition=models.Q(state="requested"),
+                name="transfer_one_open_per_member",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["unit_path"], name="transfer_out_path", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(
+                fields=["to_path"], name="transfer_in_path", opclasses=["varchar_pattern_ops"]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} → {self.to_unit}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.REQUESTED

@@ -11,7 +11,7 @@ from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
 from doanvien.units.views import _breadcrumbs
 
-from . import services
+from . import services, transfers
 from .forms import FIELD_ORDER, MemberFilterForm, MemberForm, initial_from
 from .models import Member, Status
 from .selectors import MemberFilters, member_search
@@ -85,6 +85,8 @@ def member_detail(request, member_id: int):
         "can_see_id_number": access.can_see_id_number(request.user, member),
         "memberships": member.memberships.select_related("branch"),
         "history": audit.history(member)[:50],
+        "can_transfer": transfers.can_request_transfer(request.user, member),
+        "open_transfer": transfers.open_transfer_of(member),
     }
     return render(request, "members/detail.html", context)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from doanvien.core import audit
 from doanvien.members.models import Member, Status
 from doanvien.members.validation import parse_date
+from doanvien.reports import rollup
 from doanvien.units.models import Unit
 
 from . import workflow
@@ -221,10 +222,11 @@ def registration_submit(*, actor, registration: Registration, today: date | None
         sector=registration.branch.sector,
         today=today,
     )
-    before = registration.state
+    before, counted = registration.state, rollup.contribution(registration)
     registration.state, registration.submitted_at = state, timezone.now()
     registration.submitted_late = late
     registration.save()
+    rollup.registration_changed(counted, registration)
     _record(
         actor,
         "registration.submitted",
@@ -261,9 +263,10 @@ def registration_return(*, actor, registration: Registration, comment: str) -> R
         raise ValidationError({"comment": _("Say what the member should change.")})
     if registration.assessed_at:
         raise ValidationError(_("The registration is already assessed: it cannot be returned."))
-    before = registration.state
+    before, counted = registration.state, rollup.contribution(registration)
     registration.state, registration.review_comment = state, comment
     registration.save()
+    rollup.registration_changed(counted, registration)
     _record(actor, "registration.returned", registration, comment, {"state": [before, state]})
     return registration
 
@@ -277,12 +280,18 @@ def registrations_follow(*, member: Member, branch: Unit) -> int:
         year=OuterRef("year"),
         state__in=[BranchResult.State.SUBMITTED, BranchResult.State.RECOGNISED],
     )
-    return (
+    moving = list(
         Registration.objects.filter(member=member)
         .exclude(branch=branch)
         .exclude(Exists(closed))
-        .update(branch=branch, unit_path=branch.path)
+        .select_related("branch")
     )
+    for registration in moving:
+        old_branch = registration.branch
+        registration.branch, registration.unit_path = branch, branch.path
+        registration.save(update_fields=["branch", "unit_path", "updated_at"])
+        rollup.registration_moved(registration, old_branch)
+    return len(moving)
 
 
 # --- Assessment and classification ------------------------------------------------------------
@@ -386,6 +395,7 @@ def assessment_record(
         "total": str(registration.total) if registration.total is not None else None,
         "level": registration.level,
     }
+    counted = rollup.contribution(registration)
     registration.branch_points = points
     registration.branch_comment = (comment or "").strip()
     registration.total = total
@@ -395,6 +405,7 @@ def assessment_record(
     registration.assessed_at, registration.assessed_by = timezone.now(), actor
     registration.assessed_late = registration.assessed_late or late
     registration.save()
+    rollup.registration_changed(counted, registration)
     _record(
         actor,
         "registration.assessed",

@@ -149,14 +149,18 @@ def unit_reactivate(*, actor, unit: Unit) -> Unit:
 def _rewrite_paths(old_prefix: str, new_prefix: str) -> None:
     """After the tree moved a subtree, rewrite the path copies kept outside the tree."""
     from doanvien.core.models import AuditEvent
-    from doanvien.members.models import Member
+    from doanvien.members.models import Member, Transfer
+    from doanvien.reports.models import YearStats
     from doanvien.training.models import BranchResult, Registration
 
     for model, field in (
+        (YearStats, "unit_path"),
         (Member, "unit_path"),
         (AuditEvent, "unit_path"),
         (Registration, "unit_path"),
         (BranchResult, "unit_path"),
+        (Transfer, "unit_path"),
+        (Transfer, "to_path"),
     ):
         model.objects.filter(**{f"{field}__startswith": old_prefix}).update(
             **{field: Concat(Value(new_prefix), Substr(field, Length(Value(old_prefix)) + 1))}
@@ -183,6 +187,9 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     unit.refresh_from_db()
     _rewrite_paths(old_path, unit.path)
     adjust_member_count(unit.path, count)
+    from doanvien.reports.rollup import subtree_moved
+
+    subtree_moved(old_path, unit)
     audit.record(
         actor=actor,
         action="unit.moved",

@@ -1,0 +1,189 @@
+"""Transfers between units: a member's side requests, the receiving unit accepts or rejects.
+
+A transfer is visible to the outgoing side's scope, the incoming side's scope and the member
+himself (404 for everyone else). The receiving side sees only what it needs to decide: name, date
+of birth, member identifier, from-branch name and reason; the member record stays out of its reach
+until the move. An action the workflow does not allow in the current state answers 409."""
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from pydantic import ConfigDict
+
+from doanvien.accounts.access import get_member_for, require
+from doanvien.members import transfers as services
+from doanvien.members.models import Transfer
+from doanvien.units.models import Unit
+
+from .schemas import ErrorOut
+from .training import conflicts, required
+
+router = Router(tags=["transfers"])
+
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class TransferRequestIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    to_unit: int | str | None = None
+    reason: str = ""
+
+
+class TransferAcceptIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    branch: int | None = None
+    note: str = ""
+
+
+class TransferRejectIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = ""
+
+
+class TransferMemberOut(Schema):
+    id: int
+    full_name: str
+    date_of_birth: date
+    member_code: str
+
+
+class TransferUnitOut(Schema):
+    id: int
+    name: str
+    code: str
+    level: str
+
+
+class TransferOut(Schema):
+    id: int
+    state: str
+    member: TransferMemberOut
+    from_branch: str
+    to_unit: TransferUnitOut
+    to_branch: TransferUnitOut | None
+    reason: str
+    requested_at: datetime
+    decided_at: datetime | None
+    decision_note: str
+
+
+def _unit_out(unit: Unit | None) -> dict | None:
+    if unit is None:
+        return None
+    return {"id": unit.pk, "name": unit.name, "code": unit.code, "level": unit.level.code}
+
+
+def transfer_out(transfer: Transfer) -> dict:
+    member = transfer.member
+    return {
+        "id": transfer.pk,
+        "state": transfer.state,
+        "member": {
+            "id": member.pk,
+            "full_name": member.full_name,
+            "date_of_birth": member.date_of_birth,
+            "member_code": member.member_code,
+        },
+        "from_branch": transfer.from_branch.name,
+        "to_unit": _unit_out(transfer.to_unit),
+        "to_branch": _unit_out(transfer.to_branch),
+        "reason": transfer.reason,
+        "requested_at": transfer.requested_at,
+        "decided_at": transfer.decided_at,
+        "decision_note": transfer.decision_note,
+    }
+
+
+def _receiving_unit(value: int | str) -> Unit:
+    """Any active unit of the country, by id or code."""
+    qs = Unit.objects.select_related("level").filter(is_active=True)
+    unit = qs.filter(pk=value).first() if isinstance(value, int) else services.unit_lookup(value)
+    if unit is None:
+        raise ValidationError({"to_unit": _("No active unit with this code.")})
+    return unit
+
+
+@router.post(
+    "/members/{member_id}/transfer",
+    response={201: TransferOut, **ERRORS},
+    summary="Request a transfer",
+)
+def transfer_request(request, member_id: int, payload: TransferRequestIn):
+    """Ask for the member to move to another unit (`to_unit`: its id or code, any active unit
+    of the country). The member himself, his branch committee or a cadre above may ask."""
+    member = get_member_for(request.user, member_id)
+    require(services.can_request_transfer(request.user, member))
+    if payload.to_unit is None or payload.to_unit == "":
+        raise required("to_unit")
+    transfer = services.transfer_request(
+        actor=request.user,
+        member=member,
+        to_unit=_receiving_unit(payload.to_unit),
+        reason=payload.reason,
+    )
+    return Status(201, transfer_out(transfer))
+
+
+@router.get("/transfers/{transfer_id}", response={200: TransferOut, **ERRORS}, summary="A transfer")
+def transfer_detail(request, transfer_id: int):
+    return transfer_out(services.get_transfer_for(request.user, transfer_id))
+
+
+@router.post(
+    "/transfers/{transfer_id}/accept",
+    response={200: TransferOut, **ERRORS},
+    summary="Accept a transfer",
+)
+def transfer_accept(request, transfer_id: int, payload: TransferAcceptIn):
+    """The receiving side accepts and names the branch (`branch`: its id, inside the receiving
+    unit) the member joins; he moves there today."""
+    transfer = services.get_transfer_for(request.user, transfer_id)
+    require(services.can_decide_transfer(request.user, transfer))
+    with conflicts():
+        services.next_state(transfer, "accept")
+        if payload.branch is None:
+            raise required("branch")
+        branch = services.receiving_branches(transfer).filter(pk=payload.branch).first()
+        if branch is None:
+            raise ValidationError(
+                {"branch": _("Choose a branch of %(unit)s.") % {"unit": transfer.to_unit.name}}
+            )
+        transfer = services.transfer_accept(
+            actor=request.user, transfer=transfer, branch=branch, note=payload.note
+        )
+    return transfer_out(transfer)
+
+
+@router.post(
+    "/transfers/{transfer_id}/reject",
+    response={200: TransferOut, **ERRORS},
+    summary="Reject a transfer",
+)
+def transfer_reject(request, transfer_id: int, payload: TransferRejectIn):
+    """The receiving side refuses, with a reason (required)."""
+    transfer = services.get_transfer_for(request.user, transfer_id)
+    require(services.can_decide_transfer(request.user, transfer))
+    with conflicts():
+        transfer = services.transfer_reject(
+            actor=request.user, transfer=transfer, reason=payload.reason
+        )
+    return transfer_out(transfer)
+
+
+@router.post(
+    "/transfers/{transfer_id}/cancel",
+    response={200: TransferOut, **ERRORS},
+    summary="Cancel a transfer request",
+)
+def transfer_cancel(request, transfer_id: int):
+    """The requesting side withdraws its open request."""
+    transfer = services.get_transfer_for(request.user, transfer_id)
+    require(services.can_cancel_transfer(request.user, transfer))
+    with conflicts():
+        transfer = services.transfer_cancel(actor=request.user, transfer=transfer)
+    return transfer_out(transfer)

@@ -1,0 +1,310 @@
+"""Transfers between units (chuyển sinh hoạt đoàn): the member's side requests, the receiving unit
+accepts (choosing the branch he joins) or rejects, the requesting side may cancel while the
+request is open. Every allowed transition is in TRANSITIONS; any other is refused with a clear
+error (code "illegal_transition"), never ignored.
+
+Who may do what (the views and the API check it before calling a service):
+- request and cancel: the member himself, his branch committee, or a cadre above his branch;
+- accept and reject: a cadre of the receiving unit or above it, or the committee of the receiving
+  branch when the receiving unit is a branch.
+The receiving side sees the request (through `to_path`) but not the member record until he moves.
+"""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from doanvien.accounts.access import EDIT_MEMBER_ROLES, _subtree_q, scope_of
+from doanvien.core import audit
+from doanvien.units.models import Unit
+
+from .models import Member, Status, Transfer
+from .services import member_move
+
+T = Transfer.State
+
+TRANSITIONS = {
+    (T.REQUESTED, "accept"): T.ACCEPTED,
+    (T.REQUESTED, "reject"): T.REJECTED,
+    (T.REQUESTED, "cancel"): T.CANCELLED,
+}
+
+ACTIONS = {
+    "accept": gettext_lazy("accept"),
+    "reject": gettext_lazy("reject"),
+    "cancel": gettext_lazy("cancel"),
+}
+
+
+def next_state(transfer: Transfer, action: str) -> str:
+    try:
+        return TRANSITIONS[(transfer.state, action)]
+    except KeyError:
+        raise ValidationError(
+            _("Cannot %(action)s: it is “%(state)s”.")
+            % {"action": ACTIONS[action], "state": transfer.get_state_display()},
+            code="illegal_transition",
+        ) from None
+
+
+# --- Who may do what --------------------------------------------------------------------------
+
+
+def can_request_transfer(user, member: Member) -> bool:
+    """The member himself, his branch committee, or a cadre above his branch."""
+    scope = scope_of(user)
+    if scope.is_superuser or scope.member_id == member.pk:
+        return True
+    return bool(scope.roles_at(member.unit_path) & EDIT_MEMBER_ROLES)
+
+
+def can_cancel_transfer(user, transfer: Transfer) -> bool:
+    """The requesting side: the member, his branch committee, a cadre above his branch."""
+    scope = scope_of(user)
+    if scope.is_superuser or scope.member_id == transfer.member_id:
+        return True
+    return bool(scope.roles_at(transfer.unit_path) & EDIT_MEMBER_ROLES)
+
+
+def can_decide_transfer(user, transfer: Transfer) -> bool:
+    """A cadre of the receiving unit or above it; the committee of the receiving unit when it is
+    a branch (branch roles exist only on branches, so roles_at covers both cases)."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.roles_at(transfer.to_path) & EDIT_MEMBER_ROLES)
+
+
+# --- Reads ------------------------------------------------------------------------------------
+
+
+def transfers_visible_to(user) -> QuerySet[Transfer]:
+    """Transfers the user may see: from his outgoing scope, into his incoming scope, or his own."""
+    scope = scope_of(user)
+    transfers = Transfer.objects.select_related(
+        "member", "from_branch", "to_unit__level", "to_branch__level"
+    )
+    if scope.is_superuser:
+        return transfers
+    q = _subtree_q("unit_path", scope.root_paths) | _subtree_q("to_path", scope.root_paths)
+    if scope.member_id:
+        q |= Q(member_id=scope.member_id)
+    return transfers.filter(q)
+
+
+def get_transfer_for(user, transfer_id) -> Transfer:
+    try:
+        return transfers_visible_to(user).get(pk=int(transfer_id))
+    except (Transfer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def incoming_transfers(user, unit: Unit) -> QuerySet[Transfer]:
+    """Requests addressed to the unit or to a unit under it, within the user's scope."""
+    scope = scope_of(user)
+    qs = Transfer.objects.filter(to_path__startswith=unit.path)
+    if not scope.is_superuser:
+        qs = qs.filter(_subtree_q("to_path", scope.root_paths))
+    return qs.select_related("member", "from_branch", "to_unit__level", "to_branch__level")
+
+
+def outgoing_transfers(user, unit: Unit) -> QuerySet[Transfer]:
+    """Requests from the unit's branches, within the user's scope."""
+    scope = scope_of(user)
+    qs = Transfer.objects.filter(unit_path__startswith=unit.path)
+    if not scope.is_superuser:
+        qs = qs.filter(_subtree_q("unit_path", scope.root_paths))
+    return qs.select_related("member", "from_branch", "to_unit__level", "to_branch__level")
+
+
+def open_transfer_of(member: Member) -> Transfer | None:
+    return (
+        Transfer.objects.filter(member=member, state=T.REQUESTED)
+        .select_related("to_unit", "from_branch")
+        .first()
+    )
+
+
+def unit_lookup(term: str) -> Unit | None:
+    """Any active unit in the country, by its code (the requester names the receiving unit)."""
+    term = (term or "").strip()
+    if not term:
+        return None
+    return Unit.objects.select_related("level").filter(code=term.upper(), is_active=True).first()
+
+
+def receiving_branches(transfer: Transfer) -> QuerySet[Unit]:
+    """The active branches the receiving side may choose from."""
+    return Unit.objects.filter(
+        path__startswith=transfer.to_path, kind=Unit.Kind.BRANCH, is_active=True
+    ).order_by("name")
+
+
+# --- Writes -----------------------------------------------------------------------------------
+
+
+def _record(*, actor, transfer: Transfer, action: str, summary: str, changes: dict) -> None:
+    """One event on the member (his history) and one on the transfer."""
+    audit.record(
+        actor=actor,
+        action=f"member.transfer_{action}",
+        target=transfer.member,
+        unit_path=transfer.member.unit_path,
+        summary=summary,
+        changes=changes,
+    )
+    audit.record(
+        actor=actor,
+        action=f"transfer.{action}",
+        target=transfer,
+        unit_path=transfer.unit_path,
+        summary=summary,
+        changes=changes,
+    )
+
+
+def _locked(transfer: Transfer) -> Transfer:
+    return (
+        Transfer.objects.select_for_update()
+        .select_related("member", "from_branch", "to_unit")
+        .get(pk=transfer.pk)
+    )
+
+
+@transaction.atomic
+def transfer_request(*, actor, member: Member, to_unit: Unit, reason: str) -> Transfer:
+    """Ask for the member to move to `to_unit`. He stays in his branch until it is accepted."""
+    member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
+    errors: dict[str, str] = {}
+    reason = (reason or "").strip()
+    if member.status != Status.ACTIVE:
+        raise ValidationError(_("Only active members can transfer."))
+    if to_unit is None:
+        errors["to_unit"] = _("Name the receiving unit.")
+    elif not to_unit.is_active:
+        errors["to_unit"] = _("The receiving unit is inactive.")
+    elif to_unit.pk == member.branch_id:
+        errors["to_unit"] = _("The member is already in this branch.")
+    if not reason:
+        errors["reason"] = _("Give the reason for the transfer.")
+    if errors:
+        raise ValidationError(errors)
+    if Transfer.objects.filter(member=member, state=T.REQUESTED).exists():
+        raise ValidationError(_("This member already has an open transfer request."))
+    try:
+        with transaction.atomic():
+            transfer = Transfer.objects.create(
+                member=member,
+                from_branch=member.branch,
+                to_unit=to_unit,
+                reason=reason,
+                requested_by=actor if getattr(actor, "pk", None) else None,
+                unit_path=member.unit_path,
+                to_path=to_unit.path,
+            )
+    except IntegrityError:  # a request made at the same moment
+        raise ValidationError(_("This member already has an open transfer request.")) from None
+    _record(
+        actor=actor,
+        transfer=transfer,
+        action="requested",
+        summary=_("Transfer requested to %(unit)s") % {"unit": to_unit.name},
+        changes={"to_unit": [None, to_unit.name], "state": [None, transfer.state]},
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_accept(
+    *, actor, transfer: Transfer, branch: Unit, note: str = "", on: date | None = None
+) -> Transfer:
+    """The receiving side accepts and chooses the branch: the member moves there (spans, counts
+    and open training registrations follow)."""
+    transfer = _locked(transfer)
+    new_state = next_state(transfer, "accept")
+    if branch is None:
+        raise ValidationError({"branch": _("Choose the branch the member joins.")})
+    branch = Unit.objects.get(pk=branch.pk)
+    if not branch.is_branch or not branch.path.startswith(transfer.to_path):
+        raise ValidationError(
+            {"branch": _("Choose a branch of %(unit)s.") % {"unit": transfer.to_unit.name}}
+        )
+    if not branch.is_active:
+        raise ValidationError({"branch": _("This branch is inactive.")})
+    if transfer.member.status != Status.ACTIVE:
+        raise ValidationError(_("Only active members can transfer."))
+    if transfer.member.branch_id == branch.pk:
+        raise ValidationError({"branch": _("The member is already in this branch.")})
+    reason = _("Transfer: %(from)s → %(to)s") % {
+        "from": transfer.member.branch.name,
+        "to": branch.name,
+    }
+    member_move(
+        actor=actor,
+        member=transfer.member,
+        branch=branch,
+        on=on or timezone.localdate(),
+        reason=reason[:120],
+    )
+    transfer.member.refresh_from_db()
+    transfer.state = new_state
+    transfer.to_branch = branch
+    transfer.decided_by = actor if getattr(actor, "pk", None) else None
+    transfer.decided_at = timezone.now()
+    transfer.decision_note = (note or "").strip()
+    transfer.save()
+    _record(
+        actor=actor,
+        transfer=transfer,
+        action="accepted",
+        summary=reason,
+        changes={"state": [T.REQUESTED, new_state], "to_branch": [None, branch.name]},
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_reject(*, actor, transfer: Transfer, reason: str) -> Transfer:
+    """The receiving side refuses, with a reason; the member stays where he is."""
+    transfer = _locked(transfer)
+    new_state = next_state(transfer, "reject")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for rejecting the request.")})
+    transfer.state = new_state
+    transfer.decided_by = actor if getattr(actor, "pk", None) else None
+    transfer.decided_at = timezone.now()
+    transfer.decision_note = reason
+    transfer.save()
+    _record(
+        actor=actor,
+        transfer=transfer,
+        action="rejected",
+        summary=reason,
+        changes={"state": [T.REQUESTED, new_state]},
+    )
+    return transfer
+
+
+@transaction.atomic
+def transfer_cancel(*, actor, transfer: Transfer, note: str = "") -> Transfer:
+    """The requesting side withdraws its open request; the member stays where he is."""
+    transfer = _locked(transfer)
+    new_state = next_state(transfer, "cancel")
+    transfer.state = new_state
+    transfer.decided_by = actor if getattr(actor, "pk", None) else None
+    transfer.decided_at = timezone.now()
+    transfer.decision_note = (note or "").strip()
+    transfer.save()
+    _record(
+        actor=actor,
+        transfer=transfer,
+        action="cancelled",
+        summary=_("Transfer request cancelled"),
+        changes={"state": [T.REQUESTED, new_state]},
+    )
+    return transfer

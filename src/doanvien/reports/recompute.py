@@ -1,0 +1,38 @@
+"""Recompute the roll-ups from the registration rows and list every difference with what is
+stored. (The members counted for a closed year are a record of that time, not recomputed.)"""
+
+from collections import Counter, defaultdict
+
+from doanvien.training.models import Registration
+
+from .models import COUNTERS, YearStats
+from .rollup import _paths, contribution
+
+
+def expected_counters() -> dict[tuple[str, int], Counter]:
+    """(unit path, year) → counters recomputed from every registration of the stored years."""
+    expected: dict[tuple[str, int], Counter] = defaultdict(Counter)
+    years = set(YearStats.objects.values_list("year", flat=True).distinct())
+    registrations = Registration.objects.filter(year__in=years).only(
+        "state", "assessed_at", "level", "unit_path", "year"
+    )
+    for registration in registrations.iterator(chunk_size=2000):
+        c = contribution(registration)
+        for path in _paths(registration.unit_path):
+            expected[(path, registration.year)].update(c)
+    return expected
+
+
+def differences() -> list[str]:
+    """Every stored counter that differs from its recomputed value, as readable lines."""
+    expected = expected_counters()
+    found = []
+    for row in YearStats.objects.order_by("unit_path", "year").iterator(chunk_size=2000):
+        want = expected.get((row.unit_path, row.year), Counter())
+        for name in COUNTERS:
+            stored, recomputed = getattr(row, name), want.get(name, 0)
+            if stored != recomputed:
+                found.append(
+                    f"{row.unit_path} {row.year} {name}: stored {stored}, recomputed {recomputed}"
+                )
+    return found

@@ -1,0 +1,26 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from doanvien.accounts import access
+from doanvien.units.views import _breadcrumbs
+
+from .selectors import LEVELS, report
+
+
+@login_required
+def unit_report(request, unit_id: int, year: int):
+    unit = access.get_unit_for(request.user, unit_id)
+    rows = report(unit, year)
+    return render(
+        request,
+        "reports/unit_report.html",
+        {
+            "unit": unit,
+            "year": year,
+            "years": range(year - 2, year + 2),
+            "breadcrumbs": _breadcrumbs(request.user, unit),
+            "own": rows[0],
+            "children": rows[1:],
+            "level_names": LEVELS,
+        },
+    )

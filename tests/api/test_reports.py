@@ -1,0 +1,29 @@
+from ..reports.test_rollup import AREAS, YEAR, _register
+from ..training.conftest import framework  # noqa: F401
+from .conftest import ApiClient
+
+
+def test_it_returns_the_unit_then_its_children(world, framework):  # noqa: F811
+    from doanvien.training import services
+
+    registration = services.registration_approve(actor=None, registration=_register(world.member))
+    services.assessment_record(
+        actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19)
+    )
+    response = ApiClient(world.base_cadre).get(f"/api/v1/units/{world.base.pk}/reports/{YEAR}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["unit"]["id"] == world.base.pk
+    names = [row["unit"]["name"] for row in body["rows"]]
+    assert names == [world.base.name, "Chi đoàn 12A1", "Chi đoàn 12A2"]
+    base = body["rows"][0]
+    assert (base["total"], base["registered"], base["classified"]) == (3, 1, 3)
+    assert base["levels"]["excellent"] == {"count": 1, "share": "33.33"}
+    assert base["levels"]["incomplete"] == {"count": 2, "share": "66.67"}
+    assert sum(float(v["share"]) for v in base["levels"].values()) == 100.0
+
+
+def test_out_of_scope_units_are_404(world, framework):  # noqa: F811
+    client = ApiClient(world.outsider)
+    assert client.get(f"/api/v1/units/{world.base.pk}/reports/{YEAR}").status_code == 404
+    assert client.get(f"/api/v1/units/999999/reports/{YEAR}").status_code == 404

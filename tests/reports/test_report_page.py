@@ -1,0 +1,26 @@
+from django.urls import reverse
+
+from .test_rollup import AREAS, YEAR, _register
+
+
+def test_the_page_shows_the_table_and_drills_down(client, world, framework):
+    from doanvien.training import services
+
+    registration = services.registration_approve(actor=None, registration=_register(world.member))
+    services.assessment_record(
+        actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19)
+    )
+    client.force_login(world.province_cadre)
+    response = client.get(reverse("unit-report", args=[world.district.pk, YEAR]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("unit-report", args=[world.base.pk, YEAR]) in html
+    own = response.context["own"]
+    assert (own.total, own.registered, own.levels["excellent"]["count"]) == (4, 1, 1)
+    response = client.get(reverse("unit-report", args=[world.base.pk, YEAR]))
+    assert [r.unit for r in response.context["children"]] == [world.branch, world.branch2]
+
+
+def test_out_of_scope_is_404(client, world, framework):
+    client.force_login(world.outsider)
+    assert client.get(reverse("unit-report", args=[world.base.pk, YEAR])).status_code == 404

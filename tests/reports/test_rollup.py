@@ -1,0 +1,191 @@
+"""The roll-ups stay exact: after many random operations through the services, recomputing
+them from the member and registration rows finds no difference."""
+
+import random
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from doanvien.members.models import Member, Status
+from doanvien.members.services import member_move, member_update
+from doanvien.reports.models import YearStats
+from doanvien.reports.recompute import differences
+from doanvien.reports.selectors import report, shares
+from doanvien.training import services
+from doanvien.training.models import Registration
+from doanvien.units.services import unit_move
+
+from ..factories import make_member, make_unit
+from ..training.conftest import complete_items
+
+YEAR = 2027  # the school year running now (June 2026 – May 2027)
+AREAS = ["1", "2", "3", "4", "5"]
+
+
+@given(st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=6))
+def test_shares_always_add_up_to_exactly_100(counts):
+    result = shares(counts)
+    if sum(counts):
+        assert sum(result) == Decimal("100.00")
+        assert all(r == r.quantize(Decimal("0.01")) for r in result)
+        for count, share in zip(counts, result, strict=True):
+            assert abs(share - Decimal(count * 100) / sum(counts)) < Decimal("0.01")
+    else:
+        assert result == [Decimal("0.00")] * len(counts)
+
+
+def test_the_source_reports_rounding_is_mended():
+    # Seed 002: 30,925 / 11,424 / 1,669 / 0 of 44,018 classified (the report printed 3.87 %).
+    assert shares([30925, 11424, 1669, 0]) == [
+        Decimal("70.26"),
+        Decimal("25.95"),
+        Decimal("3.79"),
+        Decimal("0.00"),
+    ]
+
+
+def _register(member):
+    registration = services.registration_save(
+        actor=None, member=member, year=YEAR, items=complete_items(member, year=YEAR)
+    )
+    return services.registration_submit(
+        actor=None, registration=registration, today=date(2026, 9, 1)
+    )
+
+
+def test_thousands_of_random_operations_leave_no_difference(world, framework):
+    rng = random.Random(2027)
+    # Moves stay within one sector: a registration's criteria belong to its sector.
+    branches = [world.branch, world.branch2, make_unit(world.other_base, code="OTHER-SCHOOL")]
+    for _ in range(6):
+        for branch in branches:
+            make_member(branch)
+    today = timezone.localdate()
+    for step in range(1200):
+        members = list(Member.objects.select_related("branch").order_by("pk"))
+        member = rng.choice(members)
+        registration = Registration.objects.filter(member=member, year=YEAR).first()
+        op = rng.randrange(10)
+        if op == 0:
+            make_member(rng.choice(branches))
+        elif op == 1 and member.status == Status.ACTIVE and registration is None:
+            _register(member)
+        elif op == 2 and registration and registration.state == "submitted":
+            services.registration_approve(actor=None, registration=registration)
+        elif (
+            op == 3
+            and registration
+            and registration.state in ("submitted", "approved")
+            and not registration.assessed_at
+        ):
+            services.registration_return(actor=None, registration=registration, comment="Sửa")
+        elif op == 4 and registration and registration.state == "returned":
+            services.registration_submit(
+                actor=None, registration=registration, today=date(2026, 9, 1)
+            )
+        elif op == 5 and registration and registration.state == "approved":
+            points = {a: rng.choice([10, 14, 16, 18, 20]) for a in AREAS}
+            services.assessment_record(actor=None, registration=registration, areas=points)
+        elif op == 6:
+            other = rng.choice([b for b in branches if b.pk != member.branch_id])
+            member_move(actor=None, member=member, branch=other, on=today, reason="Chuyển")
+        elif op == 7:
+            status = Status.REMOVED if member.status == Status.ACTIVE else Status.ACTIVE
+            member_update(actor=None, member=member, data={"status": status})
+        elif op == 8 and step % 50 == 8:
+            target = world.other_base if world.branch2.parent() == world.base else world.base
+            unit_move(actor=None, unit=world.branch2, new_parent=target)
+            world.branch2.refresh_from_db()
+        for b in branches:
+            b.refresh_from_db()
+    assert YearStats.objects.filter(year=YEAR).count() >= 5
+    assert differences() == []
+    district = report(world.district, YEAR)[0]
+    active = Member.objects.filter(status=Status.ACTIVE, unit_path__startswith=world.district.path)
+    assert district.total == active.count()
+    assessed = Registration.objects.filter(
+        year=YEAR, assessed_at__isnull=False, member__status=Status.ACTIVE
+    )
+    assert (
+        district.registered
+        == Registration.objects.filter(year=YEAR, state__in=["submitted", "approved"]).count()
+    )
+    assert (
+        district.counts["excellent"]
+        == assessed.filter(level="excellent").count()
+        + Registration.objects.filter(year=YEAR, level="excellent")
+        .exclude(member__status=Status.ACTIVE)
+        .count()
+    )
+
+
+def test_a_hand_made_tree_gives_the_written_table(world, framework):
+    # branch: member (excellent), member2 (good); branch2: member_in_branch2 (registered, not
+    # assessed → incomplete); other_branch: outsider_member (not registered → incomplete).
+    def approve(member):
+        return services.registration_approve(actor=None, registration=_register(member))
+
+    points = {"excellent": dict.fromkeys(AREAS, 19), "good": dict.fromkeys(AREAS, 17)}
+    services.assessment_record(
+        actor=None, registration=approve(world.member), areas=points["excellent"]
+    )
+    services.assessment_record(
+        actor=None, registration=approve(world.member2), areas=points["good"]
+    )
+    _register(world.member_in_branch2)
+    services.registration_save(
+        actor=None,
+        member=world.outsider_member,
+        year=YEAR,
+        items=complete_items(world.outsider_member, year=YEAR),
+    )  # draft
+    rows = report(world.district, YEAR)
+    table = [
+        (
+            r.unit.name,
+            r.total,
+            r.registered,
+            r.classified,
+            [(v["count"], str(v["share"])) for v in r.levels.values()],
+        )
+        for r in rows
+    ]
+    assert table == [
+        ("Huyện đoàn Tân An", 4, 3, 4, [(1, "25.00"), (1, "25.00"), (0, "0.00"), (2, "50.00")]),
+        (
+            "Đoàn trường THPT Tân An",
+            3,
+            3,
+            3,
+            [(1, "33.34"), (1, "33.33"), (0, "0.00"), (1, "33.33")],
+        ),
+        ("Đoàn xã Tân Hòa", 1, 0, 1, [(0, "0.00"), (0, "0.00"), (0, "0.00"), (1, "100.00")]),
+    ]
+
+
+def test_closing_a_year_keeps_the_members_counted_then(world, framework):
+    from doanvien.reports.rollup import close_year
+
+    assert report(world.base, YEAR)[0].total == 3
+    close_year(YEAR)
+    make_member(world.branch)
+    member_update(actor=None, member=world.member2, data={"status": Status.REMOVED})
+    assert report(world.base, YEAR)[0].total == 3  # the year is closed
+    assert report(world.base, YEAR + 1)[0].total == 3  # an open year counts them now: +1 −1
+
+
+def test_the_command_prints_differences_and_fails_on_them(world, framework, capsys):
+    import pytest
+    from django.core.management import call_command
+
+    _register(world.member)
+    call_command("recompute_stats")
+    assert "0 difference(s)." in capsys.readouterr().out
+    YearStats.objects.filter(unit=world.branch, year=YEAR).update(registered=5)
+    with pytest.raises(SystemExit):
+        call_command("recompute_stats")
+    out = capsys.readouterr().out
+    assert f"{world.branch.path} {YEAR} registered: stored 5, recomputed 1" in out
