@@ -27,3 +27,23 @@ def test_out_of_scope_units_are_404(world, framework):  # noqa: F811
     client = ApiClient(world.outsider)
     assert client.get(f"/api/v1/units/{world.base.pk}/reports/{YEAR}").status_code == 404
     assert client.get(f"/api/v1/units/999999/reports/{YEAR}").status_code == 404
+
+
+def test_the_report_carries_the_two_years_before(world, framework):  # noqa: F811
+    body = ApiClient(world.base_cadre).get(f"/api/v1/units/{world.base.pk}/reports/{YEAR}").json()
+    assert [y["year"] for y in body["previous_years"]] == [YEAR - 2, YEAR - 1]
+
+
+def test_progress_per_child_unit_and_per_member_of_a_branch(world, framework):  # noqa: F811
+    _register(world.member)
+    client = ApiClient(world.base_cadre)
+    body = client.get(f"/api/v1/units/{world.base.pk}/progress/{YEAR}").json()
+    first = body["rows"][0]
+    assert first["unit"]["id"] == world.branch.pk
+    assert (first["members"], first["registered"], first["waiting_review"]) == (2, 1, 1)
+    assert first["registration_rate"] == 50.0
+    body = client.get(f"/api/v1/units/{world.branch.pk}/progress/{YEAR}").json()
+    assert body["waiting_review"] == [{"id": world.member.pk, "name": world.member.full_name}]
+    assert body["not_registered"] == [{"id": world.member2.pk, "name": world.member2.full_name}]
+    outsider = ApiClient(world.outsider)
+    assert outsider.get(f"/api/v1/units/{world.base.pk}/progress/{YEAR}").status_code == 404

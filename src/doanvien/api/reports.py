@@ -1,11 +1,13 @@
 """The yearly report of a unit (seed 002's appendix table), read from the roll-ups."""
 
+from datetime import date
 from decimal import Decimal
 
 from ninja import Path, Router, Schema
 
 from doanvien.accounts.access import get_unit_for
-from doanvien.reports.selectors import report
+from doanvien.reports.selectors import report, year_over_year
+from doanvien.training.progress import branch_progress, children_progress
 
 from .schemas import ErrorOut
 
@@ -34,14 +36,74 @@ class RowOut(Schema):
     levels: dict[str, LevelOut]
 
 
+class YearOut(Schema):
+    year: int
+    total: int
+    registered: int
+    classified: int
+    not_classified: int
+    levels: dict[str, LevelOut]
+
+
 class ReportOut(Schema):
     unit: UnitRef
     year: int
     rows: list[RowOut]
+    # The unit's own figures for the two years before, to compare.
+    previous_years: list[YearOut]
+
+
+class ProgressRowOut(Schema):
+    unit: UnitRef
+    members: int
+    registered: int
+    registration_rate: float
+    waiting_review: int
+    assessed: int
+    assessment_rate: float
+    branches: int
+    branches_recognised: int
+    late: bool
+
+
+class PersonOut(Schema):
+    id: int
+    name: str
+
+
+class DeadlineOut(Schema):
+    kind: str
+    date: date
+    days_left: int
+    allow_late: bool
+
+
+class ProgressOut(Schema):
+    unit: UnitRef
+    year: int
+    # Units above the branches: one row per unit directly under it.
+    rows: list[ProgressRowOut]
+    # A branch: who has not done what.
+    not_registered: list[PersonOut] = []
+    drafts: list[PersonOut] = []
+    waiting_review: list[PersonOut] = []
+    returned: list[PersonOut] = []
+    not_assessed: list[PersonOut] = []
+    deadlines: list[DeadlineOut] = []
 
 
 def _ref(unit) -> dict:
     return {"id": unit.pk, "name": unit.name, "code": unit.code}
+
+
+def _figures(r) -> dict:
+    return {
+        "total": r.total,
+        "registered": r.registered,
+        "classified": r.classified,
+        "not_classified": r.not_classified,
+        "levels": r.levels,
+    }
 
 
 @router.get(
@@ -58,15 +120,64 @@ def unit_report(request, unit_id: int, year: int = YEAR):
     return {
         "unit": _ref(unit),
         "year": year,
-        "rows": [
-            {
-                "unit": _ref(r.unit),
-                "total": r.total,
-                "registered": r.registered,
-                "classified": r.classified,
-                "not_classified": r.not_classified,
-                "levels": r.levels,
-            }
-            for r in rows
+        "rows": [{"unit": _ref(r.unit), **_figures(r)} for r in rows],
+        "previous_years": [
+            {"year": y, **_figures(r)} for y, r in year_over_year(unit, [year - 2, year - 1])
+        ],
+    }
+
+
+def _people(pairs) -> list[dict]:
+    return [
+        {"id": m.pk, "name": m.full_name}
+        for m in (p[0] if isinstance(p, tuple) else p for p in pairs)
+    ]
+
+
+@router.get(
+    "/units/{unit_id}/progress/{year}",
+    response={200: ProgressOut, **ERRORS},
+    summary="Progress of the programme during the year",
+)
+def unit_progress(request, unit_id: int, year: int = YEAR):
+    """Above the branches: per unit directly under it, registration and assessment rates,
+    registrations waiting for review, branches recognised, and whether a deadline has passed
+    with work left. For a branch: who has not registered, drafts, waiting for review, returned,
+    not assessed, and the deadlines with the days left."""
+    unit = get_unit_for(request.user, unit_id)
+    if not unit.is_branch:
+        rows = children_progress(unit, year)
+        return {
+            "unit": _ref(unit),
+            "year": year,
+            "rows": [
+                {
+                    "unit": _ref(p.unit),
+                    "members": p.members,
+                    "registered": p.registered,
+                    "registration_rate": p.registration_rate,
+                    "waiting_review": p.waiting_review,
+                    "assessed": p.assessed,
+                    "assessment_rate": p.assessment_rate,
+                    "branches": p.branches,
+                    "branches_recognised": p.branches_recognised,
+                    "late": p.late,
+                }
+                for p in rows
+            ],
+        }
+    progress = branch_progress(unit, year)
+    return {
+        "unit": _ref(unit),
+        "year": year,
+        "rows": [],
+        "not_registered": _people(progress.not_registered),
+        "drafts": _people(progress.drafts),
+        "waiting_review": _people(progress.waiting_review),
+        "returned": _people(progress.returned),
+        "not_assessed": _people(progress.not_assessed),
+        "deadlines": [
+            {"kind": d.kind, "date": d.date, "days_left": d.days_left, "allow_late": d.allow_late}
+            for d in progress.deadlines
         ],
     }
