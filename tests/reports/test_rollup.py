@@ -189,3 +189,12 @@ def test_the_command_prints_differences_and_fails_on_them(world, framework, caps
         call_command("recompute_stats")
     out = capsys.readouterr().out
     assert f"{world.branch.path} {YEAR} registered: stored 5, recomputed 1" in out
+
+
+def test_the_close_command_keeps_every_units_members(world, framework):
+    from django.core.management import call_command
+
+    call_command("close_programme_year", str(YEAR), verbosity=0)
+    rows = {s.unit_id: s.members for s in YearStats.objects.filter(year=YEAR)}
+    assert rows[world.province.pk] == 4 and rows[world.branch.pk] == 2
+    assert rows[world.other_branch.pk] == 1
