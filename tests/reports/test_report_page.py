@@ -24,3 +24,10 @@ def test_the_page_shows_the_table_and_drills_down(client, world, framework):
 def test_out_of_scope_is_404(client, world, framework):
     client.force_login(world.outsider)
     assert client.get(reverse("unit-report", args=[world.base.pk, YEAR])).status_code == 404
+
+
+def test_the_page_compares_the_last_years(client, world, framework):
+    client.force_login(world.base_cadre)
+    response = client.get(reverse("unit-report", args=[world.base.pk, YEAR]))
+    assert [y for y, _row in response.context["history"]] == [YEAR - 2, YEAR - 1, YEAR]
+    assert 'id="year-over-year"' in response.content.decode()

@@ -4,7 +4,8 @@ from django.shortcuts import render
 from doanvien.accounts import access
 from doanvien.units.views import _breadcrumbs
 
-from .selectors import LEVELS, report
+from .charts import children_bars, level_distribution
+from .selectors import LEVELS, report, year_over_year
 
 
 @login_required
@@ -22,5 +23,8 @@ def unit_report(request, unit_id: int, year: int):
             "own": rows[0],
             "children": rows[1:],
             "level_names": LEVELS,
+            "levels_chart": level_distribution(rows[0]),
+            "children_chart": children_bars(rows[1:]) if rows[1:] else "",
+            "history": year_over_year(unit, [year - 2, year - 1, year]),
         },
     )
