@@ -1,5 +1,10 @@
+from datetime import date
+
 from ..reports.test_rollup import AREAS, YEAR, _register
-from ..training.conftest import framework  # noqa: F401
+from ..training.conftest import (
+    complete_items,
+    framework,  # noqa: F401
+)
 from .conftest import ApiClient
 
 
@@ -29,9 +34,18 @@ def test_out_of_scope_units_are_404(world, framework):  # noqa: F811
     assert client.get(f"/api/v1/units/999999/reports/{YEAR}").status_code == 404
 
 
-def test_the_report_carries_the_two_years_before(world, framework):  # noqa: F811
+def test_the_report_carries_the_years_before_where_the_programme_ran(world, framework):  # noqa: F811
+    from doanvien.training import services
+
+    registration = services.registration_save(
+        actor=None,
+        member=world.member,
+        year=YEAR - 1,
+        items=complete_items(world.member, year=YEAR - 1),
+    )
+    services.registration_submit(actor=None, registration=registration, today=date(2025, 5, 1))
     body = ApiClient(world.base_cadre).get(f"/api/v1/units/{world.base.pk}/reports/{YEAR}").json()
-    assert [y["year"] for y in body["previous_years"]] == [YEAR - 2, YEAR - 1]
+    assert [(y["year"], y["registered"]) for y in body["previous_years"]] == [(YEAR - 1, 1)]
 
 
 def test_progress_per_child_unit_and_per_member_of_a_branch(world, framework):  # noqa: F811

@@ -49,7 +49,7 @@ class ReportOut(Schema):
     unit: UnitRef
     year: int
     rows: list[RowOut]
-    # The unit's own figures for the two years before, to compare.
+    # The unit's own figures for the two years before, where the programme ran, to compare.
     previous_years: list[YearOut]
 
 
@@ -122,7 +122,9 @@ def unit_report(request, unit_id: int, year: int = YEAR):
         "year": year,
         "rows": [{"unit": _ref(r.unit), **_figures(r)} for r in rows],
         "previous_years": [
-            {"year": y, **_figures(r)} for y, r in year_over_year(unit, [year - 2, year - 1])
+            {"year": y, **_figures(r)}
+            for y, r in year_over_year(unit, [year - 2, year - 1])
+            if r is not None
         ],
     }
 

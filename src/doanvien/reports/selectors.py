@@ -85,11 +85,12 @@ def report(unit: Unit, year: int) -> list[ReportRow]:
     return [_row(unit, rows.get(unit.pk))] + [_row(c, rows.get(c.pk)) for c in children]
 
 
-def year_over_year(unit: Unit, years: list[int]) -> list[tuple[int, ReportRow]]:
-    """The unit's own row for each of these years, side by side (seed 004 asks for it)."""
+def year_over_year(unit: Unit, years: list[int]) -> list[tuple[int, ReportRow | None]]:
+    """The unit's own row for each of these years, side by side (seed 004 asks for it); None
+    for a year in which nothing of the programme was recorded in the unit."""
     unit = Unit.objects.get(pk=unit.pk)
     stored = {s.year: s for s in YearStats.objects.filter(unit=unit, year__in=years)}
-    return [(year, _row(unit, stored.get(year))) for year in sorted(years)]
+    return [(year, _row(unit, stored[year]) if year in stored else None) for year in sorted(years)]
 
 
 __all__ = ["COUNTERS", "ReportRow", "report", "shares", "year_over_year"]
