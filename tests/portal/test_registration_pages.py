@@ -257,3 +257,13 @@ def test_it_renders_with_no_framework_for_the_year(client, world, framework):
     response = client.get(page(world.member, 2035))
     assert response.status_code == 200 and response.context.get("no_framework")
     assert complete_items  # the helper is shared with the training tests
+
+
+def test_the_notes_block_offers_the_form_to_the_committee(client, world, items):
+    from doanvien.training.services import registration_save
+
+    registration_save(actor=None, member=world.member, year=2026, items=items)
+    client.force_login(world.secretary)
+    html = client.get(page(world.member)).content.decode()
+    assert 'id="notes"' in html
+    assert reverse("member-training-note", args=[world.member.pk, 2026]) in html
