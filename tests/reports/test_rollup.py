@@ -106,19 +106,12 @@ def test_thousands_of_random_operations_leave_no_difference(world, framework):
     district = report(world.district, YEAR)[0]
     active = Member.objects.filter(status=Status.ACTIVE, unit_path__startswith=world.district.path)
     assert district.total == active.count()
-    assessed = Registration.objects.filter(
-        year=YEAR, assessed_at__isnull=False, member__status=Status.ACTIVE
-    )
-    assert (
-        district.registered
-        == Registration.objects.filter(year=YEAR, state__in=["submitted", "approved"]).count()
-    )
+    # Members who left during the (still running) year are not counted.
+    counted = Registration.objects.filter(year=YEAR, member__status=Status.ACTIVE)
+    assert district.registered == counted.filter(state__in=["submitted", "approved"]).count()
     assert (
         district.counts["excellent"]
-        == assessed.filter(level="excellent").count()
-        + Registration.objects.filter(year=YEAR, level="excellent")
-        .exclude(member__status=Status.ACTIVE)
-        .count()
+        == counted.filter(assessed_at__isnull=False, level="excellent").count()
     )
 
 
@@ -198,3 +191,36 @@ def test_the_close_command_keeps_every_units_members(world, framework):
     rows = {s.unit_id: s.members for s in YearStats.objects.filter(year=YEAR)}
     assert rows[world.province.pk] == 4 and rows[world.branch.pk] == 2
     assert rows[world.other_branch.pk] == 1
+
+
+def test_members_who_leave_during_the_year_are_not_counted(world, framework):
+    from doanvien.training import services as training
+
+    registration = training.registration_approve(actor=None, registration=_register(world.member))
+    training.assessment_record(
+        actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19)
+    )
+    assert report(world.branch, YEAR)[0].levels["excellent"]["count"] == 1
+    member_update(actor=None, member=world.member, data={"status": Status.REMOVED})
+    row = report(world.branch, YEAR)[0]
+    assert (row.registered, row.levels["excellent"]["count"], row.total) == (0, 0, 1)
+    member_update(actor=None, member=world.member, data={"status": Status.ACTIVE})
+    assert report(world.branch, YEAR)[0].levels["excellent"]["count"] == 1
+    assert differences() == []
+
+
+def test_a_year_that_had_ended_when_he_left_still_counts_him(world, framework):
+    past = YEAR - 1  # the school year 2026 ended on 31/05/2026
+    registration = services.registration_save(
+        actor=None, member=world.member, year=past, items=complete_items(world.member, year=past)
+    )
+    services.registration_submit(actor=None, registration=registration, today=date(2025, 9, 1))
+    member_update(
+        actor=None,
+        member=world.member,
+        data={"status": Status.MATURED_OUT},
+        today=date(2026, 11, 1),
+    )
+    assert Member.objects.get(pk=world.member.pk).left_on == date(2026, 11, 1)
+    assert report(world.branch, past)[0].registered == 1
+    assert differences() == []

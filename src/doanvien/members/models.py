@@ -93,6 +93,9 @@ class Member(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
+    # When the member left the roll (removal, maturing out): years that ended before still
+    # count him in their reports.
+    left_on = models.DateField(_("left on"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from doanvien.core import audit
 from doanvien.core.text import fold, given_name_key
+from doanvien.reports import rollup
 from doanvien.units.models import Unit
 from doanvien.units.services import adjust_member_count
 
@@ -83,17 +84,22 @@ def member_create(
 def member_update(
     *, actor, member: Member, data: dict[str, Any], today: date | None = None
 ) -> Member:
+    today = today or timezone.localdate()
     member = Member.objects.select_for_update().get(pk=member.pk)
-    clean = clean_member_data(data, instance=member, today=today or timezone.localdate())
+    clean = clean_member_data(data, instance=member, today=today)
     before = audit.snapshot(member, AUDITED_FIELDS)
     was_active = member.status == Status.ACTIVE
+    counted = rollup.member_contributions(member)
     for name, value in clean.items():
         setattr(member, name, value)
     _set_derived(member)
-    member.save()
     is_active = member.status == Status.ACTIVE
     if was_active != is_active:
+        member.left_on = None if is_active else today
+    member.save()
+    if was_active != is_active:
         adjust_member_count(member.unit_path, 1 if is_active else -1)
+        rollup.member_changed(counted, member)
     changes = _masked(audit.diff(before, audit.snapshot(member, AUDITED_FIELDS)))
     if changes:
         audit.record(

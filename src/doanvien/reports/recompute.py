@@ -13,9 +13,7 @@ def expected_counters() -> dict[tuple[str, int], Counter]:
     """(unit path, year) → counters recomputed from every registration of the stored years."""
     expected: dict[tuple[str, int], Counter] = defaultdict(Counter)
     years = set(YearStats.objects.values_list("year", flat=True).distinct())
-    registrations = Registration.objects.filter(year__in=years).only(
-        "state", "assessed_at", "level", "unit_path", "year"
-    )
+    registrations = Registration.objects.filter(year__in=years).select_related("member", "branch")
     for registration in registrations.iterator(chunk_size=2000):
         c = contribution(registration)
         for path in _paths(registration.unit_path):

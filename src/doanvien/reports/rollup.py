@@ -11,7 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Length
 
+from doanvien.members.models import Status
 from doanvien.training.models import Registration
+from doanvien.training.rules import programme_year_span
 from doanvien.units.models import Unit
 
 from .models import COUNTERS, YearStats
@@ -44,9 +46,33 @@ def ensure_rows(branch: Unit, year: int) -> None:
             pass
 
 
+def _still_counted(registration: Registration) -> bool:
+    """Members who left the roll during the year are not counted; a year that had ended when
+    they left still counts them."""
+    member = registration.member
+    if member.status == Status.ACTIVE:
+        return True
+    end = programme_year_span(registration.year, registration.branch.sector)[1]
+    return member.left_on is not None and member.left_on > end
+
+
+def member_contributions(member) -> dict[int, Counter]:
+    """What each of the member's registrations adds now (take it before changing his status)."""
+    return {
+        r.pk: contribution(r)
+        for r in Registration.objects.filter(member=member).select_related("member", "branch")
+    }
+
+
+def member_changed(before: dict[int, Counter], member) -> None:
+    """After a member's status changed: move his registrations' counts accordingly."""
+    for r in Registration.objects.filter(member=member).select_related("member", "branch"):
+        registration_changed(before.get(r.pk, Counter()), r)
+
+
 def contribution(registration: Registration | None) -> Counter:
     """What one registration adds to the counters of its branch."""
-    if registration is None:
+    if registration is None or not _still_counted(registration):
         return Counter()
     c = Counter()
     if registration.state in (Registration.State.SUBMITTED, Registration.State.APPROVED):

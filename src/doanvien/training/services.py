@@ -284,7 +284,7 @@ def registrations_follow(*, member: Member, branch: Unit) -> int:
         Registration.objects.filter(member=member)
         .exclude(branch=branch)
         .exclude(Exists(closed))
-        .select_related("branch")
+        .select_related("branch", "member")
     )
     for registration in moving:
         old_branch = registration.branch
