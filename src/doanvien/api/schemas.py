@@ -187,6 +187,7 @@ class MemberDetailOut(Schema):
     phone: str
     branch: BranchDetailRef
     status: str
+    left_on: date | None = None  # when he left the roll (removal, maturing out)
     created_at: datetime
     updated_at: datetime
 
