@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "treebeard",
     "ninja",
     "axes",
+    "django_tasks_db",
     "doanvien.core",
     "doanvien.accounts",
     "doanvien.units",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "doanvien.reports",
     "doanvien.portal",
     "doanvien.api",
+    "doanvien.jobs",
     "doanvien.demo",
 ]
 
@@ -156,6 +158,13 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "doanvien@localhost")
+
+# Background work (imports, exports, report builds): django.tasks stored in the database, run by
+# `manage.py db_worker` (started by `make run`). No broker to run.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Files made by jobs (exports, error reports) and files uploaded for import, kept for JOB_FILE_DAYS.
+JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", VAR_DIR / "jobs"))
+JOB_FILE_DAYS = int(os.environ.get("JOB_FILE_DAYS", "7"))
 
 # How many rows a list page shows.
 PAGE_SIZE = 50
