@@ -33,7 +33,7 @@ run: setup
 	@mkdir -p var
 	DEMO_MODE=1 $(MANAGE) migrate --no-input
 	DEMO_MODE=1 $(MANAGE) load_demo
-	DEMO_MODE=1 $(MANAGE) runserver 127.0.0.1:8000
+	DEMO_MODE=1 scripts/serve
 
 test: setup
 	$(BIN)/pytest -q

@@ -39,6 +39,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", ARGON2]
 
 
+@pytest.fixture(autouse=True)
+def job_files(settings, tmp_path):
+    """Files made by background jobs go to the test's own folder."""
+    settings.JOB_FILES_DIR = tmp_path / "jobs"
+    return settings.JOB_FILES_DIR
+
+
 @pytest.fixture
 def world(db):
     province = make_unit(name="Tỉnh đoàn Thử Nghiệm", code="TN", level="province")

@@ -13,6 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from doanvien.accounts.models import RoleGrant
 from doanvien.accounts.services import api_token_issue, invitation_issue
 from doanvien.core.models import AuditEvent
+from doanvien.jobs import files
+from doanvien.jobs.models import Job
+from doanvien.jobs.services import job_start
 from doanvien.members.models import Member, Transfer
 from doanvien.members.transfers import transfer_request
 from doanvien.units.models import Unit
@@ -22,6 +25,8 @@ YEAR = 2026
 PUBLIC = {"login", "logout", "set_language", "home", "invitation-accept"}
 # URL names that take no object and show only the user's own record.
 PERSONAL = {"my-training"}
+# URL names that take no object and list only what the user started himself.
+OWN = {"job-list"}
 
 
 def _transfer(world) -> Transfer:
@@ -33,6 +38,20 @@ def _transfer(world) -> Transfer:
     )
 
 
+def _job(world) -> Job:
+    """A finished export the secretary started in her branch, with its file."""
+    existing = Job.objects.filter(created_by=world.secretary).first()
+    if existing:
+        return existing
+    job = job_start(
+        actor=world.secretary, kind=Job.Kind.REPORT_EXPORT, unit=world.branch, params={"year": 1}
+    )
+    with files.writing_output(job, ".xlsx") as path:
+        path.write_bytes(b"made for the test")
+    Job.objects.filter(pk=job.pk).update(state=Job.State.SUCCEEDED)
+    return job
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -41,6 +60,7 @@ def _object_kwargs(world):
         "member_id": world.member2.pk,
         "grant_id": grant.pk,
         "transfer_id": _transfer(world).pk,
+        "job_id": _job(world).pk,
         "year": YEAR,
     }
 
@@ -67,6 +87,7 @@ def _snapshot():
         list(Member.objects.order_by("pk").values()),
         list(RoleGrant.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role")),
         list(Transfer.objects.order_by("pk").values()),
+        list(Job.objects.order_by("pk").values()),
     )
 
 
@@ -74,7 +95,7 @@ def test_every_site_url_is_known_to_this_matrix(world):
     kwargs = _object_kwargs(world)
     for name, route, _converters in site_urls():
         params = re.findall(r"<(?:\w+:)?(\w+)>", route)
-        if name in PUBLIC | PERSONAL:
+        if name in PUBLIC | PERSONAL | OWN:
             continue
         assert params, f"URL {route} ({name}) takes no object: list it in PUBLIC if it is public"
         for param in params:
@@ -84,7 +105,7 @@ def test_every_site_url_is_known_to_this_matrix(world):
 def _scoped_urls(world):
     kwargs = _object_kwargs(world)
     for name, route, _c in site_urls():
-        if name in PUBLIC | PERSONAL:
+        if name in PUBLIC | PERSONAL | OWN:
             continue
         params = re.findall(r"<(?:\w+:)?(\w+)>", route)
         yield name, reverse(name, kwargs={p: kwargs[p] for p in params})
@@ -94,6 +115,7 @@ def _scoped_urls(world):
 def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     client.force_login(world.outsider)
     _transfer(world)  # exists before the snapshot
+    _job(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -107,6 +129,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
 def test_the_member_gets_nothing_but_himself(client, world, method):
     client.force_login(world.member_user)
     _transfer(world)  # exists before the snapshot
+    _job(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -156,6 +179,15 @@ def test_personal_pages_show_only_the_users_own_record(client, world):
         assert world.member2.full_name not in response.content.decode()
 
 
+def test_lists_of_ones_own_show_nothing_of_anyone_else(client, world):
+    job = _job(world)
+    for name in OWN:
+        client.force_login(world.outsider)
+        assert str(job.pk) not in client.get(reverse(name)).content.decode()
+        client.force_login(world.secretary)
+        assert str(job.pk) in client.get(reverse(name)).content.decode()
+
+
 def test_an_invitation_link_shows_nothing_of_any_unit(client, world):
     secret = invitation_issue(actor=None, user=world.outsider)
     response = client.get(reverse("invitation-accept", args=[secret]))
@@ -190,6 +222,8 @@ def _api_url(world, path: str) -> str:
             return str(world.member2.pk)
         if name in {"id", "transfer_id"} and re.search(r"/transfers/$", head):
             return str(_transfer(world).pk)
+        if name == "job_id":
+            return str(_job(world).pk)
         if name == "year":
             return str(YEAR)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
@@ -210,6 +244,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     token = api_token_issue(user=getattr(world, who))
     headers = {"Authorization": f"Bearer {token}"}
     _transfer(world)  # exists before the snapshot
+    _job(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

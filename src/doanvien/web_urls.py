@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("doanvien.training.urls_branch")),
     path("", include("doanvien.training.urls_upper")),
     path("", include("doanvien.reports.urls")),
+    path("", include("doanvien.jobs.urls")),
 ]

@@ -12,6 +12,8 @@ COUNTERS = (
     "good",
     "complete",
     "incomplete",
+    "waiting",
+    "recognised",
 )
 
 
@@ -33,6 +35,10 @@ class YearStats(models.Model):
     good = models.IntegerField(default=0)
     complete = models.IntegerField(default=0)
     incomplete = models.IntegerField(default=0)
+    # Registrations submitted and waiting for the committee's review.
+    waiting = models.IntegerField(default=0)
+    # Branches whose results the base union has recognised.
+    recognised = models.IntegerField(default=0)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_stats_row")]

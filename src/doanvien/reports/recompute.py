@@ -3,7 +3,7 @@ stored. (The members counted for a closed year are a record of that time, not re
 
 from collections import Counter, defaultdict
 
-from doanvien.training.models import Registration
+from doanvien.training.models import BranchResult, Registration
 
 from .models import COUNTERS, YearStats
 from .rollup import _paths, contribution
@@ -18,6 +18,12 @@ def expected_counters() -> dict[tuple[str, int], Counter]:
         c = contribution(registration)
         for path in _paths(registration.unit_path):
             expected[(path, registration.year)].update(c)
+    recognised = BranchResult.objects.filter(
+        year__in=years, state=BranchResult.State.RECOGNISED
+    ).values_list("unit_path", "year")
+    for unit_path, year in recognised.iterator(chunk_size=2000):
+        for path in _paths(unit_path):
+            expected[(path, year)]["recognised"] += 1
     return expected
 
 

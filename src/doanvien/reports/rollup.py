@@ -12,7 +12,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Length
 
 from doanvien.members.models import Status
-from doanvien.training.models import Registration
+from doanvien.training.models import BranchResult, Registration
 from doanvien.training.rules import programme_year_span
 from doanvien.units.models import Unit
 
@@ -77,6 +77,8 @@ def contribution(registration: Registration | None) -> Counter:
     c = Counter()
     if registration.state in (Registration.State.SUBMITTED, Registration.State.APPROVED):
         c["registered"] = 1
+    if registration.state == Registration.State.SUBMITTED:
+        c["waiting"] = 1
     if registration.assessed_at and registration.level:
         c["assessed"] = 1
         c[registration.level] = 1
@@ -92,6 +94,14 @@ def registration_changed(before: Counter, registration: Registration) -> None:
     delta = Counter(after)
     delta.subtract(before)
     _add(registration.branch.path, registration.year, delta)
+
+
+def results_changed(branch: Unit, year: int, before: str, after: str) -> None:
+    """A branch's results changed state: count the branch as recognised, or no longer."""
+    was, now = before == BranchResult.State.RECOGNISED, after == BranchResult.State.RECOGNISED
+    if was != now:
+        ensure_rows(branch, year)
+        _add(branch.path, year, Counter({"recognised": 1 if now else -1}))
 
 
 def registration_moved(registration: Registration, old_branch: Unit) -> None:

@@ -3,8 +3,9 @@ the signs of box-ticking that the base union and above should look at."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -110,33 +111,24 @@ class UnitProgress:
 
 
 def children_progress(unit: Unit, year: int, today: date | None = None) -> list[UnitProgress]:
-    """The programme's progress in each unit directly under `unit` (grouped queries on the path
-    prefix: one for registrations, one for branch results, one for branches)."""
+    """The programme's progress in each unit directly under `unit`, read from the roll-up rows
+    of the children (kept exact by the services; no registration is read), plus one grouped
+    count of the active branches under each child."""
+    from doanvien.reports.models import YearStats
+
     today = today or timezone.localdate()
     children = list(unit.children().filter(is_active=True).order_by("name"))
+    rows = {c.pk: UnitProgress(unit=c, members=c.member_count) for c in children}
+    stats = YearStats.objects.filter(
+        unit_path__startswith=unit.path, depth=unit.depth + 1, year=year
+    ).values_list("unit_id", "registered", "waiting", "assessed", "recognised")
+    for unit_id, registered, waiting, assessed, recognised in stats:
+        if unit_id in rows:
+            p = rows[unit_id]
+            p.registered, p.waiting_review, p.assessed = registered, waiting, assessed
+            p.branches_recognised = recognised
     length = len(unit.path) + Unit.steplen
-    rows = {c.path: UnitProgress(unit=c, members=c.member_count) for c in children}
-    by_prefix = (
-        Registration.objects.filter(
-            unit_path__startswith=unit.path, year=year, member__status=Status.ACTIVE
-        )
-        .annotate(prefix=Substr("unit_path", 1, length))
-        .order_by()
-        .values("prefix")
-        .annotate(
-            registered=Count("id", filter=Q(state__in=[State.SUBMITTED, State.APPROVED])),
-            waiting=Count("id", filter=Q(state=State.SUBMITTED)),
-            assessed=Count("id", filter=Q(assessed_at__isnull=False)),
-        )
-    )
-    for row in by_prefix:
-        if row["prefix"] in rows:
-            p = rows[row["prefix"]]
-            p.registered, p.waiting_review, p.assessed = (
-                row["registered"],
-                row["waiting"],
-                row["assessed"],
-            )
+    by_path = {p.unit.path: p for p in rows.values()}
     branches = (
         Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.BRANCH, is_active=True)
         .annotate(prefix=Substr("path", 1, length))
@@ -145,20 +137,8 @@ def children_progress(unit: Unit, year: int, today: date | None = None) -> list[
         .annotate(n=Count("id"))
     )
     for row in branches:
-        if row["prefix"] in rows:
-            rows[row["prefix"]].branches = row["n"]
-    recognised = (
-        BranchResult.objects.filter(
-            unit_path__startswith=unit.path, year=year, state=BranchResult.State.RECOGNISED
-        )
-        .annotate(prefix=Substr("unit_path", 1, length))
-        .order_by()
-        .values("prefix")
-        .annotate(n=Count("id"))
-    )
-    for row in recognised:
-        if row["prefix"] in rows:
-            rows[row["prefix"]].branches_recognised = row["n"]
+        if row["prefix"] in by_path:
+            by_path[row["prefix"]].branches = row["n"]
     for p in rows.values():
         for kind, done in (
             (Deadline.Kind.REGISTRATION, p.registered),
@@ -167,7 +147,7 @@ def children_progress(unit: Unit, year: int, today: date | None = None) -> list[
             d = deadline_for(unit=p.unit, year=year, kind=kind, sector=p.unit.sector)
             if d and today > d.effective_date and done < p.members:
                 p.late = True
-    return [rows[c.path] for c in children]
+    return [rows[c.pk] for c in children]
 
 
 def pending_recognitions(unit: Unit, year: int):
@@ -186,39 +166,66 @@ SAME_PLAN_SHARE = 0.5
 MIN_MEMBERS_FOR_FLAGS = 3
 
 
-def box_ticking_flags(branch: Unit, year: int) -> list[str]:
-    registrations = Registration.objects.filter(branch=branch, year=year)
-    flags = []
-    registered = registrations.exclude(state=State.DRAFT).count()
-    if registered >= MIN_MEMBERS_FOR_FLAGS:
-        top = (
-            registrations.exclude(state=State.DRAFT)
-            .order_by()
-            # The same words for the same criterion: copied, not thought through.
-            .values("items__criterion", "items__plan")
-            .annotate(n=Count("id", distinct=True))
-            .order_by("-n")
-            .first()
-        )
-        if (
-            top
-            and top["items__plan"]
-            and top["n"] >= max(MIN_MEMBERS_FOR_FLAGS, SAME_PLAN_SHARE * registered)
-        ):
-            flags.append(
+def box_ticking_flags_for(branches, year: int) -> dict[int, list[str]]:
+    """The box-ticking signs of many branches at once, in four grouped queries whatever their
+    number: branch id → the signs (empty when none)."""
+    ids = [b.pk for b in branches]
+    flags: dict[int, list[str]] = {pk: [] for pk in ids}
+    if not ids:
+        return flags
+    registrations = Registration.objects.filter(branch_id__in=ids, year=year)
+    registered = dict(
+        registrations.exclude(state=State.DRAFT)
+        .order_by()
+        .values_list("branch_id")
+        .annotate(n=Count("id"))
+    )
+    same_plans = (
+        registrations.exclude(state=State.DRAFT)
+        .exclude(items__plan="")
+        .order_by()
+        # The same words for the same criterion: copied, not thought through.
+        .values("branch_id", "items__criterion", "items__plan")
+        .annotate(n=Count("id", distinct=True))
+        .filter(n__gte=MIN_MEMBERS_FOR_FLAGS)
+    )
+    top: dict[int, dict] = {}
+    for row in same_plans:
+        best = top.get(row["branch_id"])
+        if row["items__plan"] and (best is None or row["n"] > best["n"]):
+            top[row["branch_id"]] = row
+    for branch_id, row in sorted(top.items()):
+        total = registered.get(branch_id, 0)
+        if total >= MIN_MEMBERS_FOR_FLAGS and row["n"] >= SAME_PLAN_SHARE * total:
+            flags[branch_id].append(
                 _("%(n)s of %(total)s members wrote the same plan for a criterion: “%(plan)s”.")
-                % {"n": top["n"], "total": registered, "plan": top["items__plan"][:80].rstrip(". ")}
+                % {"n": row["n"], "total": total, "plan": row["items__plan"][:80].rstrip(". ")}
             )
-    assessed = registrations.filter(assessed_at__isnull=False)
-    count = assessed.count()
-    if count >= MIN_MEMBERS_FOR_FLAGS:
-        if assessed.values("total").distinct().count() == 1:
-            flags.append(
+    assessed = (
+        registrations.filter(assessed_at__isnull=False)
+        .order_by()
+        .values("branch_id")
+        .annotate(
+            n=Count("id"),
+            totals=Count("total", distinct=True),
+            lowest=Min("total"),
+            commented=Count("id", filter=~Q(branch_comment="")),
+        )
+    )
+    for row in assessed:
+        if row["n"] < MIN_MEMBERS_FOR_FLAGS:
+            continue
+        if row["totals"] == 1:
+            flags[row["branch_id"]].append(
                 _("Every assessed member has the same total (%(total)s).")
-                % {"total": assessed.first().total}
+                % {"total": Decimal(row["lowest"]).quantize(Decimal("0.1"))}
             )
-        if not assessed.exclude(branch_comment="").exists():
-            flags.append(
-                _("%(n)s assessments were entered without a single comment.") % {"n": count}
+        if row["commented"] == 0:
+            flags[row["branch_id"]].append(
+                _("%(n)s assessments were entered without a single comment.") % {"n": row["n"]}
             )
     return flags
+
+
+def box_ticking_flags(branch: Unit, year: int) -> list[str]:
+    return box_ticking_flags_for([branch], year)[branch.pk]

@@ -241,9 +241,11 @@ def registration_submit(*, actor, registration: Registration, today: date | None
 def registration_approve(*, actor, registration: Registration) -> Registration:
     registration = _lock(registration)
     state = workflow.next_state(workflow.REGISTRATION, registration, "approve")
+    counted = rollup.contribution(registration)
     registration.state, registration.approved_at = state, timezone.now()
     registration.review_comment = ""
     registration.save()
+    rollup.registration_changed(counted, registration)
     _record(
         actor,
         "registration.approved",
@@ -439,6 +441,7 @@ def _results_transition(actor, branch: Unit, year: int, action: str, note: str =
     if note:  # a return comment or a reopening reason stays until the next one
         result.comment = note
     result.save()
+    rollup.results_changed(branch, year, before, state)
     _record(actor, f"results.{action}", result, note or str(branch), {"state": [before, state]})
     return result
 

@@ -29,7 +29,12 @@ from . import access as training_access
 from . import services, services_config
 from .forms_upper import CriterionForm, DeadlineForm, FrameworkForm
 from .models import BranchResult, Criterion, Deadline, Framework, Registration, RegistrationItem
-from .progress import UnitProgress, box_ticking_flags, children_progress, pending_recognitions
+from .progress import (
+    UnitProgress,
+    box_ticking_flags_for,
+    children_progress,
+    pending_recognitions,
+)
 from .rules import programme_year_of, programme_year_span
 from .selectors import criteria_for, framework_for
 
@@ -205,10 +210,15 @@ def training_progress(request, unit_id: int, year: int):
         return render(request, "training/upper/progress.html", context)
 
     rows = children_progress(unit, year)
+    pending = paginate(request, pending_recognitions(unit, year), PAGE_SIZE)
+    waiting = list(pending.object_list)
+    flags = box_ticking_flags_for(
+        [r.unit for r in rows if r.unit.is_branch] + [r.branch for r in waiting], year
+    )
     for row in rows:
         if row.unit.is_branch:
             row.url = branch_page_url(row.unit, year)
-            row.flags = box_ticking_flags(row.unit, year)
+            row.flags = flags[row.unit.pk]
         else:
             row.url = reverse("training-progress", kwargs={"unit_id": row.unit.pk, "year": year})
             row.flags = []
@@ -216,8 +226,6 @@ def training_progress(request, unit_id: int, year: int):
     for name in ("registered", "waiting_review", "assessed", "branches", "branches_recognised"):
         setattr(total, name, sum(getattr(r, name) for r in rows))
 
-    pending = paginate(request, pending_recognitions(unit, year), PAGE_SIZE)
-    waiting = list(pending.object_list)
     recognised_all = (
         BranchResult.objects.filter(
             unit_path__startswith=unit.path, year=year, state=BranchResult.State.RECOGNISED
@@ -236,7 +244,7 @@ def training_progress(request, unit_id: int, year: int):
         result.parent_name = parents.get(branch.path[: -Unit.steplen], "")
         result.levels = levels.get(branch.pk, [])
     for result in waiting:
-        result.flags = box_ticking_flags(result.branch, year)
+        result.flags = flags[result.branch_id]
         result.can_recognise = training_access.can_recognise(request.user, result.branch)
     for result in recognised:
         result.can_reopen = training_access.can_reopen(request.user, result.branch)

@@ -1,0 +1,75 @@
+"""Background jobs through the API: a job's state and progress, and confirming an import after
+its preview."""
+
+from typing import Any
+from uuid import UUID
+
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from ninja import Router, Schema
+
+from doanvien.jobs import files, services
+from doanvien.jobs.selectors import get_job_for
+
+from .errors import ApiError
+from .schemas import ErrorOut
+
+router = Router(tags=["jobs"])
+ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+class JobOut(Schema):
+    id: UUID
+    kind: str
+    state: str
+    # Percent done (0–100), and the rows done out of the rows to do when known.
+    progress: int
+    done: int
+    total: int
+    message: str
+    errors: list[dict[str, Any]]
+    result: dict[str, Any]
+    # Where to fetch the file the job made, when it made one.
+    download: str | None
+
+
+def job_out(request, job) -> dict:
+    has_file = files.output_path(job) is not None
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "state": job.state,
+        "progress": job.percent,
+        "done": job.done,
+        "total": job.total,
+        "message": job.message,
+        "errors": job.errors,
+        "result": job.result,
+        "download": request.build_absolute_uri(reverse("job-download", args=[job.pk]))
+        if has_file
+        else None,
+    }
+
+
+@router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS}, summary="A job's state")
+def job_detail(request, job_id: UUID):
+    """State (`queued`, `running`, `awaiting_confirmation`, `invalid`, `succeeded`, `failed`),
+    progress, the errors found (row, column, value, message) and the result. Only the person
+    who started the job sees it."""
+    return job_out(request, get_job_for(request.user, job_id))
+
+
+@router.post(
+    "/imports/{job_id}/confirm",
+    response={200: JobOut, **ERRORS},
+    summary="Confirm an import after its preview",
+)
+def import_confirm(request, job_id: UUID):
+    """Write the previewed import, all or nothing (checked again first). 409 unless the job is
+    an import waiting for confirmation."""
+    job = get_job_for(request.user, job_id)
+    try:
+        job = services.job_confirm(actor=request.user, job=job)
+    except ValidationError as exc:
+        raise ApiError(409, " ".join(exc.messages)) from None
+    return job_out(request, job)

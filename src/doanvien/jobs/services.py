@@ -1,0 +1,86 @@
+"""Starting, confirming and retrying jobs. The task row is written in the same transaction as
+the job (the task backend is the database), so a job never exists without its task."""
+
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from . import files
+from .models import Job
+from .runner import run_job
+
+# A running job that has not reported for this long is taken as dead and may be retried.
+STALE_AFTER = timedelta(seconds=getattr(settings, "JOB_STALE_SECONDS", 300))
+
+
+def _enqueue(job: Job) -> None:
+    run_job.enqueue(str(job.pk))
+
+
+def job_start(*, actor, kind: str, unit, params: dict | None = None, upload=None) -> Job:
+    """Queue a job. `upload` (an uploaded file) is kept in the job's folder for the handler."""
+    params = {**(params or {}), "language": get_language() or "vi"}
+    with transaction.atomic():
+        job = Job.objects.create(
+            kind=kind,
+            unit=unit,
+            created_by=actor,
+            params=params,
+            input_name=Path(upload.name).name[:255] if upload else "",
+        )
+        if upload is not None:
+            files.save_input(job, upload, Path(upload.name).suffix.lower()[:10])
+        _enqueue(job)
+    return job
+
+
+def is_stale(job: Job, now=None) -> bool:
+    now = now or timezone.now()
+    if job.state not in (Job.State.QUEUED, Job.State.RUNNING):
+        return False
+    last = job.heartbeat_at or job.created_at
+    return now - last > STALE_AFTER
+
+
+def can_retry(job: Job) -> bool:
+    return job.state == Job.State.FAILED or is_stale(job)
+
+
+def _requeue(job: Job, **params) -> Job:
+    with transaction.atomic():
+        job.params = {**job.params, **params}
+        job.state = Job.State.QUEUED
+        job.done = job.total = 0
+        job.errors, job.result, job.message, job.output_name = [], {}, "", ""
+        job.heartbeat_at = timezone.now()
+        job.finished_at = None
+        job.save()
+        files.clear_output(job)
+        _enqueue(job)
+    return job
+
+
+def job_retry(*, actor, job: Job) -> Job:
+    """Run a failed job again, or one whose worker died (no progress for STALE_AFTER)."""
+    if not can_retry(job):
+        raise ValidationError(_("Only a failed or stalled job can be tried again."))
+    return _requeue(job)
+
+
+def job_confirm(*, actor, job: Job) -> Job:
+    """The user has seen an import's preview: write it (checked again against the database as
+    it is now, all or nothing)."""
+    if not job.is_import:
+        raise ValidationError(_("Only an import can be confirmed."))
+    if job.state != Job.State.AWAITING_CONFIRMATION:
+        raise ValidationError(
+            _("This import cannot be confirmed now (its state is “%(state)s”).")
+            % {"state": job.get_state_display()}
+        )
+    return _requeue(job, phase="apply")
