@@ -5,12 +5,15 @@ import random
 from datetime import date
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from doanvien.core.models import AuditEvent
 from doanvien.members.models import Member, Status
 from doanvien.members.services import member_move, member_update
+from doanvien.members.transfers import transfer_accept, transfer_request
 from doanvien.reports.models import YearStats
 from doanvien.reports.recompute import differences
 from doanvien.reports.selectors import report, shares
@@ -58,6 +61,7 @@ def _register(member):
 
 def test_thousands_of_random_operations_leave_no_difference(world, framework):
     rng = random.Random(2027)
+    refused = 0
     # Moves stay within one sector: a registration's criteria belong to its sector.
     branches = [world.branch, world.branch2, make_unit(world.other_base, code="OTHER-SCHOOL")]
     for _ in range(6):
@@ -68,7 +72,37 @@ def test_thousands_of_random_operations_leave_no_difference(world, framework):
         members = list(Member.objects.select_related("branch").order_by("pk"))
         member = rng.choice(members)
         registration = Registration.objects.filter(member=member, year=YEAR).first()
-        op = rng.randrange(10)
+        op = rng.randrange(12)
+        try:
+            _operate(rng, op, step, world, member, registration, branches, today)
+        except ValidationError:
+            refused += 1  # e.g. assessing in a branch whose results are already submitted
+        for b in branches:
+            b.refresh_from_db()
+    assert refused < 400
+    # End with the first branch's results recognised, whatever state the steps left them in.
+    for _ in range(3):
+        state = services.branch_result_for(branch=branches[0], year=YEAR).state
+        if state != "recognised":
+            _operate(rng, 9, 0, world, None, None, branches[:1], today)
+    recognitions = AuditEvent.objects.filter(action="results.recognise")
+    assert recognitions.count() >= 3
+    assert YearStats.objects.filter(year=YEAR).count() >= 5
+    assert differences() == []
+    district = report(world.district, YEAR)[0]
+    active = Member.objects.filter(status=Status.ACTIVE, unit_path__startswith=world.district.path)
+    assert district.total == active.count()
+    # Members who left during the (still running) year are not counted.
+    counted = Registration.objects.filter(year=YEAR, member__status=Status.ACTIVE)
+    assert district.registered == counted.filter(state__in=["submitted", "approved"]).count()
+    assert (
+        district.counts["excellent"]
+        == counted.filter(assessed_at__isnull=False, level="excellent").count()
+    )
+
+
+def _operate(rng, op, step, world, member, registration, branches, today):
+    if True:
         if op == 0:
             make_member(rng.choice(branches))
         elif op == 1 and member.status == Status.ACTIVE and registration is None:
@@ -99,20 +133,32 @@ def test_thousands_of_random_operations_leave_no_difference(world, framework):
             target = world.other_base if world.branch2.parent() == world.base else world.base
             unit_move(actor=None, unit=world.branch2, new_parent=target)
             world.branch2.refresh_from_db()
-        for b in branches:
-            b.refresh_from_db()
-    assert YearStats.objects.filter(year=YEAR).count() >= 5
-    assert differences() == []
-    district = report(world.district, YEAR)[0]
-    active = Member.objects.filter(status=Status.ACTIVE, unit_path__startswith=world.district.path)
-    assert district.total == active.count()
-    # Members who left during the (still running) year are not counted.
-    counted = Registration.objects.filter(year=YEAR, member__status=Status.ACTIVE)
-    assert district.registered == counted.filter(state__in=["submitted", "approved"]).count()
-    assert (
-        district.counts["excellent"]
-        == counted.filter(assessed_at__isnull=False, level="excellent").count()
-    )
+        elif op == 9:
+            # The branch's results: submit, recognise, or reopen them.
+            branch = rng.choice(branches)
+            result = services.branch_result_for(branch=branch, year=YEAR)
+            if result.state == "open":
+                # Finish the branch's work first, then submit its results.
+                for r in Registration.objects.filter(branch=branch, year=YEAR, state="submitted"):
+                    services.registration_approve(actor=None, registration=r)
+                waiting = Registration.objects.filter(
+                    branch=branch, year=YEAR, state="approved", assessed_at__isnull=True
+                )
+                for r in waiting:
+                    points = {a: rng.choice([10, 14, 16, 18, 20]) for a in AREAS}
+                    services.assessment_record(actor=None, registration=r, areas=points)
+                services.branch_results_submit(actor=None, branch=branch, year=YEAR)
+            elif result.state == "submitted":
+                services.branch_results_recognise(actor=None, branch=branch, year=YEAR)
+            else:
+                services.branch_results_reopen(
+                    actor=None, branch=branch, year=YEAR, reason="Xem lại"
+                )
+        elif op == 10 and member.status == Status.ACTIVE:
+            # A transfer through its workflow: requested, then accepted by the receiving branch.
+            other = rng.choice([b for b in branches if b.pk != member.branch_id])
+            transfer = transfer_request(actor=None, member=member, to_unit=other, reason="Chuyển")
+            transfer_accept(actor=None, transfer=transfer, branch=other)
 
 
 def test_a_hand_made_tree_gives_the_written_table(world, framework):
