@@ -61,6 +61,7 @@ def _object_kwargs(world):
         "grant_id": grant.pk,
         "transfer_id": _transfer(world).pk,
         "job_id": _job(world).pk,
+        "kind": "removed",
         "year": YEAR,
     }
 

@@ -12,9 +12,11 @@ from django.utils.translation import gettext as _
 from doanvien.core import audit
 from doanvien.core.text import fold, given_name_key
 from doanvien.reports import rollup
+from doanvien.reports.models import Movement
 from doanvien.units.models import Unit
 from doanvien.units.services import adjust_member_count
 
+from .lifecycle import movement_record
 from .models import Member, Membership, Status, mask_id_number
 from .validation import EDITABLE_FIELDS, clean_member_data
 
@@ -100,6 +102,12 @@ def member_update(
     if was_active != is_active:
         adjust_member_count(member.unit_path, 1 if is_active else -1)
         rollup.member_changed(counted, member)
+        kind = {
+            Status.ACTIVE: Movement.Kind.REINSTATED,
+            Status.REMOVED: Movement.Kind.REMOVED,
+            Status.MATURED_OUT: Movement.Kind.MATURED_OUT,
+        }[member.status]
+        movement_record(member=member, kind=kind, on=today, branch=member.branch)
     changes = _masked(audit.diff(before, audit.snapshot(member, AUDITED_FIELDS)))
     if changes:
         audit.record(
@@ -124,6 +132,13 @@ def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -
     if member.status == Status.ACTIVE:
         adjust_member_count(member.unit_path, -1)
         adjust_member_count(branch.path, 1)
+        for kind, here, there in (
+            (Movement.Kind.TRANSFER_OUT, old_branch, branch),
+            (Movement.Kind.TRANSFER_IN, branch, old_branch),
+        ):
+            movement_record(
+                member=member, kind=kind, on=on, branch=here, other=there, reason=reason
+            )
     member.branch, member.unit_path = branch, branch.path
     member.save(update_fields=["branch", "unit_path", "updated_at"])
     from doanvien.training.services import registrations_follow

@@ -3,6 +3,7 @@ year, kept exact by the services in the same transaction as each change: a repor
 row and its children's rows, never the members."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 COUNTERS = (
     "registered",
@@ -53,3 +54,41 @@ class YearStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} · {self.year}"
+
+
+class Movement(models.Model):
+    """One entry of the member movement ledger (admissions, transfers in and out, removals,
+    matured out, reinstatements), written by the member services in the same transaction as the
+    change. The movement report of a unit and period counts these rows; nothing else is read."""
+
+    class Kind(models.TextChoices):
+        ADMITTED = "admitted", _("Admitted")
+        TRANSFER_IN = "transfer_in", _("Transferred in")
+        TRANSFER_OUT = "transfer_out", _("Transferred out")
+        REMOVED = "removed", _("Removed from the roll")
+        EXPELLED = "expelled", _("Expelled")
+        MATURED_OUT = "matured_out", _("Matured out")
+        REINSTATED = "reinstated", _("Reinstated")
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="movements")
+    kind = models.CharField(_("movement"), max_length=20, choices=Kind.choices)
+    on = models.DateField(_("date"))
+    # The branch where it happened (path copied for subtree counts), and for a transfer the
+    # branch at the other end: a move inside a unit is not a transfer in or out of that unit.
+    branch = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255)
+    other_path = models.CharField(max_length=255, blank=True, default="")
+    reason = models.CharField(_("reason"), max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["kind", "on", "unit_path"],
+                name="movement_kind_on_path",
+                opclasses=["varchar_pattern_ops", "date_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.on:%d/%m/%Y}"

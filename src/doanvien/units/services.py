@@ -150,7 +150,7 @@ def _rewrite_paths(old_prefix: str, new_prefix: str) -> None:
     """After the tree moved a subtree, rewrite the path copies kept outside the tree."""
     from doanvien.core.models import AuditEvent
     from doanvien.members.models import Member, Transfer
-    from doanvien.reports.models import YearStats
+    from doanvien.reports.models import Movement, YearStats
     from doanvien.training.models import BranchResult, Registration
 
     for model, field in (
@@ -161,6 +161,8 @@ def _rewrite_paths(old_prefix: str, new_prefix: str) -> None:
         (BranchResult, "unit_path"),
         (Transfer, "unit_path"),
         (Transfer, "to_path"),
+        (Movement, "unit_path"),
+        (Movement, "other_path"),
     ):
         model.objects.filter(**{f"{field}__startswith": old_prefix}).update(
             **{field: Concat(Value(new_prefix), Substr(field, Length(Value(old_prefix)) + 1))}

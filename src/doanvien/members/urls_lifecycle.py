@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views_lifecycle as views
+
+urlpatterns = [
+    path("members/<int:member_id>/leave/", views.member_leave, name="member-leave"),
+    path(
+        "members/<int:member_id>/reinstate/", views.member_reinstate_view, name="member-reinstate"
+    ),
+    path("units/<int:unit_id>/maturing/", views.unit_maturing, name="unit-maturing"),
+]

@@ -1,0 +1,144 @@
+"""Removal, expulsion, maturing out and the recorded correction: states, counts, roll-ups,
+the movement ledger, the audit trail, and the pages."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from doanvien.core.models import AuditEvent
+from doanvien.members import lifecycle
+from doanvien.members.models import Membership, Status
+from doanvien.reports.models import Movement
+
+from ..factories import make_member
+
+
+def counts(world):
+    for unit in (world.branch, world.base, world.province):
+        unit.refresh_from_db()
+    return world.branch.member_count, world.base.member_count, world.province.member_count
+
+
+def test_removal_takes_him_off_the_roll_with_his_span_counts_ledger_and_audit(world):
+    before = counts(world)
+    on = timezone.localdate() - timedelta(days=3)
+    member = lifecycle.member_remove(
+        actor=world.secretary, member=world.member2, on=on, reason="Bỏ sinh hoạt 6 tháng"
+    )
+    assert (member.status, member.left_on) == (Status.REMOVED, on)
+    assert counts(world) == tuple(n - 1 for n in before)
+    span = Membership.objects.get(member=member)
+    assert span.ended_on == on
+    movement = Movement.objects.get(member=member)
+    assert (movement.kind, movement.on, movement.unit_path) == ("removed", on, world.branch.path)
+    event = AuditEvent.objects.get(action="member.removed")
+    assert event.summary == "Bỏ sinh hoạt 6 tháng" and event.actor == world.secretary
+
+
+def test_expulsion_is_its_own_kind_and_a_reason_is_required(world):
+    with pytest.raises(ValidationError) as e:
+        lifecycle.member_remove(actor=None, member=world.member2, on=date.today(), reason=" ")
+    assert "reason" in e.value.message_dict
+    lifecycle.member_remove(
+        actor=None, member=world.member2, on=timezone.localdate(), reason="Vi phạm", expelled=True
+    )
+    assert Movement.objects.get(member=world.member2).kind == "expelled"
+
+
+def test_nobody_leaves_twice_or_in_the_future(world):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with pytest.raises(ValidationError):
+        lifecycle.member_remove(actor=None, member=world.member2, on=tomorrow, reason="x")
+    lifecycle.member_remove(actor=None, member=world.member2, on=timezone.localdate(), reason="x")
+    with pytest.raises(ValidationError) as e:
+        lifecycle.member_remove(
+            actor=None, member=world.member2, on=timezone.localdate(), reason="x"
+        )
+    assert e.value.code == "illegal_transition"
+
+
+def test_maturing_out_only_from_the_year_he_reaches_the_age_limit(world):
+    today = timezone.localdate()
+    young = make_member(world.branch, date_of_birth=date(today.year - 25, 1, 1))
+    with pytest.raises(ValidationError) as e:
+        lifecycle.member_mature_out(actor=None, member=young, on=today)
+    assert str(today.year + 5) in e.value.messages[0]
+    old = make_member(
+        world.branch,
+        date_of_birth=date(today.year - 30, 12, 31),
+        joined_union_on=date(today.year - 12, 1, 1),
+    )
+    reaching = lifecycle.members_reaching_age_limit(world.province, today.year)
+    assert list(reaching) == [old]
+    lifecycle.member_mature_out(actor=None, member=old, on=today)
+    old.refresh_from_db()
+    assert old.status == Status.MATURED_OUT
+    assert not lifecycle.members_reaching_age_limit(world.province, today.year).exists()
+
+
+def test_the_correction_brings_him_back_and_is_recorded(world):
+    before = counts(world)
+    lifecycle.member_remove(actor=None, member=world.member2, on=timezone.localdate(), reason="x")
+    with pytest.raises(ValidationError):
+        lifecycle.member_reinstate(actor=world.base_cadre, member=world.member2, reason="")
+    member = lifecycle.member_reinstate(
+        actor=world.base_cadre, member=world.member2, reason="Xóa tên nhầm"
+    )
+    assert (member.status, member.left_on) == (Status.ACTIVE, None)
+    assert counts(world) == before
+    assert Membership.objects.filter(member=member, ended_on__isnull=True).count() == 1
+    kinds = list(
+        Movement.objects.filter(member=member).order_by("id").values_list("kind", flat=True)
+    )
+    assert kinds == ["removed", "reinstated"]
+    with pytest.raises(ValidationError) as e:
+        lifecycle.member_reinstate(actor=None, member=member, reason="again")
+    assert e.value.code == "illegal_transition"
+
+
+def test_the_secretary_removes_a_member_from_his_page(client, world):
+    client.force_login(world.secretary)
+    url = reverse("member-leave", args=[world.member2.pk])
+    bad = client.post(url, {"kind": "removed", "on": "31/02/2026", "reason": "x"})
+    assert bad.status_code == 200
+    world.member2.refresh_from_db()
+    assert world.member2.status == Status.ACTIVE  # nothing written on bad input
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    response = client.post(url, {"kind": "removed", "on": today, "reason": "Chuyển đi nơi khác"})
+    assert response.status_code == 302
+    world.member2.refresh_from_db()
+    assert world.member2.status == Status.REMOVED
+    page = client.get(reverse("member-detail", args=[world.member2.pk])).content.decode()
+    assert reverse("member-reinstate", args=[world.member2.pk]) in page
+
+
+def test_a_member_cannot_remove_anyone(client, world):
+    client.force_login(world.member_user)
+    assert client.get(reverse("member-leave", args=[world.member.pk])).status_code == 403
+
+
+def test_the_base_union_matures_out_the_members_ticked_all_or_none(client, world):
+    today = timezone.localdate()
+    old = make_member(
+        world.branch,
+        date_of_birth=date(today.year - 30, 6, 1),
+        joined_union_on=date(today.year - 12, 1, 1),
+    )
+    client.force_login(world.base_cadre)
+    url = reverse("unit-maturing", args=[world.base.pk])
+    page = client.get(url).content.decode()
+    assert old.full_name in page and world.member.full_name not in page
+    # A member too young ticked with him (a forged form): nobody matures out.
+    response = client.post(
+        url, {"member": [old.pk, world.member.pk], "on": today.strftime("%d/%m/%Y")}
+    )
+    assert response.status_code == 200
+    old.refresh_from_db()
+    assert old.status == Status.ACTIVE
+    response = client.post(url, {"member": [old.pk], "on": today.strftime("%d/%m/%Y")})
+    assert response.status_code == 302
+    old.refresh_from_db()
+    assert old.status == Status.MATURED_OUT
