@@ -239,6 +239,23 @@ def test_the_close_command_keeps_every_units_members(world, framework):
     assert rows[world.other_branch.pk] == 1
 
 
+def test_the_daily_close_closes_only_years_that_have_ended(world, framework):
+    from django.core.management import call_command
+
+    from doanvien.reports.rollup import ensure_rows
+
+    ended, running = timezone.localdate().year - 1, timezone.localdate().year + 1
+    for year in (ended, running):
+        ensure_rows(world.branch, year)
+    call_command("close_programme_year", "--ended", verbosity=0)
+    assert YearStats.objects.get(unit=world.province, year=ended).members == 4
+    assert YearStats.objects.get(unit=world.province, year=running).members is None
+    # Run again the next day: nothing left to do, nothing changed.
+    make_member(world.branch)
+    call_command("close_programme_year", "--ended", verbosity=0)
+    assert YearStats.objects.get(unit=world.province, year=ended).members == 4
+
+
 def test_members_who_leave_during_the_year_are_not_counted(world, framework):
     from doanvien.training import services as training
 
