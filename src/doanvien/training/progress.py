@@ -27,6 +27,10 @@ class DeadlineInfo:
     days_left: int
     allow_late: bool
 
+    @property
+    def days_overdue(self) -> int:
+        return max(-self.days_left, 0)
+
 
 @dataclass
 class BranchProgress:
@@ -97,6 +101,8 @@ class UnitProgress:
     branches: int = 0
     branches_recognised: int = 0
     late: bool = False
+    # The deadlines that apply to the unit (its own or inherited), with the days left.
+    deadlines: list[DeadlineInfo] = field(default_factory=list)
 
     def rate(self, part: int) -> float:
         return round(100 * part / self.members, 1) if self.members else 0.0
@@ -140,13 +146,11 @@ def children_progress(unit: Unit, year: int, today: date | None = None) -> list[
         if row["prefix"] in by_path:
             by_path[row["prefix"]].branches = row["n"]
     for p in rows.values():
-        for kind, done in (
-            (Deadline.Kind.REGISTRATION, p.registered),
-            (Deadline.Kind.EVALUATION, p.assessed),
-        ):
-            d = deadline_for(unit=p.unit, year=year, kind=kind, sector=p.unit.sector)
-            if d and today > d.effective_date and done < p.members:
-                p.late = True
+        p.deadlines = deadlines_for(p.unit, year, p.unit.sector, today)
+        done = {Deadline.Kind.REGISTRATION: p.registered, Deadline.Kind.EVALUATION: p.assessed}
+        p.late = any(
+            d.days_left < 0 and d.kind in done and done[d.kind] < p.members for d in p.deadlines
+        )
     return [rows[c.pk] for c in children]
 
 

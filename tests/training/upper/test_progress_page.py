@@ -72,6 +72,25 @@ def test_late_units_are_highlighted(client, world):
     assert 'class="late"' in response.content.decode()
 
 
+def test_each_unit_shows_the_days_to_its_deadlines(client, world):
+    today = timezone.localdate()
+    Deadline.objects.create(
+        unit=world.district, year=YEAR, kind="registration", due_on=today - timedelta(days=3)
+    )
+    # The base union has its own, later evaluation deadline.
+    Deadline.objects.create(
+        unit=world.base, year=YEAR, kind="evaluation", due_on=today + timedelta(days=12)
+    )
+    client.force_login(world.province_cadre)
+    rows = by_unit(progress(client, world.district))
+    base = {d.kind: d.days_left for d in rows[world.base.pk].deadlines}
+    other = {d.kind: d.days_left for d in rows[world.other_base.pk].deadlines}
+    assert base == {"registration": -3, "evaluation": 12}
+    assert other == {"registration": -3}
+    page = progress(client, world.district).content.decode()
+    assert "3 days ago" in page and "in 12 days" in page
+
+
 def test_box_ticking_is_shown_next_to_the_branch(client, world):
     for member in [world.member, world.member2, make_member(world.branch)]:
         own = [{**i, "plan": f"{i['plan']} ({member.pk})"} for i in complete_items(member)]
