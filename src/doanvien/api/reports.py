@@ -3,9 +3,13 @@
 from datetime import date
 from decimal import Decimal
 
-from ninja import Path, Router, Schema
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from ninja import Path, Query, Router, Schema
 
 from doanvien.accounts.access import get_unit_for
+from doanvien.reports import exports
 from doanvien.reports.selectors import report, year_over_year
 from doanvien.training.progress import branch_progress, children_progress
 
@@ -104,6 +108,76 @@ def _figures(r) -> dict:
         "not_classified": r.not_classified,
         "levels": r.levels,
     }
+
+
+# The files come before the JSON report: "/units/{unit_id}/reports/{year}" takes any text as its
+# year, so declared first it would answer "2025.xlsx" (with a 422).
+NUMBER = Query("", max_length=60, description="the report's number, printed in the header")
+PLACE = Query("", max_length=60, description="the place written before the date")
+
+
+def _binary(content_type: str, description: str) -> dict:
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
+
+
+@router.get(
+    "/units/{unit_id}/reports/{year}.xlsx",
+    response={200: None, **ERRORS},
+    summary="The yearly report as an Excel workbook",
+    openapi_extra=_binary(exports.XLSX_TYPE, "The workbook, in Vietnamese"),
+)
+def unit_report_xlsx(request, unit_id: int, year: int = YEAR, number: str = NUMBER):
+    """The report's table (the unit's units, then the unit's own row as the total) with its
+    title block and the two years before: counts as numbers, shares as percentages."""
+    unit = get_unit_for(request.user, unit_id)
+    content = exports.report_xlsx(
+        unit=unit,
+        year=year,
+        rows=report(unit, year),
+        history=year_over_year(unit, [year - 2, year - 1, year]),
+        number=number,
+        on=timezone.localdate(),
+    )
+    return _file(content, exports.XLSX_TYPE, exports.filename(unit, year, "xlsx"))
+
+
+@router.get(
+    "/units/{unit_id}/reports/{year}.pdf",
+    response={200: None, **ERRORS},
+    summary="The yearly report as a PDF document",
+    openapi_extra=_binary(exports.PDF_TYPE, "The A4 document, in Vietnamese"),
+)
+def unit_report_pdf(
+    request, unit_id: int, year: int = YEAR, number: str = NUMBER, place: str = PLACE
+):
+    """The official document: header block, title, the table, the charts, the years before,
+    and the signature block."""
+    unit = get_unit_for(request.user, unit_id)
+    content = exports.report_pdf(
+        unit=unit,
+        year=year,
+        rows=report(unit, year),
+        history=year_over_year(unit, [year - 2, year - 1, year]),
+        number=number,
+        place=place,
+        on=timezone.localdate(),
+    )
+    return _file(content, exports.PDF_TYPE, exports.filename(unit, year, "pdf"))
 
 
 @router.get(

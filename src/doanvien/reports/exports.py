@@ -1,0 +1,555 @@
+"""The yearly report as files: an Excel workbook, a PDF, and the whole subtree as one workbook.
+
+- report_xlsx(): the report page's table (the unit, then each unit directly under it), with a
+  title block and, when given, the year-over-year table.
+- report_html() / report_pdf(): the official document (header block, title, table, charts,
+  year over year, signature block) from the template reports/print.html; the browser's print
+  view shows the same HTML, and WeasyPrint turns it into the PDF.
+- subtree_xlsx(): every unit of the subtree, in tree order, streamed to a file with constant
+  memory. A province has tens of thousands of units: a background job calls it.
+
+Documents are written in Vietnamese (DOCUMENT_LANGUAGE) whatever the language of the person who
+asks for them: they are filed and sent to the level above as official papers. Their text is in
+the code as English gettext strings, like everything else; the Vietnamese comes from the
+catalogue.
+
+Figures come from reports.selectors (ReportRow): counts are written as numbers, shares as
+fractions (0.3334) with a percent format, so a spreadsheet can compute with them.
+"""
+
+import mimetypes
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import IO
+from urllib.parse import unquote, urlencode, urljoin, urlsplit
+
+import xlsxwriter
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.db.models import FilteredRelation, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from doanvien.units.models import Unit
+
+from .charts import FONT, children_bars, level_distribution
+from .models import YearStats
+from .selectors import LEVELS, ReportRow, _row
+
+DOCUMENT_LANGUAGE = "vi"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TYPE = "application/pdf"
+# subtree_xlsx() reports its progress after this many units (and once at the end).
+PROGRESS_EVERY = 2000
+# What the official form leaves to be filled in by hand.
+BLANK = "…………"
+# The report's number as the official form writes it: "<n>-BC/<issuer's abbreviation>" (BC for
+# "báo cáo", a report); a bare number gets the rest as dots to fill in.
+NUMBER_FORM = "{number}-BC/" + BLANK
+
+# Excel: the report table's columns after "No." and "Unit".
+FIGURES = ("total", "registered", "classified", "not_classified")
+SHARE_FORMAT = "0.00%"
+COUNT_FORMAT = "#,##0"
+MAX_INDENT = 15  # Excel's largest cell indent
+MAX_OUTLINE = 7  # Excel's deepest row grouping
+
+
+# --- Text -------------------------------------------------------------------------------------
+
+
+def figure_titles() -> dict[str, str]:
+    """Column titles of the figures, in the wording of the official appendix table (seed 002)."""
+    return {
+        "total": _("Total members"),
+        "registered": _("Members registered"),
+        "classified": _("Members classified"),
+        "not_classified": _("Not classified"),
+    }
+
+
+def level_titles() -> dict[str, str]:
+    """The four levels as the official report names them."""
+    return {
+        "excellent": _("Excellently completed"),
+        "good": _("Well completed"),
+        "complete": _("Completed"),
+        "incomplete": _("Not completed"),
+    }
+
+
+def title(year: int) -> str:
+    return _("Training programme results %(year)s") % {"year": year}
+
+
+def filename(unit: Unit, year: int, extension: str) -> str:
+    """The download name: bao-cao-ren-luyen-<unit code>-<year>.<extension>, in plain ASCII."""
+    code = unicodedata.normalize("NFKD", unit.code.replace("đ", "d").replace("Đ", "D"))
+    code = re.sub(r"[^A-Za-z0-9_-]+", "-", code.encode("ascii", "ignore").decode()).strip("-")
+    return f"bao-cao-ren-luyen-{code or unit.pk}-{year}.{extension}"
+
+
+def number_text(number: str) -> str:
+    """What follows "No.:" in the header: the number as given, a bare number in the official
+    form, or dots to fill in by hand."""
+    number = (number or "").strip()
+    if not number:
+        return NUMBER_FORM.format(number=BLANK)
+    return NUMBER_FORM.format(number=number) if number.isdigit() else number
+
+
+def _day_month(on: date) -> tuple[str, str]:
+    """Official documents write days below 10, and January and February, with a leading zero."""
+    day = f"{on.day:02d}"
+    month = f"{on.month:02d}" if on.month <= 2 else str(on.month)
+    return day, month
+
+
+def _share(share) -> float:
+    """A share of 33.34 (percent) as the fraction Excel formats as a percentage."""
+    return float(share / 100)
+
+
+# --- Excel: the report ------------------------------------------------------------------------
+
+
+class _Formats:
+    """The workbook's cell formats, made once."""
+
+    def __init__(self, workbook: xlsxwriter.Workbook):
+        base = {"font_name": "Times New Roman", "font_size": 11, "valign": "vcenter"}
+
+        def add(**options):
+            return workbook.add_format({**base, **options})
+
+        self.issuer = add(align="center")
+        self.issuer_bold = add(align="center", bold=True)
+        self.title = add(align="center", bold=True, font_size=14)
+        self.subtitle = add(align="center", italic=True)
+        self.header = add(bold=True, align="center", text_wrap=True, border=1, bg_color="#e7ecf3")
+        self.text = add(border=1, text_wrap=True)
+        self.cell = add(border=1)
+        self.ordinal = add(border=1, align="center")
+        self.count = add(border=1, num_format=COUNT_FORMAT)
+        self.share = add(border=1, num_format=SHARE_FORMAT)
+        self.total_text = add(border=1, bold=True, top=2)
+        self.total_count = add(border=1, bold=True, top=2, num_format=COUNT_FORMAT)
+        self.total_share = add(border=1, bold=True, top=2, num_format=SHARE_FORMAT)
+        self.note = add(italic=True, text_wrap=True, valign="top")
+        self.section = add(bold=True)
+        self.year = add(border=1, align="center")
+        self.empty = add(border=1, italic=True, font_color="#5f6b7a")
+
+
+def _figures(row: ReportRow) -> list[int]:
+    return [getattr(row, name) for name in FIGURES]
+
+
+def _write_row(sheet, r: int, first_col: int, row: ReportRow, count_fmt, share_fmt) -> None:
+    col = first_col
+    for value in _figures(row):
+        sheet.write_number(r, col, value, count_fmt)
+        col += 1
+    for level in row.levels.values():
+        sheet.write_number(r, col, level["count"], count_fmt)
+        sheet.write_number(r, col + 1, _share(level["share"]), share_fmt)
+        col += 2
+
+
+# The report sheet's layout (rows and columns counted from 0).
+TITLE_ROW, SUBTITLE_ROW, HEADER_ROW = 3, 4, 6
+FIRST_DATA_ROW = HEADER_ROW + 3
+COLUMNS = 2 + len(FIGURES) + 2 * len(LEVELS)  # No., Unit, the figures, count and share per level
+
+
+def report_xlsx(
+    *,
+    unit: Unit,
+    year: int,
+    rows: list[ReportRow],
+    history: list[tuple[int, ReportRow | None]] | None = None,
+    number: str = "",
+    on: date | None = None,
+) -> bytes:
+    """The report table as an .xlsx file: `rows` as report() gives them (the unit first, then
+    the units directly under it). The units under it come first, numbered, then the unit's own
+    row as the total; `history` (as year_over_year() gives it) adds the comparison below."""
+    on = on or timezone.localdate()
+    output = BytesIO()
+    with translation.override(DOCUMENT_LANGUAGE):
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        workbook.set_properties({"title": title(year), "subject": unit.name, "company": unit.name})
+        f = _Formats(workbook)
+        sheet = workbook.add_worksheet(_("Report")[:31])
+        _report_sheet(sheet, f, unit=unit, year=year, rows=rows, number=number, on=on)
+        if history:
+            _history_block(sheet, f, history, first_row=FIRST_DATA_ROW + len(rows) + 2)
+        workbook.close()
+    return output.getvalue()
+
+
+def _report_sheet(sheet, f: _Formats, *, unit, year, rows, number, on) -> None:
+    last_col = COLUMNS - 1
+    sheet.set_paper(9)  # A4
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.5, right=0.4, top=0.6, bottom=0.6)
+    sheet.repeat_rows(HEADER_ROW, FIRST_DATA_ROW - 1)
+    sheet.set_footer("&C&P / &N")
+    sheet.set_column(0, 0, 5)
+    sheet.set_column(1, 1, 36)
+    sheet.set_column(2, 1 + len(FIGURES), 12)
+    sheet.set_column(2 + len(FIGURES), last_col, 10)
+
+    # Title block: the issuing unit under the unit above it, then the title.
+    parent = unit.parent()
+    if parent is not None:
+        sheet.merge_range(0, 0, 0, 4, parent.name.upper(), f.issuer)
+    sheet.merge_range(1, 0, 1, 4, unit.name.upper(), f.issuer_bold)
+    sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, title(year).upper(), f.title)
+    if number:
+        subtitle = _("Attached to report No. %(number)s of %(unit)s, dated %(date)s") % {
+            "number": number_text(number),
+            "unit": unit.name,
+            "date": on.strftime("%d/%m/%Y"),
+        }
+    else:
+        subtitle = _("%(unit)s and the units under it, figures as of %(date)s") % {
+            "unit": unit.name,
+            "date": on.strftime("%d/%m/%Y"),
+        }
+    sheet.merge_range(SUBTITLE_ROW, 0, SUBTITLE_ROW, last_col, subtitle, f.subtitle)
+
+    # Three header rows: the figures span them; the levels sit under "Classification results",
+    # each over its count and share.
+    h = HEADER_ROW
+    sheet.set_row(h, 20)
+    sheet.set_row(h + 1, 32)
+    sheet.merge_range(h, 0, h + 2, 0, _("No."), f.header)
+    sheet.merge_range(h, 1, h + 2, 1, _("Unit"), f.header)
+    titles = figure_titles()
+    for i, name in enumerate(FIGURES):
+        sheet.merge_range(h, 2 + i, h + 2, 2 + i, titles[name], f.header)
+    first_level_col = 2 + len(FIGURES)
+    sheet.merge_range(h, first_level_col, h, last_col, _("Classification results"), f.header)
+    for i, level_title in enumerate(level_titles().values()):
+        col = first_level_col + 2 * i
+        sheet.merge_range(h + 1, col, h + 1, col + 1, level_title, f.header)
+        sheet.write_string(h + 2, col, _("Number"), f.header)
+        sheet.write_string(h + 2, col + 1, _("Share"), f.header)
+    sheet.freeze_panes(FIRST_DATA_ROW, 2)
+
+    own, children = rows[0], rows[1:]
+    r = FIRST_DATA_ROW
+    for n, row in enumerate(children, start=1):
+        sheet.write_number(r, 0, n, f.ordinal)
+        sheet.write_string(r, 1, row.unit.name, f.text)
+        _write_row(sheet, r, 2, row, f.count, f.share)
+        r += 1
+    sheet.write_blank(r, 0, None, f.total_text)
+    sheet.write_string(r, 1, _("Total"), f.total_text)
+    _write_row(sheet, r, 2, own, f.total_count, f.total_share)
+    note = _(
+        "Shares are of the classified members and add up to 100.00. Members who did not "
+        "register or were not assessed count as incomplete; members admitted too recently are "
+        "not classified. Until the year is closed, the members counted are those of today."
+    )
+    sheet.merge_range(r + 1, 0, r + 1, last_col, note, f.note)
+    sheet.set_row(r + 1, 30)
+
+
+def _history_block(sheet, f: _Formats, history, first_row: int) -> None:
+    """The unit's own figures year by year: members, registered, classified, and the share of
+    each level."""
+    r = first_row
+    sheet.write_string(r, 1, _("Year over year"), f.section)
+    r += 1
+    titles = figure_titles()
+    headers = [_("Year"), titles["total"], titles["registered"], titles["classified"]]
+    headers += list(level_titles().values())
+    for col, text in enumerate(headers, start=1):
+        sheet.write_string(r, col, text, f.header)
+    sheet.set_row(r, 32)
+    for year, row in history:
+        r += 1
+        sheet.write_number(r, 1, year, f.year)
+        if row is None:
+            sheet.merge_range(r, 2, r, len(headers), _("Nothing recorded for this year."), f.empty)
+            continue
+        for col, value in enumerate([row.total, row.registered, row.classified], start=2):
+            sheet.write_number(r, col, value, f.count)
+        for col, level in enumerate(row.levels.values(), start=5):
+            sheet.write_number(r, col, _share(level["share"]), f.share)
+
+
+# --- Excel: the whole subtree, streamed -------------------------------------------------------
+
+# Columns of the subtree sheet: one header row, so it can be filtered and sorted.
+SUBTREE_HEADER_ROW = 3
+
+
+def _subtree_headers() -> list[str]:
+    titles, levels = figure_titles(), level_titles()
+    headers = [_("Code"), _("Unit"), _("Level"), *(titles[name] for name in FIGURES)]
+    for level in LEVELS:
+        headers += [levels[level], _("%(level)s (share)") % {"level": levels[level]}]
+    return headers
+
+
+def _subtree_rows(unit: Unit, year: int):
+    """Every unit of the subtree in tree (path) order with its row of the year, if any: one
+    query, read in chunks (units with nothing recorded in the year have no row)."""
+    stats_fields = ["members", "registered", "not_classified", "excellent", "good", "complete"]
+    rows = (
+        Unit.objects.filter(path__startswith=unit.path)
+        .annotate(stats=FilteredRelation("year_stats", condition=Q(year_stats__year=year)))
+        .order_by("path")
+        .values_list(
+            "pk",
+            "path",
+            "depth",
+            "name",
+            "code",
+            "member_count",
+            "level__name",
+            "stats__pk",
+            *(f"stats__{name}" for name in stats_fields),
+        )
+    )
+    for pk, path, depth, name, code, member_count, level, stats_pk, *values in rows.iterator(
+        chunk_size=PROGRESS_EVERY
+    ):
+        node = Unit(pk=pk, path=path, depth=depth, name=name, code=code, member_count=member_count)
+        stats = None
+        if stats_pk is not None:
+            stats = YearStats(
+                pk=stats_pk, unit_id=pk, year=year, **dict(zip(stats_fields, values, strict=True))
+            )
+        yield _row(node, stats), level or ""
+
+
+def subtree_xlsx(
+    *,
+    unit: Unit,
+    year: int,
+    out: str | Path | IO[bytes],
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Write the year's report row of every unit in `unit`'s subtree (the unit included) to
+    `out`, a path or a binary file, as an .xlsx workbook; return the number of units written.
+
+    Rows are in tree order: each unit is followed by the units under it, its name indented by
+    its depth below `unit` (and its rows grouped under it, so Excel can fold them). Columns: code,
+    unit, level, total members, registered, classified, not classified, then each level's count
+    and share (a fraction formatted as a percentage). The figures are those of the report page
+    for that unit (each row counts the unit's whole subtree).
+
+    Memory stays flat whatever the size: the units are read in chunks and XlsxWriter writes each
+    row to disk as soon as it is done (constant_memory). `progress(done, total)` is called every
+    PROGRESS_EVERY units and once at the end, `total` being the number of units in the subtree.
+    Meant for a background job: a province is tens of thousands of rows."""
+    total = Unit.objects.filter(path__startswith=unit.path).count()
+    with translation.override(DOCUMENT_LANGUAGE):
+        workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+        workbook.set_properties({"title": title(year), "subject": unit.name})
+        f = _Formats(workbook)
+        indents = {}
+
+        def indent_format(level: int):
+            if level not in indents:
+                indents[level] = workbook.add_format(
+                    {
+                        "font_name": "Times New Roman",
+                        "font_size": 11,
+                        "border": 1,
+                        "indent": level,
+                        "bold": level == 0,
+                    }
+                )
+            return indents[level]
+
+        headers = _subtree_headers()
+        sheet = workbook.add_worksheet(_("Report")[:31])
+        sheet.set_column(0, 0, 16)
+        sheet.set_column(1, 1, 48)
+        sheet.set_column(2, 2, 24)
+        sheet.set_column(3, len(headers) - 1, 12)
+        sheet.outline_settings(True, False, True, False)  # parents above their units
+        sheet.freeze_panes(SUBTREE_HEADER_ROW + 1, 2)
+        sheet.write_string(0, 0, title(year).upper(), f.section)
+        sheet.write_string(
+            1,
+            0,
+            _("%(unit)s and every unit under it, figures as of %(date)s")
+            % {"unit": unit.name, "date": timezone.localdate().strftime("%d/%m/%Y")},
+        )
+        sheet.set_row(SUBTREE_HEADER_ROW, 45)
+        for col, text in enumerate(headers):
+            sheet.write_string(SUBTREE_HEADER_ROW, col, text, f.header)
+
+        r, done = SUBTREE_HEADER_ROW, 0
+        for row, level_name in _subtree_rows(unit, year):
+            r += 1
+            done += 1
+            below = row.unit.depth - unit.depth
+            if below:
+                sheet.set_row(r, None, None, {"level": min(below, MAX_OUTLINE)})
+            sheet.write_string(r, 0, row.unit.code, f.cell)
+            sheet.write_string(r, 1, row.unit.name, indent_format(min(below, MAX_INDENT)))
+            sheet.write_string(r, 2, level_name, f.cell)
+            _write_row(sheet, r, 3, row, f.count, f.share)
+            if progress and done % PROGRESS_EVERY == 0:
+                progress(done, total)
+        sheet.autofilter(SUBTREE_HEADER_ROW, 0, max(r, SUBTREE_HEADER_ROW), len(headers) - 1)
+        workbook.close()
+    if progress and (done % PROGRESS_EVERY or not done):
+        progress(done, total)
+    return done
+
+
+# --- The document: print view and PDF ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Who signs. Blank parts print as the official form has them: on behalf of the standing
+    committee, the secretary, and room for the name to be written by hand."""
+
+    on_behalf: str = ""
+    role: str = ""
+    name: str = ""
+
+
+# The charts' font in a document: DejaVu Sans (fonts-dejavu-core) has every Vietnamese glyph, so
+# a PDF never mixes in a fallback font for the letters another font lacks; its condensed face
+# keeps the units' names within the room the charts leave for them.
+CHART_FONT = "'DejaVu Sans Condensed', 'DejaVu Sans', sans-serif"
+
+
+def _in_document_font(svg: SafeString) -> SafeString:
+    """A chart drawn in the document's font. WeasyPrint does not apply the page's stylesheet to
+    inline SVG, so the font is set on the drawing itself."""
+    return mark_safe(svg.replace(f'font-family="{FONT}"', f'font-family="{CHART_FONT}"', 1))
+
+
+def document_context(
+    *,
+    unit: Unit,
+    year: int,
+    rows: list[ReportRow],
+    history: list[tuple[int, ReportRow | None]] | None = None,
+    number: str = "",
+    place: str = "",
+    on: date | None = None,
+    signer: Signer | None = None,
+) -> dict:
+    """What reports/print.html needs. Call it in the document's language: the charts' text and
+    numbers are written now."""
+    on = on or timezone.localdate()
+    day, month = _day_month(on)
+    children = rows[1:]
+    return {
+        "unit": unit,
+        "parent": unit.parent(),
+        "year": year,
+        "own": rows[0],
+        "children": children,
+        "levels_chart": _in_document_font(level_distribution(rows[0])),
+        "children_chart": _in_document_font(children_bars(children)) if children else "",
+        "history": history or [],
+        "number": (number or "").strip(),
+        "number_text": number_text(number),
+        # The number and place asked for, carried over to the other files' links.
+        "query": urlencode({k: v.strip() for k, v in (("number", number), ("place", place)) if v}),
+        "place": (place or "").strip() or BLANK,
+        "day": day,
+        "month": month,
+        "date_year": on.year,
+        "on": on,
+        "signer": signer or Signer(),
+        "figure_titles": figure_titles(),
+        "level_titles": level_titles(),
+    }
+
+
+def report_html(*, request=None, **options) -> str:
+    """The document as HTML (reports/print.html) in the document's language; `options` as for
+    document_context()."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        return render_to_string("reports/print.html", document_context(**options), request=request)
+
+
+# The address the document is rendered at: only its own static files are fetched (see below).
+DOCUMENT_BASE_URL = "https://document.invalid/"
+
+
+def _static_file(name: str) -> Path | None:
+    """A static file on disk: from the apps' static folders, or collected under STATIC_ROOT
+    (where a hashed name from a manifest storage is found)."""
+    found = finders.find(name)
+    if found:
+        return Path(found)
+    if settings.STATIC_ROOT:
+        root = Path(settings.STATIC_ROOT).resolve()
+        candidate = (root / name).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    return None
+
+
+def _static_fetcher():
+    """A WeasyPrint URL fetcher that reads the document's static files (its stylesheet) from
+    disk and refuses everything else, so rendering a PDF never goes to the network."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticFiles(URLFetcher):
+        def fetch(self, url, headers=None):
+            prefix = urljoin(DOCUMENT_BASE_URL, settings.STATIC_URL)
+            if url.startswith(prefix):
+                found = _static_file(unquote(urlsplit(url[len(prefix) :]).path))
+                if found:
+                    content_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+                    return URLFetcherResponse(
+                        url, found.read_bytes(), {"Content-Type": content_type}
+                    )
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            raise ValueError(f"not fetched while rendering a document: {url}")
+
+    return StaticFiles()
+
+
+def report_pdf(
+    *,
+    unit: Unit,
+    year: int,
+    rows: list[ReportRow],
+    history: list[tuple[int, ReportRow | None]] | None = None,
+    number: str = "",
+    place: str = "",
+    on: date | None = None,
+    signer: Signer | None = None,
+) -> bytes:
+    """The document as an A4 PDF: the same HTML as the print view, rendered by WeasyPrint with
+    the DejaVu Sans font (it has every Vietnamese glyph)."""
+    from weasyprint import HTML
+
+    html = report_html(
+        unit=unit,
+        year=year,
+        rows=rows,
+        history=history,
+        number=number,
+        place=place,
+        on=on,
+        signer=signer,
+    )
+    document = HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=_static_fetcher())
+    return document.write_pdf()
