@@ -1,4 +1,6 @@
-from datetime import date
+from datetime import date, timedelta
+
+from django.utils import timezone
 
 from ..reports.test_rollup import AREAS, YEAR, _register
 from ..training.conftest import (
@@ -49,10 +51,20 @@ def test_the_report_carries_the_years_before_where_the_programme_ran(world, fram
 
 
 def test_progress_per_child_unit_and_per_member_of_a_branch(world, framework):  # noqa: F811
+    from doanvien.training.models import Deadline
+
     _register(world.member)
+    Deadline.objects.create(
+        unit=world.base,
+        year=YEAR,
+        kind="evaluation",
+        due_on=timezone.localdate() + timedelta(days=9),
+    )
     client = ApiClient(world.base_cadre)
     body = client.get(f"/api/v1/units/{world.base.pk}/progress/{YEAR}").json()
     first = body["rows"][0]
+    evaluation = [d for d in first["deadlines"] if d["kind"] == "evaluation"]
+    assert len(evaluation) == 1 and evaluation[0]["days_left"] == 9
     assert first["unit"]["id"] == world.branch.pk
     assert (first["members"], first["registered"], first["waiting_review"]) == (2, 1, 1)
     assert first["registration_rate"] == 50.0

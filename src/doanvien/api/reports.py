@@ -57,6 +57,13 @@ class ReportOut(Schema):
     previous_years: list[YearOut]
 
 
+class DeadlineOut(Schema):
+    kind: str
+    date: date
+    days_left: int
+    allow_late: bool
+
+
 class ProgressRowOut(Schema):
     unit: UnitRef
     members: int
@@ -68,18 +75,13 @@ class ProgressRowOut(Schema):
     branches: int
     branches_recognised: int
     late: bool
+    # The deadlines that apply to that unit, with the days left (negative: passed).
+    deadlines: list[DeadlineOut] = []
 
 
 class PersonOut(Schema):
     id: int
     name: str
-
-
-class DeadlineOut(Schema):
-    kind: str
-    date: date
-    days_left: int
-    allow_late: bool
 
 
 class ProgressOut(Schema):
@@ -203,6 +205,13 @@ def unit_report(request, unit_id: int, year: int = YEAR):
     }
 
 
+def _deadlines(deadlines) -> list[dict]:
+    return [
+        {"kind": d.kind, "date": d.date, "days_left": d.days_left, "allow_late": d.allow_late}
+        for d in deadlines
+    ]
+
+
 def _people(pairs) -> list[dict]:
     return [
         {"id": m.pk, "name": m.full_name}
@@ -238,6 +247,7 @@ def unit_progress(request, unit_id: int, year: int = YEAR):
                     "branches": p.branches,
                     "branches_recognised": p.branches_recognised,
                     "late": p.late,
+                    "deadlines": _deadlines(p.deadlines),
                 }
                 for p in rows
             ],
@@ -252,8 +262,5 @@ def unit_progress(request, unit_id: int, year: int = YEAR):
         "waiting_review": _people(progress.waiting_review),
         "returned": _people(progress.returned),
         "not_assessed": _people(progress.not_assessed),
-        "deadlines": [
-            {"kind": d.kind, "date": d.date, "days_left": d.days_left, "allow_late": d.allow_late}
-            for d in progress.deadlines
-        ],
+        "deadlines": _deadlines(progress.deadlines),
     }
