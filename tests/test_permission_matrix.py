@@ -16,7 +16,9 @@ from doanvien.core.models import AuditEvent
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
-from doanvien.members.models import Member, Transfer
+from doanvien.members.admissions import admission_propose
+from doanvien.members.cards import card_range_allocate
+from doanvien.members.models import AdmissionRequest, CardRange, Member, Transfer
 from doanvien.members.transfers import transfer_request
 from doanvien.units.models import Unit
 
@@ -36,6 +38,39 @@ def _transfer(world) -> Transfer:
     return existing or transfer_request(
         actor=world.secretary, member=world.member2, to_unit=world.branch2, reason="Moving"
     )
+
+
+def _admission(world) -> AdmissionRequest:
+    """An open admission proposal of the secretary's branch."""
+    from datetime import date, timedelta
+
+    existing = AdmissionRequest.objects.filter(branch=world.branch).first()
+    today = date.today()
+    return existing or admission_propose(
+        actor=world.secretary,
+        branch=world.branch,
+        data={
+            "full_name": "Hồ Thanh Vy",
+            "date_of_birth": date(today.year - 17, 6, 1),
+            "sex": "female",
+            "id_number": "079309005555",
+        },
+        introducer_name="Nguyễn Văn An",
+        introducer_is_member=True,
+        course_name="Lớp cảm tình Đoàn",
+        course_date=today - timedelta(days=20),
+    )
+
+
+def _card_range(world) -> CardRange:
+    """A card-number range of the secretary's base union (above her branch, not above the
+    outsider's), handed down from the province through the district."""
+    existing = CardRange.objects.filter(unit=world.base).first()
+    if existing:
+        return existing
+    card_range_allocate(actor=None, unit=world.province, first=1, last=100_000)
+    card_range_allocate(actor=None, unit=world.district, first=1, last=10_000)
+    return card_range_allocate(actor=None, unit=world.base, first=1, last=1_000)
 
 
 def _job(world) -> Job:
@@ -60,6 +95,8 @@ def _object_kwargs(world):
         "member_id": world.member2.pk,
         "grant_id": grant.pk,
         "transfer_id": _transfer(world).pk,
+        "admission_id": _admission(world).pk,
+        "range_id": _card_range(world).pk,
         "job_id": _job(world).pk,
         "kind": "removed",
         "year": YEAR,
@@ -88,6 +125,8 @@ def _snapshot():
         list(Member.objects.order_by("pk").values()),
         list(RoleGrant.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role")),
         list(Transfer.objects.order_by("pk").values()),
+        list(AdmissionRequest.objects.order_by("pk").values()),
+        list(CardRange.objects.order_by("pk").values()),
         list(Job.objects.order_by("pk").values()),
     )
 
@@ -116,6 +155,8 @@ def _scoped_urls(world):
 def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     client.force_login(world.outsider)
     _transfer(world)  # exists before the snapshot
+    _admission(world)
+    _card_range(world)
     _job(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
@@ -130,6 +171,8 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
 def test_the_member_gets_nothing_but_himself(client, world, method):
     client.force_login(world.member_user)
     _transfer(world)  # exists before the snapshot
+    _admission(world)
+    _card_range(world)
     _job(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
@@ -223,6 +266,10 @@ def _api_url(world, path: str) -> str:
             return str(world.member2.pk)
         if name in {"id", "transfer_id"} and re.search(r"/transfers/$", head):
             return str(_transfer(world).pk)
+        if name == "admission_id":
+            return str(_admission(world).pk)
+        if name == "range_id":
+            return str(_card_range(world).pk)
         if name == "job_id":
             return str(_job(world).pk)
         if name == "year":
@@ -245,6 +292,8 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     token = api_token_issue(user=getattr(world, who))
     headers = {"Authorization": f"Bearer {token}"}
     _transfer(world)  # exists before the snapshot
+    _admission(world)
+    _card_range(world)
     _job(world)
     before = _snapshot()
     for method, path in api_operations():

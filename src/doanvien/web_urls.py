@@ -30,9 +30,12 @@ urlpatterns = [
     path("members/<int:member_id>/id-number/", members.member_id_number, name="member-id-number"),
     # The training programme: the member's own pages, the branch's, the units' above.
     path("", include("doanvien.members.urls_transfers")),
+    path("", include("doanvien.members.urls_admissions")),
     path("", include("doanvien.members.urls_lifecycle")),
+    path("", include("doanvien.members.urls_imports")),
     path("", include("doanvien.portal.urls")),
     path("", include("doanvien.training.urls_branch")),
+    path("", include("doanvien.training.urls_import")),
     path("", include("doanvien.training.urls_upper")),
     path("", include("doanvien.reports.urls")),
     path("", include("doanvien.reports.urls_movements")),

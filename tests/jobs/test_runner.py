@@ -11,6 +11,9 @@ from doanvien.jobs import files, runner, services
 from doanvien.jobs.models import Job
 from doanvien.jobs.runner import Outcome
 
+# The real worker closes connections between tasks: these tests commit what it reads.
+pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def writes_in_steps(job, progress):
     seen = []

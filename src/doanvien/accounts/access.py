@@ -142,6 +142,12 @@ def can_see_id_number(user, member: Member) -> bool:
     return bool(scope.roles_at(member.unit_path) & ID_NUMBER_ROLES)
 
 
+def can_see_id_numbers_in(user, unit: Unit) -> bool:
+    """Full ID numbers of every member of the unit's subtree (an export, for instance)."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.roles_at(unit.path) & ID_NUMBER_ROLES)
+
+
 def grantable_roles(user, unit: Unit) -> list[str]:
     """Roles this user may grant on this unit: cadres grant below them; a branch secretary
     appoints her deputies and committee members."""

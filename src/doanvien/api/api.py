@@ -3,7 +3,7 @@ docs at /api/docs (served from ninja's own static files: no CDN)."""
 
 from ninja import NinjaAPI
 
-from . import auth, jobs, me, members, reports, training, transfers, units
+from . import auth, imports, jobs, me, members, reports, training, transfers, units
 from .errors import install
 
 api = NinjaAPI(
@@ -28,5 +28,7 @@ api.add_router("/v1/units", units.router)
 api.add_router("/v1/members", members.router)
 api.add_router("/v1", training.router)
 api.add_router("/v1", transfers.router)
+api.add_router("/v1", "doanvien.api.admissions.router")
 api.add_router("/v1", reports.router)
 api.add_router("/v1", jobs.router)
+api.add_router("/v1", imports.router)

@@ -6,6 +6,7 @@ of birth, member identifier, from-branch name and reason; the member record stay
 until the move. An action the workflow does not allow in the current state answers 409."""
 
 from datetime import date, datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -30,6 +31,9 @@ class TransferRequestIn(Schema):
 
     to_unit: int | str | None = None
     reason: str = ""
+    # "transfer" (the default) moves him; "residence" or "temporary" attaches him to the unit's
+    # activity while he stays in his branch.
+    kind: Literal["transfer", "residence", "temporary"] = "transfer"
 
 
 class TransferAcceptIn(Schema):
@@ -61,6 +65,7 @@ class TransferUnitOut(Schema):
 
 class TransferOut(Schema):
     id: int
+    kind: str
     state: str
     member: TransferMemberOut
     from_branch: str
@@ -82,6 +87,7 @@ def transfer_out(transfer: Transfer) -> dict:
     member = transfer.member
     return {
         "id": transfer.pk,
+        "kind": transfer.kind,
         "state": transfer.state,
         "member": {
             "id": member.pk,
@@ -125,6 +131,7 @@ def transfer_request(request, member_id: int, payload: TransferRequestIn):
         member=member,
         to_unit=_receiving_unit(payload.to_unit),
         reason=payload.reason,
+        kind=payload.kind,
     )
     return Status(201, transfer_out(transfer))
 
@@ -186,4 +193,18 @@ def transfer_cancel(request, transfer_id: int):
     require(services.can_cancel_transfer(request.user, transfer))
     with conflicts():
         transfer = services.transfer_cancel(actor=request.user, transfer=transfer)
+    return transfer_out(transfer)
+
+
+@router.post(
+    "/transfers/{transfer_id}/end",
+    response={200: TransferOut, **ERRORS},
+    summary="End a residence-based or temporary activity",
+)
+def attachment_end(request, transfer_id: int):
+    """Either side ends an accepted attachment; 409 for a transfer or one not accepted."""
+    transfer = services.get_transfer_for(request.user, transfer_id)
+    require(services.can_end_attachment(request.user, transfer))
+    with conflicts():
+        transfer = services.attachment_end(actor=request.user, transfer=transfer)
     return transfer_out(transfer)

@@ -20,6 +20,7 @@ HANDLERS = {
     Job.Kind.REPORT_EXPORT: "doanvien.reports.jobs.export_subtree",
     Job.Kind.MEMBERS_IMPORT: "doanvien.members.jobs.import_members",
     Job.Kind.MEMBERS_EXPORT: "doanvien.members.jobs.export_members",
+    Job.Kind.REGISTRATIONS_IMPORT: "doanvien.training.jobs.import_registrations",
 }
 
 

@@ -4,11 +4,13 @@ from django.utils.translation import gettext_lazy as _
 
 from doanvien.units.models import Sector
 
-from .models import Member, Position, Sex, Status
+from .models import Member, Position, Sex, Status, Transfer
 from .selectors import AGE_BANDS
 from .validation import DATE_FIELDS, EDITABLE_FIELDS
 
-FORM_FIELDS = [f for f in EDITABLE_FIELDS if f != "status"]
+# The status changes through the lifecycle acts, the card number through card assignment
+# (cards.py: from the ranges, never twice).
+FORM_FIELDS = [f for f in EDITABLE_FIELDS if f not in ("status", "card_number")]
 # The order a secretary fills them in: identity, Union data, contact, the rest.
 FIELD_ORDER = [
     "full_name",
@@ -25,7 +27,6 @@ FIELD_ORDER = [
     "email",
     "joined_union_on",
     "admission_resolution_no",
-    "card_number",
     "position",
     "category",
     "federation_member",
@@ -114,6 +115,17 @@ BRANCH_SELECT_LIMIT = 200
 
 
 class TransferRequestForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=Transfer.Kind.choices,
+        initial=Transfer.Kind.TRANSFER,
+        required=False,  # a transfer unless said otherwise
+        widget=forms.RadioSelect,
+        help_text=_(
+            "A residence-based or temporary activity keeps the member in his branch: he also "
+            "takes part in the receiving unit's activity until it is ended."
+        ),
+    )
     to_unit = forms.CharField(
         label=_("Code of the receiving unit"),
         max_length=40,

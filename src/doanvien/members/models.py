@@ -150,12 +150,22 @@ class Transfer(models.Model):
     """A request to move a member to another unit anywhere in the country. The member stays in
     his branch until the receiving side accepts and chooses the branch he joins."""
 
+    class Kind(models.TextChoices):
+        TRANSFER = "transfer", _("Transfer")
+        # Attachments: the member takes part in another unit's activity (where he lives, or for
+        # a while) without leaving his home branch (domain.md).
+        RESIDENCE = "residence", _("Residence-based activity")
+        TEMPORARY = "temporary", _("Temporary activity")
+
     class State(models.TextChoices):
         REQUESTED = "requested", _("Requested")
         ACCEPTED = "accepted", _("Accepted")
         REJECTED = "rejected", _("Rejected")
         CANCELLED = "cancelled", _("Cancelled")
+        # An attachment that has come to its end.
+        ENDED = "ended", _("Ended")
 
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TRANSFER)
     member = models.ForeignKey(
         Member, verbose_name=_("member"), on_delete=models.CASCADE, related_name="transfers"
     )
@@ -196,6 +206,7 @@ class Transfer(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True, default="")
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     # Path copies: the outgoing side (the from branch) and the incoming side (the receiving unit)
     # each see the request through their own subtree.
     unit_path = models.CharField(max_length=255, editable=False)
@@ -227,3 +238,176 @@ class Transfer(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == self.State.REQUESTED
+
+    @property
+    def is_attachment(self) -> bool:
+        return self.kind != self.Kind.TRANSFER
+
+    @property
+    def is_active_attachment(self) -> bool:
+        return self.is_attachment and self.state == self.State.ACCEPTED
+
+
+class AdmissionRequest(models.Model):
+    """A branch's proposal to admit a youth (kết nạp đoàn viên). The level above the branch
+    approves it with the admission resolution's number and date (the member record is created
+    then) or rejects it with a reason; the proposing side may withdraw it while it is open. An
+    approval is undone only by a recorded annulment, which takes the member off the roll."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        ANNULLED = "annulled", _("Annulled")
+
+    branch = models.ForeignKey(
+        "units.Unit", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.PROPOSED
+    )
+    # The youth, as the future member record: a few fields as columns (lists, uniqueness), all
+    # of them in `record`, in the form `clean_member_data` reads (dates as YYYY-MM-DD).
+    full_name = models.CharField(_("full name"), max_length=120)
+    date_of_birth = models.DateField(_("date of birth"))
+    id_number = models.CharField(_("ID card number"), max_length=12)
+    record = models.JSONField(_("record"), default=dict)
+    introducer_name = models.CharField(_("introducer"), max_length=120)
+    introducer_is_member = models.BooleanField(_("the introducer is a member"), default=True)
+    course_name = models.CharField(_("course attended"), max_length=200)
+    course_date = models.DateField(_("course date"))
+    note = models.TextField(_("note"), blank=True, default="")
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    resolution_no = models.CharField(
+        _("admission resolution number"), max_length=40, blank=True, default=""
+    )
+    resolution_date = models.DateField(_("admission resolution date"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True, default="")
+    member = models.OneToOneField(
+        Member,
+        verbose_name=_("member"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="admission",
+    )
+    annulled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("annulled by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    annulled_at = models.DateTimeField(_("annulled at"), null=True, blank=True)
+    annul_reason = models.TextField(_("reason for the annulment"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("admission")
+        verbose_name_plural = _("admissions")
+        constraints = [
+            # One open proposal per person in the whole country.
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=models.Q(state="proposed"),
+                name="admission_one_open_per_id_number",
+            )
+        ]
+        indexes = [models.Index(fields=["branch", "state"], name="admission_branch_state")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.PROPOSED
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+class CardRange(models.Model):
+    """A block of member-card numbers [first, last] held by a unit (see members/cards.py). The
+    root's blocks have no parent; every other block is carved out of a block of the unit's
+    parent. Blocks never overlap except by nesting. `next_free` is where automatic assignment
+    looks next: numbers below it are used, or inside a block handed down."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="card_ranges"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("allocated from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    first = models.BigIntegerField(_("first number"))
+    last = models.BigIntegerField(_("last number"))
+    next_free = models.BigIntegerField(_("next free number"))
+    is_active = models.BooleanField(_("active"), default=True)
+    note = models.CharField(_("note"), max_length=200, blank=True, default="")
+    allocated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("allocated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    allocated_at = models.DateTimeField(_("allocated at"), default=timezone.now)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("released by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+    release_reason = models.TextField(_("reason for the release"), blank=True, default="")
+
+    class Meta:
+        ordering = ["first", "id"]
+        verbose_name = _("member-card number range")
+        verbose_name_plural = _("member-card number ranges")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(first__gte=1)
+                & models.Q(last__gte=models.F("first"))
+                & models.Q(next_free__gte=models.F("first"))
+                & models.Q(next_free__lte=models.F("last") + 1),
+                name="card_range_bounds",
+            )
+        ]
+        indexes = [models.Index(fields=["first", "last"], name="card_range_numbers")]
+
+    def __str__(self) -> str:
+        from .cards import format_card
+
+        return f"{format_card(self.first)}–{format_card(self.last)}"
+
+    @property
+    def size(self) -> int:
+        return self.last - self.first + 1

@@ -33,17 +33,22 @@ TRANSITIONS = {
     (T.REQUESTED, "accept"): T.ACCEPTED,
     (T.REQUESTED, "reject"): T.REJECTED,
     (T.REQUESTED, "cancel"): T.CANCELLED,
+    # Only an attachment goes on after acceptance, until either side ends it.
+    (T.ACCEPTED, "end"): T.ENDED,
 }
 
 ACTIONS = {
     "accept": gettext_lazy("accept"),
     "reject": gettext_lazy("reject"),
     "cancel": gettext_lazy("cancel"),
+    "end": gettext_lazy("end"),
 }
 
 
 def next_state(transfer: Transfer, action: str) -> str:
     try:
+        if action == "end" and not transfer.is_attachment:
+            raise KeyError(action)
         return TRANSITIONS[(transfer.state, action)]
     except KeyError:
         raise ValidationError(
@@ -91,6 +96,8 @@ def transfers_visible_to(user) -> QuerySet[Transfer]:
     if scope.is_superuser:
         return transfers
     q = _subtree_q("unit_path", scope.root_paths) | _subtree_q("to_path", scope.root_paths)
+    # The branch hosting an attachment sees it too.
+    q |= _subtree_q("to_branch__path", scope.root_paths) & ~Q(kind=Transfer.Kind.TRANSFER)
     if scope.member_id:
         q |= Q(member_id=scope.member_id)
     return transfers.filter(q)
@@ -175,9 +182,35 @@ def _locked(transfer: Transfer) -> Transfer:
     )
 
 
+def active_attachment_of(member: Member) -> Transfer | None:
+    return (
+        Transfer.objects.filter(member=member, state=T.ACCEPTED)
+        .exclude(kind=Transfer.Kind.TRANSFER)
+        .select_related("to_unit", "to_branch")
+        .first()
+    )
+
+
+def attached_members(user, unit: Unit) -> QuerySet[Transfer]:
+    """Members of other branches taking part in the activity of the unit's branches (residence
+    or temporary attachments accepted and not ended), within the user's scope."""
+    scope = scope_of(user)
+    qs = Transfer.objects.filter(state=T.ACCEPTED, to_branch__path__startswith=unit.path).exclude(
+        kind=Transfer.Kind.TRANSFER
+    )
+    if not scope.is_superuser:
+        qs = qs.filter(_subtree_q("to_branch__path", scope.root_paths))
+    return qs.select_related("member", "from_branch", "to_branch").order_by(
+        "to_branch__name", "member__sort_key"
+    )
+
+
 @transaction.atomic
-def transfer_request(*, actor, member: Member, to_unit: Unit, reason: str) -> Transfer:
-    """Ask for the member to move to `to_unit`. He stays in his branch until it is accepted."""
+def transfer_request(
+    *, actor, member: Member, to_unit: Unit, reason: str, kind: str = Transfer.Kind.TRANSFER
+) -> Transfer:
+    """Ask for the member to move to `to_unit`, or (kind residence / temporary) to take part in
+    its activity while staying in his branch. Nothing changes until it is accepted."""
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
     errors: dict[str, str] = {}
     reason = (reason or "").strip()
@@ -191,13 +224,20 @@ def transfer_request(*, actor, member: Member, to_unit: Unit, reason: str) -> Tr
         errors["to_unit"] = _("The member is already in this branch.")
     if not reason:
         errors["reason"] = _("Give the reason for the transfer.")
+    if kind not in Transfer.Kind.values:
+        errors["kind"] = _("Choose a transfer, a residence-based or a temporary activity.")
     if errors:
         raise ValidationError(errors)
+    if kind != Transfer.Kind.TRANSFER and active_attachment_of(member):
+        raise ValidationError(
+            _("This member already takes part in another unit's activity: end it first.")
+        )
     if Transfer.objects.filter(member=member, state=T.REQUESTED).exists():
         raise ValidationError(_("This member already has an open transfer request."))
     try:
         with transaction.atomic():
             transfer = Transfer.objects.create(
+                kind=kind,
                 member=member,
                 from_branch=member.branch,
                 to_unit=to_unit,
@@ -223,7 +263,8 @@ def transfer_accept(
     *, actor, transfer: Transfer, branch: Unit, note: str = "", on: date | None = None
 ) -> Transfer:
     """The receiving side accepts and chooses the branch: the member moves there (spans, counts
-    and open training registrations follow)."""
+    and open training registrations follow). For an attachment he stays in his branch and takes
+    part in the chosen branch's activity until the attachment is ended."""
     transfer = _locked(transfer)
     new_state = next_state(transfer, "accept")
     if branch is None:
@@ -243,14 +284,20 @@ def transfer_accept(
         "from": transfer.member.branch.name,
         "to": branch.name,
     }
-    member_move(
-        actor=actor,
-        member=transfer.member,
-        branch=branch,
-        on=on or timezone.localdate(),
-        reason=reason[:120],
-    )
-    transfer.member.refresh_from_db()
+    if transfer.is_attachment:
+        reason = _("%(kind)s in %(branch)s") % {
+            "kind": transfer.get_kind_display(),
+            "branch": branch.name,
+        }
+    else:
+        member_move(
+            actor=actor,
+            member=transfer.member,
+            branch=branch,
+            on=on or timezone.localdate(),
+            reason=reason[:120],
+        )
+        transfer.member.refresh_from_db()
     transfer.state = new_state
     transfer.to_branch = branch
     transfer.decided_by = actor if getattr(actor, "pk", None) else None
@@ -308,3 +355,31 @@ def transfer_cancel(*, actor, transfer: Transfer, note: str = "") -> Transfer:
         changes={"state": [T.REQUESTED, new_state]},
     )
     return transfer
+
+
+@transaction.atomic
+def attachment_end(*, actor, transfer: Transfer, note: str = "") -> Transfer:
+    """Either side ends an attachment: the member takes part in his home branch only."""
+    transfer = _locked(transfer)
+    new_state = next_state(transfer, "end")
+    transfer.state = new_state
+    transfer.ended_at = timezone.now()
+    transfer.decision_note = (note or "").strip() or transfer.decision_note
+    transfer.save()
+    _record(
+        actor=actor,
+        transfer=transfer,
+        action="ended",
+        summary=_("%(kind)s ended") % {"kind": transfer.get_kind_display()},
+        changes={"state": [T.ACCEPTED, new_state]},
+    )
+    return transfer
+
+
+def can_end_attachment(user, transfer: Transfer) -> bool:
+    """Either side of an attachment: the member's side, the receiving unit, the host branch."""
+    if not transfer.is_attachment:
+        return False
+    host = transfer.to_branch and scope_of(user).roles_at(transfer.to_branch.path)
+    host = (host or set()) & EDIT_MEMBER_ROLES
+    return bool(host) or can_cancel_transfer(user, transfer) or can_decide_transfer(user, transfer)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("transfers/<int:transfer_id>/accept/", views.transfer_accept_view, name="transfer-accept"),
     path("transfers/<int:transfer_id>/reject/", views.transfer_reject_view, name="transfer-reject"),
     path("transfers/<int:transfer_id>/cancel/", views.transfer_cancel_view, name="transfer-cancel"),
+    path("transfers/<int:transfer_id>/end/", views.attachment_end_view, name="attachment-end"),
 ]

@@ -39,6 +39,7 @@ def member_list(request, unit_id: int):
         "active_filters": active_filters,
         "page": page,
         "can_add": unit.is_branch and access.can_edit_members(request.user, unit),
+        "can_import": access.can_edit_members(request.user, unit),
     }
     template = "members/list.html#results" if request.htmx else "members/list.html"
     return render(request, template, context)
@@ -87,6 +88,7 @@ def member_detail(request, member_id: int):
         "history": audit.history(member)[:50],
         "can_transfer": transfers.can_request_transfer(request.user, member),
         "open_transfer": transfers.open_transfer_of(member),
+        "attachment": transfers.active_attachment_of(member),
     }
     return render(request, "members/detail.html", context)
 

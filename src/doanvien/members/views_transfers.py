@@ -37,6 +37,7 @@ def member_transfer(request, member_id: int):
                 member=member,
                 to_unit=form.cleaned_data["to_unit"],
                 reason=form.cleaned_data["reason"],
+                kind=form.cleaned_data["kind"] or Transfer.Kind.TRANSFER,
             )
         except ValidationError as e:
             apply_errors(form, e)
@@ -64,6 +65,7 @@ def _detail_context(request, transfer: Transfer, **forms) -> dict:
         "transfer": transfer,
         "can_decide": can_decide,
         "can_cancel": transfer.is_open and services.can_cancel_transfer(user, transfer),
+        "can_end": transfer.is_active_attachment and services.can_end_attachment(user, transfer),
         "member_visible": access.members_visible_to(user).filter(pk=transfer.member_id).exists(),
         "accept_form": forms.get("accept_form")
         or (TransferAcceptForm(transfer=transfer) if can_decide else None),
@@ -106,6 +108,13 @@ def transfer_accept_view(request, transfer_id: int):
                 return _illegal(request, transfer, e)
             apply_errors(form, e)
         else:
+            if transfer.is_attachment:
+                messages.success(
+                    request,
+                    _("%(name)s now takes part in the activity of %(branch)s.")
+                    % {"name": transfer.member.full_name, "branch": form.cleaned_data["branch"]},
+                )
+                return redirect("transfer-detail", transfer_id=transfer.pk)
             messages.success(
                 request,
                 _("%(name)s is now a member of %(branch)s.")
@@ -157,6 +166,20 @@ def transfer_cancel_view(request, transfer_id: int):
 
 
 @login_required
+@require_POST
+def attachment_end_view(request, transfer_id: int):
+    transfer = services.get_transfer_for(request.user, transfer_id)
+    access.require(services.can_end_attachment(request.user, transfer))
+    try:
+        services.attachment_end(actor=request.user, transfer=transfer)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The activity in the other unit has ended."))
+    return redirect("transfer-detail", transfer_id=transfer.pk)
+
+
+@login_required
 def unit_transfers(request, unit_id: int):
     """Requests into and out of the unit's subtree: the open ones, then recent decisions."""
     unit = access.get_unit_for(request.user, unit_id)
@@ -197,6 +220,7 @@ def unit_transfers(request, unit_id: int):
         ],
         "outgoing_more": len(outgoing) > LIST_LIMIT,
         "decided": decided,
+        "attached": services.attached_members(request.user, unit)[:LIST_LIMIT],
         "limit": LIST_LIMIT,
     }
     return render(request, "members/transfers/unit.html", context)

@@ -1,0 +1,450 @@
+"""Member lists to Excel: the national column set (or chosen columns), the import template, and
+the error report of an import. Written with XlsxWriter in constant-memory mode: rows go to disk
+as they are written, so a list of any length takes the same memory.
+
+Text is always written as text (`write_string`), never as a formula. Text that a spreadsheet
+would read as a formula if it were typed again (starting with = + - @, or a tab or carriage
+return) is written with Excel's "quote prefix" style: the cell holds exactly the original
+characters, shows them as they are, and stays text when it is edited; no character is added
+to the value, so the file reads back unchanged.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import IO, Any
+
+import xlsxwriter
+from django.utils import timezone, translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from doanvien.units.models import Unit
+
+from .forms import FIELD_ORDER
+from .models import Member, mask_id_number
+from .spreadsheet import (
+    COLUMNS,
+    SPECS,
+    ColumnSpec,
+    SpreadsheetError,
+    choice_labels,
+    field_label,
+    max_rows,
+    open_sheet,
+)
+from .validation import BOOL_FIELDS, CHOICE_FIELDS, DATE_FIELDS, REQUIRED_FIELDS
+
+# The national software's member list, in its order.
+NATIONAL_COLUMNS = tuple(s.field for s in COLUMNS if s.field != "status")
+EXPORT_COLUMNS = tuple(s.field for s in COLUMNS)
+# Kept as text so that Excel keeps their leading zeros.
+TEXT_COLUMNS = ("id_number", "phone", "card_number", "member_code", "admission_resolution_no")
+# The columns of the import template, in the order of the member form, then the branch.
+TEMPLATE_COLUMNS = tuple(FIELD_ORDER)
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_WIDTHS = {
+    "full_name": 26,
+    "permanent_address": 36,
+    "home_town": 24,
+    "branch": 28,
+    "email": 26,
+    "awards": 30,
+    "discipline": 30,
+    "id_issued_place": 24,
+}
+
+Progress = Callable[[int, int], None]
+
+
+def is_formula_like(text: str) -> bool:
+    return text.startswith(_FORMULA_START)
+
+
+class _Formats:
+    def __init__(self, workbook: xlsxwriter.Workbook):
+        add = workbook.add_format
+        self.header = add({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
+        self.required = add(
+            {
+                "bold": True,
+                "bg_color": "#DDEBF7",
+                "border": 1,
+                "text_wrap": True,
+                "font_color": "#C00000",
+            }
+        )
+        self.date = add({"num_format": "dd/mm/yyyy"})
+        self.text = add({"num_format": "@"})
+        self.quoted = add({"quote_prefix": True})
+        self.text_quoted = add({"num_format": "@", "quote_prefix": True})
+        self.bad = add({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
+        self.bad_date = add(
+            {"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "dd/mm/yyyy"}
+        )
+        self.bad_quoted = add(
+            {"bg_color": "#FFC7CE", "font_color": "#9C0006", "quote_prefix": True}
+        )
+        self.wrap = add({"text_wrap": True, "valign": "top"})
+        self.title = add({"bold": True, "font_size": 14})
+
+
+def _write_text(sheet, row: int, col: int, text: str, fmt=None, quoted=None) -> None:
+    """Text as text: never a formula, with the quote prefix when it looks like one."""
+    if not text and fmt is None:
+        return
+    if is_formula_like(text):
+        sheet.write_string(row, col, text, quoted)
+    else:
+        sheet.write_string(row, col, text, fmt)
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+def _registrations(members: list[Member], year: int | None) -> dict[int, Any]:
+    """Each member's registration for the programme year (his branch's, unless `year`)."""
+    from doanvien.training.models import Registration
+    from doanvien.training.rules import programme_year_of
+
+    today = timezone.localdate()
+    wanted = {
+        m.pk: year or programme_year_of(today, m.branch.sector if m.branch_id else "")
+        for m in members
+    }
+    found = Registration.objects.filter(
+        member_id__in=list(wanted), year__in=set(wanted.values())
+    ).only("member_id", "year", "state", "level", "assessed_at")
+    return {r.member_id: r for r in found if wanted[r.member_id] == r.year}
+
+
+def _cell(member: Member, name: str, registration, mask: bool) -> Any:
+    if name == "branch":
+        return member.branch.name
+    if name == "training_status":
+        return registration.get_state_display() if registration else _("Not registered")
+    if name == "evaluation_status":
+        if registration is not None and registration.assessed_at and registration.level:
+            return registration.get_level_display()
+        return _("Not assessed")
+    value = getattr(member, name)
+    if name == "id_number" and mask:
+        return mask_id_number(value)
+    if name in CHOICE_FIELDS:
+        return getattr(member, f"get_{name}_display")()
+    if name in BOOL_FIELDS:
+        return _yes_no(value)
+    return value
+
+
+def members_xlsx(
+    *,
+    members_queryset,
+    out: str | Path | IO[bytes],
+    columns: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    year: int | None = None,
+    mask_id_numbers: bool = False,
+) -> int:
+    """Write the members to an .xlsx file (a path or a binary file object): the national
+    column set, or the chosen columns (names from EXPORT_COLUMNS), with Vietnamese headers.
+    Dates are real dates shown dd/mm/yyyy; ID card, phone and card numbers are text. The
+    programme status columns are for `year` (default: each branch's current programme year).
+    `mask_id_numbers` hides all but the last digits, for users who may not see them; who may
+    see what, and recording who exported full ID numbers, is the caller's part. Returns the
+    number of members written."""
+    names = list(columns or NATIONAL_COLUMNS)
+    unknown = [n for n in names if n not in EXPORT_COLUMNS]
+    if unknown:
+        raise ValueError(f"unknown columns: {', '.join(unknown)}")
+    total = members_queryset.count()
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+    fmt = _Formats(workbook)
+    sheet = workbook.add_worksheet(_("Members")[:31])
+    for col, name in enumerate(names):
+        sheet.write_string(0, col, SPECS[name].header, fmt.header)
+        sheet.set_column(col, col, _WIDTHS.get(name, 16))
+    sheet.freeze_panes(1, 0)
+    needs_registrations = bool({"training_status", "evaluation_status"} & set(names))
+    queryset = members_queryset.select_related("branch")
+    row = 0
+
+    def flush(batch: list[Member]) -> None:
+        nonlocal row
+        registrations = _registrations(batch, year) if needs_registrations else {}
+        for member in batch:
+            row += 1
+            registration = registrations.get(member.pk)
+            for col, name in enumerate(names):
+                value = _cell(member, name, registration, mask_id_numbers)
+                if value is None or value == "":
+                    continue
+                if isinstance(value, date):
+                    sheet.write_datetime(row, col, value, fmt.date)
+                elif name in TEXT_COLUMNS:
+                    _write_text(sheet, row, col, str(value), fmt.text, fmt.text_quoted)
+                else:
+                    _write_text(sheet, row, col, str(value), None, fmt.quoted)
+        if progress:
+            progress(row, total)
+
+    batch: list[Member] = []
+    for member in queryset.iterator(chunk_size=2000):
+        batch.append(member)
+        if len(batch) == 2000:
+            flush(batch)
+            batch = []
+    flush(batch)
+    if row:
+        sheet.autofilter(0, 0, row, len(names) - 1)
+    workbook.close()
+    return row
+
+
+# --- the import template ---------------------------------------------------------------------
+
+
+def _list_source(sheet_name: str, col: int, count: int) -> str:
+    letter = xlsxwriter.utility.xl_col_to_name(col)
+    return f"='{sheet_name}'!${letter}$2:${letter}${count + 1}"
+
+
+def branch_choice(branch: Unit) -> str:
+    """How the template lists a branch: its name and, in brackets, its code (names repeat
+    across base unions; the import reads either)."""
+    return f"{branch.name} ({branch.code})"
+
+
+def members_template_xlsx(*, unit: Unit, out: str | Path | IO[bytes]) -> None:
+    """The import template for `unit`: Vietnamese headers (required ones in red), date and
+    text formats, drop-down lists for sex, category, position, yes/no columns and the unit's
+    branches, and a sheet of instructions with an example row."""
+    with translation.override("vi"):
+        _template(unit, out)
+
+
+def _template(unit: Unit, out) -> None:
+    names = list(TEMPLATE_COLUMNS) + ([] if unit.is_branch else ["branch"])
+    workbook = xlsxwriter.Workbook(out)
+    fmt = _Formats(workbook)
+    data = workbook.add_worksheet(_("Members")[:31])
+    guide = workbook.add_worksheet(_("Instructions")[:31])
+    lists_name = _("Lists")[:31]
+    lists = workbook.add_worksheet(lists_name)
+
+    # The lists the drop-downs offer.
+    choices: dict[str, list[str]] = {n: choice_labels(n) for n in ("sex", "category", "position")}
+    yes_no = [_yes_no(True), _yes_no(False)]
+    for name in BOOL_FIELDS:
+        choices[name] = yes_no
+    if not unit.is_branch:
+        branches = Unit.objects.filter(
+            path__startswith=unit.path, kind=Unit.Kind.BRANCH, is_active=True
+        ).order_by("path")
+        choices["branch"] = [branch_choice(b) for b in branches.iterator()]
+    list_cols: dict[str, int] = {}
+    for col, (name, values) in enumerate(choices.items()):
+        list_cols[name] = col
+        lists.write_string(0, col, field_label(name), fmt.header)
+        for i, value in enumerate(values, start=1):
+            lists.write_string(i, col, value)
+        lists.set_column(col, col, 30 if name == "branch" else 18)
+    lists.hide()
+
+    last = max_rows()
+    for col, name in enumerate(names):
+        header_fmt = fmt.required if name in REQUIRED_FIELDS else fmt.header
+        data.write_string(0, col, SPECS[name].header, header_fmt)
+        cell_fmt = fmt.date if name in DATE_FIELDS else fmt.text if name in TEXT_COLUMNS else None
+        data.set_column(col, col, _WIDTHS.get(name, 16), cell_fmt)
+        if name in choices and choices[name]:
+            data.data_validation(
+                1,
+                col,
+                last,
+                col,
+                {
+                    "validate": "list",
+                    "source": _list_source(lists_name, list_cols[name], len(choices[name])),
+                    "error_title": field_label(name)[:32],
+                    "error_message": _("Choose a value from the list.")[:255],
+                },
+            )
+        elif name in DATE_FIELDS:
+            data.data_validation(
+                1,
+                col,
+                last,
+                col,
+                {
+                    "validate": "any",
+                    "input_title": field_label(name)[:32],
+                    "input_message": _("A date in the form dd/mm/yyyy, e.g. 15/03/2004.")[:255],
+                },
+            )
+    data.freeze_panes(1, 1)
+
+    example = {
+        "full_name": "Nguyễn Thị Thu Hà",
+        "date_of_birth": date(2007, 9, 2),
+        "sex": choice_labels("sex")[1],
+        "id_number": "079307001234",
+        "id_issued_on": date(2022, 5, 10),
+        "id_issued_place": "Cục Cảnh sát QLHC về TTXH",
+        "ethnicity": "Kinh",
+        "religion": "Không",
+        "home_town": "Xã Tân Hòa, huyện Tân An",
+        "permanent_address": "Số 12 đường Lê Lợi, phường 3",
+        "phone": "0912345678",
+        "email": "thuha.example@example.com",
+        "joined_union_on": date(2023, 3, 26),
+        "position": choice_labels("position")[0],
+        "category": choice_labels("category")[0],
+        "federation_member": yes_no[0],
+        "honorary": yes_no[1],
+        "occupation": "Học sinh",
+        "education_level": "12/12",
+    }
+    if choices.get("branch"):
+        example["branch"] = choices["branch"][0]
+    guide.set_column(0, 0, 100)
+    lines = [
+        _("How to fill in this template"),
+        _(
+            "1. Fill in one member per row on the first sheet, from the second row down. Do not "
+            "change the headers; columns may be left out or put in another order."
+        ),
+        _(
+            "2. Columns with a red header are required for a new member: full name, date of "
+            "birth, sex, ID card number and date joined the Union."
+        ),
+        _(
+            "3. Members are matched by ID card number (12 digits, or 9 for an old ID card). A "
+            "number already in your unit updates that member; a blank cell leaves a field as "
+            "it is."
+        ),
+        _("4. Write dates as dd/mm/yyyy, e.g. 15/03/2004."),
+        _(
+            "5. Choose sex, category, position, yes/no columns and the branch from the "
+            "drop-down lists."
+        ),
+        _(
+            "6. Nothing is written until the whole file is correct: the check lists every "
+            "problem with its row and column."
+        ),
+        "",
+        _("Example row:"),
+    ]
+    for i, line in enumerate(lines):
+        guide.write_string(i, 0, line, fmt.title if i == 0 else fmt.wrap)
+    header_row = len(lines)
+    for col, name in enumerate(names):
+        guide.write_string(header_row, col + 1, SPECS[name].header, fmt.header)
+        value = example.get(name, "")
+        if isinstance(value, date):
+            guide.write_datetime(header_row + 1, col + 1, value, fmt.date)
+        elif value:
+            guide.write_string(header_row + 1, col + 1, value)
+    guide.write_string(header_row, 0, _("Header"), fmt.header)
+    guide.write_string(header_row + 1, 0, _("Example"), fmt.wrap)
+    workbook.close()
+
+
+# --- the error report ------------------------------------------------------------------------
+
+
+def _error_fields(error) -> tuple[int | None, int | None, str, str, str]:
+    if isinstance(error, dict):
+        get = error.get
+    else:
+
+        def get(key, default=None):
+            return getattr(error, key, default)
+
+    return get("row"), get("col"), get("column") or "", get("value") or "", get("message") or ""
+
+
+def _write_value(sheet, row: int, col: int, value: Any, fmt: _Formats, bad: bool) -> None:
+    if value is None or value == "":
+        if bad:
+            sheet.write_blank(row, col, None, fmt.bad)
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, col, value, fmt.bad if bad else None)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, fmt.bad if bad else None)
+    elif isinstance(value, datetime | date):
+        sheet.write_datetime(row, col, value, fmt.bad_date if bad else fmt.date)
+    elif isinstance(value, time | timedelta):
+        sheet.write_string(row, col, str(value), fmt.bad if bad else None)
+    else:
+        text = str(value)
+        if bad:
+            _write_text(sheet, row, col, text, fmt.bad, fmt.bad_quoted)
+        else:
+            _write_text(sheet, row, col, text, None, fmt.quoted)
+
+
+def error_report_xlsx(
+    *,
+    source_path: str | Path,
+    errors: Iterable,
+    out,
+    columns: Sequence[ColumnSpec] = COLUMNS,
+) -> None:
+    """A copy of the uploaded sheet with each bad cell in red and its problems in a comment, an
+    extra column with every problem of the row, and a second sheet listing them all (row,
+    column, value, problem). `errors` are `imports.RowError`s or their dicts; `columns` are the
+    import's columns, to find the same sheet and header row as the import did (the member
+    list's by default). A file that could not be read gets the list only."""
+    items = [_error_fields(e) for e in errors]
+    by_cell: dict[tuple[int, int], list[str]] = defaultdict(list)
+    by_row: dict[int, list[str]] = defaultdict(list)
+    for row, col, column, _value, message in items:
+        if row is None:
+            continue
+        if col is not None:
+            by_cell[(row, col)].append(message)
+        by_row[row].append(f"{column}: {message}" if column else message)
+
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+    fmt = _Formats(workbook)
+    try:
+        sheet = open_sheet(source_path, columns)
+    except SpreadsheetError:
+        sheet = None
+    if sheet is not None:
+        copy = workbook.add_worksheet(_("Data")[:31])
+        width = max((len(values) for _n, values in sheet.raw.rows()), default=0)
+        width = max([width, *(c + 1 for _r, c in by_cell)])
+        copy.set_column(width, width, 60)
+        for number, values in sheet.raw.rows():
+            r = number - 1
+            for col in range(max(len(values), width)):
+                value = values[col] if col < len(values) else None
+                messages = by_cell.get((number, col))
+                _write_value(copy, r, col, value, fmt, bool(messages))
+                if messages:
+                    copy.write_comment(r, col, "\n".join(messages), {"x_scale": 2, "y_scale": 2})
+            if number == sheet.header_row:
+                copy.write_string(r, width, _("Errors"), fmt.header)
+            elif number in by_row:
+                copy.write_string(r, width, "\n".join(by_row[number]), fmt.bad)
+        copy.freeze_panes(sheet.header_row, 0)
+
+    listing = workbook.add_worksheet(_("Error list")[:31])
+    for col, (title, size) in enumerate(
+        ((_("Row"), 8), (_("Column"), 24), (_("Value"), 24), (_("Problem"), 90))
+    ):
+        listing.write_string(0, col, capfirst(title), fmt.header)
+        listing.set_column(col, col, size)
+    for i, (row, _col, column, value, message) in enumerate(items, start=1):
+        if row is not None:
+            listing.write_number(i, 0, row)
+        _write_text(listing, i, 1, column, None, fmt.quoted)
+        _write_text(listing, i, 2, value, None, fmt.quoted)
+        listing.write_string(i, 3, message, fmt.wrap)
+    workbook.close()

@@ -1,0 +1,761 @@
+"""Importing members from a spreadsheet into a unit: every row is checked, then everything is
+written in one transaction, or nothing.
+
+`members_import(confirm=False)` is the preview: it reads and checks the whole file and says how
+many members it would create and update, and every error (row, column and value as in the
+file, and the problem). `members_import(confirm=True)` checks everything again (the database
+may have changed since the preview) and writes only if no error is found.
+
+Rows are matched to existing members by ID card number. A member of the unit's subtree whom the
+user may edit is updated (only the fields that change; a blank cell leaves the field as it is);
+a new ID number creates a member; an ID number already on a member elsewhere is an error that
+names his branch, never the person. The same ID number, member card number or member
+identifier twice in the file is an error on both rows.
+
+The rules of a record are those of `validation.clean_member_data`, the same as for the forms and
+the API; what depends on other records (unique ID and card numbers) is checked here for a
+thousand rows at a time instead of one query per row. Writes use bulk inserts: members,
+membership spans and audit events, one member count adjustment per branch.
+"""
+
+import re
+import secrets
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doanvien.accounts.access import can_edit_members
+from doanvien.core import audit
+from doanvien.core.models import AuditEvent
+from doanvien.core.text import fold, normalize
+from doanvien.units.models import Unit
+from doanvien.units.services import adjust_member_count
+
+from .models import Member, Membership
+from .services import AUDITED_FIELDS, _masked, _require_branch, _set_derived, member_move
+from .spreadsheet import (
+    SPECS,
+    MemberSheet,
+    PreparedRow,
+    SpreadsheetError,
+    cell_text,
+    field_label,
+    open_member_sheet,
+)
+from .validation import EDITABLE_FIELDS, REQUIRED_FIELDS, clean_member_data
+
+# Rows checked (and written) together: one query per kind of lookup for each chunk.
+CHUNK_SIZE = 1000
+# How many rows of each kind the preview lists.
+SAMPLE_SIZE = 100
+DEFAULT_MAX_LISTED_ERRORS = 10_000
+
+# The shape `clean_member_data` requires of an ID number. Checked here first so that the rules
+# (which also look the number up, one query per call) only run on numbers that fail it, to
+# word the error; uniqueness is checked here in bulk.
+_ID_NUMBER_SHAPE = re.compile(r"\d{9}|\d{12}")
+_CODE_IN_BRACKETS = re.compile(r"\(([^()]+)\)\s*$")
+# Longest text each field holds.
+_MAX_LENGTHS = {f.name: f.max_length for f in Member._meta.fields if f.max_length}
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RowError:
+    row: int | None  # as in the file, counted from 1; None for the file as a whole
+    column: str  # the header as written in the file
+    value: str
+    message: str
+    col: int | None = None  # column index in the file, A = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class RowPreview:
+    row: int
+    action: str  # "create" or "update"
+    full_name: str
+    branch: str
+    changes: list[str] = field(default_factory=list)  # labels of the fields that change
+
+
+@dataclass
+class ImportResult:
+    filename: str
+    # True once the members are written (confirm=True and no error).
+    written: bool = False
+    rows: int = 0  # member rows read
+    to_create: int = 0
+    to_update: int = 0
+    unchanged: int = 0
+    error_count: int = 0  # every error found; `errors` lists the first ones
+    error_rows: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # The columns read: header as in the file, field, field label.
+    columns: list[dict[str, str]] = field(default_factory=list)
+    sample: list[RowPreview] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def as_dict(self) -> dict[str, Any]:
+        """For storing with a job (JSON)."""
+        data = asdict(self)
+        data["ok"] = self.ok
+        return data
+
+
+def _max_listed_errors() -> int:
+    return int(getattr(settings, "MEMBER_IMPORT_MAX_ERRORS", DEFAULT_MAX_LISTED_ERRORS))
+
+
+def _messages(error: ValidationError) -> dict[str, list[str]]:
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"": error.messages}
+
+
+@dataclass
+class _Update:
+    member: Member
+    changes: dict[str, Any]
+    move_to: Unit | None
+
+
+class _Undo(Exception):
+    """Raised inside the transaction to write nothing."""
+
+
+class _Import:
+    def __init__(self, *, actor, unit: Unit, sheet: MemberSheet, result: ImportResult, today):
+        self.actor = actor
+        self.unit = unit
+        self.sheet = sheet
+        self.result = result
+        self.today = today
+        self.columns = {c.field: c for c in sheet.columns}
+        self.writing = False
+        self.max_errors = _max_listed_errors()
+        # First row of each ID number, card number and member identifier met in the file.
+        self.ids_seen: dict[str, int] = {}
+        self.cards_seen: dict[str, int] = {}
+        self.codes_seen: dict[str, int] = {}
+        # What each member row turned out to be: create, update, unchanged or error.
+        self.outcome: dict[int, str] = {}
+        self.branches: dict[str, Unit | str] = {}
+        self.editable: dict[int, bool] = {}
+        self.added: Counter[str] = Counter()  # branch path → members created
+        self.restored: Counter[str] = Counter()
+        self.first_restored: dict[str, int] = {}
+        self.skipped: list[int] = []
+        self.other_branch_rows = 0
+        # Required fields of a new member: those of the file are checked on every new row; a
+        # missing column is reported once.
+        required = [n for n in REQUIRED_FIELDS if n != "id_number"]
+        self.required = [n for n in required if n in self.columns]
+        self.missing = [n for n in required if n not in self.columns]
+        self.reported: set[str] = set()
+        self.blank = Member()
+        self.sampled: Counter[str] = Counter()
+        self.created = self.updated = 0
+
+    # --- errors and outcomes --------------------------------------------------------------
+
+    def error(self, row: PreparedRow, name: str, message: str) -> None:
+        """An error in the cell of field `name` (or in the row when the file has no column
+        for it); the row will not be written."""
+        column = self.columns.get(name)
+        value = row.values[column.index] if column and column.index < len(row.values) else ""
+        self._record(row.number, column, cell_text(value), message)
+
+    def _record(self, number: int, column, value: str, message: str) -> None:
+        self.result.error_count += 1
+        if len(self.result.errors) < self.max_errors:
+            self.result.errors.append(
+                RowError(
+                    row=number,
+                    column=column.header if column else "",
+                    value=value,
+                    message=message,
+                    col=column.index if column else None,
+                )
+            )
+        self._set_outcome(number, "error")
+
+    def file_error(self, message: str) -> None:
+        self.result.error_count += 1
+        self.result.errors.append(RowError(row=None, column="", value="", message=message))
+
+    def _set_outcome(self, number: int, outcome: str) -> None:
+        before = self.outcome.get(number)
+        if before == "error" or before == outcome:
+            return
+        counters = {
+            "create": "to_create",
+            "update": "to_update",
+            "unchanged": "unchanged",
+            "error": "error_rows",
+        }
+        if before is not None:
+            setattr(self.result, counters[before], getattr(self.result, counters[before]) - 1)
+        setattr(self.result, counters[outcome], getattr(self.result, counters[outcome]) + 1)
+        self.outcome[number] = outcome
+
+    def _seen_twice(self, seen: dict[str, int], key: str, row: PreparedRow, name: str) -> bool:
+        """Whether `key` was already met in the file; if so both rows get an error."""
+        first = seen.setdefault(key, row.number)
+        if first == row.number:
+            return False
+        message = _("%(field)s %(value)s is also in row %(row)s of the file.")
+        label = field_label(name)
+        self.error(row, name, message % {"field": label, "value": key, "row": first})
+        if self.outcome.get(first) != "error":
+            self._record(
+                first,
+                self.columns.get(name),
+                key,
+                message % {"field": label, "value": key, "row": row.number},
+            )
+        return True
+
+    # --- the columns ----------------------------------------------------------------------
+
+    def check_columns(self) -> bool:
+        sheet, result = self.sheet, self.result
+        result.columns = [
+            {"header": c.header, "field": c.field, "label": field_label(c.field)}
+            for c in sheet.columns
+        ]
+        if sheet.unknown_headers:
+            result.warnings.append(
+                _("These columns are not imported: %(columns)s.")
+                % {"columns": ", ".join(f"“{h}”" for h in sheet.unknown_headers)}
+            )
+        if sheet.computed_headers:
+            result.warnings.append(
+                _("These columns are kept by the system and were not imported: %(columns)s.")
+                % {"columns": ", ".join(f"“{h}”" for h in sheet.computed_headers)}
+            )
+        if sheet.duplicate_headers:
+            result.warnings.append(
+                _("These columns appear twice; only the first of each was read: %(columns)s.")
+                % {"columns": ", ".join(f"“{h}”" for h in sheet.duplicate_headers)}
+            )
+        if "id_number" not in self.columns:
+            self.file_error(
+                _("The file has no “%(column)s” column: members are matched by it.")
+                % {"column": SPECS["id_number"].header}
+            )
+            return False
+        return True
+
+    def once(self, message: str) -> None:
+        """An error of the file as a whole, met on a row: reported the first time only."""
+        if message not in self.reported:
+            self.reported.add(message)
+            self.file_error(message)
+
+    # --- branches and access --------------------------------------------------------------
+
+    def can_edit(self, branch: Unit) -> bool:
+        if branch.pk not in self.editable:
+            self.editable[branch.pk] = can_edit_members(self.actor, branch)
+        return self.editable[branch.pk]
+
+    def _find_branch(self, value: str) -> Unit | str:
+        """The branch of the unit's subtree that `value` names (by code or by name, also
+        "name (code)"), or the reason there is none."""
+        candidates = [value]
+        if m := _CODE_IN_BRACKETS.search(value):
+            candidates += [m[1], value[: m.start()]]
+        if " - " in value:
+            candidates.append(value.split(" - ", 1)[0])
+        candidates = [c.strip() for c in candidates if c.strip()]
+        branches = Unit.objects.filter(path__startswith=self.unit.path, kind=Unit.Kind.BRANCH)
+        found = None
+        for text in candidates:
+            found = branches.filter(code=normalize(text).upper()).first()
+            if found:
+                break
+        if found is None:
+            for text in candidates:
+                named = list(branches.filter(name_folded=fold(text))[:2])
+                if len(named) > 1:
+                    return _(
+                        "Several branches of %(unit)s are named “%(value)s”: write the branch "
+                        "code instead."
+                    ) % {"unit": self.unit.name, "value": value}
+                if named:
+                    found = named[0]
+                    break
+        if found is None:
+            return _("%(unit)s has no branch “%(value)s”.") % {
+                "unit": self.unit.name,
+                "value": value,
+            }
+        try:
+            _require_branch(found)
+        except ValidationError as e:
+            return " ".join(m for ms in _messages(e).values() for m in ms)
+        if not self.can_edit(found):
+            return _("You may not change the members of %(branch)s.") % {"branch": found.name}
+        return found
+
+    def branch_for(self, row: PreparedRow, value: str, member: Member | None) -> Unit | None:
+        if self.unit.is_branch:
+            if value and fold(value) not in (fold(self.unit.name), fold(self.unit.code)):
+                self.other_branch_rows += 1
+            if not self.can_edit(self.unit):
+                self.error(
+                    row,
+                    "branch",
+                    _("You may not change the members of %(branch)s.") % {"branch": self.unit.name},
+                )
+                return None
+            return self.unit
+        if not value:
+            if member is not None:
+                return member.branch
+            if "branch" not in self.columns:
+                self.once(
+                    _(
+                        "The file has no “%(column)s” column: write each new member's branch, "
+                        "or import the file into a branch."
+                    )
+                    % {"column": SPECS["branch"].header}
+                )
+            else:
+                self.error(row, "branch", _("Write the member's branch (its name or its code)."))
+            return None
+        if value not in self.branches:
+            self.branches[value] = self._find_branch(value)
+        found = self.branches[value]
+        if isinstance(found, str):
+            self.error(row, "branch", found)
+            return None
+        return found
+
+    # --- rows -----------------------------------------------------------------------------
+
+    def lengths_ok(self, row: PreparedRow, clean: dict[str, Any]) -> bool:
+        ok = True
+        for name, value in clean.items():
+            limit = _MAX_LENGTHS.get(name)
+            if limit and isinstance(value, str) and len(value) > limit:
+                self.error(
+                    row,
+                    name,
+                    _("%(field)s: at most %(max)s characters (this one has %(length)s).")
+                    % {"field": field_label(name), "max": limit, "length": len(value)},
+                )
+                ok = False
+        return ok
+
+    def rule_errors(self, row: PreparedRow, error: ValidationError) -> None:
+        for name, messages in _messages(error).items():
+            for message in messages:
+                self.error(row, name, message)
+
+    def check_id_number(self, row: PreparedRow, id_number: str) -> bool:
+        if _ID_NUMBER_SHAPE.fullmatch(id_number):
+            return not self._seen_twice(self.ids_seen, id_number, row, "id_number")
+        try:
+            clean_member_data({"id_number": id_number}, instance=self.blank, today=self.today)
+        except ValidationError as e:
+            self.rule_errors(row, e)
+        return False
+
+    def check_card(self, row, card: str | None, owner_of: dict[str, str], id_number: str):
+        if not card:
+            return True
+        if not self.lengths_ok(row, {"card_number": card}):
+            return False
+        if self._seen_twice(self.cards_seen, card, row, "card_number"):
+            return False
+        owner = owner_of.get(card)
+        if owner is not None and owner != id_number:
+            self.error(
+                row,
+                "card_number",
+                _("The member card number %(number)s is already assigned.") % {"number": card},
+            )
+            return False
+        return True
+
+    def check_code(self, row: PreparedRow, code: str, taken: set[str]) -> bool:
+        if not code:
+            return True
+        if not self.lengths_ok(row, {"member_code": code}):
+            return False
+        if self._seen_twice(self.codes_seen, code, row, "member_code"):
+            return False
+        if code in taken:
+            self.error(
+                row,
+                "member_code",
+                _("The member identifier %(code)s is already in use.") % {"code": code},
+            )
+            return False
+        return True
+
+    def create_row(self, row, data, id_number, card, code, branch) -> Member | None:
+        if self.missing:
+            self.once(
+                _("To add new members the file needs these columns too: %(columns)s.")
+                % {"columns": ", ".join(f"“{SPECS[name].header}”" for name in self.missing)}
+            )
+        clean_input = dict.fromkeys(self.required, "")
+        clean_input.update((k, v) for k, v in data.items() if k in EDITABLE_FIELDS)
+        # The rules check the fields they are given against an unsaved record: every required
+        # field of the file is given (blank when its cell is); the ID number is not, as it is
+        # checked here (its shape above, its uniqueness in bulk).
+        try:
+            clean = clean_member_data(clean_input, instance=self.blank, today=self.today)
+        except ValidationError as e:
+            self.rule_errors(row, e)
+            return None
+        if not self.lengths_ok(row, clean) or self.outcome.get(row.number) == "error":
+            return None
+        if branch is None:
+            return None
+        member = Member(
+            **clean,
+            id_number=id_number,
+            card_number=card,
+            member_code=code,
+            branch=branch,
+            unit_path=branch.path,
+        )
+        _set_derived(member)
+        self._set_outcome(row.number, "create")
+        self._sample(row, "create", member.full_name, branch, [])
+        return member
+
+    def update_row(self, row, data, member: Member, card, branch) -> _Update | None:
+        given = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+        candidates = {k: v for k, v in given.items() if getattr(member, k) != v}
+        if card and card != member.card_number:
+            candidates["card_number"] = card
+        move_to = branch if branch is not None and branch.pk != member.branch_id else None
+        changes: dict[str, Any] = {}
+        if candidates:
+            rules_input = {k: v for k, v in candidates.items() if k != "card_number"}
+            try:
+                clean = clean_member_data(rules_input, instance=member, today=self.today)
+            except ValidationError as e:
+                self.rule_errors(row, e)
+                return None
+            if "card_number" in candidates:
+                clean["card_number"] = candidates["card_number"]
+            if not self.lengths_ok(row, clean):
+                return None
+            changes = {k: v for k, v in clean.items() if getattr(member, k) != v}
+        if self.outcome.get(row.number) == "error" or branch is None:
+            return None
+        if not changes and move_to is None:
+            self._set_outcome(row.number, "unchanged")
+            return None
+        self._set_outcome(row.number, "update")
+        labels = [field_label(k) for k in changes] + ([field_label("branch")] if move_to else [])
+        self._sample(row, "update", member.full_name, move_to or member.branch, labels)
+        return _Update(member=member, changes=changes, move_to=move_to)
+
+    def _sample(self, row, action, name, branch, changes) -> None:
+        self.sampled[action] += 1
+        if self.sampled[action] <= SAMPLE_SIZE:
+            self.result.sample.append(
+                RowPreview(
+                    row=row.number,
+                    action=action,
+                    full_name=name,
+                    branch=branch.name,
+                    changes=changes,
+                )
+            )
+
+    def chunk(self, rows: list[PreparedRow]) -> None:
+        members: list[PreparedRow] = []
+        for row in rows:
+            if not row.data.get("full_name") and not row.data.get("id_number"):
+                self.skipped.append(row.number)
+                continue
+            members.append(row)
+            self.result.rows += 1
+            for name in row.restored:
+                self.restored[name] += 1
+                self.first_restored.setdefault(name, row.number)
+        ids = [
+            r.data["id_number"]
+            for r in members
+            if _ID_NUMBER_SHAPE.fullmatch(r.data.get("id_number", ""))
+        ]
+        cards = [r.data["card_number"] for r in members if r.data.get("card_number")]
+        codes = [r.data["member_code"] for r in members if r.data.get("member_code")]
+        existing_qs = Member.objects.filter(id_number__in=ids).select_related("branch")
+        if self.writing:
+            existing_qs = existing_qs.select_for_update(of=("self",))
+        existing = {m.id_number: m for m in existing_qs}
+        card_owner = dict(
+            Member.objects.filter(card_number__in=cards).values_list("card_number", "id_number")
+        )
+        codes_taken = set(
+            Member.objects.filter(member_code__in=codes).values_list("member_code", flat=True)
+        )
+
+        creates: list[Member] = []
+        updates: list[_Update] = []
+        for row in members:
+            data = dict(row.data)
+            for name, message in row.problems:
+                self.error(row, name, message)
+            id_number = data.pop("id_number", "")
+            card = data.pop("card_number", None) or None
+            code = data.pop("member_code", "")
+            branch_value = data.pop("branch", "")
+            unreadable = {name for name, _message in row.problems}
+            id_ok = "id_number" not in unreadable and self.check_id_number(row, id_number)
+            member = existing.get(id_number) if id_ok else None
+            if member is not None and not (
+                member.unit_path.startswith(self.unit.path) and self.can_edit(member.branch)
+            ):
+                self.error(
+                    row,
+                    "id_number",
+                    _("The ID card number %(number)s is already on a member of %(branch)s.")
+                    % {"number": id_number, "branch": member.branch.name},
+                )
+                member = None
+            branch = self.branch_for(row, branch_value, member)
+            self.check_card(row, card, card_owner, id_number)
+            if member is None:
+                self.check_code(row, code, codes_taken)
+                new = self.create_row(row, data, id_number, card, code, branch)
+                if new is not None:
+                    creates.append(new)
+            else:
+                update = self.update_row(row, data, member, card, branch)
+                if update is not None:
+                    updates.append(update)
+            if self.outcome.get(row.number) is None:
+                self._set_outcome(row.number, "error")
+        if self.writing and self.result.error_count == 0:
+            self.write(creates, updates)
+
+    # --- writing --------------------------------------------------------------------------
+
+    def _give_codes(self, members: list[Member]) -> None:
+        """New member identifiers, in the form `services.new_member_code` gives them, checked
+        against the database in one query."""
+        needing = [m for m in members if not m.member_code]
+        while needing:
+            for m in needing:
+                m.member_code = f"DV{secrets.randbelow(10**10):010d}"
+            codes = [m.member_code for m in needing]
+            taken = set(
+                Member.objects.filter(member_code__in=codes).values_list("member_code", flat=True)
+            )
+            taken |= {c for c, n in Counter(codes).items() if n > 1}
+            needing = [m for m in needing if m.member_code in taken]
+
+    def _event(self, action: str, member: Member, changes: dict) -> AuditEvent:
+        """The event `audit.record` would write for this member."""
+        return AuditEvent(
+            actor=self.actor if getattr(self.actor, "pk", None) else None,
+            action=action,
+            target_type=Member._meta.model_name,
+            target_id=member.pk,
+            unit_path=member.unit_path,
+            summary=member.full_name[:300],
+            changes=changes,
+        )
+
+    def write(self, creates: list[Member], updates: list[_Update]) -> None:
+        if creates:
+            self._give_codes(creates)
+            Member.objects.bulk_create(creates, batch_size=500)
+            reason = _("Record created by import")
+            Membership.objects.bulk_create(
+                [
+                    Membership(
+                        member=m,
+                        branch_id=m.branch_id,
+                        started_on=m.joined_union_on or self.today,
+                        reason=reason,
+                    )
+                    for m in creates
+                ],
+                batch_size=1000,
+            )
+            # One event per member, to head his history; the values are the record's own.
+            AuditEvent.objects.bulk_create(
+                [self._event("member.created", m, {}) for m in creates], batch_size=1000
+            )
+            for m in creates:
+                self.added[m.unit_path] += 1
+            self.created += len(creates)
+        if updates:
+            events, names = [], {"name_folded", "sort_key", "updated_at"}
+            now = timezone.now()
+            for u in updates:
+                if not u.changes:
+                    continue
+                before = audit.snapshot(u.member, AUDITED_FIELDS)
+                for name, value in u.changes.items():
+                    setattr(u.member, name, value)
+                _set_derived(u.member)
+                u.member.updated_at = now
+                names |= set(u.changes)
+                changes = _masked(audit.diff(before, audit.snapshot(u.member, AUDITED_FIELDS)))
+                events.append(self._event("member.updated", u.member, changes))
+            changed = [u.member for u in updates if u.changes]
+            if changed:
+                Member.objects.bulk_update(changed, sorted(names), batch_size=500)
+                AuditEvent.objects.bulk_create(events, batch_size=1000)
+            reason = _("Moved by import")
+            for u in updates:
+                if u.move_to is not None:
+                    member_move(
+                        actor=self.actor,
+                        member=u.member,
+                        branch=u.move_to,
+                        on=self.today,
+                        reason=reason,
+                    )
+            self.updated += len(updates)
+
+    def finish(self) -> None:
+        """After the last row: member counts (one update per branch) and the summary."""
+        for path, count in sorted(self.added.items()):
+            adjust_member_count(path, count)
+        audit.record(
+            actor=self.actor,
+            action="members.imported",
+            target=self.unit,
+            unit_path=self.unit.path,
+            summary=self.result.filename,
+            changes={"created": [None, self.created], "updated": [None, self.updated]},
+        )
+
+    # --- the whole file -------------------------------------------------------------------
+
+    def run(self, *, write: bool, progress: Progress | None) -> None:
+        self.writing = write
+        total, header = self.sheet.total, self.sheet.header_row
+        batch: list[PreparedRow] = []
+        for row in self.sheet.prepared():
+            batch.append(row)
+            if len(batch) == CHUNK_SIZE:
+                self.chunk(batch)
+                batch = []
+                if progress:
+                    progress(min(row.number - header, total), total)
+        if batch:
+            self.chunk(batch)
+        self.after_rows()
+        if progress:
+            progress(total, total)
+
+    def after_rows(self) -> None:
+        result = self.result
+        if result.rows == 0:
+            self.file_error(_("The file has a header row but no member rows below it."))
+        for name, count in self.restored.items():
+            result.warnings.append(
+                _(
+                    "%(field)s: leading zeros put back in %(count)s cells that Excel had turned "
+                    "into numbers (the first in row %(row)s)."
+                )
+                % {"field": field_label(name), "count": count, "row": self.first_restored[name]}
+            )
+        if self.skipped:
+            shown = ", ".join(str(n) for n in self.skipped[:10])
+            result.warnings.append(
+                _(
+                    "%(count)s rows with neither a name nor an ID card number were skipped: "
+                    "%(rows)s."
+                )
+                % {
+                    "count": len(self.skipped),
+                    "rows": shown + ("…" if len(self.skipped) > 10 else ""),
+                }
+            )
+        if self.other_branch_rows:
+            result.warnings.append(
+                _(
+                    "Every member goes to %(branch)s; %(count)s rows named another unit in the "
+                    "“%(column)s” column."
+                )
+                % {
+                    "branch": self.unit.name,
+                    "count": self.other_branch_rows,
+                    "column": self.columns["branch"].header,
+                }
+            )
+        result.errors.sort(key=lambda e: (e.row or 0, e.col if e.col is not None else -1))
+        result.sample = [s for s in result.sample if self.outcome.get(s.row) == s.action]
+
+
+def members_import(
+    *,
+    actor,
+    unit: Unit,
+    path: str | Path,
+    filename: str,
+    confirm: bool,
+    progress: Progress | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Check the file (confirm=False) or check it again and write it (confirm=True): all or
+    nothing. `unit` is the unit imported into (a branch, or a union whose branches the file
+    names); `filename` is the name the user gave the file (the file itself is at `path`).
+    `progress(done, total)` is called every thousand rows and at the end. Messages are in the
+    active language. The result says what was (or would be) created and updated, and lists the
+    errors (`RowError`: row, column and value as in the file, message) and warnings; with
+    confirm=True, `written` is true when the members were written."""
+    result = ImportResult(filename=filename)
+    try:
+        sheet = open_member_sheet(path)
+    except SpreadsheetError as e:
+        result.error_count = 1
+        result.errors.append(RowError(row=None, column="", value="", message=e.message))
+        return result
+    work = _Import(
+        actor=actor, unit=unit, sheet=sheet, result=result, today=today or timezone.localdate()
+    )
+    if not work.check_columns():
+        return result
+    if not confirm:
+        work.run(write=False, progress=progress)
+        return result
+    try:
+        with transaction.atomic():
+            work.run(write=True, progress=progress)
+            if result.error_count:
+                raise _Undo
+            work.finish()
+    except _Undo:
+        return result
+    except IntegrityError:
+        work.file_error(
+            _(
+                "The members changed while the file was being written. Nothing was written: "
+                "import the file again."
+            )
+        )
+        return result
+    result.written = True
+    return result

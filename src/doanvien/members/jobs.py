@@ -1,0 +1,129 @@
+"""Member imports and exports as background jobs (see doanvien.jobs.runner)."""
+
+from pathlib import Path
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from doanvien.accounts import access
+from doanvien.core import audit
+from doanvien.jobs import files
+from doanvien.jobs.models import Job
+from doanvien.jobs.runner import Outcome
+
+from .exports import error_report_xlsx, members_xlsx
+from .imports import members_import
+from .selectors import MemberFilters, member_search
+
+# Rows of the preview kept with the job for the page and the API.
+PREVIEW_ROWS = 50
+
+
+def _counts(result, written: bool) -> list[str]:
+    if written:
+        return [
+            ngettext("%(n)s member created.", "%(n)s members created.", result.to_create)
+            % {"n": result.to_create},
+            ngettext("%(n)s member updated.", "%(n)s members updated.", result.to_update)
+            % {"n": result.to_update},
+        ]
+    return [
+        ngettext("%(n)s member to create.", "%(n)s members to create.", result.to_create)
+        % {"n": result.to_create},
+        ngettext("%(n)s member to update.", "%(n)s members to update.", result.to_update)
+        % {"n": result.to_update},
+        ngettext(
+            "%(n)s member already as in the file.",
+            "%(n)s members already as in the file.",
+            result.unchanged,
+        )
+        % {"n": result.unchanged},
+    ]
+
+
+def import_members(job, progress) -> Outcome:
+    """Check the uploaded file (first run) or write it (after the user confirmed): all or
+    nothing. Errors give a copy of the file with the bad cells marked."""
+    source = files.input_path(job)
+    confirm = job.params.get("phase") == "apply"
+    result = members_import(
+        actor=job.created_by,
+        unit=job.unit,
+        path=source,
+        filename=job.input_name,
+        confirm=confirm,
+        progress=progress,
+    )
+    data = result.as_dict()
+    summary = {
+        "rows": result.rows,
+        "to_create": result.to_create,
+        "to_update": result.to_update,
+        "unchanged": result.unchanged,
+        "error_count": result.error_count,
+        "error_rows": result.error_rows,
+        "warnings": result.warnings,
+        "columns": data["columns"],
+        "sample": data["sample"][:PREVIEW_ROWS],
+        "written": result.written,
+    }
+    errors = [e.as_dict() for e in result.errors]
+    if not result.ok:
+        output_name = ""
+        if any(e.row is not None for e in result.errors):
+            with files.writing_output(job, ".xlsx") as path:
+                error_report_xlsx(source_path=source, errors=result.errors, out=path)
+            output_name = f"loi-{Path(job.input_name).stem or 'tep'}.xlsx"
+        return Outcome(
+            state=Job.State.INVALID,
+            errors=errors,
+            result={**summary, "lines": []},
+            message=ngettext(
+                "%(n)s error found: nothing was written. Correct the file and upload it again.",
+                "%(n)s errors found: nothing was written. Correct the file and upload it again.",
+                result.error_count,
+            )
+            % {"n": result.error_count},
+            output_name=output_name,
+        )
+    if confirm:
+        return Outcome(result={**summary, "lines": _counts(result, written=True)})
+    return Outcome(
+        state=Job.State.AWAITING_CONFIRMATION,
+        result={**summary, "lines": _counts(result, written=False)},
+        message=_("The file is correct. Check the figures, then confirm the import."),
+    )
+
+
+def export_members(job, progress) -> Outcome:
+    """The members of the unit's subtree that the user may see, with the list's filters."""
+    user, unit = job.created_by, job.unit
+    filters = MemberFilters(**job.params.get("filters", {}))
+    members = member_search(user=user, unit=unit, filters=filters)
+    full_ids = access.can_see_id_numbers_in(user, unit)
+    with files.writing_output(job, ".xlsx") as path:
+        count = members_xlsx(
+            members_queryset=members,
+            out=path,
+            columns=job.params.get("columns") or None,
+            progress=progress,
+            mask_id_numbers=not full_ids,
+        )
+    if full_ids:
+        audit.record(
+            actor=user,
+            action="members.exported",
+            target=unit,
+            unit_path=unit.path,
+            summary=_("%(n)s members exported with their ID card numbers.") % {"n": count},
+        )
+    return Outcome(
+        result={
+            "rows": count,
+            "lines": [
+                ngettext("%(n)s member in the file.", "%(n)s members in the file.", count)
+                % {"n": count}
+            ],
+        },
+        output_name=f"doan-vien-{unit.code}.xlsx",
+    )

@@ -1,0 +1,889 @@
+"""Reading member lists from spreadsheets: .xlsx, .xls, .ods (python-calamine) and .csv.
+
+A file is read as it is typed in Excel: title rows above the header, merged cells, columns in
+any order and named with or without diacritics, our template's headers or the national
+software's, dates as real dates or as dd/mm/yyyy text, ID numbers and phones that Excel turned
+into numbers (and so lost their leading zeros), decomposed Unicode, stray spaces, formula cells
+(read as the value Excel saved with them).
+
+`open_member_sheet` opens a file and finds its header row; `MemberSheet.rows` then yields each
+member row with its values prepared for the member rules (`validation.clean_member_data`):
+text in NFC with single spaces, dates as dates, choices as their codes. What cannot be read is
+reported per cell, in the user's language; a file that cannot be read at all raises
+`SpreadsheetError` with one message.
+
+The column headers below are a file format shared with the national software, so they are
+Vietnamese in the code, not translated; every message is an English source string.
+"""
+
+import codecs
+import csv
+import re
+import string
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from doanvien.core.text import fold, normalize
+
+from .models import Member
+from .validation import BOOL_FIELDS, CHOICE_FIELDS, DATE_FIELDS, MULTILINE_FIELDS, parse_date
+
+# Limits of one import (settings may override them).
+DEFAULT_MAX_ROWS = 200_000
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+# The header row is looked for among the first rows (title rows come above it).
+HEADER_SEARCH_ROWS = 30
+
+
+def max_rows() -> int:
+    return int(getattr(settings, "MEMBER_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "MEMBER_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+class SpreadsheetError(Exception):
+    """The file cannot be read at all; `message` says why, in the user's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    field: str
+    header: str
+    aliases: tuple[str, ...] = ()
+    # Columns the national export has but the system computes: accepted, not read.
+    computed: bool = False
+
+
+# The national software's member list, in its order, then the columns only we have. The first
+# header is the one our template and exports write; the aliases are other spellings met in
+# files (the national export, older templates); matching ignores case, diacritics and
+# punctuation.
+COLUMNS: tuple[ColumnSpec, ...] = (
+    ColumnSpec("full_name", "Họ và tên", ("Họ tên", "Họ và tên đoàn viên", "Full name")),
+    ColumnSpec("member_code", "Mã đoàn viên", ("Mã ĐV", "Mã số đoàn viên", "Mã định danh")),
+    ColumnSpec(
+        "date_of_birth",
+        "Ngày sinh",
+        ("Ngày tháng năm sinh", "Ngày, tháng, năm sinh", "Sinh ngày", "Date of birth"),
+    ),
+    ColumnSpec("sex", "Giới tính", ("Giới", "Nam/Nữ", "Sex")),
+    ColumnSpec("ethnicity", "Dân tộc"),
+    ColumnSpec("religion", "Tôn giáo"),
+    ColumnSpec("home_town", "Quê quán", ("Nguyên quán",)),
+    ColumnSpec(
+        "permanent_address",
+        "Địa chỉ thường trú",
+        ("Nơi thường trú", "Thường trú", "Địa chỉ", "Nơi ở hiện nay"),
+    ),
+    ColumnSpec(
+        "id_number",
+        "Số CMND/CCCD",
+        (
+            "Số CCCD/CMND",
+            "CMND/CCCD",
+            "CCCD/CMND",
+            "Số CCCD",
+            "Số CMND",
+            "CCCD",
+            "CMND",
+            "Số căn cước",
+            "Số căn cước công dân",
+            "Căn cước công dân",
+            "Số định danh cá nhân",
+            "Chứng minh nhân dân",
+            "Số chứng minh nhân dân",
+            "Số CMND/CCCD/Định danh",
+            "ID card number",
+        ),
+    ),
+    ColumnSpec(
+        "id_issued_on",
+        "Ngày cấp",
+        ("Ngày cấp CMND/CCCD", "Ngày cấp CCCD", "Ngày cấp CMND", "Ngày cấp CCCD/CMND"),
+    ),
+    ColumnSpec(
+        "id_issued_place",
+        "Nơi cấp",
+        ("Nơi cấp CMND/CCCD", "Nơi cấp CCCD", "Nơi cấp CMND", "Nơi cấp CCCD/CMND"),
+    ),
+    ColumnSpec(
+        "education_level",
+        "Trình độ văn hóa",
+        ("Trình độ học vấn", "Trình độ giáo dục phổ thông", "Giáo dục phổ thông", "Văn hóa"),
+    ),
+    ColumnSpec(
+        "professional_qualification",
+        "Trình độ chuyên môn",
+        ("Chuyên môn", "Trình độ chuyên môn nghiệp vụ", "Chuyên môn nghiệp vụ"),
+    ),
+    ColumnSpec(
+        "political_theory_level",
+        "Trình độ lý luận chính trị",
+        ("Lý luận chính trị", "LLCT", "Trình độ LLCT", "Trình độ chính trị"),
+    ),
+    ColumnSpec("it_level", "Trình độ tin học", ("Tin học",)),
+    ColumnSpec("foreign_language_level", "Trình độ ngoại ngữ", ("Ngoại ngữ",)),
+    ColumnSpec(
+        "joined_union_on",
+        "Ngày vào Đoàn",
+        ("Ngày kết nạp Đoàn", "Ngày kết nạp", "Ngày kết nạp vào Đoàn", "Ngày vào Đoàn TNCS"),
+    ),
+    ColumnSpec(
+        "admission_resolution_no",
+        "Số nghị quyết kết nạp",
+        (
+            "Số NQ kết nạp",
+            "Số quyết định kết nạp",
+            "Số QĐ kết nạp",
+            "Nghị quyết kết nạp",
+            "Số nghị quyết",
+        ),
+    ),
+    ColumnSpec(
+        "card_number", "Số thẻ đoàn viên", ("Số thẻ đoàn", "Số thẻ", "Thẻ đoàn viên", "Số thẻ ĐV")
+    ),
+    ColumnSpec("joined_party_on", "Ngày vào Đảng", ("Ngày kết nạp Đảng", "Ngày vào Đảng CSVN")),
+    ColumnSpec(
+        "occupation",
+        "Nghề nghiệp hiện nay",
+        ("Nghề nghiệp", "Công việc hiện nay", "Nghề nghiệp, công việc hiện nay"),
+    ),
+    ColumnSpec(
+        "category",
+        "Loại đoàn viên",
+        ("Loại hình sinh hoạt", "Hình thức sinh hoạt", "Đối tượng sinh hoạt", "Loại sinh hoạt"),
+    ),
+    ColumnSpec(
+        "training_status",
+        "Tình trạng rèn luyện",
+        (
+            "Chương trình rèn luyện",
+            "Trạng thái rèn luyện",
+            "Đăng ký rèn luyện",
+            "Tình trạng đăng ký rèn luyện",
+        ),
+        computed=True,
+    ),
+    ColumnSpec(
+        "evaluation_status",
+        "Kết quả đánh giá",
+        ("Tình trạng đánh giá", "Xếp loại", "Đánh giá xếp loại", "Kết quả xếp loại"),
+        computed=True,
+    ),
+    ColumnSpec("awards", "Khen thưởng"),
+    ColumnSpec("discipline", "Kỷ luật"),
+    ColumnSpec(
+        "position",
+        "Chức vụ",
+        ("Chức vụ Đoàn", "Chức vụ trong chi đoàn", "Chức vụ chi đoàn", "Chức danh"),
+    ),
+    ColumnSpec(
+        "federation_member",
+        "Hội viên Hội LHTN",
+        (
+            "Là hội viên Hội LHTN",
+            "Hội viên Hội LHTN Việt Nam",
+            "Là hội viên Hội LHTN Việt Nam",
+            "Hội viên",
+            "Tham gia Hội",
+        ),
+    ),
+    ColumnSpec("honorary", "Đoàn viên danh dự", ("Danh dự", "Là đoàn viên danh dự")),
+    ColumnSpec(
+        "email", "Email", ("E-mail", "Thư điện tử", "Email liên hệ", "Địa chỉ email", "Mail")
+    ),
+    ColumnSpec(
+        "phone",
+        "Số điện thoại",
+        ("Điện thoại", "SĐT", "Số ĐT", "Điện thoại liên hệ", "Số điện thoại liên hệ", "Di động"),
+    ),
+    ColumnSpec(
+        "branch",
+        "Chi đoàn",
+        ("Đơn vị", "Tên chi đoàn", "Mã chi đoàn", "Đơn vị sinh hoạt", "Chi đoàn sinh hoạt"),
+    ),
+    ColumnSpec("status", "Trạng thái", ("Tình trạng đoàn viên",), computed=True),
+)
+SPECS = {spec.field: spec for spec in COLUMNS}
+# Columns a file may have that mean nothing to the import (row numbers, notes): not reported.
+SILENT_HEADERS = {"stt", "tt", "so tt", "so thu tu", "ghi chu"}
+
+
+def column_key(text: str) -> str:
+    """How headers are compared: folded, punctuation as spaces, single spaces."""
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", fold(str(text))).split())
+
+
+def header_index(columns: Iterable[ColumnSpec]) -> dict[str, str]:
+    """Folded header and aliases → field, for `match_header` (the first spec wins a name)."""
+    index: dict[str, str] = {}
+    for spec in columns:
+        for name in (spec.header, *spec.aliases):
+            index.setdefault(column_key(name), spec.field)
+    return index
+
+
+def match_header(index: dict[str, str], text: Any) -> str | None:
+    """The field of `index` (see `header_index`) that a header names, or None. A trailing note
+    in brackets or a required mark is allowed: "Ngày sinh (dd/mm/yyyy)", "Họ và tên (*)",
+    "Họ và tên *"."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    key = column_key(text)
+    if key in index:
+        return index[key]
+    bare = column_key(re.sub(r"\([^)]*\)|\[[^\]]*\]|\*", " ", text))
+    return index.get(bare)
+
+
+# --- cell values -----------------------------------------------------------------------------
+
+# Characters that show as nothing: removed from cells.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
+_BLANK = string.whitespace + "\xa0\u3000" + _INVISIBLE
+# Text that needs more than NFC: invisible characters, whitespace other than single spaces
+# between words.
+_UNTIDY = re.compile(f"[{_INVISIBLE}]|\\s\\s|[^\\S ]|^\\s|\\s$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
+_DOTTED_DATE = re.compile(r"^(\d{1,2})[.](\d{1,2})[.](\d{4})$")
+_TIME_SUFFIX = re.compile(r"^(\S+)[ T]00:00(?::00(?:\.0+)?)?$")
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip(_BLANK))
+
+
+def tidy(text: str) -> str:
+    """Text as it is stored: NFC, single spaces, no invisible characters."""
+    if _UNTIDY.search(text):
+        return normalize(_INVISIBLE_RE.sub("", text))
+    if not unicodedata.is_normalized("NFC", text):
+        return unicodedata.normalize("NFC", text)
+    return text
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text, the way a person reads it: numbers without a trailing ".0", dates as
+    dd/mm/yyyy, text in NFC with single spaces."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return tidy(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        if value.time() == time(0):
+            return value.strftime("%d/%m/%Y")
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return normalize(str(value))
+
+
+def _multiline_text(value: Any) -> str:
+    if isinstance(value, str):
+        lines = unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", value)).splitlines()
+        return "\n".join(" ".join(line.split()) for line in lines).strip()
+    return cell_text(value)
+
+
+@lru_cache(maxsize=8192)
+def _date_from_text(text: str) -> date | None:
+    if m := _DOTTED_DATE.match(text):
+        text = f"{m[1]}/{m[2]}/{m[3]}"
+    elif m := _TIME_SUFFIX.match(text):
+        text = m[1]
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None
+
+
+def cell_date(value: Any) -> date | str:
+    """A date from a date cell, an Excel serial number that lost its date format, or text in
+    dd/mm/yyyy (also dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd). What is not a date is returned as
+    text, for the member rules to report."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # Serial numbers of the dates a member record has (1927 onwards); smaller numbers are
+        # more likely a year typed alone, which is not a date.
+        if 10_000 <= value < 2_958_466:
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        return cell_text(value)
+    text = cell_text(value)
+    return _date_from_text(text) or text
+
+
+def _digits_of_number(value: Any) -> str | None:
+    """The digits of a number cell, or of text made only of digits (a CSV saved by Excel)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else None
+    if isinstance(value, str):
+        text = cell_text(value)
+        return text if text.isdigit() else None
+    return None
+
+
+def restore_id_number(value: Any) -> tuple[str, bool]:
+    """The ID number as text, and whether leading zeros were put back.
+
+    A citizen ID (CCCD) has 12 digits and starts with a province code 001–096, so one that
+    became a number has 10 or 11 digits left: it is padded back to 12. An old ID card (CMND)
+    has 9 digits; some start with 0, which leaves 8. Shorter numbers are left as they are (and
+    fail the member rules)."""
+    digits = _digits_of_number(value)
+    if digits is not None and not digits.startswith("0"):
+        if len(digits) in (10, 11):
+            return digits.zfill(12), True
+        if len(digits) == 8:
+            return digits.zfill(9), True
+        return digits, False
+    return re.sub(r"\s", "", cell_text(value)), False
+
+
+def restore_phone(value: Any) -> tuple[str, bool]:
+    """Vietnamese phone numbers start with 0: a mobile number that became a number has 9 digits
+    left, a landline (02x…) 10 digits starting with 2."""
+    digits = _digits_of_number(value)
+    if digits is not None and (
+        len(digits) == 9 and digits[0] != "0" or len(digits) == 10 and digits[0] == "2"
+    ):
+        return "0" + digits, True
+    return cell_text(value), False
+
+
+_TRUE = {"co", "x", "v", "1", "true", "yes", "y", "dung", "phai", "da", "la hoi vien", "hoi vien"}
+_FALSE = {"khong", "0", "false", "no", "n", "chua", "-"}
+
+
+@lru_cache(maxsize=1024)
+def cell_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return bool(value) if value in (0, 1) else None
+    key = column_key(cell_text(value)) or cell_text(value)
+    if key in _TRUE or key == "✓":
+        return True
+    if key in _FALSE:
+        return False
+    return None
+
+
+@cache
+def _choice_index() -> dict[str, dict[str, str]]:
+    """Per choice field, folded code and labels (in every language of the site) → code."""
+    index: dict[str, dict[str, str]] = {}
+    for name, choices in CHOICE_FIELDS.items():
+        keys: dict[str, str] = {}
+        for code, label in choices.choices:
+            keys[column_key(code)] = code
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    keys.setdefault(column_key(str(label)), code)
+        index[name] = keys
+    return index
+
+
+# Wordings other software uses for the same choices, by a telling part of the folded text.
+_CHOICE_HINTS = {
+    "sex": (("nu", "female"), ("nam", "male")),
+    "category": (("tam thoi", "temporary"), ("cu tru", "residence"), ("chinh", "main")),
+    "position": (
+        ("pho bi thu", "deputy"),
+        ("bi thu", "secretary"),
+        ("uy vien", "committee"),
+        ("doan vien", "member"),
+    ),
+}
+
+
+@lru_cache(maxsize=4096)
+def cell_choice(name: str, value: Any) -> str:
+    """The code of a choice from its code or its label in any language; other text is
+    returned as it is, for the member rules to report."""
+    text = cell_text(value)
+    key = column_key(text)
+    code = _choice_index()[name].get(key)
+    if code is not None:
+        return code
+    words = f" {key} "
+    for part, hint in _CHOICE_HINTS.get(name, ()):
+        if f" {part} " in words:
+            return hint
+    return text
+
+
+def choice_labels(name: str) -> list[str]:
+    return [capfirst(str(label)) for _code, label in CHOICE_FIELDS[name].choices]
+
+
+# --- reading files ---------------------------------------------------------------------------
+
+
+@dataclass
+class RawSheet:
+    """The cells of one sheet, row by row: `rows()` yields (row number counted from 1, values
+    with column A at index 0)."""
+
+    kind: str
+    height: int
+    _rows: Any = None
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        yield from self._rows()
+
+
+def _too_many_rows(count: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "The file has %(count)s rows; at most %(limit)s rows can be imported at "
+            "once. Split it into several files."
+        )
+        % {"count": count, "limit": max_rows()}
+    )
+
+
+def _too_large(size: int) -> SpreadsheetError:
+    return SpreadsheetError(
+        _("The file is too large (%(size)s); the limit is %(limit)s. Split it into several files.")
+        % {"size": filesizeformat(size), "limit": filesizeformat(max_bytes())}
+    )
+
+
+def _not_a_spreadsheet() -> SpreadsheetError:
+    return SpreadsheetError(
+        _("This file is not a spreadsheet. Upload an Excel file (.xlsx or .xls) or a CSV file.")
+    )
+
+
+def _unreadable() -> SpreadsheetError:
+    return SpreadsheetError(
+        _(
+            "The file could not be read: it may be damaged or protected by a password. "
+            "Open it in Excel and save it again as .xlsx."
+        )
+    )
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def _declared_rows(workbook: zipfile.ZipFile) -> int:
+    """The most rows a worksheet of an .xlsx file says it has (0 when none says)."""
+    rows = 0
+    for name in workbook.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            with workbook.open(name) as f:
+                if m := _DIMENSION.search(f.read(4096)):
+                    rows = max(rows, int(m[1]))
+    return rows
+
+
+def _sniff_kind(path: Path) -> str:
+    size = path.stat().st_size
+    if size == 0:
+        raise SpreadsheetError(_("The file is empty."))
+    if size > max_bytes():
+        raise _too_large(size)
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as z:
+                names = set(z.namelist())
+                unpacked = sum(i.file_size for i in z.infolist())
+                mimetype = z.read("mimetype") if "mimetype" in names else b""
+                rows = _declared_rows(z)
+        except (zipfile.BadZipFile, OSError, KeyError):
+            raise _unreadable() from None
+        # A sheet is read whole into memory: one too large is refused before it is read, by
+        # the size it declares or else by the size of the unpacked workbook (a sheet's XML is
+        # 10 to 15 times its zipped size).
+        if rows > max_rows() + HEADER_SEARCH_ROWS:
+            raise _too_many_rows(rows - 1)
+        if unpacked > 20 * max_bytes():
+            raise SpreadsheetError(
+                _(
+                    "The workbook holds too much data (%(size)s once unpacked). Split it into "
+                    "several files."
+                )
+                % {"size": filesizeformat(unpacked)}
+            )
+        if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
+            return "xlsx"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            return "ods"
+        raise _not_a_spreadsheet()
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "xls"  # or a Word document, an encrypted workbook: calamine tells
+    if head.startswith((b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"Rar!", b"7z\xbc\xaf")):
+        raise _not_a_spreadsheet()
+    text_head = head.lstrip(codecs.BOM_UTF8).lstrip().lower()
+    if text_head.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta")):
+        raise SpreadsheetError(
+            _(
+                "This file is a web page saved with a spreadsheet's name. Open it in Excel and "
+                "save it as an Excel workbook (.xlsx)."
+            )
+        )
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "csv"
+    if b"\x00" in head:
+        raise _not_a_spreadsheet()
+    return "csv"
+
+
+def _calamine_sheets(path: Path) -> Iterator[RawSheet]:
+    import python_calamine
+
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception:  # calamine's errors: not a workbook, encrypted, damaged
+        raise _unreadable() from None
+    for index, meta in enumerate(workbook.sheets_metadata):
+        if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+            continue
+        try:
+            sheet = workbook.get_sheet_by_index(index)
+        except Exception:
+            raise _unreadable() from None
+        if sheet.start is None:
+            continue
+        # Rows come from the first row of the sheet; columns from the first used column.
+        offset, height = sheet.start[1], sheet.end[0] + 1
+
+        def rows(sheet=sheet, offset=offset) -> Iterator[tuple[int, list]]:
+            pad = [""] * offset
+            for number, values in enumerate(sheet.iter_rows(), start=1):
+                yield number, (pad + values) if offset else values
+
+        yield RawSheet(kind="workbook", height=height, _rows=rows)
+
+
+def _csv_sheet(path: Path) -> RawSheet:
+    """A CSV file in UTF-8 (with or without a byte order mark) or UTF-16, with the delimiter
+    Excel used (comma, semicolon or tab). Checked whole first, then read as a stream."""
+    with path.open("rb") as f:
+        head = f.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = "utf-8"
+    decoder = codecs.getincrementaldecoder(encoding)()
+    sample, lines, last = "", 0, "\n"
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                text = decoder.decode(chunk)
+                lines += text.count("\n")
+                last = text[-1:] or last
+                if len(sample) < 65536:
+                    sample += text[: 65536 - len(sample)]
+            decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        raise SpreadsheetError(
+            _("The CSV file is not in UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)”.")
+        ) from None
+    if "\x00" in sample:
+        raise _not_a_spreadsheet()
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
+    except csv.Error:
+        first = sample.split("\n", 1)[0]
+        delimiter = max(",;\t|", key=first.count)
+
+    def rows() -> Iterator[tuple[int, list]]:
+        with path.open(encoding=encoding, newline="") as f:
+            reader = csv.reader(f, delimiter=delimiter)
+            # A row of the sheet is a record of the file (a quoted cell may hold line breaks).
+            yield from enumerate(reader, start=1)
+
+    return RawSheet(kind="csv", height=lines + (last != "\n"), _rows=rows)
+
+
+def raw_sheets(path: str | Path) -> Iterator[RawSheet]:
+    """The sheets of a file, in order (a CSV file has one). Raises SpreadsheetError."""
+    path = Path(path)
+    kind = _sniff_kind(path)
+    if kind == "csv":
+        yield _csv_sheet(path)
+    else:
+        yield from _calamine_sheets(path)
+
+
+# --- sheets with a header row ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int  # 0-based, column A is 0
+    header: str  # as written in the file
+    field: str
+
+
+@dataclass
+class HeaderSheet:
+    """A sheet read with an import's columns (`open_sheet`): its header row, the columns found
+    in it, and the rows below."""
+
+    raw: RawSheet
+    header_row: int
+    columns: list[Column]
+    unknown_headers: list[str]
+    duplicate_headers: list[str]
+    # Columns of `ColumnSpec(computed=True)`: recognised, not read.
+    computed_headers: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """Rows below the header (empty ones included): the total for progress reports."""
+        return max(0, self.raw.height - self.header_row)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.field == name), None)
+
+    def rows(self) -> Iterator[tuple[int, list]]:
+        """(row number, raw cells) of every non-empty row below the header."""
+        for number, values in self.raw.rows():
+            if number <= self.header_row or all(is_blank(v) for v in values):
+                continue
+            yield number, values
+
+
+_COLUMN_NUMBER = re.compile(r"^\(?\d{1,3}\)?$")
+
+
+def _is_numbering(values: list) -> bool:
+    """A row that numbers the columns under the header ("1", "2"… or "(1)", "(2)"…)."""
+    cells = [cell_text(v) for v in values if not is_blank(v)]
+    return len(cells) >= 2 and all(_COLUMN_NUMBER.match(c) for c in cells)
+
+
+def _merge_sub_header(index: dict[str, str], header: list, below: list) -> list | None:
+    """A two-row header ("CMND/CCCD" merged over "Số", "Ngày cấp", "Nơi cấp"): the headers
+    read from both rows, or None when the row below is not part of the header. A label on the
+    first row spans the blank cells to its right (a merged cell); each label of the second row
+    is read with it ("Số" under "CMND/CCCD" is "Số CMND/CCCD") or alone."""
+    names: list = list(header) + [""] * max(0, len(below) - len(header))
+    group, merged = "", False
+    for i, sub in enumerate(below):
+        if not is_blank(names[i]):
+            group = cell_text(names[i])
+        if is_blank(sub):
+            continue
+        if not isinstance(sub, str):
+            return None  # a number or a date: a data row
+        sub = cell_text(sub)
+        candidates = (f"{sub} {group}", f"{group} {sub}", sub) if group else (sub,)
+        name = next((c for c in candidates if match_header(index, c)), None)
+        if name is None:
+            return None  # text that names no column: a data row
+        names[i], merged = name, True
+    return names if merged else None
+
+
+def open_sheet(
+    path: str | Path,
+    columns: Sequence[ColumnSpec],
+    *,
+    min_matches: int = 1,
+    examples: tuple[str, str] | None = None,
+) -> HeaderSheet:
+    """The first sheet of the file with a header row naming at least `min_matches` of
+    `columns`: the row naming the most of them among the first rows (title rows, merged or
+    not, come above it). A header on two rows is read as one; a row numbering the columns
+    under it is skipped. Headers are matched ignoring case, diacritics, punctuation and a
+    trailing note in brackets. Raises SpreadsheetError for an empty file, a file with no such
+    header row (the message names `examples`, by default the first two columns), or too many
+    rows."""
+    index = header_index(columns)
+    computed_fields = {spec.field for spec in columns if spec.computed}
+    found_any_rows = False
+    for raw in raw_sheets(path):
+        first: list[tuple[int, list]] = []
+        for number, values in raw.rows():
+            if number > HEADER_SEARCH_ROWS + 1:
+                break
+            first.append((number, values))
+        if any(not all(is_blank(v) for v in values) for _n, values in first):
+            found_any_rows = True
+        best, best_count = None, max(min_matches, 1) - 1
+        for number, values in first[:HEADER_SEARCH_ROWS]:
+            count = len({f for v in values if (f := match_header(index, v))})
+            if count > best_count:
+                best, best_count = (number, values), count
+        if best is None:
+            continue
+        number, names = best
+        below = next((v for n, v in first if n == number + 1), None)
+        if below is not None and (merged := _merge_sub_header(index, names, below)):
+            names, number = merged, number + 1
+            below = next((v for n, v in first if n == number + 1), None)
+        if below is not None and _is_numbering(below):
+            number += 1
+        if raw.height - number > max_rows():
+            raise _too_many_rows(raw.height - number)
+        found: list[Column] = []
+        unknown, duplicates, computed = [], [], []
+        seen: set[str] = set()
+        for i, value in enumerate(names):
+            if is_blank(value):
+                continue
+            header_text = cell_text(value)
+            name = match_header(index, value)
+            if name is None:
+                if column_key(header_text) not in SILENT_HEADERS:
+                    unknown.append(header_text)
+            elif name in computed_fields:
+                computed.append(header_text)
+            elif name in seen:
+                duplicates.append(header_text)
+            else:
+                seen.add(name)
+                found.append(Column(index=i, header=header_text, field=name))
+        return HeaderSheet(
+            raw=raw,
+            header_row=number,
+            columns=found,
+            unknown_headers=unknown,
+            duplicate_headers=duplicates,
+            computed_headers=computed,
+        )
+    if not found_any_rows:
+        raise SpreadsheetError(_("The file is empty."))
+    first_name, second_name = examples or (
+        columns[0].header,
+        columns[min(1, len(columns) - 1)].header,
+    )
+    raise SpreadsheetError(
+        _(
+            "No header row found: one of the first %(rows)s rows must name the columns, for "
+            "example “%(name)s” and “%(id)s”. Download the template to see them all."
+        )
+        % {"rows": HEADER_SEARCH_ROWS, "name": first_name, "id": second_name}
+    )
+
+
+# --- the member sheet ------------------------------------------------------------------------
+
+
+@dataclass
+class PreparedRow:
+    number: int  # as in the file, counted from 1
+    values: list  # the raw cells
+    data: dict[str, Any]  # field → value ready for the member rules; blank cells left out
+    # (field, message) for cells that could not be read.
+    problems: list[tuple[str, str]] = field(default_factory=list)
+    # Fields whose leading zeros were put back.
+    restored: list[str] = field(default_factory=list)
+
+
+def field_label(name: str) -> str:
+    """The field's name as the member form shows it."""
+    if name == "branch":
+        return capfirst(_("branch"))
+    return capfirst(str(Member._meta.get_field(name).verbose_name))
+
+
+@dataclass
+class MemberSheet(HeaderSheet):
+    """A member list: its rows come prepared for the member rules."""
+
+    def prepared(self) -> Iterator[PreparedRow]:
+        """Every non-empty row below the header, prepared."""
+        for number, values in self.rows():
+            yield self.prepare(number, values)
+
+    def prepare(self, number: int, values: list) -> PreparedRow:
+        row = PreparedRow(number=number, values=values, data={})
+        width = len(values)
+        for column in self.columns:
+            raw = values[column.index] if column.index < width else None
+            if is_blank(raw):
+                continue
+            name = column.field
+            if name in DATE_FIELDS:
+                row.data[name] = cell_date(raw)
+            elif name in CHOICE_FIELDS:
+                row.data[name] = cell_choice(name, raw)
+            elif name in BOOL_FIELDS:
+                flag = cell_bool(raw)
+                if flag is None:
+                    row.problems.append(
+                        (
+                            name,
+                            _("%(field)s: write “Có” (yes) or “Không” (no).")
+                            % {"field": field_label(name)},
+                        )
+                    )
+                else:
+                    row.data[name] = flag
+            elif name in ("id_number", "phone", "card_number"):
+                text = cell_text(raw)
+                if isinstance(raw, str) and _SCIENTIFIC.match(text):
+                    row.problems.append(
+                        (
+                            name,
+                            _(
+                                "%(field)s: “%(value)s” was shown as a rounded number and has "
+                                "lost digits. Format the column as Text and type the number "
+                                "again."
+                            )
+                            % {"field": field_label(name), "value": text},
+                        )
+                    )
+                    continue
+                if name == "id_number":
+                    value, restored = restore_id_number(raw)
+                elif name == "phone":
+                    value, restored = restore_phone(raw)
+                else:
+                    value, restored = re.sub(r"\s", "", text), False
+                row.data[name] = value
+                if restored:
+                    row.restored.append(name)
+            elif name in MULTILINE_FIELDS:
+                row.data[name] = _multiline_text(raw)
+            else:
+                row.data[name] = cell_text(raw)
+        return row
+
+
+def open_member_sheet(path: str | Path) -> MemberSheet:
+    """The first sheet of the file that has a header row naming member columns."""
+    sheet = open_sheet(
+        path, COLUMNS, examples=(SPECS["full_name"].header, SPECS["id_number"].header)
+    )
+    return MemberSheet(**vars(sheet))

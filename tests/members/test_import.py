@@ -1,0 +1,547 @@
+"""Importing members from spreadsheets: the files are in import_files/ (made by make_files.py);
+every person in them is invented."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from doanvien.core.models import AuditEvent
+from doanvien.members.imports import _ID_NUMBER_SHAPE, members_import
+from doanvien.members.models import Category, Member, Membership, Position
+from doanvien.members.validation import clean_member_data
+from doanvien.units.models import Unit
+
+from ..factories import make_user, member_data
+
+FILES = Path(__file__).parent / "import_files"
+TODAY = date(2026, 11, 22)
+
+
+def run(world, name, *, unit=None, actor=None, confirm=True, path=None, **kwargs):
+    with translation.override("en"):
+        return members_import(
+            actor=actor or world.base_cadre,
+            unit=unit or world.base,
+            path=path or FILES / name,
+            filename=name,
+            confirm=confirm,
+            today=TODAY,
+            **kwargs,
+        )
+
+
+def state():
+    """Everything an import could change."""
+    return (
+        list(Member.objects.order_by("pk").values_list()),
+        list(Membership.objects.order_by("pk").values_list()),
+        AuditEvent.objects.count(),
+        list(Unit.objects.order_by("pk").values_list("member_count", flat=True)),
+    )
+
+
+def errors_of(result):
+    return [(e.row, e.column, e.value, e.message) for e in result.errors]
+
+
+def sheet(tmp_path, header, rows, name="file.xlsx"):
+    """A small workbook made in the test, for cases that need the test's own data."""
+    path = tmp_path / name
+    book = xlsxwriter.Workbook(path)
+    ws = book.add_worksheet()
+    dates = book.add_format({"num_format": "dd/mm/yyyy"})
+    for r, values in enumerate([header, *rows]):
+        for c, value in enumerate(values):
+            if isinstance(value, date):
+                ws.write_datetime(r, c, value, dates)
+            elif value is not None:
+                ws.write_string(r, c, str(value))
+    book.close()
+    return path
+
+
+PLAIN = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CMND/CCCD", "Ngày vào Đoàn", "Chi đoàn"]
+
+
+class TestAGoodFile:
+    def test_the_preview_counts_and_writes_nothing(self, world):
+        before = state()
+        result = run(world, "good.xlsx", confirm=False)
+        assert result.ok and not result.written
+        assert (result.rows, result.to_create, result.to_update, result.unchanged) == (3, 3, 0, 0)
+        assert [(s.row, s.action, s.full_name, s.branch) for s in result.sample] == [
+            (5, "create", "Nguyễn Thị Lan", "Chi đoàn 12A1"),
+            (6, "create", "Trần Văn Bình", "Chi đoàn 12A2"),
+            (8, "create", "Lê Hoàng Nam", "Chi đoàn 12A1"),
+        ]
+        assert result.warnings == [
+            "These columns are not imported: “Ghi chú thêm”.",
+            "ID card number: leading zeros put back in 1 cells that Excel had turned into "
+            "numbers (the first in row 5).",
+            "Phone: leading zeros put back in 1 cells that Excel had turned into numbers (the "
+            "first in row 5).",
+        ]
+        assert state() == before
+
+    def test_it_creates_the_members_as_typed_in_excel(self, world):
+        result = run(world, "good.xlsx")
+        assert result.ok and result.written
+        lan = Member.objects.get(id_number="038208001234")
+        assert lan.full_name == "Nguyễn Thị Lan"  # composed (NFC), as typed decomposed
+        assert lan.name_folded == "nguyen thi lan"
+        assert (lan.date_of_birth, lan.joined_union_on) == (date(2008, 5, 12), date(2024, 6, 1))
+        assert (lan.sex, lan.phone, lan.email) == ("female", "0912345678", "lan.nguyen@example.com")
+        assert lan.federation_member is True
+        assert lan.branch == world.branch and lan.unit_path == world.branch.path
+        assert lan.member_code.startswith("DV") and len(lan.member_code) == 12
+        binh = Member.objects.get(id_number="038208001235")
+        assert binh.full_name == "Trần Văn Bình"  # the formula's value
+        assert (binh.date_of_birth, binh.branch) == (date(2008, 4, 3), world.branch2)
+        assert binh.phone == "0987654321"
+        nam = Member.objects.get(id_number="038208001236")
+        assert (nam.full_name, nam.branch) == ("Lê Hoàng Nam", world.branch)
+
+    def test_it_keeps_member_counts_spans_and_the_audit_trail(self, world):
+        events = AuditEvent.objects.count()
+        run(world, "good.xlsx")
+        counts = {u.code: u.member_count for u in Unit.objects.all()}
+        assert counts["TN-TA-THPT-12A1"] == 4 and counts["TN-TA-THPT-12A2"] == 2
+        assert counts["TN-TA-THPT"] == 6 and counts["TN-TA"] == 7 and counts["TN"] == 7
+        created = Member.objects.filter(id_number__startswith="0382080012")
+        spans = Membership.objects.filter(member__in=created)
+        assert sorted((s.member.id_number, s.branch_id, s.started_on) for s in spans) == [
+            ("038208001234", world.branch.pk, date(2024, 6, 1)),
+            ("038208001235", world.branch2.pk, date(2025, 3, 26)),
+            ("038208001236", world.branch.pk, date(2025, 1, 9)),
+        ]
+        new_events = AuditEvent.objects.order_by("pk")[events:]
+        assert [(e.action, e.actor_id) for e in new_events] == [
+            ("member.created", world.base_cadre.pk),
+            ("member.created", world.base_cadre.pk),
+            ("member.created", world.base_cadre.pk),
+            ("members.imported", world.base_cadre.pk),
+        ]
+        lan = created.get(id_number="038208001234")
+        event = AuditEvent.objects.get(target_type="member", target_id=lan.pk)
+        assert (event.action, event.summary, event.unit_path) == (
+            "member.created",
+            "Nguyễn Thị Lan",
+            world.branch.path,
+        )
+        summary = new_events[3]
+        assert (summary.target_type, summary.target_id) == ("unit", world.base.pk)
+        assert summary.changes == {"created": [None, 3], "updated": [None, 0]}
+
+    def test_progress_is_reported(self, world):
+        calls = []
+        run(world, "good.xlsx", progress=lambda done, total: calls.append((done, total)))
+        assert calls[-1] == (4, 4)
+
+    def test_a_csv_file_from_excel_is_read(self, world):
+        result = run(world, "members.csv", unit=world.branch, actor=world.secretary)
+        assert result.ok and result.to_create == 2
+        huy = Member.objects.get(id_number="038208001240")
+        assert (huy.full_name, huy.phone, huy.branch) == (
+            "Đặng Quốc Huy",
+            "0912000240",
+            world.branch,
+        )
+        anh = Member.objects.get(id_number="038308001241")
+        assert (anh.full_name, anh.date_of_birth) == ("Võ Ngọc Ánh", date(2008, 12, 1))
+        assert anh.awards == "Học sinh giỏi\nnăm 2024"
+
+    def test_the_database_is_checked_again_when_confirming(self, world):
+        assert run(world, "good.xlsx", confirm=False).ok
+        Member.objects.filter(pk=world.outsider_member.pk).update(id_number="038208001235")
+        before = state()
+        result = run(world, "good.xlsx")
+        assert not result.written
+        assert errors_of(result) == [
+            (
+                6,
+                "Số CMND/CCCD",
+                "038208001235",
+                "The ID card number 038208001235 is already on a member of Chi đoàn Ấp 1.",
+            )
+        ]
+        assert state() == before
+
+
+class TestTheNationalExport:
+    def test_it_is_accepted_as_it_is_and_updates_only_what_changed(self, world):
+        Member.objects.filter(pk=world.member.pk).update(id_number="038204000201")
+        before = Member.objects.get(pk=world.member.pk)
+        result = run(world, "national_export.xlsx", unit=world.branch, actor=world.secretary)
+        assert result.ok and result.written, result.errors
+        assert (result.rows, result.to_create, result.to_update) == (2, 1, 1)
+        assert result.warnings == [
+            "These columns are kept by the system and were not imported: “Tình trạng rèn "
+            "luyện”, “Kết quả đánh giá”.",
+            "1 rows with neither a name nor an ID card number were skipped: 9.",
+        ]
+        an = Member.objects.get(pk=world.member.pk)
+        assert (an.occupation, an.phone, an.ethnicity) == ("Công nhân", "0988000201", "Kinh")
+        assert (an.id_issued_on, an.federation_member) == (date(2021, 4, 2), True)
+        assert (an.full_name, an.member_code) == (before.full_name, before.member_code)
+        event = AuditEvent.objects.filter(target_id=an.pk, action="member.updated").get()
+        assert event.changes["occupation"] == ["", "Công nhân"]
+        assert event.changes["phone"] == [before.phone, "0988000201"]
+        assert "full_name" not in event.changes and "date_of_birth" not in event.changes
+        mai = Member.objects.get(id_number="038306000202")
+        assert (mai.member_code, mai.card_number) == ("DV0000000777", "TN0000777")
+        assert (mai.category, mai.position) == (Category.TEMPORARY, Position.DEPUTY)
+        assert (mai.id_issued_on, mai.joined_union_on) == (date(2022, 6, 5), date(2023, 3, 26))
+        assert mai.professional_qualification == "Trung cấp"
+        world.branch.refresh_from_db()
+        assert world.branch.member_count == 3
+
+    def test_the_same_file_again_changes_nothing(self, world):
+        Member.objects.filter(pk=world.member.pk).update(id_number="038204000201")
+        run(world, "national_export.xlsx", unit=world.branch, actor=world.secretary)
+        members = list(Member.objects.order_by("pk").values_list())
+        result = run(world, "national_export.xlsx", unit=world.branch, actor=world.secretary)
+        assert result.ok and (result.to_create, result.to_update, result.unchanged) == (0, 0, 2)
+        assert list(Member.objects.order_by("pk").values_list()) == members
+
+
+class TestMatching:
+    def test_a_member_outside_the_unit_is_an_error_that_names_only_his_branch(self, world):
+        Member.objects.filter(pk=world.outsider_member.pk).update(id_number="038204000301")
+        before = state()
+        result = run(world, "id_elsewhere.xlsx")
+        message = "The ID card number 038204000301 is already on a member of Chi đoàn Ấp 1."
+        assert errors_of(result) == [(2, "Số CMND/CCCD", "038204000301", message)]
+        assert world.outsider_member.full_name not in message
+        assert state() == before
+
+    def test_a_member_can_be_moved_to_another_branch_of_the_unit(self, world, tmp_path):
+        member = world.member
+        path = sheet(tmp_path, ["Số CMND/CCCD", "Chi đoàn"], [[member.id_number, "Chi đoàn 12A2"]])
+        result = run(world, "move.xlsx", path=path)
+        assert result.ok and result.to_update == 1
+        member.refresh_from_db()
+        assert member.branch == world.branch2
+        spans = list(member.memberships.values_list("branch_id", "ended_on"))
+        assert spans == [(world.branch.pk, TODAY), (world.branch2.pk, None)]
+        counts = dict(Unit.objects.values_list("code", "member_count"))
+        assert (counts["TN-TA-THPT-12A1"], counts["TN-TA-THPT-12A2"]) == (1, 2)
+
+    def test_blank_cells_leave_fields_as_they_are(self, world, tmp_path):
+        member = world.member
+        path = sheet(
+            tmp_path, ["Số CMND/CCCD", "Họ và tên", "Dân tộc"], [[member.id_number, "", "Mường"]]
+        )
+        result = run(world, "blank.xlsx", path=path, unit=world.branch, actor=world.secretary)
+        assert result.ok and result.to_update == 1
+        member.refresh_from_db()
+        assert (member.full_name, member.ethnicity) == ("Nguyễn Văn An", "Mường")
+
+    def test_into_a_branch_the_branch_column_is_not_needed(self, world, tmp_path):
+        rows = [
+            ["Hồ Văn Thử 1", date(2008, 1, 1), "Nam", "038208001901", date(2025, 3, 26), ""],
+            ["Hồ Văn Thử 2", date(2008, 1, 2), "Nam", "038208001902", date(2025, 3, 26), "12A9"],
+        ]
+        path = sheet(tmp_path, PLAIN, rows)
+        result = run(world, "b.xlsx", path=path, unit=world.branch, actor=world.secretary)
+        assert result.ok and result.to_create == 2
+        assert result.warnings == [
+            "Every member goes to Chi đoàn 12A1; 1 rows named another unit in the “Chi đoàn” "
+            "column."
+        ]
+        assert Member.objects.filter(branch=world.branch).count() == 4
+
+    def test_a_row_numbering_the_columns_is_not_a_member(self, world, tmp_path):
+        rows = [
+            ["1", "2", "3", "4", "5", "6"],
+            ["Hồ Văn Thử 1", date(2008, 1, 1), "Nam", "038208001911", date(2025, 3, 26), "12A1"],
+        ]
+        path = sheet(tmp_path, PLAIN, rows)
+        result = run(world, "n.xlsx", path=path, unit=world.branch, actor=world.secretary)
+        assert result.ok and (result.rows, result.to_create) == (1, 1)
+
+    def test_updates_need_no_branch_column(self, world, tmp_path):
+        path = sheet(
+            tmp_path, ["Số CMND/CCCD", "Dân tộc"], [[world.member_in_branch2.id_number, "Tày"]]
+        )
+        result = run(world, "u.xlsx", path=path)
+        assert result.ok and result.to_update == 1
+        world.member_in_branch2.refresh_from_db()
+        assert (world.member_in_branch2.ethnicity, world.member_in_branch2.branch) == (
+            "Tày",
+            world.branch2,
+        )
+
+    def test_a_user_may_only_import_into_branches_he_may_edit(self, world):
+        before = state()
+        result = run(world, "good.xlsx", actor=world.secretary)
+        assert errors_of(result) == [
+            (6, "Chi đoàn", "TN-TA-THPT-12A2", "You may not change the members of Chi đoàn 12A2.")
+        ]
+        assert state() == before
+
+    def test_an_outsider_cannot_import_into_a_branch(self, world):
+        result = run(world, "members.csv", unit=world.branch, actor=world.outsider)
+        assert [e.message for e in result.errors] == [
+            "You may not change the members of Chi đoàn 12A1."
+        ] * 2
+        assert not result.written
+
+    @pytest.mark.parametrize(
+        "number", ["012345678", "001204012345", "12345", "0123456789", "00120401234A", "١٢٣٤٥٦٧٨٩"]
+    )
+    def test_the_id_number_shape_is_the_rules_shape(self, db, number):
+        try:
+            clean_member_data(member_data(id_number=number), today=TODAY)
+            accepted = True
+        except ValidationError as e:
+            accepted = "id_number" not in e.message_dict
+        assert bool(_ID_NUMBER_SHAPE.fullmatch(number)) == accepted
+
+
+class TestMalformedFiles:
+    """Each file gives one clear message, and nothing is written."""
+
+    @pytest.mark.parametrize(
+        "name,message",
+        [
+            ("empty.csv", "The file is empty."),
+            ("empty_sheet.xlsx", "The file is empty."),
+            (
+                "report.pdf",
+                "This file is not a spreadsheet. Upload an Excel file (.xlsx or .xls) or a CSV "
+                "file.",
+            ),
+            (
+                "letter.xlsx",
+                "This file is not a spreadsheet. Upload an Excel file (.xlsx or .xls) or a CSV "
+                "file.",
+            ),
+            (
+                "web_page.xls",
+                "This file is a web page saved with a spreadsheet's name. Open it in Excel and "
+                "save it as an Excel workbook (.xlsx).",
+            ),
+            (
+                "windows_1258.csv",
+                "The CSV file is not in UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)”.",
+            ),
+            (
+                "no_header.xlsx",
+                "No header row found: one of the first 30 rows must name the columns, for "
+                "example “Họ và tên” and “Số CMND/CCCD”. Download the template to see them all.",
+            ),
+            ("header_only.xlsx", "The file has a header row but no member rows below it."),
+            (
+                "no_id_column.xlsx",
+                "The file has no “Số CMND/CCCD” column: members are matched by it.",
+            ),
+            (
+                "no_branch_column.xlsx",
+                "The file has no “Chi đoàn” column: write each new member's branch, or import "
+                "the file into a branch.",
+            ),
+            (
+                "missing_columns.xlsx",
+                "To add new members the file needs these columns too: “Ngày sinh”, “Giới "
+                "tính”, “Ngày vào Đoàn”.",
+            ),
+        ],
+    )
+    @pytest.mark.parametrize("confirm", [False, True])
+    def test_a_file_that_cannot_be_imported(self, world, name, message, confirm):
+        before = state()
+        result = run(world, name, confirm=confirm)
+        assert errors_of(result) == [(None, "", "", message)]
+        assert not result.written and result.error_count == 1
+        assert state() == before
+
+    def test_a_file_with_too_many_rows(self, world, settings):
+        settings.MEMBER_IMPORT_MAX_ROWS = 10
+        before = state()
+        result = run(world, "twelve_rows.csv", unit=world.branch)
+        assert [e.message for e in result.errors] == [
+            "The file has 12 rows; at most 10 rows can be imported at once. Split it into "
+            "several files."
+        ]
+        assert state() == before
+
+    def test_a_workbook_with_too_many_rows_is_refused_before_it_is_read(
+        self, world, settings, monkeypatch
+    ):
+        settings.MEMBER_IMPORT_MAX_ROWS = 1
+        monkeypatch.setattr("doanvien.members.spreadsheet.HEADER_SEARCH_ROWS", 0)
+        monkeypatch.setattr(
+            "doanvien.members.spreadsheet._calamine_sheets", lambda path: pytest.fail("read")
+        )
+        before = state()
+        result = run(world, "one_bad_row.xlsx")
+        assert [e.message for e in result.errors] == [
+            "The file has 4 rows; at most 1 rows can be imported at once. Split it into "
+            "several files."
+        ]
+        assert state() == before
+
+    def test_a_file_too_large(self, world, settings):
+        settings.MEMBER_IMPORT_MAX_BYTES = 1000
+        before = state()
+        result = run(world, "good.xlsx")
+        assert [e.message for e in result.errors] == [
+            "The file is too large (6.0\xa0KB); the limit is 1000\xa0bytes. Split it into "
+            "several files."
+        ]
+        assert state() == before
+
+    @pytest.mark.parametrize("confirm", [False, True])
+    def test_every_bad_cell_is_named(self, world, confirm):
+        before = state()
+        result = run(world, "bad_cells.xlsx", confirm=confirm)
+        assert errors_of(result) == [
+            (
+                2,
+                "Ngày sinh",
+                "31/02/2008",
+                "Date of birth: “31/02/2008” is not a date in dd/mm/yyyy form.",
+            ),
+            (3, "Giới tính", "Khác", "Sex: choose a value from the list."),
+            (
+                4,
+                "Số CMND/CCCD",
+                "12345",
+                "The ID card number has 12 digits (citizen ID) or 9 digits (old ID card).",
+            ),
+            (
+                5,
+                "Số điện thoại",
+                "12345",
+                "The phone number has 10 or 11 digits and starts with 0 (e.g. 0912345678).",
+            ),
+            (
+                6,
+                "Hội viên Hội LHTN",
+                "có lẽ",
+                "Federation member: write “Có” (yes) or “Không” (no).",
+            ),
+            (7, "Email", "not-an-email", "Enter a valid e-mail address."),
+            (
+                8,
+                "Chi đoàn",
+                "Chi đoàn 99Z",
+                "Đoàn trường THPT Tân An has no branch “Chi đoàn 99Z”.",
+            ),
+            (
+                9,
+                "Số CMND/CCCD",
+                "3.82083E+10",
+                "ID card number: “3.82083E+10” was shown as a rounded number and has lost "
+                "digits. Format the column as Text and type the number again.",
+            ),
+            (
+                10,
+                "Ngày vào Đoàn",
+                "26/03/2022",
+                "A member is admitted between 16 and 35 years of age; on this date the person "
+                "was 14.",
+            ),
+        ]
+        assert (result.error_rows, result.to_create) == (9, 0)
+        assert [e.col for e in result.errors][:3] == [1, 2, 3]
+        assert state() == before
+
+    def test_a_duplicate_id_number_is_an_error_on_both_rows(self, world):
+        before = state()
+        result = run(world, "duplicate_ids.xlsx")
+        assert errors_of(result) == [
+            (
+                2,
+                "Số CMND/CCCD",
+                "038208001401",
+                "ID card number 038208001401 is also in row 4 of the file.",
+            ),
+            (
+                4,
+                "Số CMND/CCCD",
+                "038208001401",
+                "ID card number 038208001401 is also in row 2 of the file.",
+            ),
+        ]
+        assert (result.to_create, result.error_rows) == (1, 2)
+        assert state() == before
+
+    def test_one_bad_row_and_nothing_is_written(self, world):
+        before = state()
+        result = run(world, "one_bad_row.xlsx")
+        assert [(e.row, e.column) for e in result.errors] == [(5, "Ngày vào Đoàn")]
+        assert (result.to_create, result.error_rows, result.written) == (3, 1, False)
+        assert state() == before
+
+    def test_duplicates_across_chunks_undo_what_was_written(self, world, tmp_path, monkeypatch):
+        monkeypatch.setattr("doanvien.members.imports.CHUNK_SIZE", 2)
+        rows = [
+            [
+                f"Hồ Văn Thử {n}",
+                date(2008, 1, n),
+                "Nam",
+                f"0382080016{n:02d}",
+                date(2025, 3, 26),
+                "Chi đoàn 12A1",
+            ]
+            for n in range(1, 6)
+        ]
+        rows.append([*rows[0][:3], rows[0][3], date(2025, 3, 26), "Chi đoàn 12A1"])
+        before = state()
+        result = run(world, "chunks.xlsx", path=sheet(tmp_path, PLAIN, rows))
+        assert [(e.row, e.message) for e in result.errors] == [
+            (2, "ID card number 038208001601 is also in row 7 of the file."),
+            (7, "ID card number 038208001601 is also in row 2 of the file."),
+        ]
+        assert state() == before
+
+    def test_a_card_number_twice(self, world, tmp_path):
+        header = [*PLAIN, "Số thẻ đoàn viên"]
+        rows = [
+            [
+                "Hồ Văn Thử 1",
+                date(2008, 1, 1),
+                "Nam",
+                "038208001701",
+                date(2025, 3, 26),
+                "Chi đoàn 12A1",
+                "T1",
+            ],
+            [
+                "Hồ Văn Thử 2",
+                date(2008, 1, 2),
+                "Nam",
+                "038208001702",
+                date(2025, 3, 26),
+                "Chi đoàn 12A1",
+                "T1",
+            ],
+        ]
+        result = run(world, "cards.xlsx", path=sheet(tmp_path, header, rows))
+        assert [(e.row, e.message) for e in result.errors] == [
+            (2, "Member card number T1 is also in row 3 of the file."),
+            (3, "Member card number T1 is also in row 2 of the file."),
+        ]
+
+    def test_errors_are_in_vietnamese_by_default(self, world):
+        with translation.override("vi"):
+            result = members_import(
+                actor=world.base_cadre,
+                unit=world.base,
+                path=FILES / "bad_cells.xlsx",
+                filename="bad_cells.xlsx",
+                confirm=False,
+                today=TODAY,
+            )
+        assert "số" in result.errors[3].message.lower()
+
+
+def test_a_cadre_above_the_unit_may_import_into_it(world):
+    cadre = make_user("district", role="cadre", unit=world.district)
+    result = run(world, "good.xlsx", actor=cadre)
+    assert result.ok and result.to_create == 3
