@@ -142,3 +142,25 @@ def test_the_base_union_matures_out_the_members_ticked_all_or_none(client, world
     assert response.status_code == 302
     old.refresh_from_db()
     assert old.status == Status.MATURED_OUT
+
+
+def test_honorary_membership_is_a_recorded_act_both_ways(client, world):
+    client.force_login(world.secretary)
+    url = reverse("member-honorary", args=[world.member2.pk])
+    assert client.post(url, {"reason": ""}).status_code == 200  # the reason is required
+    world.member2.refresh_from_db()
+    assert not world.member2.honorary
+    assert client.post(url, {"reason": "Nhiều đóng góp cho phong trào"}).status_code == 302
+    world.member2.refresh_from_db()
+    assert world.member2.honorary
+    assert AuditEvent.objects.filter(action="member.honorary_granted").count() == 1
+    assert client.post(url, {"reason": "Đính chính"}).status_code == 302
+    world.member2.refresh_from_db()
+    assert not world.member2.honorary
+    with pytest.raises(ValidationError) as e:
+        lifecycle.member_honorary_set(
+            actor=None, member=world.member2, honorary=False, reason="again"
+        )
+    assert e.value.code == "illegal_transition"
+    client.force_login(world.member_user)
+    assert client.get(reverse("member-honorary", args=[world.member.pk])).status_code == 403

@@ -8,9 +8,9 @@ from .models import Member, Position, Sex, Status, Transfer
 from .selectors import AGE_BANDS
 from .validation import DATE_FIELDS, EDITABLE_FIELDS
 
-# The status changes through the lifecycle acts, the card number through card assignment
-# (cards.py: from the ranges, never twice).
-FORM_FIELDS = [f for f in EDITABLE_FIELDS if f not in ("status", "card_number")]
+# The status and honorary membership change through the recorded lifecycle acts, the card
+# number through card assignment (cards.py: from the ranges, never twice).
+FORM_FIELDS = [f for f in EDITABLE_FIELDS if f not in ("status", "card_number", "honorary")]
 # The order a secretary fills them in: identity, Union data, contact, the rest.
 FIELD_ORDER = [
     "full_name",
@@ -27,6 +27,7 @@ FIELD_ORDER = [
     "email",
     "joined_union_on",
     "admission_resolution_no",
+    "card_number",
     "position",
     "category",
     "federation_member",
@@ -59,7 +60,7 @@ class MemberForm(forms.Form):
         super().__init__(*args, **kwargs)
         fields = fields_for_model(Member, fields=FORM_FIELDS)
         for name in FIELD_ORDER:
-            if name == "id_number" and not show_id_number:
+            if name not in fields or (name == "id_number" and not show_id_number):
                 continue
             field = fields[name]
             field.required = False  # required fields are checked by the rules, in one place

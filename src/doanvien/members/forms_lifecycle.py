@@ -25,3 +25,7 @@ class ReinstateForm(forms.Form):
 
 class MatureOutForm(forms.Form):
     on = forms.DateField(label=_("Matured out on"), widget=DATE_INPUT)
+
+
+class HonoraryForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -187,3 +187,31 @@ def members_reaching_age_limit(unit: Unit, year: int) -> QuerySet[Member]:
         status=Status.ACTIVE,
         date_of_birth__year__lte=year - MATURING_AGE,
     ).order_by("date_of_birth", "sort_key")
+
+
+@transaction.atomic
+def member_honorary_set(*, actor, member: Member, honorary: bool, reason: str) -> Member:
+    """Recognise the member as an honorary member, or withdraw it: a recorded act with its
+    reason (the flag is not edited with the record)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.honorary == honorary:
+        message = (
+            _("%(name)s is already an honorary member.")
+            if honorary
+            else _("%(name)s is not an honorary member.")
+        )
+        raise ValidationError(message % {"name": member.full_name}, code="illegal_transition")
+    member.honorary = honorary
+    member.save(update_fields=["honorary", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="member.honorary_granted" if honorary else "member.honorary_withdrawn",
+        target=member,
+        unit_path=member.unit_path,
+        summary=reason,
+        changes={"honorary": [not honorary, honorary]},
+    )
+    return member

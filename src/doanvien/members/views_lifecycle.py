@@ -15,7 +15,7 @@ from doanvien.core.pagination import paginate
 from doanvien.units.views import _breadcrumbs
 
 from . import lifecycle
-from .forms_lifecycle import LeaveForm, MatureOutForm, ReinstateForm
+from .forms_lifecycle import HonoraryForm, LeaveForm, MatureOutForm, ReinstateForm
 from .models import Member, Status
 
 
@@ -119,3 +119,24 @@ def unit_maturing(request, unit_id: int):
             "can_act": can_act,
         },
     )
+
+
+@login_required
+def member_honorary(request, member_id: int):
+    """Recognise as an honorary member, or withdraw it, with the reason."""
+    member = access.get_member_for(request.user, member_id)
+    access.require(access.can_edit_members(request.user, member.branch))
+    form = HonoraryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            lifecycle.member_honorary_set(
+                actor=request.user,
+                member=member,
+                honorary=not member.honorary,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            return redirect("member-detail", member_id=member.pk)
+    return render(request, "members/lifecycle/honorary.html", {"member": member, "form": form})

@@ -51,6 +51,8 @@ ACTIONS = {
     "member.matured_out": _("recorded that the member matured out"),
     "member.reinstated": _("brought the member back on the roll (correction)"),
     "member.admitted": _("admitted the member"),
+    "member.honorary_granted": _("recognised the member as an honorary member"),
+    "member.honorary_withdrawn": _("withdrew the honorary membership"),
     "member.admission_annulled": _("annulled the admission"),
     "member.card_assigned": _("assigned a member card"),
     "members.imported": _("imported members"),
