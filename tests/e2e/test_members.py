@@ -52,7 +52,7 @@ def test_branch_secretary_finds_and_edits_a_member(demo, new_context, pytestconf
 
     page.locator(f'a[href="/units/{branch.pk}/members/"]').first.click()
     expect(page).to_have_url(f"{demo.url}/units/{branch.pk}/members/")
-    search = page.locator("input[name=q]")
+    search = page.locator("form.filters input[name=q]")
     search.fill(term)
     search.press("Enter")  # htmx swaps #results in place; without htmx the form submits
     expect(page).to_have_url(re.compile(r"[?&]q="))

@@ -156,7 +156,7 @@ def member_reinstate(
         )
     if not member.branch.is_active:
         raise ValidationError(
-            _("His branch %(branch)s is closed: reinstate him, then transfer him.")
+            _("His branch %(branch)s is closed: reopen it first, then bring him back.")
             % {"branch": member.branch.name}
         )
     before = member.status
