@@ -41,6 +41,50 @@ def _counts(result, written: bool) -> list[str]:
     ]
 
 
+def import_outcome(job, result, *, source, confirm: bool, lines, **extra) -> Outcome:
+    """What an import job ends with, for any kind of import: with errors, the errors, nothing
+    written and a copy of the file with the bad cells marked; otherwise the figures, waiting
+    for confirmation or written. `lines(result, written)` words the figures."""
+    data = result.as_dict()
+    summary = {
+        **extra,
+        "rows": result.rows,
+        "to_create": result.to_create,
+        "to_update": result.to_update,
+        "error_count": result.error_count,
+        "error_rows": result.error_rows,
+        "warnings": result.warnings,
+        "columns": data["columns"],
+        "sample": data["sample"][:PREVIEW_ROWS],
+        "written": result.written,
+    }
+    if not result.ok:
+        output_name = ""
+        if any(e.row is not None for e in result.errors):
+            with files.writing_output(job, ".xlsx") as path:
+                error_report_xlsx(source_path=source, errors=result.errors, out=path)
+            output_name = f"loi-{Path(job.input_name).stem or 'tep'}.xlsx"
+        return Outcome(
+            state=Job.State.INVALID,
+            errors=[e.as_dict() for e in result.errors],
+            result={**summary, "lines": []},
+            message=ngettext(
+                "%(n)s error found: nothing was written. Correct the file and upload it again.",
+                "%(n)s errors found: nothing was written. Correct the file and upload it again.",
+                result.error_count,
+            )
+            % {"n": result.error_count},
+            output_name=output_name,
+        )
+    if confirm:
+        return Outcome(result={**summary, "lines": lines(result, written=True)})
+    return Outcome(
+        state=Job.State.AWAITING_CONFIRMATION,
+        result={**summary, "lines": lines(result, written=False)},
+        message=_("The file is correct. Check the figures, then confirm the import."),
+    )
+
+
 def import_members(job, progress) -> Outcome:
     """Check the uploaded file (first run) or write it (after the user confirmed): all or
     nothing. Errors give a copy of the file with the bad cells marked."""
@@ -54,44 +98,8 @@ def import_members(job, progress) -> Outcome:
         confirm=confirm,
         progress=progress,
     )
-    data = result.as_dict()
-    summary = {
-        "rows": result.rows,
-        "to_create": result.to_create,
-        "to_update": result.to_update,
-        "unchanged": result.unchanged,
-        "error_count": result.error_count,
-        "error_rows": result.error_rows,
-        "warnings": result.warnings,
-        "columns": data["columns"],
-        "sample": data["sample"][:PREVIEW_ROWS],
-        "written": result.written,
-    }
-    errors = [e.as_dict() for e in result.errors]
-    if not result.ok:
-        output_name = ""
-        if any(e.row is not None for e in result.errors):
-            with files.writing_output(job, ".xlsx") as path:
-                error_report_xlsx(source_path=source, errors=result.errors, out=path)
-            output_name = f"loi-{Path(job.input_name).stem or 'tep'}.xlsx"
-        return Outcome(
-            state=Job.State.INVALID,
-            errors=errors,
-            result={**summary, "lines": []},
-            message=ngettext(
-                "%(n)s error found: nothing was written. Correct the file and upload it again.",
-                "%(n)s errors found: nothing was written. Correct the file and upload it again.",
-                result.error_count,
-            )
-            % {"n": result.error_count},
-            output_name=output_name,
-        )
-    if confirm:
-        return Outcome(result={**summary, "lines": _counts(result, written=True)})
-    return Outcome(
-        state=Job.State.AWAITING_CONFIRMATION,
-        result={**summary, "lines": _counts(result, written=False)},
-        message=_("The file is correct. Check the figures, then confirm the import."),
+    return import_outcome(
+        job, result, source=source, confirm=confirm, lines=_counts, unchanged=result.unchanged
     )
 
 

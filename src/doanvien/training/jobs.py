@@ -1,21 +1,14 @@
 """Registration imports as background jobs (see doanvien.jobs.runner)."""
 
-from pathlib import Path
-
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from doanvien.jobs import files
-from doanvien.jobs.models import Job
 from doanvien.jobs.runner import Outcome
-from doanvien.members.exports import error_report_xlsx
+from doanvien.members.jobs import import_outcome
 
 from .imports import registrations_import
 from .rules import programme_year_of
-
-# Rows of the preview kept with the job for the page and the API.
-PREVIEW_ROWS = 50
 
 
 def job_year(job) -> int:
@@ -78,42 +71,4 @@ def import_registrations(job, progress) -> Outcome:
         confirm=confirm,
         progress=progress,
     )
-    data = result.as_dict()
-    summary = {
-        "year": year,
-        "rows": result.rows,
-        "to_create": result.to_create,
-        "to_update": result.to_update,
-        "error_count": result.error_count,
-        "error_rows": result.error_rows,
-        "warnings": result.warnings,
-        "columns": data["columns"],
-        "sample": data["sample"][:PREVIEW_ROWS],
-        "written": result.written,
-    }
-    errors = [e.as_dict() for e in result.errors]
-    if not result.ok:
-        output_name = ""
-        if any(e.row is not None for e in result.errors):
-            with files.writing_output(job, ".xlsx") as path:
-                error_report_xlsx(source_path=source, errors=result.errors, out=path)
-            output_name = f"loi-{Path(job.input_name).stem or 'tep'}.xlsx"
-        return Outcome(
-            state=Job.State.INVALID,
-            errors=errors,
-            result={**summary, "lines": []},
-            message=ngettext(
-                "%(n)s error found: nothing was written. Correct the file and upload it again.",
-                "%(n)s errors found: nothing was written. Correct the file and upload it again.",
-                result.error_count,
-            )
-            % {"n": result.error_count},
-            output_name=output_name,
-        )
-    if confirm:
-        return Outcome(result={**summary, "lines": _counts(result, written=True)})
-    return Outcome(
-        state=Job.State.AWAITING_CONFIRMATION,
-        result={**summary, "lines": _counts(result, written=False)},
-        message=_("The file is correct. Check the figures, then confirm the import."),
-    )
+    return import_outcome(job, result, source=source, confirm=confirm, lines=_counts, year=year)
