@@ -154,10 +154,10 @@ class TestTheTemplate:
     def test_it_explains_itself_with_an_example(self, world, tmp_path):
         _path, book = self.make(world.base, tmp_path)
         guide = rows_of(book.worksheets[1])
-        header = next(r for r in guide if r[0] == "Header")
+        header = next(r for r in guide if r[1] == "Họ và tên")
         example = guide[guide.index(header) + 1]
         assert header[1:4] == ["Họ và tên", "Ngày sinh", "Giới tính"]
-        assert example[1] == "Nguyễn Thị Thu Hà"
+        assert example[1:4] == ["Nguyễn Thị Thu Hà", datetime(2007, 9, 2), "Nữ"]
 
     def test_a_filled_template_imports(self, world, tmp_path):
         path, book = self.make(world.base, tmp_path)

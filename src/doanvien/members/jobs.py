@@ -41,10 +41,11 @@ def _counts(result, written: bool) -> list[str]:
     ]
 
 
-def import_outcome(job, result, *, source, confirm: bool, lines, **extra) -> Outcome:
+def import_outcome(job, result, *, source, confirm: bool, lines, columns=None, **extra) -> Outcome:
     """What an import job ends with, for any kind of import: with errors, the errors, nothing
     written and a copy of the file with the bad cells marked; otherwise the figures, waiting
-    for confirmation or written. `lines(result, written)` words the figures."""
+    for confirmation or written. `lines(result, written)` words the figures; `columns` are the
+    import's column specs, for finding the header row of the marked copy."""
     data = result.as_dict()
     summary = {
         **extra,
@@ -62,7 +63,12 @@ def import_outcome(job, result, *, source, confirm: bool, lines, **extra) -> Out
         output_name = ""
         if any(e.row is not None for e in result.errors):
             with files.writing_output(job, ".xlsx") as path:
-                error_report_xlsx(source_path=source, errors=result.errors, out=path)
+                error_report_xlsx(
+                    source_path=source,
+                    errors=result.errors,
+                    out=path,
+                    **({"columns": columns} if columns else {}),
+                )
             output_name = f"loi-{Path(job.input_name).stem or 'tep'}.xlsx"
         return Outcome(
             state=Job.State.INVALID,

@@ -6,11 +6,12 @@ software's, dates as real dates or as dd/mm/yyyy text, ID numbers and phones tha
 into numbers (and so lost their leading zeros), decomposed Unicode, stray spaces, formula cells
 (read as the value Excel saved with them).
 
-`open_member_sheet` opens a file and finds its header row; `MemberSheet.rows` then yields each
-member row with its values prepared for the member rules (`validation.clean_member_data`):
-text in NFC with single spaces, dates as dates, choices as their codes. What cannot be read is
-reported per cell, in the user's language; a file that cannot be read at all raises
-`SpreadsheetError` with one message.
+`open_sheet(path, columns)` opens a file and finds its header row for any import's columns;
+`open_member_sheet(path)` does it for the member list, whose `prepared()` rows come with their
+values ready for the member rules (`validation.clean_member_data`): text in NFC with single
+spaces, dates as dates, choices as their codes. What cannot be read is reported per cell, in
+the user's language; a file that cannot be read at all raises `SpreadsheetError` with one
+message.
 
 The column headers below are a file format shared with the national software, so they are
 Vietnamese in the code, not translated; every message is an English source string.
@@ -385,7 +386,7 @@ _TRUE = {"co", "x", "v", "1", "true", "yes", "y", "dung", "phai", "da", "la hoi 
 _FALSE = {"khong", "0", "false", "no", "n", "chua", "-"}
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=1024, typed=True)
 def cell_bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -427,7 +428,7 @@ _CHOICE_HINTS = {
 }
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096, typed=True)
 def cell_choice(name: str, value: Any) -> str:
     """The code of a choice from its code or its label in any language; other text is
     returned as it is, for the member rules to report."""

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from doanvien.core.text import normalize
@@ -80,8 +81,16 @@ def age_on(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+_LABELS: dict[str, dict[str, str]] = {}
+
+
 def _labels() -> dict[str, str]:
-    return {f.name: capfirst(str(f.verbose_name)) for f in Member._meta.fields}
+    """The fields' labels in the active language (built once per language: imports call the
+    rules once per row)."""
+    language = get_language() or ""
+    if language not in _LABELS:
+        _LABELS[language] = {f.name: capfirst(str(f.verbose_name)) for f in Member._meta.fields}
+    return _LABELS[language]
 
 
 def clean_member_data(
@@ -158,8 +167,13 @@ def clean_member_data(
                 ) % {"number": id_number, "branch": other.branch.name}
 
     card = clean.get("card_number")
-    taken = Member.objects.filter(card_number=card).exclude(pk=getattr(instance, "pk", None))
-    if card and "card_number" not in errors and taken.exists():
+    if (
+        card
+        and "card_number" not in errors
+        and Member.objects.filter(card_number=card)
+        .exclude(pk=getattr(instance, "pk", None))
+        .exists()
+    ):
         errors["card_number"] = _("The member card number %(number)s is already assigned.") % {
             "number": card
         }

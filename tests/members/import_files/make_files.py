@@ -364,8 +364,11 @@ def other_files() -> None:
         b"trailer << /Root 1 0 R >>\n%%EOF\n"
     )
     with zipfile.ZipFile(HERE / "letter.xlsx", "w") as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        z.writestr("word/document.xml", '<?xml version="1.0"?><document>Thư mời</document>')
+        for name, text in (
+            ("[Content_Types].xml", '<?xml version="1.0"?><Types/>'),
+            ("word/document.xml", '<?xml version="1.0"?><document>Thư mời</document>'),
+        ):
+            z.writestr(zipfile.ZipInfo(name, FIXED_TIME.timetuple()[:6]), text)
     (HERE / "web_page.xls").write_text(
         "<html><body><table><tr><td>Họ và tên</td><td>Số CMND/CCCD</td></tr></table></body></html>",
         encoding="utf-8",
