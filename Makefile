@@ -41,8 +41,10 @@ test: setup
 test-postgres: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/doanvien} $(BIN)/pytest -q
 
+# Benchmarks: every bench/*.py except the helpers (_*.py); BENCH_DATABASE_URL, BENCH_MEMBERS…
+# (see bench/_common.py) pass through, e.g. `make bench BENCH_MEMBERS=6000000`.
 bench: setup
-	@for f in bench/*.py; do echo "== $$f"; $(PYTHON) $$f || exit 1; done
+	@for f in bench/[!_]*.py; do echo "== $$f"; $(PYTHON) $$f || exit 1; done
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
