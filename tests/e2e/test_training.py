@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from doanvien.accounts.models import User
 from doanvien.training.models import BranchResult, Registration
-from doanvien.training.rules import programme_year_of
+from doanvien.training.rules import programme_year_of, programme_year_span
 from doanvien.training.selectors import criteria_for, framework_for
 
 from .conftest import log_in
@@ -34,6 +34,12 @@ def _fresh_page(browser, base_url, username):
     page = context.new_page()
     log_in(page, base_url, username)
     return page
+
+
+def _wait_until_settled(page, member_pk):
+    """The row's last save has come back and been swapped in (htmx marks the row meanwhile)."""
+    busy = page.locator(f"#row-{member_pk}.htmx-request, #row-{member_pk}.htmx-settling")
+    expect(busy).to_have_count(0)
 
 
 def test_a_year_of_the_programme_on_a_phone(browser, demo):
@@ -101,6 +107,7 @@ def test_a_year_of_the_programme_on_a_phone(browser, demo):
         ("comment", "Tích cực, gương mẫu."),
     ]
     for field, value in typed:  # as a person types: each field left saves the row, in turn
+        _wait_until_settled(secretary, member.pk)
         secretary.locator(f"#p-{member.pk}-{field}").fill(value)
         with secretary.expect_response(lambda r: r.url.endswith(row_saved)):
             secretary.locator(f"#p-{member.pk}-{field}").press("Tab")
@@ -122,3 +129,52 @@ def test_a_year_of_the_programme_on_a_phone(browser, demo):
     page.goto(member_page)
     expect(page.locator("#results")).to_contain_text("87")
     page.screenshot(path="test-results/training-member-360px.png", full_page=True)
+
+
+def test_typing_ahead_of_the_saves_on_a_slow_network_loses_nothing(browser, demo):
+    """On a phone network each save takes a while: the secretary types the whole row without
+    waiting. The saves overtake each other, the row is swapped while she types, and still every
+    figure and the comment are kept, and the page after a reload shows them all."""
+    from django.utils import timezone
+
+    from doanvien.training import services
+
+    member = User.objects.get(username="demo-member").member
+    branch = demo.branch
+    year = programme_year_of(timezone.localdate(), branch.sector)
+    _first, last = programme_year_span(year, branch.sector)
+    items = [
+        {"criterion": c.pk, "plan": f"Kế hoạch {c.pk}", "target_date": last.isoformat()}
+        for c in _choose_criteria(branch, year)
+    ]
+    registration = services.registration_save(actor=None, member=member, year=year, items=items)
+    services.registration_submit(actor=None, registration=registration)
+    services.registration_approve(actor=None, registration=registration)
+
+    secretary = _fresh_page(browser, demo.url, "demo-branch")
+    secretary.goto(f"{demo.url}/units/{branch.pk}/training/{year}/assessment/")
+    network = secretary.context.new_cdp_session(secretary)
+    network.send("Network.enable")
+    network.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": 700, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+    typed = [
+        *zip("12345", ("19", "18", "16", "17", "15"), strict=True),
+        ("comment", "Nhiệt tình, cần chủ động hơn."),
+    ]
+    for i, (field, value) in enumerate(typed):
+        secretary.locator(f"#p-{member.pk}-{field}").fill(value)
+        if i % 2:  # slow here: the last save comes back and the row is swapped under her
+            secretary.wait_for_timeout(1200)
+        secretary.locator(f"#p-{member.pk}-{field}").press("Tab")  # quick there: saves overlap
+    row = secretary.locator(f"#row-{member.pk}")
+    expect(row).to_contain_text("85", timeout=15_000)
+    expect(row.locator(".status.ok")).to_be_visible()
+    _wait_until_settled(secretary, member.pk)
+
+    registration.refresh_from_db()
+    assert str(registration.total) == "85.0"
+    secretary.reload()
+    for field, value in typed:
+        expect(secretary.locator(f"#p-{member.pk}-{field}")).to_have_value(value)
