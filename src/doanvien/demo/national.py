@@ -31,10 +31,11 @@ of a few hundred criteria patterns of its sector, kept as bytes split around the
 so an item block costs one join in Python. In trials here the server-side ``INSERT … SELECT``
 wrote about 220,000 item rows/s (12 million rows, primary key in place) against 250,000 for text
 COPY in the same conditions; without indexes, binary COPY reached about 360,000 rows/s and text
-COPY 270,000. While the server loads one chunk, a forked child
-process makes the next ones. Then the indexes and unique constraints are rebuilt (sorted builds
-with a large ``maintenance_work_mem``), the foreign keys are added back (and so validated), the
-year's roll-ups are filled by one ``INSERT … SELECT … GROUP BY`` per depth, the sequences are
+COPY 270,000. While the server loads one chunk, a forked child process makes the next ones.
+Then each branch's results and roll-up row are written from the counts kept while making its
+rows, the unions' roll-up rows by one ``INSERT … SELECT … GROUP BY`` per depth (deepest
+first), the indexes and unique constraints are rebuilt (sorted builds with a large
+``maintenance_work_mem``), the foreign keys are added back (and so validated), the sequences are
 moved past the ids used, and after the commit the tables are analysed.
 
 SQLite (smaller sets): the same rows, as text, inserted with ``executemany`` in batches in one
@@ -1010,7 +1011,18 @@ class Chunk:
     memberships: list = field(default_factory=list)
     registrations: list = field(default_factory=list)
     items: list[tuple[int, str, int]] = field(default_factory=list)
+    # Per branch: (branch id, then its members by level in the order of TALLIED).
+    tallies: list[tuple] = field(default_factory=list)
     count: int = 0
+
+
+TALLIED = (
+    ResultLevel.EXCELLENT,
+    ResultLevel.GOOD,
+    ResultLevel.COMPLETE,
+    ResultLevel.INCOMPLETE,
+    ResultLevel.NOT_CLASSIFIED,
+)
 
 
 class RowMaker:
@@ -1044,6 +1056,7 @@ class RowMaker:
         self.day0 = min(dues).toordinal() - 37 * 366
         day_range = range(self.day0, max(dues).toordinal() + 400)
         self.member_days = [self.fm.day(o) for o in day_range]
+        self.years = [date.fromordinal(o).year for o in day_range]
         self.span_days = [self.fs.day(o) for o in day_range]
         # Times of day (7:00 to 14:30, local) on the days of registration and assessment.
         self.moment0 = min(d["register_from"] for d in ctx.deadlines.values()).toordinal() - 5
@@ -1145,7 +1158,7 @@ class RowMaker:
         fm, fs, fr = self.fm, self.fs, self.fr
         text_m, int8_m, int8_s, int8_r = fm.text, fm.int8, fs.int8, fr.int8
         rnd, bits = rng.random, rng.getrandbits
-        days, span_days, day0 = self.member_days, self.span_days, self.day0
+        days, span_days, day0, years = self.member_days, self.span_days, self.day0, self.years
         moments, moment0 = self.moments, self.moment0
         school = node.sector == "school"
         due, cutoff, register_from, register_by = self.sector_dates["school" if school else ""]
@@ -1217,6 +1230,7 @@ class RowMaker:
         good = excellent + LEVEL_SHARES[1]
         complete = good + LEVEL_SHARES[2] * (1 - 0.3 * shift)
         size = node.members
+        tally = dict.fromkeys(TALLIED, 0)
         for k in range(size):
             mid = first_id + k
             female = bits(1)
@@ -1234,7 +1248,7 @@ class RowMaker:
                 if rnd() < 0.75:
                     last = min(last, age19)
                 joined = age16 + int(rnd() * max(1, last - age16))
-            born_year = date.fromordinal(born).year
+            born_year = years[born - day0]
             yy = born_year % 100
             prefix = f"{home_code}{(born_year // 100 - 19) * 2 + female}{yy:02d}"
             serial = serials.get(prefix, 0)
@@ -1299,6 +1313,7 @@ class RowMaker:
                     level = ResultLevel.INCOMPLETE
                 own = ResultLevel.EXCELLENT if rnd() < 0.4 else level
             assessed = due_o - bits(3)
+            tally[level] += 1
             registrations.append(
                 registration_row(
                     [
@@ -1316,6 +1331,7 @@ class RowMaker:
                 )
             )
             items.append((mid, sector, bits(8) % n_patterns))
+        chunk.tallies.append((node.id, *tally.values()))
 
 
 # --- Writing ------------------------------------------------------------------------------------
@@ -1418,6 +1434,7 @@ class Writer:
                 len(chunk.registrations),
             ),
             RegistrationItem: self.items(chunk),
+            "tallies": (chunk.tallies, len(chunk.tallies)),
         }
 
     def prepare(self, cursor, reset: bool, log) -> None:
@@ -1455,6 +1472,8 @@ class SqliteWriter(Writer):
 
     def write_chunk(self, cursor, chunk: Chunk) -> None:
         for model, (data, _count) in self.encode(chunk).items():
+            if model == "tallies":
+                continue
             rows = [
                 tuple(None if v == NULL else v for v in line.split("\t"))
                 for line in data.decode().split("\n")
@@ -1536,7 +1555,8 @@ class PostgresWriter(Writer):
         from psycopg.copy import QueuedLibpqWriter
 
         started = time.perf_counter()
-        options = [*(["FORMAT binary"] if binary else []), *(["FREEZE"] if self.freeze else [])]
+        freeze = self.freeze and model in LOADED  # only the tables truncated here
+        options = [*(["FORMAT binary"] if binary else []), *(["FREEZE"] if freeze else [])]
         raw = cursor.cursor
         sql = f"COPY {_q(_table(model))} ({', '.join(_q(c) for c in columns)}) FROM STDIN" + (
             f" ({', '.join(options)})" if options else ""
@@ -1549,12 +1569,14 @@ class PostgresWriter(Writer):
         self.stats.add(_table(model), rows, time.perf_counter() - started)
 
     def write(self, cursor, model, columns, rows: list[tuple]) -> None:
-        text = "".join("\t".join(map(str, row)) + "\n" for row in rows)
+        text = "".join("\t".join(NULL if v is None else str(v) for v in row) + "\n" for row in rows)
         self._copy(cursor, model, columns, text.encode(), len(rows), binary=False)
 
     def write_chunk(self, cursor, chunk) -> None:
         encoded = chunk if isinstance(chunk, dict) else self.encode(chunk)
         for model, (data, rows) in encoded.items():
+            if model == "tallies":
+                continue
             binary = self.formats[model].binary
             self._copy(cursor, model, columns(LAYOUTS[model]), data, rows, binary)
 
@@ -1607,26 +1629,33 @@ def _produce(queue, make_chunks, encode) -> None:
         queue.put(("error", repr(error)))
 
 
-def prefetched(make_chunks, encode, ahead: int = 3) -> Iterator:
-    """The chunks of `make_chunks()`, encoded, generated by a forked child process while the
-    caller writes the previous ones. The child never touches the database connection."""
-    context = multiprocessing.get_context("fork")
-    queue = context.Queue(maxsize=ahead)
-    child = context.Process(target=_produce, args=(queue, make_chunks, encode), daemon=True)
-    child.start()
-    try:
+class Prefetched:
+    """The chunks of `make_chunks()`, encoded, made by a forked child process (started at once)
+    while the caller writes the previous ones. The child never touches the database
+    connection."""
+
+    def __init__(self, make_chunks, encode, ahead: int = 8):
+        context = multiprocessing.get_context("fork")
+        self.queue = context.Queue(maxsize=ahead)
+        self.child = context.Process(
+            target=_produce, args=(self.queue, make_chunks, encode), daemon=True
+        )
+        self.child.start()
+
+    def __iter__(self) -> Iterator:
         while True:
-            item = queue.get()
+            item = self.queue.get()
             if isinstance(item, tuple):
                 if item[0] == "error":
                     raise GenerateError(f"the generating process failed: {item[1]}")
                 yield item
                 return
             yield item
-    finally:
-        if child.is_alive():
-            child.terminate()
-        child.join()
+
+    def close(self) -> None:
+        if self.child.is_alive():
+            self.child.terminate()
+        self.child.join()
 
 
 # --- The whole run --------------------------------------------------------------------------------
@@ -1763,40 +1792,53 @@ def generate(
             else:
                 formats = dict.fromkeys(LAYOUTS, TextFormat(_sqlite_ts))
                 writer = SqliteWriter(stats, patterns, formats)
-            phase = time.perf_counter()
-            writer.prepare(cursor, reset, log)
-            stats.phases["clear"] = time.perf_counter() - phase
-            writer.write(cursor, Unit, UNIT_COLUMNS, unit_rows(nodes, counts, ctx))
-            log(f"  {len(nodes):,} units written")
             maker = RowMaker(seed, ctx, people, patterns, formats)
-            phase = time.perf_counter()
             if prefetch is None:
                 prefetch = postgres and members >= 4 * chunk_members
 
             def make():
                 return maker.chunks(nodes, 1, chunk_members)
 
-            if prefetch and isinstance(writer, PostgresWriter):
-                source = prefetched(make, writer.encode)
-            else:
-                source = make()
-            done, step = 0, max(members // 10, 1)
-            for chunk in source:
-                if isinstance(chunk, tuple):  # the child's own time, at the end
-                    stats.phases["generate (child process)"] = chunk[1]
-                    continue
-                writer.write_chunk(cursor, chunk)
-                count = chunk[Member][1] if isinstance(chunk, dict) else chunk.count
-                before, done = done, done + count
-                if done // step != before // step or done == members:
-                    elapsed = time.perf_counter() - phase
-                    log(f"  members {done:,} / {members:,} ({elapsed:.0f} s)")
+            source = Prefetched(make, writer.encode) if prefetch else None
+            try:
+                phase = time.perf_counter()
+                writer.prepare(cursor, reset, log)
+                stats.phases["clear"] = time.perf_counter() - phase
+                writer.write(cursor, Unit, UNIT_COLUMNS, unit_rows(nodes, counts, ctx))
+                log(f"  {len(nodes):,} units written")
+                phase = time.perf_counter()
+                tallies = []
+                done, step = 0, max(members // 10, 1)
+                for chunk in source or make():
+                    if isinstance(chunk, tuple):  # the child's own time, at the end
+                        stats.phases["generate (child process)"] = chunk[1]
+                        continue
+                    writer.write_chunk(cursor, chunk)
+                    if isinstance(chunk, dict):
+                        tallies += chunk["tallies"][0]
+                        count = chunk[Member][1]
+                    else:
+                        tallies += chunk.tallies
+                        count = chunk.count
+                    before, done = done, done + count
+                    if done // step != before // step or done == members:
+                        elapsed = time.perf_counter() - phase
+                        log(f"  members {done:,} / {members:,} ({elapsed:.0f} s)")
+            finally:
+                if source is not None:
+                    source.close()
             stats.phases["load"] = time.perf_counter() - phase
             phase = time.perf_counter()
-            stats.rows["branch_results"] = fill_branch_results(cursor, ctx)
+            by_id = {n.id: n for n in nodes}
+            results = branch_results(nodes, ctx)
+            writer.write(cursor, BranchResult, BRANCH_RESULT_COLUMNS, results)
+            stats.rows["branch_results"] = len(results)
             stats.rows["deadlines"] = fill_deadlines(root.id, ctx)
+            recognised = {row[0] for row in results if row[3] == BranchResult.State.RECOGNISED}
+            rows = branch_year_stats(tallies, by_id, recognised, ctx.year)
+            writer.write(cursor, YearStats, YEAR_STATS_COLUMNS, rows)
             depth = max(n.depth for n in nodes)
-            stats.rows["year_stats"] = fill_year_stats(cursor, ctx.year, depth)
+            stats.rows["year_stats"] = len(rows) + fill_year_stats(cursor, ctx.year, depth)
             stats.phases["roll-ups"] = time.perf_counter() - phase
             log(f"  roll-ups for {year} filled ({stats.rows['year_stats']:,} rows)")
             phase = time.perf_counter()
@@ -1878,44 +1920,68 @@ def unit_rows(nodes: list[Node], counts: dict[int, int], ctx: Context) -> list[t
     ]
 
 
-def fill_branch_results(cursor, ctx: Context) -> int:
+BRANCH_RESULT_COLUMNS = (
+    "branch_id",
+    "year",
+    "unit_path",
+    "state",
+    "comment",
+    "submitted_at",
+    "recognised_at",
+    "recognised_late",
+)
+YEAR_STATS_COLUMNS = ("unit_id", "year", "unit_path", "depth", *COUNTERS)
+
+
+def branch_results(nodes: list[Node], ctx: Context) -> list[tuple]:
     """Every branch's results for the year: most recognised, some submitted, a few still open."""
     moments = {}
     for kind in ("", "school"):
         due = ctx.deadlines[kind]["evaluation"]
-        moments[kind] = tuple(
-            connection.ops.adapt_datetimefield_value(
-                datetime.combine(due + timedelta(days=days), clock(hour), TZ)
-            )
+        moments[kind] = [
+            ctx.ts(datetime.combine(due + timedelta(days=days), clock(hour), TZ))
             for days, hour in ((3, 9), (12, 14))
-        )
-    sql = f"""
-        INSERT INTO {_q(_table(BranchResult))}
-            (branch_id, year, unit_path, state, comment, submitted_at, recognised_at,
-             recognised_late)
-        SELECT id, %s, path,
-            CASE WHEN id %% 53 = 0 THEN 'open' WHEN id %% 17 = 0 THEN 'submitted'
-                 ELSE 'recognised' END,
-            '',
-            CASE WHEN id %% 53 = 0 THEN NULL WHEN sector = 'school' THEN %s ELSE %s END,
-            CASE WHEN id %% 53 = 0 OR id %% 17 = 0 THEN NULL
-                 WHEN sector = 'school' THEN %s ELSE %s END,
-            %s
-        FROM {_q(_table(Unit))} WHERE kind = %s
-    """
-    cursor.execute(
-        sql,
-        [
-            ctx.year,
-            moments["school"][0],
-            moments[""][0],
-            moments["school"][1],
-            moments[""][1],
-            False,
-            Unit.Kind.BRANCH,
-        ],
-    )
-    return cursor.rowcount
+        ]
+    rows = []
+    for node in nodes:
+        if node.kind != Unit.Kind.BRANCH:
+            continue
+        submitted, recognised = moments["school" if node.sector == "school" else ""]
+        if node.id % 53 == 0:
+            state, submitted, recognised = BranchResult.State.OPEN, None, None
+        elif node.id % 17 == 0:
+            state, recognised = BranchResult.State.SUBMITTED, None
+        else:
+            state = BranchResult.State.RECOGNISED
+        rows.append((node.id, ctx.year, node.path, state, "", submitted, recognised, FALSE))
+    return rows
+
+
+def _branch_counter(name: str, members: int, levels: dict[str, int], recognised: bool) -> int:
+    """A branch's roll-up counter, as `reports.rollup` counts it: every member registered (the
+    registration approved) and assessed with a level; the branch recognised or not."""
+    if name in ("registered", "assessed"):
+        return members
+    if name == "waiting":  # submitted, not yet reviewed
+        return 0
+    if name in levels:
+        return levels[name]
+    if name == "recognised":
+        return int(recognised)
+    raise GenerateError(f"The roll-up counter {name!r} is new: teach the generator to fill it.")
+
+
+def branch_year_stats(tallies, nodes: dict[int, Node], recognised: set, year: int) -> list:
+    rows = []
+    for branch_id, *counts in tallies:
+        node = nodes[branch_id]
+        levels = dict(zip(TALLIED, counts, strict=True))
+        values = [
+            _branch_counter(name, node.members, levels, branch_id in recognised)
+            for name in COUNTERS
+        ]
+        rows.append((branch_id, year, node.path, node.depth, *values))
+    return rows
 
 
 def fill_deadlines(root_id: int, ctx: Context) -> int:
@@ -1930,46 +1996,15 @@ def fill_deadlines(root_id: int, ctx: Context) -> int:
     return len(rows)
 
 
-def _branch_counter(name: str) -> str:
-    """How a branch's roll-up counter is computed from its registrations (r) and results (b),
-    as `reports.rollup` counts them."""
-    assessed = "r.assessed_at IS NOT NULL AND r.level <> ''"
-    if name == "registered":
-        condition = "r.state IN ('submitted', 'approved')"
-    elif name == "waiting":
-        condition = "r.state = 'submitted'"
-    elif name == "assessed":
-        condition = assessed
-    elif name in ResultLevel.values:
-        condition = f"{assessed} AND r.level = '{name}'"
-    elif name == "recognised":
-        return "MAX(CASE WHEN b.state = 'recognised' THEN 1 ELSE 0 END)"
-    else:
-        raise GenerateError(f"The roll-up counter {name!r} is new: teach the generator to fill it.")
-    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
-
-
 def fill_year_stats(cursor, year: int, max_depth: int) -> int:
-    """The year's roll-up rows: the branches' from their registrations and results, then each
-    level of unions from the level below, one INSERT … SELECT … GROUP BY per depth."""
+    """The unions' roll-up rows for the year from the level below (the branches' rows are
+    written first): one INSERT … SELECT … GROUP BY per depth, deepest first."""
     stats, units = _q(_table(YearStats)), _q(_table(Unit))
-    regs, results = _q(_table(Registration)), _q(_table(BranchResult))
-    columns = ", ".join(_q(c) for c in ("unit_id", "year", "unit_path", "depth", *COUNTERS))
-    counters = ", ".join(_branch_counter(name) for name in COUNTERS)
-    cursor.execute(
-        f"""
-        INSERT INTO {stats} ({columns})
-        SELECT r.branch_id, %s, u.path, u.depth, {counters}
-        FROM {regs} r
-        JOIN {units} u ON u.id = r.branch_id
-        LEFT JOIN {results} b ON b.branch_id = r.branch_id AND b.year = r.year
-        WHERE r.year = %s
-        GROUP BY r.branch_id, u.path, u.depth
-        """,
-        [year, year],
-    )
-    written = cursor.rowcount
+    columns = ", ".join(_q(c) for c in YEAR_STATS_COLUMNS)
     sums = ", ".join(f"SUM(s.{_q(c)})" for c in COUNTERS)
+    written = 0
+    if connection.vendor == "postgresql":  # fresh tables: let the planner know their sizes
+        cursor.execute(f"ANALYZE {units}, {stats}")
     for depth in range(max_depth - 1, 0, -1):
         cursor.execute(
             f"""

@@ -58,7 +58,14 @@ class Unit(MP_Node):
         indexes = [
             models.Index(
                 fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]
-            )
+            ),
+            # A unit's children: one depth and a path prefix. Without it, listing the central
+            # unit's children reads every unit (the prefix matches them all).
+            models.Index(
+                fields=["depth", "path"],
+                name="unit_depth_path_prefix",
+                opclasses=["int4_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
