@@ -161,8 +161,18 @@ def test_the_report_page_shows_the_charts(client, world, framework):
     client.force_login(world.base_cadre)
     html = client.get(reverse("unit-report", args=[world.base.pk, YEAR])).content.decode()
     svgs = re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
-    assert len(svgs) == 2
-    levels, children = (parse(s) for s in svgs)
+    assert len(svgs) == 3
+    levels, children, progress = (parse(s) for s in svgs)
     assert len(segments(levels)) == 2  # one excellent, the others incomplete
     assert len(children.findall("svg:g[@class='child']", NS)) == 2
+    # Progress per child: the member's branch has its one registration and assessment drawn.
+    drawn = {
+        g.find("svg:title", NS).text.split(":")[0]: g
+        for g in progress.findall("svg:g[@class='child']", NS)
+    }
+    assert set(drawn) == {world.branch.name, world.branch2.name}
+    own = drawn[world.branch.name]
+    assert own.find(".//svg:rect[@class='rate rate-registration']", NS) is not None
+    assert own.find(".//svg:rect[@class='rate rate-assessment']", NS) is not None
+    assert drawn[world.branch2.name].find(".//svg:rect[@class='rate rate-assessment']", NS) is None
     assert "<script" not in "".join(svgs)

@@ -189,6 +189,7 @@ def test_the_pdf_is_an_a4_document_with_the_figures_and_the_signature(figures):
         vi("SECRETARY"),
         "Trần Trí Cường",
         "Tân An",
+        vi("Registration and assessment in the units under it"),
     ):
         assert expected in text, expected
     fonts = {
@@ -229,7 +230,8 @@ def test_the_print_view_is_the_document_with_its_charts(client, figures):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert html.count("<svg") == 2 and "chart-levels" in html and "chart-children" in html
+    assert html.count("<svg") == 3 and "chart-levels" in html and "chart-children" in html
+    assert "chart-progress" in html
     assert "HUYỆN ĐOÀN TÂN AN" in html and "12-BC/" in html
     assert "css/print.css" in html and "base.html" not in html
     assert 'class="topbar"' not in html  # a page of its own, without the site's navigation

@@ -1,4 +1,8 @@
+import re
+import xml.etree.ElementTree as ET
 from datetime import date
+
+from django.urls import reverse
 
 from doanvien.training import services
 from doanvien.training.models import Deadline
@@ -12,6 +16,8 @@ from doanvien.training.progress import (
 from ..factories import make_member
 from .conftest import YEAR, complete_items
 from .test_workflow import AREAS, approved
+
+SVG = {"svg": "http://www.w3.org/2000/svg"}
 
 
 def test_the_branch_sees_who_has_not_done_what(world, items):
@@ -63,3 +69,18 @@ def test_identical_plans_are_flagged(world):
         approved(world, complete_items(member), member=member)
     flags = box_ticking_flags(world.branch, YEAR)
     assert len(flags) == 1 and "3" in flags[0]
+
+
+def test_the_progress_page_draws_each_child_units_rates(client, world, items):
+    registration = approved(world, items)
+    services.assessment_record(actor=None, registration=registration, areas=AREAS)
+    client.force_login(world.base_cadre)
+    response = client.get(reverse("training-progress", args=[world.base.pk, YEAR]))
+    html = response.content.decode()
+    chart = ET.fromstring(re.search(r"<svg\b[^>]*chart-progress.*?</svg>", html, re.S).group(0))
+    titles = [g.find("svg:title", SVG).text for g in chart.findall("svg:g", SVG)]
+    # 12A1: 1 of its 2 members registered and assessed; 12A2 has none yet.
+    assert titles == [
+        f"{world.branch.name}: Đã đăng ký 50,0%; Đã đánh giá 50,0%",
+        f"{world.branch2.name}: Đã đăng ký 0,0%; Đã đánh giá 0,0%",
+    ]

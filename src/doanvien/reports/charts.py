@@ -276,3 +276,12 @@ def progress_bars(rows) -> SafeString:
         body.append(_text(bar_x, y + 14, more, fill=MUTED, extra=' font-style="italic"'))
         y += 20
     return _svg(y + 2, "; ".join(titles), body, "chart-progress")
+
+
+def progress_chart(unit, year: int) -> SafeString:
+    """progress_bars() for the units directly under `unit` (read from their roll-up rows), or
+    an empty string when it has none."""
+    from doanvien.training.progress import children_progress
+
+    rows = children_progress(unit, year)
+    return progress_bars(rows) if rows else mark_safe("")

@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from doanvien.units.models import Unit
 
-from .charts import FONT, children_bars, level_distribution
+from .charts import FONT, children_bars, level_distribution, progress_chart
 from .models import YearStats
 from .selectors import LEVELS, ReportRow, _row
 
@@ -463,6 +463,7 @@ def document_context(
         "children": children,
         "levels_chart": _in_document_font(level_distribution(rows[0])),
         "children_chart": _in_document_font(children_bars(children)) if children else "",
+        "progress_chart": _in_document_font(progress_chart(unit, year)) if children else "",
         "history": history or [],
         "number": (number or "").strip(),
         "number_text": number_text(number),

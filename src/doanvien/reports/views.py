@@ -11,7 +11,7 @@ from doanvien.jobs.services import job_start
 from doanvien.units.views import _breadcrumbs
 
 from . import exports
-from .charts import children_bars, level_distribution
+from .charts import children_bars, level_distribution, progress_chart
 from .selectors import LEVELS, report, year_over_year
 
 # Longest report number and place accepted from the query string.
@@ -35,6 +35,7 @@ def unit_report(request, unit_id: int, year: int):
             "level_names": LEVELS,
             "levels_chart": level_distribution(rows[0]),
             "children_chart": children_bars(rows[1:]) if rows[1:] else "",
+            "progress_chart": progress_chart(unit, year) if rows[1:] else "",
             "history": year_over_year(unit, [year - 2, year - 1, year]),
         },
     )

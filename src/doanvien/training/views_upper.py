@@ -23,6 +23,7 @@ from doanvien.core.forms import apply_errors
 from doanvien.core.models import AuditEvent
 from doanvien.core.pagination import paginate
 from doanvien.members.models import Status
+from doanvien.reports.charts import progress_bars
 from doanvien.units.models import Sector, Unit
 
 from . import access as training_access
@@ -251,6 +252,7 @@ def training_progress(request, unit_id: int, year: int):
 
     context.update(
         rows=rows,
+        chart=progress_bars(rows) if rows else "",
         mixed=len({r.unit.is_branch for r in rows}) > 1,
         total=total,
         pending=pending,
