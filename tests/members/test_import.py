@@ -537,6 +537,45 @@ class TestMalformedFiles:
             (3, "Member card number T1 is also in row 2 of the file."),
         ]
 
+    def test_card_numbers_must_come_from_a_range_above_the_branch(self, world, tmp_path):
+        from doanvien.members.cards import card_range_allocate
+
+        card_range_allocate(actor=None, unit=world.province, first=1, last=1_000_000)
+        card_range_allocate(actor=None, unit=world.district, first=1, last=100_000)
+        card_range_allocate(actor=None, unit=world.other_base, first=50_001, last=60_000)
+        header = [*PLAIN, "Số thẻ đoàn viên"]
+        person = ["Nam", "038208001801", date(2025, 3, 26), "Chi đoàn 12A1"]
+        cards = {
+            "Hồ Văn Trong": "12345",  # the district's range: written with its ten digits
+            "Hồ Văn Cũ": "ĐV-00777",  # issued before this numbering: kept as it is
+            "Hồ Văn Ngoài": "55555",  # the range of another base union
+            "Hồ Văn Dài": "12345678901",
+        }
+        rows = []
+        for i, (name, card) in enumerate(cards.items()):
+            birth, rest = date(2008, 1, 1 + i), person[1:]
+            rows.append([name, birth, "Nam", f"03820800180{i}", *rest[1:], card])
+        before = state()
+        result = run(world, "ranges.xlsx", path=sheet(tmp_path, header, rows))
+        assert [(e.row, e.value, e.message) for e in result.errors] == [
+            (
+                4,
+                "55555",
+                "The number 0000055555 belongs to the range of Đoàn xã Tân Hòa, which is not "
+                "above this member's branch.",
+            ),
+            (5, "12345678901", "A member card number has at most 10 digits (not all zeros)."),
+        ]
+        assert state() == before
+        del rows[2:]
+        result = run(world, "ranges.xlsx", path=sheet(tmp_path, header, rows))
+        assert result.ok and result.written, result.errors
+        assert set(
+            Member.objects.filter(full_name__startswith="Hồ Văn").values_list(
+                "full_name", "card_number"
+            )
+        ) == {("Hồ Văn Trong", "0000012345"), ("Hồ Văn Cũ", "ĐV-00777")}
+
     def test_errors_are_in_vietnamese_by_default(self, world):
         with translation.override("vi"):
             result = members_import(

@@ -164,3 +164,31 @@ def test_honorary_membership_is_a_recorded_act_both_ways(client, world):
     assert e.value.code == "illegal_transition"
     client.force_login(world.member_user)
     assert client.get(reverse("member-honorary", args=[world.member.pk])).status_code == 403
+
+
+def test_leaving_closes_his_open_request_and_ends_his_attachment(world):
+    from doanvien.members.models import Transfer
+    from doanvien.members.transfers import transfer_accept, transfer_request
+
+    asked = transfer_request(
+        actor=None, member=world.member, to_unit=world.district, reason="Chuyển công tác"
+    )
+    host = transfer_request(
+        actor=None,
+        member=world.member2,
+        to_unit=world.base,
+        reason="Sinh hoạt tạm thời",
+        kind=Transfer.Kind.TEMPORARY,
+    )
+    transfer_accept(actor=None, transfer=host, branch=world.branch2)
+    for member in (world.member, world.member2):
+        lifecycle.member_remove(
+            actor=None, member=member, on=timezone.localdate(), reason="Tự nguyện xin ra"
+        )
+    asked.refresh_from_db()
+    host.refresh_from_db()
+    assert asked.state == Transfer.State.CANCELLED and "Tự nguyện xin ra" in asked.decision_note
+    assert host.state == Transfer.State.ENDED and host.ended_at is not None
+    assert (
+        AuditEvent.objects.filter(action__in=["transfer.cancelled", "transfer.ended"]).count() == 2
+    )

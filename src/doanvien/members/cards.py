@@ -23,6 +23,7 @@ An allocation is corrected only by a recorded release: a range with no number us
 handed down from it goes back to the range it came from.
 """
 
+import bisect
 import re
 
 from django.core.exceptions import ValidationError
@@ -140,6 +141,58 @@ def innermost_range(number: int) -> CardRange | None:
         .order_by(F("last") - F("first"), "-pk")
         .first()
     )
+
+
+class RangeHolders:
+    """Which unit holds the range a number falls in, for many numbers at once (an import): the
+    active ranges are read once (a few per province and district), sorted by first number, and
+    each number finds its innermost range by bisection instead of one query."""
+
+    def __init__(self):
+        rows = CardRange.objects.filter(is_active=True).values_list(
+            "first", "last", "unit__path", "unit__name"
+        )
+        # Nested ranges share a first number at most with their parent: the inner one (smaller
+        # last) sorts after it, so a backward walk meets it first.
+        self.ranges = sorted(rows, key=lambda r: (r[0], -r[1]))
+        self.firsts = [r[0] for r in self.ranges]
+
+    def holder(self, number: int) -> tuple[str, str] | None:
+        """(unit path, unit name) of the innermost active range containing `number`."""
+        i = bisect.bisect_right(self.firsts, number)
+        while i > 0:
+            i -= 1
+            first, last, path, name = self.ranges[i]
+            if last >= number:
+                return path, name
+        return None
+
+
+def check_card_for_branch(number: int, branch: Unit, holders: RangeHolders) -> None:
+    """A card number given with a member (an import): a number inside an allocated range must
+    come from a range above the member's branch. Numbers in no range were issued before the
+    ranges were recorded here and are kept as they are."""
+    found = holders.holder(number)
+    if found and not branch.path.startswith(found[0]):
+        raise ValidationError(
+            {
+                "card_number": _(
+                    "The number %(number)s belongs to the range of %(unit)s, which is not above "
+                    "this member's branch."
+                )
+                % {"number": format_card(number), "unit": found[1]}
+            }
+        )
+
+
+def imported_card(value) -> str:
+    """A card number as an import keeps it: digits are written with their CARD_DIGITS digits (a
+    spreadsheet drops leading zeros); a number of another shape, issued before this numbering
+    (letters and digits), is kept as it is written, without spaces."""
+    text = re.sub(r"\s", "", str(value or ""))
+    if text.isdigit() and len(text) <= CARD_DIGITS and int(text):
+        return format_card(int(text))
+    return text
 
 
 def free_blocks(card_range: CardRange) -> list[tuple[int, int]]:

@@ -40,6 +40,7 @@ from doanvien.core.text import fold, normalize
 from doanvien.units.models import Unit
 from doanvien.units.services import adjust_member_count
 
+from .cards import CARD_DIGITS, RangeHolders, check_card_for_branch, imported_card
 from .models import Member, Membership
 from .services import AUDITED_FIELDS, _masked, _require_branch, _set_derived, member_move
 from .spreadsheet import (
@@ -153,6 +154,7 @@ class _Import:
         # First row of each ID number, card number and member identifier met in the file.
         self.ids_seen: dict[str, int] = {}
         self.cards_seen: dict[str, int] = {}
+        self.range_holders: RangeHolders | None = None  # read when a card number is first met
         self.codes_seen: dict[str, int] = {}
         # What each member row turned out to be: create, update, unchanged or error.
         self.outcome: dict[int, str] = {}
@@ -379,10 +381,19 @@ class _Import:
             self.rule_errors(row, e)
         return False
 
-    def check_card(self, row, card: str | None, owner_of: dict[str, str], id_number: str):
-        if not card:
+    def check_card(self, row, given, card, owner_of: dict[str, str], id_number: str, branch):
+        """`given` as in the file, `card` as it is kept (imported_card())."""
+        if not given:
             return True
         if not self.lengths_ok(row, {"card_number": card}):
+            return False
+        if card.isdigit() and (len(card) > CARD_DIGITS or not int(card)):
+            self.error(
+                row,
+                "card_number",
+                _("A member card number has at most %(digits)s digits (not all zeros).")
+                % {"digits": CARD_DIGITS},
+            )
             return False
         if self._seen_twice(self.cards_seen, card, row, "card_number"):
             return False
@@ -394,6 +405,14 @@ class _Import:
                 _("The member card number %(number)s is already assigned.") % {"number": card},
             )
             return False
+        if branch is not None and card.isdigit():
+            if self.range_holders is None:
+                self.range_holders = RangeHolders()
+            try:
+                check_card_for_branch(int(card), branch, self.range_holders)
+            except ValidationError as e:
+                self.rule_errors(row, e)
+                return False
         return True
 
     def check_code(self, row: PreparedRow, code: str, taken: set[str]) -> bool:
@@ -503,7 +522,7 @@ class _Import:
             for r in members
             if _ID_NUMBER_SHAPE.fullmatch(r.data.get("id_number", ""))
         ]
-        cards = [r.data["card_number"] for r in members if r.data.get("card_number")]
+        cards = [imported_card(r.data["card_number"]) for r in members if r.data.get("card_number")]
         codes = [r.data["member_code"] for r in members if r.data.get("member_code")]
         existing_qs = Member.objects.filter(id_number__in=ids).select_related("branch")
         if self.writing:
@@ -523,7 +542,8 @@ class _Import:
             for name, message in row.problems:
                 self.error(row, name, message)
             id_number = data.pop("id_number", "")
-            card = data.pop("card_number", None) or None
+            given_card = data.pop("card_number", None) or None
+            card = imported_card(given_card) if given_card else None
             code = data.pop("member_code", "")
             branch_value = data.pop("branch", "")
             unreadable = {name for name, _message in row.problems}
@@ -540,7 +560,7 @@ class _Import:
                 )
                 member = None
             branch = self.branch_for(row, branch_value, member)
-            self.check_card(row, card, card_owner, id_number)
+            self.check_card(row, given_card, card, card_owner, id_number, branch)
             if member is None:
                 self.check_code(row, code, codes_taken)
                 new = self.create_row(row, data, id_number, card, code, branch)

@@ -68,6 +68,9 @@ def _leave(*, actor, member: Member, status: str, kind: str, on: date, reason: s
     adjust_member_count(member.unit_path, -1)
     rollup.member_changed(counted, member)
     movement_record(member=member, kind=kind, on=on, branch=member.branch, reason=reason)
+    from .transfers import transfers_close_for_leaving  # transfers imports the member services
+
+    transfers_close_for_leaving(actor=actor, member=member, reason=reason or member.full_name)
     audit.record(
         actor=actor,
         action=action,

@@ -376,6 +376,24 @@ def attachment_end(*, actor, transfer: Transfer, note: str = "") -> Transfer:
     return transfer
 
 
+def transfers_close_for_leaving(*, actor, member: Member, reason: str) -> int:
+    """The member leaves the roll: his open request is cancelled and his attachments end, each
+    recorded with the reason, so no unit is left with a request it can no longer accept or a
+    member it hosts who is gone. Returns how many were closed."""
+    note = _("The member left the roll: %(reason)s") % {"reason": reason}
+    closed = 0
+    for transfer in Transfer.objects.filter(member=member, state=T.REQUESTED):
+        transfer_cancel(actor=actor, transfer=transfer, note=note)
+        closed += 1
+    open_attachments = Transfer.objects.filter(member=member, state=T.ACCEPTED).exclude(
+        kind=Transfer.Kind.TRANSFER
+    )
+    for transfer in open_attachments:
+        attachment_end(actor=actor, transfer=transfer, note=note)
+        closed += 1
+    return closed
+
+
 def can_end_attachment(user, transfer: Transfer) -> bool:
     """Either side of an attachment: the member's side, the receiving unit, the host branch."""
     if not transfer.is_attachment:
