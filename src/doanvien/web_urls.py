@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("doanvien.portal.urls")),
     path("", include("doanvien.training.urls_branch")),
     path("", include("doanvien.training.urls_import")),
+    path("", include("doanvien.training.urls_export")),
     path("", include("doanvien.training.urls_upper")),
     path("", include("doanvien.reports.urls")),
     path("", include("doanvien.reports.urls_movements")),

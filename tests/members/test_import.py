@@ -163,6 +163,23 @@ class TestAGoodFile:
         assert (anh.full_name, anh.date_of_birth) == ("Võ Ngọc Ánh", date(2008, 12, 1))
         assert anh.awards == "Học sinh giỏi\nnăm 2024"
 
+    def test_an_old_excel_file_is_read(self, world):
+        """A genuine Excel 97-2003 (.xls, BIFF8) workbook, made by make_files.py with xlwt."""
+        assert (FILES / "old_excel.xls").read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")
+        result = run(world, "old_excel.xls")
+        assert result.ok and result.written, result.errors
+        assert (result.rows, result.to_create, result.to_update) == (2, 2, 0)
+        mai = Member.objects.get(id_number="038308001601")
+        assert (mai.full_name, mai.sex, mai.branch) == ("Phan Thị Mai", "female", world.branch)
+        assert (mai.date_of_birth, mai.joined_union_on) == (date(2008, 2, 12), date(2025, 3, 26))
+        khanh = Member.objects.get(id_number="038207001602")  # its leading zero put back
+        assert (khanh.full_name, khanh.sex, khanh.branch) == ("Đỗ Văn Khánh", "male", world.branch2)
+        assert (khanh.date_of_birth, khanh.joined_union_on) == (date(2007, 11, 5), date(2024, 9, 2))
+        assert result.warnings == [
+            "ID card number: leading zeros put back in 1 cells that Excel had turned into "
+            "numbers (the first in row 3)."
+        ]
+
     def test_the_database_is_checked_again_when_confirming(self, world):
         assert run(world, "good.xlsx", confirm=False).ok
         Member.objects.filter(pk=world.outsider_member.pk).update(id_number="038208001235")

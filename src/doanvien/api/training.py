@@ -11,9 +11,11 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 
 from doanvien.accounts.access import get_member_for, get_unit_for, require, scope_of
+from doanvien.jobs.models import Job
+from doanvien.jobs.services import job_start
 from doanvien.members.models import Member
 from doanvien.training import services
 from doanvien.training.access import (
@@ -27,6 +29,7 @@ from doanvien.training.selectors import criteria_for, framework_for, registratio
 from doanvien.units.models import Unit
 
 from .errors import ApiError
+from .imports import JobCreated
 from .schemas import ErrorOut
 from .training_schemas import (
     AssessmentOut,
@@ -37,6 +40,7 @@ from .training_schemas import (
     ReasonIn,
     RegistrationIn,
     RegistrationOut,
+    RegistrationsExportIn,
     ResultOut,
     SelfAssessmentOut,
 )
@@ -405,3 +409,36 @@ def results_reopen(request, payload: ReasonIn, unit_id: int, year: int = YEAR):
             actor=request.user, branch=branch, year=year, reason=payload.reason
         )
     return result_out(result)
+
+
+# --- The registrations of a subtree, to Excel ---------------------------------------------------
+
+
+@router.post(
+    "/units/{unit_id}/registrations/{year}/export",
+    response={202: JobCreated, **ERRORS},
+    summary="Export a unit's registrations to Excel",
+)
+def registrations_export(
+    request, unit_id: int, year: int = YEAR, payload: RegistrationsExportIn | None = None
+):
+    """The year's registrations of the unit and every unit under it, one row each, and their
+    criteria on a second sheet, built in the background: follow `GET /api/v1/jobs/{job}`, whose
+    `download` gives the file once the job has `succeeded`. Optional body: `{"state": …}` to
+    export only the registrations in that state. Anyone who sees the unit may export it; the
+    file holds only the members the caller may see."""
+    unit = get_unit_for(request.user, unit_id)
+    state = (payload.state if payload else "") or ""
+    if state and state not in Registration.State.values:
+        raise ApiError(
+            422,
+            _("Invalid data."),
+            [{"field": "state", "message": _("Choose a value from the list.")}],
+        )
+    job = job_start(
+        actor=request.user,
+        kind=Job.Kind.REGISTRATIONS_EXPORT,
+        unit=unit,
+        params={"year": year, "state": state},
+    )
+    return Status(202, {"job": job.pk})

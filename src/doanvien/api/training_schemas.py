@@ -156,3 +156,13 @@ class ResultOut(Schema):
     comment: str = Field(description="the last return comment or reopening reason")
     submitted_at: datetime | None
     recognised_at: datetime | None
+
+
+class RegistrationsExportIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    state: str = Field(
+        "",
+        description="only the registrations in this state (`draft`, `submitted`, `returned`, "
+        "`approved`); empty or left out: all",
+    )

@@ -13,6 +13,7 @@ class Job(models.Model):
         MEMBERS_IMPORT = "members_import", _("Member import")
         MEMBERS_EXPORT = "members_export", _("Member list (Excel)")
         REGISTRATIONS_IMPORT = "registrations_import", _("Registration import")
+        REGISTRATIONS_EXPORT = "registrations_export", _("Registration list (Excel)")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")

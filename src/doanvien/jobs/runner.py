@@ -21,6 +21,7 @@ HANDLERS = {
     Job.Kind.MEMBERS_IMPORT: "doanvien.members.jobs.import_members",
     Job.Kind.MEMBERS_EXPORT: "doanvien.members.jobs.export_members",
     Job.Kind.REGISTRATIONS_IMPORT: "doanvien.training.jobs.import_registrations",
+    Job.Kind.REGISTRATIONS_EXPORT: "doanvien.training.jobs.export_registrations",
 }
 
 

@@ -19,6 +19,7 @@ import xlsxwriter
 from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doanvien.units.models import Unit
 
@@ -39,6 +40,52 @@ from .validation import BOOL_FIELDS, CHOICE_FIELDS, DATE_FIELDS, REQUIRED_FIELDS
 # The national software's member list, in its order.
 NATIONAL_COLUMNS = tuple(s.field for s in COLUMNS if s.field != "status")
 EXPORT_COLUMNS = tuple(s.field for s in COLUMNS)
+# The export columns as the page offers them, in groups; every column of EXPORT_COLUMNS is in
+# exactly one group. A file's columns keep the order of EXPORT_COLUMNS, whatever the groups.
+COLUMN_GROUPS = (
+    (
+        gettext_lazy("Identity"),
+        (
+            "full_name",
+            "member_code",
+            "date_of_birth",
+            "sex",
+            "ethnicity",
+            "religion",
+            "home_town",
+            "permanent_address",
+        ),
+    ),
+    (gettext_lazy("ID card"), ("id_number", "id_issued_on", "id_issued_place")),
+    (
+        gettext_lazy("Education and qualifications"),
+        (
+            "education_level",
+            "professional_qualification",
+            "political_theory_level",
+            "it_level",
+            "foreign_language_level",
+        ),
+    ),
+    (
+        gettext_lazy("Union and Party"),
+        (
+            "joined_union_on",
+            "admission_resolution_no",
+            "card_number",
+            "joined_party_on",
+            "category",
+            "position",
+            "federation_member",
+            "honorary",
+            "branch",
+            "status",
+        ),
+    ),
+    (gettext_lazy("Training programme"), ("training_status", "evaluation_status")),
+    (gettext_lazy("Work, awards and discipline"), ("occupation", "awards", "discipline")),
+    (gettext_lazy("Contact"), ("email", "phone")),
+)
 # Kept as text so that Excel keeps their leading zeros.
 TEXT_COLUMNS = ("id_number", "phone", "card_number", "member_code", "admission_resolution_no")
 # The columns of the import template, in the order of the member form, then the branch.

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 
 from doanvien.accounts.access import can_edit_members
 from doanvien.core import audit
+from doanvien.core.bulk import insert_rows
 from doanvien.core.models import AuditEvent
 from doanvien.core.text import fold, normalize
 from doanvien.units.models import Unit
@@ -606,24 +607,33 @@ class _Import:
     def write(self, creates: list[Member], updates: list[_Update]) -> None:
         if creates:
             self._give_codes(creates)
-            Member.objects.bulk_create(creates, batch_size=500)
+            # One prepared INSERT sent with executemany (see core/bulk.py): bulk_create's
+            # compiling per batch cost more than the database's work. The ids are read back
+            # by the member identifiers, which are unique.
+            insert_rows(Member, creates)
+            ids = dict(
+                Member.objects.filter(member_code__in=[m.member_code for m in creates])
+                .order_by()
+                .values_list("member_code", "pk")
+            )
+            for m in creates:
+                m.pk = ids[m.member_code]
+                m._state.adding, m._state.db = False, Member.objects.db
             reason = _("Record created by import")
-            Membership.objects.bulk_create(
-                [
+            insert_rows(
+                Membership,
+                (
                     Membership(
-                        member=m,
+                        member_id=m.pk,
                         branch_id=m.branch_id,
                         started_on=m.joined_union_on or self.today,
                         reason=reason,
                     )
                     for m in creates
-                ],
-                batch_size=1000,
+                ),
             )
             # One event per member, to head his history; the values are the record's own.
-            AuditEvent.objects.bulk_create(
-                [self._event("member.created", m, {}) for m in creates], batch_size=1000
-            )
+            insert_rows(AuditEvent, (self._event("member.created", m, {}) for m in creates))
             for m in creates:
                 self.added[m.unit_path] += 1
             self.created += len(creates)
@@ -742,7 +752,8 @@ def members_import(
     """Check the file (confirm=False) or check it again and write it (confirm=True): all or
     nothing. `unit` is the unit imported into (a branch, or a union whose branches the file
     names); `filename` is the name the user gave the file (the file itself is at `path`).
-    `progress(done, total)` is called every thousand rows and at the end. Messages are in the
+    `progress(done, total)` is called before the first row (outside any transaction), every
+    thousand rows checked (and, when confirming, written) and at the end. Messages are in the
     active language. The result says what was (or would be) created and updated, and lists the
     errors (`RowError`: row, column and value as in the file, message) and warnings; with
     confirm=True, `written` is true when the members were written."""
@@ -758,6 +769,8 @@ def members_import(
     )
     if not work.check_columns():
         return result
+    if progress:
+        progress(0, sheet.total)  # before any transaction: the page shows the size at once
     if not confirm:
         work.run(write=False, progress=progress)
         return result

@@ -13,6 +13,7 @@ from doanvien.units.views import _breadcrumbs
 
 from . import services, transfers
 from .forms import FIELD_ORDER, MemberFilterForm, MemberForm, initial_from
+from .forms_imports import ExportForm
 from .models import Member, Status
 from .selectors import MemberFilters, member_search
 
@@ -21,6 +22,13 @@ from .selectors import MemberFilters, member_search
 def member_list(request, unit_id: int):
     unit = access.get_unit_for(request.user, unit_id)
     form = MemberFilterForm(request.GET or {"status": Status.ACTIVE})
+    return member_list_page(request, unit, form)
+
+
+def member_list_page(request, unit, form: MemberFilterForm, *, export_form=None):
+    """The list of `unit`'s members filtered by `form`, with the export's column choice
+    (`export_form` as it was posted, with its errors; a fresh one otherwise). The caller has
+    checked that the user may see the unit."""
     filters = MemberFilters(**form.cleaned_data) if form.is_valid() else MemberFilters()
     # The unfiltered list of active members is counted already: no need to count the subtree.
     known = unit.member_count if filters == MemberFilters(status=Status.ACTIVE) else None
@@ -40,6 +48,7 @@ def member_list(request, unit_id: int):
         "page": page,
         "can_add": unit.is_branch and access.can_edit_members(request.user, unit),
         "can_import": access.can_edit_members(request.user, unit),
+        "export_form": export_form or ExportForm(),
     }
     template = "members/list.html#results" if request.htmx else "members/list.html"
     return render(request, template, context)

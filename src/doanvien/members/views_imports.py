@@ -4,16 +4,17 @@ background jobs; the job page follows them."""
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from doanvien.accounts import access
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
 from doanvien.units.views import _breadcrumbs
 
-from .exports import members_template_xlsx
+from .exports import EXPORT_COLUMNS, members_template_xlsx
 from .forms import MemberFilterForm
-from .forms_imports import ImportForm
+from .forms_imports import ExportForm, ImportForm
+from .views import member_list, member_list_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -57,16 +58,33 @@ def member_import_template(request, unit_id: int):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def member_export(request, unit_id: int):
-    """The member list as it is filtered on the page, in Excel, built in the background."""
+    """The member list as it is filtered on the page, in Excel, built in the background: the
+    national column set or the chosen columns. A choice that cannot be exported shows the list
+    again with the problem, and starts nothing. "Select all / none" without JavaScript posts
+    here too and shows the list again with every column ticked or none."""
+    if request.method in ("GET", "HEAD"):
+        # Links of a list shown again here (its pages) are the list's own.
+        return member_list(request, unit_id)
     unit = access.get_unit_for(request.user, unit_id)
     form = MemberFilterForm(request.POST)
+    select = request.POST.get("select")
+    if select in ("all", "none"):
+        export_form = ExportForm(
+            initial={
+                "column_set": ExportForm.CHOSEN,
+                "columns": list(EXPORT_COLUMNS) if select == "all" else [],
+            }
+        )
+        return member_list_page(request, unit, form, export_form=export_form)
+    export_form = ExportForm(request.POST)
+    if not export_form.is_valid():
+        return member_list_page(request, unit, form, export_form=export_form)
     filters = form.cleaned_data if form.is_valid() else {}
-    job = job_start(
-        actor=request.user,
-        kind=Job.Kind.MEMBERS_EXPORT,
-        unit=unit,
-        params={"filters": {k: v for k, v in filters.items() if v}},
-    )
+    params = {"filters": {k: v for k, v in filters.items() if v}}
+    columns = export_form.chosen_columns()
+    if columns is not None:
+        params["columns"] = columns
+    job = job_start(actor=request.user, kind=Job.Kind.MEMBERS_EXPORT, unit=unit, params=params)
     return redirect("job-detail", job_id=job.pk)

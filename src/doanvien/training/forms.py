@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from doanvien.members.validation import parse_date
 
+from .models import Registration
+
 ITEM_ERROR = re.compile(r"^items\[(\d+)\]\.(criterion|plan|target_date)$")
 
 
@@ -244,3 +246,16 @@ class AssessmentRow:
 
     def points(self) -> dict[str, str]:
         return dict(self.values)
+
+
+# --- Exporting the registrations ---------------------------------------------------------------
+
+
+class RegistrationExportForm(forms.Form):
+    """Which registrations go into the Excel file: all of the year's, or those in one state."""
+
+    state = forms.ChoiceField(
+        label=_("State"),
+        required=False,
+        choices=[("", _("All")), *Registration.State.choices],
+    )

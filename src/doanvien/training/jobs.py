@@ -1,4 +1,4 @@
-"""Registration imports as background jobs (see doanvien.jobs.runner)."""
+"""Registration imports and exports as background jobs (see doanvien.jobs.runner)."""
 
 from django.utils import timezone
 from django.utils.translation import ngettext
@@ -7,6 +7,7 @@ from doanvien.jobs import files
 from doanvien.jobs.runner import Outcome
 from doanvien.members.jobs import import_outcome
 
+from .exports import registrations_xlsx
 from .imports import registrations_import
 from .rules import programme_year_of
 
@@ -72,3 +73,34 @@ def import_registrations(job, progress) -> Outcome:
         progress=progress,
     )
     return import_outcome(job, result, source=source, confirm=confirm, lines=_counts, year=year)
+
+
+def export_registrations(job, progress) -> Outcome:
+    """The year's registrations of the job's unit and everything under it that the person who
+    started the job may see, optionally in one state."""
+    year, state = int(job.params["year"]), job.params.get("state") or ""
+    with files.writing_output(job, ".xlsx") as path:
+        count = registrations_xlsx(
+            user=job.created_by,
+            unit=job.unit,
+            year=year,
+            state=state,
+            out=path,
+            progress=progress,
+        )
+    return Outcome(
+        result={
+            "rows": count,
+            "year": year,
+            "state": state,
+            "lines": [
+                ngettext(
+                    "%(n)s registration in the file.", "%(n)s registrations in the file.", count
+                )
+                % {"n": count}
+            ],
+        },
+        output_name=f"dang-ky-ren-luyen-{job.unit.code}-{year}"
+        + (f"-{state}" if state else "")
+        + ".xlsx",
+    )

@@ -1,10 +1,12 @@
-"""Reads for the training programme: which framework, criteria and deadlines apply where."""
+"""Reads for the training programme: which framework, criteria and deadlines apply where, and
+the registrations of a subtree that a user may list."""
 
 from datetime import date
 
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from doanvien.accounts.access import _subtree_q, scope_of
 from doanvien.units.models import Unit
 
 from .models import BranchResult, Criterion, Deadline, Framework, Registration
@@ -68,3 +70,20 @@ def branch_result_state(branch: Unit, year: int) -> str:
     """Where the branch's results stand, without creating anything."""
     result = BranchResult.objects.filter(branch=branch, year=year).only("state").first()
     return result.state if result else BranchResult.State.OPEN
+
+
+def registrations_in(*, user, unit: Unit, year: int, state: str = "") -> QuerySet[Registration]:
+    """The year's registrations run by the branches of `unit`'s subtree (optionally in one
+    state), of the members `user` may see, in the order of the tree then of the members' names.
+    The caller has checked that `user` sees `unit` (accounts.access.get_unit_for); a member who
+    has moved out of the user's scope since (his old branch keeps a registration whose results
+    it had already submitted) is left out, as on the member pages."""
+    registrations = Registration.objects.filter(
+        branch__in=Unit.objects.filter(path__startswith=unit.path), year=year
+    )
+    if state:
+        registrations = registrations.filter(state=state)
+    scope = scope_of(user)
+    if not scope.is_superuser:
+        registrations = registrations.filter(_subtree_q("member__unit_path", scope.root_paths))
+    return registrations.order_by("unit_path", "member__sort_key", "member_id")

@@ -22,7 +22,14 @@ from doanvien.units.views import _breadcrumbs
 
 from . import services
 from .access import is_branch_committee
-from .forms import AssessmentRow, CriteriaForm, NoteForm, ReturnForm, points_errors
+from .forms import (
+    AssessmentRow,
+    CriteriaForm,
+    NoteForm,
+    RegistrationExportForm,
+    ReturnForm,
+    points_errors,
+)
 from .models import BranchResult, Deadline, ProgressNote, Registration
 from .progress import box_ticking_flags, branch_progress
 from .rules import is_eligible
@@ -82,6 +89,7 @@ def _progress_context(request, branch, year: int, **overrides) -> dict:
         ).select_related("author"),
         "note_form": NoteForm() if committee else None,
         "has_framework": framework_for(branch, year) is not None,
+        "export_form": RegistrationExportForm(auto_id="export-%s"),
     }
     context.update(overrides)
     return context

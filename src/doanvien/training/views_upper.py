@@ -28,6 +28,7 @@ from doanvien.units.models import Sector, Unit
 
 from . import access as training_access
 from . import services, services_config
+from .forms import RegistrationExportForm
 from .forms_upper import CriterionForm, DeadlineForm, FrameworkForm
 from .models import BranchResult, Criterion, Deadline, Framework, Registration, RegistrationItem
 from .progress import (
@@ -206,6 +207,7 @@ def training_progress(request, unit_id: int, year: int):
     unit = access.get_unit_for(request.user, unit_id)
     year = _year(year)
     context = _header(request, unit, year, "progress")
+    context["export_form"] = RegistrationExportForm(auto_id="export-%s")
     if unit.is_branch:
         context["branch_page"] = branch_page_url(unit, year)
         return render(request, "training/upper/progress.html", context)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from doanvien.core.models import AuditEvent
+from doanvien.jobs.models import Job
 from doanvien.training import default_framework, services, workflow
 from doanvien.training.models import (
     BranchResult,
@@ -99,6 +100,7 @@ def snapshot():
         list(Registration.objects.order_by("pk").values()),
         list(BranchResult.objects.order_by("pk").values()),
         AuditEvent.objects.count(),
+        Job.objects.count(),
     )
 
 

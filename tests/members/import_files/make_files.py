@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import xlsxwriter
+import xlwt
 
 HERE = Path(__file__).resolve().parent
 # Files made twice are the same: the creation time is fixed.
@@ -380,9 +381,32 @@ def other_files() -> None:
     (HERE / "twelve_rows.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
 
+def old_excel() -> None:
+    """A genuine Excel 97-2003 workbook (.xls, BIFF8, written by xlwt): a date cell and a text
+    date, an ID number as text and one that Excel turned into a number."""
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Đoàn viên")
+    dates = xlwt.easyxf(num_format_str="DD/MM/YYYY")
+    rows = [
+        PLAIN,
+        ["Phan Thị Mai", date(2008, 2, 12), "Nữ", "038308001601", date(2025, 3, 26)],
+        ["Đỗ Văn Khánh", "05/11/2007", "Nam", 38207001602, date(2024, 9, 2)],
+    ]
+    rows[1].append("Chi đoàn 12A1")
+    rows[2].append("Chi đoàn 12A2")
+    for r, values in enumerate(rows):
+        for c, value in enumerate(values):
+            if isinstance(value, date):
+                sheet.write(r, c, value, dates)
+            else:
+                sheet.write(r, c, value)
+    book.save(str(HERE / "old_excel.xls"))
+
+
 if __name__ == "__main__":
     good()
     national_export()
     csv_file()
     bad_cells()
     other_files()
+    old_excel()
