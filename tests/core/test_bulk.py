@@ -42,6 +42,21 @@ def test_the_rows_are_those_bulk_create_writes(world):
     assert written.pk > Member.objects.get(member_code="BC00000004").pk  # the database's ids
 
 
+def test_json_and_times_are_prepared_by_their_fields(world):
+    event = AuditEvent(
+        action="member.created",
+        target_type="member",
+        target_id=7,
+        unit_path=world.branch.path,
+        summary="Trần Thị Mẫu",
+        changes={"full_name": [None, "Trần Thị Mẫu"], "on": "2026-11-23"},
+    )
+    assert insert_rows(AuditEvent, [event]) == 1
+    stored = AuditEvent.objects.get(target_id=7, action="member.created", summary="Trần Thị Mẫu")
+    assert stored.changes == {"full_name": [None, "Trần Thị Mẫu"], "on": "2026-11-23"}
+    assert stored.at is not None and stored.at.tzinfo is not None
+
+
 def test_nothing_to_insert(db):
     assert insert_rows(AuditEvent, []) == 0
     assert not AuditEvent.objects.exists()

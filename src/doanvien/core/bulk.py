@@ -10,9 +10,11 @@ What it does not do, unlike bulk_create: set the objects' primary keys (read the
 unique column when they are needed), send signals, or handle multi-table inheritance.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date
+from typing import Any
 
-from django.db import connections, router
+from django.db import connections, models, router
 from django.db.models import Model
 
 
@@ -40,14 +42,48 @@ def insert_rows(
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
+    prepare = [_preparer(f, connection) for f in fields]
     written = 0
     with connection.cursor() as cursor:
         for first in range(0, len(objs), batch_size):
             batch: Sequence[Model] = objs[first : first + batch_size]
-            rows = [
-                tuple(f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields)
-                for obj in batch
-            ]
+            rows = [tuple(p(obj) for p in prepare) for obj in batch]
             cursor.executemany(sql, rows)
             written += len(rows)
     return written
+
+
+def _preparer(field, connection) -> Callable[[Model], Any]:
+    """A function giving the field's database value for an object. A value of the field's own
+    plain type (str for text, bool, int for integers and foreign keys, a date for a DateField
+    without auto_now) or None goes as it is, or through the backend's date adapter: that is all
+    the field would do with it. Any other value or field takes the compiler's way: pre_save
+    (auto_now, ...), then get_db_prep_save."""
+    attname = field.attname
+
+    def full(obj):
+        return field.get_db_prep_save(field.pre_save(obj, True), connection)
+
+    kind = type(field)
+    if kind in (models.CharField, models.TextField):
+        plain = str
+    elif kind is models.BooleanField:
+        plain = bool
+    elif kind in (models.IntegerField, models.BigIntegerField, models.ForeignKey):
+        plain = int
+    elif kind is models.DateField and not (field.auto_now or field.auto_now_add):
+        adapt = connection.ops.adapt_datefield_value
+
+        def day(obj):
+            value = getattr(obj, attname)
+            return adapt(value) if value is None or type(value) is date else full(obj)
+
+        return day
+    else:
+        return full
+
+    def as_is(obj):
+        value = getattr(obj, attname)
+        return value if value is None or type(value) is plain else full(obj)
+
+    return as_is
