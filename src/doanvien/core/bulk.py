@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import connections, models, router
 from django.db.models import Model
+from django.utils import timezone
 
 
 def insert_rows(
@@ -66,7 +67,8 @@ def _preparer(field, connection) -> Callable[[Model], Any]:
     """A function giving the field's database value for an object. A value of the field's own
     plain type (str for text, bool, int for integers and foreign keys, a date for a DateField
     without auto_now) or None goes as it is, or through the backend's date adapter: that is all
-    the field would do with it. Any other value or field takes the compiler's way: pre_save
+    the field would do with it. Times set automatically (auto_now, auto_now_add) are the same
+    moment for every row. Any other value or field takes the compiler's way: pre_save
     (auto_now, ...), then get_db_prep_save."""
     attname = field.attname
 
@@ -88,6 +90,16 @@ def _preparer(field, connection) -> Callable[[Model], Any]:
             return adapt(value) if value is None or type(value) is date else full(obj)
 
         return day
+    elif kind is models.DateTimeField and (field.auto_now or field.auto_now_add):
+        # One moment for the whole insert (bulk_create takes one per object).
+        now = timezone.now()
+        stamp = field.get_db_prep_save(now, connection)
+
+        def moment(obj):
+            setattr(obj, attname, now)
+            return stamp
+
+        return moment
     else:
         return full
 

@@ -42,6 +42,8 @@ TEXT_FIELDS = (
 MULTILINE_FIELDS = ("awards", "discipline")
 DATE_FIELDS = ("date_of_birth", "id_issued_on", "joined_union_on", "joined_party_on")
 CHOICE_FIELDS = {"sex": Sex, "category": Category, "position": Position, "status": Status}
+# The stored values of each choice field (an enum's .values builds a new list on every call).
+_CHOICE_VALUES = {name: frozenset(choices.values) for name, choices in CHOICE_FIELDS.items()}
 BOOL_FIELDS = ("federation_member", "honorary")
 OTHER_FIELDS = ("id_number", "card_number", "email", "phone")
 EDITABLE_FIELDS = TEXT_FIELDS + DATE_FIELDS + tuple(CHOICE_FIELDS) + BOOL_FIELDS + OTHER_FIELDS
@@ -121,7 +123,7 @@ def clean_member_data(
                 }
         elif name in CHOICE_FIELDS:
             value = str(raw or "").strip()
-            if value and value not in CHOICE_FIELDS[name].values:
+            if value and value not in _CHOICE_VALUES[name]:
                 errors[name] = _("%(field)s: choose a value from the list.") % {
                     "field": labels[name]
                 }
