@@ -60,3 +60,27 @@ def test_json_and_times_are_prepared_by_their_fields(world):
 def test_nothing_to_insert(db):
     assert insert_rows(AuditEvent, []) == 0
     assert not AuditEvent.objects.exists()
+
+
+def test_records_stand_in_for_objects_with_the_fields_defaults(world):
+    from doanvien.core.bulk import records
+    from doanvien.members.models import Membership
+
+    spans = list(
+        records(
+            Membership,
+            [
+                {"member_id": world.member.pk, "branch_id": world.branch.pk, "started_on": d}
+                for d in (date(2021, 1, 4), date(2022, 2, 5))
+            ],
+        )
+    )
+    assert spans[0].reason == "" and spans[0].ended_on is None  # the fields' defaults
+    events = list(records(AuditEvent, [{"action": "a"}, {"action": "b"}]))
+    assert events[0].changes == {} and events[0].changes is not events[1].changes  # new dicts
+    assert insert_rows(Membership, spans) == 2
+    stored = Membership.objects.filter(member=world.member, started_on__year__gte=2021)
+    assert sorted(stored.values_list("started_on", "reason", "ended_on")) == [
+        (date(2021, 1, 4), "", None),
+        (date(2022, 2, 5), "", None),
+    ]

@@ -30,3 +30,17 @@ def test_folding_gives_plain_ascii_and_is_stable(text):
     assert folded.isascii()
     assert fold(folded) == folded
     assert folded == folded.lower()
+
+
+@given(st.text(alphabet=VIETNAMESE + VIETNAMESE.upper() + " \u0300\u0301\u0303\u0309\u0323ÆøßİǅΩ"))
+def test_the_fast_fold_is_the_unicode_fold(text):
+    from doanvien.core.text import _fold_slowly
+
+    assert fold(text) == _fold_slowly(text)
+
+
+@given(st.text())
+def test_the_fast_fold_is_the_unicode_fold_for_any_text(text):
+    from doanvien.core.text import _fold_slowly
+
+    assert fold(text) == _fold_slowly(text)

@@ -11,8 +11,11 @@ What it does not do, unlike bulk_create: set the objects' primary keys (read the
 unique column when they are needed), send signals, or handle multi-table inheritance.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
+from functools import partial
+from operator import attrgetter
+from types import SimpleNamespace
 from typing import Any
 
 from django.db import connections, models, router
@@ -36,7 +39,7 @@ def insert_rows(
     fields = [
         f
         for f in meta.concrete_fields
-        if not (f.primary_key and getattr(objs[0], f.attname) is None)
+        if not (f.primary_key and getattr(objs[0], f.attname, None) is None)
     ]
     quote = connection.ops.quote_name
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
@@ -44,67 +47,99 @@ def insert_rows(
         ", ".join(quote(f.column) for f in fields),
         ", ".join(["%s"] * len(fields)),
     )
-    prepare = [_preparer(f, connection) for f in fields]
+    row = _row_maker(fields, connection)
     if connection.vendor == "postgresql":
         # COPY: a statement per row, even pipelined, is parsed and planned row by row.
         columns = ", ".join(quote(f.column) for f in fields)
         statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
         with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
             for obj in objs:
-                copy.write_row(tuple(p(obj) for p in prepare))
+                copy.write_row(row(obj))
         return len(objs)
     written = 0
     with connection.cursor() as cursor:
         for first in range(0, len(objs), batch_size):
             batch: Sequence[Model] = objs[first : first + batch_size]
-            rows = [tuple(p(obj) for p in prepare) for obj in batch]
+            rows = [row(obj) for obj in batch]
             cursor.executemany(sql, rows)
             written += len(rows)
     return written
 
 
-def _preparer(field, connection) -> Callable[[Model], Any]:
-    """A function giving the field's database value for an object. A value of the field's own
-    plain type (str for text, bool, int for integers and foreign keys, a date for a DateField
-    without auto_now) or None goes as it is, or through the backend's date adapter: that is all
-    the field would do with it. Times set automatically (auto_now, auto_now_add) are the same
-    moment for every row. Any other value or field takes the compiler's way: pre_save
-    (auto_now, ...), then get_db_prep_save."""
-    attname = field.attname
+def record_maker(model: type[Model]) -> Callable[[dict[str, Any]], SimpleNamespace]:
+    """A maker of light stand-ins for unsaved objects of `model`, for insert_rows: each has
+    every field's attribute, from the values given (by attname, e.g. "member_id") or else the
+    field's default. A model instance costs several times more to make, which counts at a
+    hundred thousand rows."""
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    fixed = {f.attname: f.get_default() for f in fields if not callable(f.default)}
+    made = [f for f in fields if callable(f.default)]  # a new value for each row (dict, ...)
 
-    def full(obj):
-        return field.get_db_prep_save(field.pre_save(obj, True), connection)
+    def make(given: dict[str, Any]) -> SimpleNamespace:
+        row = SimpleNamespace(**fixed)
+        for f in made:
+            if f.attname not in given:
+                setattr(row, f.attname, f.get_default())
+        row.__dict__.update(given)
+        return row
 
-    kind = type(field)
-    if kind in (models.CharField, models.TextField):
-        plain = str
-    elif kind is models.BooleanField:
-        plain = bool
-    elif kind in (models.IntegerField, models.BigIntegerField, models.ForeignKey):
-        plain = int
-    elif kind is models.DateField and not (field.auto_now or field.auto_now_add):
-        adapt = connection.ops.adapt_datefield_value
+    return make
 
-        def day(obj):
-            value = getattr(obj, attname)
-            return adapt(value) if value is None or type(value) is date else full(obj)
 
-        return day
-    elif kind is models.DateTimeField and (field.auto_now or field.auto_now_add):
-        # One moment for the whole insert (bulk_create takes one per object).
-        now = timezone.now()
-        stamp = field.get_db_prep_save(now, connection)
+def records(model: type[Model], values: Iterable[dict[str, Any]]) -> Iterator[SimpleNamespace]:
+    """record_maker(model) applied to each of `values`."""
+    return map(record_maker(model), values)
 
-        def moment(obj):
-            setattr(obj, attname, now)
-            return stamp
 
-        return moment
-    else:
-        return full
+def _row_maker(fields, connection) -> Callable[[Model], list]:
+    """A function giving an object's row: every attribute read at once, then each value put in
+    its database form. A value of its field's plain type (str for text, bool, int for integers
+    and foreign keys) or None goes as it is: that is all the field would do with it. Dates go
+    through the backend's date adapter; times set automatically (auto_now, auto_now_add) are
+    one moment for the whole insert (bulk_create takes one per object). Any other value or
+    field takes the compiler's way: pre_save, then get_db_prep_save."""
+    getter = attrgetter(*(f.attname for f in fields))
+    plain: list[tuple[int, type, Callable]] = []
+    days: list[tuple[int, Callable]] = []
+    stamps: list[tuple[int, str, Any, Any]] = []
+    other: list[tuple[int, Callable]] = []
+    adapt_day = connection.ops.adapt_datefield_value
+    now = timezone.now()
+    for i, field in enumerate(fields):
+        kind = type(field)
+        full = partial(_full, field, connection)
+        if kind in (models.CharField, models.TextField):
+            plain.append((i, str, full))
+        elif kind is models.BooleanField:
+            plain.append((i, bool, full))
+        elif kind in (models.IntegerField, models.BigIntegerField, models.ForeignKey):
+            plain.append((i, int, full))
+        elif kind is models.DateField and not (field.auto_now or field.auto_now_add):
+            days.append((i, full))
+        elif kind is models.DateTimeField and (field.auto_now or field.auto_now_add):
+            stamps.append((i, field.attname, now, field.get_db_prep_save(now, connection)))
+        else:
+            other.append((i, full))
+    single = len(fields) == 1
 
-    def as_is(obj):
-        value = getattr(obj, attname)
-        return value if value is None or type(value) is plain else full(obj)
+    def row(obj) -> list:
+        values = [getter(obj)] if single else list(getter(obj))
+        for i, kind, full in plain:
+            value = values[i]
+            if value is not None and value.__class__ is not kind:
+                values[i] = full(obj)
+        for i, full in days:
+            value = values[i]
+            values[i] = adapt_day(value) if value is None or value.__class__ is date else full(obj)
+        for i, attname, moment, stamp in stamps:
+            setattr(obj, attname, moment)
+            values[i] = stamp
+        for i, full in other:
+            values[i] = full(obj)
+        return values
 
-    return as_is
+    return row
+
+
+def _full(field, connection, obj):
+    return field.get_db_prep_save(field.pre_save(obj, True), connection)

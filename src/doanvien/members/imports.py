@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -35,7 +36,7 @@ from django.utils.translation import gettext as _
 
 from doanvien.accounts.access import can_edit_members
 from doanvien.core import audit
-from doanvien.core.bulk import insert_rows
+from doanvien.core.bulk import insert_rows, record_maker, records
 from doanvien.core.models import AuditEvent
 from doanvien.core.text import fold, normalize
 from doanvien.units.models import Unit
@@ -155,6 +156,7 @@ class _Import:
         # First row of each ID number, card number and member identifier met in the file.
         self.ids_seen: dict[str, int] = {}
         self.cards_seen: dict[str, int] = {}
+        self.new_member = record_maker(Member)
         self.range_holders: RangeHolders | None = None  # read when a card number is first met
         self.codes_seen: dict[str, int] = {}
         # What each member row turned out to be: create, update, unchanged or error.
@@ -432,7 +434,7 @@ class _Import:
             return False
         return True
 
-    def create_row(self, row, data, id_number, card, code, branch) -> Member | None:
+    def create_row(self, row, data, id_number, card, code, branch) -> SimpleNamespace | None:
         if self.missing:
             self.once(
                 _("To add new members the file needs these columns too: %(columns)s.")
@@ -452,13 +454,16 @@ class _Import:
             return None
         if branch is None:
             return None
-        member = Member(
-            **clean,
-            id_number=id_number,
-            card_number=card,
-            member_code=code,
-            branch=branch,
-            unit_path=branch.path,
+        # A stand-in for the new Member (core/bulk.py): the write inserts it with insert_rows.
+        member = self.new_member(
+            {
+                **clean,
+                "id_number": id_number,
+                "card_number": card,
+                "member_code": code,
+                "branch_id": branch.pk,
+                "unit_path": branch.path,
+            }
         )
         _set_derived(member)
         self._set_outcome(row.number, "create")
@@ -536,7 +541,7 @@ class _Import:
             Member.objects.filter(member_code__in=codes).values_list("member_code", flat=True)
         )
 
-        creates: list[Member] = []
+        creates: list[SimpleNamespace] = []  # stand-ins for new members
         updates: list[_Update] = []
         for row in members:
             data = dict(row.data)
@@ -604,7 +609,7 @@ class _Import:
             changes=changes,
         )
 
-    def write(self, creates: list[Member], updates: list[_Update]) -> None:
+    def write(self, creates: list[SimpleNamespace], updates: list[_Update]) -> None:
         if creates:
             self._give_codes(creates)
             # One prepared INSERT sent with executemany (see core/bulk.py): bulk_create's
@@ -618,22 +623,32 @@ class _Import:
             )
             for m in creates:
                 m.pk = ids[m.member_code]
-                m._state.adding, m._state.db = False, Member.objects.db
             reason = _("Record created by import")
-            insert_rows(
-                Membership,
-                (
-                    Membership(
-                        member_id=m.pk,
-                        branch_id=m.branch_id,
-                        started_on=m.joined_union_on or self.today,
-                        reason=reason,
-                    )
-                    for m in creates
-                ),
+            spans = (
+                {
+                    "member_id": m.pk,
+                    "branch_id": m.branch_id,
+                    "started_on": m.joined_union_on or self.today,
+                    "reason": reason,
+                }
+                for m in creates
             )
+            insert_rows(Membership, records(Membership, spans))
             # One event per member, to head his history; the values are the record's own.
-            insert_rows(AuditEvent, (self._event("member.created", m, {}) for m in creates))
+            actor_id = self.actor.pk if getattr(self.actor, "pk", None) else None
+            events = (
+                {
+                    "actor_id": actor_id,
+                    "action": "member.created",
+                    "target_type": Member._meta.model_name,
+                    "target_id": m.pk,
+                    "unit_path": m.unit_path,
+                    "summary": m.full_name[:300],
+                    "changes": {},
+                }
+                for m in creates
+            )
+            insert_rows(AuditEvent, records(AuditEvent, events))
             for m in creates:
                 self.added[m.unit_path] += 1
             self.created += len(creates)

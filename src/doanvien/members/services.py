@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.core import audit
-from doanvien.core.text import fold, given_name_key
+from doanvien.core.text import fold, sort_key_of_folded
 from doanvien.reports import rollup
 from doanvien.reports.models import Movement
 from doanvien.units.models import Unit
@@ -49,7 +49,7 @@ def new_member_code() -> str:
 
 def _set_derived(member: Member) -> None:
     member.name_folded = fold(member.full_name)
-    member.sort_key = given_name_key(member.full_name)
+    member.sort_key = sort_key_of_folded(member.name_folded)
 
 
 @transaction.atomic
