@@ -44,3 +44,12 @@ def test_the_fast_fold_is_the_unicode_fold_for_any_text(text):
     from doanvien.core.text import _fold_slowly
 
     assert fold(text) == _fold_slowly(text)
+
+
+@given(st.text(alphabet=VIETNAMESE + " \t\n\u00a0\u2003\u0300\u0323Aa"))
+def test_normalize_is_nfc_with_single_spaces(text):
+    import re
+    import unicodedata
+
+    expected = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    assert normalize(text) == expected

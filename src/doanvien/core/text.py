@@ -6,9 +6,18 @@ import unicodedata
 _SPACES = re.compile(r"\s+")
 
 
+# Anything normalize() would change in the spacing: two blanks in a row, a blank other than a
+# space, a space at either end.
+_UNTIDY = re.compile(r"\s\s|[^\S ]|^ | $")
+
+
 def normalize(text: str) -> str:
     """NFC form with single spaces and no leading or trailing blanks (how names are stored)."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+    text = text or ""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    # Most text is tidy already (an import's cells are): one search instead of a substitution.
+    return _SPACES.sub(" ", text).strip() if _UNTIDY.search(text) else text
 
 
 def _fold_slowly(text: str) -> str:

@@ -48,6 +48,16 @@ BOOL_FIELDS = ("federation_member", "honorary")
 OTHER_FIELDS = ("id_number", "card_number", "email", "phone")
 EDITABLE_FIELDS = TEXT_FIELDS + DATE_FIELDS + tuple(CHOICE_FIELDS) + BOOL_FIELDS + OTHER_FIELDS
 REQUIRED_FIELDS = ("full_name", "date_of_birth", "sex", "id_number", "joined_union_on")
+# How clean_member_data treats each field, looked up once per value (an import calls it for
+# every row).
+_KIND = {
+    **dict.fromkeys(TEXT_FIELDS, "text"),
+    **dict.fromkeys(MULTILINE_FIELDS, "multiline"),
+    **dict.fromkeys(DATE_FIELDS, "date"),
+    **dict.fromkeys(CHOICE_FIELDS, "choice"),
+    **dict.fromkeys(BOOL_FIELDS, "bool"),
+    **{name: name for name in OTHER_FIELDS},
+}
 
 _PHONE = re.compile(r"^0\d{9,10}$")
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
@@ -108,12 +118,14 @@ def clean_member_data(
     labels = _labels()
 
     for name, raw in data.items():
-        if name not in EDITABLE_FIELDS:
+        kind = _KIND.get(name)
+        if kind is None:
             continue
-        if name in TEXT_FIELDS:
-            text = str(raw or "")
-            clean[name] = text.strip() if name in MULTILINE_FIELDS else normalize(text)
-        elif name in DATE_FIELDS:
+        if kind == "text":
+            clean[name] = normalize(str(raw or ""))
+        elif kind == "multiline":
+            clean[name] = str(raw or "").strip()
+        elif kind == "date":
             try:
                 clean[name] = parse_date(raw)
             except ValueError:
@@ -121,14 +133,14 @@ def clean_member_data(
                     "field": labels[name],
                     "value": raw,
                 }
-        elif name in CHOICE_FIELDS:
+        elif kind == "choice":
             value = str(raw or "").strip()
             if value and value not in _CHOICE_VALUES[name]:
                 errors[name] = _("%(field)s: choose a value from the list.") % {
                     "field": labels[name]
                 }
             clean[name] = value
-        elif name in BOOL_FIELDS:
+        elif kind == "bool":
             clean[name] = bool(raw) and str(raw).lower() not in {"0", "false", "no", "không"}
         elif name == "id_number":
             clean[name] = re.sub(r"\s", "", str(raw or ""))
