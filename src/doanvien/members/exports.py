@@ -110,7 +110,7 @@ def is_formula_like(text: str) -> bool:
     return text.startswith(_FORMULA_START)
 
 
-class _Formats:
+class CellFormats:
     def __init__(self, workbook: xlsxwriter.Workbook):
         add = workbook.add_format
         self.header = add({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
@@ -138,7 +138,7 @@ class _Formats:
         self.title = add({"bold": True, "font_size": 14})
 
 
-def _write_text(sheet, row: int, col: int, text: str, fmt=None, quoted=None) -> None:
+def write_text(sheet, row: int, col: int, text: str, fmt=None, quoted=None) -> None:
     """Text as text: never a formula, with the quote prefix when it looks like one."""
     if not text and fmt is None:
         return
@@ -148,7 +148,7 @@ def _write_text(sheet, row: int, col: int, text: str, fmt=None, quoted=None) -> 
         sheet.write_string(row, col, text, fmt)
 
 
-def _yes_no(value: bool) -> str:
+def yes_no(value: bool) -> str:
     return _("Yes") if value else _("No")
 
 
@@ -183,7 +183,7 @@ def _cell(member: Member, name: str, registration, mask: bool) -> Any:
     if name in CHOICE_FIELDS:
         return getattr(member, f"get_{name}_display")()
     if name in BOOL_FIELDS:
-        return _yes_no(value)
+        return yes_no(value)
     return value
 
 
@@ -209,7 +209,7 @@ def members_xlsx(
         raise ValueError(f"unknown columns: {', '.join(unknown)}")
     total = members_queryset.count()
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
-    fmt = _Formats(workbook)
+    fmt = CellFormats(workbook)
     sheet = workbook.add_worksheet(_("Members")[:31])
     for col, name in enumerate(names):
         sheet.write_string(0, col, SPECS[name].header, fmt.header)
@@ -232,9 +232,9 @@ def members_xlsx(
                 if isinstance(value, date):
                     sheet.write_datetime(row, col, value, fmt.date)
                 elif name in TEXT_COLUMNS:
-                    _write_text(sheet, row, col, str(value), fmt.text, fmt.text_quoted)
+                    write_text(sheet, row, col, str(value), fmt.text, fmt.text_quoted)
                 else:
-                    _write_text(sheet, row, col, str(value), None, fmt.quoted)
+                    write_text(sheet, row, col, str(value), None, fmt.quoted)
         if progress:
             progress(row, total)
 
@@ -276,7 +276,7 @@ def members_template_xlsx(*, unit: Unit, out: str | Path | IO[bytes]) -> None:
 def _template(unit: Unit, out) -> None:
     names = list(TEMPLATE_COLUMNS) + ([] if unit.is_branch else ["branch"])
     workbook = xlsxwriter.Workbook(out)
-    fmt = _Formats(workbook)
+    fmt = CellFormats(workbook)
     data = workbook.add_worksheet(_("Members")[:31])
     guide = workbook.add_worksheet(_("Instructions")[:31])
     lists_name = _("Lists")[:31]
@@ -284,9 +284,9 @@ def _template(unit: Unit, out) -> None:
 
     # The lists the drop-downs offer.
     choices: dict[str, list[str]] = {n: choice_labels(n) for n in ("sex", "category", "position")}
-    yes_no = [_yes_no(True), _yes_no(False)]
+    yes_or_no = [yes_no(True), yes_no(False)]
     for name in BOOL_FIELDS:
-        choices[name] = yes_no
+        choices[name] = yes_or_no
     if not unit.is_branch:
         branches = Unit.objects.filter(
             path__startswith=unit.path, kind=Unit.Kind.BRANCH, is_active=True
@@ -350,8 +350,8 @@ def _template(unit: Unit, out) -> None:
         "joined_union_on": date(2023, 3, 26),
         "position": choice_labels("position")[0],
         "category": choice_labels("category")[0],
-        "federation_member": yes_no[0],
-        "honorary": yes_no[1],
+        "federation_member": yes_or_no[0],
+        "honorary": yes_or_no[1],
         "occupation": "Học sinh",
         "education_level": "12/12",
     }
@@ -414,7 +414,7 @@ def _error_fields(error) -> tuple[int | None, int | None, str, str, str]:
     return get("row"), get("col"), get("column") or "", get("value") or "", get("message") or ""
 
 
-def _write_value(sheet, row: int, col: int, value: Any, fmt: _Formats, bad: bool) -> None:
+def _write_value(sheet, row: int, col: int, value: Any, fmt: CellFormats, bad: bool) -> None:
     if value is None or value == "":
         if bad:
             sheet.write_blank(row, col, None, fmt.bad)
@@ -430,9 +430,9 @@ def _write_value(sheet, row: int, col: int, value: Any, fmt: _Formats, bad: bool
     else:
         text = str(value)
         if bad:
-            _write_text(sheet, row, col, text, fmt.bad, fmt.bad_quoted)
+            write_text(sheet, row, col, text, fmt.bad, fmt.bad_quoted)
         else:
-            _write_text(sheet, row, col, text, None, fmt.quoted)
+            write_text(sheet, row, col, text, None, fmt.quoted)
 
 
 def error_report_xlsx(
@@ -458,7 +458,7 @@ def error_report_xlsx(
         by_row[row].append(f"{column}: {message}" if column else message)
 
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
-    fmt = _Formats(workbook)
+    fmt = CellFormats(workbook)
     try:
         sheet = open_sheet(source_path, columns)
     except SpreadsheetError:
@@ -491,7 +491,7 @@ def error_report_xlsx(
     for i, (row, _col, column, value, message) in enumerate(items, start=1):
         if row is not None:
             listing.write_number(i, 0, row)
-        _write_text(listing, i, 1, column, None, fmt.quoted)
-        _write_text(listing, i, 2, value, None, fmt.quoted)
+        write_text(listing, i, 1, column, None, fmt.quoted)
+        write_text(listing, i, 2, value, None, fmt.quoted)
         listing.write_string(i, 3, message, fmt.wrap)
     workbook.close()

@@ -20,7 +20,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from doanvien.members.exports import _Formats, _write_text, _yes_no
+from doanvien.members.exports import CellFormats, write_text, yes_no
 from doanvien.units.models import Unit
 
 from .models import Registration, RegistrationItem
@@ -89,7 +89,7 @@ class _Code(str):
     """Text kept as text in Excel (codes: their leading zeros and their look stay)."""
 
 
-class _RegistrationFormats(_Formats):
+class _RegistrationFormats(CellFormats):
     def __init__(self, workbook: xlsxwriter.Workbook):
         super().__init__(workbook)
         self.points = workbook.add_format({"num_format": "0.0"})
@@ -113,7 +113,7 @@ class _Sheet:
         self.sheet = self.workbook.add_worksheet(self.name[: 31 - len(suffix)] + suffix)
         self.row = HEADER_ROW
         for r, (text, cell_format) in enumerate(self.titles):
-            _write_text(self.sheet, r, 0, text, cell_format, self.fmt.quoted)
+            write_text(self.sheet, r, 0, text, cell_format, self.fmt.quoted)
         for col, (title, size) in enumerate(zip(self.headers, self.widths, strict=True)):
             self.sheet.write_string(HEADER_ROW, col, title, self.fmt.header)
             self.sheet.set_column(col, col, size)
@@ -140,9 +140,9 @@ class _Sheet:
             elif isinstance(value, int) and not isinstance(value, bool):
                 self.sheet.write_number(self.row, col, value)
             elif isinstance(value, _Code):
-                _write_text(self.sheet, self.row, col, value, fmt.text, fmt.text_quoted)
+                write_text(self.sheet, self.row, col, value, fmt.text, fmt.text_quoted)
             else:
-                _write_text(self.sheet, self.row, col, str(value), None, fmt.quoted)
+                write_text(self.sheet, self.row, col, str(value), None, fmt.quoted)
 
     def finish(self, empty_text: str) -> None:
         if self.row == HEADER_ROW:
@@ -220,7 +220,7 @@ def registrations_xlsx(
                     self_total(r),
                     r.total,
                     r.get_level_display() if r.level else "",
-                    _yes_no(r.entered_by_secretary),
+                    yes_no(r.entered_by_secretary),
                 )
             )
             for area_code, text, plan, target in chosen:

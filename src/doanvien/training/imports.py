@@ -35,7 +35,7 @@ from doanvien.accounts.access import scope_of
 from doanvien.accounts.models import Role
 from doanvien.core import audit
 from doanvien.core.text import fold
-from doanvien.members.exports import _Formats, _write_text
+from doanvien.members.exports import CellFormats, write_text
 from doanvien.members.imports import ImportResult, RowError, RowPreview, _max_listed_errors
 from doanvien.members.models import Member, Status
 from doanvien.members.spreadsheet import (
@@ -658,7 +658,7 @@ def _template(branch: Unit, year: int, out) -> None:
             area_of.setdefault(c.pk, names.get(c.area_code, c.area_code))
 
     workbook = xlsxwriter.Workbook(out)
-    fmt = _Formats(workbook)
+    fmt = CellFormats(workbook)
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     top = workbook.add_format({"valign": "top"})
     text_top = workbook.add_format({"num_format": "@", "valign": "top"})
@@ -678,15 +678,15 @@ def _template(branch: Unit, year: int, out) -> None:
         sheet2.set_column(col, col, width, wrap if col in (1, 2, 4) else top)
     for i, c in enumerate(listed.values(), start=1):
         sheet2.write_number(i, 0, c.pk, top)
-        _write_text(sheet2, i, 1, area_of[c.pk], wrap, fmt.quoted)
-        _write_text(sheet2, i, 2, c.text, wrap, fmt.quoted)
+        write_text(sheet2, i, 1, area_of[c.pk], wrap, fmt.quoted)
+        write_text(sheet2, i, 2, c.text, wrap, fmt.quoted)
         if c.mandatory:
             sheet2.write_string(i, 3, _("Yes"), top)
         remarks = [c.audience] if c.audience else []
         if c.unit_id:
             remarks.append(_("Added by %(unit)s") % {"unit": c.unit.name})
         if remarks:
-            _write_text(sheet2, i, 4, "; ".join(remarks), wrap, fmt.quoted)
+            write_text(sheet2, i, 4, "; ".join(remarks), wrap, fmt.quoted)
     sheet2.freeze_panes(1, 1)
     if listed:
         sheet2.autofilter(0, 0, len(listed), len(CRITERIA_HEADERS) - 1)
@@ -697,7 +697,7 @@ def _template(branch: Unit, year: int, out) -> None:
     lists.write_string(0, 1, "Đoàn viên", fmt.header)
     for i, member in enumerate(members, start=1):
         lists.write_string(i, 0, member.member_code)
-        _write_text(lists, i, 1, member.full_name, None, fmt.quoted)
+        write_text(lists, i, 1, member.full_name, None, fmt.quoted)
     lists.hide()
 
     # Sheet 1: titles, the header, the prefilled rows, then rows that fill themselves in.
@@ -743,7 +743,7 @@ def _template(branch: Unit, year: int, out) -> None:
     for member, criterion_id, plan, target in rows:
         row += 1
         r = row + 1  # as Excel names it
-        _write_text(data, row, 0, member.member_code, text_top, fmt.text_quoted)
+        write_text(data, row, 0, member.member_code, text_top, fmt.text_quoted)
         data.write_formula(row, 1, name_formula(r), wrap, member.full_name)
         if criterion_id is not None:
             data.write_number(row, 2, criterion_id, top)
@@ -752,7 +752,7 @@ def _template(branch: Unit, year: int, out) -> None:
         else:
             data.write_formula(row, 3, text_formula(r), wrap, "")
         if plan:
-            _write_text(data, row, 4, plan, wrap, fmt.quoted)
+            write_text(data, row, 4, plan, wrap, fmt.quoted)
         if target:
             data.write_datetime(row, 5, target, date_top)
     extra = min(max(EXTRA_ROWS_MIN, 10 * len(members)), EXTRA_ROWS_MAX)
