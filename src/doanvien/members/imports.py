@@ -245,21 +245,7 @@ class _Import:
             {"header": c.header, "field": c.field, "label": field_label(c.field)}
             for c in sheet.columns
         ]
-        if sheet.unknown_headers:
-            result.warnings.append(
-                _("These columns are not imported: %(columns)s.")
-                % {"columns": ", ".join(f"“{h}”" for h in sheet.unknown_headers)}
-            )
-        if sheet.computed_headers:
-            result.warnings.append(
-                _("These columns are kept by the system and were not imported: %(columns)s.")
-                % {"columns": ", ".join(f"“{h}”" for h in sheet.computed_headers)}
-            )
-        if sheet.duplicate_headers:
-            result.warnings.append(
-                _("These columns appear twice; only the first of each was read: %(columns)s.")
-                % {"columns": ", ".join(f"“{h}”" for h in sheet.duplicate_headers)}
-            )
+        result.warnings.extend(sheet.header_warnings())
         if "id_number" not in self.columns:
             self.file_error(
                 _("The file has no “%(column)s” column: members are matched by it.")

@@ -675,6 +675,26 @@ class HeaderSheet:
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.field == name), None)
 
+    def header_warnings(self) -> list[str]:
+        """What the import tells about the header row: columns it does not read, columns the
+        system keeps, columns given twice (in the active language)."""
+        found = (
+            (self.unknown_headers, _("These columns are not imported: %(columns)s.")),
+            (
+                self.computed_headers,
+                _("These columns are kept by the system and were not imported: %(columns)s."),
+            ),
+            (
+                self.duplicate_headers,
+                _("These columns appear twice; only the first of each was read: %(columns)s."),
+            ),
+        )
+        return [
+            message % {"columns": ", ".join(f"“{h}”" for h in headers)}
+            for headers, message in found
+            if headers
+        ]
+
     def rows(self) -> Iterator[tuple[int, list]]:
         """(row number, raw cells) of every non-empty row below the header."""
         for number, values in self.raw.rows():

@@ -208,16 +208,7 @@ class _Import:
             {"header": c.header, "field": c.field, "label": SPECS[c.field].header}
             for c in sheet.columns
         ]
-        if sheet.unknown_headers:
-            result.warnings.append(
-                _("These columns are not imported: %(columns)s.")
-                % {"columns": ", ".join(f"“{h}”" for h in sheet.unknown_headers)}
-            )
-        if sheet.duplicate_headers:
-            result.warnings.append(
-                _("These columns appear twice; only the first of each was read: %(columns)s.")
-                % {"columns": ", ".join(f"“{h}”" for h in sheet.duplicate_headers)}
-            )
+        result.warnings.extend(sheet.header_warnings())
         missing = [SPECS[name].header for name in REQUIRED if name not in self.columns]
         if missing:
             self.file_error(
