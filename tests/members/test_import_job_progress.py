@@ -14,9 +14,9 @@ from django.core.management import call_command
 from django.db import connection, connections
 from django.urls import reverse
 
+from doanvien.jobs import progress as job_progress
 from doanvien.jobs.models import Job
 from doanvien.members import imports
-from doanvien.members import jobs as member_jobs
 from doanvien.members.imports import _Import
 from doanvien.members.models import Member
 
@@ -117,7 +117,7 @@ def test_after_confirming_the_job_counts_every_row_written(client, world, tmp_pa
 )
 def test_the_bar_moves_while_the_rows_are_written(client, world, tmp_path, monkeypatch):
     monkeypatch.setattr(imports, "CHUNK_SIZE", CHUNK)
-    monkeypatch.setattr(member_jobs, "WRITE_PROGRESS_EVERY", 0)
+    monkeypatch.setattr(job_progress, "WRITE_PROGRESS_EVERY", 0)
     job = checked_and_waiting(client, world, tmp_path)
     before = Member.objects.count()
     seen, heartbeats = [], []

@@ -1,9 +1,11 @@
 """Registration imports and exports as background jobs (see doanvien.jobs.runner)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from doanvien.jobs import files
+from doanvien.jobs.progress import import_progress
 from doanvien.jobs.runner import Outcome
 from doanvien.members.jobs import import_outcome
 
@@ -59,19 +61,23 @@ def _counts(result, written: bool) -> list[str]:
 
 def import_registrations(job, progress) -> Outcome:
     """Check the uploaded file (first run) or write it (after the user confirmed): all or
-    nothing. Errors give a copy of the file with the bad cells marked."""
+    nothing. Errors give a copy of the file with the bad cells marked. While writing, the job
+    shows "Writing the registrations…" and its progress."""
     source = files.input_path(job)
     confirm = job.params.get("phase") == "apply"
     year = job_year(job)
-    result = registrations_import(
-        actor=job.created_by,
-        branch=job.unit,
-        year=year,
-        path=source,
-        filename=job.input_name,
-        confirm=confirm,
-        progress=progress,
-    )
+    with import_progress(
+        job, progress, confirm=confirm, message=_("Writing the registrations…")
+    ) as report:
+        result = registrations_import(
+            actor=job.created_by,
+            branch=job.unit,
+            year=year,
+            path=source,
+            filename=job.input_name,
+            confirm=confirm,
+            progress=report,
+        )
     return import_outcome(job, result, source=source, confirm=confirm, lines=_counts, year=year)
 
 
