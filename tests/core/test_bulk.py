@@ -84,3 +84,57 @@ def test_records_stand_in_for_objects_with_the_fields_defaults(world):
         (date(2021, 1, 4), "", None),
         (date(2022, 2, 5), "", None),
     ]
+
+
+def _on_postgresql() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+def test_reserved_ids_are_written_and_new_ones_follow_them(world):
+    from doanvien.core.bulk import reserve_ids
+
+    members = _members(world.branch, "RI", 3)
+    reserved = reserve_ids(Member, len(members))
+    if not _on_postgresql():
+        assert reserved is None  # SQLite has no sequence: the ids are read back instead
+        return
+    assert len(set(reserved)) == 3 and min(reserved) > Member.objects.order_by("-pk")[0].pk
+    for member, pk in zip(members, reserved, strict=True):
+        member.id = pk
+    insert_rows(Member, members)
+    assert list(
+        Member.objects.filter(member_code__startswith="RI")
+        .order_by("member_code")
+        .values_list("pk", flat=True)
+    ) == sorted(reserved)
+    later = Member.objects.create(
+        **member_data(id_number="079204999999"), member_code="RJ1", branch=world.branch
+    )
+    assert later.pk > max(reserved)  # the sequence moved past them
+
+
+def test_statistics_count_the_rows_a_transaction_adds(world, transactional_db, monkeypatch):
+    from django.db import connection, transaction
+
+    from doanvien.core.bulk import GrowingTable
+
+    def counted() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'members_member'")
+            return cursor.fetchone()[0]
+
+    with transaction.atomic():
+        table = GrowingTable(Member)
+        if not _on_postgresql():
+            assert not table.active
+            return
+        before = counted()
+        monkeypatch.setattr(GrowingTable, "FIRST", 50)
+        insert_rows(Member, _members(world.branch, "GT", 60))
+        table.grew(60)
+        # The transaction's own new rows are counted: the planner sees the table's size.
+        assert counted() >= before + 60
+        table.grew(10)  # far fewer than were counted: no new ANALYZE
+        assert table.added == 10

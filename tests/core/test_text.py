@@ -53,3 +53,27 @@ def test_normalize_is_nfc_with_single_spaces(text):
 
     expected = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
     assert normalize(text) == expected
+
+
+BLANKS_AND_INVISIBLES = " \t\n\r\x0b\x0c\x1c\x85\u00a0\u2003\u3000\u200b\u00ad\ufeff\u2060"
+
+
+@given(st.text(alphabet=VIETNAMESE + BLANKS_AND_INVISIBLES + "Aa"))
+def test_text_checked_tidy_has_nothing_the_searches_would_find(text):
+    import re
+
+    from doanvien.core.text import _UNTIDY, is_spaced_tidily
+    from doanvien.members.spreadsheet import _UNTIDY as _UNTIDY_CELL
+
+    if is_spaced_tidily(text):
+        assert _UNTIDY.search(text) is None
+        assert _UNTIDY_CELL.search(text) is None
+        assert re.sub(r"\s+", " ", text).strip() == text
+
+
+def test_the_tidy_check_says_no_to_every_kind_of_untidy_text():
+    from doanvien.core.text import is_spaced_tidily
+
+    assert is_spaced_tidily("Nguyễn Văn A")
+    for text in (" A", "A ", "A  B", "A\tB", "A\u00a0B", "A\u200bB", "A\u00adB", "A\nB"):
+        assert not is_spaced_tidily(text), text

@@ -138,3 +138,32 @@ def test_a_stored_record_breaking_a_newer_rule_can_still_be_corrected(world):
     assert Member.objects.get(pk=world.member.pk).phone == "0911222333"
     with pytest.raises(ValidationError):
         member_update(actor=None, member=world.member, data={"joined_union_on": "01/02/2017"})
+
+
+@given(
+    st.from_regex(
+        r"[a-z0-9_+.-]{1,12}(\.[a-z0-9_+-]{1,8}){0,2}@([a-z0-9.-]{1,12}\.){1,3}[a-z0-9-]{1,8}",
+        fullmatch=True,
+    )
+)
+def test_the_quick_email_check_accepts_only_what_django_accepts(email):
+    from django.core.validators import validate_email
+
+    from doanvien.members.validation import _PLAIN_EMAIL, email_is_valid
+
+    try:
+        validate_email(email)
+        django_says = True
+    except ValidationError:
+        django_says = False
+    if _PLAIN_EMAIL.fullmatch(email):
+        assert django_says
+    assert email_is_valid(email) == django_says
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "email", ["a@b", "a..b@example.com", "a@-example.com", "a@example.c", "a b@example.com"]
+)
+def test_a_bad_email_is_refused(email):
+    assert "email" in errors_of(member_data(email=email))

@@ -19,7 +19,6 @@ membership spans and audit events, one member count adjustment per branch.
 """
 
 import re
-import secrets
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -36,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from doanvien.accounts.access import can_edit_members
 from doanvien.core import audit
-from doanvien.core.bulk import insert_rows, record_maker, records
+from doanvien.core.bulk import GrowingTable, insert_rows, record_maker, records, reserve_ids
 from doanvien.core.models import AuditEvent
 from doanvien.core.text import fold, normalize
 from doanvien.units.models import Unit
@@ -44,7 +43,14 @@ from doanvien.units.services import adjust_member_count
 
 from .cards import CARD_DIGITS, RangeHolders, check_card_for_branch, imported_card
 from .models import Member, Membership
-from .services import AUDITED_FIELDS, _masked, _require_branch, _set_derived, member_move
+from .services import (
+    AUDITED_FIELDS,
+    _masked,
+    _require_branch,
+    _set_derived,
+    member_code_candidate,
+    member_move,
+)
 from .spreadsheet import (
     SPECS,
     MemberSheet,
@@ -71,6 +77,11 @@ _CODE_IN_BRACKETS = re.compile(r"\(([^()]+)\)\s*$")
 _MAX_LENGTHS = {f.name: f.max_length for f in Member._meta.fields if f.max_length}
 
 Progress = Callable[[int, int], None]
+# What identifies a row's member and says where he goes: taken off the row before the rules.
+_KEY_FIELDS = {"id_number", "card_number", "member_code", "branch"}
+# The result's counter of each outcome of a row.
+_COUNTERS = {"create": "to_create", "update": "to_update", "unchanged": "unchanged"}
+_COUNTERS["error"] = "error_rows"
 
 
 @dataclass
@@ -171,8 +182,13 @@ class _Import:
         # Required fields of a new member: those of the file are checked on every new row; a
         # missing column is reported once.
         required = [n for n in REQUIRED_FIELDS if n != "id_number"]
-        self.required = [n for n in required if n in self.columns]
+        self.required = dict.fromkeys((n for n in required if n in self.columns), "")
         self.missing = [n for n in required if n not in self.columns]
+        # Columns whose values the rules do not take (besides the ID number, card number,
+        # identifier and branch, which are taken off each row first).
+        self.not_for_rules = set(self.columns) - set(EDITABLE_FIELDS) - _KEY_FIELDS
+        # Longest text of each column's field, for the columns whose field has one.
+        self.limits = [(n, _MAX_LENGTHS[n]) for n in self.columns if n in _MAX_LENGTHS]
         self.reported: set[str] = set()
         self.blank = Member()
         self.sampled: Counter[str] = Counter()
@@ -209,15 +225,9 @@ class _Import:
         before = self.outcome.get(number)
         if before == "error" or before == outcome:
             return
-        counters = {
-            "create": "to_create",
-            "update": "to_update",
-            "unchanged": "unchanged",
-            "error": "error_rows",
-        }
         if before is not None:
-            setattr(self.result, counters[before], getattr(self.result, counters[before]) - 1)
-        setattr(self.result, counters[outcome], getattr(self.result, counters[outcome]) + 1)
+            setattr(self.result, _COUNTERS[before], getattr(self.result, _COUNTERS[before]) - 1)
+        setattr(self.result, _COUNTERS[outcome], getattr(self.result, _COUNTERS[outcome]) + 1)
         self.outcome[number] = outcome
 
     def _seen_twice(self, seen: dict[str, int], key: str, row: PreparedRow, name: str) -> bool:
@@ -342,11 +352,17 @@ class _Import:
 
     # --- rows -----------------------------------------------------------------------------
 
-    def lengths_ok(self, row: PreparedRow, clean: dict[str, Any]) -> bool:
+    def lengths_ok(
+        self, row: PreparedRow, clean: dict[str, Any], limits: list[tuple[str, int]] | None = None
+    ) -> bool:
+        """Whether each text of `clean` fits its field (those of `limits`, by default every
+        field of `clean` that has a longest text)."""
         ok = True
-        for name, value in clean.items():
-            limit = _MAX_LENGTHS.get(name)
-            if limit and isinstance(value, str) and len(value) > limit:
+        if limits is None:
+            limits = [(n, _MAX_LENGTHS[n]) for n in clean if n in _MAX_LENGTHS]
+        for name, limit in limits:
+            value = clean.get(name)
+            if value.__class__ is str and len(value) > limit:
                 self.error(
                     row,
                     name,
@@ -420,14 +436,19 @@ class _Import:
             return False
         return True
 
-    def create_row(self, row, data, id_number, card, code, branch) -> SimpleNamespace | None:
+    def create_row(
+        self, row, data, id_number, card, code, branch, fresh_code: str
+    ) -> SimpleNamespace | None:
+        """The new member of a row, or None when it has an error; `fresh_code` is his member
+        identifier when the file gives none (checked again when written)."""
         if self.missing:
             self.once(
                 _("To add new members the file needs these columns too: %(columns)s.")
                 % {"columns": ", ".join(f"“{SPECS[name].header}”" for name in self.missing)}
             )
-        clean_input = dict.fromkeys(self.required, "")
-        clean_input.update((k, v) for k, v in data.items() if k in EDITABLE_FIELDS)
+        if self.not_for_rules:
+            data = {k: v for k, v in data.items() if k not in self.not_for_rules}
+        clean_input = {**self.required, **data}
         # The rules check the fields they are given against an unsaved record: every required
         # field of the file is given (blank when its cell is); the ID number is not, as it is
         # checked here (its shape above, its uniqueness in bulk).
@@ -436,7 +457,7 @@ class _Import:
         except ValidationError as e:
             self.rule_errors(row, e)
             return None
-        if not self.lengths_ok(row, clean) or self.outcome.get(row.number) == "error":
+        if not self.lengths_ok(row, clean, self.limits) or self.outcome.get(row.number) == "error":
             return None
         if branch is None:
             return None
@@ -446,7 +467,8 @@ class _Import:
                 **clean,
                 "id_number": id_number,
                 "card_number": card,
-                "member_code": code,
+                "member_code": code or fresh_code,
+                "code_made": not code,
                 "branch_id": branch.pk,
                 "unit_path": branch.path,
             }
@@ -523,22 +545,28 @@ class _Import:
         card_owner = dict(
             Member.objects.filter(card_number__in=cards).values_list("card_number", "id_number")
         )
+        # A new identifier for each row, for the rows that create a member without one: looked
+        # up with the file's identifiers, in the same query.
+        fresh = [member_code_candidate() for _row in members]
         codes_taken = set(
-            Member.objects.filter(member_code__in=codes).values_list("member_code", flat=True)
+            Member.objects.filter(member_code__in=codes + fresh).values_list(
+                "member_code", flat=True
+            )
         )
 
         creates: list[SimpleNamespace] = []  # stand-ins for new members
         updates: list[_Update] = []
-        for row in members:
-            data = dict(row.data)
+        for row, fresh_code in zip(members, fresh, strict=True):
+            data = row.data  # the keys taken off below: what is left goes to the rules
+            unreadable = set()
             for name, message in row.problems:
                 self.error(row, name, message)
+                unreadable.add(name)
             id_number = data.pop("id_number", "")
             given_card = data.pop("card_number", None) or None
             card = imported_card(given_card) if given_card else None
             code = data.pop("member_code", "")
             branch_value = data.pop("branch", "")
-            unreadable = {name for name, _message in row.problems}
             id_ok = "id_number" not in unreadable and self.check_id_number(row, id_number)
             member = existing.get(id_number) if id_ok else None
             if member is not None and not (
@@ -555,7 +583,7 @@ class _Import:
             self.check_card(row, given_card, card, card_owner, id_number, branch)
             if member is None:
                 self.check_code(row, code, codes_taken)
-                new = self.create_row(row, data, id_number, card, code, branch)
+                new = self.create_row(row, data, id_number, card, code, branch, fresh_code)
                 if new is not None:
                     creates.append(new)
             else:
@@ -565,23 +593,30 @@ class _Import:
             if self.outcome.get(row.number) is None:
                 self._set_outcome(row.number, "error")
         if self.writing and self.result.error_count == 0:
-            self.write(creates, updates)
+            self.write(creates, updates, taken=codes_taken)
 
     # --- writing --------------------------------------------------------------------------
 
-    def _give_codes(self, members: list[Member]) -> None:
-        """New member identifiers, in the form `services.new_member_code` gives them, checked
-        against the database in one query."""
-        needing = [m for m in members if not m.member_code]
+    def _give_codes(self, members: list[SimpleNamespace], taken: set[str]) -> None:
+        """Another identifier for each new member whose identifier was made for him (not
+        given in the file) and is taken (one of `taken`) or met twice; each new one is
+        checked against the database."""
+        counts = Counter(m.member_code for m in members)
+        needing = [
+            m
+            for m in members
+            if m.code_made and (m.member_code in taken or counts[m.member_code] > 1)
+        ]
         while needing:
             for m in needing:
-                m.member_code = f"DV{secrets.randbelow(10**10):010d}"
-            codes = [m.member_code for m in needing]
+                m.member_code = member_code_candidate()
+            counts = Counter(m.member_code for m in members)
             taken = set(
-                Member.objects.filter(member_code__in=codes).values_list("member_code", flat=True)
+                Member.objects.filter(member_code__in=[m.member_code for m in needing]).values_list(
+                    "member_code", flat=True
+                )
             )
-            taken |= {c for c, n in Counter(codes).items() if n > 1}
-            needing = [m for m in needing if m.member_code in taken]
+            needing = [m for m in needing if m.member_code in taken or counts[m.member_code] > 1]
 
     def _event(self, action: str, member: Member, changes: dict) -> AuditEvent:
         """The event `audit.record` would write for this member."""
@@ -595,20 +630,31 @@ class _Import:
             changes=changes,
         )
 
-    def write(self, creates: list[SimpleNamespace], updates: list[_Update]) -> None:
+    def write(
+        self, creates: list[SimpleNamespace], updates: list[_Update], *, taken: set[str]
+    ) -> None:
+        """Write the chunk's new members and its changes; `taken`: member identifiers already
+        in use, among those of the chunk."""
         if creates:
-            self._give_codes(creates)
-            # One prepared INSERT sent with executemany (see core/bulk.py): bulk_create's
-            # compiling per batch cost more than the database's work. The ids are read back
-            # by the member identifiers, which are unique.
+            self._give_codes(creates, taken)
+            # COPY, or one prepared INSERT sent with executemany (see core/bulk.py):
+            # bulk_create's compiling per batch cost more than the database's work. The ids
+            # are taken from the sequence first where there is one, else read back by the
+            # member identifiers, which are unique.
+            reserved = reserve_ids(Member, len(creates))
+            if reserved is not None:
+                for m, pk in zip(creates, reserved, strict=True):
+                    m.id = m.pk = pk
             insert_rows(Member, creates)
-            ids = dict(
-                Member.objects.filter(member_code__in=[m.member_code for m in creates])
-                .order_by()
-                .values_list("member_code", "pk")
-            )
-            for m in creates:
-                m.pk = ids[m.member_code]
+            if reserved is None:
+                ids = dict(
+                    Member.objects.filter(member_code__in=[m.member_code for m in creates])
+                    .order_by()
+                    .values_list("member_code", "pk")
+                )
+                for m in creates:
+                    m.pk = ids[m.member_code]
+            self.members_table.grew(len(creates))
             reason = _("Record created by import")
             spans = (
                 {
@@ -685,6 +731,8 @@ class _Import:
 
     def run(self, *, write: bool, progress: Progress | None) -> None:
         self.writing = write
+        if write:
+            self.members_table = GrowingTable(Member)
         total, header = self.sheet.total, self.sheet.header_row
         batch: list[PreparedRow] = []
         for row in self.sheet.prepared():

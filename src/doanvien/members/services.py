@@ -39,10 +39,15 @@ def _require_branch(branch: Unit) -> None:
         raise ValidationError({"branch": _("This branch is inactive.")})
 
 
+def member_code_candidate() -> str:
+    """A member identifier at random, DV and ten digits, not yet checked against the others."""
+    return f"DV{secrets.randbelow(10**10):010d}"
+
+
 def new_member_code() -> str:
-    """A member identifier nobody has yet: DV and ten digits."""
+    """A member identifier nobody has yet."""
     while True:
-        code = f"DV{secrets.randbelow(10**10):010d}"
+        code = member_code_candidate()
         if not Member.objects.filter(member_code=code).exists():
             return code
 

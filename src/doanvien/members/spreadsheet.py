@@ -23,10 +23,10 @@ import re
 import string
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from doanvien.core.text import fold, normalize
+from doanvien.core.text import fold, is_spaced_tidily, normalize
 
 from .models import Member
 from .validation import BOOL_FIELDS, CHOICE_FIELDS, DATE_FIELDS, MULTILINE_FIELDS, parse_date
@@ -276,7 +276,7 @@ def is_blank(value: Any) -> bool:
 
 def tidy(text: str) -> str:
     """Text as it is stored: NFC, single spaces, no invisible characters."""
-    if _UNTIDY.search(text):
+    if not is_spaced_tidily(text) and _UNTIDY.search(text):
         return normalize(_INVISIBLE_RE.sub("", text))
     if not unicodedata.is_normalized("NFC", text):
         return unicodedata.normalize("NFC", text)
@@ -838,6 +838,73 @@ def field_label(name: str) -> str:
     return capfirst(str(Member._meta.get_field(name).verbose_name))
 
 
+def _read_text(row: PreparedRow, name: str, raw: Any) -> None:
+    row.data[name] = tidy(raw) if raw.__class__ is str else cell_text(raw)
+
+
+def _read_multiline(row: PreparedRow, name: str, raw: Any) -> None:
+    row.data[name] = _multiline_text(raw)
+
+
+def _read_date(row: PreparedRow, name: str, raw: Any) -> None:
+    row.data[name] = raw if raw.__class__ is date else cell_date(raw)
+
+
+def _read_choice(row: PreparedRow, name: str, raw: Any) -> None:
+    row.data[name] = cell_choice(name, raw)
+
+
+def _read_bool(row: PreparedRow, name: str, raw: Any) -> None:
+    flag = cell_bool(raw)
+    if flag is None:
+        row.problems.append(
+            (name, _("%(field)s: write “Có” (yes) or “Không” (no).") % {"field": field_label(name)})
+        )
+    else:
+        row.data[name] = flag
+
+
+def _read_number(row: PreparedRow, name: str, raw: Any) -> None:
+    """An ID, phone or card number: text of digits, with its leading zeros put back."""
+    text = cell_text(raw)
+    if raw.__class__ is str and _SCIENTIFIC.match(text):
+        row.problems.append(
+            (
+                name,
+                _(
+                    "%(field)s: “%(value)s” was shown as a rounded number and has lost digits. "
+                    "Format the column as Text and type the number again."
+                )
+                % {"field": field_label(name), "value": text},
+            )
+        )
+        return
+    if name == "id_number":
+        value, restored = restore_id_number(raw)
+    elif name == "phone":
+        value, restored = restore_phone(raw)
+    else:
+        value, restored = re.sub(r"\s", "", text), False
+    row.data[name] = value
+    if restored:
+        row.restored.append(name)
+
+
+def _reader(name: str) -> Callable[[PreparedRow, str, Any], None]:
+    """How the cells of field `name` are read into a row."""
+    if name in DATE_FIELDS:
+        return _read_date
+    if name in CHOICE_FIELDS:
+        return _read_choice
+    if name in BOOL_FIELDS:
+        return _read_bool
+    if name in ("id_number", "phone", "card_number"):
+        return _read_number
+    if name in MULTILINE_FIELDS:
+        return _read_multiline
+    return _read_text
+
+
 @dataclass
 class MemberSheet(HeaderSheet):
     """A member list: its rows come prepared for the member rules."""
@@ -847,58 +914,18 @@ class MemberSheet(HeaderSheet):
         for number, values in self.rows():
             yield self.prepare(number, values)
 
+    @cached_property
+    def _readers(self) -> list[tuple[int, str, Callable[[PreparedRow, str, Any], None]]]:
+        return [(c.index, c.field, _reader(c.field)) for c in self.columns]
+
     def prepare(self, number: int, values: list) -> PreparedRow:
         row = PreparedRow(number=number, values=values, data={})
         width = len(values)
-        for column in self.columns:
-            raw = values[column.index] if column.index < width else None
-            if is_blank(raw):
+        for index, name, read in self._readers:
+            raw = values[index] if index < width else None
+            if raw is None or (isinstance(raw, str) and not raw.strip(_BLANK)):
                 continue
-            name = column.field
-            if name in DATE_FIELDS:
-                row.data[name] = cell_date(raw)
-            elif name in CHOICE_FIELDS:
-                row.data[name] = cell_choice(name, raw)
-            elif name in BOOL_FIELDS:
-                flag = cell_bool(raw)
-                if flag is None:
-                    row.problems.append(
-                        (
-                            name,
-                            _("%(field)s: write “Có” (yes) or “Không” (no).")
-                            % {"field": field_label(name)},
-                        )
-                    )
-                else:
-                    row.data[name] = flag
-            elif name in ("id_number", "phone", "card_number"):
-                text = cell_text(raw)
-                if isinstance(raw, str) and _SCIENTIFIC.match(text):
-                    row.problems.append(
-                        (
-                            name,
-                            _(
-                                "%(field)s: “%(value)s” was shown as a rounded number and has "
-                                "lost digits. Format the column as Text and type the number "
-                                "again."
-                            )
-                            % {"field": field_label(name), "value": text},
-                        )
-                    )
-                    continue
-                if name == "id_number":
-                    value, restored = restore_id_number(raw)
-                elif name == "phone":
-                    value, restored = restore_phone(raw)
-                else:
-                    value, restored = re.sub(r"\s", "", text), False
-                row.data[name] = value
-                if restored:
-                    row.restored.append(name)
-            elif name in MULTILINE_FIELDS:
-                row.data[name] = _multiline_text(raw)
-            else:
-                row.data[name] = cell_text(raw)
+            read(row, name, raw)
         return row
 
 

@@ -6,6 +6,7 @@ language.
 """
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -48,18 +49,9 @@ BOOL_FIELDS = ("federation_member", "honorary")
 OTHER_FIELDS = ("id_number", "card_number", "email", "phone")
 EDITABLE_FIELDS = TEXT_FIELDS + DATE_FIELDS + tuple(CHOICE_FIELDS) + BOOL_FIELDS + OTHER_FIELDS
 REQUIRED_FIELDS = ("full_name", "date_of_birth", "sex", "id_number", "joined_union_on")
-# How clean_member_data treats each field, looked up once per value (an import calls it for
-# every row).
-_KIND = {
-    **dict.fromkeys(TEXT_FIELDS, "text"),
-    **dict.fromkeys(MULTILINE_FIELDS, "multiline"),
-    **dict.fromkeys(DATE_FIELDS, "date"),
-    **dict.fromkeys(CHOICE_FIELDS, "choice"),
-    **dict.fromkeys(BOOL_FIELDS, "bool"),
-    **{name: name for name in OTHER_FIELDS},
-}
-
 _PHONE = re.compile(r"^0\d{9,10}$")
+_ID_NUMBER = re.compile(r"\d{9}|\d{12}")
+_WHITESPACE = re.compile(r"\s")
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
 
 
@@ -105,6 +97,85 @@ def _labels() -> dict[str, str]:
     return _LABELS[language]
 
 
+class _Invalid(Exception):
+    """A value a field cannot take; the message has %(field)s and %(value)s."""
+
+
+def _text(raw: Any) -> str:
+    return normalize(raw if raw.__class__ is str else str(raw or ""))
+
+
+def _multiline(raw: Any) -> str:
+    return str(raw or "").strip()
+
+
+def _date(raw: Any) -> date | None:
+    if raw.__class__ is date:
+        return raw
+    try:
+        return parse_date(raw)
+    except ValueError:
+        raise _Invalid(_("%(field)s: “%(value)s” is not a date in dd/mm/yyyy form.")) from None
+
+
+def _choice(values: frozenset[str]) -> Callable[[Any], str]:
+    def clean(raw: Any) -> str:
+        value = str(raw or "").strip()
+        if value and value not in values:
+            raise _Invalid(_("%(field)s: choose a value from the list."))
+        return value
+
+    return clean
+
+
+def _bool(raw: Any) -> bool:
+    if raw.__class__ is bool:
+        return raw
+    return bool(raw) and str(raw).lower() not in {"0", "false", "no", "không"}
+
+
+def _no_spaces(raw: Any) -> str:
+    text = raw if raw.__class__ is str else str(raw or "")
+    return _WHITESPACE.sub("", text) if _WHITESPACE.search(text) else text
+
+
+# How each field's value is cleaned, looked up once per value (an import calls the rules for
+# every row). A cleaner raises _Invalid for a value the field cannot take.
+_CLEANERS: dict[str, Callable[[Any], Any]] = {
+    **dict.fromkeys(TEXT_FIELDS, _text),
+    **dict.fromkeys(MULTILINE_FIELDS, _multiline),
+    **dict.fromkeys(DATE_FIELDS, _date),
+    **{name: _choice(values) for name, values in _CHOICE_VALUES.items()},
+    **dict.fromkeys(BOOL_FIELDS, _bool),
+    "id_number": _no_spaces,
+    "card_number": lambda raw: _no_spaces(raw) or None,
+    "email": lambda raw: str(raw or "").strip().lower(),
+    "phone": lambda raw: normalize_phone(str(raw or "")),
+}
+# The stored values the rules that span several fields read, on an edit.
+_MERGED_FIELDS = (
+    *REQUIRED_FIELDS,
+    "joined_party_on",
+    "id_issued_on",
+)
+# Addresses every e-mail validator accepts (a dot-atom of letters, digits and _+- at a domain
+# of letters, digits and hyphens): checked with one match; any other address goes to Django's
+# validator, which decides.
+_PLAIN_EMAIL = re.compile(
+    r"[a-z0-9_+-]+(?:\.[a-z0-9_+-]+)*@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}"
+)
+
+
+def email_is_valid(email: str) -> bool:
+    if len(email) <= 254 and _PLAIN_EMAIL.fullmatch(email):
+        return True
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return True
+
+
 def clean_member_data(
     data: dict[str, Any], *, instance: Member | None = None, today: date | None = None
 ) -> dict[str, Any]:
@@ -118,53 +189,36 @@ def clean_member_data(
     labels = _labels()
 
     for name, raw in data.items():
-        kind = _KIND.get(name)
-        if kind is None:
+        cleaner = _CLEANERS.get(name)
+        if cleaner is None:
             continue
-        if kind == "text":
-            clean[name] = normalize(str(raw or ""))
-        elif kind == "multiline":
-            clean[name] = str(raw or "").strip()
-        elif kind == "date":
-            try:
-                clean[name] = parse_date(raw)
-            except ValueError:
-                errors[name] = _("%(field)s: “%(value)s” is not a date in dd/mm/yyyy form.") % {
-                    "field": labels[name],
-                    "value": raw,
-                }
-        elif kind == "choice":
-            value = str(raw or "").strip()
-            if value and value not in _CHOICE_VALUES[name]:
-                errors[name] = _("%(field)s: choose a value from the list.") % {
-                    "field": labels[name]
-                }
-            clean[name] = value
-        elif kind == "bool":
-            clean[name] = bool(raw) and str(raw).lower() not in {"0", "false", "no", "không"}
-        elif name == "id_number":
-            clean[name] = re.sub(r"\s", "", str(raw or ""))
-        elif name == "card_number":
-            clean[name] = re.sub(r"\s", "", str(raw or "")) or None
-        elif name == "email":
-            clean[name] = str(raw or "").strip().lower()
-        elif name == "phone":
-            clean[name] = normalize_phone(str(raw or ""))
+        try:
+            clean[name] = cleaner(raw)
+        except _Invalid as e:
+            errors[name] = e.args[0] % {"field": labels[name], "value": raw}
 
     # The values the record will have once saved: what is given over what is stored.
-    merged = {n: getattr(instance, n) for n in EDITABLE_FIELDS} if instance else {}
-    merged.update(clean)
+    if instance is None:
+        merged = clean
+    else:
+        merged = {n: getattr(instance, n) for n in _MERGED_FIELDS}
+        merged.update(clean)
+    given = clean.keys()
 
     def touched(*names: str) -> bool:
-        return instance is None or any(n in clean for n in names)
+        return instance is None or not given.isdisjoint(names)
 
     for name in REQUIRED_FIELDS:
-        if touched(name) and name not in errors and merged.get(name) in (None, ""):
+        if (
+            name not in errors
+            and merged.get(name) in (None, "")
+            and (instance is None or name in clean)
+        ):
             errors[name] = _("%(field)s is required.") % {"field": labels[name]}
 
     id_number = merged.get("id_number") or ""
     if "id_number" not in errors and "id_number" in clean:
-        if not re.fullmatch(r"\d{9}|\d{12}", id_number):
+        if not _ID_NUMBER.fullmatch(id_number):
             errors["id_number"] = _(
                 "The ID card number has 12 digits (citizen ID) or 9 digits (old ID card)."
             )
@@ -196,23 +250,22 @@ def clean_member_data(
         errors["phone"] = _(
             "The phone number has 10 or 11 digits and starts with 0 (e.g. 0912345678)."
         )
-    if clean.get("email"):
-        try:
-            validate_email(clean["email"])
-        except ValidationError:
-            errors["email"] = _("Enter a valid e-mail address.")
+    if clean.get("email") and not email_is_valid(clean["email"]):
+        errors["email"] = _("Enter a valid e-mail address.")
 
     born, joined = merged.get("date_of_birth"), merged.get("joined_union_on")
-    if isinstance(born, date) and "date_of_birth" not in errors and born >= today:
+    if not isinstance(born, date):
+        born = None
+    if born is not None and "date_of_birth" not in errors and born >= today:
         errors["date_of_birth"] = _("The date of birth must be in the past.")
     if (
-        touched("date_of_birth", "joined_union_on")
-        and isinstance(joined, date)
-        and ("joined_union_on" not in errors)
+        isinstance(joined, date)
+        and "joined_union_on" not in errors
+        and touched("date_of_birth", "joined_union_on")
     ):
         if joined > today:
             errors["joined_union_on"] = _("The date joined the Union cannot be in the future.")
-        elif isinstance(born, date) and "date_of_birth" not in errors:
+        elif born is not None and "date_of_birth" not in errors:
             age = age_on(born, joined)
             if not ADMISSION_AGE_MIN <= age <= ADMISSION_AGE_MAX:
                 errors["joined_union_on"] = _(
@@ -221,19 +274,21 @@ def clean_member_data(
                 ) % {"min": ADMISSION_AGE_MIN, "max": ADMISSION_AGE_MAX, "age": age}
     party = merged.get("joined_party_on")
     if (
-        touched("date_of_birth", "joined_party_on")
-        and isinstance(party, date)
-        and ("joined_party_on" not in errors)
+        isinstance(party, date)
+        and "joined_party_on" not in errors
+        and touched("date_of_birth", "joined_party_on")
     ):
         if party > today:
             errors["joined_party_on"] = _("The date joined the Party cannot be in the future.")
-        elif isinstance(born, date) and age_on(born, party) < 18:
+        elif born is not None and age_on(born, party) < 18:
             errors["joined_party_on"] = _("A Party member is at least 18 years old.")
     issued = merged.get("id_issued_on")
-    bad_issue_date = isinstance(issued, date) and (
-        issued > today or (isinstance(born, date) and issued < born)
-    )
-    if touched("date_of_birth", "id_issued_on") and bad_issue_date and "id_issued_on" not in errors:
+    if (
+        isinstance(issued, date)
+        and (issued > today or (born is not None and issued < born))
+        and "id_issued_on" not in errors
+        and touched("date_of_birth", "id_issued_on")
+    ):
         errors["id_issued_on"] = _(
             "The ID card issue date must be after the date of birth and not in the future."
         )
