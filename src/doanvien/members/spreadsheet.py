@@ -340,8 +340,9 @@ def cell_date(value: Any) -> date | str:
     return _date_from_text(text) or text
 
 
-def _digits_of_number(value: Any) -> str | None:
-    """The digits of a number cell, or of text made only of digits (a CSV saved by Excel)."""
+def _digits_of_number(value: Any, text: str) -> str | None:
+    """The digits of a number cell, or of text made only of digits (a CSV saved by Excel);
+    `text` is cell_text(value)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -349,37 +350,40 @@ def _digits_of_number(value: Any) -> str | None:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else None
     if isinstance(value, str):
-        text = cell_text(value)
         return text if text.isdigit() else None
     return None
 
 
-def restore_id_number(value: Any) -> tuple[str, bool]:
+def restore_id_number(value: Any, text: str | None = None) -> tuple[str, bool]:
     """The ID number as text, and whether leading zeros were put back.
 
     A citizen ID (CCCD) has 12 digits and starts with a province code 001–096, so one that
     became a number has 10 or 11 digits left: it is padded back to 12. An old ID card (CMND)
     has 9 digits; some start with 0, which leaves 8. Shorter numbers are left as they are (and
-    fail the member rules)."""
-    digits = _digits_of_number(value)
+    fail the member rules). `text`: cell_text(value), when it is known."""
+    text = cell_text(value) if text is None else text
+    digits = _digits_of_number(value, text)
     if digits is not None and not digits.startswith("0"):
         if len(digits) in (10, 11):
             return digits.zfill(12), True
         if len(digits) == 8:
             return digits.zfill(9), True
         return digits, False
-    return re.sub(r"\s", "", cell_text(value)), False
+    if digits is not None:
+        return digits, False  # digits of text have no blanks to take out
+    return re.sub(r"\s", "", text), False
 
 
-def restore_phone(value: Any) -> tuple[str, bool]:
+def restore_phone(value: Any, text: str | None = None) -> tuple[str, bool]:
     """Vietnamese phone numbers start with 0: a mobile number that became a number has 9 digits
-    left, a landline (02x…) 10 digits starting with 2."""
-    digits = _digits_of_number(value)
+    left, a landline (02x…) 10 digits starting with 2. `text`: cell_text(value), when known."""
+    text = cell_text(value) if text is None else text
+    digits = _digits_of_number(value, text)
     if digits is not None and (
         len(digits) == 9 and digits[0] != "0" or len(digits) == 10 and digits[0] == "2"
     ):
         return "0" + digits, True
-    return cell_text(value), False
+    return text, False
 
 
 _TRUE = {"co", "x", "v", "1", "true", "yes", "y", "dung", "phai", "da", "la hoi vien", "hoi vien"}
@@ -838,23 +842,35 @@ def field_label(name: str) -> str:
     return capfirst(str(Member._meta.get_field(name).verbose_name))
 
 
-def _read_text(row: PreparedRow, name: str, raw: Any) -> None:
-    row.data[name] = tidy(raw) if raw.__class__ is str else cell_text(raw)
+# Text cells read so far, as read: most columns repeat a few values (ethnicity, religion,
+# branch, place of issue...), which are then tidied once. Kept up to this many per file.
+_KEPT_TEXTS = 20_000
 
 
-def _read_multiline(row: PreparedRow, name: str, raw: Any) -> None:
+def _read_text(row: PreparedRow, name: str, raw: Any, read: dict[str, str]) -> None:
+    if raw.__class__ is not str:
+        row.data[name] = cell_text(raw)
+    elif (text := read.get(raw)) is not None:
+        row.data[name] = text
+    else:
+        row.data[name] = text = tidy(raw)
+        if len(read) < _KEPT_TEXTS:
+            read[raw] = text
+
+
+def _read_multiline(row: PreparedRow, name: str, raw: Any, _read: dict[str, str]) -> None:
     row.data[name] = _multiline_text(raw)
 
 
-def _read_date(row: PreparedRow, name: str, raw: Any) -> None:
+def _read_date(row: PreparedRow, name: str, raw: Any, _read: dict[str, str]) -> None:
     row.data[name] = raw if raw.__class__ is date else cell_date(raw)
 
 
-def _read_choice(row: PreparedRow, name: str, raw: Any) -> None:
+def _read_choice(row: PreparedRow, name: str, raw: Any, _read: dict[str, str]) -> None:
     row.data[name] = cell_choice(name, raw)
 
 
-def _read_bool(row: PreparedRow, name: str, raw: Any) -> None:
+def _read_bool(row: PreparedRow, name: str, raw: Any, _read: dict[str, str]) -> None:
     flag = cell_bool(raw)
     if flag is None:
         row.problems.append(
@@ -864,7 +880,7 @@ def _read_bool(row: PreparedRow, name: str, raw: Any) -> None:
         row.data[name] = flag
 
 
-def _read_number(row: PreparedRow, name: str, raw: Any) -> None:
+def _read_number(row: PreparedRow, name: str, raw: Any, _read: dict[str, str]) -> None:
     """An ID, phone or card number: text of digits, with its leading zeros put back."""
     text = cell_text(raw)
     if raw.__class__ is str and _SCIENTIFIC.match(text):
@@ -880,9 +896,9 @@ def _read_number(row: PreparedRow, name: str, raw: Any) -> None:
         )
         return
     if name == "id_number":
-        value, restored = restore_id_number(raw)
+        value, restored = restore_id_number(raw, text)
     elif name == "phone":
-        value, restored = restore_phone(raw)
+        value, restored = restore_phone(raw, text)
     else:
         value, restored = re.sub(r"\s", "", text), False
     row.data[name] = value
@@ -890,7 +906,10 @@ def _read_number(row: PreparedRow, name: str, raw: Any) -> None:
         row.restored.append(name)
 
 
-def _reader(name: str) -> Callable[[PreparedRow, str, Any], None]:
+_Reader = Callable[[PreparedRow, str, Any, dict[str, str]], None]
+
+
+def _reader(name: str) -> _Reader:
     """How the cells of field `name` are read into a row."""
     if name in DATE_FIELDS:
         return _read_date
@@ -915,17 +934,22 @@ class MemberSheet(HeaderSheet):
             yield self.prepare(number, values)
 
     @cached_property
-    def _readers(self) -> list[tuple[int, str, Callable[[PreparedRow, str, Any], None]]]:
+    def _readers(self) -> list[tuple[int, str, _Reader]]:
         return [(c.index, c.field, _reader(c.field)) for c in self.columns]
+
+    @cached_property
+    def _texts_read(self) -> dict[str, str]:
+        return {}
 
     def prepare(self, number: int, values: list) -> PreparedRow:
         row = PreparedRow(number=number, values=values, data={})
         width = len(values)
+        texts = self._texts_read
         for index, name, read in self._readers:
             raw = values[index] if index < width else None
             if raw is None or (isinstance(raw, str) and not raw.strip(_BLANK)):
                 continue
-            read(row, name, raw)
+            read(row, name, raw, texts)
         return row
 
 

@@ -8,6 +8,7 @@ language.
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -101,8 +102,14 @@ class _Invalid(Exception):
     """A value a field cannot take; the message has %(field)s and %(value)s."""
 
 
+@lru_cache(maxsize=8192)
+def _normalized(text: str) -> str:
+    """normalize(), remembered: most text fields repeat a few values across an import."""
+    return normalize(text)
+
+
 def _text(raw: Any) -> str:
-    return normalize(raw if raw.__class__ is str else str(raw or ""))
+    return _normalized(raw) if raw.__class__ is str else normalize(str(raw or ""))
 
 
 def _multiline(raw: Any) -> str:
