@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pytest
 from django.utils import timezone
 
 from doanvien.core.bulk import insert_rows
@@ -138,3 +139,13 @@ def test_statistics_count_the_rows_a_transaction_adds(world, transactional_db, m
         assert counted() >= before + 60
         table.grew(10)  # far fewer than were counted: no new ANALYZE
         assert table.added == 10
+
+
+def test_a_broken_constraint_is_djangos_integrity_error(world):
+    from django.db import IntegrityError, transaction
+
+    first, second = _members(world.branch, "IE", 2)
+    second.id_number = first.id_number  # unique
+    with pytest.raises(IntegrityError), transaction.atomic():
+        insert_rows(Member, [first, second])
+    assert not Member.objects.filter(member_code__startswith="IE").exists()

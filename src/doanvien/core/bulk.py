@@ -24,12 +24,15 @@ from django.utils import timezone
 
 
 def insert_rows(
-    model: type[Model], objs: Iterable[Model], *, batch_size: int = 2000, using: str | None = None
+    model: type[Model],
+    objs: Iterable[Model],
+    *,
+    batch_size: int = 2000,
+    using: str | None = None,
 ) -> int:
     """INSERT the objects (all of `model`, primary key left to the database unless set on every
     object); returns how many rows were written."""
-    using = using or router.db_for_write(model)
-    connection = connections[using]
+    connection = connections[using or router.db_for_write(model)]
     meta = model._meta
     if meta.parents:
         raise ValueError("insert_rows() does not handle multi-table inheritance")
@@ -52,7 +55,11 @@ def insert_rows(
         # COPY: a statement per row, even pipelined, is parsed and planned row by row.
         columns = ", ".join(quote(f.column) for f in fields)
         statement = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        with (
+            connection.cursor() as cursor,
+            connection.wrap_database_errors,
+            cursor.cursor.copy(statement) as copy,
+        ):
             for obj in objs:
                 copy.write_row(row(obj))
         return len(objs)

@@ -35,7 +35,13 @@ from django.utils.translation import gettext as _
 
 from doanvien.accounts.access import can_edit_members
 from doanvien.core import audit
-from doanvien.core.bulk import GrowingTable, insert_rows, record_maker, records, reserve_ids
+from doanvien.core.bulk import (
+    GrowingTable,
+    insert_rows,
+    record_maker,
+    records,
+    reserve_ids,
+)
 from doanvien.core.models import AuditEvent
 from doanvien.core.text import fold, normalize
 from doanvien.units.models import Unit
@@ -630,6 +636,53 @@ class _Import:
             changes=changes,
         )
 
+    def _insert_new(self, creates: list[SimpleNamespace], reason: str) -> None:
+        """Insert new members, a membership span and an event each.
+
+        COPY, or one prepared INSERT sent with executemany (see core/bulk.py): bulk_create's
+        compiling per batch cost more than the database's work. The ids are taken from the
+        sequence first where there is one, else read back by the member identifiers, which
+        are unique."""
+        reserved = reserve_ids(Member, len(creates))
+        if reserved is not None:
+            for m, pk in zip(creates, reserved, strict=True):
+                m.id = m.pk = pk
+        insert_rows(Member, creates)
+        if reserved is None:
+            ids = dict(
+                Member.objects.filter(member_code__in=[m.member_code for m in creates])
+                .order_by()
+                .values_list("member_code", "pk")
+            )
+            for m in creates:
+                m.pk = ids[m.member_code]
+        self.members_table.grew(len(creates))
+        spans = (
+            {
+                "member_id": m.pk,
+                "branch_id": m.branch_id,
+                "started_on": m.joined_union_on or self.today,
+                "reason": reason,
+            }
+            for m in creates
+        )
+        insert_rows(Membership, records(Membership, spans))
+        # One event per member, to head his history; the values are the record's own.
+        actor_id = self.actor.pk if getattr(self.actor, "pk", None) else None
+        events = (
+            {
+                "actor_id": actor_id,
+                "action": "member.created",
+                "target_type": Member._meta.model_name,
+                "target_id": m.pk,
+                "unit_path": m.unit_path,
+                "summary": m.full_name[:300],
+                "changes": {},
+            }
+            for m in creates
+        )
+        insert_rows(AuditEvent, records(AuditEvent, events))
+
     def write(
         self, creates: list[SimpleNamespace], updates: list[_Update], *, taken: set[str]
     ) -> None:
@@ -637,50 +690,8 @@ class _Import:
         in use, among those of the chunk."""
         if creates:
             self._give_codes(creates, taken)
-            # COPY, or one prepared INSERT sent with executemany (see core/bulk.py):
-            # bulk_create's compiling per batch cost more than the database's work. The ids
-            # are taken from the sequence first where there is one, else read back by the
-            # member identifiers, which are unique.
-            reserved = reserve_ids(Member, len(creates))
-            if reserved is not None:
-                for m, pk in zip(creates, reserved, strict=True):
-                    m.id = m.pk = pk
-            insert_rows(Member, creates)
-            if reserved is None:
-                ids = dict(
-                    Member.objects.filter(member_code__in=[m.member_code for m in creates])
-                    .order_by()
-                    .values_list("member_code", "pk")
-                )
-                for m in creates:
-                    m.pk = ids[m.member_code]
-            self.members_table.grew(len(creates))
             reason = _("Record created by import")
-            spans = (
-                {
-                    "member_id": m.pk,
-                    "branch_id": m.branch_id,
-                    "started_on": m.joined_union_on or self.today,
-                    "reason": reason,
-                }
-                for m in creates
-            )
-            insert_rows(Membership, records(Membership, spans))
-            # One event per member, to head his history; the values are the record's own.
-            actor_id = self.actor.pk if getattr(self.actor, "pk", None) else None
-            events = (
-                {
-                    "actor_id": actor_id,
-                    "action": "member.created",
-                    "target_type": Member._meta.model_name,
-                    "target_id": m.pk,
-                    "unit_path": m.unit_path,
-                    "summary": m.full_name[:300],
-                    "changes": {},
-                }
-                for m in creates
-            )
-            insert_rows(AuditEvent, records(AuditEvent, events))
+            self._insert_new(creates, reason)
             for m in creates:
                 self.added[m.unit_path] += 1
             self.created += len(creates)
@@ -733,6 +744,12 @@ class _Import:
         self.writing = write
         if write:
             self.members_table = GrowingTable(Member)
+        self._rows(progress)
+        self.after_rows()
+        if progress:
+            progress(self.sheet.total, self.sheet.total)
+
+    def _rows(self, progress: Progress | None) -> None:
         total, header = self.sheet.total, self.sheet.header_row
         batch: list[PreparedRow] = []
         for row in self.sheet.prepared():
@@ -744,9 +761,6 @@ class _Import:
                     progress(min(row.number - header, total), total)
         if batch:
             self.chunk(batch)
-        self.after_rows()
-        if progress:
-            progress(total, total)
 
     def after_rows(self) -> None:
         result = self.result
