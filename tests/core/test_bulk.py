@@ -116,7 +116,7 @@ def test_reserved_ids_are_written_and_new_ones_follow_them(world):
     assert later.pk > max(reserved)  # the sequence moved past them
 
 
-def test_statistics_count_the_rows_a_transaction_adds(world, transactional_db, monkeypatch):
+def test_statistics_count_the_rows_a_transaction_adds(world, monkeypatch):
     from django.db import connection, transaction
 
     from doanvien.core.bulk import GrowingTable
