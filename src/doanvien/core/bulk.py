@@ -83,10 +83,12 @@ def reserve_ids(model: type[Model], count: int, *, using: str | None = None) -> 
     meta = model._meta
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [connection.ops.quote_name(meta.db_table), meta.pk.column, count],
+            # The sequence is found once, not for each id.
+            "SELECT array_agg(nextval(found.seq)) FROM generate_series(1, %s), "
+            "(SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) AS found",
+            [count, connection.ops.quote_name(meta.db_table), meta.pk.column],
         )
-        return [row[0] for row in cursor.fetchall()]
+        return cursor.fetchone()[0]
 
 
 class GrowingTable:
@@ -182,7 +184,13 @@ def _row_maker(fields, connection) -> Callable[[Model], list]:
             plain.append((i, str, full))
         elif kind is models.BooleanField:
             plain.append((i, bool, full))
-        elif kind in (models.IntegerField, models.BigIntegerField, models.ForeignKey):
+        elif kind in (
+            models.IntegerField,
+            models.BigIntegerField,
+            models.ForeignKey,
+            models.AutoField,
+            models.BigAutoField,
+        ):
             plain.append((i, int, full))
         elif kind is models.DateField and not (field.auto_now or field.auto_now_add):
             days.append((i, full))

@@ -544,18 +544,18 @@ class _Import:
         ]
         cards = [imported_card(r.data["card_number"]) for r in members if r.data.get("card_number")]
         codes = [r.data["member_code"] for r in members if r.data.get("member_code")]
-        existing_qs = Member.objects.filter(id_number__in=ids).select_related("branch")
+        existing_qs = Member.objects.filter(id_number__any_of=ids).select_related("branch")
         if self.writing:
             existing_qs = existing_qs.select_for_update(of=("self",))
         existing = {m.id_number: m for m in existing_qs}
         card_owner = dict(
-            Member.objects.filter(card_number__in=cards).values_list("card_number", "id_number")
+            Member.objects.filter(card_number__any_of=cards).values_list("card_number", "id_number")
         )
         # A new identifier for each row, for the rows that create a member without one: looked
         # up with the file's identifiers, in the same query.
         fresh = [member_code_candidate() for _row in members]
         codes_taken = set(
-            Member.objects.filter(member_code__in=codes + fresh).values_list(
+            Member.objects.filter(member_code__any_of=codes + fresh).values_list(
                 "member_code", flat=True
             )
         )
