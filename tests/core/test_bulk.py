@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
-from doanvien.core.bulk import insert_rows
+from doanvien.core.bulk import insert_rows, records
 from doanvien.core.models import AuditEvent
 from doanvien.members.models import Member
 
@@ -149,3 +149,9 @@ def test_a_broken_constraint_is_djangos_integrity_error(world):
     with pytest.raises(IntegrityError), transaction.atomic():
         insert_rows(Member, [first, second])
     assert not Member.objects.filter(member_code__startswith="IE").exists()
+
+
+def test_json_lists_and_nested_values_are_written_as_json(world):
+    given = [{"action": "json.list", "target_id": 1, "changes": ["a", {"b": 1, "c": "Đức"}]}]
+    assert insert_rows(AuditEvent, records(AuditEvent, given)) == 1
+    assert AuditEvent.objects.get(action="json.list").changes == ["a", {"b": 1, "c": "Đức"}]

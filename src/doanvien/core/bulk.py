@@ -11,6 +11,7 @@ What it does not do, unlike bulk_create: set the objects' primary keys (read the
 unique column when they are needed), send signals, or handle multi-table inheritance.
 """
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from functools import partial
@@ -167,15 +168,21 @@ def _row_maker(fields, connection) -> Callable[[Model], list]:
     """A function giving an object's row: every attribute read at once, then each value put in
     its database form. A value of its field's plain type (str for text, bool, int for integers
     and foreign keys) or None goes as it is: that is all the field would do with it. Dates go
-    through the backend's date adapter; times set automatically (auto_now, auto_now_add) are
-    one moment for the whole insert (bulk_create takes one per object). Any other value or
-    field takes the compiler's way: pre_save, then get_db_prep_save."""
+    through the backend's date adapter (not called where it gives the date back as it is);
+    times set automatically (auto_now, auto_now_add) are one moment for the whole insert
+    (bulk_create takes one per object). A dict or list for a JSON field is written as JSON
+    text, which both databases read as JSON (on SQLite it is what the field does). Any other
+    value or field takes the compiler's way: pre_save, then get_db_prep_save."""
     getter = attrgetter(*(f.attname for f in fields))
     plain: list[tuple[int, type, Callable]] = []
     days: list[tuple[int, Callable]] = []
     stamps: list[tuple[int, str, Any, Any]] = []
     other: list[tuple[int, Callable]] = []
+    jsons: list[tuple[int, Any, Callable]] = []
     adapt_day = connection.ops.adapt_datefield_value
+    probe = date(2000, 1, 1)
+    if adapt_day(probe) is probe:  # PostgreSQL: the driver writes dates
+        adapt_day = None
     now = timezone.now()
     for i, field in enumerate(fields):
         kind = type(field)
@@ -196,6 +203,8 @@ def _row_maker(fields, connection) -> Callable[[Model], list]:
             days.append((i, full))
         elif kind is models.DateTimeField and (field.auto_now or field.auto_now_add):
             stamps.append((i, field.attname, now, field.get_db_prep_save(now, connection)))
+        elif kind is models.JSONField:
+            jsons.append((i, field.encoder, full))
         else:
             other.append((i, full))
     single = len(fields) == 1
@@ -208,7 +217,16 @@ def _row_maker(fields, connection) -> Callable[[Model], list]:
                 values[i] = full(obj)
         for i, full in days:
             value = values[i]
-            values[i] = adapt_day(value) if value is None or value.__class__ is date else full(obj)
+            if value is not None and value.__class__ is not date:
+                values[i] = full(obj)
+            elif adapt_day is not None:
+                values[i] = adapt_day(value)
+        for i, encoder, full in jsons:
+            value = values[i]
+            if value.__class__ is dict or value.__class__ is list:
+                values[i] = json.dumps(value, cls=encoder)
+            else:
+                values[i] = full(obj)
         for i, attname, moment, stamp in stamps:
             setattr(obj, attname, moment)
             values[i] = stamp
