@@ -96,7 +96,7 @@ class GrowingTable:
     """Keeps PostgreSQL's statistics of a table true while one transaction fills it.
 
     The planner sizes a table by its last ANALYZE. A table that was small then, filled by a
-    long transaction that also looks rows up in it (an import's checks for each thousand
+    long transaction that also looks rows up in it (an import's checks for each chunk of
     rows), keeps being read whole for every lookup instead of through its unique indexes:
     the import slows down with the square of its size. `grew(rows)` runs ANALYZE inside the
     transaction (it counts the transaction's own new rows) each time the rows added since

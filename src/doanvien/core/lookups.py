@@ -1,8 +1,8 @@
 """`field__any_of=[...]`: a text field equal to one of many values, sent as one parameter.
 
-`field__in=[...]` writes `IN (%s, %s, …)`: with a thousand values (an import's lookups for each
-thousand rows) the statement is long, PostgreSQL's driver parses it again on every call and
-Django prepares each value. On PostgreSQL `any_of` writes `= ANY(%s)` with the values as one
+`field__in=[...]` writes `IN (%s, %s, …)`: with thousands of values (an import's lookups for
+each chunk of rows) the statement is long, PostgreSQL's driver parses it again on every call
+and Django prepares each value. On PostgreSQL `any_of` writes `= ANY(%s)` with the values as one
 array, which the unique indexes answer as they answer IN. Elsewhere it writes IN. The values
 are given as the database keeps them (text), and are not prepared again.
 """

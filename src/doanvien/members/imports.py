@@ -13,9 +13,9 @@ names his branch, never the person. The same ID number, member card number or me
 identifier twice in the file is an error on both rows.
 
 The rules of a record are those of `validation.clean_member_data`, the same as for the forms and
-the API; what depends on other records (unique ID and card numbers) is checked here for a
-thousand rows at a time instead of one query per row. Writes use bulk inserts: members,
-membership spans and audit events, one member count adjustment per branch.
+the API; what depends on other records (unique ID and card numbers) is checked here for a few
+thousand rows at a time (`CHUNK_SIZE`) instead of one query per row. Writes use bulk inserts:
+members, membership spans and audit events, one member count adjustment per branch.
 """
 
 import re
@@ -68,8 +68,10 @@ from .spreadsheet import (
 )
 from .validation import EDITABLE_FIELDS, REQUIRED_FIELDS, clean_member_data
 
-# Rows checked (and written) together: one query per kind of lookup for each chunk.
-CHUNK_SIZE = 1000
+# Rows checked (and written) together: one query per kind of lookup for each chunk. Larger
+# chunks mean fewer round trips (100,000 rows: 28 s on PostgreSQL with 2,500, 32 s with 1,000);
+# much larger ones make SQLite's statements with a placeholder per value slower.
+CHUNK_SIZE = 2500
 # How many rows of each kind the preview lists.
 SAMPLE_SIZE = 100
 DEFAULT_MAX_LISTED_ERRORS = 10_000
@@ -816,7 +818,7 @@ def members_import(
     nothing. `unit` is the unit imported into (a branch, or a union whose branches the file
     names); `filename` is the name the user gave the file (the file itself is at `path`).
     `progress(done, total)` is called before the first row (outside any transaction), every
-    thousand rows checked (and, when confirming, written) and at the end. Messages are in the
+    chunk of rows checked (and, when confirming, written) and at the end. Messages are in the
     active language. The result says what was (or would be) created and updated, and lists the
     errors (`RowError`: row, column and value as in the file, message) and warnings; with
     confirm=True, `written` is true when the members were written."""
