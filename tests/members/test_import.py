@@ -526,6 +526,47 @@ class TestMalformedFiles:
         ]
         assert state() == before
 
+    def test_made_identifiers_that_are_taken_or_met_twice_are_made_again(
+        self, world, tmp_path, monkeypatch
+    ):
+        """A new member's identifier is made at random: one already in use (in the database,
+        by a row of an earlier chunk, or twice in a chunk) is made again before writing."""
+        monkeypatch.setattr("doanvien.members.imports.CHUNK_SIZE", 2)
+        taken = world.member.member_code
+        one, two, three = "DV0000000001", "DV0000000002", "DV0000000003"
+        made = iter(
+            [
+                taken,  # row 2: in use in the database
+                one,  # row 3
+                one,  # row 2 again: met twice in the chunk
+                two,  # row 2 again
+                one,  # row 4: written by the first chunk
+                three,  # row 5
+                *(f"DV00000001{n:02d}" for n in range(20)),
+            ]
+        )
+        monkeypatch.setattr("doanvien.members.imports.member_code_candidate", lambda: next(made))
+        rows = [
+            [
+                f"Hồ Văn Mã {n}",
+                date(2008, 1, n),
+                "Nam",
+                f"0382080019{n:02d}",
+                date(2025, 3, 26),
+                "Chi đoàn 12A1",
+            ]
+            for n in range(1, 5)
+        ]
+        result = run(world, "codes.xlsx", path=sheet(tmp_path, PLAIN, rows))
+        assert result.written and result.error_count == 0
+        codes = list(
+            Member.objects.filter(id_number__startswith="0382080019").values_list(
+                "member_code", flat=True
+            )
+        )
+        assert len(codes) == len(set(codes)) == 4
+        assert taken not in codes and all(c.startswith("DV") and len(c) == 12 for c in codes)
+
     def test_a_card_number_twice(self, world, tmp_path):
         header = [*PLAIN, "Số thẻ đoàn viên"]
         rows = [

@@ -620,9 +620,9 @@ class _Import:
                 m.member_code = member_code_candidate()
             counts = Counter(m.member_code for m in members)
             taken = set(
-                Member.objects.filter(member_code__in=[m.member_code for m in needing]).values_list(
-                    "member_code", flat=True
-                )
+                Member.objects.filter(
+                    member_code__any_of=[m.member_code for m in needing]
+                ).values_list("member_code", flat=True)
             )
             needing = [m for m in needing if m.member_code in taken or counts[m.member_code] > 1]
 
@@ -652,7 +652,7 @@ class _Import:
         insert_rows(Member, creates)
         if reserved is None:
             ids = dict(
-                Member.objects.filter(member_code__in=[m.member_code for m in creates])
+                Member.objects.filter(member_code__any_of=[m.member_code for m in creates])
                 .order_by()
                 .values_list("member_code", "pk")
             )
