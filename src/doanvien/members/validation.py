@@ -193,7 +193,6 @@ def clean_member_data(
     today = today or date.today()
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
-    labels = _labels()
 
     for name, raw in data.items():
         cleaner = _CLEANERS.get(name)
@@ -202,7 +201,7 @@ def clean_member_data(
         try:
             clean[name] = cleaner(raw)
         except _Invalid as e:
-            errors[name] = e.args[0] % {"field": labels[name], "value": raw}
+            errors[name] = e.args[0] % {"field": _labels()[name], "value": raw}
 
     # The values the record will have once saved: what is given over what is stored.
     if instance is None:
@@ -221,7 +220,7 @@ def clean_member_data(
             and merged.get(name) in (None, "")
             and (instance is None or name in clean)
         ):
-            errors[name] = _("%(field)s is required.") % {"field": labels[name]}
+            errors[name] = _("%(field)s is required.") % {"field": _labels()[name]}
 
     id_number = merged.get("id_number") or ""
     if "id_number" not in errors and "id_number" in clean:
