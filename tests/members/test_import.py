@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from doanvien.core.models import AuditEvent
-from doanvien.members.imports import _ID_NUMBER_SHAPE, members_import
+from doanvien.members.imports import ID_NUMBER_SHAPE, members_import
 from doanvien.members.models import Category, Member, Membership, Position
 from doanvien.members.spreadsheet import (
     COLUMNS,
@@ -74,6 +74,21 @@ def sheet(tmp_path, header, rows, name="file.xlsx"):
 
 
 PLAIN = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CMND/CCCD", "Ngày vào Đoàn", "Chi đoàn"]
+
+
+def new_members(name, id_prefix, count):
+    """Rows of PLAIN for `count` new members of Chi đoàn 12A1, numbered from 1."""
+    return [
+        [
+            f"{name} {n}",
+            date(2008, 1, n),
+            "Nam",
+            f"{id_prefix}{n:02d}",
+            date(2025, 3, 26),
+            "Chi đoàn 12A1",
+        ]
+        for n in range(1, count + 1)
+    ]
 
 
 class TestAGoodFile:
@@ -325,7 +340,7 @@ class TestMatching:
             accepted = True
         except ValidationError as e:
             accepted = "id_number" not in e.message_dict
-        assert bool(_ID_NUMBER_SHAPE.fullmatch(number)) == accepted
+        assert bool(ID_NUMBER_SHAPE.fullmatch(number)) == accepted
 
 
 class TestMalformedFiles:
@@ -506,17 +521,7 @@ class TestMalformedFiles:
 
     def test_duplicates_across_chunks_undo_what_was_written(self, world, tmp_path, monkeypatch):
         monkeypatch.setattr("doanvien.members.imports.CHUNK_SIZE", 2)
-        rows = [
-            [
-                f"Hồ Văn Thử {n}",
-                date(2008, 1, n),
-                "Nam",
-                f"0382080016{n:02d}",
-                date(2025, 3, 26),
-                "Chi đoàn 12A1",
-            ]
-            for n in range(1, 6)
-        ]
+        rows = new_members("Hồ Văn Thử", "0382080016", 5)
         rows.append([*rows[0][:3], rows[0][3], date(2025, 3, 26), "Chi đoàn 12A1"])
         before = state()
         result = run(world, "chunks.xlsx", path=sheet(tmp_path, PLAIN, rows))
@@ -546,17 +551,7 @@ class TestMalformedFiles:
             ]
         )
         monkeypatch.setattr("doanvien.members.imports.member_code_candidate", lambda: next(made))
-        rows = [
-            [
-                f"Hồ Văn Mã {n}",
-                date(2008, 1, n),
-                "Nam",
-                f"0382080019{n:02d}",
-                date(2025, 3, 26),
-                "Chi đoàn 12A1",
-            ]
-            for n in range(1, 5)
-        ]
+        rows = new_members("Hồ Văn Mã", "0382080019", 4)
         result = run(world, "codes.xlsx", path=sheet(tmp_path, PLAIN, rows))
         assert result.written and result.error_count == 0
         codes = list(

@@ -7,8 +7,9 @@ than the database's own work. `insert_rows` prepares each value as the compiler 
 statement: COPY on PostgreSQL (psycopg adapts the values), an INSERT built once and sent with
 executemany on SQLite.
 
-What it does not do, unlike bulk_create: set the objects' primary keys (read them back by a
-unique column when they are needed), send signals, or handle multi-table inheritance.
+What it does not do, unlike bulk_create: set the objects' primary keys (take them beforehand
+with `reserve_ids` on PostgreSQL, or read them back by a unique column), send signals, or
+handle multi-table inheritance.
 """
 
 import json
@@ -25,11 +26,7 @@ from django.utils import timezone
 
 
 def insert_rows(
-    model: type[Model],
-    objs: Iterable[Model],
-    *,
-    batch_size: int = 2000,
-    using: str | None = None,
+    model: type[Model], objs: Iterable[Model], *, batch_size: int = 2000, using: str | None = None
 ) -> int:
     """INSERT the objects (all of `model`, primary key left to the database unless set on every
     object); returns how many rows were written."""

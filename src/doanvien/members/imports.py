@@ -66,7 +66,7 @@ from .spreadsheet import (
     field_label,
     open_member_sheet,
 )
-from .validation import EDITABLE_FIELDS, REQUIRED_FIELDS, clean_member_data
+from .validation import EDITABLE_FIELDS, ID_NUMBER_SHAPE, REQUIRED_FIELDS, clean_member_data
 
 # Rows checked (and written) together: one query per kind of lookup for each chunk. Larger
 # chunks mean fewer round trips (100,000 rows: 28 s on PostgreSQL with 2,500, 32 s with 1,000);
@@ -76,10 +76,6 @@ CHUNK_SIZE = 2500
 SAMPLE_SIZE = 100
 DEFAULT_MAX_LISTED_ERRORS = 10_000
 
-# The shape `clean_member_data` requires of an ID number. Checked here first so that the rules
-# (which also look the number up, one query per call) only run on numbers that fail it, to
-# word the error; uniqueness is checked here in bulk.
-_ID_NUMBER_SHAPE = re.compile(r"\d{9}|\d{12}")
 _CODE_IN_BRACKETS = re.compile(r"\(([^()]+)\)\s*$")
 # Longest text each field holds.
 _MAX_LENGTHS = {f.name: f.max_length for f in Member._meta.fields if f.max_length}
@@ -88,8 +84,12 @@ Progress = Callable[[int, int], None]
 # What identifies a row's member and says where he goes: taken off the row before the rules.
 _KEY_FIELDS = {"id_number", "card_number", "member_code", "branch"}
 # The result's counter of each outcome of a row.
-_COUNTERS = {"create": "to_create", "update": "to_update", "unchanged": "unchanged"}
-_COUNTERS["error"] = "error_rows"
+_COUNTERS = {
+    "create": "to_create",
+    "update": "to_update",
+    "unchanged": "unchanged",
+    "error": "error_rows",
+}
 
 
 @dataclass
@@ -386,7 +386,10 @@ class _Import:
                 self.error(row, name, message)
 
     def check_id_number(self, row: PreparedRow, id_number: str) -> bool:
-        if _ID_NUMBER_SHAPE.fullmatch(id_number):
+        """The shape the rules require is checked here first, so that the rules (which also
+        look the number up, one query per call) only run on numbers that fail it, to word the
+        error; uniqueness is checked in bulk."""
+        if ID_NUMBER_SHAPE.fullmatch(id_number):
             return not self._seen_twice(self.ids_seen, id_number, row, "id_number")
         try:
             clean_member_data({"id_number": id_number}, instance=self.blank, today=self.today)
@@ -542,7 +545,7 @@ class _Import:
         ids = [
             r.data["id_number"]
             for r in members
-            if _ID_NUMBER_SHAPE.fullmatch(r.data.get("id_number", ""))
+            if ID_NUMBER_SHAPE.fullmatch(r.data.get("id_number", ""))
         ]
         cards = [imported_card(r.data["card_number"]) for r in members if r.data.get("card_number")]
         codes = [r.data["member_code"] for r in members if r.data.get("member_code")]
@@ -638,7 +641,7 @@ class _Import:
             changes=changes,
         )
 
-    def _insert_new(self, creates: list[SimpleNamespace], reason: str) -> None:
+    def _insert_new(self, creates: list[SimpleNamespace]) -> None:
         """Insert new members, a membership span and an event each.
 
         COPY, or one prepared INSERT sent with executemany (see core/bulk.py): bulk_create's
@@ -659,6 +662,7 @@ class _Import:
             for m in creates:
                 m.pk = ids[m.member_code]
         self.members_table.grew(len(creates))
+        reason = _("Record created by import")
         spans = (
             {
                 "member_id": m.pk,
@@ -692,8 +696,7 @@ class _Import:
         in use, among those of the chunk."""
         if creates:
             self._give_codes(creates, taken)
-            reason = _("Record created by import")
-            self._insert_new(creates, reason)
+            self._insert_new(creates)
             for m in creates:
                 self.added[m.unit_path] += 1
             self.created += len(creates)
@@ -746,12 +749,6 @@ class _Import:
         self.writing = write
         if write:
             self.members_table = GrowingTable(Member)
-        self._rows(progress)
-        self.after_rows()
-        if progress:
-            progress(self.sheet.total, self.sheet.total)
-
-    def _rows(self, progress: Progress | None) -> None:
         total, header = self.sheet.total, self.sheet.header_row
         batch: list[PreparedRow] = []
         for row in self.sheet.prepared():
@@ -763,6 +760,9 @@ class _Import:
                     progress(min(row.number - header, total), total)
         if batch:
             self.chunk(batch)
+        self.after_rows()
+        if progress:
+            progress(total, total)
 
     def after_rows(self) -> None:
         result = self.result

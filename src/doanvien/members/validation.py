@@ -51,7 +51,8 @@ OTHER_FIELDS = ("id_number", "card_number", "email", "phone")
 EDITABLE_FIELDS = TEXT_FIELDS + DATE_FIELDS + tuple(CHOICE_FIELDS) + BOOL_FIELDS + OTHER_FIELDS
 REQUIRED_FIELDS = ("full_name", "date_of_birth", "sex", "id_number", "joined_union_on")
 _PHONE = re.compile(r"^0\d{9,10}$")
-_ID_NUMBER = re.compile(r"\d{9}|\d{12}")
+# An ID number: 12 digits (citizen ID) or 9 (old ID card).
+ID_NUMBER_SHAPE = re.compile(r"\d{9}|\d{12}")
 _WHITESPACE = re.compile(r"\s")
 _DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
 
@@ -224,7 +225,7 @@ def clean_member_data(
 
     id_number = merged.get("id_number") or ""
     if "id_number" not in errors and "id_number" in clean:
-        if not _ID_NUMBER.fullmatch(id_number):
+        if not ID_NUMBER_SHAPE.fullmatch(id_number):
             errors["id_number"] = _(
                 "The ID card number has 12 digits (citizen ID) or 9 digits (old ID card)."
             )
