@@ -62,7 +62,7 @@ def generate(members: int = MEMBERS) -> dict:
 def ensure_data(members: int = MEMBERS) -> None:
     """Generate the data set unless the database already holds one of this size and year."""
     from doanvien.members.models import Member
-    from doanvien.reports.models import YearStats
+    from doanvien.training.models import YearStats
 
     have = Member.objects.count()
     if have == members and YearStats.objects.filter(year=YEAR, depth=1).exists():

@@ -16,19 +16,19 @@ from doanvien.core.models import AuditEvent
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
-from doanvien.members.admissions import admission_propose
-from doanvien.members.cards import card_range_allocate
 from doanvien.members.models import AdmissionRequest, CardRange, Member, Transfer
-from doanvien.members.transfers import transfer_request
+from doanvien.members.services.admissions import admission_propose
+from doanvien.members.services.cards import card_range_allocate
+from doanvien.members.services.transfers import transfer_request
 from doanvien.units.models import Unit
 
 # URL names that need no object and show nothing scoped (or only the user's own start page).
 YEAR = 2026
-PUBLIC = {"login", "logout", "set_language", "home", "invitation-accept"}
+PUBLIC = {"login", "logout", "set_language", "home", "accounts:invitation-accept"}
 # URL names that take no object and show only the user's own record.
-PERSONAL = {"my-training"}
+PERSONAL = {"training:my-training"}
 # URL names that take no object and list only what the user started himself.
-OWN = {"job-list"}
+OWN = {"jobs:job-list"}
 
 
 def _transfer(world) -> Transfer:
@@ -103,19 +103,22 @@ def _object_kwargs(world):
     }
 
 
-def _walk(patterns, prefix=""):
+def _walk(patterns, prefix="", namespace=""):
     for p in patterns:
         if isinstance(p, URLResolver):
             if str(p.pattern).startswith(("admin/", "api/")):
                 continue
-            yield from _walk(p.url_patterns, prefix + str(p.pattern))
+            inner = f"{namespace}{p.namespace}:" if p.namespace else namespace
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), inner)
         elif isinstance(p, URLPattern):
-            yield p, prefix + str(p.pattern)
+            yield p, prefix + str(p.pattern), namespace
 
 
 def site_urls():
+    """(name with its namespace, route, converters) of every page of the site."""
     return [
-        (p.name, route, p.pattern.converters) for p, route in _walk(get_resolver().url_patterns)
+        (namespace + p.name, route, p.pattern.converters)
+        for p, route, namespace in _walk(get_resolver().url_patterns)
     ]
 
 
@@ -179,10 +182,10 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
         response = getattr(client, method)(url)
         assert response.status_code in (403, 404, 405), f"{method.upper()} {url} ({name})"
     assert _snapshot() == before
-    own = client.get(reverse("member-detail", args=[world.member.pk]))
+    own = client.get(reverse("members:member-detail", args=[world.member.pk]))
     assert own.status_code == 200
     assert world.member.full_name in own.content.decode()
-    edit = client.get(reverse("member-edit", args=[world.member.pk]))
+    edit = client.get(reverse("members:member-edit", args=[world.member.pk]))
     assert edit.status_code == 403
 
 
@@ -191,15 +194,15 @@ def test_the_secretary_reaches_every_page_of_her_branch(client, world):
     client.force_login(world.secretary)
     for name, url in _scoped_urls(world):
         if name in {
-            "unit-create",
-            "unit-edit",
-            "unit-move",
-            "unit-merge",
-            "unit-deactivate",
-            "unit-reactivate",
-            "user-invite",
-            "role-grant",
-            "role-revoke",
+            "units:unit-create",
+            "units:unit-edit",
+            "units:unit-move",
+            "units:unit-merge",
+            "units:unit-deactivate",
+            "units:unit-reactivate",
+            "accounts:user-invite",
+            "accounts:role-grant",
+            "accounts:role-revoke",
         }:
             continue  # managing the tree and roles is for the cadres above her
         response = client.get(url)
@@ -234,7 +237,7 @@ def test_lists_of_ones_own_show_nothing_of_anyone_else(client, world):
 
 def test_an_invitation_link_shows_nothing_of_any_unit(client, world):
     secret = invitation_issue(actor=None, user=world.outsider)
-    response = client.get(reverse("invitation-accept", args=[secret]))
+    response = client.get(reverse("accounts:invitation-accept", args=[secret]))
     assert response.status_code == 200
     assert world.branch.name not in response.content.decode()
 

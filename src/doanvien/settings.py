@@ -55,7 +55,6 @@ INSTALLED_APPS = [
     "doanvien.members",
     "doanvien.training",
     "doanvien.reports",
-    "doanvien.portal",
     "doanvien.api",
     "doanvien.jobs",
     "doanvien.demo",

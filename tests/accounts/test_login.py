@@ -13,13 +13,15 @@ def test_it_logs_in_and_lands_on_the_users_unit(client, world):
         reverse("login"), {"username": "secretary", "password": "secret-pass-123"}
     )
     assert response.status_code == 302
-    assert client.get(reverse("home"))["Location"] == reverse("unit-detail", args=[world.branch.pk])
+    assert client.get(reverse("home"))["Location"] == reverse(
+        "units:unit-detail", args=[world.branch.pk]
+    )
 
 
 def test_a_member_lands_on_his_own_record(client, world):
     client.force_login(world.member_user)
     assert client.get(reverse("home"))["Location"] == reverse(
-        "member-detail", args=[world.member.pk]
+        "members:member-detail", args=[world.member.pk]
     )
 
 

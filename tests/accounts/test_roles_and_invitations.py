@@ -10,26 +10,27 @@ def test_a_base_cadre_grants_a_role_on_a_branch_below(client, world):
     newcomer = make_user("newcomer")
     client.force_login(world.base_cadre)
     client.post(
-        reverse("role-grant", args=[world.branch2.pk]),
+        reverse("accounts:role-grant", args=[world.branch2.pk]),
         {"username": "newcomer", "role": "secretary"},
     )
     assert RoleGrant.objects.filter(user=newcomer, unit=world.branch2, role="secretary").exists()
     assert AuditEvent.objects.filter(action="role.granted", target_id=world.branch2.pk).exists()
     client.force_login(newcomer)
-    assert client.get(reverse("unit-detail", args=[world.branch2.pk])).status_code == 200
-    assert client.get(reverse("unit-detail", args=[world.branch.pk])).status_code == 404
+    assert client.get(reverse("units:unit-detail", args=[world.branch2.pk])).status_code == 200
+    assert client.get(reverse("units:unit-detail", args=[world.branch.pk])).status_code == 404
 
 
 def test_nobody_grants_a_role_on_their_own_unit_or_above(client, world):
     make_user("newcomer")
     client.force_login(world.base_cadre)
     response = client.post(
-        reverse("role-grant", args=[world.base.pk]), {"username": "newcomer", "role": "cadre"}
+        reverse("accounts:role-grant", args=[world.base.pk]),
+        {"username": "newcomer", "role": "cadre"},
     )
     assert response.status_code == 403
     assert (
         client.post(
-            reverse("role-grant", args=[world.district.pk]),
+            reverse("accounts:role-grant", args=[world.district.pk]),
             {"username": "newcomer", "role": "cadre"},
         ).status_code
         == 404
@@ -40,7 +41,8 @@ def test_a_union_role_cannot_be_held_on_a_branch(client, world):
     make_user("newcomer")
     client.force_login(world.base_cadre)
     client.post(
-        reverse("role-grant", args=[world.branch.pk]), {"username": "newcomer", "role": "cadre"}
+        reverse("accounts:role-grant", args=[world.branch.pk]),
+        {"username": "newcomer", "role": "cadre"},
     )
     assert not RoleGrant.objects.filter(user__username="newcomer").exists()
 
@@ -49,11 +51,13 @@ def test_a_secretary_appoints_her_deputy_but_not_a_secretary(client, world):
     make_user("deputy")
     client.force_login(world.secretary)
     client.post(
-        reverse("role-grant", args=[world.branch.pk]), {"username": "deputy", "role": "secretary"}
+        reverse("accounts:role-grant", args=[world.branch.pk]),
+        {"username": "deputy", "role": "secretary"},
     )
     assert not RoleGrant.objects.filter(user__username="deputy").exists()
     client.post(
-        reverse("role-grant", args=[world.branch.pk]), {"username": "deputy", "role": "deputy"}
+        reverse("accounts:role-grant", args=[world.branch.pk]),
+        {"username": "deputy", "role": "deputy"},
     )
     assert RoleGrant.objects.filter(user__username="deputy", role="deputy").exists()
 
@@ -61,17 +65,17 @@ def test_a_secretary_appoints_her_deputy_but_not_a_secretary(client, world):
 def test_revoking_a_role_ends_the_access(client, world):
     grant = RoleGrant.objects.get(user=world.secretary)
     client.force_login(world.base_cadre)
-    client.post(reverse("role-revoke", args=[grant.pk]))
+    client.post(reverse("accounts:role-revoke", args=[grant.pk]))
     assert not RoleGrant.objects.filter(pk=grant.pk).exists()
     assert AuditEvent.objects.filter(action="role.revoked").count() == 2
     client.force_login(world.secretary)
-    assert client.get(reverse("unit-detail", args=[world.branch.pk])).status_code == 404
+    assert client.get(reverse("units:unit-detail", args=[world.branch.pk])).status_code == 404
 
 
 def test_an_invitation_creates_an_account_without_a_password(client, world):
     client.force_login(world.base_cadre)
     response = client.post(
-        reverse("user-invite", args=[world.branch2.pk]),
+        reverse("accounts:user-invite", args=[world.branch2.pk]),
         {
             "full_name": "Lê Minh Châu",
             "username": "chau",
@@ -101,7 +105,7 @@ def test_an_invitation_creates_an_account_without_a_password(client, world):
 def test_an_invitation_cannot_link_a_member_outside_the_scope(client, world):
     client.force_login(world.base_cadre)
     response = client.post(
-        reverse("user-invite", args=[world.branch2.pk]),
+        reverse("accounts:user-invite", args=[world.branch2.pk]),
         {
             "full_name": "X",
             "username": "x",

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from doanvien.members.admissions import admission_propose, admission_reject
-from doanvien.members.cards import card_range_allocate
 from doanvien.members.models import AdmissionRequest, CardRange, Member
+from doanvien.members.services.admissions import admission_propose, admission_reject
+from doanvien.members.services.cards import card_range_allocate
 
 from .conftest import fields
 

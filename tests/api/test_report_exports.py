@@ -6,6 +6,8 @@ import openpyxl
 from pypdf import PdfReader
 
 from doanvien.reports.exports import PDF_TYPE, XLSX_TYPE
+from doanvien.training.services.assessment import assessment_record
+from doanvien.training.services.registrations import registration_approve
 
 from ..reports.test_rollup import AREAS, YEAR, _register
 from ..training.conftest import framework  # noqa: F401
@@ -13,12 +15,9 @@ from .conftest import ApiClient
 
 
 def _assess(world):
-    from doanvien.training import services
 
-    registration = services.registration_approve(actor=None, registration=_register(world.member))
-    services.assessment_record(
-        actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19)
-    )
+    registration = registration_approve(actor=None, registration=_register(world.member))
+    assessment_record(actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19))
 
 
 def test_it_returns_the_workbook(world, framework):  # noqa: F811

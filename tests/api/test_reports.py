@@ -2,6 +2,13 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from doanvien.training.services.assessment import assessment_record
+from doanvien.training.services.registrations import (
+    registration_approve,
+    registration_save,
+    registration_submit,
+)
+
 from ..reports.test_rollup import AREAS, YEAR, _register
 from ..training.conftest import (
     complete_items,
@@ -11,12 +18,9 @@ from .conftest import ApiClient
 
 
 def test_it_returns_the_unit_then_its_children(world, framework):  # noqa: F811
-    from doanvien.training import services
 
-    registration = services.registration_approve(actor=None, registration=_register(world.member))
-    services.assessment_record(
-        actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19)
-    )
+    registration = registration_approve(actor=None, registration=_register(world.member))
+    assessment_record(actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19))
     response = ApiClient(world.base_cadre).get(f"/api/v1/units/{world.base.pk}/reports/{YEAR}")
     assert response.status_code == 200
     body = response.json()
@@ -37,15 +41,14 @@ def test_out_of_scope_units_are_404(world, framework):  # noqa: F811
 
 
 def test_the_report_carries_the_years_before_where_the_programme_ran(world, framework):  # noqa: F811
-    from doanvien.training import services
 
-    registration = services.registration_save(
+    registration = registration_save(
         actor=None,
         member=world.member,
         year=YEAR - 1,
         items=complete_items(world.member, year=YEAR - 1),
     )
-    services.registration_submit(actor=None, registration=registration, today=date(2025, 5, 1))
+    registration_submit(actor=None, registration=registration, today=date(2025, 5, 1))
     body = ApiClient(world.base_cadre).get(f"/api/v1/units/{world.base.pk}/reports/{YEAR}").json()
     assert [(y["year"], y["registered"]) for y in body["previous_years"]] == [(YEAR - 1, 1)]
 

@@ -4,7 +4,7 @@ cancel: the request/accept/reject workflow between units."""
 import pytest
 
 from doanvien.members.models import Member, Transfer
-from doanvien.members.transfers import transfer_request
+from doanvien.members.services.transfers import transfer_request
 
 from ..factories import make_user
 from .conftest import fields

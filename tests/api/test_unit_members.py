@@ -2,7 +2,7 @@ from datetime import date
 
 from django.conf import settings
 
-from doanvien.members.services import member_update
+from doanvien.actions.members import member_update
 
 from ..factories import make_member
 from .conftest import fields

@@ -12,10 +12,15 @@ from django.db.models import Count
 
 from doanvien.core.text import fold, given_name_key
 from doanvien.members.models import Member, Membership
-from doanvien.reports.models import YearStats
-from doanvien.reports.recompute import differences
 from doanvien.reports.selectors import report
-from doanvien.training.models import BranchResult, Criterion, Registration, RegistrationItem
+from doanvien.training.models import (
+    BranchResult,
+    Criterion,
+    Registration,
+    RegistrationItem,
+    YearStats,
+)
+from doanvien.training.recompute import differences
 from doanvien.training.rules import Bands, classify, is_eligible, round_total
 from doanvien.training.selectors import deadline_for
 from doanvien.units.models import Unit

@@ -2,8 +2,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from doanvien.accounts import access
 from doanvien.accounts.models import User
+from doanvien.members.access import members_visible_to
 from doanvien.members.models import Member
 from doanvien.units.models import Unit
 
@@ -68,8 +68,8 @@ def check_logins():
     outsider_branch = outsider.roles.get().unit
     assert not outsider_branch.path.startswith(base.roles.get().unit.path)
     assert member.member.branch == secretary_branch
-    assert list(access.members_visible_to(member)) == [member.member]
-    assert not access.members_visible_to(outsider).filter(branch=secretary_branch).exists()
+    assert list(members_visible_to(member)) == [member.member]
+    assert not members_visible_to(outsider).filter(branch=secretary_branch).exists()
     assert all(u.is_demo for u in User.objects.all())
 
 

@@ -9,6 +9,11 @@ from doanvien.accounts.models import User
 from doanvien.training.models import BranchResult, Registration
 from doanvien.training.rules import programme_year_of, programme_year_span
 from doanvien.training.selectors import criteria_for, framework_for
+from doanvien.training.services.registrations import (
+    registration_approve,
+    registration_save,
+    registration_submit,
+)
 
 from .conftest import log_in
 
@@ -137,8 +142,6 @@ def test_typing_ahead_of_the_saves_on_a_slow_network_loses_nothing(browser, demo
     figure and the comment are kept, and the page after a reload shows them all."""
     from django.utils import timezone
 
-    from doanvien.training import services
-
     member = User.objects.get(username="demo-member").member
     branch = demo.branch
     year = programme_year_of(timezone.localdate(), branch.sector)
@@ -147,9 +150,9 @@ def test_typing_ahead_of_the_saves_on_a_slow_network_loses_nothing(browser, demo
         {"criterion": c.pk, "plan": f"Kế hoạch {c.pk}", "target_date": last.isoformat()}
         for c in _choose_criteria(branch, year)
     ]
-    registration = services.registration_save(actor=None, member=member, year=year, items=items)
-    services.registration_submit(actor=None, registration=registration)
-    services.registration_approve(actor=None, registration=registration)
+    registration = registration_save(actor=None, member=member, year=year, items=items)
+    registration_submit(actor=None, registration=registration)
+    registration_approve(actor=None, registration=registration)
 
     secretary = _fresh_page(browser, demo.url, "demo-branch")
     secretary.goto(f"{demo.url}/units/{branch.pk}/training/{year}/assessment/")

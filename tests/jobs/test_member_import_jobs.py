@@ -30,10 +30,10 @@ def latest_job() -> Job:
 def test_upload_preview_confirm_then_the_members_are_there(client, world, run_worker):
     before = Member.objects.count()
     client.force_login(world.base_cadre)
-    page = client.get(reverse("member-import", args=[world.base.pk]))
-    assert reverse("member-import-template", args=[world.base.pk]) in page.content.decode()
+    page = client.get(reverse("members:member-import", args=[world.base.pk]))
+    assert reverse("members:member-import-template", args=[world.base.pk]) in page.content.decode()
     response = client.post(
-        reverse("member-import", args=[world.base.pk]), {"file": upload("good.xlsx")}
+        reverse("members:member-import", args=[world.base.pk]), {"file": upload("good.xlsx")}
     )
     job = latest_job()
     assert response.status_code == 302 and response["Location"].endswith(f"/jobs/{job.pk}/")
@@ -43,10 +43,10 @@ def test_upload_preview_confirm_then_the_members_are_there(client, world, run_wo
     assert Member.objects.count() == before  # a preview writes nothing
     to_create = job.result["to_create"]
     assert to_create > 0 and job.result["sample"]
-    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
-    assert reverse("job-confirm", args=[job.pk]) in page
+    page = client.get(reverse("jobs:job-detail", args=[job.pk])).content.decode()
+    assert reverse("jobs:job-confirm", args=[job.pk]) in page
 
-    client.post(reverse("job-confirm", args=[job.pk]))
+    client.post(reverse("jobs:job-confirm", args=[job.pk]))
     run_worker()
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED and job.result["written"]
@@ -62,32 +62,34 @@ def test_a_file_with_a_bad_row_writes_nothing_and_offers_the_marked_copy(client,
     before = list(Member.objects.values_list("pk", flat=True))
     client.force_login(world.base_cadre)
     client.post(
-        reverse("member-import", args=[world.base.pk]), {"file": upload("one_bad_row.xlsx")}
+        reverse("members:member-import", args=[world.base.pk]), {"file": upload("one_bad_row.xlsx")}
     )
     run_worker()
     job = latest_job()
     assert job.state == Job.State.INVALID
     assert job.errors and all({"row", "column", "value", "message"} <= e.keys() for e in job.errors)
     assert list(Member.objects.values_list("pk", flat=True)) == before
-    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("jobs:job-detail", args=[job.pk])).content.decode()
     assert job.errors[0]["message"] in page
-    marked = client.get(reverse("job-download", args=[job.pk]))
+    marked = client.get(reverse("jobs:job-download", args=[job.pk]))
     book = openpyxl.load_workbook(io.BytesIO(b"".join(marked.streaming_content)))
     assert len(book.sheetnames) >= 2  # the copy and the list of problems
     # Confirming an invalid import is refused.
-    client.post(reverse("job-confirm", args=[job.pk]))
+    client.post(reverse("jobs:job-confirm", args=[job.pk]))
     job.refresh_from_db()
     assert job.state == Job.State.INVALID
 
 
 def test_not_a_spreadsheet_is_refused_in_plain_words(client, world, run_worker):
     client.force_login(world.base_cadre)
-    client.post(reverse("member-import", args=[world.base.pk]), {"file": upload("report.pdf")})
+    client.post(
+        reverse("members:member-import", args=[world.base.pk]), {"file": upload("report.pdf")}
+    )
     run_worker()
     job = latest_job()
     assert job.state == Job.State.INVALID and job.errors[0]["row"] is None
     empty = client.post(
-        reverse("member-import", args=[world.base.pk]),
+        reverse("members:member-import", args=[world.base.pk]),
         {"file": SimpleUploadedFile("empty.xlsx", b"")},
     )
     assert empty.status_code == 200 and Job.objects.count() == 1
@@ -125,12 +127,14 @@ def test_the_api_refuses_an_import_without_the_right(client, world):
 
 def test_the_filtered_list_is_exported_in_the_background(client, world, run_worker):
     client.force_login(world.base_cadre)
-    response = client.post(reverse("member-export", args=[world.base.pk]), {"sex": "female"})
+    response = client.post(
+        reverse("members:member-export", args=[world.base.pk]), {"sex": "female"}
+    )
     assert response.status_code == 302
     run_worker()
     job = latest_job()
     assert job.state == Job.State.SUCCEEDED and job.result["rows"] == 1
-    data = client.get(reverse("job-download", args=[job.pk]))
+    data = client.get(reverse("jobs:job-download", args=[job.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(data.streaming_content))).active
     text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
     assert world.member2.full_name in text and world.member.full_name not in text
@@ -138,7 +142,7 @@ def test_the_filtered_list_is_exported_in_the_background(client, world, run_work
 
 def test_the_whole_subtree_report_is_built_in_the_background(client, world, run_worker):
     client.force_login(world.province_cadre)
-    response = client.post(reverse("unit-report-subtree", args=[world.district.pk, 2027]))
+    response = client.post(reverse("reports:unit-report-subtree", args=[world.district.pk, 2027]))
     assert response.status_code == 302
     run_worker()
     job = latest_job()
@@ -146,13 +150,15 @@ def test_the_whole_subtree_report_is_built_in_the_background(client, world, run_
     units = [world.district, world.base, world.branch, world.branch2]
     units += [world.other_base, world.other_branch]
     assert job.result["rows"] == len(units) and job.output_name.endswith("-2027.xlsx")
-    data = client.get(reverse("job-download", args=[job.pk]))
+    data = client.get(reverse("jobs:job-download", args=[job.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(data.streaming_content))).active
     text = " ".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value)
     assert all(u.name in text for u in units)
     # Someone who cannot see the district cannot start it.
     client.force_login(world.outsider)
     assert (
-        client.post(reverse("unit-report-subtree", args=[world.district.pk, 2027])).status_code
+        client.post(
+            reverse("reports:unit-report-subtree", args=[world.district.pk, 2027])
+        ).status_code
         == 404
     )

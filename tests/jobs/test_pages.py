@@ -19,9 +19,9 @@ def a_job(world, **fields):
 def test_a_running_job_page_polls_its_status(client, world):
     job = a_job(world, state=Job.State.RUNNING, done=30, total=120)
     client.force_login(world.secretary)
-    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("jobs:job-detail", args=[job.pk])).content.decode()
     assert 'hx-trigger="every 1s"' in page and 'value="25"' in page
-    fragment = client.get(reverse("job-status", args=[job.pk])).content.decode()
+    fragment = client.get(reverse("jobs:job-status", args=[job.pk])).content.decode()
     assert "30" in fragment and "120" in fragment
 
 
@@ -30,9 +30,9 @@ def test_a_finished_job_stops_polling_and_offers_its_file(client, world):
     with files.writing_output(job, ".xlsx") as path:
         path.write_bytes(b"xlsx bytes")
     client.force_login(world.secretary)
-    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("jobs:job-detail", args=[job.pk])).content.decode()
     assert "every 1s" not in page and "12 units in the file" in page
-    download = client.get(reverse("job-download", args=[job.pk]))
+    download = client.get(reverse("jobs:job-download", args=[job.pk]))
     assert download.status_code == 200 and b"".join(download.streaming_content) == b"xlsx bytes"
 
 
@@ -40,14 +40,14 @@ def test_an_import_with_errors_lists_them_row_by_row(client, world):
     errors = [{"row": 4, "column": "Số CCCD", "value": "12ab", "message": "Không hợp lệ"}]
     job = a_job(world, kind=Job.Kind.MEMBERS_IMPORT, state=Job.State.INVALID, errors=errors)
     client.force_login(world.secretary)
-    page = client.get(reverse("job-detail", args=[job.pk])).content.decode()
+    page = client.get(reverse("jobs:job-detail", args=[job.pk])).content.decode()
     assert "Số CCCD" in page and "12ab" in page and "Không hợp lệ" in page
 
 
 def test_a_failed_job_can_be_retried_from_its_page(client, world):
     job = a_job(world, state=Job.State.FAILED)
     client.force_login(world.secretary)
-    response = client.post(reverse("job-retry", args=[job.pk]))
+    response = client.post(reverse("jobs:job-retry", args=[job.pk]))
     assert response.status_code == 302
     job.refresh_from_db()
     assert job.state == Job.State.QUEUED
@@ -56,15 +56,15 @@ def test_a_failed_job_can_be_retried_from_its_page(client, world):
 def test_confirming_what_cannot_be_confirmed_says_why(client, world):
     job = a_job(world, state=Job.State.SUCCEEDED)
     client.force_login(world.secretary)
-    response = client.post(reverse("job-confirm", args=[job.pk]), follow=True)
+    response = client.post(reverse("jobs:job-confirm", args=[job.pk]), follow=True)
     assert "Chỉ có thể xác nhận" in response.content.decode()
 
 
 def test_nobody_else_sees_the_job(client, world):
     job = a_job(world, state=Job.State.SUCCEEDED)
     client.force_login(world.base_cadre)  # sees the branch, did not start the job
-    assert client.get(reverse("job-detail", args=[job.pk])).status_code == 404
-    assert client.get(reverse("job-download", args=[job.pk])).status_code == 404
+    assert client.get(reverse("jobs:job-detail", args=[job.pk])).status_code == 404
+    assert client.get(reverse("jobs:job-download", args=[job.pk])).status_code == 404
 
 
 def test_the_api_gives_state_progress_errors_and_result(client, world):

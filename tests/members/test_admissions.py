@@ -8,22 +8,23 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from doanvien.actions.admissions import admission_annul
 from doanvien.core.models import AuditEvent
-from doanvien.members.admissions import (
+from doanvien.members.access import (
+    admissions_visible_to,
+    can_decide_admission,
+    can_propose_admission,
+)
+from doanvien.members.models import AdmissionRequest, Member, Membership, Movement, Status
+from doanvien.members.selectors import unit_admissions
+from doanvien.members.services.admissions import (
     TRANSITIONS,
-    admission_annul,
     admission_approve,
     admission_propose,
     admission_reject,
     admission_withdraw,
-    admissions_visible_to,
-    can_decide_admission,
-    can_propose_admission,
-    unit_admissions,
 )
-from doanvien.members.cards import card_range_allocate
-from doanvien.members.models import AdmissionRequest, Member, Membership, Status
-from doanvien.reports.models import Movement
+from doanvien.members.services.cards import card_range_allocate
 from doanvien.units.models import Unit
 
 from ..factories import make_user
@@ -380,19 +381,19 @@ def form_data(**overrides):
 
 def test_the_secretary_proposes_a_youth_from_her_branch_page(client, world):
     client.force_login(world.secretary)
-    unit_page = client.get(reverse("unit-detail", args=[world.branch.pk])).content.decode()
-    assert reverse("unit-admissions", args=[world.branch.pk]) in unit_page
-    listing = client.get(reverse("unit-admissions", args=[world.branch.pk]))
+    unit_page = client.get(reverse("units:unit-detail", args=[world.branch.pk])).content.decode()
+    assert reverse("members:unit-admissions", args=[world.branch.pk]) in unit_page
+    listing = client.get(reverse("members:unit-admissions", args=[world.branch.pk]))
     assert listing.status_code == 200
-    assert reverse("admission-create", args=[world.branch.pk]) in listing.content.decode()
-    url = reverse("admission-create", args=[world.branch.pk])
+    assert reverse("members:admission-create", args=[world.branch.pk]) in listing.content.decode()
+    url = reverse("members:admission-create", args=[world.branch.pk])
     assert client.get(url).status_code == 200
 
     response = client.post(url, form_data())
 
     admission = AdmissionRequest.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("admission-detail", args=[admission.pk])
+    assert response["Location"] == reverse("members:admission-detail", args=[admission.pk])
     assert admission.state == A.PROPOSED and admission.proposed_by == world.secretary
     detail = client.get(response["Location"])
     assert detail.context["can_withdraw"] and not detail.context["can_decide"]
@@ -401,7 +402,7 @@ def test_the_secretary_proposes_a_youth_from_her_branch_page(client, world):
 
 def test_a_proposal_with_broken_rules_shows_every_error(client, world):
     client.force_login(world.secretary)
-    url = reverse("admission-create", args=[world.branch.pk])
+    url = reverse("members:admission-create", args=[world.branch.pk])
     response = client.post(url, form_data(full_name="", course_date="", id_number="1"))
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -412,21 +413,23 @@ def test_a_proposal_with_broken_rules_shows_every_error(client, world):
 def test_a_committee_member_or_a_cadre_at_the_base_page_cannot_propose_there(client, world):
     committee = make_user("committee", role="committee", unit=world.branch)
     client.force_login(committee)
-    assert client.get(reverse("admission-create", args=[world.branch.pk])).status_code == 403
+    assert (
+        client.get(reverse("members:admission-create", args=[world.branch.pk])).status_code == 403
+    )
     client.force_login(world.base_cadre)
-    assert client.get(reverse("admission-create", args=[world.base.pk])).status_code == 403
+    assert client.get(reverse("members:admission-create", args=[world.base.pk])).status_code == 403
 
 
 def test_the_base_cadre_approves_from_the_pending_list(client, world, ranges):
     admission = propose(world)
     client.force_login(world.base_cadre)
-    listing = client.get(reverse("unit-admissions", args=[world.base.pk]))
+    listing = client.get(reverse("members:unit-admissions", args=[world.base.pk]))
     assert listing.status_code == 200 and admission.full_name in listing.content.decode()
-    detail = client.get(reverse("admission-detail", args=[admission.pk]))
+    detail = client.get(reverse("members:admission-detail", args=[admission.pk]))
     assert detail.context["can_decide"] and detail.context["approve_form"] is not None
 
     response = client.post(
-        reverse("admission-approve", args=[admission.pk]),
+        reverse("members:admission-approve", args=[admission.pk]),
         {
             "resolution_no": "15-QĐ/ĐTN",
             "resolution_date": RESOLVED_ON.strftime("%d/%m/%Y"),
@@ -436,18 +439,18 @@ def test_the_base_cadre_approves_from_the_pending_list(client, world, ranges):
 
     admission.refresh_from_db()
     assert response.status_code == 302
-    assert response["Location"] == reverse("member-detail", args=[admission.member_id])
+    assert response["Location"] == reverse("members:member-detail", args=[admission.member_id])
     assert admission.state == A.APPROVED and admission.member.card_number == "0000000501"
-    pending = client.get(reverse("unit-admissions", args=[world.base.pk]))
+    pending = client.get(reverse("members:unit-admissions", args=[world.base.pk]))
     assert list(pending.context["page"].object_list) == []  # no longer waiting
-    everything = client.get(reverse("unit-admissions", args=[world.base.pk]), {"state": ""})
+    everything = client.get(reverse("members:unit-admissions", args=[world.base.pk]), {"state": ""})
     assert list(everything.context["page"].object_list) == [admission]
 
 
 def test_an_approval_with_errors_shows_the_page_again(client, world):
     admission = propose(world)
     client.force_login(world.base_cadre)
-    url = reverse("admission-approve", args=[admission.pk])
+    url = reverse("members:admission-approve", args=[admission.pk])
     response = client.post(url, {"resolution_no": "", "resolution_date": "", "card": "manual"})
     assert response.status_code == 400
     errors = response.context["approve_form"].errors
@@ -465,32 +468,32 @@ def test_a_decided_proposal_cannot_be_decided_again(client, world):
     admission = admission_reject(actor=world.base_cadre, admission=propose(world), reason="No")
     client.force_login(world.base_cadre)
     response = client.post(
-        reverse("admission-approve", args=[admission.pk]),
+        reverse("members:admission-approve", args=[admission.pk]),
         {"resolution_no": "1", "resolution_date": RESOLVED_ON.strftime("%d/%m/%Y")},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("admission-detail", args=[admission.pk])
+    assert response["Location"] == reverse("members:admission-detail", args=[admission.pk])
     assert AdmissionRequest.objects.get(pk=admission.pk).state == A.REJECTED
 
 
 def test_reject_withdraw_and_annul_from_the_detail_page(client, world):
     first = propose(world)
     client.force_login(world.base_cadre)
-    missing = client.post(reverse("admission-reject", args=[first.pk]), {"reason": ""})
+    missing = client.post(reverse("members:admission-reject", args=[first.pk]), {"reason": ""})
     assert missing.status_code == 400
-    client.post(reverse("admission-reject", args=[first.pk]), {"reason": "Too young"})
+    client.post(reverse("members:admission-reject", args=[first.pk]), {"reason": "Too young"})
     assert AdmissionRequest.objects.get(pk=first.pk).state == A.REJECTED
 
     second = propose(world)
     client.force_login(world.secretary)
-    client.post(reverse("admission-withdraw", args=[second.pk]), {"note": ""})
+    client.post(reverse("members:admission-withdraw", args=[second.pk]), {"note": ""})
     assert AdmissionRequest.objects.get(pk=second.pk).state == A.WITHDRAWN
 
     third = approve(world, propose(world), assign_card=False)
-    annul = reverse("admission-annul", args=[third.pk])
+    annul = reverse("members:admission-annul", args=[third.pk])
     assert client.post(annul, {"reason": "x"}).status_code == 403
     client.force_login(world.base_cadre)
-    detail = client.get(reverse("admission-detail", args=[third.pk]))
+    detail = client.get(reverse("members:admission-detail", args=[third.pk]))
     assert detail.context["can_annul"]
     client.post(annul, {"reason": "Approved by mistake"})
     assert AdmissionRequest.objects.get(pk=third.pk).state == A.ANNULLED
@@ -500,25 +503,25 @@ def test_reject_withdraw_and_annul_from_the_detail_page(client, world):
 def test_the_secretary_cannot_decide_and_outsiders_see_nothing(client, world):
     admission = propose(world)
     client.force_login(world.secretary)
-    url = reverse("admission-approve", args=[admission.pk])
+    url = reverse("members:admission-approve", args=[admission.pk])
     data = {"resolution_no": "1", "resolution_date": RESOLVED_ON.strftime("%d/%m/%Y")}
     assert client.post(url, data).status_code == 403
     client.force_login(world.outsider)
-    assert client.get(reverse("admission-detail", args=[admission.pk])).status_code == 404
-    assert client.get(reverse("unit-admissions", args=[world.branch.pk])).status_code == 404
+    assert client.get(reverse("members:admission-detail", args=[admission.pk])).status_code == 404
+    assert client.get(reverse("members:unit-admissions", args=[world.branch.pk])).status_code == 404
     assert AdmissionRequest.objects.get(pk=admission.pk).state == A.PROPOSED
 
 
 def test_the_list_pages_and_says_when_it_is_empty(client, world, settings):
     settings.PAGE_SIZE = 2
     client.force_login(world.base_cadre)
-    empty = client.get(reverse("unit-admissions", args=[world.base.pk]))
+    empty = client.get(reverse("members:unit-admissions", args=[world.base.pk]))
     assert empty.status_code == 200 and not empty.context["page"].object_list
     for n in range(3):
         propose(world, data={"id_number": f"07930800123{n}", "full_name": f"Thanh Niên {n}"})
-    first = client.get(reverse("unit-admissions", args=[world.base.pk]))
+    first = client.get(reverse("members:unit-admissions", args=[world.base.pk]))
     assert first.context["page"].paginator.num_pages == 2
-    second = client.get(reverse("unit-admissions", args=[world.base.pk]), {"page": 2})
+    second = client.get(reverse("members:unit-admissions", args=[world.base.pk]), {"page": 2})
     assert len(second.context["page"].object_list) == 1
-    url = reverse("unit-admissions", args=[world.base.pk])
+    url = reverse("members:unit-admissions", args=[world.base.pk])
     assert client.get(url, {"page": 9}).status_code == 404

@@ -5,16 +5,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from doanvien.members.models import Member, Transfer
-from doanvien.members.transfers import (
-    active_attachment_of,
-    attached_members,
-    attachment_end,
-    transfer_accept,
-    transfer_cancel,
-    transfer_request,
-)
-from doanvien.reports.models import Movement
+from doanvien.actions.transfers import transfer_accept
+from doanvien.members.models import Member, Movement, Transfer
+from doanvien.members.selectors import active_attachment_of, attached_members
+from doanvien.members.services.transfers import attachment_end, transfer_cancel, transfer_request
 
 from ..api.conftest import ApiClient
 from ..factories import make_user
@@ -74,12 +68,14 @@ def test_one_attachment_at_a_time_and_only_attachments_end(world):
 def test_the_host_sees_him_and_ends_it_from_the_pages(client, world, host):
     transfer = attach(world)
     client.force_login(host)
-    page = client.get(reverse("unit-transfers", args=[world.other_branch.pk])).content.decode()
+    page = client.get(
+        reverse("members:unit-transfers", args=[world.other_branch.pk])
+    ).content.decode()
     assert world.member2.full_name in page
-    detail = client.get(reverse("transfer-detail", args=[transfer.pk])).content.decode()
-    assert reverse("attachment-end", args=[transfer.pk]) in detail
-    assert client.get(reverse("member-detail", args=[world.member2.pk])).status_code == 404
-    assert client.post(reverse("attachment-end", args=[transfer.pk])).status_code == 302
+    detail = client.get(reverse("members:transfer-detail", args=[transfer.pk])).content.decode()
+    assert reverse("members:attachment-end", args=[transfer.pk]) in detail
+    assert client.get(reverse("members:member-detail", args=[world.member2.pk])).status_code == 404
+    assert client.post(reverse("members:attachment-end", args=[transfer.pk])).status_code == 302
     transfer.refresh_from_db()
     assert transfer.state == Transfer.State.ENDED
 
@@ -87,14 +83,14 @@ def test_the_host_sees_him_and_ends_it_from_the_pages(client, world, host):
 def test_the_member_page_says_where_he_also_takes_part(client, world):
     attach(world)
     client.force_login(world.secretary)
-    page = client.get(reverse("member-detail", args=[world.member2.pk])).content.decode()
+    page = client.get(reverse("members:member-detail", args=[world.member2.pk])).content.decode()
     assert 'id="attachment"' in page and world.other_branch.name in page
 
 
 def test_the_form_and_the_api_ask_for_the_kind(client, world, host):
     client.force_login(world.secretary)
     response = client.post(
-        reverse("member-transfer", args=[world.member2.pk]),
+        reverse("members:member-transfer", args=[world.member2.pk]),
         {"kind": "temporary", "to_unit": world.other_base.code, "reason": "Thực tập"},
     )
     assert response.status_code == 302

@@ -9,15 +9,15 @@ from django.db import connection
 from django.urls import reverse
 
 from doanvien.core.models import AuditEvent
-from doanvien.members import cards
-from doanvien.members.cards import (
+from doanvien.members.access import can_allocate_range, can_assign_cards
+from doanvien.members.models import CardRange, Member, format_card
+from doanvien.members.services import cards
+from doanvien.members.services.cards import (
     card_assign,
     card_range_allocate,
     card_range_release,
-    format_card,
     parse_card,
 )
-from doanvien.members.models import CardRange, Member
 
 from ..factories import make_member, make_unit, make_user
 
@@ -194,7 +194,7 @@ def test_the_database_refuses_a_number_taken_at_the_same_moment(world, ranges, m
 
 
 def test_a_member_who_leaves_the_roll_keeps_his_number(world, ranges):
-    from doanvien.members.services import member_update
+    from doanvien.actions.members import member_update
 
     card_assign(actor=None, member=world.member)
     member_update(actor=None, member=world.member, data={"status": "removed"})
@@ -239,7 +239,7 @@ def test_a_range_in_use_or_with_ranges_below_it_stays(world, ranges):
 
 
 def test_cadres_above_a_unit_give_it_a_range_and_the_roots_own_cadres_start(world):
-    can = cards.can_allocate_range
+    can = can_allocate_range
     assert can(world.province_cadre, world.province)  # the root's own cadre
     assert can(world.province_cadre, world.district)
     assert not can(world.base_cadre, world.base)  # not above his own unit
@@ -250,10 +250,10 @@ def test_cadres_above_a_unit_give_it_a_range_and_the_roots_own_cadres_start(worl
 
 
 def test_the_level_above_the_branch_assigns_numbers(world):
-    assert cards.can_assign_cards(world.base_cadre, world.branch)
-    assert cards.can_assign_cards(world.province_cadre, world.branch)
-    assert not cards.can_assign_cards(world.secretary, world.branch)
-    assert not cards.can_assign_cards(world.outsider, world.branch)
+    assert can_assign_cards(world.base_cadre, world.branch)
+    assert can_assign_cards(world.province_cadre, world.branch)
+    assert not can_assign_cards(world.secretary, world.branch)
+    assert not can_assign_cards(world.outsider, world.branch)
 
 
 # --- Concurrency (PostgreSQL) -----------------------------------------------------------------
@@ -300,7 +300,7 @@ def test_parallel_assignments_never_share_a_number():
 
 def test_a_cadre_allocates_a_range_to_a_unit_under_him(client, world, ranges):
     client.force_login(world.province_cadre)
-    url = reverse("unit-card-ranges", args=[world.district.pk])
+    url = reverse("members:unit-card-ranges", args=[world.district.pk])
     page = client.get(url)
     assert page.status_code == 200 and page.context["form"] is not None
     units = set(page.context["form"].fields["unit"].queryset)
@@ -319,7 +319,7 @@ def test_a_cadre_allocates_a_range_to_a_unit_under_him(client, world, ranges):
 
 def test_an_overlapping_range_is_a_form_error(client, world, ranges):
     client.force_login(world.province_cadre)
-    url = reverse("unit-card-ranges", args=[world.district.pk])
+    url = reverse("members:unit-card-ranges", args=[world.district.pk])
     response = client.post(url, {"unit": world.other_base.pk, "first": "500", "last": "1500"})
     assert response.status_code == 400
     assert response.context["form"].errors["first"]
@@ -330,34 +330,34 @@ def test_the_secretary_sees_where_her_numbers_come_from_but_allocates_nothing(
     client, world, ranges
 ):
     client.force_login(world.secretary)
-    url = reverse("unit-card-ranges", args=[world.branch.pk])
+    url = reverse("members:unit-card-ranges", args=[world.branch.pk])
     page = client.get(url)
     html = page.content.decode()
     assert page.status_code == 200 and page.context["form"] is None
     assert "0000000001–0000001000" in html
     assert world.member.full_name in html  # without a card number yet
-    assert reverse("member-card", args=[world.member.pk]) not in html
+    assert reverse("members:member-card", args=[world.member.pk]) not in html
     assert client.post(url, {"unit": world.base.pk, "first": "1", "last": "2"}).status_code == 403
 
 
 def test_a_base_cadre_assigns_a_number_from_the_member_card_page(client, world, ranges):
     client.force_login(world.base_cadre)
-    html = client.get(reverse("unit-card-ranges", args=[world.branch.pk])).content.decode()
-    url = reverse("member-card", args=[world.member.pk])
+    html = client.get(reverse("members:unit-card-ranges", args=[world.branch.pk])).content.decode()
+    url = reverse("members:member-card", args=[world.member.pk])
     assert url in html
     assert client.get(url).status_code == 200
 
     response = client.post(url, {"card": "auto"})
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("member-detail", args=[world.member.pk])
+    assert response["Location"] == reverse("members:member-detail", args=[world.member.pk])
     assert card_of(world.member) == "0000000001"
     assert client.get(url).context["form"] is None  # he has one now
 
 
 def test_a_wrong_number_typed_by_hand_is_a_form_error(client, world, ranges):
     client.force_login(world.base_cadre)
-    url = reverse("member-card", args=[world.member.pk])
+    url = reverse("members:member-card", args=[world.member.pk])
     response = client.post(url, {"card": "manual", "card_number": "9999999"})
     assert response.status_code == 400 and response.context["form"].errors["card_number"]
     missing = client.post(url, {"card": "manual", "card_number": ""})
@@ -367,7 +367,7 @@ def test_a_wrong_number_typed_by_hand_is_a_form_error(client, world, ranges):
 
 def test_the_secretary_cannot_assign_numbers(client, world, ranges):
     client.force_login(world.secretary)
-    url = reverse("member-card", args=[world.member.pk])
+    url = reverse("members:member-card", args=[world.member.pk])
     page = client.get(url)
     assert page.status_code == 200 and page.context["form"] is None
     assert client.post(url, {"card": "auto"}).status_code == 403
@@ -377,10 +377,10 @@ def test_the_secretary_cannot_assign_numbers(client, world, ranges):
 def test_a_cadre_releases_a_range_he_allocated(client, world, ranges):
     other = allocate(world.other_base, 1_001, 2_000)
     client.force_login(world.province_cadre)
-    url = reverse("card-range-release", args=[other.pk])
+    url = reverse("members:card-range-release", args=[other.pk])
     response = client.post(url, {"reason": "Wrong unit"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("unit-card-ranges", args=[world.district.pk])
+    assert response["Location"] == reverse("members:unit-card-ranges", args=[world.district.pk])
     assert not CardRange.objects.get(pk=other.pk).is_active
 
 
@@ -388,7 +388,7 @@ def test_only_a_cadre_above_the_holder_releases_it(client, world, ranges):
     base_range = ranges[2]
     cadre = make_user("other-cadre", role="cadre", unit=world.other_base)
     client.force_login(cadre)  # does not see the range at all
-    url = reverse("card-range-release", args=[base_range.pk])
+    url = reverse("members:card-range-release", args=[base_range.pk])
     assert client.post(url, {"reason": "x"}).status_code == 404
     client.force_login(world.base_cadre)  # sees it, but it is not his to release
     assert client.post(url, {"reason": "x"}).status_code == 403
@@ -396,10 +396,10 @@ def test_only_a_cadre_above_the_holder_releases_it(client, world, ranges):
 
 
 def test_the_unit_page_links_card_ranges_for_cadres_only(client, world):
-    url = reverse("unit-detail", args=[world.district.pk])
-    link = reverse("unit-card-ranges", args=[world.district.pk])
+    url = reverse("units:unit-detail", args=[world.district.pk])
+    link = reverse("members:unit-card-ranges", args=[world.district.pk])
     client.force_login(world.province_cadre)
     assert link in client.get(url).content.decode()
     client.force_login(world.secretary)
-    branch_page = client.get(reverse("unit-detail", args=[world.branch.pk])).content.decode()
-    assert reverse("unit-card-ranges", args=[world.branch.pk]) not in branch_page
+    branch_page = client.get(reverse("units:unit-detail", args=[world.branch.pk])).content.decode()
+    assert reverse("members:unit-card-ranges", args=[world.branch.pk]) not in branch_page

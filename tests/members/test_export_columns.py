@@ -36,11 +36,11 @@ def in_english(client):
 
 
 def export(client, unit, **data):
-    return client.post(reverse("member-export", args=[unit.pk]), data)
+    return client.post(reverse("members:member-export", args=[unit.pk]), data)
 
 
 def downloaded_rows(client, job):
-    response = client.get(reverse("job-download", args=[job.pk]))
+    response = client.get(reverse("jobs:job-download", args=[job.pk]))
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     return [[c.value for c in row] for row in sheet.iter_rows()]
 
@@ -52,7 +52,7 @@ def test_every_column_is_offered_once_in_a_group():
 
 def test_the_page_offers_the_national_set_or_chosen_columns(client, world):
     in_english(client).force_login(world.base_cadre)
-    response = client.get(reverse("member-list", args=[world.base.pk]))
+    response = client.get(reverse("members:member-list", args=[world.base.pk]))
     html = response.content.decode()
     form = response.context["export_form"]
     radios = {r.data["value"]: r.data["selected"] for r in form["column_set"]}
@@ -193,9 +193,9 @@ def test_only_an_export_with_full_id_numbers_is_recorded(client, world):
 def test_the_export_address_shows_the_list_when_opened(client, world):
     """The pages of a list shown again after an error link to the export address."""
     in_english(client).force_login(world.secretary)
-    response = client.get(reverse("member-export", args=[world.branch.pk]), {"page": 1})
+    response = client.get(reverse("members:member-export", args=[world.branch.pk]), {"page": 1})
     assert response.status_code == 200 and "Nguyễn Văn An" in response.content.decode()
     client.force_login(world.outsider)
-    assert client.get(reverse("member-export", args=[world.branch.pk])).status_code == 404
+    assert client.get(reverse("members:member-export", args=[world.branch.pk])).status_code == 404
     assert export(client, world.branch, column_set="chosen", select="all").status_code == 404
     assert not Job.objects.exists()

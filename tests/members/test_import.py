@@ -591,7 +591,7 @@ class TestMalformedFiles:
         ]
 
     def test_card_numbers_must_come_from_a_range_above_the_branch(self, world, tmp_path):
-        from doanvien.members.cards import card_range_allocate
+        from doanvien.members.services.cards import card_range_allocate
 
         card_range_allocate(actor=None, unit=world.province, first=1, last=1_000_000)
         card_range_allocate(actor=None, unit=world.district, first=1, last=100_000)

@@ -52,7 +52,9 @@ def six_members(tmp_path):
 def checked_and_waiting(client, world, tmp_path) -> Job:
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.force_login(world.base_cadre)
-    client.post(reverse("member-import", args=[world.base.pk]), {"file": six_members(tmp_path)})
+    client.post(
+        reverse("members:member-import", args=[world.base.pk]), {"file": six_members(tmp_path)}
+    )
     run_worker()
     job = Job.objects.get()
     assert job.state == Job.State.AWAITING_CONFIRMATION, job.errors
@@ -99,7 +101,7 @@ def test_after_confirming_the_job_counts_every_row_written(client, world, tmp_pa
         return chunk(self, rows)
 
     monkeypatch.setattr(_Import, "chunk", watched_chunk)
-    client.post(reverse("job-confirm", args=[job.pk]))
+    client.post(reverse("jobs:job-confirm", args=[job.pk]))
     job.refresh_from_db()
     assert (job.state, job.done, job.total) == (Job.State.QUEUED, 0, 0)
     run_worker()
@@ -130,7 +132,7 @@ def test_the_bar_moves_while_the_rows_are_written(client, world, tmp_path, monke
         return chunk(self, rows)
 
     monkeypatch.setattr(_Import, "chunk", watched_chunk)
-    client.post(reverse("job-confirm", args=[job.pk]))
+    client.post(reverse("jobs:job-confirm", args=[job.pk]))
     run_worker()
     job.refresh_from_db()
     assert job.state == Job.State.SUCCEEDED and (job.done, job.total) == (ROWS, ROWS)

@@ -8,10 +8,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from doanvien.actions.members import member_mature_out, member_reinstate, member_remove
 from doanvien.core.models import AuditEvent
-from doanvien.members import lifecycle
-from doanvien.members.models import Membership, Status
-from doanvien.reports.models import Movement
+from doanvien.members.models import Membership, Movement, Status
+from doanvien.members.selectors import members_reaching_age_limit
+from doanvien.members.services.lifecycle import member_honorary_set
 
 from ..factories import make_member
 
@@ -25,7 +26,7 @@ def counts(world):
 def test_removal_takes_him_off_the_roll_with_his_span_counts_ledger_and_audit(world):
     before = counts(world)
     on = timezone.localdate() - timedelta(days=3)
-    member = lifecycle.member_remove(
+    member = member_remove(
         actor=world.secretary, member=world.member2, on=on, reason="Bỏ sinh hoạt 6 tháng"
     )
     assert (member.status, member.left_on) == (Status.REMOVED, on)
@@ -40,9 +41,9 @@ def test_removal_takes_him_off_the_roll_with_his_span_counts_ledger_and_audit(wo
 
 def test_expulsion_is_its_own_kind_and_a_reason_is_required(world):
     with pytest.raises(ValidationError) as e:
-        lifecycle.member_remove(actor=None, member=world.member2, on=date.today(), reason=" ")
+        member_remove(actor=None, member=world.member2, on=date.today(), reason=" ")
     assert "reason" in e.value.message_dict
-    lifecycle.member_remove(
+    member_remove(
         actor=None, member=world.member2, on=timezone.localdate(), reason="Vi phạm", expelled=True
     )
     assert Movement.objects.get(member=world.member2).kind == "expelled"
@@ -51,12 +52,10 @@ def test_expulsion_is_its_own_kind_and_a_reason_is_required(world):
 def test_nobody_leaves_twice_or_in_the_future(world):
     tomorrow = timezone.localdate() + timedelta(days=1)
     with pytest.raises(ValidationError):
-        lifecycle.member_remove(actor=None, member=world.member2, on=tomorrow, reason="x")
-    lifecycle.member_remove(actor=None, member=world.member2, on=timezone.localdate(), reason="x")
+        member_remove(actor=None, member=world.member2, on=tomorrow, reason="x")
+    member_remove(actor=None, member=world.member2, on=timezone.localdate(), reason="x")
     with pytest.raises(ValidationError) as e:
-        lifecycle.member_remove(
-            actor=None, member=world.member2, on=timezone.localdate(), reason="x"
-        )
+        member_remove(actor=None, member=world.member2, on=timezone.localdate(), reason="x")
     assert e.value.code == "illegal_transition"
 
 
@@ -64,29 +63,27 @@ def test_maturing_out_only_from_the_year_he_reaches_the_age_limit(world):
     today = timezone.localdate()
     young = make_member(world.branch, date_of_birth=date(today.year - 25, 1, 1))
     with pytest.raises(ValidationError) as e:
-        lifecycle.member_mature_out(actor=None, member=young, on=today)
+        member_mature_out(actor=None, member=young, on=today)
     assert str(today.year + 5) in e.value.messages[0]
     old = make_member(
         world.branch,
         date_of_birth=date(today.year - 30, 12, 31),
         joined_union_on=date(today.year - 12, 1, 1),
     )
-    reaching = lifecycle.members_reaching_age_limit(world.province, today.year)
+    reaching = members_reaching_age_limit(world.province, today.year)
     assert list(reaching) == [old]
-    lifecycle.member_mature_out(actor=None, member=old, on=today)
+    member_mature_out(actor=None, member=old, on=today)
     old.refresh_from_db()
     assert old.status == Status.MATURED_OUT
-    assert not lifecycle.members_reaching_age_limit(world.province, today.year).exists()
+    assert not members_reaching_age_limit(world.province, today.year).exists()
 
 
 def test_the_correction_brings_him_back_and_is_recorded(world):
     before = counts(world)
-    lifecycle.member_remove(actor=None, member=world.member2, on=timezone.localdate(), reason="x")
+    member_remove(actor=None, member=world.member2, on=timezone.localdate(), reason="x")
     with pytest.raises(ValidationError):
-        lifecycle.member_reinstate(actor=world.base_cadre, member=world.member2, reason="")
-    member = lifecycle.member_reinstate(
-        actor=world.base_cadre, member=world.member2, reason="Xóa tên nhầm"
-    )
+        member_reinstate(actor=world.base_cadre, member=world.member2, reason="")
+    member = member_reinstate(actor=world.base_cadre, member=world.member2, reason="Xóa tên nhầm")
     assert (member.status, member.left_on) == (Status.ACTIVE, None)
     assert counts(world) == before
     assert Membership.objects.filter(member=member, ended_on__isnull=True).count() == 1
@@ -95,13 +92,13 @@ def test_the_correction_brings_him_back_and_is_recorded(world):
     )
     assert kinds == ["removed", "reinstated"]
     with pytest.raises(ValidationError) as e:
-        lifecycle.member_reinstate(actor=None, member=member, reason="again")
+        member_reinstate(actor=None, member=member, reason="again")
     assert e.value.code == "illegal_transition"
 
 
 def test_the_secretary_removes_a_member_from_his_page(client, world):
     client.force_login(world.secretary)
-    url = reverse("member-leave", args=[world.member2.pk])
+    url = reverse("members:member-leave", args=[world.member2.pk])
     bad = client.post(url, {"kind": "removed", "on": "31/02/2026", "reason": "x"})
     assert bad.status_code == 200
     world.member2.refresh_from_db()
@@ -111,13 +108,13 @@ def test_the_secretary_removes_a_member_from_his_page(client, world):
     assert response.status_code == 302
     world.member2.refresh_from_db()
     assert world.member2.status == Status.REMOVED
-    page = client.get(reverse("member-detail", args=[world.member2.pk])).content.decode()
-    assert reverse("member-reinstate", args=[world.member2.pk]) in page
+    page = client.get(reverse("members:member-detail", args=[world.member2.pk])).content.decode()
+    assert reverse("members:member-reinstate", args=[world.member2.pk]) in page
 
 
 def test_a_member_cannot_remove_anyone(client, world):
     client.force_login(world.member_user)
-    assert client.get(reverse("member-leave", args=[world.member.pk])).status_code == 403
+    assert client.get(reverse("members:member-leave", args=[world.member.pk])).status_code == 403
 
 
 def test_the_base_union_matures_out_the_members_ticked_all_or_none(client, world):
@@ -128,7 +125,7 @@ def test_the_base_union_matures_out_the_members_ticked_all_or_none(client, world
         joined_union_on=date(today.year - 12, 1, 1),
     )
     client.force_login(world.base_cadre)
-    url = reverse("unit-maturing", args=[world.base.pk])
+    url = reverse("members:unit-maturing", args=[world.base.pk])
     page = client.get(url).content.decode()
     assert old.full_name in page and world.member.full_name not in page
     # A member too young ticked with him (a forged form): nobody matures out.
@@ -146,7 +143,7 @@ def test_the_base_union_matures_out_the_members_ticked_all_or_none(client, world
 
 def test_honorary_membership_is_a_recorded_act_both_ways(client, world):
     client.force_login(world.secretary)
-    url = reverse("member-honorary", args=[world.member2.pk])
+    url = reverse("members:member-honorary", args=[world.member2.pk])
     assert client.post(url, {"reason": ""}).status_code == 200  # the reason is required
     world.member2.refresh_from_db()
     assert not world.member2.honorary
@@ -158,17 +155,16 @@ def test_honorary_membership_is_a_recorded_act_both_ways(client, world):
     world.member2.refresh_from_db()
     assert not world.member2.honorary
     with pytest.raises(ValidationError) as e:
-        lifecycle.member_honorary_set(
-            actor=None, member=world.member2, honorary=False, reason="again"
-        )
+        member_honorary_set(actor=None, member=world.member2, honorary=False, reason="again")
     assert e.value.code == "illegal_transition"
     client.force_login(world.member_user)
-    assert client.get(reverse("member-honorary", args=[world.member.pk])).status_code == 403
+    assert client.get(reverse("members:member-honorary", args=[world.member.pk])).status_code == 403
 
 
 def test_leaving_closes_his_open_request_and_ends_his_attachment(world):
+    from doanvien.actions.transfers import transfer_accept
     from doanvien.members.models import Transfer
-    from doanvien.members.transfers import transfer_accept, transfer_request
+    from doanvien.members.services.transfers import transfer_request
 
     asked = transfer_request(
         actor=None, member=world.member, to_unit=world.district, reason="Chuyển công tác"
@@ -182,9 +178,7 @@ def test_leaving_closes_his_open_request_and_ends_his_attachment(world):
     )
     transfer_accept(actor=None, transfer=host, branch=world.branch2)
     for member in (world.member, world.member2):
-        lifecycle.member_remove(
-            actor=None, member=member, on=timezone.localdate(), reason="Tự nguyện xin ra"
-        )
+        member_remove(actor=None, member=member, on=timezone.localdate(), reason="Tự nguyện xin ra")
     asked.refresh_from_db()
     host.refresh_from_db()
     assert asked.state == Transfer.State.CANCELLED and "Tự nguyện xin ra" in asked.decision_note

@@ -8,7 +8,7 @@ from ..factories import make_member
 
 def test_the_list_covers_the_whole_subtree_for_a_base_cadre(client, world):
     client.force_login(world.base_cadre)
-    html = client.get(reverse("member-list", args=[world.base.pk])).content.decode()
+    html = client.get(reverse("members:member-list", args=[world.base.pk])).content.decode()
     for m in (world.member, world.member2, world.member_in_branch2):
         assert m.full_name in html
     assert world.outsider_member.full_name not in html
@@ -16,7 +16,7 @@ def test_the_list_covers_the_whole_subtree_for_a_base_cadre(client, world):
 
 def test_search_ignores_diacritics_and_case(client, world):
     client.force_login(world.secretary)
-    url = reverse("member-list", args=[world.branch.pk])
+    url = reverse("members:member-list", args=[world.branch.pk])
     html = client.get(url, {"q": "nguyen van an"}).content.decode()
     assert "Nguyễn Văn An" in html and "Trần Thị Đào" not in html
     html = client.get(url, {"q": "DAO"}).content.decode()
@@ -25,7 +25,7 @@ def test_search_ignores_diacritics_and_case(client, world):
 
 def test_search_finds_an_id_number_but_only_inside_the_scope(client, world):
     client.force_login(world.secretary)
-    url = reverse("member-list", args=[world.branch.pk])
+    url = reverse("members:member-list", args=[world.branch.pk])
     assert (
         world.member2.full_name in client.get(url, {"q": world.member2.id_number}).content.decode()
     )
@@ -35,7 +35,7 @@ def test_search_finds_an_id_number_but_only_inside_the_scope(client, world):
 
 def test_filters_narrow_the_list(client, world):
     client.force_login(world.base_cadre)
-    url = reverse("member-list", args=[world.base.pk])
+    url = reverse("members:member-list", args=[world.base.pk])
     html = client.get(url, {"sex": "female"}).content.decode()
     assert "Trần Thị Đào" in html and "Nguyễn Văn An" not in html
     html = client.get(url, {"age_band": "16-18"}).content.decode()
@@ -46,7 +46,7 @@ def test_the_list_is_paginated_and_a_missing_page_is_404(client, world):
     for i in range(51):
         make_member(world.branch2, full_name=f"Võ Văn Số {i:02d}")
     client.force_login(world.base_cadre)
-    url = reverse("member-list", args=[world.branch2.pk])
+    url = reverse("members:member-list", args=[world.branch2.pk])
     first = client.get(url)
     assert first.context["page"].paginator.num_pages == 2
     assert len(first.context["page"].object_list) == 50
@@ -57,7 +57,9 @@ def test_the_list_is_paginated_and_a_missing_page_is_404(client, world):
 def test_an_htmx_search_returns_only_the_results(client, world):
     client.force_login(world.secretary)
     response = client.get(
-        reverse("member-list", args=[world.branch.pk]), {"q": "an"}, headers={"HX-Request": "true"}
+        reverse("members:member-list", args=[world.branch.pk]),
+        {"q": "an"},
+        headers={"HX-Request": "true"},
     )
     html = response.content.decode()
     assert 'id="results"' in html and "<html" not in html
@@ -65,7 +67,7 @@ def test_an_htmx_search_returns_only_the_results(client, world):
 
 def test_the_empty_list_says_so(client, world):
     client.force_login(world.secretary)
-    response = client.get(reverse("member-list", args=[world.branch.pk]), {"q": "zzzz"})
+    response = client.get(reverse("members:member-list", args=[world.branch.pk]), {"q": "zzzz"})
     assert response.context["page"].paginator.count == 0
     assert 'class="empty"' in response.content.decode()
 
@@ -73,7 +75,7 @@ def test_the_empty_list_says_so(client, world):
 def test_a_secretary_adds_a_member_with_dd_mm_yyyy_dates(client, world):
     client.force_login(world.secretary)
     response = client.post(
-        reverse("member-create", args=[world.branch.pk]),
+        reverse("members:member-create", args=[world.branch.pk]),
         {
             "full_name": "Hồ Thị Mai",
             "date_of_birth": "05/09/2005",
@@ -93,7 +95,7 @@ def test_a_secretary_adds_a_member_with_dd_mm_yyyy_dates(client, world):
 def test_a_bad_form_keeps_what_was_typed_and_names_each_problem(client, world):
     client.force_login(world.secretary)
     response = client.post(
-        reverse("member-create", args=[world.branch.pk]),
+        reverse("members:member-create", args=[world.branch.pk]),
         {
             "full_name": "Hồ Thị Mai",
             "date_of_birth": "31/02/2005",
@@ -115,13 +117,13 @@ def test_a_viewer_cannot_add_members(client, world):
 
     viewer = make_user("viewer", role="viewer", unit=world.base)
     client.force_login(viewer)
-    assert client.get(reverse("member-create", args=[world.branch.pk])).status_code == 403
-    assert client.get(reverse("member-list", args=[world.branch.pk])).status_code == 200
+    assert client.get(reverse("members:member-create", args=[world.branch.pk])).status_code == 403
+    assert client.get(reverse("members:member-list", args=[world.branch.pk])).status_code == 200
 
 
 def test_editing_saves_and_shows_the_change_in_the_history(client, world):
     client.force_login(world.secretary)
-    url = reverse("member-edit", args=[world.member.pk])
+    url = reverse("members:member-edit", args=[world.member.pk])
     form = client.get(url).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None}
     data.update(
@@ -131,16 +133,16 @@ def test_editing_saves_and_shows_the_change_in_the_history(client, world):
     response = client.post(url, data)
     assert response.status_code == 302
     assert Member.objects.get(pk=world.member.pk).phone == "0977000111"
-    detail = client.get(reverse("member-detail", args=[world.member.pk])).content.decode()
+    detail = client.get(reverse("members:member-detail", args=[world.member.pk])).content.decode()
     assert "0977000111" in detail and world.member.phone in detail  # before and after
 
 
 def test_the_id_number_is_masked_and_each_full_view_is_recorded(client, world):
     client.force_login(world.secretary)
-    detail = client.get(reverse("member-detail", args=[world.member.pk])).content.decode()
+    detail = client.get(reverse("members:member-detail", args=[world.member.pk])).content.decode()
     assert world.member.id_number not in detail
     assert world.member.id_number[-3:] in detail
-    response = client.post(reverse("member-id-number", args=[world.member.pk]))
+    response = client.post(reverse("members:member-id-number", args=[world.member.pk]))
     assert world.member.id_number in response.content.decode()
     assert (
         AuditEvent.objects.filter(
@@ -155,18 +157,20 @@ def test_a_committee_member_never_sees_the_full_id_number(client, world):
 
     committee = make_user("committee", role="committee", unit=world.branch)
     client.force_login(committee)
-    assert client.post(reverse("member-id-number", args=[world.member.pk])).status_code == 403
-    edit = client.get(reverse("member-edit", args=[world.member.pk]))
+    assert (
+        client.post(reverse("members:member-id-number", args=[world.member.pk])).status_code == 403
+    )
+    edit = client.get(reverse("members:member-edit", args=[world.member.pk]))
     assert edit.status_code == 200 and world.member.id_number not in edit.content.decode()
     assert not AuditEvent.objects.filter(action="member.id_number_viewed").exists()
 
 
 def test_the_list_shows_active_members_unless_asked_for_all(client, world):
-    from doanvien.members.services import member_update
+    from doanvien.actions.members import member_update
 
     member_update(actor=None, member=world.member2, data={"status": "removed"})
     client.force_login(world.secretary)
-    url = reverse("member-list", args=[world.branch.pk])
+    url = reverse("members:member-list", args=[world.branch.pk])
     default = client.get(url)
     assert default.context["page"].paginator.count == 1
     assert world.member2.full_name not in default.content.decode()

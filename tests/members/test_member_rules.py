@@ -6,9 +6,10 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
+from doanvien.actions.members import member_update
 from doanvien.core.models import AuditEvent
 from doanvien.members.models import Member, Membership
-from doanvien.members.services import member_create, member_update
+from doanvien.members.services.records import member_create
 from doanvien.members.validation import age_on, clean_member_data
 
 from ..factories import member_data

@@ -6,12 +6,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from doanvien.actions.transfers import transfer_accept
 from doanvien.core.models import AuditEvent
 from doanvien.members.models import Member, Membership, Transfer
-from doanvien.members.transfers import (
+from doanvien.members.selectors import incoming_transfers
+from doanvien.members.services.transfers import (
     TRANSITIONS,
-    incoming_transfers,
-    transfer_accept,
     transfer_cancel,
     transfer_reject,
     transfer_request,
@@ -128,7 +128,7 @@ def test_the_transition_table_is_exactly_the_workflow():
 def test_accepting_moves_the_member_with_his_counts_spans_and_registration(world, receiver):
     from doanvien.training import default_framework
     from doanvien.training.models import ContentArea, Criterion, Framework, Phase, Registration
-    from doanvien.training.services import registration_start
+    from doanvien.training.services.registrations import registration_start
 
     default_framework.install(Phase, Framework, ContentArea, Criterion)
     registration = registration_start(member=world.member, year=2026)
@@ -202,27 +202,27 @@ def test_incoming_requests_are_those_addressed_inside_the_users_scope(world, rec
 
 def test_the_member_page_offers_the_transfer_and_shows_the_open_request(client, world):
     client.force_login(world.secretary)
-    html = client.get(reverse("member-detail", args=[world.member.pk])).content.decode()
-    assert reverse("member-transfer", args=[world.member.pk]) in html
+    html = client.get(reverse("members:member-detail", args=[world.member.pk])).content.decode()
+    assert reverse("members:member-transfer", args=[world.member.pk]) in html
     transfer = request(world)
-    html = client.get(reverse("member-detail", args=[world.member.pk])).content.decode()
-    assert reverse("transfer-detail", args=[transfer.pk]) in html
+    html = client.get(reverse("members:member-detail", args=[world.member.pk])).content.decode()
+    assert reverse("members:transfer-detail", args=[transfer.pk]) in html
 
 
 def test_a_member_requests_his_own_transfer_by_unit_code(client, world):
     client.force_login(world.member_user)
-    url = reverse("member-transfer", args=[world.member.pk])
+    url = reverse("members:member-transfer", args=[world.member.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"to_unit": world.other_base.code.lower(), "reason": "Work"})
     transfer = Transfer.objects.get(member=world.member)
     assert response.status_code == 302
-    assert response["Location"] == reverse("transfer-detail", args=[transfer.pk])
+    assert response["Location"] == reverse("members:transfer-detail", args=[transfer.pk])
     assert transfer.to_unit == world.other_base and transfer.requested_by == world.member_user
 
 
 def test_an_unknown_unit_code_is_a_form_error(client, world):
     client.force_login(world.secretary)
-    url = reverse("member-transfer", args=[world.member.pk])
+    url = reverse("members:member-transfer", args=[world.member.pk])
     response = client.post(url, {"to_unit": "NOPE", "reason": "Work"})
     assert response.status_code == 200
     assert response.context["form"].errors["to_unit"]
@@ -231,25 +231,25 @@ def test_an_unknown_unit_code_is_a_form_error(client, world):
 
 def test_a_member_cannot_request_for_another_member(client, world):
     client.force_login(world.member_user)
-    url = reverse("member-transfer", args=[world.member2.pk])
+    url = reverse("members:member-transfer", args=[world.member2.pk])
     assert client.post(url, {"to_unit": world.other_base.code, "reason": "x"}).status_code == 404
 
 
 def test_the_receiving_cadre_decides_without_seeing_the_record_first(client, world, receiver):
     transfer = request(world)
     client.force_login(receiver)
-    member_url = reverse("member-detail", args=[world.member.pk])
+    member_url = reverse("members:member-detail", args=[world.member.pk])
     assert client.get(member_url).status_code == 404
-    page = client.get(reverse("unit-transfers", args=[world.other_base.pk]))
+    page = client.get(reverse("members:unit-transfers", args=[world.other_base.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and world.member.full_name in html
     assert world.member.member_code in html and world.branch.name in html
     assert world.member.phone not in html and world.member.id_number not in html
-    detail = client.get(reverse("transfer-detail", args=[transfer.pk]))
+    detail = client.get(reverse("members:transfer-detail", args=[transfer.pk]))
     assert detail.status_code == 200 and member_url not in detail.content.decode()
 
     response = client.post(
-        reverse("transfer-accept", args=[transfer.pk]), {"branch": world.other_branch.pk}
+        reverse("members:transfer-accept", args=[transfer.pk]), {"branch": world.other_branch.pk}
     )
 
     assert response.status_code == 302 and response["Location"] == member_url
@@ -260,7 +260,7 @@ def test_the_receiving_cadre_decides_without_seeing_the_record_first(client, wor
 def test_the_receiving_cadre_rejects_with_a_reason(client, world, receiver):
     transfer = request(world)
     client.force_login(receiver)
-    url = reverse("transfer-reject", args=[transfer.pk])
+    url = reverse("members:transfer-reject", args=[transfer.pk])
     assert client.post(url, {"reason": ""}).status_code == 400
     assert client.post(url, {"reason": "No room"}).status_code == 302
     assert Transfer.objects.get(pk=transfer.pk).state == T.REJECTED
@@ -271,7 +271,7 @@ def test_accepting_twice_is_refused_with_a_message(client, world, receiver):
     transfer_reject(actor=receiver, transfer=transfer, reason="No")
     client.force_login(receiver)
     response = client.post(
-        reverse("transfer-accept", args=[transfer.pk]),
+        reverse("members:transfer-accept", args=[transfer.pk]),
         {"branch": world.other_branch.pk},
         follow=True,
     )
@@ -282,10 +282,11 @@ def test_accepting_twice_is_refused_with_a_message(client, world, receiver):
 def test_the_outsider_neither_sees_nor_acts(client, world):
     transfer = request(world, to_unit=world.branch2)
     client.force_login(world.outsider)
-    assert client.get(reverse("transfer-detail", args=[transfer.pk])).status_code == 404
+    assert client.get(reverse("members:transfer-detail", args=[transfer.pk])).status_code == 404
     for name in ("transfer-accept", "transfer-reject", "transfer-cancel"):
         response = client.post(
-            reverse(name, args=[transfer.pk]), {"branch": world.branch2.pk, "reason": "x"}
+            reverse(f"members:{name}", args=[transfer.pk]),
+            {"branch": world.branch2.pk, "reason": "x"},
         )
         assert response.status_code == 404
     assert Transfer.objects.get(pk=transfer.pk).state == T.REQUESTED
@@ -294,12 +295,12 @@ def test_the_outsider_neither_sees_nor_acts(client, world):
 def test_the_member_sees_his_request_but_cannot_accept_it(client, world):
     transfer = request(world)
     client.force_login(world.member_user)
-    assert client.get(reverse("transfer-detail", args=[transfer.pk])).status_code == 200
+    assert client.get(reverse("members:transfer-detail", args=[transfer.pk])).status_code == 200
     response = client.post(
-        reverse("transfer-accept", args=[transfer.pk]), {"branch": world.other_branch.pk}
+        reverse("members:transfer-accept", args=[transfer.pk]), {"branch": world.other_branch.pk}
     )
     assert response.status_code == 403
-    assert client.post(reverse("transfer-cancel", args=[transfer.pk])).status_code == 302
+    assert client.post(reverse("members:transfer-cancel", args=[transfer.pk])).status_code == 302
     assert Transfer.objects.get(pk=transfer.pk).state == T.CANCELLED
 
 
@@ -307,7 +308,7 @@ def test_the_sending_secretary_cannot_accept_her_own_request(client, world):
     transfer = request(world)
     client.force_login(world.secretary)
     response = client.post(
-        reverse("transfer-accept", args=[transfer.pk]), {"branch": world.other_branch.pk}
+        reverse("members:transfer-accept", args=[transfer.pk]), {"branch": world.other_branch.pk}
     )
     assert response.status_code == 403
 
@@ -316,10 +317,10 @@ def test_the_committee_of_a_receiving_branch_accepts_into_it(client, world):
     transfer = request(world, to_unit=world.other_branch)
     # world.outsider is the secretary of world.other_branch.
     client.force_login(world.outsider)
-    page = client.get(reverse("unit-transfers", args=[world.other_branch.pk]))
+    page = client.get(reverse("members:unit-transfers", args=[world.other_branch.pk]))
     assert world.member.full_name in page.content.decode()
     response = client.post(
-        reverse("transfer-accept", args=[transfer.pk]), {"branch": world.other_branch.pk}
+        reverse("members:transfer-accept", args=[transfer.pk]), {"branch": world.other_branch.pk}
     )
     assert response.status_code == 302
     assert Member.objects.get(pk=world.member.pk).branch == world.other_branch
@@ -328,6 +329,6 @@ def test_the_committee_of_a_receiving_branch_accepts_into_it(client, world):
 def test_the_sending_unit_lists_its_outgoing_requests(client, world):
     transfer = request(world)
     client.force_login(world.base_cadre)
-    html = client.get(reverse("unit-transfers", args=[world.base.pk])).content.decode()
-    assert reverse("transfer-detail", args=[transfer.pk]) in html
-    assert reverse("transfer-cancel", args=[transfer.pk]) in html
+    html = client.get(reverse("members:unit-transfers", args=[world.base.pk])).content.decode()
+    assert reverse("members:transfer-detail", args=[transfer.pk]) in html
+    assert reverse("members:transfer-cancel", args=[transfer.pk]) in html

@@ -17,6 +17,8 @@ from doanvien.reports.charts import (
 )
 from doanvien.reports.selectors import ReportRow
 from doanvien.training.progress import UnitProgress
+from doanvien.training.services.assessment import assessment_record
+from doanvien.training.services.registrations import registration_approve
 from doanvien.units.models import Unit
 
 from .test_rollup import AREAS, YEAR, _register
@@ -152,14 +154,11 @@ def test_progress_bars_show_both_rates():
 
 
 def test_the_report_page_shows_the_charts(client, world, framework):
-    from doanvien.training import services
 
-    registration = services.registration_approve(actor=None, registration=_register(world.member))
-    services.assessment_record(
-        actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19)
-    )
+    registration = registration_approve(actor=None, registration=_register(world.member))
+    assessment_record(actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19))
     client.force_login(world.base_cadre)
-    html = client.get(reverse("unit-report", args=[world.base.pk, YEAR])).content.decode()
+    html = client.get(reverse("reports:unit-report", args=[world.base.pk, YEAR])).content.decode()
     svgs = re.findall(r"<svg\b.*?</svg>", html, flags=re.S)
     assert len(svgs) == 3
     levels, children, progress = (parse(s) for s in svgs)

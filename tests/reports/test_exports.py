@@ -13,7 +13,8 @@ from pypdf import PdfReader
 
 from doanvien.reports import exports
 from doanvien.reports.selectors import report, year_over_year
-from doanvien.training import services
+from doanvien.training.services.assessment import assessment_record
+from doanvien.training.services.registrations import registration_approve, registration_save
 
 from ..factories import make_member, make_unit
 from ..training.conftest import complete_items
@@ -33,16 +34,16 @@ def figures(world, framework):
     commune's branch has one member with a draft (incomplete)."""
 
     def approve(member):
-        return services.registration_approve(actor=None, registration=_register(member))
+        return registration_approve(actor=None, registration=_register(member))
 
-    services.assessment_record(
+    assessment_record(
         actor=None, registration=approve(world.member), areas=dict.fromkeys(AREAS, 19)
     )
-    services.assessment_record(
+    assessment_record(
         actor=None, registration=approve(world.member2), areas=dict.fromkeys(AREAS, 17)
     )
     _register(world.member_in_branch2)
-    services.registration_save(
+    registration_save(
         actor=None,
         member=world.outsider_member,
         year=YEAR,
@@ -226,7 +227,7 @@ def test_the_document_is_rendered_without_the_network(settings):
 def test_the_print_view_is_the_document_with_its_charts(client, figures):
     client.force_login(figures.province_cadre)
     response = client.get(
-        reverse("unit-report-print", args=[figures.district.pk, YEAR]), {"number": "12"}
+        reverse("reports:unit-report-print", args=[figures.district.pk, YEAR]), {"number": "12"}
     )
     assert response.status_code == 200
     html = response.content.decode()
@@ -235,12 +236,14 @@ def test_the_print_view_is_the_document_with_its_charts(client, figures):
     assert "HUYỆN ĐOÀN TÂN AN" in html and "12-BC/" in html
     assert "css/print.css" in html and "base.html" not in html
     assert 'class="topbar"' not in html  # a page of its own, without the site's navigation
-    assert reverse("unit-report-pdf", args=[figures.district.pk, YEAR]) + "?number=12" in html
+    assert (
+        reverse("reports:unit-report-pdf", args=[figures.district.pk, YEAR]) + "?number=12" in html
+    )
 
 
 def test_the_downloads_are_attachments(client, figures):
     client.force_login(figures.base_cadre)
-    response = client.get(reverse("unit-report-xlsx", args=[figures.base.pk, YEAR]))
+    response = client.get(reverse("reports:unit-report-xlsx", args=[figures.base.pk, YEAR]))
     assert response.status_code == 200
     assert response["Content-Type"] == exports.XLSX_TYPE
     assert response["Content-Disposition"] == (
@@ -248,7 +251,7 @@ def test_the_downloads_are_attachments(client, figures):
     )
     sheet = openpyxl.load_workbook(BytesIO(response.content)).active
     assert sheet["B10"].value == "Chi đoàn 12A1" and sheet["C12"].value == 3
-    response = client.get(reverse("unit-report-pdf", args=[figures.base.pk, YEAR]))
+    response = client.get(reverse("reports:unit-report-pdf", args=[figures.base.pk, YEAR]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
@@ -259,22 +262,22 @@ def test_the_downloads_are_attachments(client, figures):
 
 def test_the_report_page_offers_the_files(client, figures):
     client.force_login(figures.base_cadre)
-    html = client.get(reverse("unit-report", args=[figures.base.pk, YEAR])).content.decode()
+    html = client.get(reverse("reports:unit-report", args=[figures.base.pk, YEAR])).content.decode()
     for name in ("unit-report-print", "unit-report-xlsx", "unit-report-pdf"):
-        assert reverse(name, args=[figures.base.pk, YEAR]) in html
+        assert reverse(f"reports:{name}", args=[figures.base.pk, YEAR]) in html
 
 
 @pytest.mark.parametrize("name", ["unit-report-print", "unit-report-xlsx", "unit-report-pdf"])
 def test_out_of_scope_is_404_and_anonymous_must_log_in(client, world, name):
-    url = reverse(name, args=[world.base.pk, YEAR])
+    url = reverse(f"reports:{name}", args=[world.base.pk, YEAR])
     response = client.get(url)
     assert response.status_code == 302 and "/login/" in response["Location"]
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
     client.force_login(world.secretary)  # her branch, not the base union above it
     assert client.get(url).status_code == 404
-    assert client.get(reverse(name, args=[world.branch.pk, YEAR])).status_code == 200
-    assert client.post(reverse(name, args=[world.branch.pk, YEAR])).status_code == 405
+    assert client.get(reverse(f"reports:{name}", args=[world.branch.pk, YEAR])).status_code == 200
+    assert client.post(reverse(f"reports:{name}", args=[world.branch.pk, YEAR])).status_code == 405
 
 
 # --- The whole subtree --------------------------------------------------------------------------

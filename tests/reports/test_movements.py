@@ -8,9 +8,9 @@ import openpyxl
 from django.urls import reverse
 from django.utils import timezone
 
-from doanvien.members import lifecycle
-from doanvien.members.services import member_move
-from doanvien.members.transfers import transfer_accept, transfer_request
+from doanvien.actions.members import member_move, member_remove
+from doanvien.actions.transfers import transfer_accept
+from doanvien.members.services.transfers import transfer_request
 from doanvien.reports.movements import movement_report
 
 from ..factories import make_member
@@ -29,9 +29,7 @@ def test_it_counts_each_kind_per_child_and_transfers_only_across_borders(world):
         actor=None, member=world.member, to_unit=world.other_base, reason="Chuyển nhà"
     )
     transfer_accept(actor=None, transfer=transfer, branch=world.other_branch)
-    lifecycle.member_remove(
-        actor=None, member=world.member_in_branch2, on=today, reason="Bỏ sinh hoạt"
-    )
+    member_remove(actor=None, member=world.member_in_branch2, on=today, reason="Bỏ sinh hoạt")
     start, end = today - timedelta(days=1), today
 
     base = _by_unit(movement_report(world.base, start, end))
@@ -53,22 +51,24 @@ def test_it_counts_each_kind_per_child_and_transfers_only_across_borders(world):
 
 def test_the_page_drills_down_and_lists_the_entries(client, world):
     today = timezone.localdate()
-    lifecycle.member_remove(actor=None, member=world.member2, on=today, reason="Bỏ sinh hoạt")
+    member_remove(actor=None, member=world.member2, on=today, reason="Bỏ sinh hoạt")
     client.force_login(world.province_cadre)
-    page = client.get(reverse("unit-movements", args=[world.district.pk]))
+    page = client.get(reverse("reports:unit-movements", args=[world.district.pk]))
     assert page.status_code == 200
     html = page.content.decode()
-    assert reverse("unit-movements", args=[world.base.pk]) in html
-    entries = client.get(reverse("unit-movement-list", args=[world.base.pk, "removed"]))
+    assert reverse("reports:unit-movements", args=[world.base.pk]) in html
+    entries = client.get(reverse("reports:unit-movement-list", args=[world.base.pk, "removed"]))
     assert world.member2.full_name in entries.content.decode()
     assert "Bỏ sinh hoạt" in entries.content.decode()
-    unknown = client.get(reverse("unit-movement-list", args=[world.base.pk, "deleted"]))
+    unknown = client.get(reverse("reports:unit-movement-list", args=[world.base.pk, "deleted"]))
     assert unknown.status_code == 404
 
 
 def test_a_bad_period_is_explained_and_the_page_still_answers(client, world):
     client.force_login(world.base_cadre)
-    response = client.get(reverse("unit-movements", args=[world.base.pk]), {"from": "32/13/2026"})
+    response = client.get(
+        reverse("reports:unit-movements", args=[world.base.pk]), {"from": "32/13/2026"}
+    )
     assert response.status_code == 200
     assert "32/13/2026" in response.content.decode()
     assert response.context["errors"]
@@ -76,10 +76,10 @@ def test_a_bad_period_is_explained_and_the_page_still_answers(client, world):
 
 def test_the_export_holds_each_entry_as_text_and_dates(client, world):
     today = timezone.localdate()
-    lifecycle.member_remove(actor=None, member=world.member2, on=today, reason="=HYPERLINK(1)")
+    member_remove(actor=None, member=world.member2, on=today, reason="=HYPERLINK(1)")
     make_member(world.branch)
     client.force_login(world.base_cadre)
-    response = client.get(reverse("unit-movements-xlsx", args=[world.base.pk]))
+    response = client.get(reverse("reports:unit-movements-xlsx", args=[world.base.pk]))
     assert response["Content-Disposition"].startswith("attachment;")
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet["A2"].value.startswith(world.base.name)
@@ -90,6 +90,6 @@ def test_the_export_holds_each_entry_as_text_and_dates(client, world):
 
 def test_the_outsider_sees_no_movement_of_the_unit(client, world):
     client.force_login(world.outsider)
-    assert client.get(reverse("unit-movements", args=[world.base.pk])).status_code == 404
-    xlsx = reverse("unit-movements-xlsx", args=[world.base.pk])
+    assert client.get(reverse("reports:unit-movements", args=[world.base.pk])).status_code == 404
+    xlsx = reverse("reports:unit-movements-xlsx", args=[world.base.pk])
     assert client.get(xlsx).status_code == 404

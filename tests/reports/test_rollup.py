@@ -10,16 +10,28 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
+from doanvien.actions.members import member_move, member_update
+from doanvien.actions.transfers import transfer_accept
+from doanvien.actions.units import unit_move
 from doanvien.core.models import AuditEvent
 from doanvien.members.models import Member, Status
-from doanvien.members.services import member_move, member_update
-from doanvien.members.transfers import transfer_accept, transfer_request
-from doanvien.reports.models import YearStats
-from doanvien.reports.recompute import differences
+from doanvien.members.services.transfers import transfer_request
 from doanvien.reports.selectors import report, shares
-from doanvien.training import services
-from doanvien.training.models import Registration
-from doanvien.units.services import unit_move
+from doanvien.training.models import Registration, YearStats
+from doanvien.training.recompute import differences
+from doanvien.training.services.assessment import assessment_record
+from doanvien.training.services.registrations import (
+    registration_approve,
+    registration_return,
+    registration_save,
+    registration_submit,
+)
+from doanvien.training.services.results import (
+    branch_result_for,
+    branch_results_recognise,
+    branch_results_reopen,
+    branch_results_submit,
+)
 
 from ..factories import make_member, make_unit
 from ..training.conftest import complete_items
@@ -51,12 +63,10 @@ def test_the_source_reports_rounding_is_mended():
 
 
 def _register(member):
-    registration = services.registration_save(
+    registration = registration_save(
         actor=None, member=member, year=YEAR, items=complete_items(member, year=YEAR)
     )
-    return services.registration_submit(
-        actor=None, registration=registration, today=date(2026, 9, 1)
-    )
+    return registration_submit(actor=None, registration=registration, today=date(2026, 9, 1))
 
 
 def test_thousands_of_random_operations_leave_no_difference(world, framework):
@@ -82,7 +92,7 @@ def test_thousands_of_random_operations_leave_no_difference(world, framework):
     assert refused < 400
     # End with the first branch's results recognised, whatever state the steps left them in.
     for _ in range(3):
-        state = services.branch_result_for(branch=branches[0], year=YEAR).state
+        state = branch_result_for(branch=branches[0], year=YEAR).state
         if state != "recognised":
             _operate(rng, 9, 0, world, None, None, branches[:1], today)
     recognitions = AuditEvent.objects.filter(action="results.recognise")
@@ -108,21 +118,19 @@ def _operate(rng, op, step, world, member, registration, branches, today):
         elif op == 1 and member.status == Status.ACTIVE and registration is None:
             _register(member)
         elif op == 2 and registration and registration.state == "submitted":
-            services.registration_approve(actor=None, registration=registration)
+            registration_approve(actor=None, registration=registration)
         elif (
             op == 3
             and registration
             and registration.state in ("submitted", "approved")
             and not registration.assessed_at
         ):
-            services.registration_return(actor=None, registration=registration, comment="Sửa")
+            registration_return(actor=None, registration=registration, comment="Sửa")
         elif op == 4 and registration and registration.state == "returned":
-            services.registration_submit(
-                actor=None, registration=registration, today=date(2026, 9, 1)
-            )
+            registration_submit(actor=None, registration=registration, today=date(2026, 9, 1))
         elif op == 5 and registration and registration.state == "approved":
             points = {a: rng.choice([10, 14, 16, 18, 20]) for a in AREAS}
-            services.assessment_record(actor=None, registration=registration, areas=points)
+            assessment_record(actor=None, registration=registration, areas=points)
         elif op == 6:
             other = rng.choice([b for b in branches if b.pk != member.branch_id])
             member_move(actor=None, member=member, branch=other, on=today, reason="Chuyển")
@@ -136,24 +144,22 @@ def _operate(rng, op, step, world, member, registration, branches, today):
         elif op == 9:
             # The branch's results: submit, recognise, or reopen them.
             branch = rng.choice(branches)
-            result = services.branch_result_for(branch=branch, year=YEAR)
+            result = branch_result_for(branch=branch, year=YEAR)
             if result.state == "open":
                 # Finish the branch's work first, then submit its results.
                 for r in Registration.objects.filter(branch=branch, year=YEAR, state="submitted"):
-                    services.registration_approve(actor=None, registration=r)
+                    registration_approve(actor=None, registration=r)
                 waiting = Registration.objects.filter(
                     branch=branch, year=YEAR, state="approved", assessed_at__isnull=True
                 )
                 for r in waiting:
                     points = {a: rng.choice([10, 14, 16, 18, 20]) for a in AREAS}
-                    services.assessment_record(actor=None, registration=r, areas=points)
-                services.branch_results_submit(actor=None, branch=branch, year=YEAR)
+                    assessment_record(actor=None, registration=r, areas=points)
+                branch_results_submit(actor=None, branch=branch, year=YEAR)
             elif result.state == "submitted":
-                services.branch_results_recognise(actor=None, branch=branch, year=YEAR)
+                branch_results_recognise(actor=None, branch=branch, year=YEAR)
             else:
-                services.branch_results_reopen(
-                    actor=None, branch=branch, year=YEAR, reason="Xem lại"
-                )
+                branch_results_reopen(actor=None, branch=branch, year=YEAR, reason="Xem lại")
         elif op == 10 and member.status == Status.ACTIVE:
             # A transfer through its workflow: requested, then accepted by the receiving branch.
             other = rng.choice([b for b in branches if b.pk != member.branch_id])
@@ -165,17 +171,13 @@ def test_a_hand_made_tree_gives_the_written_table(world, framework):
     # branch: member (excellent), member2 (good); branch2: member_in_branch2 (registered, not
     # assessed → incomplete); other_branch: outsider_member (not registered → incomplete).
     def approve(member):
-        return services.registration_approve(actor=None, registration=_register(member))
+        return registration_approve(actor=None, registration=_register(member))
 
     points = {"excellent": dict.fromkeys(AREAS, 19), "good": dict.fromkeys(AREAS, 17)}
-    services.assessment_record(
-        actor=None, registration=approve(world.member), areas=points["excellent"]
-    )
-    services.assessment_record(
-        actor=None, registration=approve(world.member2), areas=points["good"]
-    )
+    assessment_record(actor=None, registration=approve(world.member), areas=points["excellent"])
+    assessment_record(actor=None, registration=approve(world.member2), areas=points["good"])
     _register(world.member_in_branch2)
-    services.registration_save(
+    registration_save(
         actor=None,
         member=world.outsider_member,
         year=YEAR,
@@ -206,7 +208,7 @@ def test_a_hand_made_tree_gives_the_written_table(world, framework):
 
 
 def test_closing_a_year_keeps_the_members_counted_then(world, framework):
-    from doanvien.reports.rollup import close_year
+    from doanvien.training.rollup import close_year
 
     assert report(world.base, YEAR)[0].total == 3
     close_year(YEAR)
@@ -242,7 +244,7 @@ def test_the_close_command_keeps_every_units_members(world, framework):
 def test_the_daily_close_closes_only_years_that_have_ended(world, framework):
     from django.core.management import call_command
 
-    from doanvien.reports.rollup import ensure_rows
+    from doanvien.training.rollup import ensure_rows
 
     ended, running = timezone.localdate().year - 1, timezone.localdate().year + 1
     for year in (ended, running):
@@ -257,12 +259,9 @@ def test_the_daily_close_closes_only_years_that_have_ended(world, framework):
 
 
 def test_members_who_leave_during_the_year_are_not_counted(world, framework):
-    from doanvien.training import services as training
 
-    registration = training.registration_approve(actor=None, registration=_register(world.member))
-    training.assessment_record(
-        actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19)
-    )
+    registration = registration_approve(actor=None, registration=_register(world.member))
+    assessment_record(actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19))
     assert report(world.branch, YEAR)[0].levels["excellent"]["count"] == 1
     member_update(actor=None, member=world.member, data={"status": Status.REMOVED})
     row = report(world.branch, YEAR)[0]
@@ -274,10 +273,10 @@ def test_members_who_leave_during_the_year_are_not_counted(world, framework):
 
 def test_a_year_that_had_ended_when_he_left_still_counts_him(world, framework):
     past = YEAR - 1  # the school year 2026 ended on 31/05/2026
-    registration = services.registration_save(
+    registration = registration_save(
         actor=None, member=world.member, year=past, items=complete_items(world.member, year=past)
     )
-    services.registration_submit(actor=None, registration=registration, today=date(2025, 9, 1))
+    registration_submit(actor=None, registration=registration, today=date(2025, 9, 1))
     member_update(
         actor=None,
         member=world.member,

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from doanvien.core.models import AuditEvent
 from doanvien.training.models import Criterion, Deadline, Registration
-from doanvien.training.services import (
+from doanvien.training.services.registrations import (
     registration_approve,
     registration_return,
     registration_save,
@@ -207,8 +207,9 @@ def test_nobody_registers_for_a_year_before_joining(world, items):
 
 
 def test_a_member_who_moves_keeps_his_registration_and_the_new_branch_continues_it(world, items):
-    from doanvien.members.services import member_move
-    from doanvien.training.services import assessment_record, branch_result_for
+    from doanvien.actions.members import member_move
+    from doanvien.training.services.assessment import assessment_record
+    from doanvien.training.services.results import branch_result_for
 
     registration = registration_save(actor=None, member=world.member, year=YEAR, items=items)
     registration_submit(actor=None, registration=registration, today=date(2025, 11, 1))

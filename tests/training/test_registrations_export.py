@@ -13,9 +13,11 @@ from django.utils import translation
 
 from doanvien.accounts.services import api_token_issue
 from doanvien.jobs.models import Job
-from doanvien.training import exports, services
+from doanvien.training import exports
 from doanvien.training.exports import registrations_xlsx
 from doanvien.training.models import Criterion, Registration, RegistrationItem
+from doanvien.training.services.assessment import assessment_record, self_assessment_record
+from doanvien.training.services.registrations import registration_save, registration_submit
 
 from .conftest import YEAR, complete_items
 from .test_workflow import AREAS, approved
@@ -76,12 +78,12 @@ def at(value: str) -> datetime:
 def assessed(world, items):
     """The member's registration: entered by the secretary, approved, self-assessed (90) and
     assessed by the branch (91.5), with its dates pinned near midnight in Vietnam."""
-    registration = services.registration_save(
+    registration = registration_save(
         actor=world.secretary, member=world.member, year=YEAR, items=items, by_branch=True
     )
     registration = approved(world, items)
-    services.self_assessment_record(actor=None, registration=registration, areas=AREAS)
-    services.assessment_record(actor=None, registration=registration, areas=BRANCH_POINTS)
+    self_assessment_record(actor=None, registration=registration, areas=AREAS)
+    assessment_record(actor=None, registration=registration, areas=BRANCH_POINTS)
     # 20:30 UTC is 03:30 the next day in Vietnam: the file gives the local dates.
     Registration.objects.filter(pk=registration.pk).update(
         submitted_at=at("2025-11-03T20:30:00"), approved_at=at("2025-11-10T02:00:00")
@@ -95,17 +97,17 @@ def draft(world, framework):
     items = complete_items(world.member2)
     items[0]["plan"] = '=HYPERLINK("http://example.com","x")'
     items[1]["plan"] = "+84 ngày tình nguyện"
-    return services.registration_save(actor=None, member=world.member2, year=YEAR, items=items)
+    return registration_save(actor=None, member=world.member2, year=YEAR, items=items)
 
 
 @pytest.fixture
 def elsewhere(world, framework):
     """A submitted registration in the sibling branch and one in the other base union."""
     for member in (world.member_in_branch2, world.outsider_member):
-        registration = services.registration_save(
+        registration = registration_save(
             actor=None, member=member, year=YEAR, items=complete_items(member)
         )
-        services.registration_submit(actor=None, registration=registration, today=date(2025, 11, 1))
+        registration_submit(actor=None, registration=registration, today=date(2025, 11, 1))
 
 
 class TestTheFile:
@@ -290,14 +292,14 @@ class TestScoping:
 
 
 def export_url(unit, year=YEAR):
-    return reverse("training-registrations-export", args=[unit.pk, year])
+    return reverse("training:training-registrations-export", args=[unit.pk, year])
 
 
 def test_the_progress_pages_offer_the_export_with_every_state(client, world, framework):
     client.force_login(world.base_cadre)
     for url, unit in (
-        (reverse("training-progress", args=[world.base.pk, YEAR]), world.base),
-        (reverse("branch-training", args=[world.branch.pk, YEAR]), world.branch),
+        (reverse("training:training-progress", args=[world.base.pk, YEAR]), world.base),
+        (reverse("training:branch-training", args=[world.branch.pk, YEAR]), world.branch),
     ):
         html = client.get(url).content.decode()
         assert f'action="{export_url(unit)}"' in html, url
@@ -310,7 +312,7 @@ def test_the_page_starts_a_job_for_the_unit_and_sends_to_its_page(client, world,
     response = client.post(export_url(world.base), {"state": "approved"})
     job = Job.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
-        "job-detail", args=[job.pk]
+        "jobs:job-detail", args=[job.pk]
     )
     assert (job.kind, job.unit, job.created_by) == (
         Job.Kind.REGISTRATIONS_EXPORT,
@@ -347,7 +349,7 @@ def run_worker():
 
 
 def download(client, job) -> openpyxl.Workbook:
-    response = client.get(reverse("job-download", args=[job.pk]))
+    response = client.get(reverse("jobs:job-download", args=[job.pk]))
     assert response.status_code == 200
     return openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
 
@@ -364,7 +366,7 @@ def test_the_worker_builds_the_file_offered_on_the_job_page(client, world, asses
     assert job.result["rows"] == 2 and job.result["lines"] == ["2 registrations in the file."]
     assert job.output_name == f"dang-ky-ren-luyen-TN-TA-THPT-{YEAR}.xlsx"
     page = client.get(response["Location"]).content.decode()
-    assert reverse("job-download", args=[job.pk]) in page
+    assert reverse("jobs:job-download", args=[job.pk]) in page
     book = download(client, job)
     assert book.worksheets[0].title == "Registrations"
     assert names_in(book) == {"Nguyễn Văn An", "Lê Minh Châu"}
@@ -390,7 +392,7 @@ def test_the_api_starts_the_export_and_the_job_gives_the_file(client, world, ass
     run_worker()
     body = client.get(f"/api/v1/jobs/{job_id}", headers=headers).json()
     assert body["state"] == "succeeded" and body["result"]["rows"] == 1
-    assert body["download"].endswith(reverse("job-download", args=[job_id]))
+    assert body["download"].endswith(reverse("jobs:job-download", args=[job_id]))
     client.force_login(world.base_cadre)
     assert names_in(download(client, job)) == {"Nguyễn Văn An"}
 

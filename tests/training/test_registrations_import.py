@@ -14,17 +14,16 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
+from doanvien.actions.members import member_remove
 from doanvien.core.models import AuditEvent
 from doanvien.jobs import files, runner
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_confirm, job_start
-from doanvien.members.lifecycle import member_remove
-from doanvien.reports.models import YearStats
-from doanvien.reports.recompute import differences
 from doanvien.training.imports import registrations_import, registrations_template_xlsx
 from doanvien.training.jobs import import_registrations
-from doanvien.training.models import Criterion, Deadline, Registration, RegistrationItem
-from doanvien.training.services import (
+from doanvien.training.models import Criterion, Deadline, Registration, RegistrationItem, YearStats
+from doanvien.training.recompute import differences
+from doanvien.training.services.registrations import (
     registration_return,
     registration_save,
     registration_submit,
@@ -703,11 +702,11 @@ class TestThroughTheWorker:
 
 
 def page(world, year=YEAR):
-    return reverse("branch-training-import", args=[world.branch.pk, year])
+    return reverse("training:branch-training-import", args=[world.branch.pk, year])
 
 
 def template_url(world, year=YEAR):
-    return reverse("branch-training-import-template", args=[world.branch.pk, year])
+    return reverse("training:branch-training-import-template", args=[world.branch.pk, year])
 
 
 class TestThePage:
@@ -725,7 +724,7 @@ class TestThePage:
         response = client.post(page(world), {"file": upload(good_file)})
         job = Job.objects.get(kind=Job.Kind.REGISTRATIONS_IMPORT)
         assert response.status_code == 302
-        assert response["Location"] == reverse("job-detail", args=[job.pk])
+        assert response["Location"] == reverse("jobs:job-detail", args=[job.pk])
         assert job.unit == world.branch and job.params["year"] == YEAR
         assert job.input_name == "dang-ky.xlsx" and files.input_path(job) is not None
 
@@ -737,7 +736,7 @@ class TestThePage:
 
     def test_the_progress_page_links_to_it(self, client, world, framework):
         client.force_login(world.secretary)
-        body = client.get(reverse("branch-training", args=[world.branch.pk, YEAR])).content
+        body = client.get(reverse("training:branch-training", args=[world.branch.pk, YEAR])).content
         assert page(world) in body.decode()
 
     def test_a_cadre_above_may_use_it(self, client, world, framework):
@@ -762,7 +761,7 @@ class TestThePage:
 
     def test_a_unit_that_is_not_a_branch_is_not_found(self, client, world, framework):
         client.force_login(world.base_cadre)
-        url = reverse("branch-training-import", args=[world.base.pk, YEAR])
+        url = reverse("training:branch-training-import", args=[world.base.pk, YEAR])
         assert client.get(url).status_code == 404
 
     def test_a_new_member_is_in_the_template(self, client, world, framework, tmp_path):

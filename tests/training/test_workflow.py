@@ -7,28 +7,42 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from doanvien.core.models import AuditEvent
-from doanvien.training import services, workflow
+from doanvien.training import workflow
 from doanvien.training.models import BranchResult, Registration
+from doanvien.training.services.assessment import assessment_record, self_assessment_record
+from doanvien.training.services.registrations import (
+    registration_approve,
+    registration_return,
+    registration_save,
+    registration_submit,
+)
+from doanvien.training.services.results import (
+    branch_result_for,
+    branch_results_recognise,
+    branch_results_reopen,
+    branch_results_return,
+    branch_results_submit,
+)
 
 from .conftest import YEAR
 
 AREAS = {"1": 18, "2": 18, "3": 17, "4": 19, "5": 18}
 
 REGISTRATION_ACTIONS = {
-    "save": lambda w, r, items: services.registration_save(
+    "save": lambda w, r, items: registration_save(
         actor=None, member=w.member, year=YEAR, items=items
     ),
-    "submit": lambda w, r, items: services.registration_submit(
+    "submit": lambda w, r, items: registration_submit(
         actor=None, registration=r, today=date(2025, 11, 1)
     ),
-    "approve": lambda w, r, items: services.registration_approve(actor=None, registration=r),
-    "return": lambda w, r, items: services.registration_return(
+    "approve": lambda w, r, items: registration_approve(actor=None, registration=r),
+    "return": lambda w, r, items: registration_return(
         actor=None, registration=r, comment="Sửa lại"
     ),
-    "self_assess": lambda w, r, items: services.self_assessment_record(
+    "self_assess": lambda w, r, items: self_assessment_record(
         actor=None, registration=r, areas=AREAS
     ),
-    "assess": lambda w, r, items: services.assessment_record(
+    "assess": lambda w, r, items: assessment_record(
         actor=None, registration=r, areas=AREAS, today=date(2026, 5, 1)
     ),
 }
@@ -37,9 +51,7 @@ REGISTRATION_ACTIONS = {
 @pytest.mark.parametrize("state", [s.value for s in Registration.State])
 @pytest.mark.parametrize("action", list(REGISTRATION_ACTIONS))
 def test_registration_transitions(world, items, state, action):
-    registration = services.registration_save(
-        actor=None, member=world.member, year=YEAR, items=items
-    )
+    registration = registration_save(actor=None, member=world.member, year=YEAR, items=items)
     Registration.objects.filter(pk=registration.pk).update(state=state)
     registration.refresh_from_db()
     allowed = (state, action) in workflow.REGISTRATION
@@ -58,14 +70,12 @@ def test_registration_transitions(world, items, state, action):
 
 
 RESULT_ACTIONS = {
-    "submit": lambda w: services.branch_results_submit(actor=None, branch=w.branch, year=YEAR),
-    "recognise": lambda w: services.branch_results_recognise(
-        actor=None, branch=w.branch, year=YEAR
-    ),
-    "return": lambda w: services.branch_results_return(
+    "submit": lambda w: branch_results_submit(actor=None, branch=w.branch, year=YEAR),
+    "recognise": lambda w: branch_results_recognise(actor=None, branch=w.branch, year=YEAR),
+    "return": lambda w: branch_results_return(
         actor=None, branch=w.branch, year=YEAR, comment="Chấm lại"
     ),
-    "reopen": lambda w: services.branch_results_reopen(
+    "reopen": lambda w: branch_results_reopen(
         actor=None, branch=w.branch, year=YEAR, reason="Khiếu nại"
     ),
 }
@@ -74,7 +84,7 @@ RESULT_ACTIONS = {
 @pytest.mark.parametrize("state", [s.value for s in BranchResult.State])
 @pytest.mark.parametrize("action", list(RESULT_ACTIONS))
 def test_branch_result_transitions(world, framework, state, action):
-    result = services.branch_result_for(branch=world.branch, year=YEAR)
+    result = branch_result_for(branch=world.branch, year=YEAR)
     BranchResult.objects.filter(pk=result.pk).update(state=state)
     if (state, action) in workflow.RESULTS:
         RESULT_ACTIONS[action](world)
@@ -87,14 +97,14 @@ def test_branch_result_transitions(world, framework, state, action):
 
 def approved(world, items, member=None):
     member = member or world.member
-    registration = services.registration_save(actor=None, member=member, year=YEAR, items=items)
-    services.registration_submit(actor=None, registration=registration, today=date(2025, 11, 1))
-    return services.registration_approve(actor=None, registration=registration)
+    registration = registration_save(actor=None, member=member, year=YEAR, items=items)
+    registration_submit(actor=None, registration=registration, today=date(2025, 11, 1))
+    return registration_approve(actor=None, registration=registration)
 
 
 def test_assessment_computes_total_and_level(world, items):
     registration = approved(world, items)
-    services.assessment_record(
+    assessment_record(
         actor=world.secretary,
         registration=registration,
         areas={"1": 18, "2": "17.5", "3": 17, "4": 19, "5": 18},
@@ -119,7 +129,7 @@ def test_assessment_computes_total_and_level(world, items):
 def test_bad_points_are_named_and_nothing_is_saved(world, items, areas, field):
     registration = approved(world, items)
     with pytest.raises(ValidationError) as e:
-        services.assessment_record(actor=None, registration=registration, areas=areas)
+        assessment_record(actor=None, registration=registration, areas=areas)
     assert field in e.value.message_dict
     assert Registration.objects.get(pk=registration.pk).total is None
 
@@ -129,41 +139,39 @@ def test_a_member_admitted_too_recently_is_not_classified(world, items):
 
     Member.objects.filter(pk=world.member.pk).update(joined_union_on=date(2026, 1, 10))
     registration = approved(world, items)
-    services.assessment_record(
-        actor=None, registration=registration, areas=AREAS, today=date(2026, 5, 1)
-    )
+    assessment_record(actor=None, registration=registration, areas=AREAS, today=date(2026, 5, 1))
     assert Registration.objects.get(pk=registration.pk).level == "not_classified"
 
 
 def test_submitted_results_lock_the_assessments_until_returned(world, items):
     registration = approved(world, items)
-    services.assessment_record(actor=None, registration=registration, areas=AREAS)
-    services.branch_results_submit(actor=world.secretary, branch=world.branch, year=YEAR)
+    assessment_record(actor=None, registration=registration, areas=AREAS)
+    branch_results_submit(actor=world.secretary, branch=world.branch, year=YEAR)
     with pytest.raises(ValidationError):
-        services.assessment_record(actor=None, registration=registration, areas={**AREAS, "1": 10})
-    services.branch_results_return(
+        assessment_record(actor=None, registration=registration, areas={**AREAS, "1": 10})
+    branch_results_return(
         actor=world.base_cadre, branch=world.branch, year=YEAR, comment="Xem lại điểm"
     )
-    services.assessment_record(actor=None, registration=registration, areas={**AREAS, "1": 10})
+    assessment_record(actor=None, registration=registration, areas={**AREAS, "1": 10})
     assert Registration.objects.get(pk=registration.pk).level == "good"
 
 
 def test_results_cannot_be_submitted_with_unassessed_members(world, items):
     approved(world, items)
     with pytest.raises(ValidationError) as e:
-        services.branch_results_submit(actor=None, branch=world.branch, year=YEAR)
+        branch_results_submit(actor=None, branch=world.branch, year=YEAR)
     assert world.member.full_name in e.value.messages[0]
 
 
 def test_recognised_results_reopen_only_with_a_reason(world, items):
     registration = approved(world, items)
-    services.assessment_record(actor=None, registration=registration, areas=AREAS)
-    services.branch_results_submit(actor=None, branch=world.branch, year=YEAR)
-    services.branch_results_recognise(actor=world.base_cadre, branch=world.branch, year=YEAR)
+    assessment_record(actor=None, registration=registration, areas=AREAS)
+    branch_results_submit(actor=None, branch=world.branch, year=YEAR)
+    branch_results_recognise(actor=world.base_cadre, branch=world.branch, year=YEAR)
     with pytest.raises(ValidationError) as e:
-        services.branch_results_reopen(actor=None, branch=world.branch, year=YEAR, reason="")
+        branch_results_reopen(actor=None, branch=world.branch, year=YEAR, reason="")
     assert "reason" in e.value.message_dict
-    services.branch_results_reopen(
+    branch_results_reopen(
         actor=world.province_cadre, branch=world.branch, year=YEAR, reason="Đoàn viên khiếu nại"
     )
     event = AuditEvent.objects.filter(action="results.reopen").get()
@@ -174,8 +182,8 @@ def test_a_late_recognition_is_marked_or_refused(world, items):
     from doanvien.training.models import Deadline
 
     registration = approved(world, items)
-    services.assessment_record(actor=None, registration=registration, areas=AREAS)
-    services.branch_results_submit(actor=None, branch=world.branch, year=YEAR)
+    assessment_record(actor=None, registration=registration, areas=AREAS)
+    branch_results_submit(actor=None, branch=world.branch, year=YEAR)
     deadline = Deadline.objects.create(
         unit=world.district,
         year=YEAR,
@@ -184,12 +192,10 @@ def test_a_late_recognition_is_marked_or_refused(world, items):
         allow_late=False,
     )
     with pytest.raises(ValidationError):
-        services.branch_results_recognise(
-            actor=None, branch=world.branch, year=YEAR, today=date(2026, 6, 2)
-        )
+        branch_results_recognise(actor=None, branch=world.branch, year=YEAR, today=date(2026, 6, 2))
     deadline.allow_late = True
     deadline.save()
-    result = services.branch_results_recognise(
+    result = branch_results_recognise(
         actor=None, branch=world.branch, year=YEAR, today=date(2026, 6, 2)
     )
     assert result.state == "recognised" and result.recognised_late

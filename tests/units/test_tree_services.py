@@ -1,14 +1,13 @@
 import pytest
 from django.core.exceptions import ValidationError
 
+from doanvien.actions.units import unit_merge, unit_move
 from doanvien.core.models import AuditEvent
 from doanvien.members.models import Member, Membership, Status
 from doanvien.units.models import Level, Unit
 from doanvien.units.services import (
     unit_create,
     unit_deactivate,
-    unit_merge,
-    unit_move,
     unit_reactivate,
     unit_update,
 )
@@ -129,7 +128,8 @@ def test_moving_a_unit_carries_its_training_records(world):
         Phase,
         Registration,
     )
-    from doanvien.training.services import branch_result_for, registration_start
+    from doanvien.training.services.registrations import registration_start
+    from doanvien.training.services.results import branch_result_for
 
     default_framework.install(Phase, Framework, ContentArea, Criterion)
     registration = registration_start(member=world.member, year=2026)

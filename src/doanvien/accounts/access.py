@@ -1,4 +1,5 @@
-"""Who may see and do what. Every view and API endpoint starts here.
+"""Who may see and do what on units and roles. Every view and API endpoint starts here or
+in its app's access.py (members/access.py, training/access.py), which build on this scope.
 
 A user's scope is the set of units where they hold a role; they see those subtrees. A user linked
 to a member record also sees that one record. Superusers see everything.
@@ -12,10 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from doanvien.members.models import Member
 from doanvien.units.models import Unit
 
-from .models import Role, RoleGrant
+from .models import BRANCH_ROLES, UNION_ROLES, Role, RoleGrant
 
 # Roles that let a user change member records of the units below them.
 EDIT_MEMBER_ROLES = {Role.SECRETARY, Role.DEPUTY, Role.COMMITTEE, Role.CADRE}
@@ -67,11 +67,8 @@ def scope_of(user) -> Scope:
     return cached
 
 
-def forget_scope(user) -> None:
-    user.__dict__.pop("_doanvien_scope", None)
-
-
-def _subtree_q(field_name: str, paths: list[str]) -> Q:
+def subtree_q(field_name: str, paths: list[str]) -> Q:
+    """Rows whose `field_name` (a copied tree path) lies in one of the subtrees."""
     q = Q(pk__in=[])
     for p in paths:
         q |= Q(**{f"{field_name}__startswith": p})
@@ -83,18 +80,7 @@ def units_visible_to(user) -> QuerySet[Unit]:
     units = Unit.objects.all()
     if scope.is_superuser:
         return units
-    return units.filter(_subtree_q("path", scope.root_paths))
-
-
-def members_visible_to(user) -> QuerySet[Member]:
-    scope = scope_of(user)
-    members = Member.objects.all()
-    if scope.is_superuser:
-        return members
-    q = _subtree_q("unit_path", scope.root_paths)
-    if scope.member_id:
-        q |= Q(pk=scope.member_id)
-    return members.filter(q)
+    return units.filter(subtree_q("path", scope.root_paths))
 
 
 def visible_root_units(user) -> QuerySet[Unit]:
@@ -102,6 +88,13 @@ def visible_root_units(user) -> QuerySet[Unit]:
     if scope.is_superuser:
         return Unit.objects.filter(depth=1).order_by("path")
     return Unit.objects.filter(path__in=scope.root_paths).order_by("path")
+
+
+def visible_ancestors(user, unit: Unit) -> list[Unit]:
+    """The unit's ancestors that the user sees, root first: a page's breadcrumbs."""
+    scope = scope_of(user)
+    ancestors = Unit.objects.filter(path__in=unit.ancestor_paths()[:-1]).order_by("depth")
+    return [a for a in ancestors if scope.sees_path(a.path)]
 
 
 def get_unit_for(user, unit_id) -> Unit:
@@ -112,16 +105,12 @@ def get_unit_for(user, unit_id) -> Unit:
         raise Http404 from None
 
 
-def get_member_for(user, member_id) -> Member:
-    try:
-        return members_visible_to(user).select_related("branch").get(pk=int(member_id))
-    except (Member.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-
-
-def can_edit_members(user, unit: Unit) -> bool:
-    scope = scope_of(user)
-    return scope.is_superuser or bool(scope.roles_at(unit.path) & EDIT_MEMBER_ROLES)
+def get_branch_for(user, unit_id) -> Unit:
+    """The unit if it is a branch the user may see, else 404 (a branch's own pages)."""
+    branch = get_unit_for(user, unit_id)
+    if not branch.is_branch:
+        raise Http404
+    return branch
 
 
 def can_manage_unit(user, unit: Unit) -> bool:
@@ -135,24 +124,9 @@ def can_add_children(user, unit: Unit) -> bool:
     return not unit.is_branch and (scope.is_superuser or Role.CADRE in scope.roles_at(unit.path))
 
 
-def can_see_id_number(user, member: Member) -> bool:
-    scope = scope_of(user)
-    if scope.is_superuser or scope.member_id == member.pk:
-        return True
-    return bool(scope.roles_at(member.unit_path) & ID_NUMBER_ROLES)
-
-
-def can_see_id_numbers_in(user, unit: Unit) -> bool:
-    """Full ID numbers of every member of the unit's subtree (an export, for instance)."""
-    scope = scope_of(user)
-    return scope.is_superuser or bool(scope.roles_at(unit.path) & ID_NUMBER_ROLES)
-
-
 def grantable_roles(user, unit: Unit) -> list[str]:
     """Roles this user may grant on this unit: cadres grant below them; a branch secretary
     appoints her deputies and committee members."""
-    from .models import BRANCH_ROLES, UNION_ROLES
-
     scope = scope_of(user)
     allowed = BRANCH_ROLES if unit.is_branch else UNION_ROLES
     if scope.is_superuser or Role.CADRE in scope.roles_above(unit.path):

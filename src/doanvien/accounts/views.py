@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from doanvien.accounts.access import get_unit_for, grantable_roles, require, visible_root_units
 from doanvien.core.forms import apply_errors
+from doanvien.members.access import members_visible_to
 
-from . import access
 from .forms import InvitationAcceptForm, InviteForm, LoginForm, RoleGrantForm
 from .models import RoleGrant, User
 from .services import invitation_accept, invitation_find, role_grant, role_revoke, user_invite
@@ -30,11 +31,11 @@ def logout_view(request):
 
 @login_required
 def home(request):
-    roots = list(access.visible_root_units(request.user)[:2])
+    roots = list(visible_root_units(request.user)[:2])
     if len(roots) >= 1:
-        return redirect("unit-detail", unit_id=roots[0].pk)
+        return redirect("units:unit-detail", unit_id=roots[0].pk)
     if request.user.member_id:
-        return redirect("member-detail", member_id=request.user.member_id)
+        return redirect("members:member-detail", member_id=request.user.member_id)
     return render(request, "accounts/no_access.html")
 
 
@@ -45,9 +46,9 @@ def _user_for_grant(request, username: str) -> User | None:
 @login_required
 @require_POST
 def role_grant_view(request, unit_id: int):
-    unit = access.get_unit_for(request.user, unit_id)
-    roles = access.grantable_roles(request.user, unit)
-    access.require(bool(roles))
+    unit = get_unit_for(request.user, unit_id)
+    roles = grantable_roles(request.user, unit)
+    require(bool(roles))
     form = RoleGrantForm(request.POST, roles=roles)
     if form.is_valid():
         user = _user_for_grant(request, form.cleaned_data["username"])
@@ -65,33 +66,33 @@ def role_grant_view(request, unit_id: int):
                 messages.error(request, " ".join(e.messages))
     else:
         messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
-    return redirect(reverse("unit-detail", args=[unit.pk]) + "#roles")
+    return redirect(reverse("units:unit-detail", args=[unit.pk]) + "#roles")
 
 
 @login_required
 @require_POST
 def role_revoke_view(request, grant_id: int):
     grant = get_object_or_404(RoleGrant.objects.select_related("unit", "user"), pk=grant_id)
-    unit = access.get_unit_for(request.user, grant.unit_id)
-    access.require(grant.role in access.grantable_roles(request.user, unit))
+    unit = get_unit_for(request.user, grant.unit_id)
+    require(grant.role in grantable_roles(request.user, unit))
     role_revoke(actor=request.user, grant=grant)
     messages.success(request, _("Role revoked."))
-    return redirect(reverse("unit-detail", args=[unit.pk]) + "#roles")
+    return redirect(reverse("units:unit-detail", args=[unit.pk]) + "#roles")
 
 
 @login_required
 def user_invite_view(request, unit_id: int):
     """Create an account for a person, grant a role on this unit and show the invitation link."""
-    unit = access.get_unit_for(request.user, unit_id)
-    roles = access.grantable_roles(request.user, unit)
-    access.require(bool(roles))
+    unit = get_unit_for(request.user, unit_id)
+    roles = grantable_roles(request.user, unit)
+    require(bool(roles))
     form = InviteForm(request.POST or None, roles=roles)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         member = None
         if data["member_code"]:
             member = (
-                access.members_visible_to(request.user)
+                members_visible_to(request.user)
                 .filter(member_code=data["member_code"].strip().upper())
                 .first()
             )
@@ -110,7 +111,9 @@ def user_invite_view(request, unit_id: int):
             except ValidationError as e:
                 apply_errors(form, e)
             else:
-                link = request.build_absolute_uri(reverse("invitation-accept", args=[secret]))
+                link = request.build_absolute_uri(
+                    reverse("accounts:invitation-accept", args=[secret])
+                )
                 return render(
                     request, "accounts/invited.html", {"unit": unit, "invited": user, "link": link}
                 )

@@ -20,13 +20,32 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, create_model
 
-from doanvien.accounts.access import get_member_for, get_unit_for, require
-from doanvien.members import admissions as services
-from doanvien.members import cards
-from doanvien.members.models import AdmissionRequest, CardRange
+from doanvien.accounts.access import get_unit_for, require
+from doanvien.actions import admissions as admission_actions
+from doanvien.members.access import (
+    can_allocate_range,
+    can_assign_cards,
+    can_decide_admission,
+    can_propose_admission,
+    can_withdraw_admission,
+    get_admission_for,
+    get_member_for,
+    get_range_for,
+)
+from doanvien.members.models import AdmissionRequest, CardRange, format_card
+from doanvien.members.selectors import ranges_of, unit_admissions
+from doanvien.members.services import admissions as admission_services
+from doanvien.members.services import cards as card_services
+from doanvien.members.services.admissions import (
+    PROPOSAL_FIELDS,
+)
+from doanvien.members.services.cards import (
+    card_assign,
+    first_free,
+)
 
 from .errors import ApiError
-from .schemas import ErrorOut, _member_input_fields
+from .schemas import ErrorOut, member_input_fields
 from .training import conflicts
 
 router = Router(tags=["admissions"])
@@ -48,8 +67,8 @@ class _AdmissionInBase(Schema):
 
 
 def _youth_fields() -> dict[str, Any]:
-    fields = _member_input_fields()
-    return {name: fields[name] for name in services.PROPOSAL_FIELDS}
+    fields = member_input_fields()
+    return {name: fields[name] for name in PROPOSAL_FIELDS}
 
 
 # The youth's record (the member record's fields a proposal holds) and the proposal's own data.
@@ -198,22 +217,22 @@ def admission_out(a: AdmissionRequest) -> dict:
 
 
 def range_out(r: CardRange) -> dict:
-    following = cards.first_free(r) if r.is_active else None
+    following = first_free(r) if r.is_active else None
     return {
         "id": r.pk,
         "unit": _unit(r.unit),
         "parent_id": r.parent_id,
-        "first": cards.format_card(r.first),
-        "last": cards.format_card(r.last),
+        "first": format_card(r.first),
+        "last": format_card(r.last),
         "size": r.size,
-        "next_free": None if following is None else cards.format_card(following),
+        "next_free": None if following is None else format_card(following),
         "is_active": r.is_active,
         "children": [
             {
                 "id": c.pk,
                 "unit": _unit(c.unit),
-                "first": cards.format_card(c.first),
-                "last": cards.format_card(c.last),
+                "first": format_card(c.first),
+                "last": format_card(c.last),
             }
             for c in r.children.filter(is_active=True).select_related("unit").order_by("first")
         ],
@@ -233,12 +252,12 @@ def admission_propose(request, unit_id: int, payload: AdmissionIn):  # type: ign
     (the member record's fields; 16 to 35 years old, ID number unique in the country), who
     introduced him and the course he attended. Dates are YYYY-MM-DD or dd/mm/yyyy."""
     branch = get_unit_for(request.user, unit_id)
-    require(services.can_propose_admission(request.user, branch))
+    require(can_propose_admission(request.user, branch))
     body = payload.model_dump(exclude_unset=True)
-    admission = services.admission_propose(
+    admission = admission_services.admission_propose(
         actor=request.user,
         branch=branch,
-        data={k: v for k, v in body.items() if k in services.PROPOSAL_FIELDS},
+        data={k: v for k, v in body.items() if k in PROPOSAL_FIELDS},
         introducer_name=payload.introducer_name,
         introducer_is_member=payload.introducer_is_member,
         course_name=payload.course_name,
@@ -257,9 +276,7 @@ def admission_list(request, unit_id: int, filters: Query[AdmissionListQuery]):
     """Proposals of the branches under the unit, newest first, 50 a page; `state` filters
     (e.g. `proposed`: waiting for a decision)."""
     unit = get_unit_for(request.user, unit_id)
-    paginator = Paginator(
-        services.unit_admissions(request.user, unit, filters.state), settings.PAGE_SIZE
-    )
+    paginator = Paginator(unit_admissions(request.user, unit, filters.state), settings.PAGE_SIZE)
     try:
         page = paginator.page(filters.page)
     except EmptyPage:
@@ -287,7 +304,7 @@ def admission_list(request, unit_id: int, filters: Query[AdmissionListQuery]):
     "/admissions/{admission_id}", response={200: AdmissionOut, **ERRORS}, summary="A proposal"
 )
 def admission_detail(request, admission_id: int):
-    return admission_out(services.get_admission_for(request.user, admission_id))
+    return admission_out(get_admission_for(request.user, admission_id))
 
 
 @router.post(
@@ -300,10 +317,10 @@ def admission_approve(request, admission_id: int, payload: AdmissionApproveIn):
     is created in the branch, admitted on that date. His card number is `card_number` (typed by
     hand, checked against the ranges), else the next free one when `assign_card` is true (the
     default), else none for now."""
-    admission = services.get_admission_for(request.user, admission_id)
-    require(services.can_decide_admission(request.user, admission))
+    admission = get_admission_for(request.user, admission_id)
+    require(can_decide_admission(request.user, admission))
     with conflicts():
-        admission = services.admission_approve(
+        admission = admission_services.admission_approve(
             actor=request.user,
             admission=admission,
             resolution_no=payload.resolution_no,
@@ -311,7 +328,7 @@ def admission_approve(request, admission_id: int, payload: AdmissionApproveIn):
             card_number=payload.card_number,
             assign_card=payload.assign_card,
         )
-    return admission_out(services.get_admission_for(request.user, admission.pk))
+    return admission_out(get_admission_for(request.user, admission.pk))
 
 
 @router.post(
@@ -321,10 +338,10 @@ def admission_approve(request, admission_id: int, payload: AdmissionApproveIn):
 )
 def admission_reject(request, admission_id: int, payload: ReasonIn):
     """The level above refuses, with a reason (required)."""
-    admission = services.get_admission_for(request.user, admission_id)
-    require(services.can_decide_admission(request.user, admission))
+    admission = get_admission_for(request.user, admission_id)
+    require(can_decide_admission(request.user, admission))
     with conflicts():
-        admission = services.admission_reject(
+        admission = admission_services.admission_reject(
             actor=request.user, admission=admission, reason=payload.reason
         )
     return admission_out(admission)
@@ -337,10 +354,10 @@ def admission_reject(request, admission_id: int, payload: ReasonIn):
 )
 def admission_withdraw(request, admission_id: int, payload: NoteIn):
     """The proposing side takes its open proposal back."""
-    admission = services.get_admission_for(request.user, admission_id)
-    require(services.can_withdraw_admission(request.user, admission))
+    admission = get_admission_for(request.user, admission_id)
+    require(can_withdraw_admission(request.user, admission))
     with conflicts():
-        admission = services.admission_withdraw(
+        admission = admission_services.admission_withdraw(
             actor=request.user, admission=admission, note=payload.note
         )
     return admission_out(admission)
@@ -354,10 +371,10 @@ def admission_withdraw(request, admission_id: int, payload: NoteIn):
 def admission_annul(request, admission_id: int, payload: ReasonIn):
     """Correct an approval made in error, with a reason (required): the member is taken off
     the roll; his record and card number are kept."""
-    admission = services.get_admission_for(request.user, admission_id)
-    require(services.can_decide_admission(request.user, admission))
+    admission = get_admission_for(request.user, admission_id)
+    require(can_decide_admission(request.user, admission))
     with conflicts():
-        admission = services.admission_annul(
+        admission = admission_actions.admission_annul(
             actor=request.user, admission=admission, reason=payload.reason
         )
     return admission_out(admission)
@@ -374,7 +391,7 @@ def admission_annul(request, admission_id: int, payload: ReasonIn):
 def card_range_list(request, unit_id: int):
     """The unit's active ranges, in increasing order, with the parts handed down."""
     unit = get_unit_for(request.user, unit_id)
-    return [range_out(r) for r in cards.ranges_of(unit).select_related("unit")]
+    return [range_out(r) for r in ranges_of(unit).select_related("unit")]
 
 
 @router.post(
@@ -387,8 +404,8 @@ def card_range_allocate(request, unit_id: int, payload: CardRangeIn):
     overlapping what the parent already handed down (a cadre above the unit); for a root unit,
     a new block not overlapping the others (a cadre of the root)."""
     unit = get_unit_for(request.user, unit_id)
-    require(cards.can_allocate_range(request.user, unit))
-    card_range = cards.card_range_allocate(
+    require(can_allocate_range(request.user, unit))
+    card_range = card_services.card_range_allocate(
         actor=request.user,
         unit=unit,
         first=payload.first,
@@ -406,10 +423,10 @@ def card_range_allocate(request, unit_id: int, payload: CardRangeIn):
 def card_range_release(request, range_id: int, payload: ReasonIn):
     """Undo an allocation, with a reason: only a range with no number on a member and nothing
     handed down from it. Its numbers go back to the range it came from."""
-    card_range = cards.get_range_for(request.user, range_id)
-    require(cards.can_allocate_range(request.user, card_range.unit))
+    card_range = get_range_for(request.user, range_id)
+    require(can_allocate_range(request.user, card_range.unit))
     with conflicts():
-        card_range = cards.card_range_release(
+        card_range = card_services.card_range_release(
             actor=request.user, card_range=card_range, reason=payload.reason
         )
     return range_out(card_range)
@@ -425,6 +442,6 @@ def member_card_assign(request, member_id: int, payload: CardAssignIn):
     range of a unit above his branch and be unused), else the next free number. The level
     above the branch assigns."""
     member = get_member_for(request.user, member_id)
-    require(cards.can_assign_cards(request.user, member.branch))
-    member = cards.card_assign(actor=request.user, member=member, number=payload.card_number)
+    require(can_assign_cards(request.user, member.branch))
+    member = card_assign(actor=request.user, member=member, number=payload.card_number)
     return {"id": member.pk, "full_name": member.full_name, "card_number": member.card_number}

@@ -5,10 +5,11 @@ from uuid import UUID
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
-from doanvien.accounts.access import can_edit_members, get_unit_for, require
+from doanvien.accounts.access import get_unit_for, require
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
-from doanvien.members.forms_imports import ImportForm
+from doanvien.members.access import can_edit_members
+from doanvien.members.forms.imports import ImportForm
 from doanvien.training.imports import can_import_registrations
 
 from .errors import ApiError

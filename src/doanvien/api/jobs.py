@@ -45,7 +45,7 @@ def job_out(request, job) -> dict:
         "message": job.message,
         "errors": job.errors,
         "result": job.result,
-        "download": request.build_absolute_uri(reverse("job-download", args=[job.pk]))
+        "download": request.build_absolute_uri(reverse("jobs:job-download", args=[job.pk]))
         if has_file
         else None,
     }

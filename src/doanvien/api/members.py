@@ -3,8 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from ninja import Query, Router
 
-from doanvien.accounts.access import can_edit_members, can_see_id_number, get_member_for
-from doanvien.members.services import member_id_number_viewed, member_update
+from doanvien.actions.members import member_update
+from doanvien.members.access import can_edit_members, can_see_id_number, get_member_for
+from doanvien.members.services.records import member_id_number_viewed
 
 from .schemas import ErrorOut, MemberDetailOut, MemberDetailQuery, MemberIn
 

@@ -201,7 +201,7 @@ class _MemberInBase(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-def _member_input_fields() -> dict[str, Any]:
+def member_input_fields() -> dict[str, Any]:
     """One optional field per editable field of a member record (members/validation.py).
 
     Everything but the yes/no fields is typed as text, so that the record's own rules
@@ -223,7 +223,7 @@ def _member_input_fields() -> dict[str, Any]:
 
 # The body of a create (the record's required fields must be there: the service says which are
 # missing) or of a change (any subset). Unknown fields are refused.
-MemberIn = create_model("MemberIn", __base__=_MemberInBase, **_member_input_fields())
+MemberIn = create_model("MemberIn", __base__=_MemberInBase, **member_input_fields())
 
 
 # Query strings

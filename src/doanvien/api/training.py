@@ -13,11 +13,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Path, Query, Router, Status
 
-from doanvien.accounts.access import get_member_for, get_unit_for, require, scope_of
+from doanvien.accounts.access import get_unit_for, require, scope_of
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
+from doanvien.members.access import get_member_for
 from doanvien.members.models import Member
-from doanvien.training import services
 from doanvien.training.access import (
     acts_for_member,
     can_recognise,
@@ -26,6 +26,17 @@ from doanvien.training.access import (
 )
 from doanvien.training.models import BranchResult, Registration
 from doanvien.training.selectors import criteria_for, framework_for, registration_of
+from doanvien.training.services import registrations
+from doanvien.training.services.assessment import assessment_record, self_assessment_record
+from doanvien.training.services.registrations import (
+    registration_save,
+)
+from doanvien.training.services.results import (
+    branch_results_recognise,
+    branch_results_reopen,
+    branch_results_return,
+    branch_results_submit,
+)
 from doanvien.units.models import Unit
 
 from .errors import ApiError
@@ -254,7 +265,7 @@ def registration_change(request, payload: RegistrationIn, member_id: int, year: 
     if payload.items is None:
         raise required("items")
     with conflicts():
-        registration = services.registration_save(
+        registration = registration_save(
             actor=request.user,
             member=member,
             year=year,
@@ -271,7 +282,9 @@ def registration_submit(request, member_id: int, year: int = YEAR):
     require(acts_for_member(request.user, member))
     registration = registration_or_404(member, year)
     with conflicts():
-        registration = services.registration_submit(actor=request.user, registration=registration)
+        registration = registrations.registration_submit(
+            actor=request.user, registration=registration
+        )
     return registration_out(registration)
 
 
@@ -284,7 +297,9 @@ def registration_approve(request, member_id: int, year: int = YEAR):
     require(is_branch_committee(request.user, member.branch))
     registration = registration_or_404(member, year)
     with conflicts():
-        registration = services.registration_approve(actor=request.user, registration=registration)
+        registration = registrations.registration_approve(
+            actor=request.user, registration=registration
+        )
     return registration_out(registration)
 
 
@@ -299,7 +314,7 @@ def registration_return(request, payload: CommentIn, member_id: int, year: int =
     require(is_branch_committee(request.user, member.branch))
     registration = registration_or_404(member, year)
     with conflicts():
-        registration = services.registration_return(
+        registration = registrations.registration_return(
             actor=request.user, registration=registration, comment=payload.comment
         )
     return registration_out(registration)
@@ -316,7 +331,7 @@ def self_assessment_change(request, payload: PointsIn, member_id: int, year: int
     require(is_the_member(request.user, member))
     registration = registration_or_404(member, year)
     with conflicts():
-        registration = services.self_assessment_record(
+        registration = self_assessment_record(
             actor=request.user,
             registration=registration,
             areas=payload.areas or {},
@@ -340,7 +355,7 @@ def assessment_change(request, payload: PointsIn, member_id: int, year: int = YE
     require(is_branch_committee(request.user, member.branch))
     registration = registration_or_404(member, year)
     with conflicts():
-        registration = services.assessment_record(
+        registration = assessment_record(
             actor=request.user,
             registration=registration,
             areas=payload.areas or {},
@@ -361,7 +376,7 @@ def results_submit(request, unit_id: int, year: int = YEAR):
     branch = branch_or_400(request.user, unit_id)
     require(is_branch_committee(request.user, branch))
     with conflicts():
-        result = services.branch_results_submit(actor=request.user, branch=branch, year=year)
+        result = branch_results_submit(actor=request.user, branch=branch, year=year)
     return result_out(result)
 
 
@@ -375,7 +390,7 @@ def results_recognise(request, unit_id: int, year: int = YEAR):
     branch = branch_or_400(request.user, unit_id)
     require(can_recognise(request.user, branch))
     with conflicts():
-        result = services.branch_results_recognise(actor=request.user, branch=branch, year=year)
+        result = branch_results_recognise(actor=request.user, branch=branch, year=year)
     return result_out(result)
 
 
@@ -389,7 +404,7 @@ def results_return(request, payload: CommentIn, unit_id: int, year: int = YEAR):
     branch = branch_or_400(request.user, unit_id)
     require(can_recognise(request.user, branch))
     with conflicts():
-        result = services.branch_results_return(
+        result = branch_results_return(
             actor=request.user, branch=branch, year=year, comment=payload.comment
         )
     return result_out(result)
@@ -405,7 +420,7 @@ def results_reopen(request, payload: ReasonIn, unit_id: int, year: int = YEAR):
     branch = branch_or_400(request.user, unit_id)
     require(can_reopen(request.user, branch))
     with conflicts():
-        result = services.branch_results_reopen(
+        result = branch_results_reopen(
             actor=request.user, branch=branch, year=year, reason=payload.reason
         )
     return result_out(result)

@@ -13,9 +13,22 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict
 
-from doanvien.accounts.access import get_member_for, require
-from doanvien.members import transfers as services
+from doanvien.accounts.access import require
+from doanvien.actions import transfers as transfer_actions
+from doanvien.members.access import (
+    can_cancel_transfer,
+    can_decide_transfer,
+    can_end_attachment,
+    can_request_transfer,
+    get_member_for,
+    get_transfer_for,
+)
 from doanvien.members.models import Transfer
+from doanvien.members.selectors import receiving_branches, unit_lookup
+from doanvien.members.services import transfers as transfer_services
+from doanvien.members.services.transfers import (
+    next_state,
+)
 from doanvien.units.models import Unit
 
 from .schemas import ErrorOut
@@ -108,7 +121,7 @@ def transfer_out(transfer: Transfer) -> dict:
 def _receiving_unit(value: int | str) -> Unit:
     """Any active unit of the country, by id or code."""
     qs = Unit.objects.select_related("level").filter(is_active=True)
-    unit = qs.filter(pk=value).first() if isinstance(value, int) else services.unit_lookup(value)
+    unit = qs.filter(pk=value).first() if isinstance(value, int) else unit_lookup(value)
     if unit is None:
         raise ValidationError({"to_unit": _("No active unit with this code.")})
     return unit
@@ -123,10 +136,10 @@ def transfer_request(request, member_id: int, payload: TransferRequestIn):
     """Ask for the member to move to another unit (`to_unit`: its id or code, any active unit
     of the country). The member himself, his branch committee or a cadre above may ask."""
     member = get_member_for(request.user, member_id)
-    require(services.can_request_transfer(request.user, member))
+    require(can_request_transfer(request.user, member))
     if payload.to_unit is None or payload.to_unit == "":
         raise required("to_unit")
-    transfer = services.transfer_request(
+    transfer = transfer_services.transfer_request(
         actor=request.user,
         member=member,
         to_unit=_receiving_unit(payload.to_unit),
@@ -138,7 +151,7 @@ def transfer_request(request, member_id: int, payload: TransferRequestIn):
 
 @router.get("/transfers/{transfer_id}", response={200: TransferOut, **ERRORS}, summary="A transfer")
 def transfer_detail(request, transfer_id: int):
-    return transfer_out(services.get_transfer_for(request.user, transfer_id))
+    return transfer_out(get_transfer_for(request.user, transfer_id))
 
 
 @router.post(
@@ -149,18 +162,18 @@ def transfer_detail(request, transfer_id: int):
 def transfer_accept(request, transfer_id: int, payload: TransferAcceptIn):
     """The receiving side accepts and names the branch (`branch`: its id, inside the receiving
     unit) the member joins; he moves there today."""
-    transfer = services.get_transfer_for(request.user, transfer_id)
-    require(services.can_decide_transfer(request.user, transfer))
+    transfer = get_transfer_for(request.user, transfer_id)
+    require(can_decide_transfer(request.user, transfer))
     with conflicts():
-        services.next_state(transfer, "accept")
+        next_state(transfer, "accept")
         if payload.branch is None:
             raise required("branch")
-        branch = services.receiving_branches(transfer).filter(pk=payload.branch).first()
+        branch = receiving_branches(transfer).filter(pk=payload.branch).first()
         if branch is None:
             raise ValidationError(
                 {"branch": _("Choose a branch of %(unit)s.") % {"unit": transfer.to_unit.name}}
             )
-        transfer = services.transfer_accept(
+        transfer = transfer_actions.transfer_accept(
             actor=request.user, transfer=transfer, branch=branch, note=payload.note
         )
     return transfer_out(transfer)
@@ -173,10 +186,10 @@ def transfer_accept(request, transfer_id: int, payload: TransferAcceptIn):
 )
 def transfer_reject(request, transfer_id: int, payload: TransferRejectIn):
     """The receiving side refuses, with a reason (required)."""
-    transfer = services.get_transfer_for(request.user, transfer_id)
-    require(services.can_decide_transfer(request.user, transfer))
+    transfer = get_transfer_for(request.user, transfer_id)
+    require(can_decide_transfer(request.user, transfer))
     with conflicts():
-        transfer = services.transfer_reject(
+        transfer = transfer_services.transfer_reject(
             actor=request.user, transfer=transfer, reason=payload.reason
         )
     return transfer_out(transfer)
@@ -189,10 +202,10 @@ def transfer_reject(request, transfer_id: int, payload: TransferRejectIn):
 )
 def transfer_cancel(request, transfer_id: int):
     """The requesting side withdraws its open request."""
-    transfer = services.get_transfer_for(request.user, transfer_id)
-    require(services.can_cancel_transfer(request.user, transfer))
+    transfer = get_transfer_for(request.user, transfer_id)
+    require(can_cancel_transfer(request.user, transfer))
     with conflicts():
-        transfer = services.transfer_cancel(actor=request.user, transfer=transfer)
+        transfer = transfer_services.transfer_cancel(actor=request.user, transfer=transfer)
     return transfer_out(transfer)
 
 
@@ -203,8 +216,8 @@ def transfer_cancel(request, transfer_id: int):
 )
 def attachment_end(request, transfer_id: int):
     """Either side ends an accepted attachment; 409 for a transfer or one not accepted."""
-    transfer = services.get_transfer_for(request.user, transfer_id)
-    require(services.can_end_attachment(request.user, transfer))
+    transfer = get_transfer_for(request.user, transfer_id)
+    require(can_end_attachment(request.user, transfer))
     with conflicts():
-        transfer = services.attachment_end(actor=request.user, transfer=transfer)
+        transfer = transfer_services.attachment_end(actor=request.user, transfer=transfer)
     return transfer_out(transfer)

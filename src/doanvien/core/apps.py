@@ -1,9 +1,8 @@
 from django.apps import AppConfig
 
+from . import lookups  # noqa: F401  (registers field__any_of on text fields)
+
 
 class CoreConfig(AppConfig):
     name = "doanvien.core"
     label = "core"
-
-    def ready(self) -> None:
-        from . import lookups  # noqa: F401  (registers field__any_of)

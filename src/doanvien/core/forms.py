@@ -11,3 +11,10 @@ def apply_errors(form, error: ValidationError, default_field: str | None = None)
     else:
         for message in error.messages:
             form.add_error(default_field or NON_FIELD_ERRORS, message)
+
+
+def error_messages(error: ValidationError) -> dict[str, list[str]]:
+    """A service error as {field: [messages]}; errors without a field under "__all__"."""
+    if hasattr(error, "error_dict"):
+        return error.message_dict
+    return {"__all__": list(error.messages)}

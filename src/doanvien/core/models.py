@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import TreePathField
+
 
 class AuditEvent(models.Model):
     """Who did what to which object, when, and what changed (field: [before, after])."""
@@ -19,7 +21,7 @@ class AuditEvent(models.Model):
     target_type = models.CharField(_("object type"), max_length=20)
     target_id = models.BigIntegerField(_("object id"))
     # The unit the event belongs to, so that history can be scoped like everything else.
-    unit_path = models.CharField(max_length=255, blank=True, default="")
+    unit_path = TreePathField(blank=True, default="")
     summary = models.CharField(_("summary"), max_length=300, blank=True, default="")
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 

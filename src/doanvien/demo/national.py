@@ -65,9 +65,9 @@ from django.utils.translation import gettext
 from doanvien.accounts.models import RoleGrant, User
 from doanvien.core.text import fold, given_name_key
 from doanvien.members.models import Member, Membership, Transfer
-from doanvien.reports.models import COUNTERS, YearStats
 from doanvien.training import default_framework
 from doanvien.training.models import (
+    COUNTERS,
     BranchResult,
     ContentArea,
     Criterion,
@@ -78,6 +78,7 @@ from doanvien.training.models import (
     Registration,
     RegistrationItem,
     ResultLevel,
+    YearStats,
 )
 from doanvien.training.rules import Bands, add_months, classify, programme_year_span, round_total
 from doanvien.units.levels import ensure_default_levels

@@ -5,11 +5,19 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from doanvien.accounts.models import RoleGrant
 from doanvien.members.models import Member, Status
-from doanvien.training import services
 from doanvien.training.models import Deadline, Registration
 from doanvien.training.rules import programme_year_span
 from doanvien.training.selectors import criteria_for, framework_for
+from doanvien.training.services.assessment import assessment_record, self_assessment_record
+from doanvien.training.services.registrations import (
+    registration_approve,
+    registration_return,
+    registration_save,
+    registration_submit,
+)
+from doanvien.training.services.results import branch_results_recognise, branch_results_submit
 from doanvien.units.models import Unit
 
 PLANS = [
@@ -91,10 +99,10 @@ def _run_year_done(rng, members, year, branches, secretary_of) -> None:
             continue  # not a member yet that year
         if rng.random() < 0.04:
             continue  # did not register: classified as incomplete
-        registration = services.registration_save(
+        registration = registration_save(
             actor=member_user(member), member=member, year=year, items=_items(rng, member, year)
         )
-        services.registration_submit(
+        registration_submit(
             actor=None,
             registration=registration,
             today=date(year - 1, 11, 10)
@@ -102,11 +110,11 @@ def _run_year_done(rng, members, year, branches, secretary_of) -> None:
             else date(year - 1, 5, 10),
         )
         actor = secretary_of.get(member.branch_id)
-        services.registration_approve(actor=actor, registration=registration)
-        services.self_assessment_record(
+        registration_approve(actor=actor, registration=registration)
+        self_assessment_record(
             actor=None, registration=registration, areas=_points(rng), comment=""
         )
-        services.assessment_record(
+        assessment_record(
             actor=actor,
             registration=registration,
             areas=_points(rng),
@@ -116,9 +124,9 @@ def _run_year_done(rng, members, year, branches, secretary_of) -> None:
     for i, branch in enumerate(branches):
         if i % 7 == 6:
             continue  # still assessing
-        services.branch_results_submit(actor=secretary_of.get(branch.pk), branch=branch, year=year)
+        branch_results_submit(actor=secretary_of.get(branch.pk), branch=branch, year=year)
         if i % 5 != 4:
-            services.branch_results_recognise(actor=None, branch=branch, year=year)
+            branch_results_recognise(actor=None, branch=branch, year=year)
 
 
 def _run_year_started(rng, members, year, secretary_of) -> None:
@@ -126,26 +134,22 @@ def _run_year_started(rng, members, year, secretary_of) -> None:
         roll = rng.random()
         if roll < 0.35:
             continue  # not registered yet
-        registration = services.registration_save(
+        registration = registration_save(
             actor=None, member=member, year=year, items=_items(rng, member, year)
         )
         if roll < 0.5:
             continue  # a draft
-        services.registration_submit(
-            actor=None, registration=registration, today=date(2026, 11, 10)
-        )
+        registration_submit(actor=None, registration=registration, today=date(2026, 11, 10))
         if roll < 0.7:
             continue  # waiting for review
         if roll < 0.75:
-            services.registration_return(
+            registration_return(
                 actor=secretary_of.get(member.branch_id),
                 registration=registration,
                 comment="Bổ sung giải pháp cụ thể cho từng tiêu chí.",
             )
             continue
-        services.registration_approve(
-            actor=secretary_of.get(member.branch_id), registration=registration
-        )
+        registration_approve(actor=secretary_of.get(member.branch_id), registration=registration)
 
 
 def member_user(member: Member):
@@ -166,8 +170,6 @@ def load_training(*, province: Unit, seed: int = 1) -> int:
         .order_by("pk")
     )
     secretary_of = {}
-    from doanvien.accounts.models import RoleGrant
-
     for grant in RoleGrant.objects.filter(unit__in=branches, role="secretary"):
         secretary_of[grant.unit_id] = grant.user
     _run_year_done(rng, members, 2026, branches, secretary_of)

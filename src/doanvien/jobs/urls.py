@@ -2,6 +2,8 @@ from django.urls import path
 
 from . import views
 
+app_name = "jobs"
+
 urlpatterns = [
     path("jobs/", views.job_list, name="job-list"),
     path("jobs/<uuid:job_id>/", views.job_detail, name="job-detail"),

@@ -55,7 +55,7 @@ def _act(request, job_id, action):
     except ValidationError as e:
         for message in e.messages:
             messages.error(request, message)
-    return redirect("job-detail", job_id=job.pk)
+    return redirect("jobs:job-detail", job_id=job.pk)
 
 
 @login_required

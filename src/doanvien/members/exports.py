@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from doanvien.units.models import Unit
 
-from .forms import FIELD_ORDER
+from .forms.records import FIELD_ORDER
 from .models import Member, mask_id_number
 from .spreadsheet import (
     COLUMNS,

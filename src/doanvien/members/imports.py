@@ -33,7 +33,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doanvien.accounts.access import can_edit_members
+from doanvien.actions.members import member_move
 from doanvien.core import audit
 from doanvien.core.bulk import (
     GrowingTable,
@@ -44,18 +44,18 @@ from doanvien.core.bulk import (
 )
 from doanvien.core.models import AuditEvent
 from doanvien.core.text import fold, normalize
+from doanvien.members.access import can_edit_members
 from doanvien.units.models import Unit
 from doanvien.units.services import adjust_member_count
 
-from .cards import CARD_DIGITS, RangeHolders, check_card_for_branch, imported_card
-from .models import Member, Membership
-from .services import (
+from .models import CARD_DIGITS, Member, Membership
+from .services.cards import RangeHolders, check_card_for_branch, imported_card
+from .services.records import (
     AUDITED_FIELDS,
-    _masked,
-    _require_branch,
-    _set_derived,
+    masked_changes,
     member_code_candidate,
-    member_move,
+    require_branch,
+    set_derived,
 )
 from .spreadsheet import (
     SPECS,
@@ -317,7 +317,7 @@ class _Import:
                 "value": value,
             }
         try:
-            _require_branch(found)
+            require_branch(found)
         except ValidationError as e:
             return " ".join(m for ms in _messages(e).values() for m in ms)
         if not self.can_edit(found):
@@ -484,7 +484,7 @@ class _Import:
                 "unit_path": branch.path,
             }
         )
-        _set_derived(member)
+        set_derived(member)
         self._set_outcome(row.number, "create")
         self._sample(row, "create", member.full_name, branch, [])
         return member
@@ -709,10 +709,12 @@ class _Import:
                 before = audit.snapshot(u.member, AUDITED_FIELDS)
                 for name, value in u.changes.items():
                     setattr(u.member, name, value)
-                _set_derived(u.member)
+                set_derived(u.member)
                 u.member.updated_at = now
                 names |= set(u.changes)
-                changes = _masked(audit.diff(before, audit.snapshot(u.member, AUDITED_FIELDS)))
+                changes = masked_changes(
+                    audit.diff(before, audit.snapshot(u.member, AUDITED_FIELDS))
+                )
                 events.append(self._event("member.updated", u.member, changes))
             changed = [u.member for u in updates if u.changes]
             if changed:

@@ -6,12 +6,12 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from doanvien.accounts import access
 from doanvien.core import audit
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
 from doanvien.jobs.progress import import_progress
 from doanvien.jobs.runner import Outcome
+from doanvien.members.access import can_see_id_numbers_in
 
 from .exports import NATIONAL_COLUMNS, error_report_xlsx, members_xlsx
 from .imports import members_import
@@ -127,7 +127,7 @@ def export_members(job, progress) -> Outcome:
     filters = MemberFilters(**job.params.get("filters", {}))
     members = member_search(user=user, unit=unit, filters=filters)
     columns = list(job.params.get("columns") or NATIONAL_COLUMNS)
-    full_ids = access.can_see_id_numbers_in(user, unit)
+    full_ids = can_see_id_numbers_in(user, unit)
     with files.writing_output(job, ".xlsx") as path:
         count = members_xlsx(
             members_queryset=members,

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core.fields import TreePathField
+
 
 class Sex(models.TextChoices):
     MALE = "male", _("Male")
@@ -95,7 +97,7 @@ class Member(models.Model):
         db_index=False,  # the index member_branch_status (branch, status) serves
     )
     # A copy of the branch's tree path, so that subtree filters need no join.
-    unit_path = models.CharField(max_length=255, editable=False)
+    unit_path = TreePathField(editable=False)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
@@ -215,8 +217,8 @@ class Transfer(models.Model):
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     # Path copies: the outgoing side (the from branch) and the incoming side (the receiving unit)
     # each see the request through their own subtree.
-    unit_path = models.CharField(max_length=255, editable=False)
-    to_path = models.CharField(max_length=255, editable=False)
+    unit_path = TreePathField(editable=False)
+    to_path = TreePathField(editable=False)
 
     class Meta:
         ordering = ["-requested_at", "-id"]
@@ -352,6 +354,14 @@ class AdmissionRequest(models.Model):
         return mask_id_number(self.id_number)
 
 
+# A card number is a string of CARD_DIGITS digits, zero-padded, compared as a number.
+CARD_DIGITS = 10
+
+
+def format_card(number: int) -> str:
+    return f"{number:0{CARD_DIGITS}d}"
+
+
 class CardRange(models.Model):
     """A block of member-card numbers [first, last] held by a unit (see members/cards.py). The
     root's blocks have no parent; every other block is carved out of a block of the unit's
@@ -410,10 +420,47 @@ class CardRange(models.Model):
         indexes = [models.Index(fields=["first", "last"], name="card_range_numbers")]
 
     def __str__(self) -> str:
-        from .cards import format_card
-
         return f"{format_card(self.first)}–{format_card(self.last)}"
 
     @property
     def size(self) -> int:
         return self.last - self.first + 1
+
+
+class Movement(models.Model):
+    """One entry of the member movement ledger (admissions, transfers in and out, removals,
+    matured out, reinstatements), written by the member services in the same transaction as the
+    change. The movement report of a unit and period counts these rows; nothing else is read."""
+
+    class Kind(models.TextChoices):
+        ADMITTED = "admitted", _("Admitted")
+        TRANSFER_IN = "transfer_in", _("Transferred in")
+        TRANSFER_OUT = "transfer_out", _("Transferred out")
+        REMOVED = "removed", _("Removed from the roll")
+        EXPELLED = "expelled", _("Expelled")
+        MATURED_OUT = "matured_out", _("Matured out")
+        REINSTATED = "reinstated", _("Reinstated")
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="movements")
+    kind = models.CharField(_("movement"), max_length=20, choices=Kind.choices)
+    on = models.DateField(_("date"))
+    # The branch where it happened (path copied for subtree counts), and for a transfer the
+    # branch at the other end: a move inside a unit is not a transfer in or out of that unit.
+    branch = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = TreePathField()
+    other_path = TreePathField(blank=True, default="")
+    reason = models.CharField(_("reason"), max_length=255, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "reports_movement"  # the name it had in the reports app
+        indexes = [
+            models.Index(
+                fields=["kind", "on", "unit_path"],
+                name="movement_kind_on_path",
+                opclasses=["varchar_pattern_ops", "date_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.on:%d/%m/%Y}"

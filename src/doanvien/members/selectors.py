@@ -1,4 +1,5 @@
-"""Reads of member records. Every read starts from what the user may see."""
+"""Reads of member records, transfers, admissions and card ranges for the pages and the API.
+Every list of members starts from what the user may see (access.py)."""
 
 import re
 from dataclasses import dataclass
@@ -8,11 +9,15 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doanvien.accounts.access import members_visible_to
+from doanvien.accounts.access import scope_of, subtree_q
 from doanvien.core.text import fold
 from doanvien.units.models import Unit
 
-from .models import Member
+from .access import admissions_visible_to, members_visible_to
+from .models import AdmissionRequest, CardRange, Member, Status, Transfer
+from .validation import MATURING_AGE
+
+T = Transfer.State
 
 # Age bands offered by the member list filter: (code, label, lowest age, highest age).
 AGE_BANDS = [
@@ -75,3 +80,113 @@ def member_search(
             first, last = _birth_range(today, lowest, highest)
             qs = qs.filter(date_of_birth__range=(first, last))
     return qs.select_related("branch").order_by("sort_key", "pk")
+
+
+# --- Transfers --------------------------------------------------------------------------------
+
+
+def incoming_transfers(user, unit: Unit) -> QuerySet[Transfer]:
+    """Requests addressed to the unit or to a unit under it, within the user's scope."""
+    scope = scope_of(user)
+    qs = Transfer.objects.filter(to_path__startswith=unit.path)
+    if not scope.is_superuser:
+        qs = qs.filter(subtree_q("to_path", scope.root_paths))
+    return qs.select_related("member", "from_branch", "to_unit__level", "to_branch__level")
+
+
+def outgoing_transfers(user, unit: Unit) -> QuerySet[Transfer]:
+    """Requests from the unit's branches, within the user's scope."""
+    scope = scope_of(user)
+    qs = Transfer.objects.filter(unit_path__startswith=unit.path)
+    if not scope.is_superuser:
+        qs = qs.filter(subtree_q("unit_path", scope.root_paths))
+    return qs.select_related("member", "from_branch", "to_unit__level", "to_branch__level")
+
+
+def open_transfer_of(member: Member) -> Transfer | None:
+    return (
+        Transfer.objects.filter(member=member, state=T.REQUESTED)
+        .select_related("to_unit", "from_branch")
+        .first()
+    )
+
+
+def unit_lookup(term: str) -> Unit | None:
+    """Any active unit in the country, by its code (the requester names the receiving unit)."""
+    term = (term or "").strip()
+    if not term:
+        return None
+    return Unit.objects.select_related("level").filter(code=term.upper(), is_active=True).first()
+
+
+def receiving_branches(transfer: Transfer) -> QuerySet[Unit]:
+    """The active branches the receiving side may choose from."""
+    return Unit.objects.filter(
+        path__startswith=transfer.to_path, kind=Unit.Kind.BRANCH, is_active=True
+    ).order_by("name")
+
+
+def active_attachment_of(member: Member) -> Transfer | None:
+    return (
+        Transfer.objects.filter(member=member, state=T.ACCEPTED)
+        .exclude(kind=Transfer.Kind.TRANSFER)
+        .select_related("to_unit", "to_branch")
+        .first()
+    )
+
+
+def attached_members(user, unit: Unit) -> QuerySet[Transfer]:
+    """Members of other branches taking part in the activity of the unit's branches (residence
+    or temporary attachments accepted and not ended), within the user's scope."""
+    scope = scope_of(user)
+    qs = Transfer.objects.filter(state=T.ACCEPTED, to_branch__path__startswith=unit.path).exclude(
+        kind=Transfer.Kind.TRANSFER
+    )
+    if not scope.is_superuser:
+        qs = qs.filter(subtree_q("to_branch__path", scope.root_paths))
+    return qs.select_related("member", "from_branch", "to_branch").order_by(
+        "to_branch__name", "member__sort_key"
+    )
+
+
+# --- Admissions and cards ---------------------------------------------------------------------
+
+
+def unit_admissions(user, unit: Unit, state: str = "") -> QuerySet[AdmissionRequest]:
+    """Proposals of the branches in the unit's subtree, newest first."""
+    qs = admissions_visible_to(user).filter(branch__path__startswith=unit.path)
+    if state:
+        qs = qs.filter(state=state)
+    return qs
+
+
+def ranges_of(unit: Unit) -> QuerySet[CardRange]:
+    """The unit's active ranges, in increasing order."""
+    return CardRange.objects.filter(unit=unit, is_active=True).order_by("first")
+
+
+def covering_ranges(branch: Unit) -> list[CardRange]:
+    """Active ranges held by the unit and the units above it, nearest first (each unit's in
+    increasing order): where its numbers come from."""
+    ranges = CardRange.objects.filter(
+        unit__path__in=branch.ancestor_paths(), is_active=True
+    ).select_related("unit")
+    return sorted(ranges, key=lambda r: (-len(r.unit.path), r.first))
+
+
+def members_without_card(branch: Unit) -> QuerySet[Member]:
+    return Member.objects.filter(branch=branch, status=Status.ACTIVE).filter(
+        Q(card_number__isnull=True) | Q(card_number="")
+    )
+
+
+# --- Maturing out ------------------------------------------------------------------------------
+
+
+def members_reaching_age_limit(unit: Unit, year: int) -> QuerySet[Member]:
+    """Active members of the unit's subtree who reach the age limit in `year` or are past it."""
+    return Member.objects.filter(
+        unit_path__startswith=unit.path,
+        status=Status.ACTIVE,
+        date_of_birth__year__lte=year - MATURING_AGE,
+    ).order_by("date_of_birth", "sort_key")

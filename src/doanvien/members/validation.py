@@ -11,6 +11,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.text import capfirst
@@ -303,3 +304,12 @@ def clean_member_data(
     if errors:
         raise ValidationError(errors)
     return clean
+
+
+# The age at which members mature out of the Union (domain.md: normally 30).
+MATURING_AGE = getattr(settings, "MATURING_AGE", 30)
+
+
+def reaches_age_limit_by(member, year: int) -> bool:
+    """The member reaches the age limit in `year` or has passed it."""
+    return year - member.date_of_birth.year >= MATURING_AGE

@@ -12,6 +12,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from doanvien.training.progress import children_progress
+
 from .selectors import LEVELS, ReportRow
 
 # A colour-blind-friendly diverging palette (ColorBrewer PiYG ends, PRGn greens), with the text
@@ -281,7 +283,5 @@ def progress_bars(rows) -> SafeString:
 def progress_chart(unit, year: int) -> SafeString:
     """progress_bars() for the units directly under `unit` (read from their roll-up rows), or
     an empty string when it has none."""
-    from doanvien.training.progress import children_progress
-
     rows = children_progress(unit, year)
     return progress_bars(rows) if rows else mark_safe("")

@@ -37,11 +37,11 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from doanvien.training.models import YearStats
 from doanvien.units.models import Unit
 
 from .charts import FONT, children_bars, level_distribution, progress_chart
-from .models import YearStats
-from .selectors import LEVELS, ReportRow, _row
+from .selectors import LEVELS, ReportRow, report_row
 
 DOCUMENT_LANGUAGE = "vi"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -332,7 +332,7 @@ def _subtree_rows(unit: Unit, year: int):
             stats = YearStats(
                 pk=stats_pk, unit_id=pk, year=year, **dict(zip(stats_fields, values, strict=True))
             )
-        yield _row(node, stats), level or ""
+        yield report_row(node, stats), level or ""
 
 
 def subtree_xlsx(

@@ -8,9 +8,8 @@ from datetime import date
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Substr
 
+from doanvien.members.models import Movement
 from doanvien.units.models import Unit
-
-from .models import Movement
 
 KINDS = [k for k, _label in Movement.Kind.choices]
 TRANSFERS = (Movement.Kind.TRANSFER_IN, Movement.Kind.TRANSFER_OUT)

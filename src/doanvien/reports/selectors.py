@@ -5,9 +5,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from doanvien.training.models import COUNTERS, YearStats
 from doanvien.units.models import Unit
-
-from .models import COUNTERS, YearStats
 
 LEVELS = ("excellent", "good", "complete", "incomplete")
 
@@ -48,7 +47,7 @@ class ReportRow:
         }
 
 
-def _row(unit: Unit, stats: YearStats | None) -> ReportRow:
+def report_row(unit: Unit, stats: YearStats | None) -> ReportRow:
     # Until the year is closed, the members counted are the unit's active members now.
     members = stats.members if stats and stats.members is not None else unit.member_count
     if stats is None:
@@ -82,7 +81,7 @@ def report(unit: Unit, year: int) -> list[ReportRow]:
             Q(unit=unit) | Q(unit_path__startswith=unit.path, depth=unit.depth + 1), year=year
         )
     }
-    return [_row(unit, rows.get(unit.pk))] + [_row(c, rows.get(c.pk)) for c in children]
+    return [report_row(unit, rows.get(unit.pk))] + [report_row(c, rows.get(c.pk)) for c in children]
 
 
 def year_over_year(unit: Unit, years: list[int]) -> list[tuple[int, ReportRow | None]]:
@@ -90,7 +89,9 @@ def year_over_year(unit: Unit, years: list[int]) -> list[tuple[int, ReportRow | 
     for a year in which nothing of the programme was recorded in the unit."""
     unit = Unit.objects.get(pk=unit.pk)
     stored = {s.year: s for s in YearStats.objects.filter(unit=unit, year__in=years)}
-    return [(year, _row(unit, stored[year]) if year in stored else None) for year in sorted(years)]
+    return [
+        (year, report_row(unit, stored[year]) if year in stored else None) for year in sorted(years)
+    ]
 
 
 __all__ = ["COUNTERS", "ReportRow", "report", "shares", "year_over_year"]

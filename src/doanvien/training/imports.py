@@ -54,7 +54,7 @@ from .access import is_branch_committee
 from .models import Criterion, Framework, Registration
 from .rules import programme_year_span
 from .selectors import criteria_for, framework_for
-from .services import registration_save, registration_submit
+from .services.registrations import registration_save, registration_submit
 
 Progress = Callable[[int, int], None]
 State = Registration.State

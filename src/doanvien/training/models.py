@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core.fields import TreePathField
 from doanvien.units.models import Sector
 
 
@@ -177,7 +178,7 @@ class Registration(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="+")
     # The branch that runs it now (it follows the member on a transfer), and its path copy.
     branch = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
-    unit_path = models.CharField(max_length=255)
+    unit_path = TreePathField()
     state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.DRAFT)
     entered_by_secretary = models.BooleanField(_("entered by the branch"), default=False)
     review_comment = models.TextField(_("review comment"), blank=True, default="")
@@ -271,7 +272,7 @@ class BranchResult(models.Model):
 
     branch = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="results")
     year = models.PositiveSmallIntegerField()
-    unit_path = models.CharField(max_length=255)
+    unit_path = TreePathField()
     state = models.CharField(max_length=12, choices=State.choices, default=State.OPEN)
     comment = models.TextField(blank=True, default="")
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -285,3 +286,59 @@ class BranchResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.branch} · {self.year} · {self.state}"
+
+
+COUNTERS = (
+    "registered",
+    "assessed",
+    "not_classified",
+    "excellent",
+    "good",
+    "complete",
+    "incomplete",
+    "waiting",
+    "recognised",
+)
+
+
+class YearStats(models.Model):
+    """Roll-up counters for the yearly report (seed 002's appendix table), per unit and programme
+    year, kept exact by the services in the same transaction as each change (rollup.py): a
+    report reads a unit's row and its children's rows, never the members."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="year_stats")
+    year = models.PositiveSmallIntegerField()
+    # A copy of the unit's path and depth: subtree and children reads need no join.
+    unit_path = TreePathField()
+    depth = models.PositiveSmallIntegerField()
+    # Members counted for the year, taken when the year is closed (close_year): until then a
+    # report counts the unit's active members now (Unit.member_count, kept exact).
+    members = models.IntegerField(null=True, blank=True)
+    # Registrations submitted or approved.
+    registered = models.IntegerField(default=0)
+    # Assessed by the branch, and the level it gave.
+    assessed = models.IntegerField(default=0)
+    not_classified = models.IntegerField(default=0)
+    excellent = models.IntegerField(default=0)
+    good = models.IntegerField(default=0)
+    complete = models.IntegerField(default=0)
+    incomplete = models.IntegerField(default=0)
+    # Registrations submitted and waiting for the committee's review.
+    waiting = models.IntegerField(default=0)
+    # Branches whose results the base union has recognised.
+    recognised = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "reports_yearstats"  # the name it had in the reports app
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_stats_row")]
+        # A report reads one year's children of a unit: year, depth, then a path prefix.
+        indexes = [
+            models.Index(
+                fields=["year", "depth", "unit_path"],
+                name="stats_year_depth_path",
+                opclasses=["int2_ops", "int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.year}"

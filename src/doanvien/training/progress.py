@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
-from .models import BranchResult, Deadline, Registration
+from .models import BranchResult, Deadline, Registration, YearStats
 from .selectors import days_left, deadline_for
 
 State = Registration.State
@@ -120,8 +120,6 @@ def children_progress(unit: Unit, year: int, today: date | None = None) -> list[
     """The programme's progress in each unit directly under `unit`, read from the roll-up rows
     of the children (kept exact by the services; no registration is read), plus one grouped
     count of the active branches under each child."""
-    from doanvien.reports.models import YearStats
-
     today = today or timezone.localdate()
     children = list(unit.children().filter(is_active=True).order_by("name"))
     rows = {c.pk: UnitProgress(unit=c, members=c.member_count) for c in children}

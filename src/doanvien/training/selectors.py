@@ -6,10 +6,10 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
-from doanvien.accounts.access import _subtree_q, scope_of
+from doanvien.accounts.access import scope_of, subtree_q
 from doanvien.units.models import Unit
 
-from .models import BranchResult, Criterion, Deadline, Framework, Registration
+from .models import BranchResult, Criterion, Deadline, Framework, Registration, RegistrationItem
 
 
 def framework_for(unit: Unit, year: int) -> Framework | None:
@@ -66,12 +66,6 @@ def registration_of(member, year: int) -> Registration | None:
     )
 
 
-def branch_result_state(branch: Unit, year: int) -> str:
-    """Where the branch's results stand, without creating anything."""
-    result = BranchResult.objects.filter(branch=branch, year=year).only("state").first()
-    return result.state if result else BranchResult.State.OPEN
-
-
 def registrations_in(*, user, unit: Unit, year: int, state: str = "") -> QuerySet[Registration]:
     """The year's registrations run by the branches of `unit`'s subtree (optionally in one
     state), of the members `user` may see, in the order of the tree then of the members' names.
@@ -85,5 +79,39 @@ def registrations_in(*, user, unit: Unit, year: int, state: str = "") -> QuerySe
         registrations = registrations.filter(state=state)
     scope = scope_of(user)
     if not scope.is_superuser:
-        registrations = registrations.filter(_subtree_q("member__unit_path", scope.root_paths))
+        registrations = registrations.filter(subtree_q("member__unit_path", scope.root_paths))
     return registrations.order_by("unit_path", "member__sort_key", "member_id")
+
+
+def results_locked(branch: Unit, year: int) -> bool:
+    """The branch's results for the year are submitted or recognised: registrations and
+    assessments of that year no longer change (until a recorded return or reopen)."""
+    return BranchResult.objects.filter(
+        branch=branch,
+        year=year,
+        state__in=[BranchResult.State.SUBMITTED, BranchResult.State.RECOGNISED],
+    ).exists()
+
+
+def year_closed(unit: Unit, year: int) -> bool:
+    """True when a branch of the unit's subtree has recognised results for the year: what those
+    results were assessed with must not change any more."""
+    return BranchResult.objects.filter(
+        unit_path__startswith=unit.path, year=year, state=BranchResult.State.RECOGNISED
+    ).exists()
+
+
+def own_framework(unit: Unit, year: int) -> Framework | None:
+    return Framework.objects.filter(unit=unit, year=year).first()
+
+
+def criterion_owner(criterion: Criterion) -> tuple[Unit | None, int | None]:
+    """The unit and year a criterion belongs to (its framework's, or its own when custom)."""
+    if criterion.framework_id:
+        framework = criterion.framework
+        return framework.unit, framework.year
+    return criterion.unit, criterion.year
+
+
+def criterion_usage(criterion: Criterion) -> int:
+    return RegistrationItem.objects.filter(criterion=criterion).count()

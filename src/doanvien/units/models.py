@@ -28,6 +28,12 @@ class Level(models.Model):
         return self.name
 
 
+def paths_to(path: str) -> list[str]:
+    """The path of the unit with this path and of each of its ancestors, root first."""
+    step = Unit.steplen
+    return [path[: i * step] for i in range(1, len(path) // step + 1)]
+
+
 class Unit(MP_Node):
     """A node of the Union's tree. Members belong to units of kind `branch`."""
 
@@ -86,4 +92,4 @@ class Unit(MP_Node):
 
     def ancestor_paths(self) -> list[str]:
         """Paths of this unit and all its ancestors, root first."""
-        return [self.path[: i * self.steplen] for i in range(1, self.depth + 1)]
+        return paths_to(self.path)

@@ -1,16 +1,14 @@
 """Changes to the unit tree. Each writes in one transaction, keeps member counts exact and
 records an audit event."""
 
-from datetime import date
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.core import audit
+from doanvien.core.fields import tree_path_fields
 from doanvien.core.text import fold, normalize
 
 from .models import Level, Sector, Unit
@@ -147,23 +145,9 @@ def unit_reactivate(*, actor, unit: Unit) -> Unit:
 
 
 def _rewrite_paths(old_prefix: str, new_prefix: str) -> None:
-    """After the tree moved a subtree, rewrite the path copies kept outside the tree."""
-    from doanvien.core.models import AuditEvent
-    from doanvien.members.models import Member, Transfer
-    from doanvien.reports.models import Movement, YearStats
-    from doanvien.training.models import BranchResult, Registration
-
-    for model, field in (
-        (YearStats, "unit_path"),
-        (Member, "unit_path"),
-        (AuditEvent, "unit_path"),
-        (Registration, "unit_path"),
-        (BranchResult, "unit_path"),
-        (Transfer, "unit_path"),
-        (Transfer, "to_path"),
-        (Movement, "unit_path"),
-        (Movement, "other_path"),
-    ):
+    """After the tree moved a subtree, rewrite the path copies kept outside the tree: every
+    field declared as a TreePathField, in any app."""
+    for model, field in tree_path_fields():
         model.objects.filter(**{f"{field}__startswith": old_prefix}).update(
             **{field: Concat(Value(new_prefix), Substr(field, Length(Value(old_prefix)) + 1))}
         )
@@ -171,7 +155,8 @@ def _rewrite_paths(old_prefix: str, new_prefix: str) -> None:
 
 @transaction.atomic
 def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
-    """Move a unit with its whole subtree under another unit. Members keep their branch."""
+    """Move a unit with its whole subtree under another unit. Members keep their branch.
+    (doanvien.actions.units.unit_move also moves the training roll-ups.)"""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     new_parent = Unit.objects.get(pk=new_parent.pk)
     old_parent = unit.parent()
@@ -189,9 +174,6 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     unit.refresh_from_db()
     _rewrite_paths(old_path, unit.path)
     adjust_member_count(unit.path, count)
-    from doanvien.reports.rollup import subtree_moved
-
-    subtree_moved(old_path, unit)
     audit.record(
         actor=actor,
         action="unit.moved",
@@ -203,47 +185,12 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     return unit
 
 
-@transaction.atomic
-def unit_merge(*, actor, source: Unit, target: Unit, on: date | None = None) -> Unit:
-    """Merge `source` into `target`: a branch's members move to the target branch (their
-    membership spans are closed and reopened, so history is kept); a union's units move under
-    the target. The source is then deactivated."""
-    from doanvien.members.models import Member, Status
-    from doanvien.members.services import member_move
-
-    source = Unit.objects.select_for_update().get(pk=source.pk)
-    target = Unit.objects.get(pk=target.pk)
+def check_merge(*, source: Unit, target: Unit) -> None:
+    """A unit merges into another of its kind, outside its own subtree, that is active
+    (the merge itself is doanvien.actions.units.unit_merge: it moves members too)."""
     if source.pk == target.pk or target.path.startswith(source.path):
         raise ValidationError({"target": _("A unit cannot be merged into itself or its subtree.")})
     if source.kind != target.kind:
         raise ValidationError({"target": _("Merge a branch into a branch, a union into a union.")})
     if not target.is_active:
         raise ValidationError({"target": _("The destination unit is inactive.")})
-    on = on or timezone.localdate()
-    reason = _("Merged from %(name)s") % {"name": source.name}
-    if source.is_branch:
-        members = Member.objects.filter(branch=source, status=Status.ACTIVE).order_by("pk")
-        for member in members.iterator(chunk_size=500):
-            member_move(actor=actor, member=member, branch=target, on=on, reason=reason)
-    else:
-        for child in source.children():
-            unit_move(actor=actor, unit=child, new_parent=target)
-    source.refresh_from_db()
-    Unit.objects.filter(path__startswith=source.path).update(is_active=False)
-    audit.record(
-        actor=actor,
-        action="unit.merged",
-        target=source,
-        unit_path=source.path,
-        summary=source.name,
-        changes={"merged_into": [None, str(target)]},
-    )
-    audit.record(
-        actor=actor,
-        action="unit.merged_in",
-        target=target,
-        unit_path=target.path,
-        summary=target.name,
-        changes={"merged_from": [None, str(source)]},
-    )
-    return target

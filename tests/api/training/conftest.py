@@ -9,7 +9,7 @@ from django.utils import translation
 
 from doanvien.core.models import AuditEvent
 from doanvien.jobs.models import Job
-from doanvien.training import default_framework, services, workflow
+from doanvien.training import default_framework, workflow
 from doanvien.training.models import (
     BranchResult,
     ContentArea,
@@ -18,6 +18,13 @@ from doanvien.training.models import (
     Phase,
     Registration,
 )
+from doanvien.training.services.assessment import assessment_record
+from doanvien.training.services.registrations import (
+    registration_approve,
+    registration_save,
+    registration_submit,
+)
+from doanvien.training.services.results import branch_results_recognise, branch_results_submit
 
 from ...factories import make_user
 from ...training.conftest import YEAR, complete_items
@@ -73,21 +80,17 @@ def bring_to(world, stage, member=None):
     """The member's registration (and his branch's results) brought to `stage`."""
     member = member or world.member
     reached = STAGES.index(stage)
-    registration = services.registration_save(
+    registration = registration_save(
         actor=None, member=member, year=YEAR, items=complete_items(member)
     )
     steps = [
-        lambda r: services.registration_submit(actor=None, registration=r, today=date(2025, 11, 1)),
-        lambda r: services.registration_approve(actor=world.secretary, registration=r),
-        lambda r: services.assessment_record(
+        lambda r: registration_submit(actor=None, registration=r, today=date(2025, 11, 1)),
+        lambda r: registration_approve(actor=world.secretary, registration=r),
+        lambda r: assessment_record(
             actor=world.secretary, registration=r, areas=AREAS, today=date(2026, 5, 1)
         ),
-        lambda r: services.branch_results_submit(
-            actor=world.secretary, branch=member.branch, year=YEAR
-        ),
-        lambda r: services.branch_results_recognise(
-            actor=world.base_cadre, branch=member.branch, year=YEAR
-        ),
+        lambda r: branch_results_submit(actor=world.secretary, branch=member.branch, year=YEAR),
+        lambda r: branch_results_recognise(actor=world.base_cadre, branch=member.branch, year=YEAR),
     ]
     for step in steps[:reached]:
         step(registration)

@@ -4,7 +4,12 @@ from datetime import date
 
 from django.urls import reverse
 
-from doanvien.training import services
+from doanvien.training.services.assessment import assessment_record
+from doanvien.training.services.registrations import (
+    registration_approve,
+    registration_save,
+    registration_submit,
+)
 
 from ..conftest import YEAR, complete_items
 
@@ -25,21 +30,21 @@ def form_data(items, action="save") -> dict:
 
 
 def page(member, year=YEAR) -> str:
-    return reverse("member-training", args=[member.pk, year])
+    return reverse("training:member-training", args=[member.pk, year])
 
 
 def submitted(member, actor=None):
-    registration = services.registration_save(
+    registration = registration_save(
         actor=actor, member=member, year=YEAR, items=complete_items(member)
     )
-    return services.registration_submit(actor=actor, registration=registration)
+    return registration_submit(actor=actor, registration=registration)
 
 
 def approved(member, actor=None):
-    return services.registration_approve(actor=actor, registration=submitted(member, actor))
+    return registration_approve(actor=actor, registration=submitted(member, actor))
 
 
 def assessed(member, actor=None, areas=None):
-    return services.assessment_record(
+    return assessment_record(
         actor=actor, registration=approved(member, actor), areas=areas or AREAS, comment="Tốt"
     )

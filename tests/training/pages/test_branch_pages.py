@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from doanvien.training import services
 from doanvien.training.models import BranchResult, ProgressNote, Registration
+from doanvien.training.services.assessment import self_assessment_record
+from doanvien.training.services.registrations import registration_save
 
 from ...factories import make_member
 from ..conftest import YEAR, complete_items
@@ -16,7 +17,7 @@ from .helpers import AREAS, approved, assessed, form_data, page, submitted
 
 
 def branch_page(name, world, **extra):
-    return reverse(name, kwargs={"unit_id": world.branch.pk, "year": YEAR, **extra})
+    return reverse(f"training:{name}", kwargs={"unit_id": world.branch.pk, "year": YEAR, **extra})
 
 
 def row_url(world, member):
@@ -35,7 +36,7 @@ HTMX = {"HX-Request": "true"}
 
 def test_the_progress_page_says_who_has_not_done_what(client, world, framework):
     submitted(world.member)
-    services.registration_save(
+    registration_save(
         actor=None, member=world.member2, year=YEAR, items=complete_items(world.member2)[:3]
     )
     client.force_login(world.secretary)
@@ -46,7 +47,7 @@ def test_the_progress_page_says_who_has_not_done_what(client, world, framework):
     assert [m for m, _r in progress.drafts] == [world.member2]
     html = response.content.decode()
     assert page(world.member) in html and page(world.member2) in html
-    assert reverse("branch-training-bulk", args=[world.branch.pk, YEAR]) in html
+    assert reverse("training:branch-training-bulk", args=[world.branch.pk, YEAR]) in html
 
 
 def test_the_progress_page_shows_the_days_left_to_each_deadline(client, world, framework):
@@ -78,7 +79,7 @@ def test_the_committee_approves_a_registration(client, world, framework):
     submitted(world.member)
     client.force_login(world.secretary)
     assert client.get(page(world.member)).context["can_review"]
-    response = client.post(reverse("registration-approve", args=[world.member.pk, YEAR]))
+    response = client.post(reverse("training:registration-approve", args=[world.member.pk, YEAR]))
     assert response.status_code == 302
     assert response["Location"].startswith(branch_page("branch-training", world))
     assert Registration.objects.get(member=world.member).state == "approved"
@@ -87,7 +88,7 @@ def test_the_committee_approves_a_registration(client, world, framework):
 def test_a_return_needs_a_comment_shown_next_to_the_field(client, world, framework):
     submitted(world.member)
     client.force_login(world.secretary)
-    url = reverse("registration-return", args=[world.member.pk, YEAR])
+    url = reverse("training:registration-return", args=[world.member.pk, YEAR])
     response = client.post(url, {"comment": " "})
     assert response.status_code == 200
     assert "comment" in response.context["return_form"].errors
@@ -101,7 +102,7 @@ def test_approving_twice_says_why_it_cannot(client, world, framework):
     approved(world.member)
     client.force_login(world.secretary)
     response = client.post(
-        reverse("registration-approve", args=[world.member.pk, YEAR]), follow=True
+        reverse("training:registration-approve", args=[world.member.pk, YEAR]), follow=True
     )
     assert any(m.level_tag == "error" for m in response.context["messages"])
 
@@ -174,7 +175,7 @@ def test_the_screen_lists_every_approved_registration_with_the_self_scores(
     client, world, framework
 ):
     registration = approved(world.member)
-    services.self_assessment_record(actor=None, registration=registration, areas=AREAS)
+    self_assessment_record(actor=None, registration=registration, areas=AREAS)
     submitted(world.member2)
     client.force_login(world.secretary)
     response = client.get(branch_page("branch-assessment", world))
@@ -184,7 +185,7 @@ def test_the_screen_lists_every_approved_registration_with_the_self_scores(
     assert [c["self"] for c in rows[0].cells] == ["18", "18", "17", "19", "18"]
     html = response.content.decode()
     assert html.count('inputmode="decimal"') == 5 and 'name="comment"' in html
-    assert reverse("branch-results-submit", args=[world.branch.pk, YEAR]) in html
+    assert reverse("training:branch-results-submit", args=[world.branch.pk, YEAR]) in html
 
 
 def test_a_row_is_saved_and_answers_its_total_and_level(client, world, framework):
@@ -300,7 +301,7 @@ def test_outsiders_get_a_404_and_members_too(client, world, framework):
 
 def test_a_base_union_is_not_a_branch(client, world, framework):
     client.force_login(world.base_cadre)
-    url = reverse("branch-training", args=[world.base.pk, YEAR])
+    url = reverse("training:branch-training", args=[world.base.pk, YEAR])
     assert client.get(url).status_code == 404
 
 
@@ -311,7 +312,7 @@ def test_the_branch_pages_render_for_everyone_who_may_see_them(client, world, fr
     client.force_login(getattr(world, who))
     urls = [
         branch_page("branch-training", world),
-        reverse("branch-training-current", args=[world.branch.pk]),
+        reverse("training:branch-training-current", args=[world.branch.pk]),
         branch_page("branch-assessment", world),
     ]
     if who in ("secretary", "superuser"):

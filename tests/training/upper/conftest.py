@@ -4,7 +4,8 @@ people who see a unit without acting on it."""
 import pytest
 from django.conf import settings
 
-from doanvien.training import services
+from doanvien.training.services.assessment import assessment_record
+from doanvien.training.services.results import branch_results_submit
 
 from ...factories import make_user
 from ..conftest import YEAR
@@ -24,10 +25,10 @@ def viewer(world):
 
 def assessed(world, items, member=None):
     registration = approved(world, items, member=member)
-    return services.assessment_record(actor=None, registration=registration, areas=AREAS)
+    return assessment_record(actor=None, registration=registration, areas=AREAS)
 
 
 def submitted(world, items):
     """The first branch's results, assessed and submitted to the base union."""
     assessed(world, items)
-    return services.branch_results_submit(actor=None, branch=world.branch, year=YEAR)
+    return branch_results_submit(actor=None, branch=world.branch, year=YEAR)

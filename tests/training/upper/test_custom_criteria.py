@@ -9,7 +9,7 @@ from ..test_workflow import approved
 
 
 def add(client, unit, year=YEAR, **data):
-    url = reverse("training-criterion-save", args=[unit.pk, year])
+    url = reverse("training:training-criterion-save", args=[unit.pk, year])
     return client.post(url, {"custom": "1", **data})
 
 
@@ -31,7 +31,9 @@ def test_a_custom_criterion_applies_below_the_unit_and_nowhere_else(client, worl
     assert AuditEvent.objects.filter(action="criterion.added", unit_path=world.base.path).exists()
 
     client.force_login(world.secretary)
-    html = client.get(reverse("training-framework", args=[world.branch.pk, YEAR])).content.decode()
+    html = client.get(
+        reverse("training:training-framework", args=[world.branch.pk, YEAR])
+    ).content.decode()
     assert "Đạt học sinh giỏi cấp trường" in html and f"Custom · {world.base.name}" in html
 
 
@@ -50,7 +52,7 @@ def test_custom_criteria_are_changed_and_removed_unless_registered(client, world
     registration = approved(world, complete_items(world.member))
     assert registration.items.filter(criterion=custom).exists()  # mandatory: always chosen
 
-    save = reverse("training-criterion-save", args=[world.base.pk, YEAR])
+    save = reverse("training:training-criterion-save", args=[world.base.pk, YEAR])
     response = client.post(
         save, {"id": custom.pk, "area_code": "5", "text": "Giới thiệu một bạn", "sector": "workers"}
     )
@@ -59,7 +61,7 @@ def test_custom_criteria_are_changed_and_removed_unless_registered(client, world
     custom.refresh_from_db()
     assert custom.text == "Giới thiệu một bạn" and not custom.mandatory
 
-    remove = reverse("training-criterion-remove", args=[world.base.pk, YEAR])
+    remove = reverse("training:training-criterion-remove", args=[world.base.pk, YEAR])
     response = client.post(remove, {"id": custom.pk}, follow=True)
     assert "1 registrations include this criterion" in response.content.decode()
     assert Criterion.objects.filter(pk=custom.pk).exists()
@@ -83,10 +85,10 @@ def test_the_criteria_of_another_unit_or_year_are_not_reachable(client, world, f
     client.force_login(world.base_cadre)
     add(client, world.base, area_code="3", text="Của trường")
     custom = Criterion.objects.get(text="Của trường")
-    remove = reverse("training-criterion-remove", args=[world.base.pk, YEAR + 1])
+    remove = reverse("training:training-criterion-remove", args=[world.base.pk, YEAR + 1])
     assert client.post(remove, {"id": custom.pk}).status_code == 404
     client.force_login(world.province_cadre)
-    remove = reverse("training-criterion-remove", args=[world.district.pk, YEAR])
+    remove = reverse("training:training-criterion-remove", args=[world.district.pk, YEAR])
     assert client.post(remove, {"id": custom.pk}).status_code == 404
     assert client.post(remove, {"id": "abc"}).status_code == 404
 

@@ -5,24 +5,26 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from doanvien.core.models import AuditEvent
-from doanvien.training import services_config
 from doanvien.training.models import Deadline
 from doanvien.training.selectors import deadline_for
+from doanvien.training.services.configuration import deadline_set
 
 
 def set_deadline(client, unit, year=2026, **data):
-    url = reverse("training-deadline-save", args=[unit.pk, year])
+    url = reverse("training:training-deadline-save", args=[unit.pk, year])
     return client.post(url, {"allow_late": "on", **data})
 
 
 def page(client, unit, year=2026, **query):
-    return client.get(reverse("training-deadlines", args=[unit.pk, year]), query)
+    return client.get(reverse("training:training-deadlines", args=[unit.pk, year]), query)
 
 
 def test_a_cadre_sets_a_deadline_that_the_units_below_inherit(client, world):
     client.force_login(world.base_cadre)
     response = set_deadline(client, world.base, kind="registration", due_on="15/11/2025")
-    assert response["Location"] == reverse("training-deadlines", args=[world.base.pk, 2026])
+    assert response["Location"] == reverse(
+        "training:training-deadlines", args=[world.base.pk, 2026]
+    )
     found = deadline_for(unit=world.branch, year=2026, kind="registration", sector="school")
     assert (found.unit, found.due_on, found.allow_late) == (world.base, date(2025, 11, 15), True)
     assert AuditEvent.objects.filter(action="deadline.set", target_id=found.pk).exists()
@@ -73,7 +75,7 @@ def test_wrong_dates_are_named_next_to_the_field(client, world, data, field):
 
 def test_the_extension_must_come_after_the_due_date(world):
     with pytest.raises(ValidationError) as e:
-        services_config.deadline_set(
+        deadline_set(
             actor=None,
             unit=world.base,
             year=2026,
@@ -86,16 +88,16 @@ def test_the_extension_must_come_after_the_due_date(world):
 
 def test_late_actions_can_be_refused(client, world):
     client.force_login(world.base_cadre)
-    url = reverse("training-deadline-save", args=[world.base.pk, 2026])
+    url = reverse("training:training-deadline-save", args=[world.base.pk, 2026])
     client.post(url, {"kind": "evaluation", "due_on": "15/05/2026"})
     assert Deadline.objects.get(unit=world.base).allow_late is False
 
 
 def test_inherited_deadlines_are_labelled_and_a_nearer_one_replaces_them(client, world):
-    services_config.deadline_set(
+    deadline_set(
         actor=None, unit=world.province, year=2026, kind="registration", due_on="15/11/2025"
     )
-    services_config.deadline_set(
+    deadline_set(
         actor=None,
         unit=world.district,
         year=2026,
@@ -119,9 +121,7 @@ def test_inherited_deadlines_are_labelled_and_a_nearer_one_replaces_them(client,
 
 
 def test_a_viewer_reads_the_deadlines_and_cannot_set_them(client, world, viewer):
-    services_config.deadline_set(
-        actor=None, unit=world.base, year=2026, kind="evaluation", due_on="15/05/2026"
-    )
+    deadline_set(actor=None, unit=world.base, year=2026, kind="evaluation", due_on="15/05/2026")
     client.force_login(viewer)
     response = page(client, world.base)
     assert len(response.context["deadlines"]) == 1 and "Read only" in response.content.decode()

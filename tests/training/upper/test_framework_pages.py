@@ -3,9 +3,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from doanvien.core.models import AuditEvent
-from doanvien.training import services_config
 from doanvien.training.models import BranchResult, Criterion, Framework, RegistrationItem
 from doanvien.training.selectors import framework_for
+from doanvien.training.services.configuration import (
+    criterion_add,
+    criterion_update,
+    framework_publish,
+    framework_update,
+)
 
 from ..conftest import YEAR, complete_items
 from ..test_workflow import approved
@@ -13,11 +18,11 @@ from .conftest import assessed
 
 
 def page(client, unit, year=YEAR, **query):
-    return client.get(reverse("training-framework", args=[unit.pk, year]), query)
+    return client.get(reverse("training:training-framework", args=[unit.pk, year]), query)
 
 
 def publish(client, unit, year=YEAR, follow=False, **data):
-    url = reverse("training-framework-publish", args=[unit.pk, year])
+    url = reverse("training:training-framework-publish", args=[unit.pk, year])
     return client.post(url, data, follow=follow)
 
 
@@ -35,7 +40,7 @@ def save(client, framework, **changes):
         data[f"areas.{area.code}.name"] = area.name
         data[f"areas.{area.code}.max_points"] = area.max_points
     data.update(changes)
-    url = reverse("training-framework-save", args=[framework.unit.pk, framework.year])
+    url = reverse("training:training-framework-save", args=[framework.unit.pk, framework.year])
     return client.post(url, data)
 
 
@@ -69,16 +74,16 @@ def test_a_viewer_reads_and_cannot_write(client, world, framework, viewer):
     response = page(client, world.base, edit=1)
     assert response.status_code == 200 and response.context["framework_form"] is None
     assert publish(client, world.base).status_code == 403
-    services_config.framework_publish(actor=None, unit=world.base, year=YEAR)
+    framework_publish(actor=None, unit=world.base, year=YEAR)
     own = Framework.objects.get(unit=world.base, year=YEAR)
     assert save(client, own, name="Khác").status_code == 403
-    url = reverse("training-criterion-remove", args=[world.base.pk, YEAR])
+    url = reverse("training:training-criterion-remove", args=[world.base.pk, YEAR])
     assert client.post(url, {"id": own.criteria.first().pk}).status_code == 403
     assert Framework.objects.get(pk=own.pk).name != "Khác"
 
 
 def test_the_page_marks_mandatory_sector_and_custom_criteria(client, world, framework):
-    services_config.criterion_add(
+    criterion_add(
         actor=None,
         unit=world.district,
         year=YEAR,
@@ -99,7 +104,9 @@ def test_the_page_marks_mandatory_sector_and_custom_criteria(client, world, fram
 def test_publishing_copies_the_framework_that_applies(client, world, framework):
     client.force_login(world.base_cadre)
     response = publish(client, world.base)
-    assert response["Location"] == reverse("training-framework", args=[world.base.pk, YEAR])
+    assert response["Location"] == reverse(
+        "training:training-framework", args=[world.base.pk, YEAR]
+    )
     own = Framework.objects.get(unit=world.base, year=YEAR)
     assert shape(own) == shape(framework)
     assert framework_for(world.branch, YEAR) == own
@@ -112,8 +119,8 @@ def test_publishing_copies_the_framework_that_applies(client, world, framework):
 
 def test_editing_changes_the_subtree_only(client, world, framework):
     default = shape(framework)
-    own = services_config.framework_publish(actor=None, unit=world.base, year=YEAR)
-    nxt = services_config.framework_publish(actor=None, unit=world.base, year=YEAR + 1)
+    own = framework_publish(actor=None, unit=world.base, year=YEAR)
+    nxt = framework_publish(actor=None, unit=world.base, year=YEAR + 1)
     next_shape = shape(nxt)
     client.force_login(world.base_cadre)
     response = save(
@@ -154,7 +161,7 @@ def test_editing_changes_the_subtree_only(client, world, framework):
 def test_the_rules_of_the_scoring_are_named_next_to_the_field(
     client, world, framework, changes, field
 ):
-    own = services_config.framework_publish(actor=None, unit=world.base, year=YEAR)
+    own = framework_publish(actor=None, unit=world.base, year=YEAR)
     client.force_login(world.base_cadre)
     response = save(client, own, **changes)
     assert response.status_code == 200
@@ -163,27 +170,25 @@ def test_the_rules_of_the_scoring_are_named_next_to_the_field(
 
 
 def test_area_codes_never_change(world, framework):
-    own = services_config.framework_publish(actor=None, unit=world.base, year=YEAR)
+    own = framework_publish(actor=None, unit=world.base, year=YEAR)
     with pytest.raises(ValidationError) as e:
-        services_config.framework_update(
-            actor=None, framework=own, areas={"6": {"name": "Mới", "max_points": 10}}
-        )
+        framework_update(actor=None, framework=own, areas={"6": {"name": "Mới", "max_points": 10}})
     assert "areas.6" in e.value.message_dict
 
 
 def test_a_used_criterion_is_not_removed_but_its_text_may_change(client, world, framework):
-    own = services_config.framework_publish(actor=None, unit=world.base, year=YEAR)
+    own = framework_publish(actor=None, unit=world.base, year=YEAR)
     registration = approved(world, complete_items(world.member))
     item = registration.items.first()
     used = item.criterion
     assert used.framework == own
     client.force_login(world.base_cadre)
-    url = reverse("training-criterion-remove", args=[world.base.pk, YEAR])
+    url = reverse("training:training-criterion-remove", args=[world.base.pk, YEAR])
     response = client.post(url, {"id": used.pk}, follow=True)
     assert "it cannot be removed" in response.content.decode()
     assert Criterion.objects.filter(pk=used.pk).exists()
 
-    save_url = reverse("training-criterion-save", args=[world.base.pk, YEAR])
+    save_url = reverse("training:training-criterion-save", args=[world.base.pk, YEAR])
     other_area = "2" if used.area_code != "2" else "3"
     response = client.post(save_url, {"id": used.pk, "area_code": other_area, "text": used.text})
     assert "area_code" in response.context["criterion_form"].errors
@@ -202,11 +207,11 @@ def test_a_used_criterion_is_not_removed_but_its_text_may_change(client, world, 
 
 def test_criteria_are_added_to_the_own_framework(client, world, framework):
     client.force_login(world.base_cadre)
-    url = reverse("training-criterion-save", args=[world.base.pk, YEAR])
+    url = reverse("training:training-criterion-save", args=[world.base.pk, YEAR])
     data = {"area_code": "4", "text": "Chạy bộ 5 km mỗi tuần", "sector": "school"}
     response = client.post(url, data, follow=True)
     assert "Publish a framework for this unit and year first" in response.content.decode()
-    own = services_config.framework_publish(actor=None, unit=world.base, year=YEAR)
+    own = framework_publish(actor=None, unit=world.base, year=YEAR)
     assert client.post(url, data).status_code == 302
     added = own.criteria.get(text="Chạy bộ 5 km mỗi tuần")
     assert added.sector == "school" and framework.criteria.filter(text=added.text).count() == 0
@@ -215,25 +220,25 @@ def test_criteria_are_added_to_the_own_framework(client, world, framework):
 
 
 def test_only_the_unit_s_own_criteria_can_be_touched(client, world, framework):
-    services_config.framework_publish(actor=None, unit=world.base, year=YEAR)
+    framework_publish(actor=None, unit=world.base, year=YEAR)
     client.force_login(world.base_cadre)
-    url = reverse("training-criterion-remove", args=[world.base.pk, YEAR])
+    url = reverse("training:training-criterion-remove", args=[world.base.pk, YEAR])
     assert client.post(url, {"id": framework.criteria.first().pk}).status_code == 404
     assert page(client, world.base, criterion=framework.criteria.first().pk).status_code == 404
 
 
 def test_scoring_is_fixed_once_members_are_assessed(world, framework):
-    own = services_config.framework_publish(actor=None, unit=world.base, year=YEAR)
+    own = framework_publish(actor=None, unit=world.base, year=YEAR)
     assessed(world, complete_items(world.member))
     with pytest.raises(ValidationError) as e:
-        services_config.framework_update(actor=None, framework=own, band_good="85")
+        framework_update(actor=None, framework=own, band_good="85")
     assert "band_good" in e.value.message_dict
-    services_config.framework_update(actor=None, framework=own, name="Khung 2026 của trường")
+    framework_update(actor=None, framework=own, name="Khung 2026 của trường")
     assert Framework.objects.get(pk=own.pk).name == "Khung 2026 của trường"
 
 
 def test_a_year_with_recognised_results_is_read_only(client, world, framework):
-    own = services_config.framework_publish(actor=None, unit=world.base, year=YEAR)
+    own = framework_publish(actor=None, unit=world.base, year=YEAR)
     BranchResult.objects.create(
         branch=world.branch, year=YEAR, unit_path=world.branch.path, state="recognised"
     )
@@ -251,20 +256,20 @@ def test_a_year_with_recognised_results_is_read_only(client, world, framework):
 
 
 def test_next_year_starts_from_a_copy_of_this_one(client, world, framework):
-    this_year = services_config.framework_publish(actor=None, unit=world.base, year=YEAR)
-    services_config.framework_update(actor=None, framework=this_year, min_criteria=12)
+    this_year = framework_publish(actor=None, unit=world.base, year=YEAR)
+    framework_update(actor=None, framework=this_year, min_criteria=12)
     client.force_login(world.base_cadre)
     response = page(client, world.base, YEAR + 1)
     assert response.context["earlier"] == this_year
     publish(client, world.base, YEAR + 1, source=this_year.pk)
     next_year = Framework.objects.get(unit=world.base, year=YEAR + 1)
     assert next_year.min_criteria == 12 and next_year.criteria.count() == this_year.criteria.count()
-    services_config.framework_update(actor=None, framework=next_year, min_criteria=15)
+    framework_update(actor=None, framework=next_year, min_criteria=15)
     criterion = next_year.criteria.first()
-    services_config.criterion_update(
+    criterion_update(
         actor=None, criterion=criterion, area_code=criterion.area_code, text="Chỉ năm sau"
     )
     assert Framework.objects.get(pk=this_year.pk).min_criteria == 12
     assert not this_year.criteria.filter(text="Chỉ năm sau").exists()
-    other = services_config.framework_publish(actor=None, unit=world.other_base, year=YEAR)
+    other = framework_publish(actor=None, unit=world.other_base, year=YEAR)
     assert publish(client, world.base, YEAR + 2, source=other.pk).status_code == 404

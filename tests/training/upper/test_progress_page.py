@@ -3,8 +3,8 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from doanvien.training import services
 from doanvien.training.models import Deadline
+from doanvien.training.services.registrations import registration_save, registration_submit
 
 from ...factories import make_member
 from ..conftest import YEAR, complete_items
@@ -12,7 +12,7 @@ from .conftest import assessed
 
 
 def progress(client, unit, year=YEAR):
-    return client.get(reverse("training-progress", args=[unit.pk, year]))
+    return client.get(reverse("training:training-progress", args=[unit.pk, year]))
 
 
 def by_unit(response):
@@ -21,10 +21,10 @@ def by_unit(response):
 
 def test_it_counts_each_child_unit(client, world, items):
     assessed(world, items)
-    waiting = services.registration_save(
+    waiting = registration_save(
         actor=None, member=world.member2, year=YEAR, items=complete_items(world.member2)
     )
-    services.registration_submit(actor=None, registration=waiting, today=date(2025, 11, 1))
+    registration_submit(actor=None, registration=waiting, today=date(2025, 11, 1))
     client.force_login(world.base_cadre)
     rows = by_unit(progress(client, world.base))
     first, second = rows[world.branch.pk], rows[world.branch2.pk]
@@ -46,7 +46,7 @@ def test_it_counts_each_child_unit(client, world, items):
 def test_it_links_each_child_one_level_down(client, world):
     client.force_login(world.province_cadre)
     html = progress(client, world.district).content.decode()
-    assert f'href="{reverse("training-progress", args=[world.base.pk, YEAR])}"' in html
+    assert f'href="{reverse("training:training-progress", args=[world.base.pk, YEAR])}"' in html
     html = progress(client, world.base).content.decode()
     assert f'href="/units/{world.branch.pk}/training/{YEAR}/"' in html
 
@@ -55,7 +55,7 @@ def test_it_offers_the_years_around(client, world):
     client.force_login(world.base_cadre)
     html = progress(client, world.base).content.decode()
     for year in (YEAR - 1, YEAR + 1):
-        assert reverse("training-progress", args=[world.base.pk, year]) in html
+        assert reverse("training:training-progress", args=[world.base.pk, year]) in html
     assert progress(client, world.base, 1999).status_code == 404
 
 

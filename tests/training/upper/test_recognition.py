@@ -1,15 +1,15 @@
 from django.urls import reverse
 
 from doanvien.core.models import AuditEvent
-from doanvien.training import services
 from doanvien.training.models import BranchResult
+from doanvien.training.services.results import branch_results_recognise
 
 from ..conftest import YEAR
 from .conftest import submitted
 
 
 def post(client, action, unit, **data):
-    return client.post(reverse(f"training-{action}", args=[unit.pk, YEAR]), data)
+    return client.post(reverse(f"training:training-{action}", args=[unit.pk, YEAR]), data)
 
 
 def state(world):
@@ -19,11 +19,14 @@ def state(world):
 def test_the_base_cadre_recognises_her_branch_from_the_list(client, world, items):
     submitted(world, items)
     client.force_login(world.base_cadre)
-    page = client.get(reverse("training-progress", args=[world.base.pk, YEAR]))
+    page = client.get(reverse("training:training-progress", args=[world.base.pk, YEAR]))
     [waiting] = page.context["waiting"]
     assert waiting.branch == world.branch and waiting.can_recognise
-    assert reverse("training-recognise", args=[world.branch.pk, YEAR]) in page.content.decode()
-    here = reverse("training-progress", args=[world.base.pk, YEAR])
+    assert (
+        reverse("training:training-recognise", args=[world.branch.pk, YEAR])
+        in page.content.decode()
+    )
+    here = reverse("training:training-progress", args=[world.base.pk, YEAR])
     response = post(client, "recognise", world.branch, next=here)
     assert response.status_code == 302 and response["Location"] == here
     assert state(world) == "recognised"
@@ -51,9 +54,12 @@ def test_the_outsider_does_not_know_the_branch_exists(client, world, items):
 def test_a_viewer_sees_the_list_without_buttons(client, world, items, viewer):
     submitted(world, items)
     client.force_login(viewer)
-    page = client.get(reverse("training-progress", args=[world.base.pk, YEAR]))
+    page = client.get(reverse("training:training-progress", args=[world.base.pk, YEAR]))
     assert [r.branch for r in page.context["waiting"]] == [world.branch]
-    assert reverse("training-recognise", args=[world.branch.pk, YEAR]) not in page.content.decode()
+    assert (
+        reverse("training:training-recognise", args=[world.branch.pk, YEAR])
+        not in page.content.decode()
+    )
     assert post(client, "recognise", world.branch).status_code == 403
 
 
@@ -73,7 +79,7 @@ def test_an_illegal_transition_is_a_message_not_an_error(client, world, framewor
     client.force_login(world.base_cadre)
     response = post(client, "recognise", world.branch2)
     assert response.status_code == 302
-    assert response["Location"] == reverse("training-progress", args=[world.base.pk, YEAR])
+    assert response["Location"] == reverse("training:training-progress", args=[world.base.pk, YEAR])
     page = client.get(response["Location"])
     assert page.status_code == 200
     assert "Cannot recognise" in page.content.decode()
@@ -82,15 +88,17 @@ def test_an_illegal_transition_is_a_message_not_an_error(client, world, framewor
 
 def test_only_a_unit_above_the_base_union_reopens(client, world, items):
     submitted(world, items)
-    services.branch_results_recognise(actor=world.base_cadre, branch=world.branch, year=YEAR)
+    branch_results_recognise(actor=world.base_cadre, branch=world.branch, year=YEAR)
     client.force_login(world.base_cadre)
     assert post(client, "reopen", world.branch, reason="Khiếu nại").status_code == 403
 
     client.force_login(world.province_cadre)
-    page = client.get(reverse("training-progress", args=[world.district.pk, YEAR]))
+    page = client.get(reverse("training:training-progress", args=[world.district.pk, YEAR]))
     [recognised] = page.context["recognised"]
     assert recognised.can_reopen
-    assert reverse("training-reopen", args=[world.branch.pk, YEAR]) in page.content.decode()
+    assert (
+        reverse("training:training-reopen", args=[world.branch.pk, YEAR]) in page.content.decode()
+    )
     post(client, "reopen", world.branch, reason="")
     assert state(world) == "recognised"
     post(client, "reopen", world.branch, reason="Đoàn viên khiếu nại")
@@ -103,13 +111,13 @@ def test_it_goes_back_only_to_pages_of_this_site(client, world, items):
     submitted(world, items)
     client.force_login(world.base_cadre)
     response = post(client, "recognise", world.branch, next="https://example.com/")
-    assert response["Location"] == reverse("training-progress", args=[world.base.pk, YEAR])
+    assert response["Location"] == reverse("training:training-progress", args=[world.base.pk, YEAR])
 
 
 def test_the_actions_answer_only_to_post(client, world):
     client.force_login(world.base_cadre)
     for action in ("recognise", "return", "reopen"):
-        url = reverse(f"training-{action}", args=[world.branch.pk, YEAR])
+        url = reverse(f"training:training-{action}", args=[world.branch.pk, YEAR])
         assert client.get(url).status_code == 405
 
 

@@ -1,0 +1,62 @@
+"""Moving and merging units: the tree and every path copy move (units.services.unit_move), the
+training roll-ups follow, and a merged branch's members move with their registrations."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doanvien.core import audit
+from doanvien.members.models import Member, Status
+from doanvien.training import rollup
+from doanvien.units import services
+from doanvien.units.models import Unit
+
+from .members import member_move
+
+
+@transaction.atomic
+def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
+    old_path = Unit.objects.select_for_update().get(pk=unit.pk).path
+    unit = services.unit_move(actor=actor, unit=unit, new_parent=new_parent)
+    rollup.subtree_moved(old_path, unit)
+    return unit
+
+
+@transaction.atomic
+def unit_merge(*, actor, source: Unit, target: Unit, on: date | None = None) -> Unit:
+    """Merge `source` into `target`: a branch's members move to the target branch (their
+    membership spans are closed and reopened, so history is kept); a union's units move under
+    the target. The source is then deactivated."""
+    source = Unit.objects.select_for_update().get(pk=source.pk)
+    target = Unit.objects.get(pk=target.pk)
+    services.check_merge(source=source, target=target)
+    on = on or timezone.localdate()
+    reason = _("Merged from %(name)s") % {"name": source.name}
+    if source.is_branch:
+        members = Member.objects.filter(branch=source, status=Status.ACTIVE).order_by("pk")
+        for member in members.iterator(chunk_size=500):
+            member_move(actor=actor, member=member, branch=target, on=on, reason=reason)
+    else:
+        for child in source.children():
+            unit_move(actor=actor, unit=child, new_parent=target)
+    source.refresh_from_db()
+    Unit.objects.filter(path__startswith=source.path).update(is_active=False)
+    audit.record(
+        actor=actor,
+        action="unit.merged",
+        target=source,
+        unit_path=source.path,
+        summary=source.name,
+        changes={"merged_into": [None, str(target)]},
+    )
+    audit.record(
+        actor=actor,
+        action="unit.merged_in",
+        target=target,
+        unit_path=target.path,
+        summary=target.name,
+        changes={"merged_from": [None, str(source)]},
+    )
+    return target

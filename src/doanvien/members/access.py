@@ -1,0 +1,192 @@
+"""Who may see and do what with members: records, transfers, admissions and card numbers. Every
+member view and API endpoint starts with one of these (the unit-level scope itself is
+accounts/access.py). Out-of-scope objects answer 404; in-scope objects the user may see but not
+change answer 403."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from doanvien.accounts.access import EDIT_MEMBER_ROLES, ID_NUMBER_ROLES, scope_of, subtree_q
+from doanvien.accounts.models import Role
+from doanvien.units.models import Unit
+
+from .models import AdmissionRequest, CardRange, Member, Transfer
+
+# Who proposes an admission: the branch's secretary or deputy (or a cadre above).
+PROPOSE_ROLES = {Role.SECRETARY, Role.DEPUTY, Role.CADRE}
+
+# --- Records ----------------------------------------------------------------------------------
+
+
+def members_visible_to(user) -> QuerySet[Member]:
+    scope = scope_of(user)
+    members = Member.objects.all()
+    if scope.is_superuser:
+        return members
+    q = subtree_q("unit_path", scope.root_paths)
+    if scope.member_id:
+        q |= Q(pk=scope.member_id)
+    return members.filter(q)
+
+
+def get_member_for(user, member_id) -> Member:
+    try:
+        return members_visible_to(user).select_related("branch").get(pk=int(member_id))
+    except (Member.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_edit_members(user, unit: Unit) -> bool:
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.roles_at(unit.path) & EDIT_MEMBER_ROLES)
+
+
+def can_see_id_number(user, member: Member) -> bool:
+    scope = scope_of(user)
+    if scope.is_superuser or scope.member_id == member.pk:
+        return True
+    return bool(scope.roles_at(member.unit_path) & ID_NUMBER_ROLES)
+
+
+def can_see_id_numbers_in(user, unit: Unit) -> bool:
+    """Full ID numbers of every member of the unit's subtree (an export, for instance)."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.roles_at(unit.path) & ID_NUMBER_ROLES)
+
+
+# --- Transfers --------------------------------------------------------------------------------
+
+
+def can_request_transfer(user, member: Member) -> bool:
+    """The member himself, his branch committee, or a cadre above his branch."""
+    scope = scope_of(user)
+    if scope.is_superuser or scope.member_id == member.pk:
+        return True
+    return bool(scope.roles_at(member.unit_path) & EDIT_MEMBER_ROLES)
+
+
+def can_cancel_transfer(user, transfer: Transfer) -> bool:
+    """The requesting side: the member, his branch committee, a cadre above his branch."""
+    scope = scope_of(user)
+    if scope.is_superuser or scope.member_id == transfer.member_id:
+        return True
+    return bool(scope.roles_at(transfer.unit_path) & EDIT_MEMBER_ROLES)
+
+
+def can_decide_transfer(user, transfer: Transfer) -> bool:
+    """A cadre of the receiving unit or above it; the committee of the receiving unit when it is
+    a branch (branch roles exist only on branches, so roles_at covers both cases)."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.roles_at(transfer.to_path) & EDIT_MEMBER_ROLES)
+
+
+def transfers_visible_to(user) -> QuerySet[Transfer]:
+    """Transfers the user may see: from his outgoing scope, into his incoming scope, or his own."""
+    scope = scope_of(user)
+    transfers = Transfer.objects.select_related(
+        "member", "from_branch", "to_unit__level", "to_branch__level"
+    )
+    if scope.is_superuser:
+        return transfers
+    q = subtree_q("unit_path", scope.root_paths) | subtree_q("to_path", scope.root_paths)
+    # The branch hosting an attachment sees it too.
+    q |= subtree_q("to_branch__path", scope.root_paths) & ~Q(kind=Transfer.Kind.TRANSFER)
+    if scope.member_id:
+        q |= Q(member_id=scope.member_id)
+    return transfers.filter(q)
+
+
+def get_transfer_for(user, transfer_id) -> Transfer:
+    try:
+        return transfers_visible_to(user).get(pk=int(transfer_id))
+    except (Transfer.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_end_attachment(user, transfer: Transfer) -> bool:
+    """Either side of an attachment: the member's side, the receiving unit, the host branch."""
+    if not transfer.is_attachment:
+        return False
+    host = transfer.to_branch and scope_of(user).roles_at(transfer.to_branch.path)
+    host = (host or set()) & EDIT_MEMBER_ROLES
+    return bool(host) or can_cancel_transfer(user, transfer) or can_decide_transfer(user, transfer)
+
+
+# --- Admissions -------------------------------------------------------------------------------
+
+
+def can_propose_admission(user, branch: Unit) -> bool:
+    """The branch's secretary or deputy, or a cadre above the branch."""
+    if not branch.is_branch:
+        return False
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.roles_at(branch.path) & PROPOSE_ROLES)
+
+
+def can_withdraw_admission(user, admission: AdmissionRequest) -> bool:
+    return can_propose_admission(user, admission.branch)
+
+
+def can_decide_admission(user, admission_or_branch: AdmissionRequest | Unit) -> bool:
+    """The level above the branch: a cadre of the base union (or of the district-level unit for
+    a branch directly under it) or above."""
+    branch = (
+        admission_or_branch.branch
+        if isinstance(admission_or_branch, AdmissionRequest)
+        else admission_or_branch
+    )
+    scope = scope_of(user)
+    return scope.is_superuser or Role.CADRE in scope.roles_above(branch.path)
+
+
+def admissions_visible_to(user) -> QuerySet[AdmissionRequest]:
+    """Proposals of the branches in the user's scope (a member sees none)."""
+    scope = scope_of(user)
+    admissions = AdmissionRequest.objects.select_related("branch", "member")
+    if scope.is_superuser:
+        return admissions
+    return admissions.filter(subtree_q("branch__path", scope.root_paths))
+
+
+def get_admission_for(user, admission_id) -> AdmissionRequest:
+    try:
+        return admissions_visible_to(user).get(pk=int(admission_id))
+    except (AdmissionRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# --- Card numbers -----------------------------------------------------------------------------
+
+
+def can_allocate_range(user, unit: Unit) -> bool:
+    """Give `unit` a range: a cadre above it; for a root unit, a cadre of the root itself."""
+    if unit.is_branch:
+        return False
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return True
+    roles = scope.roles_at(unit.path) if unit.depth == 1 else scope.roles_above(unit.path)
+    return Role.CADRE in roles
+
+
+def can_assign_cards(user, branch: Unit) -> bool:
+    """Assign card numbers to the branch's members: the level above the branch (cadres)."""
+    scope = scope_of(user)
+    return scope.is_superuser or Role.CADRE in scope.roles_above(branch.path)
+
+
+def range_visible(user, card_range: CardRange) -> bool:
+    """Seen by whoever sees the unit holding it, or a unit under it."""
+    scope = scope_of(user)
+    path = card_range.unit.path
+    return scope.sees_path(path) or any(p.startswith(path) for p in scope.root_paths)
+
+
+def get_range_for(user, range_id) -> CardRange:
+    try:
+        card_range = CardRange.objects.select_related("unit", "parent__unit").get(pk=int(range_id))
+    except (CardRange.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not range_visible(user, card_range):
+        raise Http404
+    return card_range

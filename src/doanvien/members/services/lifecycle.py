@@ -1,0 +1,183 @@
+"""Leaving the roll and coming back: removal (or expulsion) with a reason, maturing out at the
+age limit, and reinstatement, which is the recorded correction of either. Each act writes the
+member's state, closes or opens his membership span, keeps the unit counts right, closes his open
+transfers, enters the movement ledger and is audited, in one transaction. The training roll-ups
+follow in doanvien.actions.members, which is what views and the API call.
+
+Source: the Union's Charter guidance summarised in docs/domain.md (glossary: removal, expulsion,
+maturing out at the age limit, normally 30)."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doanvien.core import audit
+from doanvien.units.services import adjust_member_count
+
+from ..models import Member, Membership, Movement, Status
+from ..validation import MATURING_AGE, reaches_age_limit_by
+from .movements import movement_record
+from .transfers import transfers_close_for_leaving
+
+
+def _check_date(member: Member, on: date, today: date) -> None:
+    if on > today:
+        raise ValidationError({"on": _("The date cannot be in the future.")})
+    if member.joined_union_on and on < member.joined_union_on:
+        raise ValidationError(
+            {
+                "on": _("The date cannot be before he joined the Union (%(date)s).")
+                % {"date": member.joined_union_on.strftime("%d/%m/%Y")}
+            }
+        )
+
+
+def _leave(*, actor, member: Member, status: str, kind: str, on: date, reason: str, action: str):
+    member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
+    if member.status != Status.ACTIVE:
+        raise ValidationError(
+            _("%(name)s is no longer on the roll (%(status)s).")
+            % {"name": member.full_name, "status": member.get_status_display()},
+            code="illegal_transition",
+        )
+    member.status, member.left_on = status, on
+    member.save(update_fields=["status", "left_on", "updated_at"])
+    Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+    adjust_member_count(member.unit_path, -1)
+    movement_record(member=member, kind=kind, on=on, branch=member.branch, reason=reason)
+    transfers_close_for_leaving(actor=actor, member=member, reason=reason or member.full_name)
+    audit.record(
+        actor=actor,
+        action=action,
+        target=member,
+        unit_path=member.unit_path,
+        summary=reason or member.full_name,
+        changes={"status": [Status.ACTIVE, status], "left_on": [None, on.isoformat()]},
+    )
+    return member
+
+
+@transaction.atomic
+def member_remove(
+    *,
+    actor,
+    member: Member,
+    on: date,
+    reason: str,
+    expelled: bool = False,
+    today: date | None = None,
+) -> Member:
+    """Take the member off the roll (removal, or expulsion as a discipline) from `on`."""
+    today = today or timezone.localdate()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for removing the member.")})
+    _check_date(member, on, today)
+    kind = Movement.Kind.EXPELLED if expelled else Movement.Kind.REMOVED
+    return _leave(
+        actor=actor,
+        member=member,
+        status=Status.REMOVED,
+        kind=kind,
+        on=on,
+        reason=reason,
+        action="member.expelled" if expelled else "member.removed",
+    )
+
+
+@transaction.atomic
+def member_mature_out(
+    *, actor, member: Member, on: date, reason: str = "", today: date | None = None
+) -> Member:
+    """The member matures out of the Union, in or after the year he reaches the age limit."""
+    today = today or timezone.localdate()
+    _check_date(member, on, today)
+    if not reaches_age_limit_by(member, on.year):
+        raise ValidationError(
+            _("%(name)s reaches %(age)s only in %(year)s.")
+            % {
+                "name": member.full_name,
+                "age": MATURING_AGE,
+                "year": member.date_of_birth.year + MATURING_AGE,
+            }
+        )
+    return _leave(
+        actor=actor,
+        member=member,
+        status=Status.MATURED_OUT,
+        kind=Movement.Kind.MATURED_OUT,
+        on=on,
+        reason=reason.strip() or _("Matured out at the age limit"),
+        action="member.matured_out",
+    )
+
+
+@transaction.atomic
+def member_reinstate(
+    *, actor, member: Member, reason: str, on: date | None = None, today: date | None = None
+) -> Member:
+    """The recorded correction of a removal or maturing out: back on the roll of his branch."""
+    today = today or timezone.localdate()
+    on = on or today
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the correction.")})
+    member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
+    if member.status == Status.ACTIVE:
+        raise ValidationError(
+            _("%(name)s is already on the roll.") % {"name": member.full_name},
+            code="illegal_transition",
+        )
+    if not member.branch.is_active:
+        raise ValidationError(
+            _("His branch %(branch)s is closed: reopen it first, then bring him back.")
+            % {"branch": member.branch.name}
+        )
+    before = member.status
+    member.status, member.left_on = Status.ACTIVE, None
+    member.save(update_fields=["status", "left_on", "updated_at"])
+    Membership.objects.create(member=member, branch=member.branch, started_on=on, reason=reason)
+    adjust_member_count(member.unit_path, 1)
+    movement_record(
+        member=member, kind=Movement.Kind.REINSTATED, on=on, branch=member.branch, reason=reason
+    )
+    audit.record(
+        actor=actor,
+        action="member.reinstated",
+        target=member,
+        unit_path=member.unit_path,
+        summary=reason,
+        changes={"status": [before, Status.ACTIVE]},
+    )
+    return member
+
+
+@transaction.atomic
+def member_honorary_set(*, actor, member: Member, honorary: bool, reason: str) -> Member:
+    """Recognise the member as an honorary member, or withdraw it: a recorded act with its
+    reason (the flag is not edited with the record)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.honorary == honorary:
+        message = (
+            _("%(name)s is already an honorary member.")
+            if honorary
+            else _("%(name)s is not an honorary member.")
+        )
+        raise ValidationError(message % {"name": member.full_name}, code="illegal_transition")
+    member.honorary = honorary
+    member.save(update_fields=["honorary", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="member.honorary_granted" if honorary else "member.honorary_withdrawn",
+        target=member,
+        unit_path=member.unit_path,
+        summary=reason,
+        changes={"honorary": [not honorary, honorary]},
+    )
+    return member

@@ -1,0 +1,163 @@
+"""Writes to member records: validate, write in one transaction, keep unit member counts exact,
+record the audit event."""
+
+import secrets
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doanvien.core import audit
+from doanvien.core.text import fold, sort_key_of_folded
+from doanvien.units.models import Unit
+from doanvien.units.services import adjust_member_count
+
+from ..models import Member, Membership, Movement, Status, mask_id_number
+from ..validation import EDITABLE_FIELDS, clean_member_data
+from .movements import movement_record
+
+AUDITED_FIELDS = (*EDITABLE_FIELDS, "branch")
+
+
+def masked_changes(changes: dict) -> dict:
+    """The audit trail is shown to roles that may not see ID numbers: it keeps them masked."""
+    if "id_number" in changes:
+        changes["id_number"] = [mask_id_number(v) if v else v for v in changes["id_number"]]
+    return changes
+
+
+def require_branch(branch: Unit) -> None:
+    if not branch.is_branch:
+        raise ValidationError({"branch": _("Members belong to a branch; choose a branch.")})
+    if not branch.is_active:
+        raise ValidationError({"branch": _("This branch is inactive.")})
+
+
+def member_code_candidate() -> str:
+    """A member identifier at random, DV and ten digits, not yet checked against the others."""
+    return f"DV{secrets.randbelow(10**10):010d}"
+
+
+def new_member_code() -> str:
+    """A member identifier nobody has yet."""
+    while True:
+        code = member_code_candidate()
+        if not Member.objects.filter(member_code=code).exists():
+            return code
+
+
+def set_derived(member: Member) -> None:
+    member.name_folded = fold(member.full_name)
+    member.sort_key = sort_key_of_folded(member.name_folded)
+
+
+@transaction.atomic
+def member_create(
+    *, actor, branch: Unit, data: dict[str, Any], today: date | None = None
+) -> Member:
+    today = today or timezone.localdate()
+    require_branch(branch)
+    clean = clean_member_data(data, today=today)
+    member = Member(branch=branch, unit_path=branch.path, **clean)
+    set_derived(member)
+    member.member_code = new_member_code()
+    member.save()
+    Membership.objects.create(
+        member=member,
+        branch=branch,
+        started_on=member.joined_union_on or today,
+        reason=_("Record created"),
+    )
+    if member.status == Status.ACTIVE:
+        adjust_member_count(branch.path, 1)
+    audit.record(
+        actor=actor,
+        action="member.created",
+        target=member,
+        unit_path=branch.path,
+        summary=member.full_name,
+        changes=masked_changes(audit.diff({}, audit.snapshot(member, AUDITED_FIELDS))),
+    )
+    return member
+
+
+@transaction.atomic
+def member_update(
+    *, actor, member: Member, data: dict[str, Any], today: date | None = None
+) -> Member:
+    today = today or timezone.localdate()
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    clean = clean_member_data(data, instance=member, today=today)
+    before = audit.snapshot(member, AUDITED_FIELDS)
+    was_active = member.status == Status.ACTIVE
+    for name, value in clean.items():
+        setattr(member, name, value)
+    set_derived(member)
+    is_active = member.status == Status.ACTIVE
+    if was_active != is_active:
+        member.left_on = None if is_active else today
+    member.save()
+    if was_active != is_active:
+        adjust_member_count(member.unit_path, 1 if is_active else -1)
+        kind = {
+            Status.ACTIVE: Movement.Kind.REINSTATED,
+            Status.REMOVED: Movement.Kind.REMOVED,
+            Status.MATURED_OUT: Movement.Kind.MATURED_OUT,
+        }[member.status]
+        movement_record(member=member, kind=kind, on=today, branch=member.branch)
+    changes = masked_changes(audit.diff(before, audit.snapshot(member, AUDITED_FIELDS)))
+    if changes:
+        audit.record(
+            actor=actor,
+            action="member.updated",
+            target=member,
+            unit_path=member.unit_path,
+            summary=member.full_name,
+            changes=changes,
+        )
+    return member
+
+
+@transaction.atomic
+def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -> Member:
+    """Move a member to another branch on a date: the current span ends, a new one starts."""
+    require_branch(branch)
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    old_branch = member.branch
+    Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+    Membership.objects.create(member=member, branch=branch, started_on=on, reason=reason)
+    if member.status == Status.ACTIVE:
+        adjust_member_count(member.unit_path, -1)
+        adjust_member_count(branch.path, 1)
+        for kind, here, there in (
+            (Movement.Kind.TRANSFER_OUT, old_branch, branch),
+            (Movement.Kind.TRANSFER_IN, branch, old_branch),
+        ):
+            movement_record(
+                member=member, kind=kind, on=on, branch=here, other=there, reason=reason
+            )
+    member.branch, member.unit_path = branch, branch.path
+    member.save(update_fields=["branch", "unit_path", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="member.moved",
+        target=member,
+        unit_path=branch.path,
+        summary=reason,
+        changes={"branch": [str(old_branch), str(branch)]},
+    )
+    return member
+
+
+def member_id_number_viewed(*, actor, member: Member) -> None:
+    """Every read of a full ID-card number is recorded."""
+    audit.record(
+        actor=actor,
+        action="member.id_number_viewed",
+        target=member,
+        unit_path=member.unit_path,
+        summary=member.full_name,
+    )

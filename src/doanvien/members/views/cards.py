@@ -1,0 +1,214 @@
+"""Member-card pages: a unit's card-number ranges (allocate, release, where its numbers come
+from, members without a number) and a member's card. Each view resolves its object in the
+user's scope on its first line (404 outside it), then checks the action (403)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doanvien.accounts.access import get_unit_for, require, scope_of, visible_ancestors
+from doanvien.accounts.models import Role
+from doanvien.core.forms import apply_errors
+from doanvien.members.access import (
+    can_allocate_range,
+    can_assign_cards,
+    get_member_for,
+    get_range_for,
+)
+from doanvien.members.models import CARD_DIGITS, format_card
+from doanvien.members.selectors import covering_ranges, members_without_card, ranges_of
+from doanvien.members.services.cards import (
+    card_assign,
+    card_range_allocate,
+    card_range_release,
+    first_free,
+    free_blocks,
+    used_count,
+)
+from doanvien.units.models import Unit
+
+from ..forms.cards import CardAssignForm, CardRangeAllocateForm, CardRangeReleaseForm
+from ..models import AdmissionRequest
+
+A = AdmissionRequest.State
+
+# Members without a card number listed on a branch's card page.
+WITHOUT_CARD_LIMIT = 50
+
+
+def _allocatable_units(user, unit: Unit):
+    """The units this user may give a range from this page: the unit itself (from its parent's
+    range, or a new block for a root unit) and the unions right under it."""
+    q = Q(pk__in=[])
+    if can_allocate_range(user, unit):
+        q |= Q(pk=unit.pk)
+    scope = scope_of(user)
+    if not unit.is_branch and (scope.is_superuser or Role.CADRE in scope.roles_at(unit.path)):
+        q |= Q(
+            path__startswith=unit.path,
+            depth=unit.depth + 1,
+            kind=Unit.Kind.UNION,
+            is_active=True,
+        )
+    return Unit.objects.filter(q).filter(is_active=True).order_by("depth", "name")
+
+
+def _card_or_none(number: int | None) -> str | None:
+    return None if number is None else format_card(number)
+
+
+def _range_rows(user, ranges) -> list[dict]:
+    rows = []
+    for r in ranges:
+        children = list(r.children.filter(is_active=True).select_related("unit").order_by("first"))
+        rows.append(
+            {
+                "range": r,
+                "used": used_count(r),
+                "next": _card_or_none(first_free(r)),
+                "free_blocks": [(format_card(f), format_card(la)) for f, la in free_blocks(r)],
+                "children": [
+                    {
+                        "range": c,
+                        "release_form": CardRangeReleaseForm(auto_id=f"rel{c.pk}_%s")
+                        if can_allocate_range(user, c.unit)
+                        else None,
+                    }
+                    for c in children
+                ],
+                "release_form": CardRangeReleaseForm(auto_id=f"rel{r.pk}_%s")
+                if can_allocate_range(user, r.unit)
+                else None,
+            }
+        )
+    return rows
+
+
+@login_required
+def unit_card_ranges(request, unit_id: int):
+    """The unit's ranges with what was handed down from them, where its numbers come from, and
+    (for a branch) its members still without a card number."""
+    unit = get_unit_for(request.user, unit_id)
+    units = _allocatable_units(request.user, unit)
+    can_allocate = units.exists()
+    form = CardRangeAllocateForm(request.POST or None, units=units) if can_allocate else None
+    if request.method == "POST":
+        require(can_allocate)
+        if form.is_valid():
+            try:
+                card_range = card_range_allocate(
+                    actor=request.user,
+                    unit=form.cleaned_data["unit"],
+                    first=form.cleaned_data["first"],
+                    last=form.cleaned_data["last"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as e:
+                apply_errors(form, e)
+            else:
+                messages.success(
+                    request,
+                    _("Card numbers %(range)s allocated to %(unit)s.")
+                    % {"range": card_range, "unit": card_range.unit.name},
+                )
+                return redirect("members:unit-card-ranges", unit_id=unit.pk)
+    scope = scope_of(request.user)
+    covering = [r for r in covering_ranges(unit) if r.unit_id != unit.pk]
+    without_card = None
+    can_assign = unit.is_branch and can_assign_cards(request.user, unit)
+    if unit.is_branch:
+        without_card = list(
+            members_without_card(unit).order_by("sort_key", "pk")[: WITHOUT_CARD_LIMIT + 1]
+        )
+    context = {
+        "unit": unit,
+        "breadcrumbs": visible_ancestors(request.user, unit) + [unit],
+        "ranges": _range_rows(request.user, ranges_of(unit)),
+        "covering": [
+            {"range": r, "unit_name": r.unit.name if scope.sees_path(r.unit.path) else None}
+            for r in covering
+        ],
+        "form": form,
+        "without_card": without_card[:WITHOUT_CARD_LIMIT] if without_card is not None else None,
+        "without_card_more": without_card is not None and len(without_card) > WITHOUT_CARD_LIMIT,
+        "can_assign": can_assign,
+        "limit": WITHOUT_CARD_LIMIT,
+        "digits": CARD_DIGITS,
+    }
+    return render(
+        request, "members/cards/unit.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@login_required
+@require_POST
+def card_range_release_view(request, range_id: int):
+    card_range = get_range_for(request.user, range_id)
+    require(can_allocate_range(request.user, card_range.unit))
+    back = card_range.parent.unit if card_range.parent_id else card_range.unit
+    if not scope_of(request.user).sees_path(back.path):
+        back = card_range.unit
+    form = CardRangeReleaseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for releasing the range."))
+    else:
+        try:
+            card_range_release(
+                actor=request.user, card_range=card_range, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(
+                request,
+                _("Card numbers %(range)s released by %(unit)s.")
+                % {"range": card_range, "unit": card_range.unit.name},
+            )
+    return redirect("members:unit-card-ranges", unit_id=back.pk)
+
+
+@login_required
+def member_card(request, member_id: int):
+    """A member's card number: assign one (automatically or by hand) if he has none."""
+    member = get_member_for(request.user, member_id)
+    can_assign = can_assign_cards(request.user, member.branch) and not member.card_number
+    form = CardAssignForm(request.POST or None) if can_assign else None
+    if request.method == "POST":
+        require(can_assign_cards(request.user, member.branch))
+        if form is None:
+            messages.error(request, _("This member already has a card number."))
+            return redirect("members:member-card", member_id=member.pk)
+        if form.is_valid():
+            try:
+                card_assign(
+                    actor=request.user,
+                    member=member,
+                    number=form.card_args()["card_number"],
+                )
+            except ValidationError as e:
+                apply_errors(form, e)
+            else:
+                member.refresh_from_db()
+                messages.success(
+                    request,
+                    _("%(name)s has the member card number %(number)s.")
+                    % {"name": member.full_name, "number": member.card_number},
+                )
+                return redirect("members:member-detail", member_id=member.pk)
+    covering = covering_ranges(member.branch)
+    scope = scope_of(request.user)
+    context = {
+        "member": member,
+        "breadcrumbs": visible_ancestors(request.user, member.branch) + [member.branch],
+        "form": form,
+        "covering": [
+            {"range": r, "unit_name": r.unit.name if scope.sees_path(r.unit.path) else None}
+            for r in covering[:3]
+        ],
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "members/cards/member.html", context, status=status)

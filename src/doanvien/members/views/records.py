@@ -1,0 +1,141 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doanvien.accounts.access import get_unit_for, require, scope_of, visible_ancestors
+from doanvien.actions.members import member_update
+from doanvien.core import audit
+from doanvien.core.forms import apply_errors
+from doanvien.core.pagination import paginate
+from doanvien.members.access import (
+    can_edit_members,
+    can_request_transfer,
+    can_see_id_number,
+    get_member_for,
+)
+from doanvien.members.selectors import active_attachment_of, open_transfer_of
+from doanvien.members.services.records import member_create, member_id_number_viewed
+
+from ..forms.imports import ExportForm
+from ..forms.records import FIELD_ORDER, MemberFilterForm, MemberForm, initial_from
+from ..models import Member, Status
+from ..selectors import MemberFilters, member_search
+
+
+@login_required
+def member_list(request, unit_id: int):
+    unit = get_unit_for(request.user, unit_id)
+    form = MemberFilterForm(request.GET or {"status": Status.ACTIVE})
+    return member_list_page(request, unit, form)
+
+
+def member_list_page(request, unit, form: MemberFilterForm, *, export_form=None):
+    """The list of `unit`'s members filtered by `form`, with the export's column choice
+    (`export_form` as it was posted, with its errors; a fresh one otherwise). The caller has
+    checked that the user may see the unit."""
+    filters = MemberFilters(**form.cleaned_data) if form.is_valid() else MemberFilters()
+    # The unfiltered list of active members is counted already: no need to count the subtree.
+    known = unit.member_count if filters == MemberFilters(status=Status.ACTIVE) else None
+    page = paginate(
+        request, member_search(user=request.user, unit=unit, filters=filters), count=known
+    )
+    defaults = MemberFilters(q=filters.q, status=Status.ACTIVE)
+    active_filters = sum(
+        getattr(filters, f) != getattr(defaults, f)
+        for f in ("status", "sector", "position", "sex", "age_band")
+    )
+    context = {
+        "unit": unit,
+        "breadcrumbs": visible_ancestors(request.user, unit) + [unit],
+        "form": form,
+        "active_filters": active_filters,
+        "page": page,
+        "can_add": unit.is_branch and can_edit_members(request.user, unit),
+        "can_import": can_edit_members(request.user, unit),
+        "export_form": export_form or ExportForm(),
+    }
+    template = "members/list.html#results" if request.htmx else "members/list.html"
+    return render(request, template, context)
+
+
+@login_required
+def member_create_view(request, unit_id: int):
+    branch = get_unit_for(request.user, unit_id)
+    require(branch.is_branch and can_edit_members(request.user, branch))
+    form = MemberForm(request.POST or None, initial={"sex": "", "position": "member"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = member_create(actor=request.user, branch=branch, data=form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Member %(name)s added.") % {"name": member.full_name})
+            return redirect("members:member-detail", member_id=member.pk)
+    return render(request, "members/form.html", {"form": form, "unit": branch, "creating": True})
+
+
+def _detail_rows(member: Member):
+    rows = []
+    for name in FIELD_ORDER:
+        field = Member._meta.get_field(name)
+        if name == "id_number":
+            continue
+        value = getattr(member, f"get_{name}_display")() if field.choices else getattr(member, name)
+        rows.append((field.verbose_name, value))
+    return rows
+
+
+@login_required
+def member_detail(request, member_id: int):
+    member = get_member_for(request.user, member_id)
+    context = {
+        "member": member,
+        "breadcrumbs": visible_ancestors(request.user, member.branch)
+        + ([member.branch] if scope_of(request.user).sees_path(member.unit_path) else []),
+        "rows": _detail_rows(member),
+        "can_edit": can_edit_members(request.user, member.branch),
+        "can_see_id_number": can_see_id_number(request.user, member),
+        "memberships": member.memberships.select_related("branch"),
+        "history": audit.history(member)[:50],
+        "can_transfer": can_request_transfer(request.user, member),
+        "open_transfer": open_transfer_of(member),
+        "attachment": active_attachment_of(member),
+    }
+    return render(request, "members/detail.html", context)
+
+
+@login_required
+@require_POST
+def member_id_number(request, member_id: int):
+    """Shows the full ID-card number, once, and records that it was seen."""
+    member = get_member_for(request.user, member_id)
+    require(can_see_id_number(request.user, member))
+    member_id_number_viewed(actor=request.user, member=member)
+    return render(request, "members/detail.html#id_number", {"member": member, "revealed": True})
+
+
+@login_required
+def member_edit(request, member_id: int):
+    member = get_member_for(request.user, member_id)
+    require(can_edit_members(request.user, member.branch))
+    show_id = can_see_id_number(request.user, member)
+    initial = initial_from(member)
+    form = MemberForm(request.POST or None, initial=initial, show_id_number=show_id)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k in form.changed_data}
+        try:
+            member_update(actor=request.user, member=member, data=data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("members:member-detail", member_id=member.pk)
+    elif request.method == "GET" and show_id:
+        # The form shows the full number: that is a read, and every read is recorded.
+        member_id_number_viewed(actor=request.user, member=member)
+    return render(
+        request, "members/form.html", {"form": form, "unit": member.branch, "member": member}
+    )

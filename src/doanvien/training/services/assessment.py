@@ -1,0 +1,138 @@
+"""Self-assessment, the branch's assessment and the automatic classification (seed 000 IV.3):
+points per content area, the total, the level from the bands."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doanvien.core import audit
+
+from .. import rollup, workflow
+from ..models import Deadline, Registration
+from ..rules import Bands, classify, is_eligible, programme_year_span, round_total
+from ..selectors import deadline_for, results_locked
+from .common import check_deadline, lock_registration, record_event
+
+
+def _clean_points(registration: Registration, areas: dict[str, Any]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    clean: dict[str, str] = {}
+    known = {a.code: a for a in registration.framework.area_list}
+    for code in areas:
+        if code not in known:
+            errors[f"areas.{code}"] = _("There is no content area %(code)s.") % {"code": code}
+    for code, area in known.items():
+        raw = areas.get(code)
+        if raw in (None, ""):
+            errors[f"areas.{code}"] = _("Give the points of area %(code)s.") % {"code": code}
+            continue
+        try:
+            points = Decimal(str(raw).replace(",", "."))
+        except InvalidOperation:
+            errors[f"areas.{code}"] = _("Points are a number.")
+            continue
+        if not points.is_finite() or not 0 <= points <= area.max_points:
+            errors[f"areas.{code}"] = _("Points of area %(code)s are between 0 and %(max)s.") % {
+                "code": code,
+                "max": area.max_points,
+            }
+            continue
+        clean[code] = str(round_total(points))
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+@transaction.atomic
+def self_assessment_record(
+    *, actor, registration: Registration, areas: dict[str, Any], comment: str = ""
+) -> Registration:
+    registration = lock_registration(registration)
+    workflow.next_state(workflow.REGISTRATION, registration, "self_assess")
+    if results_locked(registration.branch, registration.year):
+        raise ValidationError(_("The branch's results are submitted: they can no longer change."))
+    before = dict(registration.self_points)
+    registration.self_points = _clean_points(registration, areas)
+    registration.self_comment = (comment or "").strip()
+    registration.self_assessed_at = timezone.now()
+    registration.save()
+    record_event(
+        actor,
+        "registration.self_assessed",
+        registration,
+        str(registration.member),
+        {"self_points": [before, registration.self_points]},
+    )
+    return registration
+
+
+def evaluation_date(registration: Registration, today: date) -> date:
+    deadline = deadline_for(
+        unit=registration.branch,
+        year=registration.year,
+        kind=Deadline.Kind.EVALUATION,
+        sector=registration.branch.sector,
+    )
+    if deadline:
+        return deadline.due_on
+    # No evaluation deadline set: the day of the assessment, but never after the year's end.
+    return min(today, programme_year_span(registration.year, registration.branch.sector)[1])
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    actor,
+    registration: Registration,
+    areas: dict[str, Any],
+    comment: str = "",
+    today: date | None = None,
+) -> Registration:
+    """The branch's points per area: the total and the level follow, never typed."""
+    today = today or timezone.localdate()
+    registration = lock_registration(registration)
+    workflow.next_state(workflow.REGISTRATION, registration, "assess")
+    if results_locked(registration.branch, registration.year):
+        raise ValidationError(_("The branch's results are submitted: they can no longer change."))
+    points = _clean_points(registration, areas)
+    late = check_deadline(
+        unit=registration.branch,
+        year=registration.year,
+        kind=Deadline.Kind.EVALUATION,
+        sector=registration.branch.sector,
+        today=today,
+    )
+    total = round_total(sum((Decimal(p) for p in points.values()), Decimal(0)))
+    eligible = is_eligible(
+        joined_union_on=registration.member.joined_union_on,
+        evaluated_on=evaluation_date(registration, today),
+        months=registration.framework.eligibility_months,
+    )
+    before = {
+        "total": str(registration.total) if registration.total is not None else None,
+        "level": registration.level,
+    }
+    counted = rollup.contribution(registration)
+    registration.branch_points = points
+    registration.branch_comment = (comment or "").strip()
+    registration.total = total
+    registration.level = classify(
+        total=total, bands=Bands.of(registration.framework), eligible=eligible
+    )
+    registration.assessed_at, registration.assessed_by = timezone.now(), actor
+    registration.assessed_late = registration.assessed_late or late
+    registration.save()
+    rollup.registration_changed(counted, registration)
+    record_event(
+        actor,
+        "registration.assessed",
+        registration,
+        str(registration.member),
+        audit.diff(before, {"total": str(total), "level": registration.level}),
+    )
+    return registration

@@ -1,0 +1,269 @@
+"""Registration and review: a member (or his branch committee) chooses criteria and plans,
+submits; the committee approves or returns with a comment. A member who moves keeps his
+registration (registrations_follow). Each write validates, writes in one transaction, keeps the
+roll-ups and records the event in the audit trail."""
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doanvien.members.models import Member, Status
+from doanvien.members.validation import parse_date
+from doanvien.units.models import Unit
+
+from .. import rollup, workflow
+from ..models import BranchResult, Deadline, Registration, RegistrationItem
+from ..rules import programme_year_span
+from ..selectors import criteria_for, framework_for
+from .common import check_deadline, lock_registration, record_event
+
+
+def _clean_items(registration: Registration, items: list[dict[str, Any]], *, complete: bool):
+    """Check the items; when `complete`, also the rules of a submitted registration."""
+    framework = registration.framework
+    branch = registration.branch
+    available = {
+        c.pk: c
+        for c in criteria_for(
+            framework=framework, branch=branch, year=registration.year, sector=branch.sector
+        )
+    }
+    first, last = programme_year_span(registration.year, branch.sector)
+    errors: dict[str, list[str]] = {}
+    clean, seen = [], set()
+
+    def err(field: str, message: str) -> None:
+        errors.setdefault(field, []).append(message)
+
+    for i, item in enumerate(items):
+        try:
+            criterion_id = int(item.get("criterion"))
+        except (TypeError, ValueError):
+            err(f"items[{i}].criterion", _("Choose a criterion."))
+            continue
+        criterion = available.get(criterion_id)
+        if criterion is None:
+            err(f"items[{i}].criterion", _("This criterion is not in your framework."))
+            continue
+        if criterion_id in seen:
+            err(f"items[{i}].criterion", _("The same criterion is chosen twice."))
+            continue
+        seen.add(criterion_id)
+        plan = " ".join(str(item.get("plan") or "").split())
+        if complete and not plan:
+            err(f"items[{i}].plan", _("Write how you will do it."))
+        try:
+            target = parse_date(item.get("target_date"))
+        except ValueError:
+            err(f"items[{i}].target_date", _("Enter the target date as dd/mm/yyyy."))
+            continue
+        if target is None:
+            if complete:
+                err(f"items[{i}].target_date", _("Enter a target date."))
+        elif not first <= target <= last:
+            err(
+                f"items[{i}].target_date",
+                _("The target date must fall within the programme year (%(first)s–%(last)s).")
+                % {"first": first.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y")},
+            )
+        clean.append((criterion, plan, target))
+
+    if complete and not errors:
+        chosen_areas = {c.area_code for c, _p, _t in clean}
+        missing = [a for a in framework.area_list if a.code not in chosen_areas]
+        if missing:
+            err(
+                "items",
+                _("Choose criteria in every content area; missing: %(areas)s.")
+                % {"areas": ", ".join(str(a) for a in missing)},
+            )
+        if len(clean) < framework.min_criteria:
+            err(
+                "items",
+                _("Choose at least %(n)s criteria (now %(count)s).")
+                % {"n": framework.min_criteria, "count": len(clean)},
+            )
+        mandatory = [c for c in available.values() if c.mandatory and c.pk not in seen]
+        if mandatory:
+            err(
+                "items",
+                _("These criteria are mandatory: %(list)s")
+                % {"list": "; ".join(c.text[:60] for c in mandatory)},
+            )
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def registration_start(*, member: Member, year: int) -> Registration:
+    """The member's registration for the year, created as an empty draft if there is none."""
+    existing = Registration.objects.filter(member=member, year=year).first()
+    if existing:
+        return existing
+    branch = member.branch
+    framework = framework_for(branch, year)
+    if framework is None:
+        raise ValidationError(_("No training framework applies to %(year)s.") % {"year": year})
+    return Registration.objects.create(
+        member=member, year=year, framework=framework, branch=branch, unit_path=branch.path
+    )
+
+
+@transaction.atomic
+def registration_save(
+    *, actor, member: Member, year: int, items: list[dict[str, Any]], by_branch: bool = False
+) -> Registration:
+    """Replace the registration's items (a draft, or one returned for changes)."""
+    if member.status != Status.ACTIVE:
+        raise ValidationError(_("Only active members register."))
+    _first, last = programme_year_span(year, member.branch.sector)
+    if member.joined_union_on > last:
+        raise ValidationError(
+            _("%(name)s joined the Union after programme year %(year)s.")
+            % {"name": member.full_name, "year": year}
+        )
+    registration = registration_start(member=member, year=year)
+    registration = lock_registration(registration)
+    workflow.next_state(workflow.REGISTRATION, registration, "save")
+    clean = _clean_items(registration, items, complete=False)
+    before = sorted(registration.items.values_list("criterion_id", flat=True))
+    registration.items.all().delete()
+    RegistrationItem.objects.bulk_create(
+        [
+            RegistrationItem(registration=registration, criterion=c, plan=p, target_date=t)
+            for c, p, t in clean
+        ]
+    )
+    registration.entered_by_secretary = by_branch or registration.entered_by_secretary
+    registration.save(update_fields=["entered_by_secretary", "updated_at"])
+    after = sorted(c.pk for c, _p, _t in clean)
+    record_event(
+        actor,
+        "registration.saved",
+        registration,
+        str(member),
+        {"criteria": [before, after]} if before != after else {},
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_submit(*, actor, registration: Registration, today: date | None = None):
+    today = today or timezone.localdate()
+    registration = lock_registration(registration)
+    state = workflow.next_state(workflow.REGISTRATION, registration, "submit")
+    items = [
+        {"criterion": i.criterion_id, "plan": i.plan, "target_date": i.target_date}
+        for i in registration.items.all()
+    ]
+    _clean_items(registration, items, complete=True)
+    member = registration.member
+    first, _last = programme_year_span(registration.year, registration.branch.sector)
+    kind = (
+        Deadline.Kind.NEW_MEMBER_REGISTRATION
+        if member.joined_union_on >= first
+        else Deadline.Kind.REGISTRATION
+    )
+    late = check_deadline(
+        unit=registration.branch,
+        year=registration.year,
+        kind=kind,
+        sector=registration.branch.sector,
+        today=today,
+    )
+    before, counted = registration.state, rollup.contribution(registration)
+    registration.state, registration.submitted_at = state, timezone.now()
+    registration.submitted_late = late
+    registration.save()
+    rollup.registration_changed(counted, registration)
+    record_event(
+        actor,
+        "registration.submitted",
+        registration,
+        str(member),
+        {"state": [before, state], **({"late": [False, True]} if late else {})},
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_approve(*, actor, registration: Registration) -> Registration:
+    registration = lock_registration(registration)
+    state = workflow.next_state(workflow.REGISTRATION, registration, "approve")
+    counted = rollup.contribution(registration)
+    registration.state, registration.approved_at = state, timezone.now()
+    registration.review_comment = ""
+    registration.save()
+    rollup.registration_changed(counted, registration)
+    record_event(
+        actor,
+        "registration.approved",
+        registration,
+        str(registration.member),
+        {"state": ["submitted", state]},
+    )
+    return registration
+
+
+@transaction.atomic
+def registration_return(*, actor, registration: Registration, comment: str) -> Registration:
+    registration = lock_registration(registration)
+    state = workflow.next_state(workflow.REGISTRATION, registration, "return")
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError({"comment": _("Say what the member should change.")})
+    if registration.assessed_at:
+        raise ValidationError(_("The registration is already assessed: it cannot be returned."))
+    before, counted = registration.state, rollup.contribution(registration)
+    registration.state, registration.review_comment = state, comment
+    registration.save()
+    rollup.registration_changed(counted, registration)
+    record_event(actor, "registration.returned", registration, comment, {"state": [before, state]})
+    return registration
+
+
+def registrations_follow(*, member: Member, branch: Unit) -> int:
+    """A member who moves keeps his registration: the receiving branch continues it and does the
+    evaluation (seed 000, IV.3, note). Years whose results the old branch already submitted or
+    had recognised stay with it. Returns how many registrations moved."""
+    closed = BranchResult.objects.filter(
+        branch=OuterRef("branch"),
+        year=OuterRef("year"),
+        state__in=[BranchResult.State.SUBMITTED, BranchResult.State.RECOGNISED],
+    )
+    moving = list(
+        Registration.objects.filter(member=member)
+        .exclude(branch=branch)
+        .exclude(Exists(closed))
+        .select_related("branch", "member")
+    )
+    for registration in moving:
+        old_branch = registration.branch
+        registration.branch, registration.unit_path = branch, branch.path
+        registration.save(update_fields=["branch", "unit_path", "updated_at"])
+        rollup.registration_moved(registration, old_branch)
+    return len(moving)
+
+
+@transaction.atomic
+def registrations_apply_default(
+    *, actor, branch: Unit, year: int, items: list[dict[str, Any]], members
+) -> int:
+    """Register many members at once with the branch's default set; each member can then adjust
+    it. Members who already submitted are left alone. Returns how many were registered."""
+    count = 0
+    for member in members:
+        existing = Registration.objects.filter(member=member, year=year).first()
+        if existing and existing.state not in (
+            Registration.State.DRAFT,
+            Registration.State.RETURNED,
+        ):
+            continue
+        registration_save(actor=actor, member=member, year=year, items=items, by_branch=True)
+        count += 1
+    return count

@@ -1,0 +1,305 @@
+"""The member's own training pages (phone first): registration, state and deadlines,
+self-assessment, interim notes and results by year. The member and his branch committee act
+here; everyone else who may see the member reads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doanvien.accounts.access import require, scope_of, visible_ancestors
+from doanvien.core.forms import apply_errors
+from doanvien.members.access import get_member_for
+from doanvien.members.models import Status
+from doanvien.training.services.assessment import self_assessment_record
+from doanvien.training.services.registrations import registration_save, registration_submit
+from doanvien.training.services.results import progress_note_add
+
+from ..access import acts_for_member, is_branch_committee
+from ..forms.assessment import SelfAssessmentForm, points_errors, points_text
+from ..forms.registrations import CriteriaForm, NoteForm, ReturnForm
+from ..models import BranchResult, Deadline, Registration
+from ..progress import deadlines_for
+from ..rules import programme_year_of, programme_year_span
+from ..selectors import criteria_for, framework_for, registration_of
+
+State = Registration.State
+Kind = Deadline.Kind
+EDITABLE = (State.DRAFT, State.RETURNED)
+
+
+def current_year(unit) -> int:
+    return programme_year_of(timezone.localdate(), unit.sector)
+
+
+def page_url(member, year: int) -> str:
+    return reverse("training:member-training", kwargs={"member_id": member.pk, "year": year})
+
+
+def deadlines_with_delay(unit, year: int) -> list:
+    """The deadlines that apply, each with `overdue`: the days since it passed."""
+    deadlines = deadlines_for(unit, year, unit.sector)
+    for d in deadlines:
+        d.overdue = max(0, -d.days_left)
+    return deadlines
+
+
+def member_deadlines(member, branch, year: int, registration) -> list:
+    """The member's deadlines: the registration one that applies to him (new members have
+    their own) and the evaluation, each marked done once he is through it."""
+    first, _last = programme_year_span(year, branch.sector)
+    new_member = member.joined_union_on >= first
+    registration_kind = Kind.NEW_MEMBER_REGISTRATION if new_member else Kind.REGISTRATION
+    registered = bool(registration) and registration.state in (State.SUBMITTED, State.APPROVED)
+    assessed = bool(registration and registration.assessed_at)
+    shown = []
+    for d in deadlines_with_delay(branch, year):
+        if d.kind == registration_kind:
+            d.done = registered
+        elif d.kind == Kind.EVALUATION:
+            d.done = assessed
+        else:
+            continue
+        shown.append(d)
+    return shown
+
+
+def _locked(registration) -> bool:
+    return BranchResult.objects.filter(
+        branch=registration.branch,
+        year=registration.year,
+        state__in=[BranchResult.State.SUBMITTED, BranchResult.State.RECOGNISED],
+    ).exists()
+
+
+def _criteria_form(member, year: int, registration, data=None) -> CriteriaForm | None:
+    branch = registration.branch if registration else member.branch
+    framework = registration.framework if registration else framework_for(branch, year)
+    if framework is None:
+        return None
+    criteria = criteria_for(
+        framework=framework, branch=branch, year=year, sector=branch.sector
+    ).select_related("unit")
+    items = registration.items.all() if registration else None
+    return CriteriaForm(framework=framework, criteria=criteria, data=data, items=items)
+
+
+def _chosen_by_area(registration) -> list[tuple]:
+    items = registration.items.select_related("criterion__unit")
+    areas = list(registration.framework.areas.all())
+    return [(a, [i for i in items if i.criterion.area_code == a.code]) for a in areas]
+
+
+def _points_rows(registration) -> list[dict]:
+    return [
+        {
+            "area": a,
+            "max": points_text(a.max_points),
+            "self": points_text(registration.self_points.get(a.code)),
+            "branch": points_text(registration.branch_points.get(a.code)),
+        }
+        for a in registration.framework.areas.all()
+    ]
+
+
+def _history(member) -> list[dict]:
+    registrations = list(
+        Registration.objects.filter(member=member).select_related("branch").order_by("-year")
+    )
+    results = {
+        (r.branch_id, r.year): r
+        for r in BranchResult.objects.filter(
+            branch__in={r.branch_id for r in registrations},
+            year__in={r.year for r in registrations},
+        )
+    }
+    return [
+        {"registration": r, "result": results.get((r.branch_id, r.year))} for r in registrations
+    ]
+
+
+def _context(request, member, year: int, **overrides) -> dict:
+    user = request.user
+    registration = registration_of(member, year)
+    branch = registration.branch if registration else member.branch
+    can_act = acts_for_member(user, member)
+    state = registration.state if registration else None
+    editable = can_act and member.status == Status.ACTIVE and state in (None, *EDITABLE)
+    committee = is_branch_committee(user, branch)
+    locked = bool(registration) and _locked(registration)
+    assessed = bool(registration and registration.assessed_at)
+    scope = scope_of(user)
+    context = {
+        "member": member,
+        "year": year,
+        "branch": branch,
+        "registration": registration,
+        "state": state,
+        "is_self": scope.member_id == member.pk,
+        "can_act": can_act,
+        "editable": editable,
+        "committee": committee,
+        "locked": locked,
+        "assessed": assessed,
+        "deadlines": member_deadlines(member, branch, year, registration),
+        "can_review": committee and state == State.SUBMITTED,
+        "can_return": committee
+        and not assessed
+        and not locked
+        and state in (State.SUBMITTED, State.APPROVED),
+        "return_form": ReturnForm(),
+        "history": _history(member),
+        "breadcrumbs": visible_ancestors(user, branch)
+        + ([branch] if scope.sees_path(branch.path) else []),
+        "sees_branch": scope.sees_path(branch.path),
+        "notice": "",
+    }
+    if editable and "form" not in overrides:
+        context["form"] = _criteria_form(member, year, registration)
+        if context["form"] is None:
+            context["no_framework"] = True
+    if registration and state != State.DRAFT:
+        context["chosen"] = _chosen_by_area(registration)
+    if registration and state == State.APPROVED:
+        areas = list(registration.framework.areas.all())
+        context["points"] = _points_rows(registration)
+        context["areas_max"] = registration.framework.total_points
+        if can_act and not locked:
+            context["self_form"] = SelfAssessmentForm(areas=areas, registration=registration)
+    if registration:
+        context["notes"] = registration.notes.select_related("author")
+        if can_act:
+            context["note_form"] = NoteForm()
+    context.update(overrides)
+    return context
+
+
+def _render(request, member, year: int, status: int = 200, **overrides):
+    return render(
+        request, "portal/training.html", _context(request, member, year, **overrides), status=status
+    )
+
+
+@login_required
+def member_training_current(request, member_id: int):
+    """The member's page for the programme year running now (a link that needs no year)."""
+    member = get_member_for(request.user, member_id)
+    return _render(request, member, current_year(member.branch))
+
+
+@login_required
+def my_training(request):
+    """/me/training/: the signed-in member's own page for the current programme year."""
+    member_id = scope_of(request.user).member_id
+    if member_id is None:
+        raise Http404
+    member = get_member_for(request.user, member_id)
+    return redirect(page_url(member, current_year(member.branch)))
+
+
+@login_required
+def member_training(request, member_id: int, year: int):
+    member = get_member_for(request.user, member_id)
+    if request.method != "POST":
+        return _render(request, member, year)
+    registration = registration_of(member, year)
+    require(
+        acts_for_member(request.user, member)
+        and member.status == Status.ACTIVE
+        and (registration is None or registration.state in EDITABLE)
+    )
+    form = _criteria_form(member, year, registration, data=request.POST)
+    if form is None:
+        raise Http404
+    submitting = request.POST.get("action") == "submit"
+    items = form.items()
+    by_branch = scope_of(request.user).member_id != member.pk
+    notice = ""
+    try:
+        registration = registration_save(
+            actor=request.user, member=member, year=year, items=items, by_branch=by_branch
+        )
+    except ValidationError as e:
+        form.add_errors(e, [i["criterion"] for i in items])
+        notice = _("Nothing was saved: correct the marked fields.")
+    else:
+        if submitting:
+            try:
+                registration_submit(actor=request.user, registration=registration)
+            except ValidationError as e:
+                form.add_errors(e, list(registration.items.values_list("criterion_id", flat=True)))
+                notice = _(
+                    "Your changes are saved as a draft, but the registration is not submitted."
+                )
+            else:
+                messages.success(
+                    request, _("Registration submitted: the branch committee will review it.")
+                )
+                return redirect(page_url(member, year))
+        else:
+            messages.success(request, _("Draft saved."))
+            return redirect(page_url(member, year))
+    return _render(request, member, year, form=form, notice=notice)
+
+
+@login_required
+@require_POST
+def member_training_self_assess(request, member_id: int, year: int):
+    member = get_member_for(request.user, member_id)
+    require(acts_for_member(request.user, member))
+    registration = registration_of(member, year)
+    if registration is None:
+        raise Http404
+    areas = list(registration.framework.areas.all())
+    form = SelfAssessmentForm(request.POST, areas=areas)
+    if form.is_valid():
+        try:
+            self_assessment_record(
+                actor=request.user,
+                registration=registration,
+                areas=form.points(),
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as e:
+            apply_errors(form, ValidationError(points_errors(e)))
+        else:
+            messages.success(request, _("Self-assessment saved."))
+            return redirect(page_url(member, year) + "#self-assessment")
+    return _render(request, member, year, self_form=form)
+
+
+@login_required
+@require_POST
+def member_training_note(request, member_id: int, year: int):
+    member = get_member_for(request.user, member_id)
+    require(acts_for_member(request.user, member))
+    registration = registration_of(member, year)
+    if registration is None:
+        raise Http404
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            progress_note_add(
+                actor=request.user,
+                branch=registration.branch,
+                year=year,
+                text=form.cleaned_data["text"],
+                on=form.cleaned_data["on"],
+                registration=registration,
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect(page_url(member, year) + "#notes")
+    return _render(request, member, year, note_form=form)
+
+
+def render_with_return_form(request, member, year: int, form):
+    """The member's page again, with the committee's return form and its errors."""
+    return _render(request, member, year, return_form=form)

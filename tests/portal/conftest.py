@@ -1,1 +1,0 @@
-from ..training.conftest import framework, items  # noqa: F401  (fixtures shared with training)
