@@ -81,3 +81,15 @@ def member_reinstate(
             actor=actor, member=member, reason=reason, on=on, today=today
         )
     return member
+
+
+@transaction.atomic
+def members_mature_out(*, actor, unit: Unit, member_ids, on: date) -> int:
+    """Mature out the chosen members of the unit's subtree on one date: all of them, or none
+    (the first refusal undoes the others). Returns how many matured out."""
+    members = Member.objects.filter(pk__in=member_ids, unit_path__startswith=unit.path)
+    count = 0
+    for member in members.order_by("pk"):
+        member_mature_out(actor=actor, member=member, on=on)
+        count += 1
+    return count

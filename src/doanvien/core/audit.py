@@ -48,6 +48,15 @@ def record(
     )
 
 
+def unit_events(unit_path: str, actions, limit: int = 30) -> list[AuditEvent]:
+    """The latest events of these kinds recorded on the unit with this path itself."""
+    return list(
+        AuditEvent.objects.filter(unit_path=unit_path, action__in=list(actions)).select_related(
+            "actor"
+        )[:limit]
+    )
+
+
 def history(target: models.Model):
     return AuditEvent.objects.filter(
         target_type=target._meta.model_name, target_id=target.pk

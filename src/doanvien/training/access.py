@@ -38,3 +38,9 @@ def can_publish(user, unit: Unit) -> bool:
     """Frameworks, custom criteria and deadlines: the unit's own cadres."""
     scope = scope_of(user)
     return not unit.is_branch and (scope.is_superuser or Role.CADRE in scope.roles_at(unit.path))
+
+
+def can_see_flags(user, branch: Unit) -> bool:
+    """The signs of box-ticking are for the base union and above, not for the branch itself."""
+    scope = scope_of(user)
+    return scope.is_superuser or Role.CADRE in scope.roles_above(branch.path)

@@ -3,10 +3,11 @@ the registrations of a subtree that a user may list."""
 
 from datetime import date
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from doanvien.accounts.access import scope_of, subtree_q
+from doanvien.members.models import Status
 from doanvien.units.models import Unit
 
 from .models import BranchResult, Criterion, Deadline, Framework, Registration, RegistrationItem
@@ -115,3 +116,84 @@ def criterion_owner(criterion: Criterion) -> tuple[Unit | None, int | None]:
 
 def criterion_usage(criterion: Criterion) -> int:
     return RegistrationItem.objects.filter(criterion=criterion).count()
+
+
+# --- For the pages of the units above the branches ---------------------------------------------
+
+
+def level_counts(branch_ids, year: int) -> dict[int, dict[str, int]]:
+    """Per branch, how many of its active members reached each level in the year."""
+    counts: dict[int, dict[str, int]] = {}
+    rows = (
+        Registration.objects.filter(
+            branch_id__in=branch_ids, year=year, member__status=Status.ACTIVE
+        )
+        .exclude(level="")
+        .order_by()
+        .values("branch_id", "level")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts.setdefault(row["branch_id"], {})[row["level"]] = row["n"]
+    return counts
+
+
+def recognised_results(unit: Unit, year: int) -> QuerySet[BranchResult]:
+    """The results recognised in the unit's subtree for the year, latest first."""
+    return (
+        BranchResult.objects.filter(
+            unit_path__startswith=unit.path, year=year, state=BranchResult.State.RECOGNISED
+        )
+        .select_related("branch")
+        .order_by("-recognised_at", "-id")
+    )
+
+
+def own_criteria(unit: Unit, year: int) -> QuerySet[Criterion]:
+    """Criteria this unit may change for the year: its framework's and its custom ones."""
+    return Criterion.objects.select_related("framework", "unit").filter(
+        Q(framework__unit=unit, framework__year=year)
+        | Q(framework__isnull=True, unit=unit, year=year)
+    )
+
+
+def criteria_applying(unit: Unit, year: int, framework: Framework) -> QuerySet[Criterion]:
+    """What applies in the unit: for a branch exactly what its members may pick; above, every
+    criterion of the framework and of the ancestors' custom ones, whatever the sector."""
+    if unit.is_branch:
+        return criteria_for(framework=framework, branch=unit, year=year, sector=unit.sector)
+    return (
+        Criterion.objects.filter(
+            Q(framework=framework)
+            | Q(framework__isnull=True, unit__path__in=unit.ancestor_paths(), year=year)
+        )
+        .filter(area_code__in=framework.areas.values("code"))
+        .order_by("area_code", "unit__depth", "order", "id")
+    )
+
+
+def criteria_usage(criterion_ids) -> dict[int, int]:
+    """How many registrations chose each of these criteria."""
+    return dict(
+        RegistrationItem.objects.filter(criterion_id__in=criterion_ids)
+        .order_by()
+        .values("criterion_id")
+        .annotate(n=Count("id"))
+        .values_list("criterion_id", "n")
+    )
+
+
+def earlier_framework(unit: Unit, year: int) -> Framework | None:
+    """The unit's own framework of the latest year before this one (to publish it again)."""
+    return Framework.objects.filter(unit=unit, year__lt=year).order_by("-year").first()
+
+
+def deadlines_along(unit: Unit, year: int) -> list[Deadline]:
+    """The year's deadlines set by the unit and its ancestors, by kind, sector, nearest first."""
+    kinds = list(Deadline.Kind.values)
+    return sorted(
+        Deadline.objects.filter(unit__path__in=unit.ancestor_paths(), year=year).select_related(
+            "unit"
+        ),
+        key=lambda d: (kinds.index(d.kind), d.sector, -d.unit.depth),
+    )

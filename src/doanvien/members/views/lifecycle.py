@@ -4,13 +4,17 @@ member back, and the list of members reaching the age limit with maturing out in
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
-from doanvien.actions.members import member_mature_out, member_reinstate, member_remove
+from doanvien.actions.members import (
+    member_mature_out,
+    member_reinstate,
+    member_remove,
+    members_mature_out,
+)
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
 from doanvien.members.access import can_edit_members, get_member_for
@@ -19,7 +23,7 @@ from doanvien.members.services.lifecycle import member_honorary_set
 from doanvien.members.validation import MATURING_AGE
 
 from ..forms.lifecycle import HonoraryForm, LeaveForm, MatureOutForm, ReinstateForm
-from ..models import Member, Status
+from ..models import Status
 
 
 @login_required
@@ -83,26 +87,18 @@ def unit_maturing(request, unit_id: int):
     form = MatureOutForm(request.POST or None, initial={"on": today})
     if request.method == "POST":
         require(can_act)
-        chosen = request.POST.getlist("member")
-        members = Member.objects.filter(
-            pk__in=[c for c in chosen if c.isdigit()], unit_path__startswith=unit.path
-        )
+        chosen = [c for c in request.POST.getlist("member") if c.isdigit()]
         if not chosen:
             form.add_error(None, _("Tick the members who mature out."))
         elif form.is_valid():
             try:
-                with transaction.atomic():  # all of them, or none
-                    for member in members:
-                        member_mature_out(
-                            actor=request.user, member=member, on=form.cleaned_data["on"]
-                        )
+                count = members_mature_out(
+                    actor=request.user, unit=unit, member_ids=chosen, on=form.cleaned_data["on"]
+                )
             except ValidationError as e:
                 apply_errors(form, e)
             else:
-                messages.success(
-                    request,
-                    _("%(n)s members matured out.") % {"n": len(members)},
-                )
+                messages.success(request, _("%(n)s members matured out.") % {"n": count})
                 return redirect(request.get_full_path())
     page = paginate(request, members_reaching_age_limit(unit, year).select_related("branch"))
     return render(

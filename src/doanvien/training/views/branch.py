@@ -16,10 +16,8 @@ from django.views.decorators.http import require_POST
 from doanvien.accounts.access import (
     get_branch_for,
     require,
-    scope_of,
     visible_ancestors,
 )
-from doanvien.accounts.models import Role
 from doanvien.core.forms import apply_errors
 from doanvien.members.access import get_member_for
 from doanvien.members.models import Member, Status
@@ -31,7 +29,7 @@ from doanvien.training.services.registrations import (
 )
 from doanvien.training.services.results import branch_results_submit, progress_note_add
 
-from ..access import is_branch_committee
+from ..access import can_see_flags, is_branch_committee
 from ..forms.assessment import AssessmentRow, points_errors
 from ..forms.registrations import CriteriaForm, NoteForm, RegistrationExportForm, ReturnForm
 from ..models import BranchResult, Deadline, ProgressNote, Registration
@@ -41,12 +39,6 @@ from ..selectors import criteria_for, framework_for, registration_of
 from .member import current_year, page_url, render_with_return_form
 
 State = Registration.State
-
-
-def sees_flags(user, branch) -> bool:
-    """The signs of box-ticking are for the base union and above, not for the branch itself."""
-    scope = scope_of(user)
-    return scope.is_superuser or Role.CADRE in scope.roles_above(branch.path)
 
 
 def _result(branch, year: int) -> BranchResult | None:
@@ -81,7 +73,7 @@ def _progress_context(request, branch, year: int, **overrides) -> dict:
         "progress": progress,
         "result": _result(branch, year),
         "committee": committee,
-        "flags": box_ticking_flags(branch, year) if sees_flags(request.user, branch) else None,
+        "flags": box_ticking_flags(branch, year) if can_see_flags(request.user, branch) else None,
         "notes": ProgressNote.objects.filter(
             branch=branch, year=year, registration__isnull=True
         ).select_related("author"),

@@ -26,7 +26,7 @@ from ..forms.registrations import CriteriaForm, NoteForm, ReturnForm
 from ..models import BranchResult, Deadline, Registration
 from ..progress import deadlines_for
 from ..rules import programme_year_of, programme_year_span
-from ..selectors import criteria_for, framework_for, registration_of
+from ..selectors import criteria_for, framework_for, registration_of, results_locked
 
 State = Registration.State
 Kind = Deadline.Kind
@@ -67,14 +67,6 @@ def member_deadlines(member, branch, year: int, registration) -> list:
             continue
         shown.append(d)
     return shown
-
-
-def _locked(registration) -> bool:
-    return BranchResult.objects.filter(
-        branch=registration.branch,
-        year=registration.year,
-        state__in=[BranchResult.State.SUBMITTED, BranchResult.State.RECOGNISED],
-    ).exists()
 
 
 def _criteria_form(member, year: int, registration, data=None) -> CriteriaForm | None:
@@ -131,7 +123,7 @@ def _context(request, member, year: int, **overrides) -> dict:
     state = registration.state if registration else None
     editable = can_act and member.status == Status.ACTIVE and state in (None, *EDITABLE)
     committee = is_branch_committee(user, branch)
-    locked = bool(registration) and _locked(registration)
+    locked = bool(registration) and results_locked(registration.branch, registration.year)
     assessed = bool(registration and registration.assessed_at)
     scope = scope_of(user)
     context = {

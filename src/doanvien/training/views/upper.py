@@ -8,7 +8,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from doanvien.accounts.access import get_unit_for, require, scope_of
+from doanvien.accounts.access import get_unit_for, require, scope_of, visible_ancestors
+from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.models import AuditEvent
 from doanvien.core.pagination import paginate
-from doanvien.members.models import Status
 from doanvien.reports.charts import progress_bars
 from doanvien.training.selectors import year_closed
 from doanvien.training.services.configuration import (
@@ -39,11 +38,12 @@ from doanvien.training.services.results import (
     branch_results_return,
 )
 from doanvien.units.models import Sector, Unit
+from doanvien.units.selectors import parent_names
 
 from .. import access as training_access
 from ..forms.configuration import CriterionForm, DeadlineForm, FrameworkForm
 from ..forms.registrations import RegistrationExportForm
-from ..models import BranchResult, Criterion, Deadline, Framework, Registration, RegistrationItem
+from ..models import Criterion, Framework
 from ..progress import (
     UnitProgress,
     box_ticking_flags_for,
@@ -51,7 +51,16 @@ from ..progress import (
     pending_recognitions,
 )
 from ..rules import programme_year_of, programme_year_span
-from ..selectors import criteria_for, framework_for
+from ..selectors import (
+    criteria_applying,
+    criteria_usage,
+    deadlines_along,
+    earlier_framework,
+    framework_for,
+    level_counts,
+    own_criteria,
+    recognised_results,
+)
 
 PAGE_SIZE = 50
 RECOGNISED_SHOWN = 50
@@ -112,8 +121,6 @@ def _visible_parent(user, unit: Unit) -> Unit | None:
 
 def _header(request, unit: Unit, year: int, page: str) -> dict:
     """What every page of the set shows on top: the path, the years, the tabs."""
-    scope = scope_of(request.user)
-    ancestors = Unit.objects.filter(path__in=unit.ancestor_paths()).order_by("depth")
     current = programme_year_of(timezone.localdate(), unit.sector)
     first, last = min(year, current) - 2, max(year, current) + 1
     url_name = {
@@ -126,7 +133,7 @@ def _header(request, unit: Unit, year: int, page: str) -> dict:
         "year": year,
         "page": page,
         "url_name": url_name,
-        "breadcrumbs": [a for a in ancestors if a.pk != unit.pk and scope.sees_path(a.path)],
+        "breadcrumbs": visible_ancestors(request.user, unit),
         "years": [
             (y, reverse(url_name, kwargs={"unit_id": unit.pk, "year": y}))
             for y in range(first, last + 1)
@@ -160,11 +167,7 @@ def _change_value(key: str, value):
 
 
 def _history(unit: Unit, actions) -> list[AuditEvent]:
-    events = list(
-        AuditEvent.objects.filter(unit_path=unit.path, action__in=list(actions)).select_related(
-            "actor"
-        )[:30]
-    )
+    events = audit.unit_events(unit.path, actions)
     for e in events:
         e.label = ACTIONS.get(e.action, e.action)
         e.rows = [
@@ -177,27 +180,10 @@ def _history(unit: Unit, actions) -> list[AuditEvent]:
 
 def _level_counts(branch_ids, year: int) -> dict[int, list[tuple[str, int]]]:
     """Per branch, how many active members reached each level (in the order of the levels)."""
-    counts: dict[int, dict[str, int]] = {}
-    rows = (
-        Registration.objects.filter(
-            branch_id__in=branch_ids, year=year, member__status=Status.ACTIVE
-        )
-        .exclude(level="")
-        .order_by()
-        .values("branch_id", "level")
-        .annotate(n=Count("id"))
-    )
-    for row in rows:
-        counts.setdefault(row["branch_id"], {})[row["level"]] = row["n"]
     return {
         branch: [(str(LEVELS[level]), found.get(level, 0)) for level in LEVELS]
-        for branch, found in counts.items()
+        for branch, found in level_counts(branch_ids, year).items()
     }
-
-
-def _parent_names(branches) -> dict[str, str]:
-    paths = {b.path[: -Unit.steplen] for b in branches}
-    return dict(Unit.objects.filter(path__in=paths).values_list("path", "name"))
 
 
 # --- Progress ---------------------------------------------------------------------------------
@@ -231,17 +217,11 @@ def training_progress(request, unit_id: int, year: int):
     for name in ("registered", "waiting_review", "assessed", "branches", "branches_recognised"):
         setattr(total, name, sum(getattr(r, name) for r in rows))
 
-    recognised_all = (
-        BranchResult.objects.filter(
-            unit_path__startswith=unit.path, year=year, state=BranchResult.State.RECOGNISED
-        )
-        .select_related("branch")
-        .order_by("-recognised_at", "-id")
-    )
+    recognised_all = recognised_results(unit, year)
     recognised = list(recognised_all[:RECOGNISED_SHOWN])
     branches = [r.branch for r in waiting + recognised]
     levels = _level_counts([b.pk for b in branches], year)
-    parents = _parent_names(branches)
+    parents = parent_names(branches)
     parents.pop(unit.path, None)  # the page's own unit goes without saying
     for result in waiting + recognised:
         branch = result.branch
@@ -344,20 +324,12 @@ def results_reopen_view(request, unit_id: int, year: int):
 # --- Framework and custom criteria ------------------------------------------------------------
 
 
-def _own_criteria(unit: Unit, year: int):
-    """Criteria this unit may change for the year: its framework's and its custom ones."""
-    return Criterion.objects.select_related("framework", "unit").filter(
-        Q(framework__unit=unit, framework__year=year)
-        | Q(framework__isnull=True, unit=unit, year=year)
-    )
-
-
 def _criterion_for(unit: Unit, year: int, raw_id) -> Criterion:
     try:
         pk = int(raw_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    return get_object_or_404(_own_criteria(unit, year), pk=pk)
+    return get_object_or_404(own_criteria(unit, year), pk=pk)
 
 
 def _criterion_initial(criterion: Criterion) -> dict:
@@ -368,21 +340,6 @@ def _criterion_initial(criterion: Criterion) -> dict:
         "audience": criterion.audience,
         "mandatory": criterion.mandatory,
     }
-
-
-def _criteria_applying(unit: Unit, year: int, framework: Framework):
-    """What applies in the unit: for a branch exactly what its members may pick; above, every
-    criterion of the framework and of the ancestors' custom ones, whatever the sector."""
-    if unit.is_branch:
-        return criteria_for(framework=framework, branch=unit, year=year, sector=unit.sector)
-    return (
-        Criterion.objects.filter(
-            Q(framework=framework)
-            | Q(framework__isnull=True, unit__path__in=unit.ancestor_paths(), year=year)
-        )
-        .filter(area_code__in=framework.areas.values("code"))
-        .order_by("area_code", "unit__depth", "order", "id")
-    )
 
 
 def _framework_page(
@@ -421,17 +378,11 @@ def _framework_page(
     if criterion is not None:
         custom = criterion.framework_id is None
 
-    criteria = list(_criteria_applying(unit, year, framework).select_related("unit"))
+    criteria = list(criteria_applying(unit, year, framework).select_related("unit"))
     usage = {}
     if editable:
         ids = [c.pk for c in criteria if (own and c.framework_id == own.pk) or c.unit_id == unit.pk]
-        usage = dict(
-            RegistrationItem.objects.filter(criterion_id__in=ids)
-            .order_by()
-            .values("criterion_id")
-            .annotate(n=Count("id"))
-            .values_list("criterion_id", "n")
-        )
+        usage = criteria_usage(ids)
     for c in criteria:
         c.custom = c.framework_id is None
         c.editable = editable and (c.unit_id == unit.pk if c.custom else own is not None)
@@ -447,7 +398,7 @@ def _framework_page(
 
     earlier = None
     if editable and own is None:
-        earlier = Framework.objects.filter(unit=unit, year__lt=year).order_by("-year").first()
+        earlier = earlier_framework(unit, year)
     context.update(
         areas=areas,
         total_points=sum((a.max_points for a in areas), 0),
@@ -569,13 +520,7 @@ def criterion_remove_view(request, unit_id: int, year: int):
 
 def _deadlines_page(request, unit: Unit, year: int, *, form: DeadlineForm | None = None):
     context = _header(request, unit, year, "deadlines")
-    kinds = list(Deadline.Kind.values)
-    deadlines = sorted(
-        Deadline.objects.filter(unit__path__in=unit.ancestor_paths(), year=year).select_related(
-            "unit"
-        ),
-        key=lambda d: (kinds.index(d.kind), d.sector, -d.unit.depth),
-    )
+    deadlines = deadlines_along(unit, year)
     for d in deadlines:
         d.own = d.unit_id == unit.pk
         # A nearer unit's deadline of the same kind, for the same sector or for every sector,
