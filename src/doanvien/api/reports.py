@@ -6,18 +6,17 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from ninja import Path, Query, Router, Schema
+from ninja import Query, Router, Schema
 
 from doanvien.accounts.access import get_unit_for
 from doanvien.reports import exports
 from doanvien.reports.selectors import report, year_over_year
 from doanvien.training.progress import branch_progress, children_progress
 
-from .schemas import ErrorOut
+from .schemas import PROGRAMME_YEAR, ErrorOut
 
 router = Router(tags=["reports"])
 ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-YEAR = Path(..., ge=2000, le=2100, description="the programme year")
 
 
 class UnitRef(Schema):
@@ -143,7 +142,7 @@ def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
     summary="The yearly report as an Excel workbook",
     openapi_extra=_binary(exports.XLSX_TYPE, "The workbook, in Vietnamese"),
 )
-def unit_report_xlsx(request, unit_id: int, year: int = YEAR, number: str = NUMBER):
+def unit_report_xlsx(request, unit_id: int, year: int = PROGRAMME_YEAR, number: str = NUMBER):
     """The report's table (the unit's units, then the unit's own row as the total) with its
     title block and the two years before: counts as numbers, shares as percentages."""
     unit = get_unit_for(request.user, unit_id)
@@ -165,7 +164,7 @@ def unit_report_xlsx(request, unit_id: int, year: int = YEAR, number: str = NUMB
     openapi_extra=_binary(exports.PDF_TYPE, "The A4 document, in Vietnamese"),
 )
 def unit_report_pdf(
-    request, unit_id: int, year: int = YEAR, number: str = NUMBER, place: str = PLACE
+    request, unit_id: int, year: int = PROGRAMME_YEAR, number: str = NUMBER, place: str = PLACE
 ):
     """The official document: header block, title, the table, the charts, the years before,
     and the signature block."""
@@ -187,7 +186,7 @@ def unit_report_pdf(
     response={200: ReportOut, **ERRORS},
     summary="The yearly training-programme report",
 )
-def unit_report(request, unit_id: int, year: int = YEAR):
+def unit_report(request, unit_id: int, year: int = PROGRAMME_YEAR):
     """The unit first, then each unit directly under it: members, registered, classified, not
     classified (membership too short), and each level's count and share of the classified
     (shares add up to exactly 100.00)."""
@@ -224,7 +223,7 @@ def _people(pairs) -> list[dict]:
     response={200: ProgressOut, **ERRORS},
     summary="Progress of the programme during the year",
 )
-def unit_progress(request, unit_id: int, year: int = YEAR):
+def unit_progress(request, unit_id: int, year: int = PROGRAMME_YEAR):
     """Above the branches: per unit directly under it, registration and assessment rates,
     registrations waiting for review, branches recognised, and whether a deadline has passed
     with work left. For a branch: who has not registered, drafts, waiting for review, returned,

@@ -4,9 +4,10 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from django.utils import translation
-from ninja import Field, Schema
+from ninja import Field, Path, Schema
 from pydantic import ConfigDict, create_model
 
+from doanvien.core.years import FIRST_YEAR, LAST_YEAR
 from doanvien.members.models import Member, Position, Sex, Status
 from doanvien.members.selectors import AGE_BANDS
 from doanvien.members.validation import (
@@ -18,6 +19,9 @@ from doanvien.members.validation import (
 from doanvien.units.models import Sector
 
 # Errors
+
+# A programme or report year in a path: the same bounds as the pages' `<year:year>`.
+PROGRAMME_YEAR = Path(..., ge=FIRST_YEAR, le=LAST_YEAR, description="the programme year")
 
 
 class FieldError(Schema):

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Status
+from ninja import Query, Router, Status
 
 from doanvien.accounts.access import get_unit_for, require, scope_of
 from doanvien.jobs.models import Job
@@ -41,7 +41,7 @@ from doanvien.units.models import Unit
 
 from .errors import ApiError
 from .imports import JobCreated
-from .schemas import ErrorOut
+from .schemas import PROGRAMME_YEAR, ErrorOut
 from .training_schemas import (
     AssessmentOut,
     CommentIn,
@@ -61,7 +61,6 @@ router = Router(tags=["training"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 # Programme years the API accepts (the database keeps years in a small integer).
-YEAR = Path(..., ge=2000, le=2100, description="the programme year")
 
 REGISTRATION = "/members/{member_id}/registrations/{year}"
 RESULTS = "/units/{unit_id}/results/{year}"
@@ -179,7 +178,7 @@ def result_out(result: BranchResult) -> dict:
     response={200: FrameworkListingOut, **ERRORS},
     summary="The criteria a member may pick",
 )
-def framework_listing(request, query: Query[FrameworkQuery], year: int = YEAR):
+def framework_listing(request, query: Query[FrameworkQuery], year: int = PROGRAMME_YEAR):
     """The framework that applies to the member's branch for the year, its content areas and
     every criterion the member may register: the framework's own (sector-specific ones only for
     the branch's sector) and the custom criteria of the branch's ancestors. Once the member has
@@ -247,7 +246,7 @@ def framework_listing(request, query: Query[FrameworkQuery], year: int = YEAR):
 
 
 @router.get(REGISTRATION, response={200: RegistrationOut, **ERRORS}, summary="A registration")
-def registration_detail(request, member_id: int, year: int = YEAR):
+def registration_detail(request, member_id: int, year: int = PROGRAMME_YEAR):
     """The member's registration for the year with its review, self-assessment and assessment;
     404 when he has not registered."""
     member = get_member_for(request.user, member_id)
@@ -255,7 +254,12 @@ def registration_detail(request, member_id: int, year: int = YEAR):
 
 
 @router.put(REGISTRATION, response={200: RegistrationOut, **ERRORS}, summary="Save a registration")
-def registration_change(request, payload: RegistrationIn, member_id: int, year: int = YEAR):
+def registration_change(
+    request,
+    payload: RegistrationIn,
+    member_id: int,
+    year: int = PROGRAMME_YEAR,
+):
     """Replace the items of the member's registration (created as a draft if needed): by the
     member himself or his branch committee, while it is a draft or returned for changes. The
     complete rules (every area, the minimum number, the mandatory criteria) are checked on
@@ -276,7 +280,7 @@ def registration_change(request, payload: RegistrationIn, member_id: int, year: 
 
 
 @router.post(f"{REGISTRATION}/submit", response={200: RegistrationOut, **ERRORS}, summary="Submit")
-def registration_submit(request, member_id: int, year: int = YEAR):
+def registration_submit(request, member_id: int, year: int = PROGRAMME_YEAR):
     """Send the registration to the branch committee for review."""
     member = get_member_for(request.user, member_id)
     require(acts_for_member(request.user, member))
@@ -291,7 +295,7 @@ def registration_submit(request, member_id: int, year: int = YEAR):
 @router.post(
     f"{REGISTRATION}/approve", response={200: RegistrationOut, **ERRORS}, summary="Approve"
 )
-def registration_approve(request, member_id: int, year: int = YEAR):
+def registration_approve(request, member_id: int, year: int = PROGRAMME_YEAR):
     """The branch committee approves a submitted registration."""
     member = get_member_for(request.user, member_id)
     require(is_branch_committee(request.user, member.branch))
@@ -308,7 +312,7 @@ def registration_approve(request, member_id: int, year: int = YEAR):
     response={200: RegistrationOut, **ERRORS},
     summary="Return for changes",
 )
-def registration_return(request, payload: CommentIn, member_id: int, year: int = YEAR):
+def registration_return(request, payload: CommentIn, member_id: int, year: int = PROGRAMME_YEAR):
     """The branch committee returns the registration with a comment saying what to change."""
     member = get_member_for(request.user, member_id)
     require(is_branch_committee(request.user, member.branch))
@@ -325,7 +329,7 @@ def registration_return(request, payload: CommentIn, member_id: int, year: int =
     response={200: SelfAssessmentOut, **ERRORS},
     summary="Self-assess",
 )
-def self_assessment_change(request, payload: PointsIn, member_id: int, year: int = YEAR):
+def self_assessment_change(request, payload: PointsIn, member_id: int, year: int = PROGRAMME_YEAR):
     """The member scores himself, area by area (`{"areas": {"1": 18, ...}}`); only he may."""
     member = get_member_for(request.user, member_id)
     require(is_the_member(request.user, member))
@@ -349,7 +353,7 @@ def self_assessment_change(request, payload: PointsIn, member_id: int, year: int
     response={200: AssessmentOut, **ERRORS},
     summary="Assess (the branch)",
 )
-def assessment_change(request, payload: PointsIn, member_id: int, year: int = YEAR):
+def assessment_change(request, payload: PointsIn, member_id: int, year: int = PROGRAMME_YEAR):
     """The branch committee's points per area: the total and the level follow from them."""
     member = get_member_for(request.user, member_id)
     require(is_branch_committee(request.user, member.branch))
@@ -370,7 +374,7 @@ def assessment_change(request, payload: PointsIn, member_id: int, year: int = YE
 @router.post(
     f"{RESULTS}/submit", response={200: ResultOut, **ERRORS}, summary="Submit a branch's results"
 )
-def results_submit(request, unit_id: int, year: int = YEAR):
+def results_submit(request, unit_id: int, year: int = PROGRAMME_YEAR):
     """The branch committee sends the branch's assessments to the base union; they can no
     longer change unless returned."""
     branch = branch_or_400(request.user, unit_id)
@@ -385,7 +389,7 @@ def results_submit(request, unit_id: int, year: int = YEAR):
     response={200: ResultOut, **ERRORS},
     summary="Recognise a branch's results",
 )
-def results_recognise(request, unit_id: int, year: int = YEAR):
+def results_recognise(request, unit_id: int, year: int = PROGRAMME_YEAR):
     """A cadre of a unit above the branch recognises the submitted results: they are locked."""
     branch = branch_or_400(request.user, unit_id)
     require(can_recognise(request.user, branch))
@@ -399,7 +403,7 @@ def results_recognise(request, unit_id: int, year: int = YEAR):
     response={200: ResultOut, **ERRORS},
     summary="Return a branch's results",
 )
-def results_return(request, payload: CommentIn, unit_id: int, year: int = YEAR):
+def results_return(request, payload: CommentIn, unit_id: int, year: int = PROGRAMME_YEAR):
     """A cadre above the branch sends submitted results back with a comment."""
     branch = branch_or_400(request.user, unit_id)
     require(can_recognise(request.user, branch))
@@ -415,7 +419,7 @@ def results_return(request, payload: CommentIn, unit_id: int, year: int = YEAR):
     response={200: ResultOut, **ERRORS},
     summary="Reopen recognised results",
 )
-def results_reopen(request, payload: ReasonIn, unit_id: int, year: int = YEAR):
+def results_reopen(request, payload: ReasonIn, unit_id: int, year: int = PROGRAMME_YEAR):
     """A cadre of a unit above the base union reopens recognised results, with a reason."""
     branch = branch_or_400(request.user, unit_id)
     require(can_reopen(request.user, branch))
@@ -435,7 +439,7 @@ def results_reopen(request, payload: ReasonIn, unit_id: int, year: int = YEAR):
     summary="Export a unit's registrations to Excel",
 )
 def registrations_export(
-    request, unit_id: int, year: int = YEAR, payload: RegistrationsExportIn | None = None
+    request, unit_id: int, year: int = PROGRAMME_YEAR, payload: RegistrationsExportIn | None = None
 ):
     """The year's registrations of the unit and every unit under it, one row each, and their
     criteria on a second sheet, built in the background: follow `GET /api/v1/jobs/{job}`, whose

@@ -1,5 +1,7 @@
-"""The programme's rules as plain functions of their inputs (seed 000, IV.3 and IV.4): the bands,
-the eligibility rule and the programme year. Their parameters come from the framework's data."""
+"""The programme's rules as plain functions of their inputs (docs/domain.md): the bands (seed 000
+IV.3), the eligibility rule (too little membership time: seed 000 IV.3 note; the 6 months of seed
+002 II.3 and union-rules §3) and the programme year. Their parameters come from the framework's
+data."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -56,7 +58,8 @@ def classify(*, total: Decimal | None, bands: Bands, eligible: bool = True) -> s
     return ResultLevel.INCOMPLETE
 
 
-# Schools follow the school year (seed 000, II.2): their programme year ends in May.
+# Schools follow the school year: seed 000 II.2 sets their deadlines on 15/5 of the year before
+# and of the year itself; that their programme year starts on 1 June is this product's reading.
 SCHOOL_YEAR_START_MONTH = 6
 
 

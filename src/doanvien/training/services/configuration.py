@@ -1,5 +1,6 @@
-"""Writes of the programme's configuration (seed 000 IV.1, seed 001): the frameworks a unit
-publishes for its subtree and a year, the custom criteria it adds, and its deadlines.
+"""Writes of the programme's configuration (seed 000 IV.1 and III.2; deadlines: seed 000 II.2,
+seed 001): the frameworks a unit publishes for its subtree and a year, the custom criteria it
+adds, and its deadlines.
 
 Each function validates (a ValidationError naming the fields), writes in one transaction and
 records the event in the audit trail. Values may come as typed by a person (text: "17,5",

@@ -1,4 +1,4 @@
-"""The training programme seen from a base union and above (seed 000 IV.1–2): progress per unit
+"""The training programme seen from a base union and above (seed 000 IV.1–3): progress per unit
 below, recognition of the branches' results, and the configuration a unit publishes for its
 subtree (framework, custom criteria, deadlines). Thin doors into progress.py and the services,
 each scoped on its first line."""
