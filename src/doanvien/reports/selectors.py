@@ -85,8 +85,9 @@ def report(unit: Unit, year: int) -> list[ReportRow]:
 
 
 def year_over_year(unit: Unit, years: list[int]) -> list[tuple[int, ReportRow | None]]:
-    """The unit's own row for each of these years, side by side (as seed 004 II.3 compares its indicators year by year); None
-    for a year in which nothing of the programme was recorded in the unit."""
+    """The unit's own row for each of these years, side by side (as seed 004 II.3 compares its
+    indicators year by year); None for a year in which nothing of the programme was recorded in
+    the unit."""
     unit = Unit.objects.get(pk=unit.pk)
     stored = {s.year: s for s in YearStats.objects.filter(unit=unit, year__in=years)}
     return [
