@@ -90,10 +90,12 @@ def visible_root_units(user) -> QuerySet[Unit]:
     return Unit.objects.filter(path__in=scope.root_paths).order_by("path")
 
 
-def visible_ancestors(user, unit: Unit) -> list[Unit]:
-    """The unit's ancestors that the user sees, root first: a page's breadcrumbs."""
+def visible_ancestors(user, unit: Unit, *, and_unit: bool = False) -> list[Unit]:
+    """The unit's ancestors that the user sees, root first (and the unit itself when asked and
+    seen): a page's breadcrumbs."""
     scope = scope_of(user)
-    ancestors = Unit.objects.filter(path__in=unit.ancestor_paths()[:-1]).order_by("depth")
+    paths = unit.ancestor_paths() if and_unit else unit.ancestor_paths()[:-1]
+    ancestors = Unit.objects.filter(path__in=paths).order_by("depth")
     return [a for a in ancestors if scope.sees_path(a.path)]
 
 

@@ -59,7 +59,7 @@ def admission_list(request, unit_id: int):
     page = paginate(request, unit_admissions(request.user, unit, state))
     context = {
         "unit": unit,
-        "breadcrumbs": visible_ancestors(request.user, unit) + [unit],
+        "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
         "form": form,
         "state": state,
         "page": page,
@@ -96,7 +96,7 @@ def admission_create(request, unit_id: int):
             return redirect("members:admission-detail", admission_id=admission.pk)
     context = {
         "unit": branch,
-        "breadcrumbs": visible_ancestors(request.user, branch) + [branch],
+        "breadcrumbs": visible_ancestors(request.user, branch, and_unit=True),
         "form": form,
     }
     return render(request, "members/admissions/propose.html", context)
@@ -122,7 +122,7 @@ def _detail_context(request, admission: AdmissionRequest, **forms) -> dict:
     approved = admission.state == A.APPROVED
     return {
         "admission": admission,
-        "breadcrumbs": visible_ancestors(user, admission.branch) + [admission.branch],
+        "breadcrumbs": visible_ancestors(user, admission.branch, and_unit=True),
         "rows": _record_rows(admission),
         "can_decide": is_open and can_decide,
         "can_withdraw": is_open and can_withdraw_admission(user, admission),

@@ -126,7 +126,7 @@ def unit_card_ranges(request, unit_id: int):
         )
     context = {
         "unit": unit,
-        "breadcrumbs": visible_ancestors(request.user, unit) + [unit],
+        "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
         "ranges": _range_rows(request.user, ranges_of(unit)),
         "covering": [
             {"range": r, "unit_name": r.unit.name if scope.sees_path(r.unit.path) else None}
@@ -203,7 +203,7 @@ def member_card(request, member_id: int):
     scope = scope_of(request.user)
     context = {
         "member": member,
-        "breadcrumbs": visible_ancestors(request.user, member.branch) + [member.branch],
+        "breadcrumbs": visible_ancestors(request.user, member.branch, and_unit=True),
         "form": form,
         "covering": [
             {"range": r, "unit_name": r.unit.name if scope.sees_path(r.unit.path) else None}

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doanvien.accounts.access import get_unit_for, require, scope_of, visible_ancestors
+from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.actions.members import member_update
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
@@ -49,7 +49,7 @@ def member_list_page(request, unit, form: MemberFilterForm, *, export_form=None)
     )
     context = {
         "unit": unit,
-        "breadcrumbs": visible_ancestors(request.user, unit) + [unit],
+        "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
         "form": form,
         "active_filters": active_filters,
         "page": page,
@@ -93,8 +93,7 @@ def member_detail(request, member_id: int):
     member = get_member_for(request.user, member_id)
     context = {
         "member": member,
-        "breadcrumbs": visible_ancestors(request.user, member.branch)
-        + ([member.branch] if scope_of(request.user).sees_path(member.unit_path) else []),
+        "breadcrumbs": visible_ancestors(request.user, member.branch, and_unit=True),
         "rows": _detail_rows(member),
         "can_edit": can_edit_members(request.user, member.branch),
         "can_see_id_number": can_see_id_number(request.user, member),

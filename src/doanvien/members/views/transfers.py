@@ -233,7 +233,7 @@ def unit_transfers(request, unit_id: int):
     )
     context = {
         "unit": unit,
-        "breadcrumbs": visible_ancestors(request.user, unit) + [unit],
+        "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
         "incoming": rows,
         "incoming_more": len(incoming) > LIST_LIMIT,
         "outgoing": [

@@ -69,7 +69,7 @@ def _progress_context(request, branch, year: int, **overrides) -> dict:
         "unit": branch,
         "branch": branch,
         "year": year,
-        "breadcrumbs": visible_ancestors(request.user, branch) + [branch],
+        "breadcrumbs": visible_ancestors(request.user, branch, and_unit=True),
         "progress": progress,
         "result": _result(branch, year),
         "committee": committee,
@@ -240,7 +240,7 @@ def branch_training_bulk(request, unit_id: int, year: int):
         "unit": branch,
         "branch": branch,
         "year": year,
-        "breadcrumbs": visible_ancestors(request.user, branch) + [branch],
+        "breadcrumbs": visible_ancestors(request.user, branch, and_unit=True),
         "form": form,
         "candidates": [
             (m, State(state).label if state else "", str(m.pk) in chosen) for m, state in candidates
@@ -305,7 +305,7 @@ def _assessment_context(request, branch, year: int, replace: AssessmentRow | Non
         "unit": branch,
         "branch": branch,
         "year": year,
-        "breadcrumbs": visible_ancestors(request.user, branch) + [branch],
+        "breadcrumbs": visible_ancestors(request.user, branch, and_unit=True),
         "rows": rows,
         "areas": list(framework.areas.all()) if framework else [],
         "result": result,

@@ -49,7 +49,7 @@ def branch_training_import(request, unit_id: int, year: int):
             "year": year,
             "first": first,
             "last": last,
-            "breadcrumbs": visible_ancestors(request.user, branch) + [branch],
+            "breadcrumbs": visible_ancestors(request.user, branch, and_unit=True),
             "has_framework": framework_for(branch, year) is not None,
             "form": form,
             "recent": recent,

@@ -146,8 +146,7 @@ def _context(request, member, year: int, **overrides) -> dict:
         and state in (State.SUBMITTED, State.APPROVED),
         "return_form": ReturnForm(),
         "history": _history(member),
-        "breadcrumbs": visible_ancestors(user, branch)
-        + ([branch] if scope.sees_path(branch.path) else []),
+        "breadcrumbs": visible_ancestors(user, branch, and_unit=True),
         "sees_branch": scope.sees_path(branch.path),
         "notice": "",
     }
