@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from doanvien.accounts.access import _subtree_q, scope_of
 from doanvien.accounts.models import Role
 from doanvien.core import audit
+from doanvien.core.dates import parse_date
 from doanvien.reports.models import Movement
 from doanvien.units.models import Unit
 
@@ -38,7 +39,6 @@ from .validation import (
     DATE_FIELDS,
     age_on,
     clean_member_data,
-    parse_date,
 )
 
 A = AdmissionRequest.State

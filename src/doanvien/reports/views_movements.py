@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.accounts import access
+from doanvien.core.dates import parse_date
 from doanvien.core.pagination import paginate
-from doanvien.members.validation import parse_date
 from doanvien.units.views import _breadcrumbs
 
 from .models import Movement

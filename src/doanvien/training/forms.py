@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from doanvien.members.validation import parse_date
+from doanvien.core.dates import parse_date
 
 from .models import Registration
 

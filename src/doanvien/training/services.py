@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.core import audit
+from doanvien.core.dates import parse_date
 from doanvien.members.models import Member, Status
-from doanvien.members.validation import parse_date
 from doanvien.reports import rollup
 from doanvien.units.models import Unit
 
