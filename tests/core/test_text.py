@@ -62,8 +62,8 @@ BLANKS_AND_INVISIBLES = " \t\n\r\x0b\x0c\x1c\x85\u00a0\u2003\u3000\u200b\u00ad\u
 def test_text_checked_tidy_has_nothing_the_searches_would_find(text):
     import re
 
+    from doanvien.core.spreadsheets.reading import _UNTIDY as _UNTIDY_CELL
     from doanvien.core.text import _UNTIDY, is_spaced_tidily
-    from doanvien.members.spreadsheet import _UNTIDY as _UNTIDY_CELL
 
     if is_spaced_tidily(text):
         assert _UNTIDY.search(text) is None

@@ -5,15 +5,11 @@ from pathlib import Path
 import openpyxl
 from django.utils import translation
 
-from doanvien.members.exports import (
-    NATIONAL_COLUMNS,
-    error_report_xlsx,
-    members_template_xlsx,
-    members_xlsx,
-)
+from doanvien.core.spreadsheets.writing import error_report_xlsx
+from doanvien.members.columns import COLUMNS, NATIONAL_COLUMNS, SPECS
+from doanvien.members.exports import members_template_xlsx, members_xlsx
 from doanvien.members.imports import members_import
 from doanvien.members.models import Member
-from doanvien.members.spreadsheet import SPECS
 
 from ..factories import make_member
 
@@ -208,7 +204,7 @@ class TestTheErrorReport:
                 today=TODAY,
             )
             out = tmp_path / "errors.xlsx"
-            error_report_xlsx(source_path=source, errors=result.errors, out=out)
+            error_report_xlsx(source_path=source, errors=result.errors, out=out, columns=COLUMNS)
         book = openpyxl.load_workbook(out)
         copy, listing = book.worksheets
         assert copy["A2"].value == "Lý Thị Hoa"
@@ -235,7 +231,7 @@ class TestTheErrorReport:
     def test_a_file_that_could_not_be_read_gets_the_list_only(self, world, tmp_path):
         errors = [{"row": None, "column": "", "value": "", "message": "The file is empty."}]
         out = tmp_path / "errors.xlsx"
-        error_report_xlsx(source_path=FILES / "empty.csv", errors=errors, out=out)
+        error_report_xlsx(source_path=FILES / "empty.csv", errors=errors, out=out, columns=COLUMNS)
         book = openpyxl.load_workbook(out)
         assert len(book.worksheets) == 1
         assert rows_of(book.worksheets[0])[1] == [None, None, None, "The file is empty."]

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from doanvien.core.models import AuditEvent
 from doanvien.jobs.models import Job
-from doanvien.members.exports import COLUMN_GROUPS, EXPORT_COLUMNS, NATIONAL_COLUMNS
-from doanvien.members.spreadsheet import SPECS
+from doanvien.members.columns import EXPORT_COLUMNS, NATIONAL_COLUMNS, SPECS
+from doanvien.members.exports import COLUMN_GROUPS
 
 from ..factories import make_user
 

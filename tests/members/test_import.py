@@ -1,8 +1,7 @@
 """Importing members from spreadsheets: the files are in import_files/ (made by make_files.py);
 every person in them is invented."""
 
-import unicodedata
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,6 @@ from django.utils import translation
 from doanvien.core.models import AuditEvent
 from doanvien.members.imports import ID_NUMBER_SHAPE, members_import
 from doanvien.members.models import Category, Member, Membership, Position
-from doanvien.members.spreadsheet import (
-    COLUMNS,
-    cell_date,
-    header_index,
-    match_header,
-    restore_id_number,
-    restore_phone,
-)
 from doanvien.members.validation import clean_member_data
 from doanvien.units.models import Unit
 
@@ -414,9 +405,9 @@ class TestMalformedFiles:
         self, world, settings, monkeypatch
     ):
         settings.MEMBER_IMPORT_MAX_ROWS = 1
-        monkeypatch.setattr("doanvien.members.spreadsheet.HEADER_SEARCH_ROWS", 0)
+        monkeypatch.setattr("doanvien.core.spreadsheets.reading.HEADER_SEARCH_ROWS", 0)
         monkeypatch.setattr(
-            "doanvien.members.spreadsheet._calamine_sheets", lambda path: pytest.fail("read")
+            "doanvien.core.spreadsheets.reading._calamine_sheets", lambda path: pytest.fail("read")
         )
         before = state()
         result = run(world, "one_bad_row.xlsx")
@@ -640,58 +631,6 @@ class TestMalformedFiles:
                 today=TODAY,
             )
         assert "số" in result.errors[3].message.lower()
-
-
-class TestCells:
-    @pytest.mark.parametrize(
-        "value,expected",
-        [
-            (38208001234, ("038208001234", True)),  # a citizen ID that lost one zero
-            (1204012345.0, ("001204012345", True)),  # and one that lost two
-            ("79204000001", ("079204000001", True)),  # the same in a CSV file
-            (12345678, ("012345678", True)),  # an old ID card
-            ("001 204 012 345", ("001204012345", False)),
-            (1234567, ("1234567", False)),  # too short to tell: left for the rules
-        ],
-    )
-    def test_id_numbers_get_their_leading_zeros_back(self, value, expected):
-        assert restore_id_number(value) == expected
-
-    @pytest.mark.parametrize(
-        "value,expected",
-        [
-            (912345678, ("0912345678", True)),
-            (2838123456, ("02838123456", True)),
-            ("0912 345 678", ("0912 345 678", False)),
-            ("84912345678", ("84912345678", False)),  # the rules make it 0912345678
-        ],
-    )
-    def test_phones_get_their_leading_zero_back(self, value, expected):
-        assert restore_phone(value) == expected
-
-    @pytest.mark.parametrize(
-        "value,expected",
-        [
-            (datetime(2004, 3, 15), date(2004, 3, 15)),
-            (38061.0, date(2004, 3, 15)),  # an Excel date that lost its format
-            ("15/03/2004", date(2004, 3, 15)),
-            ("15.3.2004", date(2004, 3, 15)),
-            ("2004-03-15 00:00:00", date(2004, 3, 15)),
-            ("31/02/2004", "31/02/2004"),  # not a date: left for the rules to say so
-            (2004, "2004"),  # a year alone
-        ],
-    )
-    def test_dates(self, value, expected):
-        assert cell_date(value) == expected
-
-    @pytest.mark.parametrize(
-        "header",
-        ["Số CMND/CCCD", "SO CMND / CCCD", "so cmnd cccd", "Số CCCD (*)", "Căn cước công dân"],
-    )
-    def test_headers_are_matched_loosely(self, header):
-        decomposed = unicodedata.normalize("NFD", header)
-        index = header_index(COLUMNS)
-        assert match_header(index, header) == match_header(index, decomposed) == "id_number"
 
 
 def test_a_cadre_above_the_unit_may_import_into_it(world):

@@ -17,7 +17,7 @@ from django.urls import reverse
 from doanvien.jobs import progress as job_progress
 from doanvien.jobs.models import Job
 from doanvien.members import imports
-from doanvien.members.imports import _Import
+from doanvien.members.imports import MemberImport
 from doanvien.members.models import Member
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,14 +93,14 @@ def test_after_confirming_the_job_counts_every_row_written(client, world, tmp_pa
     job = checked_and_waiting(client, world, tmp_path)
     before = Member.objects.count()
     phases = []
-    chunk = _Import.chunk
+    chunk = MemberImport.chunk
 
     def watched_chunk(self, rows):
         if self.writing:  # the phase was saved before the transaction began
             phases.append(Job.objects.get(pk=job.pk).message)
         return chunk(self, rows)
 
-    monkeypatch.setattr(_Import, "chunk", watched_chunk)
+    monkeypatch.setattr(MemberImport, "chunk", watched_chunk)
     client.post(reverse("jobs:job-confirm", args=[job.pk]))
     job.refresh_from_db()
     assert (job.state, job.done, job.total) == (Job.State.QUEUED, 0, 0)
@@ -123,7 +123,7 @@ def test_the_bar_moves_while_the_rows_are_written(client, world, tmp_path, monke
     job = checked_and_waiting(client, world, tmp_path)
     before = Member.objects.count()
     seen, heartbeats = [], []
-    chunk = _Import.chunk
+    chunk = MemberImport.chunk
 
     def watched_chunk(self, rows):
         if self.writing:  # before each chunk: the rows of the chunks before it are reported
@@ -131,7 +131,7 @@ def test_the_bar_moves_while_the_rows_are_written(client, world, tmp_path, monke
             seen.append(seen_by_another_connection(job.pk, want, heartbeats))
         return chunk(self, rows)
 
-    monkeypatch.setattr(_Import, "chunk", watched_chunk)
+    monkeypatch.setattr(MemberImport, "chunk", watched_chunk)
     client.post(reverse("jobs:job-confirm", args=[job.pk]))
     run_worker()
     job.refresh_from_db()

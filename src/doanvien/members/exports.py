@@ -1,45 +1,30 @@
-"""Member lists to Excel: the national column set (or chosen columns), the import template, and
-the error report of an import. Written with XlsxWriter in constant-memory mode: rows go to disk
-as they are written, so a list of any length takes the same memory.
-
-Text is always written as text (`write_string`), never as a formula. Text that a spreadsheet
-would read as a formula if it were typed again (starting with = + - @, or a tab or carriage
-return) is written with Excel's "quote prefix" style: the cell holds exactly the original
-characters, shows them as they are, and stays text when it is edited; no character is added
-to the value, so the file reads back unchanged.
+"""Member lists to Excel: the national column set (or chosen columns) and the import template,
+with the member columns (members/columns.py). The list is written with XlsxWriter in
+constant-memory mode: rows go to disk as they are written, so a list of any length takes the
+same memory. Text goes through core.spreadsheets.writing: never a formula.
 """
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable, Iterable
+from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
 import xlsxwriter
 from django.utils import timezone, translation
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from doanvien.core.spreadsheets.reading import max_rows
+from doanvien.core.spreadsheets.writing import CellFormats, yes_no
+from doanvien.training.models import Registration
+from doanvien.training.rules import programme_year_of
 from doanvien.units.models import Unit
 
+from .columns import EXPORT_COLUMNS, NATIONAL_COLUMNS, SPECS, choice_labels, field_label
 from .forms.records import FIELD_ORDER
 from .models import Member, mask_id_number
-from .spreadsheet import (
-    COLUMNS,
-    SPECS,
-    ColumnSpec,
-    SpreadsheetError,
-    choice_labels,
-    field_label,
-    max_rows,
-    open_sheet,
-)
 from .validation import BOOL_FIELDS, CHOICE_FIELDS, DATE_FIELDS, REQUIRED_FIELDS
 
-# The national software's member list, in its order.
-NATIONAL_COLUMNS = tuple(s.field for s in COLUMNS if s.field != "status")
-EXPORT_COLUMNS = tuple(s.field for s in COLUMNS)
 # The export columns as the page offers them, in groups; every column of EXPORT_COLUMNS is in
 # exactly one group. A file's columns keep the order of EXPORT_COLUMNS, whatever the groups.
 COLUMN_GROUPS = (
@@ -91,7 +76,6 @@ TEXT_COLUMNS = ("id_number", "phone", "card_number", "member_code", "admission_r
 # The columns of the import template, in the order of the member form, then the branch.
 TEMPLATE_COLUMNS = tuple(FIELD_ORDER)
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _WIDTHS = {
     "full_name": 26,
     "permanent_address": 36,
@@ -106,57 +90,8 @@ _WIDTHS = {
 Progress = Callable[[int, int], None]
 
 
-def is_formula_like(text: str) -> bool:
-    return text.startswith(_FORMULA_START)
-
-
-class CellFormats:
-    def __init__(self, workbook: xlsxwriter.Workbook):
-        add = workbook.add_format
-        self.header = add({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True})
-        self.required = add(
-            {
-                "bold": True,
-                "bg_color": "#DDEBF7",
-                "border": 1,
-                "text_wrap": True,
-                "font_color": "#C00000",
-            }
-        )
-        self.date = add({"num_format": "dd/mm/yyyy"})
-        self.text = add({"num_format": "@"})
-        self.quoted = add({"quote_prefix": True})
-        self.text_quoted = add({"num_format": "@", "quote_prefix": True})
-        self.bad = add({"bg_color": "#FFC7CE", "font_color": "#9C0006"})
-        self.bad_date = add(
-            {"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "dd/mm/yyyy"}
-        )
-        self.bad_quoted = add(
-            {"bg_color": "#FFC7CE", "font_color": "#9C0006", "quote_prefix": True}
-        )
-        self.wrap = add({"text_wrap": True, "valign": "top"})
-        self.title = add({"bold": True, "font_size": 14})
-
-
-def write_text(sheet, row: int, col: int, text: str, fmt=None, quoted=None) -> None:
-    """Text as text: never a formula, with the quote prefix when it looks like one."""
-    if not text and fmt is None:
-        return
-    if is_formula_like(text):
-        sheet.write_string(row, col, text, quoted)
-    else:
-        sheet.write_string(row, col, text, fmt)
-
-
-def yes_no(value: bool) -> str:
-    return _("Yes") if value else _("No")
-
-
 def _registrations(members: list[Member], year: int | None) -> dict[int, Any]:
     """Each member's registration for the programme year (his branch's, unless `year`)."""
-    from doanvien.training.models import Registration
-    from doanvien.training.rules import programme_year_of
-
     today = timezone.localdate()
     wanted = {
         m.pk: year or programme_year_of(today, m.branch.sector if m.branch_id else "")
@@ -232,9 +167,9 @@ def members_xlsx(
                 if isinstance(value, date):
                     sheet.write_datetime(row, col, value, fmt.date)
                 elif name in TEXT_COLUMNS:
-                    write_text(sheet, row, col, str(value), fmt.text, fmt.text_quoted)
+                    fmt.write_text(sheet, row, col, str(value), fmt.text)
                 else:
-                    write_text(sheet, row, col, str(value), None, fmt.quoted)
+                    fmt.write_text(sheet, row, col, str(value))
         if progress:
             progress(row, total)
 
@@ -297,7 +232,7 @@ def _template(unit: Unit, out) -> None:
         list_cols[name] = col
         lists.write_string(0, col, field_label(name), fmt.header)
         for i, value in enumerate(values, start=1):
-            lists.write_string(i, col, value)
+            fmt.write_text(lists, i, col, value)
         lists.set_column(col, col, 30 if name == "branch" else 18)
     lists.hide()
 
@@ -394,104 +329,7 @@ def _template(unit: Unit, out) -> None:
         if isinstance(value, date):
             guide.write_datetime(header_row + 1, col + 1, value, fmt.date)
         elif value:
-            guide.write_string(header_row + 1, col + 1, value)
+            fmt.write_text(guide, header_row + 1, col + 1, value)
     guide.write_string(header_row, 0, _("Header"), fmt.header)
     guide.write_string(header_row + 1, 0, _("Example"), fmt.wrap)
-    workbook.close()
-
-
-# --- the error report ------------------------------------------------------------------------
-
-
-def _error_fields(error) -> tuple[int | None, int | None, str, str, str]:
-    if isinstance(error, dict):
-        get = error.get
-    else:
-
-        def get(key, default=None):
-            return getattr(error, key, default)
-
-    return get("row"), get("col"), get("column") or "", get("value") or "", get("message") or ""
-
-
-def _write_value(sheet, row: int, col: int, value: Any, fmt: CellFormats, bad: bool) -> None:
-    if value is None or value == "":
-        if bad:
-            sheet.write_blank(row, col, None, fmt.bad)
-        return
-    if isinstance(value, bool):
-        sheet.write_boolean(row, col, value, fmt.bad if bad else None)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value, fmt.bad if bad else None)
-    elif isinstance(value, datetime | date):
-        sheet.write_datetime(row, col, value, fmt.bad_date if bad else fmt.date)
-    elif isinstance(value, time | timedelta):
-        sheet.write_string(row, col, str(value), fmt.bad if bad else None)
-    else:
-        text = str(value)
-        if bad:
-            write_text(sheet, row, col, text, fmt.bad, fmt.bad_quoted)
-        else:
-            write_text(sheet, row, col, text, None, fmt.quoted)
-
-
-def error_report_xlsx(
-    *,
-    source_path: str | Path,
-    errors: Iterable,
-    out,
-    columns: Sequence[ColumnSpec] = COLUMNS,
-) -> None:
-    """A copy of the uploaded sheet with each bad cell in red and its problems in a comment, an
-    extra column with every problem of the row, and a second sheet listing them all (row,
-    column, value, problem). `errors` are `imports.RowError`s or their dicts; `columns` are the
-    import's columns, to find the same sheet and header row as the import did (the member
-    list's by default). A file that could not be read gets the list only."""
-    items = [_error_fields(e) for e in errors]
-    by_cell: dict[tuple[int, int], list[str]] = defaultdict(list)
-    by_row: dict[int, list[str]] = defaultdict(list)
-    for row, col, column, _value, message in items:
-        if row is None:
-            continue
-        if col is not None:
-            by_cell[(row, col)].append(message)
-        by_row[row].append(f"{column}: {message}" if column else message)
-
-    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
-    fmt = CellFormats(workbook)
-    try:
-        sheet = open_sheet(source_path, columns)
-    except SpreadsheetError:
-        sheet = None
-    if sheet is not None:
-        copy = workbook.add_worksheet(_("Data")[:31])
-        width = max((len(values) for _n, values in sheet.raw.rows()), default=0)
-        width = max([width, *(c + 1 for _r, c in by_cell)])
-        copy.set_column(width, width, 60)
-        for number, values in sheet.raw.rows():
-            r = number - 1
-            for col in range(max(len(values), width)):
-                value = values[col] if col < len(values) else None
-                messages = by_cell.get((number, col))
-                _write_value(copy, r, col, value, fmt, bool(messages))
-                if messages:
-                    copy.write_comment(r, col, "\n".join(messages), {"x_scale": 2, "y_scale": 2})
-            if number == sheet.header_row:
-                copy.write_string(r, width, _("Errors"), fmt.header)
-            elif number in by_row:
-                copy.write_string(r, width, "\n".join(by_row[number]), fmt.bad)
-        copy.freeze_panes(sheet.header_row, 0)
-
-    listing = workbook.add_worksheet(_("Error list")[:31])
-    for col, (title, size) in enumerate(
-        ((_("Row"), 8), (_("Column"), 24), (_("Value"), 24), (_("Problem"), 90))
-    ):
-        listing.write_string(0, col, capfirst(title), fmt.header)
-        listing.set_column(col, col, size)
-    for i, (row, _col, column, value, message) in enumerate(items, start=1):
-        if row is not None:
-            listing.write_number(i, 0, row)
-        write_text(listing, i, 1, column, None, fmt.quoted)
-        write_text(listing, i, 2, value, None, fmt.quoted)
-        listing.write_string(i, 3, message, fmt.wrap)
     workbook.close()

@@ -20,16 +20,13 @@ members, membership spans and audit events, one member count adjustment per bran
 
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,11 +40,19 @@ from doanvien.core.bulk import (
     reserve_ids,
 )
 from doanvien.core.models import AuditEvent
+from doanvien.core.spreadsheets.importing import (
+    ImportResult,
+    Progress,
+    SheetImport,
+    error_messages,
+)
+from doanvien.core.spreadsheets.reading import SpreadsheetError
 from doanvien.core.text import fold, normalize
 from doanvien.members.access import can_edit_members
 from doanvien.units.models import Unit
 from doanvien.units.services import adjust_member_count
 
+from .columns import SPECS, field_label
 from .models import CARD_DIGITS, Member, Membership
 from .services.cards import RangeHolders, check_card_for_branch, imported_card
 from .services.records import (
@@ -57,98 +62,20 @@ from .services.records import (
     require_branch,
     set_derived,
 )
-from .spreadsheet import (
-    SPECS,
-    MemberSheet,
-    PreparedRow,
-    SpreadsheetError,
-    cell_text,
-    field_label,
-    open_member_sheet,
-)
+from .sheets import MemberSheet, PreparedRow, open_member_sheet
 from .validation import EDITABLE_FIELDS, ID_NUMBER_SHAPE, REQUIRED_FIELDS, clean_member_data
 
 # Rows checked (and written) together: one query per kind of lookup for each chunk. Larger
 # chunks mean fewer round trips (100,000 rows: 28 s on PostgreSQL with 2,500, 32 s with 1,000);
 # much larger ones make SQLite's statements with a placeholder per value slower.
 CHUNK_SIZE = 2500
-# How many rows of each kind the preview lists.
-SAMPLE_SIZE = 100
-DEFAULT_MAX_LISTED_ERRORS = 10_000
 
 _CODE_IN_BRACKETS = re.compile(r"\(([^()]+)\)\s*$")
 # Longest text each field holds.
 _MAX_LENGTHS = {f.name: f.max_length for f in Member._meta.fields if f.max_length}
 
-Progress = Callable[[int, int], None]
 # What identifies a row's member and says where he goes: taken off the row before the rules.
 _KEY_FIELDS = {"id_number", "card_number", "member_code", "branch"}
-# The result's counter of each outcome of a row.
-_COUNTERS = {
-    "create": "to_create",
-    "update": "to_update",
-    "unchanged": "unchanged",
-    "error": "error_rows",
-}
-
-
-@dataclass
-class RowError:
-    row: int | None  # as in the file, counted from 1; None for the file as a whole
-    column: str  # the header as written in the file
-    value: str
-    message: str
-    col: int | None = None  # column index in the file, A = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class RowPreview:
-    row: int
-    action: str  # "create" or "update"
-    full_name: str
-    branch: str
-    changes: list[str] = field(default_factory=list)  # labels of the fields that change
-
-
-@dataclass
-class ImportResult:
-    filename: str
-    # True once the members are written (confirm=True and no error).
-    written: bool = False
-    rows: int = 0  # member rows read
-    to_create: int = 0
-    to_update: int = 0
-    unchanged: int = 0
-    error_count: int = 0  # every error found; `errors` lists the first ones
-    error_rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    # The columns read: header as in the file, field, field label.
-    columns: list[dict[str, str]] = field(default_factory=list)
-    sample: list[RowPreview] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
-
-    def as_dict(self) -> dict[str, Any]:
-        """For storing with a job (JSON)."""
-        data = asdict(self)
-        data["ok"] = self.ok
-        return data
-
-
-def _max_listed_errors() -> int:
-    return int(getattr(settings, "MEMBER_IMPORT_MAX_ERRORS", DEFAULT_MAX_LISTED_ERRORS))
-
-
-def _messages(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return error.message_dict
-    return {"": error.messages}
 
 
 @dataclass
@@ -158,28 +85,22 @@ class _Update:
     move_to: Unit | None
 
 
-class _Undo(Exception):
-    """Raised inside the transaction to write nothing."""
+class MemberImport(SheetImport):
+    """The member import: the member columns (members/columns.py), and the member rules on
+    each row."""
 
+    sheet: MemberSheet
 
-class _Import:
     def __init__(self, *, actor, unit: Unit, sheet: MemberSheet, result: ImportResult, today):
-        self.actor = actor
+        super().__init__(actor=actor, sheet=sheet, result=result, today=today)
         self.unit = unit
-        self.sheet = sheet
-        self.result = result
-        self.today = today
-        self.columns = {c.field: c for c in sheet.columns}
         self.writing = False
-        self.max_errors = _max_listed_errors()
         # First row of each ID number, card number and member identifier met in the file.
         self.ids_seen: dict[str, int] = {}
         self.cards_seen: dict[str, int] = {}
         self.new_member = record_maker(Member)
         self.range_holders: RangeHolders | None = None  # read when a card number is first met
         self.codes_seen: dict[str, int] = {}
-        # What each member row turned out to be: create, update, unchanged or error.
-        self.outcome: dict[int, str] = {}
         self.branches: dict[str, Unit | str] = {}
         self.editable: dict[int, bool] = {}
         self.added: Counter[str] = Counter()  # branch path → members created
@@ -199,44 +120,18 @@ class _Import:
         self.limits = [(n, _MAX_LENGTHS[n]) for n in self.columns if n in _MAX_LENGTHS]
         self.reported: set[str] = set()
         self.blank = Member()
-        self.sampled: Counter[str] = Counter()
         self.created = self.updated = 0
 
-    # --- errors and outcomes --------------------------------------------------------------
+    # --- errors -------------------------------------------------------------------------
 
-    def error(self, row: PreparedRow, name: str, message: str) -> None:
-        """An error in the cell of field `name` (or in the row when the file has no column
-        for it); the row will not be written."""
-        column = self.columns.get(name)
-        value = row.values[column.index] if column and column.index < len(row.values) else ""
-        self._record(row.number, column, cell_text(value), message)
+    def label(self, name: str) -> str:
+        return field_label(name)
 
-    def _record(self, number: int, column, value: str, message: str) -> None:
-        self.result.error_count += 1
-        if len(self.result.errors) < self.max_errors:
-            self.result.errors.append(
-                RowError(
-                    row=number,
-                    column=column.header if column else "",
-                    value=value,
-                    message=message,
-                    col=column.index if column else None,
-                )
-            )
-        self._set_outcome(number, "error")
-
-    def file_error(self, message: str) -> None:
-        self.result.error_count += 1
-        self.result.errors.append(RowError(row=None, column="", value="", message=message))
-
-    def _set_outcome(self, number: int, outcome: str) -> None:
-        before = self.outcome.get(number)
-        if before == "error" or before == outcome:
-            return
-        if before is not None:
-            setattr(self.result, _COUNTERS[before], getattr(self.result, _COUNTERS[before]) - 1)
-        setattr(self.result, _COUNTERS[outcome], getattr(self.result, _COUNTERS[outcome]) + 1)
-        self.outcome[number] = outcome
+    def changed_message(self) -> str:
+        return _(
+            "The members changed while the file was being written. Nothing was written: "
+            "import the file again."
+        )
 
     def _seen_twice(self, seen: dict[str, int], key: str, row: PreparedRow, name: str) -> bool:
         """Whether `key` was already met in the file; if so both rows get an error."""
@@ -247,9 +142,9 @@ class _Import:
         label = field_label(name)
         self.error(row, name, message % {"field": label, "value": key, "row": first})
         if self.outcome.get(first) != "error":
-            self._record(
+            self.record(
                 first,
-                self.columns.get(name),
+                name,
                 key,
                 message % {"field": label, "value": key, "row": row.number},
             )
@@ -258,14 +153,9 @@ class _Import:
     # --- the columns ----------------------------------------------------------------------
 
     def check_columns(self) -> bool:
-        sheet, result = self.sheet, self.result
-        result.columns = [
-            {"header": c.header, "field": c.field, "label": field_label(c.field)}
-            for c in sheet.columns
-        ]
-        result.warnings.extend(sheet.header_warnings())
+        super().check_columns()
         if "id_number" not in self.columns:
-            self.file_error(
+            self.result.file_error(
                 _("The file has no “%(column)s” column: members are matched by it.")
                 % {"column": SPECS["id_number"].header}
             )
@@ -276,7 +166,7 @@ class _Import:
         """An error of the file as a whole, met on a row: reported the first time only."""
         if message not in self.reported:
             self.reported.add(message)
-            self.file_error(message)
+            self.result.file_error(message)
 
     # --- branches and access --------------------------------------------------------------
 
@@ -319,7 +209,7 @@ class _Import:
         try:
             require_branch(found)
         except ValidationError as e:
-            return " ".join(m for ms in _messages(e).values() for m in ms)
+            return " ".join(m for ms in error_messages(e).values() for m in ms)
         if not self.can_edit(found):
             return _("You may not change the members of %(branch)s.") % {"branch": found.name}
         return found
@@ -379,11 +269,6 @@ class _Import:
                 )
                 ok = False
         return ok
-
-    def rule_errors(self, row: PreparedRow, error: ValidationError) -> None:
-        for name, messages in _messages(error).items():
-            for message in messages:
-                self.error(row, name, message)
 
     def check_id_number(self, row: PreparedRow, id_number: str) -> bool:
         """The shape the rules require is checked here first, so that the rules (which also
@@ -485,8 +370,8 @@ class _Import:
             }
         )
         set_derived(member)
-        self._set_outcome(row.number, "create")
-        self._sample(row, "create", member.full_name, branch, [])
+        self.set_outcome(row.number, "create")
+        self.sample(row.number, "create", member.full_name, branch.name, [])
         return member
 
     def update_row(self, row, data, member: Member, card, branch) -> _Update | None:
@@ -511,25 +396,12 @@ class _Import:
         if self.outcome.get(row.number) == "error" or branch is None:
             return None
         if not changes and move_to is None:
-            self._set_outcome(row.number, "unchanged")
+            self.set_outcome(row.number, "unchanged")
             return None
-        self._set_outcome(row.number, "update")
+        self.set_outcome(row.number, "update")
         labels = [field_label(k) for k in changes] + ([field_label("branch")] if move_to else [])
-        self._sample(row, "update", member.full_name, move_to or member.branch, labels)
+        self.sample(row.number, "update", member.full_name, (move_to or member.branch).name, labels)
         return _Update(member=member, changes=changes, move_to=move_to)
-
-    def _sample(self, row, action, name, branch, changes) -> None:
-        self.sampled[action] += 1
-        if self.sampled[action] <= SAMPLE_SIZE:
-            self.result.sample.append(
-                RowPreview(
-                    row=row.number,
-                    action=action,
-                    full_name=name,
-                    branch=branch.name,
-                    changes=changes,
-                )
-            )
 
     def chunk(self, rows: list[PreparedRow]) -> None:
         members: list[PreparedRow] = []
@@ -602,7 +474,7 @@ class _Import:
                 if update is not None:
                     updates.append(update)
             if self.outcome.get(row.number) is None:
-                self._set_outcome(row.number, "error")
+                self.set_outcome(row.number, "error")
         if self.writing and self.result.error_count == 0:
             self.write(creates, updates, taken=codes_taken)
 
@@ -769,7 +641,7 @@ class _Import:
     def after_rows(self) -> None:
         result = self.result
         if result.rows == 0:
-            self.file_error(_("The file has a header row but no member rows below it."))
+            result.file_error(_("The file has a header row but no member rows below it."))
         for name, count in self.restored.items():
             result.warnings.append(
                 _(
@@ -802,8 +674,7 @@ class _Import:
                     "column": self.columns["branch"].header,
                 }
             )
-        result.errors.sort(key=lambda e: (e.row or 0, e.col if e.col is not None else -1))
-        result.sample = [s for s in result.sample if self.outcome.get(s.row) == s.action]
+        self.order_errors_and_sample()
 
 
 def members_import(
@@ -828,34 +699,14 @@ def members_import(
     try:
         sheet = open_member_sheet(path)
     except SpreadsheetError as e:
-        result.error_count = 1
-        result.errors.append(RowError(row=None, column="", value="", message=e.message))
+        result.file_error(e.message)
         return result
-    work = _Import(
+    work = MemberImport(
         actor=actor, unit=unit, sheet=sheet, result=result, today=today or timezone.localdate()
     )
     if not work.check_columns():
         return result
     if progress:
         progress(0, sheet.total)  # before any transaction: the page shows the size at once
-    if not confirm:
-        work.run(write=False, progress=progress)
-        return result
-    try:
-        with transaction.atomic():
-            work.run(write=True, progress=progress)
-            if result.error_count:
-                raise _Undo
-            work.finish()
-    except _Undo:
-        return result
-    except IntegrityError:
-        work.file_error(
-            _(
-                "The members changed while the file was being written. Nothing was written: "
-                "import the file again."
-            )
-        )
-        return result
-    result.written = True
+    work.check_and_write(confirm=confirm, progress=progress)
     return result

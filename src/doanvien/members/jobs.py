@@ -1,26 +1,23 @@
 """Member imports and exports as background jobs (see doanvien.jobs.runner)."""
 
 import logging
-from pathlib import Path
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from doanvien.core import audit
+from doanvien.core.spreadsheets.importing import import_outcome
 from doanvien.jobs import files
-from doanvien.jobs.models import Job
 from doanvien.jobs.progress import import_progress
 from doanvien.jobs.runner import Outcome
 from doanvien.members.access import can_see_id_numbers_in
 
-from .exports import NATIONAL_COLUMNS, error_report_xlsx, members_xlsx
+from .columns import COLUMNS, NATIONAL_COLUMNS
+from .exports import members_xlsx
 from .imports import members_import
 from .selectors import MemberFilters, member_search
 
 logger = logging.getLogger(__name__)
-
-# Rows of the preview kept with the job for the page and the API.
-PREVIEW_ROWS = 50
 
 
 def _counts(result, written: bool) -> list[str]:
@@ -45,56 +42,6 @@ def _counts(result, written: bool) -> list[str]:
     ]
 
 
-def import_outcome(job, result, *, source, confirm: bool, lines, columns=None, **extra) -> Outcome:
-    """What an import job ends with, for any kind of import: with errors, the errors, nothing
-    written and a copy of the file with the bad cells marked; otherwise the figures, waiting
-    for confirmation or written. `lines(result, written)` words the figures; `columns` are the
-    import's column specs, for finding the header row of the marked copy."""
-    data = result.as_dict()
-    summary = {
-        **extra,
-        "rows": result.rows,
-        "to_create": result.to_create,
-        "to_update": result.to_update,
-        "error_count": result.error_count,
-        "error_rows": result.error_rows,
-        "warnings": result.warnings,
-        "columns": data["columns"],
-        "sample": data["sample"][:PREVIEW_ROWS],
-        "written": result.written,
-    }
-    if not result.ok:
-        output_name = ""
-        if any(e.row is not None for e in result.errors):
-            with files.writing_output(job, ".xlsx") as path:
-                error_report_xlsx(
-                    source_path=source,
-                    errors=result.errors,
-                    out=path,
-                    **({"columns": columns} if columns else {}),
-                )
-            output_name = f"loi-{Path(job.input_name).stem or 'tep'}.xlsx"
-        return Outcome(
-            state=Job.State.INVALID,
-            errors=[e.as_dict() for e in result.errors],
-            result={**summary, "lines": []},
-            message=ngettext(
-                "%(n)s error found: nothing was written. Correct the file and upload it again.",
-                "%(n)s errors found: nothing was written. Correct the file and upload it again.",
-                result.error_count,
-            )
-            % {"n": result.error_count},
-            output_name=output_name,
-        )
-    if confirm:
-        return Outcome(result={**summary, "lines": lines(result, written=True)})
-    return Outcome(
-        state=Job.State.AWAITING_CONFIRMATION,
-        result={**summary, "lines": lines(result, written=False)},
-        message=_("The file is correct. Check the figures, then confirm the import."),
-    )
-
-
 def import_members(job, progress) -> Outcome:
     """Check the uploaded file (first run) or write it (after the user confirmed): all or
     nothing. Errors give a copy of the file with the bad cells marked. While writing, the job
@@ -113,9 +60,17 @@ def import_members(job, progress) -> Outcome:
             confirm=confirm,
             progress=report,
         )
-    return import_outcome(
-        job, result, source=source, confirm=confirm, lines=_counts, unchanged=result.unchanged
+    outcome = import_outcome(
+        job,
+        result,
+        source=source,
+        columns=COLUMNS,
+        confirm=confirm,
+        lines=_counts,
+        output=files.writing_output,
+        unchanged=result.unchanged,
     )
+    return Outcome(**outcome)
 
 
 def export_members(job, progress) -> Outcome:

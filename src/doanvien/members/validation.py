@@ -7,7 +7,7 @@ language.
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -18,6 +18,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from doanvien.core.dates import parse_date
 from doanvien.core.text import normalize
 
 from .models import Category, Member, Position, Sex, Status
@@ -55,24 +56,6 @@ _PHONE = re.compile(r"^0\d{9,10}$")
 # An ID number: 12 digits (citizen ID) or 9 (old ID card).
 ID_NUMBER_SHAPE = re.compile(r"\d{9}|\d{12}")
 _WHITESPACE = re.compile(r"\s")
-_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
-
-
-def parse_date(value: Any) -> date | None:
-    """A date from a date, a datetime or text in dd/mm/yyyy (or ISO yyyy-mm-dd)."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    for fmt in _DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(text)
 
 
 def normalize_phone(value: str) -> str:

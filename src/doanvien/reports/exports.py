@@ -37,6 +37,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from doanvien.core.spreadsheets.writing import Formats
 from doanvien.training.models import YearStats
 from doanvien.units.models import Unit
 
@@ -120,14 +121,19 @@ def _share(share) -> float:
 # --- Excel: the report ------------------------------------------------------------------------
 
 
-class _Formats:
-    """The workbook's cell formats, made once."""
+# The font of every cell of the report's workbooks.
+_BASE_FORMAT = {"font_name": "Times New Roman", "font_size": 11, "valign": "vcenter"}
+
+
+class _Formats(Formats):
+    """The workbook's cell formats, made once (more with `add`: text written with them goes
+    through `write_text`)."""
 
     def __init__(self, workbook: xlsxwriter.Workbook):
-        base = {"font_name": "Times New Roman", "font_size": 11, "valign": "vcenter"}
+        super().__init__(workbook)
 
         def add(**options):
-            return workbook.add_format({**base, **options})
+            return self.add({**_BASE_FORMAT, **options})
 
         self.issuer = add(align="center")
         self.issuer_bold = add(align="center", bold=True)
@@ -211,8 +217,8 @@ def _report_sheet(sheet, f: _Formats, *, unit, year, rows, number, on) -> None:
     # Title block: the issuing unit under the unit above it, then the title.
     parent = unit.parent()
     if parent is not None:
-        sheet.merge_range(0, 0, 0, 4, parent.name.upper(), f.issuer)
-    sheet.merge_range(1, 0, 1, 4, unit.name.upper(), f.issuer_bold)
+        f.merge_text(sheet, 0, 0, 0, 4, parent.name.upper(), f.issuer)
+    f.merge_text(sheet, 1, 0, 1, 4, unit.name.upper(), f.issuer_bold)
     sheet.merge_range(TITLE_ROW, 0, TITLE_ROW, last_col, title(year).upper(), f.title)
     if number:
         subtitle = _("Attached to report No. %(number)s of %(unit)s, dated %(date)s") % {
@@ -225,7 +231,7 @@ def _report_sheet(sheet, f: _Formats, *, unit, year, rows, number, on) -> None:
             "unit": unit.name,
             "date": on.strftime("%d/%m/%Y"),
         }
-    sheet.merge_range(SUBTITLE_ROW, 0, SUBTITLE_ROW, last_col, subtitle, f.subtitle)
+    f.merge_text(sheet, SUBTITLE_ROW, 0, SUBTITLE_ROW, last_col, subtitle, f.subtitle)
 
     # Three header rows: the figures span them; the levels sit under "Classification results",
     # each over its count and share.
@@ -250,7 +256,7 @@ def _report_sheet(sheet, f: _Formats, *, unit, year, rows, number, on) -> None:
     r = FIRST_DATA_ROW
     for n, row in enumerate(children, start=1):
         sheet.write_number(r, 0, n, f.ordinal)
-        sheet.write_string(r, 1, row.unit.name, f.text)
+        f.write_text(sheet, r, 1, row.unit.name, f.text)
         _write_row(sheet, r, 2, row, f.count, f.share)
         r += 1
     sheet.write_blank(r, 0, None, f.total_text)
@@ -364,7 +370,7 @@ def subtree_xlsx(
 
         def indent_format(level: int):
             if level not in indents:
-                indents[level] = workbook.add_format(
+                indents[level] = f.add(
                     {
                         "font_name": "Times New Roman",
                         "font_size": 11,
@@ -384,7 +390,8 @@ def subtree_xlsx(
         sheet.outline_settings(True, False, True, False)  # parents above their units
         sheet.freeze_panes(SUBTREE_HEADER_ROW + 1, 2)
         sheet.write_string(0, 0, title(year).upper(), f.section)
-        sheet.write_string(
+        f.write_text(
+            sheet,
             1,
             0,
             _("%(unit)s and every unit under it, figures as of %(date)s")
@@ -401,9 +408,9 @@ def subtree_xlsx(
             below = row.unit.depth - unit.depth
             if below:
                 sheet.set_row(r, None, None, {"level": min(below, MAX_OUTLINE)})
-            sheet.write_string(r, 0, row.unit.code, f.cell)
-            sheet.write_string(r, 1, row.unit.name, indent_format(min(below, MAX_INDENT)))
-            sheet.write_string(r, 2, level_name, f.cell)
+            f.write_text(sheet, r, 0, row.unit.code, f.cell)
+            f.write_text(sheet, r, 1, row.unit.name, indent_format(min(below, MAX_INDENT)))
+            f.write_text(sheet, r, 2, level_name, f.cell)
             _write_row(sheet, r, 3, row, f.count, f.share)
             if progress and done % PROGRESS_EVERY == 0:
                 progress(done, total)

@@ -1,5 +1,5 @@
 """The movement entries of a unit in Excel: a title block, Vietnamese headers, dates as dates,
-text written as text (a value starting with = + - @ is never read as a formula)."""
+text written through core.spreadsheets.writing (never a formula)."""
 
 from datetime import date
 
@@ -7,6 +7,7 @@ import xlsxwriter
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from doanvien.core.spreadsheets.writing import Formats
 from doanvien.units.models import Unit
 
 from .movements import events
@@ -19,13 +20,12 @@ def movements_xlsx(*, unit: Unit, start: date, end: date, out) -> int:
     with translation.override("vi"):
         book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False})
         sheet = book.add_worksheet(_("Movements")[:31])
-        title = book.add_format({"bold": True, "font_size": 14})
-        head = book.add_format(
-            {"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True}
-        )
-        day = book.add_format({"num_format": "dd/mm/yyyy"})
+        f = Formats(book)
+        title = f.add({"bold": True, "font_size": 14})
+        head = f.add({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
+        day = f.add({"num_format": "dd/mm/yyyy"})
         sheet.write_string(0, 0, _("Member movements"), title)
-        sheet.write_string(1, 0, f"{unit.name} ({unit.code})")
+        f.write_text(sheet, 1, 0, f"{unit.name} ({unit.code})")
         sheet.write_string(
             2,
             0,
@@ -51,10 +51,10 @@ def movements_xlsx(*, unit: Unit, start: date, end: date, out) -> int:
         for movement in rows.iterator(chunk_size=CHUNK):
             batch.append(movement)
             if len(batch) == CHUNK:
-                line = _write(sheet, batch, line, day, names)
+                line = _write(sheet, f, batch, line, day, names)
                 written += len(batch)
                 batch = []
-        line = _write(sheet, batch, line, day, names)
+        line = _write(sheet, f, batch, line, day, names)
         written += len(batch)
         if not written:
             sheet.write_string(5, 0, _("No movement in this period."))
@@ -62,7 +62,7 @@ def movements_xlsx(*, unit: Unit, start: date, end: date, out) -> int:
     return written
 
 
-def _write(sheet, batch, line: int, day, names: dict[str, str]) -> int:
+def _write(sheet, f: Formats, batch, line: int, day, names: dict[str, str]) -> int:
     missing = {m.other_path for m in batch if m.other_path and m.other_path not in names}
     if missing:
         names.update(Unit.objects.filter(path__in=missing).values_list("path", "name"))
@@ -77,6 +77,6 @@ def _write(sheet, batch, line: int, day, names: dict[str, str]) -> int:
             m.reason,
         ]
         for col, value in enumerate(values, start=1):
-            sheet.write_string(line, col, str(value))  # text, never a formula
+            f.write_text(sheet, line, col, str(value))
         line += 1
     return line

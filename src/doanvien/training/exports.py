@@ -3,9 +3,8 @@ first sheet, one row per registered criterion on the second. Written with XlsxWr
 constant-memory mode and read in batches, so a province's list takes the same memory as a
 branch's.
 
-Dates are Excel dates, points and counts are numbers, and text is always text: text that a
-spreadsheet would take for a formula (starting with = + - @) is written with the quote prefix,
-as in the member list (members/exports.py)."""
+Dates are Excel dates, points and counts are numbers, and text is always text, written through
+core.spreadsheets.writing: never a formula."""
 
 from collections import defaultdict
 from collections.abc import Callable
@@ -20,7 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from doanvien.members.exports import CellFormats, write_text, yes_no
+from doanvien.core.spreadsheets.writing import CellFormats, yes_no
 from doanvien.units.models import Unit
 
 from .models import Registration, RegistrationItem
@@ -92,8 +91,8 @@ class _Code(str):
 class _RegistrationFormats(CellFormats):
     def __init__(self, workbook: xlsxwriter.Workbook):
         super().__init__(workbook)
-        self.points = workbook.add_format({"num_format": "0.0"})
-        self.note = workbook.add_format({"italic": True})
+        self.points = self.add({"num_format": "0.0"})
+        self.note = self.add({"italic": True})
 
 
 class _Sheet:
@@ -113,7 +112,7 @@ class _Sheet:
         self.sheet = self.workbook.add_worksheet(self.name[: 31 - len(suffix)] + suffix)
         self.row = HEADER_ROW
         for r, (text, cell_format) in enumerate(self.titles):
-            write_text(self.sheet, r, 0, text, cell_format, self.fmt.quoted)
+            self.fmt.write_text(self.sheet, r, 0, text, cell_format)
         for col, (title, size) in enumerate(zip(self.headers, self.widths, strict=True)):
             self.sheet.write_string(HEADER_ROW, col, title, self.fmt.header)
             self.sheet.set_column(col, col, size)
@@ -140,9 +139,9 @@ class _Sheet:
             elif isinstance(value, int) and not isinstance(value, bool):
                 self.sheet.write_number(self.row, col, value)
             elif isinstance(value, _Code):
-                write_text(self.sheet, self.row, col, value, fmt.text, fmt.text_quoted)
+                fmt.write_text(self.sheet, self.row, col, value, fmt.text)
             else:
-                write_text(self.sheet, self.row, col, str(value), None, fmt.quoted)
+                fmt.write_text(self.sheet, self.row, col, str(value))
 
     def finish(self, empty_text: str) -> None:
         if self.row == HEADER_ROW:

@@ -18,7 +18,6 @@ deadline) is on his first row, in the member code column.
 """
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import IO, Any
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -34,12 +33,13 @@ from django.utils.translation import ngettext
 from doanvien.accounts.access import scope_of
 from doanvien.accounts.models import Role
 from doanvien.core import audit
-from doanvien.core.text import fold
-from doanvien.members.exports import CellFormats, write_text
-from doanvien.members.imports import ImportResult, RowError, RowPreview, _max_listed_errors
-from doanvien.members.models import Member, Status
-from doanvien.members.spreadsheet import (
-    ColumnSpec,
+from doanvien.core.spreadsheets.importing import (
+    ImportResult,
+    Progress,
+    SheetImport,
+    error_messages,
+)
+from doanvien.core.spreadsheets.reading import (
     HeaderSheet,
     SpreadsheetError,
     cell_date,
@@ -48,46 +48,23 @@ from doanvien.members.spreadsheet import (
     max_rows,
     open_sheet,
 )
+from doanvien.core.spreadsheets.writing import CellFormats
+from doanvien.core.text import fold
+from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
 from .access import is_branch_committee
+from .columns import COLUMNS, DATE_HEADER, REQUIRED, SPECS
 from .models import Criterion, Framework, Registration
 from .rules import programme_year_span
 from .selectors import criteria_for, framework_for
 from .services.registrations import registration_save, registration_submit
 
-Progress = Callable[[int, int], None]
 State = Registration.State
 
-# The file's columns. The headers are a file format (Vietnamese in the code, not translated);
-# aliases are other spellings met in hand-made files. Matching ignores case, diacritics,
-# punctuation and a note in brackets ("Thời gian hoàn thành (dd/mm/yyyy)").
-COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("member_code", "Mã đoàn viên", ("Mã ĐV", "Mã số đoàn viên", "Mã định danh")),
-    ColumnSpec("full_name", "Họ và tên", ("Họ tên", "Họ và tên đoàn viên", "Tên đoàn viên")),
-    ColumnSpec("criterion", "Mã tiêu chí", ("Mã TC", "Mã số tiêu chí")),
-    ColumnSpec("criterion_text", "Tiêu chí", ("Tên tiêu chí", "Tiêu chí đăng ký")),
-    ColumnSpec(
-        "plan",
-        "Kế hoạch thực hiện",
-        ("Giải pháp thực hiện", "Kế hoạch", "Giải pháp", "Biện pháp thực hiện"),
-    ),
-    ColumnSpec(
-        "target_date",
-        "Thời gian hoàn thành",
-        ("Ngày hoàn thành", "Thời hạn hoàn thành", "Hạn hoàn thành", "Thời gian thực hiện"),
-    ),
-)
-SPECS = {spec.field: spec for spec in COLUMNS}
-# Columns the import cannot do without; the name and the criterion's text only help the reader.
-REQUIRED = ("member_code", "criterion", "plan", "target_date")
-# What the template writes as the date column's header (the note is ignored when reading).
-DATE_HEADER = "Thời gian hoàn thành (dd/mm/yyyy)"
 # The headers of the list of criteria (sheet 2): on purpose not the import's own headers, so
 # that the list is never taken for the data.
 CRITERIA_HEADERS = ("Mã tiêu chí", "Nội dung rèn luyện", "Nội dung tiêu chí", "Bắt buộc", "Ghi chú")
-# How many rows of each kind the preview lists.
-SAMPLE_SIZE = 100
 # Member codes looked up in one query.
 LOOKUP_SIZE = 1000
 # Rows of the template below the prefilled ones that fill in the name and the criterion's text.
@@ -101,12 +78,6 @@ def can_import_registrations(user, branch: Unit) -> bool:
     """The branch's committee, who register on members' behalf, and the cadres of the units
     above it."""
     return is_branch_committee(user, branch) or Role.CADRE in scope_of(user).roles_at(branch.path)
-
-
-def _messages(error: ValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return error.message_dict
-    return {"": error.messages}
 
 
 # --- reading the file ----------------------------------------------------------------------------
@@ -144,74 +115,43 @@ def _criterion_id(value: Any) -> int | None:
     return int(text) if _INTEGER.fullmatch(text) else None
 
 
-class _Undo(Exception):
-    """Raised inside the transaction to write nothing."""
+class RegistrationImport(SheetImport):
+    """The registration import: the registration columns (training/columns.py), and the
+    services' rules on each member's rows."""
 
+    # The rules are those of the services, which write: the preview runs them and rolls back.
+    preview_writes = True
 
-class _Import:
     def __init__(self, *, actor, branch: Unit, year: int, sheet: HeaderSheet, result, today):
-        self.actor, self.branch, self.year, self.sheet, self.result, self.today = (
-            actor,
-            branch,
-            year,
-            sheet,
-            result,
-            today,
-        )
-        self.columns = {c.field: c for c in sheet.columns}
+        super().__init__(actor=actor, sheet=sheet, result=result, today=today)
+        self.branch, self.year = branch, year
         self.groups: dict[str, _Group] = {}
-        self.outcome: dict[int, str] = {}  # row number → "create", "update" or "error"
         self.skipped: list[int] = []
         self.name_differs: list[int] = []
         self.text_differs: list[int] = []
         self.carried: list[int] = []
         self.late = 0
         self.criteria: dict[int, list[Criterion]] = {}  # framework id → criteria
-        self.max_errors = _max_listed_errors()
 
-    # --- errors ---------------------------------------------------------------------------
+    def label(self, name: str) -> str:
+        return SPECS[name].header
 
-    def error(self, row: _Row, name: str, message: str) -> None:
-        column = self.columns.get(name)
-        value = None
-        if column is not None and column.index < len(row.values):
-            value = row.values[column.index]
-        self.result.error_count += 1
-        if len(self.result.errors) >= self.max_errors:
-            self._mark(row)
-            return
-        self.result.errors.append(
-            RowError(
-                row=row.number,
-                column=column.header if column else SPECS[name].header,
-                value=cell_text(value),
-                message=message,
-                col=column.index if column else None,
-            )
+    def missing_header(self, name: str) -> str:
+        return SPECS[name].header
+
+    def changed_message(self) -> str:
+        return _(
+            "The registrations changed while the file was being written. Nothing was "
+            "written: import the file again."
         )
-        self._mark(row)
-
-    def _mark(self, row: _Row) -> None:
-        if self.outcome.get(row.number) != "error":
-            self.outcome[row.number] = "error"
-            self.result.error_rows += 1
-
-    def file_error(self, message: str) -> None:
-        self.result.error_count += 1
-        self.result.errors.append(RowError(row=None, column="", value="", message=message))
 
     # --- the columns and the rows ---------------------------------------------------------
 
     def check_columns(self) -> bool:
-        sheet, result = self.sheet, self.result
-        result.columns = [
-            {"header": c.header, "field": c.field, "label": SPECS[c.field].header}
-            for c in sheet.columns
-        ]
-        result.warnings.extend(sheet.header_warnings())
+        super().check_columns()
         missing = [SPECS[name].header for name in REQUIRED if name not in self.columns]
         if missing:
-            self.file_error(
+            self.result.file_error(
                 _("The file needs these columns too: %(columns)s.")
                 % {"columns": ", ".join(f"“{h}”" for h in missing)}
             )
@@ -350,7 +290,7 @@ class _Import:
     def service_errors(self, group: _Group, error: ValidationError) -> None:
         """The services' errors on the rows and columns they are about."""
         rows = group.rows
-        for key, messages in _messages(error).items():
+        for key, messages in error_messages(error).items():
             match = _ITEM_KEY.fullmatch(key)
             if match and int(match[1]) < len(rows):
                 row, name = rows[int(match[1])], match[2]
@@ -368,9 +308,10 @@ class _Import:
                     ) % {"value": row.criterion_cell}
                 self.error(row, name, message)
 
-    def register(self, progress: Progress | None) -> None:
+    def run(self, *, write: bool, progress: Progress | None) -> None:
         """Save and submit each member's registration with the services, member by member
-        (each in its own savepoint, so that one member's errors leave the others checked)."""
+        (each in its own savepoint, so that one member's errors leave the others checked). The
+        services write whether `write` or not: the preview's transaction is rolled back."""
         members = self.members()
         existing = {
             r.member_id: r
@@ -380,7 +321,6 @@ class _Import:
         }
         default = framework_for(self.branch, self.year)
         total, done = self.result.rows, 0
-        sampled = {"create": 0, "update": 0}
         for key, group in self.groups.items():
             done += len(group.rows)
             if progress:
@@ -410,20 +350,13 @@ class _Import:
             self.late += registration.submitted_late
             for row in group.rows:
                 self.outcome.setdefault(row.number, action)
-            sampled[action] += 1
-            if sampled[action] <= SAMPLE_SIZE:
-                self.result.sample.append(
-                    RowPreview(
-                        row=group.rows[0].number,
-                        action=action,
-                        full_name=member.full_name,
-                        branch=self.branch.name,
-                        changes=[
-                            ngettext("%(n)s criterion", "%(n)s criteria", len(items))
-                            % {"n": len(items)}
-                        ],
-                    )
-                )
+            self.sample(
+                group.rows[0].number,
+                action,
+                member.full_name,
+                self.branch.name,
+                [ngettext("%(n)s criterion", "%(n)s criteria", len(items)) % {"n": len(items)}],
+            )
 
     def finish(self) -> None:
         audit.record(
@@ -442,7 +375,7 @@ class _Import:
     def after(self) -> None:
         result = self.result
         if result.rows == 0 and not result.errors:
-            self.file_error(_("The file has a header row but no registration rows below it."))
+            result.file_error(_("The file has a header row but no registration rows below it."))
         shown = ", ".join(str(n) for n in self.skipped[:10])
         if self.skipped:
             result.warnings.append(
@@ -502,8 +435,7 @@ class _Import:
                 )
                 % {"n": left_out}
             )
-        result.errors.sort(key=lambda e: (e.row or 0, e.col if e.col is not None else -1))
-        result.sample = [s for s in result.sample if self.outcome.get(s.row) == s.action]
+        self.order_errors_and_sample()
 
 
 def registrations_import(
@@ -522,23 +454,22 @@ def registrations_import(
     branch's review. `result.to_create` counts new registrations, `to_update` drafts and returned
     ones replaced. Messages are in the active language."""
     result = ImportResult(filename=filename)
-
-    def fail(message: str) -> ImportResult:
-        result.error_count += 1
-        result.errors.append(RowError(row=None, column="", value="", message=message))
-        return result
-
     if not branch.is_branch:
-        return fail(_("Registrations are imported into a branch."))
-    if not can_import_registrations(actor, branch):
-        return fail(_("You may not register the members of %(branch)s.") % {"branch": branch.name})
-    if framework_for(branch, year) is None:
-        return fail(_("No training framework applies to %(year)s.") % {"year": year})
+        result.file_error(_("Registrations are imported into a branch."))
+    elif not can_import_registrations(actor, branch):
+        result.file_error(
+            _("You may not register the members of %(branch)s.") % {"branch": branch.name}
+        )
+    elif framework_for(branch, year) is None:
+        result.file_error(_("No training framework applies to %(year)s.") % {"year": year})
+    if not result.ok:
+        return result
     try:
         sheet = open_sheet(path, COLUMNS, min_matches=2)
     except SpreadsheetError as e:
-        return fail(e.message)
-    work = _Import(
+        result.file_error(e.message)
+        return result
+    work = RegistrationImport(
         actor=actor,
         branch=branch,
         year=year,
@@ -549,23 +480,7 @@ def registrations_import(
     if not work.check_columns():
         return result
     work.read()
-    try:
-        with transaction.atomic():
-            work.register(progress)
-            if not confirm or result.error_count:
-                raise _Undo
-            work.finish()
-    except _Undo:
-        pass
-    except IntegrityError:
-        work.file_error(
-            _(
-                "The registrations changed while the file was being written. Nothing was "
-                "written: import the file again."
-            )
-        )
-    else:
-        result.written = True
+    work.check_and_write(confirm=confirm, progress=progress)
     work.after()
     if progress:
         progress(sheet.total, sheet.total)
@@ -650,11 +565,11 @@ def _template(branch: Unit, year: int, out) -> None:
 
     workbook = xlsxwriter.Workbook(out)
     fmt = CellFormats(workbook)
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    top = workbook.add_format({"valign": "top"})
-    text_top = workbook.add_format({"num_format": "@", "valign": "top"})
-    date_top = workbook.add_format({"num_format": "dd/mm/yyyy", "valign": "top"})
-    note = workbook.add_format({"italic": True})
+    wrap = fmt.add({"text_wrap": True, "valign": "top"})
+    top = fmt.add({"valign": "top"})
+    text_top = fmt.add({"num_format": "@", "valign": "top"})
+    date_top = fmt.add({"num_format": "dd/mm/yyyy", "valign": "top"})
+    note = fmt.add({"italic": True})
     data_name = _("Registrations")[:31]
     criteria_name = _("Criteria")[:31]
     lists_name = _("Lists")[:31]
@@ -669,15 +584,15 @@ def _template(branch: Unit, year: int, out) -> None:
         sheet2.set_column(col, col, width, wrap if col in (1, 2, 4) else top)
     for i, c in enumerate(listed.values(), start=1):
         sheet2.write_number(i, 0, c.pk, top)
-        write_text(sheet2, i, 1, area_of[c.pk], wrap, fmt.quoted)
-        write_text(sheet2, i, 2, c.text, wrap, fmt.quoted)
+        fmt.write_text(sheet2, i, 1, area_of[c.pk], wrap)
+        fmt.write_text(sheet2, i, 2, c.text, wrap)
         if c.mandatory:
             sheet2.write_string(i, 3, _("Yes"), top)
         remarks = [c.audience] if c.audience else []
         if c.unit_id:
             remarks.append(_("Added by %(unit)s") % {"unit": c.unit.name})
         if remarks:
-            write_text(sheet2, i, 4, "; ".join(remarks), wrap, fmt.quoted)
+            fmt.write_text(sheet2, i, 4, "; ".join(remarks), wrap)
     sheet2.freeze_panes(1, 1)
     if listed:
         sheet2.autofilter(0, 0, len(listed), len(CRITERIA_HEADERS) - 1)
@@ -687,8 +602,8 @@ def _template(branch: Unit, year: int, out) -> None:
     lists.write_string(0, 0, "Mã số", fmt.header)
     lists.write_string(0, 1, "Đoàn viên", fmt.header)
     for i, member in enumerate(members, start=1):
-        lists.write_string(i, 0, member.member_code)
-        write_text(lists, i, 1, member.full_name, None, fmt.quoted)
+        fmt.write_text(lists, i, 0, member.member_code)
+        fmt.write_text(lists, i, 1, member.full_name)
     lists.hide()
 
     # Sheet 1: titles, the header, the prefilled rows, then rows that fill themselves in.
@@ -701,7 +616,7 @@ def _template(branch: Unit, year: int, out) -> None:
         _("Member training programme registrations, %(year)s") % {"year": year},
         fmt.title,
     )
-    data.merge_range(1, 0, 1, span, f"{branch.name} ({branch.code})", note)
+    fmt.merge_text(data, 1, 0, 1, span, f"{branch.name} ({branch.code})", note)
     data.merge_range(
         2,
         0,
@@ -734,7 +649,7 @@ def _template(branch: Unit, year: int, out) -> None:
     for member, criterion_id, plan, target in rows:
         row += 1
         r = row + 1  # as Excel names it
-        write_text(data, row, 0, member.member_code, text_top, fmt.text_quoted)
+        fmt.write_text(data, row, 0, member.member_code, text_top)
         data.write_formula(row, 1, name_formula(r), wrap, member.full_name)
         if criterion_id is not None:
             data.write_number(row, 2, criterion_id, top)
@@ -743,7 +658,7 @@ def _template(branch: Unit, year: int, out) -> None:
         else:
             data.write_formula(row, 3, text_formula(r), wrap, "")
         if plan:
-            write_text(data, row, 4, plan, wrap, fmt.quoted)
+            fmt.write_text(data, row, 4, plan, wrap)
         if target:
             data.write_datetime(row, 5, target, date_top)
     extra = min(max(EXTRA_ROWS_MIN, 10 * len(members)), EXTRA_ROWS_MAX)

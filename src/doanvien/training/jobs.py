@@ -4,11 +4,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from doanvien.core.spreadsheets.importing import import_outcome
 from doanvien.jobs import files
 from doanvien.jobs.progress import import_progress
 from doanvien.jobs.runner import Outcome
-from doanvien.members.jobs import import_outcome
 
+from .columns import COLUMNS
 from .exports import registrations_xlsx
 from .imports import registrations_import
 from .rules import programme_year_of
@@ -78,7 +79,17 @@ def import_registrations(job, progress) -> Outcome:
             confirm=confirm,
             progress=report,
         )
-    return import_outcome(job, result, source=source, confirm=confirm, lines=_counts, year=year)
+    outcome = import_outcome(
+        job,
+        result,
+        source=source,
+        columns=COLUMNS,
+        confirm=confirm,
+        lines=_counts,
+        output=files.writing_output,
+        year=year,
+    )
+    return Outcome(**outcome)
 
 
 def export_registrations(job, progress) -> Outcome:

@@ -2,8 +2,10 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..exports import COLUMN_GROUPS, EXPORT_COLUMNS, NATIONAL_COLUMNS
-from ..spreadsheet import SPECS, max_bytes
+from doanvien.core.spreadsheets.reading import max_bytes
+
+from ..columns import EXPORT_COLUMNS, NATIONAL_COLUMNS, SPECS
+from ..exports import COLUMN_GROUPS
 
 
 class ImportForm(forms.Form):

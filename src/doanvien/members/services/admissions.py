@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doanvien.core import audit
+from doanvien.core.dates import parse_date
 from doanvien.units.models import Unit
 
 from ..models import AdmissionRequest, Member, Movement, Status, mask_id_number
@@ -30,7 +31,6 @@ from ..validation import (
     DATE_FIELDS,
     age_on,
     clean_member_data,
-    parse_date,
 )
 from . import cards
 from .lifecycle import member_remove

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.accounts.access import get_unit_for, visible_ancestors
+from doanvien.core.dates import parse_date
 from doanvien.core.pagination import paginate
 from doanvien.members.models import Movement
-from doanvien.members.validation import parse_date
 
 from ..movements import KINDS, events, movement_report
 from ..spreadsheets import movements_xlsx

@@ -9,8 +9,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core.dates import parse_date
 from doanvien.core.forms import error_messages
-from doanvien.members.validation import parse_date
 
 from ..models import Registration
 

@@ -20,7 +20,7 @@ from django.db.models import Max, ProtectedError
 from django.utils.translation import gettext as _
 
 from doanvien.core import audit
-from doanvien.members.validation import parse_date
+from doanvien.core.dates import parse_date
 from doanvien.units.models import Sector, Unit
 
 from ..models import (

@@ -12,8 +12,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from doanvien.core.dates import parse_date
 from doanvien.members.models import Member, Status
-from doanvien.members.validation import parse_date
 from doanvien.units.models import Unit
 
 from .. import rollup, workflow
@@ -229,9 +229,9 @@ def registration_return(*, actor, registration: Registration, comment: str) -> R
 
 def registrations_follow(*, member: Member, branch: Unit) -> int:
     """A member who moves keeps his registration: the receiving branch continues it and does the
-        evaluation (seed 000 IV.3 note says he need not register again; that the receiving branch
-    evaluates him is this product's reading). Years whose results the old branch already submitted or
-        had recognised stay with it. Returns how many registrations moved."""
+    evaluation (seed 000 IV.3 note says he need not register again; that the receiving branch
+    evaluates him is this product's reading). Years whose results the old branch already
+    submitted or had recognised stay with it. Returns how many registrations moved."""
     closed = BranchResult.objects.filter(
         branch=OuterRef("branch"),
         year=OuterRef("year"),

@@ -1,20 +1,15 @@
-"""Reading member lists from spreadsheets: .xlsx, .xls, .ods (python-calamine) and .csv.
+"""Reading spreadsheets for an import: .xlsx, .xls, .ods (python-calamine) and .csv.
 
-A file is read as it is typed in Excel: title rows above the header, merged cells, columns in
-any order and named with or without diacritics, our template's headers or the national
-software's, dates as real dates or as dd/mm/yyyy text, ID numbers and phones that Excel turned
-into numbers (and so lost their leading zeros), decomposed Unicode, stray spaces, formula cells
-(read as the value Excel saved with them).
+A file is read as it is typed in Excel: title rows above the header, merged cells, a header on
+two rows, columns in any order and named with or without diacritics, dates as real dates or as
+dd/mm/yyyy text, decomposed Unicode, stray spaces, formula cells (read as the value Excel saved
+with them).
 
-`open_sheet(path, columns)` opens a file and finds its header row for any import's columns;
-`open_member_sheet(path)` does it for the member list, whose `prepared()` rows come with their
-values ready for the member rules (`validation.clean_member_data`): text in NFC with single
-spaces, dates as dates, choices as their codes. What cannot be read is reported per cell, in
-the user's language; a file that cannot be read at all raises `SpreadsheetError` with one
-message.
-
-The column headers below are a file format shared with the national software, so they are
-Vietnamese in the code, not translated; every message is an English source string.
+An import declares its columns (`ColumnSpec`: field, header, aliases, kind); `open_sheet(path,
+columns)` opens a file and finds its header row, and the typed readers (`cell_text`,
+`cell_date`, `cell_bool`) turn cells into values. A file that cannot be read at all raises
+`SpreadsheetError` with one message, in the user's language. Every message is an English
+source string; the headers of a column table are a file format, Vietnamese in the code.
 """
 
 import codecs
@@ -23,25 +18,23 @@ import re
 import string
 import unicodedata
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from functools import cache, cached_property, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import python_calamine
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils import translation
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from doanvien.core.dates import parse_date
 from doanvien.core.text import fold, is_spaced_tidily, normalize
 
-from .models import Member
-from .validation import BOOL_FIELDS, CHOICE_FIELDS, DATE_FIELDS, MULTILINE_FIELDS, parse_date
-
-# Limits of one import (settings may override them).
+# Limits of one import (settings may override them; the names are the member import's, the
+# first there was, and hold for every import).
 DEFAULT_MAX_ROWS = 200_000
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 # The header row is looked for among the first rows (title rows come above it).
@@ -66,165 +59,22 @@ class SpreadsheetError(Exception):
 
 @dataclass(frozen=True)
 class ColumnSpec:
+    """A column of an import's file: the field it fills, the header our files write (a file
+    format: Vietnamese), other spellings met in files, and how its cells are read."""
+
     field: str
     header: str
     aliases: tuple[str, ...] = ()
-    # Columns the national export has but the system computes: accepted, not read.
+    # How the domain reads the cells: "text", "multiline", "date", "bool", "choice" or
+    # "number" (digits kept as text, leading zeros put back).
+    kind: str = "text"
+    # Columns another software's export has but the system computes: accepted, not read.
     computed: bool = False
+    # Whether the national software's list has the column (the national export writes these).
+    national: bool = False
 
 
-# The national software's member list, in its order, then the columns only we have. The first
-# header is the one our template and exports write; the aliases are other spellings met in
-# files (the national export, older templates); matching ignores case, diacritics and
-# punctuation.
-COLUMNS: tuple[ColumnSpec, ...] = (
-    ColumnSpec("full_name", "Họ và tên", ("Họ tên", "Họ và tên đoàn viên", "Full name")),
-    ColumnSpec("member_code", "Mã đoàn viên", ("Mã ĐV", "Mã số đoàn viên", "Mã định danh")),
-    ColumnSpec(
-        "date_of_birth",
-        "Ngày sinh",
-        ("Ngày tháng năm sinh", "Ngày, tháng, năm sinh", "Sinh ngày", "Date of birth"),
-    ),
-    ColumnSpec("sex", "Giới tính", ("Giới", "Nam/Nữ", "Sex")),
-    ColumnSpec("ethnicity", "Dân tộc"),
-    ColumnSpec("religion", "Tôn giáo"),
-    ColumnSpec("home_town", "Quê quán", ("Nguyên quán",)),
-    ColumnSpec(
-        "permanent_address",
-        "Địa chỉ thường trú",
-        ("Nơi thường trú", "Thường trú", "Địa chỉ", "Nơi ở hiện nay"),
-    ),
-    ColumnSpec(
-        "id_number",
-        "Số CMND/CCCD",
-        (
-            "Số CCCD/CMND",
-            "CMND/CCCD",
-            "CCCD/CMND",
-            "Số CCCD",
-            "Số CMND",
-            "CCCD",
-            "CMND",
-            "Số căn cước",
-            "Số căn cước công dân",
-            "Căn cước công dân",
-            "Số định danh cá nhân",
-            "Chứng minh nhân dân",
-            "Số chứng minh nhân dân",
-            "Số CMND/CCCD/Định danh",
-            "ID card number",
-        ),
-    ),
-    ColumnSpec(
-        "id_issued_on",
-        "Ngày cấp",
-        ("Ngày cấp CMND/CCCD", "Ngày cấp CCCD", "Ngày cấp CMND", "Ngày cấp CCCD/CMND"),
-    ),
-    ColumnSpec(
-        "id_issued_place",
-        "Nơi cấp",
-        ("Nơi cấp CMND/CCCD", "Nơi cấp CCCD", "Nơi cấp CMND", "Nơi cấp CCCD/CMND"),
-    ),
-    ColumnSpec(
-        "education_level",
-        "Trình độ văn hóa",
-        ("Trình độ học vấn", "Trình độ giáo dục phổ thông", "Giáo dục phổ thông", "Văn hóa"),
-    ),
-    ColumnSpec(
-        "professional_qualification",
-        "Trình độ chuyên môn",
-        ("Chuyên môn", "Trình độ chuyên môn nghiệp vụ", "Chuyên môn nghiệp vụ"),
-    ),
-    ColumnSpec(
-        "political_theory_level",
-        "Trình độ lý luận chính trị",
-        ("Lý luận chính trị", "LLCT", "Trình độ LLCT", "Trình độ chính trị"),
-    ),
-    ColumnSpec("it_level", "Trình độ tin học", ("Tin học",)),
-    ColumnSpec("foreign_language_level", "Trình độ ngoại ngữ", ("Ngoại ngữ",)),
-    ColumnSpec(
-        "joined_union_on",
-        "Ngày vào Đoàn",
-        ("Ngày kết nạp Đoàn", "Ngày kết nạp", "Ngày kết nạp vào Đoàn", "Ngày vào Đoàn TNCS"),
-    ),
-    ColumnSpec(
-        "admission_resolution_no",
-        "Số nghị quyết kết nạp",
-        (
-            "Số NQ kết nạp",
-            "Số quyết định kết nạp",
-            "Số QĐ kết nạp",
-            "Nghị quyết kết nạp",
-            "Số nghị quyết",
-        ),
-    ),
-    ColumnSpec(
-        "card_number", "Số thẻ đoàn viên", ("Số thẻ đoàn", "Số thẻ", "Thẻ đoàn viên", "Số thẻ ĐV")
-    ),
-    ColumnSpec("joined_party_on", "Ngày vào Đảng", ("Ngày kết nạp Đảng", "Ngày vào Đảng CSVN")),
-    ColumnSpec(
-        "occupation",
-        "Nghề nghiệp hiện nay",
-        ("Nghề nghiệp", "Công việc hiện nay", "Nghề nghiệp, công việc hiện nay"),
-    ),
-    ColumnSpec(
-        "category",
-        "Loại đoàn viên",
-        ("Loại hình sinh hoạt", "Hình thức sinh hoạt", "Đối tượng sinh hoạt", "Loại sinh hoạt"),
-    ),
-    ColumnSpec(
-        "training_status",
-        "Tình trạng rèn luyện",
-        (
-            "Chương trình rèn luyện",
-            "Trạng thái rèn luyện",
-            "Đăng ký rèn luyện",
-            "Tình trạng đăng ký rèn luyện",
-        ),
-        computed=True,
-    ),
-    ColumnSpec(
-        "evaluation_status",
-        "Kết quả đánh giá",
-        ("Tình trạng đánh giá", "Xếp loại", "Đánh giá xếp loại", "Kết quả xếp loại"),
-        computed=True,
-    ),
-    ColumnSpec("awards", "Khen thưởng"),
-    ColumnSpec("discipline", "Kỷ luật"),
-    ColumnSpec(
-        "position",
-        "Chức vụ",
-        ("Chức vụ Đoàn", "Chức vụ trong chi đoàn", "Chức vụ chi đoàn", "Chức danh"),
-    ),
-    ColumnSpec(
-        "federation_member",
-        "Hội viên Hội LHTN",
-        (
-            "Là hội viên Hội LHTN",
-            "Hội viên Hội LHTN Việt Nam",
-            "Là hội viên Hội LHTN Việt Nam",
-            "Hội viên",
-            "Tham gia Hội",
-        ),
-    ),
-    ColumnSpec("honorary", "Đoàn viên danh dự", ("Danh dự", "Là đoàn viên danh dự")),
-    ColumnSpec(
-        "email", "Email", ("E-mail", "Thư điện tử", "Email liên hệ", "Địa chỉ email", "Mail")
-    ),
-    ColumnSpec(
-        "phone",
-        "Số điện thoại",
-        ("Điện thoại", "SĐT", "Số ĐT", "Điện thoại liên hệ", "Số điện thoại liên hệ", "Di động"),
-    ),
-    ColumnSpec(
-        "branch",
-        "Chi đoàn",
-        ("Đơn vị", "Tên chi đoàn", "Mã chi đoàn", "Đơn vị sinh hoạt", "Chi đoàn sinh hoạt"),
-    ),
-    ColumnSpec("status", "Trạng thái", ("Tình trạng đoàn viên",), computed=True),
-)
-SPECS = {spec.field: spec for spec in COLUMNS}
-# Columns a file may have that mean nothing to the import (row numbers, notes): not reported.
+# Columns a file may have that mean nothing to an import (row numbers, notes): not reported.
 SILENT_HEADERS = {"stt", "tt", "so tt", "so thu tu", "ghi chu"}
 
 
@@ -260,18 +110,18 @@ def match_header(index: dict[str, str], text: Any) -> str | None:
 # Characters that show as nothing: removed from cells.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
-_BLANK = string.whitespace + "\xa0\u3000" + _INVISIBLE
+# Characters that count as blank: whitespace and the invisible ones.
+BLANK = string.whitespace + "\xa0\u3000" + _INVISIBLE
 # Text that needs more than NFC: invisible characters, whitespace other than single spaces
 # between words.
 _UNTIDY = re.compile(f"[{_INVISIBLE}]|\\s\\s|[^\\S ]|^\\s|\\s$")
 _EXCEL_EPOCH = date(1899, 12, 30)
-_SCIENTIFIC = re.compile(r"^\d+(?:[.,]\d+)?[eE]\+?\d+$")
 _DOTTED_DATE = re.compile(r"^(\d{1,2})[.](\d{1,2})[.](\d{4})$")
 _TIME_SUFFIX = re.compile(r"^(\S+)[ T]00:00(?::00(?:\.0+)?)?$")
 
 
 def is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip(_BLANK))
+    return value is None or (isinstance(value, str) and not value.strip(BLANK))
 
 
 def tidy(text: str) -> str:
@@ -303,7 +153,8 @@ def cell_text(value: Any) -> str:
     return normalize(str(value))
 
 
-def _multiline_text(value: Any) -> str:
+def multiline_text(value: Any) -> str:
+    """A cell of several lines: each line tidied, the line breaks kept."""
     if isinstance(value, str):
         lines = unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", value)).splitlines()
         return "\n".join(" ".join(line.split()) for line in lines).strip()
@@ -325,65 +176,19 @@ def _date_from_text(text: str) -> date | None:
 def cell_date(value: Any) -> date | str:
     """A date from a date cell, an Excel serial number that lost its date format, or text in
     dd/mm/yyyy (also dd-mm-yyyy, dd.mm.yyyy, yyyy-mm-dd). What is not a date is returned as
-    text, for the member rules to report."""
+    text, for the import's rules to report."""
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        # Serial numbers of the dates a member record has (1927 onwards); smaller numbers are
+        # Serial numbers of the dates the imports read (1927 onwards); smaller numbers are
         # more likely a year typed alone, which is not a date.
         if 10_000 <= value < 2_958_466:
             return _EXCEL_EPOCH + timedelta(days=int(value))
         return cell_text(value)
     text = cell_text(value)
     return _date_from_text(text) or text
-
-
-def _digits_of_number(value: Any, text: str) -> str | None:
-    """The digits of a number cell, or of text made only of digits (a CSV saved by Excel);
-    `text` is cell_text(value)."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else None
-    if isinstance(value, str):
-        return text if text.isdigit() else None
-    return None
-
-
-def restore_id_number(value: Any, text: str | None = None) -> tuple[str, bool]:
-    """The ID number as text, and whether leading zeros were put back.
-
-    A citizen ID (CCCD) has 12 digits and starts with a province code 001–096, so one that
-    became a number has 10 or 11 digits left: it is padded back to 12. An old ID card (CMND)
-    has 9 digits; some start with 0, which leaves 8. Shorter numbers are left as they are (and
-    fail the member rules). `text`: cell_text(value), when it is known."""
-    text = cell_text(value) if text is None else text
-    digits = _digits_of_number(value, text)
-    if digits is not None and not digits.startswith("0"):
-        if len(digits) in (10, 11):
-            return digits.zfill(12), True
-        if len(digits) == 8:
-            return digits.zfill(9), True
-        return digits, False
-    if digits is not None:
-        return digits, False  # digits of text have no blanks to take out
-    return re.sub(r"\s", "", text), False
-
-
-def restore_phone(value: Any, text: str | None = None) -> tuple[str, bool]:
-    """Vietnamese phone numbers start with 0: a mobile number that became a number has 9 digits
-    left, a landline (02x…) 10 digits starting with 2. `text`: cell_text(value), when known."""
-    text = cell_text(value) if text is None else text
-    digits = _digits_of_number(value, text)
-    if digits is not None and (
-        len(digits) == 9 and digits[0] != "0" or len(digits) == 10 and digits[0] == "2"
-    ):
-        return "0" + digits, True
-    return text, False
 
 
 _TRUE = {"co", "x", "v", "1", "true", "yes", "y", "dung", "phai", "da", "la hoi vien", "hoi vien"}
@@ -402,54 +207,6 @@ def cell_bool(value: Any) -> bool | None:
     if key in _FALSE:
         return False
     return None
-
-
-@cache
-def _choice_index() -> dict[str, dict[str, str]]:
-    """Per choice field, folded code and labels (in every language of the site) → code."""
-    index: dict[str, dict[str, str]] = {}
-    for name, choices in CHOICE_FIELDS.items():
-        keys: dict[str, str] = {}
-        for code, label in choices.choices:
-            keys[column_key(code)] = code
-            for language, _name in settings.LANGUAGES:
-                with translation.override(language):
-                    keys.setdefault(column_key(str(label)), code)
-        index[name] = keys
-    return index
-
-
-# Wordings other software uses for the same choices, by a telling part of the folded text.
-_CHOICE_HINTS = {
-    "sex": (("nu", "female"), ("nam", "male")),
-    "category": (("tam thoi", "temporary"), ("cu tru", "residence"), ("chinh", "main")),
-    "position": (
-        ("pho bi thu", "deputy"),
-        ("bi thu", "secretary"),
-        ("uy vien", "committee"),
-        ("doan vien", "member"),
-    ),
-}
-
-
-@lru_cache(maxsize=4096, typed=True)
-def cell_choice(name: str, value: Any) -> str:
-    """The code of a choice from its code or its label in any language; other text is
-    returned as it is, for the member rules to report."""
-    text = cell_text(value)
-    key = column_key(text)
-    code = _choice_index()[name].get(key)
-    if code is not None:
-        return code
-    words = f" {key} "
-    for part, hint in _CHOICE_HINTS.get(name, ()):
-        if f" {part} " in words:
-            return hint
-    return text
-
-
-def choice_labels(name: str) -> list[str]:
-    return [capfirst(str(label)) for _code, label in CHOICE_FIELDS[name].choices]
 
 
 # --- reading files ---------------------------------------------------------------------------
@@ -569,8 +326,6 @@ def _sniff_kind(path: Path) -> str:
 
 
 def _calamine_sheets(path: Path) -> Iterator[RawSheet]:
-    import python_calamine
-
     try:
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception:  # calamine's errors: not a workbook, encrypted, damaged
@@ -819,143 +574,3 @@ def open_sheet(
         )
         % {"rows": HEADER_SEARCH_ROWS, "name": first_name, "id": second_name}
     )
-
-
-# --- the member sheet ------------------------------------------------------------------------
-
-
-@dataclass
-class PreparedRow:
-    number: int  # as in the file, counted from 1
-    values: list  # the raw cells
-    data: dict[str, Any]  # field → value ready for the member rules; blank cells left out
-    # (field, message) for cells that could not be read.
-    problems: list[tuple[str, str]] = field(default_factory=list)
-    # Fields whose leading zeros were put back.
-    restored: list[str] = field(default_factory=list)
-
-
-def field_label(name: str) -> str:
-    """The field's name as the member form shows it."""
-    if name == "branch":
-        return capfirst(_("branch"))
-    return capfirst(str(Member._meta.get_field(name).verbose_name))
-
-
-# Text cells read so far, as read: most columns repeat a few values (ethnicity, religion,
-# branch, place of issue...), which are then tidied once. Kept up to this many per file.
-_KEPT_TEXTS = 20_000
-
-
-def _read_text(row: PreparedRow, name: str, raw: Any, read: dict[str, str]) -> None:
-    if raw.__class__ is not str:
-        row.data[name] = cell_text(raw)
-    elif (text := read.get(raw)) is not None:
-        row.data[name] = text
-    else:
-        row.data[name] = text = tidy(raw)
-        if len(read) < _KEPT_TEXTS:
-            read[raw] = text
-
-
-def _read_multiline(row: PreparedRow, name: str, raw: Any, _read: dict[str, str]) -> None:
-    row.data[name] = _multiline_text(raw)
-
-
-def _read_date(row: PreparedRow, name: str, raw: Any, _read: dict[str, str]) -> None:
-    row.data[name] = raw if raw.__class__ is date else cell_date(raw)
-
-
-def _read_choice(row: PreparedRow, name: str, raw: Any, _read: dict[str, str]) -> None:
-    row.data[name] = cell_choice(name, raw)
-
-
-def _read_bool(row: PreparedRow, name: str, raw: Any, _read: dict[str, str]) -> None:
-    flag = cell_bool(raw)
-    if flag is None:
-        row.problems.append(
-            (name, _("%(field)s: write “Có” (yes) or “Không” (no).") % {"field": field_label(name)})
-        )
-    else:
-        row.data[name] = flag
-
-
-def _read_number(row: PreparedRow, name: str, raw: Any, _read: dict[str, str]) -> None:
-    """An ID, phone or card number: text of digits, with its leading zeros put back."""
-    text = cell_text(raw)
-    if raw.__class__ is str and _SCIENTIFIC.match(text):
-        row.problems.append(
-            (
-                name,
-                _(
-                    "%(field)s: “%(value)s” was shown as a rounded number and has lost digits. "
-                    "Format the column as Text and type the number again."
-                )
-                % {"field": field_label(name), "value": text},
-            )
-        )
-        return
-    if name == "id_number":
-        value, restored = restore_id_number(raw, text)
-    elif name == "phone":
-        value, restored = restore_phone(raw, text)
-    else:
-        value, restored = re.sub(r"\s", "", text), False
-    row.data[name] = value
-    if restored:
-        row.restored.append(name)
-
-
-_Reader = Callable[[PreparedRow, str, Any, dict[str, str]], None]
-
-
-def _reader(name: str) -> _Reader:
-    """How the cells of field `name` are read into a row."""
-    if name in DATE_FIELDS:
-        return _read_date
-    if name in CHOICE_FIELDS:
-        return _read_choice
-    if name in BOOL_FIELDS:
-        return _read_bool
-    if name in ("id_number", "phone", "card_number"):
-        return _read_number
-    if name in MULTILINE_FIELDS:
-        return _read_multiline
-    return _read_text
-
-
-@dataclass
-class MemberSheet(HeaderSheet):
-    """A member list: its rows come prepared for the member rules."""
-
-    def prepared(self) -> Iterator[PreparedRow]:
-        """Every non-empty row below the header, prepared."""
-        for number, values in self.rows():
-            yield self.prepare(number, values)
-
-    @cached_property
-    def _readers(self) -> list[tuple[int, str, _Reader]]:
-        return [(c.index, c.field, _reader(c.field)) for c in self.columns]
-
-    @cached_property
-    def _texts_read(self) -> dict[str, str]:
-        return {}
-
-    def prepare(self, number: int, values: list) -> PreparedRow:
-        row = PreparedRow(number=number, values=values, data={})
-        width = len(values)
-        texts = self._texts_read
-        for index, name, read in self._readers:
-            raw = values[index] if index < width else None
-            if raw is None or (isinstance(raw, str) and not raw.strip(_BLANK)):
-                continue
-            read(row, name, raw, texts)
-        return row
-
-
-def open_member_sheet(path: str | Path) -> MemberSheet:
-    """The first sheet of the file that has a header row naming member columns."""
-    sheet = open_sheet(
-        path, COLUMNS, examples=(SPECS["full_name"].header, SPECS["id_number"].header)
-    )
-    return MemberSheet(**vars(sheet))
