@@ -10,7 +10,7 @@ from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
 from doanvien.members.access import can_edit_members
 from doanvien.members.forms.imports import ImportForm
-from doanvien.training.imports import can_import_registrations
+from doanvien.training.access import can_import_registrations
 
 from .errors import ApiError
 from .schemas import ErrorOut

@@ -44,3 +44,9 @@ def can_see_flags(user, branch: Unit) -> bool:
     """The signs of box-ticking are for the base union and above, not for the branch itself."""
     scope = scope_of(user)
     return scope.is_superuser or Role.CADRE in scope.roles_above(branch.path)
+
+
+def can_import_registrations(user, branch: Unit) -> bool:
+    """The branch's committee, who register on members' behalf, and the cadres of the units
+    above it."""
+    return is_branch_committee(user, branch) or Role.CADRE in scope_of(user).roles_at(branch.path)

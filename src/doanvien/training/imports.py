@@ -30,8 +30,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from doanvien.accounts.access import scope_of
-from doanvien.accounts.models import Role
 from doanvien.core import audit
 from doanvien.core.spreadsheets.importing import (
     ImportResult,
@@ -53,7 +51,7 @@ from doanvien.core.text import fold
 from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
-from .access import is_branch_committee
+from .access import can_import_registrations
 from .columns import COLUMNS, DATE_HEADER, REQUIRED, SPECS
 from .models import Criterion, Framework, Registration
 from .rules import programme_year_span
@@ -72,12 +70,6 @@ EXTRA_ROWS_MIN, EXTRA_ROWS_MAX = 200, 5000
 
 _ITEM_KEY = re.compile(r"items\[(\d+)\]\.(\w+)")
 _INTEGER = re.compile(r"\d{1,9}")
-
-
-def can_import_registrations(user, branch: Unit) -> bool:
-    """The branch's committee, who register on members' behalf, and the cadres of the units
-    above it."""
-    return is_branch_committee(user, branch) or Role.CADRE in scope_of(user).roles_at(branch.path)
 
 
 # --- reading the file ----------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
 from doanvien.members.forms.imports import ImportForm
 
-from ..imports import can_import_registrations, registrations_template_xlsx
+from ..access import can_import_registrations
+from ..imports import registrations_template_xlsx
 from ..rules import programme_year_span
 from ..selectors import framework_for
 
