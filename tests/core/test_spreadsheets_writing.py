@@ -18,6 +18,7 @@ from doanvien.core.spreadsheets.writing import error_report_xlsx, is_formula_lik
 from doanvien.members.columns import COLUMNS, EXPORT_COLUMNS
 from doanvien.members.exports import members_template_xlsx, members_xlsx
 from doanvien.members.models import Member, Movement
+from doanvien.members.validation import TEXT_FIELDS
 from doanvien.reports.exports import report_xlsx, subtree_xlsx
 from doanvien.reports.selectors import report
 from doanvien.reports.spreadsheets import movements_xlsx
@@ -57,22 +58,7 @@ def hostile_world(world):
     for n, unit in enumerate(Unit.objects.order_by("pk")):
         Unit.objects.filter(pk=unit.pk).update(name=hostile(n) + f" {unit.code}")
     Unit.objects.filter(pk=world.branch2.pk).update(code="@U2")
-    text_fields = [
-        "ethnicity",
-        "religion",
-        "home_town",
-        "permanent_address",
-        "id_issued_place",
-        "education_level",
-        "professional_qualification",
-        "political_theory_level",
-        "it_level",
-        "foreign_language_level",
-        "admission_resolution_no",
-        "occupation",
-        "awards",
-        "discipline",
-    ]
+    text_fields = [f for f in TEXT_FIELDS if f != "full_name"]
     for n, member in enumerate(Member.objects.order_by("pk")):
         Member.objects.filter(pk=member.pk).update(
             full_name=hostile(n) + f" {n}",
