@@ -172,7 +172,7 @@ def _context(request, member, year: int, **overrides) -> dict:
 
 def _render(request, member, year: int, status: int = 200, **overrides):
     return render(
-        request, "portal/training.html", _context(request, member, year, **overrides), status=status
+        request, "training/member/training.html", _context(request, member, year, **overrides), status=status
     )
 
 
