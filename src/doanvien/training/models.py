@@ -55,6 +55,19 @@ class Framework(models.Model):
     eligibility_months = models.PositiveSmallIntegerField(
         _("months of membership before classification"), default=6
     )
+
+    class Reference(models.TextChoices):
+        """The date a year's members are counted on (training/counting.py)."""
+
+        EVALUATION_DEADLINE = "evaluation_deadline", _("The evaluation deadline")
+        YEAR_END = "year_end", _("The end of the calendar year")
+
+    reference = models.CharField(
+        _("members counted on"),
+        max_length=20,
+        choices=Reference.choices,
+        default=Reference.EVALUATION_DEADLINE,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
