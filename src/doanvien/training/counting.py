@@ -1,5 +1,5 @@
 """Who is counted for a programme year, and how: the one definition every page, report, export,
-the API and the roll-ups use (docs/domain.md, "Counting a programme year").
+the API and the roll-ups are to use (docs/domain.md, "Counting a programme year").
 
 - **Members of year Y** of a branch: the members whose membership span in that branch covers
   the year's reference date (a span covers the days from `started_on` up to the day before
