@@ -1,6 +1,8 @@
 """Reading spreadsheets: typed cells, and header rows found for any import's columns."""
 
+import shutil
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 import xlsxwriter
@@ -14,6 +16,7 @@ from doanvien.core.spreadsheets.reading import (
     is_blank,
     multiline_text,
     open_sheet,
+    raw_sheets,
 )
 
 
@@ -99,3 +102,21 @@ class TestHeaderRows:
         with pytest.raises(SpreadsheetError) as error:
             open_sheet(path, BOOKS)
         assert "“Mã sách”" in error.value.message and "“Tên sách”" in error.value.message
+
+
+class TestFormatsByContent:
+    """A file's format is told by its bytes, not by its name."""
+
+    FILES = Path(__file__).resolve().parent.parent / "members" / "import_files"
+
+    def test_a_real_xls_saved_under_an_xlsx_name_is_read(self, tmp_path):
+        renamed = tmp_path / "danh-sach.xlsx"
+        shutil.copy(self.FILES / "old_excel.xls", renamed)
+        sheets = list(raw_sheets(renamed))
+        assert sheets and sheets[0].height > 1
+
+    def test_an_xlsx_saved_under_an_xls_name_is_read(self, tmp_path):
+        renamed = tmp_path / "danh-sach.xls"
+        shutil.copy(self.FILES / "good.xlsx", renamed)
+        sheets = list(raw_sheets(renamed))
+        assert sheets and sheets[0].height > 1

@@ -169,6 +169,22 @@ class TestAGoodFile:
         assert (anh.full_name, anh.date_of_birth) == ("Võ Ngọc Ánh", date(2008, 12, 1))
         assert anh.awards == "Học sinh giỏi\nnăm 2024"
 
+    def test_a_csv_cell_longer_than_the_csv_module_allows_is_a_row_error(self, world, tmp_path):
+        """Python's csv reader stops at 131,072 characters a field; the file is read whole and
+        the long cell is the row's error, the other rows are checked as usual."""
+        lines = (FILES / "members.csv").read_text(encoding="utf-8-sig").splitlines()
+        header, first = lines[0], lines[1]
+        cells = first.split(";")
+        second = ";".join([cells[0] + " Em", cells[1], cells[2], "038208001299", *cells[4:]])
+        cells[0] = "A" * 200_000
+        path = tmp_path / "long.csv"
+        path.write_text("\n".join([header, ";".join(cells), second]) + "\n")
+        before = state()
+        result = run(world, "long.csv", path=path, unit=world.branch, actor=world.secretary)
+        assert not result.ok and result.errors
+        assert {e.row for e in result.errors} == {2}
+        assert state() == before
+
     def test_an_old_excel_file_is_read(self, world):
         """A genuine Excel 97-2003 (.xls, BIFF8) workbook, made by make_files.py with xlwt."""
         assert (FILES / "old_excel.xls").read_bytes()[:8] == bytes.fromhex("d0cf11e0a1b11ae1")

@@ -326,8 +326,15 @@ def _sniff_kind(path: Path) -> str:
 
 
 def _calamine_sheets(path: Path) -> Iterator[RawSheet]:
+    # From the bytes, not the name: calamine then tells the format by its content, so a real
+    # .xls saved under an .xlsx name (or the other way round) is read as what it is.
+    with path.open("rb") as f:
+        yield from _workbook_sheets(f)
+
+
+def _workbook_sheets(f) -> Iterator[RawSheet]:
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        workbook = python_calamine.CalamineWorkbook.from_filelike(f)
     except Exception:  # calamine's errors: not a workbook, encrypted, damaged
         raise _unreadable() from None
     for index, meta in enumerate(workbook.sheets_metadata):
@@ -385,6 +392,9 @@ def _csv_sheet(path: Path) -> RawSheet:
         delimiter = max(",;\t|", key=first.count)
 
     def rows() -> Iterator[tuple[int, list]]:
+        # The csv module stops at 131,072 characters a field: a longer cell is read whole and
+        # refused by the rules of its column, as a row error (the file is within max_bytes).
+        csv.field_size_limit(max(csv.field_size_limit(), max_bytes()))
         with path.open(encoding=encoding, newline="") as f:
             reader = csv.reader(f, delimiter=delimiter)
             # A row of the sheet is a record of the file (a quoted cell may hold line breaks).
