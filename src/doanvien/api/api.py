@@ -1,6 +1,9 @@
 """The JSON API (django-ninja), mounted at /api/. OpenAPI at /api/openapi.json, the browsable
 docs at /api/docs (served from ninja's own static files: no CDN)."""
 
+from django.conf import settings
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
 
 from . import auth, imports, jobs, me, members, reports, training, transfers, units
@@ -18,6 +21,10 @@ api = NinjaAPI(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # Swagger UI sets inline styles on its elements: its page alone allows them.
+    docs_decorator=csp_override(
+        {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
+    ),
     auth=auth.BearerToken(),
 )
 install(api)

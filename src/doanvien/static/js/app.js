@@ -1,0 +1,53 @@
+// Progressive enhancement only: every page works without it. Loaded from this file (no inline
+// script or handler: the Content-Security-Policy allows scripts from this site only).
+(function () {
+  "use strict";
+
+  // Buttons that print the page (the report's print view).
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-print]")) window.print();
+  });
+
+  // A read-only field to copy from selects itself when clicked (an invitation link).
+  document.addEventListener("click", function (event) {
+    if (event.target.matches("input.copy[readonly]")) event.target.select();
+  });
+
+  // Branch assessment: Enter moves to the next field (the row is saved when a field is left).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !window.htmx || !event.target.matches("#assessment input")) return;
+    event.preventDefault();
+    var fields = Array.from(document.querySelectorAll("#assessment input[type=text]"));
+    var next = fields[fields.indexOf(event.target) + 1];
+    if (next) { next.focus(); next.select(); } else { event.target.blur(); }
+  });
+
+  // Member list export: ticking a column chooses "the columns ticked"; select all / none
+  // without posting the page (without this script they post it).
+  function exportForm() {
+    var form = document.getElementById("export");
+    if (!form || form.dataset.enhanced) return;
+    form.dataset.enhanced = "1";
+    var details = form.querySelector(".export-columns");
+    var chosen = form.querySelector("input[name=column_set][value=chosen]");
+    form.addEventListener("change", function (event) {
+      var input = event.target;
+      if (input.name === "column_set" && input.value === "chosen" && details) details.open = true;
+      if (input.name === "columns" && input.checked && chosen) chosen.checked = true;
+    });
+    form.addEventListener("click", function (event) {
+      var button = event.target.closest("button[name=select]");
+      if (!button) return;
+      event.preventDefault();
+      form.querySelectorAll("input[name=columns]").forEach(function (box) {
+        box.checked = button.value === "all";
+      });
+      if (chosen) chosen.checked = true;
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", exportForm);
+  } else {
+    exportForm();
+  }
+})();
