@@ -85,3 +85,22 @@ def test_each_field_is_named_once(api_client, world):
 
     assert response.status_code == 422
     assert sorted(fields(response)) == ["honorary", "nickname", "phone"]
+
+
+def test_a_fault_of_the_server_answers_the_documented_json_error(api_client, world, monkeypatch):
+    def broken(user):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("doanvien.api.me.visible_root_units", broken)
+    client = api_client(world.secretary)
+    client.raise_request_exception = False
+    response = client.get("/api/v1/me")
+
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {
+        "detail": in_vietnamese(
+            "Something went wrong on the server. The error is recorded; try again later."
+        ),
+        "errors": [],
+    }

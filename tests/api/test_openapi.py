@@ -46,3 +46,24 @@ def test_the_docs_scripts_are_served_locally(client, db):
 
 def test_the_member_input_offers_exactly_the_editable_fields():
     assert set(MemberIn.model_fields) == set(EDITABLE_FIELDS)
+
+
+def test_every_schema_has_its_own_name():
+    """Two schemas with one name make the OpenAPI document describe one of them wrongly."""
+    from collections import Counter
+
+    from ninja import Schema
+
+    from doanvien.api.api import api
+
+    api.get_openapi_schema()  # imports every router's schemas
+    names = Counter(
+        cls.__name__ for cls in _subclasses(Schema) if cls.__module__.startswith("doanvien.api")
+    )
+    assert [name for name, n in names.items() if n > 1] == []
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)

@@ -47,6 +47,7 @@ from doanvien.members.services.cards import (
 from .errors import ApiError
 from .schemas import ErrorOut, member_input_fields
 from .training import conflicts
+from .training_schemas import ReasonIn
 
 router = Router(tags=["admissions"])
 
@@ -86,12 +87,6 @@ class AdmissionApproveIn(Schema):
     assign_card: bool = Field(
         True, description="take the next free number of the ranges above the branch"
     )
-
-
-class ReasonIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str = ""
 
 
 class NoteIn(Schema):

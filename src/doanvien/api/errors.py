@@ -5,8 +5,10 @@
 `install(api)` puts the handlers on the NinjaAPI instance.
 """
 
+import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,6 +21,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 # The name every view gives its body parameter.
 BODY_PARAM = "payload"
+
+request_logger = logging.getLogger("django.request")
 
 
 class ApiError(Exception):
@@ -158,3 +162,22 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def api_error(request, exc: ApiError):
         return _respond(api, request, exc.status, exc.detail, exc.errors, exc.headers)
+
+    @api.exception_handler(Exception)
+    def server_error(request, exc: Exception):
+        """Anything else is a fault of ours: logged like Django logs a 500 (with the traceback,
+        for the administrators), answered with the documented JSON error, never a page."""
+        if settings.DEBUG:
+            raise exc
+        request_logger.error(
+            "Internal Server Error: %s",
+            request.path,
+            exc_info=exc,
+            extra={"status_code": 500, "request": request},
+        )
+        return _respond(
+            api,
+            request,
+            500,
+            _("Something went wrong on the server. The error is recorded; try again later."),
+        )

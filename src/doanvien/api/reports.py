@@ -13,19 +13,13 @@ from doanvien.reports import exports
 from doanvien.reports.selectors import report, year_over_year
 from doanvien.training.progress import branch_progress, children_progress
 
-from .schemas import PROGRAMME_YEAR, ErrorOut
+from .schemas import PROGRAMME_YEAR, ErrorOut, UnitRef
 
 router = Router(tags=["reports"])
 ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
-class UnitRef(Schema):
-    id: int
-    name: str
-    code: str
-
-
-class LevelOut(Schema):
+class LevelShareOut(Schema):
     count: int
     share: Decimal
 
@@ -36,7 +30,7 @@ class RowOut(Schema):
     registered: int
     classified: int
     not_classified: int
-    levels: dict[str, LevelOut]
+    levels: dict[str, LevelShareOut]
 
 
 class YearOut(Schema):
@@ -45,7 +39,7 @@ class YearOut(Schema):
     registered: int
     classified: int
     not_classified: int
-    levels: dict[str, LevelOut]
+    levels: dict[str, LevelShareOut]
 
 
 class ReportOut(Schema):
