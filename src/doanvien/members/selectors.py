@@ -3,7 +3,7 @@ Every list of members starts from what the user may see (access.py)."""
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -47,8 +47,6 @@ def _birth_range(today: date, lowest: int, highest: int) -> tuple[date, date]:
             return today.replace(year=today.year - n)
         except ValueError:  # 29 February
             return today.replace(year=today.year - n, day=28)
-
-    from datetime import timedelta
 
     return years_ago(highest + 1) + timedelta(days=1), years_ago(lowest)
 
