@@ -12,8 +12,11 @@ from doanvien.accounts.access import get_unit_for
 from doanvien.reports import exports
 from doanvien.reports.selectors import report, year_over_year
 from doanvien.training.progress import branch_progress, children_progress
+from doanvien.training.selectors import branch_result
 
 from .schemas import PROGRAMME_YEAR, ErrorOut, UnitRef
+from .training import result_out
+from .training_schemas import ResultOut
 
 router = Router(tags=["reports"])
 ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -89,6 +92,9 @@ class ProgressOut(Schema):
     returned: list[PersonOut] = []
     not_assessed: list[PersonOut] = []
     deadlines: list[DeadlineOut] = []
+    # A branch: its results for the year (state, last return or reopening, who reopened them
+    # and why); null while nothing has happened to them.
+    result: ResultOut | None = None
 
 
 def _ref(unit) -> dict:
@@ -221,7 +227,9 @@ def unit_progress(request, unit_id: int, year: int = PROGRAMME_YEAR):
     """Above the branches: per unit directly under it, registration and assessment rates,
     registrations waiting for review, branches recognised, and whether a deadline has passed
     with work left. For a branch: who has not registered, drafts, waiting for review, returned,
-    not assessed, and the deadlines with the days left."""
+    not assessed, the deadlines with the days left, and its results for the year (`result`,
+    with `reopened_by`, `reopened_at`, `reopened_by_unit` and `reopen_reason` once a higher
+    unit has reopened them)."""
     unit = get_unit_for(request.user, unit_id)
     if not unit.is_branch:
         rows = children_progress(unit, year)
@@ -256,4 +264,5 @@ def unit_progress(request, unit_id: int, year: int = PROGRAMME_YEAR):
         "returned": _people(progress.returned),
         "not_assessed": _people(progress.not_assessed),
         "deadlines": _deadlines(progress.deadlines),
+        "result": result_out(result) if (result := branch_result(unit, year)) else None,
     }

@@ -3,7 +3,9 @@ review and assessment, and a branch's results on their way to recognition.
 
 Every operation resolves the member or unit within the user's scope first (404 outside it), then
 asks the training access rules (403), then calls the service. An action the workflow does not
-allow in the current state answers 409 Conflict; the services' other refusals answer 400."""
+allow in the current state, and any change to a registration or an assessment of a year whose
+results the branch has submitted or the upper unit has recognised, answers 409 Conflict; the
+services' other refusals answer 400."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -66,13 +68,18 @@ REGISTRATION = "/members/{member_id}/registrations/{year}"
 RESULTS = "/units/{unit_id}/results/{year}"
 
 
+# The services' refusals that are conflicts with the state of things, not bad data: an action
+# the workflow does not allow in the current state, and a change to a locked year.
+CONFLICTS = {"illegal_transition", "locked"}
+
+
 @contextmanager
 def conflicts() -> Iterator[None]:
-    """An action the workflow does not allow in the current state → 409 with its message."""
+    """A refusal due to the current state → 409 with its message."""
     try:
         yield
     except ValidationError as exc:
-        if getattr(exc, "code", None) == "illegal_transition":
+        if getattr(exc, "code", None) in CONFLICTS:
             raise ApiError(409, " ".join(exc.messages)) from None
         raise
 
@@ -159,14 +166,24 @@ def assessment_out(registration: Registration) -> dict:
     }
 
 
+def _unit_ref(unit: Unit | None) -> dict | None:
+    return {"id": unit.pk, "name": unit.name, "code": unit.code} if unit else None
+
+
 def result_out(result: BranchResult) -> dict:
     return {
         "branch": result.branch_id,
         "year": result.year,
         "state": result.state,
         "comment": result.comment,
+        "comment_action": result.comment_action,
+        "comment_by_unit": _unit_ref(result.comment_by_unit),
         "submitted_at": result.submitted_at,
         "recognised_at": result.recognised_at,
+        "reopened_at": result.reopened_at,
+        "reopened_by": str(result.reopened_by) if result.reopened_by else None,
+        "reopened_by_unit": _unit_ref(result.reopened_by_unit),
+        "reopen_reason": result.reopen_reason,
     }
 
 

@@ -149,13 +149,34 @@ class RegistrationOut(Schema):
 # A branch's results
 
 
+class UnitRefOut(Schema):
+    id: int
+    name: str
+    code: str
+
+
 class ResultOut(Schema):
     branch: int
     year: int
     state: str = Field(description="open, submitted or recognised")
     comment: str = Field(description="the last return comment or reopening reason")
+    comment_action: str = Field(
+        description="what wrote `comment`: `return` or `reopen`; empty when there is none"
+    )
+    comment_by_unit: UnitRefOut | None = Field(
+        description="the unit that returned or reopened the results with `comment`; null when "
+        "unknown (an administrator without a role above the branch, or before it was recorded)"
+    )
     submitted_at: datetime | None
     recognised_at: datetime | None
+    reopened_at: datetime | None = Field(
+        description="when the results were last reopened (kept once they are recognised again)"
+    )
+    reopened_by: str | None = Field(description="the name of the person who reopened them")
+    reopened_by_unit: UnitRefOut | None = Field(
+        description="the unit that person acted for; null when unknown"
+    )
+    reopen_reason: str = Field(description="the reason given for the last reopening")
 
 
 class RegistrationsExportIn(Schema):

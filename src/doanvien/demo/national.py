@@ -1930,6 +1930,8 @@ BRANCH_RESULT_COLUMNS = (
     "submitted_at",
     "recognised_at",
     "recognised_late",
+    "comment_action",
+    "reopen_reason",
 )
 YEAR_STATS_COLUMNS = ("unit_id", "year", "unit_path", "depth", *COUNTERS)
 
@@ -1954,7 +1956,7 @@ def branch_results(nodes: list[Node], ctx: Context) -> list[tuple]:
             state, recognised = BranchResult.State.SUBMITTED, None
         else:
             state = BranchResult.State.RECOGNISED
-        rows.append((node.id, ctx.year, node.path, state, "", submitted, recognised, FALSE))
+        rows.append((node.id, ctx.year, node.path, state, "", submitted, recognised, FALSE, "", ""))
     return rows
 
 

@@ -111,15 +111,21 @@ def _run_year_done(rng, members, year, branches, secretary_of) -> None:
         )
         actor = secretary_of.get(member.branch_id)
         registration_approve(actor=actor, registration=registration)
+        # A few days before the evaluation deadline: inside the assessment window.
+        assessed_on = date(year, 5, 10) if member.branch.sector == "school" else date(year, 10, 10)
         self_assessment_record(
-            actor=None, registration=registration, areas=_points(rng), comment=""
+            actor=None,
+            registration=registration,
+            areas=_points(rng),
+            comment="",
+            today=assessed_on - timedelta(days=3),
         )
         assessment_record(
             actor=actor,
             registration=registration,
             areas=_points(rng),
             comment=rng.choice(COMMENTS),
-            today=date(year, 5, 10) if member.branch.sector == "school" else date(year, 10, 10),
+            today=assessed_on,
         )
     for i, branch in enumerate(branches):
         if i % 7 == 6:

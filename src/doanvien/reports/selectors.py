@@ -12,18 +12,57 @@ LEVELS = ("excellent", "good", "complete", "incomplete")
 
 
 def shares(counts: list[int]) -> list[Decimal]:
-    """Percentages with two decimals that add up to exactly 100.00 (largest remainder); all zero
-    when there is nothing to share."""
+    """Percentages with two decimals that add up to exactly 100.00; all zero when there is
+    nothing to share.
+
+    The rule (the report's footnote says it in words): each share is its exact value rounded
+    down to a hundredth, or up by one hundredth, so that each is within 0.01 of its exact value
+    and the shares add up to 100.00 (largest remainder). Equal counts get equal shares whenever
+    some such rounding gives them equal shares: the hundredths left over go to whole groups of
+    equal counts, the groups with the largest remainders first (then the level listed first),
+    skipping a group only when taking it would leave no way to hand out the rest exactly. When
+    no such choice exists (1, 1, 1 of 3: 33.33 each would add up to 99.99), the hundredths go
+    one by one to the largest remainders, and between equal remainders to the level listed
+    first."""
     total = sum(counts)
     if total <= 0:
         return [Decimal("0.00") for _ in counts]
-    exact = [c * 10000 for c in counts]
+    exact = [c * 10000 for c in counts]  # in hundredths of a percent, times `total`
     floors = [e // total for e in exact]
     left = 10000 - sum(floors)
-    order = sorted(range(len(counts)), key=lambda i: (-(exact[i] % total), i))
-    for i in order[:left]:
+    remainder = [e % total for e in exact]
+    # Groups of equal counts that may be rounded up (an exact share never is), best first.
+    groups: dict[int, list[int]] = {}
+    for i, count in enumerate(counts):
+        if remainder[i]:
+            groups.setdefault(count, []).append(i)
+    ordered = sorted(groups.values(), key=lambda members: (-remainder[members[0]], members[0]))
+    chosen = _whole_groups(ordered, left)
+    if chosen is None:  # some equal counts must differ: plain largest remainder
+        order = sorted(range(len(counts)), key=lambda i: (-remainder[i], i))
+        chosen = order[:left]
+    for i in chosen:
         floors[i] += 1
     return [(Decimal(f) / 100).quantize(Decimal("0.01")) for f in floors]
+
+
+def _whole_groups(groups: list[list[int]], left: int) -> list[int] | None:
+    """The members of the first groups, in the given order, whose sizes add up to exactly
+    `left`, each group taken whenever the ones after it can still make up the rest; None when
+    no choice of whole groups adds up to `left`."""
+    # reachable[k]: the sums that whole groups from the k-th on can make.
+    reachable = [{0}]
+    for members in reversed(groups):
+        after = reachable[0]
+        reachable.insert(0, after | {s + len(members) for s in after if s + len(members) <= left})
+    if left not in reachable[0]:
+        return None
+    chosen: list[int] = []
+    for k, members in enumerate(groups):
+        if left >= len(members) and left - len(members) in reachable[k + 1]:
+            chosen += members
+            left -= len(members)
+    return chosen
 
 
 @dataclass

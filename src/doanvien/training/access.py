@@ -34,6 +34,21 @@ def can_reopen(user, branch: Unit) -> bool:
     return scope.is_superuser or Role.CADRE in scope.roles_above(parent_path)
 
 
+def acting_unit(user, branch: Unit, *, reopening: bool = False) -> Unit | None:
+    """The unit a person acts for on a branch's results: the nearest unit above the branch
+    (above the recognising unit, the branch's parent, for a reopening) where he is a cadre.
+    None for a superuser without such a role, and for no person at all."""
+    limit = branch.path[: -Unit.steplen] if reopening else branch.path
+    paths = [
+        path
+        for path, role in scope_of(user).grants
+        if role == Role.CADRE and limit.startswith(path) and path != limit
+    ]
+    if not paths:
+        return None
+    return Unit.objects.filter(path=max(paths, key=len)).first()
+
+
 def can_publish(user, unit: Unit) -> bool:
     """Frameworks, custom criteria and deadlines: the unit's own cadres."""
     scope = scope_of(user)

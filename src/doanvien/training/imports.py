@@ -56,6 +56,7 @@ from .columns import COLUMNS, DATE_HEADER, REQUIRED, SPECS
 from .models import Criterion, Framework, Registration
 from .rules import programme_year_span
 from .selectors import criteria_for, framework_for
+from .services.common import lock_message
 from .services.registrations import registration_save, registration_submit
 
 State = Registration.State
@@ -454,6 +455,8 @@ def registrations_import(
         )
     elif framework_for(branch, year) is None:
         result.file_error(_("No training framework applies to %(year)s.") % {"year": year})
+    elif locked := lock_message(branch, year):
+        result.file_error(locked)  # the services refuse every row of a locked year
     if not result.ok:
         return result
     try:

@@ -68,6 +68,12 @@ class Framework(models.Model):
         choices=Reference.choices,
         default=Reference.EVALUATION_DEADLINE,
     )
+    # Assessments (the branch's and the member's own) are accepted from this many months before
+    # the evaluation deadline that applies to the branch (seed 000 IV.3 step 3 assesses at the
+    # year's end; how early is not said: data, default 2).
+    assessment_opens_months_before = models.PositiveSmallIntegerField(
+        _("months before the evaluation deadline that assessment opens"), default=2
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -291,6 +297,30 @@ class BranchResult(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     recognised_at = models.DateTimeField(null=True, blank=True)
     recognised_late = models.BooleanField(default=False)
+    # Who wrote `comment` (a return comment or a reopening reason): the action and the unit
+    # the person acted for (empty for a superuser without a role above the branch).
+    comment_action = models.CharField(
+        max_length=12,
+        choices=[("return", _("return")), ("reopen", _("reopen"))],
+        blank=True,
+        default="",
+    )
+    comment_by_unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The last reopening, kept after the results are submitted and recognised again.
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reopened_by_unit = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopen_reason = models.TextField(blank=True, default="")
 
     class Meta:
         constraints = [

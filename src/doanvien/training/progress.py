@@ -14,7 +14,7 @@ from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
 from .models import BranchResult, Deadline, Registration, YearStats
-from .selectors import days_left, deadline_for
+from .selectors import REOPENER, days_left, deadline_for
 
 State = Registration.State
 
@@ -158,7 +158,7 @@ def pending_recognitions(unit: Unit, year: int):
         BranchResult.objects.filter(
             unit_path__startswith=unit.path, year=year, state=BranchResult.State.SUBMITTED
         )
-        .select_related("branch")
+        .select_related("branch", *REOPENER)
         .order_by("submitted_at")
     )
 

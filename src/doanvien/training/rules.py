@@ -1,7 +1,7 @@
-"""The programme's rules as plain functions of their inputs (docs/domain.md): the bands (seed 000
-IV.3), the eligibility rule (too little membership time: seed 000 IV.3 note; the 6 months of seed
-002 II.3 and union-rules §3) and the programme year. Their parameters come from the framework's
-data."""
+"""The programme's rules as plain functions of their inputs (docs/domain.md): the points and the
+bands (seed 000 IV.3), the eligibility rule (too little membership time: seed 000 IV.3 note; the
+6 months of seed 002 II.3 and union-rules §3), the assessment window and the programme year.
+Their parameters come from the framework's data."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -38,17 +38,33 @@ def is_eligible(*, joined_union_on: date, evaluated_on: date, months: int) -> bo
 
 
 def round_total(total: Decimal) -> Decimal:
-    """Totals are kept and compared with one decimal."""
+    """A figure with one decimal, rounded half up (for the demo's invented points and for
+    display; an assessment's points are never rounded: see one_decimal)."""
     return Decimal(total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+TENTH = Decimal("0.1")
+
+
+def one_decimal(points: Decimal) -> bool:
+    """Points are given with at most one decimal (17.5, not 17.45): anything finer is refused,
+    never rounded."""
+    return points == points.quantize(TENTH)
+
+
+def points_total(points) -> Decimal:
+    """The exact sum of points with at most one decimal each: a figure with one decimal."""
+    total = sum((Decimal(p) for p in points), Decimal(0))
+    return total.quantize(TENTH)  # exact: the quantum only fixes how it is written
+
+
 def classify(*, total: Decimal | None, bands: Bands, eligible: bool = True) -> str:
-    """The level for a branch total. No total (not registered or not assessed) is incomplete."""
+    """The level for a branch total, compared with the bands as it is (never rounded). No total
+    (not registered or not assessed) is incomplete."""
     if not eligible:
         return ResultLevel.NOT_CLASSIFIED
     if total is None:
         return ResultLevel.INCOMPLETE
-    total = round_total(total)
     if total >= bands.excellent:
         return ResultLevel.EXCELLENT
     if total >= bands.good:
@@ -56,6 +72,12 @@ def classify(*, total: Decimal | None, bands: Bands, eligible: bool = True) -> s
     if total >= bands.complete:
         return ResultLevel.COMPLETE
     return ResultLevel.INCOMPLETE
+
+
+def assessment_opens_on(*, evaluation_due: date, months: int) -> date:
+    """The first day an assessment is accepted: `months` before the evaluation deadline (its
+    original date: an extension does not move the opening)."""
+    return add_months(evaluation_due, -months)
 
 
 # Schools follow the school year: seed 000 II.2 sets their deadlines on 15/5 of the year before

@@ -11,6 +11,7 @@ from doanvien.members.models import Status
 from doanvien.units.models import Unit
 
 from .models import BranchResult, Criterion, Deadline, Framework, Registration, RegistrationItem
+from .rules import assessment_opens_on
 
 
 def framework_for(unit: Unit, year: int) -> Framework | None:
@@ -84,14 +85,31 @@ def registrations_in(*, user, unit: Unit, year: int, state: str = "") -> QuerySe
     return registrations.order_by("unit_path", "member__sort_key", "member_id")
 
 
-def results_locked(branch: Unit, year: int) -> bool:
-    """The branch's results for the year are submitted or recognised: registrations and
-    assessments of that year no longer change (until a recorded return or reopen)."""
-    return BranchResult.objects.filter(
-        branch=branch,
-        year=year,
-        state__in=[BranchResult.State.SUBMITTED, BranchResult.State.RECOGNISED],
-    ).exists()
+LOCKING = [BranchResult.State.SUBMITTED, BranchResult.State.RECOGNISED]
+
+
+def results_locked(branch: Unit, year: int) -> BranchResult | None:
+    """The branch's results for the year when they are submitted or recognised (else None):
+    registrations and assessments of that year no longer change (until a recorded return or
+    reopening)."""
+    return BranchResult.objects.filter(branch=branch, year=year, state__in=LOCKING).first()
+
+
+def assessment_opens(registration: Registration) -> date | None:
+    """The first day the registration may be assessed (by the branch or by the member): the
+    framework's number of months before the evaluation deadline that applies to the branch.
+    None when no evaluation deadline applies: nothing to count back from, so the window is
+    open (the assessment is then only as late as the year's own rules allow)."""
+    branch = registration.branch
+    deadline = deadline_for(
+        unit=branch, year=registration.year, kind=Deadline.Kind.EVALUATION, sector=branch.sector
+    )
+    if deadline is None:
+        return None
+    return assessment_opens_on(
+        evaluation_due=deadline.due_on,
+        months=registration.framework.assessment_opens_months_before,
+    )
 
 
 def year_closed(unit: Unit, year: int) -> bool:
@@ -138,14 +156,42 @@ def level_counts(branch_ids, year: int) -> dict[int, dict[str, int]]:
     return counts
 
 
+# What a page needs to say who reopened a result, read with it (no query per result).
+REOPENER = ("reopened_by", "reopened_by_unit")
+
+
 def recognised_results(unit: Unit, year: int) -> QuerySet[BranchResult]:
     """The results recognised in the unit's subtree for the year, latest first."""
     return (
         BranchResult.objects.filter(
             unit_path__startswith=unit.path, year=year, state=BranchResult.State.RECOGNISED
         )
-        .select_related("branch")
+        .select_related("branch", *REOPENER)
         .order_by("-recognised_at", "-id")
+    )
+
+
+def reopened_results(unit: Unit, year: int) -> QuerySet[BranchResult]:
+    """The results of the unit's subtree for the year that a higher unit reopened and that are
+    being assessed again (not submitted yet), latest reopening first."""
+    return (
+        BranchResult.objects.filter(
+            unit_path__startswith=unit.path,
+            year=year,
+            state=BranchResult.State.OPEN,
+            reopened_at__isnull=False,
+        )
+        .select_related("branch", *REOPENER)
+        .order_by("-reopened_at", "-id")
+    )
+
+
+def branch_result(branch: Unit, year: int) -> BranchResult | None:
+    """The branch's results for the year with who wrote their comment and who reopened them."""
+    return (
+        BranchResult.objects.filter(branch=branch, year=year)
+        .select_related("comment_by_unit", *REOPENER)
+        .first()
     )
 
 

@@ -3,11 +3,14 @@ level follow."""
 
 from datetime import date
 
+from django.utils import timezone
+
 from doanvien.members.models import Member
-from doanvien.training.models import Registration
+from doanvien.training.models import Deadline, Registration
+from doanvien.training.rules import add_months
 
 from ..conftest import fields
-from .conftest import AREAS, bring_to, registration_url, snapshot
+from .conftest import AREAS, YEAR, bring_to, registration_url, snapshot
 
 
 def assess(client, member, areas, **extra):
@@ -102,8 +105,12 @@ def test_submitted_results_lock_the_assessment(api_client, world):
 
     response = assess(api_client(world.secretary), world.member, {**AREAS, "1": 5})
 
-    assert response.status_code == 400
-    assert fields(response) == ["__all__"]
+    assert response.status_code == 409
+    assert response.json() == {
+        "detail": f"Kết quả năm {YEAR} của {world.branch.name} đã gửi lên {world.base.name}; "
+        f"chỉ khi {world.base.name} trả lại mới sửa được.",
+        "errors": [],
+    }
     assert snapshot() == before
 
 
@@ -133,3 +140,39 @@ def test_the_outsider_gets_404(api_client, world):
 
     assert response.status_code == 404
     assert Registration.objects.get().total is None
+
+
+def test_points_with_two_decimals_are_refused_not_rounded(api_client, world):
+    bring_to(world, "approved")
+    before = snapshot()
+
+    # 17.95 + 4 × 18 is 89.95: rounding the area to 18.0 would make it an excellent 90.0.
+    response = assess(
+        api_client(world.secretary), world.member, {"1": 17.95, "2": 18, "3": 18, "4": 18, "5": 18}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": "areas.1",
+            "message": "Điểm nội dung 1 có nhiều nhất một chữ số thập phân (ví dụ 17,5).",
+        }
+    ]
+    assert snapshot() == before
+
+
+def test_before_the_assessment_window_it_is_refused_with_the_opening_day(api_client, world):
+    bring_to(world, "approved")
+    # The evaluation deadline three months away: assessment opens two months before it.
+    due = add_months(timezone.localdate(), 3)
+    Deadline.objects.create(unit=world.base, year=YEAR, kind="evaluation", due_on=due)
+    before = snapshot()
+
+    response = assess(api_client(world.secretary), world.member, AREAS)
+
+    assert response.status_code == 400
+    opens = add_months(due, -2).strftime("%d/%m/%Y")
+    assert response.json()["errors"] == [
+        {"field": "__all__", "message": f"Việc đánh giá năm {YEAR} bắt đầu từ ngày {opens}."}
+    ]
+    assert snapshot() == before

@@ -89,3 +89,17 @@ def test_another_member_gets_404(api_client, world, personas):
 
     assert response.status_code == 404
     assert Registration.objects.get().self_assessed_at is None
+
+
+def test_points_with_two_decimals_are_refused_per_area(api_client, world):
+    bring_to(world, "approved")
+    before = snapshot()
+
+    response = api_client(world.member_user).put(
+        registration_url(world.member, "self-assessment"),
+        {"areas": {**AREAS, "2": "17,25", "5": 0.05}},
+    )
+
+    assert response.status_code == 400
+    assert set(fields(response)) == {"areas.2", "areas.5"}
+    assert snapshot() == before

@@ -275,7 +275,11 @@ def test_the_results_go_to_the_base_union_once_everyone_is_assessed(client, worl
         response.content.decode()
     )
     response = client.post(row_url(world, world.member), row_data(), headers=HTMX)
-    assert response.context["row"].errors  # locked: the service refuses
+    # Locked: the service refuses, and the screen comes back with the reason as a message.
+    assert response["HX-Redirect"] == branch_page("branch-assessment", world)
+    response = client.get(response["HX-Redirect"])
+    (error,) = [str(m) for m in response.context["messages"] if m.level_tag == "error"]
+    assert world.branch.name in error and world.base.name in error
 
 
 def test_cadres_above_read_the_screen_and_cannot_assess(client, world, framework):

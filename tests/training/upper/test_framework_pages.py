@@ -35,6 +35,7 @@ def save(client, framework, **changes):
         "band_complete": framework.band_complete,
         "min_criteria": framework.min_criteria,
         "eligibility_months": framework.eligibility_months,
+        "assessment_opens_months_before": framework.assessment_opens_months_before,
     }
     for area in framework.areas.all():
         data[f"areas.{area.code}.name"] = area.name

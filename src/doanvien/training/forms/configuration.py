@@ -74,9 +74,18 @@ class FrameworkForm(forms.Form):
             decimal=False,
             help_text=_("Members admitted more recently are assessed but not classified."),
         )
+        self.fields["assessment_opens_months_before"] = _number(
+            _("Assessment opens, months before the evaluation deadline"),
+            decimal=False,
+            help_text=_(
+                "The branch and the members assess from that many months before the evaluation "
+                "deadline that applies to the branch (0: from the deadline day). Without an "
+                "evaluation deadline, assessment is open all year."
+            ),
+        )
         for field in ("band_excellent", "band_good", "band_complete"):
             self.initial.setdefault(field, number_text(getattr(framework, field)))
-        for field in ("min_criteria", "eligibility_months"):
+        for field in ("min_criteria", "eligibility_months", "assessment_opens_months_before"):
             self.initial.setdefault(field, getattr(framework, field))
 
     def area_rows(self):
@@ -95,6 +104,7 @@ class FrameworkForm(forms.Form):
                 "band_complete",
                 "min_criteria",
                 "eligibility_months",
+                "assessment_opens_months_before",
             )
         ]
 
@@ -117,6 +127,7 @@ class FrameworkForm(forms.Form):
                     "band_complete",
                     "min_criteria",
                     "eligibility_months",
+                    "assessment_opens_months_before",
                 )
             },
         }

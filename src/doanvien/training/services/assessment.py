@@ -1,5 +1,7 @@
 """Self-assessment, the branch's assessment and the automatic classification (seed 000 IV.3):
-points per content area, the total, the level from the bands."""
+points per content area (at most one decimal each, never rounded), their exact total, the level
+from the bands. Accepted within the year's assessment window, and only while the branch's
+results for the year are not submitted or recognised."""
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -14,9 +16,15 @@ from doanvien.core import audit
 
 from .. import rollup, workflow
 from ..models import Deadline, Registration
-from ..rules import Bands, classify, is_eligible, programme_year_span, round_total
-from ..selectors import deadline_for, results_locked
-from .common import check_deadline, lock_registration, record_event
+from ..rules import Bands, classify, is_eligible, one_decimal, points_total, programme_year_span
+from ..selectors import deadline_for
+from .common import (
+    check_assessment_open,
+    check_deadline,
+    check_unlocked,
+    lock_registration,
+    record_event,
+)
 
 
 def _clean_points(registration: Registration, areas: dict[str, Any]) -> dict[str, str]:
@@ -42,7 +50,13 @@ def _clean_points(registration: Registration, areas: dict[str, Any]) -> dict[str
                 "max": area.max_points,
             }
             continue
-        clean[code] = str(round_total(points))
+        if not one_decimal(points):
+            errors[f"areas.{code}"] = _(
+                "Points of area %(code)s have at most one decimal (for example 17.5)."
+            ) % {"code": code}
+            continue
+        # Exact (one decimal at most), written with one decimal; "-0" is written 0.0.
+        clean[code] = str(points.quantize(Decimal("0.1")) + 0)
     if errors:
         raise ValidationError(errors)
     return clean
@@ -50,12 +64,18 @@ def _clean_points(registration: Registration, areas: dict[str, Any]) -> dict[str
 
 @transaction.atomic
 def self_assessment_record(
-    *, actor, registration: Registration, areas: dict[str, Any], comment: str = ""
+    *,
+    actor,
+    registration: Registration,
+    areas: dict[str, Any],
+    comment: str = "",
+    today: date | None = None,
 ) -> Registration:
+    today = today or timezone.localdate()
     registration = lock_registration(registration)
+    check_unlocked(registration.branch, registration.year)
     workflow.next_state(workflow.REGISTRATION, registration, "self_assess")
-    if results_locked(registration.branch, registration.year):
-        raise ValidationError(_("The branch's results are submitted: they can no longer change."))
+    check_assessment_open(registration, today)
     before = dict(registration.self_points)
     registration.self_points = _clean_points(registration, areas)
     registration.self_comment = (comment or "").strip()
@@ -96,9 +116,9 @@ def assessment_record(
     """The branch's points per area: the total and the level follow, never typed."""
     today = today or timezone.localdate()
     registration = lock_registration(registration)
+    check_unlocked(registration.branch, registration.year)
     workflow.next_state(workflow.REGISTRATION, registration, "assess")
-    if results_locked(registration.branch, registration.year):
-        raise ValidationError(_("The branch's results are submitted: they can no longer change."))
+    check_assessment_open(registration, today)
     points = _clean_points(registration, areas)
     late = check_deadline(
         unit=registration.branch,
@@ -107,7 +127,7 @@ def assessment_record(
         sector=registration.branch.sector,
         today=today,
     )
-    total = round_total(sum((Decimal(p) for p in points.values()), Decimal(0)))
+    total = points_total(points.values())
     eligible = is_eligible(
         joined_union_on=registration.member.joined_union_on,
         evaluated_on=evaluation_date(registration, today),

@@ -36,8 +36,11 @@ from ..selectors import criterion_owner, criterion_usage, framework_for, own_fra
 MAX_AREA_POINTS = Decimal("999.9")
 MAX_MIN_CRITERIA = 200
 MAX_ELIGIBILITY_MONTHS = 36
+MAX_ASSESSMENT_WINDOW_MONTHS = 12
 MAX_TEXT = 2000
 SCORING_FIELDS = ("band_excellent", "band_good", "band_complete", "eligibility_months")
+# What may change even once members are assessed with the framework.
+SETTINGS_FIELDS = ("name", "min_criteria", "assessment_opens_months_before")
 
 
 # --- Reads the pages share with the services --------------------------------------------------
@@ -139,6 +142,7 @@ def framework_publish(*, actor, unit: Unit, year: int, source: Framework | None 
                 band_complete=source.band_complete,
                 min_criteria=source.min_criteria,
                 eligibility_months=source.eligibility_months,
+                assessment_opens_months_before=source.assessment_opens_months_before,
             )
     except IntegrityError:
         raise ValidationError(
@@ -248,6 +252,7 @@ def _clean_scoring(framework: Framework, data: dict[str, Any]) -> tuple[dict, di
     for field, low, high in (
         ("min_criteria", 1, MAX_MIN_CRITERIA),
         ("eligibility_months", 0, MAX_ELIGIBILITY_MONTHS),
+        ("assessment_opens_months_before", 0, MAX_ASSESSMENT_WINDOW_MONTHS),
     ):
         try:
             value = _integer(data.get(field, getattr(framework, field)))
@@ -276,10 +281,12 @@ def framework_update(
     band_complete: Any = None,
     min_criteria: Any = None,
     eligibility_months: Any = None,
+    assessment_opens_months_before: Any = None,
 ) -> Framework:
     """Names, points per area, bands and settings of a unit's own framework. Area codes never
     change; a value left out (None) keeps what it was. Once a member is assessed with the
-    framework, its scoring (points, bands, eligibility) is fixed."""
+    framework, its scoring (points, bands, eligibility) is fixed; when assessment opens may
+    still change."""
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     if framework.unit_id is None:
         raise ValidationError(
@@ -296,6 +303,7 @@ def framework_update(
         "band_complete": band_complete,
         "min_criteria": min_criteria,
         "eligibility_months": eligibility_months,
+        "assessment_opens_months_before": assessment_opens_months_before,
     }
     data = {k: v for k, v in given.items() if v is not None}
     clean, errors = _clean_scoring(framework, data)
@@ -303,7 +311,7 @@ def framework_update(
         raise ValidationError(errors)
 
     old_areas = {a.code: a for a in framework.areas.all()}
-    before: dict[str, Any] = {f: getattr(framework, f) for f in ("name", "min_criteria")}
+    before: dict[str, Any] = {f: getattr(framework, f) for f in SETTINGS_FIELDS}
     before.update({f: getattr(framework, f) for f in SCORING_FIELDS})
     after = {f: clean[f] for f in before}
     for code, area in old_areas.items():
@@ -328,7 +336,7 @@ def framework_update(
         )
         raise ValidationError(dict.fromkeys(scoring, message))
 
-    for field in ("name", "min_criteria", *SCORING_FIELDS):
+    for field in (*SETTINGS_FIELDS, *SCORING_FIELDS):
         setattr(framework, field, clean[field])
     framework.save()
     for code, area in old_areas.items():

@@ -20,7 +20,7 @@ from .. import rollup, workflow
 from ..models import BranchResult, Deadline, Registration, RegistrationItem
 from ..rules import programme_year_span
 from ..selectors import criteria_for, framework_for
-from .common import check_deadline, lock_registration, record_event
+from .common import check_deadline, check_unlocked, lock_registration, record_event
 
 
 def _clean_items(registration: Registration, items: list[dict[str, Any]], *, complete: bool):
@@ -127,6 +127,8 @@ def registration_save(
             _("%(name)s joined the Union after programme year %(year)s.")
             % {"name": member.full_name, "year": year}
         )
+    existing = Registration.objects.filter(member=member, year=year).first()
+    check_unlocked(existing.branch if existing else member.branch, year)
     registration = registration_start(member=member, year=year)
     registration = lock_registration(registration)
     workflow.next_state(workflow.REGISTRATION, registration, "save")
@@ -156,6 +158,7 @@ def registration_save(
 def registration_submit(*, actor, registration: Registration, today: date | None = None):
     today = today or timezone.localdate()
     registration = lock_registration(registration)
+    check_unlocked(registration.branch, registration.year)
     state = workflow.next_state(workflow.REGISTRATION, registration, "submit")
     items = [
         {"criterion": i.criterion_id, "plan": i.plan, "target_date": i.target_date}
@@ -194,6 +197,7 @@ def registration_submit(*, actor, registration: Registration, today: date | None
 @transaction.atomic
 def registration_approve(*, actor, registration: Registration) -> Registration:
     registration = lock_registration(registration)
+    check_unlocked(registration.branch, registration.year)
     state = workflow.next_state(workflow.REGISTRATION, registration, "approve")
     counted = rollup.contribution(registration)
     registration.state, registration.approved_at = state, timezone.now()
@@ -213,6 +217,7 @@ def registration_approve(*, actor, registration: Registration) -> Registration:
 @transaction.atomic
 def registration_return(*, actor, registration: Registration, comment: str) -> Registration:
     registration = lock_registration(registration)
+    check_unlocked(registration.branch, registration.year)
     state = workflow.next_state(workflow.REGISTRATION, registration, "return")
     comment = (comment or "").strip()
     if not comment:

@@ -12,6 +12,7 @@ from doanvien.members.models import Status
 from doanvien.units.models import Unit
 
 from .. import rollup, workflow
+from ..access import acting_unit
 from ..models import BranchResult, Deadline, ProgressNote, Registration
 from .common import check_deadline, record_event
 
@@ -33,8 +34,13 @@ def _results_transition(actor, branch: Unit, year: int, action: str, note: str =
         result.submitted_at = timezone.now()
     if action == "recognise":
         result.recognised_at = timezone.now()
-    if note:  # a return comment or a reopening reason stays until the next one
-        result.comment = note
+    if note:  # a return comment or a reopening reason stays until the next one, with its author
+        unit = acting_unit(actor, branch, reopening=action == "reopen")
+        result.comment, result.comment_action, result.comment_by_unit = note, action, unit
+        if action == "reopen":
+            result.reopened_at = timezone.now()
+            result.reopened_by = actor if getattr(actor, "pk", None) else None
+            result.reopened_by_unit, result.reopen_reason = unit, note
     result.save()
     rollup.results_changed(branch, year, before, state)
     record_event(

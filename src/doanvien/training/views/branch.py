@@ -35,14 +35,21 @@ from ..forms.registrations import CriteriaForm, NoteForm, RegistrationExportForm
 from ..models import BranchResult, Deadline, ProgressNote, Registration
 from ..progress import box_ticking_flags, branch_progress
 from ..rules import is_eligible
-from ..selectors import criteria_for, framework_for, registration_of
-from .member import current_year, page_url, render_with_return_form
+from ..selectors import branch_result, criteria_for, framework_for, registration_of
+from .member import (
+    current_year,
+    is_locked,
+    page_url,
+    refused,
+    render_with_return_form,
+    window_not_open,
+)
 
 State = Registration.State
 
 
 def _result(branch, year: int) -> BranchResult | None:
-    return BranchResult.objects.filter(branch=branch, year=year).first()
+    return branch_result(branch, year)
 
 
 def branch_url(name: str, branch, year: int) -> str:
@@ -167,6 +174,8 @@ def registration_return_view(request, member_id: int, year: int):
             actor=request.user, registration=registration, comment=form.cleaned_data["comment"]
         )
     except ValidationError as e:
+        if is_locked(e):
+            return refused(request, e, page_url(member, year))
         apply_errors(form, e)
         return render_with_return_form(request, member, year, form)
     messages.success(
@@ -224,6 +233,8 @@ def branch_training_bulk(request, unit_id: int, year: int):
                     actor=request.user, branch=branch, year=year, items=items, members=members
                 )
             except ValidationError as e:
+                if is_locked(e):
+                    return refused(request, e, branch_url("branch-training", branch, year))
                 form.add_errors(e, [i["criterion"] for i in items])
             else:
                 messages.success(
@@ -301,6 +312,7 @@ def _assessment_context(request, branch, year: int, replace: AssessmentRow | Non
     framework = rows[0].registration.framework if rows else framework_for(branch, year)
     result = _result(branch, year)
     committee = is_branch_committee(request.user, branch)
+    opens = window_not_open(rows[0].registration) if rows else None
     return {
         "unit": branch,
         "branch": branch,
@@ -310,7 +322,10 @@ def _assessment_context(request, branch, year: int, replace: AssessmentRow | Non
         "areas": list(framework.areas.all()) if framework else [],
         "result": result,
         "committee": committee,
-        "can_assess": committee and (result is None or result.state == BranchResult.State.OPEN),
+        "can_assess": committee
+        and (result is None or result.state == BranchResult.State.OPEN)
+        and opens is None,
+        "assessment_opens": opens,
         **_counts(branch, year),
     }
 
@@ -356,6 +371,12 @@ def branch_assessment_row(request, unit_id: int, year: int, member_id: int):
             actor=request.user, registration=registration, areas=row.points(), comment=row.comment
         )
     except ValidationError as e:
+        if is_locked(e) or getattr(e, "code", None) == "not_open":
+            # Not about what was typed: the screen again, with the message and without inputs.
+            response = refused(request, e, branch_url("branch-assessment", branch, year))
+            if request.htmx:
+                response = HttpResponse(headers={"HX-Redirect": response["Location"]})
+            return response
         errors = points_errors(e)
         if auto and not row.complete:
             # Saved on the way while typing: only the values typed so far are checked.

@@ -17,6 +17,7 @@ from doanvien.core.forms import apply_errors
 from doanvien.members.access import get_member_for
 from doanvien.members.models import Status
 from doanvien.training.services.assessment import self_assessment_record
+from doanvien.training.services.common import lock_message
 from doanvien.training.services.registrations import registration_save, registration_submit
 from doanvien.training.services.results import progress_note_add
 
@@ -26,11 +27,23 @@ from ..forms.registrations import CriteriaForm, NoteForm, ReturnForm
 from ..models import BranchResult, Deadline, Registration
 from ..progress import deadlines_for
 from ..rules import programme_year_of, programme_year_span
-from ..selectors import criteria_for, framework_for, registration_of, results_locked
+from ..selectors import assessment_opens, criteria_for, framework_for, registration_of
 
 State = Registration.State
 Kind = Deadline.Kind
 EDITABLE = (State.DRAFT, State.RETURNED)
+
+
+def is_locked(error: ValidationError) -> bool:
+    """The services' refusal of any change to a year whose results are submitted or recognised:
+    the pages show it as a message, not next to a field."""
+    return getattr(error, "code", None) == "locked"
+
+
+def window_not_open(registration, today=None):
+    """The day assessment opens for the registration when that day is still to come."""
+    opens = assessment_opens(registration)
+    return opens if opens and (today or timezone.localdate()) < opens else None
 
 
 def current_year(unit) -> int:
@@ -121,9 +134,12 @@ def _context(request, member, year: int, **overrides) -> dict:
     branch = registration.branch if registration else member.branch
     can_act = acts_for_member(user, member)
     state = registration.state if registration else None
-    editable = can_act and member.status == Status.ACTIVE and state in (None, *EDITABLE)
+    locked_because = lock_message(branch, year)
+    locked = bool(locked_because)
+    editable = (
+        can_act and member.status == Status.ACTIVE and state in (None, *EDITABLE) and not locked
+    )
     committee = is_branch_committee(user, branch)
-    locked = bool(registration) and results_locked(registration.branch, registration.year)
     assessed = bool(registration and registration.assessed_at)
     scope = scope_of(user)
     context = {
@@ -137,9 +153,10 @@ def _context(request, member, year: int, **overrides) -> dict:
         "editable": editable,
         "committee": committee,
         "locked": locked,
+        "locked_because": locked_because,
         "assessed": assessed,
         "deadlines": member_deadlines(member, branch, year, registration),
-        "can_review": committee and state == State.SUBMITTED,
+        "can_review": committee and state == State.SUBMITTED and not locked,
         "can_return": committee
         and not assessed
         and not locked
@@ -160,7 +177,8 @@ def _context(request, member, year: int, **overrides) -> dict:
         areas = list(registration.framework.areas.all())
         context["points"] = _points_rows(registration)
         context["areas_max"] = registration.framework.total_points
-        if can_act and not locked:
+        context["assessment_opens"] = window_not_open(registration)
+        if can_act and not locked and not context["assessment_opens"]:
             context["self_form"] = SelfAssessmentForm(areas=areas, registration=registration)
     if registration:
         context["notes"] = registration.notes.select_related("author")
@@ -219,6 +237,8 @@ def member_training(request, member_id: int, year: int):
             actor=request.user, member=member, year=year, items=items, by_branch=by_branch
         )
     except ValidationError as e:
+        if is_locked(e):
+            return refused(request, e, page_url(member, year))
         form.add_errors(e, [i["criterion"] for i in items])
         notice = _("Nothing was saved: correct the marked fields.")
     else:
@@ -226,6 +246,8 @@ def member_training(request, member_id: int, year: int):
             try:
                 registration_submit(actor=request.user, registration=registration)
             except ValidationError as e:
+                if is_locked(e):
+                    return refused(request, e, page_url(member, year))
                 form.add_errors(e, list(registration.items.values_list("criterion_id", flat=True)))
                 notice = _(
                     "Your changes are saved as a draft, but the registration is not submitted."
@@ -260,6 +282,8 @@ def member_training_self_assess(request, member_id: int, year: int):
                 comment=form.cleaned_data["comment"],
             )
         except ValidationError as e:
+            if is_locked(e) or getattr(e, "code", None) == "not_open":
+                return refused(request, e, page_url(member, year) + "#self-assessment")
             apply_errors(form, ValidationError(points_errors(e)))
         else:
             messages.success(request, _("Self-assessment saved."))
@@ -292,6 +316,13 @@ def member_training_note(request, member_id: int, year: int):
             messages.success(request, _("Note added."))
             return redirect(page_url(member, year) + "#notes")
     return _render(request, member, year, note_form=form)
+
+
+def refused(request, error: ValidationError, url: str):
+    """A refusal that is about the state of things, not what was typed: a message on the page
+    the person comes back to."""
+    messages.error(request, " ".join(error.messages))
+    return redirect(url)
 
 
 def render_with_return_form(request, member, year: int, form):

@@ -60,6 +60,7 @@ from ..selectors import (
     level_counts,
     own_criteria,
     recognised_results,
+    reopened_results,
 )
 
 PAGE_SIZE = 50
@@ -91,6 +92,9 @@ CHANGE_LABELS = {
     "band_complete": gettext_lazy("complete from"),
     "min_criteria": gettext_lazy("minimum criteria"),
     "eligibility_months": gettext_lazy("months of membership before classification"),
+    "assessment_opens_months_before": gettext_lazy(
+        "assessment opens, months before the evaluation deadline"
+    ),
     "text": gettext_lazy("criterion"),
     "area_code": gettext_lazy("area"),
     "sector": gettext_lazy("sector"),
@@ -219,11 +223,13 @@ def training_progress(request, unit_id: int, year: int):
 
     recognised_all = recognised_results(unit, year)
     recognised = list(recognised_all[:RECOGNISED_SHOWN])
-    branches = [r.branch for r in waiting + recognised]
+    reopened_all = reopened_results(unit, year)
+    reopened = list(reopened_all[:RECOGNISED_SHOWN])
+    branches = [r.branch for r in waiting + recognised + reopened]
     levels = _level_counts([b.pk for b in branches], year)
     parents = parent_names(branches)
     parents.pop(unit.path, None)  # the page's own unit goes without saying
-    for result in waiting + recognised:
+    for result in waiting + recognised + reopened:
         branch = result.branch
         result.url = branch_page_url(branch, year)
         result.parent_name = parents.get(branch.path[: -Unit.steplen], "")
@@ -245,6 +251,8 @@ def training_progress(request, unit_id: int, year: int):
         recognised_count=len(recognised)
         if len(recognised) < RECOGNISED_SHOWN
         else recognised_all.count(),
+        reopened=reopened,
+        reopened_count=len(reopened) if len(reopened) < RECOGNISED_SHOWN else reopened_all.count(),
         here=request.get_full_path(),
     )
     return render(request, "training/upper/progress.html", context)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0006_yearstats_from_reports'),
+        ('training', '0008_framework_assessment_window'),
     ]
 
     operations = [
