@@ -172,7 +172,10 @@ def _context(request, member, year: int, **overrides) -> dict:
 
 def _render(request, member, year: int, status: int = 200, **overrides):
     return render(
-        request, "training/member/training.html", _context(request, member, year, **overrides), status=status
+        request,
+        "training/member/training.html",
+        _context(request, member, year, **overrides),
+        status=status,
     )
 
 
