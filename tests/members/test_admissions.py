@@ -106,7 +106,7 @@ def test_a_proposal_holds_the_youth_the_introducer_and_the_course(world):
 @pytest.mark.parametrize(
     "overrides,field",
     [
-        ({"data": {"date_of_birth": date(TODAY.year - 15, 1, 1)}}, "date_of_birth"),
+        ({"data": {"date_of_birth": date(TODAY.year - 14, 1, 1)}}, "date_of_birth"),
         ({"data": {"date_of_birth": date(TODAY.year - 40, 1, 1)}}, "date_of_birth"),
         ({"data": {"full_name": ""}}, "full_name"),
         ({"data": {"id_number": "12345"}}, "id_number"),

@@ -491,8 +491,8 @@ class TestMalformedFiles:
                 10,
                 "Ngày vào Đoàn",
                 "26/03/2022",
-                "A member is admitted between 16 and 35 years of age; on this date the person "
-                "was 14.",
+                "Admission to the Union is from a full 15 years and 1 day of age to the end of "
+                "the age of 30; this person is 14 on 26/03/2022.",
             ),
         ]
         assert (result.error_rows, result.to_create) == (9, 0)

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from doanvien.actions.members import member_update
 from doanvien.core.models import AuditEvent
 from doanvien.members.models import Member, Membership
+from doanvien.members.rules import birthday
 from doanvien.members.services.records import member_create
 from doanvien.members.validation import age_on, clean_member_data
 
@@ -70,10 +71,10 @@ class TestTheRules:
     born=st.dates(min_value=date(1980, 1, 1), max_value=date(2012, 12, 31)),
     joined=st.dates(min_value=date(1996, 1, 1), max_value=TODAY),
 )
-def test_admission_age_is_16_to_35_at_every_boundary(born, joined):
+def test_admission_age_is_15_years_and_a_day_to_30_at_every_boundary(born, joined):
     data = member_data(date_of_birth=born, joined_union_on=joined)
     age = age_on(born, joined)
-    if 16 <= age <= 35:
+    if birthday(born, 15) < joined and age <= 30:
         assert clean_member_data(data, today=TODAY)["joined_union_on"] == joined
     else:
         assert "joined_union_on" in errors_of(data)

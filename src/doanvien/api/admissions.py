@@ -244,7 +244,8 @@ def range_out(r: CardRange) -> dict:
 )
 def admission_propose(request, unit_id: int, payload: AdmissionIn):  # type: ignore[valid-type]
     """The branch (its secretary or deputy, or a cadre above) proposes a youth: his record
-    (the member record's fields; 16 to 35 years old, ID number unique in the country), who
+    (the member record's fields; aged from a full 15 years and 1 day to the end of the age of
+    30 today, or as the branch's age rules say; ID number unique in the country), who
     introduced him and the course he attended. Dates are YYYY-MM-DD or dd/mm/yyyy."""
     branch = get_unit_for(request.user, unit_id)
     require(can_propose_admission(request.user, branch))

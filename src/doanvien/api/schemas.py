@@ -192,6 +192,12 @@ class MemberDetailOut(Schema):
     branch: BranchDetailRef
     status: str
     left_on: date | None = None  # when he left the roll (removal, maturing out)
+    # Past the age limit (recorded acts, not edited with the record): he continues as an
+    # elected ("elected") or full-time ("full_time") Union cadre, or his branch keeps him.
+    continues_as: str = ""
+    continues_reason: str = ""
+    kept_until: date | None = None
+    kept_reason: str = ""
     created_at: datetime
     updated_at: datetime
 

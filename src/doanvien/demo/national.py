@@ -785,6 +785,10 @@ MEMBER_LAYOUT = (
     ("unit_path", "text"),
     ("status", "text"),
     ("left_on", "date"),
+    ("continues_as", "text"),
+    ("continues_reason", "text"),
+    ("kept_until", "date"),
+    ("kept_reason", "text"),
     ("created_at", "timestamptz"),
     ("updated_at", "timestamptz"),
 )
@@ -1191,6 +1195,10 @@ class RowMaker:
                 fm.text(node.path),
                 fm.text("active"),
                 fm.null,
+                fm.empty,
+                fm.empty,
+                fm.null,
+                fm.empty,
                 fm.ts(ctx.now_moment),
                 fm.ts(ctx.now_moment),
             ]

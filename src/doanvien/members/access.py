@@ -54,6 +54,13 @@ def can_see_id_numbers_in(user, unit: Unit) -> bool:
     return scope.is_superuser or bool(scope.roles_at(unit.path) & ID_NUMBER_ROLES)
 
 
+def can_decide_age_limit(user, member: Member) -> bool:
+    """Keep a member past the age limit, or record that he continues as an elected or
+    full-time cadre: his branch committee, or a cadre above his branch."""
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.roles_at(member.unit_path) & EDIT_MEMBER_ROLES)
+
+
 # --- Transfers --------------------------------------------------------------------------------
 
 

@@ -54,6 +54,7 @@ from doanvien.units.services import adjust_member_count
 
 from .columns import SPECS, field_label
 from .models import CARD_DIGITS, Member, Membership
+from .rules import RulesAlong, SubtreeRules
 from .services.cards import RangeHolders, check_card_for_branch, imported_card
 from .services.records import (
     AUDITED_FIELDS,
@@ -121,6 +122,13 @@ class MemberImport(SheetImport):
         self.reported: set[str] = set()
         self.blank = Member()
         self.created = self.updated = 0
+        self.subtree_rules: SubtreeRules | None = None  # the age rules, read at the first row
+
+    def rules_of(self, branch: Unit | None) -> RulesAlong:
+        """The age rules of the branch (of the unit imported into, for a row without one)."""
+        if self.subtree_rules is None:
+            self.subtree_rules = SubtreeRules(self.unit)
+        return self.subtree_rules.along((branch or self.unit).path)
 
     # --- errors -------------------------------------------------------------------------
 
@@ -349,7 +357,9 @@ class MemberImport(SheetImport):
         # field of the file is given (blank when its cell is); the ID number is not, as it is
         # checked here (its shape above, its uniqueness in bulk).
         try:
-            clean = clean_member_data(clean_input, instance=self.blank, today=self.today)
+            clean = clean_member_data(
+                clean_input, instance=self.blank, today=self.today, rules=self.rules_of(branch)
+            )
         except ValidationError as e:
             self.rule_errors(row, e)
             return None
@@ -384,7 +394,12 @@ class MemberImport(SheetImport):
         if candidates:
             rules_input = {k: v for k, v in candidates.items() if k != "card_number"}
             try:
-                clean = clean_member_data(rules_input, instance=member, today=self.today)
+                clean = clean_member_data(
+                    rules_input,
+                    instance=member,
+                    today=self.today,
+                    rules=self.rules_of(branch or member.branch),
+                )
             except ValidationError as e:
                 self.rule_errors(row, e)
                 return None

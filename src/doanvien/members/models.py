@@ -30,6 +30,14 @@ class Position(models.TextChoices):
     SECRETARY = "secretary", _("Secretary")
 
 
+class Continuation(models.TextChoices):
+    """Why a member past the age limit continues in the Union (the Charter, art. 4;
+    docs/domain.md §6): he was elected to a Union committee, or works full-time for the Union."""
+
+    ELECTED = "elected", _("Elected to a Union committee")
+    FULL_TIME = "full_time", _("Works full-time for the Union")
+
+
 class Member(models.Model):
     """A member's record: the national column set. Belongs to exactly one branch at a time."""
 
@@ -104,6 +112,27 @@ class Member(models.Model):
     # When the member left the roll (removal, maturing out): years that ended before still
     # count him in their reports.
     left_on = models.DateField(_("left on"), null=True, blank=True, editable=False)
+    # Past the age limit (docs/domain.md §6), each set by a recorded act with its reason
+    # (services/lifecycle.py), never with the record: he continues as an elected or full-time
+    # cadre, or his branch keeps him until a date (at most the end of the age MemberRules
+    # allows).
+    continues_as = models.CharField(
+        _("continues past the age limit as"),
+        max_length=12,
+        choices=Continuation.choices,
+        blank=True,
+        default="",
+        editable=False,
+    )
+    continues_reason = models.CharField(
+        _("why he continues"), max_length=255, blank=True, default="", editable=False
+    )
+    kept_until = models.DateField(
+        _("kept by the branch until"), null=True, blank=True, editable=False
+    )
+    kept_reason = models.CharField(
+        _("why the branch keeps him"), max_length=255, blank=True, default="", editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -464,3 +493,81 @@ class Movement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} · {self.on:%d/%m/%Y}"
+
+
+class MemberRules(models.Model):
+    """The age rules of membership as data, for a unit's subtree (or, without a unit, the
+    national default), from a date on (docs/domain.md §6; the values are editable because
+    provinces vary and the Charter may change). The rules of a unit on a day are those of the
+    nearest unit above it (itself included) that has a row in force on that day, else the
+    national default's, else the built-in values (members/rules.py: `member_rules`).
+
+    Admission: from a full `admission_min_years` years and `admission_min_days` days of age up
+    to the end of the age of `admission_max_age` (refused from the next birthday), counted on
+    the admission date. Maturing out: from the year a member turns `maturing_age`; his branch
+    may keep him up to the end of the age of `keep_max_age`."""
+
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The rules cover this unit's subtree; leave empty for the national default."),
+    )
+    valid_from = models.DateField(_("in force from"))
+    admission_min_years = models.PositiveSmallIntegerField(
+        _("admission from the age of (full years)"), default=15
+    )
+    admission_min_days = models.PositiveSmallIntegerField(
+        _("and days past that birthday"),
+        default=1,
+        help_text=_(
+            "15 years and 1 day: a youth is admitted from the day after his 15th birthday."
+        ),
+    )
+    admission_max_age = models.PositiveSmallIntegerField(
+        _("admission up to the end of the age of"),
+        default=30,
+        help_text=_("30: refused from the 31st birthday."),
+    )
+    maturing_age = models.PositiveSmallIntegerField(
+        _("members mature out from the year they turn"), default=30
+    )
+    keep_max_age = models.PositiveSmallIntegerField(
+        _("the branch may keep a member up to the end of the age of"), default=35
+    )
+    source = models.CharField(_("source"), max_length=200, blank=True, default="")
+
+    class Meta:
+        ordering = ["unit_id", "-valid_from"]
+        verbose_name = _("membership age rules")
+        verbose_name_plural = _("membership age rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "valid_from"],
+                condition=models.Q(unit__isnull=False),
+                name="member_rules_one_per_unit_and_date",
+            ),
+            models.UniqueConstraint(
+                fields=["valid_from"],
+                condition=models.Q(unit__isnull=True),
+                name="member_rules_one_default_per_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(admission_min_years__lte=models.F("admission_max_age"))
+                & models.Q(admission_min_days__lte=365)
+                & models.Q(maturing_age__lte=models.F("keep_max_age")),
+                name="member_rules_consistent",
+                violation_error_message=_(
+                    "The youngest admission age cannot be above the oldest, the days past the "
+                    "birthday are at most 365, and the age limit cannot be above the age the "
+                    "branch may keep a member to."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.unit.name if self.unit_id else _("national default")
+        return f"{scope} · {self.valid_from:%d/%m/%Y}"

@@ -15,7 +15,7 @@ from doanvien.units.models import Unit
 
 from .access import admissions_visible_to, members_visible_to
 from .models import AdmissionRequest, CardRange, Member, Status, Transfer
-from .validation import MATURING_AGE
+from .rules import age_limit_q
 
 T = Transfer.State
 
@@ -182,9 +182,33 @@ def members_without_card(branch: Unit) -> QuerySet[Member]:
 
 
 def members_reaching_age_limit(unit: Unit, year: int) -> QuerySet[Member]:
-    """Active members of the unit's subtree who reach the age limit in `year` or are past it."""
-    return Member.objects.filter(
-        unit_path__startswith=unit.path,
-        status=Status.ACTIVE,
-        date_of_birth__year__lte=year - MATURING_AGE,
-    ).order_by("date_of_birth", "sort_key")
+    """Active members of the unit's subtree who reach the age limit in `year` or are past it,
+    each by the age rules of his part of the tree (rules.age_limit_q)."""
+    return Member.objects.filter(age_limit_q(unit, year), status=Status.ACTIVE).order_by(
+        "date_of_birth", "sort_key"
+    )
+
+
+def _kept_through(year: int) -> Q:
+    """Kept by the branch's decision at least to the end of `year`."""
+    return Q(kept_until__gte=date(year, 12, 31))
+
+
+def members_to_mature_out(unit: Unit, year: int) -> QuerySet[Member]:
+    """The maturing-out list: members reaching the age limit by `year` who do not continue as
+    cadres and whom their branch does not keep through the whole year."""
+    return (
+        members_reaching_age_limit(unit, year).filter(continues_as="").exclude(_kept_through(year))
+    )
+
+
+def members_kept(unit: Unit, year: int) -> QuerySet[Member]:
+    """Members past the age limit whom their branch keeps through the end of `year`."""
+    return (
+        members_reaching_age_limit(unit, year).filter(continues_as="").filter(_kept_through(year))
+    )
+
+
+def members_continuing(unit: Unit, year: int) -> QuerySet[Member]:
+    """Members past the age limit who continue as elected or full-time Union cadres."""
+    return members_reaching_age_limit(unit, year).exclude(continues_as="")

@@ -77,6 +77,12 @@ urlpatterns = [
     ),
     path("members/<int:member_id>/honorary/", lifecycle.member_honorary, name="member-honorary"),
     path("units/<int:unit_id>/maturing/", lifecycle.unit_maturing, name="unit-maturing"),
+    path("members/<int:member_id>/keep/", lifecycle.member_keep_view, name="member-keep"),
+    path(
+        "members/<int:member_id>/continues/",
+        lifecycle.member_continuation,
+        name="member-continuation",
+    ),
     # Excel
     path("units/<int:unit_id>/members/import/", imports.member_import, name="member-import"),
     path(

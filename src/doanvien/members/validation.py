@@ -11,20 +11,18 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from doanvien.core.dates import parse_date
 from doanvien.core.text import normalize
+from doanvien.units.models import Unit
 
 from .models import Category, Member, Position, Sex, Status
-
-ADMISSION_AGE_MIN = 16
-ADMISSION_AGE_MAX = 35
+from .rules import AgeRules, RulesAlong, age_on, rules_along
 
 TEXT_FIELDS = (
     "full_name",
@@ -67,8 +65,33 @@ def normalize_phone(value: str) -> str:
     return digits
 
 
-def age_on(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+def admission_age_message(rules: AgeRules, born: date, on: date) -> str:
+    """The admission age rule with its numbers, and the person's age on the admission date."""
+    values = {
+        "min": rules.admission_min_years,
+        "days": rules.admission_min_days,
+        "max": rules.admission_max_age,
+        "age": age_on(born, on),
+        "date": on.strftime("%d/%m/%Y"),
+    }
+    if not rules.admission_min_days:
+        return (
+            _(
+                "Admission to the Union is from a full %(min)s years of age to the end of the "
+                "age of %(max)s; this person is %(age)s on %(date)s."
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "Admission to the Union is from a full %(min)s years and %(days)s day of age to the "
+            "end of the age of %(max)s; this person is %(age)s on %(date)s.",
+            "Admission to the Union is from a full %(min)s years and %(days)s days of age to the "
+            "end of the age of %(max)s; this person is %(age)s on %(date)s.",
+            rules.admission_min_days,
+        )
+        % values
+    )
 
 
 _LABELS: dict[str, dict[str, str]] = {}
@@ -169,12 +192,21 @@ def email_is_valid(email: str) -> bool:
 
 
 def clean_member_data(
-    data: dict[str, Any], *, instance: Member | None = None, today: date | None = None
+    data: dict[str, Any],
+    *,
+    instance: Member | None = None,
+    today: date | None = None,
+    branch: Unit | None = None,
+    rules: RulesAlong | None = None,
 ) -> dict[str, Any]:
     """Validate the given fields (all of them for a new record, some for an edit).
 
     On an edit, a rule that spans several fields is checked when one of its fields is given:
-    a stored record that breaks a newer rule can still have its other fields corrected."""
+    a stored record that breaks a newer rule can still have its other fields corrected.
+
+    The admission age is that of the rules of `branch` (by default the instance's branch; the
+    national default without either) in force on the admission date; a caller checking many
+    records of the same branches passes `rules` (rules.rules_along) to read them once."""
     today = today or date.today()
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
@@ -257,12 +289,13 @@ def clean_member_data(
         if joined > today:
             errors["joined_union_on"] = _("The date joined the Union cannot be in the future.")
         elif born is not None and "date_of_birth" not in errors:
-            age = age_on(born, joined)
-            if not ADMISSION_AGE_MIN <= age <= ADMISSION_AGE_MAX:
-                errors["joined_union_on"] = _(
-                    "A member is admitted between %(min)s and %(max)s years of age; "
-                    "on this date the person was %(age)s."
-                ) % {"min": ADMISSION_AGE_MIN, "max": ADMISSION_AGE_MAX, "age": age}
+            if rules is None:
+                if branch is None and instance is not None and instance.branch_id:
+                    branch = instance.branch
+                rules = rules_along(branch)
+            in_force = rules.on(joined)
+            if not in_force.admits(born, joined):
+                errors["joined_union_on"] = admission_age_message(in_force, born, joined)
     party = merged.get("joined_party_on")
     if (
         isinstance(party, date)
@@ -287,12 +320,3 @@ def clean_member_data(
     if errors:
         raise ValidationError(errors)
     return clean
-
-
-# The age at which members mature out of the Union (domain.md: normally 30).
-MATURING_AGE = getattr(settings, "MATURING_AGE", 30)
-
-
-def reaches_age_limit_by(member, year: int) -> bool:
-    """The member reaches the age limit in `year` or has passed it."""
-    return year - member.date_of_birth.year >= MATURING_AGE

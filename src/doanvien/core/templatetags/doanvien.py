@@ -53,6 +53,15 @@ ACTIONS = {
     "member.admitted": _("admitted the member"),
     "member.honorary_granted": _("recognised the member as an honorary member"),
     "member.honorary_withdrawn": _("withdrew the honorary membership"),
+    "member.continues": _("recorded that the member continues past the age limit as a cadre"),
+    "member.continues_withdrawn": _(
+        "withdrew that the member continues past the age limit as a cadre"
+    ),
+    "member.kept": _("recorded the branch's decision to keep the member past the age limit"),
+    "member.keep_ended": _("ended the branch's decision to keep the member past the age limit"),
+    "member_rules.created": _("added membership age rules"),
+    "member_rules.changed": _("changed the membership age rules"),
+    "member_rules.deleted": _("deleted membership age rules"),
     "member.admission_annulled": _("annulled the admission"),
     "member.card_assigned": _("assigned a member card"),
     "members.imported": _("imported members"),

@@ -25,13 +25,7 @@ from doanvien.core.dates import parse_date
 from doanvien.units.models import Unit
 
 from ..models import AdmissionRequest, Member, Movement, Status, mask_id_number
-from ..validation import (
-    ADMISSION_AGE_MAX,
-    ADMISSION_AGE_MIN,
-    DATE_FIELDS,
-    age_on,
-    clean_member_data,
-)
+from ..validation import DATE_FIELDS, clean_member_data
 from . import cards
 from .lifecycle import member_remove
 from .movements import movement_record
@@ -160,8 +154,8 @@ def admission_propose(
     today: date | None = None,
 ) -> AdmissionRequest:
     """The branch proposes a youth. His record is checked by the member rules as if he were
-    admitted today (16 to 35 years old), and his ID number must be on no member and no other
-    open proposal in the country."""
+    admitted today (the admission age of the branch's rules, members/rules.py), and his ID
+    number must be on no member and no other open proposal in the country."""
     today = today or timezone.localdate()
     branch = Unit.objects.get(pk=branch.pk)
     errors: dict[str, str] = {}
@@ -171,22 +165,13 @@ def admission_propose(
         errors["branch"] = _("This branch is inactive.")
     given = {k: v for k, v in data.items() if k in PROPOSAL_FIELDS}
     try:
-        clean = clean_member_data({**given, "joined_union_on": today}, today=today)
+        clean = clean_member_data({**given, "joined_union_on": today}, today=today, branch=branch)
     except ValidationError as e:
         clean = {}
         for name, messages in e.message_dict.items():
-            if name == "joined_union_on":
-                born = given.get("date_of_birth")
-                try:
-                    age = age_on(parse_date(born), today) if born else None
-                except ValueError:
-                    age = None
-                errors["date_of_birth"] = _(
-                    "A youth is admitted between %(min)s and %(max)s years of age; today the "
-                    "youth is %(age)s."
-                ) % {"min": ADMISSION_AGE_MIN, "max": ADMISSION_AGE_MAX, "age": age}
-            else:
-                errors[name] = " ".join(messages)
+            # The admission date is today: an admission age out of the rule is the date of
+            # birth's error (the message names the rule, the age and the date).
+            errors["date_of_birth" if name == "joined_union_on" else name] = " ".join(messages)
     clean.pop("joined_union_on", None)
     id_number = clean.get("id_number", "")
     if (

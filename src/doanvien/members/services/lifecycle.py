@@ -4,8 +4,14 @@ member's state, closes or opens his membership span, keeps the unit counts right
 transfers, enters the movement ledger and is audited, in one transaction. The training roll-ups
 follow in doanvien.actions.members, which is what views and the API call.
 
+Past the age limit a member matures out with a ceremony (`member_mature_out`, `on` is the
+ceremony's date), unless his branch keeps him (`member_keep`, up to the age the rules allow) or
+he continues as an elected or full-time Union cadre (`member_continuation_set`): both recorded
+acts with their reasons.
+
 Source: the Union's Charter guidance summarised in docs/domain.md (glossary: removal, expulsion,
-maturing out at the age limit, normally 30)."""
+maturing out at the age limit, normally 30; §6 for keeping and continuing). The ages are data:
+members/rules.py."""
 
 from datetime import date
 
@@ -17,8 +23,8 @@ from django.utils.translation import gettext as _
 from doanvien.core import audit
 from doanvien.units.services import adjust_member_count
 
-from ..models import Member, Membership, Movement, Status
-from ..validation import MATURING_AGE, reaches_age_limit_by
+from ..models import Continuation, Member, Membership, Movement, Status
+from ..rules import member_rules
 from .movements import movement_record
 from .transfers import transfers_close_for_leaving
 
@@ -92,17 +98,27 @@ def member_remove(
 def member_mature_out(
     *, actor, member: Member, on: date, reason: str = "", today: date | None = None
 ) -> Member:
-    """The member matures out of the Union, in or after the year he reaches the age limit."""
+    """The member matures out of the Union at a ceremony held on `on`, in or after the year he
+    reaches the age limit (the rules of his branch in force that day). A member who continues
+    as an elected or full-time cadre does not: that is withdrawn first."""
     today = today or timezone.localdate()
+    member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
     _check_date(member, on, today)
-    if not reaches_age_limit_by(member, on.year):
+    rules = member_rules(member.branch, on)
+    if not rules.reaches_limit_by(member.date_of_birth, on.year):
         raise ValidationError(
             _("%(name)s reaches %(age)s only in %(year)s.")
             % {
                 "name": member.full_name,
-                "age": MATURING_AGE,
-                "year": member.date_of_birth.year + MATURING_AGE,
+                "age": rules.maturing_age,
+                "year": rules.limit_year(member.date_of_birth),
             }
+        )
+    if member.continues_as:
+        raise ValidationError(
+            _("%(name)s continues in the Union: %(why)s. Withdraw that first.")
+            % {"name": member.full_name, "why": member.get_continues_as_display()},
+            code="illegal_transition",
         )
     return _leave(
         actor=actor,
@@ -179,5 +195,118 @@ def member_honorary_set(*, actor, member: Member, honorary: bool, reason: str) -
         unit_path=member.unit_path,
         summary=reason,
         changes={"honorary": [not honorary, honorary]},
+    )
+    return member
+
+
+def _active(member: Member) -> Member:
+    member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
+    if member.status != Status.ACTIVE:
+        raise ValidationError(
+            _("%(name)s is no longer on the roll (%(status)s).")
+            % {"name": member.full_name, "status": member.get_status_display()},
+            code="illegal_transition",
+        )
+    return member
+
+
+@transaction.atomic
+def member_continuation_set(*, actor, member: Member, kind: str, reason: str) -> Member:
+    """Record that the member continues in the Union past the age limit because he was elected
+    to a Union committee or works full-time for the Union (`kind`, one of Continuation), or
+    withdraw it (`kind` ""): a recorded act with its reason. While it holds he is not listed
+    to mature out."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    if kind and kind not in Continuation.values:
+        raise ValidationError({"kind": _("Choose a value from the list.")})
+    member = _active(member)
+    if kind == member.continues_as:
+        message = (
+            _("%(name)s already continues: %(why)s.")
+            if kind
+            else _("%(name)s is not recorded as continuing past the age limit.")
+        )
+        raise ValidationError(
+            message % {"name": member.full_name, "why": member.get_continues_as_display()},
+            code="illegal_transition",
+        )
+    before = member.continues_as
+    member.continues_as, member.continues_reason = kind, reason[:255] if kind else ""
+    member.save(update_fields=["continues_as", "continues_reason", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="member.continues" if kind else "member.continues_withdrawn",
+        target=member,
+        unit_path=member.unit_path,
+        summary=reason,
+        changes={"continues_as": [before, kind]},
+    )
+    return member
+
+
+@transaction.atomic
+def member_keep(
+    *, actor, member: Member, until: date | None, reason: str, today: date | None = None
+) -> Member:
+    """The branch's decision to keep the member past the age limit until `until` (at most the
+    end of the age the rules of his branch allow, 35 by default), or to end that decision
+    (`until` None): a recorded act with its reason. Until that day he is listed apart from the
+    members to mature out."""
+    today = today or timezone.localdate()
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason.")})
+    member = _active(member)
+    if until is None:
+        if member.kept_until is None:
+            raise ValidationError(
+                _("The branch has not decided to keep %(name)s.") % {"name": member.full_name},
+                code="illegal_transition",
+            )
+    else:
+        rules = member_rules(member.branch, today)
+        born = member.date_of_birth
+        latest = rules.last_kept_day(born)
+        if until < today:
+            raise ValidationError({"until": _("The date cannot be in the past.")})
+        if not rules.reaches_limit_by(born, until.year):
+            raise ValidationError(
+                {
+                    "until": _("%(name)s reaches %(age)s only in %(year)s.")
+                    % {
+                        "name": member.full_name,
+                        "age": rules.maturing_age,
+                        "year": rules.limit_year(born),
+                    }
+                }
+            )
+        if until > latest:
+            raise ValidationError(
+                {
+                    "until": _(
+                        "The branch may keep a member up to the end of the age of %(max)s: "
+                        "%(name)s until %(date)s at the latest."
+                    )
+                    % {
+                        "max": rules.keep_max_age,
+                        "name": member.full_name,
+                        "date": latest.strftime("%d/%m/%Y"),
+                    }
+                }
+            )
+    before = member.kept_until
+    member.kept_until, member.kept_reason = until, reason[:255] if until else ""
+    member.save(update_fields=["kept_until", "kept_reason", "updated_at"])
+    audit.record(
+        actor=actor,
+        action="member.kept" if until else "member.keep_ended",
+        target=member,
+        unit_path=member.unit_path,
+        summary=reason,
+        changes={
+            "kept_until": [before and before.isoformat(), until and until.isoformat()],
+        },
     )
     return member

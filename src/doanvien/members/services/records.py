@@ -60,7 +60,7 @@ def member_create(
 ) -> Member:
     today = today or timezone.localdate()
     require_branch(branch)
-    clean = clean_member_data(data, today=today)
+    clean = clean_member_data(data, today=today, branch=branch)
     member = Member(branch=branch, unit_path=branch.path, **clean)
     set_derived(member)
     member.member_code = new_member_code()

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -11,11 +12,13 @@ from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
 from doanvien.members.access import (
+    can_decide_age_limit,
     can_edit_members,
     can_request_transfer,
     can_see_id_number,
     get_member_for,
 )
+from doanvien.members.rules import member_rules
 from doanvien.members.selectors import active_attachment_of, open_transfer_of
 from doanvien.members.services.records import member_create, member_id_number_viewed
 
@@ -88,6 +91,19 @@ def _detail_rows(member: Member):
     return rows
 
 
+def _age_limit_acts(user, member: Member) -> bool:
+    """Whether to offer keeping him past the age limit and recording that he continues as a
+    cadre: to those who decide it, for an active member who reaches the age limit by next year
+    (or for whom either is recorded)."""
+    if member.status != Status.ACTIVE or not can_decide_age_limit(user, member):
+        return False
+    if member.continues_as or member.kept_until:
+        return True
+    today = timezone.localdate()
+    rules = member_rules(member.branch, today)
+    return rules.reaches_limit_by(member.date_of_birth, today.year + 1)
+
+
 @login_required
 def member_detail(request, member_id: int):
     member = get_member_for(request.user, member_id)
@@ -102,6 +118,7 @@ def member_detail(request, member_id: int):
         "can_transfer": can_request_transfer(request.user, member),
         "open_transfer": open_transfer_of(member),
         "attachment": active_attachment_of(member),
+        "age_limit_acts": _age_limit_acts(request.user, member),
     }
     return render(request, "members/detail.html", context)
 
