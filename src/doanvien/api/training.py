@@ -24,6 +24,7 @@ from doanvien.training.access import (
     acts_for_member,
     can_recognise,
     can_reopen,
+    can_review_registration,
     is_branch_committee,
 )
 from doanvien.training.models import BranchResult, Registration
@@ -315,7 +316,7 @@ def registration_submit(request, member_id: int, year: int = PROGRAMME_YEAR):
 def registration_approve(request, member_id: int, year: int = PROGRAMME_YEAR):
     """The branch committee approves a submitted registration."""
     member = get_member_for(request.user, member_id)
-    require(is_branch_committee(request.user, member.branch))
+    require(can_review_registration(request.user, member))
     registration = registration_or_404(member, year)
     with conflicts():
         registration = registrations.registration_approve(
@@ -332,7 +333,7 @@ def registration_approve(request, member_id: int, year: int = PROGRAMME_YEAR):
 def registration_return(request, payload: CommentIn, member_id: int, year: int = PROGRAMME_YEAR):
     """The branch committee returns the registration with a comment saying what to change."""
     member = get_member_for(request.user, member_id)
-    require(is_branch_committee(request.user, member.branch))
+    require(can_review_registration(request.user, member))
     registration = registration_or_404(member, year)
     with conflicts():
         registration = registrations.registration_return(

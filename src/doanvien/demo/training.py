@@ -110,7 +110,7 @@ def _run_year_done(rng, members, year, branches, secretary_of) -> None:
             else date(year - 1, 5, 10),
         )
         actor = secretary_of.get(member.branch_id)
-        registration_approve(actor=actor, registration=registration)
+        registration_approve(actor=reviewer_of(member, actor), registration=registration)
         # A few days before the evaluation deadline: inside the assessment window.
         assessed_on = date(year, 5, 10) if member.branch.sector == "school" else date(year, 10, 10)
         self_assessment_record(
@@ -155,11 +155,21 @@ def _run_year_started(rng, members, year, secretary_of) -> None:
                 comment="Bổ sung giải pháp cụ thể cho từng tiêu chí.",
             )
             continue
-        registration_approve(actor=secretary_of.get(member.branch_id), registration=registration)
+        registration_approve(
+            actor=reviewer_of(member, secretary_of.get(member.branch_id)), registration=registration
+        )
 
 
 def member_user(member: Member):
     return getattr(member, "user", None)
+
+
+def reviewer_of(member: Member, secretary):
+    """The secretary reviews her branch's registrations, but not her own (the base union
+    does: nobody approves himself)."""
+    if secretary is not None and secretary.member_id == member.pk:
+        return None
+    return secretary
 
 
 def load_training(*, province: Unit, seed: int = 1) -> int:

@@ -5,7 +5,7 @@ members) registers on members' behalf, reviews, assesses and submits the branch'
 cadres of the units above the branch recognise them; a unit above the recognising one reopens."""
 
 from doanvien.accounts.access import scope_of
-from doanvien.accounts.models import Role
+from doanvien.accounts.models import Role, RoleGrant
 from doanvien.units.models import Unit
 
 COMMITTEE = {Role.SECRETARY, Role.DEPUTY, Role.COMMITTEE}
@@ -65,3 +65,19 @@ def can_import_registrations(user, branch: Unit) -> bool:
     """The branch's committee, who register on members' behalf, and the cadres of the units
     above it."""
     return is_branch_committee(user, branch) or Role.CADRE in scope_of(user).roles_at(branch.path)
+
+
+def can_review_registration(user, member) -> bool:
+    """Approve or return a member's registration: his branch committee, but never for their own
+    registration. A committee member's registration may also be reviewed by a cadre of the units
+    above the branch (the deputy or the base union approves the secretary's)."""
+    scope = scope_of(user)
+    if scope.member_id == member.pk:
+        return False
+    if is_branch_committee(user, member.branch):
+        return True
+    if Role.CADRE not in scope.roles_above(member.branch.path) and not scope.is_superuser:
+        return False
+    return RoleGrant.objects.filter(
+        user__member=member, unit=member.branch, role__in=COMMITTEE
+    ).exists()

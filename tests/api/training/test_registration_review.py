@@ -1,10 +1,14 @@
 """POST .../registrations/{year}/submit, /approve and /return: the registration's way through
 the branch committee's review."""
 
+import pytest
+from django.core.exceptions import PermissionDenied
+
 from doanvien.accounts.services import role_grant
 from doanvien.core.models import AuditEvent
 from doanvien.training import workflow
 from doanvien.training.models import Registration
+from doanvien.training.services.registrations import registration_approve
 
 from ..conftest import fields
 from .conftest import YEAR, bring_to, complete_items, refusal, registration_url, snapshot
@@ -134,14 +138,33 @@ def test_the_member_cannot_approve_his_own(api_client, world):
     assert snapshot() == before
 
 
-def test_a_member_on_the_committee_may_approve_his_own(api_client, world):
-    role_grant(actor=None, user=world.member_user, unit=world.branch, role="committee")
+def test_a_member_on_the_committee_cannot_review_his_own(api_client, world):
+    """Hardening: the secretary who is a member of her branch does not approve herself."""
+    role_grant(actor=None, user=world.member_user, unit=world.branch, role="secretary")
+    bring_to(world, "submitted")
+    client = api_client(world.member_user)
+
+    assert client.post(registration_url(world.member, "approve")).status_code == 403
+    response = client.post(registration_url(world.member, "return"), {"comment": "Sửa"})
+    assert response.status_code == 403
+    assert state() == "submitted"
+
+
+def test_another_committee_member_or_the_base_union_reviews_a_committee_members(api_client, world):
+    role_grant(actor=None, user=world.member_user, unit=world.branch, role="secretary")
     bring_to(world, "submitted")
 
-    response = api_client(world.member_user).post(registration_url(world.member, "approve"))
-
+    response = api_client(world.base_cadre).post(registration_url(world.member, "approve"))
     assert response.status_code == 200
     assert state() == "approved"
+
+
+def test_the_service_refuses_the_reviewer_his_own_registration(world):
+    role_grant(actor=None, user=world.member_user, unit=world.branch, role="secretary")
+    registration = bring_to(world, "submitted")
+    with pytest.raises(PermissionDenied):
+        registration_approve(actor=world.member_user, registration=registration)
+    assert state() == "submitted"
 
 
 def test_the_base_cadre_cannot_approve(api_client, world):

@@ -6,7 +6,7 @@ roll-ups and records the event in the audit trail."""
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -196,6 +196,8 @@ def registration_submit(*, actor, registration: Registration, today: date | None
 
 @transaction.atomic
 def registration_approve(*, actor, registration: Registration) -> Registration:
+    if getattr(actor, "member_id", None) == registration.member_id:
+        raise PermissionDenied(_("Nobody reviews his own registration."))
     registration = lock_registration(registration)
     check_unlocked(registration.branch, registration.year)
     state = workflow.next_state(workflow.REGISTRATION, registration, "approve")
@@ -216,6 +218,8 @@ def registration_approve(*, actor, registration: Registration) -> Registration:
 
 @transaction.atomic
 def registration_return(*, actor, registration: Registration, comment: str) -> Registration:
+    if getattr(actor, "member_id", None) == registration.member_id:
+        raise PermissionDenied(_("Nobody reviews his own registration."))
     registration = lock_registration(registration)
     check_unlocked(registration.branch, registration.year)
     state = workflow.next_state(workflow.REGISTRATION, registration, "return")

@@ -29,7 +29,7 @@ from doanvien.training.services.registrations import (
 )
 from doanvien.training.services.results import branch_results_submit, progress_note_add
 
-from ..access import can_see_flags, is_branch_committee
+from ..access import can_review_registration, can_see_flags, is_branch_committee
 from ..forms.assessment import AssessmentRow, points_errors
 from ..forms.registrations import CriteriaForm, NoteForm, RegistrationExportForm, ReturnForm
 from ..models import BranchResult, Deadline, ProgressNote, Registration
@@ -140,9 +140,7 @@ def branch_training_note(request, unit_id: int, year: int):
 def _registration_for_committee(request, member_id: int, year: int):
     member = get_member_for(request.user, member_id)
     registration = registration_of(member, year)
-    require(
-        is_branch_committee(request.user, registration.branch if registration else member.branch)
-    )
+    require(can_review_registration(request.user, member))
     if registration is None:
         raise Http404
     return member, registration

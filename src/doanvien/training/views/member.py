@@ -21,7 +21,7 @@ from doanvien.training.services.common import lock_message
 from doanvien.training.services.registrations import registration_save, registration_submit
 from doanvien.training.services.results import progress_note_add
 
-from ..access import acts_for_member, is_branch_committee
+from ..access import acts_for_member, can_review_registration, is_branch_committee
 from ..forms.assessment import SelfAssessmentForm, points_errors, points_text
 from ..forms.registrations import CriteriaForm, NoteForm, ReturnForm
 from ..models import BranchResult, Deadline, Registration
@@ -140,6 +140,7 @@ def _context(request, member, year: int, **overrides) -> dict:
         can_act and member.status == Status.ACTIVE and state in (None, *EDITABLE) and not locked
     )
     committee = is_branch_committee(user, branch)
+    reviewer = can_review_registration(user, member)
     assessed = bool(registration and registration.assessed_at)
     scope = scope_of(user)
     context = {
@@ -156,8 +157,8 @@ def _context(request, member, year: int, **overrides) -> dict:
         "locked_because": locked_because,
         "assessed": assessed,
         "deadlines": member_deadlines(member, branch, year, registration),
-        "can_review": committee and state == State.SUBMITTED and not locked,
-        "can_return": committee
+        "can_review": reviewer and state == State.SUBMITTED and not locked,
+        "can_return": reviewer
         and not assessed
         and not locked
         and state in (State.SUBMITTED, State.APPROVED),
