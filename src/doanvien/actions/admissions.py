@@ -2,6 +2,7 @@
 count in the training roll-ups. (Approving one creates a member who has no registration yet: it
 stays members.services.admissions.admission_approve.)"""
 
+from contextlib import nullcontext
 from datetime import date
 
 from django.db import transaction
@@ -16,11 +17,8 @@ from .members import rollups_follow_status
 def admission_annul(
     *, actor, admission: AdmissionRequest, reason: str, today: date | None = None
 ) -> AdmissionRequest:
-    if admission.member_id is None:
-        return admissions.admission_annul(
-            actor=actor, admission=admission, reason=reason, today=today
-        )
-    with rollups_follow_status(admission.member):
+    follows = rollups_follow_status(admission.member) if admission.member_id else nullcontext()
+    with follows:
         return admissions.admission_annul(
             actor=actor, admission=admission, reason=reason, today=today
         )

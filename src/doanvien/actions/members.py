@@ -20,9 +20,14 @@ def rollups_follow_status(member: Member):
     """Around a change of the member's status: his registrations count as they do now before
     it and as they do after it. The member row is locked first, so nobody changes him meanwhile."""
     member = Member.objects.select_for_update().get(pk=member.pk)
+    before = (member.status, member.left_on)
     counted = rollup.member_contributions(member)
     yield
-    rollup.member_changed(counted, member)
+    # What a registration counts depends on the member's status and leaving date only: an
+    # edit of anything else leaves the roll-ups as they are.
+    member.refresh_from_db(fields=["status", "left_on"])
+    if (member.status, member.left_on) != before:
+        rollup.member_changed(counted, member)
 
 
 @transaction.atomic
