@@ -5,7 +5,7 @@ from datetime import date
 
 from doanvien.accounts.models import User
 from doanvien.accounts.services import role_grant
-from doanvien.members.services.records import member_create
+from doanvien.actions.members import member_create
 from doanvien.units.levels import ensure_default_levels
 from doanvien.units.models import Level, Unit
 from doanvien.units.services import unit_create

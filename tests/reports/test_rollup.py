@@ -17,7 +17,7 @@ from doanvien.core.models import AuditEvent
 from doanvien.members.models import Member, Status
 from doanvien.members.services.transfers import transfer_request
 from doanvien.reports.selectors import report, shares
-from doanvien.training.models import Registration, YearStats
+from doanvien.training.models import BranchResult, Registration, YearStats
 from doanvien.training.recompute import differences
 from doanvien.training.services.assessment import assessment_record
 from doanvien.training.services.registrations import (
@@ -99,16 +99,25 @@ def test_thousands_of_random_operations_leave_no_difference(world, framework):
     assert recognitions.count() >= 3
     assert YearStats.objects.filter(year=YEAR).count() >= 5
     assert differences() == []
-    district = report(world.district, YEAR)[0]
-    active = Member.objects.filter(status=Status.ACTIVE, unit_path__startswith=world.district.path)
-    assert district.total == active.count()
-    # Members who left during the (still running) year are not counted.
-    counted = Registration.objects.filter(year=YEAR, member__status=Status.ACTIVE)
-    assert district.registered == counted.filter(state__in=["submitted", "approved"]).count()
-    assert (
-        district.counts["excellent"]
-        == counted.filter(assessed_at__isnull=False, level="excellent").count()
+    # Every branch not recognised counts its members now (the year's evaluation date is still to
+    # come); a recognised one shows what was recognised, and says so.
+    recognised = set(
+        BranchResult.objects.filter(year=YEAR, state="recognised").values_list("branch", flat=True)
     )
+    assert branches[0].pk in recognised
+    for branch in branches:
+        row = report(branch, YEAR)[0]
+        assert row.frozen == (branch.pk in recognised)
+        if row.frozen:
+            continue
+        active = Member.objects.filter(status=Status.ACTIVE, branch=branch)
+        counted = Registration.objects.filter(year=YEAR, member__in=active)
+        assert row.total == active.count()
+        assert row.registered == counted.filter(state__in=["submitted", "approved"]).count()
+        assert (
+            row.counts["excellent"]
+            == counted.filter(assessed_at__isnull=False, level="excellent").count()
+        )
 
 
 def _operate(rng, op, step, world, member, registration, branches, today):
@@ -207,17 +216,6 @@ def test_a_hand_made_tree_gives_the_written_table(world, framework):
     ]
 
 
-def test_closing_a_year_keeps_the_members_counted_then(world, framework):
-    from doanvien.training.rollup import close_year
-
-    assert report(world.base, YEAR)[0].total == 3
-    close_year(YEAR)
-    make_member(world.branch)
-    member_update(actor=None, member=world.member2, data={"status": Status.REMOVED})
-    assert report(world.base, YEAR)[0].total == 3  # the year is closed
-    assert report(world.base, YEAR + 1)[0].total == 3  # an open year counts them now: +1 −1
-
-
 def test_the_command_prints_differences_and_fails_on_them(world, framework, capsys):
     import pytest
     from django.core.management import call_command
@@ -230,32 +228,6 @@ def test_the_command_prints_differences_and_fails_on_them(world, framework, caps
         call_command("recompute_stats")
     out = capsys.readouterr().out
     assert f"{world.branch.path} {YEAR} registered: stored 5, recomputed 1" in out
-
-
-def test_the_close_command_keeps_every_units_members(world, framework):
-    from django.core.management import call_command
-
-    call_command("close_programme_year", str(YEAR), verbosity=0)
-    rows = {s.unit_id: s.members for s in YearStats.objects.filter(year=YEAR)}
-    assert rows[world.province.pk] == 4 and rows[world.branch.pk] == 2
-    assert rows[world.other_branch.pk] == 1
-
-
-def test_the_daily_close_closes_only_years_that_have_ended(world, framework):
-    from django.core.management import call_command
-
-    from doanvien.training.rollup import ensure_rows
-
-    ended, running = timezone.localdate().year - 1, timezone.localdate().year + 1
-    for year in (ended, running):
-        ensure_rows(world.branch, year)
-    call_command("close_programme_year", "--ended", verbosity=0)
-    assert YearStats.objects.get(unit=world.province, year=ended).members == 4
-    assert YearStats.objects.get(unit=world.province, year=running).members is None
-    # Run again the next day: nothing left to do, nothing changed.
-    make_member(world.branch)
-    call_command("close_programme_year", "--ended", verbosity=0)
-    assert YearStats.objects.get(unit=world.province, year=ended).members == 4
 
 
 def test_members_who_leave_during_the_year_are_not_counted(world, framework):

@@ -36,14 +36,14 @@ def test_the_reference_date_is_the_evaluation_deadline_else_the_end_of_the_year(
         unit=world.province, year=YEAR, kind=Deadline.Kind.EVALUATION, due_on=date(YEAR, 5, 15)
     )
     assert counting.reference_date(world.branch, YEAR) == date(YEAR, 5, 15)
-    own = Framework.objects.create(
+    Framework.objects.create(
         phase=framework.phase,
         unit=world.province,
         year=YEAR,
         name="Khung của tỉnh",
         reference=Framework.Reference.YEAR_END,
     )
-    assert counting.reference_date(world.branch, YEAR, own) == date(YEAR, 12, 31)
+    assert counting.reference_date(world.branch, YEAR) == date(YEAR, 12, 31)
 
 
 # --- Random histories against the rule's words ------------------------------------------------
@@ -166,3 +166,26 @@ def test_a_member_admitted_after_the_reference_date_is_not_in_the_year(world, fr
     assert figures["not_classified"] == 1
     assert figures["incomplete"] == 2
     assert recent in counting.members_of_year(world.branch, YEAR)
+
+
+def test_many_branches_resolve_their_basis_as_one_does(world, framework):
+    """bases() for many branches at once agrees with the nearest-ancestor rules: a deadline for
+    the branch's sector wins over one for every sector at the same unit, a nearer unit wins."""
+    Deadline.objects.create(
+        unit=world.province, year=YEAR, kind=Deadline.Kind.EVALUATION, due_on=date(YEAR, 4, 1)
+    )
+    Deadline.objects.create(
+        unit=world.province,
+        year=YEAR,
+        kind=Deadline.Kind.EVALUATION,
+        sector="school",
+        due_on=date(YEAR, 5, 1),
+    )
+    Deadline.objects.create(
+        unit=world.other_base, year=YEAR, kind=Deadline.Kind.EVALUATION, due_on=date(YEAR, 3, 1)
+    )
+    found = counting.bases([world.branch, world.other_branch], YEAR)
+    expected_branch = date(YEAR, 5, 1) if world.branch.sector == "school" else date(YEAR, 4, 1)
+    assert found[world.branch.pk].as_of == expected_branch
+    assert found[world.other_branch.pk].as_of == date(YEAR, 3, 1)
+    assert found[world.branch.pk].months == framework.eligibility_months

@@ -1,6 +1,6 @@
-"""Member changes that reach the training programme: a move takes the member's registrations
-along; a change of status (leaving the roll, coming back) changes what his registrations count
-in the roll-ups."""
+"""Member changes that reach the training programme: a new member, a move, a departure or a
+return changes who is counted in the roll-ups (by membership spans), and a move takes the
+member's open registrations along."""
 
 from contextlib import contextmanager
 from datetime import date
@@ -8,26 +8,53 @@ from typing import Any
 
 from django.db import transaction
 
-from doanvien.members.models import Member
+from doanvien.members.models import Member, Membership
 from doanvien.members.services import lifecycle, records
 from doanvien.training import rollup
 from doanvien.training.services.registrations import registrations_follow
 from doanvien.units.models import Unit
 
 
+def _spans(member_id: int) -> set[tuple]:
+    return set(
+        Membership.objects.filter(member_id=member_id).values_list(
+            "branch_id", "started_on", "ended_on"
+        )
+    )
+
+
 @contextmanager
-def rollups_follow_status(member: Member):
-    """Around a change of the member's status: his registrations count as they do now before
-    it and as they do after it. The member row is locked first, so nobody changes him meanwhile."""
+def rollups_follow(member: Member):
+    """Around any change to a member: when his membership spans or his admission date changed,
+    the branches concerned are counted again in every year the change reaches
+    (training.rollup.spans_changed). The member row is locked first, so nobody changes him
+    meanwhile."""
     member = Member.objects.select_for_update().get(pk=member.pk)
-    before = (member.status, member.left_on)
-    counted = rollup.member_contributions(member)
+    spans, joined = _spans(member.pk), member.joined_union_on
     yield
-    # What a registration counts depends on the member's status and leaving date only: an
-    # edit of anything else leaves the roll-ups as they are.
-    member.refresh_from_db(fields=["status", "left_on"])
-    if (member.status, member.left_on) != before:
-        rollup.member_changed(counted, member)
+    member.refresh_from_db(fields=["joined_union_on"])
+    changed = spans ^ _spans(member.pk)
+    days = [day for _, started, ended in changed for day in (started, ended) if day]
+    if member.joined_union_on != joined:
+        days += [joined, member.joined_union_on]
+    if days:
+        branches = {branch_id for branch_id, _, _ in changed} | {member.branch_id}
+        rollup.spans_changed(branches, since=min(days))
+
+
+@transaction.atomic
+def member_create(
+    *, actor, branch: Unit, data: dict[str, Any], today: date | None = None
+) -> Member:
+    """Create a record (records.member_create); his span counts him in the years it covers."""
+    member = records.member_create(actor=actor, branch=branch, data=data, today=today)
+    members_added([branch.pk], since=member.memberships.get().started_on)
+    return member
+
+
+def members_added(branch_ids, *, since: date) -> None:
+    """Members were added to these branches (an import) with spans from `since` on."""
+    rollup.spans_changed(branch_ids, since=since)
 
 
 @transaction.atomic
@@ -35,7 +62,7 @@ def member_update(
     *, actor, member: Member, data: dict[str, Any], today: date | None = None
 ) -> Member:
     """Edit a record (records.member_update); a status edited here moves the roll-ups too."""
-    with rollups_follow_status(member):
+    with rollups_follow(member):
         member = records.member_update(actor=actor, member=member, data=data, today=today)
     return member
 
@@ -44,8 +71,11 @@ def member_update(
 def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -> Member:
     """Move a member to another branch (records.member_move); his open registrations follow him
     (training.services.registrations.registrations_follow)."""
-    member = records.member_move(actor=actor, member=member, branch=branch, on=on, reason=reason)
-    registrations_follow(member=member, branch=branch)
+    with rollups_follow(member):
+        member = records.member_move(
+            actor=actor, member=member, branch=branch, on=on, reason=reason
+        )
+        registrations_follow(member=member, branch=branch)
     return member
 
 
@@ -59,7 +89,7 @@ def member_remove(
     expelled: bool = False,
     today: date | None = None,
 ) -> Member:
-    with rollups_follow_status(member):
+    with rollups_follow(member):
         member = lifecycle.member_remove(
             actor=actor, member=member, on=on, reason=reason, expelled=expelled, today=today
         )
@@ -70,7 +100,7 @@ def member_remove(
 def member_mature_out(
     *, actor, member: Member, on: date, reason: str = "", today: date | None = None
 ) -> Member:
-    with rollups_follow_status(member):
+    with rollups_follow(member):
         member = lifecycle.member_mature_out(
             actor=actor, member=member, on=on, reason=reason, today=today
         )
@@ -81,7 +111,7 @@ def member_mature_out(
 def member_reinstate(
     *, actor, member: Member, reason: str, on: date | None = None, today: date | None = None
 ) -> Member:
-    with rollups_follow_status(member):
+    with rollups_follow(member):
         member = lifecycle.member_reinstate(
             actor=actor, member=member, reason=reason, on=on, today=today
         )

@@ -9,6 +9,8 @@ from doanvien.members.services import transfers
 from doanvien.training.services.registrations import registrations_follow
 from doanvien.units.models import Unit
 
+from .members import rollups_follow
+
 
 @transaction.atomic
 def transfer_accept(
@@ -16,9 +18,10 @@ def transfer_accept(
 ) -> Transfer:
     """transfers.transfer_accept; for a transfer (not an attachment) the member's open
     registrations follow him to the branch chosen."""
-    transfer = transfers.transfer_accept(
-        actor=actor, transfer=transfer, branch=branch, note=note, on=on
-    )
-    if not transfer.is_attachment:
-        registrations_follow(member=transfer.member, branch=transfer.to_branch)
+    with rollups_follow(transfer.member):
+        transfer = transfers.transfer_accept(
+            actor=actor, transfer=transfer, branch=branch, note=note, on=on
+        )
+        if not transfer.is_attachment:
+            registrations_follow(member=transfer.member, branch=transfer.to_branch)
     return transfer

@@ -1,5 +1,7 @@
-"""Moving and merging units: the tree and every path copy move (units.services.unit_move), the
-training roll-ups follow, and a merged branch's members move with their registrations."""
+"""Editing, moving and merging units: the tree and every path copy move
+(units.services.unit_move), the training roll-ups follow (the years that have not ended take the
+new tree and names; ended years keep the tree as it stood), and a merged branch's members move
+with their registrations."""
 
 from datetime import date
 
@@ -14,6 +16,22 @@ from doanvien.units import services
 from doanvien.units.models import Unit
 
 from .members import member_move
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level) -> Unit:
+    """Edit a unit (services.unit_update). The rows of the years that have not ended take its
+    new name; a branch whose sector changed is counted again (its programme year and deadlines
+    follow the sector)."""
+    before = Unit.objects.get(pk=unit.pk)
+    unit = services.unit_update(
+        actor=actor, unit=unit, name=name, code=code, sector=sector, level=level
+    )
+    if unit.name != before.name:
+        rollup.unit_renamed(unit)
+    if unit.sector != before.sector and unit.is_branch:
+        rollup.count_open_years_again([unit.pk])
+    return unit
 
 
 @transaction.atomic

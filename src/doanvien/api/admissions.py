@@ -316,7 +316,7 @@ def admission_approve(request, admission_id: int, payload: AdmissionApproveIn):
     admission = get_admission_for(request.user, admission_id)
     require(can_decide_admission(request.user, admission))
     with conflicts():
-        admission = admission_services.admission_approve(
+        admission = admission_actions.admission_approve(
             actor=request.user,
             admission=admission,
             resolution_no=payload.resolution_no,

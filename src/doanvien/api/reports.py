@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from doanvien.accounts.access import get_unit_for
 from doanvien.reports import exports
@@ -29,11 +29,19 @@ class LevelShareOut(Schema):
 
 class RowOut(Schema):
     unit: UnitRef
-    total: int
+    total: int = Field(description="members of the year: their span covers the `as_of` date")
     registered: int
     classified: int
     not_classified: int
     levels: dict[str, LevelShareOut]
+    frozen: bool = Field(
+        description="every branch under the unit had its results recognised: these are the "
+        "figures recognised, and later changes do not touch them"
+    )
+    as_of: date | None = Field(
+        description="the evaluation date the year's members are counted on (the evaluation "
+        "deadline, or the end of the year where the framework says so)"
+    )
 
 
 class YearOut(Schema):
@@ -195,7 +203,10 @@ def unit_report(request, unit_id: int, year: int = PROGRAMME_YEAR):
     return {
         "unit": _ref(unit),
         "year": year,
-        "rows": [{"unit": _ref(r.unit), **_figures(r)} for r in rows],
+        "rows": [
+            {"unit": _ref(r.unit), **_figures(r), "frozen": r.frozen, "as_of": r.as_of}
+            for r in rows
+        ],
         "previous_years": [
             {"year": y, **_figures(r)}
             for y, r in year_over_year(unit, [year - 2, year - 1])

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from doanvien.accounts.access import get_unit_for, scope_of
+from doanvien.actions.members import member_create
 from doanvien.members.access import can_edit_members
 from doanvien.members.selectors import MemberFilters, member_search
-from doanvien.members.services.records import member_create
 from doanvien.units.models import Unit
 
 from .errors import ApiError

@@ -8,9 +8,8 @@ from django.utils import timezone
 
 from doanvien.accounts.models import Role, User
 from doanvien.accounts.services import role_grant
-from doanvien.actions.members import member_update
+from doanvien.actions.members import member_create, member_update
 from doanvien.members.models import Member, Position, Status
-from doanvien.members.services.records import member_create
 from doanvien.units.models import Level, Unit
 from doanvien.units.services import unit_create
 

@@ -1941,7 +1941,7 @@ BRANCH_RESULT_COLUMNS = (
     "comment_action",
     "reopen_reason",
 )
-YEAR_STATS_COLUMNS = ("unit_id", "year", "unit_path", "depth", *COUNTERS)
+YEAR_STATS_COLUMNS = ("unit_id", "year", "unit_path", "depth", "unit_name", *COUNTERS)
 
 
 def branch_results(nodes: list[Node], ctx: Context) -> list[tuple]:
@@ -1970,8 +1970,9 @@ def branch_results(nodes: list[Node], ctx: Context) -> list[tuple]:
 
 def _branch_counter(name: str, members: int, levels: dict[str, int], recognised: bool) -> int:
     """A branch's roll-up counter, as `reports.rollup` counts it: every member registered (the
-    registration approved) and assessed with a level; the branch recognised or not."""
-    if name in ("registered", "assessed"):
+    registration approved) and assessed with a level; the branch recognised or not. Every
+    member joined before the evaluation deadline, so all are members of the year."""
+    if name in ("members", "registered", "assessed"):
         return members
     if name == "waiting":  # submitted, not yet reviewed
         return 0
@@ -1991,7 +1992,7 @@ def branch_year_stats(tallies, nodes: dict[int, Node], recognised: set, year: in
             _branch_counter(name, node.members, levels, branch_id in recognised)
             for name in COUNTERS
         ]
-        rows.append((branch_id, year, node.path, node.depth, *values))
+        rows.append((branch_id, year, node.path, node.depth, node.name, *values))
     return rows
 
 
@@ -2020,10 +2021,10 @@ def fill_year_stats(cursor, year: int, max_depth: int) -> int:
         cursor.execute(
             f"""
             INSERT INTO {stats} ({columns})
-            SELECT u.id, %s, u.path, u.depth, {sums}
+            SELECT u.id, %s, u.path, u.depth, u.name, {sums}
             FROM {stats} s JOIN {units} u ON u.path = SUBSTR(s.unit_path, 1, %s)
             WHERE s.year = %s AND s.depth = %s AND u.kind = %s
-            GROUP BY u.id, u.path, u.depth
+            GROUP BY u.id, u.path, u.depth, u.name
             """,
             [year, depth * Unit.steplen, year, depth + 1, Unit.Kind.UNION],
         )

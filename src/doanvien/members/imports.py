@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doanvien.actions.members import member_move
+from doanvien.actions.members import member_move, members_added
 from doanvien.core import audit
 from doanvien.core.bulk import (
     GrowingTable,
@@ -105,6 +105,9 @@ class MemberImport(SheetImport):
         self.branches: dict[str, Unit | str] = {}
         self.editable: dict[int, bool] = {}
         self.added: Counter[str] = Counter()  # branch path → members created
+        # Branches whose members' spans or admission dates changed, and the earliest such date.
+        self.recount: set[int] = set()
+        self.recount_since: date | None = None
         self.restored: Counter[str] = Counter()
         self.first_restored: dict[str, int] = {}
         self.skipped: list[int] = []
@@ -586,6 +589,7 @@ class MemberImport(SheetImport):
             self._insert_new(creates)
             for m in creates:
                 self.added[m.unit_path] += 1
+                self._count_again(m.branch_id, m.joined_union_on or self.today)
             self.created += len(creates)
         if updates:
             events, names = [], {"name_folded", "sort_key", "updated_at"}
@@ -594,6 +598,9 @@ class MemberImport(SheetImport):
                 if not u.changes:
                     continue
                 before = audit.snapshot(u.member, AUDITED_FIELDS)
+                if "joined_union_on" in u.changes:
+                    for day in (u.member.joined_union_on, u.changes["joined_union_on"]):
+                        self._count_again(u.member.branch_id, day)
                 for name, value in u.changes.items():
                     setattr(u.member, name, value)
                 set_derived(u.member)
@@ -619,10 +626,18 @@ class MemberImport(SheetImport):
                     )
             self.updated += len(updates)
 
+    def _count_again(self, branch_id: int, day: date) -> None:
+        self.recount.add(branch_id)
+        if self.recount_since is None or day < self.recount_since:
+            self.recount_since = day
+
     def finish(self) -> None:
-        """After the last row: member counts (one update per branch) and the summary."""
+        """After the last row: member counts (one update per branch), the training roll-ups of
+        the branches concerned, and the summary."""
         for path, count in sorted(self.added.items()):
             adjust_member_count(path, count)
+        if self.recount_since is not None:
+            members_added(sorted(self.recount), since=self.recount_since)
         audit.record(
             actor=self.actor,
             action="members.imported",

@@ -38,6 +38,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from doanvien.core.spreadsheets.writing import Formats
+from doanvien.training import rollup
 from doanvien.training.models import YearStats
 from doanvien.units.models import Unit
 
@@ -312,7 +313,15 @@ def _subtree_headers() -> list[str]:
 def _subtree_rows(unit: Unit, year: int):
     """Every unit of the subtree in tree (path) order with its row of the year, if any: one
     query, read in chunks (units with nothing recorded in the year have no row)."""
-    stats_fields = ["members", "registered", "not_classified", "excellent", "good", "complete"]
+    stats_fields = [
+        "members",
+        "registered",
+        "not_classified",
+        "excellent",
+        "good",
+        "complete",
+        "incomplete",
+    ]
     rows = (
         Unit.objects.filter(path__startswith=unit.path)
         .annotate(stats=FilteredRelation("year_stats", condition=Q(year_stats__year=year)))
@@ -361,6 +370,7 @@ def subtree_xlsx(
     row to disk as soon as it is done (constant_memory). `progress(done, total)` is called every
     PROGRESS_EVERY units and once at the end, `total` being the number of units in the subtree.
     Meant for a background job: a province is tens of thousands of rows."""
+    rollup.ensure_year(year)
     total = Unit.objects.filter(path__startswith=unit.path).count()
     with translation.override(DOCUMENT_LANGUAGE):
         workbook = xlsxwriter.Workbook(out, {"constant_memory": True})

@@ -1,10 +1,14 @@
 """The yearly report of a unit: its row and its children's rows from the roll-ups (seed 002)."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.utils import timezone
 
+from doanvien.training import counting, rollup
 from doanvien.training.models import COUNTERS, YearStats
 from doanvien.units.models import Unit
 
@@ -72,6 +76,11 @@ class ReportRow:
     registered: int = 0
     not_classified: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    # The date the year's members are counted on (counting.py), for the unit.
+    as_of: date | None = None
+    # Every branch under the unit (or the branch itself) had its results recognised: the figures
+    # are the ones recognised, and nothing that happens later changes them.
+    frozen: bool = False
 
     @property
     def classified(self) -> int:
@@ -85,48 +94,93 @@ class ReportRow:
             for level, count, share in zip(LEVELS, values, shares(values), strict=True)
         }
 
+    def before_evaluation(self, today: date | None = None) -> bool:
+        """The year's evaluation date has not come: "incomplete" is not a result yet."""
+        return self.as_of is not None and (today or timezone.localdate()) < self.as_of
 
-def report_row(unit: Unit, stats: YearStats | None) -> ReportRow:
-    # Until the year is closed, the members counted are the unit's active members now.
-    members = stats.members if stats and stats.members is not None else unit.member_count
+
+def report_row(unit: Unit, stats: YearStats | None, *, branches: int = 0) -> ReportRow:
+    """A unit's row from its roll-up row of the year (`branches`: how many branch rows of the
+    year lie under it, to tell whether all of them are recognised)."""
     if stats is None:
-        return ReportRow(
-            unit=unit, total=members, counts={**dict.fromkeys(LEVELS, 0), "incomplete": members}
-        )
-    assessed_levels = stats.excellent + stats.good + stats.complete
-    classified = members - stats.not_classified
+        return ReportRow(unit=unit, counts=dict.fromkeys(LEVELS, 0))
     return ReportRow(
         unit=unit,
-        total=members,
+        total=stats.members,
         registered=stats.registered,
         not_classified=stats.not_classified,
-        counts={
-            "excellent": stats.excellent,
-            "good": stats.good,
-            "complete": stats.complete,
-            # Not registered, not assessed, or assessed below the bands: all incomplete.
-            "incomplete": max(classified - assessed_levels, 0),
-        },
+        counts={level: getattr(stats, level) for level in LEVELS},
+        frozen=branches > 0 and stats.recognised >= branches,
     )
 
 
-def report(unit: Unit, year: int) -> list[ReportRow]:
-    """The unit itself first, then each unit directly under it (by name)."""
-    unit = Unit.objects.get(pk=unit.pk)  # its member count as it is now
-    children = list(unit.children().order_by("name"))
-    rows = {
-        s.unit_id: s
-        for s in YearStats.objects.filter(
-            Q(unit=unit) | Q(unit_path__startswith=unit.path, depth=unit.depth + 1), year=year
+def _branch_rows_under(rows: list[YearStats], year: int) -> dict[str, int]:
+    """unit path → how many branch rows of the year lie under it (itself included), for the
+    given rows, in one grouped query per depth."""
+    found: dict[str, int] = {}
+    by_depth: dict[int, list[str]] = {}
+    for row in rows:
+        by_depth.setdefault(row.depth, []).append(row.unit_path)
+    for depth, paths in by_depth.items():
+        width = depth * Unit.steplen
+        counted = (
+            YearStats.objects.filter(year=year, unit__kind=Unit.Kind.BRANCH)
+            .annotate(prefix=Substr("unit_path", 1, width))
+            .filter(prefix__in=paths)
+            .order_by()
+            .values("prefix")
+            .annotate(n=Count("id"))
         )
-    }
-    return [report_row(unit, rows.get(unit.pk))] + [report_row(c, rows.get(c.pk)) for c in children]
+        found.update({r["prefix"]: r["n"] for r in counted})
+    return found
+
+
+def _as_it_stood(row: YearStats) -> Unit:
+    """The row's unit with the name it had in the year."""
+    unit = row.unit
+    unit.name = row.unit_name or unit.name
+    return unit
+
+
+def report(unit: Unit, year: int, today: date | None = None) -> list[ReportRow]:
+    """The unit itself first, then each unit directly under it (by name). A year that has ended
+    shows the units under the unit as they stood that year, with the names they had; the
+    current year follows today's tree. Opens the year (its rows counted) the first time."""
+    unit = Unit.objects.get(pk=unit.pk)
+    rollup.ensure_year(year)
+    own = YearStats.objects.filter(unit=unit, year=year).first()
+    if own is not None and rollup.year_ended(year, unit.sector, today):
+        children = [
+            (_as_it_stood(row), row)
+            for row in YearStats.objects.filter(
+                year=year, depth=own.depth + 1, unit_path__startswith=own.unit_path
+            ).select_related("unit", "unit__level")
+        ]
+        children.sort(key=lambda pair: pair[0].name)
+        head = (_as_it_stood(own), own)
+    else:
+        stored = {
+            s.unit_id: s
+            for s in YearStats.objects.filter(
+                year=year, depth=unit.depth + 1, unit_path__startswith=unit.path
+            )
+        }
+        children = [(c, stored.get(c.pk)) for c in unit.children().order_by("name")]
+        head = (unit, own)
+    pairs = [head, *children]
+    under = _branch_rows_under([s for _, s in pairs if s is not None], year)
+    as_of = counting.bases([u for u, _ in pairs], year)
+    rows = []
+    for u, s in pairs:
+        row = report_row(u, s, branches=under.get(s.unit_path, 0) if s else 0)
+        row.as_of = as_of[u.pk].as_of
+        rows.append(row)
+    return rows
 
 
 def year_over_year(unit: Unit, years: list[int]) -> list[tuple[int, ReportRow | None]]:
     """The unit's own row for each of these years, side by side (as seed 004 II.3 compares its
-    indicators year by year); None for a year in which nothing of the programme was recorded in
-    the unit."""
+    indicators year by year); None for a year whose figures have not been counted (opened)."""
     unit = Unit.objects.get(pk=unit.pk)
     stored = {s.year: s for s in YearStats.objects.filter(unit=unit, year__in=years)}
     return [

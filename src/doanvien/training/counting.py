@@ -32,7 +32,6 @@ from doanvien.units.models import Unit
 
 from .models import Deadline, Framework, Registration, ResultLevel
 from .rules import add_months, programme_year_span
-from .selectors import deadline_for, framework_for
 
 REGISTERED_STATES = (Registration.State.SUBMITTED, Registration.State.APPROVED)
 LEVELS = (ResultLevel.EXCELLENT, ResultLevel.GOOD, ResultLevel.COMPLETE, ResultLevel.INCOMPLETE)
@@ -63,21 +62,47 @@ def last_classified_admission(as_of: date, months: int) -> date:
     return day
 
 
-def reference_date(branch: Unit, year: int, framework: Framework | None = None) -> date:
-    framework = framework or framework_for(branch, year)
-    first, last = programme_year_span(year, branch.sector)
-    if framework is not None and framework.reference == Framework.Reference.YEAR_END:
-        return date(year, 12, 31)
-    deadline = deadline_for(
-        unit=branch, year=year, kind=Deadline.Kind.EVALUATION, sector=branch.sector
-    )
-    return deadline.due_on if deadline else last
+def bases(branches: list[Unit], year: int) -> dict[int, Basis]:
+    """The basis of each branch for the year (branch id → Basis), in three queries whatever the
+    number of branches: the frameworks and evaluation deadlines set on their ancestors, resolved
+    as framework_for and deadline_for do (the nearest ancestor wins; at one unit, a deadline for
+    the branch's sector wins over one for every sector)."""
+    paths = {path for branch in branches for path in branch.ancestor_paths()}
+    published = {
+        f.unit.path: f
+        for f in Framework.objects.filter(year=year, unit__path__in=paths).select_related("unit")
+    }
+    default = Framework.objects.filter(
+        unit__isnull=True, phase__first_year__lte=year, phase__last_year__gte=year
+    ).first()
+    deadlines = {
+        (d.unit.path, d.sector): d.due_on
+        for d in Deadline.objects.filter(
+            year=year, kind=Deadline.Kind.EVALUATION, unit__path__in=paths
+        ).select_related("unit")
+    }
+    found = {}
+    for branch in branches:
+        nearest = list(reversed(branch.ancestor_paths()))
+        framework = next((published[p] for p in nearest if p in published), default)
+        months = framework.eligibility_months if framework is not None else 6
+        if framework is not None and framework.reference == Framework.Reference.YEAR_END:
+            as_of = date(year, 12, 31)
+        else:
+            due = (deadlines.get((p, branch.sector), deadlines.get((p, ""))) for p in nearest)
+            as_of = next(
+                (d for d in due if d is not None), programme_year_span(year, branch.sector)[1]
+            )
+        found[branch.pk] = Basis(as_of=as_of, months=months)
+    return found
+
+
+def reference_date(branch: Unit, year: int) -> date:
+    return basis(branch, year).as_of
 
 
 def basis(branch: Unit, year: int) -> Basis:
-    framework = framework_for(branch, year)
-    months = framework.eligibility_months if framework is not None else 6
-    return Basis(as_of=reference_date(branch, year, framework), months=months)
+    return bases([branch], year)[branch.pk]
 
 
 def spans_on(day: date) -> Q:
@@ -99,8 +124,8 @@ def count_branches(branches: list[Unit], year: int) -> dict[int, dict[str, int]]
     """The year's figures (FIGURES) of each branch, counted from the spans and registrations:
     one grouped query per distinct basis (branches share their reference date and months)."""
     by_basis: dict[Basis, list[int]] = {}
-    for branch in branches:
-        by_basis.setdefault(basis(branch, year), []).append(branch.pk)
+    for pk, on in bases(branches, year).items():
+        by_basis.setdefault(on, []).append(pk)
     found: dict[int, dict[str, int]] = {b.pk: dict.fromkeys(FIGURES, 0) for b in branches}
     for on, ids in by_basis.items():
         for branch_id, figures in _count(ids, year, on).items():

@@ -332,6 +332,7 @@ class BranchResult(models.Model):
 
 
 COUNTERS = (
+    "members",
     "registered",
     "assessed",
     "not_classified",
@@ -347,16 +348,22 @@ COUNTERS = (
 class YearStats(models.Model):
     """Roll-up counters for the yearly report (seed 002's appendix table), per unit and programme
     year, kept exact by the services in the same transaction as each change (rollup.py): a
-    report reads a unit's row and its children's rows, never the members."""
+    report reads a unit's row and its children's rows, never the members.
+
+    A branch's row holds its figures as counted by counting.py; every other unit's row is the
+    sum of the branch rows under it. The row keeps the unit's place in the tree and its name as
+    they were in that year: a unit that moves, merges or is renamed after the year ended leaves
+    the year's rows as they were (docs/domain.md, "Counting a programme year")."""
 
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="year_stats")
     year = models.PositiveSmallIntegerField()
-    # A copy of the unit's path and depth: subtree and children reads need no join.
-    unit_path = TreePathField()
+    # The unit's path, depth and name in that year: subtree and children reads need no join. Not a
+    # TreePathField: a unit move rewrites only the rows of years that have not ended.
+    unit_path = models.CharField(max_length=255)
     depth = models.PositiveSmallIntegerField()
-    # Members counted for the year, taken when the year is closed (close_year): until then a
-    # report counts the unit's active members now (Unit.member_count, kept exact).
-    members = models.IntegerField(null=True, blank=True)
+    unit_name = models.CharField(max_length=200, blank=True, default="")
+    # Members of the year (membership spans covering the year's reference date).
+    members = models.IntegerField(default=0)
     # Registrations submitted or approved.
     registered = models.IntegerField(default=0)
     # Assessed by the branch, and the level it gave.

@@ -10,9 +10,9 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
+from . import counting, rollup
 from .models import BranchResult, Deadline, Registration, YearStats
 from .selectors import REOPENER, days_left, deadline_for
 
@@ -48,7 +48,8 @@ class BranchProgress:
 
     @property
     def registered(self) -> int:
-        return self.members - len(self.not_registered) - len(self.drafts)
+        """Submitted or approved (counting.REGISTERED_STATES): not a draft, not returned."""
+        return self.members - len(self.not_registered) - len(self.drafts) - len(self.returned)
 
 
 def deadlines_for(unit: Unit, year: int, sector: str, today: date | None = None):
@@ -64,7 +65,8 @@ def deadlines_for(unit: Unit, year: int, sector: str, today: date | None = None)
 
 
 def branch_progress(branch: Unit, year: int, today: date | None = None) -> BranchProgress:
-    members = Member.objects.filter(branch=branch, status=Status.ACTIVE).order_by("sort_key")
+    # The members of the year (counting.py): today's members for a year still to be evaluated.
+    members = counting.members_of_year(branch, year).order_by("sort_key")
     registrations = {r.member_id: r for r in Registration.objects.filter(branch=branch, year=year)}
     result = BranchResult.objects.filter(branch=branch, year=year).first()
     progress = BranchProgress(
@@ -122,15 +124,16 @@ def children_progress(unit: Unit, year: int, today: date | None = None) -> list[
     count of the active branches under each child."""
     today = today or timezone.localdate()
     children = list(unit.children().filter(is_active=True).order_by("name"))
-    rows = {c.pk: UnitProgress(unit=c, members=c.member_count) for c in children}
+    rollup.ensure_year(year)
+    rows = {c.pk: UnitProgress(unit=c, members=0) for c in children}
     stats = YearStats.objects.filter(
         unit_path__startswith=unit.path, depth=unit.depth + 1, year=year
-    ).values_list("unit_id", "registered", "waiting", "assessed", "recognised")
-    for unit_id, registered, waiting, assessed, recognised in stats:
+    ).values_list("unit_id", "members", "registered", "waiting", "assessed", "recognised")
+    for unit_id, members, registered, waiting, assessed, recognised in stats:
         if unit_id in rows:
             p = rows[unit_id]
-            p.registered, p.waiting_review, p.assessed = registered, waiting, assessed
-            p.branches_recognised = recognised
+            p.members, p.registered, p.waiting_review = members, registered, waiting
+            p.assessed, p.branches_recognised = assessed, recognised
     length = len(unit.path) + Unit.steplen
     by_path = {p.unit.path: p for p in rows.values()}
     branches = (

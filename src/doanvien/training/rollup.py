@@ -1,25 +1,36 @@
-"""Keeping the roll-up counters exact. Every service that changes a registration's state or an
-assessment calls one of these in its own transaction. A change touches the row of the branch and
-of each of its ancestors for the year, in one UPDATE.
+"""Keeping the roll-up rows (YearStats) exact, in the transaction of every change.
 
-The members counted for a year are the units' live member counts until the year is closed;
-close_year() then keeps them on the rows, so later arrivals and departures do not change it."""
+- A branch's row for a year holds its figures as counting.py counts them from the membership
+  spans and the registrations: every change that may move them (a registration, an assessment,
+  a member joining, leaving, moving, a deadline or framework that moves the reference date)
+  recounts the branch, and the difference is added to its row and to each ancestor's row.
+- Every other unit's row is the sum of the branch rows under it.
+- A branch whose results for the year were recognised is frozen: its row keeps the figures
+  recognised, whatever happens later; reopening the results counts it again.
+- A year has rows for every unit once it is opened (the first time anything needs them, or
+  `manage.py recompute_stats --fix`). A row keeps the unit's path and name in that year: after a
+  year has ended, a unit that moves or is renamed leaves the year's rows where they were.
+"""
 
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from datetime import date
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, OuterRef, Subquery
-from django.db.models.functions import Length
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 
-from doanvien.members.models import Status
-from doanvien.training.models import BranchResult, Registration
-from doanvien.training.rules import programme_year_span
+from doanvien.members.models import Membership
 from doanvien.units.models import Unit, paths_to
 
-from .models import COUNTERS, YearStats
+from .counting import FIGURES, count_branches
+from .models import COUNTERS, BranchResult, YearStats
+from .rules import programme_year_span
+
+CHUNK = 1000
 
 
-def _add(path: str, year: int, delta: Counter) -> None:
+def _add(path: str, year: int, delta: dict) -> None:
     delta = {k: v for k, v in delta.items() if v}
     if delta:
         YearStats.objects.filter(unit_path__in=paths_to(path), year=year).update(
@@ -27,128 +38,215 @@ def _add(path: str, year: int, delta: Counter) -> None:
         )
 
 
-def ensure_rows(branch: Unit, year: int) -> None:
-    """Create the year's rows of the branch and its ancestors where missing."""
-    if YearStats.objects.filter(unit=branch, year=year).exists():
+def opened_years() -> list[int]:
+    return sorted(set(YearStats.objects.filter(depth=1).values_list("year", flat=True)))
+
+
+def year_ended(year: int, sector: str, today: date | None = None) -> bool:
+    return (today or timezone.localdate()) > programme_year_span(year, sector)[1]
+
+
+def _new_row(unit: Unit, year: int) -> YearStats:
+    return YearStats(
+        unit=unit, year=year, unit_path=unit.path, depth=unit.depth, unit_name=unit.name
+    )
+
+
+def ensure_rows(branches: list[Unit], year: int) -> None:
+    """The year's rows of these branches and of their ancestors, created (at zero) where
+    missing; a year without any row is opened first (every unit's row, counted)."""
+    if not YearStats.objects.filter(year=year).exists():
+        open_year(year)
         return
-    for unit in Unit.objects.filter(path__in=paths_to(branch.path)).only("pk", "path", "depth"):
-        try:
-            with transaction.atomic():
-                YearStats.objects.get_or_create(
-                    unit=unit, year=year, defaults={"unit_path": unit.path, "depth": unit.depth}
-                )
-        except IntegrityError:  # created meanwhile by another transaction
-            pass
-
-
-def _still_counted(registration: Registration) -> bool:
-    """Members who left the roll during the year are not counted; a year that had ended when
-    they left still counts them."""
-    member = registration.member
-    if member.status == Status.ACTIVE:
-        return True
-    end = programme_year_span(registration.year, registration.branch.sector)[1]
-    return member.left_on is not None and member.left_on > end
-
-
-def member_contributions(member) -> dict[int, Counter]:
-    """What each of the member's registrations adds now (take it before changing his status)."""
-    return {
-        r.pk: contribution(r)
-        for r in Registration.objects.filter(member=member).select_related("member", "branch")
-    }
-
-
-def member_changed(before: dict[int, Counter], member) -> None:
-    """After a member's status changed: move his registrations' counts accordingly."""
-    for r in Registration.objects.filter(member=member).select_related("member", "branch"):
-        registration_changed(before.get(r.pk, Counter()), r)
-
-
-def contribution(registration: Registration | None) -> Counter:
-    """What one registration adds to the counters of its branch."""
-    if registration is None or not _still_counted(registration):
-        return Counter()
-    c = Counter()
-    if registration.state in (Registration.State.SUBMITTED, Registration.State.APPROVED):
-        c["registered"] = 1
-    if registration.state == Registration.State.SUBMITTED:
-        c["waiting"] = 1
-    if registration.assessed_at and registration.level:
-        c["assessed"] = 1
-        c[registration.level] = 1
-    return c
-
-
-def registration_changed(before: Counter, registration: Registration) -> None:
-    """Call with contribution() taken before the change, after saving the registration."""
-    after = contribution(registration)
-    if after == before:
+    have = set(
+        YearStats.objects.filter(year=year, unit__in=branches).values_list("unit_id", flat=True)
+    )
+    missing = [b for b in branches if b.pk not in have]
+    if not missing:
         return
-    ensure_rows(registration.branch, registration.year)
-    delta = Counter(after)
-    delta.subtract(before)
-    _add(registration.branch.path, registration.year, delta)
+    paths = {p for b in missing for p in paths_to(b.path)}
+    existing = YearStats.objects.filter(year=year, unit__path__in=paths).values("unit_id")
+    new = Unit.objects.filter(path__in=paths).exclude(pk__in=existing).order_by("path")
+    YearStats.objects.bulk_create([_new_row(u, year) for u in new], ignore_conflicts=True)
+
+
+def ensure_year(year: int) -> None:
+    """Open the year if it has no row yet (its figures are counted from the spans)."""
+    if not YearStats.objects.filter(year=year).exists():
+        open_year(year)
+
+
+def open_year(year: int) -> None:
+    """Create the year's row of every unit that has none, then count every branch."""
+    batch = []
+    for unit in Unit.objects.order_by("path").only("pk", "path", "depth", "name").iterator(CHUNK):
+        batch.append(_new_row(unit, year))
+        if len(batch) >= CHUNK:
+            YearStats.objects.bulk_create(batch, ignore_conflicts=True)
+            batch = []
+    YearStats.objects.bulk_create(batch, ignore_conflicts=True)
+    rebuild(year, frozen_too=True)
+
+
+def frozen_branches(branch_ids: Iterable[int], year: int) -> set[int]:
+    return set(
+        BranchResult.objects.filter(
+            branch_id__in=list(branch_ids), year=year, state=BranchResult.State.RECOGNISED
+        ).values_list("branch_id", flat=True)
+    )
+
+
+def recount(branch_ids: Iterable[int], year: int, *, frozen_too: bool = False) -> None:
+    """Count the branches' figures for the year again and move the differences onto their rows
+    and their ancestors' rows. A frozen (recognised) branch is left alone unless `frozen_too`."""
+    ids = set(branch_ids)
+    if not frozen_too:
+        ids -= frozen_branches(ids, year)
+    if not ids:
+        return
+    branches = list(Unit.objects.filter(pk__in=ids, kind=Unit.Kind.BRANCH).order_by("path"))
+    if not branches:
+        return
+    ensure_rows(branches, year)
+    counted = count_branches(branches, year)
+    rows = (
+        YearStats.objects.select_for_update()
+        .filter(unit__in=branches, year=year)
+        .order_by("unit_path")
+    )
+    for row in rows:
+        figures = counted[row.unit_id]
+        _add(row.unit_path, year, {k: figures[k] - getattr(row, k) for k in FIGURES})
+
+
+def spans_changed(branch_ids: Iterable[int], since: date) -> None:
+    """Members joined, left or moved from `since` on: recount the branches in every opened year
+    that the change may reach (a year's reference date lies within it)."""
+    ids = set(branch_ids)
+    for year in opened_years():
+        if year >= since.year:
+            recount(ids, year)
+
+
+def member_counted(member_id: int, year: int) -> None:
+    """The member's registration for the year changed: recount the branches he belonged to."""
+    recount(
+        Membership.objects.filter(member_id=member_id).values_list("branch_id", flat=True), year
+    )
 
 
 def results_changed(branch: Unit, year: int, before: str, after: str) -> None:
-    """A branch's results changed state: count the branch as recognised, or no longer."""
+    """A branch's results changed state. Recognised: its figures are counted one last time and
+    frozen, and it counts as recognised; reopened: it is counted again."""
     was, now = before == BranchResult.State.RECOGNISED, after == BranchResult.State.RECOGNISED
-    if was != now:
-        ensure_rows(branch, year)
-        _add(branch.path, year, Counter({"recognised": 1 if now else -1}))
-
-
-def registration_moved(registration: Registration, old_branch: Unit) -> None:
-    c = contribution(registration)
-    if not c:
+    if was == now:
         return
-    ensure_rows(old_branch, registration.year)
-    ensure_rows(registration.branch, registration.year)
-    minus = Counter({k: -v for k, v in c.items()})
-    _add(old_branch.path, registration.year, minus)
-    _add(registration.branch.path, registration.year, c)
+    recount([branch.pk], year, frozen_too=True)
+    row = YearStats.objects.select_for_update().get(unit=branch, year=year)
+    _add(row.unit_path, year, {"recognised": int(now) - row.recognised})
 
 
-def close_year(year: int) -> int:
-    """Keep the members counted for `year` on every unit's row (run once the programme year
-    has ended): the units' member counts now. Returns the number of rows written."""
-    existing = set(YearStats.objects.filter(year=year).values_list("unit_id", flat=True))
-    YearStats.objects.bulk_create(
-        [
-            YearStats(unit_id=pk, year=year, unit_path=path, depth=depth)
-            for pk, path, depth in Unit.objects.values_list("pk", "path", "depth").iterator()
-            if pk not in existing
-        ],
-        batch_size=2000,
+def subtree_moved(old_path: str, unit: Unit, today: date | None = None) -> None:
+    """A unit moved from `old_path` to its current path. In every year that has not ended, its
+    subtree's rows move with it: its figures leave the old ancestors and join the new ones.
+    An ended year keeps the tree as it stood."""
+    shift = unit.depth - len(old_path) // Unit.steplen
+    for year in opened_years():
+        row = YearStats.objects.filter(unit=unit, year=year, unit_path=old_path).first()
+        if row is None or year_ended(year, unit.sector, today):
+            continue
+        counts = {k: getattr(row, k) for k in COUNTERS}
+        _add(old_path[: -Unit.steplen], year, {k: -v for k, v in counts.items()})
+        YearStats.objects.filter(year=year, unit_path__startswith=old_path).update(
+            unit_path=Concat(Value(unit.path), Substr("unit_path", len(old_path) + 1)),
+            depth=F("depth") + shift,
+        )
+        parent = Unit.objects.get(path=unit.path[: -Unit.steplen])
+        ensure_rows([parent], year)
+        _add(parent.path, year, counts)
+
+
+def subtree_counted_again(unit: Unit, year: int) -> None:
+    """What a year is counted by changed for the unit's subtree (an evaluation deadline, a
+    framework's months or reference): recount its branches, in chunks, if the year is opened."""
+    if not YearStats.objects.filter(year=year).exists():
+        return
+    branches = Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.BRANCH)
+    ids = list(branches.order_by("path").values_list("pk", flat=True)[:CHUNK])
+    while ids:
+        recount(ids, year)
+        last = Unit.objects.get(pk=ids[-1]).path
+        ids = list(
+            branches.filter(path__gt=last).order_by("path").values_list("pk", flat=True)[:CHUNK]
+        )
+
+
+def count_open_years_again(branch_ids: Iterable[int], today: date | None = None) -> None:
+    """Recount the branches in every opened year that has not ended for them."""
+    branches = list(Unit.objects.filter(pk__in=list(branch_ids)))
+    for year in opened_years():
+        recount([b.pk for b in branches if not year_ended(year, b.sector, today)], year)
+
+
+def unit_renamed(unit: Unit, today: date | None = None) -> None:
+    """The unit's rows of the years that have not ended take its new name."""
+    for year in opened_years():
+        if not year_ended(year, unit.sector, today):
+            YearStats.objects.filter(unit=unit, year=year).update(unit_name=unit.name)
+
+
+# --- Counting a whole year again --------------------------------------------------------------
+
+
+def expected_rows(
+    year: int, *, frozen_too: bool = False
+) -> Iterator[tuple[YearStats, dict[str, int]]]:
+    """Every row of the year with the figures it should hold: a branch as counted now (a frozen
+    one as stored, unless `frozen_too`: a year being opened), every other unit the sum of the
+    branch rows under it (by the rows' paths, so an ended year's tree is the one it had). Reads
+    the branches in chunks."""
+    sums: dict[str, Counter] = {}
+    branch_rows = (
+        YearStats.objects.filter(year=year, unit__kind=Unit.Kind.BRANCH)
+        .select_related("unit")
+        .order_by("unit_path")
     )
-    return YearStats.objects.filter(year=year).update(
-        members=Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("member_count")[:1])
-    )
+    chunk: list[YearStats] = []
+
+    def flush():
+        ids = [r.unit_id for r in chunk]
+        recognised = frozen_branches(ids, year)
+        frozen = set() if frozen_too else recognised
+        counted = count_branches([r.unit for r in chunk if r.unit_id not in frozen], year)
+        for r in chunk:
+            if r.unit_id in frozen:
+                figures = {k: getattr(r, k) for k in FIGURES}
+            else:
+                figures = dict(counted[r.unit_id])
+            figures["recognised"] = int(r.unit_id in recognised)
+            for path in paths_to(r.unit_path)[:-1]:
+                sums.setdefault(path, Counter()).update(figures)
+            yield r, figures
+
+    for row in branch_rows.iterator(CHUNK):
+        chunk.append(row)
+        if len(chunk) >= CHUNK:
+            yield from flush()
+            chunk = []
+    yield from flush()
+    others = YearStats.objects.filter(year=year).exclude(unit__kind=Unit.Kind.BRANCH)
+    for row in others.order_by("unit_path").iterator(CHUNK):
+        total = sums.get(row.unit_path, Counter())
+        yield row, {k: total.get(k, 0) for k in COUNTERS}
 
 
-def subtree_moved(old_path: str, unit: Unit) -> None:
-    """A unit moved from `old_path` to its current path (the path copies on its subtree's rows
-    are already rewritten): fix their depth, take the unit's counters off the old ancestors and
-    add them to the new ones."""
-    YearStats.objects.filter(unit_path__startswith=unit.path).update(
-        depth=Length("unit_path") / Unit.steplen
-    )
-    for row in YearStats.objects.filter(unit=unit):
-        counts = Counter({k: getattr(row, k) for k in COUNTERS})
-        if row.members is not None:
-            counts["members"] = row.members
-        minus = Counter({k: -v for k, v in counts.items()})
-        parent_old = old_path[: -Unit.steplen]
-        parent_new = unit.path[: -Unit.steplen]
-        if parent_old:
-            _add(parent_old, row.year, minus)
-        if parent_new:
-            new_parent = Unit.objects.get(path=parent_new)
-            for ancestor in Unit.objects.filter(path__in=paths_to(new_parent.path)):
-                YearStats.objects.get_or_create(
-                    unit=ancestor,
-                    year=row.year,
-                    defaults={"unit_path": ancestor.path, "depth": ancestor.depth},
-                )
-            _add(parent_new, row.year, counts)
+def rebuild(year: int, *, frozen_too: bool = False) -> int:
+    """Write the expected figures on every row of the year that differs; returns how many."""
+    changed = []
+    for row, figures in expected_rows(year, frozen_too=frozen_too):
+        if any(getattr(row, k) != v for k, v in figures.items()):
+            for k, v in figures.items():
+                setattr(row, k, v)
+            changed.append(row)
+    YearStats.objects.bulk_update(changed, COUNTERS, batch_size=CHUNK)
+    return len(changed)

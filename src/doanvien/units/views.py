@@ -17,7 +17,7 @@ from doanvien.accounts.access import (
 )
 from doanvien.accounts.forms import RoleGrantForm
 from doanvien.accounts.models import RoleGrant
-from doanvien.actions.units import unit_merge, unit_move
+from doanvien.actions.units import unit_merge, unit_move, unit_update
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
@@ -81,7 +81,7 @@ def unit_edit(request, unit_id: int):
     form = UnitEditForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.unit_update(actor=request.user, unit=unit, **form.cleaned_data)
+            unit_update(actor=request.user, unit=unit, **form.cleaned_data)
         except ValidationError as e:
             apply_errors(form, e)
         else:

@@ -102,6 +102,13 @@ def member_update(
     member.save()
     if was_active != is_active:
         adjust_member_count(member.unit_path, 1 if is_active else -1)
+        # His membership span ends the day he leaves, and a new one starts when he comes back.
+        if is_active:
+            Membership.objects.create(
+                member=member, branch=member.branch, started_on=today, reason=_("Reinstated")
+            )
+        else:
+            Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=today)
         kind = {
             Status.ACTIVE: Movement.Kind.REINSTATED,
             Status.REMOVED: Movement.Kind.REMOVED,
@@ -127,9 +134,9 @@ def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -
     require_branch(branch)
     member = Member.objects.select_for_update().get(pk=member.pk)
     old_branch = member.branch
-    Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
-    Membership.objects.create(member=member, branch=branch, started_on=on, reason=reason)
-    if member.status == Status.ACTIVE:
+    if member.status == Status.ACTIVE:  # a member off the roll has no span to move
+        Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
+        Membership.objects.create(member=member, branch=branch, started_on=on, reason=reason)
         adjust_member_count(member.unit_path, -1)
         adjust_member_count(branch.path, 1)
         for kind, here, there in (

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
-from doanvien.actions.members import member_update
+from doanvien.actions.members import member_create, member_update
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
@@ -20,7 +20,7 @@ from doanvien.members.access import (
 )
 from doanvien.members.rules import member_rules
 from doanvien.members.selectors import active_attachment_of, open_transfer_of
-from doanvien.members.services.records import member_create, member_id_number_viewed
+from doanvien.members.services.records import member_id_number_viewed
 
 from ..forms.imports import ExportForm
 from ..forms.records import FIELD_ORDER, MemberFilterForm, MemberForm, initial_from

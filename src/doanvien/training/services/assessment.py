@@ -137,7 +137,6 @@ def assessment_record(
         "total": str(registration.total) if registration.total is not None else None,
         "level": registration.level,
     }
-    counted = rollup.contribution(registration)
     registration.branch_points = points
     registration.branch_comment = (comment or "").strip()
     registration.total = total
@@ -147,7 +146,7 @@ def assessment_record(
     registration.assessed_at, registration.assessed_by = timezone.now(), actor
     registration.assessed_late = registration.assessed_late or late
     registration.save()
-    rollup.registration_changed(counted, registration)
+    rollup.member_counted(registration.member_id, registration.year)
     record_event(
         actor,
         "registration.assessed",

@@ -23,6 +23,7 @@ from doanvien.core import audit
 from doanvien.core.dates import parse_date
 from doanvien.units.models import Sector, Unit
 
+from .. import rollup
 from ..models import (
     ContentArea,
     Criterion,
@@ -179,6 +180,7 @@ def framework_publish(*, actor, unit: Unit, year: int, source: Framework | None 
         f"{year} · {framework.name}",
         {"copied_from": [None, source.name]},
     )
+    rollup.subtree_counted_again(unit, year)
     return framework
 
 
@@ -339,6 +341,8 @@ def framework_update(
     for field in (*SETTINGS_FIELDS, *SCORING_FIELDS):
         setattr(framework, field, clean[field])
     framework.save()
+    if framework.unit_id and framework.year:
+        rollup.subtree_counted_again(framework.unit, framework.year)
     for code, area in old_areas.items():
         new = clean["areas"][code]
         if (area.name, area.max_points) != (new["name"], new["max_points"]):
@@ -612,6 +616,8 @@ def deadline_set(
     deadline.due_on, deadline.extended_to = due, extended
     deadline.allow_late = _boolean(allow_late)
     deadline.save()
+    if kind == Deadline.Kind.EVALUATION:  # the year's members are counted on that date
+        rollup.subtree_counted_again(unit, year)
     changes = audit.diff(before, audit.snapshot(deadline, fields))
     if changes:
         label = deadline.get_kind_display()

@@ -179,11 +179,11 @@ def registration_submit(*, actor, registration: Registration, today: date | None
         sector=registration.branch.sector,
         today=today,
     )
-    before, counted = registration.state, rollup.contribution(registration)
+    before = registration.state
     registration.state, registration.submitted_at = state, timezone.now()
     registration.submitted_late = late
     registration.save()
-    rollup.registration_changed(counted, registration)
+    rollup.member_counted(registration.member_id, registration.year)
     record_event(
         actor,
         "registration.submitted",
@@ -201,11 +201,10 @@ def registration_approve(*, actor, registration: Registration) -> Registration:
     registration = lock_registration(registration)
     check_unlocked(registration.branch, registration.year)
     state = workflow.next_state(workflow.REGISTRATION, registration, "approve")
-    counted = rollup.contribution(registration)
     registration.state, registration.approved_at = state, timezone.now()
     registration.review_comment = ""
     registration.save()
-    rollup.registration_changed(counted, registration)
+    rollup.member_counted(registration.member_id, registration.year)
     record_event(
         actor,
         "registration.approved",
@@ -228,10 +227,10 @@ def registration_return(*, actor, registration: Registration, comment: str) -> R
         raise ValidationError({"comment": _("Say what the member should change.")})
     if registration.assessed_at:
         raise ValidationError(_("The registration is already assessed: it cannot be returned."))
-    before, counted = registration.state, rollup.contribution(registration)
+    before = registration.state
     registration.state, registration.review_comment = state, comment
     registration.save()
-    rollup.registration_changed(counted, registration)
+    rollup.member_counted(registration.member_id, registration.year)
     record_event(actor, "registration.returned", registration, comment, {"state": [before, state]})
     return registration
 
@@ -253,10 +252,8 @@ def registrations_follow(*, member: Member, branch: Unit) -> int:
         .select_related("branch", "member")
     )
     for registration in moving:
-        old_branch = registration.branch
         registration.branch, registration.unit_path = branch, branch.path
         registration.save(update_fields=["branch", "unit_path", "updated_at"])
-        rollup.registration_moved(registration, old_branch)
     return len(moving)
 
 

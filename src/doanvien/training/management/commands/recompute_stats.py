@@ -1,12 +1,20 @@
 from django.core.management.base import BaseCommand
 
-from doanvien.training.recompute import differences
+from doanvien.training.recompute import differences, fix
 
 
 class Command(BaseCommand):
-    help = "Recompute the report roll-ups from member and registration rows; print differences."
+    help = (
+        "Count the report roll-ups again from the membership spans and registrations and print "
+        "every difference; with --fix, write the counted figures."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--fix", action="store_true", help="write the counted figures")
 
     def handle(self, *args, **options):
+        if options["fix"]:
+            self.stdout.write(f"{fix()} row(s) written.")
         found = differences()
         for line in found:
             self.stdout.write(line)
