@@ -6,6 +6,8 @@ from datetime import date
 from doanvien.accounts.models import User
 from doanvien.accounts.services import role_grant
 from doanvien.actions.members import member_create
+from doanvien.training.models import Deadline
+from doanvien.training.services.configuration import deadline_set
 from doanvien.units.levels import ensure_default_levels
 from doanvien.units.models import Level, Unit
 from doanvien.units.services import unit_create
@@ -63,3 +65,15 @@ def make_user(username, *, role=None, unit=None, member=None, password="secret-p
     if role:
         role_grant(actor=None, user=user, unit=unit, role=role)
     return user
+
+
+def evaluation_passed(unit, year: int):
+    """Set the year's evaluation deadline on `unit` to a day already past (1 December of the
+    year before), so the year's shares are results on the pages and documents."""
+    return deadline_set(
+        actor=None,
+        unit=unit,
+        year=year,
+        kind=Deadline.Kind.EVALUATION,
+        due_on=date(year - 1, 12, 1).strftime("%d/%m/%Y"),
+    )

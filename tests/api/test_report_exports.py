@@ -9,12 +9,14 @@ from doanvien.reports.exports import PDF_TYPE, XLSX_TYPE
 from doanvien.training.services.assessment import assessment_record
 from doanvien.training.services.registrations import registration_approve
 
+from ..factories import evaluation_passed
 from ..reports.test_rollup import AREAS, YEAR, _register
 from ..training.conftest import framework  # noqa: F401
 from .conftest import ApiClient
 
 
 def _assess(world):
+    evaluation_passed(world.province, YEAR)
 
     registration = registration_approve(actor=None, registration=_register(world.member))
     assessment_record(actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19))

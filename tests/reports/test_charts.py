@@ -21,6 +21,7 @@ from doanvien.training.services.assessment import assessment_record
 from doanvien.training.services.registrations import registration_approve
 from doanvien.units.models import Unit
 
+from ..factories import evaluation_passed
 from .test_rollup import AREAS, YEAR, _register
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
@@ -154,6 +155,7 @@ def test_progress_bars_show_both_rates():
 
 
 def test_the_report_page_shows_the_charts(client, world, framework):
+    evaluation_passed(world.province, YEAR)
 
     registration = registration_approve(actor=None, registration=_register(world.member))
     assessment_record(actor=None, registration=registration, areas=dict.fromkeys(AREAS, 19))

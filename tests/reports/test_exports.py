@@ -16,7 +16,7 @@ from doanvien.reports.selectors import report, year_over_year
 from doanvien.training.services.assessment import assessment_record
 from doanvien.training.services.registrations import registration_approve, registration_save
 
-from ..factories import make_member, make_unit
+from ..factories import evaluation_passed, make_member, make_unit
 from ..training.conftest import complete_items
 from .test_rollup import AREAS, YEAR, _register
 
@@ -32,6 +32,8 @@ def figures(world, framework):
     """The hand-made tree of test_rollup: in the district, the high school's branch 12A1 has
     an excellent and a good member, 12A2 one registered and not assessed (incomplete); the
     commune's branch has one member with a draft (incomplete)."""
+
+    evaluation_passed(world.province, YEAR)
 
     def approve(member):
         return registration_approve(actor=None, registration=_register(member))
@@ -117,12 +119,19 @@ def test_counts_are_numbers_and_shares_are_percentages(figures):
     # The shares of a row still add up to exactly 100 %.
     assert sum(sheet[f"{c}10"].value for c in "HJLN") == pytest.approx(1.0)
     assert sheet["B12"].font.bold
-    assert sheet["A13"].value == vi(
-        "Shares are of the classified members and add up to 100.00. Members who did not "
-        "register or were not assessed count as incomplete; members admitted too recently are "
-        "not classified. Until the year is closed, the members counted are those of today."
+    # The year is still running (its evaluation date has passed): the note says so first.
+    assert sheet["A13"].value == " ".join(
+        [
+            vi("Year %(year)s has not ended: its figures may still change.") % {"year": YEAR},
+            vi(
+                "The members of a year are those whose membership covers the year's evaluation "
+                "date; those admitted less than the required months before it are not "
+                "classified. Shares are of the classified members and add up to 100.00; a "
+                "classified member who did not register or was not assessed counts as "
+                "incomplete. A year whose results were recognised keeps the figures recognised."
+            ),
+        ]
     )
-
 
 def test_a_branch_has_only_its_total_row(figures):
     sheet = _xlsx(figures.branch)

@@ -164,10 +164,18 @@ def _write_row(sheet, r: int, first_col: int, row: ReportRow, count_fmt, share_f
     for value in _figures(row):
         sheet.write_number(r, col, value, count_fmt)
         col += 1
-    for level in row.levels.values():
-        sheet.write_number(r, col, level["count"], count_fmt)
-        sheet.write_number(r, col + 1, _share(level["share"]), share_fmt)
+    for level in row.shown_levels.values():
+        _number_or_dash(sheet, r, col, level["count"], count_fmt)
+        _number_or_dash(sheet, r, col + 1, level["share"], share_fmt, _share)
         col += 2
+
+
+def _number_or_dash(sheet, r: int, col: int, value, fmt, convert=float) -> None:
+    """A figure, or a dash where it is not a result yet (before the evaluation date)."""
+    if value is None:
+        sheet.write_string(r, col, "—", fmt)
+    else:
+        sheet.write_number(r, col, convert(value), fmt)
 
 
 # The report sheet's layout (rows and columns counted from 0).
@@ -264,10 +272,14 @@ def _report_sheet(sheet, f: _Formats, *, unit, year, rows, number, on) -> None:
     sheet.write_string(r, 1, _("Total"), f.total_text)
     _write_row(sheet, r, 2, own, f.total_count, f.total_share)
     note = _(
-        "Shares are of the classified members and add up to 100.00. Members who did not "
-        "register or were not assessed count as incomplete; members admitted too recently are "
-        "not classified. Until the year is closed, the members counted are those of today."
+        "The members of a year are those whose membership covers the year's evaluation date; "
+        "those admitted less than the required months before it are not classified. Shares are "
+        "of the classified members and add up to 100.00; a classified member who did not "
+        "register or was not assessed counts as incomplete. A year whose results were "
+        "recognised keeps the figures recognised."
     )
+    if own.state_note:
+        note = " ".join([own.state_note, note])
     sheet.merge_range(r + 1, 0, r + 1, last_col, note, f.note)
     sheet.set_row(r + 1, 30)
 
@@ -292,8 +304,8 @@ def _history_block(sheet, f: _Formats, history, first_row: int) -> None:
             continue
         for col, value in enumerate([row.total, row.registered, row.classified], start=2):
             sheet.write_number(r, col, value, f.count)
-        for col, level in enumerate(row.levels.values(), start=5):
-            sheet.write_number(r, col, _share(level["share"]), f.share)
+        for col, level in enumerate(row.shown_levels.values(), start=5):
+            _number_or_dash(sheet, r, col, level["share"], f.share, _share)
 
 
 # --- Excel: the whole subtree, streamed -------------------------------------------------------
@@ -472,14 +484,18 @@ def document_context(
     on = on or timezone.localdate()
     day, month = _day_month(on)
     children = rows[1:]
+    # Before the evaluation date the levels are not results yet: no level charts.
+    levels = not rows[0].pending
     return {
         "unit": unit,
         "parent": unit.parent(),
         "year": year,
         "own": rows[0],
         "children": children,
-        "levels_chart": _in_document_font(level_distribution(rows[0])),
-        "children_chart": _in_document_font(children_bars(children)) if children else "",
+        "levels_chart": _in_document_font(level_distribution(rows[0])) if levels else "",
+        "children_chart": (
+            _in_document_font(children_bars(children)) if children and levels else ""
+        ),
         "progress_chart": _in_document_font(progress_chart(unit, year)) if children else "",
         "history": history or [],
         "number": (number or "").strip(),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from doanvien.training import counting, rollup
 from doanvien.training.models import COUNTERS, YearStats
@@ -81,6 +82,11 @@ class ReportRow:
     # Every branch under the unit (or the branch itself) had its results recognised: the figures
     # are the ones recognised, and nothing that happens later changes them.
     frozen: bool = False
+    # The year has not ended for the unit; its evaluation date has not come (then the shares and
+    # the incomplete count are not results yet: "chưa đến hạn đánh giá").
+    unfinished: bool = False
+    pending: bool = False
+    year: int = 0
 
     @property
     def classified(self) -> int:
@@ -94,9 +100,41 @@ class ReportRow:
             for level, count, share in zip(LEVELS, values, shares(values), strict=True)
         }
 
-    def before_evaluation(self, today: date | None = None) -> bool:
-        """The year's evaluation date has not come: "incomplete" is not a result yet."""
-        return self.as_of is not None and (today or timezone.localdate()) < self.as_of
+    @property
+    def shown_levels(self) -> dict[str, dict]:
+        """The levels as pages and documents show them: before the evaluation date, no share
+        and no incomplete count (None), since members still have time to be assessed."""
+        if not self.pending:
+            return self.levels
+        return {
+            level: {"count": None if level == "incomplete" else data["count"], "share": None}
+            for level, data in self.levels.items()
+        }
+
+    @property
+    def state_note(self) -> str:
+        """What a reader must know about the year's figures: recognised, not yet due for
+        evaluation, or still running ("" for an ended year)."""
+        if self.frozen:
+            return _("Recognised: these are the figures recognised.")
+        if self.pending:
+            return _(
+                "Year %(year)s has not ended. Not yet due for evaluation (%(date)s): the shares "
+                "and the incomplete count are not results yet."
+            ) % {"year": self.year, "date": self.as_of.strftime("%d/%m/%Y")}
+        if self.unfinished:
+            return _("Year %(year)s has not ended: its figures may still change.") % {
+                "year": self.year
+            }
+        return ""
+
+    def when(self, year: int, sector: str, today: date | None = None) -> "ReportRow":
+        """Set `as_of`-dependent flags for the day."""
+        today = today or timezone.localdate()
+        self.year = year
+        self.unfinished = not rollup.year_ended(year, sector, today)
+        self.pending = self.as_of is not None and today < self.as_of
+        return self
 
 
 def report_row(unit: Unit, stats: YearStats | None, *, branches: int = 0) -> ReportRow:
@@ -174,18 +212,26 @@ def report(unit: Unit, year: int, today: date | None = None) -> list[ReportRow]:
     for u, s in pairs:
         row = report_row(u, s, branches=under.get(s.unit_path, 0) if s else 0)
         row.as_of = as_of[u.pk].as_of
-        rows.append(row)
+        rows.append(row.when(year, u.sector, today))
     return rows
 
 
-def year_over_year(unit: Unit, years: list[int]) -> list[tuple[int, ReportRow | None]]:
+def year_over_year(
+    unit: Unit, years: list[int], today: date | None = None
+) -> list[tuple[int, ReportRow | None]]:
     """The unit's own row for each of these years, side by side (as seed 004 II.3 compares its
     indicators year by year); None for a year whose figures have not been counted (opened)."""
     unit = Unit.objects.get(pk=unit.pk)
     stored = {s.year: s for s in YearStats.objects.filter(unit=unit, year__in=years)}
-    return [
-        (year, report_row(unit, stored[year]) if year in stored else None) for year in sorted(years)
-    ]
+    found: list[tuple[int, ReportRow | None]] = []
+    for year in sorted(years):
+        row = None
+        if year in stored:
+            row = report_row(unit, stored[year])
+            row.as_of = counting.bases([unit], year)[unit.pk].as_of
+            row.when(year, unit.sector, today)
+        found.append((year, row))
+    return found
 
 
 __all__ = ["COUNTERS", "ReportRow", "report", "shares", "year_over_year"]

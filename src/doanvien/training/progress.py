@@ -45,11 +45,12 @@ class BranchProgress:
     assessed: int = 0
     result_state: str = BranchResult.State.OPEN
     deadlines: list[DeadlineInfo] = field(default_factory=list)
+    # The branch's figures for the year, as every screen shows them (rollup.figures).
+    figures: dict = field(default_factory=dict)
 
     @property
     def registered(self) -> int:
-        """Submitted or approved (counting.REGISTERED_STATES): not a draft, not returned."""
-        return self.members - len(self.not_registered) - len(self.drafts) - len(self.returned)
+        return self.figures.get("registered", 0)
 
 
 def deadlines_for(unit: Unit, year: int, sector: str, today: date | None = None):
@@ -67,14 +68,18 @@ def deadlines_for(unit: Unit, year: int, sector: str, today: date | None = None)
 def branch_progress(branch: Unit, year: int, today: date | None = None) -> BranchProgress:
     # The members of the year (counting.py): today's members for a year still to be evaluated.
     members = counting.members_of_year(branch, year).order_by("sort_key")
-    registrations = {r.member_id: r for r in Registration.objects.filter(branch=branch, year=year)}
+    registrations = {
+        r.member_id: r for r in Registration.objects.filter(member__in=members, year=year)
+    }
     result = BranchResult.objects.filter(branch=branch, year=year).first()
+    figures = rollup.figures(branch, year)
     progress = BranchProgress(
         branch=branch,
         year=year,
-        members=members.count(),
+        members=figures["members"],
         result_state=result.state if result else BranchResult.State.OPEN,
         deadlines=deadlines_for(branch, year, branch.sector, today),
+        figures=figures,
     )
     for member in members:
         r = registrations.get(member.pk)

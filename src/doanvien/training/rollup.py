@@ -76,6 +76,14 @@ def ensure_year(year: int) -> None:
         open_year(year)
 
 
+def figures(unit: Unit, year: int) -> dict[str, int]:
+    """The unit's figures for the year as its roll-up row holds them (every screen reads these:
+    the branch page, the progress pages, the report, the recognition cards, the API)."""
+    ensure_year(year)
+    row = YearStats.objects.filter(unit=unit, year=year).values(*COUNTERS).first()
+    return row or dict.fromkeys(COUNTERS, 0)
+
+
 def open_year(year: int) -> None:
     """Create the year's row of every unit that has none, then count every branch."""
     batch = []

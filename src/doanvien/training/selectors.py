@@ -7,11 +7,21 @@ from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from doanvien.accounts.access import scope_of, subtree_q
-from doanvien.members.models import Status
 from doanvien.units.models import Unit
 
-from .models import BranchResult, Criterion, Deadline, Framework, Registration, RegistrationItem
+from .models import (
+    BranchResult,
+    Criterion,
+    Deadline,
+    Framework,
+    Registration,
+    RegistrationItem,
+    ResultLevel,
+    YearStats,
+)
 from .rules import assessment_opens_on
+
+LEVEL_NAMES = tuple(ResultLevel.values)
 
 
 def framework_for(unit: Unit, year: int) -> Framework | None:
@@ -140,20 +150,12 @@ def criterion_usage(criterion: Criterion) -> int:
 
 
 def level_counts(branch_ids, year: int) -> dict[int, dict[str, int]]:
-    """Per branch, how many of its active members reached each level in the year."""
-    counts: dict[int, dict[str, int]] = {}
-    rows = (
-        Registration.objects.filter(
-            branch_id__in=branch_ids, year=year, member__status=Status.ACTIVE
-        )
-        .exclude(level="")
-        .order_by()
-        .values("branch_id", "level")
-        .annotate(n=Count("id"))
+    """Per branch, how many of its members of the year reached each level, as its roll-up row
+    counts them (counting.py): the figures the report shows."""
+    rows = YearStats.objects.filter(unit_id__in=list(branch_ids), year=year).values(
+        "unit_id", *LEVEL_NAMES
     )
-    for row in rows:
-        counts.setdefault(row["branch_id"], {})[row["level"]] = row["n"]
-    return counts
+    return {row.pop("unit_id"): row for row in rows}
 
 
 # What a page needs to say who reopened a result, read with it (no query per result).

@@ -32,8 +32,9 @@ def unit_report(request, unit_id: int, year: int):
             "own": rows[0],
             "children": rows[1:],
             "level_names": LEVELS,
-            "levels_chart": level_distribution(rows[0]),
-            "children_chart": children_bars(rows[1:]) if rows[1:] else "",
+            # Before the evaluation date the levels are not results yet: no level charts.
+            "levels_chart": "" if rows[0].pending else level_distribution(rows[0]),
+            "children_chart": (children_bars(rows[1:]) if rows[1:] and not rows[0].pending else ""),
             "progress_chart": progress_chart(unit, year) if rows[1:] else "",
             "history": year_over_year(unit, [year - 2, year - 1, year]),
         },
