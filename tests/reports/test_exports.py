@@ -133,6 +133,7 @@ def test_counts_are_numbers_and_shares_are_percentages(figures):
         ]
     )
 
+
 def test_a_branch_has_only_its_total_row(figures):
     sheet = _xlsx(figures.branch)
     assert sheet["B10"].value == vi("Total")
