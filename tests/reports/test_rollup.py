@@ -2,6 +2,7 @@
 them from the member and registration rows finds no difference."""
 
 import random
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -257,4 +258,110 @@ def test_a_year_that_had_ended_when_he_left_still_counts_him(world, framework):
     )
     assert Member.objects.get(pk=world.member.pk).left_on == date(2026, 11, 1)
     assert report(world.branch, past)[0].registered == 1
+    assert differences() == []
+
+
+def _snapshot(units_by_year):
+    """Each unit's report for the year: its own row and the rows under it, with names."""
+    return {
+        (unit.pk, year): [
+            (r.unit.pk, r.unit.name, r.total, r.registered, r.not_classified, r.counts)
+            for r in report(unit, year)
+        ]
+        for year, units in units_by_year.items()
+        for unit in units
+    }
+
+
+def test_joins_leaves_moves_and_merges_leave_every_ended_year_as_it_was(world, framework):
+    """Random operations of today (admissions, departures, returns, moves, transfers, unit
+    moves, merges and renames) across a tree with two ended years on record: every report of
+    those years, for every unit, stays as it was; the running year stays exact."""
+    from doanvien.actions.members import member_reinstate, member_remove
+    from doanvien.actions.units import unit_merge, unit_update
+    from doanvien.units.models import Unit
+
+    rng = random.Random(2026)
+    today = timezone.localdate()
+    past_school, past_general = YEAR - 1, YEAR - 2  # ended on 31/05/2026 and on 31/12/2025
+    schools = [world.branch, world.branch2, make_unit(world.base, code="12A3")]
+    for branch in schools:
+        for _ in range(4):
+            make_member(branch)
+    for member in Member.objects.filter(branch__in=schools).order_by("pk")[:8]:
+        registration = registration_save(
+            actor=None,
+            member=member,
+            year=past_school,
+            items=complete_items(member, year=past_school),
+        )
+        registration_submit(actor=None, registration=registration, today=date(2025, 9, 1))
+    # 2025 has ended everywhere; the school year 2026 has ended for the school's units only (the
+    # commune's year 2026 runs until 31/12, and the district's rows add both).
+    ended = {
+        past_general: list(Unit.objects.order_by("path")),
+        past_school: list(Unit.objects.filter(path__startswith=world.base.path)),
+    }
+    before = _snapshot(ended)
+    assert before[(world.base.pk, past_school)][0][2:4] == (15, 8)
+
+    done = Counter()
+    for step in range(300):
+        active_branches = list(
+            Unit.objects.filter(kind=Unit.Kind.BRANCH, is_active=True).order_by("pk")
+        )
+        members = list(Member.objects.filter(branch__is_active=True).order_by("pk"))
+        member = rng.choice(members)
+        op = rng.randrange(10)
+        try:
+            if op == 0:
+                make_member(rng.choice(active_branches), joined_union_on=today)
+            elif op == 1 and member.status == Status.ACTIVE:
+                member_remove(actor=None, member=member, on=today, reason="Xóa tên")
+            elif op == 2 and member.status != Status.ACTIVE:
+                member_reinstate(actor=None, member=member, reason="Trở lại", on=today)
+            elif op == 3 and member.status == Status.ACTIVE:
+                other = rng.choice([b for b in active_branches if b.pk != member.branch_id])
+                member_move(actor=None, member=member, branch=other, on=today, reason="Chuyển")
+            elif op == 4 and member.status == Status.ACTIVE:
+                other = rng.choice([b for b in active_branches if b.pk != member.branch_id])
+                transfer = transfer_request(
+                    actor=None, member=member, to_unit=other, reason="Chuyển"
+                )
+                transfer_accept(actor=None, transfer=transfer, branch=other)
+            elif op == 5 and member.status == Status.ACTIVE:
+                registration = Registration.objects.filter(member=member, year=YEAR).first()
+                if registration is None:
+                    _register(member)
+                elif registration.state == "submitted":
+                    registration_approve(actor=None, registration=registration)
+            elif op == 6 and step % 10 == 6:
+                branch = rng.choice(active_branches)
+                bases = [world.base, world.other_base]
+                target = next(b for b in bases if not branch.path.startswith(b.path))
+                unit_move(actor=None, unit=branch, new_parent=target)
+            elif op == 7 and step % 15 == 7 and len(active_branches) > 3:
+                source, target = rng.sample(active_branches, 2)
+                unit_merge(actor=None, source=source, target=target, on=today)
+            elif op == 8 and step % 5 == 3:
+                unit = rng.choice(active_branches)
+                unit_update(
+                    actor=None,
+                    unit=unit,
+                    name=f"{unit.name.split(' · ')[0]} · {step}",
+                    code=unit.code,
+                    sector=unit.sector,
+                    level=unit.level,
+                )
+            elif op == 9 and step % 20 == 9:
+                make_unit(rng.choice([world.base, world.other_base]), code=f"NEW{step}")
+            else:
+                continue
+            done[op] += 1
+        except ValidationError:
+            done["refused"] += 1
+        if step % 100 == 99:
+            assert _snapshot(ended) == before, f"after step {step}"
+    assert all(done[op] for op in range(10)), done
+    assert _snapshot(ended) == before
     assert differences() == []

@@ -113,9 +113,11 @@ def recount(branch_ids: Iterable[int], year: int, *, frozen_too: bool = False) -
     if not ids:
         return
     branches = list(Unit.objects.filter(pk__in=ids, kind=Unit.Kind.BRANCH).order_by("path"))
+    # A branch gets a row in a year that has not ended for it; in an ended year, only a branch
+    # that had a row then is counted again (the tree as it stood has no place for another).
+    ensure_rows([b for b in branches if not year_ended(year, b.sector)], year)
     if not branches:
         return
-    ensure_rows(branches, year)
     counted = count_branches(branches, year)
     rows = (
         YearStats.objects.select_for_update()
@@ -150,6 +152,8 @@ def results_changed(branch: Unit, year: int, before: str, after: str) -> None:
     if was == now:
         return
     recount([branch.pk], year, frozen_too=True)
+    if not YearStats.objects.filter(unit=branch, year=year).exists():
+        ensure_rows([branch], year)  # results of an ended year the branch had no row in
     row = YearStats.objects.select_for_update().get(unit=branch, year=year)
     _add(row.unit_path, year, {"recognised": int(now) - row.recognised})
 
