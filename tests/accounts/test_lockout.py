@@ -126,7 +126,9 @@ def test_without_a_proxy_a_forwarded_for_is_not_read(client, world, settings):
         (2, "203.0.113.5", "198.51.100.7", "203.0.113.5"),
         (1, PROXY, "", PROXY),
         (1, PROXY, "not-an-address", PROXY),
-        (1, PROXY, "203.0.113.5:4711", PROXY),
+        (1, PROXY, "203.0.113.5:4711", "203.0.113.5"),
+        (1, PROXY, "[2001:db8::1]:4711", "2001:db8::1"),
+        (1, PROXY, "unknown", PROXY),
     ],
 )
 def test_the_client_address(settings, proxies, remote, forwarded, client):

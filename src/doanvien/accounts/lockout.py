@@ -33,8 +33,14 @@ NO_WAIT = timedelta(0)
 
 
 def _valid_address(value: str) -> str | None:
+    """The IP address in `value` (some proxies add the client's port), or None."""
+    value = value.strip()
+    if value.startswith("[") and "]" in value:  # [2001:db8::1]:4711
+        value = value[1 : value.index("]")]
+    elif value.count(":") == 1:  # 203.0.113.5:4711
+        value = value.partition(":")[0]
     try:
-        return str(ipaddress.ip_address(value.strip()))
+        return str(ipaddress.ip_address(value))
     except ValueError:
         return None
 
