@@ -8,10 +8,12 @@ an id must be listed as PUBLIC or PERSONAL: so a page added without scoping make
 import re
 
 import pytest
+from django.contrib.auth import SESSION_KEY
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from doanvien.accounts.models import RoleGrant
+from doanvien.accounts.models import ApiToken, RoleGrant
 from doanvien.accounts.services import api_token_issue, invitation_issue
+from doanvien.accounts.sessions import Session, SessionStore, session_ref
 from doanvien.core.models import AuditEvent
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
@@ -24,11 +26,23 @@ from doanvien.units.models import Unit
 
 # URL names that need no object and show nothing scoped (or only the user's own start page).
 YEAR = 2026
-PUBLIC = {"login", "logout", "set_language", "home", "accounts:invitation-accept"}
+PUBLIC = {
+    "login",
+    "logout",
+    "set_language",
+    "home",
+    "accounts:invitation-accept",
+    "accounts:password-reset",
+    "accounts:password-reset-sent",
+    "accounts:password-reset-confirm",
+}
 # URL names that take no object and show only the user's own record.
 PERSONAL = {"training:my-training"}
 # URL names that take no object and list only what the user started himself.
 OWN = {"jobs:job-list"}
+# URL names that take no object and act on the signed-in account only (its password, sessions
+# and tokens).
+SELF = {"accounts:account", "accounts:password-change", "accounts:sign-out-everywhere"}
 
 
 def _transfer(world) -> Transfer:
@@ -87,6 +101,26 @@ def _job(world) -> Job:
     return job
 
 
+def _session(world) -> str:
+    """A browser session of the secretary (her log-in elsewhere), by its name in the URLs."""
+    existing = Session.objects.filter(user=world.secretary).first()
+    if existing is None:
+        store = SessionStore()
+        store[SESSION_KEY] = str(world.secretary.pk)
+        store.create()
+        existing = Session.objects.get(session_key=store.session_key)
+    return session_ref(existing.session_key)
+
+
+def _token(world) -> ApiToken:
+    """An API token of the secretary."""
+    existing = ApiToken.objects.filter(user=world.secretary).first()
+    if existing is None:
+        api_token_issue(user=world.secretary)
+        existing = ApiToken.objects.get(user=world.secretary)
+    return existing
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -98,6 +132,8 @@ def _object_kwargs(world):
         "admission_id": _admission(world).pk,
         "range_id": _card_range(world).pk,
         "job_id": _job(world).pk,
+        "session_ref": _session(world),
+        "token_id": _token(world).pk,
         "kind": "removed",
         "year": YEAR,
     }
@@ -131,6 +167,8 @@ def _snapshot():
         list(AdmissionRequest.objects.order_by("pk").values()),
         list(CardRange.objects.order_by("pk").values()),
         list(Job.objects.order_by("pk").values()),
+        list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
+        sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
     )
 
 
@@ -138,7 +176,7 @@ def test_every_site_url_is_known_to_this_matrix(world):
     kwargs = _object_kwargs(world)
     for name, route, _converters in site_urls():
         params = re.findall(r"<(?:\w+:)?(\w+)>", route)
-        if name in PUBLIC | PERSONAL | OWN:
+        if name in PUBLIC | PERSONAL | OWN | SELF:
             continue
         assert params, f"URL {route} ({name}) takes no object: list it in PUBLIC if it is public"
         for param in params:
@@ -148,7 +186,7 @@ def test_every_site_url_is_known_to_this_matrix(world):
 def _scoped_urls(world):
     kwargs = _object_kwargs(world)
     for name, route, _c in site_urls():
-        if name in PUBLIC | PERSONAL | OWN:
+        if name in PUBLIC | PERSONAL | OWN | SELF:
             continue
         params = re.findall(r"<(?:\w+:)?(\w+)>", route)
         yield name, reverse(name, kwargs={p: kwargs[p] for p in params})
@@ -161,6 +199,8 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _admission(world)
     _card_range(world)
     _job(world)
+    _session(world)
+    _token(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -177,6 +217,8 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _admission(world)
     _card_range(world)
     _job(world)
+    _session(world)
+    _token(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -235,6 +277,29 @@ def test_lists_of_ones_own_show_nothing_of_anyone_else(client, world):
         assert str(job.pk) in client.get(reverse(name)).content.decode()
 
 
+def test_ones_own_account_pages_touch_nobody_else(client, world):
+    """The account pages show and end only the signed-in user's sessions and tokens."""
+    ref, token = _session(world), _token(world)
+    before = _snapshot()
+    for name in SELF:
+        client.logout()
+        response = client.get(reverse(name))
+        assert response.status_code == 302 and "/login/" in response["Location"], name
+        client.force_login(world.outsider)
+        page = client.get(reverse(name))
+        assert page.status_code in (200, 405), name
+        assert ref not in page.content.decode()
+        assert reverse("accounts:token-revoke", args=[token.pk]) not in page.content.decode()
+    client.post(reverse("accounts:password-change"), {"old_password": "x"})
+    client.post(reverse("accounts:sign-out-everywhere"))
+    assert [row for row in _snapshot()[-2] if row[1] == world.secretary.pk] == [
+        row for row in before[-2] if row[1] == world.secretary.pk
+    ]
+    assert [row for row in _snapshot()[-1] if row[1] == world.secretary.pk] == [
+        row for row in before[-1] if row[1] == world.secretary.pk
+    ]
+
+
 def test_an_invitation_link_shows_nothing_of_any_unit(client, world):
     secret = invitation_issue(actor=None, user=world.outsider)
     response = client.get(reverse("accounts:invitation-accept", args=[secret]))
@@ -255,6 +320,12 @@ def api_operations():
 
 
 API_PUBLIC = {("post", "/api/v1/auth/token")}
+# Operations on the caller's own sign-ins: his token, his tokens and sessions.
+API_SELF = {
+    ("delete", "/api/v1/auth/token"),
+    ("get", "/api/v1/auth/sessions"),
+    ("delete", "/api/v1/auth/sessions"),
+}
 
 
 def _api_url(world, path: str) -> str:
@@ -284,7 +355,7 @@ def _api_url(world, path: str) -> str:
 
 def test_every_api_operation_is_known_to_this_matrix(world):
     for method, path in api_operations():
-        if (method, path) in API_PUBLIC:
+        if (method, path) in API_PUBLIC | API_SELF:
             continue
         assert "{" in path or path == "/api/v1/me", f"{method} {path}: unscoped operation"
         _api_url(world, path)
@@ -298,6 +369,8 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _admission(world)
     _card_range(world)
     _job(world)
+    _session(world)
+    _token(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:
@@ -318,3 +391,17 @@ def test_every_api_operation_requires_a_token(client, world):
         url = _api_url(world, path) if "{" in path else path
         response = getattr(client, method)(url, data={}, content_type="application/json")
         assert response.status_code == 401, f"{method.upper()} {url}"
+
+
+@pytest.mark.parametrize("who", ["outsider", "member_user"])
+def test_the_sign_in_operations_touch_only_the_callers_own(client, world, who):
+    ref, token = _session(world), _token(world)
+    headers = {"Authorization": f"Bearer {api_token_issue(user=getattr(world, who))}"}
+    listed = client.get("/api/v1/auth/sessions", headers=headers).json()
+    assert token.pk not in [t["id"] for t in listed["tokens"]]
+    assert ref not in [s["id"] for s in listed["sessions"]]
+    assert client.delete("/api/v1/auth/sessions", headers=headers).status_code == 204
+    headers = {"Authorization": f"Bearer {api_token_issue(user=getattr(world, who))}"}
+    assert client.delete("/api/v1/auth/token", headers=headers).status_code == 204
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+    assert Session.objects.filter(user=world.secretary).count() == 1

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -132,13 +133,33 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# django-axes: lock an account (per username and address) after repeated failures.
+# Log-in lockout: django-axes records the failures, accounts/lockout.py decides who waits.
+# An account: after AXES_FAILURE_LIMIT failures from anywhere, LOGIN_DELAY_SECONDS after the last
+# one, doubled with each further failure up to AXES_COOLOFF_HOURS; forgotten after a day or at a
+# successful log-in. An address: at most LOGIN_ADDRESS_FAILURE_LIMIT failures on any accounts
+# within AXES_COOLOFF_HOURS.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.5"))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "10"))
+LOGIN_FIRST_DELAY = timedelta(seconds=float(os.environ.get("LOGIN_DELAY_SECONDS", "60")))
+LOGIN_MAX_DELAY = timedelta(hours=float(os.environ.get("AXES_COOLOFF_HOURS", "0.5")))
+LOGIN_FAILURE_MEMORY = timedelta(hours=24)
+AXES_HANDLER = "doanvien.accounts.lockout.LockoutHandler"
+AXES_COOLOFF_TIME = "doanvien.accounts.lockout.cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Attempts refused while waiting are not counted: they neither extend a wait nor guess.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# One row per failure: the address rule counts them (no success deletes them). Prune with
+# `manage.py axes_reset_failure_logs --age 30`.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 100_000
+AXES_LOCKOUT_CALLABLE = "doanvien.accounts.views.lockout_response"
 AXES_VERBOSE = False
+# The client's address: behind PROXY_COUNT reverse proxies (docs/operations.md: one by default),
+# read from the X-Forwarded-For they append to; 0 (reached directly) reads the connection's
+# address only. A request with fewer entries than proxies (`make run`) is read like 0.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "doanvien.accounts.lockout.client_address"
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -155,6 +176,11 @@ STATIC_URL = "/static/"
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# Browser sessions (accounts/sessions.py: each names its user, who can list and end them) end
+# after SESSION_IDLE_HOURS without a request: every request moves the end.
+SESSION_ENGINE = "doanvien.accounts.sessions"
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_IDLE_HOURS", "12")) * 3600)
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -186,7 +212,30 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# E-mail (invitations, password resets) through the SMTP server EMAIL_HOST when it is set;
+# without it, e-mails are written to the console (development: the links show in `make run`'s
+# output). EMAIL_USE_TLS (STARTTLS, on by default) or EMAIL_USE_SSL (implicit TLS, port 465).
+if _email_host := os.environ.get("EMAIL_HOST", "").strip():
+    _email_ssl = env_bool("EMAIL_USE_SSL", default=False)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": int(os.environ.get("EMAIL_PORT", "465" if _email_ssl else "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_ssl": _email_ssl,
+                "use_tls": env_bool("EMAIL_USE_TLS", default=not _email_ssl),
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "doanvien@localhost")
+# A password-reset link works once, within an hour.
+PASSWORD_RESET_TIMEOUT = 3600
 
 # Background work (imports, exports, report builds): django.tasks stored in the database, run by
 # `manage.py db_worker` (started by `make run`). No broker to run.

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.test import Client
 
 from doanvien.accounts.services import api_token_user
+from doanvien.accounts.sessions import Session
 
 from .conftest import fields
 
@@ -103,3 +104,69 @@ def test_a_success_resets_the_failure_count(client, world):
     assert post(client, "secretary", PASSWORD).status_code == 200
 
     assert post(client, "secretary", "wrong").status_code == 401
+
+
+# --- Log-out, one's sign-ins, log out everywhere -------------------------------------------------
+
+
+def bearer(token):
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_deleting_the_token_logs_it_out(client, world):
+    token = post(client, "secretary", PASSWORD).json()["token"]
+    other = post(client, "secretary", PASSWORD).json()["token"]
+
+    response = client.delete(URL, headers=bearer(token))
+
+    assert response.status_code == 204
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+    assert client.get("/api/v1/me", headers=bearer(other)).status_code == 200
+
+
+def test_one_lists_ones_tokens_and_browser_sessions(client, world):
+    token = post(client, "secretary", PASSWORD).json()["token"]
+    post(client, "secretary", PASSWORD)
+    post(client, "base", PASSWORD)
+    browser = Client(headers={"User-Agent": "Firefox/140.0"})
+    browser.post("/login/", {"username": "secretary", "password": PASSWORD})
+
+    body = client.get("/api/v1/auth/sessions", headers=bearer(token)).json()
+
+    assert len(body["tokens"]) == 2
+    assert [t["current"] for t in body["tokens"]].count(True) == 1
+    [session] = body["sessions"]
+    assert session["user_agent"] == "Firefox/140.0"
+    assert browser.session.session_key not in str(body)
+
+
+def test_log_out_everywhere_revokes_every_token_and_ends_every_session(client, world):
+    token = post(client, "secretary", PASSWORD).json()["token"]
+    other = post(client, "secretary", PASSWORD).json()["token"]
+    browser = Client()
+    browser.post("/login/", {"username": "secretary", "password": PASSWORD})
+    someone_else = post(client, "base", PASSWORD).json()["token"]
+
+    assert client.delete("/api/v1/auth/sessions", headers=bearer(token)).status_code == 204
+
+    assert client.get("/api/v1/me", headers=bearer(token)).status_code == 401
+    assert client.get("/api/v1/me", headers=bearer(other)).status_code == 401
+    assert browser.get("/account/").status_code == 302
+    assert client.get("/api/v1/me", headers=bearer(someone_else)).status_code == 200
+
+
+def test_a_token_sign_in_makes_no_browser_session(client, world):
+    post(client, "secretary", PASSWORD)
+
+    assert not Session.objects.filter(user__isnull=False).exists()
+
+
+def test_a_lockout_says_how_long_to_wait_in_vietnamese(client, world):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        post(client, "secretary", "wrong")
+
+    response = post(client, "secretary", PASSWORD)
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
+    assert "Quên mật khẩu" in response.json()["detail"]

@@ -6,6 +6,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .sessions import Session  # noqa: F401  (the browser sessions' table lives with its store)
+
 
 class User(AbstractUser):
     """A login. It belongs to a person: named here, and linked to a member record if a member."""

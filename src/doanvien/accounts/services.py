@@ -1,18 +1,27 @@
-"""Roles, invitations and API tokens."""
+"""Roles, invitations, passwords, and the ways in: browser sessions and API tokens."""
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from doanvien.core import audit
 from doanvien.core.text import normalize
 from doanvien.units.models import Unit
 
+from .lockout import failures_forget
 from .models import BRANCH_ROLES, UNION_ROLES, ApiToken, Invitation, RoleGrant, User
+from .sessions import Session, session_ref
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -57,11 +66,21 @@ def role_revoke(*, actor, grant: RoleGrant) -> None:
 
 @transaction.atomic
 def user_invite(
-    *, actor, username: str, full_name: str, email: str = "", member=None
-) -> tuple[User, str]:
-    """Create an account without a password and an invitation with which its owner sets one.
-    Returns the user and the secret part of the invitation link."""
+    *,
+    actor,
+    username: str,
+    full_name: str,
+    email: str,
+    unit: Unit,
+    role: str,
+    site_url: str,
+    member=None,
+) -> User:
+    """Create an account without a password, grant it a role on the unit and e-mail its owner
+    the invitation link with which he sets one. The link goes to the person only: whoever
+    invites never sees it. All or nothing: an e-mail that cannot be sent creates no account."""
     username = normalize(username).lower()
+    email = normalize(email)
     errors = {}
     if not username:
         errors["username"] = _("Enter a user name.")
@@ -69,6 +88,12 @@ def user_invite(
         errors["username"] = _("The user name %(name)s is taken.") % {"name": username}
     if not normalize(full_name):
         errors["full_name"] = _("Enter the person's full name.")
+    if not email:
+        errors["email"] = _("Enter the person's e-mail address: the invitation is sent there.")
+    elif User.objects.filter(email__iexact=email).exists():
+        # The link goes to the address: one already another account's (the inviter's own, say)
+        # would give that account's owner the new one.
+        errors["email"] = _("This address is already another account's. Enter the person's own.")
     if member is not None and User.objects.filter(member=member).exists():
         errors["member"] = _("This member already has an account.")
     if errors:
@@ -76,18 +101,22 @@ def user_invite(
     user = User(username=username, full_name=normalize(full_name), email=email, member=member)
     user.set_unusable_password()
     user.save()
-    secret = invitation_issue(actor=actor, user=user)
+    role_grant(actor=actor, user=user, unit=unit, role=role)
     audit.record(
         actor=actor,
         action="user.invited",
         target=user,
         summary=user.full_name,
-        changes={"username": [None, username]},
+        changes={"username": [None, username], "email": [None, email]},
     )
-    return user, secret
+    invitation_send(actor=actor, user=user, site_url=site_url)
+    return user
 
 
 def invitation_issue(*, actor, user: User) -> str:
+    """A new invitation for the user; the ones still open stop working. Returns its secret, to
+    be given to the user only (invitation_send)."""
+    Invitation.objects.filter(user=user, used_at__isnull=True).update(expires_at=timezone.now())
     secret = Invitation.new_secret()
     Invitation.objects.create(
         user=user,
@@ -96,6 +125,35 @@ def invitation_issue(*, actor, user: User) -> str:
         expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
     )
     return secret
+
+
+def invitation_send(*, actor, user: User, site_url: str) -> None:
+    """Issue an invitation and e-mail its link to the user's own address. Raises a
+    ValidationError on `email` if the mail cannot be sent (the caller's transaction, with the
+    invitation, is then undone)."""
+    secret = invitation_issue(actor=actor, user=user)
+    link = site_url.rstrip("/") + reverse("accounts:invitation-accept", args=[secret])
+    context = {"user": user, "link": link, "days": settings.INVITATION_DAYS, "by": actor}
+    try:
+        _mail(
+            to=user.email,
+            subject="accounts/email/invitation_subject.txt",
+            body="accounts/email/invitation.txt",
+            context=context,
+        )
+    except OSError:  # smtplib.SMTPException is one
+        logger.exception("the invitation of user %s could not be sent", user.pk)
+        raise ValidationError(
+            {"email": _("The e-mail could not be sent. Check the address, or try again later.")}
+        ) from None
+
+
+def _mail(*, to: str, subject: str, body: str, context: dict) -> None:
+    """A plain-text e-mail in the site's language (the person's language is not known yet)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject_text = "".join(render_to_string(subject, context).splitlines())
+        body_text = render_to_string(body, context)
+    send_mail(subject_text, body_text, None, [to])
 
 
 def invitation_find(secret: str) -> Invitation | None:
@@ -112,19 +170,47 @@ def invitation_find(secret: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, password: str) -> User:
-    from django.contrib.auth.password_validation import validate_password
-
     user = invitation.user
+    password_set(user=user, password=password, action="user.password_set")
+    return user
+
+
+@transaction.atomic
+def password_set(
+    *, user: User, password: str, action: str, keep_session_key: str | None = None
+) -> None:
+    """Give the user a new password (an invitation, a reset or a change). Every other way in
+    ends with the old one: the other browser sessions, every API token, any open invitation;
+    and the failed log-ins counted against the account no longer count."""
     try:
         validate_password(password, user)
     except ValidationError as e:
         raise ValidationError({"password": e.messages}) from None
     user.set_password(password)
     user.save(update_fields=["password"])
-    invitation.used_at = timezone.now()
-    invitation.save(update_fields=["used_at"])
-    audit.record(actor=user, action="user.password_set", target=user, summary=user.full_name)
-    return user
+    Session.objects.filter(user=user).exclude(session_key=keep_session_key or "").delete()
+    ApiToken.objects.filter(user=user).delete()
+    Invitation.objects.filter(user=user, used_at__isnull=True).update(used_at=timezone.now())
+    failures_forget(username=user.username)
+    audit.record(actor=user, action=action, target=user, summary=user.full_name)
+
+
+def session_end(*, user: User, ref: str) -> bool:
+    """End one of the user's browser sessions, named by its session_ref. False if he has none
+    by that name."""
+    for session in Session.objects.filter(user=user).only("session_key"):
+        if session_ref(session.session_key) == ref:
+            session.delete()
+            return True
+    return False
+
+
+@transaction.atomic
+def sign_out_everywhere(*, user: User) -> None:
+    """End every browser session of the user and revoke every API token."""
+    Session.objects.filter(user=user).delete()
+    ApiToken.objects.filter(user=user).delete()
+    audit.record(actor=user, action="user.signed_out", target=user, summary=user.full_name)
 
 
 def api_token_issue(*, user: User) -> str:
@@ -137,7 +223,8 @@ def api_token_issue(*, user: User) -> str:
     return secret
 
 
-def api_token_user(secret: str) -> User | None:
+def api_token_find(secret: str) -> ApiToken | None:
+    """The token with this secret if it still works (and its user is active), noting its use."""
     token = (
         ApiToken.objects.select_related("user")
         .filter(digest=ApiToken.digest_of(secret), expires_at__gt=timezone.now())
@@ -148,4 +235,24 @@ def api_token_user(secret: str) -> User | None:
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return token.user
+    return token
+
+
+def api_token_user(secret: str) -> User | None:
+    token = api_token_find(secret)
+    return token.user if token else None
+
+
+def api_token_revoke(*, user: User, token_id: int) -> bool:
+    """Revoke one of the user's tokens. False if he has none with this id."""
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    return bool(deleted)
+
+
+def api_tokens_of(user: User) -> list[ApiToken]:
+    """The user's tokens that still work, the latest made first."""
+    return list(
+        ApiToken.objects.filter(user=user, expires_at__gt=timezone.now()).order_by(
+            "-created_at", "-pk"
+        )
+    )

@@ -1,44 +1,58 @@
-"""Sign-in: a user name and password give a bearer token; every other call sends it."""
+"""Sign-in: a user name and password give a bearer token; every other call sends it. A user
+sees his tokens and browser sessions, revokes the token he calls with (log-out), or all of them
+and every session (log out everywhere)."""
 
-from axes.helpers import get_cool_off
+import math
+
 from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Router, Status
 from ninja.security import HttpBearer
 
-from doanvien.accounts.services import api_token_issue, api_token_user
+from doanvien.accounts.lockout import wait_for
+from doanvien.accounts.services import (
+    api_token_find,
+    api_token_issue,
+    api_token_revoke,
+    api_tokens_of,
+    sign_out_everywhere,
+)
+from doanvien.accounts.sessions import session_ref, sessions_of
 
 from .errors import ApiError
-from .schemas import ErrorOut, TokenIn, TokenOut
+from .schemas import ErrorOut, SignInsOut, TokenIn, TokenOut
 
 
 class BearerToken(HttpBearer):
-    """`Authorization: Bearer <token>`; the token's user becomes `request.user`."""
+    """`Authorization: Bearer <token>`; the token's user becomes `request.user`, the token
+    itself `request.api_token`."""
 
     def authenticate(self, request, token: str):
         if not token:
             return None
-        user = api_token_user(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = api_token_find(token)
+        if found is None:
+            return None
+        request.user = found.user
+        request.api_token = found
+        return found.user
 
 
 router = Router(tags=["auth"])
 
 
-def _locked_out_error(request) -> ApiError:
+def _locked_out_error(request, credentials) -> ApiError:
     # django-axes flags the request so that its middleware answers with the HTML lockout page;
     # the API answers in JSON instead.
     request.axes_locked_out = False
-    headers = {}
-    cool_off = get_cool_off(request)
-    if cool_off:
-        headers["Retry-After"] = str(int(cool_off.total_seconds()))
+    seconds = max(1, math.ceil(wait_for(request, credentials).total_seconds()))
     return ApiError(
         429,
-        _("Too many failed sign-in attempts: this account is locked for a while. Try again later."),
-        headers=headers,
+        _(
+            "Too many failed sign-in attempts for this account or from this network. Try again "
+            "later, or set a new password with the log-in page's “Forgot your password?”."
+        ),
+        headers={"Retry-After": str(seconds)},
     )
 
 
@@ -50,13 +64,55 @@ def _locked_out_error(request) -> ApiError:
 )
 def token_issue(request, payload: TokenIn):
     """Exchange a user name and password for a token valid for API_TOKEN_DAYS days. Repeated
-    failures lock the account for a while (429)."""
+    failures make the account, or the caller's address, wait a while (429 with Retry-After)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         if getattr(request, "axes_locked_out", False):
-            raise _locked_out_error(request)
+            raise _locked_out_error(request, {"username": payload.username})
         raise ApiError(401, _("Wrong user name or password."))
     # A sign-in without a session: the signal lets django-axes clear the failures and Django
     # record the time of the last sign-in, as `login()` would.
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     return {"token": api_token_issue(user=user)}
+
+
+@router.delete("/token", response={204: None, 401: ErrorOut}, summary="Revoke this token (log out)")
+def token_revoke(request):
+    """The token this request is made with stops working; the user's other tokens and browser
+    sessions go on."""
+    api_token_revoke(user=request.user, token_id=request.api_token.pk)
+    return Status(204, None)
+
+
+@router.get("/sessions", response={200: SignInsOut, 401: ErrorOut}, summary="My sign-ins")
+def sign_ins(request):
+    """The caller's API tokens that still work and his browser sessions."""
+    return {
+        "tokens": [
+            {
+                "id": t.pk,
+                "created_at": t.created_at,
+                "last_used_at": t.last_used_at,
+                "expires_at": t.expires_at,
+                "current": t.pk == request.api_token.pk,
+            }
+            for t in api_tokens_of(request.user)
+        ],
+        "sessions": [
+            {
+                "id": session_ref(s.session_key),
+                "user_agent": s.user_agent,
+                "logged_in_at": s.logged_in_at,
+                "last_seen": s.last_seen,
+                "expires_at": s.expire_date,
+            }
+            for s in sessions_of(request.user)
+        ],
+    }
+
+
+@router.delete("/sessions", response={204: None, 401: ErrorOut}, summary="Log out everywhere")
+def sign_out_all(request):
+    """Revoke every API token of the caller, this one included, and end his browser sessions."""
+    sign_out_everywhere(user=request.user)
+    return Status(204, None)

@@ -48,6 +48,27 @@ class TokenOut(Schema):
     token: str
 
 
+class TokenInfoOut(Schema):
+    id: int
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+    current: bool = Field(description="the token of this request")
+
+
+class SessionInfoOut(Schema):
+    id: str = Field(description="a name for the session (never its key)")
+    user_agent: str
+    logged_in_at: datetime | None
+    last_seen: datetime | None
+    expires_at: datetime
+
+
+class SignInsOut(Schema):
+    tokens: list[TokenInfoOut]
+    sessions: list[SessionInfoOut]
+
+
 # Units
 
 

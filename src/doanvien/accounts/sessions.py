@@ -1,0 +1,84 @@
+"""Browser sessions (SESSION_ENGINE): Django's database sessions in a table whose rows name their
+user, so that a user can list his log-ins and end any of them.
+
+A session ends after SESSION_COOKIE_AGE without a request: every request saves it and so moves
+its end (SESSION_SAVE_EVERY_REQUEST). models.py imports the model from here."""
+
+import hashlib
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.contrib.sessions.base_session import AbstractBaseSession
+from django.db import models
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+USER_AGENT = "_doanvien_user_agent"
+LOGGED_IN_AT = "_doanvien_logged_in_at"
+
+
+class Session(AbstractBaseSession):
+    """A browser's log-in: whose it is, from which browser, when it began and was last used."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="sessions",
+    )
+    user_agent = models.CharField(max_length=200, blank=True, default="")
+    logged_in_at = models.DateTimeField(null=True, blank=True)
+    last_seen = models.DateTimeField(null=True, blank=True)
+
+    class Meta(AbstractBaseSession.Meta):
+        app_label = "accounts"
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+
+class SessionStore(DatabaseSessionStore):
+    @classmethod
+    def get_model_class(cls):
+        return Session
+
+    def create_model_instance(self, data):
+        session = super().create_model_instance(data)
+        user_id = str(data.get(SESSION_KEY) or "")
+        session.user_id = int(user_id) if user_id.isdigit() else None
+        session.user_agent = str(data.get(USER_AGENT, ""))[:200]
+        try:
+            session.logged_in_at = datetime.fromisoformat(data[LOGGED_IN_AT])
+        except (KeyError, TypeError, ValueError):
+            session.logged_in_at = None
+        session.last_seen = timezone.now()
+        return session
+
+
+@receiver(user_logged_in, dispatch_uid="doanvien.accounts.sessions.remember_login")
+def remember_login(sender, request, user, **kwargs) -> None:
+    """Note the browser and the time in the session that `login()` made (a token sign-in has
+    none)."""
+    session = getattr(request, "session", None)
+    if session is None or SESSION_KEY not in session:
+        return
+    session[USER_AGENT] = request.META.get("HTTP_USER_AGENT", "")[:200]
+    session[LOGGED_IN_AT] = timezone.now().isoformat()
+
+
+def session_ref(session_key: str) -> str:
+    """A session's name in pages and the API: never its key, which is the cookie itself."""
+    return hashlib.sha256(session_key.encode()).hexdigest()[:20]
+
+
+def sessions_of(user) -> list[Session]:
+    """The user's sessions that have not ended, the latest used first."""
+    return list(
+        Session.objects.filter(user=user, expire_date__gt=timezone.now()).order_by(
+            "-last_seen", "-logged_in_at"
+        )
+    )
