@@ -2,18 +2,24 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
+from django.conf import settings
+from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from doanvien.accounts.access import get_unit_for
 from doanvien.reports import exports
 from doanvien.reports.selectors import report, year_over_year
+from doanvien.training.lateness import as_items, late_items
 from doanvien.training.progress import branch_progress, children_progress
 from doanvien.training.selectors import branch_result
 
+from .errors import ApiError
 from .schemas import PROGRAMME_YEAR, ErrorOut, UnitRef
 from .training import result_out
 from .training_schemas import ResultOut
@@ -79,8 +85,29 @@ class ProgressRowOut(Schema):
     branches: int
     branches_recognised: int
     late: bool
+    late_units: int = Field(description="branches under that unit late for a deadline")
     # The deadlines that apply to that unit, with the days left (negative: passed).
     deadlines: list[DeadlineOut] = []
+
+
+class LateItemOut(Schema):
+    unit: UnitRef
+    kind: Literal["registration", "evaluation", "recognition"]
+    due_on: date = Field(description="the deadline (with its extension, if any)")
+    days_late: int
+
+
+class LateOut(Schema):
+    items: list[LateItemOut]
+    count: int = Field(description="late deadlines in the whole subtree, on every page")
+    page: int
+    pages: int
+
+
+class LateQuery(Schema):
+    kind: Literal["registration", "evaluation", "recognition"] | None = None
+    order: Literal["late", "name"] = "late"
+    page: int = Field(1, ge=1)
 
 
 class PersonOut(Schema):
@@ -259,6 +286,7 @@ def unit_progress(request, unit_id: int, year: int = PROGRAMME_YEAR):
                     "branches": p.branches,
                     "branches_recognised": p.branches_recognised,
                     "late": p.late,
+                    "late_units": p.late_units,
                     "deadlines": _deadlines(p.deadlines),
                 }
                 for p in rows
@@ -276,4 +304,48 @@ def unit_progress(request, unit_id: int, year: int = PROGRAMME_YEAR):
         "not_assessed": _people(progress.not_assessed),
         "deadlines": _deadlines(progress.deadlines),
         "result": result_out(result) if (result := branch_result(unit, year)) else None,
+    }
+
+
+@router.get(
+    "/units/{unit_id}/late/{year}",
+    response={200: LateOut, **ERRORS},
+    summary="Branches late for a deadline, anywhere under the unit",
+)
+def unit_late(request, unit_id: int, filters: Query[LateQuery], year: int = PROGRAMME_YEAR):
+    """Every branch of the unit's subtree that is late for the year's registration (members of
+    the year not registered), evaluation (results not submitted) or recognition (results not
+    recognised) deadline, with the deadline and the days since; a branch whose results are
+    recognised is late for nothing. `kind` keeps one deadline, `order` sorts by days late (most
+    first) or by name; a page after the last answers 404."""
+    unit = get_unit_for(request.user, unit_id)
+    rows = late_items(unit, year, kind=filters.kind or "", order=filters.order)
+    paginator = Paginator(rows, settings.PAGE_SIZE)
+    try:
+        page = paginator.page(filters.page)
+    except EmptyPage:
+        raise ApiError(
+            404,
+            _("Not found."),
+            [
+                {
+                    "field": "page",
+                    "message": _("There is no page %(page)s: the last page is %(pages)s.")
+                    % {"page": filters.page, "pages": paginator.num_pages},
+                }
+            ],
+        ) from None
+    return {
+        "items": [
+            {
+                "unit": {"id": i.unit_id, "name": i.name, "code": i.code},
+                "kind": i.kind,
+                "due_on": i.due_on,
+                "days_late": i.days_late,
+            }
+            for i in as_items(page.object_list)
+        ],
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
     }

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from doanvien.units.models import Unit
 
 from . import counting, rollup
+from .lateness import late_under
 from .models import BranchResult, Deadline, Registration, YearStats
 from .selectors import REOPENER, days_left, deadline_for
 
@@ -108,6 +109,8 @@ class UnitProgress:
     branches: int = 0
     branches_recognised: int = 0
     late: bool = False
+    # How many branches under the unit (the branch itself) are late for a deadline (lateness.py).
+    late_units: int = 0
     # The deadlines that apply to the unit (its own or inherited), with the days left.
     deadlines: list[DeadlineInfo] = field(default_factory=list)
 
@@ -151,12 +154,11 @@ def children_progress(unit: Unit, year: int, today: date | None = None) -> list[
     for row in branches:
         if row["prefix"] in by_path:
             by_path[row["prefix"]].branches = row["n"]
+    late = late_under(unit, year, today)
     for p in rows.values():
         p.deadlines = deadlines_for(p.unit, year, p.unit.sector, today)
-        done = {Deadline.Kind.REGISTRATION: p.registered, Deadline.Kind.EVALUATION: p.assessed}
-        p.late = any(
-            d.days_left < 0 and d.kind in done and done[d.kind] < p.members for d in p.deadlines
-        )
+        p.late_units = late.get(p.unit.path, 0)
+        p.late = p.late_units > 0
     return [rows[c.pk] for c in children]
 
 

@@ -41,9 +41,10 @@ from doanvien.units.models import Sector, Unit
 from doanvien.units.selectors import parent_names
 
 from .. import access as training_access
+from .. import lateness
 from ..forms.configuration import CriterionForm, DeadlineForm, FrameworkForm
 from ..forms.registrations import RegistrationExportForm
-from ..models import Criterion, Framework
+from ..models import Criterion, Deadline, Framework
 from ..progress import (
     UnitProgress,
     box_ticking_flags_for,
@@ -131,6 +132,7 @@ def _header(request, unit: Unit, year: int, page: str) -> dict:
         "progress": "training:training-progress",
         "framework": "training:training-framework",
         "deadlines": "training:training-deadlines",
+        "late": "training:training-late",
     }[page]
     return {
         "unit": unit,
@@ -191,6 +193,38 @@ def _level_counts(branch_ids, year: int) -> dict[int, list[tuple[str, int]]]:
 
 
 # --- Progress ---------------------------------------------------------------------------------
+
+
+LATE_ORDERS = {"late": gettext_lazy("Most days late first"), "name": gettext_lazy("By name")}
+
+
+@login_required
+def training_late(request, unit_id: int, year: int):
+    """Every branch of the subtree that is late for a deadline of the year, with how many days:
+    filtered by what it is late for, sorted by days late or by name, a page at a time."""
+    unit = get_unit_for(request.user, unit_id)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in lateness.KINDS else ""
+    order = request.GET.get("order", "late")
+    order = order if order in LATE_ORDERS else "late"
+    page = paginate(request, lateness.late_items(unit, year, kind=kind, order=order), PAGE_SIZE)
+    items = lateness.as_items(page.object_list)
+    parents = parent_names([Unit(path=i.path) for i in items])
+    parents.pop(unit.path, None)  # the page's own unit goes without saying
+    for item in items:
+        item.parent_name = parents.get(item.path[: -Unit.steplen], "")
+        item.url = branch_page_url(Unit(pk=item.unit_id), year)
+    context = _header(request, unit, year, "late")
+    context.update(
+        page=page,
+        items=items,
+        kind=kind,
+        kinds=[(k, Deadline.Kind(k).label) for k in lateness.KINDS],
+        order=order,
+        orders=list(LATE_ORDERS.items()),
+        query=urlencode({k: v for k, v in (("kind", kind), ("order", order)) if v}),
+    )
+    return render(request, "training/upper/late.html", context)
 
 
 @login_required

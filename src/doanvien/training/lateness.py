@@ -1,0 +1,157 @@
+"""Which branches are late, anywhere in a subtree, and for what: read by the database in one
+statement, whatever the size of the subtree (the deadlines are few; each branch's is the nearest
+ancestor's, as selectors.deadline_for resolves it).
+
+A branch is late for
+- **registration** when the registration deadline has passed and some of its members of the year
+  have not registered (counting.py: submitted or approved);
+- **evaluation** when the evaluation deadline has passed and it has not submitted its results;
+- **recognition** when the recognition deadline has passed and its results are not recognised
+  (the unit above it has to act).
+A branch whose results are recognised is finished: late for nothing. A deadline counts with its
+extension, if any; "days late" are counted from that date."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Length, Substr
+from django.utils import timezone
+
+from doanvien.units.models import Unit
+
+from . import rollup
+from .models import BranchResult, Deadline, YearStats
+
+KINDS = (Deadline.Kind.REGISTRATION, Deadline.Kind.EVALUATION, Deadline.Kind.RECOGNITION)
+RESULTS = BranchResult.State
+
+
+@dataclass
+class LateItem:
+    unit_id: int
+    name: str
+    code: str
+    path: str
+    kind: str
+    due_on: date
+    days_late: int
+
+    @property
+    def kind_label(self) -> str:
+        return Deadline.Kind(self.kind).label
+
+
+def _due(kind: str, year: int) -> Subquery:
+    """The date the branch (the outer row) must have done `kind` by."""
+    nearest = (
+        Deadline.objects.filter(
+            year=year,
+            kind=kind,
+            sector__in=[OuterRef("sector"), ""],
+            unit__path=Substr(OuterRef("path"), 1, Length("unit__path")),
+        )
+        .order_by("-unit__depth", F("sector").desc())
+        .annotate(effective=Coalesce("extended_to", "due_on"))
+        .values("effective")[:1]
+    )
+    return Subquery(nearest, output_field=DateField())
+
+
+def _branches(unit: Unit, year: int) -> QuerySet[Unit]:
+    """The active branches of the subtree, not finished, with what lateness depends on."""
+    stats = YearStats.objects.filter(unit=OuterRef("pk"), year=year)
+    result = BranchResult.objects.filter(branch=OuterRef("pk"), year=year)
+    return (
+        Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.BRANCH, is_active=True)
+        .annotate(
+            **{f"due_{kind}": _due(kind, year) for kind in KINDS},
+            year_members=Coalesce(
+                Subquery(stats.values("members")[:1], output_field=IntegerField()), 0
+            ),
+            year_registered=Coalesce(
+                Subquery(stats.values("registered")[:1], output_field=IntegerField()), 0
+            ),
+            result_state=Coalesce(
+                Subquery(result.values("state")[:1], output_field=CharField()),
+                Value(RESULTS.OPEN),
+            ),
+        )
+        .exclude(result_state=RESULTS.RECOGNISED)
+    )
+
+
+def _late_for(kind: str, today: date) -> Q:
+    passed = Q(**{f"due_{kind}__lt": today})
+    if kind == Deadline.Kind.REGISTRATION:
+        return passed & Q(year_registered__lt=F("year_members"))
+    if kind == Deadline.Kind.EVALUATION:
+        return passed & Q(result_state=RESULTS.OPEN)
+    return passed
+
+
+def late_items(
+    unit: Unit, year: int, *, kind: str = "", order: str = "late", today: date | None = None
+) -> QuerySet:
+    """One row per late (branch, kind) in the subtree, optionally of one kind, the most days
+    late first (`order="late"`) or by name (`order="name"`): a values() queryset to slice."""
+    today = today or timezone.localdate()
+    rollup.ensure_year(year)  # the members of the year are on the roll-up rows
+    branches = _branches(unit, year)
+    parts = [
+        branches.filter(_late_for(k, today))
+        .annotate(late_for=Value(k, output_field=CharField()), due_on=F(f"due_{k}"))
+        .values("pk", "name", "code", "path", "late_for", "due_on")
+        for k in KINDS
+        if not kind or k == kind
+    ]
+    found = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    ordering = ("due_on", "name", "late_for") if order == "late" else ("name", "due_on", "late_for")
+    return found.order_by(*ordering)
+
+
+def as_items(rows, today: date | None = None) -> list[LateItem]:
+    today = today or timezone.localdate()
+    return [
+        LateItem(
+            unit_id=r["pk"],
+            name=r["name"],
+            code=r["code"],
+            path=r["path"],
+            kind=r["late_for"],
+            due_on=r["due_on"],
+            days_late=(today - r["due_on"]).days,
+        )
+        for r in rows
+    ]
+
+
+def late_under(unit: Unit, year: int, today: date | None = None) -> dict[str, int]:
+    """For each unit directly under `unit` (by path), how many branches under it (itself, for a
+    branch) are late for anything: one grouped query."""
+    today = today or timezone.localdate()
+    rollup.ensure_year(year)
+    any_late = Q()
+    for kind in KINDS:
+        any_late |= _late_for(kind, today)
+    width = len(unit.path) + Unit.steplen
+    rows = (
+        _branches(unit, year)
+        .filter(any_late)
+        .annotate(prefix=Substr("path", 1, width))
+        .order_by()
+        .values("prefix")
+        .annotate(n=Count("id"))
+    )
+    return {r["prefix"]: r["n"] for r in rows}
