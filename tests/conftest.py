@@ -5,6 +5,13 @@ from dataclasses import dataclass
 
 import pytest
 
+from doanvien.training import default_deadlines
+from doanvien.training.models import (
+    DefaultDeadline,
+    ProgrammeCalendar,
+    school_year_start_month,
+)
+
 from .factories import make_member, make_unit, make_user
 
 
@@ -44,6 +51,23 @@ def job_files(settings, tmp_path):
     """Files made by background jobs go to the test's own folder."""
     settings.JOB_FILES_DIR = tmp_path / "jobs"
     return settings.JOB_FILES_DIR
+
+
+@pytest.fixture(autouse=True)
+def shipped_defaults(request):
+    """The default deadlines a data migration ships apply in a test marked `shipped_deadlines`
+    (the behaviour of a fresh installation); every other test works with the deadlines it sets
+    itself, so the date it runs on does not decide what is late or when assessments open."""
+    uses = {"db", "transactional_db"} & set(request.fixturenames)
+    if uses:
+        request.getfixturevalue(sorted(uses)[-1])  # the database first
+        if request.node.get_closest_marker("shipped_deadlines"):
+            default_deadlines.install(DefaultDeadline, ProgrammeCalendar)
+        else:
+            DefaultDeadline.objects.all().delete()
+    school_year_start_month.cache_clear()
+    yield
+    school_year_start_month.cache_clear()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from doanvien.training.models import ResultLevel
+from doanvien.training.models import ProgrammeCalendar, ResultLevel, school_year_start_month
 from doanvien.training.rules import (
     Bands,
     add_months,
@@ -82,12 +82,20 @@ def test_a_member_admitted_in_the_last_six_months_is_not_classified():
 @given(
     st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)),
     st.sampled_from(["school", "workers", ""]),
+    st.integers(min_value=2, max_value=12),
 )
-def test_every_day_belongs_to_the_span_of_its_programme_year(day, sector):
-    first, last = programme_year_span(programme_year_of(day, sector), sector)
+def test_every_day_belongs_to_the_span_of_its_programme_year(day, sector, month):
+    year = programme_year_of(day, sector, start_month=month)
+    first, last = programme_year_span(year, sector, start_month=month)
     assert first <= day <= last
+    assert (last - first).days in (364, 365)
 
 
-def test_schools_follow_the_school_year():
+def test_schools_follow_the_school_year_which_is_data(db):
     assert programme_year_span(2026, "school") == (date(2025, 6, 1), date(2026, 5, 31))
     assert programme_year_span(2026, "residential") == (date(2026, 1, 1), date(2026, 12, 31))
+    ProgrammeCalendar.objects.update_or_create(pk=1, defaults={"school_year_start_month": 9})
+    school_year_start_month.cache_clear()
+    assert programme_year_span(2026, "school") == (date(2025, 9, 1), date(2026, 8, 31))
+    assert programme_year_of(date(2026, 8, 31), "school") == 2026
+    assert programme_year_of(date(2026, 9, 1), "school") == 2027

@@ -32,7 +32,9 @@ from doanvien.units.models import Unit
 
 from .models import Deadline, Framework, Registration, ResultLevel
 from .rules import add_months, programme_year_span
+from .selectors import default_deadlines
 
+EVALUATION = Deadline.Kind.EVALUATION
 REGISTERED_STATES = (Registration.State.SUBMITTED, Registration.State.APPROVED)
 LEVELS = (ResultLevel.EXCELLENT, ResultLevel.GOOD, ResultLevel.COMPLETE, ResultLevel.INCOMPLETE)
 # The counters of a branch and year, in the order the report shows them.
@@ -66,7 +68,7 @@ def bases(branches: list[Unit], year: int) -> dict[int, Basis]:
     """The basis of each branch for the year (branch id → Basis), in three queries whatever the
     number of branches: the frameworks and evaluation deadlines set on their ancestors, resolved
     as framework_for and deadline_for do (the nearest ancestor wins; at one unit, a deadline for
-    the branch's sector wins over one for every sector)."""
+    the branch's sector wins over one for every sector; without any, the shipped default)."""
     paths = {path for branch in branches for path in branch.ancestor_paths()}
     published = {
         f.unit.path: f
@@ -81,6 +83,7 @@ def bases(branches: list[Unit], year: int) -> dict[int, Basis]:
             year=year, kind=Deadline.Kind.EVALUATION, unit__path__in=paths
         ).select_related("unit")
     }
+    shipped = default_deadlines(year)
     found = {}
     for branch in branches:
         nearest = list(reversed(branch.ancestor_paths()))
@@ -90,8 +93,10 @@ def bases(branches: list[Unit], year: int) -> dict[int, Basis]:
             as_of = date(year, 12, 31)
         else:
             due = (deadlines.get((p, branch.sector), deadlines.get((p, ""))) for p in nearest)
+            fallback = shipped.get((EVALUATION, branch.sector), shipped.get((EVALUATION, "")))
             as_of = next(
-                (d for d in due if d is not None), programme_year_span(year, branch.sector)[1]
+                (d for d in due if d is not None),
+                fallback.due_on if fallback else programme_year_span(year, branch.sector)[1],
             )
         found[branch.pk] = Basis(as_of=as_of, months=months)
     return found

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
+    Case,
     CharField,
     Count,
     DateField,
@@ -25,6 +26,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, Length, Substr
 from django.utils import timezone
@@ -33,6 +35,7 @@ from doanvien.units.models import Unit
 
 from . import rollup
 from .models import BranchResult, Deadline, YearStats
+from .selectors import default_deadlines
 
 KINDS = (Deadline.Kind.REGISTRATION, Deadline.Kind.EVALUATION, Deadline.Kind.RECOGNITION)
 RESULTS = BranchResult.State
@@ -53,8 +56,19 @@ class LateItem:
         return Deadline.Kind(self.kind).label
 
 
-def _due(kind: str, year: int) -> Subquery:
-    """The date the branch (the outer row) must have done `kind` by."""
+def _due(kind: str, year: int, shipped: dict) -> Coalesce:
+    """The date the branch (the outer row) must have done `kind` by: the nearest unit's
+    deadline, else the shipped default for its sector (or for every sector)."""
+    by_sector = {sector: d.effective_date for (k, sector), d in shipped.items() if k == kind}
+    default = Case(
+        *(
+            When(sector=sector, then=Value(due, output_field=DateField()))
+            for sector, due in by_sector.items()
+            if sector
+        ),
+        default=Value(by_sector.get(""), output_field=DateField()),
+        output_field=DateField(),
+    )
     nearest = (
         Deadline.objects.filter(
             year=year,
@@ -66,17 +80,18 @@ def _due(kind: str, year: int) -> Subquery:
         .annotate(effective=Coalesce("extended_to", "due_on"))
         .values("effective")[:1]
     )
-    return Subquery(nearest, output_field=DateField())
+    return Coalesce(Subquery(nearest, output_field=DateField()), default)
 
 
 def _branches(unit: Unit, year: int) -> QuerySet[Unit]:
     """The active branches of the subtree, not finished, with what lateness depends on."""
     stats = YearStats.objects.filter(unit=OuterRef("pk"), year=year)
     result = BranchResult.objects.filter(branch=OuterRef("pk"), year=year)
+    shipped = default_deadlines(year)
     return (
         Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.BRANCH, is_active=True)
         .annotate(
-            **{f"due_{kind}": _due(kind, year) for kind in KINDS},
+            **{f"due_{kind}": _due(kind, year, shipped) for kind in KINDS},
             year_members=Coalesce(
                 Subquery(stats.values("members")[:1], output_field=IntegerField()), 0
             ),

@@ -2,6 +2,8 @@
 member's yearly registration, the assessments and the classification, and each branch's results
 on their way to recognition."""
 
+import time
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -179,6 +181,79 @@ class Deadline(models.Model):
     @property
     def effective_date(self):
         return self.extended_to or self.due_on
+
+
+class DefaultDeadline(models.Model):
+    """The deadline of a kind that applies, every programme year, where no unit has set one
+    (seed 000 II.2's dates by default): day and month, and the year they fall in counted from
+    the programme year (-1: the year before). Edited by the administrator; a unit's own
+    Deadline for a year and sector wins over it."""
+
+    kind = models.CharField(_("deadline"), max_length=30, choices=Deadline.Kind.choices)
+    sector = models.CharField(
+        _("sector"), max_length=20, choices=Sector.choices, blank=True, default=""
+    )
+    month = models.PositiveSmallIntegerField(_("month"))
+    day = models.PositiveSmallIntegerField(_("day"))
+    year_offset = models.SmallIntegerField(_("year (from the programme year)"), default=0)
+    source = models.CharField(_("source"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("default deadline")
+        verbose_name_plural = _("default deadlines")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "sector"], name="one_default_deadline")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.day:02d}/{self.month:02d} ({self.year_offset:+d})"
+
+    def for_year(self, year: int) -> Deadline:
+        """The deadline this default gives for a programme year: not saved, no unit."""
+        return Deadline(
+            year=year,
+            kind=self.kind,
+            sector=self.sector,
+            due_on=date(year + self.year_offset, self.month, self.day),
+            allow_late=True,
+        )
+
+
+class ProgrammeCalendar(models.Model):
+    """The programme's calendar as data (one row): the month the school programme year starts
+    in (seed 000 II.2 dates the schools' deadlines 15/5; that their programme year starts on
+    1 June is this product's reading, so it is editable)."""
+
+    school_year_start_month = models.PositiveSmallIntegerField(
+        _("month the school programme year starts"), default=6
+    )
+
+    class Meta:
+        verbose_name = _("programme calendar")
+        verbose_name_plural = _("programme calendar")
+
+    def __str__(self) -> str:
+        return f"{self.school_year_start_month}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        school_year_start_month.cache_clear()
+
+
+# Read once a minute at most: every process sees an edit within that time.
+CALENDAR_TTL = 60.0
+_calendar: dict[str, float] = {}
+
+
+def school_year_start_month() -> int:
+    now = time.monotonic()
+    if now - _calendar.get("read_at", -CALENDAR_TTL) >= CALENDAR_TTL:
+        row = ProgrammeCalendar.objects.first()
+        _calendar.update(month=row.school_year_start_month if row else 6, read_at=now)
+    return int(_calendar["month"])
+
+
+school_year_start_month.cache_clear = _calendar.clear
 
 
 class Registration(models.Model):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from .models import ResultLevel
+from .models import ResultLevel, school_year_start_month
 
 
 @dataclass(frozen=True)
@@ -81,19 +81,22 @@ def assessment_opens_on(*, evaluation_due: date, months: int) -> date:
 
 
 # Schools follow the school year: seed 000 II.2 sets their deadlines on 15/5 of the year before
-# and of the year itself; that their programme year starts on 1 June is this product's reading.
-SCHOOL_YEAR_START_MONTH = 6
+# and of the year itself; that their programme year starts on 1 June is this product's reading,
+# kept as data (models.ProgrammeCalendar).
 
 
-def programme_year_span(year: int, sector: str) -> tuple[date, date]:
-    """First and last day of programme year `year` for a unit of this sector."""
+def programme_year_span(
+    year: int, sector: str, *, start_month: int | None = None
+) -> tuple[date, date]:
+    """First and last day of programme year `year` for a unit of this sector (`start_month`:
+    the school programme year's first month, by default the calendar's)."""
     if sector == "school":
-        start = date(year - 1, SCHOOL_YEAR_START_MONTH, 1)
-        return start, date(year, SCHOOL_YEAR_START_MONTH, 1) - timedelta(days=1)
+        month = start_month or school_year_start_month()
+        return date(year - 1, month, 1), date(year, month, 1) - timedelta(days=1)
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def programme_year_of(day: date, sector: str) -> int:
-    if sector == "school" and day.month >= SCHOOL_YEAR_START_MONTH:
+def programme_year_of(day: date, sector: str, *, start_month: int | None = None) -> int:
+    if sector == "school" and day.month >= (start_month or school_year_start_month()):
         return day.year + 1
     return day.year

@@ -13,6 +13,7 @@ from .models import (
     BranchResult,
     Criterion,
     Deadline,
+    DefaultDeadline,
     Framework,
     Registration,
     RegistrationItem,
@@ -61,7 +62,20 @@ def deadline_for(*, unit: Unit, year: int, kind: str, sector: str) -> Deadline |
     candidates = Deadline.objects.filter(
         unit__path__in=unit.ancestor_paths(), year=year, kind=kind, sector__in=[sector, ""]
     ).select_related("unit")
-    return max(candidates, key=lambda d: (d.unit.depth, d.sector == sector), default=None)
+    found = max(candidates, key=lambda d: (d.unit.depth, d.sector == sector), default=None)
+    return found or default_deadline(year=year, kind=kind, sector=sector)
+
+
+def default_deadlines(year: int) -> dict[tuple[str, str], Deadline]:
+    """(kind, sector) → the year's default deadline (DefaultDeadline), where no unit set one."""
+    return {(d.kind, d.sector): d.for_year(year) for d in DefaultDeadline.objects.all()}
+
+
+def default_deadline(*, year: int, kind: str, sector: str) -> Deadline | None:
+    """The default of the kind for the sector, else for every sector; unsaved, no unit."""
+    defaults = DefaultDeadline.objects.filter(kind=kind, sector__in=[sector, ""])
+    chosen = max(defaults, key=lambda d: d.sector == sector, default=None)
+    return chosen.for_year(year) if chosen else None
 
 
 def days_left(deadline: Deadline | None, today: date | None = None) -> int | None:
