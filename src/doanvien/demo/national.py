@@ -1980,6 +1980,8 @@ def _branch_counter(name: str, members: int, levels: dict[str, int], recognised:
         return levels[name]
     if name == "recognised":
         return int(recognised)
+    if name == "branches":
+        return 1
     raise GenerateError(f"The roll-up counter {name!r} is new: teach the generator to fill it.")
 
 

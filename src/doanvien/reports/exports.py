@@ -333,6 +333,8 @@ def _subtree_rows(unit: Unit, year: int):
         "good",
         "complete",
         "incomplete",
+        "recognised",
+        "branches",
     ]
     rows = (
         Unit.objects.filter(path__startswith=unit.path)

@@ -4,8 +4,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count
-from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -137,9 +135,8 @@ class ReportRow:
         return self
 
 
-def report_row(unit: Unit, stats: YearStats | None, *, branches: int = 0) -> ReportRow:
-    """A unit's row from its roll-up row of the year (`branches`: how many branch rows of the
-    year lie under it, to tell whether all of them are recognised)."""
+def report_row(unit: Unit, stats: YearStats | None) -> ReportRow:
+    """A unit's row from its roll-up row of the year."""
     if stats is None:
         return ReportRow(unit=unit, counts=dict.fromkeys(LEVELS, 0))
     return ReportRow(
@@ -148,29 +145,8 @@ def report_row(unit: Unit, stats: YearStats | None, *, branches: int = 0) -> Rep
         registered=stats.registered,
         not_classified=stats.not_classified,
         counts={level: getattr(stats, level) for level in LEVELS},
-        frozen=branches > 0 and stats.recognised >= branches,
+        frozen=stats.branches > 0 and stats.recognised >= stats.branches,
     )
-
-
-def _branch_rows_under(rows: list[YearStats], year: int) -> dict[str, int]:
-    """unit path → how many branch rows of the year lie under it (itself included), for the
-    given rows, in one grouped query per depth."""
-    found: dict[str, int] = {}
-    by_depth: dict[int, list[str]] = {}
-    for row in rows:
-        by_depth.setdefault(row.depth, []).append(row.unit_path)
-    for depth, paths in by_depth.items():
-        width = depth * Unit.steplen
-        counted = (
-            YearStats.objects.filter(year=year, unit__kind=Unit.Kind.BRANCH)
-            .annotate(prefix=Substr("unit_path", 1, width))
-            .filter(prefix__in=paths)
-            .order_by()
-            .values("prefix")
-            .annotate(n=Count("id"))
-        )
-        found.update({r["prefix"]: r["n"] for r in counted})
-    return found
 
 
 def _as_it_stood(row: YearStats) -> Unit:
@@ -206,11 +182,10 @@ def report(unit: Unit, year: int, today: date | None = None) -> list[ReportRow]:
         children = [(c, stored.get(c.pk)) for c in unit.children().order_by("name")]
         head = (unit, own)
     pairs = [head, *children]
-    under = _branch_rows_under([s for _, s in pairs if s is not None], year)
     as_of = counting.bases([u for u, _ in pairs], year)
     rows = []
     for u, s in pairs:
-        row = report_row(u, s, branches=under.get(s.unit_path, 0) if s else 0)
+        row = report_row(u, s)
         row.as_of = as_of[u.pk].as_of
         rows.append(row.when(year, u.sector, today))
     return rows

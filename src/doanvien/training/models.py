@@ -417,6 +417,7 @@ COUNTERS = (
     "incomplete",
     "waiting",
     "recognised",
+    "branches",
 )
 
 
@@ -452,6 +453,9 @@ class YearStats(models.Model):
     waiting = models.IntegerField(default=0)
     # Branches whose results the base union has recognised.
     recognised = models.IntegerField(default=0)
+    # Branch rows under the unit in that year (1 on a branch's own row): all of them recognised
+    # means the unit's figures are final.
+    branches = models.IntegerField(default=0)
 
     class Meta:
         db_table = "reports_yearstats"  # the name it had in the reports app

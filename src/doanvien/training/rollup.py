@@ -125,8 +125,8 @@ def recount(branch_ids: Iterable[int], year: int, *, frozen_too: bool = False) -
         .order_by("unit_path")
     )
     for row in rows:
-        figures = counted[row.unit_id]
-        _add(row.unit_path, year, {k: figures[k] - getattr(row, k) for k in FIGURES})
+        figures = {**counted[row.unit_id], "branches": 1}
+        _add(row.unit_path, year, {k: v - getattr(row, k) for k, v in figures.items()})
 
 
 def spans_changed(branch_ids: Iterable[int], since: date) -> None:
@@ -236,6 +236,7 @@ def expected_rows(
             else:
                 figures = dict(counted[r.unit_id])
             figures["recognised"] = int(r.unit_id in recognised)
+            figures["branches"] = 1
             for path in paths_to(r.unit_path)[:-1]:
                 sums.setdefault(path, Counter()).update(figures)
             yield r, figures
