@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from doanvien.actions.members import member_remove
+from doanvien.actions.members import member_remove, member_update
 from doanvien.core.models import AuditEvent
 from doanvien.jobs import files, runner
 from doanvien.jobs.models import Job
@@ -417,8 +417,13 @@ class TestOneBadRowAndNothingIsWritten:
 
     @pytest.mark.parametrize("confirm", [False, True])
     def test_a_missing_mandatory_criterion(self, world, framework, tmp_path, confirm):
+        # A pupil: his own item of area 3 keeps the area chosen without the mandatory ones.
+        member_update(actor=None, member=world.member, data={"audience": "student"})
+        world.member.refresh_from_db()
         mandatory = {c.pk for c in Criterion.objects.filter(mandatory=True)}
-        items = [i for i in complete_items(world.member) if i["criterion"] not in mandatory]
+        items = [
+            i for i in complete_items(world.member, per_area=3) if i["criterion"] not in mandatory
+        ]
         rows = rows_for(world.member, items)
         before = state()
         result = run(world, book(tmp_path, one_bad_row(world, rows)), confirm=confirm)
