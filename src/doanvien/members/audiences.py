@@ -4,9 +4,9 @@ occupation), and the group a member has by default.
 
 The words are those of the source documents and of the national software's lists, folded (no
 diacritics, lower case): "học sinh", "sinh viên" (pupils, students); "giáo viên", "giảng viên",
-"nhà giáo" (teachers, lecturers; "cán bộ, giáo viên, giảng viên" is school staff, seed 000
-III.1); "cán bộ Đoàn", "bí thư", "ủy viên BCH" (Union cadres, seed 000 I.2). A text that names
-two groups names none."""
+"nhà giáo" (teachers, lecturers; "cán bộ, giáo viên, giảng viên" is school staff in
+seed 000 III.1); "cán bộ Đoàn", "bí thư", "ủy viên BCH" (Union cadres, seed 000 I.2). A text
+that names two groups names none."""
 
 import re
 from functools import lru_cache

@@ -1,8 +1,8 @@
 """Which member group a criterion is for, read from what was kept before groups were data: the
 free text shown next to a criterion ("Học sinh, sinh viên", "Cán bộ, giáo viên, giảng viên") and
-the criterion's own wording when it says whom it is for ("… (đối với cán bộ Đoàn)", seed 000
-III.1, area 2). Migration 0010 marks the criteria with it; a text that names no group, or
-several, leaves the criterion for every member."""
+the criterion's own wording when it says whom it is for ("… (đối với cán bộ Đoàn)" in
+seed 000 III.1, area 2). Migration 0010 marks the criteria with it; a text that names no group,
+or several, leaves the criterion for every member."""
 
 import re
 

@@ -43,7 +43,7 @@ def test_it_lists_the_five_areas_with_their_criteria(api_client, world, framewor
     }
     assert (body["audience"], body["audience_label"]) == (
         "general",
-        "Member (no particular group)",
+        "Đoàn viên (không thuộc đối tượng riêng)",
     )
     assert first["custom"] is False and first["unit"] is None
 
