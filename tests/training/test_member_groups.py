@@ -99,9 +99,7 @@ def test_a_criterion_for_the_cadres_is_refused_to_a_pupil_and_nothing_is_saved(w
         "group is “Pupil or student”."
     )
     assert set(refusal(raised)) == {"items[1].criterion"}
-    assert not Registration.objects.filter(member=pupil).exists() or not (
-        Registration.objects.get(member=pupil).items.exists()
-    )
+    assert not Registration.objects.filter(member=pupil).exists()
 
 
 def test_the_refusal_is_in_vietnamese_by_default(world, framework):
