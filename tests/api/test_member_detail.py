@@ -44,7 +44,11 @@ def test_it_returns_every_field_of_the_record(api_client, world):
         for f in world.member._meta.fields
         if f.name not in ("name_folded", "sort_key", "unit_path")
     }
-    assert expected | {"id_number_masked"} == set(body)
+    assert expected | {"id_number_masked", "audience_label"} == set(body)
+    assert (body["audience"], body["audience_label"]) == (
+        "general",
+        "Đoàn viên (không thuộc đối tượng riêng)",
+    )
 
 
 def test_it_gives_the_full_number_on_request_and_records_it(api_client, world):

@@ -125,6 +125,9 @@ def check_members():
     assert {(m.pk, m.branch_id, m.joined_union_on) for m in members} == set(spans)
     positions = Counter(m.position for m in members)
     assert positions["secretary"] == Unit.objects.filter(kind="branch").count()
+    # Committee members are Union cadres; pupils, students and teachers are in their groups.
+    assert all((m.audience == "cadre") == (m.position != "member") for m in members)
+    assert {"general", "student", "teacher", "cadre"} <= {m.audience for m in members}
 
 
 def check_registrations():
@@ -147,6 +150,7 @@ def check_registrations():
         assert len(mine) >= max(10, framework.min_criteria)
         assert {c.area_code for c in mine} == {a.code for a in framework.area_list}
         assert all(c.sector in ("", r.branch.sector) for c in mine)
+        assert all(c.audience in ("", r.member.audience) for c in mine)
         mandatory = {
             c.pk for c in criteria.values() if c.mandatory and c.sector in ("", r.branch.sector)
         }

@@ -1,6 +1,8 @@
+from collections import Counter
+
 import pytest
 from django.core.management import CommandError, call_command
-from django.db.models import Count
+from django.db.models import Count, F
 
 from doanvien.accounts.models import User
 from doanvien.members.access import members_visible_to
@@ -20,6 +22,7 @@ def test_the_demo_province_has_the_promised_shape_and_logins(demo):
     check_plausible_and_unique()
     check_logins()
     check_training()
+    check_member_groups()
     count = Member.objects.count()
     call_command("load_demo", verbosity=0)
     assert Member.objects.count() == count, "loading twice changes nothing"
@@ -48,6 +51,24 @@ def check_training():
     assert BranchResult.objects.filter(year=2026, state="submitted").exists()
     states = set(Registration.objects.filter(year=2027).values_list("state", flat=True))
     assert states == {"draft", "submitted", "returned", "approved"}
+
+
+def check_member_groups():
+    """Pupils and students, teachers and Union cadres among the demo's members; the cadres'
+    criterion is for cadres, and nobody registered a criterion for another group."""
+    from doanvien.training.models import Criterion, RegistrationItem
+
+    groups = Counter(Member.objects.values_list("audience", flat=True))
+    assert all(groups[g] >= 20 for g in ("student", "teacher", "cadre", "general")), groups
+    assert not Member.objects.exclude(position="member").exclude(audience="cadre").exists()
+    secretary = User.objects.get(username="demo-branch").member
+    assert secretary.audience == "cadre"
+    assert User.objects.get(username="demo-member").member.audience == "student"
+    cadres = Criterion.objects.get(framework__unit__isnull=True, text__contains="cán bộ Đoàn)")
+    assert cadres.audience == "cadre"
+    items = RegistrationItem.objects.exclude(criterion__audience="")
+    assert items.filter(criterion=cadres).exists()  # cadres registered theirs
+    assert not items.exclude(criterion__audience=F("registration__member__audience")).exists()
 
 
 def check_plausible_and_unique():

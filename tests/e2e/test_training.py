@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from doanvien.accounts.models import User
 from doanvien.training.models import BranchResult, Registration
 from doanvien.training.rules import programme_year_of, programme_year_span
-from doanvien.training.selectors import criteria_for, framework_for
+from doanvien.training.selectors import criteria_offered, framework_for
 from doanvien.training.services.registrations import (
     registration_approve,
     registration_save,
@@ -22,12 +22,12 @@ pytestmark = pytest.mark.e2e
 PHONE = {"width": 360, "height": 740}
 
 
-def _choose_criteria(branch, year):
-    """The mandatory criteria and two more in each area: a registration that keeps the rules."""
+def _choose_criteria(member, year):
+    """The mandatory criteria and two more in each area, of those offered to the member: a
+    registration that keeps the rules."""
+    branch = member.branch
     framework = framework_for(branch, year)
-    criteria = list(
-        criteria_for(framework=framework, branch=branch, year=year, sector=branch.sector)
-    )
+    criteria = list(criteria_offered(member, framework=framework, branch=branch, year=year))
     chosen = [c for c in criteria if c.mandatory]
     for area in framework.areas.all():
         chosen += [c for c in criteria if c.area_code == area.code and c not in chosen][:2]
@@ -54,7 +54,7 @@ def test_a_year_of_the_programme_on_a_phone(browser, demo):
 
     year = programme_year_of(timezone.localdate(), branch.sector)
     first, last = (f"15/{m:02d}/{year}" for m in (2, 3))
-    chosen = _choose_criteria(branch, year)
+    chosen = _choose_criteria(member, year)
     member_page = f"{demo.url}/members/{member.pk}/training/{year}/"
 
     # The member registers, leaving one plan empty: the rule is named next to it.
@@ -148,7 +148,7 @@ def test_typing_ahead_of_the_saves_on_a_slow_network_loses_nothing(browser, demo
     _first, last = programme_year_span(year, branch.sector)
     items = [
         {"criterion": c.pk, "plan": f"Kế hoạch {c.pk}", "target_date": last.isoformat()}
-        for c in _choose_criteria(branch, year)
+        for c in _choose_criteria(member, year)
     ]
     registration = registration_save(actor=None, member=member, year=year, items=items)
     registration_submit(actor=None, registration=registration)

@@ -127,6 +127,7 @@ class TestTheTemplate:
         assert set(lists) == {
             "Giới tính",
             "Chức vụ",
+            "Đối tượng đoàn viên",
             "Loại đoàn viên",
             "Hội viên Hội LHTN",
             "Đoàn viên danh dự",

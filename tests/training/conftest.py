@@ -3,7 +3,7 @@ import pytest
 from doanvien.training import default_framework
 from doanvien.training.models import ContentArea, Criterion, Framework, Phase
 from doanvien.training.rules import programme_year_span
-from doanvien.training.selectors import criteria_for, framework_for
+from doanvien.training.selectors import criteria_offered, framework_for
 
 YEAR = 2026
 
@@ -18,13 +18,10 @@ def framework(db):
 
 def complete_items(member, year=YEAR, per_area=2):
     """A registration that keeps every rule: the mandatory criteria and `per_area` more in each
-    area, with plans and target dates inside the programme year."""
+    area (of those offered to the member), with plans and target dates inside the programme
+    year."""
     framework = framework_for(member.branch, year)
-    criteria = list(
-        criteria_for(
-            framework=framework, branch=member.branch, year=year, sector=member.branch.sector
-        )
-    )
+    criteria = list(criteria_offered(member, framework=framework, branch=member.branch, year=year))
     _first, last = programme_year_span(year, member.branch.sector)
     chosen = [c for c in criteria if c.mandatory]
     for area in framework.areas.all():

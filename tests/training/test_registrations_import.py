@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
-from doanvien.actions.members import member_remove
+from doanvien.actions.members import member_remove, member_update
 from doanvien.core.models import AuditEvent
 from doanvien.jobs import files, runner
 from doanvien.jobs.models import Job
@@ -159,6 +159,27 @@ class TestTheTemplate:
         assert set(mandatory) <= set(codes) and len(codes) > 20
         flags = {r[0].value: r[3].value for r in criteria.iter_rows(min_row=2)}
         assert {pk for pk, flag in flags.items() if flag} == set(mandatory)
+
+    def test_the_list_of_criteria_notes_the_group_a_criterion_is_for(
+        self, world, framework, tmp_path
+    ):
+        criteria = self.open(world, tmp_path).worksheets[1]
+        notes = {r[0].value: r[4].value for r in criteria.iter_rows(min_row=2)}
+        cadres = Criterion.objects.get(framework=framework, audience="cadre")
+        assert notes[cadres.pk] == "Chỉ dành cho: Cán bộ Đoàn"
+
+    def test_a_groups_mandatory_criterion_is_prefilled_for_its_members_only(
+        self, world, framework, tmp_path
+    ):
+        cadres = Criterion.objects.get(framework=framework, audience="cadre")
+        Criterion.objects.filter(pk=cadres.pk).update(mandatory=True)
+        member_update(actor=None, member=world.member, data={"audience": "cadre"})
+        data = self.open(world, tmp_path).worksheets[0]
+        prefilled = {
+            (r[0].value, r[2].value) for r in data.iter_rows(min_row=6) if r[0].value is not None
+        }
+        assert (world.member.member_code, cadres.pk) in prefilled
+        assert (world.member2.member_code, cadres.pk) not in prefilled
 
     def test_the_criterion_code_column_has_a_drop_down_list(self, world, framework, tmp_path):
         data = self.open(world, tmp_path).worksheets[0]
@@ -416,9 +437,38 @@ class TestOneBadRowAndNothingIsWritten:
         assert not result.written and state() == before
 
     @pytest.mark.parametrize("confirm", [False, True])
+    def test_a_criterion_for_another_member_group(self, world, framework, tmp_path, confirm):
+        cadres = Criterion.objects.get(framework=framework, audience="cadre")
+        rows = rows_for(world.member)
+        rows[4][2] = cadres.pk
+        before = state()
+        result = run(world, book(tmp_path, one_bad_row(world, rows)), confirm=confirm)
+        [(row, column, value, message)] = errors_of(result)
+        assert (row, column, value) == (FIRST + 4, "Mã tiêu chí", str(cadres.pk))
+        assert message.endswith(
+            "” is only for the group “Union cadre”: it is not offered to Nguyễn Văn An, whose "
+            "group is “Member (no particular group)”."
+        )
+        assert not result.written and state() == before
+
+    def test_a_cadre_registers_the_cadres_criterion(self, world, framework, tmp_path):
+        member_update(actor=None, member=world.member, data={"audience": "cadre"})
+        cadres = Criterion.objects.get(framework=framework, audience="cadre")
+        rows = rows_for(world.member)
+        rows[4][2] = cadres.pk
+        result = run(world, book(tmp_path, rows))
+        assert result.ok and result.written, result.errors
+        assert cadres.pk in [i["criterion"] for i in items_of(world.member)]
+
+    @pytest.mark.parametrize("confirm", [False, True])
     def test_a_missing_mandatory_criterion(self, world, framework, tmp_path, confirm):
+        # A pupil: his own item of area 3 keeps the area chosen without the mandatory ones.
+        member_update(actor=None, member=world.member, data={"audience": "student"})
+        world.member.refresh_from_db()
         mandatory = {c.pk for c in Criterion.objects.filter(mandatory=True)}
-        items = [i for i in complete_items(world.member) if i["criterion"] not in mandatory]
+        items = [
+            i for i in complete_items(world.member, per_area=3) if i["criterion"] not in mandatory
+        ]
         rows = rows_for(world.member, items)
         before = state()
         result = run(world, book(tmp_path, one_bad_row(world, rows)), confirm=confirm)

@@ -204,6 +204,11 @@ class MemberDetailOut(Schema):
     occupation: str
     category: str
     position: str
+    audience: str = Field(
+        description="the member's group for the training programme: general, student, "
+        "teacher or cadre (the criteria marked for a group are offered only to its members)"
+    )
+    audience_label: str
     federation_member: bool
     honorary: bool
     awards: str
@@ -221,6 +226,10 @@ class MemberDetailOut(Schema):
     kept_reason: str = ""
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_audience_label(obj) -> str:
+        return str(obj.get_audience_display())
 
     @staticmethod
     def resolve_id_number(obj) -> None:

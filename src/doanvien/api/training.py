@@ -28,7 +28,7 @@ from doanvien.training.access import (
     is_branch_committee,
 )
 from doanvien.training.models import BranchResult, Registration
-from doanvien.training.selectors import criteria_for, framework_for, registration_of
+from doanvien.training.selectors import criteria_offered, framework_for, registration_of
 from doanvien.training.services import registrations
 from doanvien.training.services.assessment import assessment_record, self_assessment_record
 from doanvien.training.services.registrations import (
@@ -199,7 +199,9 @@ def result_out(result: BranchResult) -> dict:
 def framework_listing(request, query: Query[FrameworkQuery], year: int = PROGRAMME_YEAR):
     """The framework that applies to the member's branch for the year, its content areas and
     every criterion the member may register: the framework's own (sector-specific ones only for
-    the branch's sector) and the custom criteria of the branch's ancestors. Once the member has
+    the branch's sector) and the custom criteria of the branch's ancestors, each either for
+    every member or for the member's group (`audience`: those for another group are not
+    listed); `min_criteria` is the minimum of the member's group. Once the member has
     registered, the framework and branch of that registration."""
     if query.member is None:
         # Not a 422: no member is no member found, like one out of scope.
@@ -214,8 +216,8 @@ def framework_listing(request, query: Query[FrameworkQuery], year: int = PROGRAM
         framework, branch = framework_for(member.branch, year), member.branch
     if framework is None:
         raise Http404
-    criteria = criteria_for(
-        framework=framework, branch=branch, year=year, sector=branch.sector
+    criteria = criteria_offered(
+        member, framework=framework, branch=branch, year=year
     ).select_related("unit")
     # The framework's criteria first, then the custom ones from the top of the tree down (the
     # selector's order puts the framework's first or last depending on the database).
@@ -230,6 +232,7 @@ def framework_listing(request, query: Query[FrameworkQuery], year: int = PROGRAM
                 "text": c.text,
                 "sector": c.sector,
                 "audience": c.audience,
+                "audience_label": c.get_audience_display() if c.audience else "",
                 "mandatory": c.mandatory,
                 "custom": c.framework_id is None,
                 "unit": c.unit.name if c.unit else None,
@@ -241,13 +244,15 @@ def framework_listing(request, query: Query[FrameworkQuery], year: int = PROGRAM
             "name": framework.name,
             "year": year,
             "unit": framework.unit.name if framework.unit else None,
-            "min_criteria": framework.min_criteria,
+            "min_criteria": framework.min_criteria_for(member.audience),
             "bands": {
                 "excellent": framework.band_excellent,
                 "good": framework.band_good,
                 "complete": framework.band_complete,
             },
         },
+        "audience": member.audience,
+        "audience_label": member.get_audience_display(),
         "areas": [
             {
                 "code": area.code,

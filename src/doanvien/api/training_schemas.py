@@ -35,7 +35,7 @@ class FrameworkOut(Schema):
     name: str
     year: int = Field(description="the programme year asked for")
     unit: str | None = Field(description="the unit that published it; null for the default")
-    min_criteria: int
+    min_criteria: int = Field(description="the fewest criteria the member registers (his group's)")
     bands: BandsOut
 
 
@@ -43,7 +43,10 @@ class CriterionOut(Schema):
     id: int
     text: str
     sector: str = Field(description="empty: for every sector")
-    audience: str
+    audience: str = Field(
+        description="the member group it is for (student, teacher, cadre); empty: every member"
+    )
+    audience_label: str
     mandatory: bool
     custom: bool = Field(description="added by a unit for its subtree")
     unit: str | None = Field(description="the unit that added a custom criterion")
@@ -58,6 +61,11 @@ class AreaOut(Schema):
 
 class FrameworkListingOut(Schema):
     framework: FrameworkOut
+    audience: str = Field(
+        description="the member's group (general, student, teacher, cadre): the criteria for "
+        "another group are not listed"
+    )
+    audience_label: str
     areas: list[AreaOut]
 
 

@@ -164,6 +164,9 @@ AUDIENCES = {
     "armed_forces": ((18 * 365, 28 * 365 + 360), "armed_forces", (18, 28)),
     "overseas": ((18 * 365, 30 * 365 + 360), "overseas", (18, 30)),
 }
+# The member group (members.models.Audience) of the members of a branch by its audience; other
+# branches' members are of the general group, and committee members are Union cadres.
+BRANCH_GROUP = {"pupils": "student", "students": "student", "teachers": "teacher"}
 # Relative size of a branch by audience (a school class is bigger than an office).
 BRANCH_SIZE = {
     "pupils": 32,
@@ -773,6 +776,7 @@ MEMBER_LAYOUT = (
     ("joined_party_on", "date"),
     ("category", "text"),
     ("position", "text"),
+    ("audience", "text"),
     ("federation_member", "bool"),
     ("email", "text"),
     ("phone", "text"),
@@ -1107,12 +1111,23 @@ class RowMaker:
             for province, (towns, addresses) in people.places.items()
         }
         self.resolutions = [fm.text(f"{n}-QĐ/ĐTN") for n in range(100, 612)]
-        self.roles = [
-            fm.group([fm.text(category), fm.text(position), fm.bool(federation)])
-            for category in ("main", "residence", "temporary")
-            for position in ("member", "secretary", "deputy", "committee")
-            for federation in (False, True)
-        ]
+        # By the member group of the branch's members (a committee member is a Union cadre).
+        self.roles = {
+            group: [
+                fm.group(
+                    [
+                        fm.text(category),
+                        fm.text(position),
+                        fm.text(group if position == "member" else "cadre"),
+                        fm.bool(federation),
+                    ]
+                )
+                for category in ("main", "residence", "temporary")
+                for position in ("member", "secretary", "deputy", "committee")
+                for federation in (False, True)
+            ]
+            for group in set(BRANCH_GROUP.values()) | {"general"}
+        }
         self.member_row = fm.row_maker(len(MEMBER_LAYOUT))
         self.span_row = self.fs.row_maker(len(MEMBERSHIP_LAYOUT))
         self.span_tail = self.fs.group([self.fs.null, self.fs.text(reason)])
@@ -1183,7 +1198,8 @@ class RowMaker:
         phones = vocab.PHONE_PREFIXES
         n_phones = len(phones)
         domain = vocab.EMAIL_DOMAIN
-        resolutions, roles = self.resolutions, self.roles
+        resolutions = self.resolutions
+        roles = self.roles[BRANCH_GROUP.get(node.audience, "general")]
         member_null = fm.null
         member_tail = fm.group(
             [
@@ -1699,9 +1715,12 @@ def _context(year: int, ts) -> Context:
     areas = [(a.code, a.max_points) for a in framework.areas.all()]
     criteria: dict[str, list] = {}
     rows = list(Criterion.objects.filter(framework=framework).order_by("area_code", "order", "id"))
+    # The criteria offered to every member group (the registrations are drawn by sector only).
     for sector in ("school", "workers", "residential", "armed_forces", "public_admin", "overseas"):
         criteria[sector] = [
-            (c.pk, c.area_code, c.mandatory) for c in rows if c.sector in ("", sector)
+            (c.pk, c.area_code, c.mandatory)
+            for c in rows
+            if c.sector in ("", sector) and not c.audience
         ]
     return Context(
         year=year,
@@ -1711,7 +1730,10 @@ def _context(year: int, ts) -> Context:
         areas=areas,
         criteria=criteria,
         ts=ts,
-        min_criteria=framework.min_criteria,
+        # Enough for every member group.
+        min_criteria=max(
+            [framework.min_criteria, *(framework.min_criteria_by_audience or {}).values()]
+        ),
         eligibility_months=framework.eligibility_months,
         now=ts(moment := timezone.now()),
         now_moment=moment,

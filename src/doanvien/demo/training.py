@@ -9,7 +9,7 @@ from doanvien.accounts.models import RoleGrant
 from doanvien.members.models import Member, Status
 from doanvien.training.models import Deadline, Registration
 from doanvien.training.rules import programme_year_span
-from doanvien.training.selectors import criteria_for, framework_for
+from doanvien.training.selectors import criteria_offered, framework_for
 from doanvien.training.services.assessment import assessment_record, self_assessment_record
 from doanvien.training.services.registrations import (
     registration_approve,
@@ -65,18 +65,19 @@ def _deadlines(province: Unit) -> None:
 
 
 def _items(rng: random.Random, member: Member, year: int) -> list[dict]:
+    """Criteria offered to the member (his branch's sector, his group), at least his group's
+    minimum, with every mandatory one and some in each area."""
     branch = member.branch
     framework = framework_for(branch, year)
-    criteria = list(
-        criteria_for(framework=framework, branch=branch, year=year, sector=branch.sector)
-    )
+    criteria = list(criteria_offered(member, framework=framework, branch=branch, year=year))
     first, last = programme_year_span(year, branch.sector)
     chosen = [c for c in criteria if c.mandatory]
     for area in framework.areas.all():
         pool = [c for c in criteria if c.area_code == area.code and c not in chosen]
         chosen += rng.sample(pool, min(len(pool), rng.choice((1, 2, 2, 3))))
     rest = [c for c in criteria if c not in chosen]
-    chosen += rng.sample(rest, max(0, framework.min_criteria - len(chosen)))
+    minimum = framework.min_criteria_for(member.audience)
+    chosen += rng.sample(rest, max(0, minimum - len(chosen)))
     span = (last - first).days
     return [
         {
@@ -150,7 +151,7 @@ def _run_year_started(rng, members, year, secretary_of) -> None:
             continue  # waiting for review
         if roll < 0.75:
             registration_return(
-                actor=secretary_of.get(member.branch_id),
+                actor=reviewer_of(member, secretary_of.get(member.branch_id)),
                 registration=registration,
                 comment="Bổ sung giải pháp cụ thể cho từng tiêu chí.",
             )

@@ -28,7 +28,7 @@ class MemberAdmin(admin.ModelAdmin):
     """Read-only: records change through the member pages, which validate and record history."""
 
     list_display = ("full_name", "member_code", "branch", "status")
-    list_filter = ("status", "sex", "position")
+    list_filter = ("status", "sex", "position", "audience")
     search_fields = ("name_folded", "member_code")
     list_select_related = ("branch",)
     exclude = ("id_number",)

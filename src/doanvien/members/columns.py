@@ -211,6 +211,15 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         national=True,
     ),
     ColumnSpec("status", "Trạng thái", ("Tình trạng đoàn viên",), computed=True, kind="choice"),
+    # Ours: the member's group for the training programme (seed 000 IV.1: "theo đặc thù đối
+    # tượng đoàn viên"). A blank cell: for a new member, the group his position and occupation
+    # give; for a member already there, his group stays.
+    ColumnSpec(
+        "audience",
+        "Đối tượng đoàn viên",
+        ("Đối tượng rèn luyện", "Nhóm đối tượng", "Nhóm đoàn viên", "Member group"),
+        kind="choice",
+    ),
 )
 
 SPECS = {spec.field: spec for spec in COLUMNS}

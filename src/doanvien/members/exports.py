@@ -61,6 +61,7 @@ COLUMN_GROUPS = (
             "joined_party_on",
             "category",
             "position",
+            "audience",
             "federation_member",
             "honorary",
             "branch",
@@ -202,8 +203,8 @@ def branch_choice(branch: Unit) -> str:
 
 def members_template_xlsx(*, unit: Unit, out: str | Path | IO[bytes]) -> None:
     """The import template for `unit`: Vietnamese headers (required ones in red), date and
-    text formats, drop-down lists for sex, category, position, yes/no columns and the unit's
-    branches, and a sheet of instructions with an example row."""
+    text formats, drop-down lists for sex, category, position, member group, yes/no columns
+    and the unit's branches, and a sheet of instructions with an example row."""
     with translation.override("vi"):
         _template(unit, out)
 
@@ -218,7 +219,9 @@ def _template(unit: Unit, out) -> None:
     lists = workbook.add_worksheet(lists_name)
 
     # The lists the drop-downs offer.
-    choices: dict[str, list[str]] = {n: choice_labels(n) for n in ("sex", "category", "position")}
+    choices: dict[str, list[str]] = {
+        n: choice_labels(n) for n in ("sex", "category", "position", "audience")
+    }
     yes_or_no = [yes_no(True), yes_no(False)]
     for name in BOOL_FIELDS:
         choices[name] = yes_or_no
@@ -284,6 +287,7 @@ def _template(unit: Unit, out) -> None:
         "email": "thuha.example@example.com",
         "joined_union_on": date(2023, 3, 26),
         "position": choice_labels("position")[0],
+        "audience": choice_labels("audience")[1],
         "category": choice_labels("category")[0],
         "federation_member": yes_or_no[0],
         "honorary": yes_or_no[1],
@@ -310,11 +314,17 @@ def _template(unit: Unit, out) -> None:
         ),
         _("4. Write dates as dd/mm/yyyy, e.g. 15/03/2004."),
         _(
-            "5. Choose sex, category, position, yes/no columns and the branch from the "
-            "drop-down lists."
+            "5. Choose sex, category, position, member group, yes/no columns and the branch "
+            "from the drop-down lists."
         ),
         _(
-            "6. Nothing is written until the whole file is correct: the check lists every "
+            "6. The member group decides which training criteria are offered to the member "
+            "(those marked for pupils and students, for teachers or for Union cadres). Left "
+            "blank for a new member: Union cadre for a member of the branch committee, else "
+            "the group his occupation names."
+        ),
+        _(
+            "7. Nothing is written until the whole file is correct: the check lists every "
             "problem with its row and column."
         ),
         "",

@@ -30,6 +30,22 @@ class Position(models.TextChoices):
     SECRETARY = "secretary", _("Secretary")
 
 
+class Audience(models.TextChoices):
+    """The group a member belongs to for the training programme: the criteria sets name pupils
+    and students, school staff, teachers and lecturers, and Union cadres from branch level up
+    (seed 000 I.2 and III.1; docs/domain.md, "Member groups"). A criterion marked for a group
+    is offered only to its members; every other criterion to everyone."""
+
+    GENERAL = "general", _("Member (no particular group)")
+    STUDENT = "student", _("Pupil or student")
+    TEACHER = "teacher", _("School staff, teacher or lecturer")
+    CADRE = "cadre", _("Union cadre")
+
+
+# The positions that make a member a Union cadre of his branch (the default of his group).
+COMMITTEE_POSITIONS = frozenset({Position.COMMITTEE, Position.DEPUTY, Position.SECRETARY})
+
+
 class Continuation(models.TextChoices):
     """Why a member past the age limit continues in the Union (the Charter, art. 4;
     docs/domain.md §6): he was elected to a Union committee, or works full-time for the Union."""
@@ -90,6 +106,12 @@ class Member(models.Model):
         max_length=12,
         choices=Position.choices,
         default=Position.MEMBER,
+    )
+    # Which criteria of the training programme he is offered, and his minimum number of them
+    # (training/selectors.py, Framework.min_criteria_for). Editable; by default derived from
+    # his position and occupation (members/audiences.py).
+    audience = models.CharField(
+        _("member group"), max_length=12, choices=Audience.choices, default=Audience.GENERAL
     )
     federation_member = models.BooleanField(_("Federation member"), default=False)
     honorary = models.BooleanField(_("honorary member"), default=False)

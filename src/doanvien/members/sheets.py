@@ -32,6 +32,7 @@ from doanvien.core.spreadsheets.reading import (
     tidy,
 )
 
+from .audiences import audience_named
 from .columns import COLUMNS, SPECS, field_label
 from .validation import CHOICE_FIELDS
 
@@ -113,6 +114,18 @@ _CHOICE_HINTS = {
 }
 
 
+def _hinted(name: str, key: str) -> str | None:
+    """The code other wordings of a choice give: the hints above; for the member's group, the
+    group the text names (audiences.audience_named: "Học sinh", "GV", "Cán bộ Đoàn")."""
+    if name == "audience":
+        return audience_named(key) or None
+    words = f" {key} "
+    for part, hint in _CHOICE_HINTS.get(name, ()):
+        if f" {part} " in words:
+            return hint
+    return None
+
+
 @lru_cache(maxsize=4096, typed=True)
 def cell_choice(name: str, value: Any) -> str:
     """The code of a choice from its code or its label in any language; other text is
@@ -122,11 +135,7 @@ def cell_choice(name: str, value: Any) -> str:
     code = _choice_index()[name].get(key)
     if code is not None:
         return code
-    words = f" {key} "
-    for part, hint in _CHOICE_HINTS.get(name, ()):
-        if f" {part} " in words:
-            return hint
-    return text
+    return _hinted(name, key) or text
 
 
 # --- the member sheet ------------------------------------------------------------------------

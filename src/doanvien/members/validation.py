@@ -21,7 +21,8 @@ from doanvien.core.dates import parse_date
 from doanvien.core.text import normalize
 from doanvien.units.models import Unit
 
-from .models import Category, Member, Position, Sex, Status
+from .audiences import derived_audience
+from .models import Audience, Category, Member, Position, Sex, Status
 from .rules import AgeRules, RulesAlong, age_on, rules_along
 
 TEXT_FIELDS = (
@@ -43,7 +44,13 @@ TEXT_FIELDS = (
 )
 MULTILINE_FIELDS = ("awards", "discipline")
 DATE_FIELDS = ("date_of_birth", "id_issued_on", "joined_union_on", "joined_party_on")
-CHOICE_FIELDS = {"sex": Sex, "category": Category, "position": Position, "status": Status}
+CHOICE_FIELDS = {
+    "sex": Sex,
+    "category": Category,
+    "position": Position,
+    "audience": Audience,
+    "status": Status,
+}
 # The stored values of each choice field (an enum's .values builds a new list on every call).
 _CHOICE_VALUES = {name: frozenset(choices.values) for name, choices in CHOICE_FIELDS.items()}
 BOOL_FIELDS = ("federation_member", "honorary")
@@ -172,6 +179,8 @@ _MERGED_FIELDS = (
     *REQUIRED_FIELDS,
     "joined_party_on",
     "id_issued_on",
+    "position",
+    "occupation",
 )
 # Addresses every e-mail validator accepts (a dot-atom of letters, digits and _+- at a domain
 # of letters, digits and hyphens): checked with one match; any other address goes to Django's
@@ -315,6 +324,17 @@ def clean_member_data(
     ):
         errors["id_issued_on"] = _(
             "The ID card issue date must be after the date of birth and not in the future."
+        )
+
+    # The member's group: chosen, or when left empty (and for a new record not given) the one
+    # his position and occupation give (audiences.derived_audience).
+    new = instance is None or instance.pk is None
+    if "audience" not in errors and (
+        clean.get("audience") == "" or (new and "audience" not in clean)
+    ):
+        clean["audience"] = derived_audience(
+            position=merged.get("position") or Position.MEMBER,
+            occupation=merged.get("occupation") or "",
         )
 
     if errors:

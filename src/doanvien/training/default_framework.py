@@ -4,7 +4,9 @@ section III.1, word for word. Units publish their own per year, starting from a 
 PHASE = ("2023–2027", 2023, 2027)
 NAME = "Khung Chương trình rèn luyện đoàn viên giai đoạn 2023 – 2027 (mặc định)"
 
-# (code, name, [(text, sector, audience, mandatory)])
+# (code, name, [(text, sector, audience, mandatory)]); the audience is the member group the
+# criterion is offered to (members.models.Audience), empty for everyone: the pupils' and the
+# teachers' items of III.1.3, and the item III.1.2 marks "(đối với cán bộ Đoàn)".
 AREAS = [
     (
         "1",
@@ -95,7 +97,7 @@ AREAS = [
                 "Chí Minh giai đoạn 2023 - 2027 và xây dựng Phong cách cán bộ Đoàn TNCS Hồ Chí Minh Quận "
                 "12 giai đoạn 2023 - 2027 (đối với cán bộ Đoàn)",
                 "",
-                "",
+                "cadre",
                 False,
             ),
             (
@@ -146,14 +148,14 @@ AREAS = [
                 "tập, tham gia nghiên cứu khoa học, thi tay nghề, tham gia sinh hoạt các câu lạc bộ học "
                 "thuật.",
                 "school",
-                "Học sinh, sinh viên",
+                "student",
                 False,
             ),
             (
                 "Gắn việc rèn luyện với nỗ lực thực hiện nhiệm vụ chuyên môn, tích cực học tập, nâng cao "
                 "trình độ trong giảng dạy, nghiên cứu khoa học, xây dựng hình ảnh nhà giáo mẫu mực.",
                 "school",
-                "Cán bộ, giáo viên, giảng viên",
+                "teacher",
                 False,
             ),
             (

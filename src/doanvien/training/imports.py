@@ -53,7 +53,7 @@ from doanvien.units.models import Unit
 
 from .access import can_import_registrations
 from .columns import COLUMNS, DATE_HEADER, REQUIRED, SPECS
-from .models import Criterion, Framework, Registration
+from .models import CRITERION_AUDIENCES, Criterion, Framework, Registration
 from .rules import programme_year_span
 from .selectors import criteria_for, framework_for
 from .services.common import lock_message
@@ -545,7 +545,7 @@ def _template(branch: Unit, year: int, out) -> None:
         mine += [
             (member, c.pk, "", None)
             for c in criteria(framework)
-            if c.mandatory and c.pk not in taken
+            if c.mandatory and c.pk not in taken and c.audience in ("", member.audience)
         ]
         rows += mine or [(member, None, "", None)]
 
@@ -583,7 +583,9 @@ def _template(branch: Unit, year: int, out) -> None:
         fmt.write_text(sheet2, i, 2, c.text, wrap)
         if c.mandatory:
             sheet2.write_string(i, 3, _("Yes"), top)
-        remarks = [c.audience] if c.audience else []
+        remarks = []
+        if c.audience:
+            remarks.append(_("Only for: %(group)s") % {"group": c.get_audience_display()})
         if c.unit_id:
             remarks.append(_("Added by %(unit)s") % {"unit": c.unit.name})
         if remarks:
@@ -596,9 +598,11 @@ def _template(branch: Unit, year: int, out) -> None:
     # (Headers that are not the import's own, like the list of criteria.)
     lists.write_string(0, 0, "Mã số", fmt.header)
     lists.write_string(0, 1, "Đoàn viên", fmt.header)
+    lists.write_string(0, 2, "Nhóm", fmt.header)
     for i, member in enumerate(members, start=1):
         fmt.write_text(lists, i, 0, member.member_code)
         fmt.write_text(lists, i, 1, member.full_name)
+        fmt.write_text(lists, i, 2, member.get_audience_display())
     lists.hide()
 
     # Sheet 1: titles, the header, the prefilled rows, then rows that fill themselves in.
@@ -749,11 +753,28 @@ def _template(branch: Unit, year: int, out) -> None:
             "by their member code, criteria by their code."
         ),
         _(
-            "6. Nothing is written until the whole file is correct: the check lists every "
+            "6. A criterion noted “only for” a member group (pupils and students, teachers, Union "
+            "cadres) may be chosen only by the members of that group: each member's group is "
+            "on his record."
+        ),
+        _(
+            "7. Nothing is written until the whole file is correct: the check lists every "
             "problem with its row and column. The registrations are then submitted for the "
             "branch committee's review."
         ),
     ]
+    if default is not None:
+        own = default.min_criteria_by_audience or {}
+        groups = [
+            _("%(group)s: at least %(n)s criteria") % {"group": label, "n": own[code]}
+            for code, label in CRITERION_AUDIENCES
+            if own.get(code)
+        ]
+        if groups:
+            lines.append(
+                _("Minimum number of criteria of the member groups that have their own: %(list)s.")
+                % {"list": "; ".join(groups)}
+            )
     if left_out:
         lines.append(
             ngettext(

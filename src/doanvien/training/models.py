@@ -12,7 +12,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from doanvien.core.fields import TreePathField
+from doanvien.members.models import Audience
 from doanvien.units.models import Sector
+
+# The groups a criterion may be marked for (members.models.Audience but the general one): it is
+# then offered only to the members of that group; unmarked, to everyone.
+CRITERION_AUDIENCES = [
+    (code, label) for code, label in Audience.choices if code != Audience.GENERAL
+]
 
 
 class ResultLevel(models.TextChoices):
@@ -54,6 +61,12 @@ class Framework(models.Model):
     band_good = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal(80))
     band_complete = models.DecimalField(max_digits=5, decimal_places=1, default=Decimal(70))
     min_criteria = models.PositiveSmallIntegerField(_("minimum criteria"), default=10)
+    # The minimum of a member group that has its own (seed 000 IV.1 has the framework fix the
+    # number of items per group of members): {"student": 8}; a group not named here has
+    # `min_criteria` (min_criteria_for).
+    min_criteria_by_audience = models.JSONField(
+        _("minimum criteria by member group"), default=dict, blank=True
+    )
     eligibility_months = models.PositiveSmallIntegerField(
         _("months of membership before classification"), default=6
     )
@@ -96,6 +109,11 @@ class Framework(models.Model):
     def total_points(self) -> Decimal:
         return sum((a.max_points for a in self.area_list), Decimal(0))
 
+    def min_criteria_for(self, audience: str) -> int:
+        """How many criteria a member of the group chooses at least."""
+        own = (self.min_criteria_by_audience or {}).get(audience)
+        return int(own) if own else self.min_criteria
+
 
 class ContentArea(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="areas")
@@ -133,8 +151,11 @@ class Criterion(models.Model):
     sector = models.CharField(
         _("sector"), max_length=20, choices=Sector.choices, blank=True, default=""
     )
-    # For schools: students, teachers; free text shown next to the sector.
-    audience = models.CharField(_("for"), max_length=60, blank=True, default="")
+    # Only members of this group see it (members.models.Audience, e.g. the cadres' own
+    # criterion); empty: every member.
+    audience = models.CharField(
+        _("for"), max_length=12, choices=CRITERION_AUDIENCES, blank=True, default=""
+    )
     mandatory = models.BooleanField(_("mandatory"), default=False)
     order = models.PositiveSmallIntegerField(default=0)
 

@@ -41,15 +41,20 @@ def framework_for(unit: Unit, year: int) -> Framework | None:
     ).first()
 
 
-def criteria_for(*, framework: Framework, branch: Unit, year: int, sector: str) -> QuerySet:
+def criteria_for(
+    *, framework: Framework, branch: Unit, year: int, sector: str, audience: str | None = None
+) -> QuerySet:
     """The criteria a member of this branch may pick: the framework's, plus the custom criteria
-    of every ancestor for the year; sector-specific ones only for that sector."""
+    of every ancestor for the year; sector-specific ones only for that sector. With `audience`
+    (a member's group, members.models.Audience), only the criteria offered to that group: those
+    marked for no group or for his; without it, those of every group (what the branch lists)."""
     own = Q(framework=framework)
     custom = Q(framework__isnull=True, unit__path__in=branch.ancestor_paths(), year=year)
+    criteria = Criterion.objects.filter(own | custom).filter(Q(sector="") | Q(sector=sector))
+    if audience is not None:
+        criteria = criteria.filter(Q(audience="") | Q(audience=audience))
     return (
-        Criterion.objects.filter(own | custom)
-        .filter(Q(sector="") | Q(sector=sector))
-        .filter(area_code__in=framework.areas.values("code"))
+        criteria.filter(area_code__in=framework.areas.values("code"))
         # The framework's own first, then custom ones from the top of the tree down (the same
         # on every database: NULL depth sorts first).
         .order_by("area_code", F("unit__depth").asc(nulls_first=True), "order", "id")
@@ -219,18 +224,36 @@ def own_criteria(unit: Unit, year: int) -> QuerySet[Criterion]:
     )
 
 
-def criteria_applying(unit: Unit, year: int, framework: Framework) -> QuerySet[Criterion]:
+def criteria_applying(
+    unit: Unit, year: int, framework: Framework, audience: str | None = None
+) -> QuerySet[Criterion]:
     """What applies in the unit: for a branch exactly what its members may pick; above, every
-    criterion of the framework and of the ancestors' custom ones, whatever the sector."""
+    criterion of the framework and of the ancestors' custom ones, whatever the sector. With
+    `audience`, only what is offered to the members of that group (criteria_for)."""
     if unit.is_branch:
-        return criteria_for(framework=framework, branch=unit, year=year, sector=unit.sector)
-    return (
-        Criterion.objects.filter(
-            Q(framework=framework)
-            | Q(framework__isnull=True, unit__path__in=unit.ancestor_paths(), year=year)
+        return criteria_for(
+            framework=framework, branch=unit, year=year, sector=unit.sector, audience=audience
         )
-        .filter(area_code__in=framework.areas.values("code"))
-        .order_by("area_code", "unit__depth", "order", "id")
+    criteria = Criterion.objects.filter(
+        Q(framework=framework)
+        | Q(framework__isnull=True, unit__path__in=unit.ancestor_paths(), year=year)
+    )
+    if audience is not None:
+        criteria = criteria.filter(Q(audience="") | Q(audience=audience))
+    return criteria.filter(area_code__in=framework.areas.values("code")).order_by(
+        "area_code", "unit__depth", "order", "id"
+    )
+
+
+def criteria_offered(member, *, framework: Framework, branch: Unit, year: int) -> QuerySet:
+    """The criteria the member may pick in the branch that runs his registration: those of
+    his branch's sector and of his group (members.models.Audience)."""
+    return criteria_for(
+        framework=framework,
+        branch=branch,
+        year=year,
+        sector=branch.sector,
+        audience=member.audience,
     )
 
 

@@ -1,5 +1,6 @@
 """GET /api/v1/training/{year}/framework?member={id}: the criteria a member may pick."""
 
+from doanvien.actions.members import member_update
 from doanvien.training.models import ContentArea, Criterion, Framework
 
 from ..conftest import fields
@@ -30,7 +31,20 @@ def test_it_lists_the_five_areas_with_their_criteria(api_client, world, framewor
     assert [a["code"] for a in body["areas"]] == ["1", "2", "3", "4", "5"]
     assert all(a["max_points"] == 20.0 and a["criteria"] for a in body["areas"])
     first = body["areas"][0]["criteria"][0]
-    assert set(first) == {"id", "text", "sector", "audience", "mandatory", "custom", "unit"}
+    assert set(first) == {
+        "id",
+        "text",
+        "sector",
+        "audience",
+        "audience_label",
+        "mandatory",
+        "custom",
+        "unit",
+    }
+    assert (body["audience"], body["audience_label"]) == (
+        "general",
+        "Đoàn viên (không thuộc đối tượng riêng)",
+    )
     assert first["custom"] is False and first["unit"] is None
 
 
@@ -42,7 +56,13 @@ def test_the_mandatory_criteria_are_marked(api_client, world):
 
 
 def test_school_criteria_appear_only_for_a_school_branch(api_client, world, framework):
-    school = set(framework.criteria.filter(sector="school").values_list("text", flat=True))
+    # The school items are for pupils or for teachers: a teacher of a school branch has his.
+    member_update(actor=None, member=world.member, data={"audience": "teacher"})
+    school = set(
+        framework.criteria.filter(sector="school", audience="teacher").values_list(
+            "text", flat=True
+        )
+    )
     residential = set(
         framework.criteria.filter(sector="residential").values_list("text", flat=True)
     )
@@ -58,6 +78,7 @@ def test_school_criteria_appear_only_for_a_school_branch(api_client, world, fram
 
 
 def test_the_sector_of_each_criterion_is_given(api_client, world):
+    member_update(actor=None, member=world.member, data={"audience": "student"})
     body = api_client(world.secretary).get(framework_url(world.member)).json()
 
     assert {c["sector"] for c in criteria(body)} == {"", "school"}

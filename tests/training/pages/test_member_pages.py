@@ -4,6 +4,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from doanvien.actions.members import member_update
 from doanvien.training.models import ProgressNote, Registration
 from doanvien.training.services.assessment import assessment_record
 from doanvien.training.services.registrations import registration_return
@@ -23,6 +24,7 @@ def row(response, criterion_id):
 def test_a_new_registration_lists_the_five_areas_with_the_mandatory_criteria_checked(
     client, world, framework
 ):
+    member_update(actor=None, member=world.member, data={"audience": "student"})
     client.force_login(world.member_user)
     response = client.get(page(world.member))
     assert response.status_code == 200
@@ -30,6 +32,7 @@ def test_a_new_registration_lists_the_five_areas_with_the_mandatory_criteria_che
     assert [g.area.code for g in form.areas] == ["1", "2", "3", "4", "5"]
     assert all(r.checked == r.criterion.mandatory for r in form.rows)
     assert {r.criterion.sector for r in form.rows} == {"", "school"}  # only my sector's
+    assert {r.criterion.audience for r in form.rows} == {"", "student"}  # and my group's
     html = response.content.decode()
     assert 'name="action" value="save"' in html and 'name="action" value="submit"' in html
 

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from doanvien.units.models import Sector
 
-from ..models import Member, Position, Sex, Status
+from ..models import Audience, Member, Position, Sex, Status
 from ..selectors import AGE_BANDS
 from ..validation import DATE_FIELDS, EDITABLE_FIELDS
 
@@ -29,6 +29,7 @@ FIELD_ORDER = [
     "admission_resolution_no",
     "card_number",
     "position",
+    "audience",
     "category",
     "federation_member",
     "honorary",
@@ -42,6 +43,14 @@ FIELD_ORDER = [
     "awards",
     "discipline",
 ]
+
+
+FROM_THE_RECORD = _("From his position and occupation")
+AUDIENCE_HELP = _(
+    "The training criteria marked for a group are offered only to its members, and the group "
+    "may have its own minimum number of criteria. Left empty: Union cadre for a member of the "
+    "branch committee, else the group his occupation names (pupil, student, teacher)."
+)
 
 
 def initial_from(member) -> dict:
@@ -78,6 +87,10 @@ class MemberForm(forms.Form):
                 field.widget = forms.Textarea(attrs={"rows": 2})
             if name in ("phone", "id_number", "card_number"):
                 field.widget.attrs["inputmode"] = "numeric"
+            if name == "audience":
+                # Empty: the group his position and occupation give (validation.py).
+                field.choices = [("", FROM_THE_RECORD), *Audience.choices]
+                field.help_text = AUDIENCE_HELP
             self.fields[name] = field
 
 

@@ -8,9 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from doanvien.units.models import Sector
 
-from ..models import Deadline, Framework
+from ..models import CRITERION_AUDIENCES, Deadline, Framework
 
 EVERY_SECTOR = [("", _("Every sector"))]
+EVERY_MEMBER = [("", _("Every member"))]
 
 
 def number_text(value) -> str:
@@ -68,7 +69,23 @@ class FrameworkForm(forms.Form):
         self.fields["band_complete"] = _number(
             _("Complete from"), help_text=_("Below it: incomplete.")
         )
-        self.fields["min_criteria"] = _number(_("Minimum criteria"), decimal=False)
+        self.fields["min_criteria"] = _number(
+            _("Minimum criteria"),
+            decimal=False,
+            help_text=_("For every member whose group has no minimum of its own."),
+        )
+        # Each member group's own minimum (empty: the one above).
+        self.minimum_names = []
+        own = framework.min_criteria_by_audience or {}
+        for group, label in CRITERION_AUDIENCES:
+            name = f"min_criteria.{group}"
+            self.minimum_names.append((group, name))
+            self.fields[name] = _number(
+                _("Minimum criteria: %(group)s") % {"group": label},
+                decimal=False,
+                help_text=_("Empty: the same as every member."),
+            )
+            self.initial.setdefault(name, own.get(group, ""))
         self.fields["eligibility_months"] = _number(
             _("Months of membership before classification"),
             decimal=False,
@@ -108,6 +125,10 @@ class FrameworkForm(forms.Form):
             )
         ]
 
+    def minimum_fields(self):
+        """Each member group's own minimum number of criteria."""
+        return [self[name] for _group, name in self.minimum_names]
+
     def service_arguments(self) -> dict:
         data = self.cleaned_data
         return {
@@ -130,6 +151,7 @@ class FrameworkForm(forms.Form):
                     "assessment_opens_months_before",
                 )
             },
+            "min_criteria_by_audience": {group: data[name] for group, name in self.minimum_names},
         }
 
 
@@ -143,11 +165,14 @@ class CriterionForm(forms.Form):
         required=False,
         choices=EVERY_SECTOR + list(Sector.choices),
     )
-    audience = forms.CharField(
-        label=_("For whom"),
+    audience = forms.ChoiceField(
+        label=_("Only for the member group"),
         required=False,
-        max_length=60,
-        help_text=_("Optional, e.g. students, teachers."),
+        choices=EVERY_MEMBER + CRITERION_AUDIENCES,
+        help_text=_(
+            "A criterion for a group is offered only to its members (each member's group is "
+            "on his record)."
+        ),
     )
     mandatory = forms.BooleanField(label=_("Mandatory"), required=False)
 

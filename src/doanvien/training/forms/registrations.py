@@ -60,13 +60,29 @@ class AreaRows:
 class CriteriaForm:
     """Every criterion the member may pick, area by area: a checkbox, and for a checked one a
     plan and a target date (dd/mm/yyyy). Posted as `criterion` (the checked ids), `plan-<id>`
-    and `target-<id>`."""
+    and `target-<id>`.
 
-    def __init__(self, *, framework, criteria, data=None, items=None, preselect_mandatory=True):
+    A checked id that is not one of the rows (a page shown before the criterion was marked for
+    another member group, or one made by hand) goes to the services with the rest, which refuse
+    it and say why. Items of a saved registration that are not among the rows any more are
+    `dropped`: the page names them, and saving the form leaves them out."""
+
+    def __init__(
+        self,
+        *,
+        framework,
+        criteria,
+        data=None,
+        items=None,
+        preselect_mandatory=True,
+        minimum: int | None = None,
+    ):
         self.framework = framework
+        self.minimum = framework.min_criteria if minimum is None else minimum
         self.errors: list[str] = []
         chosen = {i.criterion_id: i for i in (items or [])}
-        checked = set(data.getlist("criterion")) if data is not None else set()
+        posted = data.getlist("criterion") if data is not None else []
+        checked = set(posted)
         self.rows: list[CriterionRow] = []
         for c in criteria:
             row = CriterionRow(c)
@@ -81,6 +97,17 @@ class CriteriaForm:
                 row.checked = preselect_mandatory and c.mandatory
             self.rows.append(row)
         self._by_id = {r.pk: r for r in self.rows}
+        shown = {str(pk) for pk in self._by_id}
+        self.unknown = [
+            {
+                "criterion": value,
+                "plan": data.get(f"plan-{value}", "").strip(),
+                "target_date": data.get(f"target-{value}", "").strip(),
+            }
+            for value in dict.fromkeys(posted)
+            if value not in shown
+        ]
+        self.dropped = [i.criterion for i in chosen.values() if i.criterion_id not in self._by_id]
 
     @cached_property
     def areas(self) -> list[AreaRows]:
@@ -94,10 +121,11 @@ class CriteriaForm:
         return [r for r in self.rows if r.checked]
 
     def items(self) -> list[dict]:
-        """The checked criteria as the services take them, in the order shown."""
+        """The checked criteria as the services take them, in the order shown, then any
+        checked id that is not shown (`unknown`)."""
         return [
             {"criterion": r.pk, "plan": r.plan, "target_date": r.target} for r in self.checked_rows
-        ]
+        ] + self.unknown
 
     def undated(self) -> list[CriterionRow]:
         """Checked rows without a target date: a draft cannot keep them (the date is required

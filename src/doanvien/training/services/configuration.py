@@ -25,12 +25,14 @@ from doanvien.units.models import Sector, Unit
 
 from .. import rollup
 from ..models import (
+    CRITERION_AUDIENCES,
     ContentArea,
     Criterion,
     Deadline,
     Framework,
     Phase,
     Registration,
+    RegistrationItem,
 )
 from ..selectors import criterion_owner, criterion_usage, framework_for, own_framework, year_closed
 
@@ -42,6 +44,9 @@ MAX_TEXT = 2000
 SCORING_FIELDS = ("band_excellent", "band_good", "band_complete", "eligibility_months")
 # What may change even once members are assessed with the framework.
 SETTINGS_FIELDS = ("name", "min_criteria", "assessment_opens_months_before")
+# The member groups a criterion may be for, and that may have their own minimum number of
+# criteria (members.models.Audience, but the general group, whose minimum is `min_criteria`).
+AUDIENCES = tuple(code for code, _label in CRITERION_AUDIENCES)
 
 
 # --- Reads the pages share with the services --------------------------------------------------
@@ -142,6 +147,7 @@ def framework_publish(*, actor, unit: Unit, year: int, source: Framework | None 
                 band_good=source.band_good,
                 band_complete=source.band_complete,
                 min_criteria=source.min_criteria,
+                min_criteria_by_audience=dict(source.min_criteria_by_audience or {}),
                 eligibility_months=source.eligibility_months,
                 assessment_opens_months_before=source.assessment_opens_months_before,
             )
@@ -268,6 +274,33 @@ def _clean_scoring(framework: Framework, data: dict[str, Any]) -> tuple[dict, di
             }
         else:
             clean[field] = value
+
+    # Each group's own minimum: empty for the framework's minimum.
+    given_minimums = data.get("min_criteria_by_audience")
+    if given_minimums is None:
+        given_minimums = framework.min_criteria_by_audience or {}
+    clean["min_criteria_by_audience"] = {}
+    for group in given_minimums:
+        if group not in AUDIENCES:
+            errors[f"min_criteria.{group}"] = _("There is no member group %(group)s.") % {
+                "group": group
+            }
+    for group in AUDIENCES:
+        field = f"min_criteria.{group}"
+        try:
+            value = _integer(given_minimums.get(group))
+        except ValueError:
+            errors[field] = _("A whole number.")
+            continue
+        if value is None:
+            continue
+        if not 1 <= value <= MAX_MIN_CRITERIA:
+            errors[field] = _("A whole number from %(low)s to %(high)s, or empty.") % {
+                "low": 1,
+                "high": MAX_MIN_CRITERIA,
+            }
+        else:
+            clean["min_criteria_by_audience"][group] = value
     return clean, errors
 
 
@@ -282,13 +315,15 @@ def framework_update(
     band_good: Any = None,
     band_complete: Any = None,
     min_criteria: Any = None,
+    min_criteria_by_audience: dict[str, Any] | None = None,
     eligibility_months: Any = None,
     assessment_opens_months_before: Any = None,
 ) -> Framework:
     """Names, points per area, bands and settings of a unit's own framework. Area codes never
-    change; a value left out (None) keeps what it was. Once a member is assessed with the
-    framework, its scoring (points, bands, eligibility) is fixed; when assessment opens may
-    still change."""
+    change; a value left out (None) keeps what it was. `min_criteria_by_audience` gives each
+    member group its own minimum number of criteria ({"student": 8}; a group left empty or out
+    has `min_criteria`). Once a member is assessed with the framework, its scoring (points,
+    bands, eligibility) is fixed; when assessment opens and the minimums may still change."""
     framework = Framework.objects.select_for_update().get(pk=framework.pk)
     if framework.unit_id is None:
         raise ValidationError(
@@ -304,6 +339,7 @@ def framework_update(
         "band_good": band_good,
         "band_complete": band_complete,
         "min_criteria": min_criteria,
+        "min_criteria_by_audience": min_criteria_by_audience,
         "eligibility_months": eligibility_months,
         "assessment_opens_months_before": assessment_opens_months_before,
     }
@@ -316,6 +352,10 @@ def framework_update(
     before: dict[str, Any] = {f: getattr(framework, f) for f in SETTINGS_FIELDS}
     before.update({f: getattr(framework, f) for f in SCORING_FIELDS})
     after = {f: clean[f] for f in before}
+    old_minimums = framework.min_criteria_by_audience or {}
+    for group in AUDIENCES:
+        before[f"min_criteria.{group}"] = old_minimums.get(group)
+        after[f"min_criteria.{group}"] = clean["min_criteria_by_audience"].get(group)
     for code, area in old_areas.items():
         before[f"areas.{code}.name"] = area.name
         before[f"areas.{code}.max_points"] = area.max_points
@@ -340,6 +380,7 @@ def framework_update(
 
     for field in (*SETTINGS_FIELDS, *SCORING_FIELDS):
         setattr(framework, field, clean[field])
+    framework.min_criteria_by_audience = clean["min_criteria_by_audience"]
     framework.save()
     if framework.unit_id and framework.year:
         rollup.subtree_counted_again(framework.unit, framework.year)
@@ -349,7 +390,8 @@ def framework_update(
             area.name, area.max_points = new["name"], new["max_points"]
             area.save(update_fields=["name", "max_points"])
     changes = audit.diff(
-        {k: str(v) for k, v in before.items()}, {k: str(v) for k, v in after.items()}
+        {k: "" if v is None else str(v) for k, v in before.items()},
+        {k: "" if v is None else str(v) for k, v in after.items()},
     )
     if changes:
         _record(
@@ -379,9 +421,9 @@ def _clean_criterion(area_codes, data: dict[str, Any]) -> tuple[dict, dict]:
     sector = str(data.get("sector") or "").strip()
     if sector and sector not in Sector.values:
         errors["sector"] = _("Choose a sector, or leave it empty for every sector.")
-    audience = " ".join(str(data.get("audience") or "").split())
-    if len(audience) > 60:
-        errors["audience"] = _("At most %(n)s characters.") % {"n": 60}
+    audience = str(data.get("audience") or "").strip()
+    if audience and audience not in AUDIENCES:
+        errors["audience"] = _("Choose a member group, or leave it empty for every member.")
     clean = {
         "text": text,
         "area_code": area_code,
@@ -470,7 +512,7 @@ def criterion_add(
         criterion,
         unit,
         f"{year} · {clean['text']}",
-        audit.diff({}, audit.snapshot(criterion, ("area_code", "sector", "mandatory"))),
+        audit.diff({}, audit.snapshot(criterion, ("area_code", "sector", "audience", "mandatory"))),
     )
     return criterion
 
@@ -513,6 +555,18 @@ def criterion_update(
             errors["sector"] = _(
                 "%(n)s registrations include this criterion: its sector cannot change."
             ) % {"n": used}
+        if "audience" not in errors and clean["audience"] not in ("", criterion.audience):
+            # No registration is left with a criterion its member is not offered.
+            others = (
+                RegistrationItem.objects.filter(criterion=criterion)
+                .exclude(registration__member__audience=clean["audience"])
+                .count()
+            )
+            if others:
+                errors["audience"] = _(
+                    "%(n)s registrations of members of another group include this criterion: "
+                    "it cannot be only for “%(group)s”."
+                ) % {"n": others, "group": dict(CRITERION_AUDIENCES)[clean["audience"]]}
     if errors:
         raise ValidationError(errors)
     fields = ("text", "area_code", "sector", "audience", "mandatory")

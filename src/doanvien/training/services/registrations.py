@@ -3,6 +3,7 @@ submits; the committee approves or returns with a comment. A member who moves ke
 registration (registrations_follow). Each write validates, writes in one transaction, keeps the
 roll-ups and records the event in the audit trail."""
 
+import re
 from datetime import date
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from doanvien.core.dates import parse_date
@@ -17,22 +19,38 @@ from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
 from .. import rollup, workflow
-from ..models import BranchResult, Deadline, Registration, RegistrationItem
+from ..models import BranchResult, Criterion, Deadline, Registration, RegistrationItem
 from ..rules import programme_year_span
 from ..selectors import criteria_for, framework_for
 from .common import check_deadline, check_unlocked, lock_registration, record_event
 
 
+def _not_offered(criterion: Criterion, member: Member) -> str:
+    """Why a criterion of the branch's list is refused to the member: it is for another group."""
+    return _(
+        "“%(criterion)s” is only for the group “%(group)s”: it is not offered to %(name)s, "
+        "whose group is “%(member_group)s”."
+    ) % {
+        "criterion": Truncator(criterion.text).chars(60),
+        "group": criterion.get_audience_display(),
+        "name": member.full_name,
+        "member_group": member.get_audience_display(),
+    }
+
+
 def _clean_items(registration: Registration, items: list[dict[str, Any]], *, complete: bool):
-    """Check the items; when `complete`, also the rules of a submitted registration."""
+    """Check the items; when `complete`, also the rules of a submitted registration. The
+    criteria are those offered to the member: of his branch's sector and of his group."""
     framework = registration.framework
     branch = registration.branch
-    available = {
+    member = registration.member
+    listed = {
         c.pk: c
         for c in criteria_for(
             framework=framework, branch=branch, year=registration.year, sector=branch.sector
         )
     }
+    available = {pk: c for pk, c in listed.items() if c.audience in ("", member.audience)}
     first, last = programme_year_span(registration.year, branch.sector)
     errors: dict[str, list[str]] = {}
     clean, seen = [], set()
@@ -48,7 +66,10 @@ def _clean_items(registration: Registration, items: list[dict[str, Any]], *, com
             continue
         criterion = available.get(criterion_id)
         if criterion is None:
-            err(f"items[{i}].criterion", _("This criterion is not in your framework."))
+            if criterion_id in listed:
+                err(f"items[{i}].criterion", _not_offered(listed[criterion_id], member))
+            else:
+                err(f"items[{i}].criterion", _("This criterion is not in your framework."))
             continue
         if criterion_id in seen:
             err(f"items[{i}].criterion", _("The same criterion is chosen twice."))
@@ -82,11 +103,21 @@ def _clean_items(registration: Registration, items: list[dict[str, Any]], *, com
                 _("Choose criteria in every content area; missing: %(areas)s.")
                 % {"areas": ", ".join(str(a) for a in missing)},
             )
-        if len(clean) < framework.min_criteria:
+        minimum = framework.min_criteria_for(member.audience)
+        if len(clean) < minimum and minimum != framework.min_criteria:
+            err(
+                "items",
+                _(
+                    "Choose at least %(n)s criteria, the minimum of the group “%(group)s” "
+                    "(now %(count)s)."
+                )
+                % {"n": minimum, "group": member.get_audience_display(), "count": len(clean)},
+            )
+        elif len(clean) < minimum:
             err(
                 "items",
                 _("Choose at least %(n)s criteria (now %(count)s).")
-                % {"n": framework.min_criteria, "count": len(clean)},
+                % {"n": minimum, "count": len(clean)},
             )
         mandatory = [c for c in available.values() if c.mandatory and c.pk not in seen]
         if mandatory:
@@ -262,7 +293,24 @@ def registrations_apply_default(
     *, actor, branch: Unit, year: int, items: list[dict[str, Any]], members
 ) -> int:
     """Register many members at once with the branch's default set; each member can then adjust
-    it. Members who already submitted are left alone. Returns how many were registered."""
+    it. A criterion of the set marked for a member group goes only to the members of that group
+    (the others get the rest of the set). Members who already submitted are left alone. Returns
+    how many were registered."""
+    ids = []
+    for item in items:
+        try:
+            ids.append(int(item.get("criterion")))
+        except (TypeError, ValueError):
+            continue  # refused by registration_save, which names the item
+    group_of = dict(Criterion.objects.filter(pk__in=ids).values_list("pk", "audience"))
+
+    def offered(item: dict[str, Any], member: Member) -> bool:
+        try:
+            group = group_of.get(int(item.get("criterion")), "")
+        except (TypeError, ValueError):
+            return True
+        return group in ("", member.audience)
+
     count = 0
     for member in members:
         existing = Registration.objects.filter(member=member, year=year).first()
@@ -271,6 +319,32 @@ def registrations_apply_default(
             Registration.State.RETURNED,
         ):
             continue
-        registration_save(actor=actor, member=member, year=year, items=items, by_branch=True)
+        positions = [i for i, item in enumerate(items) if offered(item, member)]
+        try:
+            registration_save(
+                actor=actor,
+                member=member,
+                year=year,
+                items=[items[i] for i in positions],
+                by_branch=True,
+            )
+        except ValidationError as e:
+            raise _renumbered(e, positions) from None
         count += 1
     return count
+
+
+_ITEM_KEY = re.compile(r"^items\[(\d+)\]")
+
+
+def _renumbered(error: ValidationError, positions: list[int]) -> ValidationError:
+    """A member's errors about his part of the default set, numbered as in the whole set."""
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed = {}
+    for key, errors in error.error_dict.items():
+        match = _ITEM_KEY.match(key)
+        if match and int(match[1]) < len(positions):
+            key = f"items[{positions[int(match[1])]}]" + key[match.end() :]
+        renamed[key] = errors
+    return ValidationError(renamed)

@@ -27,7 +27,7 @@ from ..forms.registrations import CriteriaForm, NoteForm, ReturnForm
 from ..models import BranchResult, Deadline, Registration
 from ..progress import deadlines_for
 from ..rules import programme_year_of, programme_year_span
-from ..selectors import assessment_opens, criteria_for, framework_for, registration_of
+from ..selectors import assessment_opens, criteria_offered, framework_for, registration_of
 
 State = Registration.State
 Kind = Deadline.Kind
@@ -83,15 +83,22 @@ def member_deadlines(member, branch, year: int, registration) -> list:
 
 
 def _criteria_form(member, year: int, registration, data=None) -> CriteriaForm | None:
+    """The criteria offered to the member (his branch's sector, his group), with his choices."""
     branch = registration.branch if registration else member.branch
     framework = registration.framework if registration else framework_for(branch, year)
     if framework is None:
         return None
-    criteria = criteria_for(
-        framework=framework, branch=branch, year=year, sector=branch.sector
+    criteria = criteria_offered(
+        member, framework=framework, branch=branch, year=year
     ).select_related("unit")
-    items = registration.items.all() if registration else None
-    return CriteriaForm(framework=framework, criteria=criteria, data=data, items=items)
+    items = registration.items.select_related("criterion") if registration else None
+    return CriteriaForm(
+        framework=framework,
+        criteria=criteria,
+        data=data,
+        items=items,
+        minimum=framework.min_criteria_for(member.audience),
+    )
 
 
 def _chosen_by_area(registration) -> list[tuple]:

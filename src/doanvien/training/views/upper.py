@@ -44,7 +44,7 @@ from .. import access as training_access
 from .. import lateness
 from ..forms.configuration import CriterionForm, DeadlineForm, FrameworkForm
 from ..forms.registrations import RegistrationExportForm
-from ..models import Criterion, Deadline, Framework
+from ..models import CRITERION_AUDIENCES, Criterion, Deadline, Framework
 from ..progress import (
     UnitProgress,
     box_ticking_flags_for,
@@ -100,13 +100,15 @@ CHANGE_LABELS = {
     "text": gettext_lazy("criterion"),
     "area_code": gettext_lazy("area"),
     "sector": gettext_lazy("sector"),
-    "audience": gettext_lazy("for whom"),
+    "audience": gettext_lazy("only for the member group"),
     "mandatory": gettext_lazy("mandatory"),
     "due_on": gettext_lazy("due on"),
     "extended_to": gettext_lazy("extended to"),
     "allow_late": gettext_lazy("late actions allowed"),
 }
 _AREA_CHANGE = re.compile(r"^areas\.(?P<code>[^.]+)\.(?P<what>name|max_points)$")
+_GROUP_MINIMUM = re.compile(r"^min_criteria\.(?P<group>\w+)$")
+GROUPS = dict(CRITERION_AUDIENCES)
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
@@ -157,6 +159,10 @@ def _change_label(key: str) -> str:
         if match["what"] == "name":
             return _("area %(code)s") % {"code": match["code"]}
         return _("points of area %(code)s") % {"code": match["code"]}
+    match = _GROUP_MINIMUM.match(key)
+    if match:
+        group = GROUPS.get(match["group"], match["group"])
+        return _("minimum criteria: %(group)s") % {"group": group}
     return str(CHANGE_LABELS.get(key, key))
 
 
@@ -167,6 +173,8 @@ def _change_value(key: str, value):
         return _("yes") if value in (True, "True") else _("no")
     if key == "sector":
         return str(Sector(value).label) if value in Sector.values else value
+    if key == "audience":
+        return str(GROUPS.get(value, value))
     if isinstance(value, str) and _ISO_DATE.match(value):
         y, m, d = _ISO_DATE.match(value).groups()
         return f"{d}/{m}/{y}"
@@ -442,8 +450,14 @@ def _framework_page(
     earlier = None
     if editable and own is None:
         earlier = earlier_framework(unit, year)
+    own_minimums = framework.min_criteria_by_audience or {}
     context.update(
         areas=areas,
+        group_minimums=[
+            (label, own_minimums[group])
+            for group, label in CRITERION_AUDIENCES
+            if own_minimums.get(group)
+        ],
         total_points=sum((a.max_points for a in areas), 0),
         custom_count=sum(1 for c in criteria if c.custom and c.unit_id == unit.pk),
         framework_form=framework_form,

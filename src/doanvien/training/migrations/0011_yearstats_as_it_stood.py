@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('training', '0009_framework_reference'),
+        ('training', '0010_criterion_audience'),
     ]
 
     operations = [

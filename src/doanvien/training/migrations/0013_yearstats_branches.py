@@ -28,7 +28,7 @@ def count_branch_rows(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("training", "0011_default_deadlines"),
+        ("training", "0012_default_deadlines"),
     ]
 
     operations = [

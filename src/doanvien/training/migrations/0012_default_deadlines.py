@@ -13,7 +13,7 @@ def install(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("training", "0010_yearstats_as_it_stood"),
+        ("training", "0011_yearstats_as_it_stood"),
     ]
 
     operations = [
