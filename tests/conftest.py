@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from . import hostile
 from .factories import make_member, make_unit, make_user
 
 
@@ -44,6 +45,12 @@ def job_files(settings, tmp_path):
     """Files made by background jobs go to the test's own folder."""
     settings.JOB_FILES_DIR = tmp_path / "jobs"
     return settings.JOB_FILES_DIR
+
+
+@pytest.fixture(scope="session")
+def hostile_files(tmp_path_factory):
+    """The hostile spreadsheets of tests/hostile.py, made once: kind → file."""
+    return hostile.make_all(tmp_path_factory.mktemp("hostile"))
 
 
 @pytest.fixture
