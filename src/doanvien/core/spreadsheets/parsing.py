@@ -194,9 +194,15 @@ class _XlsxScanner:
         text = self.tail + chunk
         if m := self.pattern.search(text):
             letters, digits = (m[1], m[2]) if m[1] else (m[3], m[4])
-            cell = f"{letters.decode().upper()}{int(digits)}"
-            raise Refused("far_cell", cell=cell, sheet=self.sheet)
+            raise Refused("far_cell", cell=_shown(letters) + _shown(digits), sheet=self.sheet)
         self.tail = text[-64:]  # a reference cut in two is found with the next piece
+
+
+def _shown(part: bytes) -> str:
+    """Part of a cell reference as the message shows it: a reference long enough to be
+    meaningless (thousands of letters) is cut."""
+    text = part.decode("ascii").upper()
+    return text if len(text) <= 10 else f"{text[:10]}…"
 
 
 class _OdsScanner:
@@ -208,8 +214,9 @@ class _OdsScanner:
     _TOKEN = re.compile(
         rb"<(/?)table:(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^<>]*?)(/?)>"
     )
-    _ROWS = re.compile(rb"""table:number-rows-repeated\s*=\s*["']\s*([0-9]+)""")
-    _COLUMNS = re.compile(rb"""table:number-columns-repeated\s*=\s*["']\s*([0-9]+)""")
+    # A count of more than twelve digits is read as its first twelve: still far past any limit.
+    _ROWS = re.compile(rb"""table:number-rows-repeated\s*=\s*["']\s*0*([0-9]{1,12})""")
+    _COLUMNS = re.compile(rb"""table:number-columns-repeated\s*=\s*["']\s*0*([0-9]{1,12})""")
     _NAME = re.compile(rb"""table:name\s*=\s*["']([^"']*)""")
 
     def __init__(self, limits: Limits):
@@ -551,6 +558,27 @@ class Usage:
         return self.peak_kb if self.peak_kb is not None else self.memory_limit_kb
 
 
+# What the child keeps of the worker's environment: where Python finds its packages and where
+# temporary files go, not the database's address nor any secret.
+_ENVIRONMENT = (
+    "PATH",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "LD_LIBRARY_PATH",
+    "TMPDIR",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+)
+
+
+def _child_environment() -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if k in _ENVIRONMENT}
+    # calamine says on standard error when an allocation fails: one line, no backtrace
+    environment["RUST_BACKTRACE"] = "0"
+    return environment
+
+
 def _run_child(request: dict, limits: Limits) -> tuple[dict | None, Usage, bool]:
     """Run this file as a script in a new interpreter (it imports calamine and the standard
     library, nothing else: no database connection, no thread, no Django), give it `request`,
@@ -562,10 +590,9 @@ def _run_child(request: dict, limits: Limits) -> tuple[dict | None, Usage, bool]
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         close_fds=True,
-        # calamine says on standard error when an allocation fails: one line, no backtrace
-        env={**os.environ, "RUST_BACKTRACE": "0"},
+        env=_child_environment(),
     )
-    output, timed_out = bytearray(), False
+    output, timed_out, finished = bytearray(), False, False
     try:
         child.stdin.write(json.dumps(request).encode())
         child.stdin.close()
@@ -582,10 +609,11 @@ def _run_child(request: dict, limits: Limits) -> tuple[dict | None, Usage, bool]
                 if not data:
                     break
                 output += data
+        finished = not timed_out
     except BrokenPipeError:  # died before reading its request
-        pass
+        finished = True
     finally:
-        if timed_out:
+        if not finished:  # out of time, or the parent interrupted: the child goes too
             child.kill()
         child.stdout.close()
         _pid, status, usage = os.wait4(child.pid, 0)
