@@ -113,8 +113,8 @@ def zip_bomb(path: Path, megabytes: int, *, dimension: str = "A1:C3") -> Path:
 
 
 def lying_zip(path: Path, bomb: Path) -> Path:
-    """A copy of zip bomb `bomb` whose headers say its sheet unpacks to 1 KB: only unpacking
-    tells."""
+    """A copy of zip bomb `bomb` whose headers say its sheet unpacks to 1 MB (packed a little
+    over half that): only unpacking it to the end tells."""
     data = bytearray(bomb.read_bytes())
     name = SHEET.encode()
     # (signature, where the name starts, where the unpacked size is) of both headers
@@ -122,7 +122,7 @@ def lying_zip(path: Path, bomb: Path) -> Path:
         at = data.index(signature)
         while data[at + name_at : at + name_at + len(name)] != name:
             at = data.index(signature, at + 4)
-        struct.pack_into("<I", data, at + size_at, 1024)
+        struct.pack_into("<I", data, at + size_at, 1 << 20)
     path.write_bytes(bytes(data))
     return path
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from doanvien.core.spreadsheets import parsing
-from doanvien.core.spreadsheets.reading import raw_sheets
+from doanvien.core.spreadsheets.reading import _sniff_kind, raw_sheets
 
 from .. import hostile
 
@@ -127,3 +127,11 @@ def test_the_child_gets_no_secret_of_the_worker(tmp_path, monkeypatch):
     environment = parsing._child_environment()
     assert "DATABASE_URL" not in environment and "SECRET_KEY" not in environment
     assert Path(parsing.__file__).read_text().count("import django") == 0
+
+
+def test_a_member_larger_than_its_directory_says_is_caught_by_unpacking_it(hostile_files):
+    lying = hostile_files["zip bomb with false sizes"]
+    assert _sniff_kind(lying) == "xlsx"  # what the file declares is within every limit
+    with pytest.raises(parsing.Refused) as refused:
+        parsing.check_zip(lying, "xlsx", LIMITS)
+    assert refused.value.code == "unreadable"
