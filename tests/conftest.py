@@ -12,6 +12,7 @@ from doanvien.training.models import (
     school_year_start_month,
 )
 
+from . import hostile
 from .factories import make_member, make_unit, make_user
 
 
@@ -68,6 +69,12 @@ def shipped_defaults(request):
     school_year_start_month.cache_clear()
     yield
     school_year_start_month.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def hostile_files(tmp_path_factory):
+    """The hostile spreadsheets of tests/hostile.py, made once: kind → file."""
+    return hostile.make_all(tmp_path_factory.mktemp("hostile"))
 
 
 @pytest.fixture

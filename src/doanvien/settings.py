@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "treebeard",
     "ninja",
     "axes",
+    # Before django_tasks_db: its db_worker command is the jobs app's (it first fails the jobs a
+    # worker that is gone left running).
+    "doanvien.jobs",
     "django_tasks_db",
     "doanvien.core",
     "doanvien.accounts",
@@ -58,7 +61,6 @@ INSTALLED_APPS = [
     "doanvien.training",
     "doanvien.reports",
     "doanvien.api",
-    "doanvien.jobs",
     "doanvien.demo",
 ]
 
@@ -243,6 +245,11 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Files made by jobs (exports, error reports) and files uploaded for import, kept for JOB_FILE_DAYS.
 JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", VAR_DIR / "jobs"))
 JOB_FILE_DAYS = int(os.environ.get("JOB_FILE_DAYS", "7"))
+# An uploaded spreadsheet is read by a child process of the worker with these budgets (address
+# space in MB, CPU seconds): a file that needs more fails its import, never the worker
+# (core/spreadsheets/parsing.py). The largest file an import takes needs about 700 MB.
+IMPORT_PARSE_MEMORY_MB = int(os.environ.get("IMPORT_PARSE_MEMORY_MB", "1024"))
+IMPORT_PARSE_CPU_SECONDS = int(os.environ.get("IMPORT_PARSE_CPU_SECONDS", "60"))
 
 # How many rows a list page shows.
 PAGE_SIZE = 50

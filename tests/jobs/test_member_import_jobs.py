@@ -2,6 +2,7 @@
 confirm, errors with the marked file, and the export of a filtered list."""
 
 import io
+from contextlib import contextmanager
 from pathlib import Path
 
 import openpyxl
@@ -10,7 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from doanvien.accounts.services import api_token_issue
+from doanvien.jobs import services
 from doanvien.jobs.models import Job
+from doanvien.members import jobs as member_jobs
 from doanvien.members.models import Member
 
 # The real worker closes connections between tasks: these tests commit what it reads.
@@ -56,6 +59,45 @@ def test_upload_preview_confirm_then_the_members_are_there(client, world, run_wo
         world.base.member_count
         == Member.objects.filter(unit_path__startswith=world.base.path, status="active").count()
     )
+
+
+class WorkerKilled(BaseException):
+    """The worker process ending, as far as the code it runs can tell."""
+
+
+def test_an_import_whose_worker_dies_once_it_is_written_is_not_left_running(
+    client, world, run_worker, monkeypatch
+):
+    """The members and the job's end are written in one transaction: a worker that dies right
+    after it commits leaves the job done (and a worker that starts leaves it so), not running
+    for ever with the members written."""
+    before = Member.objects.count()
+    client.force_login(world.base_cadre)
+    client.post(
+        reverse("members:member-import", args=[world.base.pk]), {"file": upload("good.xlsx")}
+    )
+    run_worker()
+    job = latest_job()
+    to_create = job.result["to_create"]
+    services.job_confirm(actor=world.base_cadre, job=job)
+    import_progress = member_jobs.import_progress
+
+    @contextmanager
+    def dies_once_written(*args, **kwargs):
+        with import_progress(*args, **kwargs) as report:
+            yield report
+        raise WorkerKilled  # after the import's transaction, before the runner's last word
+
+    monkeypatch.setattr("doanvien.members.jobs.import_progress", dies_once_written)
+    run_worker()
+    job.refresh_from_db()
+    assert Member.objects.count() == before + to_create
+    assert job.state == Job.State.SUCCEEDED and job.result["written"] and job.finished_at
+    assert len(job.result["lines"]) == 2 and str(to_create) in job.result["lines"][0]
+    monkeypatch.undo()
+    run_worker()  # a worker that starts finds nothing left running
+    job.refresh_from_db()
+    assert job.state == Job.State.SUCCEEDED
 
 
 def test_a_file_with_a_bad_row_writes_nothing_and_offers_the_marked_copy(client, world, run_worker):

@@ -1,6 +1,7 @@
 """Importing members from spreadsheets: the files are in import_files/ (made by make_files.py);
 every person in them is invented."""
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -10,11 +11,13 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from doanvien.core.models import AuditEvent
+from doanvien.core.spreadsheets import parsing
 from doanvien.members.imports import ID_NUMBER_SHAPE, members_import
 from doanvien.members.models import Category, Member, Membership, Position
 from doanvien.members.validation import clean_member_data
 from doanvien.units.models import Unit
 
+from .. import hostile
 from ..factories import make_user, member_data
 
 FILES = Path(__file__).parent / "import_files"
@@ -350,8 +353,64 @@ class TestMatching:
         assert bool(ID_NUMBER_SHAPE.fullmatch(number)) == accepted
 
 
+MB = 1024  # in KB, as /proc tells memory
+
+
+def _memory_kb(field: str) -> int:
+    """VmRSS (now) or VmHWM (the peak) of this process."""
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith(f"{field}:"))
+
+
 class TestMalformedFiles:
-    """Each file gives one clear message, and nothing is written."""
+    """Each file gives one clear message, and nothing is written. The import runs here as it
+    does in the worker, which reads each file in a child process (core/spreadsheets/parsing.py):
+    for every file, this process's memory grows by less than 100 MB and the child's peak, as
+    the system measured it, is under 500 MB."""
+
+    @pytest.fixture(autouse=True)
+    def memory_is_bounded(self, caplog):
+        caplog.set_level(logging.INFO, logger=parsing.__name__)
+        Path("/proc/self/clear_refs").write_text("5")  # the peak starts again from here
+        before = _memory_kb("VmRSS")
+        yield
+        assert _memory_kb("VmHWM") - before < 100 * MB
+        children = [r.usage for r in caplog.records if hasattr(r, "usage")]
+        assert all(usage.most_kb < 500 * MB for usage in children), children
+
+    @pytest.mark.parametrize("kind", list(hostile.KINDS))
+    @pytest.mark.parametrize("confirm", [False, True])
+    def test_a_hostile_file_is_refused_by_name(self, world, hostile_files, kind, confirm):
+        """The sheet of the report (A1 and XFD200000, and the same at two smaller depths), zip
+        bombs and the like: each refused before the reader opens it, naming the cell."""
+        path = hostile_files[kind]
+        before = state()
+        result = run(world, path.name, path=path, confirm=confirm)
+        assert errors_of(result) == [(None, "", "", hostile.KINDS[kind][1](path))]
+        assert not result.written and state() == before
+
+    def test_a_file_that_needs_more_memory_than_an_import_may_use(self, world, tmp_path, settings):
+        # Five sheets of 150,000 rows × 52 columns of nothing: the reader keeps every empty
+        # cell of a sheet it reads, 260 MB a sheet.
+        settings.IMPORT_PARSE_MEMORY_MB = 128
+        path = hostile.sparse_xlsx(tmp_path / "wide.xlsx", "AZ150000", sheets=5)
+        result = run(world, "wide.xlsx", path=path)
+        assert [e.message for e in result.errors] == [
+            "Reading the file needed more than the 128.0\xa0MB of memory an import may use. "
+            "Split it into several files, or delete what the import does not need (other "
+            "sheets, pictures)."
+        ]
+
+    def test_a_file_that_takes_longer_than_an_import_may_take(self, world, tmp_path, settings):
+        # The same five sheets take about 4.5 s of CPU to read in full.
+        settings.IMPORT_PARSE_CPU_SECONDS = 1
+        settings.IMPORT_PARSE_MEMORY_MB = 400
+        path = hostile.sparse_xlsx(tmp_path / "wide.xlsx", "AZ150000", sheets=5)
+        result = run(world, "wide.xlsx", path=path)
+        assert [e.message for e in result.errors] == [
+            "Reading the file took longer than an import may take (1 second of computing). "
+            "Split it into several files."
+        ]
 
     @pytest.mark.parametrize(
         "name,message",
@@ -423,7 +482,7 @@ class TestMalformedFiles:
         settings.MEMBER_IMPORT_MAX_ROWS = 1
         monkeypatch.setattr("doanvien.core.spreadsheets.reading.HEADER_SEARCH_ROWS", 0)
         monkeypatch.setattr(
-            "doanvien.core.spreadsheets.reading._calamine_sheets", lambda path: pytest.fail("read")
+            "doanvien.core.spreadsheets.reading._calamine_sheets", lambda *a: pytest.fail("read")
         )
         before = state()
         result = run(world, "one_bad_row.xlsx")

@@ -3,6 +3,7 @@ errors by row and column, the background job, and the page. Every person and pla
 the files are made in the tests."""
 
 import unicodedata
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from doanvien.core.models import AuditEvent
 from doanvien.jobs import files, runner
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_confirm, job_start
+from doanvien.training import jobs as training_jobs
 from doanvien.training.imports import registrations_import, registrations_template_xlsx
 from doanvien.training.jobs import import_registrations
 from doanvien.training.models import Criterion, Deadline, Registration, RegistrationItem, YearStats
@@ -685,6 +687,23 @@ def run_worker():
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
+class WorkerKilled(BaseException):
+    """The worker process ending, as far as the code it runs can tell."""
+
+
+def dies_after(import_progress):
+    """`import_progress` (jobs/progress.py) whose worker dies as the import returns: after its
+    transaction committed, before the runner records how the job ended."""
+
+    @contextmanager
+    def dying(*args, **kwargs):
+        with import_progress(*args, **kwargs) as report:
+            yield report
+        raise WorkerKilled
+
+    return dying
+
+
 def upload(path):
     return SimpleUploadedFile(Path(path).name, Path(path).read_bytes())
 
@@ -737,6 +756,24 @@ class TestThroughTheWorker:
         assert bad.comment is not None and bad.fill.fgColor.rgb.endswith("FFC7CE")
         assert copy.cell(FIRST + 2, 6).comment is None
         assert not Registration.objects.exists()
+
+    def test_a_job_whose_worker_dies_once_the_rows_are_written_is_not_left_running(
+        self, world, good_file, monkeypatch
+    ):
+        """The registrations and the job's end are written in one transaction: a worker that
+        dies right after it commits leaves the job done, not running."""
+        monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: TODAY)
+        job = self.start(world, good_file, year=YEAR)
+        run_worker()
+        job_confirm(actor=world.secretary, job=Job.objects.get(pk=job.pk))
+        monkeypatch.setattr(
+            "doanvien.training.jobs.import_progress", dies_after(training_jobs.import_progress)
+        )
+        run_worker()
+        job.refresh_from_db()
+        assert job.state == Job.State.SUCCEEDED and job.result["written"]
+        assert len(job.result["lines"]) == 2 and job.finished_at is not None
+        assert Registration.objects.filter(state="submitted", branch=world.branch).count() == 2
 
     def test_a_job_without_a_year_takes_the_branchs_current_one(
         self, world, good_file, monkeypatch

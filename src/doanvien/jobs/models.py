@@ -52,6 +52,9 @@ class Job(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     # Updated with each progress report: a running job whose heartbeat stops has died.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # The worker process running the job (runner.worker_identity): a worker that starts fails
+    # the jobs of a worker of its machine that is gone.
+    worker = models.CharField(max_length=200, blank=True, default="")
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -3,8 +3,11 @@ does the work for each kind. A handler is `handler(job, progress) -> Outcome`; i
 app that owns the work and is named here."""
 
 import logging
+import os
+import socket
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db.models import F
 from django.tasks import task
@@ -51,9 +54,53 @@ class Progress:
         )
 
 
+# --- which worker runs a job ------------------------------------------------------------------
+
+
+def _boot_id() -> str:
+    try:
+        return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _started(pid: int) -> str:
+    """When process `pid` started (clock ticks since boot), "" if there is no such process."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return ""
+    return stat.rpartition(")")[2].split()[19]  # field 22; the name in brackets may hold spaces
+
+
+def worker_identity(pid: int | None = None) -> str:
+    """This process (or process `pid` of this machine) as the worker of a job: machine, boot,
+    process id and start time, so that the process id of a worker that is gone, given to
+    another process since, is not taken for it."""
+    pid = os.getpid() if pid is None else pid
+    return "|".join((socket.gethostname(), _boot_id(), str(pid), _started(pid)))[:200]
+
+
+def worker_is_gone(identity: str) -> bool | None:
+    """Whether the worker process of `identity` has ended: None when this process cannot tell
+    (a worker of another machine, a job claimed before workers were recorded)."""
+    parts = identity.split("|")
+    if len(parts) != 4:
+        return None
+    host, boot, pid, started = parts
+    if host != socket.gethostname() or not pid.isdigit() or not started:
+        return None
+    if boot != _boot_id():
+        return True  # the machine restarted since
+    return _started(int(pid)) != started
+
+
+# --- running a job ---------------------------------------------------------------------------
+
+
 def _claim(job_id) -> Job | None:
-    """Mark a queued job running; None if it is not queued (run already, or taken by another
-    worker)."""
+    """Mark a queued job running (by this worker); None if it is not queued (run already, or
+    taken by another worker)."""
     now = timezone.now()
     claimed = Job.objects.filter(pk=job_id, state=Job.State.QUEUED).update(
         state=Job.State.RUNNING,
@@ -62,8 +109,25 @@ def _claim(job_id) -> Job | None:
         attempts=F("attempts") + 1,
         done=0,
         message="",
+        worker=worker_identity(),
     )
     return Job.objects.select_related("unit", "created_by").get(pk=job_id) if claimed else None
+
+
+def save_outcome(job: Job, outcome: Outcome) -> None:
+    """Write how the job ended. A handler whose work commits (an import being written) calls
+    it inside its own transaction too, so that a job whose work committed is never left
+    running, whatever becomes of its worker after the commit."""
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(
+        state=outcome.state,
+        result=outcome.result,
+        errors=outcome.errors,
+        message=outcome.message,
+        output_name=outcome.output_name,
+        finished_at=now,
+        heartbeat_at=now,
+    )
 
 
 def run(job_id) -> str:
@@ -85,15 +149,7 @@ def run(job_id) -> str:
                     "again."
                 ),
             )
-    Job.objects.filter(pk=job.pk).update(
-        state=outcome.state,
-        result=outcome.result,
-        errors=outcome.errors,
-        message=outcome.message,
-        output_name=outcome.output_name,
-        finished_at=timezone.now(),
-        heartbeat_at=timezone.now(),
-    )
+    save_outcome(job, outcome)
     return outcome.state
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import files
 from .models import Job
-from .runner import run_job
+from .runner import run_job, worker_is_gone
 
 # A running job that has not reported for this long is taken as dead and may be retried.
 STALE_AFTER = timedelta(seconds=getattr(settings, "JOB_STALE_SECONDS", 300))
@@ -46,6 +46,33 @@ def is_stale(job: Job, now=None) -> bool:
         return False
     last = job.heartbeat_at or job.created_at
     return now - last > STALE_AFTER
+
+
+def fail_abandoned_jobs(*, now=None) -> list[Job]:
+    """Fail the jobs left running by a worker that is gone: one of this machine whose process
+    has ended (the worker was killed, or ran out of memory), or any whose heartbeat stopped
+    STALE_AFTER ago. Run by a worker as it starts (the db_worker command), so that such a job
+    shows as failed, ready to be tried again, instead of running for ever. A job whose work
+    committed is not running any more (runner.save_outcome), so failing one says truly that
+    nothing was written."""
+    now = now or timezone.now()
+    failed = []
+    for job in Job.objects.filter(state=Job.State.RUNNING):
+        gone = worker_is_gone(job.worker)
+        if not (gone or (gone is None and is_stale(job, now))):
+            continue
+        with translation.override(job.params.get("language") or "vi"):
+            message = _(
+                "The worker running this job stopped before the job finished (the server "
+                "restarted, or the job needed more memory than the server has). Nothing was "
+                "written; you can try again."
+            )
+        # Only if nobody else has moved it on meanwhile.
+        if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, worker=job.worker).update(
+            state=Job.State.FAILED, message=message, finished_at=now, heartbeat_at=now
+        ):
+            failed.append(job)
+    return failed
 
 
 def can_retry(job: Job) -> bool:

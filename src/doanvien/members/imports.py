@@ -44,6 +44,7 @@ from doanvien.core.spreadsheets.importing import (
     ImportResult,
     Progress,
     SheetImport,
+    Written,
     error_messages,
 )
 from doanvien.core.spreadsheets.reading import SpreadsheetError
@@ -716,14 +717,16 @@ def members_import(
     confirm: bool,
     progress: Progress | None = None,
     today: date | None = None,
+    on_written: Written | None = None,
 ) -> ImportResult:
     """Check the file (confirm=False) or check it again and write it (confirm=True): all or
     nothing. `unit` is the unit imported into (a branch, or a union whose branches the file
     names); `filename` is the name the user gave the file (the file itself is at `path`).
     `progress(done, total)` is called before the first row (outside any transaction), every
-    chunk of rows checked (and, when confirming, written) and at the end. Messages are in the
-    active language. The result says what was (or would be) created and updated, and lists the
-    errors (`RowError`: row, column and value as in the file, message) and warnings; with
+    chunk of rows checked (and, when confirming, written) and at the end; `on_written(result)`
+    once everything is written, in the same transaction. Messages are in the active language.
+    The result says what was (or would be) created and updated, and lists the errors
+    (`RowError`: row, column and value as in the file, message) and warnings; with
     confirm=True, `written` is true when the members were written."""
     result = ImportResult(filename=filename)
     try:
@@ -738,5 +741,5 @@ def members_import(
         return result
     if progress:
         progress(0, sheet.total)  # before any transaction: the page shows the size at once
-    work.check_and_write(confirm=confirm, progress=progress)
+    work.check_and_write(confirm=confirm, progress=progress, on_written=on_written)
     return result

@@ -9,7 +9,7 @@ from doanvien.core import audit
 from doanvien.core.spreadsheets.importing import import_outcome
 from doanvien.jobs import files
 from doanvien.jobs.progress import import_progress
-from doanvien.jobs.runner import Outcome
+from doanvien.jobs.runner import Outcome, save_outcome
 from doanvien.members.access import can_see_id_numbers_in
 
 from .columns import COLUMNS, NATIONAL_COLUMNS
@@ -49,6 +49,21 @@ def import_members(job, progress) -> Outcome:
     rows) as it goes."""
     source = files.input_path(job)
     confirm = job.params.get("phase") == "apply"
+
+    def outcome_of(result) -> Outcome:
+        return Outcome(
+            **import_outcome(
+                job,
+                result,
+                source=source,
+                columns=COLUMNS,
+                confirm=confirm,
+                lines=_counts,
+                output=files.writing_output,
+                unchanged=result.unchanged,
+            )
+        )
+
     with import_progress(
         job, progress, confirm=confirm, message=_("Writing the members…")
     ) as report:
@@ -59,18 +74,10 @@ def import_members(job, progress) -> Outcome:
             filename=job.input_name,
             confirm=confirm,
             progress=report,
+            # The job is done when the members are written: recorded in their transaction.
+            on_written=lambda result: save_outcome(job, outcome_of(result)),
         )
-    outcome = import_outcome(
-        job,
-        result,
-        source=source,
-        columns=COLUMNS,
-        confirm=confirm,
-        lines=_counts,
-        output=files.writing_output,
-        unchanged=result.unchanged,
-    )
-    return Outcome(**outcome)
+    return outcome_of(result)
 
 
 def export_members(job, progress) -> Outcome:

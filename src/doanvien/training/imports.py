@@ -35,6 +35,7 @@ from doanvien.core.spreadsheets.importing import (
     ImportResult,
     Progress,
     SheetImport,
+    Written,
     error_messages,
 )
 from doanvien.core.spreadsheets.reading import (
@@ -441,11 +442,13 @@ def registrations_import(
     confirm: bool,
     progress: Progress | None = None,
     today: date | None = None,
+    on_written: Written | None = None,
 ) -> ImportResult:
     """Check the file (confirm=False: everything is run and rolled back) or check it again and
     write it (confirm=True): all or nothing. The registrations are saved and submitted for the
     branch's review. `result.to_create` counts new registrations, `to_update` drafts and returned
-    ones replaced. Messages are in the active language."""
+    ones replaced; `on_written(result)` is called once everything is written, in the same
+    transaction. Messages are in the active language."""
     result = ImportResult(filename=filename)
     if not branch.is_branch:
         result.file_error(_("Registrations are imported into a branch."))
@@ -475,8 +478,18 @@ def registrations_import(
     if not work.check_columns():
         return result
     work.read()
-    work.check_and_write(confirm=confirm, progress=progress)
-    work.after()
+    finished = []
+
+    def written(result: ImportResult) -> None:
+        # The warnings go with what a job records in the transaction.
+        work.after()
+        finished.append(True)
+        if on_written is not None:
+            on_written(result)
+
+    work.check_and_write(confirm=confirm, progress=progress, on_written=written)
+    if not finished:
+        work.after()
     if progress:
         progress(sheet.total, sheet.total)
     return result

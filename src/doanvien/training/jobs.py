@@ -7,7 +7,7 @@ from django.utils.translation import ngettext
 from doanvien.core.spreadsheets.importing import import_outcome
 from doanvien.jobs import files
 from doanvien.jobs.progress import import_progress
-from doanvien.jobs.runner import Outcome
+from doanvien.jobs.runner import Outcome, save_outcome
 
 from .columns import COLUMNS
 from .exports import registrations_xlsx
@@ -67,6 +67,21 @@ def import_registrations(job, progress) -> Outcome:
     source = files.input_path(job)
     confirm = job.params.get("phase") == "apply"
     year = job_year(job)
+
+    def outcome_of(result) -> Outcome:
+        return Outcome(
+            **import_outcome(
+                job,
+                result,
+                source=source,
+                columns=COLUMNS,
+                confirm=confirm,
+                lines=_counts,
+                output=files.writing_output,
+                year=year,
+            )
+        )
+
     with import_progress(
         job, progress, confirm=confirm, message=_("Writing the registrations…")
     ) as report:
@@ -78,18 +93,10 @@ def import_registrations(job, progress) -> Outcome:
             filename=job.input_name,
             confirm=confirm,
             progress=report,
+            # The job is done when the registrations are written: recorded in their transaction.
+            on_written=lambda result: save_outcome(job, outcome_of(result)),
         )
-    outcome = import_outcome(
-        job,
-        result,
-        source=source,
-        columns=COLUMNS,
-        confirm=confirm,
-        lines=_counts,
-        output=files.writing_output,
-        year=year,
-    )
-    return Outcome(**outcome)
+    return outcome_of(result)
 
 
 def export_registrations(job, progress) -> Outcome:

@@ -26,6 +26,7 @@ from .reading import ColumnSpec, HeaderSheet, cell_text
 from .writing import error_report_xlsx
 
 Progress = Callable[[int, int], None]
+Written = Callable[["ImportResult"], None]
 
 DEFAULT_MAX_LISTED_ERRORS = 10_000
 # How many rows of each kind (create, update) the preview lists.
@@ -217,9 +218,17 @@ class SheetImport:
         self.result.warnings.extend(self.sheet.header_warnings())
         return True
 
-    def check_and_write(self, *, confirm: bool, progress: Progress | None = None) -> None:
+    def check_and_write(
+        self,
+        *,
+        confirm: bool,
+        progress: Progress | None = None,
+        on_written: Written | None = None,
+    ) -> None:
         """Check every row; with `confirm`, write everything if no error is found, or nothing.
-        `result.written` says whether it was written."""
+        `result.written` says whether it was written. `on_written(result)` is called once
+        everything is written, in the same transaction (a job records there that it is done:
+        it commits with the rows, or not at all)."""
         if not confirm and not self.preview_writes:
             self.run(write=False, progress=progress)
             return
@@ -229,12 +238,17 @@ class SheetImport:
                 if not confirm or self.result.error_count:
                     raise Undo
                 self.finish()
+                self.result.written = True
+                if on_written is not None:
+                    on_written(self.result)
         except Undo:
             return
         except IntegrityError:
+            self.result.written = False
             self.result.file_error(self.changed_message())
-            return
-        self.result.written = True
+        except BaseException:
+            self.result.written = False
+            raise
 
     def order_errors_and_sample(self) -> None:
         """After the last row: errors in the order of the file, and only the sample rows that

@@ -10,10 +10,14 @@ columns)` opens a file and finds its header row, and the typed readers (`cell_te
 `cell_date`, `cell_bool`) turn cells into values. A file that cannot be read at all raises
 `SpreadsheetError` with one message, in the user's language. Every message is an English
 source string; the headers of a column table are a file format, Vietnamese in the code.
+
+A file is never opened by the reader in this process. Its format is told from its bytes and
+what it declares is checked here (size, the sizes of a zip file's members, the used range of
+each worksheet); then a child process checks what it really holds and reads it within a memory
+and a time budget (parsing.py), and the rows come back from a spool file.
 """
 
 import codecs
-import csv
 import re
 import string
 import unicodedata
@@ -25,13 +29,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import python_calamine
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from doanvien.core.dates import parse_date
 from doanvien.core.text import fold, is_spaced_tidily, normalize
+
+from . import parsing
 
 # Limits of one import (settings may override them; the names are the member import's, the
 # first there was, and hold for every import).
@@ -41,12 +47,50 @@ DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 HEADER_SEARCH_ROWS = 30
 
 
+# The columns a sheet may use: about twice the widest import's (the member list has 33). With
+# the row limit this bounds what the reader allocates for a sheet (it keeps every cell of the
+# used range, empty ones included: 64 × 200,030 cells are about 410 MB).
+DEFAULT_MAX_COLUMNS = 64
+# A zip member (a sheet's XML) may unpack to at most this many times its packed size: sheets
+# pack 10 to 25 times; a zip bomb, hundreds of times.
+MAX_UNPACK_RATIO = 100
+# What reading one file may cost the child process that reads it (parsing.py): address space
+# and CPU seconds. The largest file an import takes (200,000 rows × the 33 member columns)
+# needs about 700 MB.
+DEFAULT_PARSE_MEMORY_MB = 1024
+DEFAULT_PARSE_CPU_SECONDS = 60
+
+
 def max_rows() -> int:
     return int(getattr(settings, "MEMBER_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
 
 
 def max_bytes() -> int:
     return int(getattr(settings, "MEMBER_IMPORT_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def max_columns() -> int:
+    return int(getattr(settings, "IMPORT_MAX_COLUMNS", DEFAULT_MAX_COLUMNS))
+
+
+def max_unpacked() -> int:
+    """The most a workbook may unpack to: a sheet's XML is 10 to 15 times its zipped size."""
+    return 20 * max_bytes()
+
+
+def parse_limits() -> parsing.Limits:
+    """The limits a file is read within (settings may change the budgets)."""
+    memory_mb = getattr(settings, "IMPORT_PARSE_MEMORY_MB", DEFAULT_PARSE_MEMORY_MB)
+    cpu = getattr(settings, "IMPORT_PARSE_CPU_SECONDS", DEFAULT_PARSE_CPU_SECONDS)
+    return parsing.Limits(
+        rows=max_rows() + HEADER_SEARCH_ROWS,
+        columns=max_columns(),
+        unpacked=max_unpacked(),
+        ratio=MAX_UNPACK_RATIO,
+        csv_field=max_bytes(),
+        memory=int(memory_mb) * 1024 * 1024,
+        cpu=int(cpu),
+    )
 
 
 class SpreadsheetError(Exception):
@@ -257,18 +301,126 @@ def _unreadable() -> SpreadsheetError:
     )
 
 
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+def _refused(refusal: parsing.Refused) -> SpreadsheetError:
+    """The words for a file that parsing.py refused."""
+    code, params = refusal.code, refusal.params
+    if code == "too_many_rows":
+        return _too_many_rows(params["count"])
+    if code == "far_cell":
+        values = {
+            "cell": params["cell"],
+            "sheet": params.get("sheet") or "",
+            "last": parsing.column_letters(max_columns()),
+            "rows": max_rows() + HEADER_SEARCH_ROWS,
+        }
+        if values["sheet"]:
+            message = _(
+                "The sheet “%(sheet)s” reaches cell %(cell)s, far beyond what an import reads "
+                "(columns A to %(last)s, %(rows)s rows). Delete the rows and columns beyond "
+                "your data (in Excel, Ctrl+End goes to the last cell), save the file and upload "
+                "it again."
+            )
+        else:
+            message = _(
+                "The file reaches cell %(cell)s, far beyond what an import reads (columns A to "
+                "%(last)s, %(rows)s rows). Delete the rows and columns beyond your data (in "
+                "Excel, Ctrl+End goes to the last cell), save the file and upload it again."
+            )
+        return SpreadsheetError(message % values)
+    if code == "unpacked":
+        return SpreadsheetError(
+            _(
+                "The workbook holds too much data (%(size)s once unpacked). Split it into "
+                "several files."
+            )
+            % {"size": filesizeformat(params["size"])}
+        )
+    if code == "ratio":
+        return SpreadsheetError(
+            _(
+                "The part “%(part)s” of the file unpacks to %(ratio)s times its packed size, "
+                "far more than a spreadsheet does: the file was not read. Open it in Excel, "
+                "save it again and upload it again."
+            )
+            % {"part": params["part"], "ratio": params["ratio"]}
+        )
+    if code == "memory":
+        return SpreadsheetError(
+            _(
+                "Reading the file needed more than the %(limit)s of memory an import may use. "
+                "Split it into several files, or delete what the import does not need (other "
+                "sheets, pictures)."
+            )
+            % {"limit": filesizeformat(parse_limits().memory)}
+        )
+    if code == "time":
+        seconds = parse_limits().cpu
+        return SpreadsheetError(
+            ngettext(
+                "Reading the file took longer than an import may take (%(seconds)s second of "
+                "computing). Split it into several files.",
+                "Reading the file took longer than an import may take (%(seconds)s seconds of "
+                "computing). Split it into several files.",
+                seconds,
+            )
+            % {"seconds": seconds}
+        )
+    if code == "csv_encoding":
+        return SpreadsheetError(
+            _("The CSV file is not in UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)”.")
+        )
+    if code == "not_a_spreadsheet":
+        return _not_a_spreadsheet()
+    return _unreadable()
 
 
-def _declared_rows(workbook: zipfile.ZipFile) -> int:
-    """The most rows a worksheet of an .xlsx file says it has (0 when none says)."""
-    rows = 0
+# The used range a worksheet declares, at the top of its XML: <dimension ref="A1:XFD200000"/>.
+_DIMENSION = re.compile(
+    rb"""<(?:\w+:)?dimension\s[^>]*?ref\s*=\s*["'](?:\$?[A-Za-z]+\$?[0-9]+:)?"""
+    rb"""\$?([A-Za-z]+)\$?([0-9]+)["']"""
+)
+
+
+def _check_declared(workbook: zipfile.ZipFile) -> None:
+    """What an .xlsx or .ods file says of itself, checked before anything is unpacked in full:
+    its size unpacked, the packing ratio of each member, and the used range each worksheet
+    declares (refused by its last cell). parsing.check_zip then checks what the file holds."""
+    limits = parse_limits()
+    unpacked = 0
+    for info in workbook.infolist():
+        unpacked += info.file_size
+        packed = max(info.compress_size, 1)
+        if info.file_size > parsing.RATIO_GRACE and info.file_size > limits.ratio * packed:
+            raise parsing.Refused("ratio", part=info.filename, ratio=info.file_size // packed)
+    rows, far = 0, None
     for name in workbook.namelist():
         if name.startswith("xl/worksheets/") and name.endswith(".xml"):
             with workbook.open(name) as f:
                 if m := _DIMENSION.search(f.read(4096)):
-                    rows = max(rows, int(m[1]))
-    return rows
+                    last_column, last_row = parsing.column_number(m[1].decode()), int(m[2])
+                    rows = max(rows, last_row)
+                    if far is None and last_column > limits.columns:
+                        far = f"{m[1].decode().upper()}{last_row}"
+    # A sheet is read whole into memory: one too large is refused before it is read, by the
+    # rows it declares, the columns it declares, or else by the size of the unpacked workbook.
+    if rows > limits.rows:
+        raise parsing.Refused("too_many_rows", count=rows - 1)
+    if far is not None:
+        raise parsing.Refused("far_cell", cell=far, sheet=_sheet_name(workbook, far))
+    if unpacked > limits.unpacked:
+        raise parsing.Refused("unpacked", size=unpacked)
+
+
+def _sheet_name(workbook: zipfile.ZipFile, cell: str) -> str:
+    """The name of the first worksheet that declares `cell` as its last, for the message."""
+    names = parsing.xlsx_sheet_names(workbook)
+    for name in workbook.namelist():
+        if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            with workbook.open(name) as f:
+                m = _DIMENSION.search(f.read(4096))
+            if m and f"{m[1].decode().upper()}{int(m[2])}" == cell:
+                return names.get(name, "")
+    return ""
 
 
 def _sniff_kind(path: Path) -> str:
@@ -280,27 +432,17 @@ def _sniff_kind(path: Path) -> str:
     with path.open("rb") as f:
         head = f.read(4096)
     if head.startswith(b"PK\x03\x04"):
+        if (parsing.central_directory_size(path) or 0) > parsing.MAX_CENTRAL_DIRECTORY:
+            raise _unreadable()  # more members than any workbook: their list alone is large
         try:
             with zipfile.ZipFile(path) as z:
                 names = set(z.namelist())
-                unpacked = sum(i.file_size for i in z.infolist())
                 mimetype = z.read("mimetype") if "mimetype" in names else b""
-                rows = _declared_rows(z)
-        except (zipfile.BadZipFile, OSError, KeyError):
+                _check_declared(z)
+        except parsing.Refused as refusal:
+            raise _refused(refusal) from None
+        except (zipfile.BadZipFile, OSError, KeyError, EOFError, RuntimeError, ValueError):
             raise _unreadable() from None
-        # A sheet is read whole into memory: one too large is refused before it is read, by
-        # the size it declares or else by the size of the unpacked workbook (a sheet's XML is
-        # 10 to 15 times its zipped size).
-        if rows > max_rows() + HEADER_SEARCH_ROWS:
-            raise _too_many_rows(rows - 1)
-        if unpacked > 20 * max_bytes():
-            raise SpreadsheetError(
-                _(
-                    "The workbook holds too much data (%(size)s once unpacked). Split it into "
-                    "several files."
-                )
-                % {"size": filesizeformat(unpacked)}
-            )
         if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
             return "xlsx"
         if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
@@ -325,82 +467,21 @@ def _sniff_kind(path: Path) -> str:
     return "csv"
 
 
-def _calamine_sheets(path: Path) -> Iterator[RawSheet]:
-    # From the bytes, not the name: calamine then tells the format by its content, so a real
-    # .xls saved under an .xlsx name (or the other way round) is read as what it is.
-    with path.open("rb") as f:
-        yield from _workbook_sheets(f)
-
-
-def _workbook_sheets(f) -> Iterator[RawSheet]:
+def _parsed_sheets(path: Path, kind: str) -> list[RawSheet]:
+    """The sheets of a file, read by a child process within the limits (parsing.py)."""
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(f)
-    except Exception:  # calamine's errors: not a workbook, encrypted, damaged
-        raise _unreadable() from None
-    for index, meta in enumerate(workbook.sheets_metadata):
-        if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-            continue
-        try:
-            sheet = workbook.get_sheet_by_index(index)
-        except Exception:
-            raise _unreadable() from None
-        if sheet.start is None:
-            continue
-        # Rows come from the first row of the sheet; columns from the first used column.
-        offset, height = sheet.start[1], sheet.end[0] + 1
-
-        def rows(sheet=sheet, offset=offset) -> Iterator[tuple[int, list]]:
-            pad = [""] * offset
-            for number, values in enumerate(sheet.iter_rows(), start=1):
-                yield number, (pad + values) if offset else values
-
-        yield RawSheet(kind="workbook", height=height, _rows=rows)
+        parsed = parsing.parse(path, kind, parse_limits())
+    except parsing.Refused as refusal:
+        raise _refused(refusal) from None
+    spool = parsed.spool
+    return [
+        RawSheet(kind=sheet.kind, height=sheet.height, _rows=lambda sheet=sheet: spool.rows(sheet))
+        for sheet in parsed.sheets
+    ]
 
 
-def _csv_sheet(path: Path) -> RawSheet:
-    """A CSV file in UTF-8 (with or without a byte order mark) or UTF-16, with the delimiter
-    Excel used (comma, semicolon or tab). Checked whole first, then read as a stream."""
-    with path.open("rb") as f:
-        head = f.read(4)
-    if head.startswith(codecs.BOM_UTF8):
-        encoding = "utf-8-sig"
-    elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encoding = "utf-16"
-    else:
-        encoding = "utf-8"
-    decoder = codecs.getincrementaldecoder(encoding)()
-    sample, lines, last = "", 0, "\n"
-    try:
-        with path.open("rb") as f:
-            while chunk := f.read(1 << 20):
-                text = decoder.decode(chunk)
-                lines += text.count("\n")
-                last = text[-1:] or last
-                if len(sample) < 65536:
-                    sample += text[: 65536 - len(sample)]
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        raise SpreadsheetError(
-            _("The CSV file is not in UTF-8. In Excel, save it as “CSV UTF-8 (Comma delimited)”.")
-        ) from None
-    if "\x00" in sample:
-        raise _not_a_spreadsheet()
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        first = sample.split("\n", 1)[0]
-        delimiter = max(",;\t|", key=first.count)
-
-    def rows() -> Iterator[tuple[int, list]]:
-        # The csv module stops at 131,072 characters a field: a longer cell is read whole and
-        # refused by the rules of its column, as a row error (the file is within max_bytes).
-        csv.field_size_limit(max(csv.field_size_limit(), max_bytes()))
-        with path.open(encoding=encoding, newline="") as f:
-            reader = csv.reader(f, delimiter=delimiter)
-            # A row of the sheet is a record of the file (a quoted cell may hold line breaks).
-            yield from enumerate(reader, start=1)
-
-    return RawSheet(kind="csv", height=lines + (last != "\n"), _rows=rows)
+def _calamine_sheets(path: Path, kind: str) -> Iterator[RawSheet]:
+    yield from _parsed_sheets(path, kind)
 
 
 def raw_sheets(path: str | Path) -> Iterator[RawSheet]:
@@ -408,9 +489,9 @@ def raw_sheets(path: str | Path) -> Iterator[RawSheet]:
     path = Path(path)
     kind = _sniff_kind(path)
     if kind == "csv":
-        yield _csv_sheet(path)
+        yield from _parsed_sheets(path, "csv")
     else:
-        yield from _calamine_sheets(path)
+        yield from _calamine_sheets(path, kind)
 
 
 # --- sheets with a header row ----------------------------------------------------------------
