@@ -14,9 +14,6 @@ above the unit), or a new block for a root unit (a cadre of the root)."""
 from datetime import date, datetime
 from typing import Any, Literal
 
-from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict, create_model
 
@@ -44,7 +41,7 @@ from doanvien.members.services.cards import (
     first_free,
 )
 
-from .errors import ApiError
+from .errors import page_of
 from .schemas import ErrorOut, member_input_fields
 from .training import conflicts
 from .training_schemas import ReasonIn
@@ -272,21 +269,7 @@ def admission_list(request, unit_id: int, filters: Query[AdmissionListQuery]):
     """Proposals of the branches under the unit, newest first, 50 a page; `state` filters
     (e.g. `proposed`: waiting for a decision)."""
     unit = get_unit_for(request.user, unit_id)
-    paginator = Paginator(unit_admissions(request.user, unit, filters.state), settings.PAGE_SIZE)
-    try:
-        page = paginator.page(filters.page)
-    except EmptyPage:
-        raise ApiError(
-            404,
-            _("Not found."),
-            [
-                {
-                    "field": "page",
-                    "message": _("There is no page %(page)s: the last page is %(pages)s.")
-                    % {"page": filters.page, "pages": paginator.num_pages},
-                }
-            ],
-        ) from None
+    paginator, page = page_of(unit_admissions(request.user, unit, filters.state), filters.page)
     return {
         "count": paginator.count,
         "page": page.number,

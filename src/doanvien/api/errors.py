@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -181,3 +182,22 @@ def install(api: NinjaAPI) -> None:
             500,
             _("Something went wrong on the server. The error is recorded; try again later."),
         )
+
+
+def page_of(rows, number: int) -> tuple[Paginator, Page]:
+    """A page of PAGE_SIZE rows; a page after the last is the documented 404 naming `page`."""
+    paginator = Paginator(rows, settings.PAGE_SIZE)
+    try:
+        return paginator, paginator.page(number)
+    except EmptyPage:
+        raise ApiError(
+            404,
+            _("Not found."),
+            [
+                {
+                    "field": "page",
+                    "message": _("There is no page %(page)s: the last page is %(pages)s.")
+                    % {"page": number, "pages": paginator.num_pages},
+                }
+            ],
+        ) from None

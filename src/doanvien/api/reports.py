@@ -4,12 +4,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from django.conf import settings
-from django.core.paginator import EmptyPage, Paginator
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from doanvien.accounts.access import get_unit_for
@@ -19,7 +16,7 @@ from doanvien.training.lateness import as_items, late_items
 from doanvien.training.progress import branch_progress, children_progress
 from doanvien.training.selectors import branch_result
 
-from .errors import ApiError
+from .errors import page_of
 from .schemas import PROGRAMME_YEAR, ErrorOut, UnitRef
 from .training import result_out
 from .training_schemas import ResultOut
@@ -320,21 +317,7 @@ def unit_late(request, unit_id: int, filters: Query[LateQuery], year: int = PROG
     first) or by name; a page after the last answers 404."""
     unit = get_unit_for(request.user, unit_id)
     rows = late_items(unit, year, kind=filters.kind or "", order=filters.order)
-    paginator = Paginator(rows, settings.PAGE_SIZE)
-    try:
-        page = paginator.page(filters.page)
-    except EmptyPage:
-        raise ApiError(
-            404,
-            _("Not found."),
-            [
-                {
-                    "field": "page",
-                    "message": _("There is no page %(page)s: the last page is %(pages)s.")
-                    % {"page": filters.page, "pages": paginator.num_pages},
-                }
-            ],
-        ) from None
+    paginator, page = page_of(rows, filters.page)
     return {
         "items": [
             {

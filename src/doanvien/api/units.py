@@ -1,9 +1,6 @@
 """Units: one unit with its children, the members of a subtree, a new member in a branch."""
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, Paginator
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from doanvien.accounts.access import get_unit_for, scope_of
@@ -12,7 +9,7 @@ from doanvien.members.access import can_edit_members
 from doanvien.members.selectors import MemberFilters, member_search
 from doanvien.units.models import Unit
 
-from .errors import ApiError
+from .errors import page_of
 from .schemas import (
     ErrorOut,
     MemberDetailOut,
@@ -74,21 +71,7 @@ def unit_members(request, unit_id: int, filters: Query[MemberListQuery]):
             age_band=filters.age_band,
         ),
     )
-    paginator = Paginator(members, settings.PAGE_SIZE)
-    try:
-        page = paginator.page(filters.page)
-    except EmptyPage:
-        raise ApiError(
-            404,
-            _("Not found."),
-            [
-                {
-                    "field": "page",
-                    "message": _("There is no page %(page)s: the last page is %(pages)s.")
-                    % {"page": filters.page, "pages": paginator.num_pages},
-                }
-            ],
-        ) from None
+    paginator, page = page_of(members, filters.page)
     return {
         "count": paginator.count,
         "page": page.number,
