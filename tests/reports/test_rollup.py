@@ -365,3 +365,17 @@ def test_joins_leaves_moves_and_merges_leave_every_ended_year_as_it_was(world, f
     assert all(done[op] for op in range(10)), done
     assert _snapshot(ended) == before
     assert differences() == []
+
+
+def test_a_year_is_opened_ahead_by_command(world, framework, capsys):
+    from django.core.management import call_command
+
+    from doanvien.units.models import Unit
+
+    call_command("open_programme_year", str(YEAR + 1))
+    assert f"{YEAR + 1} opened: {Unit.objects.count()} rows" in capsys.readouterr().out
+    rows = {s.unit_id: s for s in YearStats.objects.filter(year=YEAR + 1)}
+    assert rows[world.province.pk].members == 4 and rows[world.province.pk].branches == 3
+    call_command("open_programme_year", str(YEAR + 1))
+    assert "already open" in capsys.readouterr().out
+    assert differences() == []
