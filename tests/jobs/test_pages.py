@@ -81,3 +81,20 @@ def test_the_api_gives_state_progress_errors_and_result(client, world):
     assert conflict.status_code == 409
     other = {"Authorization": f"Bearer {api_token_issue(user=world.base_cadre)}"}
     assert client.get(f"/api/v1/jobs/{job.pk}", headers=other).status_code == 404
+
+
+def test_a_bearer_token_downloads_the_file_the_job_made(client, world):
+    job = a_job(world, state=Job.State.SUCCEEDED)
+    with files.writing_output(job, ".xlsx") as path:
+        path.write_bytes(b"xlsx bytes")
+    headers = {"Authorization": f"Bearer {api_token_issue(user=world.secretary)}"}
+    link = client.get(f"/api/v1/jobs/{job.pk}", headers=headers).json()["download"]
+    assert link == f"http://testserver/api/v1/jobs/{job.pk}/download"
+    got = client.get(link, headers=headers)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"xlsx bytes"
+    assert "attachment" in got["Content-Disposition"]
+    other = {"Authorization": f"Bearer {api_token_issue(user=world.base_cadre)}"}
+    assert client.get(link, headers=other).status_code == 404
+    assert client.get(link).status_code == 401
+    waiting = a_job(world, state=Job.State.RUNNING)
+    assert client.get(f"/api/v1/jobs/{waiting.pk}/download", headers=headers).status_code == 404

@@ -5,7 +5,8 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.urls import reverse
+from django.http import FileResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from doanvien.jobs import files, services
@@ -15,6 +16,7 @@ from .errors import ApiError
 from .schemas import ErrorOut
 
 router = Router(tags=["jobs"])
+BINARY = {"type": "string", "format": "binary"}
 ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut}
 
 
@@ -45,10 +47,36 @@ def job_out(request, job) -> dict:
         "message": job.message,
         "errors": job.errors,
         "result": job.result,
-        "download": request.build_absolute_uri(reverse("jobs:job-download", args=[job.pk]))
+        # The API's own link: it takes the bearer token (the page's link needs a browser session).
+        "download": request.build_absolute_uri(f"/api/v1/jobs/{job.pk}/download")
         if has_file
         else None,
     }
+
+
+@router.get(
+    "/jobs/{job_id}/download",
+    response={200: None, 401: ErrorOut, 404: ErrorOut},
+    summary="The file a job made",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file (an Excel workbook, or the import's error report)",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def job_file(request, job_id: UUID):
+    """The file the job made, as an attachment; 404 while it has none. Only the person who
+    started the job gets it."""
+    job = get_job_for(request.user, job_id)
+    path = files.output_path(job)
+    if path is None:
+        raise ApiError(404, _("This job has made no file (yet)."))
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=job.output_name or path.name)
 
 
 @router.get("/jobs/{job_id}", response={200: JobOut, **ERRORS}, summary="A job's state")
