@@ -9,13 +9,14 @@ def differences() -> list[str]:
     """Every stored figure that differs from its recounted value, as readable lines."""
     found = []
     for year in opened_years():
-        for row, figures in expected_rows(year):
-            for name, want in figures.items():
-                stored = getattr(row, name)
-                if stored != want:
-                    found.append(
-                        f"{row.unit_path} {year} {name}: stored {stored}, recomputed {want}"
-                    )
+        for page in expected_rows(year):
+            for row, figures in page:
+                for name, want in figures.items():
+                    stored = getattr(row, name)
+                    if stored != want:
+                        found.append(
+                            f"{row.unit_path} {year} {name}: stored {stored}, recomputed {want}"
+                        )
     return sorted(found)
 
 

@@ -211,26 +211,35 @@ def unit_renamed(unit: Unit, today: date | None = None) -> None:
 # --- Counting a whole year again --------------------------------------------------------------
 
 
+def _pages(rows, size: int = CHUNK) -> Iterator[list[YearStats]]:
+    """The rows a page at a time, by path (keyset: no cursor stays open while pages are
+    written)."""
+    last = ""
+    while True:
+        page = list(rows.filter(unit_path__gt=last).order_by("unit_path")[:size])
+        if not page:
+            return
+        yield page
+        last = page[-1].unit_path
+
+
 def expected_rows(
     year: int, *, frozen_too: bool = False
-) -> Iterator[tuple[YearStats, dict[str, int]]]:
-    """Every row of the year with the figures it should hold: a branch as counted now (a frozen
-    one as stored, unless `frozen_too`: a year being opened), every other unit the sum of the
-    branch rows under it (by the rows' paths, so an ended year's tree is the one it had). Reads
-    the branches in chunks."""
+) -> Iterator[list[tuple[YearStats, dict[str, int]]]]:
+    """Every row of the year with the figures it should hold, a page of rows at a time: a
+    branch as counted now (a frozen one as stored, unless `frozen_too`: a year being opened),
+    every other unit the sum of the branch rows under it (by the rows' paths, so an ended
+    year's tree is the one it had)."""
     sums: dict[str, Counter] = {}
-    branch_rows = (
-        YearStats.objects.filter(year=year, unit__kind=Unit.Kind.BRANCH)
-        .select_related("unit")
-        .order_by("unit_path")
+    branch_rows = YearStats.objects.filter(year=year, unit__kind=Unit.Kind.BRANCH).select_related(
+        "unit"
     )
-    chunk: list[YearStats] = []
-
-    def flush():
+    for chunk in _pages(branch_rows):
         ids = [r.unit_id for r in chunk]
         recognised = frozen_branches(ids, year)
         frozen = set() if frozen_too else recognised
         counted = count_branches([r.unit for r in chunk if r.unit_id not in frozen], year)
+        page = []
         for r in chunk:
             if r.unit_id in frozen:
                 figures = {k: getattr(r, k) for k in FIGURES}
@@ -240,30 +249,27 @@ def expected_rows(
             figures["branches"] = 1
             for path in paths_to(r.unit_path)[:-1]:
                 sums.setdefault(path, Counter()).update(figures)
-            yield r, figures
-
-    for row in branch_rows.iterator(CHUNK):
-        chunk.append(row)
-        if len(chunk) >= CHUNK:
-            yield from flush()
-            chunk = []
-    yield from flush()
+            page.append((r, figures))
+        yield page
     others = YearStats.objects.filter(year=year).exclude(unit__kind=Unit.Kind.BRANCH)
-    for row in others.order_by("unit_path").iterator(CHUNK):
-        total = sums.get(row.unit_path, Counter())
-        yield row, {k: total.get(k, 0) for k in COUNTERS}
+    for chunk in _pages(others):
+        yield [(r, {k: sums.get(r.unit_path, {}).get(k, 0) for k in COUNTERS}) for r in chunk]
 
 
 def rebuild(year: int, *, frozen_too: bool = False) -> int:
-    """Write the expected figures on every row of the year that differs; returns how many."""
-    changed = []
-    for row, figures in expected_rows(year, frozen_too=frozen_too):
-        if any(getattr(row, k) != v for k, v in figures.items()):
-            for k, v in figures.items():
-                setattr(row, k, v)
-            changed.append(row)
-    _write(changed)
-    return len(changed)
+    """Write the expected figures on every row of the year that differs, a page at a time;
+    returns how many rows changed."""
+    written = 0
+    for page in expected_rows(year, frozen_too=frozen_too):
+        changed = []
+        for row, figures in page:
+            if any(getattr(row, k) != v for k, v in figures.items()):
+                for k, v in figures.items():
+                    setattr(row, k, v)
+                changed.append(row)
+        _write(changed)
+        written += len(changed)
+    return written
 
 
 def _write(rows: list[YearStats]) -> None:
