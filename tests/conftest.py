@@ -4,6 +4,7 @@ union, an outsider (secretary of a branch in another base union) and a member.""
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from .factories import make_member, make_unit, make_user
 
@@ -44,6 +45,14 @@ def job_files(settings, tmp_path):
     """Files made by background jobs go to the test's own folder."""
     settings.JOB_FILES_DIR = tmp_path / "jobs"
     return settings.JOB_FILES_DIR
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The rate limits count in the cache (local memory): each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
