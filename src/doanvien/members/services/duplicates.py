@@ -37,8 +37,6 @@ from doanvien.units.models import Unit
 
 from ..models import AdmissionRequest, DuplicateIdReport, Member, mask_id_number
 
-Source = DuplicateIdReport.Source
-
 
 @dataclass
 class DuplicateHit:
