@@ -4,6 +4,7 @@ union, an outsider (secretary of a branch in another base union) and a member.""
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 
 from doanvien.training import default_deadlines
 from doanvien.training.models import (
@@ -75,6 +76,14 @@ def shipped_defaults(request):
 def hostile_files(tmp_path_factory):
     """The hostile spreadsheets of tests/hostile.py, made once: kind → file."""
     return hostile.make_all(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """The rate limits count in the cache (local memory): each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

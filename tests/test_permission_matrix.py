@@ -18,9 +18,16 @@ from doanvien.core.models import AuditEvent
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
-from doanvien.members.models import AdmissionRequest, CardRange, Member, Transfer
+from doanvien.members.models import (
+    AdmissionRequest,
+    CardRange,
+    DuplicateIdReport,
+    Member,
+    Transfer,
+)
 from doanvien.members.services.admissions import admission_propose
 from doanvien.members.services.cards import card_range_allocate
+from doanvien.members.services.duplicates import DuplicateHit, duplicate_hits_record
 from doanvien.members.services.transfers import transfer_request
 from doanvien.units.models import Unit
 
@@ -87,6 +94,23 @@ def _card_range(world) -> CardRange:
     return card_range_allocate(actor=None, unit=world.base, first=1, last=1_000)
 
 
+def _duplicate_report(world) -> DuplicateIdReport:
+    """A report for the secretary's base union: she entered the ID number of a member of the
+    sibling branch, which she does not see."""
+    existing = DuplicateIdReport.objects.first()
+    if existing:
+        return existing
+    hit = DuplicateHit(
+        actor=world.secretary,
+        id_number=world.member_in_branch2.id_number,
+        entered_unit=world.branch,
+        source=DuplicateIdReport.Source.RECORD,
+        holder=world.member_in_branch2,
+        name="Nguyễn Thị Thử",
+    )
+    return duplicate_hits_record([hit])[0]
+
+
 def _job(world) -> Job:
     """A finished export the secretary started in her branch, with its file."""
     existing = Job.objects.filter(created_by=world.secretary).first()
@@ -132,6 +156,7 @@ def _object_kwargs(world):
         "admission_id": _admission(world).pk,
         "range_id": _card_range(world).pk,
         "job_id": _job(world).pk,
+        "report_id": _duplicate_report(world).pk,
         "session_ref": _session(world),
         "token_id": _token(world).pk,
         "kind": "removed",
@@ -167,6 +192,7 @@ def _snapshot():
         list(AdmissionRequest.objects.order_by("pk").values()),
         list(CardRange.objects.order_by("pk").values()),
         list(Job.objects.order_by("pk").values()),
+        list(DuplicateIdReport.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
     )
@@ -199,6 +225,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _admission(world)
     _card_range(world)
     _job(world)
+    _duplicate_report(world)
     _session(world)
     _token(world)
     before = _snapshot()
@@ -217,6 +244,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _admission(world)
     _card_range(world)
     _job(world)
+    _duplicate_report(world)
     _session(world)
     _token(world)
     before = _snapshot()
@@ -245,8 +273,12 @@ def test_the_secretary_reaches_every_page_of_her_branch(client, world):
             "accounts:user-invite",
             "accounts:role-grant",
             "accounts:role-revoke",
+            "members:unit-duplicates",
+            "members:duplicate-detail",
         }:
-            continue  # managing the tree and roles is for the cadres above her
+            # Managing the tree and roles, and settling duplicate ID numbers, is for the cadres
+            # above her.
+            continue
         response = client.get(url)
         assert response.status_code in (200, 405), f"GET {url} ({name})"
 
@@ -369,6 +401,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _admission(world)
     _card_range(world)
     _job(world)
+    _duplicate_report(world)
     _session(world)
     _token(world)
     before = _snapshot()

@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    "doanvien.members.middleware.DuplicateIdMiddleware",
 ]
 
 ROOT_URLCONF = "doanvien.urls"
@@ -106,14 +107,31 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# SQLite (a laptop install): readers never wait for the writer (WAL); a transaction takes the
+# write lock when it begins (IMMEDIATE), so it never fails half-way on a lock; a writer waits up
+# to SQLITE_BUSY_SECONDS for the one before it. Work that runs long (an import's check) runs
+# outside any write transaction, so writers wait for short writes only.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": float(os.environ.get("SQLITE_BUSY_SECONDS", "20")),
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
+
+# The cache counts the rate limits (core/ratelimit.py): this process's memory by default; with
+# REDIS_URL (and the `redis` package installed) one count for every server process.
+if _redis_url := os.environ.get("REDIS_URL", "").strip():
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -250,6 +268,18 @@ JOB_FILE_DAYS = int(os.environ.get("JOB_FILE_DAYS", "7"))
 # (core/spreadsheets/parsing.py). The largest file an import takes needs about 700 MB.
 IMPORT_PARSE_MEMORY_MB = int(os.environ.get("IMPORT_PARSE_MEMORY_MB", "1024"))
 IMPORT_PARSE_CPU_SECONDS = int(os.environ.get("IMPORT_PARSE_CPU_SECONDS", "60"))
+
+# Searching members by full ID number (members/selectors.py): only for roles that may see full
+# numbers, recorded like a reveal, and at most ID_SEARCH_LIMIT searches per user within
+# ID_SEARCH_WINDOW_MINUTES.
+ID_SEARCH_LIMIT = int(os.environ.get("ID_SEARCH_LIMIT", "60"))
+ID_SEARCH_WINDOW = timedelta(minutes=float(os.environ.get("ID_SEARCH_WINDOW_MINUTES", "60")))
+# An ID number entered (a new record, a change, an admission, an import) that a record out of
+# the user's sight already holds is refused without naming it, recorded, and reported to the
+# unit above both; after DUPLICATE_ID_LIMIT such refusals within DUPLICATE_ID_WINDOW_HOURS the
+# user's new ID numbers are not checked (nor accepted) until the window ends.
+DUPLICATE_ID_LIMIT = int(os.environ.get("DUPLICATE_ID_LIMIT", "10"))
+DUPLICATE_ID_WINDOW = timedelta(hours=float(os.environ.get("DUPLICATE_ID_WINDOW_HOURS", "24")))
 
 # How many rows a list page shows.
 PAGE_SIZE = 50

@@ -144,10 +144,10 @@ def test_bad_data_gets_400_naming_the_field(api_client, world, overrides, field)
     assert snapshot() == before
 
 
-def test_a_duplicate_id_number_names_the_branch_that_has_it(api_client, world):
+def test_a_duplicate_id_number_names_the_branch_that_has_it_to_those_who_see_it(api_client, world):
     before = snapshot()
 
-    response = api_client(world.secretary).post(
+    response = api_client(world.base_cadre).post(
         url(world.branch), new_member(id_number=world.member_in_branch2.id_number)
     )
 
@@ -155,6 +155,26 @@ def test_a_duplicate_id_number_names_the_branch_that_has_it(api_client, world):
     assert fields(response) == ["id_number"]
     assert "Chi đoàn 12A2" in response.json()["errors"][0]["message"]
     assert snapshot() == before
+
+
+def test_a_duplicate_id_number_out_of_sight_names_nothing(api_client, world):
+    """The secretary does not see the sibling branch: she learns that the number is taken, not
+    where; the refusal itself is recorded (tests/members/test_duplicate_ids.py)."""
+    members, spans, events, counts = snapshot()
+
+    response = api_client(world.secretary).post(
+        url(world.branch), new_member(id_number=world.member_in_branch2.id_number)
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {
+            "field": "id_number",
+            "message": "Số CCCD này đã có trong hệ thống; liên hệ Đoàn cấp trên.",
+        }
+    ]
+    assert snapshot() == (members, spans, events + 1, counts)
+    assert AuditEvent.objects.latest("id").action == "member.duplicate_id_refused"
 
 
 def test_missing_required_fields_are_all_named(api_client, world):

@@ -11,6 +11,7 @@ from django.urls import reverse
         "accounts_rolegrant",
         "core_auditevent",
         "units_level",
+        "members_duplicateidreport",
     ],
 )
 def test_the_superuser_browses_the_admin(client, world, name):

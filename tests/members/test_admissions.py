@@ -137,8 +137,13 @@ def test_the_id_number_is_unique_against_members_and_open_proposals(world):
     assert "id_number" in member.value.message_dict
     first = propose(world)
     with pytest.raises(ValidationError) as pending:
+        propose(world, branch=world.branch2, actor=world.base_cadre)
+    assert world.branch.name in pending.value.message_dict["id_number"][0]  # he sees it
+    with pytest.raises(ValidationError) as elsewhere:
         propose(world, actor=world.outsider, branch=world.other_branch)
-    assert world.branch.name in pending.value.message_dict["id_number"][0]
+    assert elsewhere.value.message_dict["id_number"] == [
+        "Số CCCD này đã có trong hệ thống; liên hệ Đoàn cấp trên."
+    ]
     admission_withdraw(actor=world.secretary, admission=first)
     assert propose(world, branch=world.branch2, actor=world.base_cadre).state == A.PROPOSED
 

@@ -216,7 +216,8 @@ class TestAGoodFile:
                 6,
                 "Số CMND/CCCD",
                 "038208001235",
-                "The ID card number 038208001235 is already on a member of Chi đoàn Ấp 1.",
+                # He does not see Chi đoàn Ấp 1: nothing is named.
+                "This ID card number is already in the system; contact the Union level above.",
             )
         ]
         assert state() == before
@@ -261,12 +262,21 @@ class TestTheNationalExport:
 
 class TestMatching:
     def test_a_member_outside_the_unit_is_an_error_that_names_only_his_branch(self, world):
+        """Named to a user who sees his branch (the province imports into the base union)."""
         Member.objects.filter(pk=world.outsider_member.pk).update(id_number="038204000301")
         before = state()
-        result = run(world, "id_elsewhere.xlsx")
+        result = run(world, "id_elsewhere.xlsx", actor=world.province_cadre)
         message = "The ID card number 038204000301 is already on a member of Chi đoàn Ấp 1."
         assert errors_of(result) == [(2, "Số CMND/CCCD", "038204000301", message)]
         assert world.outsider_member.full_name not in message
+        assert state() == before
+
+    def test_a_member_out_of_the_users_sight_is_an_error_that_names_nothing(self, world):
+        Member.objects.filter(pk=world.outsider_member.pk).update(id_number="038204000301")
+        before = state()
+        result = run(world, "id_elsewhere.xlsx")  # the base union's cadre: Ấp 1 is not his
+        message = "This ID card number is already in the system; contact the Union level above."
+        assert errors_of(result) == [(2, "Số CMND/CCCD", "038204000301", message)]
         assert state() == before
 
     def test_a_member_can_be_moved_to_another_branch_of_the_unit(self, world, tmp_path):

@@ -87,15 +87,19 @@ def test_age_is_counted_in_whole_birthdays():
 
 
 def test_an_id_number_is_unique_across_the_country_and_the_branch_is_named(world):
+    """Named to whoever sees the branch holding it; to anyone else, nothing is named."""
+    taken = member_data(id_number=world.outsider_member.id_number)
     with pytest.raises(ValidationError) as e:
-        member_create(
-            actor=None,
-            branch=world.branch,
-            data=member_data(id_number=world.outsider_member.id_number),
-        )
+        member_create(actor=world.province_cadre, branch=world.branch, data=taken)
     message = e.value.message_dict["id_number"][0]
     assert world.other_branch.name in message
     assert world.outsider_member.full_name not in message  # names nobody outside the branch
+    for actor in (world.secretary, world.base_cadre, None):
+        with pytest.raises(ValidationError) as e:
+            member_create(actor=actor, branch=world.branch, data=taken)
+        assert e.value.message_dict["id_number"] == [
+            "Số CCCD này đã có trong hệ thống; liên hệ Đoàn cấp trên."
+        ]
 
 
 def test_members_are_created_only_in_active_branches(world):

@@ -2,6 +2,7 @@
 errors by row and column, the background job, and the page. Every person and plan is invented;
 the files are made in the tests."""
 
+import threading
 import unicodedata
 from contextlib import contextmanager
 from datetime import date
@@ -12,9 +13,11 @@ import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
+from doanvien.accounts.services import api_token_issue
 from doanvien.actions.members import member_remove, member_update
 from doanvien.core.models import AuditEvent
 from doanvien.jobs import files, runner
@@ -587,6 +590,96 @@ class TestOneBadRowAndNothingIsWritten:
         result = run(world, good_file)
         assert not result.written and result.error_count == 1
         assert state() == before
+
+
+# --- nobody waits for the check ---------------------------------------------------------------
+
+
+def write_elsewhere(user) -> str | None:
+    """What another person does meanwhile, on a connection of its own: he signs in to the API
+    (a write). None when it is written, else the error."""
+    outcome: list[str | None] = []
+
+    def work():
+        try:
+            api_token_issue(user=user)
+            outcome.append(None)
+        except Exception as e:  # noqa: BLE001 - the error is the answer
+            outcome.append(repr(e))
+        finally:
+            connection.close()  # this thread's own
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=60)
+    return outcome[0] if outcome else "no answer"
+
+
+@pytest.mark.django_db(transaction=True)
+class TestNobodyWaitsForTheCheck:
+    """The check of a file (the preview, and the confirmation's first pass) runs outside any
+    write transaction: another connection writes while it runs. On SQLite a write transaction
+    holds the only write lock; there, the old preview made every other write wait, then fail."""
+
+    def test_a_write_succeeds_while_the_file_is_checked(self, world, good_file):
+        during = []
+
+        def hook(done, total):
+            during.append((connection.in_atomic_block, write_elsewhere(world.member_user)))
+
+        result = run(world, good_file, confirm=False, progress=hook)
+        assert result.ok and not result.written
+        assert len(during) >= 2 and during == [(False, None)] * len(during)
+        assert Registration.objects.count() == 0
+
+    def test_the_confirmation_checks_first_then_writes_in_one_transaction(self, world, good_file):
+        during = []
+
+        def hook(done, total):
+            inside = connection.in_atomic_block
+            during.append((inside, None if inside else write_elsewhere(world.member_user)))
+
+        result = run(world, good_file, progress=hook)
+        assert result.written and result.to_create == 2
+        checking = [w for inside, w in during if not inside]
+        assert checking and checking == [None] * len(checking)
+        phases = [inside for inside, _w in during]
+        first_write = phases.index(True)
+        assert first_write >= 2 and not any(phases[:first_write])  # the whole check, then writes
+        assert Registration.objects.filter(state="submitted").count() == 2
+
+    def test_what_changed_since_the_check_is_found_by_the_writes(self, world, good_file):
+        """member2's registration is submitted once the file is checked, as the writes begin
+        (here on the import's own connection, so that it happens at a known moment): the writes
+        check again, refuse it, and nothing at all is written."""
+
+        def hook(done, total):
+            if connection.in_atomic_block and not Registration.objects.exists():
+                registration = registration_save(
+                    actor=None, member=world.member2, year=YEAR, items=complete_items(world.member2)
+                )
+                registration_submit(actor=None, registration=registration, today=TODAY)
+
+        result = run(world, good_file, progress=hook)
+        assert not result.written and result.error_count == 1
+        n1 = len(complete_items(world.member))
+        assert (result.errors[0].row, result.errors[0].column) == (FIRST + n1, "Mã đoàn viên")
+        assert "Waiting for review" in result.errors[0].message
+        assert Registration.objects.count() == 0
+
+    def test_a_cell_with_a_control_character_is_an_error_of_its_own(
+        self, world, framework, tmp_path
+    ):
+        rows = rows_for(world.member)
+        rows[0][4] = "Đọc sách\x00 mỗi tuần"
+        rows[1][0] = world.member.member_code + "\u202e"
+        result = run(world, book(tmp_path, rows))
+        assert not result.written and Registration.objects.count() == 0
+        assert [(e.row, e.column) for e in result.errors][:2] == [
+            (FIRST, "Kế hoạch thực hiện"),
+            (FIRST + 1, "Mã đoàn viên"),
+        ]
+        assert "U+0000" in result.errors[0].message and "U+202E" in result.errors[1].message
 
 
 # --- files that cannot be imported ------------------------------------------------------------

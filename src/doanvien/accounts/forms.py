@@ -4,6 +4,8 @@ from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core.forms import TextForm
+
 from .models import Role, User
 from .services import password_set
 
@@ -21,7 +23,7 @@ def _role_choices(roles):
     return [(r, Role(r).label) for r in roles]
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(TextForm):
     username = forms.CharField(label=_("User name"), max_length=150)
     role = forms.ChoiceField(label=_("Role"))
 
@@ -30,7 +32,7 @@ class RoleGrantForm(forms.Form):
         self.fields["role"].choices = _role_choices(roles)
 
 
-class InviteForm(forms.Form):
+class InviteForm(TextForm):
     full_name = forms.CharField(label=_("Full name"), max_length=120)
     username = forms.CharField(label=_("User name"), max_length=150)
     email = forms.EmailField(
@@ -53,7 +55,7 @@ class InviteForm(forms.Form):
         self.fields["role"].choices = _role_choices(roles)
 
 
-class InvitationAcceptForm(forms.Form):
+class InvitationAcceptForm(TextForm):
     password1 = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
     password2 = forms.CharField(label=_("Repeat the password"), widget=forms.PasswordInput)
 

@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 
 from . import auth, imports, jobs, me, members, reports, training, transfers, units
 from .errors import install
+from .parser import TextRuleParser
 
 api = NinjaAPI(
     title="doanvien API",
@@ -26,6 +27,7 @@ api = NinjaAPI(
         {**settings.SECURE_CSP, "style-src": [CSP.SELF, CSP.UNSAFE_INLINE]}
     ),
     auth=auth.BearerToken(),
+    parser=TextRuleParser(),
 )
 install(api)
 

@@ -13,6 +13,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -24,6 +25,16 @@ _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
 BODY_PARAM = "payload"
 
 request_logger = logging.getLogger("django.request")
+
+
+class TextRefused(Exception):
+    """A string of the request that the text rule refuses (parser.py): where it is (a pydantic-
+    like location) and why."""
+
+    def __init__(self, loc: tuple, message: str) -> None:
+        self.loc = loc
+        self.message = message
+        super().__init__(loc, message)
 
 
 class ApiError(Exception):
@@ -151,8 +162,15 @@ def install(api: NinjaAPI) -> None:
             api, request, 429, _("Too many requests: try again later."), headers=headers
         )
 
+    @api.exception_handler(TextRefused)
+    def text_refused(request, exc: TextRefused):
+        errors = [{"field": field_name(exc.loc), "message": capfirst(exc.message)}]
+        return _respond(api, request, 422, _("Invalid data."), errors)
+
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, TextRefused):  # refused while the body was read
+            return text_refused(request, exc.__cause__)
         # ninja raises HttpError(400, "Cannot parse request body") for a body that is not JSON.
         if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
             detail = _("The request body is not valid JSON.")

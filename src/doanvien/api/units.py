@@ -5,11 +5,12 @@ from ninja import Query, Router, Status
 
 from doanvien.accounts.access import get_unit_for, scope_of
 from doanvien.actions.members import member_create
-from doanvien.members.access import can_edit_members
-from doanvien.members.selectors import MemberFilters, member_search
+from doanvien.members.access import can_edit_members, can_search_id_numbers_in
+from doanvien.members.selectors import MemberFilters, id_number_sought, member_search
+from doanvien.members.services.records import TooManySearches, member_id_number_searched
 from doanvien.units.models import Unit
 
-from .errors import page_of
+from .errors import ApiError, page_of
 from .schemas import (
     ErrorOut,
     MemberDetailOut,
@@ -50,18 +51,39 @@ def unit_detail(request, unit_id: int):
     }
 
 
+def _id_number_search(request, unit: Unit, term: str) -> bool:
+    """Whether `term` is looked up as a full ID number: for those who may see full numbers in
+    the unit, each search counted and recorded (429 past the limit, with Retry-After)."""
+    number = id_number_sought(term)
+    if not number or not can_search_id_numbers_in(request.user, unit):
+        return False
+    try:
+        member_id_number_searched(actor=request.user, unit=unit, id_number=number)
+    except TooManySearches as e:
+        raise ApiError(
+            429,
+            e.message,
+            [{"field": "q", "message": e.message}],
+            headers={"Retry-After": str(e.wait)},
+        ) from None
+    return True
+
+
 @router.get(
     "/{unit_id}/members",
-    response={200: MemberPageOut, **ERRORS},
+    response={200: MemberPageOut, 429: ErrorOut, **ERRORS},
     summary="Members of a unit's subtree",
 )
 def unit_members(request, unit_id: int, filters: Query[MemberListQuery]):
     """Members of the unit and every unit below it, in Vietnamese order (by given name), 50 a
-    page. A page after the last answers 404."""
+    page. A page after the last answers 404. A term of 9 or 12 digits also finds the member
+    with that ID number, for those who may see full ID numbers; such searches are recorded and
+    limited per user (429 with Retry-After past the limit)."""
     unit = get_unit_for(request.user, unit_id)
     members = member_search(
         user=request.user,
         unit=unit,
+        by_id_number=_id_number_search(request, unit, filters.q),
         filters=MemberFilters(
             q=filters.q,
             status=filters.status,

@@ -1,14 +1,74 @@
-"""Vietnamese text helpers: folding for search and sorting."""
+"""Vietnamese text helpers: the one rule for text that people give (forms, API and imports
+alike), and folding for search and sorting."""
 
 import re
 import unicodedata
 
+from django.core.exceptions import ValidationError
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
 _SPACES = re.compile(r"\s+")
 
+# Invisible characters that text pasted from a web page or a document often carries, and that
+# mean nothing in Vietnamese: zero-width space, non-joiner and joiner, word joiner, byte-order
+# mark, soft hyphen. They are taken out of every text (normalize(), an import's cells), so two
+# names that look the same are the same.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+# What text may not hold (text_fault): the control characters but the tab and the line breaks
+# (NUL among them: PostgreSQL refuses it), the other format characters (the bidirectional
+# marks, embeddings, overrides and isolates that make text display in another order than it
+# is stored, and the like) and lone surrogates.
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 
 # Anything normalize() would change in the spacing: two blanks in a row, a blank other than a
-# space, a space at either end.
-_UNTIDY = re.compile(r"\s\s|[^\S ]|^ | $")
+# space, a space at either end, an invisible character.
+_UNTIDY = re.compile(f"[{INVISIBLE}]|\\s\\s|[^\\S ]|^ | $")
+
+
+def forbidden_character(text: str) -> str | None:
+    """The first character of `text` that no text may hold, or None. Printable text (nearly
+    all of it) is answered by one check in C."""
+    if text.isprintable():
+        return None
+    for ch in text:
+        if (
+            unicodedata.category(ch) in _REFUSED_CATEGORIES
+            and ch not in _ALLOWED_CONTROLS
+            and ch not in INVISIBLE
+        ):
+            return ch
+    return None
+
+
+def character_name(ch: str) -> str:
+    """A character as a person can look it up: U+202E, with its Unicode name when it has one."""
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X} {name}".strip()
+
+
+def text_fault(text: str) -> str | None:
+    """Why `text` cannot be kept (a sentence in the active language), or None when it can."""
+    ch = forbidden_character(text)
+    if ch is None:
+        return None
+    return _(
+        "contains a control or invisible character (%(character)s) that text may not hold: "
+        "type it again without it."
+    ) % {"character": character_name(ch)}
+
+
+def validate_text(value) -> None:
+    """The text rule as a validator (forms): a ValidationError naming the character."""
+    if isinstance(value, str) and (fault := text_fault(value)):
+        raise ValidationError(capfirst(fault), code="forbidden_character")
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without the invisible characters (INVISIBLE)."""
+    return _INVISIBLE_RE.sub("", text) if _INVISIBLE_RE.search(text) else text
 
 
 def is_spaced_tidily(text: str) -> bool:
@@ -19,12 +79,16 @@ def is_spaced_tidily(text: str) -> bool:
 
 
 def normalize(text: str) -> str:
-    """NFC form with single spaces and no leading or trailing blanks (how names are stored)."""
+    """NFC form with single spaces, no leading or trailing blanks and no invisible characters
+    (how names are stored)."""
     text = text or ""
+    tidy = is_spaced_tidily(text)
+    if not tidy:  # tidy text is printable: it has no invisible character
+        text = strip_invisible(text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     # Most text is tidy already (an import's cells are): checked before it is rewritten.
-    if is_spaced_tidily(text) or not _UNTIDY.search(text):
+    if tidy or not _UNTIDY.search(text):
         return text
     return _SPACES.sub(" ", text).strip()
 

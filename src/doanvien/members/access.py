@@ -10,7 +10,7 @@ from doanvien.accounts.access import EDIT_MEMBER_ROLES, ID_NUMBER_ROLES, scope_o
 from doanvien.accounts.models import Role
 from doanvien.units.models import Unit
 
-from .models import AdmissionRequest, CardRange, Member, Transfer
+from .models import AdmissionRequest, CardRange, DuplicateIdReport, Member, Transfer
 
 # Who proposes an admission: the branch's secretary or deputy (or a cadre above).
 PROPOSE_ROLES = {Role.SECRETARY, Role.DEPUTY, Role.CADRE}
@@ -52,6 +52,27 @@ def can_see_id_numbers_in(user, unit: Unit) -> bool:
     """Full ID numbers of every member of the unit's subtree (an export, for instance)."""
     scope = scope_of(user)
     return scope.is_superuser or bool(scope.roles_at(unit.path) & ID_NUMBER_ROLES)
+
+
+def id_number_q(user) -> Q:
+    """The members whose full ID number the user may see (can_see_id_number), as a filter."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Q()
+    q = subtree_q("unit_path", [p for p, role in scope.grants if role in ID_NUMBER_ROLES])
+    if scope.member_id:
+        q |= Q(pk=scope.member_id)
+    return q
+
+
+def can_search_id_numbers_in(user, unit: Unit) -> bool:
+    """Search the unit's subtree by full ID number: for those who may see the full number of
+    some of its members (a search by number is a way of reading it)."""
+    scope = scope_of(user)
+    return scope.is_superuser or any(
+        role in ID_NUMBER_ROLES and (unit.path.startswith(p) or p.startswith(unit.path))
+        for p, role in scope.grants
+    )
 
 
 def can_decide_age_limit(user, member: Member) -> bool:
@@ -197,3 +218,35 @@ def get_range_for(user, range_id) -> CardRange:
     if not range_visible(user, card_range):
         raise Http404
     return card_range
+
+
+# --- Duplicate ID numbers ---------------------------------------------------------------------
+
+
+def can_settle_duplicates(user, unit: Unit) -> bool:
+    """See and settle the duplicate ID numbers reported to the unit or to units under it (the
+    unit that sees both records: services/duplicates.py): its cadres and those above."""
+    scope = scope_of(user)
+    return scope.is_superuser or Role.CADRE in scope.roles_at(unit.path)
+
+
+def get_duplicate_report_for(user, report_id) -> DuplicateIdReport:
+    """A report of a unit the user sees (404 otherwise; one of no unit, for administrators
+    only)."""
+    try:
+        report = DuplicateIdReport.objects.select_related(
+            "unit",
+            "holder__branch",
+            "holder_proposal__branch",
+            "entered_unit",
+            "entered_member",
+            "first_by",
+            "last_by",
+            "resolved_by",
+        ).get(pk=int(report_id))
+    except (DuplicateIdReport.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    scope = scope_of(user)
+    if not scope.is_superuser and not (report.unit_path and scope.sees_path(report.unit_path)):
+        raise Http404
+    return report

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from doanvien.core import audit
 
-from .models import Member, MemberRules, Membership
+from .models import DuplicateIdReport, Member, MemberRules, Membership
 
 RULE_FIELDS = (
     "unit",
@@ -33,6 +33,28 @@ class MemberAdmin(admin.ModelAdmin):
     list_select_related = ("branch",)
     exclude = ("id_number",)
     inlines = [MembershipInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DuplicateIdReport)
+class DuplicateIdReportAdmin(admin.ModelAdmin):
+    """Read-only: the reports of duplicate ID numbers (members/services/duplicates.py), settled
+    on the page of the unit that sees both records; here also those of no unit (two records
+    in separate trees), which only administrators see."""
+
+    list_display = ("__str__", "unit", "entered_unit", "source", "hits", "last_at", "resolved_at")
+    list_filter = ("source",)
+    list_select_related = ("unit", "entered_unit")
+    exclude = ("id_number",)
     show_full_result_count = False
 
     def has_add_permission(self, request):

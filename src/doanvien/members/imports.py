@@ -7,10 +7,12 @@ file, and the problem). `members_import(confirm=True)` checks everything again (
 may have changed since the preview) and writes only if no error is found.
 
 Rows are matched to existing members by ID card number. A member of the unit's subtree whom the
-user may edit is updated (only the fields that change; a blank cell leaves the field as it is);
-a new ID number creates a member; an ID number already on a member elsewhere is an error that
-names his branch, never the person. The same ID number, member card number or member
-identifier twice in the file is an error on both rows.
+user may edit, and whose full ID number he may see, is updated (only the fields that change; a
+blank cell leaves the field as it is); a new ID number creates a member; an ID number already on
+a member elsewhere is an error that names his branch (never the person) when the user may see
+full ID numbers there, and nothing at all otherwise: that refusal is recorded and counted like
+any other (services/duplicates.py). The same ID number, member card number or member identifier
+twice in the file is an error on both rows.
 
 The rules of a record are those of `validation.clean_member_data`, the same as for the forms and
 the API; what depends on other records (unique ID and card numbers) is checked here for a few
@@ -54,9 +56,15 @@ from doanvien.units.models import Unit
 from doanvien.units.services import adjust_member_count
 
 from .columns import SPECS, field_label
-from .models import CARD_DIGITS, Member, Membership
+from .models import CARD_DIGITS, DuplicateIdReport, Member, Membership
 from .rules import RulesAlong, SubtreeRules
 from .services.cards import RangeHolders, check_card_for_branch, imported_card
+from .services.duplicates import (
+    id_number_taken,
+    named_refusal,
+    probing_refusal,
+    sees_holder,
+)
 from .services.records import (
     AUDITED_FIELDS,
     masked_changes,
@@ -127,6 +135,8 @@ class MemberImport(SheetImport):
         self.blank = Member()
         self.created = self.updated = 0
         self.subtree_rules: SubtreeRules | None = None  # the age rules, read at the first row
+        # Why the user's new ID numbers are not checked now (services/duplicates.py), if so.
+        self.probing: str | None = None
 
     def rules_of(self, branch: Unit | None) -> RulesAlong:
         """The age rules of the branch (of the unit imported into, for a row without one)."""
@@ -294,6 +304,32 @@ class MemberImport(SheetImport):
             self.rule_errors(row, e)
         return False
 
+    def check_held_elsewhere(
+        self, row: PreparedRow, id_number: str, holder: Member | None, branch, data
+    ) -> None:
+        """A number that is not on a member this import may update: held by `holder` (out of
+        the import's reach), or new. A holder whose full number the user may see is named; any
+        other is not, and the hit is recorded and counted (services/duplicates.py). Once the
+        user has met too many, every number that is not his to see gets the same refusal, held
+        or not: the file tells nothing more."""
+        if holder is not None and sees_holder(self.actor, holder.unit_path):
+            message = named_refusal(id_number, holder=holder)
+        elif self.probing:
+            message = self.probing
+        elif holder is not None:
+            message = id_number_taken(
+                actor=self.actor,
+                id_number=id_number,
+                holder=holder,
+                entered_unit=branch or self.unit,
+                name=data.get("full_name") or "",
+                source=DuplicateIdReport.Source.IMPORT,
+            )
+            self.probing = probing_refusal(self.actor)
+        else:
+            return
+        self.error(row, "id_number", message)
+
     def check_card(self, row, given, card, owner_of: dict[str, str], id_number: str, branch):
         """`given` as in the file, `card` as it is kept (imported_card())."""
         if not given:
@@ -356,7 +392,12 @@ class MemberImport(SheetImport):
             )
         if self.not_for_rules:
             data = {k: v for k, v in data.items() if k not in self.not_for_rules}
-        clean_input = {**self.required, **data}
+        # A cell that could not be read has its error already: not "required" as well.
+        required = self.required
+        if row.problems:
+            unread = {name for name, _message in row.problems}
+            required = {k: v for k, v in required.items() if k not in unread}
+        clean_input = {**required, **data}
         # The rules check the fields they are given against an unsaved record: every required
         # field of the file is given (blank when its cell is); the ID number is not, as it is
         # checked here (its shape above, its uniqueness in bulk).
@@ -471,17 +512,17 @@ class MemberImport(SheetImport):
             branch_value = data.pop("branch", "")
             id_ok = "id_number" not in unreadable and self.check_id_number(row, id_number)
             member = existing.get(id_number) if id_ok else None
+            elsewhere = None  # the record holding the number, out of this import's reach
             if member is not None and not (
-                member.unit_path.startswith(self.unit.path) and self.can_edit(member.branch)
+                member.unit_path.startswith(self.unit.path)
+                and self.can_edit(member.branch)
+                # Matching a row to him would confirm a number the user sees masked.
+                and sees_holder(self.actor, member.unit_path)
             ):
-                self.error(
-                    row,
-                    "id_number",
-                    _("The ID card number %(number)s is already on a member of %(branch)s.")
-                    % {"number": id_number, "branch": member.branch.name},
-                )
-                member = None
+                elsewhere, member = member, None
             branch = self.branch_for(row, branch_value, member)
+            if id_ok and member is None:
+                self.check_held_elsewhere(row, id_number, elsewhere, branch, data)
             self.check_card(row, given_card, card, card_owner, id_number, branch)
             if member is None:
                 self.check_code(row, code, codes_taken)
@@ -652,6 +693,7 @@ class MemberImport(SheetImport):
 
     def run(self, *, write: bool, progress: Progress | None) -> None:
         self.writing = write
+        self.probing = probing_refusal(self.actor)
         if write:
             self.members_table = GrowingTable(Member)
         total, header = self.sheet.total, self.sheet.header_row

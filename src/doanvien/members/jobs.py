@@ -16,6 +16,7 @@ from .columns import COLUMNS, NATIONAL_COLUMNS
 from .exports import members_xlsx
 from .imports import members_import
 from .selectors import MemberFilters, member_search
+from .services.duplicates import duplicate_hits_recorded
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +65,12 @@ def import_members(job, progress) -> Outcome:
             )
         )
 
-    with import_progress(
-        job, progress, confirm=confirm, message=_("Writing the members…")
-    ) as report:
+    writing = _("Writing the members…")
+    # ID numbers held out of the user's sight are recorded once the import is over.
+    with (
+        duplicate_hits_recorded(),
+        import_progress(job, progress, confirm=confirm, message=writing) as report,
+    ):
         result = members_import(
             actor=job.created_by,
             unit=job.unit,
@@ -87,7 +91,9 @@ def export_members(job, progress) -> Outcome:
     numbers is recorded."""
     user, unit = job.created_by, job.unit
     filters = MemberFilters(**job.params.get("filters", {}))
-    members = member_search(user=user, unit=unit, filters=filters)
+    # The page checked and recorded a search by ID number before it started the job.
+    by_id_number = bool(job.params.get("by_id_number"))
+    members = member_search(user=user, unit=unit, filters=filters, by_id_number=by_id_number)
     columns = list(job.params.get("columns") or NATIONAL_COLUMNS)
     full_ids = can_see_id_numbers_in(user, unit)
     with files.writing_output(job, ".xlsx") as path:

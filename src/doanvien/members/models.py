@@ -593,3 +593,115 @@ class MemberRules(models.Model):
     def __str__(self) -> str:
         scope = self.unit.name if self.unit_id else _("national default")
         return f"{scope} · {self.valid_from:%d/%m/%Y}"
+
+
+class DuplicateIdReport(models.Model):
+    """An ID number entered for a person (a new record, a change, an admission, an import) while
+    a record that the person entering it may not see already holds it. The entry was refused
+    without naming that record; this is the to-do of the lowest unit that sees both sides: find
+    out whether they are one person (moved without a transfer, a typing error) and settle it.
+    The same number entered again in the same unit counts on the same open report."""
+
+    class Source(models.TextChoices):
+        RECORD = "record", _("Member record")
+        ADMISSION = "admission", _("Admission")
+        IMPORT = "import", _("Import")
+
+    # The lowest unit above both sides (null when they lie in two separate trees: then only
+    # the administrators see it), and its path, so that reports are scoped like the rest.
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    unit_path = TreePathField(blank=True, default="")
+    id_number = models.CharField(_("ID card number"), max_length=12)
+    # Who holds the number: a member record, or an open admission proposal.
+    holder = models.ForeignKey(
+        Member,
+        verbose_name=_("record holding the number"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    holder_proposal = models.ForeignKey(
+        AdmissionRequest,
+        verbose_name=_("proposal holding the number"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # Where it was entered: the unit, the record being changed (if any), the name given.
+    entered_unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("entered in"), on_delete=models.PROTECT, related_name="+"
+    )
+    entered_member = models.ForeignKey(
+        Member,
+        verbose_name=_("record being changed"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    entered_name = models.CharField(_("name entered"), max_length=120, blank=True, default="")
+    source = models.CharField(_("entered through"), max_length=12, choices=Source.choices)
+    hits = models.PositiveIntegerField(_("times entered"), default=1)
+    first_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("first entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    first_at = models.DateTimeField(_("first entered at"), default=timezone.now)
+    last_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    last_at = models.DateTimeField(_("last entered at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("settled by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolution = models.TextField(_("how it was settled"), blank=True, default="")
+
+    class Meta:
+        ordering = ["-last_at", "-id"]
+        verbose_name = _("duplicate ID number")
+        verbose_name_plural = _("duplicate ID numbers")
+        indexes = [
+            models.Index(fields=["unit_path", "resolved_at"], name="duplicate_id_unit_open"),
+            models.Index(fields=["id_number"], name="duplicate_id_number"),
+        ]
+
+    def __str__(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_at is None
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def holder_branch(self):
+        if self.holder_id:
+            return self.holder.branch
+        return self.holder_proposal.branch if self.holder_proposal_id else None

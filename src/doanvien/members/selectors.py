@@ -13,9 +13,10 @@ from doanvien.accounts.access import scope_of, subtree_q
 from doanvien.core.text import fold
 from doanvien.units.models import Unit
 
-from .access import admissions_visible_to, members_visible_to
-from .models import AdmissionRequest, CardRange, Member, Status, Transfer
+from .access import admissions_visible_to, id_number_q, members_visible_to
+from .models import AdmissionRequest, CardRange, DuplicateIdReport, Member, Status, Transfer
 from .rules import age_limit_q
+from .validation import ID_NUMBER_SHAPE
 
 T = Transfer.State
 
@@ -51,11 +52,28 @@ def _birth_range(today: date, lowest: int, highest: int) -> tuple[date, date]:
     return years_ago(highest + 1) + timedelta(days=1), years_ago(lowest)
 
 
+def id_number_sought(term: str) -> str:
+    """The ID number a search term may be looking for: its digits when they have the shape of
+    one (validation.ID_NUMBER_SHAPE), else ""."""
+    digits = re.sub(r"\D", "", term or "")
+    return digits if ID_NUMBER_SHAPE.fullmatch(digits) else ""
+
+
 def member_search(
-    *, user, unit: Unit, filters: MemberFilters, today: date | None = None
+    *,
+    user,
+    unit: Unit,
+    filters: MemberFilters,
+    today: date | None = None,
+    by_id_number: bool = False,
 ) -> QuerySet[Member]:
     """Members in the unit's subtree that the user may see, filtered, in Vietnamese order
-    (by given name)."""
+    (by given name).
+
+    The search term matches names, member identifiers, phone and card numbers; full ID numbers
+    only with `by_id_number`, which the caller passes once the search is allowed and recorded
+    (services.records.member_id_number_searched), and then only on members whose full number
+    the user may see: a number shown masked is never confirmed by a search."""
     today = today or timezone.localdate()
     qs = members_visible_to(user).filter(unit_path__startswith=unit.path)
     if filters.q:
@@ -63,7 +81,9 @@ def member_search(
         digits = re.sub(r"\D", "", filters.q)
         q = Q(name_folded__contains=term) | Q(member_code__iexact=filters.q.strip())
         if digits and len(digits) >= 6:
-            q |= Q(id_number=digits) | Q(phone=digits) | Q(card_number=digits)
+            q |= Q(phone=digits) | Q(card_number=digits)
+            if by_id_number:
+                q |= Q(id_number=digits) & id_number_q(user)
         qs = qs.filter(q)
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -212,3 +232,15 @@ def members_kept(unit: Unit, year: int) -> QuerySet[Member]:
 def members_continuing(unit: Unit, year: int) -> QuerySet[Member]:
     """Members past the age limit who continue as elected or full-time Union cadres."""
     return members_reaching_age_limit(unit, year).exclude(continues_as="")
+
+
+# --- Duplicate ID numbers ----------------------------------------------------------------------
+
+
+def duplicate_reports(unit: Unit, *, settled: bool = False) -> QuerySet[DuplicateIdReport]:
+    """The reports of the unit and of the units under it (services/duplicates.py): open ones
+    (latest entry first), or settled ones (latest settled first)."""
+    qs = DuplicateIdReport.objects.filter(
+        unit_path__startswith=unit.path, resolved_at__isnull=not settled
+    ).select_related("unit", "holder__branch", "holder_proposal__branch", "entered_unit")
+    return qs.order_by("-resolved_at", "-id") if settled else qs.order_by("-last_at", "-id")

@@ -31,6 +31,7 @@ from doanvien.core.spreadsheets.reading import (
     open_sheet,
     tidy,
 )
+from doanvien.core.text import text_fault
 
 from .audiences import audience_named
 from .columns import COLUMNS, SPECS, field_label
@@ -254,6 +255,15 @@ class MemberSheet(HeaderSheet):
         for index, name, read in self._readers:
             raw = values[index] if index < width else None
             if raw is None or (isinstance(raw, str) and not raw.strip(BLANK)):
+                continue
+            if raw.__class__ is str and (fault := text_fault(raw)):
+                row.problems.append(
+                    (
+                        name,
+                        _("%(field)s: %(problem)s")
+                        % {"field": field_label(name), "problem": fault},
+                    )
+                )
                 continue
             read(row, name, raw, texts)
         return row

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import admissions, cards, imports, lifecycle, records, transfers
+from .views import admissions, cards, duplicates, imports, lifecycle, records, transfers
 
 app_name = "members"
 
@@ -14,6 +14,9 @@ urlpatterns = [
     path("members/<int:member_id>/", records.member_detail, name="member-detail"),
     path("members/<int:member_id>/edit/", records.member_edit, name="member-edit"),
     path("members/<int:member_id>/id-number/", records.member_id_number, name="member-id-number"),
+    # Duplicate ID numbers, for the unit above both records
+    path("units/<int:unit_id>/duplicate-ids/", duplicates.unit_duplicates, name="unit-duplicates"),
+    path("duplicate-ids/<int:report_id>/", duplicates.duplicate_detail, name="duplicate-detail"),
     # Transfers and attachments
     path("members/<int:member_id>/transfer/", transfers.member_transfer, name="member-transfer"),
     path("units/<int:unit_id>/transfers/", transfers.unit_transfers, name="unit-transfers"),

@@ -18,12 +18,15 @@ from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from doanvien.core.dates import parse_date
-from doanvien.core.text import normalize
+from doanvien.core.text import forbidden_character, normalize, strip_invisible, text_fault
 from doanvien.units.models import Unit
 
 from .audiences import derived_audience
-from .models import Audience, Category, Member, Position, Sex, Status
+from .models import Audience, Category, DuplicateIdReport, Member, Position, Sex, Status
 from .rules import AgeRules, RulesAlong, age_on, rules_along
+from .services.duplicates import id_number_taken, probing_refusal
+
+Source = DuplicateIdReport.Source
 
 TEXT_FIELDS = (
     "full_name",
@@ -117,18 +120,25 @@ class _Invalid(Exception):
     """A value a field cannot take; the message has %(field)s and %(value)s."""
 
 
+def _checked(text: str) -> str:
+    """`text` if it keeps the text rule (core/text.py); else _Invalid naming the character."""
+    if forbidden_character(text) is not None:
+        raise _Invalid("%(field)s: " + text_fault(text).replace("%", "%%"))
+    return text
+
+
 @lru_cache(maxsize=8192)
 def _normalized(text: str) -> str:
     """normalize(), remembered: most text fields repeat a few values across an import."""
-    return normalize(text)
+    return normalize(_checked(text))
 
 
 def _text(raw: Any) -> str:
-    return _normalized(raw) if raw.__class__ is str else normalize(str(raw or ""))
+    return _normalized(raw) if raw.__class__ is str else normalize(_checked(str(raw or "")))
 
 
 def _multiline(raw: Any) -> str:
-    return str(raw or "").strip()
+    return strip_invisible(_checked(str(raw or ""))).strip()
 
 
 def _date(raw: Any) -> date | None:
@@ -157,7 +167,7 @@ def _bool(raw: Any) -> bool:
 
 
 def _no_spaces(raw: Any) -> str:
-    text = raw if raw.__class__ is str else str(raw or "")
+    text = _checked(raw if raw.__class__ is str else str(raw or ""))
     return _WHITESPACE.sub("", text) if _WHITESPACE.search(text) else text
 
 
@@ -171,8 +181,8 @@ _CLEANERS: dict[str, Callable[[Any], Any]] = {
     **dict.fromkeys(BOOL_FIELDS, _bool),
     "id_number": _no_spaces,
     "card_number": lambda raw: _no_spaces(raw) or None,
-    "email": lambda raw: str(raw or "").strip().lower(),
-    "phone": lambda raw: normalize_phone(str(raw or "")),
+    "email": lambda raw: _checked(str(raw or "")).strip().lower(),
+    "phone": lambda raw: normalize_phone(_checked(str(raw or ""))),
 }
 # The stored values the rules that span several fields read, on an edit.
 _MERGED_FIELDS = (
@@ -207,6 +217,8 @@ def clean_member_data(
     today: date | None = None,
     branch: Unit | None = None,
     rules: RulesAlong | None = None,
+    actor=None,
+    source: str = Source.RECORD,
 ) -> dict[str, Any]:
     """Validate the given fields (all of them for a new record, some for an edit).
 
@@ -215,7 +227,11 @@ def clean_member_data(
 
     The admission age is that of the rules of `branch` (by default the instance's branch; the
     national default without either) in force on the admission date; a caller checking many
-    records of the same branches passes `rules` (rules.rules_along) to read them once."""
+    records of the same branches passes `rules` (rules.rules_along) to read them once.
+
+    An ID number another record holds is refused naming its branch only if `actor` (the person
+    entering it) may see that record's full ID number (services/duplicates.py); otherwise the
+    refusal names nobody, and is recorded as entered through `source`."""
     today = today or date.today()
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
@@ -254,6 +270,10 @@ def clean_member_data(
             errors["id_number"] = _(
                 "The ID card number has 12 digits (citizen ID) or 9 digits (old ID card)."
             )
+        elif id_number != getattr(instance, "id_number", None) and (
+            refusal := probing_refusal(actor)
+        ):
+            errors["id_number"] = refusal  # not looked up: too many numbers held elsewhere
         else:
             other = (
                 Member.objects.filter(id_number=id_number)
@@ -262,9 +282,18 @@ def clean_member_data(
                 .first()
             )
             if other:
-                errors["id_number"] = _(
-                    "The ID card number %(number)s is already on a member of %(branch)s."
-                ) % {"number": id_number, "branch": other.branch.name}
+                entered = branch
+                if entered is None and instance is not None and instance.branch_id:
+                    entered = instance.branch
+                errors["id_number"] = id_number_taken(
+                    actor=actor,
+                    id_number=id_number,
+                    holder=other,
+                    entered_unit=entered,
+                    entered_member=instance,
+                    name=merged.get("full_name") or "",
+                    source=source,
+                )
 
     card = clean.get("card_number")
     if (

@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import IO, Any
 
 import xlsxwriter
@@ -48,7 +49,7 @@ from doanvien.core.spreadsheets.reading import (
     open_sheet,
 )
 from doanvien.core.spreadsheets.writing import CellFormats
-from doanvien.core.text import fold
+from doanvien.core.text import fold, text_fault
 from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
@@ -58,7 +59,11 @@ from .models import CRITERION_AUDIENCES, Criterion, Framework, Registration
 from .rules import programme_year_span
 from .selectors import criteria_for, framework_for
 from .services.common import lock_message
-from .services.registrations import registration_save, registration_submit
+from .services.registrations import (
+    registration_check,
+    registration_save,
+    registration_submit,
+)
 
 State = Registration.State
 
@@ -113,8 +118,9 @@ class RegistrationImport(SheetImport):
     """The registration import: the registration columns (training/columns.py), and the
     services' rules on each member's rows."""
 
-    # The rules are those of the services, which write: the preview runs them and rolls back.
-    preview_writes = True
+    # The services' rules, checked without writing (registration_check) before anything is
+    # written: the preview, and the confirmation's first pass, run outside any transaction.
+    check_first = True
 
     def __init__(self, *, actor, branch: Unit, year: int, sheet: HeaderSheet, result, today):
         super().__init__(actor=actor, sheet=sheet, result=result, today=today)
@@ -159,6 +165,28 @@ class RegistrationImport(SheetImport):
         value = values[column.index]
         return None if is_blank(value) else value
 
+    def refused(self, number: int, values: list) -> bool:
+        """Whether a cell of the row holds text the text rule refuses (core/text.py): each such
+        cell is an error, and the row is not read."""
+        faults = [
+            (name, fault)
+            for name, column in self.columns.items()
+            if column.index < len(values)
+            and values[column.index].__class__ is str
+            and (fault := text_fault(values[column.index]))
+        ]
+        if not faults:
+            return False
+        self.result.rows += 1
+        row = SimpleNamespace(number=number, values=values)
+        for name, fault in faults:
+            self.error(
+                row,
+                name,
+                _("%(field)s: %(problem)s") % {"field": self.label(name), "problem": fault},
+            )
+        return True
+
     def read(self) -> None:
         """Every row below the header, grouped by member code. A row with no criterion code,
         plan or date is skipped (a heading, a note); a row with neither member code nor name
@@ -166,6 +194,8 @@ class RegistrationImport(SheetImport):
         once on a heading row)."""
         above: _Row | None = None
         for number, values in self.sheet.rows():
+            if self.refused(number, values):
+                continue
             cell = self._cell
             criterion_raw = cell(values, "criterion")
             target_raw = cell(values, "target_date")
@@ -303,9 +333,11 @@ class RegistrationImport(SheetImport):
                 self.error(row, name, message)
 
     def run(self, *, write: bool, progress: Progress | None) -> None:
-        """Save and submit each member's registration with the services, member by member
-        (each in its own savepoint, so that one member's errors leave the others checked). The
-        services write whether `write` or not: the preview's transaction is rolled back."""
+        """Check each member's rows (write=False: `registration_check`, which writes nothing
+        and runs outside any transaction, so that nobody waits for the check of a file), or
+        save and submit each member's registration with the services (write=True: run once the
+        check found no error, in the import's one transaction; the services check everything
+        again against the database as it is then)."""
         members = self.members()
         existing = {
             r.member_id: r
@@ -315,6 +347,8 @@ class RegistrationImport(SheetImport):
         }
         default = framework_for(self.branch, self.year)
         total, done = self.result.rows, 0
+        # The check noted the rows whose name or criterion text differ: not twice.
+        noted = (list(self.name_differs), list(self.text_differs))
         for key, group in self.groups.items():
             done += len(group.rows)
             if progress:
@@ -326,13 +360,12 @@ class RegistrationImport(SheetImport):
             framework = before.framework if before is not None else default
             items = self.items(group, framework)
             try:
-                with transaction.atomic():
-                    registration = registration_save(
-                        actor=self.actor, member=member, year=self.year, items=items, by_branch=True
-                    )
-                    registration = registration_submit(
-                        actor=self.actor, registration=registration, today=self.today
-                    )
+                if write:
+                    self.write(member, items)
+                    continue
+                late = registration_check(
+                    member=member, year=self.year, items=items, today=self.today
+                )
             except ValidationError as e:
                 self.service_errors(group, e)
                 continue
@@ -341,7 +374,7 @@ class RegistrationImport(SheetImport):
                 self.result.to_create += 1
             else:
                 self.result.to_update += 1
-            self.late += registration.submitted_late
+            self.late += late
             for row in group.rows:
                 self.outcome.setdefault(row.number, action)
             self.sample(
@@ -351,6 +384,17 @@ class RegistrationImport(SheetImport):
                 self.branch.name,
                 [ngettext("%(n)s criterion", "%(n)s criteria", len(items)) % {"n": len(items)}],
             )
+        if write:
+            self.name_differs, self.text_differs = noted
+
+    def write(self, member: Member, items: list[dict[str, Any]]) -> None:
+        """Save and submit one member's registration (in its own savepoint: his errors, if
+        the database changed since the check, leave the others' checked)."""
+        with transaction.atomic():
+            registration = registration_save(
+                actor=self.actor, member=member, year=self.year, items=items, by_branch=True
+            )
+            registration_submit(actor=self.actor, registration=registration, today=self.today)
 
     def finish(self) -> None:
         audit.record(

@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core.forms import TextForm
+
 from .models import Level, Sector, Unit
 
 
-class UnitForm(forms.Form):
+class UnitForm(TextForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     code = forms.CharField(label=_("Code"), max_length=40)
     level = forms.ModelChoiceField(label=_("Level"), queryset=Level.objects.all())
@@ -22,7 +24,7 @@ class UnitEditForm(UnitForm):
         del self.fields["kind"]
 
 
-class UnitCodeForm(forms.Form):
+class UnitCodeForm(TextForm):
     """Names another unit by its code: the tree is too large for a drop-down list."""
 
     code = forms.CharField(label=_("Code of the destination unit"), max_length=40)

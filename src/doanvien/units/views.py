@@ -21,7 +21,8 @@ from doanvien.actions.units import unit_merge, unit_move, unit_update
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
-from doanvien.members.access import can_edit_members
+from doanvien.members.access import can_edit_members, can_settle_duplicates
+from doanvien.members.selectors import duplicate_reports
 from doanvien.training.rules import programme_year_of
 
 from . import services
@@ -43,6 +44,12 @@ def unit_detail(request, unit_id: int):
         "can_manage": can_manage_unit(request.user, unit),
         "can_add_children": can_add_children(request.user, unit),
         "can_edit_members": can_edit_members(request.user, unit),
+        # The duplicate ID numbers this unit (or one under it) is to settle, for its cadres.
+        "duplicates_open": (
+            duplicate_reports(unit).count()
+            if not unit.is_branch and can_settle_duplicates(request.user, unit)
+            else None
+        ),
         "grantable": grantable,
         "grant_form": RoleGrantForm(roles=grantable) if grantable else None,
         "grants": RoleGrant.objects.filter(unit=unit).select_related("user").order_by("role"),

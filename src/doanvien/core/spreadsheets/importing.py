@@ -123,8 +123,13 @@ class SheetImport:
     the file) and `values` (the raw cells)."""
 
     # Whether the preview runs the writes too, in a transaction that is rolled back (when the
-    # rules are those of services that write).
+    # rules are those of services that write). It holds the database's write lock all along:
+    # an import whose rules can be checked without writing prefers `check_first`.
     preview_writes = False
+    # Whether the confirmation checks the whole file first, outside any transaction (as the
+    # preview does), and writes (`run(write=True)`) only when that check found no error: the
+    # write transaction, which others wait for, is then only as long as the writes.
+    check_first = False
 
     def __init__(self, *, actor, sheet: HeaderSheet, result: ImportResult, today):
         self.actor = actor
@@ -232,6 +237,10 @@ class SheetImport:
         if not confirm and not self.preview_writes:
             self.run(write=False, progress=progress)
             return
+        if confirm and self.check_first:
+            self.run(write=False, progress=progress)
+            if self.result.error_count:
+                return
         try:
             with transaction.atomic():
                 self.run(write=confirm, progress=progress)

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from doanvien.core.dates import parse_date
-from doanvien.core.text import fold, is_spaced_tidily, normalize
+from doanvien.core.text import INVISIBLE, fold, is_spaced_tidily, normalize
 
 from . import parsing
 
@@ -151,8 +151,8 @@ def match_header(index: dict[str, str], text: Any) -> str | None:
 
 # --- cell values -----------------------------------------------------------------------------
 
-# Characters that show as nothing: removed from cells.
-_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Characters that show as nothing: removed from cells, as from all text (core/text.py).
+_INVISIBLE = INVISIBLE
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 # Characters that count as blank: whitespace and the invisible ones.
 BLANK = string.whitespace + "\xa0\u3000" + _INVISIBLE

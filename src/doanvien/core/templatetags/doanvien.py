@@ -15,6 +15,12 @@ ACTIONS = {
     "member.updated": _("changed the record"),
     "member.moved": _("moved the member to another branch"),
     "member.id_number_viewed": _("viewed the full ID card number"),
+    "member.id_number_searched": _("found the member by his full ID card number"),
+    "members.id_number_searched": _("searched the members by a full ID card number"),
+    "member.duplicate_id_refused": _(
+        "entered an ID card number that a record out of his sight holds (refused)"
+    ),
+    "member.duplicate_id_settled": _("settled the duplicate ID card number"),
     "member.transfer_requested": _("requested a transfer"),
     "member.transfer_accepted": _("accepted the transfer"),
     "member.transfer_rejected": _("rejected the transfer"),

@@ -5,6 +5,8 @@ from django import forms
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core.forms import TextForm
+
 from ..models import AdmissionRequest, Member
 from ..services.admissions import PROPOSAL_FIELDS
 from ..validation import DATE_FIELDS
@@ -21,7 +23,7 @@ def _date_field(label, required=False) -> forms.CharField:
     )
 
 
-class AdmissionProposeForm(forms.Form):
+class AdmissionProposeForm(TextForm):
     """The youth's record, then who introduced him and the course he attended."""
 
     introducer_name = forms.CharField(label=_("Introduced by"), max_length=120, required=False)
@@ -63,15 +65,15 @@ class AdmissionApproveForm(CardChoiceMixin):
     field_order = ["resolution_no", "resolution_date", "card", "card_number"]
 
 
-class AdmissionRejectForm(forms.Form):
+class AdmissionRejectForm(TextForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AdmissionWithdrawForm(forms.Form):
+class AdmissionWithdrawForm(TextForm):
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
 
 
-class AdmissionAnnulForm(forms.Form):
+class AdmissionAnnulForm(TextForm):
     reason = forms.CharField(
         label=_("Reason for the annulment"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -79,7 +81,7 @@ class AdmissionAnnulForm(forms.Form):
     )
 
 
-class AdmissionStateFilterForm(forms.Form):
+class AdmissionStateFilterForm(TextForm):
     state = forms.ChoiceField(label=_("State"), required=False)
 
     def __init__(self, *args, **kwargs):

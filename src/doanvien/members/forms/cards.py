@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core.forms import TextForm
 from doanvien.units.models import Unit
 
 from ..models import CARD_DIGITS
@@ -26,7 +27,7 @@ def card_field(label, required=False, help_text="") -> forms.CharField:
     )
 
 
-class CardChoiceMixin(forms.Form):
+class CardChoiceMixin(TextForm):
     card = forms.ChoiceField(
         label=_("Member card number"),
         choices=CARD_CHOICES,
@@ -57,7 +58,7 @@ class CardChoiceMixin(forms.Form):
         }
 
 
-class CardRangeAllocateForm(forms.Form):
+class CardRangeAllocateForm(TextForm):
     unit = forms.ModelChoiceField(label=_("Unit receiving the range"), queryset=Unit.objects.none())
     first = card_field(_("First number"), required=True)
     last = card_field(_("Last number"), required=True)
@@ -70,7 +71,7 @@ class CardRangeAllocateForm(forms.Form):
             self.fields["unit"].initial = units.first().pk
 
 
-class CardRangeReleaseForm(forms.Form):
+class CardRangeReleaseForm(TextForm):
     reason = forms.CharField(label=_("Reason for the release"), max_length=500)
 
 

@@ -2,13 +2,14 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from doanvien.core.forms import TextForm
 from doanvien.core.spreadsheets.reading import max_bytes
 
 from ..columns import EXPORT_COLUMNS, NATIONAL_COLUMNS, SPECS
 from ..exports import COLUMN_GROUPS
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextForm):
     file = forms.FileField(
         label=gettext_lazy("File (.xlsx, .xls or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls,.csv,.ods"}),
@@ -26,7 +27,7 @@ class ImportForm(forms.Form):
         return upload
 
 
-class ExportForm(forms.Form):
+class ExportForm(TextForm):
     """The columns of a member list export: the national column set, or the columns chosen
     from EXPORT_COLUMNS (written in that order, whatever the order they were ticked in)."""
 

@@ -1,12 +1,14 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core.forms import TextForm
+
 from ..models import Continuation
 
 DATE_INPUT = forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
-class LeaveForm(forms.Form):
+class LeaveForm(TextForm):
     KINDS = [
         ("removed", _("Removal from the roll")),
         ("expelled", _("Expulsion (discipline)")),
@@ -23,17 +25,17 @@ class LeaveForm(forms.Form):
     )
 
 
-class ReinstateForm(forms.Form):
+class ReinstateForm(TextForm):
     reason = forms.CharField(
         label=_("Reason for the correction"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class MatureOutForm(forms.Form):
+class MatureOutForm(TextForm):
     on = forms.DateField(label=_("Date of the maturing-out ceremony"), widget=DATE_INPUT)
 
 
-class ContinuationForm(forms.Form):
+class ContinuationForm(TextForm):
     """Continues past the age limit as an elected or full-time cadre; or withdraw it."""
 
     kind = forms.ChoiceField(
@@ -53,7 +55,7 @@ class ContinuationForm(forms.Form):
         self.fields["kind"].required = not current  # "" (withdraw) is a choice only then
 
 
-class KeepForm(forms.Form):
+class KeepForm(TextForm):
     """The branch keeps the member past the age limit until a date; or ends the decision."""
 
     until = forms.DateField(
@@ -69,5 +71,5 @@ class KeepForm(forms.Form):
     )
 
 
-class HonoraryForm(forms.Form):
+class HonoraryForm(TextForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -2,6 +2,7 @@ from django import forms
 from django.forms.models import fields_for_model
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core.forms import TextForm
 from doanvien.units.models import Sector
 
 from ..models import Audience, Member, Position, Sex, Status
@@ -62,7 +63,7 @@ def initial_from(member) -> dict:
     return initial
 
 
-class MemberForm(forms.Form):
+class MemberForm(TextForm):
     """The member record form. Only collects what is typed; the rules live in validation.py."""
 
     def __init__(self, *args, show_id_number: bool = True, **kwargs):
@@ -101,7 +102,7 @@ def _choices(choices):
     return [("", ALL), *choices]
 
 
-class MemberFilterForm(forms.Form):
+class MemberFilterForm(TextForm):
     q = forms.CharField(
         label=_("Search"),
         required=False,
@@ -122,4 +123,15 @@ class MemberFilterForm(forms.Form):
     )
 
 
-# --- Transfers --------------------------------------------------------------------------------
+# --- Duplicate ID numbers ---------------------------------------------------------------------
+
+
+class DuplicateSettleForm(TextForm):
+    resolution = forms.CharField(
+        label=_("How was it settled?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For instance: one person, moved without a transfer (transfer requested); or a "
+            "typing error, corrected in the record."
+        ),
+    )

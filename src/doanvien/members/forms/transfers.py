@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core.forms import TextForm
+
 from ..models import Transfer
 from ..selectors import receiving_branches, unit_lookup
 
@@ -10,7 +12,7 @@ from ..selectors import receiving_branches, unit_lookup
 BRANCH_SELECT_LIMIT = 200
 
 
-class TransferRequestForm(forms.Form):
+class TransferRequestForm(TextForm):
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=Transfer.Kind.choices,
@@ -36,7 +38,7 @@ class TransferRequestForm(forms.Form):
         return unit
 
 
-class TransferAcceptForm(forms.Form):
+class TransferAcceptForm(TextForm):
     """The branch the member joins: a list when the receiving unit is small, else its code."""
 
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
@@ -61,5 +63,5 @@ class TransferAcceptForm(forms.Form):
         return value
 
 
-class TransferRejectForm(forms.Form):
+class TransferRejectForm(TextForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -24,9 +24,16 @@ from doanvien.core import audit
 from doanvien.core.dates import parse_date
 from doanvien.units.models import Unit
 
-from ..models import AdmissionRequest, Member, Movement, Status, mask_id_number
+from ..models import (
+    AdmissionRequest,
+    DuplicateIdReport,
+    Member,
+    Movement,
+    Status,
+    mask_id_number,
+)
 from ..validation import DATE_FIELDS, clean_member_data
-from . import cards
+from . import cards, duplicates
 from .lifecycle import member_remove
 from .movements import movement_record
 from .records import member_create
@@ -128,16 +135,24 @@ def _locked(admission: AdmissionRequest) -> AdmissionRequest:
     )
 
 
-def _open_proposal_message(id_number: str) -> str:
+def _open_proposal_message(*, actor, id_number: str, branch: Unit, name: str) -> str:
+    """The refusal of an ID number on another open proposal: naming its branch only to those
+    who see it (services/duplicates.py)."""
     other = (
         AdmissionRequest.objects.filter(id_number=id_number, state=A.PROPOSED)
         .select_related("branch")
         .first()
     )
-    return _("The ID card number %(number)s is already on an open proposal of %(branch)s.") % {
-        "number": id_number,
-        "branch": other.branch.name if other else "—",
-    }
+    if other is None:  # gone meanwhile
+        return duplicates.generic_message()
+    return duplicates.id_number_taken(
+        actor=actor,
+        id_number=id_number,
+        proposal=other,
+        entered_unit=branch,
+        name=name,
+        source=DuplicateIdReport.Source.ADMISSION,
+    )
 
 
 @transaction.atomic
@@ -165,7 +180,13 @@ def admission_propose(
         errors["branch"] = _("This branch is inactive.")
     given = {k: v for k, v in data.items() if k in PROPOSAL_FIELDS}
     try:
-        clean = clean_member_data({**given, "joined_union_on": today}, today=today, branch=branch)
+        clean = clean_member_data(
+            {**given, "joined_union_on": today},
+            today=today,
+            branch=branch,
+            actor=actor,
+            source=DuplicateIdReport.Source.ADMISSION,
+        )
     except ValidationError as e:
         clean = {}
         for name, messages in e.message_dict.items():
@@ -179,7 +200,9 @@ def admission_propose(
         and "id_number" not in errors
         and AdmissionRequest.objects.filter(id_number=id_number, state=A.PROPOSED).exists()
     ):
-        errors["id_number"] = _open_proposal_message(id_number)
+        errors["id_number"] = _open_proposal_message(
+            actor=actor, id_number=id_number, branch=branch, name=clean.get("full_name", "")
+        )
     introducer_name = " ".join((introducer_name or "").split())
     if not introducer_name:
         errors["introducer_name"] = _("Name the person who introduced the youth.")
@@ -219,7 +242,10 @@ def admission_propose(
                 proposed_by=_actor(actor),
             )
     except IntegrityError:  # the same person proposed at the same moment elsewhere
-        raise ValidationError({"id_number": _open_proposal_message(id_number)}) from None
+        message = _open_proposal_message(
+            actor=actor, id_number=id_number, branch=branch, name=clean.get("full_name", "")
+        )
+        raise ValidationError({"id_number": message}) from None
     _record(
         actor=actor,
         admission=admission,
@@ -280,7 +306,13 @@ def admission_approve(
         "admission_resolution_no": resolution_no,
     }
     try:
-        member = member_create(actor=actor, branch=admission.branch, data=data, today=today)
+        member = member_create(
+            actor=actor,
+            branch=admission.branch,
+            data=data,
+            today=today,
+            source=DuplicateIdReport.Source.ADMISSION,
+        )
     except ValidationError as e:
         if not hasattr(e, "error_dict"):
             raise

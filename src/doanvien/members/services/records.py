@@ -5,17 +5,20 @@ import secrets
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from doanvien.core import audit
+from doanvien.core import audit, ratelimit
 from doanvien.core.text import fold, sort_key_of_folded
 from doanvien.units.models import Unit
 from doanvien.units.services import adjust_member_count
 
-from ..models import Member, Membership, Movement, Status, mask_id_number
+from ..access import id_number_q, members_visible_to
+from ..models import DuplicateIdReport, Member, Membership, Movement, Status, mask_id_number
 from ..validation import EDITABLE_FIELDS, clean_member_data
 from .movements import movement_record
 
@@ -56,11 +59,18 @@ def set_derived(member: Member) -> None:
 
 @transaction.atomic
 def member_create(
-    *, actor, branch: Unit, data: dict[str, Any], today: date | None = None
+    *,
+    actor,
+    branch: Unit,
+    data: dict[str, Any],
+    today: date | None = None,
+    source: str = DuplicateIdReport.Source.RECORD,
 ) -> Member:
+    """A new record in the branch (`source`: what it comes from, for an ID number refused
+    because a record elsewhere holds it: services/duplicates.py)."""
     today = today or timezone.localdate()
     require_branch(branch)
-    clean = clean_member_data(data, today=today, branch=branch)
+    clean = clean_member_data(data, today=today, branch=branch, actor=actor, source=source)
     member = Member(branch=branch, unit_path=branch.path, **clean)
     set_derived(member)
     member.member_code = new_member_code()
@@ -90,7 +100,7 @@ def member_update(
 ) -> Member:
     today = today or timezone.localdate()
     member = Member.objects.select_for_update().get(pk=member.pk)
-    clean = clean_member_data(data, instance=member, today=today)
+    clean = clean_member_data(data, instance=member, today=today, actor=actor)
     before = audit.snapshot(member, AUDITED_FIELDS)
     was_active = member.status == Status.ACTIVE
     for name, value in clean.items():
@@ -168,3 +178,64 @@ def member_id_number_viewed(*, actor, member: Member) -> None:
         unit_path=member.unit_path,
         summary=member.full_name,
     )
+
+
+class TooManySearches(Exception):
+    """The user has searched by ID number as often as settings.ID_SEARCH_LIMIT allows: he may
+    again in `wait` seconds."""
+
+    def __init__(self, wait: int):
+        self.wait = wait
+        super().__init__(wait)
+
+    @property
+    def message(self) -> str:
+        minutes = max(1, -(-self.wait // 60))
+        return ngettext(
+            "You have searched by ID card number too often: ID numbers are searched again in "
+            "%(n)s minute. Names, phone and card numbers are searched meanwhile.",
+            "You have searched by ID card number too often: ID numbers are searched again in "
+            "%(n)s minutes. Names, phone and card numbers are searched meanwhile.",
+            minutes,
+        ) % {"n": minutes}
+
+
+def id_search_limit() -> ratelimit.Limit:
+    return ratelimit.Limit(
+        "id-search", settings.ID_SEARCH_LIMIT, int(settings.ID_SEARCH_WINDOW.total_seconds())
+    )
+
+
+@transaction.atomic
+def member_id_number_searched(*, actor, unit: Unit, id_number: str) -> list[Member]:
+    """A search of the unit's subtree by full ID number (the caller has checked that the user
+    may search by ID number there: access.can_search_id_numbers_in). At most
+    settings.ID_SEARCH_LIMIT searches per user within settings.ID_SEARCH_WINDOW (else
+    TooManySearches, and nothing is recorded). Recorded like a reveal: an event on the unit
+    with the number searched (masked) and what it found, and one in the history of each member
+    found. Returns the members found (those whose full number the user may see)."""
+    wait = ratelimit.hit(id_search_limit(), actor.pk)
+    if wait:
+        raise TooManySearches(wait)
+    found = list(
+        members_visible_to(actor)
+        .filter(id_number_q(actor), unit_path__startswith=unit.path, id_number=id_number)
+        .order_by("pk")
+    )
+    audit.record(
+        actor=actor,
+        action="members.id_number_searched",
+        target=unit,
+        unit_path=unit.path,
+        summary=mask_id_number(id_number),
+        changes={"found": [None, [m.member_code for m in found]]},
+    )
+    for member in found:
+        audit.record(
+            actor=actor,
+            action="member.id_number_searched",
+            target=member,
+            unit_path=member.unit_path,
+            summary=member.full_name,
+        )
+    return found

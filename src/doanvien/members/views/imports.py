@@ -14,7 +14,8 @@ from doanvien.members.access import can_edit_members
 from ..exports import EXPORT_COLUMNS, members_template_xlsx
 from ..forms.imports import ExportForm, ImportForm
 from ..forms.records import MemberFilterForm
-from .records import member_list, member_list_page
+from ..selectors import MemberFilters
+from .records import id_number_search, member_list, member_list_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -82,7 +83,14 @@ def member_export(request, unit_id: int):
     if not export_form.is_valid():
         return member_list_page(request, unit, form, export_form=export_form)
     filters = form.cleaned_data if form.is_valid() else {}
+    # A term that is an ID number is a search by ID number: allowed, counted and recorded as
+    # on the list.
+    by_id_number, limited = id_number_search(request, unit, MemberFilters(**filters))
+    if limited:
+        return member_list_page(request, unit, form, export_form=export_form, notice=limited)
     params = {"filters": {k: v for k, v in filters.items() if v}}
+    if by_id_number:
+        params["by_id_number"] = True
     columns = export_form.chosen_columns()
     if columns is not None:
         params["columns"] = columns

@@ -15,17 +15,22 @@ from doanvien.members.access import (
     can_decide_age_limit,
     can_edit_members,
     can_request_transfer,
+    can_search_id_numbers_in,
     can_see_id_number,
     get_member_for,
 )
 from doanvien.members.rules import member_rules
 from doanvien.members.selectors import active_attachment_of, open_transfer_of
-from doanvien.members.services.records import member_id_number_viewed
+from doanvien.members.services.records import (
+    TooManySearches,
+    member_id_number_searched,
+    member_id_number_viewed,
+)
 
 from ..forms.imports import ExportForm
 from ..forms.records import FIELD_ORDER, MemberFilterForm, MemberForm, initial_from
 from ..models import Member, Status
-from ..selectors import MemberFilters, member_search
+from ..selectors import MemberFilters, id_number_sought, member_search
 
 
 @login_required
@@ -35,16 +40,32 @@ def member_list(request, unit_id: int):
     return member_list_page(request, unit, form)
 
 
-def member_list_page(request, unit, form: MemberFilterForm, *, export_form=None):
+def id_number_search(request, unit, filters: MemberFilters) -> tuple[bool, str]:
+    """Whether the list's search term is looked up as a full ID number, and why not when the
+    user has searched too often: only for those who may see full numbers in the unit, each
+    search recorded (services.records.member_id_number_searched)."""
+    number = id_number_sought(filters.q)
+    if not number or not can_search_id_numbers_in(request.user, unit):
+        return False, ""
+    try:
+        member_id_number_searched(actor=request.user, unit=unit, id_number=number)
+    except TooManySearches as e:
+        return False, e.message
+    return True, ""
+
+
+def member_list_page(request, unit, form: MemberFilterForm, *, export_form=None, notice=""):
     """The list of `unit`'s members filtered by `form`, with the export's column choice
     (`export_form` as it was posted, with its errors; a fresh one otherwise). The caller has
     checked that the user may see the unit."""
     filters = MemberFilters(**form.cleaned_data) if form.is_valid() else MemberFilters()
     # The unfiltered list of active members is counted already: no need to count the subtree.
     known = unit.member_count if filters == MemberFilters(status=Status.ACTIVE) else None
-    page = paginate(
-        request, member_search(user=request.user, unit=unit, filters=filters), count=known
+    by_id_number, limited = id_number_search(request, unit, filters)
+    members = member_search(
+        user=request.user, unit=unit, filters=filters, by_id_number=by_id_number
     )
+    page = paginate(request, members, count=known)
     defaults = MemberFilters(q=filters.q, status=Status.ACTIVE)
     active_filters = sum(
         getattr(filters, f) != getattr(defaults, f)
@@ -59,6 +80,7 @@ def member_list_page(request, unit, form: MemberFilterForm, *, export_form=None)
         "can_add": unit.is_branch and can_edit_members(request.user, unit),
         "can_import": can_edit_members(request.user, unit),
         "export_form": export_form or ExportForm(),
+        "notice": notice or limited,
     }
     template = "members/list.html#results" if request.htmx else "members/list.html"
     return render(request, template, context)

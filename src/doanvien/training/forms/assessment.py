@@ -7,10 +7,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from doanvien.core.forms import error_messages
+from doanvien.core.forms import TextForm, error_messages
 
 
-class SelfAssessmentForm(forms.Form):
+class SelfAssessmentForm(TextForm):
     """The member's own points per content area, and a comment. Checked by the service."""
 
     def __init__(self, *args, areas, registration=None, **kwargs):

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core.forms import TextForm
 from doanvien.units.models import Sector
 
 from ..models import CRITERION_AUDIENCES, Deadline, Framework
@@ -43,7 +44,7 @@ def _date(label, *, help_text="") -> forms.CharField:
     )
 
 
-class FrameworkForm(forms.Form):
+class FrameworkForm(TextForm):
     """The framework's name, each area's name and points, the levels and the settings. Area
     codes are not fields: they never change."""
 
@@ -155,7 +156,7 @@ class FrameworkForm(forms.Form):
         }
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(TextForm):
     area_code = forms.ChoiceField(label=_("Content area"), required=False)
     text = forms.CharField(
         label=_("Criterion"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -181,7 +182,7 @@ class CriterionForm(forms.Form):
         self.fields["area_code"].choices = [(a.code, str(a)) for a in areas]
 
 
-class DeadlineForm(forms.Form):
+class DeadlineForm(TextForm):
     kind = forms.ChoiceField(label=_("Deadline"), required=False, choices=Deadline.Kind.choices)
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=EVERY_SECTOR + list(Sector.choices)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from doanvien.core.dates import parse_date
-from doanvien.core.forms import error_messages
+from doanvien.core.forms import TextForm, error_messages
 
 from ..models import Registration
 
@@ -160,7 +160,7 @@ class CriteriaForm:
 # --- Review, notes ----------------------------------------------------------------------------
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(TextForm):
     comment = forms.CharField(
         label=_("What should the member change?"),
         required=False,  # required by the service, which says so next to the field
@@ -168,7 +168,7 @@ class ReturnForm(forms.Form):
     )
 
 
-class NoteForm(forms.Form):
+class NoteForm(TextForm):
     text = forms.CharField(
         label=_("Note"),
         required=False,
@@ -196,7 +196,7 @@ class NoteForm(forms.Form):
 # --- Exporting the registrations ---------------------------------------------------------------
 
 
-class RegistrationExportForm(forms.Form):
+class RegistrationExportForm(TextForm):
     """Which registrations go into the Excel file: all of the year's, or those in one state."""
 
     state = forms.ChoiceField(

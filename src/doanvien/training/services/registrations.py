@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
-from django.utils.text import Truncator
+from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
 
 from doanvien.core.dates import parse_date
+from doanvien.core.text import strip_invisible, text_fault
 from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
@@ -75,7 +76,10 @@ def _clean_items(registration: Registration, items: list[dict[str, Any]], *, com
             err(f"items[{i}].criterion", _("The same criterion is chosen twice."))
             continue
         seen.add(criterion_id)
-        plan = " ".join(str(item.get("plan") or "").split())
+        plan = " ".join(strip_invisible(str(item.get("plan") or "")).split())
+        if fault := text_fault(plan):
+            err(f"items[{i}].plan", capfirst(fault))
+            continue
         if complete and not plan:
             err(f"items[{i}].plan", _("Write how you will do it."))
         try:
@@ -145,11 +149,8 @@ def registration_start(*, member: Member, year: int) -> Registration:
     )
 
 
-@transaction.atomic
-def registration_save(
-    *, actor, member: Member, year: int, items: list[dict[str, Any]], by_branch: bool = False
-) -> Registration:
-    """Replace the registration's items (a draft, or one returned for changes)."""
+def _check_registers(member: Member, year: int) -> None:
+    """Whether the member registers for the year at all: active, and in the Union by then."""
     if member.status != Status.ACTIVE:
         raise ValidationError(_("Only active members register."))
     _first, last = programme_year_span(year, member.branch.sector)
@@ -158,6 +159,65 @@ def registration_save(
             _("%(name)s joined the Union after programme year %(year)s.")
             % {"name": member.full_name, "year": year}
         )
+
+
+def _submitted_late(registration: Registration, today: date) -> bool:
+    """Whether a submission today is late (a refusal when the unit takes no late ones)."""
+    first, _last = programme_year_span(registration.year, registration.branch.sector)
+    kind = (
+        Deadline.Kind.NEW_MEMBER_REGISTRATION
+        if registration.member.joined_union_on >= first
+        else Deadline.Kind.REGISTRATION
+    )
+    return check_deadline(
+        unit=registration.branch,
+        year=registration.year,
+        kind=kind,
+        sector=registration.branch.sector,
+        today=today,
+    )
+
+
+def registration_check(
+    *, member: Member, year: int, items: list[dict[str, Any]], today: date | None = None
+) -> bool:
+    """What registration_save then registration_submit would answer for these items, found
+    without writing anything (an import checks its file outside any write transaction, so
+    that nobody waits for it): the same refusals (ValidationError), and whether the
+    submission would be late. The write itself goes through the two services, which check
+    again against the database as it is then."""
+    today = today or timezone.localdate()
+    _check_registers(member, year)
+    registration = (
+        Registration.objects.filter(member=member, year=year)
+        .select_related("framework", "branch", "member")
+        .first()
+    )
+    check_unlocked(registration.branch if registration else member.branch, year)
+    if registration is None:
+        framework = framework_for(member.branch, year)
+        if framework is None:
+            raise ValidationError(_("No training framework applies to %(year)s.") % {"year": year})
+        registration = Registration(
+            member=member,
+            year=year,
+            framework=framework,
+            branch=member.branch,
+            unit_path=member.branch.path,
+        )
+    workflow.next_state(workflow.REGISTRATION, registration, "save")
+    _clean_items(registration, items, complete=False)
+    workflow.next_state(workflow.REGISTRATION, registration, "submit")
+    _clean_items(registration, items, complete=True)
+    return _submitted_late(registration, today)
+
+
+@transaction.atomic
+def registration_save(
+    *, actor, member: Member, year: int, items: list[dict[str, Any]], by_branch: bool = False
+) -> Registration:
+    """Replace the registration's items (a draft, or one returned for changes)."""
+    _check_registers(member, year)
     existing = Registration.objects.filter(member=member, year=year).first()
     check_unlocked(existing.branch if existing else member.branch, year)
     registration = registration_start(member=member, year=year)
@@ -197,19 +257,7 @@ def registration_submit(*, actor, registration: Registration, today: date | None
     ]
     _clean_items(registration, items, complete=True)
     member = registration.member
-    first, _last = programme_year_span(registration.year, registration.branch.sector)
-    kind = (
-        Deadline.Kind.NEW_MEMBER_REGISTRATION
-        if member.joined_union_on >= first
-        else Deadline.Kind.REGISTRATION
-    )
-    late = check_deadline(
-        unit=registration.branch,
-        year=registration.year,
-        kind=kind,
-        sector=registration.branch.sector,
-        today=today,
-    )
+    late = _submitted_late(registration, today)
     before = registration.state
     registration.state, registration.submitted_at = state, timezone.now()
     registration.submitted_late = late
