@@ -16,7 +16,7 @@ from .errors import ApiError
 from .schemas import ErrorOut
 
 router = Router(tags=["imports"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 KINDS = {"members": Job.Kind.MEMBERS_IMPORT, "registrations": Job.Kind.REGISTRATIONS_IMPORT}
 
 
