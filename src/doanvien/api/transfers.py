@@ -48,7 +48,8 @@ ERRORS = {
 
 
 class TransferRequestIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    # Required, as the document says; the view checks it after access (422 all the same).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["to_unit"]})
 
     to_unit: int | str | None = None
     reason: str = ""
