@@ -101,3 +101,15 @@ def test_the_rules_required_fields_are_marked_required(client, db):
     assert set(schemas["TokenIn"]["required"]) == {"username", "password"}
     assert "items" in schemas["RegistrationIn"]["required"]
     assert "to_unit" in schemas["TransferRequestIn"]["required"]
+
+
+def test_an_import_requires_its_file(client, db):
+    doc = client.get("/api/openapi.json").json()
+
+    body = doc["paths"]["/api/v1/units/{unit_id}/imports"]["post"]["requestBody"]
+    assert body["required"] is True
+    form = body["content"]["multipart/form-data"]["schema"]
+    assert form["required"] == ["file"]
+    assert {"file", "kind", "year"} <= set(form["properties"])
+    assert form["properties"]["kind"]["enum"] == ["members", "registrations"]
+    assert form["properties"]["kind"]["default"] == "members"

@@ -28,6 +28,21 @@ class JobCreated(Schema):
     "/units/{unit_id}/imports",
     response={202: JobCreated, **ERRORS},
     summary="Upload a file to import",
+    # The file is required and `kind` one of KINDS (422 otherwise); the view checks them after
+    # access, so that who may not import into the unit learns nothing more.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "required": ["file"],
+                        "properties": {"kind": {"enum": list(KINDS)}},
+                    }
+                }
+            },
+        }
+    },
 )
 def unit_import(
     request,
