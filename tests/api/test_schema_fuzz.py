@@ -63,7 +63,7 @@ def existing_ids(world) -> dict[str, object]:
 @pytest.mark.parametrize("known_ids", [False, True], ids=["generated-ids", "existing-ids"])
 @schema.parametrize()
 @settings(
-    max_examples=8,
+    max_examples=15,
     deadline=None,
     derandomize=True,
     database=None,
