@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(config, items):
         return
     skip = pytest.mark.skip(reason="fuzz: runs on PostgreSQL, or on SQLite with -m fuzz")
     for item in items:
-        if "fuzz" in item.keywords:
+        if item.get_closest_marker("fuzz"):
             item.add_marker(skip)
 
 
