@@ -4,6 +4,7 @@ union, an outsider (secretary of a branch in another base union) and a member.""
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from doanvien.training import default_deadlines
@@ -39,6 +40,19 @@ class World:
 
 
 ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `fuzz` take minutes: they run on PostgreSQL (`make test-postgres`, so once
+    in CI, which runs the suite on SQLite then on PostgreSQL), and on SQLite only when asked for
+    (`pytest -m fuzz`)."""
+    on_postgres = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if on_postgres or "fuzz" in (config.option.markexpr or ""):
+        return
+    skip = pytest.mark.skip(reason="fuzz: runs on PostgreSQL, or on SQLite with -m fuzz")
+    for item in items:
+        if item.get_closest_marker("fuzz"):
+            item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)

@@ -104,3 +104,30 @@ def test_a_fault_of_the_server_answers_the_documented_json_error(api_client, wor
         ),
         "errors": [],
     }
+
+
+def test_a_json_body_beyond_the_memory_limit_is_413_not_a_server_error(api_client, world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000  # below the size middleware's limit
+    body = '{"phone": "' + "1" * 20_000 + '"}'
+
+    response = api_client(world.secretary).patch(
+        f"/api/v1/members/{world.member.pk}", body, headers={"Accept-Language": "en"}
+    )
+
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request body is too large.", "errors": []}
+    world.member.refresh_from_db()
+    assert world.member.phone != "1" * 20_000
+
+
+def test_a_multipart_body_without_boundary_is_400_not_a_server_error(api_client, db):
+    # A failed sign-in reads the form fields to record the attempt: the body cannot be read.
+    response = api_client().client.post(
+        "/api/v1/auth/token",
+        '{"username": "nobody", "password": "wrong"}',
+        content_type="multipart/form-data",
+        headers={"Accept-Language": "en"},
+    )
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "The request body cannot be read.", "errors": []}

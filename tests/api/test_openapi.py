@@ -67,3 +67,49 @@ def _subclasses(cls):
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)
+
+
+def _operations(doc):
+    for path, methods in doc["paths"].items():
+        for method, operation in methods.items():
+            yield f"{method.upper()} {path}", operation
+
+
+def test_every_operation_documents_the_errors_it_can_answer(client, db):
+    """401 without a valid token, 422 for a parameter or body of the wrong shape, 400 for a
+    body that cannot be read, 413 for one too large: each in the operation's responses."""
+    doc = client.get("/api/openapi.json").json()
+
+    missing = []
+    for name, operation in _operations(doc):
+        codes = set(operation["responses"])
+        expected = set()
+        if operation.get("security"):
+            expected.add("401")
+        if operation.get("parameters") or "requestBody" in operation:
+            expected.add("422")
+        if "requestBody" in operation:
+            expected |= {"400", "413"}
+        missing += [f"{name}: {code}" for code in sorted(expected - codes)]
+    assert missing == []
+
+
+def test_the_rules_required_fields_are_marked_required(client, db):
+    schemas = client.get("/api/openapi.json").json()["components"]["schemas"]
+
+    assert set(schemas["ErrorOut"]["required"]) == {"detail", "errors"}
+    assert set(schemas["TokenIn"]["required"]) == {"username", "password"}
+    assert "items" in schemas["RegistrationIn"]["required"]
+    assert "to_unit" in schemas["TransferRequestIn"]["required"]
+
+
+def test_an_import_requires_its_file(client, db):
+    doc = client.get("/api/openapi.json").json()
+
+    body = doc["paths"]["/api/v1/units/{unit_id}/imports"]["post"]["requestBody"]
+    assert body["required"] is True
+    form = body["content"]["multipart/form-data"]["schema"]
+    assert form["required"] == ["file"]
+    assert {"file", "kind", "year"} <= set(form["properties"])
+    assert form["properties"]["kind"]["enum"] == ["members", "registrations"]
+    assert form["properties"]["kind"]["default"] == "members"

@@ -48,7 +48,15 @@ from .training_schemas import ReasonIn
 
 router = Router(tags=["admissions"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
 
 
 # --- Shapes -----------------------------------------------------------------------------------

@@ -59,7 +59,14 @@ def _locked_out_error(request, credentials) -> ApiError:
 @router.post(
     "/token",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut},
+    response={
+        200: TokenOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     summary="Get a bearer token",
 )
 def token_issue(request, payload: TokenIn):

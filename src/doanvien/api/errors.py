@@ -9,10 +9,17 @@ import logging
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -161,6 +168,23 @@ def install(api: NinjaAPI) -> None:
         return _respond(
             api, request, 429, _("Too many requests: try again later."), headers=headers
         )
+
+    @api.exception_handler(RequestDataTooBig)
+    def body_too_large(request, exc: RequestDataTooBig):
+        """A body beyond settings.DATA_UPLOAD_MAX_MEMORY_SIZE (a JSON body, or a form's fields
+        besides its file): refused, like a declared size beyond the middleware's limit."""
+        return _respond(api, request, 413, _("The request body is too large."))
+
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(BadRequest)
+    def unreadable_body(request, exc: Exception):
+        """A body that cannot be read as what its Content-Type says (a multipart body without a
+        boundary, too many fields...): the client's fault, answered 400 as Django would."""
+        if isinstance(exc, SuspiciousOperation):
+            security_logger = logging.getLogger(f"django.security.{exc.__class__.__name__}")
+            security_logger.error(str(exc), extra={"status_code": 400, "request": request})
+        return _respond(api, request, 400, _("The request body cannot be read."))
 
     @api.exception_handler(TextRefused)
     def text_refused(request, exc: TextRefused):

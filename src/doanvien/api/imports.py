@@ -16,7 +16,7 @@ from .errors import ApiError
 from .schemas import ErrorOut
 
 router = Router(tags=["imports"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 KINDS = {"members": Job.Kind.MEMBERS_IMPORT, "registrations": Job.Kind.REGISTRATIONS_IMPORT}
 
 
@@ -28,6 +28,21 @@ class JobCreated(Schema):
     "/units/{unit_id}/imports",
     response={202: JobCreated, **ERRORS},
     summary="Upload a file to import",
+    # The file is required and `kind` one of KINDS (422 otherwise); the view checks them after
+    # access, so that who may not import into the unit learns nothing more.
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "required": ["file"],
+                        "properties": {"kind": {"enum": list(KINDS)}},
+                    }
+                }
+            },
+        }
+    },
 )
 def unit_import(
     request,

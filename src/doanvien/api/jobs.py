@@ -17,7 +17,7 @@ from .schemas import ErrorOut
 
 router = Router(tags=["jobs"])
 BINARY = {"type": "string", "format": "binary"}
-ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 class JobOut(Schema):
@@ -56,7 +56,7 @@ def job_out(request, job) -> dict:
 
 @router.get(
     "/jobs/{job_id}/download",
-    response={200: None, 401: ErrorOut, 404: ErrorOut},
+    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="The file a job made",
     openapi_extra={
         "responses": {

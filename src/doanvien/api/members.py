@@ -11,7 +11,7 @@ from .schemas import ErrorOut, MemberDetailOut, MemberDetailQuery, MemberIn
 
 router = Router(tags=["members"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/{member_id}", response={200: MemberDetailOut, **ERRORS}, summary="A member")

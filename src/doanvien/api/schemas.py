@@ -31,7 +31,7 @@ class FieldError(Schema):
 
 class ErrorOut(Schema):
     detail: str
-    errors: list[FieldError] = []
+    errors: list[FieldError]  # always there, empty when no field is at fault
 
 
 # Sign-in

@@ -83,7 +83,9 @@ class RegistrationItemIn(Schema):
 
 
 class RegistrationIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    # Required, as the document says; the view checks it after access, so that who may not
+    # act for the member learns nothing from a missing field (422 all the same).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["items"]})
 
     items: list[RegistrationItemIn] | None = Field(
         None, description="required: every item of the registration (replaces the saved ones)"

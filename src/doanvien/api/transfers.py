@@ -36,11 +36,20 @@ from .training import conflicts, required
 
 router = Router(tags=["transfers"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    409: ErrorOut,
+    413: ErrorOut,
+    422: ErrorOut,
+}
 
 
 class TransferRequestIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+    # Required, as the document says; the view checks it after access (422 all the same).
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["to_unit"]})
 
     to_unit: int | str | None = None
     reason: str = ""

@@ -22,7 +22,7 @@ from .schemas import (
 
 router = Router(tags=["units"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 
 @router.get("/{unit_id}", response={200: UnitDetailOut, **ERRORS}, summary="A unit")
