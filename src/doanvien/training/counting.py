@@ -32,7 +32,7 @@ from doanvien.units.models import Unit
 
 from .models import Deadline, Framework, Registration, ResultLevel
 from .rules import add_months, programme_year_span
-from .selectors import default_deadlines
+from .selectors import deadlines_applying
 
 EVALUATION = Deadline.Kind.EVALUATION
 REGISTERED_STATES = (Registration.State.SUBMITTED, Registration.State.APPROVED)
@@ -65,7 +65,7 @@ def last_classified_admission(as_of: date, months: int) -> date:
 
 
 def bases(branches: list[Unit], year: int) -> dict[int, Basis]:
-    """The basis of each branch for the year (branch id → Basis), in three queries whatever the
+    """The basis of each branch for the year (branch id → Basis), in four queries whatever the
     number of branches: the frameworks and evaluation deadlines set on their ancestors, resolved
     as framework_for and deadline_for do (the nearest ancestor wins; at one unit, a deadline for
     the branch's sector wins over one for every sector; without any, the shipped default)."""
@@ -77,27 +77,18 @@ def bases(branches: list[Unit], year: int) -> dict[int, Basis]:
     default = Framework.objects.filter(
         unit__isnull=True, phase__first_year__lte=year, phase__last_year__gte=year
     ).first()
-    deadlines = {
-        (d.unit.path, d.sector): d.due_on
-        for d in Deadline.objects.filter(
-            year=year, kind=Deadline.Kind.EVALUATION, unit__path__in=paths
-        ).select_related("unit")
-    }
-    shipped = default_deadlines(year)
+    evaluations = deadlines_applying([(b, b.sector) for b in branches], year, kinds=[EVALUATION])
     found = {}
-    for branch in branches:
+    for branch, applying in zip(branches, evaluations, strict=True):
         nearest = list(reversed(branch.ancestor_paths()))
         framework = next((published[p] for p in nearest if p in published), default)
         months = framework.eligibility_months if framework is not None else 6
         if framework is not None and framework.reference == Framework.Reference.YEAR_END:
             as_of = date(year, 12, 31)
+        elif EVALUATION in applying:
+            as_of = applying[EVALUATION].due_on
         else:
-            due = (deadlines.get((p, branch.sector), deadlines.get((p, ""))) for p in nearest)
-            fallback = shipped.get((EVALUATION, branch.sector), shipped.get((EVALUATION, "")))
-            as_of = next(
-                (d for d in due if d is not None),
-                fallback.due_on if fallback else programme_year_span(year, branch.sector)[1],
-            )
+            as_of = programme_year_span(year, branch.sector)[1]
         found[branch.pk] = Basis(as_of=as_of, months=months)
     return found
 

@@ -15,7 +15,7 @@ from doanvien.units.models import Unit
 from . import counting, rollup
 from .lateness import late_under
 from .models import BranchResult, Deadline, Registration, YearStats
-from .selectors import REOPENER, days_left, deadline_for
+from .selectors import REOPENER, days_left, deadlines_applying
 
 State = Registration.State
 
@@ -43,7 +43,6 @@ class BranchProgress:
     waiting_review: list = field(default_factory=list)
     returned: list = field(default_factory=list)
     not_assessed: list = field(default_factory=list)
-    assessed: int = 0
     result_state: str = BranchResult.State.OPEN
     deadlines: list[DeadlineInfo] = field(default_factory=list)
     # The branch's figures for the year, as every screen shows them (rollup.figures).
@@ -54,16 +53,16 @@ class BranchProgress:
         return self.figures.get("registered", 0)
 
 
+def _infos(applying: dict[str, Deadline], today: date) -> list[DeadlineInfo]:
+    return [
+        DeadlineInfo(kind, label, d.effective_date, days_left(d, today), d.allow_late)
+        for kind, label in Deadline.Kind.choices
+        if (d := applying.get(kind))
+    ]
+
+
 def deadlines_for(unit: Unit, year: int, sector: str, today: date | None = None):
-    today = today or timezone.localdate()
-    found = []
-    for kind, label in Deadline.Kind.choices:
-        d = deadline_for(unit=unit, year=year, kind=kind, sector=sector)
-        if d:
-            found.append(
-                DeadlineInfo(kind, label, d.effective_date, days_left(d, today), d.allow_late)
-            )
-    return found
+    return _infos(deadlines_applying([(unit, sector)], year)[0], today or timezone.localdate())
 
 
 def branch_progress(branch: Unit, year: int, today: date | None = None) -> BranchProgress:
@@ -94,8 +93,6 @@ def branch_progress(branch: Unit, year: int, today: date | None = None) -> Branc
             progress.returned.append((member, r))
         elif r.assessed_at is None:
             progress.not_assessed.append((member, r))
-        else:
-            progress.assessed += 1
     return progress
 
 
@@ -108,7 +105,6 @@ class UnitProgress:
     assessed: int = 0
     branches: int = 0
     branches_recognised: int = 0
-    late: bool = False
     # How many branches under the unit (the branch itself) are late for a deadline (lateness.py).
     late_units: int = 0
     # The deadlines that apply to the unit (its own or inherited), with the days left.
@@ -116,6 +112,10 @@ class UnitProgress:
 
     def rate(self, part: int) -> float:
         return round(100 * part / self.members, 1) if self.members else 0.0
+
+    @property
+    def late(self) -> bool:
+        return self.late_units > 0
 
     @property
     def registration_rate(self) -> float:
@@ -155,10 +155,11 @@ def children_progress(unit: Unit, year: int, today: date | None = None) -> list[
         if row["prefix"] in by_path:
             by_path[row["prefix"]].branches = row["n"]
     late = late_under(unit, year, today)
-    for p in rows.values():
-        p.deadlines = deadlines_for(p.unit, year, p.unit.sector, today)
-        p.late_units = late.get(p.unit.path, 0)
-        p.late = p.late_units > 0
+    applying = deadlines_applying([(c, c.sector) for c in children], year)
+    for child, deadlines in zip(children, applying, strict=True):
+        p = rows[child.pk]
+        p.deadlines = _infos(deadlines, today)
+        p.late_units = late.get(child.path, 0)
     return [rows[c.pk] for c in children]
 
 

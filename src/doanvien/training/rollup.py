@@ -53,10 +53,14 @@ def _new_row(unit: Unit, year: int) -> YearStats:
     )
 
 
+def is_open(year: int) -> bool:
+    return YearStats.objects.filter(year=year).exists()
+
+
 def ensure_rows(branches: list[Unit], year: int) -> None:
     """The year's rows of these branches and of their ancestors, created (at zero) where
     missing; a year without any row is opened first (every unit's row, counted)."""
-    if not YearStats.objects.filter(year=year).exists():
+    if not is_open(year):
         open_year(year)
         return
     have = set(
@@ -73,7 +77,7 @@ def ensure_rows(branches: list[Unit], year: int) -> None:
 
 def ensure_year(year: int) -> None:
     """Open the year if it has no row yet (its figures are counted from the spans)."""
-    if not YearStats.objects.filter(year=year).exists():
+    if not is_open(year):
         open_year(year)
 
 
@@ -182,16 +186,15 @@ def subtree_moved(old_path: str, unit: Unit, today: date | None = None) -> None:
 def subtree_counted_again(unit: Unit, year: int) -> None:
     """What a year is counted by changed for the unit's subtree (an evaluation deadline, a
     framework's months or reference): recount its branches, in chunks, if the year is opened."""
-    if not YearStats.objects.filter(year=year).exists():
+    if not is_open(year):
         return
     branches = Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.BRANCH)
-    ids = list(branches.order_by("path").values_list("pk", flat=True)[:CHUNK])
-    while ids:
-        recount(ids, year)
-        last = Unit.objects.get(pk=ids[-1]).path
-        ids = list(
-            branches.filter(path__gt=last).order_by("path").values_list("pk", flat=True)[:CHUNK]
-        )
+    last = ""
+    while chunk := list(
+        branches.filter(path__gt=last).order_by("path").values_list("pk", "path")[:CHUNK]
+    ):
+        recount([pk for pk, _path in chunk], year)
+        last = chunk[-1][1]
 
 
 def count_open_years_again(branch_ids: Iterable[int], today: date | None = None) -> None:

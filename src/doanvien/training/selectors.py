@@ -63,24 +63,50 @@ def criteria_for(
 
 def deadline_for(*, unit: Unit, year: int, kind: str, sector: str) -> Deadline | None:
     """The deadline that applies: set by the nearest ancestor; one for the sector wins over one
-    for every sector at the same unit."""
-    candidates = Deadline.objects.filter(
-        unit__path__in=unit.ancestor_paths(), year=year, kind=kind, sector__in=[sector, ""]
-    ).select_related("unit")
-    found = max(candidates, key=lambda d: (d.unit.depth, d.sector == sector), default=None)
-    return found or default_deadline(year=year, kind=kind, sector=sector)
+    for every sector at the same unit; without any, the shipped default."""
+    return deadlines_applying([(unit, sector)], year, kinds=[kind])[0].get(kind)
+
+
+def deadlines_applying(
+    units: list[tuple[Unit, str]], year: int, *, kinds=None
+) -> list[dict[str, Deadline]]:
+    """For each (unit, sector), the deadline of each kind that applies (as deadline_for says),
+    kind → Deadline: two queries whatever the number of units."""
+    kinds = list(kinds or Deadline.Kind.values)
+    paths = {p for unit, _sector in units for p in unit.ancestor_paths()}
+    set_at = {
+        (d.unit.path, d.kind, d.sector): d
+        for d in Deadline.objects.filter(
+            year=year, kind__in=kinds, unit__path__in=paths
+        ).select_related("unit")
+    }
+    shipped = default_deadlines(year)
+    found = []
+    for unit, sector in units:
+        nearest = list(reversed(unit.ancestor_paths()))
+        applying = {}
+        for kind in kinds:
+            chosen = (
+                next(
+                    (
+                        set_at.get((p, kind, sector)) or set_at.get((p, kind, ""))
+                        for p in nearest
+                        if (p, kind, sector) in set_at or (p, kind, "") in set_at
+                    ),
+                    None,
+                )
+                or shipped.get((kind, sector))
+                or shipped.get((kind, ""))
+            )
+            if chosen:
+                applying[kind] = chosen
+        found.append(applying)
+    return found
 
 
 def default_deadlines(year: int) -> dict[tuple[str, str], Deadline]:
     """(kind, sector) → the year's default deadline (DefaultDeadline), where no unit set one."""
     return {(d.kind, d.sector): d.for_year(year) for d in DefaultDeadline.objects.all()}
-
-
-def default_deadline(*, year: int, kind: str, sector: str) -> Deadline | None:
-    """The default of the kind for the sector, else for every sector; unsaved, no unit."""
-    defaults = DefaultDeadline.objects.filter(kind=kind, sector__in=[sector, ""])
-    chosen = max(defaults, key=lambda d: d.sector == sector, default=None)
-    return chosen.for_year(year) if chosen else None
 
 
 def days_left(deadline: Deadline | None, today: date | None = None) -> int | None:

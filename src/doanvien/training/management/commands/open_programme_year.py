@@ -5,7 +5,7 @@ from django.db import transaction
 
 from doanvien.core.years import FIRST_YEAR, LAST_YEAR
 from doanvien.training.models import YearStats
-from doanvien.training.rollup import open_year
+from doanvien.training.rollup import is_open, open_year
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, year, **options):
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise CommandError(f"Choose a year between {FIRST_YEAR} and {LAST_YEAR}.")
-        if YearStats.objects.filter(year=year).exists():
+        if is_open(year):
             self.stdout.write(f"{year} is already open.")
             return
         started = time.monotonic()
