@@ -4,15 +4,14 @@ who is counted in the training roll-ups."""
 from contextlib import nullcontext
 from datetime import date
 
-from django.db import transaction
-
+from doanvien.core.transactions import atomic
 from doanvien.members.models import AdmissionRequest
 from doanvien.members.services import admissions
 
 from .members import members_added, rollups_follow
 
 
-@transaction.atomic
+@atomic
 def admission_annul(
     *, actor, admission: AdmissionRequest, reason: str, today: date | None = None
 ) -> AdmissionRequest:
@@ -23,7 +22,7 @@ def admission_annul(
         )
 
 
-@transaction.atomic
+@atomic
 def admission_approve(
     *,
     actor,

@@ -6,8 +6,7 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from django.db import transaction
-
+from doanvien.core.transactions import atomic
 from doanvien.members.models import Member, Membership
 from doanvien.members.services import lifecycle, records
 from doanvien.training import rollup
@@ -42,7 +41,7 @@ def rollups_follow(member: Member):
         rollup.spans_changed(branches, since=min(days))
 
 
-@transaction.atomic
+@atomic
 def member_create(
     *, actor, branch: Unit, data: dict[str, Any], today: date | None = None
 ) -> Member:
@@ -57,7 +56,7 @@ def members_added(branch_ids, *, since: date) -> None:
     rollup.spans_changed(branch_ids, since=since)
 
 
-@transaction.atomic
+@atomic
 def member_update(
     *, actor, member: Member, data: dict[str, Any], today: date | None = None
 ) -> Member:
@@ -67,7 +66,7 @@ def member_update(
     return member
 
 
-@transaction.atomic
+@atomic
 def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -> Member:
     """Move a member to another branch (records.member_move); his open registrations follow him
     (training.services.registrations.registrations_follow)."""
@@ -79,7 +78,7 @@ def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -
     return member
 
 
-@transaction.atomic
+@atomic
 def member_remove(
     *,
     actor,
@@ -96,7 +95,7 @@ def member_remove(
     return member
 
 
-@transaction.atomic
+@atomic
 def member_mature_out(
     *, actor, member: Member, on: date, reason: str = "", today: date | None = None
 ) -> Member:
@@ -107,7 +106,7 @@ def member_mature_out(
     return member
 
 
-@transaction.atomic
+@atomic
 def member_reinstate(
     *, actor, member: Member, reason: str, on: date | None = None, today: date | None = None
 ) -> Member:
@@ -118,7 +117,7 @@ def member_reinstate(
     return member
 
 
-@transaction.atomic
+@atomic
 def members_mature_out(*, actor, unit: Unit, member_ids, on: date) -> int:
     """Mature out the chosen members of the unit's subtree on one date: all of them, or none
     (the first refusal undoes the others). Returns how many matured out."""

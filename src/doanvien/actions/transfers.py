@@ -2,8 +2,7 @@
 
 from datetime import date
 
-from django.db import transaction
-
+from doanvien.core.transactions import atomic
 from doanvien.members.models import Transfer
 from doanvien.members.services import transfers
 from doanvien.training.services.registrations import registrations_follow
@@ -12,7 +11,7 @@ from doanvien.units.models import Unit
 from .members import rollups_follow
 
 
-@transaction.atomic
+@atomic
 def transfer_accept(
     *, actor, transfer: Transfer, branch: Unit, note: str = "", on: date | None = None
 ) -> Transfer:

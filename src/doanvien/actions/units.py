@@ -5,11 +5,11 @@ with their registrations."""
 
 from datetime import date
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.core import audit
+from doanvien.core.transactions import atomic
 from doanvien.members.models import Member, Status
 from doanvien.training import rollup
 from doanvien.units import services
@@ -18,7 +18,7 @@ from doanvien.units.models import Unit
 from .members import member_move
 
 
-@transaction.atomic
+@atomic
 def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level) -> Unit:
     """Edit a unit (services.unit_update). The rows of the years that have not ended take its
     new name; a branch whose sector changed is counted again (its programme year and deadlines
@@ -34,7 +34,7 @@ def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level) 
     return unit
 
 
-@transaction.atomic
+@atomic
 def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     old_path = Unit.objects.select_for_update().get(pk=unit.pk).path
     unit = services.unit_move(actor=actor, unit=unit, new_parent=new_parent)
@@ -42,7 +42,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     return unit
 
 
-@transaction.atomic
+@atomic
 def unit_merge(*, actor, source: Unit, target: Unit, on: date | None = None) -> Unit:
     """Merge `source` into `target`: a branch's members move to the target branch (their
     membership spans are closed and reopened, so history is kept); a union's units move under

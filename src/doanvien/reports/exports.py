@@ -31,7 +31,8 @@ from urllib.parse import unquote, urlencode, urljoin, urlsplit
 import xlsxwriter
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.db.models import FilteredRelation, Q
+from django.db import connection
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
@@ -39,8 +40,8 @@ from django.utils.translation import gettext as _
 
 from doanvien.core.spreadsheets.writing import Formats
 from doanvien.training import rollup
-from doanvien.training.models import YearStats
-from doanvien.units.models import Unit
+from doanvien.training.models import COUNTERS, YearStats
+from doanvien.units.models import Level, Unit
 
 from .charts import FONT, children_bars, level_distribution, progress_chart
 from .selectors import LEVELS, ReportRow, report_row
@@ -323,45 +324,38 @@ def _subtree_headers() -> list[str]:
 
 
 def _subtree_rows(unit: Unit, year: int):
-    """Every unit of the subtree in tree (path) order with its row of the year, if any: one
-    query, read in chunks (units with nothing recorded in the year have no row)."""
-    stats_fields = [
-        "members",
-        "registered",
-        "not_classified",
-        "excellent",
-        "good",
-        "complete",
-        "incomplete",
-        "recognised",
-        "branches",
-    ]
-    rows = (
-        Unit.objects.filter(path__startswith=unit.path)
-        .annotate(stats=FilteredRelation("year_stats", condition=Q(year_stats__year=year)))
-        .order_by("path")
-        .values_list(
-            "pk",
-            "path",
-            "depth",
-            "name",
-            "code",
-            "member_count",
-            "level__name",
-            "stats__pk",
-            *(f"stats__{name}" for name in stats_fields),
-        )
+    """Every unit of the subtree in tree (path) order with its row of the year, if any (units
+    with nothing recorded in the year have none), the deltas not folded yet added: one
+    statement, read in chunks."""
+    deepest = Unit.objects.filter(path__startswith=unit.path).aggregate(n=Max("depth"))["n"]
+    lengths = [d * Unit.steplen for d in range(unit.depth, (deepest or unit.depth) + 1)]
+    tail, params = rollup.tail_cte([year], unit.path, lengths)
+    q = connection.ops.quote_name
+    units, levels = q(Unit._meta.db_table), q(Level._meta.db_table)
+    sql = (
+        f"WITH {tail} SELECT u.id, u.path, u.depth, u.name, u.code, u.member_count, l.name, "
+        f"s.id, {rollup.with_tail()} FROM {units} u "
+        f"LEFT JOIN {levels} l ON l.id = u.level_id "
+        f"LEFT JOIN {q(YearStats._meta.db_table)} s ON s.unit_id = u.id AND s.year = %s "
+        "LEFT JOIN tail t ON t.year = s.year AND t.owner = s.unit_path "
+        "WHERE u.path LIKE %s ORDER BY u.path"
     )
-    for pk, path, depth, name, code, member_count, level, stats_pk, *values in rows.iterator(
-        chunk_size=PROGRESS_EVERY
-    ):
-        node = Unit(pk=pk, path=path, depth=depth, name=name, code=code, member_count=member_count)
-        stats = None
-        if stats_pk is not None:
-            stats = YearStats(
-                pk=stats_pk, unit_id=pk, year=year, **dict(zip(stats_fields, values, strict=True))
-            )
-        yield report_row(node, stats), level or ""
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, [*params, year, f"{unit.path}%"])
+        while chunk := cursor.fetchmany(PROGRESS_EVERY):
+            for pk, path, depth, name, code, member_count, level, stats_pk, *values in chunk:
+                node = Unit(
+                    pk=pk, path=path, depth=depth, name=name, code=code, member_count=member_count
+                )
+                stats = None
+                if stats_pk is not None:
+                    stats = YearStats(
+                        pk=stats_pk,
+                        unit_id=pk,
+                        year=year,
+                        **dict(zip(COUNTERS, values, strict=True)),
+                    )
+                yield report_row(node, stats), level or ""
 
 
 def subtree_xlsx(

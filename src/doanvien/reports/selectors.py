@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -162,23 +163,15 @@ def report(unit: Unit, year: int, today: date | None = None) -> list[ReportRow]:
     current year follows today's tree. Opens the year (its rows counted) the first time."""
     unit = Unit.objects.get(pk=unit.pk)
     rollup.ensure_year(year)
-    own = YearStats.objects.filter(unit=unit, year=year).first()
+    own = rollup.unit_rows(unit, [year]).get(year)
     if own is not None and rollup.year_ended(year, unit.sector, today):
-        children = [
-            (_as_it_stood(row), row)
-            for row in YearStats.objects.filter(
-                year=year, depth=own.depth + 1, unit_path__startswith=own.unit_path
-            ).select_related("unit", "unit__level")
-        ]
+        below = rollup.rows_under(own.unit_path, own.depth + 1, year)
+        prefetch_related_objects([own, *below], "unit__level")
+        children = [(_as_it_stood(row), row) for row in below]
         children.sort(key=lambda pair: pair[0].name)
         head = (_as_it_stood(own), own)
     else:
-        stored = {
-            s.unit_id: s
-            for s in YearStats.objects.filter(
-                year=year, depth=unit.depth + 1, unit_path__startswith=unit.path
-            )
-        }
+        stored = {s.unit_id: s for s in rollup.rows_under(unit.path, unit.depth + 1, year)}
         children = [(c, stored.get(c.pk)) for c in unit.children().order_by("name")]
         head = (unit, own)
     pairs = [head, *children]
@@ -197,7 +190,7 @@ def year_over_year(
     """The unit's own row for each of these years, side by side (as seed 004 II.3 compares its
     indicators year by year); None for a year whose figures have not been counted (opened)."""
     unit = Unit.objects.get(pk=unit.pk)
-    stored = {s.year: s for s in YearStats.objects.filter(unit=unit, year__in=years)}
+    stored = rollup.unit_rows(unit, years)
     found: list[tuple[int, ReportRow | None]] = []
     for year in sorted(years):
         row = None

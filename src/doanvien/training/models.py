@@ -492,3 +492,42 @@ class YearStats(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} · {self.year}"
+
+
+class YearStatsDelta(models.Model):
+    """A change of a branch's figures not yet added to its ancestors' roll-up rows (rollup.py).
+
+    A write updates its branch's row and appends the difference here, in its own transaction:
+    no writer locks a row it shares with writers of other branches (a province's, the
+    centre's). The folder (`manage.py fold_rollups`, beside the server) adds these rows to the
+    ancestors' rows a batch at a time and deletes them, in one transaction; whoever reads an
+    ancestor's row adds the rows still here under it (rollup.add_unfolded), so the figures are
+    exact at any moment, folded or not."""
+
+    year = models.PositiveSmallIntegerField()
+    # The branch's path in the year (its row's unit_path): the delta belongs to every unit above.
+    unit_path = models.CharField(max_length=255)
+    members = models.IntegerField(default=0)
+    registered = models.IntegerField(default=0)
+    assessed = models.IntegerField(default=0)
+    not_classified = models.IntegerField(default=0)
+    excellent = models.IntegerField(default=0)
+    good = models.IntegerField(default=0)
+    complete = models.IntegerField(default=0)
+    incomplete = models.IntegerField(default=0)
+    waiting = models.IntegerField(default=0)
+    recognised = models.IntegerField(default=0)
+    branches = models.IntegerField(default=0)
+
+    class Meta:
+        # A read adds the deltas under a unit's path for a year: year, then a path prefix.
+        indexes = [
+            models.Index(
+                fields=["year", "unit_path"],
+                name="delta_year_path",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} · {self.year}"

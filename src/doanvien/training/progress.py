@@ -14,7 +14,7 @@ from doanvien.units.models import Unit
 
 from . import counting, rollup
 from .lateness import late_under
-from .models import BranchResult, Deadline, Registration, YearStats
+from .models import BranchResult, Deadline, Registration
 from .selectors import REOPENER, days_left, deadlines_applying
 
 State = Registration.State
@@ -134,14 +134,11 @@ def children_progress(unit: Unit, year: int, today: date | None = None) -> list[
     children = list(unit.children().filter(is_active=True).order_by("name"))
     rollup.ensure_year(year)
     rows = {c.pk: UnitProgress(unit=c, members=0) for c in children}
-    stats = YearStats.objects.filter(
-        unit_path__startswith=unit.path, depth=unit.depth + 1, year=year
-    ).values_list("unit_id", "members", "registered", "waiting", "assessed", "recognised")
-    for unit_id, members, registered, waiting, assessed, recognised in stats:
-        if unit_id in rows:
-            p = rows[unit_id]
-            p.members, p.registered, p.waiting_review = members, registered, waiting
-            p.assessed, p.branches_recognised = assessed, recognised
+    for s in rollup.rows_under(unit.path, unit.depth + 1, year):
+        if s.unit_id in rows:
+            p = rows[s.unit_id]
+            p.members, p.registered, p.waiting_review = s.members, s.registered, s.waiting
+            p.assessed, p.branches_recognised = s.assessed, s.recognised
     length = len(unit.path) + Unit.steplen
     by_path = {p.unit.path: p for p in rows.values()}
     branches = (

@@ -1,23 +1,35 @@
-"""Keeping the roll-up rows (YearStats) exact, in the transaction of every change.
+"""Keeping the roll-up rows (YearStats) exact, in the transaction of every change, without a row
+that writers of unrelated branches share.
 
 - A branch's row for a year holds its figures as counting.py counts them from the membership
   spans and the registrations: every change that may move them (a registration, an assessment,
   a member joining, leaving, moving, a deadline or framework that moves the reference date)
-  recounts the branch, and the difference is added to its row and to each ancestor's row.
-- Every other unit's row is the sum of the branch rows under it.
+  locks the branch's row, recounts the branch, writes the figures on its row and appends the
+  difference to the ledger (YearStatsDelta), all in the change's transaction.
+- Every other unit's figures are the sum of the branch rows under it: its row plus the ledger's
+  deltas under it that the folder has not added yet. The folder (`fold`, run every second by
+  `manage.py fold_rollups`) adds a batch of deltas to the ancestors' rows and deletes them in
+  one transaction; every read of an ancestor adds the rest in the same SQL statement
+  (`rows_with_tail`), so the figures are exact at any moment, whether the folder runs, lags or
+  was killed in the middle of a batch (its transaction is then rolled back, nothing is lost).
+  Only the folder, a unit move and a rebuild write an ancestor's row, one at a time (the fold
+  lock), in path order: writers of different branches never wait for each other.
 - A branch whose results for the year were recognised is frozen: its row keeps the figures
   recognised, whatever happens later; reopening the results counts it again.
 - A year has rows for every unit once it is opened (the first time anything needs them, or
   `manage.py recompute_stats --fix`). A row keeps the unit's path and name in that year: after a
   year has ended, a unit that moves or is renamed leaves the year's rows where they were.
+
+docs/architecture.md ("Roll-ups without a hot row") says why a ledger and not sharded counters.
 """
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import date
+from os.path import commonprefix
 
-from django.db import connection
-from django.db.models import F, Value
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Min, Sum, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
@@ -25,13 +37,49 @@ from doanvien.members.models import Membership
 from doanvien.units.models import Unit, paths_to
 
 from .counting import FIGURES, count_branches
-from .models import COUNTERS, BranchResult, YearStats
+from .models import COUNTERS, BranchResult, YearStats, YearStatsDelta
 from .rules import programme_year_span
 
 CHUNK = 1000
+# Deltas folded per transaction: a second's worth of the national rush, or more.
+FOLD_BATCH = 20000
+# The fold lock's key (a PostgreSQL advisory lock held to the end of the transaction).
+FOLD_LOCK = 0x646F616E  # "doan"
 
 
-def _add(path: str, year: int, delta: dict) -> None:
+def _record(changes: list[tuple[YearStats, dict[str, int]]]) -> None:
+    """Add each delta to its branch's row (which the caller locked) and append it to the ledger,
+    for the folder to add to the rows above. Nothing else is written: no row of an ancestor."""
+    changes = [(row, d) for row, d in changes if any(d.values())]
+    if not changes:
+        return
+    for row, delta in changes:
+        for k, v in delta.items():
+            setattr(row, k, getattr(row, k) + v)
+    _write([row for row, _ in changes])
+    YearStatsDelta.objects.bulk_create(
+        [YearStatsDelta(year=row.year, unit_path=row.unit_path, **delta) for row, delta in changes],
+        batch_size=CHUNK,
+    )
+
+
+def lock_folds(*, wait: bool = True) -> bool:
+    """Take the fold lock for the rest of the transaction: only its holder writes an ancestor's
+    row or moves a ledger row. False if `wait` is off and someone else holds it. (SQLite runs
+    one writing transaction at a time: nothing to take.)"""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
+        return bool(cursor.fetchone()[0])
+
+
+def _add_above(path: str, year: int, delta: dict) -> None:
+    """Add the delta to the rows of the unit at `path` and of its ancestors, directly: only
+    under the fold lock (a unit move), never on a branch's write path."""
     delta = {k: v for k, v in delta.items() if v}
     if delta:
         YearStats.objects.filter(unit_path__in=paths_to(path), year=year).update(
@@ -85,8 +133,8 @@ def figures(unit: Unit, year: int) -> dict[str, int]:
     """The unit's figures for the year as its roll-up row holds them (every screen reads these:
     the branch page, the progress pages, the report, the recognition cards, the API)."""
     ensure_year(year)
-    row = YearStats.objects.filter(unit=unit, year=year).values(*COUNTERS).first()
-    return row or dict.fromkeys(COUNTERS, 0)
+    row = unit_rows(unit, [year]).get(year)
+    return {k: getattr(row, k) for k in COUNTERS} if row else dict.fromkeys(COUNTERS, 0)
 
 
 def open_year(year: int) -> None:
@@ -123,15 +171,19 @@ def recount(branch_ids: Iterable[int], year: int, *, frozen_too: bool = False) -
     ensure_rows([b for b in branches if not year_ended(year, b.sector)], year)
     if not branches:
         return
-    counted = count_branches(branches, year)
-    rows = (
+    # Lock the rows first (in path order: two writers never wait for each other in a circle),
+    # then count: a count made before the lock would miss what a writer holding it committed.
+    rows = list(
         YearStats.objects.select_for_update()
         .filter(unit__in=branches, year=year)
         .order_by("unit_path")
     )
+    counted = count_branches([b for b in branches if b.pk in {r.unit_id for r in rows}], year)
+    changes = []
     for row in rows:
         figures = {**counted[row.unit_id], "branches": 1}
-        _add(row.unit_path, year, {k: v - getattr(row, k) for k, v in figures.items()})
+        changes.append((row, {k: v - getattr(row, k) for k, v in figures.items()}))
+    _record(changes)
 
 
 def spans_changed(branch_ids: Iterable[int], since: date) -> None:
@@ -160,27 +212,41 @@ def results_changed(branch: Unit, year: int, before: str, after: str) -> None:
     if not YearStats.objects.filter(unit=branch, year=year).exists():
         ensure_rows([branch], year)  # results of an ended year the branch had no row in
     row = YearStats.objects.select_for_update().get(unit=branch, year=year)
-    _add(row.unit_path, year, {"recognised": int(now) - row.recognised})
+    _record([(row, {"recognised": int(now) - row.recognised})])
 
 
 def subtree_moved(old_path: str, unit: Unit, today: date | None = None) -> None:
     """A unit moved from `old_path` to its current path. In every year that has not ended, its
     subtree's rows move with it: its figures leave the old ancestors and join the new ones.
-    An ended year keeps the tree as it stood."""
+    An ended year keeps the tree as it stood.
+
+    Under the fold lock, with the subtree's rows locked (a writer in the subtree finishes
+    first): the figures its row holds move between the ancestors, and the deltas not folded
+    yet move with the subtree's paths, to be folded into its new ancestors."""
     shift = unit.depth - len(old_path) // Unit.steplen
+    lock_folds()
     for year in opened_years():
         row = YearStats.objects.filter(unit=unit, year=year, unit_path=old_path).first()
         if row is None or year_ended(year, unit.sector, today):
             continue
-        counts = {k: getattr(row, k) for k in COUNTERS}
-        _add(old_path[: -Unit.steplen], year, {k: -v for k, v in counts.items()})
-        YearStats.objects.filter(year=year, unit_path__startswith=old_path).update(
-            unit_path=Concat(Value(unit.path), Substr("unit_path", len(old_path) + 1)),
-            depth=F("depth") + shift,
+        subtree = YearStats.objects.filter(year=year, unit_path__startswith=old_path)
+        list(subtree.select_for_update().order_by("unit_path").values_list("pk", flat=True))
+        row.refresh_from_db()
+        # What the ancestors' rows hold of it: a branch's row also holds its own deltas not
+        # folded yet, which move below with the ledger.
+        own = YearStatsDelta.objects.filter(year=year, unit_path=old_path).aggregate(
+            **{k: Sum(k) for k in COUNTERS}
+        )
+        counts = {k: getattr(row, k) - (own[k] or 0) for k in COUNTERS}
+        _add_above(old_path[: -Unit.steplen], year, {k: -v for k, v in counts.items()})
+        new_path = Concat(Value(unit.path), Substr("unit_path", len(old_path) + 1))
+        subtree.update(unit_path=new_path, depth=F("depth") + shift)
+        YearStatsDelta.objects.filter(year=year, unit_path__startswith=old_path).update(
+            unit_path=new_path
         )
         parent = Unit.objects.get(path=unit.path[: -Unit.steplen])
         ensure_rows([parent], year)
-        _add(parent.path, year, counts)
+        _add_above(parent.path, year, counts)
 
 
 def subtree_counted_again(unit: Unit, year: int) -> None:
@@ -209,6 +275,152 @@ def unit_renamed(unit: Unit, today: date | None = None) -> None:
     for year in opened_years():
         if not year_ended(year, unit.sector, today):
             YearStats.objects.filter(unit=unit, year=year).update(unit_name=unit.name)
+
+
+# --- Reading: a row and the deltas under it not folded yet, in one statement ------------------
+
+
+def _q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def tail_cte(years: Iterable[int], prefix: str, lengths: Iterable[int]) -> tuple[str, list]:
+    """`tail_lengths` and `tail (year, owner, counters…)`: for each unit whose path is `prefix…`
+    and `lengths` long, the sum of the ledger's deltas below it (SQL for a WITH clause, and its
+    parameters). A statement joining it to the rows reads both at one moment: the folder moves
+    a delta from the ledger to the rows in one transaction, so their sum never changes."""
+    lengths, years = sorted(set(lengths)) or [0], sorted(set(years)) or [0]
+    sums = ", ".join(f"SUM(d.{_q(k)})" for k in COUNTERS)
+    owner = "SUBSTR(d.unit_path, 1, tail_lengths.n)"
+    sql = (
+        f"tail_lengths (n) AS (VALUES {', '.join(['(%s)'] * len(lengths))}), "
+        f"tail (year, owner, {', '.join(_q(k) for k in COUNTERS)}) AS ("
+        f"SELECT d.year, {owner}, {sums} FROM {_q(YearStatsDelta._meta.db_table)} d "
+        "JOIN tail_lengths ON LENGTH(d.unit_path) > tail_lengths.n "
+        f"WHERE d.year IN ({', '.join(['%s'] * len(years))}) AND d.unit_path LIKE %s "
+        f"GROUP BY d.year, {owner})"
+    )
+    return sql, [*lengths, *years, f"{prefix}%"]
+
+
+def with_tail(row: str = "s", tail: str = "t") -> str:
+    """The counters of `row` plus those of `tail` (a LEFT JOIN of tail_cte), named as fields."""
+    return ", ".join(f"{row}.{_q(k)} + COALESCE({tail}.{_q(k)}, 0) AS {_q(k)}" for k in COUNTERS)
+
+
+def _unfolded(tail: str = "t") -> str:
+    return ", ".join(f"COALESCE({tail}.{_q(k)}, 0) AS {_q('unfolded_' + k)}" for k in COUNTERS)
+
+
+def _read(
+    where: str, params: list, *, years, prefix: str, lengths, order: str = "", limit: int = 0
+) -> list[YearStats]:
+    """The YearStats rows matching `where` (on alias s), each with the deltas below it added
+    (its figures as they are now, folded or not). `prefix` and `lengths` bound the ledger
+    rows read: the rows' paths start with `prefix` and have one of these lengths."""
+    cte, cte_params = tail_cte(years, prefix, lengths)
+    own = ", ".join(f"s.{_q(c)}" for c in ("id", "unit_id", "year", "unit_path", "depth"))
+    sql = (
+        f"WITH {cte} SELECT {own}, s.{_q('unit_name')}, {with_tail()}, {_unfolded()} "
+        f"FROM {_q(YearStats._meta.db_table)} s "
+        "LEFT JOIN tail t ON t.year = s.year AND t.owner = s.unit_path "
+        f"WHERE {where}" + (f" ORDER BY {order}" if order else "") + (" LIMIT %s" if limit else "")
+    )
+    return list(YearStats.objects.raw(sql, [*cte_params, *params, *([limit] if limit else [])]))
+
+
+def unit_rows(unit: Unit, years: Iterable[int]) -> dict[int, YearStats]:
+    """The unit's rows for these years (those opened), by year, with the deltas below added."""
+    paths = set(
+        YearStats.objects.filter(unit=unit, year__in=list(years)).values_list("year", "unit_path")
+    )
+    if not paths:
+        return {}
+    years = sorted({year for year, _path in paths})
+    found = _read(
+        f"s.unit_id = %s AND s.year IN ({', '.join(['%s'] * len(years))})",
+        [unit.pk, *years],
+        years=years,
+        # An ended year's row keeps the path the unit had then.
+        prefix=commonprefix([path for _year, path in paths]),
+        lengths={len(path) for _year, path in paths},
+    )
+    return {r.year: r for r in found}
+
+
+def rows_under(path: str, depth: int, year: int) -> list[YearStats]:
+    """The year's rows at `depth` whose path starts with `path` (a unit's children), with the
+    deltas below them added."""
+    return _read(
+        "s.year = %s AND s.depth = %s AND s.unit_path LIKE %s",
+        [year, depth, f"{path}%"],
+        years=[year],
+        prefix=path,
+        lengths=[depth * Unit.steplen],
+    )
+
+
+# --- Folding the ledger into the rows above the branches ---------------------------------------
+
+
+def fold(limit: int = FOLD_BATCH) -> int:
+    """Add up to `limit` deltas (the oldest) to the rows of the units above their branches and
+    delete them, in one transaction; how many were folded (0: none waiting, or another folder,
+    a unit move or a rebuild holds the fold lock). Killed in the middle, it folded nothing."""
+    with transaction.atomic():
+        if not lock_folds(wait=False):
+            return 0
+        return _fold(YearStatsDelta.objects.all(), limit)
+
+
+def _fold(deltas, limit: int) -> int:
+    batch = list(deltas.order_by("id").values_list("id", "year", "unit_path", *COUNTERS)[:limit])
+    if not batch:
+        return 0
+    sums: dict[tuple[int, str], list[int]] = {}
+    for _pk, year, path, *values in batch:
+        for owner in paths_to(path)[:-1]:
+            total = sums.setdefault((year, owner), [0] * len(COUNTERS))
+            for i, v in enumerate(values):
+                total[i] += v
+    ids = [pk for pk, *_rest in batch]
+    for start in range(0, len(ids), CHUNK):
+        YearStatsDelta.objects.filter(pk__in=ids[start : start + CHUNK]).delete()
+    _increment(sorted(sums.items()))
+    return len(batch)
+
+
+def fold_all() -> int:
+    """Fold every delta waiting, under the fold lock (a rebuild, a test)."""
+    folded = 0
+    with transaction.atomic():
+        lock_folds()
+        while n := _fold(YearStatsDelta.objects.all(), FOLD_BATCH):
+            folded += n
+    return folded
+
+
+def waiting() -> dict:
+    """The ledger's backlog: deltas waiting and the oldest one's id (for the folder's log)."""
+    return YearStatsDelta.objects.aggregate(count=Count("id"), oldest=Min("id"))
+
+
+def _increment(sums: list[tuple[tuple[int, str], list[int]]]) -> None:
+    """Add the sums to the rows of (year, path), a thousand rows a statement (under the fold
+    lock: nobody else writes these rows' counters)."""
+    table = _q(YearStats._meta.db_table)
+    columns = ", ".join(_q(c) for c in ("year", "unit_path", *COUNTERS))
+    sets = ", ".join(f"{_q(c)} = {table}.{_q(c)} + v.{_q(c)}" for c in COUNTERS)
+    one = "(" + ", ".join(["%s"] * (len(COUNTERS) + 2)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(sums), CHUNK):
+            batch = sums[start : start + CHUNK]
+            cursor.execute(
+                f"WITH v ({columns}) AS (VALUES {', '.join([one] * len(batch))}) "
+                f"UPDATE {table} SET {sets} FROM v "
+                f"WHERE {table}.year = v.year AND {table}.unit_path = v.unit_path",
+                [value for (year, path), values in batch for value in (year, path, *values)],
+            )
 
 
 # --- Counting a whole year again --------------------------------------------------------------
@@ -254,25 +466,47 @@ def expected_rows(
                 sums.setdefault(path, Counter()).update(figures)
             page.append((r, figures))
         yield page
-    others = YearStats.objects.filter(year=year).exclude(unit__kind=Unit.Kind.BRANCH)
-    for chunk in _pages(others):
+    # The other rows as they read (with the deltas not folded yet), a page at a time.
+    deepest = YearStats.objects.filter(year=year).aggregate(n=Max("depth"))["n"] or 0
+    last = ""
+    while chunk := _read(
+        "s.year = %s AND s.unit_path > %s AND s.unit_id NOT IN "
+        f"(SELECT id FROM {_q(Unit._meta.db_table)} WHERE kind = %s)",
+        [year, last, Unit.Kind.BRANCH],
+        years=[year],
+        prefix="",
+        lengths=[d * Unit.steplen for d in range(1, deepest + 1)],
+        order="s.unit_path",
+        limit=CHUNK,
+    ):
         yield [(r, {k: sums.get(r.unit_path, {}).get(k, 0) for k in COUNTERS}) for r in chunk]
+        last = chunk[-1].unit_path
 
 
 def rebuild(year: int, *, frozen_too: bool = False) -> int:
-    """Write the expected figures on every row of the year that differs, a page at a time;
-    returns how many rows changed."""
+    """Write the expected figures on every row of the year that differs, a page at a time,
+    under the fold lock (a row above the branches gets them less the deltas below it not
+    folded yet); returns how many rows changed. Meant for a quiet moment: a change made while
+    it runs may be counted on one side of it only."""
     written = 0
-    for page in expected_rows(year, frozen_too=frozen_too):
-        changed = []
-        for row, figures in page:
-            if any(getattr(row, k) != v for k, v in figures.items()):
-                for k, v in figures.items():
-                    setattr(row, k, v)
-                changed.append(row)
-        _write(changed)
-        written += len(changed)
+    with transaction.atomic():
+        lock_folds()
+        for page in expected_rows(year, frozen_too=frozen_too):
+            changed = []
+            for row, figures in page:
+                if any(getattr(row, k) != v for k, v in figures.items()):
+                    unfolded = unfolded_of(row)
+                    for k, v in figures.items():
+                        setattr(row, k, v - unfolded[k])
+                    changed.append(row)
+            _write(changed)
+            written += len(changed)
     return written
+
+
+def unfolded_of(row: YearStats) -> dict[str, int]:
+    """The deltas below the row that a `_read` added to it (none on a row read otherwise)."""
+    return {k: getattr(row, f"unfolded_{k}", 0) for k in COUNTERS}
 
 
 def _write(rows: list[YearStats]) -> None:

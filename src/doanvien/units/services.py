@@ -2,7 +2,6 @@
 records an audit event."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from doanvien.core import audit
 from doanvien.core.fields import tree_path_fields
 from doanvien.core.text import fold, normalize
+from doanvien.core.transactions import atomic
 
 from .models import Level, Sector, Unit
 
@@ -45,7 +45,7 @@ def adjust_member_count(path: str, delta: int) -> None:
     Unit.objects.filter(path__in=paths).update(member_count=F("member_count") + delta)
 
 
-@transaction.atomic
+@atomic
 def unit_create(
     *,
     actor,
@@ -78,7 +78,7 @@ def unit_create(
     return unit
 
 
-@transaction.atomic
+@atomic
 def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level: Level) -> Unit:
     name, code = normalize(name), _clean_code(code)
     _validate(name=name, code=code, sector=sector, unit=unit)
@@ -104,7 +104,7 @@ def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level: 
     return unit
 
 
-@transaction.atomic
+@atomic
 def unit_deactivate(*, actor, unit: Unit) -> Unit:
     """Deactivate a unit and its subtree. Refused while active members remain under it."""
     unit.refresh_from_db()
@@ -126,7 +126,7 @@ def unit_deactivate(*, actor, unit: Unit) -> Unit:
     return unit
 
 
-@transaction.atomic
+@atomic
 def unit_reactivate(*, actor, unit: Unit) -> Unit:
     parent = unit.parent()
     if parent is not None and not parent.is_active:
@@ -153,7 +153,7 @@ def _rewrite_paths(old_prefix: str, new_prefix: str) -> None:
         )
 
 
-@transaction.atomic
+@atomic
 def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     """Move a unit with its whole subtree under another unit. Members keep their branch.
     (doanvien.actions.units.unit_move also moves the training roll-ups.)"""

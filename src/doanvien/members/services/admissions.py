@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from doanvien.core import audit
 from doanvien.core.dates import parse_date
+from doanvien.core.transactions import atomic
 from doanvien.units.models import Unit
 
 from ..models import (
@@ -155,7 +156,7 @@ def _open_proposal_message(*, actor, id_number: str, branch: Unit, name: str) ->
     )
 
 
-@transaction.atomic
+@atomic
 def admission_propose(
     *,
     actor,
@@ -259,7 +260,7 @@ def admission_propose(
     return admission
 
 
-@transaction.atomic
+@atomic
 def admission_approve(
     *,
     actor,
@@ -366,7 +367,7 @@ def admission_approve(
     return admission
 
 
-@transaction.atomic
+@atomic
 def admission_reject(*, actor, admission: AdmissionRequest, reason: str) -> AdmissionRequest:
     """The level above refuses, with a reason."""
     admission = _locked(admission)
@@ -389,7 +390,7 @@ def admission_reject(*, actor, admission: AdmissionRequest, reason: str) -> Admi
     return admission
 
 
-@transaction.atomic
+@atomic
 def admission_withdraw(*, actor, admission: AdmissionRequest, note: str = "") -> AdmissionRequest:
     """The proposing side takes its open proposal back."""
     admission = _locked(admission)
@@ -409,7 +410,7 @@ def admission_withdraw(*, actor, admission: AdmissionRequest, note: str = "") ->
     return admission
 
 
-@transaction.atomic
+@atomic
 def admission_annul(
     *, actor, admission: AdmissionRequest, reason: str, today: date | None = None
 ) -> AdmissionRequest:

@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.core import audit
+from doanvien.core.transactions import atomic
 from doanvien.units.models import Unit
 
 from ..models import CARD_DIGITS, CardRange, Member, format_card
@@ -197,7 +198,7 @@ def _overlapping(qs: QuerySet[CardRange], first: int, last: int) -> CardRange | 
     )
 
 
-@transaction.atomic
+@atomic
 def card_range_allocate(*, actor, unit: Unit, first, last, note: str = "") -> CardRange:
     """Give `unit` the range [first, last]: out of a range of its parent, or, for a root unit, a
     new block of the country's numbers. The permission is checked by the caller."""
@@ -282,7 +283,7 @@ def card_range_allocate(*, actor, unit: Unit, first, last, note: str = "") -> Ca
     return card_range
 
 
-@transaction.atomic
+@atomic
 def card_range_release(*, actor, card_range: CardRange, reason: str) -> CardRange:
     """Undo an allocation: the range goes back to the one it came from. Only a range with no
     number on a member and no range handed down from it; the reason is required."""
@@ -352,7 +353,7 @@ def _write_card(*, actor, member: Member, number: int, how: str) -> Member:
     return member
 
 
-@transaction.atomic
+@atomic
 def card_assign(*, actor, member: Member, number=None) -> Member:
     """Give the member a card number: the next free one of the nearest range above his branch,
     or `number` typed by hand (checked against the ranges). Errors are on "card_number"."""

@@ -26,13 +26,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from doanvien.accounts.access import ID_NUMBER_ROLES, scope_of
 from doanvien.core import audit, ratelimit
+from doanvien.core.transactions import atomic
 from doanvien.units.models import Unit
 
 from ..models import AdmissionRequest, DuplicateIdReport, Member, mask_id_number
@@ -185,7 +185,7 @@ def lowest_common_unit(path: str, other: str) -> Unit | None:
     return Unit.objects.filter(path=path[:length]).first()
 
 
-@transaction.atomic
+@atomic
 def duplicate_hits_record(hits: list[DuplicateHit]) -> list[DuplicateIdReport]:
     """Write the hits: each on the open report of its number and unit (a new one the first
     time), with an event in the audit trail of the unit that settles it."""
@@ -241,7 +241,7 @@ def duplicate_hits_record(hits: list[DuplicateHit]) -> list[DuplicateIdReport]:
     return reports
 
 
-@transaction.atomic
+@atomic
 def duplicate_report_resolve(*, actor, report: DuplicateIdReport, resolution: str):
     """A cadre of the report's unit settles it, saying how (access.can_settle_duplicates)."""
     report = DuplicateIdReport.objects.select_for_update().get(pk=report.pk)

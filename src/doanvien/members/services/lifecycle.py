@@ -16,11 +16,11 @@ members/rules.py."""
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.core import audit
+from doanvien.core.transactions import atomic
 from doanvien.units.services import adjust_member_count
 
 from ..models import Continuation, Member, Membership, Movement, Status
@@ -66,7 +66,7 @@ def _leave(*, actor, member: Member, status: str, kind: str, on: date, reason: s
     return member
 
 
-@transaction.atomic
+@atomic
 def member_remove(
     *,
     actor,
@@ -94,7 +94,7 @@ def member_remove(
     )
 
 
-@transaction.atomic
+@atomic
 def member_mature_out(
     *, actor, member: Member, on: date, reason: str = "", today: date | None = None
 ) -> Member:
@@ -131,7 +131,7 @@ def member_mature_out(
     )
 
 
-@transaction.atomic
+@atomic
 def member_reinstate(
     *, actor, member: Member, reason: str, on: date | None = None, today: date | None = None
 ) -> Member:
@@ -171,7 +171,7 @@ def member_reinstate(
     return member
 
 
-@transaction.atomic
+@atomic
 def member_honorary_set(*, actor, member: Member, honorary: bool, reason: str) -> Member:
     """Recognise the member as an honorary member, or withdraw it: a recorded act with its
     reason (the flag is not edited with the record)."""
@@ -210,7 +210,7 @@ def _active(member: Member) -> Member:
     return member
 
 
-@transaction.atomic
+@atomic
 def member_continuation_set(*, actor, member: Member, kind: str, reason: str) -> Member:
     """Record that the member continues in the Union past the age limit because he was elected
     to a Union committee or works full-time for the Union (`kind`, one of Continuation), or
@@ -246,7 +246,7 @@ def member_continuation_set(*, actor, member: Member, kind: str, reason: str) ->
     return member
 
 
-@transaction.atomic
+@atomic
 def member_keep(
     *, actor, member: Member, until: date | None, reason: str, today: date | None = None
 ) -> Member:

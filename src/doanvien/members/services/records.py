@@ -7,13 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from doanvien.core import audit, ratelimit
 from doanvien.core.text import fold, sort_key_of_folded
+from doanvien.core.transactions import atomic
 from doanvien.units.models import Unit
 from doanvien.units.services import adjust_member_count
 
@@ -57,7 +57,7 @@ def set_derived(member: Member) -> None:
     member.sort_key = sort_key_of_folded(member.name_folded)
 
 
-@transaction.atomic
+@atomic
 def member_create(
     *,
     actor,
@@ -94,7 +94,7 @@ def member_create(
     return member
 
 
-@transaction.atomic
+@atomic
 def member_update(
     *, actor, member: Member, data: dict[str, Any], today: date | None = None
 ) -> Member:
@@ -138,7 +138,7 @@ def member_update(
     return member
 
 
-@transaction.atomic
+@atomic
 def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -> Member:
     """Move a member to another branch on a date: the current span ends, a new one starts."""
     require_branch(branch)
@@ -206,7 +206,7 @@ def id_search_limit() -> ratelimit.Limit:
     )
 
 
-@transaction.atomic
+@atomic
 def member_id_number_searched(*, actor, unit: Unit, id_number: str) -> list[Member]:
     """A search of the unit's subtree by full ID number (the caller has checked that the user
     may search by ID number there: access.can_search_id_numbers_in). At most

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doanvien.core import audit
+from doanvien.core.transactions import atomic
 from doanvien.units.models import Unit
 
 from ..models import Member, Status, Transfer
@@ -93,7 +94,7 @@ def _locked(transfer: Transfer) -> Transfer:
     )
 
 
-@transaction.atomic
+@atomic
 def transfer_request(
     *, actor, member: Member, to_unit: Unit, reason: str, kind: str = Transfer.Kind.TRANSFER
 ) -> Transfer:
@@ -146,7 +147,7 @@ def transfer_request(
     return transfer
 
 
-@transaction.atomic
+@atomic
 def transfer_accept(
     *, actor, transfer: Transfer, branch: Unit, note: str = "", on: date | None = None
 ) -> Transfer:
@@ -202,7 +203,7 @@ def transfer_accept(
     return transfer
 
 
-@transaction.atomic
+@atomic
 def transfer_reject(*, actor, transfer: Transfer, reason: str) -> Transfer:
     """The receiving side refuses, with a reason; the member stays where he is."""
     transfer = _locked(transfer)
@@ -225,7 +226,7 @@ def transfer_reject(*, actor, transfer: Transfer, reason: str) -> Transfer:
     return transfer
 
 
-@transaction.atomic
+@atomic
 def transfer_cancel(*, actor, transfer: Transfer, note: str = "") -> Transfer:
     """The requesting side withdraws its open request; the member stays where he is."""
     transfer = _locked(transfer)
@@ -245,7 +246,7 @@ def transfer_cancel(*, actor, transfer: Transfer, note: str = "") -> Transfer:
     return transfer
 
 
-@transaction.atomic
+@atomic
 def attachment_end(*, actor, transfer: Transfer, note: str = "") -> Transfer:
     """Either side ends an attachment: the member takes part in his home branch only."""
     transfer = _locked(transfer)

@@ -8,11 +8,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.core import audit
+from doanvien.core.transactions import atomic
 
 from .. import rollup, workflow
 from ..models import Deadline, Registration
@@ -62,7 +62,7 @@ def _clean_points(registration: Registration, areas: dict[str, Any]) -> dict[str
     return clean
 
 
-@transaction.atomic
+@atomic
 def self_assessment_record(
     *,
     actor,
@@ -104,7 +104,7 @@ def evaluation_date(registration: Registration, today: date) -> date:
     return min(today, programme_year_span(registration.year, registration.branch.sector)[1])
 
 
-@transaction.atomic
+@atomic
 def assessment_record(
     *,
     actor,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from doanvien.core import audit
 from doanvien.core.dates import parse_date
+from doanvien.core.transactions import atomic
 from doanvien.units.models import Sector, Unit
 
 from .. import rollup
@@ -112,7 +113,7 @@ def _fmt(value: Decimal) -> str:
 # --- Frameworks -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic
 def framework_publish(*, actor, unit: Unit, year: int, source: Framework | None = None):
     """A framework owned by the unit for the year: a copy of `source` (by default the one that
     applies there now) with its areas, criteria, bands and settings, editable from then on."""
@@ -304,7 +305,7 @@ def _clean_scoring(framework: Framework, data: dict[str, Any]) -> tuple[dict, di
     return clean, errors
 
 
-@transaction.atomic
+@atomic
 def framework_update(
     *,
     actor,
@@ -454,7 +455,7 @@ def _area_codes(unit: Unit, year: int, framework: Framework | None) -> set[str]:
     return set(applying.areas.values_list("code", flat=True)) if applying else set()
 
 
-@transaction.atomic
+@atomic
 def criterion_add(
     *,
     actor,
@@ -517,7 +518,7 @@ def criterion_add(
     return criterion
 
 
-@transaction.atomic
+@atomic
 def criterion_update(
     *,
     actor,
@@ -580,7 +581,7 @@ def criterion_update(
     return criterion
 
 
-@transaction.atomic
+@atomic
 def criterion_remove(*, actor, criterion: Criterion) -> None:
     """Remove a criterion nobody registered (the registrations keep theirs: it is refused)."""
     criterion = Criterion.objects.select_for_update().get(pk=criterion.pk)
@@ -614,7 +615,7 @@ def criterion_remove(*, actor, criterion: Criterion) -> None:
 # --- Deadlines --------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic
 def deadline_set(
     *,
     actor,

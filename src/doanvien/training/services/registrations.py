@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.text import Truncator, capfirst
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from doanvien.core.dates import parse_date
 from doanvien.core.text import strip_invisible, text_fault
+from doanvien.core.transactions import atomic
 from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
@@ -212,7 +212,7 @@ def registration_check(
     return _submitted_late(registration, today)
 
 
-@transaction.atomic
+@atomic
 def registration_save(
     *, actor, member: Member, year: int, items: list[dict[str, Any]], by_branch: bool = False
 ) -> Registration:
@@ -245,7 +245,7 @@ def registration_save(
     return registration
 
 
-@transaction.atomic
+@atomic
 def registration_submit(*, actor, registration: Registration, today: date | None = None):
     today = today or timezone.localdate()
     registration = lock_registration(registration)
@@ -273,7 +273,7 @@ def registration_submit(*, actor, registration: Registration, today: date | None
     return registration
 
 
-@transaction.atomic
+@atomic
 def registration_approve(*, actor, registration: Registration) -> Registration:
     if getattr(actor, "member_id", None) == registration.member_id:
         raise PermissionDenied(_("Nobody reviews his own registration."))
@@ -294,7 +294,7 @@ def registration_approve(*, actor, registration: Registration) -> Registration:
     return registration
 
 
-@transaction.atomic
+@atomic
 def registration_return(*, actor, registration: Registration, comment: str) -> Registration:
     if getattr(actor, "member_id", None) == registration.member_id:
         raise PermissionDenied(_("Nobody reviews his own registration."))
@@ -336,7 +336,7 @@ def registrations_follow(*, member: Member, branch: Unit) -> int:
     return len(moving)
 
 
-@transaction.atomic
+@atomic
 def registrations_apply_default(
     *, actor, branch: Unit, year: int, items: list[dict[str, Any]], members
 ) -> int:

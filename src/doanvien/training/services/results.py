@@ -4,10 +4,10 @@ moves in workflow.RESULTS), and the interim review notes of the year."""
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from doanvien.core.transactions import atomic
 from doanvien.members.models import Status
 from doanvien.units.models import Unit
 
@@ -49,7 +49,7 @@ def _results_transition(actor, branch: Unit, year: int, action: str, note: str =
     return result
 
 
-@transaction.atomic
+@atomic
 def branch_results_submit(*, actor, branch: Unit, year: int) -> BranchResult:
     waiting = (
         Registration.objects.filter(branch=branch, year=year)
@@ -71,7 +71,7 @@ def branch_results_submit(*, actor, branch: Unit, year: int) -> BranchResult:
     return _results_transition(actor, branch, year, "submit")
 
 
-@transaction.atomic
+@atomic
 def branch_results_recognise(
     *, actor, branch: Unit, year: int, today: date | None = None
 ) -> BranchResult:
@@ -89,14 +89,14 @@ def branch_results_recognise(
     return result
 
 
-@transaction.atomic
+@atomic
 def branch_results_return(*, actor, branch: Unit, year: int, comment: str) -> BranchResult:
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say what the branch should change.")})
     return _results_transition(actor, branch, year, "return", comment.strip())
 
 
-@transaction.atomic
+@atomic
 def branch_results_reopen(*, actor, branch: Unit, year: int, reason: str) -> BranchResult:
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for reopening.")})
@@ -106,7 +106,7 @@ def branch_results_reopen(*, actor, branch: Unit, year: int, reason: str) -> Bra
 # --- Interim reviews --------------------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic
 def progress_note_add(
     *,
     actor,

@@ -1,0 +1,53 @@
+"""The services' transaction: `transaction.atomic`, run again when PostgreSQL ends it with a
+deadlock or a serialization failure, so that a member whose write met another one at the wrong
+moment gets his answer, not an error.
+
+A service's transaction is retried only where it is the outermost one (a view, the API, a job
+calling it): inside another transaction it is a savepoint, and the outermost one decides. A
+retried service runs from the start again, so it must read what it changes inside its
+transaction (the services lock and re-read their rows first: `lock_registration`, …), never
+trust what an earlier attempt left in memory.
+"""
+
+import functools
+import logging
+import random
+import time
+
+from django.db import OperationalError, connection, transaction
+
+logger = logging.getLogger(__name__)
+
+# PostgreSQL's serialization_failure and deadlock_detected.
+RETRYABLE = frozenset({"40001", "40P01"})
+ATTEMPTS = 3
+
+
+def retryable(error: BaseException) -> bool:
+    """Whether the database ended the transaction only because of another one at the same time."""
+    cause = error.__cause__ or error
+    return getattr(cause, "sqlstate", None) in RETRYABLE
+
+
+def atomic(func=None, *, attempts: int = ATTEMPTS):
+    """Decorate a service: it runs in a transaction, tried up to `attempts` times in all."""
+    if func is None:
+        return functools.partial(atomic, attempts=attempts)
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                return func(*args, **kwargs)
+        for attempt in range(1, attempts + 1):
+            try:
+                with transaction.atomic():
+                    return func(*args, **kwargs)
+            except OperationalError as error:
+                if attempt == attempts or not retryable(error):
+                    raise
+                logger.warning("%s: %s, attempt %s again", func.__qualname__, error, attempt + 1)
+                time.sleep(random.uniform(0.005, 0.03) * attempt)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    return run
