@@ -1,4 +1,5 @@
 from doanvien.accounts.services import role_grant
+from doanvien.units import member_counts
 
 URL = "/api/v1/me"
 
@@ -9,7 +10,7 @@ def unit_ref(unit):
 
 def root(unit, level):
     unit.refresh_from_db()
-    return {**unit_ref(unit), "level": level, "member_count": unit.member_count}
+    return {**unit_ref(unit), "level": level, "member_count": member_counts.now(unit)}
 
 
 def test_it_describes_the_secretary(api_client, world):

@@ -25,7 +25,7 @@ from doanvien.members.services.admissions import (
     admission_withdraw,
 )
 from doanvien.members.services.cards import card_range_allocate
-from doanvien.units.models import Unit
+from doanvien.units import member_counts
 
 from ..factories import make_user
 
@@ -82,7 +82,7 @@ def ranges(world):
 
 
 def count(unit):
-    return Unit.objects.get(pk=unit.pk).member_count
+    return member_counts.now(unit)
 
 
 # --- Proposing --------------------------------------------------------------------------------

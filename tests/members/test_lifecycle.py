@@ -13,14 +13,13 @@ from doanvien.core.models import AuditEvent
 from doanvien.members.models import Membership, Movement, Status
 from doanvien.members.selectors import members_reaching_age_limit
 from doanvien.members.services.lifecycle import member_honorary_set
+from doanvien.units import member_counts
 
 from ..factories import make_member
 
 
 def counts(world):
-    for unit in (world.branch, world.base, world.province):
-        unit.refresh_from_db()
-    return world.branch.member_count, world.base.member_count, world.province.member_count
+    return tuple(member_counts.now(u) for u in (world.branch, world.base, world.province))
 
 
 def test_removal_takes_him_off_the_roll_with_his_span_counts_ledger_and_audit(world):

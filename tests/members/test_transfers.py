@@ -16,6 +16,7 @@ from doanvien.members.services.transfers import (
     transfer_reject,
     transfer_request,
 )
+from doanvien.units import member_counts
 from doanvien.units.models import Unit
 from doanvien.units.services import unit_deactivate
 
@@ -42,7 +43,7 @@ def request(world, **overrides):
 
 
 def count(unit):
-    return Unit.objects.get(pk=unit.pk).member_count
+    return member_counts.now(unit)
 
 
 # --- The service ------------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from doanvien.training.models import YearStats, YearStatsDelta
 from doanvien.training.progress import children_progress
 from doanvien.training.recompute import differences, fix
 from doanvien.training.services.registrations import registration_save, registration_submit
+from doanvien.units import member_counts
+from doanvien.units.models import MemberCountDelta, Unit
 
 from ..factories import make_member, make_unit
 from .conftest import complete_items
@@ -33,6 +35,12 @@ YEAR = 2027  # the school year running now (June 2026 – May 2027): a unit move
 on_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks and concurrent sessions: PostgreSQL"
 )
+
+
+@pytest.fixture(autouse=True)
+def folded(world):
+    """What making the world left in the ledgers (its members) folded: each test starts clean."""
+    rollup.fold_all()
 
 
 def _submit(member):
@@ -159,6 +167,29 @@ def test_the_folder_command_folds_what_waits(world, framework, capsys):
     call_command("fold_rollups", "--once", "--batch", "1")
     assert "2 delta(s) folded; 0 waiting." in capsys.readouterr().out
     assert differences() == []
+
+
+def test_member_counts_go_the_same_way(world, framework):
+    units = (world.branch, world.base, world.district, world.province)
+    before = [member_counts.now(u) for u in units]
+    stored = [Unit.objects.get(pk=u.pk).member_count for u in units]
+    make_member(world.branch)
+    assert [member_counts.now(u) for u in units] == [n + 1 for n in before]
+    # Only the branch's row was written; the rest waits in the ledger, and every read adds it.
+    assert [Unit.objects.get(pk=u.pk).member_count for u in units] == [stored[0] + 1, *stored[1:]]
+    assert MemberCountDelta.objects.get().delta == 1
+    # A unit moved with a delta waiting below it takes the delta along.
+    district2 = make_unit(
+        world.province, name="Huyện đoàn Bình Minh", code="TN-BM", level="district"
+    )
+    unit_move(actor=None, unit=world.base, new_parent=district2)
+    assert member_counts.now(district2) == before[1] + 1
+    assert member_counts.now(world.district) == before[2] - before[1]
+    assert member_counts.now(world.province) == before[3] + 1
+    rollup.fold()
+    assert MemberCountDelta.objects.count() == 0
+    assert Unit.objects.get(pk=district2.pk).member_count == before[1] + 1
+    assert Unit.objects.get(pk=world.province.pk).member_count == before[3] + 1
 
 
 # --- With real concurrent sessions (PostgreSQL) ----------------------------------------------

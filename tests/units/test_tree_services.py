@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from doanvien.actions.units import unit_merge, unit_move
 from doanvien.core.models import AuditEvent
 from doanvien.members.models import Member, Membership, Status
+from doanvien.units import member_counts
 from doanvien.units.models import Level, Unit
 from doanvien.units.services import (
     unit_create,
@@ -16,7 +17,7 @@ from ..factories import make_member, make_unit
 
 
 def counts(*units):
-    return [Unit.objects.get(pk=u.pk).member_count for u in units]
+    return [member_counts.now(u) for u in units]
 
 
 def test_member_counts_roll_up_to_every_ancestor(world):

@@ -6,7 +6,7 @@ from doanvien.units.models import Unit
 def test_the_page_lists_children_with_member_counts(client, world):
     client.force_login(world.base_cadre)
     response = client.get(reverse("units:unit-detail", args=[world.base.pk]))
-    children = {u.name: u.member_count for u in response.context["children"]}
+    children = {u.name: u.members_now for u in response.context["children"]}
     assert children == {"Chi đoàn 12A1": 2, "Chi đoàn 12A2": 1}
 
 

@@ -4,6 +4,7 @@ from ninja import Router
 
 from doanvien.accounts.access import visible_root_units
 from doanvien.accounts.models import RoleGrant
+from doanvien.units import member_counts
 
 from .schemas import ErrorOut, MeOut
 
@@ -21,6 +22,6 @@ def me(request):
     return {
         "user": user,
         "roles": roles,
-        "root_units": visible_root_units(user).select_related("level"),
+        "root_units": member_counts.exact(visible_root_units(user).select_related("level")),
         "member_id": user.member_id,
     }

@@ -8,6 +8,7 @@ from doanvien.actions.members import member_create
 from doanvien.members.access import can_edit_members, can_search_id_numbers_in
 from doanvien.members.selectors import MemberFilters, id_number_sought, member_search
 from doanvien.members.services.records import TooManySearches, member_id_number_searched
+from doanvien.units import member_counts
 from doanvien.units.models import Unit
 
 from .errors import ApiError, page_of
@@ -45,9 +46,9 @@ def unit_detail(request, unit_id: int):
         "kind": unit.kind,
         "sector": unit.sector,
         "is_active": unit.is_active,
-        "member_count": unit.member_count,
+        "member_count": member_counts.now(unit),
         "parent": parent,
-        "children": list(children),
+        "children": member_counts.exact(children),
     }
 
 

@@ -10,6 +10,7 @@ from doanvien.accounts.models import Role, User
 from doanvien.accounts.services import role_grant
 from doanvien.actions.members import member_create, member_update
 from doanvien.members.models import Member, Position, Status
+from doanvien.training import rollup
 from doanvien.units.models import Level, Unit
 from doanvien.units.services import unit_create
 
@@ -120,6 +121,7 @@ def load_demo(*, seed: int = 1, today: date | None = None, training: bool = True
         if role:
             role_grant(actor=None, user=user, unit=units[unit_code], role=role)
     registrations = load_training(province=units[tree["code"]], seed=seed) if training else 0
+    rollup.fold_all()  # the demo starts with the counts above the branches folded
     return {
         "units": len(units),
         "members": sum(len(m) for m in branch_members.values()),

@@ -29,12 +29,14 @@ from datetime import date
 from os.path import commonprefix
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Max, Min, Sum, Value
+from django.db.models import F, Max, Sum, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from doanvien.core.ledger import jit_off, lock_folds
 from doanvien.members.models import Membership
-from doanvien.units.models import Unit, paths_to
+from doanvien.units import member_counts
+from doanvien.units.models import MemberCountDelta, Unit, paths_to
 
 from .counting import FIGURES, count_branches
 from .models import COUNTERS, BranchResult, YearStats, YearStatsDelta
@@ -43,8 +45,6 @@ from .rules import programme_year_span
 CHUNK = 1000
 # Deltas folded per transaction: a second's worth of the national rush, or more.
 FOLD_BATCH = 20000
-# The fold lock's key (a PostgreSQL advisory lock held to the end of the transaction).
-FOLD_LOCK = 0x646F616E  # "doan"
 
 
 def _record(changes: list[tuple[YearStats, dict[str, int]]]) -> None:
@@ -61,20 +61,6 @@ def _record(changes: list[tuple[YearStats, dict[str, int]]]) -> None:
         [YearStatsDelta(year=row.year, unit_path=row.unit_path, **delta) for row, delta in changes],
         batch_size=CHUNK,
     )
-
-
-def lock_folds(*, wait: bool = True) -> bool:
-    """Take the fold lock for the rest of the transaction: only its holder writes an ancestor's
-    row or moves a ledger row. False if `wait` is off and someone else holds it. (SQLite runs
-    one writing transaction at a time: nothing to take.)"""
-    if connection.vendor != "postgresql":
-        return True
-    with connection.cursor() as cursor:
-        if wait:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FOLD_LOCK])
-            return True
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FOLD_LOCK])
-        return bool(cursor.fetchone()[0])
 
 
 def _add_above(path: str, year: int, delta: dict) -> None:
@@ -370,12 +356,8 @@ def fold(limit: int = FOLD_BATCH) -> int:
     with transaction.atomic():
         if not lock_folds(wait=False):
             return 0
-        if connection.vendor == "postgresql":
-            # The planner's guesses put a big batch's statements over the JIT threshold, whose
-            # compiling then costs more than the statements (bench/rowlocks.py).
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL jit = off")
-        return _fold(YearStatsDelta.objects.all(), limit)
+        jit_off()
+        return _fold(YearStatsDelta.objects.all(), limit) + member_counts.fold(limit)
 
 
 def _fold(deltas, limit: int) -> int:
@@ -400,14 +382,14 @@ def fold_all() -> int:
     folded = 0
     with transaction.atomic():
         lock_folds()
-        while n := _fold(YearStatsDelta.objects.all(), FOLD_BATCH):
+        while n := _fold(YearStatsDelta.objects.all(), FOLD_BATCH) + member_counts.fold(FOLD_BATCH):
             folded += n
     return folded
 
 
-def waiting() -> dict:
-    """The ledger's backlog: deltas waiting and the oldest one's id (for the folder's log)."""
-    return YearStatsDelta.objects.aggregate(count=Count("id"), oldest=Min("id"))
+def waiting() -> int:
+    """The ledgers' backlog: the deltas waiting to be folded."""
+    return YearStatsDelta.objects.count() + MemberCountDelta.objects.count()
 
 
 def _increment(sums: list[tuple[tuple[int, str], list[int]]]) -> None:

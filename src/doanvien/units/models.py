@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node
 
+from doanvien.core.fields import TreePathField
+
 
 class Sector(models.TextChoices):
     SCHOOL = "school", _("Schools")
@@ -50,7 +52,8 @@ class Unit(MP_Node):
         _("sector"), max_length=20, choices=Sector.choices, blank=True, default=""
     )
     is_active = models.BooleanField(_("active"), default=True)
-    # Active members in the whole subtree, kept exact by the member and unit services.
+    # Active members in the whole subtree: exact on a branch; on a unit above, this plus the
+    # deltas below it not folded yet (units/member_counts.py: read with `member_counts.now`).
     member_count = models.PositiveIntegerField(_("members"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -93,3 +96,23 @@ class Unit(MP_Node):
     def ancestor_paths(self) -> list[str]:
         """Paths of this unit and all its ancestors, root first."""
         return paths_to(self.path)
+
+
+class MemberCountDelta(models.Model):
+    """A branch's member count changed by `delta`, not yet added to the units above it
+    (units/member_counts.py): a member write updates its branch's row and appends this, so it
+    locks no row that writers of other branches share."""
+
+    # The branch's path (rewritten with it when its subtree moves).
+    unit_path = TreePathField()
+    delta = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["unit_path"], name="count_delta_path", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} {self.delta:+d}"

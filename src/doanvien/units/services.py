@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 
 from doanvien.core import audit
 from doanvien.core.fields import tree_path_fields
+from doanvien.core.ledger import lock_folds
 from doanvien.core.text import fold, normalize
 from doanvien.core.transactions import atomic
 
-from .models import Level, Sector, Unit
+from . import member_counts
+from .models import Level, Sector, Unit, paths_to
 
 UNIT_FIELDS = ("name", "code", "level", "kind", "sector", "is_active")
 
@@ -37,12 +39,17 @@ def _validate(*, name: str, code: str, sector: str, unit: Unit | None = None) ->
 
 
 def adjust_member_count(path: str, delta: int) -> None:
-    """Add `delta` to the member count of the unit at `path` and of all its ancestors."""
-    if not delta:
-        return
-    steplen = Unit.steplen
-    paths = [path[: i * steplen] for i in range(1, len(path) // steplen + 1)]
-    Unit.objects.filter(path__in=paths).update(member_count=F("member_count") + delta)
+    """Add `delta` to the member count of the unit at `path` and of all its ancestors (theirs
+    through the ledger: member_counts.py)."""
+    member_counts.adjust(path, delta)
+
+
+def _add_above(path: str, delta: int) -> None:
+    """Add `delta` to the counts of the units above `path`, directly (under the fold lock)."""
+    if delta:
+        Unit.objects.filter(path__in=paths_to(path)[:-1]).update(
+            member_count=F("member_count") + delta
+        )
 
 
 @atomic
@@ -108,10 +115,10 @@ def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level: 
 def unit_deactivate(*, actor, unit: Unit) -> Unit:
     """Deactivate a unit and its subtree. Refused while active members remain under it."""
     unit.refresh_from_db()
-    if unit.member_count:
+    if count := member_counts.now(unit):
         raise ValidationError(
             _("%(name)s still has %(count)s members: move them or merge the unit first.")
-            % {"name": unit.name, "count": unit.member_count}
+            % {"name": unit.name, "count": count}
         )
     Unit.objects.filter(path__startswith=unit.path).update(is_active=False)
     audit.record(
@@ -157,6 +164,7 @@ def _rewrite_paths(old_prefix: str, new_prefix: str) -> None:
 def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     """Move a unit with its whole subtree under another unit. Members keep their branch.
     (doanvien.actions.units.unit_move also moves the training roll-ups.)"""
+    lock_folds()  # no fold while the subtree's counts and deltas move
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     new_parent = Unit.objects.get(pk=new_parent.pk)
     old_parent = unit.parent()
@@ -168,12 +176,17 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
         raise ValidationError({"new_parent": _("The unit is already there.")})
     if not new_parent.is_active:
         raise ValidationError({"new_parent": _("The destination unit is inactive.")})
-    old_path, count = unit.path, unit.member_count
-    adjust_member_count(old_path, -count)
+    # The subtree's rows locked (its members' writes finish first), what the units above hold
+    # of it leaves them; the deltas below it not folded yet move with its paths.
+    subtree = Unit.objects.select_for_update().filter(path__startswith=unit.path)
+    list(subtree.order_by("path").values_list("pk"))
+    old_path = unit.path
+    count = Unit.objects.get(pk=unit.pk).member_count - member_counts.own_deltas(old_path)
+    _add_above(old_path, -count)
     Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
     _rewrite_paths(old_path, unit.path)
-    adjust_member_count(unit.path, count)
+    _add_above(unit.path, count)
     audit.record(
         actor=actor,
         action="unit.moved",

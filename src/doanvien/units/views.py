@@ -25,7 +25,7 @@ from doanvien.members.access import can_edit_members, can_settle_duplicates
 from doanvien.members.selectors import duplicate_reports
 from doanvien.training.rules import programme_year_of
 
-from . import services
+from . import member_counts, services
 from .forms import UnitCodeForm, UnitEditForm, UnitForm
 from .models import Level, Unit
 
@@ -33,9 +33,9 @@ from .models import Level, Unit
 @login_required
 def unit_detail(request, unit_id: int):
     unit = get_unit_for(request.user, unit_id)
-    children = paginate(
-        request, unit.children().select_related("level").order_by("-is_active", "name"), 100
-    )
+    unit.member_count = member_counts.now(unit)
+    children = unit.children().select_related("level").order_by("-is_active", "name")
+    children = paginate(request, member_counts.with_counts(children), 100)
     grantable = grantable_roles(request.user, unit)
     context = {
         "unit": unit,

@@ -26,6 +26,7 @@ from doanvien.members.services.records import (
     member_id_number_searched,
     member_id_number_viewed,
 )
+from doanvien.units import member_counts
 
 from ..forms.imports import ExportForm
 from ..forms.records import FIELD_ORDER, MemberFilterForm, MemberForm, initial_from
@@ -60,7 +61,7 @@ def member_list_page(request, unit, form: MemberFilterForm, *, export_form=None,
     checked that the user may see the unit."""
     filters = MemberFilters(**form.cleaned_data) if form.is_valid() else MemberFilters()
     # The unfiltered list of active members is counted already: no need to count the subtree.
-    known = unit.member_count if filters == MemberFilters(status=Status.ACTIVE) else None
+    known = member_counts.now(unit) if filters == MemberFilters(status=Status.ACTIVE) else None
     by_id_number, limited = id_number_search(request, unit, filters)
     members = member_search(
         user=request.user, unit=unit, filters=filters, by_id_number=by_id_number

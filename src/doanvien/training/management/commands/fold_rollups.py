@@ -32,7 +32,7 @@ class Command(BaseCommand):
             total = 0
             while folded := rollup.fold(options["batch"]):
                 total += folded
-            self.stdout.write(f"{total} delta(s) folded; {rollup.waiting()['count']} waiting.")
+            self.stdout.write(f"{total} delta(s) folded; {rollup.waiting()} waiting.")
             return
         stopping = []
         for sig in (signal.SIGTERM, signal.SIGINT):

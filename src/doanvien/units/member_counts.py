@@ -1,0 +1,91 @@
+"""A unit's count of active members in its subtree, kept exact without a row that every member
+write in the country shares (the same way as the yearly roll-ups, training/rollup.py).
+
+A member write adds its change to its branch's `member_count` and appends it to the ledger
+(`MemberCountDelta`); the folder (`manage.py fold_rollups`) adds the deltas to the units above
+and deletes them, a batch a transaction, under the fold lock (core/ledger.py). A unit above a
+branch counts its row plus the deltas below it not folded yet, read in one statement (`now`,
+`with_counts`): the sum is the same before, during and after a fold."""
+
+from django.db import connection
+from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from doanvien.core.ledger import jit_off
+
+from .models import MemberCountDelta, Unit, paths_to
+
+CHUNK = 1000
+
+
+def adjust(path: str, delta: int) -> None:
+    """Add `delta` to the count of the unit at `path` (a branch, or a unit whose subtree moves)
+    and leave it in the ledger for every unit above."""
+    if not delta:
+        return
+    Unit.objects.filter(path=path).update(member_count=F("member_count") + delta)
+    if len(path) > Unit.steplen:
+        MemberCountDelta.objects.create(unit_path=path, delta=delta)
+
+
+def _below(path_ref) -> Subquery:
+    """The sum of the deltas strictly below the path (SUM as a plain function: one row, no
+    GROUP BY)."""
+    deltas = MemberCountDelta.objects.filter(unit_path__startswith=path_ref).exclude(
+        unit_path=path_ref
+    )
+    total = deltas.order_by().annotate(total=Func(F("delta"), function="SUM")).values("total")
+    return Subquery(total[:1], output_field=IntegerField())
+
+
+def with_counts(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """The units with `members_now`: their count of active members, the deltas below added."""
+    return units.annotate(members_now=F("member_count") + Coalesce(_below(OuterRef("path")), 0))
+
+
+def exact(units: QuerySet[Unit]) -> list[Unit]:
+    """The units, each `member_count` holding the count now (the deltas below added)."""
+    found = list(with_counts(units))
+    for unit in found:
+        unit.member_count = unit.members_now
+    return found
+
+
+def now(unit: Unit) -> int:
+    """The unit's count of active members now (one statement)."""
+    return with_counts(Unit.objects.filter(pk=unit.pk)).values_list("members_now", flat=True)[0]
+
+
+def own_deltas(path: str) -> int:
+    """The deltas left by the unit at `path` itself (a branch's, for the units above it)."""
+    return MemberCountDelta.objects.filter(unit_path=path).aggregate(n=Sum("delta"))["n"] or 0
+
+
+def fold(limit: int) -> int:
+    """Add up to `limit` deltas to the units above their branches and delete them; the caller
+    holds the fold lock in its transaction. Returns how many were folded."""
+    batch = list(
+        MemberCountDelta.objects.order_by("id").values_list("id", "unit_path", "delta")[:limit]
+    )
+    if not batch:
+        return 0
+    jit_off()
+    sums: dict[str, int] = {}
+    for _pk, path, delta in batch:
+        for owner in paths_to(path)[:-1]:
+            sums[owner] = sums.get(owner, 0) + delta
+    ids = [pk for pk, _path, _delta in batch]
+    for start in range(0, len(ids), CHUNK):
+        MemberCountDelta.objects.filter(pk__in=ids[start : start + CHUNK]).delete()
+    table, q = Unit._meta.db_table, connection.ops.quote_name
+    changes = sorted((path, n) for path, n in sums.items() if n)
+    with connection.cursor() as cursor:
+        for start in range(0, len(changes), CHUNK):
+            part = changes[start : start + CHUNK]
+            cursor.execute(
+                f"WITH v (path, n) AS (VALUES {', '.join(['(%s, %s)'] * len(part))}) "
+                f"UPDATE {q(table)} SET member_count = {q(table)}.member_count + v.n FROM v "
+                f"WHERE {q(table)}.path = v.path",
+                [value for pair in part for value in pair],
+            )
+    return len(batch)
