@@ -442,23 +442,9 @@ COUNTERS = (
 )
 
 
-class YearStats(models.Model):
-    """Roll-up counters for the yearly report (seed 002's appendix table), per unit and programme
-    year, kept exact by the services in the same transaction as each change (rollup.py): a
-    report reads a unit's row and its children's rows, never the members.
+class Counters(models.Model):
+    """The figures of a roll-up row (COUNTERS), on the row and on a delta of the ledger."""
 
-    A branch's row holds its figures as counted by counting.py; every other unit's row is the
-    sum of the branch rows under it. The row keeps the unit's place in the tree and its name as
-    they were in that year: a unit that moves, merges or is renamed after the year ended leaves
-    the year's rows as they were (docs/domain.md, "Counting a programme year")."""
-
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="year_stats")
-    year = models.PositiveSmallIntegerField()
-    # The unit's path, depth and name in that year: subtree and children reads need no join. Not a
-    # TreePathField: a unit move rewrites only the rows of years that have not ended.
-    unit_path = models.CharField(max_length=255)
-    depth = models.PositiveSmallIntegerField()
-    unit_name = models.CharField(max_length=200, blank=True, default="")
     # Members of the year (membership spans covering the year's reference date).
     members = models.IntegerField(default=0)
     # Registrations submitted or approved.
@@ -479,6 +465,28 @@ class YearStats(models.Model):
     branches = models.IntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+class YearStats(Counters):
+    """Roll-up counters for the yearly report (seed 002's appendix table), per unit and programme
+    year, kept exact by the services in the same transaction as each change (rollup.py): a
+    report reads a unit's row and its children's rows, never the members.
+
+    A branch's row holds its figures as counted by counting.py; every other unit's row is the
+    sum of the branch rows under it. The row keeps the unit's place in the tree and its name as
+    they were in that year: a unit that moves, merges or is renamed after the year ended leaves
+    the year's rows as they were (docs/domain.md, "Counting a programme year")."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="year_stats")
+    year = models.PositiveSmallIntegerField()
+    # The unit's path, depth and name in that year: subtree and children reads need no join. Not a
+    # TreePathField: a unit move rewrites only the rows of years that have not ended.
+    unit_path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField()
+    unit_name = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
         db_table = "reports_yearstats"  # the name it had in the reports app
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_stats_row")]
         # A report reads one year's children of a unit: year, depth, then a path prefix.
@@ -494,7 +502,7 @@ class YearStats(models.Model):
         return f"{self.unit_id} · {self.year}"
 
 
-class YearStatsDelta(models.Model):
+class YearStatsDelta(Counters):
     """A change of a branch's figures not yet added to its ancestors' roll-up rows (rollup.py).
 
     A write updates its branch's row and appends the difference here, in its own transaction:
@@ -507,17 +515,6 @@ class YearStatsDelta(models.Model):
     year = models.PositiveSmallIntegerField()
     # The branch's path in the year (its row's unit_path): the delta belongs to every unit above.
     unit_path = models.CharField(max_length=255)
-    members = models.IntegerField(default=0)
-    registered = models.IntegerField(default=0)
-    assessed = models.IntegerField(default=0)
-    not_classified = models.IntegerField(default=0)
-    excellent = models.IntegerField(default=0)
-    good = models.IntegerField(default=0)
-    complete = models.IntegerField(default=0)
-    incomplete = models.IntegerField(default=0)
-    waiting = models.IntegerField(default=0)
-    recognised = models.IntegerField(default=0)
-    branches = models.IntegerField(default=0)
 
     class Meta:
         # A read adds the deltas under a unit's path for a year: year, then a path prefix.

@@ -33,6 +33,7 @@ from django.db.models import F, Max, Sum, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from doanvien.core.bulk import update_from_values
 from doanvien.core.ledger import jit_off, lock_folds
 from doanvien.members.models import Membership
 from doanvien.units import member_counts
@@ -393,21 +394,10 @@ def waiting() -> int:
 
 
 def _increment(sums: list[tuple[tuple[int, str], list[int]]]) -> None:
-    """Add the sums to the rows of (year, path), a thousand rows a statement (under the fold
-    lock: nobody else writes these rows' counters)."""
-    table = _q(YearStats._meta.db_table)
-    columns = ", ".join(_q(c) for c in ("year", "unit_path", *COUNTERS))
-    sets = ", ".join(f"{_q(c)} = {table}.{_q(c)} + v.{_q(c)}" for c in COUNTERS)
-    one = "(" + ", ".join(["%s"] * (len(COUNTERS) + 2)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(sums), CHUNK):
-            batch = sums[start : start + CHUNK]
-            cursor.execute(
-                f"WITH v ({columns}) AS (VALUES {', '.join([one] * len(batch))}) "
-                f"UPDATE {table} SET {sets} FROM v "
-                f"WHERE {table}.year = v.year AND {table}.unit_path = v.unit_path",
-                [value for (year, path), values in batch for value in (year, path, *values)],
-            )
+    """Add the sums to the rows of (year, path) (under the fold lock: nobody else writes these
+    rows' counters)."""
+    rows = [(year, path, *values) for (year, path), values in sums]
+    update_from_values(YearStats._meta.db_table, ("year", "unit_path"), COUNTERS, rows, add=True)
 
 
 # --- Counting a whole year again --------------------------------------------------------------
@@ -497,17 +487,6 @@ def unfolded_of(row: YearStats) -> dict[str, int]:
 
 
 def _write(rows: list[YearStats]) -> None:
-    """Write the rows' counters, a thousand rows a statement, joined to a list of values:
-    bulk_update's CASE per column costs seconds per thousand rows on PostgreSQL."""
-    table, quote = YearStats._meta.db_table, connection.ops.quote_name
-    columns = ", ".join(quote(c) for c in ("id", *COUNTERS))
-    sets = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in COUNTERS)
-    one = "(" + ", ".join(["%s"] * (len(COUNTERS) + 1)) + ")"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK):
-            batch = rows[start : start + CHUNK]
-            cursor.execute(
-                f"WITH v ({columns}) AS (VALUES {', '.join([one] * len(batch))}) "
-                f"UPDATE {quote(table)} SET {sets} FROM v WHERE {quote(table)}.id = v.id",
-                [value for r in batch for value in (r.pk, *(getattr(r, c) for c in COUNTERS))],
-            )
+    """Write the rows' counters, a thousand rows a statement."""
+    values = [(r.pk, *(getattr(r, c) for c in COUNTERS)) for r in rows]
+    update_from_values(YearStats._meta.db_table, ("id",), COUNTERS, values)

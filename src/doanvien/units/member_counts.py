@@ -7,10 +7,10 @@ and deletes them, a batch a transaction, under the fold lock (core/ledger.py). A
 branch counts its row plus the deltas below it not folded yet, read in one statement (`now`,
 `with_counts`): the sum is the same before, during and after a fold."""
 
-from django.db import connection
 from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from doanvien.core.bulk import update_from_values
 from doanvien.core.ledger import jit_off
 
 from .models import MemberCountDelta, Unit, paths_to
@@ -77,15 +77,6 @@ def fold(limit: int) -> int:
     ids = [pk for pk, _path, _delta in batch]
     for start in range(0, len(ids), CHUNK):
         MemberCountDelta.objects.filter(pk__in=ids[start : start + CHUNK]).delete()
-    table, q = Unit._meta.db_table, connection.ops.quote_name
     changes = sorted((path, n) for path, n in sums.items() if n)
-    with connection.cursor() as cursor:
-        for start in range(0, len(changes), CHUNK):
-            part = changes[start : start + CHUNK]
-            cursor.execute(
-                f"WITH v (path, n) AS (VALUES {', '.join(['(%s, %s)'] * len(part))}) "
-                f"UPDATE {q(table)} SET member_count = {q(table)}.member_count + v.n FROM v "
-                f"WHERE {q(table)}.path = v.path",
-                [value for pair in part for value in pair],
-            )
+    update_from_values(Unit._meta.db_table, ("path",), ("member_count",), changes, add=True)
     return len(batch)
