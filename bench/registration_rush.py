@@ -13,7 +13,9 @@ through the production server, and nothing may fail.
    for it set ahead of today, the members' registrations for that year from an earlier run
    deleted (and their branches counted again), and each member gets an account and a bearer
    token, and a set of criteria valid for his framework, sector and group (every content area,
-   the mandatory criteria, the group's minimum number, a plan and a target date each).
+   the mandatory criteria, the group's minimum number, a plan and a target date each); the
+   tables it changed are analysed, as autovacuum would, and `manage.py recompute_stats` must
+   find no difference before the rush.
 2. It starts the production server the way `make serve` does (scripts/serve-production:
    gunicorn with deploy/gunicorn.conf.py and a job worker; GUNICORN_WORKERS, GUNICORN_THREADS…
    pass through) on a free port of 127.0.0.1, and warms it up.
@@ -22,18 +24,21 @@ through the production server, and nothing may fail.
    (POST …/submit), once. The client is asyncio with aiohttp, not wrk: wrk's Lua hands out
    requests per thread, not per connection, so it cannot keep one member's submit after his
    own save on one connection, nor stop once every member is done.
-4. It prints requests per second, latencies (p50, p95, p99, max) of the saves and the submits,
-   the count of each HTTP status and the load average, then checks: every submit answered 200
-   is submitted in the database; the server's log has no 5xx, no "deadlock detected", no
-   serialization failure and no worker timeout, and PostgreSQL counted no deadlock in the
-   database meanwhile; `manage.py recompute_stats` finds no difference. It prints the verdict,
-   and exits 1 when any check fails.
+4. It prints requests per second, latencies (p50, p95, p99, max) of the saves and the submits
+   at the client and in the server (the access log), the count of each HTTP status, how many
+   database sessions waited for a lock (sampled each second), the CPU time the server's
+   processes and the database's sessions used, and the load average, then checks: every
+   submit answered 200 is submitted in the database; the server's log has no 5xx, no
+   "deadlock detected", no serialization failure and no worker timeout, and PostgreSQL
+   counted no deadlock in the database meanwhile; `manage.py recompute_stats` finds no
+   difference. It prints the verdict, and exits 1 when any check fails.
 
-The server's log is kept in var/registration_rush.log (the access log is one JSON object a
-line; each request carries an X-Request-ID naming the member and the step).
+The server's log of the last run is kept in var/registration_rush.log (the access log is one
+JSON object a line; each request carries an X-Request-ID naming the member and the step).
 """
 
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -61,7 +66,7 @@ USERNAME = "rush-{}"
 # What the server's log must not hold.
 BAD_LINES = re.compile(
     r"deadlock detected|could not serialize access|serialization failure|"
-    r"Internal Server Error|WORKER TIMEOUT|Traceback",
+    r"Internal Server Error|WORKER TIMEOUT|Traceback|^(DETAIL|CONTEXT): |^Process \d+ waits",
     re.IGNORECASE,
 )
 
@@ -200,6 +205,21 @@ def items_for(member, year: int, cache: dict) -> list[dict]:
     return cache[key]
 
 
+def analyse() -> None:
+    """Fresh planner statistics on the tables the preparation changed, as autovacuum would
+    leave them in production: the plans of the rush's statements depend on them (with the
+    year's roll-up rows unknown to the planner, its update walks an index in tree order;
+    known, it reads the table in the order the rows lie on disk)."""
+    from django.db import connection
+
+    from doanvien.accounts.models import ApiToken, User
+    from doanvien.training.models import Registration, RegistrationItem, YearStats
+
+    with connection.cursor() as cursor:
+        for model in (YearStats, Registration, RegistrationItem, User, ApiToken):
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 def prepare() -> tuple[list[dict], dict]:
     from doanvien.training import rollup
     from doanvien.training.models import Registration
@@ -230,6 +250,7 @@ def prepare() -> tuple[list[dict], dict]:
             {"member": m.pk, "branch": m.branch.path, "token": secret[m.pk], "items": items}
         )
     random.Random(SEED).shuffle(plan)
+    analyse()
     branches = {m.branch_id for m in members}
     if Registration.objects.filter(member__in=members, year=YEAR).exists():
         sys.exit(f"Some of the members chosen have registered for {YEAR} by other means.")
@@ -272,17 +293,20 @@ def start_server(port: int, log) -> subprocess.Popen:
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
-        start_new_session=True,
     )
 
 
 def stop_server(server: subprocess.Popen) -> None:
+    """Stop the script as `make serve` is stopped (it stops gunicorn and the job worker); kill
+    whatever is left after a minute."""
     if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
+        server.send_signal(signal.SIGTERM)
         try:
             server.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
+            for pid in [*server_processes(server.pid), server.pid]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
             server.wait()
 
 
@@ -406,6 +430,68 @@ async def rush(base: str, plan: list[dict]) -> dict:
 # --- The checks -------------------------------------------------------------------------------
 
 
+def cpu_times(pids) -> dict[int, float]:
+    """CPU seconds (user and system) each process has used so far."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        found[pid] = (int(fields[11]) + int(fields[12])) / tick
+    return found
+
+
+def server_processes(script: int) -> list[int]:
+    """The processes the server's script started, and theirs (gunicorn, its workers, the job
+    worker)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, todo = [], [script]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def database_backends() -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+            "AND backend_type = 'client backend' AND pid <> pg_backend_pid()"
+        )
+        return [pid for (pid,) in cursor.fetchall()]
+
+
+def cpu_snapshot(server: subprocess.Popen) -> dict[str, dict[int, float]]:
+    """CPU seconds used so far by the server's processes and by the database's sessions
+    (PostgreSQL on this machine)."""
+    return {
+        "server": cpu_times(server_processes(server.pid)),
+        "database": cpu_times(database_backends()),
+    }
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds used between two snapshots (a session that ended meanwhile is missed)."""
+    return {
+        side: sum(t - before[side].get(pid, 0.0) for pid, t in after[side].items())
+        for side in after
+    }
+
+
 def deadlocks() -> int:
     from django.db import connection
 
@@ -514,6 +600,10 @@ def print_latencies(title: str, by_step: dict[str, list[float]]) -> None:
 
 
 def main() -> None:
+    try:
+        import aiohttp  # noqa: F401
+    except ImportError:
+        sys.exit("The rush's client needs aiohttp, one of the dev extras: pip install -e '.[dev]'.")
     _common.setup()
     _common.ensure_data()
     print(f"load average {load()} before preparing")
@@ -540,13 +630,14 @@ def main() -> None:
     base = f"http://127.0.0.1:{port}"
     workers = os.environ.get("GUNICORN_WORKERS") or f"{2 * (os.cpu_count() or 1) + 1}"
     threads = os.environ.get("GUNICORN_THREADS") or "4"
-    with open(LOG, "ab") as log:
-        offset = log.tell()
+    with open(LOG, "wb") as log:
+        offset = 0
         server = start_server(port, log)
         try:
             asyncio.run(wait_until_up(base, server))
             asyncio.run(warm_up(base, plan, min(len(plan), 100)))
             deadlocks_before = deadlocks()
+            cpu_before = cpu_snapshot(server)
             load_before = load()
             print(
                 f"server: scripts/serve-production on {base}, gunicorn gthread, "
@@ -555,6 +646,7 @@ def main() -> None:
             )
             result = asyncio.run(rush(base, plan))
             load_after = load()
+            cpu = cpu_used(cpu_before, cpu_snapshot(server))
         finally:
             stop_server(server)
     time.sleep(1)  # PostgreSQL's statistics reach the view within a second
@@ -579,6 +671,14 @@ def main() -> None:
         f"up to {max(w for _a, w in waits)} waiting for a lock at once "
         f"(on average {sum(w for _a, w in waits) / len(waits):.1f})"
     )
+    per_member = {side: seconds * 1000 / len(plan) for side, seconds in cpu.items()}
+    print(
+        f"CPU used during the rush: server processes {cpu['server']:.1f} s, PostgreSQL "
+        f"sessions {cpu['database']:.1f} s, i.e. {per_member['server']:.0f} + "
+        f"{per_member['database']:.0f} ms a member (save + submit); "
+        f"{os.cpu_count()} CPUs × {result['seconds']:.0f} s = "
+        f"{(os.cpu_count() or 1) * result['seconds']:.0f} CPU seconds went by"
+    )
     print(
         f"load average: {load_before} at the start, {load_after} at the end, "
         f"highest 1-minute figure during the rush {result['max_load']:.2f} "
@@ -602,7 +702,7 @@ def main() -> None:
         + f"; {len(bad)} lines with a 5xx, a deadlock, a serialization failure, a worker "
         f"timeout or a traceback; PostgreSQL counted {new_deadlocks} deadlocks"
     )
-    for line in bad[:10]:
+    for line in list(dict.fromkeys(bad))[:12]:
         print(f"  {line[:300]}")
     print(
         f"recompute_stats: {differences} differences ({len(year_lines)} in {YEAR}), "
