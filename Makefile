@@ -35,6 +35,11 @@ run: setup
 	DEMO_MODE=1 $(MANAGE) load_demo
 	DEMO_MODE=1 scripts/serve
 
+# Production: gunicorn (deploy/gunicorn.conf.py) and the job worker on the PostgreSQL database
+# named by DATABASE_URL, migrated first; GUNICORN_BIND (default 127.0.0.1:8000), GUNICORN_WORKERS…
+serve: setup
+	scripts/serve-production
+
 test: setup
 	$(BIN)/pytest -q
 
