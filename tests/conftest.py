@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 
 from doanvien.training import default_deadlines
 from doanvien.training.models import (
@@ -90,6 +91,15 @@ def shipped_defaults(request):
 def hostile_files(tmp_path_factory):
     """The hostile spreadsheets of tests/hostile.py, made once: kind → file."""
     return hostile.make_all(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request that asked for English (a cookie, an
+    API client's Accept-Language) leaves it active in the thread after its response."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
