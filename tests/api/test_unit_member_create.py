@@ -178,12 +178,23 @@ def test_a_duplicate_id_number_out_of_sight_names_nothing(api_client, world):
 
 
 def test_missing_required_fields_are_all_named(api_client, world):
+    """The schema marks them required: a body without them is refused before any rule runs."""
+    before = snapshot()
     response = api_client(world.secretary).post(url(world.branch), {"phone": "0912345678"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert snapshot() == before
     assert sorted(fields(response)) == sorted(
         ["full_name", "date_of_birth", "sex", "id_number", "joined_union_on"]
     )
+
+
+def test_the_schema_marks_the_required_fields(client, db):
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]
+    assert sorted(schema["MemberCreateIn"]["required"]) == sorted(
+        ["full_name", "date_of_birth", "sex", "id_number", "joined_union_on"]
+    )
+    assert "required" not in schema["MemberIn"]  # a change sends any subset
 
 
 def test_several_broken_rules_are_named_together(api_client, world):

@@ -89,7 +89,7 @@ def job_detail(request, job_id: UUID):
 
 @router.post(
     "/imports/{job_id}/confirm",
-    response={200: JobOut, **ERRORS},
+    response={200: JobOut, **ERRORS, 413: ErrorOut},
     summary="Confirm an import after its preview",
 )
 def import_confirm(request, job_id: UUID):

@@ -15,6 +15,7 @@ from doanvien.members.validation import (
     CHOICE_FIELDS,
     DATE_FIELDS,
     EDITABLE_FIELDS,
+    REQUIRED_FIELDS,
 )
 from doanvien.units.models import Sector
 
@@ -241,8 +242,9 @@ class _MemberInBase(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-def member_input_fields() -> dict[str, Any]:
-    """One optional field per editable field of a member record (members/validation.py).
+def member_input_fields(required: tuple[str, ...] = ()) -> dict[str, Any]:
+    """One field per editable field of a member record (members/validation.py), optional but
+    for those `required`.
 
     Everything but the yes/no fields is typed as text, so that the record's own rules
     (`clean_member_data`) check dates, choices and numbers with one set of messages."""
@@ -257,13 +259,23 @@ def member_input_fields() -> dict[str, Any]:
             description += " (YYYY-MM-DD or dd/mm/yyyy)"
         if name in CHOICE_FIELDS:
             extra = {"enum": list(CHOICE_FIELDS[name].values)}
-        fields[name] = (annotation, Field(None, description=description, json_schema_extra=extra))
+        if name in required:
+            fields[name] = (str, Field(description=description, json_schema_extra=extra))
+        else:
+            fields[name] = (
+                annotation,
+                Field(None, description=description, json_schema_extra=extra),
+            )
     return fields
 
 
-# The body of a create (the record's required fields must be there: the service says which are
-# missing) or of a change (any subset). Unknown fields are refused.
+# The body of a change (any subset of the fields) and of a create (the record's required fields
+# must be there: 422 naming each one missing; the record's rules then check every value, 400).
+# Unknown fields are refused.
 MemberIn = create_model("MemberIn", __base__=_MemberInBase, **member_input_fields())
+MemberCreateIn = create_model(
+    "MemberCreateIn", __base__=_MemberInBase, **member_input_fields(required=REQUIRED_FIELDS)
+)
 
 
 # Query strings

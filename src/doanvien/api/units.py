@@ -14,8 +14,8 @@ from doanvien.units.models import Unit
 from .errors import ApiError, page_of
 from .schemas import (
     ErrorOut,
+    MemberCreateIn,
     MemberDetailOut,
-    MemberIn,
     MemberListQuery,
     MemberPageOut,
     UnitDetailOut,
@@ -109,7 +109,7 @@ def unit_members(request, unit_id: int, filters: Query[MemberListQuery]):
     response={201: MemberDetailOut, **ERRORS},
     summary="Add a member to a branch",
 )
-def unit_member_create(request, unit_id: int, payload: MemberIn):
+def unit_member_create(request, unit_id: int, payload: MemberCreateIn):
     """Create a member record in the branch. Dates are YYYY-MM-DD or dd/mm/yyyy."""
     unit = get_unit_for(request.user, unit_id)
     if not can_edit_members(request.user, unit):

@@ -25,6 +25,9 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+
+
 class RequestSizeLimitMiddleware:
     """Refuse a request whose declared body is larger than the largest file the product reads
     (settings.MAX_REQUEST_BYTES, by default the import limit and 1 MB for the form around it),
@@ -40,7 +43,9 @@ class RequestSizeLimitMiddleware:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
-        if declared <= limit:
+        # Only a method that sends a body: a GET or a DELETE declaring one is served without
+        # reading it (the API documents 413 on the operations that may answer it).
+        if declared <= limit or request.method not in BODY_METHODS:
             return self.get_response(request)
         message = _("The file is too large (%(size)s); the limit is %(limit)s.") % {
             "size": filesizeformat(declared),
