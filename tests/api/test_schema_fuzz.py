@@ -1,8 +1,9 @@
 """The API keeps its own OpenAPI document: schemathesis sends every operation generated
-requests (valid and invalid) as a province cadre and checks each answer: never a server error,
-a documented status code, a documented content type and a body matching its schema. Once with
-the generated identifiers (mostly unknown: 404s and 422s), once with those of rows that exist,
-so the views themselves run.
+requests (valid and invalid) as a province cadre, a branch secretary and a member, and checks
+each answer: never a server error, a documented status code, a documented content type and a
+body matching its schema. The cadre once with the generated identifiers (mostly unknown: 404s
+and 422s) and once with those of rows that exist, so the views themselves run; the secretary
+and the member with those that exist (their own branch, their own record).
 
 Slow (a few minutes): marked `fuzz`, it runs on PostgreSQL (`make test-postgres`, hence once in
 CI); on SQLite only when asked for with `-m fuzz`."""
@@ -41,12 +42,13 @@ schema.app = WSGIHandler()
 
 @pytest.fixture
 def token(world, settings):
+    """token(persona) → a bearer token of that user of `world`."""
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
     # Django's own test client does the same: the WSGI handler would close the test's database
     # connection (its transaction with it) at the end of each request.
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
-    yield api_token_issue(user=world.province_cadre)
+    yield lambda persona: api_token_issue(user=getattr(world, persona))
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)
 
@@ -60,7 +62,18 @@ def existing_ids(world) -> dict[str, object]:
     }
 
 
-@pytest.mark.parametrize("known_ids", [False, True], ids=["generated-ids", "existing-ids"])
+# A province cadre with generated and with existing identifiers; a branch secretary and a member
+# (whose scope is one branch, and himself) with existing ones.
+@pytest.mark.parametrize(
+    "persona, known_ids",
+    [
+        ("province_cadre", False),
+        ("province_cadre", True),
+        ("secretary", True),
+        ("member_user", True),
+    ],
+    ids=["cadre-generated-ids", "cadre-existing-ids", "secretary", "member"],
+)
 @schema.parametrize()
 @settings(
     max_examples=15,
@@ -69,10 +82,10 @@ def existing_ids(world) -> dict[str, object]:
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_every_answer_is_documented(case, token, world, known_ids):
+def test_every_answer_is_documented(case, token, world, persona, known_ids):
     if known_ids and case.path_parameters:
         ids = existing_ids(world)
         for name in case.path_parameters:
             if name in ids:
                 case.path_parameters[name] = ids[name]
-    case.call_and_validate(headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+    case.call_and_validate(headers={"Authorization": f"Bearer {token(persona)}"}, checks=CHECKS)
