@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "doanvien.members.middleware.DuplicateIdMiddleware",
+    "doanvien.core.middleware.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "doanvien.urls"

@@ -18,6 +18,7 @@ from django.core.exceptions import (
 )
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.text import capfirst
@@ -25,6 +26,8 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+
+from doanvien.core.transactions import BUSY_SECONDS, busy_message, retryable
 
 # Where ninja found a value: the first item of a pydantic error location.
 _SOURCES = {"body", "query", "path", "header", "cookie", "form", "file"}
@@ -205,6 +208,17 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(ApiError)
     def api_error(request, exc: ApiError):
         return _respond(api, request, exc.status, exc.detail, exc.errors, exc.headers)
+
+    @api.exception_handler(OperationalError)
+    def database_busy(request, exc: OperationalError):
+        """A write that met others at the wrong moment, still refused after the retries of the
+        services' transactions: 503 with Retry-After; any other database fault is a 500."""
+        if retryable(exc):
+            request_logger.warning("Busy database: %s: %s", request.path, exc)
+            return _respond(
+                api, request, 503, busy_message(), headers={"Retry-After": str(BUSY_SECONDS)}
+            )
+        return server_error(request, exc)
 
     @api.exception_handler(Exception)
     def server_error(request, exc: Exception):

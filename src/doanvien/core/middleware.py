@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.http import JsonResponse
 from django.middleware.locale import LocaleMiddleware
@@ -7,6 +9,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .spreadsheets.reading import max_bytes
+from .transactions import BUSY_SECONDS, busy_message, retryable
+
+logger = logging.getLogger(__name__)
 
 
 class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
@@ -54,3 +59,23 @@ class RequestSizeLimitMiddleware:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message, "errors": []}, status=413)
         return render(request, "413.html", {"message": message}, status=413)
+
+
+class BusyDatabaseMiddleware:
+    """A write that met others at the wrong moment, still refused after the transaction helper's
+    retries (core/transactions.py): 503 with Retry-After and a message, never a 500 (the API
+    answers its documented JSON error, api/errors.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not retryable(exception):
+            return None
+        logger.warning("busy database on %s: %s", request.path, exception)
+        response = render(request, "503.html", {"message": busy_message()}, status=503)
+        response["Retry-After"] = str(BUSY_SECONDS)
+        return response

@@ -15,18 +15,34 @@ import random
 import time
 
 from django.db import OperationalError, connection, transaction
+from django.utils.translation import gettext as _
 
 logger = logging.getLogger(__name__)
 
+# A refusal past the retries answers 503 with this Retry-After (core/middleware.py, api/errors.py).
+BUSY_SECONDS = 2
 # PostgreSQL's serialization_failure and deadlock_detected.
 RETRYABLE = frozenset({"40001", "40P01"})
 ATTEMPTS = 3
 
 
 def retryable(error: BaseException) -> bool:
-    """Whether the database ended the transaction only because of another one at the same time."""
+    """Whether the database refused the work only because of another transaction at the same
+    time: PostgreSQL's deadlock or serialization failure, SQLite's lock held past its busy
+    timeout (one writer at a time)."""
+    if not isinstance(error, OperationalError):
+        return False
     cause = error.__cause__ or error
-    return getattr(cause, "sqlstate", None) in RETRYABLE
+    if getattr(cause, "sqlstate", None) in RETRYABLE:
+        return True
+    return str(error) in ("database is locked", "database table is locked")
+
+
+def busy_message() -> str:
+    return _(
+        "The system is busy with other changes at this moment: nothing was saved. "
+        "Try again in a few seconds."
+    )
 
 
 def atomic(func=None, *, attempts: int = ATTEMPTS):
