@@ -34,6 +34,8 @@ from doanvien.units.models import Unit
 # URL names that need no object and show nothing scoped (or only the user's own start page).
 YEAR = 2026
 PUBLIC = {
+    "healthz",
+    "readyz",
     "login",
     "logout",
     "set_language",

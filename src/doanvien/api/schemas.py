@@ -242,9 +242,8 @@ class _MemberInBase(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-def member_input_fields(required: tuple[str, ...] = ()) -> dict[str, Any]:
-    """One field per editable field of a member record (members/validation.py), optional but
-    for those `required`.
+def member_input_fields() -> dict[str, Any]:
+    """One optional field per editable field of a member record (members/validation.py).
 
     Everything but the yes/no fields is typed as text, so that the record's own rules
     (`clean_member_data`) check dates, choices and numbers with one set of messages."""
@@ -259,23 +258,22 @@ def member_input_fields(required: tuple[str, ...] = ()) -> dict[str, Any]:
             description += " (YYYY-MM-DD or dd/mm/yyyy)"
         if name in CHOICE_FIELDS:
             extra = {"enum": list(CHOICE_FIELDS[name].values)}
-        if name in required:
-            fields[name] = (str, Field(description=description, json_schema_extra=extra))
-        else:
-            fields[name] = (
-                annotation,
-                Field(None, description=description, json_schema_extra=extra),
-            )
+        fields[name] = (annotation, Field(None, description=description, json_schema_extra=extra))
     return fields
 
 
-# The body of a change (any subset of the fields) and of a create (the record's required fields
-# must be there: 422 naming each one missing; the record's rules then check every value, 400).
-# Unknown fields are refused.
+# The body of a change (any subset of the fields) and of a create. Unknown fields are refused.
 MemberIn = create_model("MemberIn", __base__=_MemberInBase, **member_input_fields())
-MemberCreateIn = create_model(
-    "MemberCreateIn", __base__=_MemberInBase, **member_input_fields(required=REQUIRED_FIELDS)
-)
+
+
+class _MemberCreateBase(_MemberInBase):
+    # The record's required fields are marked required, as the document says; the service
+    # names every one missing (400) after access is checked, so that who may not add members
+    # to the unit learns nothing from a missing field.
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": list(REQUIRED_FIELDS)})
+
+
+MemberCreateIn = create_model("MemberCreateIn", __base__=_MemberCreateBase, **member_input_fields())
 
 
 # Query strings

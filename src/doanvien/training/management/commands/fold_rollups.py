@@ -10,6 +10,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 
+from doanvien.core import heartbeats
 from doanvien.training import rollup
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         while not stopping:
             try:
                 close_old_connections()
+                heartbeats.beat("folder")
                 folded = rollup.fold(options["batch"])
             except DatabaseError as error:  # the database restarting, a failover: try again
                 logger.warning("fold failed: %s", error)
