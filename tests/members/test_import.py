@@ -221,7 +221,10 @@ class TestAGoodFile:
                 "This ID card number is already in the system; contact the Union level above.",
             )
         ]
-        assert state() == before
+        # Nothing written but the record of the refused number (test_duplicate_ids.py).
+        members, spans, events, counts = before
+        assert state() == (members, spans, events + 1, counts)
+        assert AuditEvent.objects.latest("id").action == "member.duplicate_id_refused"
 
 
 class TestTheNationalExport:
@@ -278,7 +281,9 @@ class TestMatching:
         result = run(world, "id_elsewhere.xlsx")  # the base union's cadre: Ấp 1 is not his
         message = "This ID card number is already in the system; contact the Union level above."
         assert errors_of(result) == [(2, "Số CMND/CCCD", "038204000301", message)]
-        assert state() == before
+        members, spans, events, counts = before
+        assert state() == (members, spans, events + 1, counts)  # the refusal, recorded
+        assert AuditEvent.objects.latest("id").action == "member.duplicate_id_refused"
 
     def test_a_member_can_be_moved_to_another_branch_of_the_unit(self, world, tmp_path):
         member = world.member

@@ -776,12 +776,23 @@ def members_import(
     except SpreadsheetError as e:
         result.file_error(e.message)
         return result
-    work = MemberImport(
-        actor=actor, unit=unit, sheet=sheet, result=result, today=today or timezone.localdate()
-    )
+    today = today or timezone.localdate()
+    work = MemberImport(actor=actor, unit=unit, sheet=sheet, result=result, today=today)
     if not work.check_columns():
         return result
     if progress:
         progress(0, sheet.total)  # before any transaction: the page shows the size at once
+    if confirm:
+        # The whole file checked again first, outside any transaction, as the preview did: a
+        # file that has an error now (the records changed since) never takes the write lock,
+        # which every other write waits for (one writer at a time on SQLite). One without is
+        # checked once more as it is written: all or nothing.
+        check = MemberImport(
+            actor=actor, unit=unit, sheet=sheet, result=ImportResult(filename=filename), today=today
+        )
+        check.check_columns()
+        check.run(write=False, progress=progress)
+        if check.result.error_count:
+            return check.result
     work.check_and_write(confirm=confirm, progress=progress, on_written=on_written)
     return result

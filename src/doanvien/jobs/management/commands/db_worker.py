@@ -22,5 +22,6 @@ class Command(DatabaseWorkerCommand):
     def handle(self, *args, **options) -> None:
         for job in services.fail_abandoned_jobs():
             logger.warning("job %s (%s) left running by a worker that is gone", job.pk, job.kind)
-        heartbeats.beat_in_background("worker")  # /readyz reports its age
+        if not options.get("batch"):  # a worker that stays: /readyz reports its heartbeat's age
+            heartbeats.beat_in_background("worker")
         super().handle(*args, **options)
