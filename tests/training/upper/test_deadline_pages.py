@@ -83,7 +83,7 @@ def test_the_extension_must_come_after_the_due_date(world):
             due_on=date(2026, 5, 15),
             extended_to=date(2026, 5, 1),
         )
-    assert "after the due date" in e.value.message_dict["extended_to"][0]
+    assert "phải sau hạn chót" in e.value.message_dict["extended_to"][0]
 
 
 def test_late_actions_can_be_refused(client, world):
