@@ -94,6 +94,14 @@ def hostile_files(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _seed_rows_survive(django_db_serialized_rollback):
+    """A transactional test (its database emptied after it) restores the rows written by the
+    migrations (levels, content types, …) before it runs, from the copy taken when the test
+    database was created; and its emptying does not write them again, so the next one that
+    restores them (a browser test) finds no duplicate, whichever order they run in."""
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     """Each test starts in the default language: a request that asked for English (a cookie, an
     API client's Accept-Language) leaves it active in the thread after its response."""
