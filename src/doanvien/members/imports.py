@@ -791,7 +791,7 @@ def members_import(
             actor=actor, unit=unit, sheet=sheet, result=ImportResult(filename=filename), today=today
         )
         check.check_columns()
-        check.run(write=False, progress=progress)
+        check.run(write=False, progress=None)  # the bar counts the rows written
         if check.result.error_count:
             return check.result
     work.check_and_write(confirm=confirm, progress=progress, on_written=on_written)
