@@ -184,3 +184,66 @@ def test_invalid_pages_get_422(api_client, world):
         response = client.get(url(world.base), {"page": page})
         assert response.status_code == 422, page
         assert fields(response) == ["page"]
+
+
+def test_next_leads_through_every_page(api_client, world):
+    for n in range(2 * settings.PAGE_SIZE):
+        make_member(world.branch2, full_name=f"Đặng Văn Số {n:03d}")
+    client = api_client(world.base_cadre)
+
+    body = client.get(url(world.base)).json()
+    assert (body["page"], body["previous"], body["count"], body["pages"]) == (1, None, 103, 3)
+    ids = [m["id"] for m in body["results"]]
+    while body["next"]:
+        body = client.get(url(world.base), {"cursor": body["next"]}).json()
+        ids += [m["id"] for m in body["results"]]
+    assert body["page"] == 3 and len(body["results"]) == 3
+    assert len(ids) == len(set(ids)) == 103
+
+    back = client.get(url(world.base), {"cursor": body["previous"]}).json()
+    assert back["page"] == 2 and back["results"][0]["id"] == ids[50]
+
+
+def test_a_long_list_says_more_than_instead_of_counting(api_client, world, monkeypatch, settings):
+    from doanvien.core import pagination
+
+    settings.PAGE_SIZE = 2
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 2)
+    body = api_client(world.base_cadre).get(url(world.base)).json()
+
+    assert (body["count"], body["more_than"], body["pages"]) == (None, 2, None)
+    assert len(body["results"]) == 2 and body["next"]
+
+
+def test_the_unfiltered_list_of_active_members_gives_the_kept_count(api_client, world, monkeypatch):
+    from doanvien.core import pagination
+
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 2)
+    body = api_client(world.province_cadre).get(url(world.province), {"status": "active"}).json()
+
+    assert (body["count"], body["more_than"], body["pages"]) == (4, None, 1)
+
+
+def test_pages_after_the_twentieth_are_reached_by_cursor(api_client, world):
+    response = api_client(world.base_cadre).get(url(world.base), {"page": 21})
+
+    assert response.status_code == 422
+    assert fields(response) == ["page"]
+
+
+def test_a_cursor_the_api_did_not_give_gets_422(api_client, world):
+    response = api_client(world.base_cadre).get(url(world.base), {"cursor": "not-a-cursor"})
+
+    assert response.status_code == 422
+    assert fields(response) == ["cursor"]
+
+
+def test_a_cursor_only_says_where_the_page_starts(api_client, world, settings):
+    """Another user's cursor, on another list, gives that user's list after the same place."""
+    settings.PAGE_SIZE = 2
+    body = api_client(world.province_cadre).get(url(world.district)).json()
+    assert [m["full_name"] for m in body["results"]] == ["Nguyễn Văn An", "Lê Minh Châu"]
+
+    response = api_client(world.secretary).get(url(world.branch), {"cursor": body["next"]})
+
+    assert names(response) == ["Trần Thị Đào"]

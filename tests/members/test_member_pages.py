@@ -177,3 +177,38 @@ def test_the_list_shows_active_members_unless_asked_for_all(client, world):
     everyone = client.get(url, {"status": ""})
     assert world.member2.full_name in everyone.content.decode()
     assert everyone.context["page"].paginator.count == 2
+
+
+def test_the_next_page_is_reached_by_cursor(client, world):
+    import re
+
+    for i in range(51):
+        make_member(world.branch2, full_name=f"Võ Văn Số {i:02d}")
+    client.force_login(world.base_cadre)
+    url = reverse("members:member-list", args=[world.branch2.pk])
+    first = client.get(url).content.decode()
+    (link,) = re.findall(r'href="(\?[^"]*cursor=[^"]*)" rel="next"', first)
+    assert "page=" not in link and "Trang 1/2" in first
+
+    second = client.get(url + link.replace("&amp;", "&"))
+    assert second.context["page"].number == 2
+    assert [m.full_name for m in second.context["page"].object_list] == [
+        "Võ Văn Số 50",
+        "Lê Minh Châu",
+    ]
+    assert 'rel="prev"' in second.content.decode() and "Trang 2/2" in second.content.decode()
+
+
+def test_a_long_list_says_more_than_the_limit(client, world, settings, monkeypatch):
+    from doanvien.core import pagination
+
+    settings.PAGE_SIZE = 2
+    monkeypatch.setattr(pagination, "COUNT_LIMIT", 2)
+    client.force_login(world.base_cadre)
+    url = reverse("members:member-list", args=[world.base.pk])
+    everyone = client.get(url, {"status": ""})
+    assert everyone.context["page"].count is None
+    html = everyone.content.decode()
+    assert "Hơn 2 đoàn viên" in html and "Trang 1<" in html
+    # The unfiltered list of active members has its count kept: exact at no cost.
+    assert client.get(url).context["page"].count == 3

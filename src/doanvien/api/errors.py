@@ -6,6 +6,7 @@
 """
 
 import logging
+import math
 from typing import Any
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from doanvien.core.pagination import OFFSET_LIMIT, BadPage, count_up_to, keyset_page
 from doanvien.core.transactions import BUSY_SECONDS, busy_message, retryable
 
 # Where ninja found a value: the first item of a pydantic error location.
@@ -257,3 +259,34 @@ def page_of(rows, number: int) -> tuple[Paginator, Page]:
                 }
             ],
         ) from None
+
+
+def keyset_page_of(rows, *, keys: tuple[str, ...], page: int, cursor: str, count=None):
+    """core.pagination.keyset_page with the documented errors: 404 naming `page` after the last
+    page, 422 naming `page` for a number past the pages reached by number, 422 naming `cursor`
+    for a cursor the API did not give."""
+    try:
+        return keyset_page(rows, keys=keys, page=page, cursor=cursor, count=count)
+    except BadPage as e:
+        if e.reason == "missing":
+            # The rows end before this page, within the first OFFSET_LIMIT: cheap to count.
+            pages = max(1, math.ceil((count_up_to(rows) or 0) / settings.PAGE_SIZE))
+            raise ApiError(
+                404,
+                _("Not found."),
+                [
+                    {
+                        "field": "page",
+                        "message": _("There is no page %(page)s: the last page is %(pages)s.")
+                        % {"page": page, "pages": pages},
+                    }
+                ],
+            ) from None
+        if e.reason == "too_far":
+            message = _(
+                "Pages after page %(last)s are reached by following `next` from the page "
+                "before them."
+            ) % {"last": OFFSET_LIMIT // settings.PAGE_SIZE}
+        else:
+            message = _("This cursor was not given by the API: use a page's `next` or `previous`.")
+        raise ApiError(422, message, [{"field": e.field, "message": message}]) from None

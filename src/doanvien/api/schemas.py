@@ -168,10 +168,23 @@ class MemberSummaryOut(Schema):
 
 
 class MemberPageOut(Schema):
-    count: int
-    page: int
-    pages: int
+    count: int | None = Field(
+        description="the number of members found: exact when kept (the unfiltered list of "
+        "active members) or at most 1,000; null when there are more (see `more_than`)"
+    )
+    more_than: int | None = Field(
+        None, description="1000 when `count` is null: the list holds more, not counted further"
+    )
+    page: int = Field(description="the page's number, 1 for the first")
+    pages: int | None = Field(description="the number of pages; null when `count` is")
     page_size: int
+    next: str | None = Field(
+        None,
+        description="the next page is `?cursor=` this (with the same filters); null on the last",
+    )
+    previous: str | None = Field(
+        None, description="the page before is `?cursor=` this; null on the first"
+    )
     results: list[MemberSummaryOut]
 
 
@@ -291,7 +304,18 @@ class MemberListQuery(Schema):
     position: _choice(Position.values) = ""  # type: ignore[valid-type]
     sex: _choice(Sex.values) = ""  # type: ignore[valid-type]
     age_band: _choice([code for code, *_ in AGE_BANDS]) = ""  # type: ignore[valid-type]
-    page: int = Field(1, ge=1)
+    page: int = Field(
+        1,
+        ge=1,
+        description="pages 1 to 20 (the first 1,000 members) by number; the ones after them "
+        "by `cursor`",
+    )
+    cursor: str = Field(
+        "",
+        max_length=2000,
+        description="a page's `next` or `previous`: the page after (or before) it, at any depth "
+        "of the list; `page` is then ignored",
+    )
 
 
 class MemberDetailQuery(Schema):

@@ -6,12 +6,18 @@ from ninja import Query, Router, Status
 from doanvien.accounts.access import get_unit_for, scope_of
 from doanvien.actions.members import member_create
 from doanvien.members.access import can_edit_members, can_search_id_numbers_in
-from doanvien.members.selectors import MemberFilters, id_number_sought, member_search
+from doanvien.members.selectors import (
+    MEMBER_ORDER,
+    MemberFilters,
+    id_number_sought,
+    member_list_count,
+    member_search,
+)
 from doanvien.members.services.records import TooManySearches, member_id_number_searched
 from doanvien.units import member_counts
 from doanvien.units.models import Unit
 
-from .errors import ApiError, page_of
+from .errors import ApiError, keyset_page_of
 from .schemas import (
     ErrorOut,
     MemberCreateIn,
@@ -77,30 +83,44 @@ def _id_number_search(request, unit: Unit, term: str) -> bool:
 )
 def unit_members(request, unit_id: int, filters: Query[MemberListQuery]):
     """Members of the unit and every unit below it, in Vietnamese order (by given name), 50 a
-    page. A page after the last answers 404. A term of 9 or 12 digits also finds the member
-    with that ID number, for those who may see full ID numbers; such searches are recorded and
-    limited per user (429 with Retry-After past the limit)."""
+    page. The first 20 pages can be asked by number (`page`; a page after the last answers
+    404); every page gives the cursor of the next one (`next`, to pass as `cursor`), which
+    reaches any page of any list as fast as the first. `count` is exact when the list is the
+    unfiltered list of active members or holds at most 1,000 members; otherwise it is null
+    and `more_than` says 1000. A term of 9 or 12 digits also finds the member with that ID
+    number, for those who may see full ID numbers; such searches are recorded and limited per
+    user (429 with Retry-After past the limit)."""
     unit = get_unit_for(request.user, unit_id)
+    member_filters = MemberFilters(
+        q=filters.q,
+        status=filters.status,
+        sector=filters.sector,
+        position=filters.position,
+        sex=filters.sex,
+        age_band=filters.age_band,
+    )
     members = member_search(
         user=request.user,
         unit=unit,
         by_id_number=_id_number_search(request, unit, filters.q),
-        filters=MemberFilters(
-            q=filters.q,
-            status=filters.status,
-            sector=filters.sector,
-            position=filters.position,
-            sex=filters.sex,
-            age_band=filters.age_band,
-        ),
+        filters=member_filters,
     )
-    paginator, page = page_of(members, filters.page)
+    page = keyset_page_of(
+        members,
+        keys=MEMBER_ORDER,
+        page=filters.page,
+        cursor=filters.cursor,
+        count=member_list_count(unit, member_filters),
+    )
     return {
-        "count": paginator.count,
+        "count": page.count,
+        "more_than": page.more_than,
         "page": page.number,
-        "pages": paginator.num_pages,
-        "page_size": paginator.per_page,
-        "results": list(page.object_list),
+        "pages": page.num_pages,
+        "page_size": page.per_page,
+        "next": page.next_cursor,
+        "previous": page.previous_cursor,
+        "results": page.object_list,
     }
 
 

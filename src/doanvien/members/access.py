@@ -29,6 +29,15 @@ def members_visible_to(user) -> QuerySet[Member]:
     return members.filter(q)
 
 
+def members_under_visible_to(user, unit: Unit) -> QuerySet[Member]:
+    """Members of the unit's subtree that the user may see. When the user sees the whole
+    subtree, the one path condition is all: the scope's own would repeat it, which the
+    planner takes for a second, independent condition and misjudges how many rows remain."""
+    if scope_of(user).sees_path(unit.path):
+        return Member.objects.filter(unit_path__startswith=unit.path)
+    return members_visible_to(user).filter(unit_path__startswith=unit.path)
+
+
 def get_member_for(user, member_id) -> Member:
     try:
         return members_visible_to(user).select_related("branch").get(pk=int(member_id))

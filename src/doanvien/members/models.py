@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -168,6 +169,12 @@ class Member(models.Model):
                 opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
             ),
             models.Index(fields=["branch", "status"], name="member_branch_status"),
+            # Member lists in their order (selectors.MEMBER_ORDER), a page at a time; and the
+            # exact look-ups of a search (selectors._identifier_matches): the member code in any
+            # case, the phone (card and ID numbers have their unique indexes). Migration 0013.
+            models.Index(fields=["sort_key", "id"], name="member_sort"),
+            models.Index(Upper("member_code"), name="member_code_upper"),
+            models.Index(fields=["phone"], name="member_phone"),
         ]
 
     def __str__(self) -> str:

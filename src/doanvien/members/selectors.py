@@ -5,20 +5,27 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Q, QuerySet
+from django.contrib.postgres.fields import ArrayField
+from django.db import connection
+from django.db.models import Func, Q, QuerySet, TextField, Value
+from django.db.models.functions import StrIndex
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doanvien.accounts.access import scope_of, subtree_q
 from doanvien.core.text import fold
+from doanvien.units import member_counts
 from doanvien.units.models import Unit
 
-from .access import admissions_visible_to, id_number_q, members_visible_to
+from .access import admissions_visible_to, id_number_q, members_under_visible_to
 from .models import AdmissionRequest, CardRange, DuplicateIdReport, Member, Status, Transfer
 from .rules import age_limit_q
 from .validation import ID_NUMBER_SHAPE
 
 T = Transfer.State
+
+# The order of every member list (by given name, then by record), and the keys of its pages.
+MEMBER_ORDER = ("sort_key", "pk")
 
 # Age bands offered by the member list filter: (code, label, lowest age, highest age).
 AGE_BANDS = [
@@ -59,6 +66,56 @@ def id_number_sought(term: str) -> str:
     return digits if ID_NUMBER_SHAPE.fullmatch(digits) else ""
 
 
+class NamePairs(Func):
+    """The pieces of a folded name around its spaces (PostgreSQL function and index
+    member_name_pairs, migration 0013)."""
+
+    function = "member_name_pairs"
+    output_field = ArrayField(TextField())
+
+
+def name_pairs_sought(folded: str) -> list[str]:
+    """What member_name_pairs keeps of every name that contains the folded term: around each
+    space of the term, the text from two or three characters before it to two or three after
+    it (three where the term has them). Empty for a term of one word."""
+    pairs = []
+    for i, character in enumerate(folded):
+        if character == " ":
+            before, after = min(3, i), min(3, len(folded) - i - 1)
+            if before >= 2 and after >= 2:
+                pairs.append(folded[i - before : i + 1 + after])
+    return pairs
+
+
+def _name_matches(qs: QuerySet[Member], term: str) -> tuple[QuerySet[Member], Q]:
+    """Names containing the folded term. On PostgreSQL a term of several words is found
+    through member_name_pairs (a small superset, which STRPOS then checks: a LIKE there would
+    invite the planner to add the trigram index, which costs more than it saves), one of a
+    single word through the trigram index (migration 0002) with a LIKE; elsewhere a LIKE."""
+    pairs = name_pairs_sought(term) if connection.vendor == "postgresql" else []
+    if not pairs:
+        return qs, Q(name_folded__contains=term)
+    qs = qs.alias(name_pairs=NamePairs("name_folded"), name_at=StrIndex("name_folded", Value(term)))
+    return qs, Q(name_pairs__contains=pairs, name_at__gt=0)
+
+
+def _identifier_matches(user, term: str, *, by_id_number: bool) -> list[int]:
+    """Members whose identifier is the search term, wherever they are: the member code in any
+    case, and for six digits or more the phone and card numbers (and the full ID number with
+    `by_id_number`, on members whose full number the user may see). One UNION whose every part
+    is read from its own index (member_code_upper, member_phone, the unique card and ID
+    numbers): an OR of them with the name in one WHERE would leave every index out."""
+    lookups = [Member.objects.filter(member_code__iexact=term.strip())]
+    digits = re.sub(r"\D", "", term)
+    if digits and len(digits) >= 6:
+        lookups.append(Member.objects.filter(phone=digits))
+        lookups.append(Member.objects.filter(card_number=digits))
+        if by_id_number:
+            lookups.append(Member.objects.filter(Q(id_number=digits) & id_number_q(user)))
+    first, *others = (q.order_by().values_list("pk", flat=True) for q in lookups)
+    return list(first.union(*others) if others else first)
+
+
 def member_search(
     *,
     user,
@@ -68,22 +125,22 @@ def member_search(
     by_id_number: bool = False,
 ) -> QuerySet[Member]:
     """Members in the unit's subtree that the user may see, filtered, in Vietnamese order
-    (by given name).
+    (by given name): MEMBER_ORDER, which member_sort indexes, so that a page of a long list is
+    read from that index (core.pagination.keyset_page).
 
     The search term matches names, member identifiers, phone and card numbers; full ID numbers
     only with `by_id_number`, which the caller passes once the search is allowed and recorded
     (services.records.member_id_number_searched), and then only on members whose full number
-    the user may see: a number shown masked is never confirmed by a search."""
+    the user may see: a number shown masked is never confirmed by a search. The identifiers are
+    looked up first (_identifier_matches), then the name (_name_matches) through an index on
+    PostgreSQL (a plain LIKE on SQLite), the subtree and the filters checked on what it finds."""
     today = today or timezone.localdate()
-    qs = members_visible_to(user).filter(unit_path__startswith=unit.path)
+    qs = members_under_visible_to(user, unit)
     if filters.q:
-        term = fold(filters.q)
-        digits = re.sub(r"\D", "", filters.q)
-        q = Q(name_folded__contains=term) | Q(member_code__iexact=filters.q.strip())
-        if digits and len(digits) >= 6:
-            q |= Q(phone=digits) | Q(card_number=digits)
-            if by_id_number:
-                q |= Q(id_number=digits) & id_number_q(user)
+        qs, q = _name_matches(qs, fold(filters.q))
+        identified = _identifier_matches(user, filters.q, by_id_number=by_id_number)
+        if identified:
+            q |= Q(pk__in=identified)
         qs = qs.filter(q)
     if filters.status:
         qs = qs.filter(status=filters.status)
@@ -97,7 +154,16 @@ def member_search(
         if filters.age_band == code:
             first, last = _birth_range(today, lowest, highest)
             qs = qs.filter(date_of_birth__range=(first, last))
-    return qs.select_related("branch").order_by("sort_key", "pk")
+    return qs.select_related("branch").order_by(*MEMBER_ORDER)
+
+
+def member_list_count(unit: Unit, filters: MemberFilters) -> int | None:
+    """How many members the list of `unit` with `filters` holds when that is kept, for a user
+    who sees the unit: the unfiltered list of active members (units.member_counts); else None,
+    and the list counts what it must (core.pagination.keyset_page)."""
+    if filters == MemberFilters(status=Status.ACTIVE):
+        return member_counts.now(unit)
+    return None
 
 
 # --- Transfers --------------------------------------------------------------------------------

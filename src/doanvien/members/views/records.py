@@ -10,7 +10,7 @@ from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.actions.members import member_create, member_update
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
-from doanvien.core.pagination import paginate
+from doanvien.core.pagination import keyset_page_for
 from doanvien.members.access import (
     can_decide_age_limit,
     can_edit_members,
@@ -26,12 +26,17 @@ from doanvien.members.services.records import (
     member_id_number_searched,
     member_id_number_viewed,
 )
-from doanvien.units import member_counts
 
 from ..forms.imports import ExportForm
 from ..forms.records import FIELD_ORDER, MemberFilterForm, MemberForm, initial_from
 from ..models import Member, Status
-from ..selectors import MemberFilters, id_number_sought, member_search
+from ..selectors import (
+    MEMBER_ORDER,
+    MemberFilters,
+    id_number_sought,
+    member_list_count,
+    member_search,
+)
 
 
 @login_required
@@ -60,13 +65,14 @@ def member_list_page(request, unit, form: MemberFilterForm, *, export_form=None,
     (`export_form` as it was posted, with its errors; a fresh one otherwise). The caller has
     checked that the user may see the unit."""
     filters = MemberFilters(**form.cleaned_data) if form.is_valid() else MemberFilters()
-    # The unfiltered list of active members is counted already: no need to count the subtree.
-    known = member_counts.now(unit) if filters == MemberFilters(status=Status.ACTIVE) else None
     by_id_number, limited = id_number_search(request, unit, filters)
     members = member_search(
         user=request.user, unit=unit, filters=filters, by_id_number=by_id_number
     )
-    page = paginate(request, members, count=known)
+    # By keyset; counted only when kept (the unfiltered list), else up to "more than 1,000".
+    page = keyset_page_for(
+        request, members, keys=MEMBER_ORDER, count=member_list_count(unit, filters)
+    )
     defaults = MemberFilters(q=filters.q, status=Status.ACTIVE)
     active_filters = sum(
         getattr(filters, f) != getattr(defaults, f)
