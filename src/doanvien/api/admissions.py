@@ -42,21 +42,13 @@ from doanvien.members.services.cards import (
 )
 
 from .errors import page_of
-from .schemas import ErrorOut, member_input_fields
+from .schemas import error_answers, member_input_fields
 from .training import conflicts
 from .training_schemas import ReasonIn
 
 router = Router(tags=["admissions"])
 
-ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    413: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
 
 
 # --- Shapes -----------------------------------------------------------------------------------

@@ -13,10 +13,10 @@ from doanvien.members.forms.imports import ImportForm
 from doanvien.training.access import can_import_registrations
 
 from .errors import ApiError
-from .schemas import ErrorOut
+from .schemas import error_answers
 
 router = Router(tags=["imports"])
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = error_answers(400, 401, 403, 404, 413, 422)
 KINDS = {"members": Job.Kind.MEMBERS_IMPORT, "registrations": Job.Kind.REGISTRATIONS_IMPORT}
 
 

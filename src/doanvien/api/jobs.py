@@ -13,11 +13,11 @@ from doanvien.jobs import files, services
 from doanvien.jobs.selectors import get_job_for
 
 from .errors import ApiError
-from .schemas import ErrorOut
+from .schemas import ErrorOut, error_answers
 
 router = Router(tags=["jobs"])
 BINARY = {"type": "string", "format": "binary"}
-ERRORS = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+ERRORS = error_answers(401, 404, 409, 422)
 
 
 class JobOut(Schema):

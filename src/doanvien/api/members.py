@@ -7,11 +7,11 @@ from doanvien.actions.members import member_update
 from doanvien.members.access import can_edit_members, can_see_id_number, get_member_for
 from doanvien.members.services.records import member_id_number_viewed
 
-from .schemas import ErrorOut, MemberDetailOut, MemberDetailQuery, MemberIn
+from .schemas import MemberDetailOut, MemberDetailQuery, MemberIn, error_answers
 
 router = Router(tags=["members"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = error_answers(400, 401, 403, 404, 413, 422)
 
 
 @router.get("/{member_id}", response={200: MemberDetailOut, **ERRORS}, summary="A member")

@@ -17,12 +17,12 @@ from doanvien.training.progress import branch_progress, children_progress
 from doanvien.training.selectors import branch_result
 
 from .errors import page_of
-from .schemas import PROGRAMME_YEAR, ErrorOut, UnitRef
+from .schemas import PROGRAMME_YEAR, UnitRef, error_answers
 from .training import result_out
 from .training_schemas import ResultOut
 
 router = Router(tags=["reports"])
-ERRORS = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS = error_answers(401, 404, 422)
 
 
 class LevelShareOut(Schema):

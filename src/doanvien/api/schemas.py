@@ -35,6 +35,11 @@ class ErrorOut(Schema):
     errors: list[FieldError]  # always there, empty when no field is at fault
 
 
+def error_answers(*codes: int) -> dict[int, type[ErrorOut]]:
+    """An operation's documented error answers: each status code answers an ErrorOut."""
+    return dict.fromkeys(codes, ErrorOut)
+
+
 # Sign-in
 
 

@@ -44,7 +44,7 @@ from doanvien.units.models import Unit
 
 from .errors import ApiError
 from .imports import JobCreated
-from .schemas import PROGRAMME_YEAR, ErrorOut
+from .schemas import PROGRAMME_YEAR, error_answers
 from .training_schemas import (
     AssessmentOut,
     CommentIn,
@@ -61,15 +61,7 @@ from .training_schemas import (
 
 router = Router(tags=["training"])
 
-ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    413: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
 
 # Programme years the API accepts (the database keeps years in a small integer).
 

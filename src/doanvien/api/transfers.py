@@ -31,20 +31,12 @@ from doanvien.members.services.transfers import (
 )
 from doanvien.units.models import Unit
 
-from .schemas import ErrorOut
+from .schemas import error_answers
 from .training import conflicts, required
 
 router = Router(tags=["transfers"])
 
-ERRORS = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    413: ErrorOut,
-    422: ErrorOut,
-}
+ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
 
 
 class TransferRequestIn(Schema):

@@ -25,11 +25,12 @@ from .schemas import (
     MemberListQuery,
     MemberPageOut,
     UnitDetailOut,
+    error_answers,
 )
 
 router = Router(tags=["units"])
 
-ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+ERRORS = error_answers(400, 401, 403, 404, 413, 422)
 
 
 @router.get("/{unit_id}", response={200: UnitDetailOut, **ERRORS}, summary="A unit")
