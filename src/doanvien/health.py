@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET
 
 from doanvien.core import heartbeats
 from doanvien.jobs.models import Job
-from doanvien.training.models import YearStatsDelta
-from doanvien.units.models import MemberCountDelta
+from doanvien.training import rollup
 
 # A background process whose heartbeat is older than this is reported as stale.
 STALE_SECONDS = 60
@@ -25,9 +24,19 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+_migrated = False
+
+
 def _unapplied_migrations() -> int:
+    """Migrations not applied yet. Reading the graph costs tens of milliseconds: once none is
+    left, this process does not look again (a deployment migrates, then restarts it)."""
+    global _migrated
+    if _migrated:
+        return 0
     executor = MigrationExecutor(connection)
-    return len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    unapplied = len(executor.migration_plan(executor.loader.graph.leaf_nodes()))
+    _migrated = not unapplied
+    return unapplied
 
 
 def readiness() -> tuple[bool, dict]:
@@ -54,7 +63,7 @@ def readiness() -> tuple[bool, dict]:
         "oldest_queued_seconds": (
             round((timezone.now() - oldest).total_seconds(), 1) if oldest else None
         ),
-        "rollup_deltas_waiting": YearStatsDelta.objects.count() + MemberCountDelta.objects.count(),
+        "rollup_deltas_waiting": rollup.waiting(),
     }
     return not unapplied, body
 

@@ -165,7 +165,8 @@ def recount(branch_ids: Iterable[int], year: int, *, frozen_too: bool = False) -
         .filter(unit__in=branches, year=year)
         .order_by("unit_path")
     )
-    counted = count_branches([b for b in branches if b.pk in {r.unit_id for r in rows}], year)
+    locked = {r.unit_id for r in rows}
+    counted = count_branches([b for b in branches if b.pk in locked], year)
     changes = []
     for row in rows:
         figures = {**counted[row.unit_id], "branches": 1}
@@ -358,11 +359,17 @@ def fold(limit: int = FOLD_BATCH) -> int:
         if not lock_folds(wait=False):
             return 0
         jit_off()
-        return _fold(YearStatsDelta.objects.all(), limit) + member_counts.fold(limit)
+        return _fold(limit)
 
 
-def _fold(deltas, limit: int) -> int:
-    batch = list(deltas.order_by("id").values_list("id", "year", "unit_path", *COUNTERS)[:limit])
+def _fold(limit: int) -> int:
+    """One batch of each ledger (the roll-ups' and the member counts'), under the fold lock."""
+    return _fold_year_stats(limit) + member_counts.fold(limit)
+
+
+def _fold_year_stats(limit: int) -> int:
+    oldest = YearStatsDelta.objects.order_by("id")
+    batch = list(oldest.values_list("id", "year", "unit_path", *COUNTERS)[:limit])
     if not batch:
         return 0
     sums: dict[tuple[int, str], list[int]] = {}
@@ -383,7 +390,8 @@ def fold_all() -> int:
     folded = 0
     with transaction.atomic():
         lock_folds()
-        while n := _fold(YearStatsDelta.objects.all(), FOLD_BATCH) + member_counts.fold(FOLD_BATCH):
+        jit_off()
+        while n := _fold(FOLD_BATCH):
             folded += n
     return folded
 

@@ -11,7 +11,6 @@ from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from doanvien.core.bulk import update_from_values
-from doanvien.core.ledger import jit_off
 
 from .models import MemberCountDelta, Unit, paths_to
 
@@ -63,13 +62,13 @@ def own_deltas(path: str) -> int:
 
 def fold(limit: int) -> int:
     """Add up to `limit` deltas to the units above their branches and delete them; the caller
-    holds the fold lock in its transaction. Returns how many were folded."""
+    holds the fold lock in its transaction (training.rollup.fold, with JIT off). Returns how
+    many were folded."""
     batch = list(
         MemberCountDelta.objects.order_by("id").values_list("id", "unit_path", "delta")[:limit]
     )
     if not batch:
         return 0
-    jit_off()
     sums: dict[str, int] = {}
     for _pk, path, delta in batch:
         for owner in paths_to(path)[:-1]:
