@@ -55,9 +55,36 @@ def now(unit: Unit) -> int:
     return with_counts(Unit.objects.filter(pk=unit.pk)).values_list("members_now", flat=True)[0]
 
 
-def own_deltas(path: str) -> int:
-    """The deltas left by the unit at `path` itself (a branch's, for the units above it)."""
-    return MemberCountDelta.objects.filter(unit_path=path).aggregate(n=Sum("delta"))["n"] or 0
+def subtree_leaving(path: str) -> int:
+    """The unit at `path` is about to move (under the fold lock): lock its subtree's units, so
+    that the member writes in it finish first, take out of the units above it what they hold of
+    it, and return that, for `subtree_arrived`. The deltas below it not folded yet move with the
+    subtree's paths (a TreePathField), to be folded into its new ancestors: what the units
+    above hold is its count less its own deltas (a branch's, which its count already has)."""
+    list(
+        Unit.objects.select_for_update()
+        .filter(path__startswith=path)
+        .order_by("path")
+        .values_list("pk")
+    )
+    own = MemberCountDelta.objects.filter(unit_path=path).aggregate(n=Sum("delta"))["n"] or 0
+    count = Unit.objects.get(path=path).member_count - own
+    _add_above(path, -count)
+    return count
+
+
+def subtree_arrived(path: str, count: int) -> None:
+    """The moved unit, now at `path`, is counted by its new ancestors."""
+    _add_above(path, count)
+
+
+def _add_above(path: str, delta: int) -> None:
+    """Add `delta` to the counts of the units above `path`, directly: only under the fold lock,
+    never on a member write."""
+    if delta:
+        Unit.objects.filter(path__in=paths_to(path)[:-1]).update(
+            member_count=F("member_count") + delta
+        )
 
 
 def fold(limit: int) -> int:

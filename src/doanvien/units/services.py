@@ -2,7 +2,7 @@
 records an audit event."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Value
+from django.db.models import Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils.translation import gettext as _
 
@@ -13,7 +13,7 @@ from doanvien.core.text import fold, normalize
 from doanvien.core.transactions import atomic
 
 from . import member_counts
-from .models import Level, Sector, Unit, paths_to
+from .models import Level, Sector, Unit
 
 UNIT_FIELDS = ("name", "code", "level", "kind", "sector", "is_active")
 
@@ -42,14 +42,6 @@ def adjust_member_count(path: str, delta: int) -> None:
     """Add `delta` to the member count of the unit at `path` and of all its ancestors (theirs
     through the ledger: member_counts.py)."""
     member_counts.adjust(path, delta)
-
-
-def _add_above(path: str, delta: int) -> None:
-    """Add `delta` to the counts of the units above `path`, directly (under the fold lock)."""
-    if delta:
-        Unit.objects.filter(path__in=paths_to(path)[:-1]).update(
-            member_count=F("member_count") + delta
-        )
 
 
 @atomic
@@ -176,17 +168,12 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
         raise ValidationError({"new_parent": _("The unit is already there.")})
     if not new_parent.is_active:
         raise ValidationError({"new_parent": _("The destination unit is inactive.")})
-    # The subtree's rows locked (its members' writes finish first), what the units above hold
-    # of it leaves them; the deltas below it not folded yet move with its paths.
-    subtree = Unit.objects.select_for_update().filter(path__startswith=unit.path)
-    list(subtree.order_by("path").values_list("pk"))
     old_path = unit.path
-    count = Unit.objects.get(pk=unit.pk).member_count - member_counts.own_deltas(old_path)
-    _add_above(old_path, -count)
+    count = member_counts.subtree_leaving(old_path)
     Unit.objects.move(unit, new_parent, pos="last-child")
     unit.refresh_from_db()
-    _rewrite_paths(old_path, unit.path)
-    _add_above(unit.path, count)
+    _rewrite_paths(old_path, unit.path)  # the deltas below it not folded yet too
+    member_counts.subtree_arrived(unit.path, count)
     audit.record(
         actor=actor,
         action="unit.moved",
