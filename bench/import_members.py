@@ -253,17 +253,23 @@ def step_import(workdir: Path, count: int) -> dict:
     logging.getLogger(parsing.__name__).setLevel(logging.INFO)
     base = Unit.objects.get(code="BENCH-BASE")
     actor = User.objects.get(username="bench")
+    probe = WriterProbe()
+    probe.start()
     started, cpu = time.perf_counter(), time.process_time()
-    result = members_import(
-        actor=actor,
-        unit=base,
-        path=workdir / "members.xlsx",
-        filename="members.xlsx",
-        confirm=True,
-        today=TODAY,
-    )
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    base.refresh_from_db()
+    try:
+        result = members_import(
+            actor=actor,
+            unit=base,
+            path=workdir / "members.xlsx",
+            filename="members.xlsx",
+            confirm=True,
+            today=TODAY,
+        )
+    finally:
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+        probe.stop()
+    from doanvien.units import member_counts
+
     return {
         "seconds": seconds,
         "cpu": cpu,
@@ -274,8 +280,57 @@ def step_import(workdir: Path, count: int) -> dict:
         "created": result.to_create,
         "errors": [e.message for e in result.errors[:5]],
         "members": Member.objects.filter(unit_path__startswith=base.path).count(),
-        "member_count": base.member_count,
+        "member_count": member_counts.now(base),
+        "probe": probe.figures(),
     }
+
+
+class WriterProbe:
+    """Another user writing while the import runs: a thread with its own connection commits a
+    one-row write (a heartbeat) every 100 ms and times each one, as a sign-in or a registration
+    would wait for the import's write lock on SQLite."""
+
+    def __init__(self):
+        import threading
+
+        self.waits: list[float] = []
+        self.failures: list[str] = []
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self) -> None:
+        from django.db import DatabaseError, connection, transaction
+
+        from doanvien.core.heartbeats import beat
+
+        try:
+            while not self.done.wait(0.1):
+                began = time.perf_counter()
+                try:
+                    with transaction.atomic():
+                        beat("bench-probe", every=0)
+                except DatabaseError as e:
+                    self.failures.append(str(e)[:80])
+                self.waits.append(time.perf_counter() - began)
+        finally:
+            connection.close()
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+
+    def figures(self) -> dict:
+        waits = sorted(self.waits) or [0.0]
+        return {
+            "writes": len(self.waits),
+            "longest": waits[-1],
+            "p99": waits[min(len(waits) - 1, int(len(waits) * 0.99))],
+            "failures": self.failures[:3],
+            "failed": len(self.failures),
+        }
 
 
 STEPS = {"setup": step_setup, "raw": step_raw, "import": step_import}
@@ -360,6 +415,12 @@ def main() -> None:
     print(
         f"  of the import, reading the file in a child process: {imp['reading_seconds']:.1f} s, "
         f"peak RSS {imp['reading_peak_mb']:.0f} MB (the CPU s and peak above are the worker's)"
+    )
+    probe = imp["probe"]
+    print(
+        f"  another writer meanwhile (a one-row write every 100 ms): {probe['writes']} writes, "
+        f"longest wait {probe['longest']:.2f} s, p99 {probe['p99']:.2f} s, "
+        f"{probe['failed']} failed {probe['failures']}"
     )
     # CPU time of this process only (PostgreSQL's own work is not in it): a second view of the
     # ratio when other work shares the machine.
