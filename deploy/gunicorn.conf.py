@@ -18,7 +18,9 @@ Read from environment variables:
 
 The access log goes to standard output, one JSON object a line: time, method, path, status,
 duration_ms, and request_id when the request carries an X-Request-ID header (a proxy may set
-one). gunicorn's own messages and the application's errors go to standard error.
+one). gunicorn's own messages and the application's errors go to standard error. The
+application writes its own JSON lines too (settings.LOGGING, core/requestlog.py), one per
+request with the user and the unit, and answers X-Request-ID with the id it used.
 """
 
 import json
@@ -81,3 +83,12 @@ class JsonAccessLogger(Logger):
 
 
 logger_class = JsonAccessLogger
+
+
+def child_exit(server, worker):
+    """A worker that stopped leaves its metrics files behind: marked dead, its gauges are
+    dropped (prometheus_client's multiprocess mode; scripts/serve-production sets the folder)."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

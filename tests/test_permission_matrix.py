@@ -36,6 +36,7 @@ YEAR = 2026
 PUBLIC = {
     "healthz",
     "readyz",
+    "metrics",
     "login",
     "logout",
     "set_language",

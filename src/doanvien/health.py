@@ -3,14 +3,18 @@ process answers) and `GET /readyz` (it can serve: the database answers and its m
 applied; with the ages of the background processes' heartbeats, the queued jobs and the roll-up
 deltas waiting to be folded). JSON, no authentication, no personal data: counts and ages only."""
 
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
-from django.http import JsonResponse
+from django.db.models import Count
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client.core import GaugeMetricFamily
 
-from doanvien.core import heartbeats
+from doanvien.core import heartbeats, metrics
 from doanvien.jobs.models import Job
 from doanvien.training import rollup
 
@@ -73,3 +77,49 @@ def readiness() -> tuple[bool, dict]:
 def readyz(request):
     ready, body = readiness()
     return JsonResponse(body, status=200 if ready else 503)
+
+
+class _Queues:
+    """What waits, read from the database at each scrape: jobs by state, the age of the oldest
+    queued job, the roll-up deltas not folded yet."""
+
+    def collect(self):
+        jobs = GaugeMetricFamily("doanvien_jobs", "Background jobs by state.", labels=["state"])
+        counts = dict(
+            Job.objects.filter(state__in=(Job.State.QUEUED, Job.State.RUNNING))
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        for state in (Job.State.QUEUED, Job.State.RUNNING):
+            jobs.add_metric([state], counts.get(state, 0))
+        yield jobs
+        oldest = (
+            Job.objects.filter(state=Job.State.QUEUED)
+            .order_by("created_at")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        yield GaugeMetricFamily(
+            "doanvien_oldest_queued_job_seconds",
+            "Age of the oldest job waiting for a worker (0: none waits).",
+            value=(timezone.now() - oldest).total_seconds() if oldest else 0,
+        )
+        yield GaugeMetricFamily(
+            "doanvien_rollup_deltas_waiting",
+            "Roll-up deltas written and not folded yet.",
+            value=rollup.waiting(),
+        )
+
+
+@never_cache
+@require_GET
+def metrics_view(request):
+    """Prometheus metrics (core/metrics.py): 404 unless METRICS_ENABLED, 403 to an address not
+    in METRICS_ALLOWED_IPS."""
+    if not metrics.enabled():
+        raise Http404
+    if request.META.get("REMOTE_ADDR") not in settings.METRICS_ALLOWED_IPS:
+        return HttpResponseForbidden()
+    body = metrics.exposition(lambda registry: registry.register(_Queues()))
+    return HttpResponse(body, content_type=CONTENT_TYPE_LATEST)

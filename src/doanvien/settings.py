@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "doanvien.core.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "doanvien.core.middleware.RequestSizeLimitMiddleware",
@@ -289,12 +290,40 @@ INVITATION_DAYS = 7
 # How long an API token stays valid, in days.
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
 
+# Logs go to standard error, one JSON object a line (LOG_FORMAT=json, the default; `text` for
+# people reading a terminal): time, level, logger, message and, inside a request or a job, its
+# request id, user id and job (core/requestlog.py). LOG_LEVEL is the level of the libraries,
+# APP_LOG_LEVEL the product's own; REQUEST_LOG_LEVEL=INFO writes one line per request
+# (method, route, path, status, duration, unit), the default except in the demo, where the
+# development server prints its own.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "doanvien.core.requestlog.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "text" if LOG_FORMAT == "text" else "json",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "doanvien": {"level": os.environ.get("APP_LOG_LEVEL", "INFO")},
+        "doanvien.request": {
+            "level": os.environ.get("REQUEST_LOG_LEVEL", "WARNING" if DEMO_MODE else "INFO")
+        },
+    },
 }
+
+# Prometheus metrics at /metrics (core/metrics.py), answered only to the addresses listed.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", default=False)
+METRICS_ALLOWED_IPS = [
+    a.strip() for a in os.environ.get("METRICS_ALLOWED_IPS", "127.0.0.1,::1").split(",") if a
+]
 
 # WhiteNoise serves static files straight from the apps and packages (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True

@@ -15,6 +15,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from doanvien.core import metrics, requestlog
+
 from .models import Job
 
 logger = logging.getLogger(__name__)
@@ -137,19 +139,33 @@ def run(job_id) -> str:
     job = _claim(job_id)
     if job is None:
         return "skipped"
-    with translation.override(job.params.get("language") or "vi"):
-        try:
-            outcome = import_string(HANDLERS[job.kind])(job, Progress(job))
-        except Exception:
-            logger.exception("job %s (%s) failed", job.pk, job.kind)
-            outcome = Outcome(
-                state=Job.State.FAILED,
-                message=_(
-                    "The job stopped on an unexpected error. Nothing was written; you can try "
-                    "again."
-                ),
-            )
-    save_outcome(job, outcome)
+    # Every line logged meanwhile names the job and the request that started it.
+    context = requestlog.bind(
+        request_id=job.params.get("request_id"), user_id=job.created_by_id, job=str(job.pk)
+    )
+    started = time.perf_counter()
+    try:
+        with translation.override(job.params.get("language") or "vi"):
+            try:
+                outcome = import_string(HANDLERS[job.kind])(job, Progress(job))
+            except Exception:
+                logger.exception("job %s (%s) failed", job.pk, job.kind)
+                outcome = Outcome(
+                    state=Job.State.FAILED,
+                    message=_(
+                        "The job stopped on an unexpected error. Nothing was written; you can "
+                        "try again."
+                    ),
+                )
+        save_outcome(job, outcome)
+        seconds = time.perf_counter() - started
+        metrics.job_done(job.kind, outcome.state, seconds)
+        logger.info(
+            "job finished",
+            extra={"kind": job.kind, "state": outcome.state, "duration_ms": round(seconds * 1000)},
+        )
+    finally:
+        requestlog.unbind(context)
     return outcome.state
 
 

@@ -11,6 +11,8 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from doanvien.core import requestlog
+
 from . import files
 from .models import Job
 from .runner import run_job, worker_is_gone
@@ -26,6 +28,9 @@ def _enqueue(job: Job) -> None:
 def job_start(*, actor, kind: str, unit, params: dict | None = None, upload=None) -> Job:
     """Queue a job. `upload` (an uploaded file) is kept in the job's folder for the handler."""
     params = {**(params or {}), "language": get_language() or "vi"}
+    # The request that started it, for the worker's log lines (core/requestlog.py).
+    if requestlog.request_id():
+        params["request_id"] = requestlog.request_id()
     with transaction.atomic():
         job = Job.objects.create(
             kind=kind,

@@ -33,6 +33,7 @@ from django.db.models import F, Max, Sum, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
+from doanvien.core import metrics
 from doanvien.core.bulk import update_from_values
 from doanvien.core.ledger import jit_off, lock_folds
 from doanvien.members.models import Membership
@@ -147,6 +148,11 @@ def frozen_branches(branch_ids: Iterable[int], year: int) -> set[int]:
 def recount(branch_ids: Iterable[int], year: int, *, frozen_too: bool = False) -> None:
     """Count the branches' figures for the year again and move the differences onto their rows
     and their ancestors' rows. A frozen (recognised) branch is left alone unless `frozen_too`."""
+    with metrics.timed(metrics.ROLLUP_WRITE_SECONDS):
+        _recount(branch_ids, year, frozen_too=frozen_too)
+
+
+def _recount(branch_ids: Iterable[int], year: int, *, frozen_too: bool) -> None:
     ids = set(branch_ids)
     if not frozen_too:
         ids -= frozen_branches(ids, year)
@@ -355,7 +361,7 @@ def fold(limit: int = FOLD_BATCH) -> int:
     """Add up to `limit` deltas (the oldest) to the rows of the units above their branches and
     delete them, in one transaction; how many were folded (0: none waiting, or another folder,
     a unit move or a rebuild holds the fold lock). Killed in the middle, it folded nothing."""
-    with transaction.atomic():
+    with metrics.timed(metrics.ROLLUP_FOLD_SECONDS), transaction.atomic():
         if not lock_folds(wait=False):
             return 0
         jit_off()
