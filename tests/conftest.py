@@ -65,8 +65,9 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def job_files(settings, tmp_path):
-    """Files made by background jobs go to the test's own folder."""
+    """Files made by background jobs, and files uploaded and kept, go to the test's own folder."""
     settings.JOB_FILES_DIR = tmp_path / "jobs"
+    settings.MEDIA_ROOT = tmp_path / "files"
     return settings.JOB_FILES_DIR
 
 

@@ -265,6 +265,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Files made by jobs (exports, error reports) and files uploaded for import, kept for JOB_FILE_DAYS.
 JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", VAR_DIR / "jobs"))
 JOB_FILE_DAYS = int(os.environ.get("JOB_FILE_DAYS", "7"))
+# Files people upload and keep (evidence, minutes, attachments), through Django's storage API:
+# served only by the scoped views that own them, never from a public URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "files"))
 # An uploaded spreadsheet is read by a child process of the worker with these budgets (address
 # space in MB, CPU seconds): a file that needs more fails its import, never the worker
 # (core/spreadsheets/parsing.py). The largest file an import takes needs about 700 MB.
