@@ -43,10 +43,30 @@ class World:
 ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 
+# The suites that also run through a pooler in transaction mode (`pytest -m pooler` with
+# DATABASE_POOLER=transaction against scripts/pgbouncer, in .ci/run): what writes in bulk
+# (COPY, imports), streams (exports), locks (roll-up ledger, advisory locks, retries) and
+# authenticates, where session state would show.
+POOLER_SUITES = (
+    "tests/training/test_rollup_ledger.py",
+    "tests/training/test_registration.py",
+    "tests/members/test_import.py::TestAGoodFile",
+    "tests/members/test_export.py",
+    "tests/training/test_registrations_export.py",
+    "tests/api/test_auth_token.py",
+    "tests/api/test_unit_members.py",
+    "tests/core/test_transactions.py",
+    "tests/reports/test_right_numbers.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `fuzz` take minutes: they run on PostgreSQL (`make test-postgres`, so once
     in CI, which runs the suite on SQLite then on PostgreSQL), and on SQLite only when asked for
-    (`pytest -m fuzz`)."""
+    (`pytest -m fuzz`). The POOLER_SUITES are marked `pooler`."""
+    for item in items:
+        if item.nodeid.startswith(POOLER_SUITES):
+            item.add_marker(pytest.mark.pooler)
     on_postgres = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     if on_postgres or "fuzz" in (config.option.markexpr or ""):
         return

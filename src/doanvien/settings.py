@@ -118,6 +118,17 @@ SQLITE_OPTIONS = {
     "timeout": float(os.environ.get("SQLITE_BUSY_SECONDS", "20")),
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
+# Behind a connection pooler in transaction mode (pgbouncer; DATABASE_POOLER=transaction), a
+# client's statements may each go to another server connection: nothing may outlive its
+# transaction there. So no prepared statements (psycopg prepares a query it sees often, on one
+# server connection), and no server-side cursor outside a transaction (Django's would be WITH
+# HOLD): `.iterator()` reads in one go, and the exports that stream a big table run in one
+# transaction (core/transactions.streaming). The product keeps no session-level state otherwise
+# (its advisory locks and SET LOCAL are transaction-level). docs/operations.md, scripts/pgbouncer.
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
+if DATABASE_POOLER == "transaction" and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)

@@ -13,6 +13,8 @@ import functools
 import logging
 import random
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.db import OperationalError, connection, transaction
 from django.utils.translation import gettext as _
@@ -67,3 +69,24 @@ def atomic(func=None, *, attempts: int = ATTEMPTS):
         raise AssertionError("unreachable")  # pragma: no cover
 
     return run
+
+
+@contextmanager
+def streaming() -> Iterator[None]:
+    """A block whose `queryset.iterator()` streams rows from the server as it goes (an export of
+    a province's members), whatever the connection: on PostgreSQL it runs in one transaction,
+    with server-side cursors on even behind a pooler in transaction mode (settings.
+    DATABASE_POOLER turns them off elsewhere: outside a transaction they would outlive it); a
+    transaction there also gives the export one snapshot. SQLite reads as it goes anyway, and a
+    transaction there would take the write lock: nothing is done."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        shared = connection.settings_dict
+        # This thread's connection only (the dict itself is shared by the threads' connections).
+        connection.settings_dict = {**shared, "DISABLE_SERVER_SIDE_CURSORS": False}
+        try:
+            yield
+        finally:
+            connection.settings_dict = shared

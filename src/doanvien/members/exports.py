@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from doanvien.core.spreadsheets.reading import max_rows
 from doanvien.core.spreadsheets.writing import CellFormats, yes_no
+from doanvien.core.transactions import streaming
 from doanvien.training.models import Registration
 from doanvien.training.rules import programme_year_of
 from doanvien.units.models import Unit
@@ -175,12 +176,13 @@ def members_xlsx(
             progress(row, total)
 
     batch: list[Member] = []
-    for member in queryset.iterator(chunk_size=2000):
-        batch.append(member)
-        if len(batch) == 2000:
-            flush(batch)
-            batch = []
-    flush(batch)
+    with streaming():
+        for member in queryset.iterator(chunk_size=2000):
+            batch.append(member)
+            if len(batch) == 2000:
+                flush(batch)
+                batch = []
+        flush(batch)
     if row:
         sheet.autofilter(0, 0, row, len(names) - 1)
     workbook.close()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from doanvien.core.spreadsheets.writing import CellFormats, yes_no
+from doanvien.core.transactions import streaming
 from doanvien.units.models import Unit
 
 from .models import Registration, RegistrationItem
@@ -252,13 +253,14 @@ def registrations_xlsx(
         "branch__name",
     )
     batch: list[Registration] = []
-    for registration in queryset.iterator(chunk_size=BATCH):
-        batch.append(registration)
-        if len(batch) == BATCH:
+    with streaming():
+        for registration in queryset.iterator(chunk_size=BATCH):
+            batch.append(registration)
+            if len(batch) == BATCH:
+                flush(batch)
+                batch = []
+        if batch:
             flush(batch)
-            batch = []
-    if batch:
-        flush(batch)
     if progress and not written:
         progress(0, 0)
     no_rows = _("No registrations.")
