@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST
 from prometheus_client.core import GaugeMetricFamily
 
-from doanvien.core import heartbeats, metrics
+from doanvien.core import heartbeats, metrics, replica
 from doanvien.jobs.models import Job
 from doanvien.training import rollup
 
@@ -58,7 +58,7 @@ def readiness() -> tuple[bool, dict]:
         "status": "ok" if not unapplied else "unavailable",
         "database": "ok",
         "migrations_unapplied": unapplied,
-        "replica_lag_seconds": None,  # no read replica configured
+        "replica_lag_seconds": replica.replica_lag_seconds(),  # None: no replica
         "heartbeats": {
             name: {"age_seconds": ages.get(name), "stale": ages.get(name, 1e9) > STALE_SECONDS}
             for name in ("worker", "folder")

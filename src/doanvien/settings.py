@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "doanvien.core.replica.ReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -118,6 +119,18 @@ SQLITE_OPTIONS = {
     "timeout": float(os.environ.get("SQLITE_BUSY_SECONDS", "20")),
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
+# A read replica (PostgreSQL streaming replication) for the reports and the progress of the units
+# above the branches (core/replica.py): a user reads the primary for REPLICA_STICKY_SECONDS
+# after he wrote. Tests read the primary through the alias unless they point it elsewhere.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["doanvien.core.replica.ReplicaRouter"]
+REPLICA_STICKY_SECONDS = int(os.environ.get("REPLICA_STICKY_SECONDS", "5"))
+
 # Behind a connection pooler in transaction mode (pgbouncer; DATABASE_POOLER=transaction), a
 # client's statements may each go to another server connection: nothing may outlive its
 # transaction there. So no prepared statements (psycopg prepares a query it sees often, on one
@@ -126,9 +139,10 @@ SQLITE_OPTIONS = {
 # transaction (core/transactions.streaming). The product keeps no session-level state otherwise
 # (its advisory locks and SET LOCAL are transaction-level). docs/operations.md, scripts/pgbouncer.
 DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
-if DATABASE_POOLER == "transaction" and DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+for _alias in DATABASES if DATABASE_POOLER == "transaction" else ():
+    if DATABASES[_alias]["ENGINE"].endswith("postgresql"):
+        DATABASES[_alias].setdefault("OPTIONS", {})["prepare_threshold"] = None
+        DATABASES[_alias]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)

@@ -18,6 +18,7 @@ from doanvien.accounts.services import (
     sign_out_everywhere,
 )
 from doanvien.accounts.sessions import session_ref, sessions_of
+from doanvien.core import replica
 
 from .errors import ApiError
 from .schemas import ErrorOut, SignInsOut, TokenIn, TokenOut
@@ -35,6 +36,7 @@ class BearerToken(HttpBearer):
             return None
         request.user = found.user
         request.api_token = found
+        replica.user_known(found.user)
         return found.user
 
 
