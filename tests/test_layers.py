@@ -25,6 +25,7 @@ LAYERS = [
     ["core"],
     ["units"],
     ["accounts"],
+    ["notifications"],
     ["jobs"],
     ["members"],
     ["training"],

@@ -29,6 +29,8 @@ from doanvien.members.services.admissions import admission_propose
 from doanvien.members.services.cards import card_range_allocate
 from doanvien.members.services.duplicates import DuplicateHit, duplicate_hits_record
 from doanvien.members.services.transfers import transfer_request
+from doanvien.notifications.models import Kind, Notification
+from doanvien.notifications.services import notify
 from doanvien.units.models import Unit
 
 # URL names that need no object and show nothing scoped (or only the user's own start page).
@@ -52,7 +54,14 @@ PERSONAL = {"training:my-training"}
 OWN = {"jobs:job-list"}
 # URL names that take no object and act on the signed-in account only (its password, sessions
 # and tokens).
-SELF = {"accounts:account", "accounts:password-change", "accounts:sign-out-everywhere"}
+SELF = {
+    "accounts:account",
+    "accounts:password-change",
+    "accounts:sign-out-everywhere",
+    "notifications:notification-list",
+    "notifications:notifications-read-all",
+    "notifications:notification-settings",
+}
 
 
 def _transfer(world) -> Transfer:
@@ -148,6 +157,15 @@ def _token(world) -> ApiToken:
     return existing
 
 
+def _notification(world) -> Notification:
+    """A notification of the secretary's (a transfer request her branch sent was accepted)."""
+    existing = Notification.objects.filter(user=world.secretary).first()
+    if existing is None:
+        notify(users=[world.secretary], kind=Kind.TRANSFER_ACCEPTED, title="Đã chấp nhận")
+        existing = Notification.objects.get(user=world.secretary)
+    return existing
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -162,6 +180,7 @@ def _object_kwargs(world):
         "report_id": _duplicate_report(world).pk,
         "session_ref": _session(world),
         "token_id": _token(world).pk,
+        "notification_id": _notification(world).pk,
         "kind": "removed",
         "year": YEAR,
     }
@@ -198,6 +217,7 @@ def _snapshot():
         list(DuplicateIdReport.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
+        list(Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")),
     )
 
 
@@ -231,6 +251,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _duplicate_report(world)
     _session(world)
     _token(world)
+    _notification(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -250,6 +271,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _duplicate_report(world)
     _session(world)
     _token(world)
+    _notification(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -357,6 +379,8 @@ def api_operations():
 API_PUBLIC = {("post", "/api/v1/auth/token")}
 # Operations on the caller's own sign-ins: his token, his tokens and sessions.
 API_SELF = {
+    ("get", "/api/v1/me/notifications"),
+    ("put", "/api/v1/me/notification-settings"),
     ("delete", "/api/v1/auth/token"),
     ("get", "/api/v1/auth/sessions"),
     ("delete", "/api/v1/auth/sessions"),
@@ -381,6 +405,8 @@ def _api_url(world, path: str) -> str:
             return str(_card_range(world).pk)
         if name == "job_id":
             return str(_job(world).pk)
+        if name == "notification_id":
+            return str(_notification(world).pk)
         if name == "year":
             return str(YEAR)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
@@ -407,6 +433,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _duplicate_report(world)
     _session(world)
     _token(world)
+    _notification(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "axes",
     # Before django_tasks_db: its db_worker command is the jobs app's (it first fails the jobs a
     # worker that is gone left running).
+    "doanvien.notifications",
     "doanvien.jobs",
     "django_tasks_db",
     "doanvien.core",
@@ -99,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "doanvien.core.context_processors.site",
+                "doanvien.notifications.context_processors.bell",
             ],
         },
     }
@@ -310,6 +312,10 @@ ID_SEARCH_WINDOW = timedelta(minutes=float(os.environ.get("ID_SEARCH_WINDOW_MINU
 # user's new ID numbers are not checked (nor accepted) until the window ends.
 DUPLICATE_ID_LIMIT = int(os.environ.get("DUPLICATE_ID_LIMIT", "10"))
 DUPLICATE_ID_WINDOW = timedelta(hours=float(os.environ.get("DUPLICATE_ID_WINDOW_HOURS", "24")))
+
+# The site's address as people reach it (links in e-mails the worker sends), e.g.
+# https://doanvien.example.vn; without it, those e-mails carry no link.
+SITE_URL = os.environ.get("SITE_URL", "")
 
 # How many rows a list page shows.
 PAGE_SIZE = 50

@@ -11,11 +11,14 @@ from pathlib import Path
 
 from django.db.models import F
 from django.tasks import task
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from doanvien.core import metrics, requestlog
+from doanvien.notifications.models import Kind
+from doanvien.notifications.services import notify
 
 from .models import Job
 
@@ -158,6 +161,7 @@ def run(job_id) -> str:
                     ),
                 )
         save_outcome(job, outcome)
+        _tell_owner(job, outcome)
         seconds = time.perf_counter() - started
         metrics.job_done(job.kind, outcome.state, seconds)
         logger.info(
@@ -167,6 +171,23 @@ def run(job_id) -> str:
     finally:
         requestlog.unbind(context)
     return outcome.state
+
+
+def _tell_owner(job: Job, outcome: Outcome) -> None:
+    """The person who started the job learns how it ended (or that it waits for him)."""
+    if job.created_by_id is None:
+        return
+    with translation.override(job.params.get("language") or "vi"):
+        title = _("%(job)s: %(state)s") % {
+            "job": job.get_kind_display(),
+            "state": Job.State(outcome.state).label,
+        }
+    notify(
+        users=[job.created_by],
+        kind=Kind.JOB_FINISHED,
+        title=str(title),
+        url=reverse("jobs:job-detail", kwargs={"job_id": job.pk}),
+    )
 
 
 @task

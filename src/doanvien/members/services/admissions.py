@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +24,8 @@ from django.utils.translation import gettext_lazy
 from doanvien.core import audit
 from doanvien.core.dates import parse_date
 from doanvien.core.transactions import atomic
+from doanvien.notifications.models import Kind
+from doanvien.notifications.services import cadres_of, notify
 from doanvien.units.models import Unit
 
 from ..models import (
@@ -364,7 +367,24 @@ def admission_approve(
         summary=summary,
         changes={"admission_resolution_no": [None, resolution_no]},
     )
+    _tell_branch(admission, actor)
     return admission
+
+
+def _tell_branch(admission: AdmissionRequest, actor) -> None:
+    """The proposing branch's committee learns the decision."""
+    title = (
+        _("The admission of %(name)s is approved.")
+        if admission.state == A.APPROVED
+        else _("The admission of %(name)s is rejected.")
+    ) % {"name": admission.full_name}
+    notify(
+        users=cadres_of(admission.branch_id),
+        kind=Kind.ADMISSION_DECIDED,
+        title=title,
+        url=reverse("members:admission-detail", kwargs={"admission_id": admission.pk}),
+        exclude=actor,
+    )
 
 
 @atomic
@@ -387,6 +407,7 @@ def admission_reject(*, actor, admission: AdmissionRequest, reason: str) -> Admi
         summary=reason,
         changes={"state": [A.PROPOSED, new_state]},
     )
+    _tell_branch(admission, actor)
     return admission
 
 

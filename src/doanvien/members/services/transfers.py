@@ -14,12 +14,15 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doanvien.core import audit
 from doanvien.core.transactions import atomic
+from doanvien.notifications.models import Kind
+from doanvien.notifications.services import account_of, cadres_of, notify
 from doanvien.units.models import Unit
 
 from ..models import Member, Status, Transfer
@@ -144,7 +147,30 @@ def transfer_request(
         summary=_("Transfer requested to %(unit)s") % {"unit": to_unit.name},
         changes={"to_unit": [None, to_unit.name], "state": [None, transfer.state]},
     )
+    notify(
+        users=cadres_of(to_unit.pk),
+        kind=Kind.TRANSFER_REQUESTED,
+        title=_("%(branch)s asks to transfer a member to %(unit)s.")
+        % {"branch": member.branch.name, "unit": to_unit.name},
+        url=reverse("members:transfer-detail", kwargs={"transfer_id": transfer.pk}),
+        exclude=actor,
+    )
     return transfer
+
+
+def _tell_decided(transfer: Transfer, kind: str, actor) -> None:
+    title = (
+        _("The transfer to %(unit)s is accepted.")
+        if kind == Kind.TRANSFER_ACCEPTED
+        else _("The transfer to %(unit)s is rejected.")
+    ) % {"unit": transfer.to_unit.name}
+    notify(
+        users=[*cadres_of(transfer.from_branch_id), *account_of(transfer.member_id)],
+        kind=kind,
+        title=title,
+        url=reverse("members:transfer-detail", kwargs={"transfer_id": transfer.pk}),
+        exclude=actor,
+    )
 
 
 @atomic
@@ -200,6 +226,7 @@ def transfer_accept(
         summary=reason,
         changes={"state": [T.REQUESTED, new_state], "to_branch": [None, branch.name]},
     )
+    _tell_decided(transfer, Kind.TRANSFER_ACCEPTED, actor)
     return transfer
 
 
@@ -223,6 +250,7 @@ def transfer_reject(*, actor, transfer: Transfer, reason: str) -> Transfer:
         summary=reason,
         changes={"state": [T.REQUESTED, new_state]},
     )
+    _tell_decided(transfer, Kind.TRANSFER_REJECTED, actor)
     return transfer
 
 

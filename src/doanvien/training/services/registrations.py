@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
@@ -17,6 +18,8 @@ from doanvien.core.dates import parse_date
 from doanvien.core.text import strip_invisible, text_fault
 from doanvien.core.transactions import atomic
 from doanvien.members.models import Member, Status
+from doanvien.notifications.models import Kind
+from doanvien.notifications.services import account_of, notify
 from doanvien.units.models import Unit
 
 from .. import rollup, workflow
@@ -291,7 +294,25 @@ def registration_approve(*, actor, registration: Registration) -> Registration:
         str(registration.member),
         {"state": ["submitted", state]},
     )
+    _tell_member(registration, Kind.REGISTRATION_APPROVED, actor)
     return registration
+
+
+def _tell_member(registration: Registration, kind: str, actor) -> None:
+    titles = {
+        Kind.REGISTRATION_APPROVED: _("Your %(year)s registration is approved."),
+        Kind.REGISTRATION_RETURNED: _("Your %(year)s registration was returned: see the comment."),
+    }
+    notify(
+        users=account_of(registration.member_id),
+        kind=kind,
+        title=titles[kind] % {"year": registration.year},
+        url=reverse(
+            "training:member-training",
+            kwargs={"member_id": registration.member_id, "year": registration.year},
+        ),
+        exclude=actor,
+    )
 
 
 @atomic
@@ -311,6 +332,7 @@ def registration_return(*, actor, registration: Registration, comment: str) -> R
     registration.save()
     rollup.member_counted(registration.member_id, registration.year)
     record_event(actor, "registration.returned", registration, comment, {"state": [before, state]})
+    _tell_member(registration, Kind.REGISTRATION_RETURNED, actor)
     return registration
 
 

@@ -4,11 +4,14 @@ moves in workflow.RESULTS), and the interim review notes of the year."""
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.core.transactions import atomic
 from doanvien.members.models import Status
+from doanvien.notifications.models import Kind
+from doanvien.notifications.services import committee_of, notify
 from doanvien.units.models import Unit
 
 from .. import rollup, workflow
@@ -46,7 +49,26 @@ def _results_transition(actor, branch: Unit, year: int, action: str, note: str =
     record_event(
         actor, f"results.{action}", result, note or str(branch), {"state": [before, state]}
     )
+    if action in ("return", "recognise"):
+        _tell_branch(branch, year, action, actor)
     return result
+
+
+def _tell_branch(branch: Unit, year: int, action: str, actor) -> None:
+    if action == "return":
+        kind, title = Kind.RESULTS_RETURNED, _("The %(year)s results of %(branch)s were returned.")
+    else:
+        kind, title = (
+            Kind.RESULTS_RECOGNISED,
+            _("The %(year)s results of %(branch)s are recognised."),
+        )
+    notify(
+        users=committee_of(branch.pk),
+        kind=kind,
+        title=title % {"year": year, "branch": branch.name},
+        url=reverse("training:branch-training", kwargs={"unit_id": branch.pk, "year": year}),
+        exclude=actor,
+    )
 
 
 @atomic
