@@ -38,11 +38,24 @@ def members_under_visible_to(user, unit: Unit) -> QuerySet[Member]:
     return members_visible_to(user).filter(unit_path__startswith=unit.path)
 
 
-def get_member_for(user, member_id) -> Member:
+def get_member_for(user, member_id, *, only: tuple[str, ...] = ()) -> Member:
+    """The member with his branch if the user may see him (members_visible_to), else 404. The
+    record is read by its primary key alone and the scope checked on the row read, which asks
+    the database less than the scope's conditions would. `only` names the fields a caller needs
+    (the others are read if touched)."""
+    members = Member.objects.select_related("branch")
+    if only:
+        members = members.only("unit_path", "branch__name", "branch__code", *only)
     try:
-        return members_visible_to(user).select_related("branch").get(pk=int(member_id))
+        member = members.get(pk=int(member_id))
     except (Member.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+    scope = scope_of(user)
+    if not (
+        scope.sees_path(member.unit_path) or (scope.member_id and scope.member_id == member.pk)
+    ):
+        raise Http404
+    return member
 
 
 def can_edit_members(user, unit: Unit) -> bool:
