@@ -1,4 +1,5 @@
-"""A bearer token's user and scope, read together by one SQL statement on every API call.
+"""A bearer token's user and scope, read together by one SQL statement on every API call (and a
+browser session's user and scope, the same way on every page).
 
 Nothing is kept between calls: a revoked or expired token, a deactivated user, a withdrawn role
 or a deactivated unit is refused (or narrows the scope) on the very next call, in every server
@@ -19,30 +20,60 @@ from .models import ApiToken, RoleGrant, User
 # minutes per token, not one per call).
 LAST_USED_STEP = timedelta(minutes=5)
 
-_statement: str | None = None
+_statements: dict[str, str] = {}
 
 
-def _sql() -> str:
-    """The user's row, the token's id, whether its last use is older than LAST_USED_STEP, and
-    one (path, role) per grant on an active unit: one row per grant (one row with no grant)."""
-    global _statement
-    if _statement is None:
+def _sql(of: str) -> str:
+    """The user's row and one (path, role) per grant on an active unit: one row per grant (one
+    row with no grant), for a token (`of="token"`: with the token's id and whether its last use
+    is older than LAST_USED_STEP) or for a user id (`of="user"`)."""
+    if of not in _statements:
         q = connection.ops.quote_name
         user_columns = ", ".join(f"u.{q(f.column)}" for f in User._meta.concrete_fields)
         token, user = ApiToken._meta, User._meta
         grant, unit = RoleGrant._meta, Unit._meta
-        _statement = (
-            f"SELECT {user_columns}, t.{q(token.pk.column)} AS token_id, "
-            f"(t.{q('last_used_at')} IS NULL OR t.{q('last_used_at')} < %s) AS token_stale, "
-            f"un.{q('path')} AS grant_path, g.{q('role')} AS grant_role "
-            f"FROM {q(token.db_table)} t "
-            f"INNER JOIN {q(user.db_table)} u ON u.{q(user.pk.column)} = t.{q('user_id')} "
+        grants = (
             f"LEFT OUTER JOIN {q(grant.db_table)} g ON g.{q('user_id')} = u.{q(user.pk.column)} "
             f"LEFT OUTER JOIN {q(unit.db_table)} un "
             f"ON un.{q(unit.pk.column)} = g.{q('unit_id')} AND un.{q('is_active')} "
-            f"WHERE t.{q('digest')} = %s AND t.{q('expires_at')} > %s AND u.{q('is_active')}"
         )
-    return _statement
+        grant_columns = f"un.{q('path')} AS grant_path, g.{q('role')} AS grant_role"
+        if of == "token":
+            _statements[of] = (
+                f"SELECT {user_columns}, {grant_columns}, t.{q(token.pk.column)} AS token_id, "
+                f"(t.{q('last_used_at')} IS NULL OR t.{q('last_used_at')} < %s) AS token_stale "
+                f"FROM {q(token.db_table)} t "
+                f"INNER JOIN {q(user.db_table)} u ON u.{q(user.pk.column)} = t.{q('user_id')} "
+                f"{grants}"
+                f"WHERE t.{q('digest')} = %s AND t.{q('expires_at')} > %s AND u.{q('is_active')}"
+            )
+        else:
+            _statements[of] = (
+                f"SELECT {user_columns}, {grant_columns} FROM {q(user.db_table)} u {grants}"
+                f"WHERE u.{q(user.pk.column)} = %s"
+            )
+    return _statements[of]
+
+
+def _with_scope(rows: list[User]) -> User:
+    """The user of these rows, his scope attached (accounts.access.scope_of reads it)."""
+    user = rows[0]
+    grants = [(r.grant_path, r.grant_role) for r in rows if r.grant_path is not None]
+    user._doanvien_scope = Scope(
+        is_superuser=user.is_superuser, member_id=user.member_id, grants=grants
+    )
+    return user
+
+
+def user_with_scope(user_id) -> User | None:
+    """The user with this id and his scope, by one query (a browser session's user: the
+    authentication backend's get_user); None if there is none."""
+    try:
+        user_id = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    rows = list(User.objects.raw(_sql("user"), [user_id]))
+    return _with_scope(rows) if rows else None
 
 
 def api_token_resolve(secret: str) -> tuple[User, ApiToken] | None:
@@ -53,16 +84,12 @@ def api_token_resolve(secret: str) -> tuple[User, ApiToken] | None:
     adapt = connection.ops.adapt_datetimefield_value
     rows = list(
         User.objects.raw(
-            _sql(), [adapt(now - LAST_USED_STEP), ApiToken.digest_of(secret), adapt(now)]
+            _sql("token"), [adapt(now - LAST_USED_STEP), ApiToken.digest_of(secret), adapt(now)]
         )
     )
     if not rows:
         return None
-    user = rows[0]
-    grants = [(r.grant_path, r.grant_role) for r in rows if r.grant_path is not None]
-    user._doanvien_scope = Scope(
-        is_superuser=user.is_superuser, member_id=user.member_id, grants=grants
-    )
+    user = _with_scope(rows)
     token = ApiToken(pk=user.token_id, user=user)
     if user.token_stale:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
