@@ -9,7 +9,9 @@ bench/_bare_urls.py (a plain function view reading the same member row by one SQ
 The calls are made in rounds, each round calling every line once, so that a change in the load
 of a shared machine falls on all lines alike; BENCH_REPEAT rounds (default 100) after two
 warm-up rounds. Milliseconds per call, p50 and p95, and the p50 as a multiple of the bare
-view's and of the authenticated lookup's:
+view's and of the authenticated lookup's; then the p50 of the CPU time the benchmark's process
+spent on the call (the application's own work, without the database's, and little changed by
+the load of a shared machine) and its multiple of the bare view's:
 
 - bare view: `GET /bench/bare/members/{id}` (the benchmark's own URL, not the product's);
 - authenticated lookup: `GET /api/v1/members/{id}` with the bearer token of the member's branch
@@ -182,11 +184,15 @@ def main() -> None:
             ok(caller, path, params)
     load_before = os.getloadavg()
     samples: list[list[float]] = [[] for _ in lines]
+    cpu: list[list[float]] = [[] for _ in lines]
     for _ in range(REPEAT):
-        for (_label, caller, path, params), times in zip(lines, samples, strict=True):
-            started = time.perf_counter()
+        for (_label, caller, path, params), times, cpu_times in zip(
+            lines, samples, cpu, strict=True
+        ):
+            started, cpu_started = time.perf_counter(), time.process_time()
             caller.get(path, params)
             times.append((time.perf_counter() - started) * 1000)
+            cpu_times.append((time.process_time() - cpu_started) * 1000)
     load_after = os.getloadavg()
 
     print(
@@ -196,11 +202,16 @@ def main() -> None:
     )
     p50s = [_common.percentile(t, 0.5) for t in samples]
     bare_p50, lookup_p50 = p50s[0], p50s[1]
-    print(f"{'call':<52} {'p50':>7} {'p95':>7} {'× bare':>7} {'× lookup':>8}")
-    for (label, *_call), times, p50 in zip(lines, samples, p50s, strict=True):
+    cpu50s = [_common.percentile(t, 0.5) for t in cpu]
+    print(
+        f"{'call':<52} {'p50':>7} {'p95':>7} {'× bare':>7} {'× lookup':>8} "
+        f"{'cpu p50':>8} {'× bare':>7}"
+    )
+    for (label, *_call), times, p50, cpu50 in zip(lines, samples, p50s, cpu50s, strict=True):
         p95 = _common.percentile(times, 0.95)
         print(
             f"{label:<52} {p50:>7.2f} {p95:>7.2f} {p50 / bare_p50:>6.1f}× {p50 / lookup_p50:>7.1f}×"
+            f" {cpu50:>8.2f} {cpu50 / cpu50s[0]:>6.1f}×"
         )
     worst = max(
         p50 / lookup_p50 for (label, *_), p50 in zip(lines, p50s, strict=True) if "search" in label
