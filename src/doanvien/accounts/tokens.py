@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.db import connection
 from django.utils import timezone
 
+from doanvien.core.rows import Columns
 from doanvien.units.models import Unit
 
 from .access import Scope
@@ -21,6 +22,8 @@ from .models import ApiToken, RoleGrant, User
 LAST_USED_STEP = timedelta(minutes=5)
 
 _statements: dict[str, str] = {}
+# Every column of the user (his password's hash included: a session checks it).
+_USER = Columns(User, tuple(f.name for f in User._meta.concrete_fields))
 
 
 def _sql(of: str) -> str:
@@ -29,7 +32,7 @@ def _sql(of: str) -> str:
     is older than LAST_USED_STEP) or for a user id (`of="user"`)."""
     if of not in _statements:
         q = connection.ops.quote_name
-        user_columns = ", ".join(f"u.{q(f.column)}" for f in User._meta.concrete_fields)
+        user_columns = _USER.sql("u")
         token, user = ApiToken._meta, User._meta
         grant, unit = RoleGrant._meta, Unit._meta
         grants = (
@@ -55,10 +58,18 @@ def _sql(of: str) -> str:
     return _statements[of]
 
 
-def _with_scope(rows: list[User]) -> User:
-    """The user of these rows, his scope attached (accounts.access.scope_of reads it)."""
-    user = rows[0]
-    grants = [(r.grant_path, r.grant_role) for r in rows if r.grant_path is not None]
+def _run(of: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(of), params)
+        return cursor.fetchall()
+
+
+def _with_scope(rows: list[tuple]) -> User:
+    """The user of these rows (his columns, then a grant's path and role), his scope attached
+    (accounts.access.scope_of reads it)."""
+    n = len(_USER)
+    user = _USER.make(rows[0][:n])
+    grants = [(path, role) for path, role in (r[n : n + 2] for r in rows) if path is not None]
     user._doanvien_scope = Scope(
         is_superuser=user.is_superuser, member_id=user.member_id, grants=grants
     )
@@ -72,7 +83,9 @@ def user_with_scope(user_id) -> User | None:
         user_id = int(user_id)
     except (TypeError, ValueError):
         return None
-    rows = list(User.objects.raw(_sql("user"), [user_id]))
+    if not 0 < user_id < 2**63:
+        return None
+    rows = _run("user", [user_id])
     return _with_scope(rows) if rows else None
 
 
@@ -82,15 +95,12 @@ def api_token_resolve(secret: str) -> tuple[User, ApiToken] | None:
     its user deactivated). Its use is noted every LAST_USED_STEP."""
     now = timezone.now()
     adapt = connection.ops.adapt_datetimefield_value
-    rows = list(
-        User.objects.raw(
-            _sql("token"), [adapt(now - LAST_USED_STEP), ApiToken.digest_of(secret), adapt(now)]
-        )
-    )
+    rows = _run("token", [adapt(now - LAST_USED_STEP), ApiToken.digest_of(secret), adapt(now)])
     if not rows:
         return None
     user = _with_scope(rows)
-    token = ApiToken(pk=user.token_id, user=user)
-    if user.token_stale:
+    token_id, stale = rows[0][len(_USER) + 2 :]
+    token = ApiToken(pk=token_id, user=user)
+    if stale:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return user, token
