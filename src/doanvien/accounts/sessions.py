@@ -1,11 +1,14 @@
 """Browser sessions (SESSION_ENGINE): Django's database sessions in a table whose rows name their
 user, so that a user can list his log-ins and end any of them.
 
-A session ends after SESSION_COOKIE_AGE without a request: every request saves it and so moves
-its end (SESSION_SAVE_EVERY_REQUEST). models.py imports the model from here."""
+A session ends after SESSION_COOKIE_AGE without a request: a request saves it and so moves its
+end (SESSION_SAVE_EVERY_REQUEST), except that a request that would move it by less than
+SAVE_STEP, and changed nothing in the session, writes nothing (most pages cost no write; a
+session may end up to SAVE_STEP early).
+models.py imports the model from here."""
 
 import hashlib
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
@@ -41,10 +44,29 @@ class Session(AbstractBaseSession):
         verbose_name_plural = _("sessions")
 
 
+# A session unchanged by a request is saved again (its end moved) only when its end would move
+# by at least this much.
+SAVE_STEP = timedelta(minutes=5)
+
+
 class SessionStore(DatabaseSessionStore):
+    _expire_date = None
+
     @classmethod
     def get_model_class(cls):
         return Session
+
+    def _get_session_from_db(self):
+        session = super()._get_session_from_db()
+        self._expire_date = session.expire_date if session else None
+        return session
+
+    def save(self, must_create=False):
+        if not must_create and not self.modified and self.session_key is not None:
+            self._get_session()  # loads the row, and when it ends
+            if self._expire_date and self._expire_date > self.get_expiry_date() - SAVE_STEP:
+                return
+        super().save(must_create)
 
     def create_model_instance(self, data):
         session = super().create_model_instance(data)

@@ -30,7 +30,7 @@ from doanvien.members.access import (
     get_range_for,
 )
 from doanvien.members.models import AdmissionRequest, CardRange, format_card
-from doanvien.members.selectors import ranges_of, unit_admissions
+from doanvien.members.selectors import ADMISSION_ORDER, ranges_of, unit_admissions
 from doanvien.members.services import admissions as admission_services
 from doanvien.members.services import cards as card_services
 from doanvien.members.services.admissions import (
@@ -41,7 +41,7 @@ from doanvien.members.services.cards import (
     first_free,
 )
 
-from .errors import page_of
+from .errors import keyset_page_of
 from .schemas import error_answers, member_input_fields
 from .training import conflicts
 from .training_schemas import ReasonIn
@@ -124,16 +124,40 @@ class AdmissionOut(Schema):
 
 
 class AdmissionPageOut(Schema):
-    count: int
-    page: int
-    pages: int
+    count: int | None = Field(
+        description="the number of proposals when at most 1,000; null when there are more (see "
+        "`more_than`)"
+    )
+    more_than: int | None = Field(
+        None, description="1000 when `count` is null: the list holds more, not counted further"
+    )
+    page: int = Field(description="the page's number, 1 for the first")
+    pages: int | None = Field(description="the number of pages; null when `count` is")
     page_size: int
+    next: str | None = Field(
+        None,
+        description="the next page is `?cursor=` this (with the same filters); null on the last",
+    )
+    previous: str | None = Field(
+        None, description="the page before is `?cursor=` this; null on the first"
+    )
     results: list[AdmissionOut]
 
 
 class AdmissionListQuery(Schema):
     state: Literal[("", *AdmissionRequest.State.values)] = ""  # type: ignore[valid-type]
-    page: int = Field(1, ge=1)
+    page: int = Field(
+        1,
+        ge=1,
+        description="pages 1 to 20 (the first 1,000 proposals) by number; the ones after them "
+        "by `cursor`",
+    )
+    cursor: str = Field(
+        "",
+        max_length=2000,
+        description="a page's `next` or `previous`: the page after (or before) it, at any depth "
+        "of the list; `page` is then ignored",
+    )
 
 
 class CardRangeIn(Schema):
@@ -266,15 +290,24 @@ def admission_propose(request, unit_id: int, payload: AdmissionIn):  # type: ign
     summary="Admission proposals of a unit's subtree",
 )
 def admission_list(request, unit_id: int, filters: Query[AdmissionListQuery]):
-    """Proposals of the branches under the unit, newest first, 50 a page; `state` filters
-    (e.g. `proposed`: waiting for a decision)."""
+    """Proposals of the branches under the unit, newest first, 50 a page, by keyset: the first
+    pages by number, any page by following `next` (or `previous`); counted up to 1,000. `state`
+    filters (e.g. `proposed`: waiting for a decision)."""
     unit = get_unit_for(request.user, unit_id)
-    paginator, page = page_of(unit_admissions(request.user, unit, filters.state), filters.page)
+    page = keyset_page_of(
+        unit_admissions(request.user, unit, filters.state),
+        keys=ADMISSION_ORDER,
+        page=filters.page,
+        cursor=filters.cursor,
+    )
     return {
-        "count": paginator.count,
+        "count": page.count,
+        "more_than": page.more_than,
         "page": page.number,
-        "pages": paginator.num_pages,
-        "page_size": paginator.per_page,
+        "pages": page.num_pages,
+        "page_size": page.per_page,
+        "next": page.next_cursor,
+        "previous": page.previous_cursor,
         "results": [admission_out(a) for a in page.object_list],
     }
 

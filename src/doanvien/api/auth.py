@@ -11,13 +11,13 @@ from ninja.security import HttpBearer
 
 from doanvien.accounts.lockout import wait_for
 from doanvien.accounts.services import (
-    api_token_find,
     api_token_issue,
     api_token_revoke,
     api_tokens_of,
     sign_out_everywhere,
 )
 from doanvien.accounts.sessions import session_ref, sessions_of
+from doanvien.accounts.tokens import api_token_resolve
 from doanvien.core import replica
 
 from .errors import ApiError
@@ -26,18 +26,18 @@ from .schemas import ErrorOut, SignInsOut, TokenIn, TokenOut
 
 class BearerToken(HttpBearer):
     """`Authorization: Bearer <token>`; the token's user becomes `request.user`, the token
-    itself `request.api_token`."""
+    itself `request.api_token`. The token, its user and the user's scope come from one query
+    (accounts.tokens), made again on every call: a revocation or a withdrawn role holds at once."""
 
     def authenticate(self, request, token: str):
         if not token:
             return None
-        found = api_token_find(token)
+        found = api_token_resolve(token)
         if found is None:
             return None
-        request.user = found.user
-        request.api_token = found
-        replica.user_known(found.user)
-        return found.user
+        request.user, request.api_token = found
+        replica.user_known(request.user)
+        return request.user
 
 
 router = Router(tags=["auth"])

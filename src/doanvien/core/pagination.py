@@ -6,6 +6,7 @@ import base64
 import json
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -109,16 +110,25 @@ def _decode(cursor: str, keys: tuple[str, ...]) -> tuple[int, bool, list]:
     return number, direction == "b", values
 
 
+def _flipped(key: str) -> str:
+    return key[1:] if key.startswith("-") else f"-{key}"
+
+
 def _beyond(keys: tuple[str, ...], values: list, backwards: bool) -> Q:
-    """Rows after (or before) the row with these key values, written so that an index on the
-    keys starts at the row: `k1 >= v1 AND (k1 > v1 OR (k1 = v1 AND k2 > v2 …))`."""
-    strict, inclusive = ("lt", "lte") if backwards else ("gt", "gte")
-    rest = Q(**{f"{keys[-1]}__{strict}": values[-1]})
+    """Rows after (or before) the row with these key values in the order of `keys` (a key
+    written "-name" descends), written so that an index on the keys starts at the row:
+    `k1 >= v1 AND (k1 > v1 OR (k1 = v1 AND k2 > v2 …))`."""
+
+    def strict(key: str) -> str:
+        name, descending = key.lstrip("-"), key.startswith("-")
+        return f"{name}__{'lt' if descending != backwards else 'gt'}"
+
+    rest = Q(**{strict(keys[-1]): values[-1]})
     for key, value in zip(keys[-2::-1], values[-2::-1], strict=True):
-        rest = Q(**{f"{key}__{strict}": value}) | (Q(**{key: value}) & rest)
+        rest = Q(**{strict(key): value}) | (Q(**{key.lstrip("-"): value}) & rest)
     if len(keys) == 1:
         return rest
-    return Q(**{f"{keys[0]}__{inclusive}": values[0]}) & rest
+    return Q(**{f"{strict(keys[0])}e": values[0]}) & rest  # lt → lte, gt → gte
 
 
 def count_up_to(rows: QuerySet, limit: int | None = None) -> int | None:
@@ -138,8 +148,9 @@ def keyset_page(
     per_page: int | None = None,
     count: int | None = None,
 ) -> KeysetPage:
-    """A page of `rows`, which `keys` order (ascending, never null, strings or integers: a
-    cursor carries them as JSON; the last one unique, e.g. "pk").
+    """A page of `rows`, which `keys` order (ascending, or descending when written "-name";
+    never null; strings, integers or date-times: a cursor carries them as JSON; the last one
+    unique, e.g. "pk").
 
     Without a cursor, page `page` by its number: only within the first OFFSET_LIMIT rows
     (BadPage "too_far" beyond; "missing" after the last page). With a cursor (a page's
@@ -147,7 +158,7 @@ def keyset_page(
     on the keys whatever its depth. Pass `count` when the number of rows is known (a kept
     counter); otherwise they are counted up to COUNT_LIMIT."""
     per_page = per_page or settings.PAGE_SIZE
-    ascending, descending = keys, tuple(f"-{k}" for k in keys)
+    ascending, descending = keys, tuple(_flipped(k) for k in keys)
     if cursor:
         number, backwards, values = _decode(cursor, keys)
         try:
@@ -178,7 +189,9 @@ def keyset_page(
             count = start + len(shown)  # this is the last page
 
     def cursor_at(row, to_number: int, backwards: bool) -> str:
-        return _encode(to_number, backwards, [getattr(row, k) for k in keys])
+        values = [getattr(row, k.lstrip("-")) for k in keys]
+        values = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+        return _encode(to_number, backwards, values)
 
     if shown:
         previous = cursor_at(shown[0], number - 1, True) if number > 1 else None

@@ -398,7 +398,11 @@ class AdmissionRequest(models.Model):
                 name="admission_one_open_per_id_number",
             )
         ]
-        indexes = [models.Index(fields=["branch", "state"], name="admission_branch_state")]
+        indexes = [
+            models.Index(fields=["branch", "state"], name="admission_branch_state"),
+            # Lists newest first, a page at a time (selectors.ADMISSION_ORDER). Migration 0014.
+            models.Index(fields=["proposed_at", "id"], name="admission_newest"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name

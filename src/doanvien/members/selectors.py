@@ -236,8 +236,13 @@ def attached_members(user, unit: Unit) -> QuerySet[Transfer]:
 # --- Admissions and cards ---------------------------------------------------------------------
 
 
+# Admission lists, newest first: the keys of their keyset pages (core.pagination.keyset_page),
+# served by the index admission_newest (migration 0014).
+ADMISSION_ORDER = ("-proposed_at", "-id")
+
+
 def unit_admissions(user, unit: Unit, state: str = "") -> QuerySet[AdmissionRequest]:
-    """Proposals of the branches in the unit's subtree, newest first."""
+    """Proposals of the branches in the unit's subtree, newest first (ADMISSION_ORDER)."""
     qs = admissions_visible_to(user).filter(branch__path__startswith=unit.path)
     if state:
         qs = qs.filter(state=state)

@@ -13,7 +13,7 @@ from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.actions.admissions import admission_annul, admission_approve
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
-from doanvien.core.pagination import paginate
+from doanvien.core.pagination import keyset_page_for
 from doanvien.members.access import (
     can_decide_admission,
     can_propose_admission,
@@ -21,7 +21,7 @@ from doanvien.members.access import (
     get_admission_for,
     members_visible_to,
 )
-from doanvien.members.selectors import covering_ranges, unit_admissions
+from doanvien.members.selectors import ADMISSION_ORDER, covering_ranges, unit_admissions
 from doanvien.members.services.admissions import (
     PROPOSAL_FIELDS,
     admission_propose,
@@ -55,7 +55,10 @@ def admission_list(request, unit_id: int):
     default_state = "" if unit.is_branch else A.PROPOSED
     form = AdmissionStateFilterForm({"state": request.GET.get("state", default_state)})
     state = form.cleaned_data["state"] if form.is_valid() else default_state
-    page = paginate(request, unit_admissions(request.user, unit, state))
+    # By keyset, counted up to "more than 1,000" (core.pagination).
+    page = keyset_page_for(
+        request, unit_admissions(request.user, unit, state), keys=ADMISSION_ORDER
+    )
     context = {
         "unit": unit,
         "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
