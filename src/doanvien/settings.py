@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "doanvien.units",
     "doanvien.members",
     "doanvien.training",
+    "doanvien.profiles",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "doanvien.members.middleware.DuplicateIdMiddleware",
+    "doanvien.profiles.middleware.OfflineCopyMiddleware",
     "doanvien.core.middleware.BusyDatabaseMiddleware",
 ]
 
