@@ -18,18 +18,20 @@ class BadToken(Exception):
 
 
 def card_token(member: Member) -> str:
-    return signing.dumps(member.pk, salt=SALT)
+    """The same token for the same record every time (a printed card stays valid)."""
+    return signing.Signer(salt=SALT).sign(str(member.pk))
 
 
 def member_of_token(token: str) -> Member | None:
     """The record the token names (None when it was deleted since); BadToken when the token is
     not one this site signed."""
     try:
-        member_id = signing.loads(token, salt=SALT)
+        value = signing.Signer(salt=SALT).unsign(token)
     except signing.BadSignature:
         raise BadToken from None
-    if not isinstance(member_id, int):
+    if not value.isdigit():
         raise BadToken
+    member_id = int(value)
     return Member.objects.select_related("branch").filter(pk=member_id).first()
 
 
