@@ -21,7 +21,7 @@ from .rules import NOT_REQUESTABLE, REASON_FIELDS, REQUESTABLE_FIELDS
 
 S = ChangeRequest.State
 
-# The legal moves of a request (seed: the branch decides what the member proposes).
+# The legal moves of a request: the branch committee decides what the member proposes.
 TRANSITIONS = {
     (S.OPEN, "approve"): S.APPROVED,
     (S.OPEN, "reject"): S.REJECTED,
