@@ -108,7 +108,8 @@ def test_a_member_proposes_a_change_opens_his_card_and_reads_it_offline(
     # His secretary approves it from the queue of her branch.
     desk = new_context(viewport=PHONE).new_page()
     log_in(desk, url, "bithu", PASSWORD)
-    desk.goto(f"{url}/units/{branch.pk}/change-requests/")
+    expect(desk).to_have_url(f"{url}/units/{branch.pk}/")
+    desk.locator(f'a[href="/units/{branch.pk}/change-requests/"]').click()
     request = desk.locator(".change-request")
     expect(request).to_contain_text("0911222333")
     expect(request).to_contain_text(NEW_PHONE)

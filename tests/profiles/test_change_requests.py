@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from doanvien.actions.members import member_update
 from doanvien.actions.profiles import change_request_approve
 from doanvien.core.models import AuditEvent
 from doanvien.members.models import Member
@@ -166,6 +167,23 @@ def test_only_the_member_himself_proposes(client, world):
     other = reverse("profiles:member-change-request", args=[world.member2.pk])
     assert client.get(other).status_code == 404
     assert not ChangeRequest.objects.exists()
+
+
+def test_a_member_who_left_proposes_nothing(client, world):
+    member_update(actor=None, member=world.member, data={"status": "removed"})
+    client.force_login(world.member_user)
+    url = reverse("profiles:member-change-request", args=[world.member.pk])
+    assert client.get(url).context["form"] is None
+    assert client.post(url, {"phone": "0987654321"}).status_code == 403
+    assert not ChangeRequest.objects.exists()
+
+
+def test_the_unit_page_links_the_queue_for_those_who_decide(client, world):
+    queue = reverse("profiles:unit-change-requests", args=[world.branch.pk])
+    client.force_login(world.secretary)
+    assert (
+        queue in client.get(reverse("units:unit-detail", args=[world.branch.pk])).content.decode()
+    )
 
 
 def test_the_queue_shows_old_and_new_values_and_the_secretary_approves(client, world):
