@@ -1,5 +1,6 @@
 {% load i18n %}// doanvien's service worker (profiles/views/offline.py). It keeps:
-// - the files a page is drawn with (kept at install, then served from the copy);
+// - the files a page is drawn with (kept at install and at every load, used when the server
+//   does not answer);
 // - the pages the server marks as the signed-in member's own (header X-Offline-Copy: own),
 //   refreshed at every visit, shown with the time they were saved when the server is out of
 //   reach. Nothing else is kept, and every copy is dropped at log-out.
@@ -101,9 +102,21 @@ self.addEventListener("fetch", function (event) {
   }
 
   if (url.pathname.indexOf(STATIC_PREFIX) === 0) {
+    // From the server while it answers (the file names carry no version: a kept copy would
+    // hide a new stylesheet), the kept copy when it does not.
     event.respondWith(
-      caches.match(request, {ignoreSearch: true}).then(function (hit) {
-        return hit || fetch(request);
+      fetch(request).then(function (response) {
+        if (response.ok) {
+          var copy = response.clone();
+          event.waitUntil(caches.open(SHELL_CACHE).then(function (cache) {
+            return cache.put(request, copy);
+          }));
+        }
+        return response;
+      }).catch(function () {
+        return caches.match(request, {ignoreSearch: true}).then(function (hit) {
+          return hit || Response.error();
+        });
       })
     );
     return;
