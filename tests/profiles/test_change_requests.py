@@ -232,3 +232,12 @@ def test_the_outsider_and_the_member_cannot_decide(client, world):
         queue = reverse("profiles:unit-change-requests", args=[world.branch.pk])
         assert client.get(queue).status_code == 404
     assert ChangeRequest.objects.get().state == S.OPEN
+
+
+def test_the_admin_lists_requests_without_changing_them(client, world):
+    request = submit(world, phone="0912345678")
+    client.force_login(world.superuser)
+    assert client.get(reverse("admin:profiles_changerequest_changelist")).status_code == 200
+    url = reverse("admin:profiles_changerequest_change", args=[request.pk])
+    client.post(url, {"state": "approved"})
+    assert ChangeRequest.objects.get().state == S.OPEN
