@@ -31,7 +31,11 @@ from doanvien.members.services.duplicates import DuplicateHit, duplicate_hits_re
 from doanvien.members.services.transfers import transfer_request
 from doanvien.notifications.models import Kind, Notification
 from doanvien.notifications.services import notify
+from doanvien.profiles.models import ChangeRequest
+from doanvien.profiles.services import change_request_submit
 from doanvien.units.models import Unit
+
+from .factories import make_user
 
 # URL names that need no object and show nothing scoped (or only the user's own start page).
 YEAR = 2026
@@ -47,6 +51,11 @@ PUBLIC = {
     "accounts:password-reset",
     "accounts:password-reset-sent",
     "accounts:password-reset-confirm",
+    # The public page a member card's QR code opens (the signed token is its key), and the files
+    # that install the site and let it read the member's own pages offline.
+    "members:card-verify",
+    "profiles:manifest",
+    "profiles:service-worker",
 }
 # URL names that take no object and show only the user's own record.
 PERSONAL = {"training:my-training"}
@@ -123,6 +132,17 @@ def _duplicate_report(world) -> DuplicateIdReport:
     return duplicate_hits_record([hit])[0]
 
 
+def _change_request(world) -> ChangeRequest:
+    """An open change request of member2 (of the secretary's branch), made by his own account."""
+    existing = ChangeRequest.objects.filter(member=world.member2).first()
+    if existing:
+        return existing
+    own = make_user("member2", member=world.member2)
+    return change_request_submit(
+        actor=own, member=world.member2, changes={"phone": "0912000222"}, reason=""
+    )
+
+
 def _job(world) -> Job:
     """A finished export the secretary started in her branch, with its file."""
     existing = Job.objects.filter(created_by=world.secretary).first()
@@ -178,6 +198,7 @@ def _object_kwargs(world):
         "range_id": _card_range(world).pk,
         "job_id": _job(world).pk,
         "report_id": _duplicate_report(world).pk,
+        "request_id": _change_request(world).pk,
         "session_ref": _session(world),
         "token_id": _token(world).pk,
         "notification_id": _notification(world).pk,
@@ -215,6 +236,7 @@ def _snapshot():
         list(CardRange.objects.order_by("pk").values()),
         list(Job.objects.order_by("pk").values()),
         list(DuplicateIdReport.objects.order_by("pk").values()),
+        list(ChangeRequest.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
         list(Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")),
@@ -249,6 +271,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _card_range(world)
     _job(world)
     _duplicate_report(world)
+    _change_request(world)
     _session(world)
     _token(world)
     _notification(world)
@@ -269,6 +292,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _card_range(world)
     _job(world)
     _duplicate_report(world)
+    _change_request(world)
     _session(world)
     _token(world)
     _notification(world)
@@ -407,6 +431,8 @@ def _api_url(world, path: str) -> str:
             return str(_job(world).pk)
         if name == "notification_id":
             return str(_notification(world).pk)
+        if name == "request_id":
+            return str(_change_request(world).pk)
         if name == "year":
             return str(YEAR)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
@@ -431,6 +457,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _card_range(world)
     _job(world)
     _duplicate_report(world)
+    _change_request(world)
     _session(world)
     _token(world)
     _notification(world)

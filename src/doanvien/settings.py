@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "doanvien.units",
     "doanvien.members",
     "doanvien.training",
+    "doanvien.profiles",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -82,6 +83,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
     "doanvien.members.middleware.DuplicateIdMiddleware",
+    "doanvien.profiles.middleware.OfflineCopyMiddleware",
     "doanvien.core.middleware.BusyDatabaseMiddleware",
 ]
 

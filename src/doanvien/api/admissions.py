@@ -40,6 +40,7 @@ from doanvien.members.services.cards import (
     card_assign,
     first_free,
 )
+from doanvien.members.views.cards import card_face
 
 from .errors import keyset_page_of
 from .schemas import error_answers, member_input_fields
@@ -442,6 +443,32 @@ def card_range_release(request, range_id: int, payload: ReasonIn):
             actor=request.user, card_range=card_range, reason=payload.reason
         )
     return range_out(card_range)
+
+
+class MemberCardFaceOut(Schema):
+    number: str | None
+    member_code: str
+    verify_url: str = Field(description="the public verification page its QR code opens")
+    qr_svg: str = Field(description="the QR code of verify_url, an inline <svg> element")
+
+
+@router.get(
+    "/members/{member_id}/card",
+    response={200: MemberCardFaceOut, **ERRORS},
+    summary="A member card",
+)
+def member_card(request, member_id: int):
+    """The card: its number (null before one is assigned), the public verification address its
+    QR code holds and the QR code as inline SVG. The member himself, or whoever sees his
+    record; any other member answers 404."""
+    member = get_member_for(request.user, member_id)
+    face = card_face(request, member)
+    return {
+        "number": member.card_number,
+        "member_code": member.member_code,
+        "verify_url": face["verify_url"],
+        "qr_svg": str(face["qr_svg"]),
+    }
 
 
 @router.post(

@@ -13,6 +13,7 @@ from . import (
     me,
     members,
     notifications,
+    profiles,
     reports,
     training,
     transfers,
@@ -53,3 +54,4 @@ api.add_router("/v1", reports.router)
 api.add_router("/v1", jobs.router)
 api.add_router("/v1", imports.router)
 api.add_router("/v1", notifications.router)
+api.add_router("/v1", profiles.router)

@@ -71,6 +71,8 @@ urlpatterns = [
         name="card-range-release",
     ),
     path("members/<int:member_id>/card/", cards.member_card, name="member-card"),
+    # The public page a card's QR code opens (no log-in; the signed token is the key).
+    path("verify/<str:token>", cards.card_verify, name="card-verify"),
     # Leaving the roll, coming back, honorary membership, maturing out
     path("members/<int:member_id>/leave/", lifecycle.member_leave, name="member-leave"),
     path(

@@ -6,18 +6,31 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
 from doanvien.accounts.access import get_unit_for, require, scope_of, visible_ancestors
 from doanvien.accounts.models import Role
 from doanvien.core.forms import apply_errors
+from doanvien.core.qr import qr_svg
 from doanvien.members.access import (
     can_allocate_range,
     can_assign_cards,
     get_member_for,
     get_range_for,
+)
+from doanvien.members.card_tokens import (
+    BadToken,
+    base_union_of,
+    card_status,
+    card_token,
+    member_of_token,
 )
 from doanvien.members.models import CARD_DIGITS, format_card
 from doanvien.members.selectors import covering_ranges, members_without_card, ranges_of
@@ -203,6 +216,7 @@ def member_card(request, member_id: int):
     scope = scope_of(request.user)
     context = {
         "member": member,
+        "face": card_face(request, member),
         "breadcrumbs": visible_ancestors(request.user, member.branch, and_unit=True),
         "form": form,
         "covering": [
@@ -212,3 +226,71 @@ def member_card(request, member_id: int):
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "members/cards/member.html", context, status=status)
+
+
+def verify_url(request, member) -> str:
+    """The absolute address of the member's verification page (what his card's QR code holds)."""
+    return request.build_absolute_uri(reverse("members:card-verify", args=[card_token(member)]))
+
+
+def card_face(request, member) -> dict:
+    """What the card shows besides the record's own fields: the base union, the verification
+    address and its QR code (inline SVG)."""
+    url = verify_url(request, member)
+    return {
+        "base_union": base_union_of(member.branch),
+        "verify_url": url,
+        "qr_svg": mark_safe(qr_svg(url, title=_("Member card verification code"))),  # noqa: S308 (segno's own SVG)
+    }
+
+
+STATUS_LABELS = {
+    "active": gettext_lazy("Union member"),
+    "not_member": gettext_lazy("No longer a Union member"),
+}
+
+
+def _wants_json(request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+@require_GET
+def card_verify(request, token: str):
+    """The public page a card's QR code opens: only the name, the branch, the base union, whether
+    he is a member now and the date checked (never his ID number, date of birth or phone). JSON
+    (`full_name`, `branch`, `status`) when asked for with Accept: application/json."""
+    json = _wants_json(request)
+    status, problem = 200, ""
+    try:
+        member = member_of_token(token)
+    except BadToken:
+        status, problem = (
+            400,
+            _(
+                "This verification code is not valid: it was altered or not issued by this system. "
+                "The card cannot be trusted."
+            ),
+        )
+    else:
+        if member is None:
+            status, problem = 404, _("No member record matches this card any more.")
+    if problem:
+        if json:
+            return JsonResponse({"detail": problem}, status=status)
+        return render(request, "members/cards/verify.html", {"problem": problem}, status=status)
+    state = card_status(member)
+    if json:
+        return JsonResponse(
+            {"full_name": member.full_name, "branch": member.branch.name, "status": state}
+        )
+    base = base_union_of(member.branch)
+    context = {
+        "full_name": member.full_name,
+        "branch": member.branch.name,
+        "base_union": base.name if base and base.pk != member.branch_id else "",
+        "status": state,
+        "status_label": STATUS_LABELS[state],
+        "checked_on": timezone.localdate(),
+    }
+    return render(request, "members/cards/verify.html", context)

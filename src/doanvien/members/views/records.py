@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doanvien.accounts.access import get_unit_for, require, visible_ancestors
+from doanvien.accounts.access import get_unit_for, require, scope_of, visible_ancestors
 from doanvien.actions.members import member_create, member_update
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
@@ -26,6 +26,7 @@ from doanvien.members.services.records import (
     member_id_number_searched,
     member_id_number_viewed,
 )
+from doanvien.profiles.selectors import open_request_of
 
 from ..forms.imports import ExportForm
 from ..forms.records import FIELD_ORDER, MemberFilterForm, MemberForm, initial_from
@@ -148,6 +149,8 @@ def member_detail(request, member_id: int):
         "open_transfer": open_transfer_of(member),
         "attachment": active_attachment_of(member),
         "age_limit_acts": _age_limit_acts(request.user, member),
+        "is_self": scope_of(request.user).member_id == member.pk,
+        "change_request": open_request_of(member),
     }
     return render(request, "members/detail.html", context)
 

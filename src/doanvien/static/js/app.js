@@ -50,4 +50,31 @@
   } else {
     exportForm();
   }
+
+  // Offline reading (profiles/views/offline.py): the service worker keeps the member's own
+  // pages. A page shown from that copy, or any page while the phone is offline, says that a
+  // form needs a connection instead of sending it (nothing is ever queued to be sent later).
+  if ("serviceWorker" in navigator && window.isSecureContext) {
+    navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
+  }
+  function offlineCopy() {
+    var note = document.querySelector("[data-offline-note]");
+    return note && !note.hidden ? note : null;
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if ((form.method || "").toLowerCase() !== "post") return;
+    if (!offlineCopy() && navigator.onLine !== false) return;
+    event.preventDefault();
+    var note = document.querySelector("[data-offline-note]");
+    var text = note ? note.getAttribute("data-needs-connection-text") : "";
+    var message = form.querySelector(".needs-connection");
+    if (!message) {
+      message = document.createElement("p");
+      message.className = "needs-connection";
+      message.setAttribute("role", "alert");
+      form.insertBefore(message, form.firstChild);
+    }
+    message.textContent = text;
+  }, true);
 })();
