@@ -67,6 +67,7 @@ def fast_password_hashing(settings):
 def job_files(settings, tmp_path):
     """Files made by background jobs go to the test's own folder."""
     settings.JOB_FILES_DIR = tmp_path / "jobs"
+    settings.MEDIA_ROOT = tmp_path / "media"  # uploaded files (meeting minutes) too
     return settings.JOB_FILES_DIR
 
 

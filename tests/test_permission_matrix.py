@@ -18,6 +18,8 @@ from doanvien.core.models import AuditEvent
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
+from doanvien.meetings.models import Attendance, Meeting
+from doanvien.meetings.services import meeting_create
 from doanvien.members.models import (
     AdmissionRequest,
     CardRange,
@@ -147,6 +149,21 @@ def _token(world) -> ApiToken:
     return existing
 
 
+def _meeting(world) -> Meeting:
+    """A meeting of the secretary's branch, with a minutes file."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    existing = Meeting.objects.filter(unit=world.branch).first()
+    return existing or meeting_create(
+        actor=world.secretary,
+        unit=world.branch,
+        data={"date": date.today(), "kind": "regular"},
+        minutes_file=ContentFile(b"minutes", name="minutes.txt"),
+    )
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -161,6 +178,7 @@ def _object_kwargs(world):
         "report_id": _duplicate_report(world).pk,
         "session_ref": _session(world),
         "token_id": _token(world).pk,
+        "meeting_id": _meeting(world).pk,
         "kind": "removed",
         "year": YEAR,
     }
@@ -195,6 +213,8 @@ def _snapshot():
         list(CardRange.objects.order_by("pk").values()),
         list(Job.objects.order_by("pk").values()),
         list(DuplicateIdReport.objects.order_by("pk").values()),
+        list(Meeting.objects.order_by("pk").values()),
+        list(Attendance.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
     )
@@ -230,6 +250,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _duplicate_report(world)
     _session(world)
     _token(world)
+    _meeting(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -249,6 +270,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _duplicate_report(world)
     _session(world)
     _token(world)
+    _meeting(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -380,6 +402,8 @@ def _api_url(world, path: str) -> str:
             return str(_card_range(world).pk)
         if name == "job_id":
             return str(_job(world).pk)
+        if name == "meeting_id":
+            return str(_meeting(world).pk)
         if name == "year":
             return str(YEAR)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
@@ -406,6 +430,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _duplicate_report(world)
     _session(world)
     _token(world)
+    _meeting(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "doanvien.units",
     "doanvien.members",
     "doanvien.training",
+    "doanvien.meetings",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -263,6 +264,8 @@ PASSWORD_RESET_TIMEOUT = 3600
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Files made by jobs (exports, error reports) and files uploaded for import, kept for JOB_FILE_DAYS.
 JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", VAR_DIR / "jobs"))
+# Uploaded files (meeting minutes): served only through scoped views, never from a public URL.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 JOB_FILE_DAYS = int(os.environ.get("JOB_FILE_DAYS", "7"))
 # An uploaded spreadsheet is read by a child process of the worker with these budgets (address
 # space in MB, CPU seconds): a file that needs more fails its import, never the worker
