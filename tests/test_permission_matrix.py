@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from doanvien.accounts.models import ApiToken, RoleGrant
 from doanvien.accounts.services import api_token_issue, invitation_issue
 from doanvien.accounts.sessions import Session, SessionStore, session_ref
+from doanvien.committees.models import Committee, Post
+from doanvien.committees.services import committee_create
 from doanvien.core.models import AuditEvent
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
@@ -164,6 +166,18 @@ def _meeting(world) -> Meeting:
     )
 
 
+def _committee(world) -> Committee:
+    """The committee of the secretary's branch (in office), member2 its deputy."""
+    existing = Committee.objects.filter(unit=world.branch).first()
+    return existing or committee_create(
+        actor=None,
+        unit=world.branch,
+        members=Member.objects.all(),
+        term_start="2025-09-01",
+        posts=[{"member": world.member2.pk, "post": "deputy"}],
+    )
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -179,6 +193,9 @@ def _object_kwargs(world):
         "session_ref": _session(world),
         "token_id": _token(world).pk,
         "meeting_id": _meeting(world).pk,
+        "committee_id": _committee(world).pk,
+        "post_id": _committee(world).posts.get().pk,
+        "decision": "approve",
         "kind": "removed",
         "year": YEAR,
     }
@@ -214,6 +231,8 @@ def _snapshot():
         list(Job.objects.order_by("pk").values()),
         list(DuplicateIdReport.objects.order_by("pk").values()),
         list(Meeting.objects.order_by("pk").values()),
+        list(Committee.objects.order_by("pk").values()),
+        list(Post.objects.order_by("pk").values()),
         list(Attendance.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
@@ -251,6 +270,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _session(world)
     _token(world)
     _meeting(world)
+    _committee(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -271,6 +291,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _session(world)
     _token(world)
     _meeting(world)
+    _committee(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -404,6 +425,8 @@ def _api_url(world, path: str) -> str:
             return str(_job(world).pk)
         if name == "meeting_id":
             return str(_meeting(world).pk)
+        if name == "committee_id":
+            return str(_committee(world).pk)
         if name == "year":
             return str(YEAR)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
@@ -431,6 +454,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _session(world)
     _token(world)
     _meeting(world)
+    _committee(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "doanvien.members",
     "doanvien.training",
     "doanvien.meetings",
+    "doanvien.committees",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",

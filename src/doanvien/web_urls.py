@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("doanvien.reports.urls")),
     path("", include("doanvien.jobs.urls")),
     path("", include("doanvien.meetings.urls")),
+    path("", include("doanvien.committees.urls")),
 ]
