@@ -17,6 +17,7 @@ from doanvien.accounts.sessions import Session, SessionStore, session_ref
 from doanvien.committees.models import Committee, Post
 from doanvien.committees.services import committee_create
 from doanvien.core.models import AuditEvent
+from doanvien.honours.models import Award, Discipline
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
@@ -232,6 +233,8 @@ def _snapshot():
         list(DuplicateIdReport.objects.order_by("pk").values()),
         list(Meeting.objects.order_by("pk").values()),
         list(Committee.objects.order_by("pk").values()),
+        list(Award.objects.order_by("pk").values()),
+        list(Discipline.objects.order_by("pk").values()),
         list(Post.objects.order_by("pk").values()),
         list(Attendance.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),

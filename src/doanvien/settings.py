@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "doanvien.training",
     "doanvien.meetings",
     "doanvien.committees",
+    "doanvien.honours",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",

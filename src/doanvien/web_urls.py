@@ -23,4 +23,5 @@ urlpatterns = [
     path("", include("doanvien.jobs.urls")),
     path("", include("doanvien.meetings.urls")),
     path("", include("doanvien.committees.urls")),
+    path("", include("doanvien.honours.urls")),
 ]

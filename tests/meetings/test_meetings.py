@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from doanvien.accounts.services import api_token_issue
@@ -29,6 +29,7 @@ def _meeting(world, when, kind="regular", unit=None):
 # --- Rules --------------------------------------------------------------------------------------
 
 
+@settings(deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 12), st.sampled_from(Presence.values)), max_size=30))
 def test_a_month_is_missed_only_when_absent_from_every_meeting_of_it(pairs):
     missed = rules.absent_months(pairs)

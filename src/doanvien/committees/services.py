@@ -263,8 +263,8 @@ def role_offers(committee: Committee) -> list[tuple[Post, str]]:
 def post_role_grant(*, actor, post: Post) -> RoleGrant:
     """Grant the role the post offers to its holder's account."""
     post = (
-        Post.objects.select_for_update()
-        .select_related("committee__unit", "cadre__user")
+        Post.objects.select_for_update(of=("self",))
+        .select_related("committee__unit", "cadre")
         .get(pk=post.pk)
     )
     unit = post.committee.unit
