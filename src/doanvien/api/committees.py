@@ -19,12 +19,14 @@ from doanvien.committees.access import (
 from doanvien.committees.models import Committee
 from doanvien.members.access import members_visible_to
 
+from .admissions import NoteIn
 from .schemas import error_answers
 from .training import conflicts
+from .training_schemas import ReasonIn
 
 router = Router(tags=["committees"])
 
-ERRORS = error_answers(400, 401, 403, 404, 409, 422)
+ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
 
 
 class PostIn(Schema):
@@ -46,18 +48,6 @@ class CommitteeIn(Schema):
     term_end: str | None = Field(None, description="by default the unit's term length")
     elected_on: str | None = Field(None, description="by default the term's start")
     posts: list[PostIn] = Field(default_factory=list)
-
-
-class ReasonIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    reason: str = ""
-
-
-class NoteIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-
-    note: str = ""
 
 
 class PostOut(Schema):

@@ -14,7 +14,7 @@ from .schemas import error_answers
 
 router = Router(tags=["awards and discipline"])
 
-ERRORS = error_answers(400, 401, 403, 404, 422)
+ERRORS = error_answers(400, 401, 403, 404, 413, 422)
 
 
 class DecisionIn(Schema):
