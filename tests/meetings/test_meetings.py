@@ -286,6 +286,20 @@ def test_the_secretary_holds_a_meeting_and_ticks_attendance(client, world):
     assert world.member2.full_name in rates.content.decode()
 
 
+def test_the_branch_page_shows_its_months_without_a_meeting(client, world):
+    client.force_login(world.secretary)
+    today = date.today()
+    url = reverse("units:unit-detail", args=[world.branch.pk])
+    page = client.get(url).content.decode()
+    assert f'id="months-without-meeting">{today.month} (' in page
+    _meeting(world, today)
+    page = client.get(url).content.decode()
+    assert f'id="months-without-meeting">{today.month - 1}' in page
+    client.force_login(world.province_cadre)  # a union's page has no cadence of its own
+    base_page = client.get(reverse("units:unit-detail", args=[world.base.pk])).content.decode()
+    assert 'id="months-without-meeting"' not in base_page
+
+
 def test_the_union_page_shows_months_without_a_meeting_below(client, world):
     client.force_login(world.province_cadre)
     _meeting(world, date(YEAR, 1, 10))
