@@ -30,6 +30,7 @@ LAYERS = [
     ["members"],
     ["training"],
     ["profiles"],
+    ["meetings", "committees", "honours"],
     ["actions"],
     # The read side and the doors: reports reads every app; the API, the demo and the site's
     # own modules (settings, urls) sit on top.

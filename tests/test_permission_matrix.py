@@ -14,10 +14,15 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from doanvien.accounts.models import ApiToken, RoleGrant
 from doanvien.accounts.services import api_token_issue, invitation_issue
 from doanvien.accounts.sessions import Session, SessionStore, session_ref
+from doanvien.committees.models import Committee, Post
+from doanvien.committees.services import committee_create
 from doanvien.core.models import AuditEvent
+from doanvien.honours.models import Award, Discipline
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
+from doanvien.meetings.models import Attendance, Meeting
+from doanvien.meetings.services import meeting_create
 from doanvien.members.models import (
     AdmissionRequest,
     CardRange,
@@ -186,6 +191,33 @@ def _notification(world) -> Notification:
     return existing
 
 
+def _meeting(world) -> Meeting:
+    """A meeting of the secretary's branch, with a minutes file."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    existing = Meeting.objects.filter(unit=world.branch).first()
+    return existing or meeting_create(
+        actor=world.secretary,
+        unit=world.branch,
+        data={"date": date.today(), "kind": "regular"},
+        minutes_file=ContentFile(b"minutes", name="minutes.txt"),
+    )
+
+
+def _committee(world) -> Committee:
+    """The committee of the secretary's branch (in office), member2 its deputy."""
+    existing = Committee.objects.filter(unit=world.branch).first()
+    return existing or committee_create(
+        actor=None,
+        unit=world.branch,
+        members=Member.objects.all(),
+        term_start="2025-09-01",
+        posts=[{"member": world.member2.pk, "post": "deputy"}],
+    )
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -202,6 +234,10 @@ def _object_kwargs(world):
         "session_ref": _session(world),
         "token_id": _token(world).pk,
         "notification_id": _notification(world).pk,
+        "meeting_id": _meeting(world).pk,
+        "committee_id": _committee(world).pk,
+        "post_id": _committee(world).posts.get().pk,
+        "decision": "approve",
         "kind": "removed",
         "year": YEAR,
     }
@@ -237,6 +273,12 @@ def _snapshot():
         list(Job.objects.order_by("pk").values()),
         list(DuplicateIdReport.objects.order_by("pk").values()),
         list(ChangeRequest.objects.order_by("pk").values()),
+        list(Meeting.objects.order_by("pk").values()),
+        list(Committee.objects.order_by("pk").values()),
+        list(Award.objects.order_by("pk").values()),
+        list(Discipline.objects.order_by("pk").values()),
+        list(Post.objects.order_by("pk").values()),
+        list(Attendance.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
         list(Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")),
@@ -275,6 +317,8 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _session(world)
     _token(world)
     _notification(world)
+    _meeting(world)
+    _committee(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -296,6 +340,8 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _session(world)
     _token(world)
     _notification(world)
+    _meeting(world)
+    _committee(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -433,6 +479,10 @@ def _api_url(world, path: str) -> str:
             return str(_notification(world).pk)
         if name == "request_id":
             return str(_change_request(world).pk)
+        if name == "meeting_id":
+            return str(_meeting(world).pk)
+        if name == "committee_id":
+            return str(_committee(world).pk)
         if name == "year":
             return str(YEAR)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
@@ -461,6 +511,8 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _session(world)
     _token(world)
     _notification(world)
+    _meeting(world)
+    _committee(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

@@ -23,4 +23,7 @@ urlpatterns = [
     path("", include("doanvien.reports.urls")),
     path("", include("doanvien.jobs.urls")),
     path("", include("doanvien.notifications.urls")),
+    path("", include("doanvien.meetings.urls")),
+    path("", include("doanvien.committees.urls")),
+    path("", include("doanvien.honours.urls")),
 ]

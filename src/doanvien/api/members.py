@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Query, Router
 
 from doanvien.actions.members import member_update
+from doanvien.honours.selectors import texts_for as honours_texts
 from doanvien.members.access import can_edit_members, can_see_id_number, get_member_for
 from doanvien.members.models import Member
 from doanvien.members.services.records import member_id_number_viewed
@@ -28,6 +29,14 @@ def member_detail(request, member_id: int, query: Query[MemberDetailQuery]):
     too, for those who may see it (403 for the others); every such read is recorded."""
     member = get_member_for(request.user, member_id, only=DETAIL_FIELDS)
     out = MemberDetailOut.model_validate(member)
+    # Awards and discipline: the dated decisions (honours), then any text left on the record.
+    texts = honours_texts([member.pk])
+    out = out.model_copy(
+        update={
+            name: "\n".join(t for t in (texts[name].get(member.pk, ""), getattr(member, name)) if t)
+            for name in ("awards", "discipline")
+        }
+    )
     if query.include == "id_number":
         if not can_see_id_number(request.user, member):
             raise PermissionDenied

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from doanvien.core.spreadsheets.reading import max_rows
 from doanvien.core.spreadsheets.writing import CellFormats, yes_no
 from doanvien.core.transactions import streaming
+from doanvien.honours.selectors import texts_for as honours_texts
 from doanvien.training.models import Registration
 from doanvien.training.rules import programme_year_of
 from doanvien.units.models import Unit
@@ -153,12 +154,22 @@ def members_xlsx(
         sheet.set_column(col, col, _WIDTHS.get(name, 16))
     sheet.freeze_panes(1, 0)
     needs_registrations = bool({"training_status", "evaluation_status"} & set(names))
+    needs_honours = bool({"awards", "discipline"} & set(names))
     queryset = members_queryset.select_related("branch")
     row = 0
 
     def flush(batch: list[Member]) -> None:
         nonlocal row
         registrations = _registrations(batch, year) if needs_registrations else {}
+        if needs_honours:
+            # The awards and discipline columns: the dated decisions, then any text left in
+            # the record's own fields.
+            texts = honours_texts(m.pk for m in batch)
+            for member in batch:
+                for name in ("awards", "discipline"):
+                    own = getattr(member, name)
+                    found = texts[name].get(member.pk, "")
+                    setattr(member, name, "\n".join(t for t in (found, own) if t))
         for member in batch:
             row += 1
             registration = registrations.get(member.pk)

@@ -21,6 +21,7 @@ from doanvien.actions.units import unit_merge, unit_move, unit_update
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
+from doanvien.meetings.selectors import cadence
 from doanvien.members.access import can_edit_members, can_settle_duplicates
 from doanvien.members.selectors import duplicate_reports
 from doanvien.training.rules import programme_year_of
@@ -55,6 +56,12 @@ def unit_detail(request, unit_id: int):
         "grants": RoleGrant.objects.filter(unit=unit).select_related("user").order_by("role"),
         "history": audit.history(unit)[:50],
         "training_year": programme_year_of(timezone.localdate(), unit.sector),
+        # A branch's months of this year without its monthly meeting (meetings/selectors.py).
+        "months_without_meeting": (
+            cadence(unit, timezone.localdate().year, timezone.localdate())["missing"]
+            if unit.is_branch
+            else None
+        ),
     }
     return render(request, "units/detail.html", context)
 

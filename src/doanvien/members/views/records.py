@@ -11,6 +11,8 @@ from doanvien.actions.members import member_create, member_update
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import keyset_page_for
+from doanvien.honours import selectors as honours
+from doanvien.honours.access import can_record_honours
 from doanvien.members.access import (
     can_decide_age_limit,
     can_edit_members,
@@ -151,6 +153,9 @@ def member_detail(request, member_id: int):
         "age_limit_acts": _age_limit_acts(request.user, member),
         "is_self": scope_of(request.user).member_id == member.pk,
         "change_request": open_request_of(member),
+        "awards": honours.member_awards(member),
+        "discipline": honours.member_discipline(member),
+        "can_record_honours": can_record_honours(request.user, member),
     }
     return render(request, "members/detail.html", context)
 

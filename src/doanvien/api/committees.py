@@ -1,0 +1,159 @@
+"""Committees: record a unit's committee for a term with its posts (POST
+/units/{unit_id}/committees: a branch's is in office at once, a base union's or above waits for
+the unit above), and the unit above approves it or rejects it with a reason (POST
+/committees/{committee_id}/approve, /reject). A move the workflow does not allow answers 409.
+Seen by whoever sees the unit (404 otherwise)."""
+
+from datetime import date
+
+from ninja import Field, Router, Schema, Status
+from pydantic import ConfigDict
+
+from doanvien.accounts.access import get_unit_for, require
+from doanvien.committees import selectors, services
+from doanvien.committees.access import (
+    can_decide_committee,
+    can_record_committee,
+    get_committee_for,
+)
+from doanvien.committees.models import Committee
+from doanvien.members.access import members_visible_to
+
+from .admissions import NoteIn
+from .schemas import error_answers
+from .training import conflicts
+from .training_schemas import ReasonIn
+
+router = Router(tags=["committees"])
+
+ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
+
+
+class PostIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    member: int | None = Field(None, description="a member's id (of any unit you see)")
+    full_name: str = Field("", description="or a person who is not a member")
+    date_of_birth: str | None = None
+    education_level: str = ""
+    political_theory_level: str = ""
+    professional_qualification: str = ""
+    post: str = Field("", description="secretary, deputy, standing or member")
+
+
+class CommitteeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    term_start: str | None = Field(None, description="YYYY-MM-DD or dd/mm/yyyy")
+    term_end: str | None = Field(None, description="by default the unit's term length")
+    elected_on: str | None = Field(None, description="by default the term's start")
+    posts: list[PostIn] = Field(default_factory=list)
+
+
+class PostOut(Schema):
+    id: int
+    post: str
+    full_name: str
+    member: int | None
+    started_on: date
+    ended_on: date | None
+
+
+class CommitteeOut(Schema):
+    id: int
+    state: str
+    unit: int
+    term_start: date
+    term_end: date
+    elected_on: date
+    decision_note: str
+    posts: list[PostOut]
+
+
+def committee_out(c: Committee) -> dict:
+    return {
+        "id": c.pk,
+        "state": c.state,
+        "unit": c.unit_id,
+        "term_start": c.term_start,
+        "term_end": c.term_end,
+        "elected_on": c.elected_on,
+        "decision_note": c.decision_note,
+        "posts": [
+            {
+                "id": p.pk,
+                "post": p.post,
+                "full_name": p.cadre.full_name,
+                "member": p.cadre.member_id,
+                "started_on": p.started_on,
+                "ended_on": p.ended_on,
+            }
+            for p in selectors.posts_of(c)
+        ],
+    }
+
+
+@router.post(
+    "/units/{unit_id}/committees",
+    response={201: CommitteeOut, **ERRORS},
+    summary="Record a committee",
+)
+def committee_create(request, unit_id: int, payload: CommitteeIn):
+    """The committee elected for a term and its posts (each a member's id, or a person who
+    is not a member with his name). The term's end defaults to the unit's term length. State:
+    `approved` (in office) for a branch, `submitted` (waiting for the unit above) otherwise."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_record_committee(request.user, unit))
+    with conflicts():
+        committee = services.committee_create(
+            actor=request.user,
+            unit=unit,
+            members=members_visible_to(request.user),
+            term_start=payload.term_start,
+            term_end=payload.term_end,
+            elected_on=payload.elected_on,
+            posts=[p.model_dump() for p in payload.posts],
+        )
+    return Status(201, committee_out(committee))
+
+
+@router.get(
+    "/units/{unit_id}/committees",
+    response={200: list[CommitteeOut], **ERRORS},
+    summary="A unit's committees",
+)
+def committee_list(request, unit_id: int):
+    unit = get_unit_for(request.user, unit_id)
+    return [committee_out(c) for c in selectors.unit_committees(unit)[:50]]
+
+
+@router.post(
+    "/committees/{committee_id}/approve",
+    response={200: CommitteeOut, **ERRORS},
+    summary="Approve a committee",
+)
+def committee_approve(request, committee_id: int, payload: NoteIn):
+    """A cadre of a unit above approves: the committee takes office, the one before ends."""
+    committee = get_committee_for(request.user, committee_id)
+    require(can_decide_committee(request.user, committee))
+    with conflicts():
+        committee = services.committee_approve(
+            actor=request.user, committee=committee, note=payload.note
+        )
+    return committee_out(committee)
+
+
+@router.post(
+    "/committees/{committee_id}/reject",
+    response={200: CommitteeOut, **ERRORS},
+    summary="Reject a committee",
+)
+def committee_reject(request, committee_id: int, payload: ReasonIn):
+    """A cadre of a unit above does not approve, with a reason (required)."""
+    committee = get_committee_for(request.user, committee_id)
+    require(can_decide_committee(request.user, committee))
+    with conflicts():
+        committee = services.committee_reject(
+            actor=request.user, committee=committee, reason=payload.reason
+        )
+    return committee_out(committee)

@@ -1,0 +1,157 @@
+"""Branch meetings: record one (POST /units/{unit_id}/meetings), take its attendance
+(PUT /meetings/{meeting_id}/attendance: the ids present and excused, every other member of the
+branch absent), list a unit's meetings of a year with its cadence check. Seen by whoever sees
+the unit (404 for everyone else); recorded by the branch committee or a cadre above (403)."""
+
+from datetime import date
+
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
+
+from doanvien.accounts.access import get_unit_for, require
+from doanvien.meetings import selectors, services
+from doanvien.meetings.access import can_hold_meetings, get_meeting_for
+from doanvien.meetings.models import Meeting
+
+from .schemas import error_answers
+
+router = Router(tags=["meetings"])
+
+ERRORS = error_answers(400, 401, 403, 404, 413, 422)
+
+
+class MeetingIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    date: str | None = Field(None, description="YYYY-MM-DD or dd/mm/yyyy, not after today")
+    kind: str = Field("regular", description="regular, themed, congress, extraordinary or joint")
+    theme: int | str | None = Field(
+        None,
+        description="the id of a monthly theme published above, or a theme of the branch's own",
+    )
+    minutes: str = ""
+    decisions: str = ""
+
+
+class MeetingCreatedOut(Schema):
+    id: int
+
+
+class AttendanceIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    present: list[int] = Field(default_factory=list)
+    excused: list[int] = Field(default_factory=list)
+
+
+class AttendanceOut(Schema):
+    present: int
+    excused: int
+    absent: int
+
+
+class MeetingOut(Schema):
+    id: int
+    date: date
+    kind: str
+    theme: str
+    theme_id: int | None
+    minutes: str
+    decisions: str
+    attendance_taken: bool
+    present: int
+    listed: int
+
+
+class MonthOut(Schema):
+    month: int
+    held: int
+    ok: bool
+
+
+class MeetingListOut(Schema):
+    year: int
+    per_month: int | None = Field(description="monthly meetings required each month (branches)")
+    months: list[MonthOut]
+    months_without: list[int] = Field(description="months checked so far without enough meetings")
+    results: list[MeetingOut]
+
+
+class YearQuery(Schema):
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+def _out(m: Meeting) -> dict:
+    return {
+        "id": m.pk,
+        "date": m.date,
+        "kind": m.kind,
+        "theme": m.theme_label,
+        "theme_id": m.theme_id,
+        "minutes": m.minutes,
+        "decisions": m.decisions,
+        "attendance_taken": m.attendance_taken,
+        "present": m.present,
+        "listed": m.listed,
+    }
+
+
+@router.post(
+    "/units/{unit_id}/meetings",
+    response={201: MeetingCreatedOut, **ERRORS},
+    summary="Record a meeting",
+)
+def meeting_create(request, unit_id: int, payload: MeetingIn):
+    """A meeting the unit held: its date (not after today), kind and theme (a published theme's
+    id, or text)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_hold_meetings(request.user, unit))
+    data = payload.model_dump(exclude_unset=True)
+    theme = data.pop("theme", None)
+    if isinstance(theme, int) or (isinstance(theme, str) and theme.isdigit()):
+        data["theme"] = theme
+    elif theme:
+        data["theme_text"] = theme
+    meeting = services.meeting_create(actor=request.user, unit=unit, data=data)
+    return Status(201, {"id": meeting.pk})
+
+
+@router.put(
+    "/meetings/{meeting_id}/attendance",
+    response={200: AttendanceOut, **ERRORS},
+    summary="Take a meeting's attendance",
+)
+def meeting_attendance(request, meeting_id: int, payload: AttendanceIn):
+    """The ids of the branch's members present and excused; every other member on the roll at
+    the meeting's date is absent. Sending it again replaces the attendance."""
+    meeting = get_meeting_for(request.user, meeting_id)
+    require(can_hold_meetings(request.user, meeting.unit))
+    return services.attendance_set(
+        actor=request.user, meeting=meeting, present=payload.present, excused=payload.excused
+    )
+
+
+@router.get(
+    "/units/{unit_id}/meetings",
+    response={200: MeetingListOut, **ERRORS},
+    summary="A unit's meetings of a year",
+)
+def meeting_list(request, unit_id: int, filters: Query[YearQuery]):
+    """The meetings of the year (this year by default), newest first, and for a branch its
+    months: meetings held and whether the cadence rule is met."""
+    unit = get_unit_for(request.user, unit_id)
+    today = timezone.localdate()
+    year = filters.year or today.year
+    cadence = selectors.cadence(unit, year, today) if unit.is_branch else None
+    return {
+        "year": year,
+        "per_month": cadence["per_month"] if cadence else None,
+        "months": [
+            {"month": m["month"], "held": m["held"], "ok": m["ok"]} for m in cadence["months"]
+        ]
+        if cadence
+        else [],
+        "months_without": cadence["missing"] if cadence else [],
+        "results": [_out(m) for m in selectors.unit_meetings(unit, year)[:500]],
+    }

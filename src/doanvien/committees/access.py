@@ -1,0 +1,55 @@
+"""Who may see, record and decide committees. A committee is seen by whoever sees its unit
+(404 otherwise); it is recorded by the unit's own side (a cadre of the unit or above, or the
+branch's secretary or deputy); a committee waiting for approval is decided by a cadre above
+its unit (403 for anyone else who sees it)."""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from doanvien.accounts.access import scope_of, subtree_q
+from doanvien.accounts.models import Role
+from doanvien.units.models import Unit
+
+from .models import Committee, Post
+
+RECORD_ROLES = {Role.CADRE, Role.SECRETARY, Role.DEPUTY}
+
+
+def committees_visible_to(user) -> QuerySet[Committee]:
+    scope = scope_of(user)
+    committees = Committee.objects.all()
+    if scope.is_superuser:
+        return committees
+    return committees.filter(subtree_q("unit_path", scope.root_paths))
+
+
+def get_committee_for(user, committee_id) -> Committee:
+    try:
+        return (
+            committees_visible_to(user)
+            .select_related("unit", "unit__level")
+            .get(pk=int(committee_id))
+        )
+    except (Committee.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_post_for(user, post_id) -> Post:
+    scope = scope_of(user)
+    posts = Post.objects.select_related("committee", "committee__unit", "cadre")
+    if not scope.is_superuser:
+        posts = posts.filter(subtree_q("committee__unit_path", scope.root_paths))
+    try:
+        return posts.get(pk=int(post_id))
+    except (Post.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def can_record_committee(user, unit: Unit) -> bool:
+    scope = scope_of(user)
+    return scope.is_superuser or bool(scope.roles_at(unit.path) & RECORD_ROLES)
+
+
+def can_decide_committee(user, committee: Committee) -> bool:
+    scope = scope_of(user)
+    return scope.is_superuser or Role.CADRE in scope.roles_above(committee.unit_path)

@@ -1,0 +1,47 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from doanvien.core.forms import TextForm
+
+from .models import Course, Post
+
+
+class CommitteeForm(TextForm):
+    term_start = forms.DateField(label=_("Term starts"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    term_end = forms.DateField(
+        label=_("Term ends"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=_("Empty: the unit's term length."),
+    )
+    secretary = forms.CharField(label=_("Secretary (member identifier)"), required=False)
+    deputies = forms.CharField(label=_("Deputy secretaries (identifiers)"), required=False)
+    others = forms.CharField(label=_("Other committee members (identifiers)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("term_start", "term_end"):
+            self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PostAddForm(TextForm):
+    member_code = forms.CharField(label=_("Member identifier"), required=False)
+    full_name = forms.CharField(
+        label=_("Or the name of a person who is not a member"), required=False
+    )
+    post = forms.ChoiceField(label=_("Post"), choices=Post.Kind.choices)
+    started_on = forms.DateField(label=_("From"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+
+
+class PostEndForm(TextForm):
+    ended_on = forms.DateField(label=_("Until"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    reason = forms.CharField(label=_("Reason"))
+
+
+class CourseForm(TextForm):
+    name = forms.CharField(label=_("Course"))
+    level = forms.ChoiceField(label=_("Level"), choices=Course.Level.choices)
+    started_on = forms.DateField(label=_("From"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    ended_on = forms.DateField(
+        label=_("Until"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
+    )

@@ -1,0 +1,208 @@
+"""The committee pages: a unit's committees, the queue of committees waiting for its approval
+and its cadre indicators; a committee with its posts, the roles its posts offer, the decision
+of the unit above and the changes mid-term."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doanvien.accounts.access import get_unit_for, grantable_roles, require, visible_ancestors
+from doanvien.core import audit
+from doanvien.core.forms import apply_errors
+from doanvien.members.access import members_visible_to
+
+from . import selectors, services
+from .access import can_decide_committee, can_record_committee, get_committee_for, get_post_for
+from .forms import CommitteeForm, CourseForm, PostAddForm, PostEndForm
+from .models import Committee
+
+
+@login_required
+def unit_committees(request, unit_id: int):
+    unit = get_unit_for(request.user, unit_id)
+    queue = [c for c in selectors.queue(unit) if can_decide_committee(request.user, c)]
+    return render(
+        request,
+        "committees/unit.html",
+        {
+            "unit": unit,
+            "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
+            "committees": selectors.unit_committees(unit),
+            "queue": queue,
+            "indicators": selectors.cadre_indicators(unit, timezone.localdate()),
+            "can_record": can_record_committee(request.user, unit) and unit.is_active,
+        },
+    )
+
+
+def _codes(text: str) -> list[str]:
+    return [c for c in (text or "").replace(",", " ").split() if c]
+
+
+@login_required
+def committee_create_view(request, unit_id: int):
+    unit = get_unit_for(request.user, unit_id)
+    require(can_record_committee(request.user, unit) and unit.is_active)
+    form = CommitteeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        visible = members_visible_to(request.user)
+        posts = []
+        for kind, codes in (
+            ("secretary", _codes(d["secretary"])),
+            ("deputy", _codes(d["deputies"])),
+            ("member", _codes(d["others"])),
+        ):
+            for code in codes:
+                found = (
+                    visible.filter(member_code__iexact=code).values_list("pk", flat=True).first()
+                )
+                posts.append({"member": found if found else f"?{code}", "post": kind})
+        try:
+            committee = services.committee_create(
+                actor=request.user,
+                unit=unit,
+                members=visible,
+                term_start=d["term_start"],
+                term_end=d["term_end"],
+                posts=posts,
+            )
+        except ValidationError as e:
+            apply_errors(form, e, default_field="others")
+        else:
+            messages.success(request, _("Committee recorded."))
+            return redirect("committees:committee-detail", committee_id=committee.pk)
+    return render(request, "committees/form.html", {"form": form, "unit": unit})
+
+
+@login_required
+def committee_detail(request, committee_id: int):
+    committee = get_committee_for(request.user, committee_id)
+    unit = committee.unit
+    can_record = can_record_committee(request.user, unit)
+    grantable = set(grantable_roles(request.user, unit))
+    offers = [(p, r) for p, r in services.role_offers(committee) if r in grantable]
+    add_form = PostAddForm(request.POST or None) if can_record else None
+    if request.method == "POST" and add_form is not None and add_form.is_valid():
+        d = add_form.cleaned_data
+        item = {"post": d["post"], "full_name": d["full_name"]}
+        if d["member_code"]:
+            found = (
+                members_visible_to(request.user)
+                .filter(member_code__iexact=d["member_code"])
+                .values_list("pk", flat=True)
+                .first()
+            )
+            item["member"] = found or f"?{d['member_code']}"
+        try:
+            services.post_add(
+                actor=request.user,
+                committee=committee,
+                members=members_visible_to(request.user),
+                item=item,
+                started_on=d["started_on"],
+            )
+        except ValidationError as e:
+            apply_errors(add_form, e, default_field="member_code")
+        else:
+            messages.success(request, _("Post added."))
+            return redirect("committees:committee-detail", committee_id=committee.pk)
+    return render(
+        request,
+        "committees/detail.html",
+        {
+            "committee": committee,
+            "unit": unit,
+            "posts": selectors.posts_of(committee),
+            "offers": offers,
+            "can_record": can_record,
+            "can_decide": can_decide_committee(request.user, committee),
+            "add_form": add_form if committee.state == Committee.State.APPROVED else None,
+            "end_form": PostEndForm(initial={"ended_on": timezone.localdate()}),
+            "course_form": CourseForm(),
+            "history": audit.history(committee)[:50],
+        },
+    )
+
+
+@login_required
+@require_POST
+def committee_decide(request, committee_id: int, decision: str):
+    committee = get_committee_for(request.user, committee_id)
+    if decision not in ("approve", "reject", "resubmit"):
+        raise Http404
+    if decision == "resubmit":
+        require(can_record_committee(request.user, committee.unit))
+    else:
+        require(can_decide_committee(request.user, committee))
+    try:
+        if decision == "approve":
+            services.committee_approve(actor=request.user, committee=committee)
+        elif decision == "reject":
+            services.committee_reject(
+                actor=request.user, committee=committee, reason=request.POST.get("reason", "")
+            )
+        else:
+            services.committee_resubmit(actor=request.user, committee=committee)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("committees:committee-detail", committee_id=committee.pk)
+
+
+@login_required
+@require_POST
+def post_grant_view(request, post_id: int):
+    post = get_post_for(request.user, post_id)
+    unit = post.committee.unit
+    offered = dict((p.pk, r) for p, r in services.role_offers(post.committee))
+    require(offered.get(post.pk) in set(grantable_roles(request.user, unit)))
+    try:
+        services.post_role_grant(actor=request.user, post=post)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Role granted."))
+    return redirect("committees:committee-detail", committee_id=post.committee_id)
+
+
+@login_required
+@require_POST
+def post_end_view(request, post_id: int):
+    post = get_post_for(request.user, post_id)
+    require(can_record_committee(request.user, post.committee.unit))
+    form = PostEndForm(request.POST)
+    if form.is_valid():
+        try:
+            services.post_end(actor=request.user, post=post, **form.cleaned_data)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Post ended."))
+    else:
+        messages.error(request, _("Enter the date and the reason."))
+    return redirect("committees:committee-detail", committee_id=post.committee_id)
+
+
+@login_required
+@require_POST
+def course_add_view(request, post_id: int):
+    post = get_post_for(request.user, post_id)
+    require(can_record_committee(request.user, post.committee.unit))
+    form = CourseForm(request.POST)
+    if form.is_valid():
+        try:
+            services.course_add(actor=request.user, cadre=post.cadre, **form.cleaned_data)
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Course recorded."))
+    else:
+        messages.error(request, _("Enter the course, its level and dates."))
+    return redirect("committees:committee-detail", committee_id=post.committee_id)

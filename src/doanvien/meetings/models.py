@@ -1,0 +1,158 @@
+"""Branch meetings (sinh hoạt chi đoàn): the meeting, who attended it, the monthly themes upper
+levels publish, and the cadence rule the meetings are checked against (union-rules §8; seed 000:
+registration and assessment happen at the branch meeting; seed 004 §2.2: regular meetings are a
+measure of a base organisation's quality)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from doanvien.core.fields import TreePathField
+
+
+class Kind(models.TextChoices):
+    REGULAR = "regular", _("Regular monthly meeting")
+    THEMED = "themed", _("Themed meeting")
+    CONGRESS = "congress", _("Congress")
+    EXTRAORDINARY = "extraordinary", _("Extraordinary meeting")
+    JOINT = "joint", _("Joint meeting of small branches")
+
+
+# The kinds that are a branch's monthly meeting for the cadence check: a themed meeting and a
+# joint meeting of small branches are held in place of the monthly one (union-rules §8: the
+# monthly meeting also carries the month's theme).
+CADENCE_KINDS = (Kind.REGULAR, Kind.THEMED, Kind.JOINT)
+
+
+class Presence(models.TextChoices):
+    PRESENT = "present", _("Present")
+    EXCUSED = "excused", _("Excused")
+    ABSENT = "absent", _("Absent")
+
+
+class CadenceRule(models.Model):
+    """How many monthly meetings a unit's branches must hold in each calendar month: data.
+    The rule of the nearest unit up the tree applies; the row without a unit is the default
+    (1 a month: union-rules §8 [confirmed]; some schools ask 2 [C1])."""
+
+    unit = models.OneToOneField(
+        "units.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    per_month = models.PositiveSmallIntegerField(_("regular meetings a month"), default=1)
+
+    class Meta:
+        verbose_name = _("meeting cadence")
+        verbose_name_plural = _("meeting cadences")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["per_month"],
+                condition=models.Q(unit=None),
+                name="one_default_cadence",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit or '—'}: {self.per_month}"
+
+
+class Theme(models.Model):
+    """A monthly theme an upper level publishes for the branches under it (union-rules §8:
+    e.g. March, the Union's tradition)."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("published by"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit_path = TreePathField(editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    title = models.CharField(_("theme"), max_length=200)
+    note = models.TextField(_("note"), blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("monthly theme")
+        verbose_name_plural = _("monthly themes")
+        indexes = [models.Index(fields=["year", "month", "unit_path"], name="theme_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:02d}/{self.year} · {self.title}"
+
+
+class Meeting(models.Model):
+    """A meeting of a branch (attendance is its members'), or of a union's committee."""
+
+    unit = models.ForeignKey(
+        "units.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # meeting_unit_date serves
+    )
+    unit_path = TreePathField(editable=False)
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.REGULAR)
+    theme = models.ForeignKey(
+        Theme,
+        verbose_name=_("published theme"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meetings",
+    )
+    theme_text = models.CharField(_("theme"), max_length=200, blank=True, default="")
+    minutes = models.TextField(_("minutes"), blank=True, default="")
+    minutes_file = models.FileField(
+        _("minutes file"), upload_to="meetings/minutes/%Y/", blank=True, default=""
+    )
+    decisions = models.TextField(_("decisions"), blank=True, default="")
+    # Attendance was taken (its rows exist); until then the meeting counts in no rate.
+    attendance_taken = models.BooleanField(default=False, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        indexes = [
+            models.Index(fields=["unit", "date"], name="meeting_unit_date"),
+            models.Index(
+                fields=["unit_path", "date"],
+                name="meeting_subtree_date",
+                opclasses=["varchar_pattern_ops", "date_ops"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} · {self.get_kind_display()}"
+
+    @property
+    def theme_label(self) -> str:
+        return self.theme.title if self.theme_id else self.theme_text
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
+    member = models.ForeignKey(
+        "members.Member", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    presence = models.CharField(
+        _("attendance"), max_length=8, choices=Presence.choices, default=Presence.PRESENT
+    )
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_attendance_each")
+        ]
+        indexes = [models.Index(fields=["member", "meeting"], name="attendance_member")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.member_id} · {self.presence}"

@@ -1,0 +1,197 @@
+"""What the meeting pages and the API read, each an indexed query scoped to one unit (or one
+page of units below it), and the selector other apps call: months a member missed."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractMonth, Substr
+
+from doanvien.members.models import Member, Status
+from doanvien.units.models import Unit
+
+from . import rules
+from .models import CADENCE_KINDS, Attendance, CadenceRule, Meeting, Presence, Theme
+
+DEFAULT_PER_MONTH = 1
+
+
+def required_per_month(unit: Unit) -> int:
+    """The cadence rule of the nearest unit up the tree, else the default row's."""
+    rows = dict(
+        CadenceRule.objects.filter(
+            Q(unit__path__in=unit.ancestor_paths()) | Q(unit=None)
+        ).values_list("unit__path", "per_month")
+    )
+    for path in reversed(unit.ancestor_paths()):
+        if path in rows:
+            return rows[path]
+    return rows.get(None, DEFAULT_PER_MONTH)
+
+
+def unit_meetings(unit: Unit, year: int) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(unit=unit, date__year=year)
+        .select_related("theme")
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__presence=Presence.PRESENT)),
+            listed=Count("attendance"),
+        )
+        .order_by("-date", "-pk")
+    )
+
+
+def themes_for(unit: Unit, year: int) -> QuerySet[Theme]:
+    """The themes the unit's upper levels (and the unit itself) published for the year."""
+    return Theme.objects.filter(unit_path__in=unit.ancestor_paths(), year=year).order_by(
+        "month", "unit_path"
+    )
+
+
+def monthly_counts(unit: Unit, year: int) -> dict[int, int]:
+    """Monthly meetings the unit held in each month of the year."""
+    rows = (
+        Meeting.objects.filter(unit=unit, date__year=year, kind__in=CADENCE_KINDS)
+        .annotate(month=ExtractMonth("date"))
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    return {r["month"]: r["n"] for r in rows}
+
+
+def cadence(unit: Unit, year: int, today: date) -> dict:
+    """The branch's months of the year: meetings held each month and whether that meets the
+    cadence rule; and the months without enough meetings so far."""
+    per_month = required_per_month(unit)
+    counts = monthly_counts(unit, year)
+    checked = rules.months_to_check(year, today)
+    missing = rules.months_without_meeting(counts, per_month, checked)
+    return {
+        "per_month": per_month,
+        "months": [
+            {"month": m, "held": counts.get(m, 0), "checked": m in checked, "ok": m not in missing}
+            for m in range(1, 13)
+        ],
+        "missing": missing,
+        "covered": len(checked) - len(missing),
+    }
+
+
+def months_without_below(units: Iterable[Unit], year: int, today: date) -> dict[int, dict]:
+    """For each given unit (a page of the units under a union): its active branches, and how
+    many branch-months of the year so far lacked a monthly meeting (against the default
+    cadence). One query for the meetings of the page, one for the branches."""
+    units = list(units)
+    checked = rules.months_to_check(year, today)
+    if not units:
+        return {}
+    length = len(units[0].path)
+    paths = {u.path: u.pk for u in units}
+    per_month = DEFAULT_PER_MONTH
+    default = CadenceRule.objects.filter(unit=None).values_list("per_month", flat=True).first()
+    if default:
+        per_month = default
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(unit_path__startswith=p)
+    branch_months = (
+        Meeting.objects.filter(q, date__year=year, kind__in=CADENCE_KINDS)
+        .annotate(month=ExtractMonth("date"), head=Substr("unit_path", 1, length))
+        .values("head", "unit_id", "month")
+        .annotate(n=Count("pk"))
+    )
+    covered: dict[str, int] = defaultdict(int)
+    for row in branch_months:
+        if row["month"] in checked and row["n"] >= per_month:
+            covered[row["head"]] += 1
+    bq = Q(pk__in=[])
+    for p in paths:
+        bq |= Q(path__startswith=p)
+    branches = dict(
+        Unit.objects.filter(bq, kind=Unit.Kind.BRANCH, is_active=True)
+        .annotate(head=Substr("path", 1, length))
+        .order_by()
+        .values("head")
+        .annotate(n=Count("pk"))
+        .values_list("head", "n")
+    )
+    return {
+        pk: {
+            "branches": branches.get(path, 0),
+            "months_without": max(0, branches.get(path, 0) * len(checked) - covered[path]),
+        }
+        for path, pk in paths.items()
+    }
+
+
+def months_absent(member_ids: Iterable[int], year: int) -> dict[int, list[int]]:
+    """The months of `year` each member missed the monthly meetings (rules.absent_months):
+    {member id: [months]}, members without a missed month left out. The meetings of every
+    branch he belonged to that year count (a member who moved is judged by both). For other
+    apps: the dues removal-candidates list reads it."""
+    rows = (
+        Attendance.objects.filter(
+            member_id__in=member_ids,
+            meeting__date__year=year,
+            meeting__kind__in=CADENCE_KINDS,
+        )
+        .annotate(month=ExtractMonth("meeting__date"))
+        .values_list("member_id", "month", "presence")
+        .order_by()
+    )
+    by_member: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for member_id, month, presence in rows.iterator(chunk_size=5000):
+        by_member[member_id].append((month, presence))
+    out = {}
+    for member_id, pairs in by_member.items():
+        missed = rules.absent_months(pairs)
+        if missed:
+            out[member_id] = missed
+    return out
+
+
+def branch_months_absent(branch: Unit, year: int) -> dict[int, list[int]]:
+    """months_absent for the branch's members on the roll."""
+    ids = Member.objects.filter(branch=branch, status=Status.ACTIVE).values("pk")
+    return months_absent(ids, year)
+
+
+def attendance_rates(branch: Unit, year: int) -> dict:
+    """Attendance of the year's meetings whose attendance was taken: per member of the branch
+    (present, excused, absent, rate) and the branch's rate over all its rows."""
+    rows = (
+        Attendance.objects.filter(meeting__unit=branch, meeting__date__year=year)
+        .values("member_id", "presence")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Presence.values, 0))
+    for r in rows:
+        per[r["member_id"]][r["presence"]] = r["n"]
+    members = []
+    for m in Member.objects.filter(branch=branch, status=Status.ACTIVE).order_by("sort_key", "pk"):
+        c = per.get(m.pk, dict.fromkeys(Presence.values, 0))
+        total = sum(c.values())
+        members.append(
+            {"member": m, **c, "total": total, "rate": rules.rate(c[Presence.PRESENT], total)}
+        )
+    present = sum(c[Presence.PRESENT] for c in per.values())
+    total = sum(sum(c.values()) for c in per.values())
+    return {"members": members, "rate": rules.rate(present, total), "total": total}
+
+
+def attendance_of(meeting: Meeting) -> dict[int, str]:
+    return dict(meeting.attendance.values_list("member_id", "presence"))
+
+
+def attendance_list(meeting: Meeting) -> list[tuple[Member, str]]:
+    """Who is on the meeting's list and how: the members already listed, and the branch's
+    members on the roll at its date (present by default, until attendance is taken)."""
+    taken = attendance_of(meeting)
+    members = Member.objects.filter(
+        Q(pk__in=list(taken)) | Q(branch_id=meeting.unit_id, status=Status.ACTIVE),
+        joined_union_on__lte=meeting.date,
+    ).order_by("sort_key", "pk")
+    default = Presence.ABSENT if meeting.attendance_taken else Presence.PRESENT
+    return [(m, taken.get(m.pk, default)) for m in members]

@@ -1,0 +1,218 @@
+"""Writes of the meetings app: record a meeting, take its attendance, write its minutes,
+publish a monthly theme. Keyword-only, one transaction each, audited."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doanvien.core import audit
+from doanvien.core.dates import parse_date
+from doanvien.core.text import normalize
+from doanvien.core.transactions import atomic
+from doanvien.members.models import Member, Status
+from doanvien.units.models import Unit
+
+from .models import Attendance, Kind, Meeting, Presence, Theme
+
+MEETING_FIELDS = ("date", "kind", "theme", "theme_text", "minutes", "decisions")
+
+
+def _date(value, field: str = "date") -> date:
+    try:
+        parsed = value if isinstance(value, date) else parse_date(value)
+    except (ValueError, TypeError):
+        parsed = None
+    if parsed is None:
+        raise ValidationError({field: _("Enter a date as dd/mm/yyyy or YYYY-MM-DD.")})
+    if parsed > timezone.localdate():
+        raise ValidationError(
+            {field: _("A meeting is recorded once held: its date cannot be after today.")}
+        )
+    return parsed
+
+
+def _theme(unit: Unit, theme) -> Theme | None:
+    """A theme published by the unit or a unit above it, else an error."""
+    if theme in (None, ""):
+        return None
+    if not isinstance(theme, Theme):
+        theme = Theme.objects.filter(pk=theme if str(theme).isdigit() else None).first()
+    if theme is None or theme.unit_path not in unit.ancestor_paths():
+        raise ValidationError(
+            {"theme": _("Choose a theme published by this unit or a unit above it.")}
+        )
+    return theme
+
+
+def _clean(unit: Unit, data: dict) -> dict:
+    clean = {}
+    if "date" in data:
+        clean["date"] = _date(data["date"])
+    if "kind" in data:
+        if data["kind"] not in Kind.values:
+            raise ValidationError({"kind": _("Choose a kind of meeting from the list.")})
+        clean["kind"] = data["kind"]
+    if "theme" in data:
+        clean["theme"] = _theme(unit, data["theme"])
+    for name in ("theme_text", "minutes", "decisions"):
+        if name in data:
+            value = data[name] or ""
+            clean[name] = normalize(value) if name == "theme_text" else value.strip()
+    if len(clean.get("theme_text", "")) > 200:
+        raise ValidationError({"theme_text": _("A theme has at most 200 characters.")})
+    return clean
+
+
+@atomic
+def meeting_create(*, actor, unit: Unit, data: dict, minutes_file=None) -> Meeting:
+    """Record a meeting the unit held (date not after today). Attendance is taken afterwards
+    (attendance_set), with the branch's members on the roll at that date."""
+    if not unit.is_active:
+        raise ValidationError(_("This unit is inactive: it holds no meetings."))
+    if "date" not in data or data["date"] in (None, ""):
+        raise ValidationError({"date": _("Enter the date of the meeting.")})
+    clean = _clean(unit, {"kind": Kind.REGULAR, **data})
+    meeting = Meeting(unit=unit, unit_path=unit.path, created_by=actor, **clean)
+    if minutes_file:
+        meeting.minutes_file = minutes_file
+    meeting.save()
+    audit.record(
+        actor=actor,
+        action="meeting.created",
+        target=meeting,
+        unit_path=unit.path,
+        summary=f"{unit.name} · {meeting}",
+        changes=audit.diff({}, audit.snapshot(meeting, clean)),
+    )
+    return meeting
+
+
+@atomic
+def meeting_update(*, actor, meeting: Meeting, data: dict, minutes_file=None) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    unit = Unit.objects.get(pk=meeting.unit_id)
+    clean = _clean(unit, data)
+    before = audit.snapshot(meeting, clean)
+    for k, v in clean.items():
+        setattr(meeting, k, v)
+    if minutes_file:
+        meeting.minutes_file = minutes_file
+        clean["minutes_file"] = minutes_file.name
+    meeting.save()
+    audit.record(
+        actor=actor,
+        action="meeting.updated",
+        target=meeting,
+        unit_path=meeting.unit_path,
+        summary=str(meeting),
+        changes=audit.diff(before, audit.snapshot(meeting, clean)),
+    )
+    return meeting
+
+
+def _ids(values, field: str) -> set[int]:
+    try:
+        return {int(v) for v in values or []}
+    except (TypeError, ValueError):
+        raise ValidationError({field: _("Send a list of member ids.")}) from None
+
+
+@atomic
+def attendance_set(*, actor, meeting: Meeting, present, excused) -> dict[str, int]:
+    """Take (or retake) a branch meeting's attendance: the members in `present` were there,
+    those in `excused` were away with the branch's leave, every other member of the branch on
+    the roll at the meeting's date was absent. Ids must be of those members."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    unit = Unit.objects.get(pk=meeting.unit_id)
+    if not unit.is_branch:
+        raise ValidationError(_("Attendance is taken at a branch's meetings only."))
+    present, excused = _ids(present, "present"), _ids(excused, "excused")
+    both = present & excused
+    if both:
+        raise ValidationError(
+            {
+                "excused": _("A member cannot be both present and excused: ids %(ids)s.")
+                % {"ids": ", ".join(map(str, sorted(both)))}
+            }
+        )
+    listed = set(meeting.attendance.values_list("member_id", flat=True))
+    roll = (
+        set(
+            Member.objects.filter(
+                branch_id=unit.pk, status=Status.ACTIVE, joined_union_on__lte=meeting.date
+            ).values_list("pk", flat=True)
+        )
+        | listed
+    )
+    unknown = (present | excused) - roll
+    if unknown:
+        raise ValidationError(
+            _("These ids are not members of the branch at the meeting's date: %(ids)s.")
+            % {"ids": ", ".join(map(str, sorted(unknown)))}
+        )
+    meeting.attendance.all().delete()
+    rows = [
+        Attendance(
+            meeting=meeting,
+            member_id=pk,
+            presence=Presence.PRESENT
+            if pk in present
+            else Presence.EXCUSED
+            if pk in excused
+            else Presence.ABSENT,
+        )
+        for pk in sorted(roll)
+    ]
+    Attendance.objects.bulk_create(rows, batch_size=1000)
+    meeting.attendance_taken = True
+    meeting.save(update_fields=["attendance_taken"])
+    counts = {
+        "present": len(present),
+        "excused": len(excused),
+        "absent": len(roll) - len(present) - len(excused),
+    }
+    audit.record(
+        actor=actor,
+        action="meeting.attendance",
+        target=meeting,
+        unit_path=meeting.unit_path,
+        summary=f"{meeting} · {counts['present']}/{len(roll)}",
+        changes={k: [None, v] for k, v in counts.items()},
+    )
+    return counts
+
+
+@atomic
+def theme_publish(*, actor, unit: Unit, year, month, title: str, note: str = "") -> Theme:
+    errors = {}
+    try:
+        year, month = int(year), int(month)
+    except (TypeError, ValueError):
+        year = month = 0
+    if not 2000 <= year <= 2100:
+        errors["year"] = _("Enter a year between 2000 and 2100.")
+    if not 1 <= month <= 12:
+        errors["month"] = _("Enter a month from 1 to 12.")
+    title = normalize(title or "")
+    if not title:
+        errors["title"] = _("Enter the theme.")
+    elif len(title) > 200:
+        errors["title"] = _("A theme has at most 200 characters.")
+    if unit.is_branch:
+        errors["title"] = _("Themes are published by a union for the branches under it.")
+    if errors:
+        raise ValidationError(errors)
+    theme = Theme.objects.create(
+        unit=unit, unit_path=unit.path, year=year, month=month, title=title, note=note or ""
+    )
+    audit.record(
+        actor=actor,
+        action="meeting.theme",
+        target=theme,
+        unit_path=unit.path,
+        summary=str(theme),
+        changes={"title": [None, title]},
+    )
+    return theme
