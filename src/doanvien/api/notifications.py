@@ -70,7 +70,7 @@ def my_notifications(request, unread: bool = False, page: int = 1, cursor: str =
 
 @router.post(
     "/notifications/{notification_id}/read",
-    response={200: NotificationOut, **error_answers(401, 404)},
+    response={200: NotificationOut, **error_answers(401, 404, 413, 422)},
     summary="Mark a notification read",
 )
 def notification_read(request, notification_id: int):
@@ -82,7 +82,7 @@ def notification_read(request, notification_id: int):
 
 @router.put(
     "/me/notification-settings",
-    response={200: dict[str, str], **error_answers(400, 401)},
+    response={200: dict[str, str], **error_answers(400, 401, 413, 422)},
     summary="Choose, per kind, in the app only or also by e-mail",
 )
 def notification_settings(request, body: ChannelsIn):
