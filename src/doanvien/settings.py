@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "doanvien.units",
     "doanvien.members",
     "doanvien.training",
+    "doanvien.evaluations",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -262,6 +263,8 @@ PASSWORD_RESET_TIMEOUT = 3600
 # `manage.py db_worker` (started by `make run`). No broker to run.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Files made by jobs (exports, error reports) and files uploaded for import, kept for JOB_FILE_DAYS.
+# Uploaded files kept through Django's storage (the evaluations' evidence).
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", VAR_DIR / "jobs"))
 JOB_FILE_DAYS = int(os.environ.get("JOB_FILE_DAYS", "7"))
 # An uploaded spreadsheet is read by a child process of the worker with these budgets (address

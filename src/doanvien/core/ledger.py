@@ -29,3 +29,18 @@ def jit_off() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+
+
+# Other ledgers folded with the roll-ups' (an app above training registers its own in its
+# AppConfig.ready): (fold(limit) → how many folded, waiting() → how many wait). The folder calls
+# each under the fold lock, in the same transaction as the others.
+_LEDGERS: list[tuple] = []
+
+
+def register_ledger(fold, waiting) -> None:
+    if (fold, waiting) not in _LEDGERS:
+        _LEDGERS.append((fold, waiting))
+
+
+def other_ledgers() -> list[tuple]:
+    return list(_LEDGERS)
