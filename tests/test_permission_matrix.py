@@ -163,6 +163,7 @@ def _object_kwargs(world):
         "token_id": _token(world).pk,
         "kind": "removed",
         "year": YEAR,
+        "scheme": "strong_branch",
     }
 
 
@@ -382,6 +383,8 @@ def _api_url(world, path: str) -> str:
             return str(_job(world).pk)
         if name == "year":
             return str(YEAR)
+        if name == "scheme":
+            return "strong_branch"
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
 
     return re.sub(r"\{(\w+)\}", fill, path)

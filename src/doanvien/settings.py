@@ -263,6 +263,10 @@ PASSWORD_RESET_TIMEOUT = 3600
 # `manage.py db_worker` (started by `make run`). No broker to run.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Files made by jobs (exports, error reports) and files uploaded for import, kept for JOB_FILE_DAYS.
+# Roll-up ledgers of the apps above training, folded with the training roll-ups' (core/ledger.py).
+ROLLUP_LEDGERS = ["doanvien.evaluations.rollup"]
+# Modules that add indicators a scheme's item may take its figure from (evaluations/indicators.py).
+EVALUATION_INDICATOR_MODULES: list[str] = []
 # Uploaded files kept through Django's storage (the evaluations' evidence).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", VAR_DIR / "jobs"))

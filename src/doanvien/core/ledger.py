@@ -4,6 +4,9 @@ to the rows above (units/member_counts.py, training/rollup.py). Whoever writes t
 or moves ledger rows (the folder, a unit move, a rebuild), holds this lock for the rest of his
 transaction: one at a time, so that no delta is added twice or to a unit it has left."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.db import connection
 
 FOLD_LOCK = 0x646F616E  # a PostgreSQL advisory lock's key ("doan")
@@ -31,16 +34,9 @@ def jit_off() -> None:
             cursor.execute("SET LOCAL jit = off")
 
 
-# Other ledgers folded with the roll-ups' (an app above training registers its own in its
-# AppConfig.ready): (fold(limit) → how many folded, waiting() → how many wait). The folder calls
-# each under the fold lock, in the same transaction as the others.
-_LEDGERS: list[tuple] = []
-
-
-def register_ledger(fold, waiting) -> None:
-    if (fold, waiting) not in _LEDGERS:
-        _LEDGERS.append((fold, waiting))
-
-
-def other_ledgers() -> list[tuple]:
-    return list(_LEDGERS)
+def other_ledgers() -> list:
+    """The other ledgers folded with the roll-ups': the modules named in
+    settings.ROLLUP_LEDGERS (an app above training keeps its own roll-ups), each with
+    `fold_batch(limit)` → how many deltas it folded (called under the fold lock, in the
+    folder's transaction) and `waiting()` → how many wait."""
+    return [import_module(name) for name in getattr(settings, "ROLLUP_LEDGERS", [])]

@@ -1,14 +1,17 @@
 """Named indicators an item of a scheme may take its figure from (seed 001 asks for strong
 branches and 3-proactive base unions to be judged on what the unit did; the product already
-knows some of it). A registry: another app adds its own in its AppConfig.ready with
-`register` (the referrals' "youths introduced", the dues' "remitted", …); an item names one in
+knows some of it). A registry: another app adds its own by calling `register` at the top of a
+module it names in settings.EVALUATION_INDICATOR_MODULES (the referrals' "youths introduced",
+the dues' "remitted", …; loaded the first time the registry is read); an item names one in
 `SchemeItem.indicator`, and the self-assessment shows its figure beside the item and keeps it
 with the evaluation. Shipped: the training programme's members registered."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from importlib import import_module
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from doanvien.training import rollup as training_rollup
@@ -32,18 +35,25 @@ def register(code: str, label, read: Reader) -> None:
     _REGISTRY[code] = Indicator(code, label, read)
 
 
+def _load() -> None:
+    for name in getattr(settings, "EVALUATION_INDICATOR_MODULES", []):
+        import_module(name)  # registers at import; once imported, a no-op
+
+
 def registered() -> list[Indicator]:
+    _load()
     return sorted(_REGISTRY.values(), key=lambda i: i.code)
 
 
 def get(code: str) -> Indicator | None:
+    _load()
     return _REGISTRY.get(code)
 
 
 def value(code: str, unit: Unit, year: int) -> int | Decimal | None:
     """The indicator's figure for the unit and year; None for an unknown indicator or when the
     figure is not there (the year not opened)."""
-    indicator = _REGISTRY.get(code)
+    indicator = get(code)
     return indicator.read(unit, year) if indicator else None
 
 
@@ -54,9 +64,8 @@ def _members_registered(unit: Unit, year: int) -> int | None:
     return row.registered if row else None
 
 
-def install_shipped() -> None:
-    register(
-        "training.members_registered",
-        _("Members registered in the training programme"),
-        _members_registered,
-    )
+register(
+    "training.members_registered",
+    _("Members registered in the training programme"),
+    _members_registered,
+)

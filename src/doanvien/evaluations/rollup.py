@@ -6,8 +6,8 @@ transaction of every change the way training/rollup.py keeps the programme's:
   write locks only that unit's row, adds the difference to it and appends it to the ledger
   (EvaluationStatsDelta) for the units above.
 - The roll-ups' folder (`manage.py fold_rollups`, training.rollup.fold) folds this ledger too,
-  under the fold lock (core/ledger.register_ledger): each delta is added to the rows of the
-  units above its unit, then deleted, in one transaction.
+  under the fold lock (settings.ROLLUP_LEDGERS, core/ledger.other_ledgers): each delta is
+  added to the rows of the units above its unit, then deleted, in one transaction.
 - A read of a unit adds, in the same statement, the deltas below it not folded yet
   (`figures_of`): exact whether the folder runs, lags or was killed.
 - `expected` counts every unit again from the evaluations; `recompute_stats` lists the

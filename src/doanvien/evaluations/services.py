@@ -20,6 +20,21 @@ from .models import DeadlineKind, Evaluation, Evidence, SchemeCode
 from .selectors import branches_not_strong, deadline_for, items_for, scheme_for
 
 MISSING_SHOWN = 20
+# An evidence file: what a dossier holds (scans, documents, sheets), at most this size.
+EVIDENCE_TYPES = {".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx", ".odt"}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+
+def evidence_file_fault(file) -> str:
+    """Why this uploaded file is refused as evidence ("" when it is accepted)."""
+    name = (getattr(file, "name", "") or "").lower()
+    if not any(name.endswith(ext) for ext in EVIDENCE_TYPES):
+        return _("Attach a PDF, an image, a document or a spreadsheet.")
+    if (getattr(file, "size", 0) or 0) > EVIDENCE_MAX_BYTES:
+        return _("The file is larger than 10 MB.")
+    if not getattr(file, "size", 0):
+        return _("The file is empty.")
+    return ""
 
 
 def _record(actor, action: str, evaluation: Evaluation, summary: str = "", changes=None) -> None:
@@ -176,6 +191,11 @@ def evidence_add(
         raise ValidationError({"item": _("Choose an item of the scheme.")})
     if not file and not (link or "").strip():
         raise ValidationError({"file": _("Attach a file or give a link.")})
+    if file and (fault := evidence_file_fault(file)):
+        raise ValidationError({"file": fault})
+    link = (link or "").strip()
+    if link and not link.startswith(("https://", "http://")):
+        raise ValidationError({"link": _("Give a web address starting with https://.")})
     evidence = Evidence.objects.create(
         evaluation=evaluation,
         item=item,

@@ -367,7 +367,7 @@ def _fold(limit: int) -> int:
     return (
         _fold_year_stats(limit)
         + member_counts.fold(limit)
-        + sum(fold(limit) for fold, _waiting in other_ledgers())
+        + sum(ledger.fold_batch(limit) for ledger in other_ledgers())
     )
 
 
@@ -405,7 +405,7 @@ def waiting() -> int:
     return (
         YearStatsDelta.objects.count()
         + MemberCountDelta.objects.count()
-        + sum(waiting() for _fold, waiting in other_ledgers())
+        + sum(ledger.waiting() for ledger in other_ledgers())
     )
 
 

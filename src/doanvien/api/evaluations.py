@@ -1,0 +1,428 @@
+"""Unit evaluations: the schemes that apply to a unit, and a unit's strong-branch or
+3-proactive evaluation on its way to recognition (register, self-assessment, evidence, submit,
+the recognising unit's assessment, return, recognise, reopen).
+
+Every operation resolves the unit within the user's scope first (404 outside it), then asks the
+evaluations' access rules (403): the unit's own committee registers, self-scores and submits;
+only the recognising unit's cadres score, return and recognise; a unit above it reopens. A move
+the workflow does not allow in the current state, and a 3-proactive request while a branch is
+not yet strong, answer 409 Conflict; the services' other refusals answer 400."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import File, Form, Router, Schema, Status, UploadedFile
+
+from doanvien.accounts.access import get_unit_for, require
+from doanvien.evaluations import rollup, services
+from doanvien.evaluations.access import (
+    can_recognise,
+    can_reopen,
+    is_own_committee,
+)
+from doanvien.evaluations.models import Evaluation, SchemeCode
+from doanvien.evaluations.selectors import (
+    children_evaluations,
+    evaluation_of,
+    grouped,
+    items_for,
+    schemes_for,
+    unit_evaluations,
+)
+from doanvien.units.models import Unit
+
+from .errors import ApiError
+from .schemas import PROGRAMME_YEAR, error_answers
+
+router = Router(tags=["evaluations"])
+
+ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
+EVALUATION = "/units/{unit_id}/evaluations/{year}/{scheme}"
+CONFLICTS = {"illegal_transition", "precondition"}
+
+
+@contextmanager
+def conflicts() -> Iterator[None]:
+    try:
+        yield
+    except ValidationError as exc:
+        if getattr(exc, "code", None) in CONFLICTS:
+            raise ApiError(409, " ".join(exc.messages)) from None
+        raise
+
+
+class PointsIn(Schema):
+    items: dict[str, Decimal | str] = {}
+    comment: str = ""
+
+
+class CommentIn(Schema):
+    comment: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class ItemOut(Schema):
+    id: int
+    text: str
+    max_points: Decimal
+    evidence_required: bool
+    indicator: str
+
+
+class GroupOut(Schema):
+    name: str
+    items: list[ItemOut]
+
+
+class SchemeOut(Schema):
+    code: str
+    name: str
+    placeholder: bool
+    groups: list[GroupOut]
+    pass_mark: Decimal
+    level_bands: list[dict]
+    requires_all_branches_strong: bool
+    published_by: int | None
+
+
+class SchemesOut(Schema):
+    items: list[SchemeOut]
+
+
+class EvidenceOut(Schema):
+    id: int
+    item: int
+    file: str
+    link: str
+    note: str
+
+
+class EvaluationOut(Schema):
+    unit: int
+    unit_name: str
+    scheme: str
+    year: int
+    state: str
+    registered_late: bool
+    self_points: dict
+    self_comment: str
+    self_total: Decimal | None
+    indicator_values: dict
+    submitted_late: bool
+    points: dict
+    comment: str
+    total: Decimal | None
+    passed: bool | None
+    level: str
+    return_comment: str
+    reopen_reason: str
+    recognised_by: int | None
+    evidence: list[EvidenceOut]
+
+
+class ChildEvaluationOut(Schema):
+    unit: int
+    unit_name: str
+    scheme: str
+    state: str
+    total: Decimal | None
+    passed: bool | None
+
+
+class UnitEvaluationsOut(Schema):
+    unit: int
+    year: int
+    own: list[EvaluationOut]
+    children: list[ChildEvaluationOut]
+    figures: dict[str, int]
+
+
+class AssessmentOut(Schema):
+    total: Decimal | None
+    passed: bool | None
+    level: str
+    state: str
+
+
+def scheme_out(unit: Unit, scheme) -> dict:
+    items = items_for(scheme, unit.sector)
+    return {
+        "code": scheme.code,
+        "name": scheme.name,
+        "placeholder": scheme.is_placeholder,
+        "groups": [
+            {
+                "name": group.name,
+                "items": [
+                    {
+                        "id": i.pk,
+                        "text": i.text,
+                        "max_points": i.max_points,
+                        "evidence_required": i.evidence_required,
+                        "indicator": i.indicator,
+                    }
+                    for i in group_items
+                ],
+            }
+            for group, group_items in grouped(items)
+        ],
+        "pass_mark": scheme.pass_mark,
+        "level_bands": scheme.level_bands or [],
+        "requires_all_branches_strong": scheme.requires_all_branches_strong,
+        "published_by": scheme.unit_id,
+    }
+
+
+def evaluation_out(evaluation: Evaluation) -> dict:
+    return {
+        "unit": evaluation.unit_id,
+        "unit_name": evaluation.unit.name,
+        "scheme": evaluation.scheme_code,
+        "year": evaluation.year,
+        "state": evaluation.state,
+        "registered_late": evaluation.registered_late,
+        "self_points": evaluation.self_points,
+        "self_comment": evaluation.self_comment,
+        "self_total": evaluation.self_total,
+        "indicator_values": evaluation.indicator_values,
+        "submitted_late": evaluation.submitted_late,
+        "points": evaluation.points,
+        "comment": evaluation.comment,
+        "total": evaluation.total,
+        "passed": evaluation.passed,
+        "level": evaluation.level,
+        "return_comment": evaluation.return_comment,
+        "reopen_reason": evaluation.reopen_reason,
+        "recognised_by": evaluation.recognised_by_unit_id,
+        "evidence": [
+            {
+                "id": e.pk,
+                "item": e.item_id,
+                "file": e.file.name.rsplit("/", 1)[-1] if e.file else "",
+                "link": e.link,
+                "note": e.note,
+            }
+            for e in evaluation.evidence.all()
+        ],
+    }
+
+
+def _code(scheme: str) -> str:
+    if scheme not in SchemeCode.values:
+        raise Http404
+    return scheme
+
+
+def _evaluation(unit: Unit, scheme: str, year: int) -> Evaluation:
+    evaluation = evaluation_of(unit, _code(scheme), year)
+    if evaluation is None:
+        raise Http404
+    return evaluation
+
+
+@router.get(
+    "/evaluations/{year}/schemes",
+    response={200: SchemesOut, **ERRORS},
+    summary="The evaluation schemes that apply to a unit",
+)
+def schemes(request, unit: int | None = None, year: int = PROGRAMME_YEAR):
+    """The schemes of the year for the unit given as `?unit=`: the nearest ancestor's published
+    one, otherwise the shipped default (`placeholder` true: its items and points are not yet a
+    unit's own). Items of another sector than the unit's are left out."""
+    if unit is None:
+        raise Http404
+    found = get_unit_for(request.user, unit)
+    return {"items": [scheme_out(found, s) for s in schemes_for(found, year)]}
+
+
+@router.get(
+    "/units/{unit_id}/evaluations/{year}",
+    response={200: UnitEvaluationsOut, **ERRORS},
+    summary="A unit's evaluations and those of the units under it",
+)
+def unit_evaluations_read(request, unit_id: int, year: int = PROGRAMME_YEAR):
+    unit = get_unit_for(request.user, unit_id)
+    children = [
+        {
+            "unit": child.pk,
+            "unit_name": child.name,
+            "scheme": e.scheme_code,
+            "state": e.state,
+            "total": e.total,
+            "passed": e.passed,
+        }
+        for child, found in children_evaluations(unit, year)
+        for e in found
+    ]
+    return {
+        "unit": unit.pk,
+        "year": year,
+        "own": [evaluation_out(e) for e in unit_evaluations(unit, year)],
+        "children": children,
+        "figures": rollup.figures_of(unit, year),
+    }
+
+
+@router.get(EVALUATION, response={200: EvaluationOut, **ERRORS}, summary="A unit's evaluation")
+def evaluation_read(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    unit = get_unit_for(request.user, unit_id)
+    return evaluation_out(_evaluation(unit, scheme, year))
+
+
+@router.post(
+    f"{EVALUATION}/register",
+    response={201: EvaluationOut, **ERRORS},
+    summary="Register a unit for an evaluation",
+)
+def register(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    """The unit's own committee registers it (a branch for strong_branch, a base union for
+    three_proactive); a second registration answers 409."""
+    unit = get_unit_for(request.user, unit_id)
+    code = _code(scheme)
+    require(is_own_committee(request.user, unit))
+    with conflicts():
+        evaluation = services.evaluation_register(
+            actor=request.user, unit=unit, year=year, scheme_code=code
+        )
+    return Status(201, evaluation_out(evaluation))
+
+
+@router.put(
+    f"{EVALUATION}/self-assessment",
+    response={200: EvaluationOut, **ERRORS},
+    summary="Self-score a unit's evaluation",
+)
+def self_assessment(
+    request, payload: PointsIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR
+):
+    """`{"items": {"<item id>": points}, "comment"}`: the items given are scored (the others
+    keep their points); each from 0 to its maximum, one decimal at most."""
+    unit = get_unit_for(request.user, unit_id)
+    require(is_own_committee(request.user, unit))
+    evaluation = _evaluation(unit, scheme, year)
+    with conflicts():
+        evaluation = services.self_assessment_record(
+            actor=request.user,
+            evaluation=evaluation,
+            items=payload.items,
+            comment=payload.comment,
+        )
+    return evaluation_out(evaluation)
+
+
+@router.post(
+    f"{EVALUATION}/evidence",
+    response={201: EvaluationOut, **ERRORS},
+    summary="Add evidence to an item of a unit's evaluation",
+)
+def evidence(
+    request,
+    unit_id: int,
+    scheme: str,
+    year: int = PROGRAMME_YEAR,
+    item: Form[int] = 0,
+    link: Form[str] = "",
+    note: Form[str] = "",
+    file: File[UploadedFile | None] = None,
+):
+    """A multipart form: `item` (its id), and a `file` (PDF, image, document, sheet; 10 MB at
+    most) or a `link`, with an optional `note`."""
+    unit = get_unit_for(request.user, unit_id)
+    require(is_own_committee(request.user, unit))
+    evaluation = _evaluation(unit, scheme, year)
+    with conflicts():
+        services.evidence_add(
+            actor=request.user, evaluation=evaluation, item_id=item, file=file, link=link, note=note
+        )
+    return Status(201, evaluation_out(_evaluation(unit, scheme, year)))
+
+
+@router.post(
+    f"{EVALUATION}/submit",
+    response={200: EvaluationOut, **ERRORS},
+    summary="Submit a unit's evaluation for recognition",
+)
+def submit(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    """Every item scored and every evidence required given; a base union's 3-proactive request
+    also needs every active branch under it recognised strong (409 naming those missing)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(is_own_committee(request.user, unit))
+    evaluation = _evaluation(unit, scheme, year)
+    with conflicts():
+        evaluation = services.evaluation_submit(actor=request.user, evaluation=evaluation)
+    return evaluation_out(evaluation)
+
+
+@router.put(
+    f"{EVALUATION}/assessment",
+    response={200: AssessmentOut, **ERRORS},
+    summary="Score a submitted evaluation (the recognising unit)",
+)
+def assessment(request, payload: PointsIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    """The recognising unit gives every item its points: the total, whether it reaches the
+    pass mark, and the level of the scheme's bands follow."""
+    unit = get_unit_for(request.user, unit_id)
+    evaluation = _evaluation(unit, scheme, year)
+    require(can_recognise(request.user, unit, evaluation.scheme))
+    with conflicts():
+        evaluation = services.assessment_record(
+            actor=request.user, evaluation=evaluation, items=payload.items, comment=payload.comment
+        )
+    return {
+        "total": evaluation.total,
+        "passed": evaluation.passed,
+        "level": evaluation.level,
+        "state": evaluation.state,
+    }
+
+
+@router.post(
+    f"{EVALUATION}/recognise",
+    response={200: EvaluationOut, **ERRORS},
+    summary="Recognise a unit's evaluation",
+)
+def recognise(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    unit = get_unit_for(request.user, unit_id)
+    evaluation = _evaluation(unit, scheme, year)
+    require(can_recognise(request.user, unit, evaluation.scheme))
+    with conflicts():
+        evaluation = services.evaluation_recognise(actor=request.user, evaluation=evaluation)
+    return evaluation_out(evaluation)
+
+
+@router.post(
+    f"{EVALUATION}/return",
+    response={200: EvaluationOut, **ERRORS},
+    summary="Return a unit's evaluation with a comment",
+)
+def return_(request, payload: CommentIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    unit = get_unit_for(request.user, unit_id)
+    evaluation = _evaluation(unit, scheme, year)
+    require(can_recognise(request.user, unit, evaluation.scheme))
+    with conflicts():
+        evaluation = services.evaluation_return(
+            actor=request.user, evaluation=evaluation, comment=payload.comment
+        )
+    return evaluation_out(evaluation)
+
+
+@router.post(
+    f"{EVALUATION}/reopen",
+    response={200: EvaluationOut, **ERRORS},
+    summary="Reopen a recognised evaluation (a unit above the recognising one)",
+)
+def reopen(request, payload: ReasonIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    unit = get_unit_for(request.user, unit_id)
+    evaluation = _evaluation(unit, scheme, year)
+    require(can_reopen(request.user, unit, evaluation.scheme))
+    with conflicts():
+        evaluation = services.evaluation_reopen(
+            actor=request.user, evaluation=evaluation, reason=payload.reason
+        )
+    return evaluation_out(evaluation)
