@@ -16,7 +16,7 @@ COMMITTEE = {Role.SECRETARY, Role.DEPUTY, Role.COMMITTEE}
 
 def scheme_applies(unit: Unit, code: str) -> bool:
     """A strong-branch evaluation is for a branch (a chi đoàn cơ sở too); a 3-proactive one for
-    a base union (seed 001 II.1, III.1)."""
+    a base union (seed 001 II and III, item 1 of each)."""
     if code == SchemeCode.STRONG_BRANCH:
         return unit.is_branch
     if code == SchemeCode.THREE_PROACTIVE:

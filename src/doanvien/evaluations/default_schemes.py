@@ -7,7 +7,7 @@ pass mark of 80 are union-rules' suggestion, [I]): the scheme page says so until
 publishes its own. Deadlines: seed 001 (Can Tho 2024 letter, 201-CV/ĐTN, II.3 and III.3),
 a placeholder elsewhere [C1]. Recognition: the parent for a branch (§1), the nearest
 district-level ancestor for a base union (§2, [C2]); the 100 % strong-branch precondition is
-seed 001 II.3 [C1], a scheme setting, on by default."""
+seed 001 II, item 3 [C1], a scheme setting, on by default."""
 
 from decimal import Decimal
 

@@ -46,7 +46,7 @@ class Scheme(models.Model):
     recogniser_level = models.CharField(
         _("recognised by the level"), max_length=20, blank=True, default=""
     )
-    # Seed 001 II.3: a base union is 3-proactive only if 100 % of its branches are strong.
+    # Seed 001 II, item 3: a base union is 3-proactive only if 100 % of its branches are strong.
     requires_all_branches_strong = models.BooleanField(
         _("every branch must be recognised strong first"), default=False
     )

@@ -88,7 +88,7 @@ def deadline_for(*, unit: Unit, year: int, scheme: str, kind: str) -> Evaluation
 
 def branches_not_strong(base: Unit, year: int, *, limit: int | None = None) -> list[Unit]:
     """The active branches under the unit whose strong-branch evaluation of the year is not
-    recognised (seed 001 II.3: 100 % of the branches strong), by path."""
+    recognised (seed 001 II, item 3: 100 % of the branches strong), by path."""
     strong = Evaluation.objects.filter(
         year=year,
         scheme_code=SchemeCode.STRONG_BRANCH,
