@@ -19,6 +19,7 @@ urlpatterns = [
     ),
     path(ONE, views.evaluation_page, name="evaluation"),
     path(f"{ONE}scheme/", views.scheme_page, name="scheme"),
+    path(f"{ONE}scheme/publish/", views.scheme_publish, name="scheme-publish"),
     path(f"{ONE}register/", views.register, name="evaluation-register"),
     path(f"{ONE}self-assessment/", views.self_assessment, name="evaluation-self-assessment"),
     path(f"{ONE}evidence/", views.evidence, name="evaluation-evidence"),

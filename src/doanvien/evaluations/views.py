@@ -13,8 +13,15 @@ from django.views.decorators.http import require_POST
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors
 
-from . import indicators, rollup, services, workflow
-from .access import can_recognise, can_reopen, is_own_committee, recogniser_of, scheme_applies
+from . import configuration, indicators, rollup, services, workflow
+from .access import (
+    can_publish,
+    can_recognise,
+    can_reopen,
+    is_own_committee,
+    recogniser_of,
+    scheme_applies,
+)
 from .forms import CommentForm, EvidenceForm, PointsForm, ReasonForm
 from .models import COUNTERS, SchemeCode
 from .selectors import (
@@ -103,6 +110,7 @@ def scheme_page(request, unit_id: int, year: int, scheme: str):
             "scheme": found,
             "groups": grouped(items),
             "total": sum(i.max_points for i in items),
+            "can_publish": can_publish(request.user, unit) and found.unit_id != unit.pk,
             "recogniser": recogniser_of(unit, found) if scheme_applies(unit, scheme) else None,
             "breadcrumbs": _crumbs(request, unit),
         },
@@ -365,3 +373,18 @@ def reopen(request, unit_id: int, year: int, scheme: str):
             return _back(unit, year, scheme)
     context = _context(request, unit, year, scheme, evaluation, reopen_form=form)
     return render(request, "evaluations/evaluation.html", context, status=400)
+
+
+@login_required
+@require_POST
+def scheme_publish(request, unit_id: int, year: int, scheme: str):
+    unit = get_unit_for(request.user, unit_id)
+    code = _code(scheme)
+    require(can_publish(request.user, unit))
+    try:
+        configuration.scheme_publish(actor=request.user, unit=unit, code=code, year=year)
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, _("Published: the units below use this scheme from now on."))
+    return redirect("evaluations:scheme", unit_id=unit.pk, year=year, scheme=code)
