@@ -17,13 +17,13 @@ from django.http import Http404
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from doanvien.accounts.access import get_unit_for, require
-from doanvien.evaluations import rollup, services
+from doanvien.evaluations import ratings, rollup, services
 from doanvien.evaluations.access import (
     can_recognise,
     can_reopen,
     is_own_committee,
 )
-from doanvien.evaluations.models import Evaluation, SchemeCode
+from doanvien.evaluations.models import Evaluation, MemberRating, SchemeCode
 from doanvien.evaluations.selectors import (
     children_evaluations,
     evaluation_of,
@@ -32,6 +32,9 @@ from doanvien.evaluations.selectors import (
     schemes_for,
     unit_evaluations,
 )
+from doanvien.members.access import get_member_for
+from doanvien.training.access import can_recognise as above_the_branch
+from doanvien.training.access import is_branch_committee
 from doanvien.units.models import Unit
 
 from .errors import ApiError
@@ -41,7 +44,7 @@ router = Router(tags=["evaluations"])
 
 ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
 EVALUATION = "/units/{unit_id}/evaluations/{year}/{scheme}"
-CONFLICTS = {"illegal_transition", "precondition"}
+CONFLICTS = {"illegal_transition", "precondition", "not_eligible"}
 
 
 @contextmanager
@@ -426,3 +429,83 @@ def reopen(request, payload: ReasonIn, unit_id: int, scheme: str, year: int = PR
             actor=request.user, evaluation=evaluation, reason=payload.reason
         )
     return evaluation_out(evaluation)
+
+
+# --- The yearly rating of members -------------------------------------------------------------
+
+RATING = "/members/{member_id}/rating/{year}"
+
+
+class RatingIn(Schema):
+    level: str
+    reason: str = ""
+
+
+class RatingOut(Schema):
+    member: int
+    year: int
+    level: str
+    programme_level: str
+    reason: str
+    state: str
+    decision_reason: str
+
+
+def rating_out(rating: MemberRating) -> dict:
+    return {
+        "member": rating.member_id,
+        "year": rating.year,
+        "level": rating.level,
+        "programme_level": rating.programme_level,
+        "reason": rating.reason,
+        "state": rating.state,
+        "decision_reason": rating.decision_reason,
+    }
+
+
+def _rating(member, year: int) -> MemberRating:
+    rating = MemberRating.objects.filter(member=member, year=year).first()
+    if rating is None:
+        raise Http404
+    return rating
+
+
+@router.put(RATING, response={200: RatingOut, **ERRORS}, summary="Propose a member's yearly rating")
+def rating_propose(request, payload: RatingIn, member_id: int, year: int = PROGRAMME_YEAR):
+    """The branch committee proposes `level` (excellent, good, complete, incomplete): the
+    training programme's level, or lower with a `reason` (or exactly it where the province
+    says so). An approved rating is locked (409); a member with too little membership time is
+    assessed, not classified (409)."""
+    member = get_member_for(request.user, member_id)
+    require(is_branch_committee(request.user, member.branch))
+    with conflicts():
+        rating = ratings.rating_propose(
+            actor=request.user, member=member, year=year, level=payload.level, reason=payload.reason
+        )
+    return rating_out(rating)
+
+
+@router.post(
+    f"{RATING}/approve", response={200: RatingOut, **ERRORS}, summary="Approve a member's rating"
+)
+def rating_approve(request, member_id: int, year: int = PROGRAMME_YEAR):
+    member = get_member_for(request.user, member_id)
+    require(above_the_branch(request.user, member.branch))
+    rating = _rating(member, year)
+    with conflicts():
+        rating = ratings.rating_decide(actor=request.user, rating=rating, approve=True)
+    return rating_out(rating)
+
+
+@router.post(
+    f"{RATING}/reject", response={200: RatingOut, **ERRORS}, summary="Reject a member's rating"
+)
+def rating_reject(request, payload: ReasonIn, member_id: int, year: int = PROGRAMME_YEAR):
+    member = get_member_for(request.user, member_id)
+    require(above_the_branch(request.user, member.branch))
+    rating = _rating(member, year)
+    with conflicts():
+        rating = ratings.rating_decide(
+            actor=request.user, rating=rating, approve=False, reason=payload.reason
+        )
+    return rating_out(rating)

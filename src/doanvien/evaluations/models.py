@@ -303,3 +303,63 @@ class EvaluationStatsDelta(EvaluationCounters):
 
     def __str__(self) -> str:
         return f"{self.unit_path} · {self.year}"
+
+
+class RatingLevel(models.TextChoices):
+    """The four levels of the yearly rating (union-rules §3, [C2])."""
+
+    EXCELLENT = "excellent", _("Completed duties excellently")
+    GOOD = "good", _("Completed duties well")
+    COMPLETE = "complete", _("Completed duties")
+    INCOMPLETE = "incomplete", _("Did not complete duties")
+
+
+class RatingPolicy(models.Model):
+    """How a unit's subtree rates its members (union-rules §4): by default the training
+    programme's level proposes the member's level and the branch may lower it with a reason
+    [I]; a province may switch to "member level = programme level" (seed 000's district does,
+    [C1]). The nearest ancestor's policy applies; without any, the defaults."""
+
+    unit = models.OneToOneField(
+        "units.Unit", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    level_equals_programme = models.BooleanField(
+        _("member level = training programme level"), default=False
+    )
+    eligibility_months = models.PositiveSmallIntegerField(
+        _("months of membership before rating"), default=6
+    )
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}"
+
+
+class MemberRating(models.Model):
+    """A member's yearly rating (kiểm điểm, xếp loại đoàn viên): a record apart from the
+    training programme's result (union-rules §4, [C2]). The branch proposes, the base union
+    approves or rejects with a reason; approved, it is locked."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed by the branch")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    branch = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = TreePathField()
+    level = models.CharField(_("level"), max_length=12, choices=RatingLevel.choices)
+    programme_level = models.CharField(max_length=16, blank=True, default="")
+    reason = models.TextField(_("reason"), blank=True, default="")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "year"], name="one_rating_per_member_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} · {self.year} · {self.level}"

@@ -69,3 +69,27 @@ def missing_evidence(required_ids: Iterable[int], evidenced_ids: Iterable[int]) 
     """The items that require evidence and have none, in the order given."""
     have = set(evidenced_ids)
     return [i for i in required_ids if i not in have]
+
+
+# --- The yearly rating of members (union-rules §3, §4) ------------------------------------------
+
+# Highest first; the training programme's levels use the same codes (training.ResultLevel).
+RATING_ORDER = ("excellent", "good", "complete", "incomplete")
+
+
+def rating_fault(*, level: str, programme_level: str, reason: str, equals_programme: bool) -> str:
+    """Why a branch may not propose this level ("" when it may): with the switch "member level =
+    programme level", only the programme's; otherwise the programme's level or a lower one,
+    lower only with a reason; without a programme level, any level with a reason."""
+    if level not in RATING_ORDER:
+        return "unknown_level"
+    known = programme_level in RATING_ORDER
+    if equals_programme:
+        return "" if known and level == programme_level else "must_equal_programme"
+    if not known:
+        return "" if reason.strip() else "reason_needed"
+    if RATING_ORDER.index(level) < RATING_ORDER.index(programme_level):
+        return "above_programme"
+    if level != programme_level and not reason.strip():
+        return "reason_needed"
+    return ""
