@@ -10,20 +10,28 @@ not yet strong, answer 409 Conflict; the services' other refusals answer 400."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from doanvien.accounts.access import get_unit_for, require
-from doanvien.evaluations import ratings, rollup, services
+from doanvien.core.years import FIRST_YEAR, LAST_YEAR
+from doanvien.evaluations import introductions, ratings, rollup, services
 from doanvien.evaluations.access import (
     can_recognise,
     can_reopen,
     is_own_committee,
 )
-from doanvien.evaluations.models import Evaluation, MemberRating, SchemeCode
+from doanvien.evaluations.models import (
+    Evaluation,
+    MemberRating,
+    PartyIntroduction,
+    SchemeCode,
+)
 from doanvien.evaluations.selectors import (
     children_evaluations,
     evaluation_of,
@@ -509,3 +517,111 @@ def rating_reject(request, payload: ReasonIn, member_id: int, year: int = PROGRA
             actor=request.user, rating=rating, approve=False, reason=payload.reason
         )
     return rating_out(rating)
+
+
+# --- Outstanding members introduced to the Party ------------------------------------------------
+
+
+class IntroductionIn(Schema):
+    year: int
+    branch_resolution_no: str
+    branch_resolution_date: date
+    votes_for: int
+    present: int
+    override_reason: str = ""
+
+
+class IntroductionPatch(Schema):
+    introduction_no: str | None = None
+    introduced_on: date | None = None
+    course_on: date | None = None
+    probationary_on: date | None = None
+    official_on: date | None = None
+
+
+class IntroductionOut(Schema):
+    id: int
+    member: int
+    year: int
+    branch_resolution_no: str
+    branch_resolution_date: date
+    votes_for: int
+    present: int
+    override_reason: str
+    introduction_no: str
+    introduced_on: date | None
+    course_on: date | None
+    probationary_on: date | None
+    official_on: date | None
+
+
+def introduction_out(i: PartyIntroduction) -> dict:
+    return {
+        "id": i.pk,
+        "member": i.member_id,
+        **{
+            k: getattr(i, k)
+            for k in (
+                "year",
+                "branch_resolution_no",
+                "branch_resolution_date",
+                "votes_for",
+                "present",
+                "override_reason",
+                "introduction_no",
+                "introduced_on",
+                "course_on",
+                "probationary_on",
+                "official_on",
+            )
+        },
+    }
+
+
+@router.post(
+    "/members/{member_id}/party-introductions",
+    response={201: IntroductionOut, **ERRORS},
+    summary="Propose an outstanding member to the Party (the branch)",
+)
+def introduction_create(request, payload: IntroductionIn, member_id: int):
+    """The branch's proposal: its resolution (number, date) and the votes for out of the members
+    present. A member not rated "completed duties excellently" (approved) that year needs an
+    `override_reason`."""
+    member = get_member_for(request.user, member_id)
+    require(is_branch_committee(request.user, member.branch))
+    if not FIRST_YEAR <= payload.year <= LAST_YEAR:
+        raise ApiError(422, _("Invalid data."), [{"field": "year", "message": _("Give a year.")}])
+    with conflicts():
+        introduction = introductions.introduction_propose(
+            actor=request.user,
+            member=member,
+            year=payload.year,
+            branch_resolution_no=payload.branch_resolution_no,
+            branch_resolution_date=payload.branch_resolution_date,
+            votes_for=payload.votes_for,
+            present=payload.present,
+            override_reason=payload.override_reason,
+        )
+    return Status(201, introduction_out(introduction))
+
+
+@router.patch(
+    "/party-introductions/{introduction_id}",
+    response={200: IntroductionOut, **ERRORS},
+    summary="Record the later steps of a Party introduction (the units above the branch)",
+)
+def introduction_patch(request, payload: IntroductionPatch, introduction_id: int):
+    """The base-union committee's introduction (Mẫu 4-KNĐ: `introduction_no`,
+    `introduced_on`), then `course_on`, `probationary_on`, `official_on`, each after the one
+    before."""
+    introduction = PartyIntroduction.objects.filter(pk=introduction_id).first()
+    if introduction is None:
+        raise Http404
+    member = get_member_for(request.user, introduction.member_id)
+    require(above_the_branch(request.user, member.branch))
+    introduction = introductions.introduction_update(
+        actor=request.user,
+        introduction=introduction,
+        data=payload.model_dump(exclude_unset=True),
+    )
+    return introduction_out(introduction)

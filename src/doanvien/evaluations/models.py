@@ -363,3 +363,47 @@ class MemberRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} · {self.year} · {self.level}"
+
+
+class PartyIntroduction(models.Model):
+    """An outstanding member introduced to the Party (union-rules §7): the branch's proposal
+    (resolution, votes), the base-union committee's introduction (Mẫu 4-KNĐ), then the
+    outcomes. Chosen from members rated "completed duties excellently" that year, or with a
+    reason."""
+
+    member = models.ForeignKey("members.Member", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    branch = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = TreePathField()
+    branch_resolution_no = models.CharField(_("branch resolution number"), max_length=50)
+    branch_resolution_date = models.DateField(_("branch resolution date"))
+    votes_for = models.PositiveIntegerField(_("votes for"))
+    present = models.PositiveIntegerField(_("members present"))
+    override_reason = models.TextField(_("reason (not rated excellent)"), blank=True, default="")
+    introduction_no = models.CharField(
+        _("introduction resolution number"), max_length=50, blank=True, default=""
+    )
+    introduced_on = models.DateField(_("introduced on"), null=True, blank=True)
+    course_on = models.DateField(_("Party course on"), null=True, blank=True)
+    probationary_on = models.DateField(
+        _("admitted as probationary member on"), null=True, blank=True
+    )
+    official_on = models.DateField(_("official member on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "year"], name="one_introduction_per_member_year"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["year", "unit_path"],
+                name="introduction_year_path",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} · {self.year}"
