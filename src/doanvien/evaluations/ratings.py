@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from doanvien.core import audit
 from doanvien.core.transactions import atomic
@@ -27,6 +28,13 @@ MOVES = {
     ("rejected", "propose"): M.PROPOSED,
     ("proposed", "approve"): M.APPROVED,
     ("proposed", "reject"): M.REJECTED,
+}
+
+
+ACTIONS = {
+    "propose": gettext_lazy("propose"),
+    "approve": gettext_lazy("approve"),
+    "reject": gettext_lazy("reject"),
 }
 
 
@@ -56,7 +64,7 @@ def _next(rating: MemberRating | None, action: str) -> str:
         shown = rating.get_state_display() if rating else _("not proposed")
         raise ValidationError(
             _("Cannot %(action)s this rating: it is “%(state)s”.")
-            % {"action": action, "state": shown},
+            % {"action": ACTIONS[action], "state": shown},
             code="illegal_transition",
         ) from None
 
