@@ -104,3 +104,14 @@ def test_more_votes_than_present_is_refused(world):
         )
     assert "votes_for" in refused.value.message_dict
     assert not PartyIntroduction.objects.exists()
+
+
+def test_a_proposal_without_its_date_is_refused_by_field(world):
+    body = {k: v for k, v in PROPOSAL.items() if k != "branch_resolution_date"}
+    response = Api(world.secretary).call(
+        "post",
+        f"/api/v1/members/{world.member.pk}/party-introductions",
+        {**body, "override_reason": "x"},
+    )
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["branch_resolution_date"]

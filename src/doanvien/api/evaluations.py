@@ -445,7 +445,9 @@ RATING = "/members/{member_id}/rating/{year}"
 
 
 class RatingIn(Schema):
-    level: str
+    # Not required in the schema so that scope is checked before the body (404 first); an
+    # empty level is refused by the service with a field error.
+    level: str = ""
     reason: str = ""
 
 
@@ -523,11 +525,12 @@ def rating_reject(request, payload: ReasonIn, member_id: int, year: int = PROGRA
 
 
 class IntroductionIn(Schema):
-    year: int
-    branch_resolution_no: str
-    branch_resolution_date: date
-    votes_for: int
-    present: int
+    # Checked after the scope (404 first): a missing field is refused by field, 422 or 400.
+    year: int = 0
+    branch_resolution_no: str = ""
+    branch_resolution_date: date | None = None
+    votes_for: int = 0
+    present: int = 0
     override_reason: str = ""
 
 
@@ -591,6 +594,12 @@ def introduction_create(request, payload: IntroductionIn, member_id: int):
     require(is_branch_committee(request.user, member.branch))
     if not FIRST_YEAR <= payload.year <= LAST_YEAR:
         raise ApiError(422, _("Invalid data."), [{"field": "year", "message": _("Give a year.")}])
+    if payload.branch_resolution_date is None:
+        raise ApiError(
+            422,
+            _("Invalid data."),
+            [{"field": "branch_resolution_date", "message": _("This field is required.")}],
+        )
     with conflicts():
         introduction = introductions.introduction_propose(
             actor=request.user,
