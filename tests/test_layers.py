@@ -31,6 +31,7 @@ LAYERS = [
     ["training"],
     ["profiles"],
     ["meetings", "committees", "honours"],
+    ["evaluations"],
     ["actions"],
     # The read side and the doors: reports reads every app; the API, the demo and the site's
     # own modules (settings, urls) sit on top.

@@ -162,6 +162,26 @@ def _job(world) -> Job:
     return job
 
 
+def _introduction(world):
+    """A Party introduction proposed by the secretary's branch (member2)."""
+    from datetime import date
+
+    from doanvien.evaluations.introductions import introduction_propose
+    from doanvien.evaluations.models import PartyIntroduction
+
+    existing = PartyIntroduction.objects.filter(member=world.member2).first()
+    return existing or introduction_propose(
+        actor=world.secretary,
+        member=world.member2,
+        year=YEAR,
+        branch_resolution_no="01-NQ/CĐ",
+        branch_resolution_date=date(YEAR, 3, 1),
+        votes_for=9,
+        present=10,
+        override_reason="Thành tích nổi bật",
+    )
+
+
 def _session(world) -> str:
     """A browser session of the secretary (her log-in elsewhere), by its name in the URLs."""
     existing = Session.objects.filter(user=world.secretary).first()
@@ -240,6 +260,7 @@ def _object_kwargs(world):
         "decision": "approve",
         "kind": "removed",
         "year": YEAR,
+        "scheme": "strong_branch",
     }
 
 
@@ -485,6 +506,10 @@ def _api_url(world, path: str) -> str:
             return str(_committee(world).pk)
         if name == "year":
             return str(YEAR)
+        if name == "scheme":
+            return "strong_branch"
+        if name == "introduction_id":
+            return str(_introduction(world).pk)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
 
     return re.sub(r"\{(\w+)\}", fill, path)

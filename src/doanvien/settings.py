@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "doanvien.meetings",
     "doanvien.committees",
     "doanvien.honours",
+    "doanvien.evaluations",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -294,6 +295,10 @@ PASSWORD_RESET_TIMEOUT = 3600
 # Background work (imports, exports, report builds): django.tasks stored in the database, run by
 # `manage.py db_worker` (started by `make run`). No broker to run.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Roll-up ledgers of the apps above training, folded with the training roll-ups' (core/ledger.py).
+ROLLUP_LEDGERS = ["doanvien.evaluations.rollup"]
+# Modules that add indicators a scheme's item may take its figure from (evaluations/indicators.py).
+EVALUATION_INDICATOR_MODULES: list[str] = []
 # Files made by jobs (exports, error reports) and files uploaded for import, kept for JOB_FILE_DAYS.
 JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", VAR_DIR / "jobs"))
 JOB_FILE_DAYS = int(os.environ.get("JOB_FILE_DAYS", "7"))

@@ -4,6 +4,9 @@ to the rows above (units/member_counts.py, training/rollup.py). Whoever writes t
 or moves ledger rows (the folder, a unit move, a rebuild), holds this lock for the rest of his
 transaction: one at a time, so that no delta is added twice or to a unit it has left."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.db import connection
 
 FOLD_LOCK = 0x646F616E  # a PostgreSQL advisory lock's key ("doan")
@@ -29,3 +32,11 @@ def jit_off() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+
+
+def other_ledgers() -> list:
+    """The other ledgers folded with the roll-ups': the modules named in
+    settings.ROLLUP_LEDGERS (an app above training keeps its own roll-ups), each with
+    `fold_batch(limit)` → how many deltas it folded (called under the fold lock, in the
+    folder's transaction) and `waiting()` → how many wait."""
+    return [import_module(name) for name in getattr(settings, "ROLLUP_LEDGERS", [])]

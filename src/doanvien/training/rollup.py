@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from doanvien.core import metrics
 from doanvien.core.bulk import update_from_values
-from doanvien.core.ledger import jit_off, lock_folds
+from doanvien.core.ledger import jit_off, lock_folds, other_ledgers
 from doanvien.members.models import Membership
 from doanvien.units import member_counts
 from doanvien.units.models import MemberCountDelta, Unit, paths_to
@@ -370,7 +370,11 @@ def fold(limit: int = FOLD_BATCH) -> int:
 
 def _fold(limit: int) -> int:
     """One batch of each ledger (the roll-ups' and the member counts'), under the fold lock."""
-    return _fold_year_stats(limit) + member_counts.fold(limit)
+    return (
+        _fold_year_stats(limit)
+        + member_counts.fold(limit)
+        + sum(ledger.fold_batch(limit) for ledger in other_ledgers())
+    )
 
 
 def _fold_year_stats(limit: int) -> int:
@@ -404,7 +408,11 @@ def fold_all() -> int:
 
 def waiting() -> int:
     """The ledgers' backlog: the deltas waiting to be folded."""
-    return YearStatsDelta.objects.count() + MemberCountDelta.objects.count()
+    return (
+        YearStatsDelta.objects.count()
+        + MemberCountDelta.objects.count()
+        + sum(ledger.waiting() for ledger in other_ledgers())
+    )
 
 
 def _increment(sums: list[tuple[tuple[int, str], list[int]]]) -> None:

@@ -1,12 +1,14 @@
 from django.core.management.base import BaseCommand
 
+from doanvien.evaluations import rollup as evaluations
 from doanvien.training.recompute import differences, fix
 
 
 class Command(BaseCommand):
     help = (
-        "Count the report roll-ups again from the membership spans and registrations and print "
-        "every difference; with --fix, write the counted figures."
+        "Count the report roll-ups again from the membership spans and registrations (and the "
+        "evaluations' roll-ups from the evaluations) and print every difference; with --fix, "
+        "write the counted figures."
     )
 
     def add_arguments(self, parser):
@@ -14,8 +16,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if options["fix"]:
-            self.stdout.write(f"{fix()} row(s) written.")
-        found = differences()
+            self.stdout.write(f"{fix() + evaluations.fix()} row(s) written.")
+        found = differences() + evaluations.differences()
         for line in found:
             self.stdout.write(line)
         self.stdout.write(f"{len(found)} difference(s).")

@@ -1,0 +1,636 @@
+"""Unit evaluations: the schemes that apply to a unit, and a unit's strong-branch or
+3-proactive evaluation on its way to recognition (register, self-assessment, evidence, submit,
+the recognising unit's assessment, return, recognise, reopen).
+
+Every operation resolves the unit within the user's scope first (404 outside it), then asks the
+evaluations' access rules (403): the unit's own committee registers, self-scores and submits;
+only the recognising unit's cadres score, return and recognise; a unit above it reopens. A move
+the workflow does not allow in the current state, and a 3-proactive request while a branch is
+not yet strong, answer 409 Conflict; the services' other refusals answer 400."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status, UploadedFile
+
+from doanvien.accounts.access import get_unit_for, require
+from doanvien.core.years import FIRST_YEAR, LAST_YEAR
+from doanvien.evaluations import introductions, ratings, rollup, services
+from doanvien.evaluations.access import (
+    can_recognise,
+    can_reopen,
+    is_own_committee,
+)
+from doanvien.evaluations.models import (
+    Evaluation,
+    MemberRating,
+    PartyIntroduction,
+    SchemeCode,
+)
+from doanvien.evaluations.selectors import (
+    children_evaluations,
+    evaluation_of,
+    grouped,
+    items_for,
+    schemes_for,
+    unit_evaluations,
+)
+from doanvien.members.access import get_member_for
+from doanvien.training.access import can_recognise as above_the_branch
+from doanvien.training.access import is_branch_committee
+from doanvien.units.models import Unit
+
+from .errors import ApiError
+from .schemas import PROGRAMME_YEAR, error_answers
+
+router = Router(tags=["evaluations"])
+
+ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
+EVALUATION = "/units/{unit_id}/evaluations/{year}/{scheme}"
+CONFLICTS = {"illegal_transition", "precondition", "not_eligible"}
+
+
+@contextmanager
+def conflicts() -> Iterator[None]:
+    try:
+        yield
+    except ValidationError as exc:
+        if getattr(exc, "code", None) in CONFLICTS:
+            raise ApiError(409, " ".join(exc.messages)) from None
+        raise
+
+
+class PointsIn(Schema):
+    items: dict[str, Decimal | str] = {}
+    comment: str = ""
+
+
+class CommentIn(Schema):
+    comment: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class ItemOut(Schema):
+    id: int
+    text: str
+    max_points: Decimal
+    evidence_required: bool
+    indicator: str
+
+
+class GroupOut(Schema):
+    name: str
+    items: list[ItemOut]
+
+
+class SchemeOut(Schema):
+    code: str
+    name: str
+    placeholder: bool
+    groups: list[GroupOut]
+    pass_mark: Decimal
+    level_bands: list[dict]
+    requires_all_branches_strong: bool
+    published_by: int | None
+
+
+class SchemesOut(Schema):
+    items: list[SchemeOut]
+
+
+class EvidenceOut(Schema):
+    id: int
+    item: int
+    file: str
+    link: str
+    note: str
+
+
+class EvaluationOut(Schema):
+    unit: int
+    unit_name: str
+    scheme: str
+    year: int
+    state: str
+    registered_late: bool
+    self_points: dict
+    self_comment: str
+    self_total: Decimal | None
+    indicator_values: dict
+    submitted_late: bool
+    points: dict
+    comment: str
+    total: Decimal | None
+    passed: bool | None
+    level: str
+    return_comment: str
+    reopen_reason: str
+    recognised_by: int | None
+    evidence: list[EvidenceOut]
+
+
+class ChildEvaluationOut(Schema):
+    unit: int
+    unit_name: str
+    scheme: str
+    state: str
+    total: Decimal | None
+    passed: bool | None
+
+
+class UnitEvaluationsOut(Schema):
+    unit: int
+    year: int
+    own: list[EvaluationOut]
+    children: list[ChildEvaluationOut]
+    figures: dict[str, int]
+
+
+class AssessmentOut(Schema):
+    total: Decimal | None
+    passed: bool | None
+    level: str
+    state: str
+
+
+def scheme_out(unit: Unit, scheme) -> dict:
+    items = items_for(scheme, unit.sector)
+    return {
+        "code": scheme.code,
+        "name": scheme.name,
+        "placeholder": scheme.is_placeholder,
+        "groups": [
+            {
+                "name": group.name,
+                "items": [
+                    {
+                        "id": i.pk,
+                        "text": i.text,
+                        "max_points": i.max_points,
+                        "evidence_required": i.evidence_required,
+                        "indicator": i.indicator,
+                    }
+                    for i in group_items
+                ],
+            }
+            for group, group_items in grouped(items)
+        ],
+        "pass_mark": scheme.pass_mark,
+        "level_bands": scheme.level_bands or [],
+        "requires_all_branches_strong": scheme.requires_all_branches_strong,
+        "published_by": scheme.unit_id,
+    }
+
+
+def evaluation_out(evaluation: Evaluation) -> dict:
+    return {
+        "unit": evaluation.unit_id,
+        "unit_name": evaluation.unit.name,
+        "scheme": evaluation.scheme_code,
+        "year": evaluation.year,
+        "state": evaluation.state,
+        "registered_late": evaluation.registered_late,
+        "self_points": evaluation.self_points,
+        "self_comment": evaluation.self_comment,
+        "self_total": evaluation.self_total,
+        "indicator_values": evaluation.indicator_values,
+        "submitted_late": evaluation.submitted_late,
+        "points": evaluation.points,
+        "comment": evaluation.comment,
+        "total": evaluation.total,
+        "passed": evaluation.passed,
+        "level": evaluation.level,
+        "return_comment": evaluation.return_comment,
+        "reopen_reason": evaluation.reopen_reason,
+        "recognised_by": evaluation.recognised_by_unit_id,
+        "evidence": [
+            {
+                "id": e.pk,
+                "item": e.item_id,
+                "file": e.file.name.rsplit("/", 1)[-1] if e.file else "",
+                "link": e.link,
+                "note": e.note,
+            }
+            for e in evaluation.evidence.all()
+        ],
+    }
+
+
+def _code(scheme: str) -> str:
+    if scheme not in SchemeCode.values:
+        raise Http404
+    return scheme
+
+
+def _evaluation(unit: Unit, scheme: str, year: int) -> Evaluation:
+    evaluation = evaluation_of(unit, _code(scheme), year)
+    if evaluation is None:
+        raise Http404
+    return evaluation
+
+
+@router.get(
+    "/evaluations/{year}/schemes",
+    response={200: SchemesOut, **ERRORS},
+    summary="The evaluation schemes that apply to a unit",
+)
+def schemes(request, unit: int | None = None, year: int = PROGRAMME_YEAR):
+    """The schemes of the year for the unit given as `?unit=`: the nearest ancestor's published
+    one, otherwise the shipped default (`placeholder` true: its items and points are not yet a
+    unit's own). Items of another sector than the unit's are left out."""
+    if unit is None:
+        raise Http404
+    found = get_unit_for(request.user, unit)
+    return {"items": [scheme_out(found, s) for s in schemes_for(found, year)]}
+
+
+@router.get(
+    "/units/{unit_id}/evaluations/{year}",
+    response={200: UnitEvaluationsOut, **ERRORS},
+    summary="A unit's evaluations and those of the units under it",
+)
+def unit_evaluations_read(request, unit_id: int, year: int = PROGRAMME_YEAR):
+    unit = get_unit_for(request.user, unit_id)
+    children = [
+        {
+            "unit": child.pk,
+            "unit_name": child.name,
+            "scheme": e.scheme_code,
+            "state": e.state,
+            "total": e.total,
+            "passed": e.passed,
+        }
+        for child, found in children_evaluations(unit, year)
+        for e in found
+    ]
+    return {
+        "unit": unit.pk,
+        "year": year,
+        "own": [evaluation_out(e) for e in unit_evaluations(unit, year)],
+        "children": children,
+        "figures": rollup.figures_of(unit, year),
+    }
+
+
+@router.get(EVALUATION, response={200: EvaluationOut, **ERRORS}, summary="A unit's evaluation")
+def evaluation_read(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    unit = get_unit_for(request.user, unit_id)
+    return evaluation_out(_evaluation(unit, scheme, year))
+
+
+@router.post(
+    f"{EVALUATION}/register",
+    response={201: EvaluationOut, **ERRORS},
+    summary="Register a unit for an evaluation",
+)
+def register(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    """The unit's own committee registers it (a branch for strong_branch, a base union for
+    three_proactive); a second registration answers 409."""
+    unit = get_unit_for(request.user, unit_id)
+    code = _code(scheme)
+    require(is_own_committee(request.user, unit))
+    with conflicts():
+        evaluation = services.evaluation_register(
+            actor=request.user, unit=unit, year=year, scheme_code=code
+        )
+    return Status(201, evaluation_out(evaluation))
+
+
+@router.put(
+    f"{EVALUATION}/self-assessment",
+    response={200: EvaluationOut, **ERRORS},
+    summary="Self-score a unit's evaluation",
+)
+def self_assessment(
+    request, payload: PointsIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR
+):
+    """`{"items": {"<item id>": points}, "comment"}`: the items given are scored (the others
+    keep their points); each from 0 to its maximum, one decimal at most."""
+    unit = get_unit_for(request.user, unit_id)
+    require(is_own_committee(request.user, unit))
+    evaluation = _evaluation(unit, scheme, year)
+    with conflicts():
+        evaluation = services.self_assessment_record(
+            actor=request.user,
+            evaluation=evaluation,
+            items=payload.items,
+            comment=payload.comment,
+        )
+    return evaluation_out(evaluation)
+
+
+@router.post(
+    f"{EVALUATION}/evidence",
+    response={201: EvaluationOut, **ERRORS},
+    summary="Add evidence to an item of a unit's evaluation",
+)
+def evidence(
+    request,
+    unit_id: int,
+    scheme: str,
+    year: int = PROGRAMME_YEAR,
+    item: Form[int] = 0,
+    link: Form[str] = "",
+    note: Form[str] = "",
+    file: File[UploadedFile | None] = None,
+):
+    """A multipart form: `item` (its id), and a `file` (PDF, image, document, sheet; 10 MB at
+    most) or a `link`, with an optional `note`."""
+    unit = get_unit_for(request.user, unit_id)
+    require(is_own_committee(request.user, unit))
+    evaluation = _evaluation(unit, scheme, year)
+    with conflicts():
+        services.evidence_add(
+            actor=request.user, evaluation=evaluation, item_id=item, file=file, link=link, note=note
+        )
+    return Status(201, evaluation_out(_evaluation(unit, scheme, year)))
+
+
+@router.post(
+    f"{EVALUATION}/submit",
+    response={200: EvaluationOut, **ERRORS},
+    summary="Submit a unit's evaluation for recognition",
+)
+def submit(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    """Every item scored and every evidence required given; a base union's 3-proactive request
+    also needs every active branch under it recognised strong (409 naming those missing)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(is_own_committee(request.user, unit))
+    evaluation = _evaluation(unit, scheme, year)
+    with conflicts():
+        evaluation = services.evaluation_submit(actor=request.user, evaluation=evaluation)
+    return evaluation_out(evaluation)
+
+
+@router.put(
+    f"{EVALUATION}/assessment",
+    response={200: AssessmentOut, **ERRORS},
+    summary="Score a submitted evaluation (the recognising unit)",
+)
+def assessment(request, payload: PointsIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    """The recognising unit gives every item its points: the total, whether it reaches the
+    pass mark, and the level of the scheme's bands follow."""
+    unit = get_unit_for(request.user, unit_id)
+    evaluation = _evaluation(unit, scheme, year)
+    require(can_recognise(request.user, unit, evaluation.scheme))
+    with conflicts():
+        evaluation = services.assessment_record(
+            actor=request.user, evaluation=evaluation, items=payload.items, comment=payload.comment
+        )
+    return {
+        "total": evaluation.total,
+        "passed": evaluation.passed,
+        "level": evaluation.level,
+        "state": evaluation.state,
+    }
+
+
+@router.post(
+    f"{EVALUATION}/recognise",
+    response={200: EvaluationOut, **ERRORS},
+    summary="Recognise a unit's evaluation",
+)
+def recognise(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    unit = get_unit_for(request.user, unit_id)
+    evaluation = _evaluation(unit, scheme, year)
+    require(can_recognise(request.user, unit, evaluation.scheme))
+    with conflicts():
+        evaluation = services.evaluation_recognise(actor=request.user, evaluation=evaluation)
+    return evaluation_out(evaluation)
+
+
+@router.post(
+    f"{EVALUATION}/return",
+    response={200: EvaluationOut, **ERRORS},
+    summary="Return a unit's evaluation with a comment",
+)
+def return_(request, payload: CommentIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    unit = get_unit_for(request.user, unit_id)
+    evaluation = _evaluation(unit, scheme, year)
+    require(can_recognise(request.user, unit, evaluation.scheme))
+    with conflicts():
+        evaluation = services.evaluation_return(
+            actor=request.user, evaluation=evaluation, comment=payload.comment
+        )
+    return evaluation_out(evaluation)
+
+
+@router.post(
+    f"{EVALUATION}/reopen",
+    response={200: EvaluationOut, **ERRORS},
+    summary="Reopen a recognised evaluation (a unit above the recognising one)",
+)
+def reopen(request, payload: ReasonIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    unit = get_unit_for(request.user, unit_id)
+    evaluation = _evaluation(unit, scheme, year)
+    require(can_reopen(request.user, unit, evaluation.scheme))
+    with conflicts():
+        evaluation = services.evaluation_reopen(
+            actor=request.user, evaluation=evaluation, reason=payload.reason
+        )
+    return evaluation_out(evaluation)
+
+
+# --- The yearly rating of members -------------------------------------------------------------
+
+RATING = "/members/{member_id}/rating/{year}"
+
+
+class RatingIn(Schema):
+    # Not required in the schema so that scope is checked before the body (404 first); an
+    # empty level is refused by the service with a field error.
+    level: str = ""
+    reason: str = ""
+
+
+class RatingOut(Schema):
+    member: int
+    year: int
+    level: str
+    programme_level: str
+    reason: str
+    state: str
+    decision_reason: str
+
+
+def rating_out(rating: MemberRating) -> dict:
+    return {
+        "member": rating.member_id,
+        "year": rating.year,
+        "level": rating.level,
+        "programme_level": rating.programme_level,
+        "reason": rating.reason,
+        "state": rating.state,
+        "decision_reason": rating.decision_reason,
+    }
+
+
+def _rating(member, year: int) -> MemberRating:
+    rating = MemberRating.objects.filter(member=member, year=year).first()
+    if rating is None:
+        raise Http404
+    return rating
+
+
+@router.put(RATING, response={200: RatingOut, **ERRORS}, summary="Propose a member's yearly rating")
+def rating_propose(request, payload: RatingIn, member_id: int, year: int = PROGRAMME_YEAR):
+    """The branch committee proposes `level` (excellent, good, complete, incomplete): the
+    training programme's level, or lower with a `reason` (or exactly it where the province
+    says so). An approved rating is locked (409); a member with too little membership time is
+    assessed, not classified (409)."""
+    member = get_member_for(request.user, member_id)
+    require(is_branch_committee(request.user, member.branch))
+    with conflicts():
+        rating = ratings.rating_propose(
+            actor=request.user, member=member, year=year, level=payload.level, reason=payload.reason
+        )
+    return rating_out(rating)
+
+
+@router.post(
+    f"{RATING}/approve", response={200: RatingOut, **ERRORS}, summary="Approve a member's rating"
+)
+def rating_approve(request, member_id: int, year: int = PROGRAMME_YEAR):
+    member = get_member_for(request.user, member_id)
+    require(above_the_branch(request.user, member.branch))
+    rating = _rating(member, year)
+    with conflicts():
+        rating = ratings.rating_decide(actor=request.user, rating=rating, approve=True)
+    return rating_out(rating)
+
+
+@router.post(
+    f"{RATING}/reject", response={200: RatingOut, **ERRORS}, summary="Reject a member's rating"
+)
+def rating_reject(request, payload: ReasonIn, member_id: int, year: int = PROGRAMME_YEAR):
+    member = get_member_for(request.user, member_id)
+    require(above_the_branch(request.user, member.branch))
+    rating = _rating(member, year)
+    with conflicts():
+        rating = ratings.rating_decide(
+            actor=request.user, rating=rating, approve=False, reason=payload.reason
+        )
+    return rating_out(rating)
+
+
+# --- Outstanding members introduced to the Party ------------------------------------------------
+
+
+class IntroductionIn(Schema):
+    # Checked after the scope (404 first): a missing field is refused by field, 422 or 400.
+    year: int = 0
+    branch_resolution_no: str = ""
+    branch_resolution_date: date | None = None
+    votes_for: int = 0
+    present: int = 0
+    override_reason: str = ""
+
+
+class IntroductionPatch(Schema):
+    introduction_no: str | None = None
+    introduced_on: date | None = None
+    course_on: date | None = None
+    probationary_on: date | None = None
+    official_on: date | None = None
+
+
+class IntroductionOut(Schema):
+    id: int
+    member: int
+    year: int
+    branch_resolution_no: str
+    branch_resolution_date: date
+    votes_for: int
+    present: int
+    override_reason: str
+    introduction_no: str
+    introduced_on: date | None
+    course_on: date | None
+    probationary_on: date | None
+    official_on: date | None
+
+
+def introduction_out(i: PartyIntroduction) -> dict:
+    return {
+        "id": i.pk,
+        "member": i.member_id,
+        **{
+            k: getattr(i, k)
+            for k in (
+                "year",
+                "branch_resolution_no",
+                "branch_resolution_date",
+                "votes_for",
+                "present",
+                "override_reason",
+                "introduction_no",
+                "introduced_on",
+                "course_on",
+                "probationary_on",
+                "official_on",
+            )
+        },
+    }
+
+
+@router.post(
+    "/members/{member_id}/party-introductions",
+    response={201: IntroductionOut, **ERRORS},
+    summary="Propose an outstanding member to the Party (the branch)",
+)
+def introduction_create(request, payload: IntroductionIn, member_id: int):
+    """The branch's proposal: its resolution (number, date) and the votes for out of the members
+    present. A member not rated "completed duties excellently" (approved) that year needs an
+    `override_reason`."""
+    member = get_member_for(request.user, member_id)
+    require(is_branch_committee(request.user, member.branch))
+    if not FIRST_YEAR <= payload.year <= LAST_YEAR:
+        raise ApiError(422, _("Invalid data."), [{"field": "year", "message": _("Give a year.")}])
+    if payload.branch_resolution_date is None:
+        raise ApiError(
+            422,
+            _("Invalid data."),
+            [{"field": "branch_resolution_date", "message": _("This field is required.")}],
+        )
+    with conflicts():
+        introduction = introductions.introduction_propose(
+            actor=request.user,
+            member=member,
+            year=payload.year,
+            branch_resolution_no=payload.branch_resolution_no,
+            branch_resolution_date=payload.branch_resolution_date,
+            votes_for=payload.votes_for,
+            present=payload.present,
+            override_reason=payload.override_reason,
+        )
+    return Status(201, introduction_out(introduction))
+
+
+@router.patch(
+    "/party-introductions/{introduction_id}",
+    response={200: IntroductionOut, **ERRORS},
+    summary="Record the later steps of a Party introduction (the units above the branch)",
+)
+def introduction_patch(request, payload: IntroductionPatch, introduction_id: int):
+    """The base-union committee's introduction (Mẫu 4-KNĐ: `introduction_no`,
+    `introduced_on`), then `course_on`, `probationary_on`, `official_on`, each after the one
+    before."""
+    introduction = PartyIntroduction.objects.filter(pk=introduction_id).first()
+    if introduction is None:
+        raise Http404
+    member = get_member_for(request.user, introduction.member_id)
+    require(above_the_branch(request.user, member.branch))
+    introduction = introductions.introduction_update(
+        actor=request.user,
+        introduction=introduction,
+        data=payload.model_dump(exclude_unset=True),
+    )
+    return introduction_out(introduction)

@@ -1,0 +1,62 @@
+"""The forms of the evaluation pages: points per item (the unit's own and the recognising
+unit's), evidence, a comment or a reason."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from doanvien.core.forms import TextForm
+
+
+class PointsForm(TextForm):
+    """One field per item (`item_<id>`), from 0 to its maximum, and a comment."""
+
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, items=(), initial_points=None, required=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        initial_points = initial_points or {}
+        self.items = list(items)
+        for item in self.items:
+            self.fields[f"item_{item.pk}"] = forms.DecimalField(
+                label=item.text,
+                min_value=0,
+                max_value=item.max_points,
+                decimal_places=1,
+                required=required,
+                initial=initial_points.get(str(item.pk)),
+                help_text=_("from 0 to %(max)s") % {"max": f"{item.max_points:g}"},
+                widget=forms.NumberInput(attrs={"step": "0.1", "inputmode": "decimal"}),
+            )
+        self.order_fields([f"item_{i.pk}" for i in self.items] + ["comment"])
+
+    def points(self) -> dict[str, str]:
+        return {
+            str(item.pk): str(self.cleaned_data[f"item_{item.pk}"])
+            for item in self.items
+            if self.cleaned_data.get(f"item_{item.pk}") is not None
+        }
+
+    def rows(self):
+        """(item, bound field) for the template, grouped by the caller."""
+        return [(item, self[f"item_{item.pk}"]) for item in self.items]
+
+
+class EvidenceForm(TextForm):
+    item = forms.TypedChoiceField(label=_("Item"), coerce=int)
+    file = forms.FileField(label=_("File"), required=False)
+    link = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def __init__(self, *args, items=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].choices = [(i.pk, i.text) for i in items]
+
+
+class CommentForm(TextForm):
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(TextForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,145 @@
+"""The yearly rating of members (union-rules §3–4): the branch proposes each member's level
+(the training programme's level proposes it, the branch may lower it with a reason, or the
+province makes them equal), the base union approves or rejects with a reason, approved is
+locked. Members with too little membership time are assessed, not classified (the 6 months of
+union-rules §3, as data of the policy)."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from doanvien.core import audit
+from doanvien.core.transactions import atomic
+from doanvien.members.models import Member
+from doanvien.training.models import Registration
+from doanvien.training.rules import is_eligible
+from doanvien.units.models import Unit
+
+from . import rules
+from .models import MemberRating, RatingPolicy
+
+M = MemberRating.State
+MOVES = {
+    (None, "propose"): M.PROPOSED,
+    ("proposed", "propose"): M.PROPOSED,
+    ("rejected", "propose"): M.PROPOSED,
+    ("proposed", "approve"): M.APPROVED,
+    ("proposed", "reject"): M.REJECTED,
+}
+
+
+ACTIONS = {
+    "propose": gettext_lazy("propose"),
+    "approve": gettext_lazy("approve"),
+    "reject": gettext_lazy("reject"),
+}
+
+
+def policy_for(unit: Unit) -> RatingPolicy:
+    nearest = (
+        RatingPolicy.objects.filter(unit__path__in=unit.ancestor_paths())
+        .order_by("-unit__depth")
+        .first()
+    )
+    return nearest or RatingPolicy.objects.filter(unit=None).first() or RatingPolicy()
+
+
+def programme_level(member: Member, year: int) -> str:
+    return (
+        Registration.objects.filter(member=member, year=year)
+        .values_list("level", flat=True)
+        .first()
+        or ""
+    )
+
+
+def _next(rating: MemberRating | None, action: str) -> str:
+    state = rating.state if rating else None
+    try:
+        return MOVES[(state, action)]
+    except KeyError:
+        shown = rating.get_state_display() if rating else _("not proposed")
+        raise ValidationError(
+            _("Cannot %(action)s this rating: it is “%(state)s”.")
+            % {"action": ACTIONS[action], "state": shown},
+            code="illegal_transition",
+        ) from None
+
+
+def _record(actor, action: str, rating: MemberRating, summary: str = "") -> None:
+    audit.record(
+        actor=actor,
+        action=f"rating.{action}",
+        target=rating,
+        unit_path=rating.unit_path,
+        summary=summary,
+    )
+
+
+MESSAGES = {
+    "unknown_level": lambda: _("Choose one of the four levels."),
+    "must_equal_programme": lambda: _(
+        "In this province the member's level is the training programme's level."
+    ),
+    "above_programme": lambda: _("The level cannot be higher than the training programme's level."),
+    "reason_needed": lambda: _("Give the reason for this level."),
+}
+
+
+@atomic
+def rating_propose(
+    *, actor, member: Member, year: int, level: str, reason: str = "", today: date | None = None
+) -> MemberRating:
+    rating = MemberRating.objects.select_for_update().filter(member=member, year=year).first()
+    _next(rating, "propose")
+    policy = policy_for(member.branch)
+    if not is_eligible(
+        joined_union_on=member.joined_union_on,
+        evaluated_on=date(year, 12, 31),
+        months=policy.eligibility_months,
+    ):
+        raise ValidationError(
+            _(
+                "This member joined less than %(n)s months before the year's end: assessed, "
+                "not classified."
+            )
+            % {"n": policy.eligibility_months},
+            code="not_eligible",
+        )
+    from_programme = programme_level(member, year)
+    fault = rules.rating_fault(
+        level=level,
+        programme_level=from_programme,
+        reason=reason or "",
+        equals_programme=policy.level_equals_programme,
+    )
+    if fault:
+        raise ValidationError(
+            {"level" if fault != "reason_needed" else "reason": MESSAGES[fault]()}
+        )
+    if rating is None:
+        rating = MemberRating(member=member, year=year)
+    rating.branch, rating.unit_path = member.branch, member.branch.path
+    rating.level, rating.programme_level = level, from_programme
+    rating.reason, rating.state = (reason or "").strip(), M.PROPOSED
+    rating.proposed_at, rating.decided_at, rating.decision_reason = timezone.now(), None, ""
+    rating.save()
+    _record(actor, "propose", rating, level)
+    return rating
+
+
+@atomic
+def rating_decide(*, actor, rating: MemberRating, approve: bool, reason: str = "") -> MemberRating:
+    rating = MemberRating.objects.select_for_update().get(pk=rating.pk)
+    action = "approve" if approve else "reject"
+    state = _next(rating, action)
+    if not approve and not (reason or "").strip():
+        raise ValidationError({"reason": _("Give the reason for rejecting.")})
+    rating.state, rating.decided_at = state, timezone.now()
+    rating.decision_reason = (reason or "").strip()
+    rating.save()
+    _record(actor, action, rating, rating.decision_reason or rating.level)
+    return rating

@@ -1,0 +1,240 @@
+"""The evaluations' roll-ups per unit and year (branches registered, submitted and recognised
+strong; base unions registered, submitted and recognised 3-proactive), kept exact in the
+transaction of every change the way training/rollup.py keeps the programme's:
+
+- A transition of a unit's evaluation changes that unit's own figures (`contribution`): the
+  write locks only that unit's row, adds the difference to it and appends it to the ledger
+  (EvaluationStatsDelta) for the units above.
+- The roll-ups' folder (`manage.py fold_rollups`, training.rollup.fold) folds this ledger too,
+  under the fold lock (settings.ROLLUP_LEDGERS, core/ledger.other_ledgers): each delta is
+  added to the rows of the units above its unit, then deleted, in one transaction.
+- A read of a unit adds, in the same statement, the deltas below it not folded yet
+  (`figures_of`): exact whether the folder runs, lags or was killed.
+- `expected` counts every unit again from the evaluations; `recompute_stats` lists the
+  differences and `--fix` writes them (a unit move leaves the folded figures with the old
+  ancestors until then)."""
+
+from collections import Counter
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from doanvien.core.bulk import update_from_values
+from doanvien.core.ledger import lock_folds
+from doanvien.units.models import Unit, paths_to
+
+from .models import COUNTERS, Evaluation, EvaluationStats, EvaluationStatsDelta, SchemeCode
+
+CHUNK = 1000
+S = Evaluation.State
+_PREFIX = {SchemeCode.STRONG_BRANCH: "branches", SchemeCode.THREE_PROACTIVE: "bases"}
+_FINAL = {SchemeCode.STRONG_BRANCH: "strong", SchemeCode.THREE_PROACTIVE: "proactive"}
+
+
+def contribution(scheme_code: str, state: str | None) -> dict[str, int]:
+    """What one evaluation in this state adds to its unit's figures (None: no evaluation)."""
+    figures = dict.fromkeys(COUNTERS, 0)
+    prefix = _PREFIX.get(scheme_code)
+    if prefix is None or state is None:
+        return figures
+    figures[f"{prefix}_registered"] = 1
+    figures[f"{prefix}_submitted"] = int(state in (S.SUBMITTED, S.RECOGNISED))
+    figures[f"{prefix}_{_FINAL[scheme_code]}"] = int(state == S.RECOGNISED)
+    return figures
+
+
+def changed(unit: Unit, year: int, scheme_code: str, before: str | None, after: str) -> None:
+    """The unit's evaluation went from `before` to `after`: lock the unit's row, add the
+    difference and leave it in the ledger for the units above (inside the write's
+    transaction)."""
+    old, new = contribution(scheme_code, before), contribution(scheme_code, after)
+    delta = {k: new[k] - old[k] for k in COUNTERS if new[k] != old[k]}
+    if not delta:
+        return
+    EvaluationStats.objects.bulk_create(
+        [EvaluationStats(unit=unit, year=year)], ignore_conflicts=True
+    )
+    row = EvaluationStats.objects.select_for_update().get(unit=unit, year=year)
+    EvaluationStats.objects.filter(pk=row.pk).update(**{k: F(k) + v for k, v in delta.items()})
+    if unit.depth > 1:
+        EvaluationStatsDelta.objects.create(year=year, unit_path=unit.path, **delta)
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def _own(k: str) -> Subquery:
+    rows = EvaluationStats.objects.filter(unit=OuterRef("pk"), year=OuterRef("_year"))
+    return Subquery(rows.values(k)[:1], output_field=IntegerField())
+
+
+def _tail(k: str) -> Subquery:
+    deltas = (
+        EvaluationStatsDelta.objects.filter(
+            year=OuterRef("_year"), unit_path__startswith=OuterRef("path")
+        )
+        .exclude(unit_path=OuterRef("path"))
+        .order_by()
+        .values("year")
+        .annotate(total=Sum(k))
+        .values("total")
+    )
+    return Subquery(deltas[:1], output_field=IntegerField())
+
+
+def with_figures(units: QuerySet[Unit], year: int) -> QuerySet[Unit]:
+    """The units, each with the year's figures (`ev_<counter>`): its row plus the deltas below
+    it not folded yet, in one statement."""
+    units = units.annotate(_year=Value(year, output_field=IntegerField()))
+    return units.annotate(
+        **{f"ev_{k}": Coalesce(_own(k), 0) + Coalesce(_tail(k), 0) for k in COUNTERS}
+    )
+
+
+def figures_of(unit: Unit, year: int) -> dict[str, int]:
+    row = with_figures(Unit.objects.filter(pk=unit.pk), year).values(
+        *(f"ev_{k}" for k in COUNTERS)
+    )[0]
+    return {k: row[f"ev_{k}"] for k in COUNTERS}
+
+
+def children_figures(unit: Unit, year: int) -> list[Unit]:
+    return list(with_figures(unit.children().order_by("path"), year))
+
+
+# --- Folding ------------------------------------------------------------------------------------
+
+
+def fold_batch(limit: int) -> int:
+    """Fold up to `limit` of the oldest deltas into the rows above their units (the caller holds
+    the fold lock and the transaction: training.rollup._fold)."""
+    batch = list(
+        EvaluationStatsDelta.objects.order_by("id").values_list(
+            "id", "year", "unit_path", *COUNTERS
+        )[:limit]
+    )
+    if not batch:
+        return 0
+    sums: dict[tuple[int, str], Counter] = {}
+    for _pk, year, path, *values in batch:
+        for owner in paths_to(path)[:-1]:
+            sums.setdefault((year, owner), Counter()).update(
+                dict(zip(COUNTERS, values, strict=True))
+            )
+    _add(sums)
+    ids = [pk for pk, *_rest in batch]
+    for start in range(0, len(ids), CHUNK):
+        EvaluationStatsDelta.objects.filter(pk__in=ids[start : start + CHUNK]).delete()
+    return len(batch)
+
+
+def _add(sums: dict[tuple[int, str], Counter]) -> None:
+    """Add the sums to the rows of (year, unit path), creating the rows missing."""
+    paths = sorted({path for _year, path in sums})
+    ids = {}
+    for start in range(0, len(paths), CHUNK):
+        ids.update(
+            Unit.objects.filter(path__in=paths[start : start + CHUNK]).values_list("path", "pk")
+        )
+    EvaluationStats.objects.bulk_create(
+        [EvaluationStats(unit_id=ids[p], year=y) for y, p in sums if p in ids],
+        ignore_conflicts=True,
+        batch_size=CHUNK,
+    )
+    rows = [
+        (ids[path], year, *(total.get(k, 0) for k in COUNTERS))
+        for (year, path), total in sorted(sums.items())
+        if path in ids
+    ]
+    update_from_values(
+        EvaluationStats._meta.db_table, ("unit_id", "year"), COUNTERS, rows, add=True
+    )
+
+
+def waiting() -> int:
+    return EvaluationStatsDelta.objects.count()
+
+
+# --- Counting again -----------------------------------------------------------------------------
+
+
+def years() -> list[int]:
+    found = set(Evaluation.objects.values_list("year", flat=True).distinct())
+    found |= set(EvaluationStats.objects.values_list("year", flat=True).distinct())
+    return sorted(found)
+
+
+def expected(year: int) -> dict[str, Counter]:
+    """Every unit's figures for the year counted from the evaluations, by unit path (a unit
+    whose subtree has none is absent)."""
+    sums: dict[str, Counter] = {}
+    rows = Evaluation.objects.filter(year=year).order_by("pk")
+    last = 0
+    while chunk := list(
+        rows.filter(pk__gt=last).values_list("pk", "unit_path", "scheme_code", "state")[:CHUNK]
+    ):
+        for _pk, path, code, state in chunk:
+            own = contribution(code, state)
+            for owner in paths_to(path):
+                sums.setdefault(owner, Counter()).update(own)
+        last = chunk[-1][0]
+    return sums
+
+
+def _stored(year: int, paths: Iterable[str]) -> dict[str, dict[str, int]]:
+    """The figures as read now (row plus tail) of the units with these paths or with a row."""
+    with_row = EvaluationStats.objects.filter(year=year).values("unit_id")
+    units = Unit.objects.filter(pk__in=with_row)
+    found = {}
+    for query in (
+        units,
+        *(Unit.objects.filter(path__in=chunk) for chunk in _chunks(sorted(paths))),
+    ):
+        for u in with_figures(query, year).values("path", *(f"ev_{k}" for k in COUNTERS)):
+            found[u["path"]] = {k: u[f"ev_{k}"] for k in COUNTERS}
+    return found
+
+
+def _chunks(items: list, size: int = CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def differences() -> list[str]:
+    """Every figure read that differs from its recount, as readable lines."""
+    found = []
+    for year in years():
+        want = expected(year)
+        for path, have in _stored(year, want).items():
+            for k in COUNTERS:
+                if have[k] != want.get(path, {}).get(k, 0):
+                    found.append(
+                        f"evaluations {path} {year} {k}: stored {have[k]}, "
+                        f"recomputed {want.get(path, {}).get(k, 0)}"
+                    )
+    return sorted(found)
+
+
+def fix() -> int:
+    """Write the recounted figures (less the deltas below not folded yet) on every row that
+    differs, under the fold lock; how many rows changed."""
+    written = 0
+    with transaction.atomic():
+        lock_folds()
+        for year in years():
+            want = expected(year)
+            for path, have in _stored(year, want).items():
+                target = want.get(path, Counter())
+                if all(have[k] == target.get(k, 0) for k in COUNTERS):
+                    continue
+                unit = Unit.objects.get(path=path)
+                EvaluationStats.objects.bulk_create(
+                    [EvaluationStats(unit=unit, year=year)], ignore_conflicts=True
+                )
+                EvaluationStats.objects.filter(unit=unit, year=year).update(
+                    **{k: F(k) + (target.get(k, 0) - have[k]) for k in COUNTERS}
+                )
+                written += 1
+    return written

@@ -1,0 +1,137 @@
+"""Reads for the evaluation pages and the API."""
+
+from datetime import date
+
+from django.db.models import Q
+
+from doanvien.units.models import Unit
+
+from .access import recogniser_of
+from .models import (
+    DefaultEvaluationDeadline,
+    Evaluation,
+    EvaluationDeadline,
+    Scheme,
+    SchemeCode,
+    SchemeItem,
+)
+
+
+def scheme_for(unit: Unit, code: str, year: int) -> Scheme | None:
+    """The scheme of the nearest ancestor (or the unit itself) that published one for the year;
+    otherwise the product's default."""
+    published = (
+        Scheme.objects.filter(code=code, unit__path__in=unit.ancestor_paths(), year=year)
+        .order_by("-unit__depth")
+        .first()
+    )
+    return published or Scheme.objects.filter(code=code, unit=None, year=None).first()
+
+
+def schemes_for(unit: Unit, year: int) -> list[Scheme]:
+    return [s for code in SchemeCode.values if (s := scheme_for(unit, code, year))]
+
+
+def items_for(scheme: Scheme, sector: str) -> list[SchemeItem]:
+    """The scheme's items a unit of this sector is scored on (its sector's and everyone's)."""
+    return list(
+        SchemeItem.objects.filter(group__scheme=scheme)
+        .filter(Q(sector="") | Q(sector=sector))
+        .select_related("group")
+        .order_by("group__order", "group_id", "order", "id")
+    )
+
+
+def grouped(items: list[SchemeItem]) -> list[tuple]:
+    """(group, [items]) in order."""
+    groups: list[tuple] = []
+    for item in items:
+        if not groups or groups[-1][0].pk != item.group_id:
+            groups.append((item.group, []))
+        groups[-1][1].append(item)
+    return groups
+
+
+def evaluation_of(unit: Unit, code: str, year: int) -> Evaluation | None:
+    return (
+        Evaluation.objects.filter(unit=unit, scheme_code=code, year=year)
+        .select_related("scheme")
+        .first()
+    )
+
+
+def deadline_for(*, unit: Unit, year: int, scheme: str, kind: str) -> EvaluationDeadline | None:
+    """The deadline that applies: set by the nearest ancestor (one for the unit's sector wins
+    over one for every sector at the same unit); without any, the shipped default."""
+    set_at = {
+        (d.unit.path, d.sector): d
+        for d in EvaluationDeadline.objects.filter(
+            year=year, scheme=scheme, kind=kind, unit__path__in=unit.ancestor_paths()
+        ).select_related("unit")
+    }
+    for path in reversed(unit.ancestor_paths()):
+        found = set_at.get((path, unit.sector)) or set_at.get((path, ""))
+        if found:
+            return found
+    defaults = {
+        d.sector: d for d in DefaultEvaluationDeadline.objects.filter(scheme=scheme, kind=kind)
+    }
+    shipped = defaults.get(unit.sector) or defaults.get("")
+    if shipped is None:
+        return None
+    try:
+        due = date(year + shipped.year_offset, shipped.month, shipped.day)
+    except ValueError:
+        return None
+    return EvaluationDeadline(year=year, scheme=scheme, kind=kind, due_on=due, allow_late=True)
+
+
+def branches_not_strong(base: Unit, year: int, *, limit: int | None = None) -> list[Unit]:
+    """The active branches under the unit whose strong-branch evaluation of the year is not
+    recognised (seed 001 II, item 3: 100 % of the branches strong), by path."""
+    strong = Evaluation.objects.filter(
+        year=year,
+        scheme_code=SchemeCode.STRONG_BRANCH,
+        state=Evaluation.State.RECOGNISED,
+        unit_path__startswith=base.path,
+    ).values("unit_id")
+    missing = (
+        Unit.objects.filter(path__startswith=base.path, kind=Unit.Kind.BRANCH, is_active=True)
+        .exclude(pk__in=strong)
+        .order_by("path")
+    )
+    return list(missing[:limit] if limit else missing)
+
+
+def unit_evaluations(unit: Unit, year: int) -> list[Evaluation]:
+    return list(
+        Evaluation.objects.filter(unit=unit, year=year)
+        .select_related("scheme")
+        .order_by("scheme_code")
+    )
+
+
+def children_evaluations(unit: Unit, year: int) -> list[tuple[Unit, list[Evaluation]]]:
+    """Each unit directly under this one with its evaluations of the year."""
+    children = list(unit.children().order_by("path"))
+    found: dict[int, list[Evaluation]] = {}
+    for e in Evaluation.objects.filter(unit__in=children, year=year).order_by("scheme_code"):
+        found.setdefault(e.unit_id, []).append(e)
+    return [(child, found.get(child.pk, [])) for child in children]
+
+
+QUEUE_LIMIT = 200
+
+
+def queue(unit: Unit, year: int) -> list[Evaluation]:
+    """The evaluations submitted in the unit's subtree that this unit recognises (at most
+    QUEUE_LIMIT, oldest submission first)."""
+    submitted = (
+        Evaluation.objects.filter(
+            year=year, state=Evaluation.State.SUBMITTED, unit_path__startswith=unit.path
+        )
+        .exclude(unit=unit)
+        .select_related("unit", "unit__level", "scheme")
+        .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
+    )
+    return [e for e in submitted if (r := recogniser_of(e.unit, e.scheme)) and r.pk == unit.pk]

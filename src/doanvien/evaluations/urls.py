@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluations"
+
+ONE = "units/<int:unit_id>/evaluations/<year:year>/<str:scheme>/"
+
+urlpatterns = [
+    path(
+        "units/<int:unit_id>/evaluations/<year:year>/",
+        views.unit_evaluations_page,
+        name="unit-evaluations",
+    ),
+    path(
+        "units/<int:unit_id>/evaluations/<year:year>/queue/",
+        views.queue_page,
+        name="evaluation-queue",
+    ),
+    path(ONE, views.evaluation_page, name="evaluation"),
+    path(f"{ONE}scheme/", views.scheme_page, name="scheme"),
+    path(f"{ONE}scheme/publish/", views.scheme_publish, name="scheme-publish"),
+    path(f"{ONE}register/", views.register, name="evaluation-register"),
+    path(f"{ONE}self-assessment/", views.self_assessment, name="evaluation-self-assessment"),
+    path(f"{ONE}evidence/", views.evidence, name="evaluation-evidence"),
+    path(f"{ONE}submit/", views.submit, name="evaluation-submit"),
+    path(f"{ONE}assessment/", views.assessment, name="evaluation-assessment"),
+    path(f"{ONE}recognise/", views.recognise, name="evaluation-recognise"),
+    path(f"{ONE}return/", views.return_, name="evaluation-return"),
+    path(f"{ONE}reopen/", views.reopen, name="evaluation-reopen"),
+]

@@ -1,0 +1,390 @@
+"""The evaluation pages: a unit's evaluations (its own and its children's, with the roll-up
+figures), a scheme, one evaluation with its self-assessment and evidence or the recognising
+unit's scoring, and the recognising unit's queue. Each view is scoped on its first line."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doanvien.accounts.access import get_unit_for, require, visible_ancestors
+from doanvien.core.forms import apply_errors
+
+from . import configuration, indicators, rollup, services, workflow
+from .access import (
+    can_publish,
+    can_recognise,
+    can_reopen,
+    is_own_committee,
+    recogniser_of,
+    scheme_applies,
+)
+from .forms import CommentForm, EvidenceForm, PointsForm, ReasonForm
+from .models import COUNTERS, SchemeCode
+from .selectors import (
+    children_evaluations,
+    evaluation_of,
+    grouped,
+    items_for,
+    queue,
+    scheme_for,
+    unit_evaluations,
+)
+
+
+def _code(scheme: str) -> str:
+    if scheme not in SchemeCode.values:
+        raise Http404
+    return scheme
+
+
+def _crumbs(request, unit):
+    return visible_ancestors(request.user, unit, and_unit=True)
+
+
+@login_required
+def unit_evaluations_page(request, unit_id: int, year: int):
+    unit = get_unit_for(request.user, unit_id)
+    own = {e.scheme_code: e for e in unit_evaluations(unit, year)}
+    offers = []
+    for code, label in SchemeCode.choices:
+        if scheme_applies(unit, code):
+            offers.append(
+                {
+                    "code": code,
+                    "label": label,
+                    "evaluation": own.get(code),
+                    "can_register": code not in own and is_own_committee(request.user, unit),
+                }
+            )
+    figures = rollup.figures_of(unit, year)
+    return render(
+        request,
+        "evaluations/unit.html",
+        {
+            "unit": unit,
+            "year": year,
+            "offers": offers,
+            "children": children_evaluations(unit, year),
+            "figures": [(k, figures[k]) for k in COUNTERS],
+            "queue_size": len(queue(unit, year)) if not unit.is_branch else 0,
+            "breadcrumbs": _crumbs(request, unit),
+        },
+    )
+
+
+@login_required
+def queue_page(request, unit_id: int, year: int):
+    unit = get_unit_for(request.user, unit_id)
+    return render(
+        request,
+        "evaluations/queue.html",
+        {
+            "unit": unit,
+            "year": year,
+            "waiting": queue(unit, year),
+            "breadcrumbs": _crumbs(request, unit),
+        },
+    )
+
+
+@login_required
+def scheme_page(request, unit_id: int, year: int, scheme: str):
+    unit = get_unit_for(request.user, unit_id)
+    found = scheme_for(unit, _code(scheme), year)
+    if found is None:
+        raise Http404
+    items = items_for(found, unit.sector)
+    labels = {i.code: i.label for i in indicators.registered()}
+    for item in items:
+        item.indicator_label = labels.get(item.indicator, item.indicator)
+    return render(
+        request,
+        "evaluations/scheme.html",
+        {
+            "unit": unit,
+            "year": year,
+            "scheme": found,
+            "groups": grouped(items),
+            "total": sum(i.max_points for i in items),
+            "can_publish": can_publish(request.user, unit) and found.unit_id != unit.pk,
+            "recogniser": recogniser_of(unit, found) if scheme_applies(unit, scheme) else None,
+            "breadcrumbs": _crumbs(request, unit),
+        },
+    )
+
+
+def _context(request, unit, year, code, evaluation, **forms):
+    scheme = evaluation.scheme if evaluation else scheme_for(unit, code, year)
+    items = items_for(scheme, unit.sector) if scheme else []
+    own = is_own_committee(request.user, unit)
+    recognises = bool(evaluation) and can_recognise(request.user, unit, scheme)
+    editable = own and workflow.allowed(evaluation, "self_assess")
+    evidence = {}
+    if evaluation:
+        for e in evaluation.evidence.all():
+            evidence.setdefault(e.item_id, []).append(e)
+    if editable and "points_form" not in forms:
+        forms["points_form"] = PointsForm(
+            items=items,
+            initial_points=evaluation.self_points,
+            initial={"comment": evaluation.self_comment},
+            prefix="self",
+        )
+    if editable and "evidence_form" not in forms:
+        forms["evidence_form"] = EvidenceForm(items=items, prefix="ev")
+    scoring = recognises and workflow.allowed(evaluation, "assess")
+    if scoring and "assessment_form" not in forms:
+        forms["assessment_form"] = PointsForm(
+            items=items,
+            initial_points=evaluation.points or evaluation.self_points,
+            initial={"comment": evaluation.comment},
+            required=True,
+            prefix="score",
+        )
+    rows = [
+        {
+            "item": item,
+            "self": (evaluation.self_points.get(str(item.pk)) if evaluation else None),
+            "points": (evaluation.points.get(str(item.pk)) if evaluation else None),
+            "indicator": (evaluation.indicator_values.get(str(item.pk)) if evaluation else None),
+            "evidence": evidence.get(item.pk, []),
+        }
+        for item in items
+    ]
+    return {
+        "unit": unit,
+        "year": year,
+        "code": code,
+        "scheme": scheme,
+        "evaluation": evaluation,
+        "groups": grouped(rows_as_items(rows)),
+        "rows": rows,
+        "own": own,
+        "can_register": evaluation is None and own and scheme_applies(unit, code),
+        "can_submit": own and workflow.allowed(evaluation, "submit") and bool(evaluation),
+        "recognises": recognises,
+        "can_recognise": recognises and workflow.allowed(evaluation, "recognise"),
+        "can_return": recognises and workflow.allowed(evaluation, "return"),
+        "can_reopen": bool(evaluation)
+        and workflow.allowed(evaluation, "reopen")
+        and can_reopen(request.user, unit, scheme),
+        "return_form": forms.pop("return_form", CommentForm(prefix="ret")),
+        "reopen_form": forms.pop("reopen_form", ReasonForm(prefix="re")),
+        "breadcrumbs": _crumbs(request, unit),
+        **forms,
+    }
+
+
+class _Row:
+    """An item with its figures, grouped like the items (selectors.grouped reads group_id)."""
+
+    def __init__(self, row):
+        self.__dict__.update(row)
+        self.group = row["item"].group
+        self.group_id = row["item"].group_id
+
+
+def rows_as_items(rows):
+    return [_Row(r) for r in rows]
+
+
+@login_required
+def evaluation_page(request, unit_id: int, year: int, scheme: str):
+    unit = get_unit_for(request.user, unit_id)
+    code = _code(scheme)
+    evaluation = evaluation_of(unit, code, year)
+    return render(
+        request, "evaluations/evaluation.html", _context(request, unit, year, code, evaluation)
+    )
+
+
+def _found(request, unit_id, year, scheme):
+    unit = get_unit_for(request.user, unit_id)
+    evaluation = evaluation_of(unit, _code(scheme), year)
+    if evaluation is None:
+        raise Http404
+    return unit, evaluation
+
+
+def _back(unit, year, scheme):
+    return redirect("evaluations:evaluation", unit_id=unit.pk, year=year, scheme=scheme)
+
+
+def _refused(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+@login_required
+@require_POST
+def register(request, unit_id: int, year: int, scheme: str):
+    unit = get_unit_for(request.user, unit_id)
+    code = _code(scheme)
+    require(is_own_committee(request.user, unit))
+    try:
+        services.evaluation_register(actor=request.user, unit=unit, year=year, scheme_code=code)
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, _("Registered."))
+    return _back(unit, year, code)
+
+
+@login_required
+@require_POST
+def self_assessment(request, unit_id: int, year: int, scheme: str):
+    unit, evaluation = _found(request, unit_id, year, scheme)
+    require(is_own_committee(request.user, unit))
+    items = items_for(evaluation.scheme, unit.sector)
+    form = PointsForm(request.POST, items=items, prefix="self")
+    if form.is_valid():
+        try:
+            services.self_assessment_record(
+                actor=request.user,
+                evaluation=evaluation,
+                items=form.points(),
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Self-assessment saved."))
+            return _back(unit, year, scheme)
+    context = _context(request, unit, year, scheme, evaluation, points_form=form)
+    return render(request, "evaluations/evaluation.html", context, status=400)
+
+
+@login_required
+@require_POST
+def evidence(request, unit_id: int, year: int, scheme: str):
+    unit, evaluation = _found(request, unit_id, year, scheme)
+    require(is_own_committee(request.user, unit))
+    items = items_for(evaluation.scheme, unit.sector)
+    form = EvidenceForm(request.POST, request.FILES, items=items, prefix="ev")
+    if form.is_valid():
+        try:
+            services.evidence_add(
+                actor=request.user,
+                evaluation=evaluation,
+                item_id=form.cleaned_data["item"],
+                file=form.cleaned_data["file"],
+                link=form.cleaned_data["link"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Evidence added."))
+            return _back(unit, year, scheme)
+    context = _context(request, unit, year, scheme, evaluation, evidence_form=form)
+    return render(request, "evaluations/evaluation.html", context, status=400)
+
+
+@login_required
+@require_POST
+def submit(request, unit_id: int, year: int, scheme: str):
+    unit, evaluation = _found(request, unit_id, year, scheme)
+    require(is_own_committee(request.user, unit))
+    try:
+        services.evaluation_submit(actor=request.user, evaluation=evaluation)
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, _("Submitted for recognition."))
+    return _back(unit, year, scheme)
+
+
+@login_required
+@require_POST
+def assessment(request, unit_id: int, year: int, scheme: str):
+    unit, evaluation = _found(request, unit_id, year, scheme)
+    require(can_recognise(request.user, unit, evaluation.scheme))
+    items = items_for(evaluation.scheme, unit.sector)
+    form = PointsForm(request.POST, items=items, required=True, prefix="score")
+    if form.is_valid():
+        try:
+            services.assessment_record(
+                actor=request.user,
+                evaluation=evaluation,
+                items=form.points(),
+                comment=form.cleaned_data["comment"],
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Score saved."))
+            return _back(unit, year, scheme)
+    context = _context(request, unit, year, scheme, evaluation, assessment_form=form)
+    return render(request, "evaluations/evaluation.html", context, status=400)
+
+
+@login_required
+@require_POST
+def recognise(request, unit_id: int, year: int, scheme: str):
+    unit, evaluation = _found(request, unit_id, year, scheme)
+    require(can_recognise(request.user, unit, evaluation.scheme))
+    try:
+        services.evaluation_recognise(actor=request.user, evaluation=evaluation)
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, _("Recognised."))
+    return _back(unit, year, scheme)
+
+
+@login_required
+@require_POST
+def return_(request, unit_id: int, year: int, scheme: str):
+    unit, evaluation = _found(request, unit_id, year, scheme)
+    require(can_recognise(request.user, unit, evaluation.scheme))
+    form = CommentForm(request.POST, prefix="ret")
+    if form.is_valid():
+        try:
+            services.evaluation_return(
+                actor=request.user, evaluation=evaluation, comment=form.cleaned_data["comment"]
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Returned to the unit."))
+            return _back(unit, year, scheme)
+    context = _context(request, unit, year, scheme, evaluation, return_form=form)
+    return render(request, "evaluations/evaluation.html", context, status=400)
+
+
+@login_required
+@require_POST
+def reopen(request, unit_id: int, year: int, scheme: str):
+    unit, evaluation = _found(request, unit_id, year, scheme)
+    require(can_reopen(request.user, unit, evaluation.scheme))
+    form = ReasonForm(request.POST, prefix="re")
+    if form.is_valid():
+        try:
+            services.evaluation_reopen(
+                actor=request.user, evaluation=evaluation, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Reopened."))
+            return _back(unit, year, scheme)
+    context = _context(request, unit, year, scheme, evaluation, reopen_form=form)
+    return render(request, "evaluations/evaluation.html", context, status=400)
+
+
+@login_required
+@require_POST
+def scheme_publish(request, unit_id: int, year: int, scheme: str):
+    unit = get_unit_for(request.user, unit_id)
+    code = _code(scheme)
+    require(can_publish(request.user, unit))
+    try:
+        configuration.scheme_publish(actor=request.user, unit=unit, code=code, year=year)
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, _("Published: the units below use this scheme from now on."))
+    return redirect("evaluations:scheme", unit_id=unit.pk, year=year, scheme=code)

@@ -1,0 +1,76 @@
+"""A strong-branch evaluation on a phone: the branch registers, self-scores every item and
+attaches one evidence file; the base union finds it in its queue, scores it and recognises it."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from doanvien.evaluations.configuration import scheme_publish
+from doanvien.evaluations.models import Evaluation, Evidence, SchemeItem
+from doanvien.evaluations.selectors import items_for
+
+from .conftest import log_in
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 360, "height": 740}
+
+
+def _fits(page):
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_branch_is_recognised_strong_on_a_phone(browser, demo, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    branch = demo.branch
+    year = timezone.localdate().year
+    # The district's own scheme, with one item asking for evidence (the journey attaches one).
+    district = branch.parent().parent()
+    scheme = scheme_publish(actor=None, unit=district, code="strong_branch", year=year)
+    items = items_for(scheme, branch.sector)
+    SchemeItem.objects.filter(group__scheme=scheme).update(evidence_required=False)
+    SchemeItem.objects.filter(pk=items[0].pk).update(evidence_required=True)
+    evidence_file = tmp_path / "bien-ban-sinh-hoat.pdf"
+    evidence_file.write_bytes(b"%PDF-1.4 invented minutes")
+    one = f"{demo.url}/units/{branch.pk}/evaluations/{year}/strong_branch/"
+
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    log_in(page, demo.url, "demo-branch")
+    page.goto(f"{demo.url}/units/{branch.pk}/evaluations/{year}/")
+    _fits(page)
+    page.locator("form[action$='/strong_branch/register/'] button").click()
+    expect(page.locator("#evaluation-state")).to_be_visible()
+    for item in items:
+        page.locator(f"input[name='self-item_{item.pk}']").fill(str(item.max_points - 1))
+    page.locator("textarea[name='self-comment']").fill("Chi đoàn tự đánh giá đạt")
+    page.locator("#self-assessment button[type=submit]").click()
+    expect(page.locator(".msg.success")).to_be_visible()
+    page.locator("select[name='ev-item']").select_option(str(items[0].pk))
+    page.locator("input[name='ev-file']").set_input_files(str(evidence_file))
+    page.locator("#evidence button[type=submit]").click()
+    expect(page.locator(".evidence")).to_contain_text("bien-ban-sinh-hoat")
+    _fits(page)
+    page.locator("#submit button").click()
+    expect(page.locator("#evaluation-state")).to_have_text("Đã gửi đề nghị công nhận")
+    context.close()
+
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    log_in(page, demo.url, "demo-base")
+    page.goto(f"{demo.url}/units/{branch.parent().pk}/evaluations/{year}/queue/")
+    _fits(page)
+    page.get_by_role("link", name=branch.name).click()
+    expect(page).to_have_url(one)
+    for item in items:
+        page.locator(f"input[name='score-item_{item.pk}']").fill(str(item.max_points))
+    page.locator("#assessment button[type=submit]").click()
+    expect(page.locator(".msg.success")).to_be_visible()
+    page.locator("#decide form[action$='/recognise/'] button").click()
+    expect(page.locator("#evaluation-state")).to_have_text("Đã công nhận")
+    _fits(page)
+    context.close()
+
+    evaluation = Evaluation.objects.get(unit=branch, year=year)
+    assert evaluation.state == "recognised" and evaluation.passed
+    assert Evidence.objects.get(evaluation=evaluation).file.read() == b"%PDF-1.4 invented minutes"

@@ -1,0 +1,107 @@
+"""The evaluations' roll-ups equal a recount from the evaluations after any sequence of moves,
+folded or not; the recount command lists a difference and --fix mends it."""
+
+import random
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+from doanvien.evaluations import rollup, services
+from doanvien.evaluations.models import COUNTERS, Evaluation, EvaluationStats
+from doanvien.training import rollup as training_rollup
+from doanvien.units.models import Unit
+from tests.factories import make_unit
+
+from .conftest import YEAR, full_points, give_evidence
+
+
+def recount(unit: Unit) -> dict[str, int]:
+    """The unit's figures counted directly from the evaluations of its subtree."""
+    found = dict.fromkeys(COUNTERS, 0)
+    for e in Evaluation.objects.filter(unit__path__startswith=unit.path, year=YEAR):
+        for k, v in rollup.contribution(e.scheme_code, e.state).items():
+            found[k] += v
+    return found
+
+
+def step(rng: random.Random, units: list[Unit]) -> None:
+    unit = rng.choice(units)
+    code = "strong_branch" if unit.is_branch else "three_proactive"
+    evaluation = Evaluation.objects.filter(unit=unit, year=YEAR).first()
+    try:
+        if evaluation is None:
+            services.evaluation_register(actor=None, unit=unit, year=YEAR, scheme_code=code)
+        elif evaluation.state in ("registered", "returned"):
+            services.self_assessment_record(
+                actor=None, evaluation=evaluation, items=full_points(evaluation)
+            )
+            give_evidence(evaluation)
+            services.evaluation_submit(actor=None, evaluation=evaluation)
+        elif evaluation.state == "submitted":
+            if rng.random() < 0.3:
+                services.evaluation_return(actor=None, evaluation=evaluation, comment="Bổ sung")
+            else:
+                services.assessment_record(
+                    actor=None, evaluation=evaluation, items=full_points(evaluation)
+                )
+                services.evaluation_recognise(actor=None, evaluation=evaluation)
+        else:
+            services.evaluation_reopen(actor=None, evaluation=evaluation, reason="Xem lại")
+    except ValidationError as refused:  # the 3-proactive precondition
+        assert refused.code == "precondition"
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_roll_ups_equal_a_recount_after_random_moves(world, seed):
+    rng = random.Random(seed)
+    extra_base = make_unit(world.district, level="base", name="Đoàn phường 1", sector="residential")
+    extra = [make_unit(extra_base, sector="residential") for _ in range(3)]
+    units = [world.branch, world.branch2, world.base, world.other_branch, world.other_base]
+    units += [extra_base, *extra]
+    everyone = list(Unit.objects.all())
+    for n in range(60):
+        step(rng, units)
+        if rng.random() < 0.2:
+            training_rollup.fold_all()
+        if n % 10 == 9:
+            for unit in everyone:
+                assert rollup.figures_of(unit, YEAR) == recount(unit), (seed, n, unit.name)
+    assert rollup.differences() == []
+    training_rollup.fold_all()
+    assert rollup.waiting() == 0
+    for unit in everyone:
+        assert rollup.figures_of(unit, YEAR) == recount(unit)
+    assert sum(recount(world.province).values()) > 0
+
+
+def test_the_recount_command_lists_and_mends_a_difference(world, capsys):
+    evaluation = services.evaluation_register(
+        actor=None, unit=world.branch, year=YEAR, scheme_code="strong_branch"
+    )
+    training_rollup.fold_all()
+    EvaluationStats.objects.filter(unit=world.district, year=YEAR).update(branches_registered=7)
+    assert rollup.differences() == [
+        f"evaluations {world.district.path} {YEAR} branches_registered: stored 7, recomputed 1"
+    ]
+    with pytest.raises(SystemExit):
+        call_command("recompute_stats")
+    assert "branches_registered: stored 7" in capsys.readouterr().out
+    call_command("recompute_stats", "--fix")
+    assert rollup.differences() == []
+    assert rollup.figures_of(world.district, YEAR)["branches_registered"] == 1
+    assert evaluation.pk
+
+
+def test_the_folder_creates_the_rows_above_and_reads_are_exact_before_and_after(world):
+    services.evaluation_register(
+        actor=None, unit=world.branch, year=YEAR, scheme_code="strong_branch"
+    )
+    assert not EvaluationStats.objects.filter(unit=world.province).exists()
+    assert rollup.figures_of(world.province, YEAR)["branches_registered"] == 1
+    assert rollup.waiting() == 1
+    call_command("fold_rollups", "--once")
+    assert rollup.waiting() == 0
+    row = EvaluationStats.objects.get(unit=world.province, year=YEAR)
+    assert row.branches_registered == 1
+    assert rollup.figures_of(world.province, YEAR)["branches_registered"] == 1
