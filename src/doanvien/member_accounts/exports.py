@@ -8,6 +8,7 @@ from pathlib import Path
 
 import segno
 import xlsxwriter
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
@@ -61,17 +62,21 @@ def slips_html(slips: list[Slip], *, activate_url: str) -> str:
         )
 
 
-def _refuse_fetch(url, *args, **kwargs):
-    raise ValueError(f"not fetched while rendering the slips: {url}")
-
-
 def slips_pdf(slips: list[Slip], *, activate_url: str) -> bytes:
-    """The slips on A4 pages (WeasyPrint; the stylesheet is in the document, nothing is
-    fetched)."""
-    from weasyprint import HTML
+    """The slips on A4 pages (WeasyPrint, with static/css/slips.css; the QR image is in the
+    document, and nothing is fetched)."""
+    from weasyprint import CSS, HTML
+    from weasyprint.urls import URLFetcher
+
+    class DataOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            raise ValueError(f"not fetched while rendering the slips: {url}")
 
     html = slips_html(slips, activate_url=activate_url)
-    return HTML(string=html, base_url="https://document.invalid/").write_pdf()
+    document = HTML(string=html, base_url="https://document.invalid/", url_fetcher=DataOnly())
+    return document.write_pdf(stylesheets=[CSS(filename=finders.find("css/slips.css"))])
 
 
 def codes_xlsx(slips: list[Slip], out: Path, *, activate_url: str) -> int:
