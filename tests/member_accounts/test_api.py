@@ -50,7 +50,7 @@ def test_chosen_members(world):
     url = f"/api/v1/units/{world.branch.pk}/activation-codes"
     response = api.post(url, {"members": [world.member.pk]})
     assert [c["member"] for c in response.json()["codes"]] == [world.member.pk]
-    bad = api.post(url, {"members": [world.outsider_member.pk]})
+    bad = api.post(url, {"members": [world.outsider_member.pk, 2**70]})
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "members"
 

@@ -70,7 +70,8 @@ def codes_issue(
         members = members.filter(user__isnull=True)
     else:
         wanted = {int(i) for i in member_ids}
-        members = members.filter(pk__in=wanted)
+        # An id beyond the database's integers is no member (and must not reach the query).
+        members = members.filter(pk__in=[i for i in wanted if 0 < i < 2**63])
     members = list(members.order_by("sort_key", "pk"))
     if member_ids is not None:
         missing = wanted - {m.pk for m in members}
