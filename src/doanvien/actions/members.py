@@ -1,6 +1,7 @@
 """Member changes that reach the training programme: a new member, a move, a departure or a
 return changes who is counted in the roll-ups (by membership spans), and a move takes the
-member's open registrations along."""
+member's open registrations along. A member who leaves the roll (removal, maturing out) can no
+longer log in (member_accounts.services.account_follow_member); a move keeps his account."""
 
 from contextlib import contextmanager
 from datetime import date
