@@ -32,6 +32,7 @@ LAYERS = [
     ["profiles"],
     ["meetings", "committees", "honours"],
     ["evaluations"],
+    ["member_accounts"],
     ["actions"],
     # The read side and the doors: reports reads every app; the API, the demo and the site's
     # own modules (settings, urls) sit on top.

@@ -23,6 +23,7 @@ from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
 from doanvien.meetings.models import Attendance, Meeting
 from doanvien.meetings.services import meeting_create
+from doanvien.member_accounts.models import NotMeReport
 from doanvien.members.models import (
     AdmissionRequest,
     CardRange,
@@ -61,9 +62,10 @@ PUBLIC = {
     "members:card-verify",
     "profiles:manifest",
     "profiles:service-worker",
+    "member_accounts:activate",
 }
 # URL names that take no object and show only the user's own record.
-PERSONAL = {"training:my-training"}
+PERSONAL = {"training:my-training", "member_accounts:notice"}
 # URL names that take no object and list only what the user started himself.
 OWN = {"jobs:job-list"}
 # URL names that take no object and act on the signed-in account only (its password, sessions
@@ -238,6 +240,14 @@ def _committee(world) -> Committee:
     )
 
 
+def _not_me(world) -> NotMeReport:
+    """A "this was not me" report of member2 on the secretary's base union."""
+    existing = NotMeReport.objects.first()
+    return existing or NotMeReport.objects.create(
+        unit=world.base, unit_path=world.base.path, member=world.member2, user=world.secretary
+    )
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -251,6 +261,7 @@ def _object_kwargs(world):
         "job_id": _job(world).pk,
         "report_id": _duplicate_report(world).pk,
         "request_id": _change_request(world).pk,
+        "not_me_id": _not_me(world).pk,
         "session_ref": _session(world),
         "token_id": _token(world).pk,
         "notification_id": _notification(world).pk,
@@ -391,9 +402,10 @@ def test_the_secretary_reaches_every_page_of_her_branch(client, world):
             "accounts:role-revoke",
             "members:unit-duplicates",
             "members:duplicate-detail",
+            "member_accounts:not-me-list",
         }:
-            # Managing the tree and roles, and settling duplicate ID numbers, is for the cadres
-            # above her.
+            # Managing the tree and roles, settling duplicate ID numbers and the base union's
+            # "this was not me" reports are for the cadres above her.
             continue
         response = client.get(url)
         assert response.status_code in (200, 405), f"GET {url} ({name})"
@@ -467,7 +479,7 @@ def api_operations():
             yield method, path
 
 
-API_PUBLIC = {("post", "/api/v1/auth/token")}
+API_PUBLIC = {("post", "/api/v1/auth/token"), ("post", "/api/v1/auth/activate")}
 # Operations on the caller's own sign-ins: his token, his tokens and sessions.
 API_SELF = {
     ("get", "/api/v1/me/notifications"),

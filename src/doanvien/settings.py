@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "doanvien.committees",
     "doanvien.honours",
     "doanvien.evaluations",
+    "doanvien.member_accounts",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -210,6 +211,17 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 100_000
 AXES_LOCKOUT_CALLABLE = "doanvien.accounts.views.lockout_response"
 AXES_VERBOSE = False
+# Never stored with a failure (axes masks "password" itself): activation codes and dates of
+# birth (member_accounts/activation.py), and the fields of the set-password forms.
+AXES_SENSITIVE_PARAMETERS = [
+    "code",
+    "date_of_birth",
+    "password1",
+    "password2",
+    "old_password",
+    "new_password1",
+    "new_password2",
+]
 # The client's address: behind PROXY_COUNT reverse proxies (docs/operations.md: one by default),
 # read from the X-Forwarded-For they append to; 0 (reached directly) reads the connection's
 # address only. A request with fewer entries than proxies (`make run`) is read like 0.

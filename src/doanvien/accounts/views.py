@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import get_unit_for, grantable_roles, require, visible_root_units
 from doanvien.core.forms import apply_errors
+from doanvien.member_accounts.selectors import notice_pending
 from doanvien.members.access import members_visible_to
 
 from .forms import (
@@ -69,6 +70,8 @@ def lockout_response(request, original_response, credentials):
 
 @login_required
 def home(request):
+    if request.user.member_id and notice_pending(request.user):
+        return redirect("member_accounts:notice")
     roots = list(visible_root_units(request.user)[:2])
     if len(roots) >= 1:
         return redirect("units:unit-detail", unit_id=roots[0].pk)

@@ -1,12 +1,14 @@
 """Member changes that reach the training programme: a new member, a move, a departure or a
 return changes who is counted in the roll-ups (by membership spans), and a move takes the
-member's open registrations along."""
+member's open registrations along. A member who leaves the roll (removal, maturing out) can no
+longer log in (member_accounts.services.account_follow_member); a move keeps his account."""
 
 from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 from doanvien.core.transactions import atomic
+from doanvien.member_accounts.services import account_follow_member
 from doanvien.members.models import Member, Membership
 from doanvien.members.services import lifecycle, records
 from doanvien.training import rollup
@@ -63,6 +65,7 @@ def member_update(
     """Edit a record (records.member_update); a status edited here moves the roll-ups too."""
     with rollups_follow(member):
         member = records.member_update(actor=actor, member=member, data=data, today=today)
+    account_follow_member(actor=actor, member=member)
     return member
 
 
@@ -92,6 +95,8 @@ def member_remove(
         member = lifecycle.member_remove(
             actor=actor, member=member, on=on, reason=reason, expelled=expelled, today=today
         )
+    # Off the roll, his account no longer logs in (the record and history stay).
+    account_follow_member(actor=actor, member=member)
     return member
 
 
@@ -103,6 +108,7 @@ def member_mature_out(
         member = lifecycle.member_mature_out(
             actor=actor, member=member, on=on, reason=reason, today=today
         )
+    account_follow_member(actor=actor, member=member)
     return member
 
 

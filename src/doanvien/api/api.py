@@ -11,6 +11,7 @@ from . import (
     imports,
     jobs,
     me,
+    member_accounts,
     members,
     notifications,
     profiles,
@@ -59,3 +60,4 @@ api.add_router("/v1", "doanvien.api.meetings.router")
 api.add_router("/v1", "doanvien.api.committees.router")
 api.add_router("/v1", "doanvien.api.honours.router")
 api.add_router("/v1", "doanvien.api.evaluations.router")
+api.add_router("/v1", member_accounts.router)

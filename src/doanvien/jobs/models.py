@@ -14,6 +14,7 @@ class Job(models.Model):
         MEMBERS_EXPORT = "members_export", _("Member list (Excel)")
         REGISTRATIONS_IMPORT = "registrations_import", _("Registration import")
         REGISTRATIONS_EXPORT = "registrations_export", _("Registration list (Excel)")
+        ACTIVATION_CODES = "activation_codes", _("Activation codes for members (PDF and Excel)")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")

@@ -30,6 +30,7 @@ HANDLERS = {
     Job.Kind.MEMBERS_EXPORT: "doanvien.members.jobs.export_members",
     Job.Kind.REGISTRATIONS_IMPORT: "doanvien.training.jobs.import_registrations",
     Job.Kind.REGISTRATIONS_EXPORT: "doanvien.training.jobs.export_registrations",
+    Job.Kind.ACTIVATION_CODES: "doanvien.member_accounts.jobs.issue_codes",
 }
 
 

@@ -22,6 +22,7 @@ from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
 from doanvien.meetings.selectors import cadence
+from doanvien.member_accounts.access import can_issue_codes
 from doanvien.members.access import can_edit_members, can_settle_duplicates
 from doanvien.members.selectors import duplicate_reports
 from doanvien.training.rules import programme_year_of
@@ -51,6 +52,7 @@ def unit_detail(request, unit_id: int):
             if not unit.is_branch and can_settle_duplicates(request.user, unit)
             else None
         ),
+        "can_issue_codes": can_issue_codes(request.user, unit),
         "grantable": grantable,
         "grant_form": RoleGrantForm(roles=grantable) if grantable else None,
         "grants": RoleGrant.objects.filter(unit=unit).select_related("user").order_by("role"),

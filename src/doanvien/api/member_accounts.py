@@ -1,0 +1,108 @@
+"""Accounts for members (issue 14): a branch's committee issues activation codes; a member
+activates his account with his code and date of birth and gets a token.
+
+`POST /units/{id}/activation-codes` answers the codes once (only an HMAC of each is kept).
+`POST /auth/activate` is public; a wrong code or date of birth answers 400 with one message for
+both, and counts against the same lockout as signing in (per code and per address: 429 with
+Retry-After while waiting)."""
+
+import math
+from datetime import date, datetime
+
+from django.contrib.auth import user_logged_in
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from pydantic import ConfigDict
+
+from doanvien.accounts.access import get_unit_for, require
+from doanvien.accounts.services import api_token_issue
+from doanvien.member_accounts.access import can_issue_codes
+from doanvien.member_accounts.activation import ActivationLocked, activate
+from doanvien.member_accounts.services import codes_issue
+
+from .errors import ApiError
+from .schemas import TokenOut, error_answers
+
+router = Router(tags=["member accounts"])
+
+
+class CodesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    members: list[int] | None = None
+
+
+class CodeOut(Schema):
+    member: int
+    full_name: str
+    code: str
+    expires_at: datetime
+
+
+class CodesOut(Schema):
+    codes: list[CodeOut]
+
+
+class ActivateIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    code: str
+    date_of_birth: date
+    username: str = ""
+    password: str
+
+
+@router.post(
+    "/units/{unit_id}/activation-codes",
+    response={201: CodesOut, **error_answers(400, 401, 403, 404, 413, 422)},
+    summary="Issue activation codes",
+)
+def activation_codes_issue(request, unit_id: int, payload: CodesIn):
+    """One code per member of the branch: those named in `members`, or (without it) every
+    member on the roll who has no account. A member's earlier code stops working; a member who
+    has an account gets a code that sets a new password. The codes are answered this once."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_issue_codes(request.user, unit))
+    issued = codes_issue(actor=request.user, branch=unit, member_ids=payload.members)
+    return Status(
+        201,
+        {
+            "codes": [
+                {
+                    "member": i.member.pk,
+                    "full_name": i.member.full_name,
+                    "code": i.code,
+                    "expires_at": i.expires_at,
+                }
+                for i in issued
+            ]
+        },
+    )
+
+
+@router.post(
+    "/auth/activate",
+    auth=None,
+    response={201: TokenOut, **error_answers(400, 413, 422, 429)},
+    summary="Activate a member account",
+)
+def account_activate(request, payload: ActivateIn):
+    """Open the member's account with the code from his branch and his date of birth, choosing
+    a user name (his member identifier if empty) and a password; answers a token. A code issued
+    while he had an account sets its new password instead."""
+    try:
+        user = activate(
+            request,
+            code=payload.code,
+            date_of_birth=payload.date_of_birth,
+            username=payload.username,
+            password=payload.password,
+        )
+    except ActivationLocked as locked:
+        raise ApiError(
+            429,
+            _("Too many wrong attempts with this code or from this network. Try again later."),
+            headers={"Retry-After": str(max(1, math.ceil(locked.wait.total_seconds())))},
+        ) from None
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    return Status(201, {"token": api_token_issue(user=user)})
