@@ -28,6 +28,7 @@ LAYERS = [
     ["jobs"],
     ["members"],
     ["training"],
+    ["dues"],
     ["actions"],
     # The read side and the doors: reports reads every app; the API, the demo and the site's
     # own modules (settings, urls) sit on top.

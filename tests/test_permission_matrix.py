@@ -15,6 +15,9 @@ from doanvien.accounts.models import ApiToken, RoleGrant
 from doanvien.accounts.services import api_token_issue, invitation_issue
 from doanvien.accounts.sessions import Session, SessionStore, session_ref
 from doanvien.core.models import AuditEvent
+from doanvien.dues import defaults as dues_defaults
+from doanvien.dues import services as dues_services
+from doanvien.dues.models import CategoryDefault, Payment, Rate, Remittance
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
@@ -138,6 +141,29 @@ def _session(world) -> str:
     return session_ref(existing.session_key)
 
 
+def _payment(world) -> Payment:
+    """A dues payment of member2 in the secretary's branch."""
+    existing = Payment.objects.filter(unit=world.branch).first()
+    if existing:
+        return existing
+    dues_defaults.install(Rate, CategoryDefault)
+    return dues_services.payment_record(
+        actor=world.secretary,
+        branch=world.branch,
+        member=world.member2,
+        months=["2026-01"],
+        amount=2000,
+    )
+
+
+def _remittance(world) -> Remittance:
+    """A remittance the secretary's branch sent to its base union."""
+    existing = Remittance.objects.filter(from_unit=world.branch).first()
+    return existing or dues_services.remittance_send(
+        actor=world.secretary, unit=world.branch, period="2026-01", amount=666
+    )
+
+
 def _token(world) -> ApiToken:
     """An API token of the secretary."""
     existing = ApiToken.objects.filter(user=world.secretary).first()
@@ -187,6 +213,8 @@ def site_urls():
 
 def _snapshot():
     return (
+        list(Payment.objects.order_by("pk").values()),
+        list(Remittance.objects.order_by("pk").values()),
         list(Unit.objects.order_by("pk").values_list("pk", "name", "path", "is_active")),
         list(Member.objects.order_by("pk").values()),
         list(RoleGrant.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role")),
@@ -230,6 +258,8 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _duplicate_report(world)
     _session(world)
     _token(world)
+    _payment(world)
+    _remittance(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -249,6 +279,8 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _duplicate_report(world)
     _session(world)
     _token(world)
+    _payment(world)
+    _remittance(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -380,6 +412,10 @@ def _api_url(world, path: str) -> str:
             return str(_card_range(world).pk)
         if name == "job_id":
             return str(_job(world).pk)
+        if name == "payment_id":
+            return str(_payment(world).pk)
+        if name == "remittance_id":
+            return str(_remittance(world).pk)
         if name == "year":
             return str(YEAR)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
@@ -406,6 +442,8 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _duplicate_report(world)
     _session(world)
     _token(world)
+    _payment(world)
+    _remittance(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

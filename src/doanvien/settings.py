@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "doanvien.units",
     "doanvien.members",
     "doanvien.training",
+    "doanvien.dues",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",

@@ -29,3 +29,18 @@ def jit_off() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL jit = off")
+
+
+# Ledgers of the apps above training (dues, …) fold in the same transaction as the roll-ups and
+# the member counts (training.rollup.fold): each app registers its folder in its AppConfig.ready.
+_FOLDERS: dict[str, tuple] = {}
+
+
+def register_folder(name: str, fold, waiting) -> None:
+    """`fold(limit) -> int` folds up to `limit` deltas under the fold lock; `waiting() -> int`
+    counts those left."""
+    _FOLDERS[name] = (fold, waiting)
+
+
+def registered_folders() -> list[tuple]:
+    return [_FOLDERS[name] for name in sorted(_FOLDERS)]

@@ -34,7 +34,7 @@ from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from doanvien.core.bulk import update_from_values
-from doanvien.core.ledger import jit_off, lock_folds
+from doanvien.core.ledger import jit_off, lock_folds, registered_folders
 from doanvien.members.models import Membership
 from doanvien.units import member_counts
 from doanvien.units.models import MemberCountDelta, Unit, paths_to
@@ -364,7 +364,8 @@ def fold(limit: int = FOLD_BATCH) -> int:
 
 def _fold(limit: int) -> int:
     """One batch of each ledger (the roll-ups' and the member counts'), under the fold lock."""
-    return _fold_year_stats(limit) + member_counts.fold(limit)
+    folded = _fold_year_stats(limit) + member_counts.fold(limit)
+    return folded + sum(fold(limit) for fold, _waiting in registered_folders())
 
 
 def _fold_year_stats(limit: int) -> int:
@@ -398,7 +399,8 @@ def fold_all() -> int:
 
 def waiting() -> int:
     """The ledgers' backlog: the deltas waiting to be folded."""
-    return YearStatsDelta.objects.count() + MemberCountDelta.objects.count()
+    others = sum(waiting() for _fold, waiting in registered_folders())
+    return YearStatsDelta.objects.count() + MemberCountDelta.objects.count() + others
 
 
 def _increment(sums: list[tuple[tuple[int, str], list[int]]]) -> None:
