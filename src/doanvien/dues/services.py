@@ -270,16 +270,11 @@ def remittance_send(*, actor, unit: Unit, period: str, amount: int, note: str = 
     kind = rules.schedule_of(unit.level.code)
     if found is None or found.kind != kind:
         example = rules.periods_of(kind, timezone.localdate().year)[0].label
-        raise ValidationError(
-            {
-                "period": _(
-                    "Rule “remittance schedule”: this unit remits by %(kind)s; write the period "
-                    "like %(example)s."
-                )
-                % {"kind": SCHEDULE_NAMES[kind](), "example": example}
-            },
-            code="schedule",
-        )
+        message = _(
+            "Rule “remittance schedule”: this unit remits by %(kind)s; write the period like "
+            "%(example)s."
+        ) % {"kind": SCHEDULE_NAMES[kind](), "example": example}
+        raise ValidationError({"period": ValidationError(message, code="schedule")})
     if not isinstance(amount, int) or amount <= 0:
         raise ValidationError({"amount": _("Write the amount in đồng, a whole number above 0.")})
     parent = Unit.objects.get(path=unit.path[: -Unit.steplen])
