@@ -5,6 +5,7 @@ or moves ledger rows (the folder, a unit move, a rebuild), holds this lock for t
 transaction: one at a time, so that no delta is added twice or to a unit it has left."""
 
 from django.db import connection
+from django.utils.module_loading import import_string
 
 FOLD_LOCK = 0x646F616E  # a PostgreSQL advisory lock's key ("doan")
 
@@ -33,14 +34,18 @@ def jit_off() -> None:
 
 # Ledgers of the apps above training (dues, …) fold in the same transaction as the roll-ups and
 # the member counts (training.rollup.fold): each app registers its folder in its AppConfig.ready.
-_FOLDERS: dict[str, tuple] = {}
+_FOLDERS: dict[str, tuple[str, str]] = {}
 
 
-def register_folder(name: str, fold, waiting) -> None:
-    """`fold(limit) -> int` folds up to `limit` deltas under the fold lock; `waiting() -> int`
-    counts those left."""
+def register_folder(name: str, fold: str, waiting: str) -> None:
+    """By dotted path: `fold(limit) -> int` folds up to `limit` deltas under the fold lock;
+    `waiting() -> int` counts those left."""
     _FOLDERS[name] = (fold, waiting)
 
 
 def registered_folders() -> list[tuple]:
-    return [_FOLDERS[name] for name in sorted(_FOLDERS)]
+    """(fold, waiting) of each registered ledger, in the order of their names."""
+    return [
+        (import_string(fold), import_string(waiting))
+        for fold, waiting in (_FOLDERS[name] for name in sorted(_FOLDERS))
+    ]

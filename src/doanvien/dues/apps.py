@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core.ledger import register_folder
+
 
 class DuesConfig(AppConfig):
     name = "doanvien.dues"
@@ -9,8 +11,4 @@ class DuesConfig(AppConfig):
 
     def ready(self) -> None:
         # The folder (training.rollup.fold, manage.py fold_rollups) folds this app's ledger too.
-        from doanvien.core.ledger import register_folder
-
-        from . import ledger
-
-        register_folder("dues", ledger.fold, ledger.waiting)
+        register_folder("dues", "doanvien.dues.ledger.fold", "doanvien.dues.ledger.waiting")
