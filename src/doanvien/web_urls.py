@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("doanvien.accounts.urls")),
     path("", include("doanvien.members.urls")),
     path("", include("doanvien.training.urls")),
+    path("", include("doanvien.dues.urls")),
     path("", include("doanvien.reports.urls")),
     path("", include("doanvien.jobs.urls")),
 ]
