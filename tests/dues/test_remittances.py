@@ -120,3 +120,38 @@ def test_a_remittance_moves_only_as_its_table_says(world, steps):
             services.remittance_decide(actor=None, remittance=remittance, action=action)
             state = allowed
         assert Remittance.objects.get(pk=remittance.pk).state == state
+
+
+def test_removal_candidates_are_members_three_months_unpaid_not_exempt_nor_away(world, api_client):
+    from doanvien.dues import removal
+
+    for month in ("2026-01", "2026-02"):
+        services.payment_record(
+            actor=None,
+            branch=world.branch,
+            member=world.member,
+            months=[month],
+            amount=2000,
+            received_on=date(YEAR, 1, 5),
+        )
+    services.exemption_grant(
+        actor=None,
+        unit=world.base,
+        member=world.member2,
+        first_month="2026-01",
+        months=6,
+        reason="Khó khăn",
+    )
+    found = removal.removal_candidates(world.branch, YEAR, today=date(YEAR, 4, 30))
+    # member: March and April unpaid (2 < 3); member2: exempted Jan–Jun.
+    assert found == []
+    found = removal.removal_candidates(world.branch, YEAR, today=date(YEAR, 5, 31))
+    assert [(c.member.pk, c.months_unpaid, c.months_absent) for c in found] == [
+        (world.member.pk, 3, None)
+    ]
+    body = (
+        api_client(world.secretary)
+        .get(f"/api/v1/units/{world.branch.pk}/removal-candidates/{YEAR}")
+        .json()
+    )
+    assert {i["member"] for i in body["items"]} >= {world.member.pk}

@@ -22,6 +22,7 @@ from doanvien.dues.access import (
     get_remittance_for,
 )
 from doanvien.dues.models import Payment
+from doanvien.dues.removal import removal_candidates
 from doanvien.dues.rules import month_label
 from doanvien.dues.selectors import branch_members, ledger_of
 from doanvien.members.access import get_member_for
@@ -293,6 +294,41 @@ def remittance_confirm(request, remittance_id: int):
 )
 def remittance_reject(request, remittance_id: int, payload: CancelIn):
     return _decide(request, remittance_id, "reject", payload.reason)
+
+
+class CandidateOut(Schema):
+    member: int
+    full_name: str
+    months_unpaid: int
+    months_absent: int | None  # None until the meetings part is there
+
+
+class CandidatesOut(Schema):
+    items: list[CandidateOut]
+
+
+@router.get(
+    "/units/{unit_id}/removal-candidates/{year}",
+    response={200: CandidatesOut, **ERRORS},
+    summary="Removal candidates of a branch",
+)
+def removal_candidates_list(request, unit_id: int, year: int = PROGRAMME_YEAR):
+    """Members of the branch who in the calendar year left 3 months of dues unpaid (without an
+    exemption) or missed 3 months of meetings, and are not registered as working away: a list
+    for the branch to decide on (its committee and the units above it)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(unit.is_branch and can_take_dues(request.user, unit))
+    return {
+        "items": [
+            {
+                "member": c.member.pk,
+                "full_name": c.member.full_name,
+                "months_unpaid": c.months_unpaid,
+                "months_absent": c.months_absent,
+            }
+            for c in removal_candidates(unit, year)
+        ]
+    }
 
 
 # Last: its `{year}` would otherwise take the path of the remittances above.
