@@ -29,7 +29,7 @@ TARGET_MS = 50
 PAYMENTS = """
 INSERT INTO dues_payment (unit_id, unit_path, member_id, received_on, amount, category, year,
                           receipt_seq, receipt_no, state, cancel_reason, created_at)
-SELECT m.branch_id, m.unit_path, m.id, make_date(%(year)s, q * 3 - 1, 1 + (m.id %% 27)),
+SELECT m.branch_id, m.unit_path, m.id, make_date(%(year)s, q * 3 - 1, (1 + m.id %% 27)::int),
        CASE WHEN u.sector IN ('workers', 'public_admin', 'armed_forces') THEN 15000
             WHEN u.sector = 'overseas' THEN 15000 + 1000 * (m.id %% 3) ELSE 6000 END,
        CASE WHEN u.sector IN ('workers', 'public_admin', 'armed_forces') THEN 'salaried'

@@ -1,6 +1,7 @@
 """Dues (đoàn phí): the rate table, members' dues profiles, payments with their months,
 exemptions, remittances to the level above and the ledger rows (docs/domain.md; the rules and
-their sources: union-rules §5, resolution 07-NQ/TWĐTN of 25/11/2010)."""
+their sources: union-rules §5, resolution 07-NQ/TWĐTN of 25/11/2010). Dues work is one of the
+member-management measures of seed 004 II.2."""
 
 from django.conf import settings
 from django.db import models
