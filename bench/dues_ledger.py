@@ -5,7 +5,8 @@ deltas waiting below it carried up, the remittances), and through the API
 
 The data set is the benchmark's (bench/_common.py, BENCH_MEMBERS members, default 200,000);
 this script adds a year of payments when the year has none: every active member pays each
-quarter (3 months at his rate) in the quarter's second month, written with one INSERT … SELECT,
+quarter (3 months at his rate) in the quarter's second month, written with one INSERT … SELECT
+(with the branches' receipt books; without the paid-months rows, which the ledger never reads),
 then `recompute_dues --fix` builds the ledger rows from them (and a second pass checks that
 nothing differs). Then BENCH_WRITES (default 2,000) more payments go through the service, one
 transaction each, leaving their deltas in the ledger for the reads to carry up (as between two
@@ -45,6 +46,15 @@ WHERE m.status = 'active'
 """
 
 
+BOOKS = """
+INSERT INTO dues_receiptbook (unit_id, year, last_no)
+SELECT unit_id, year, MAX(receipt_seq) FROM dues_payment WHERE year = %(year)s
+GROUP BY unit_id, year
+ON CONFLICT (unit_id, year) DO UPDATE SET last_no = GREATEST(
+    dues_receiptbook.last_no, EXCLUDED.last_no)
+"""
+
+
 def ensure_payments(year: int) -> None:
     from django.core.management import call_command
     from django.db import connection
@@ -53,10 +63,13 @@ def ensure_payments(year: int) -> None:
 
     if Payment.objects.filter(year=year).exists():
         print(f"Using the payments already there: {Payment.objects.filter(year=year).count():,}.")
+        with connection.cursor() as cursor:
+            cursor.execute(BOOKS, {"year": year})
         return
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute(PAYMENTS, {"year": year})
+        cursor.execute(BOOKS, {"year": year})
         cursor.execute("ANALYZE dues_payment")
     print(
         f"{Payment.objects.filter(year=year).count():,} payments written in "
