@@ -24,7 +24,9 @@ def _q(name: str) -> str:
 
 def remits_of(paths: set[str]) -> dict[str, bool]:
     """Whether each unit remits to its parent (a unit abroad under the root does not)."""
-    found = dict(Unit.objects.filter(path__in=list(paths), depth=2).values_list("path", "sector"))
+    # Only a unit of depth 2 may be abroad under the root: look those up, nothing else.
+    tops = [p for p in paths if len(p) == 2 * rules.STEP]
+    found = dict(Unit.objects.filter(path__in=tops).values_list("path", "sector")) if tops else {}
     return {p: rules.remits_to_parent(len(p) // rules.STEP, found.get(p, "")) for p in paths}
 
 
