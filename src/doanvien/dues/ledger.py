@@ -22,17 +22,12 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def remits_of(paths: set[str]) -> dict[str, bool]:
-    """Whether each unit remits to its parent (a unit abroad under the root does not)."""
-    # Only a unit of depth 2 may be abroad under the root: look those up, nothing else.
+def remits_of(paths: set[str]):
+    """Whether a unit remits to its parent (a unit abroad under the root does not): only the
+    units of depth 2 among `paths` are looked up."""
     tops = [p for p in paths if len(p) == 2 * rules.STEP]
     found = dict(Unit.objects.filter(path__in=tops).values_list("path", "sector")) if tops else {}
-    return {p: rules.remits_to_parent(len(p) // rules.STEP, found.get(p, "")) for p in paths}
-
-
-def _remits(paths: set[str]):
-    known = remits_of(paths)
-    return lambda path: known.get(path, len(path) > rules.STEP)
+    return lambda path: rules.remits_to_parent(len(path) // rules.STEP, found.get(path, ""))
 
 
 def branch_rows(branch: Unit, year: int, months: set[int]) -> dict[int, LedgerRow]:
@@ -93,7 +88,7 @@ def fold(limit: int) -> int:
             .values_list("unit_path", "month", "collected")
             .iterator(CHUNK)
         }
-        changed = rules.cascade(stored, owed, _remits(above))
+        changed = rules.cascade(stored, owed, remits_of(above))
         _write(year, changed, stored)
     ids = [pk for pk, *_rest in batch]
     for start in range(0, len(ids), CHUNK):
@@ -156,12 +151,12 @@ def read(unit: Unit, year: int, *, children: bool = False) -> dict[str, dict[int
         f"WITH d AS (SELECT unit_path, month, amount FROM {deltas_t} "
         "WHERE year = %s AND unit_path LIKE %s AND unit_path <> %s), "
         f"lens (n) AS (VALUES {', '.join(['(%s)'] * len(lengths))}), "
-        "chain AS (SELECT DISTINCT SUBSTR(d.unit_path, 1, lens.n) AS p FROM d "
+        "chain AS (SELECT DISTINCT SUBSTR(d.unit_path, 1, lens.n) AS p, d.month FROM d "
         "JOIN lens ON lens.n < LENGTH(d.unit_path)) "
         f"SELECT 'r', r.unit_path, r.month, r.collected FROM {rows_t} r WHERE r.year = %s AND ("
         "r.unit_path = %s"
         + (" OR (r.depth = %s AND r.unit_path LIKE %s)" if children else "")
-        + " OR r.unit_path IN (SELECT p FROM chain)) "
+        + " OR (r.unit_path, r.month) IN (SELECT p, month FROM chain)) "
         "UNION ALL SELECT 'd', unit_path, month, amount FROM d"
     )
     params = [year, f"{path}%", path, *lengths, year, path]
@@ -175,8 +170,8 @@ def read(unit: Unit, year: int, *, children: bool = False) -> dict[str, dict[int
             target = stored if kind == "r" else owed
             target[(p, month)] = target.get((p, month), 0) + int(amount)
     if owed:
-        chain = {a for p, _m in owed for a in _ancestors(p)} | {p for p, _m in stored}
-        stored.update(rules.cascade(stored, owed, _remits(chain), top=path))
+        tops = {p[: 2 * rules.STEP] for p, _m in owed}
+        stored.update(rules.cascade(stored, owed, remits_of(tops), top=path))
     found: dict[str, dict[int, int]] = {}
     for (p, month), amount in stored.items():
         if p == path or (children and len(p) == len(path) + rules.STEP):
