@@ -33,6 +33,7 @@ LAYERS = [
     ["meetings", "committees", "honours"],
     ["evaluations"],
     ["member_accounts"],
+    ["dues"],
     ["actions"],
     # The read side and the doors: reports reads every app; the API, the demo and the site's
     # own modules (settings, urls) sit on top.

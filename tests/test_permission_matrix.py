@@ -17,6 +17,9 @@ from doanvien.accounts.sessions import Session, SessionStore, session_ref
 from doanvien.committees.models import Committee, Post
 from doanvien.committees.services import committee_create
 from doanvien.core.models import AuditEvent
+from doanvien.dues import defaults as dues_defaults
+from doanvien.dues import services as dues_services
+from doanvien.dues.models import CategoryDefault, Payment, Rate, Remittance
 from doanvien.honours.models import Award, Discipline
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
@@ -195,6 +198,29 @@ def _session(world) -> str:
     return session_ref(existing.session_key)
 
 
+def _payment(world) -> Payment:
+    """A dues payment of member2 in the secretary's branch."""
+    existing = Payment.objects.filter(unit=world.branch).first()
+    if existing:
+        return existing
+    dues_defaults.install(Rate, CategoryDefault)
+    return dues_services.payment_record(
+        actor=world.secretary,
+        branch=world.branch,
+        member=world.member2,
+        months=["2026-01"],
+        amount=2000,
+    )
+
+
+def _remittance(world) -> Remittance:
+    """A remittance the secretary's branch sent to its base union."""
+    existing = Remittance.objects.filter(from_unit=world.branch).first()
+    return existing or dues_services.remittance_send(
+        actor=world.secretary, unit=world.branch, period="2026-01", amount=666
+    )
+
+
 def _token(world) -> ApiToken:
     """An API token of the secretary."""
     existing = ApiToken.objects.filter(user=world.secretary).first()
@@ -269,6 +295,8 @@ def _object_kwargs(world):
         "committee_id": _committee(world).pk,
         "post_id": _committee(world).posts.get().pk,
         "decision": "approve",
+        "payment_id": _payment(world).pk,
+        "remittance_id": _remittance(world).pk,
         "kind": "removed",
         "year": YEAR,
         "scheme": "strong_branch",
@@ -296,6 +324,8 @@ def site_urls():
 
 def _snapshot():
     return (
+        list(Payment.objects.order_by("pk").values()),
+        list(Remittance.objects.order_by("pk").values()),
         list(Unit.objects.order_by("pk").values_list("pk", "name", "path", "is_active")),
         list(Member.objects.order_by("pk").values()),
         list(RoleGrant.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role")),
@@ -351,6 +381,8 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _notification(world)
     _meeting(world)
     _committee(world)
+    _payment(world)
+    _remittance(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -374,6 +406,8 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _notification(world)
     _meeting(world)
     _committee(world)
+    _payment(world)
+    _remittance(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -403,9 +437,10 @@ def test_the_secretary_reaches_every_page_of_her_branch(client, world):
             "members:unit-duplicates",
             "members:duplicate-detail",
             "member_accounts:not-me-list",
+            "dues:exemption",
         }:
-            # Managing the tree and roles, settling duplicate ID numbers and the base union's
-            # "this was not me" reports are for the cadres above her.
+            # Managing the tree and roles, settling duplicate ID numbers, the base union's
+            # "this was not me" reports and exempting from dues are for the cadres above her.
             continue
         response = client.get(url)
         assert response.status_code in (200, 405), f"GET {url} ({name})"
@@ -516,6 +551,10 @@ def _api_url(world, path: str) -> str:
             return str(_meeting(world).pk)
         if name == "committee_id":
             return str(_committee(world).pk)
+        if name == "payment_id":
+            return str(_payment(world).pk)
+        if name == "remittance_id":
+            return str(_remittance(world).pk)
         if name == "year":
             return str(YEAR)
         if name == "scheme":
@@ -550,6 +589,8 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _notification(world)
     _meeting(world)
     _committee(world)
+    _payment(world)
+    _remittance(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "doanvien.honours",
     "doanvien.evaluations",
     "doanvien.member_accounts",
+    "doanvien.dues",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -308,7 +309,7 @@ PASSWORD_RESET_TIMEOUT = 3600
 # `manage.py db_worker` (started by `make run`). No broker to run.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Roll-up ledgers of the apps above training, folded with the training roll-ups' (core/ledger.py).
-ROLLUP_LEDGERS = ["doanvien.evaluations.rollup"]
+ROLLUP_LEDGERS = ["doanvien.evaluations.rollup", "doanvien.dues.ledger"]
 # Modules that add indicators a scheme's item may take its figure from (evaluations/indicators.py).
 EVALUATION_INDICATOR_MODULES: list[str] = []
 # Files made by jobs (exports, error reports) and files uploaded for import, kept for JOB_FILE_DAYS.

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("doanvien.profiles.urls")),
     path("", include("doanvien.evaluations.urls")),
     path("", include("doanvien.member_accounts.urls")),
+    path("", include("doanvien.dues.urls")),
     path("", include("doanvien.reports.urls")),
     path("", include("doanvien.jobs.urls")),
     path("", include("doanvien.notifications.urls")),

@@ -1,0 +1,81 @@
+"""Removal candidates (xóa tên), the dues part: members who, in a calendar year, left dues unpaid
+for REMOVAL_MONTHS months (3, a setting: rules.REMOVAL_MONTHS) without an approved exemption
+and are not registered as working away (an accepted temporary attachment to another unit,
+reaching into the year and begun at most a year before its end). Source: Hướng dẫn 22HD/TWĐTN
+(28/6/2013) section V, union-rules §5. The branch decides (the existing removal workflow); the
+list only proposes.
+
+The meeting-absence part comes from the meetings app: it registers a function with
+`register_absence_source("doanvien.meetings.<module>.<function>")` (in its AppConfig.ready),
+called as `f(branch, year, member_ids) -> {member_id: months_absent}`; a member is a candidate
+when either count reaches the threshold. Until one is registered, months_absent is None."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from doanvien.members.models import Transfer
+from doanvien.units.models import Unit
+
+from . import rules
+from .selectors import branch_members
+
+_ABSENCE_SOURCES: list[str] = []
+
+
+def register_absence_source(dotted_path: str) -> None:
+    if dotted_path not in _ABSENCE_SOURCES:
+        _ABSENCE_SOURCES.append(dotted_path)
+
+
+def months_absent(branch: Unit, year: int, member_ids: list[int]) -> dict[int, int] | None:
+    """Months without attending a branch meeting, per member, from the registered source(s);
+    None when no source is registered (the meetings part is not there)."""
+    if not _ABSENCE_SOURCES:
+        return None
+    found: dict[int, int] = {}
+    for path in _ABSENCE_SOURCES:
+        for member_id, n in import_string(path)(branch, year, member_ids).items():
+            found[member_id] = max(found.get(member_id, 0), n)
+    return found
+
+
+def working_away(member_ids: list[int], year: int) -> set[int]:
+    """Members with an accepted temporary attachment elsewhere that reaches into the year and
+    began at most a year before the year's end (away up to a year, in touch)."""
+    tz = timezone.get_current_timezone()
+    first = datetime.combine(date(year, 1, 1), time.min, tz)
+    last = datetime.combine(date(year, 12, 31), time.max, tz)
+    attachments = Transfer.objects.filter(
+        member_id__in=member_ids,
+        kind=Transfer.Kind.TEMPORARY,
+        decided_at__lte=last,
+        decided_at__gte=last - timedelta(days=366),
+        state__in=[Transfer.State.ACCEPTED, Transfer.State.ENDED],
+    ).exclude(ended_at__lt=first)
+    return set(attachments.values_list("member_id", flat=True))
+
+
+@dataclass
+class Candidate:
+    member: object
+    months_unpaid: int
+    months_absent: int | None
+
+
+def removal_candidates(branch: Unit, year: int, today: date | None = None) -> list[Candidate]:
+    rows = branch_members(branch, year, today)
+    ids = [r.member.pk for r in rows]
+    away = working_away(ids, year)
+    absent = months_absent(branch, year, ids)
+    found = []
+    for r in rows:
+        if r.member.pk in away:
+            continue
+        unpaid = len(r.owed)
+        missed = None if absent is None else absent.get(r.member.pk, 0)
+        if unpaid >= rules.REMOVAL_MONTHS or (missed or 0) >= rules.REMOVAL_MONTHS:
+            found.append(Candidate(r.member, unpaid, missed))
+    return found
