@@ -272,6 +272,8 @@ def test_the_secretary_reaches_every_page_of_her_branch(client, world):
             "units:unit-merge",
             "units:unit-deactivate",
             "units:unit-reactivate",
+            "units:unit-tree-import",
+            "units:unit-tree-template",
             "accounts:user-invite",
             "accounts:role-grant",
             "accounts:role-revoke",

@@ -25,6 +25,7 @@ HANDLERS = {
     Job.Kind.MEMBERS_EXPORT: "doanvien.members.jobs.export_members",
     Job.Kind.REGISTRATIONS_IMPORT: "doanvien.training.jobs.import_registrations",
     Job.Kind.REGISTRATIONS_EXPORT: "doanvien.training.jobs.export_registrations",
+    Job.Kind.UNITS_IMPORT: "doanvien.units.jobs.import_units",
 }
 
 

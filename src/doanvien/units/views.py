@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,11 +22,15 @@ from doanvien.actions.units import unit_merge, unit_move, unit_update
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
+from doanvien.jobs.models import Job
+from doanvien.jobs.services import job_start
 from doanvien.members.access import can_edit_members, can_settle_duplicates
+from doanvien.members.forms.imports import ImportForm
 from doanvien.members.selectors import duplicate_reports
 from doanvien.training.rules import programme_year_of
 
 from . import member_counts, services
+from .exports import tree_template_xlsx, tree_xlsx
 from .forms import UnitCodeForm, UnitEditForm, UnitForm
 from .models import Level, Unit
 
@@ -161,3 +166,56 @@ def unit_merge_view(request, unit_id: int):
         return unit_merge(actor=request.user, source=unit, target=target)
 
     return _tree_change_view(request, unit_id, template="units/merge.html", apply=apply)
+
+
+# --- the tree in and out of Excel --------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def unit_tree_import(request, unit_id: int):
+    """Upload a unit list to import under this unit: checked in the background, previewed on
+    the job's page, then confirmed (units/imports.py)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_add_children(request.user, unit))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = job_start(
+            actor=request.user,
+            kind=Job.Kind.UNITS_IMPORT,
+            unit=unit,
+            upload=form.cleaned_data["file"],
+        )
+        return redirect("jobs:job-detail", job_id=job.pk)
+    recent = Job.objects.filter(created_by=request.user, unit=unit, kind=Job.Kind.UNITS_IMPORT)[:5]
+    return render(
+        request,
+        "units/tree_import.html",
+        {
+            "unit": unit,
+            "breadcrumbs": visible_ancestors(request.user, unit),
+            "form": form,
+            "recent": recent,
+        },
+    )
+
+
+@login_required
+def unit_tree_template(request, unit_id: int):
+    unit = get_unit_for(request.user, unit_id)
+    require(can_add_children(request.user, unit))
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-don-vi-{unit.code}.xlsx"'
+    tree_template_xlsx(unit=unit, out=response)
+    return response
+
+
+@login_required
+def unit_tree_export(request, unit_id: int):
+    """The units under this one in the import's columns, with their member counts."""
+    unit = get_unit_for(request.user, unit_id)
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="don-vi-{unit.code}.xlsx"'
+    tree_xlsx(unit=unit, out=response)
+    return response
