@@ -43,7 +43,7 @@ from doanvien.core.spreadsheets.reading import (
     open_sheet,
     rows_allowed,
 )
-from doanvien.core.text import fold, normalize, text_fault
+from doanvien.core.text import fold, text_fault
 from doanvien.training.models import YearStats
 from doanvien.training.rollup import count_open_years_again, opened_years, year_ended
 
@@ -94,11 +94,12 @@ class _Plan:
 
 
 def _level_index() -> dict[str, Level]:
-    """Level code and name (folded) → level."""
+    """Level code and name (as written, and folded) → level."""
     index: dict[str, Level] = {}
     for level in Level.objects.all():
-        index.setdefault(fold(level.code), level)
-        index.setdefault(fold(level.name), level)
+        for text in (level.code, level.name):
+            index.setdefault(text, level)
+            index.setdefault(fold(text), level)
     return index
 
 
@@ -108,8 +109,9 @@ def _sector_index() -> dict[str, str]:
     for language in ("vi", "en"):
         with translation.override(language):
             for value, label in Sector.choices:
-                index.setdefault(fold(value), value)
-                index.setdefault(fold(str(label)), value)
+                for text in (value, str(label)):
+                    index.setdefault(text, value)
+                    index.setdefault(fold(text), value)
     return index
 
 
@@ -153,7 +155,7 @@ class TreeImport(SheetImport):
         column = self.columns.get(name)
         if column is None or column.index >= len(values):
             return ""
-        return normalize(cell_text(values[column.index]))
+        return cell_text(values[column.index])
 
     def _read(self, number: int, values: list) -> _Row:
         row = _Row(number, values, "", "", None, None, "")
@@ -181,12 +183,12 @@ class TreeImport(SheetImport):
             self.error(row, "code", _("Write the unit's code."))
             row.ok = False
         if level:
-            row.level = self.levels.get(fold(level))
+            row.level = self.levels.get(level) or self.levels.get(fold(level))
             if row.level is None:
                 self.error(row, "level", _("Choose a level from the list."))
                 row.ok = False
         if sector:
-            row.sector = self.sectors.get(fold(sector))
+            row.sector = self.sectors.get(sector) or self.sectors.get(fold(sector))
             if row.sector is None:
                 self.error(row, "sector", _("Choose a sector from the list."))
                 row.ok = False
@@ -678,19 +680,5 @@ def units_import(
         return result
     if progress:
         progress(0, sheet.total)
-    if confirm:
-        # Checked again first outside any transaction, as the preview did (like the member
-        # import): a file with an error now never takes the write lock.
-        check = TreeImport(
-            actor=actor,
-            unit=unit,
-            sheet=sheet,
-            result=ImportResult(filename=filename),
-            today=work.today,
-        )
-        check.check_columns()
-        check.run(write=False, progress=None)
-        if check.result.error_count:
-            return check.result
     work.check_and_write(confirm=confirm, progress=progress, on_written=on_written)
     return result
