@@ -105,3 +105,35 @@ def test_the_export_imports_back_unchanged_and_counts_members(client, world, tmp
     )
     assert result.ok, result.errors
     assert (result.to_create, result.to_update, result.unchanged) == (0, 0, 6)
+
+
+def test_a_member_row_naming_a_missing_branch_sends_to_the_tree_import(world, tmp_path):
+    """The member import creates no unit: a branch that is not there is an error that says to
+    import the units first, with the link to the tree import."""
+    from django.utils import translation
+
+    from doanvien.members.imports import members_import
+    from doanvien.members.models import Member
+
+    path = sheet(
+        tmp_path,
+        [["Nguyễn Thị Hoa", "079305001111", "Chi đoàn Chưa Có"]],
+        header=["Họ và tên", "Số CMND/CCCD", "Chi đoàn"],
+        name="doan-vien.xlsx",
+    )
+    units, members = Unit.objects.count(), Member.objects.count()
+    with translation.override("en"):
+        result = members_import(
+            actor=world.base_cadre, unit=world.base, path=path, filename=path.name, confirm=True
+        )
+    assert not result.written
+    branch_errors = [e for e in result.errors if e.column == "Chi đoàn"]
+    assert branch_errors[0].row == 2
+    assert branch_errors[0].message.endswith("import the units first.")
+    assert result.links == [
+        {
+            "url": reverse("units:unit-tree-import", args=[world.base.pk]),
+            "label": "Import the units from Excel",
+        }
+    ]
+    assert (Unit.objects.count(), Member.objects.count()) == (units, members)

@@ -6,7 +6,7 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
 
-from . import auth, imports, jobs, me, members, reports, training, transfers, units
+from . import auth, imports, jobs, me, members, reports, training, transfers, tree, units
 from .errors import install
 from .parser import TextRuleParser
 
@@ -41,3 +41,4 @@ api.add_router("/v1", "doanvien.api.admissions.router")
 api.add_router("/v1", reports.router)
 api.add_router("/v1", jobs.router)
 api.add_router("/v1", imports.router)
+api.add_router("/v1", tree.router)
