@@ -382,6 +382,8 @@ def _api_url(world, path: str) -> str:
             return str(_card_range(world).pk)
         if name == "job_id":
             return str(_job(world).pk)
+        if name == "grant_id":
+            return str(RoleGrant.objects.get(user=world.secretary, unit=world.branch).pk)
         if name == "year":
             return str(YEAR)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")

@@ -6,7 +6,20 @@ from django.utils.csp import CSP
 from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
 
-from . import auth, imports, jobs, me, members, reports, training, transfers, tree, units
+from . import (
+    audit,
+    auth,
+    imports,
+    jobs,
+    me,
+    members,
+    people,
+    reports,
+    training,
+    transfers,
+    tree,
+    units,
+)
 from .errors import install
 from .parser import TextRuleParser
 
@@ -42,3 +55,5 @@ api.add_router("/v1", reports.router)
 api.add_router("/v1", jobs.router)
 api.add_router("/v1", imports.router)
 api.add_router("/v1", tree.router)
+api.add_router("/v1", people.router)
+api.add_router("/v1", audit.router)
