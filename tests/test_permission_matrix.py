@@ -274,6 +274,7 @@ def test_the_secretary_reaches_every_page_of_her_branch(client, world):
             "units:unit-reactivate",
             "units:unit-tree-import",
             "units:unit-tree-template",
+            "units:unit-audit",
             "accounts:user-invite",
             "accounts:role-grant",
             "accounts:role-revoke",

@@ -9,8 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from doanvien.accounts.access import get_unit_for, require, scope_of
-from doanvien.accounts.models import Role
+from doanvien.accounts.access import can_search_audit, get_unit_for, require
 from doanvien.core import audit
 
 from .errors import ApiError
@@ -19,12 +18,6 @@ from .schemas import error_answers
 router = Router(tags=["audit"])
 ERRORS = error_answers(400, 401, 403, 404, 422)
 PAGE = 50
-
-
-def can_search_audit(user, unit) -> bool:
-    """The cadres of a base union or a unit above it, on their subtree."""
-    scope = scope_of(user)
-    return not unit.is_branch and (scope.is_superuser or Role.CADRE in scope.roles_at(unit.path))
 
 
 class AuditQuery(Schema):

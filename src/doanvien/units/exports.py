@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
 from doanvien.core.spreadsheets.reading import max_rows
-from doanvien.core.spreadsheets.writing import CellFormats
+from doanvien.core.spreadsheets.writing import CellFormats, is_formula_like
 
 from . import member_counts
 from .columns import EXPORT_COLUMNS, IMPORT_COLUMNS, SPECS
@@ -125,3 +125,27 @@ def tree_xlsx(*, unit: Unit, out: str | Path | IO[bytes]) -> int:
             last = chunk[-1][0]
         workbook.close()
     return written
+
+
+def safe_csv(value):
+    """A CSV cell that a spreadsheet will not run: text that looks like a formula starts with
+    an apostrophe (a CSV has no quote-prefix style)."""
+    if isinstance(value, str) and is_formula_like(value):
+        return "'" + value
+    return value
+
+
+def audit_xlsx(rows, columns, out) -> None:
+    """Audit events (rows of `columns`) in a workbook: every text written as text."""
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+    fmt = CellFormats(workbook)
+    sheet = workbook.add_worksheet("Nhật ký")
+    for col, name in enumerate(columns):
+        sheet.write_string(0, col, name, fmt.header)
+    for r, row in enumerate(rows, start=1):
+        for col, value in enumerate(row):
+            if isinstance(value, int):
+                sheet.write_number(r, col, value)
+            else:
+                fmt.write_text(sheet, r, col, str(value))
+    workbook.close()

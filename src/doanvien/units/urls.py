@@ -17,4 +17,5 @@ urlpatterns = [
     path("units/<int:unit_id>/tree/import/", views.unit_tree_import, name="unit-tree-import"),
     path("units/<int:unit_id>/tree/template/", views.unit_tree_template, name="unit-tree-template"),
     path("units/<int:unit_id>/tree.xlsx", views.unit_tree_export, name="unit-tree-export"),
+    path("units/<int:unit_id>/audit/", views.unit_audit, name="unit-audit"),
 ]
