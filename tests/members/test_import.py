@@ -553,7 +553,7 @@ class TestMalformedFiles:
                 8,
                 "Chi đoàn",
                 "Chi đoàn 99Z",
-                "Đoàn trường THPT Tân An has no branch “Chi đoàn 99Z”.",
+                "Đoàn trường THPT Tân An has no branch “Chi đoàn 99Z”: import the units first.",
             ),
             (
                 9,

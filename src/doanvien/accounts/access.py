@@ -121,6 +121,12 @@ def can_manage_unit(user, unit: Unit) -> bool:
     return scope.is_superuser or Role.CADRE in scope.roles_above(unit.path)
 
 
+def can_search_audit(user, unit: Unit) -> bool:
+    """The audit trail of a subtree: for the cadres of a base union or a unit above it."""
+    scope = scope_of(user)
+    return not unit.is_branch and (scope.is_superuser or Role.CADRE in scope.roles_at(unit.path))
+
+
 def can_add_children(user, unit: Unit) -> bool:
     scope = scope_of(user)
     return not unit.is_branch and (scope.is_superuser or Role.CADRE in scope.roles_at(unit.path))

@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import sign_ins  # noqa: F401  (log-ins recorded in the audit trail)
 from .sessions import Session  # noqa: F401  (the browser sessions' table lives with its store)
 
 

@@ -7,6 +7,7 @@ from django.views.decorators.csp import csp_override
 from ninja import NinjaAPI
 
 from . import (
+    audit,
     auth,
     imports,
     jobs,
@@ -14,10 +15,12 @@ from . import (
     member_accounts,
     members,
     notifications,
+    people,
     profiles,
     reports,
     training,
     transfers,
+    tree,
     units,
 )
 from .errors import install
@@ -62,3 +65,6 @@ api.add_router("/v1", "doanvien.api.honours.router")
 api.add_router("/v1", "doanvien.api.evaluations.router")
 api.add_router("/v1", member_accounts.router)
 api.add_router("/v1", "doanvien.api.dues.router")
+api.add_router("/v1", tree.router)
+api.add_router("/v1", people.router)
+api.add_router("/v1", audit.router)

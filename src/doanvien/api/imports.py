@@ -5,7 +5,7 @@ from uuid import UUID
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 
-from doanvien.accounts.access import get_unit_for, require
+from doanvien.accounts.access import can_add_children, get_unit_for, require
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
 from doanvien.members.access import can_edit_members
@@ -17,7 +17,11 @@ from .schemas import error_answers
 
 router = Router(tags=["imports"])
 ERRORS = error_answers(400, 401, 403, 404, 413, 422)
-KINDS = {"members": Job.Kind.MEMBERS_IMPORT, "registrations": Job.Kind.REGISTRATIONS_IMPORT}
+KINDS = {
+    "members": Job.Kind.MEMBERS_IMPORT,
+    "registrations": Job.Kind.REGISTRATIONS_IMPORT,
+    "units": Job.Kind.UNITS_IMPORT,
+}
 
 
 class JobCreated(Schema):
@@ -51,7 +55,8 @@ def unit_import(
     kind: Form[str] = "members",
     year: Form[int | None] = None,
 ):
-    """Multipart: `file` (.xlsx, .xls or .csv), `kind` (`members` or `registrations`) and, for
+    """Multipart: `file` (.xlsx, .xls or .csv), `kind` (`members`, `registrations` or `units`,
+    the unit tree under the unit: units/imports.py) and, for
     registrations, `year` (default: the branch's programme year now). The
     file is checked in the background; follow `GET /api/v1/jobs/{job}`: `awaiting_confirmation`
     with the figures, or `invalid` with every error (row, column, value, message) and nothing
@@ -61,10 +66,12 @@ def unit_import(
         raise ApiError(
             422,
             _("Unknown kind of import."),
-            [{"field": "kind", "message": _("Choose “members” or “registrations”.")}],
+            [{"field": "kind", "message": _("Choose “members”, “registrations” or “units”.")}],
         )
     if kind == "registrations":
         require(can_import_registrations(request.user, unit))
+    elif kind == "units":
+        require(can_add_children(request.user, unit))
     else:
         require(can_edit_members(request.user, unit))
     if file is None:

@@ -17,6 +17,7 @@ from doanvien.members.services.records import TooManySearches, member_id_number_
 from doanvien.units import member_counts
 from doanvien.units.models import Unit
 
+from . import tree
 from .errors import ApiError, keyset_page_of
 from .schemas import (
     ErrorOut,
@@ -139,3 +140,8 @@ def unit_member_create(request, unit_id: int, payload: MemberCreateIn):
         actor=request.user, branch=unit, data=payload.model_dump(exclude_unset=True)
     )
     return Status(201, member)
+
+
+router.patch("/{unit_id}", response={200: tree.UnitChangedOut, **ERRORS}, summary="Edit a unit")(
+    tree.unit_edit
+)

@@ -61,3 +61,48 @@ def history(target: models.Model):
     return AuditEvent.objects.filter(
         target_type=target._meta.model_name, target_id=target.pk
     ).select_related("actor")
+
+
+# --- searching the trail ----------------------------------------------------------------------
+
+# Events that read a full ID number: listed apart from the changes.
+ID_NUMBER_READS = (
+    "member.id_number_viewed",
+    "member.id_number_searched",
+    "members.id_number_searched",
+    "members.exported",
+)
+
+
+def search(
+    *,
+    unit_path: str,
+    actor: str = "",
+    action: str = "",
+    since: date | None = None,
+    until: date | None = None,
+    id_number_reads: bool | None = None,
+):
+    """The events of the subtree at `unit_path`, newest first (by id, the order they were
+    written): by the actor's user name, an action or a family of them ("unit." for every unit
+    event), a period (dates, `until` included), and only (True) or without (False) the reads
+    of full ID numbers. Read only: the trail is never changed by the application."""
+    events = AuditEvent.objects.filter(unit_path__startswith=unit_path)
+    if actor:
+        events = events.filter(actor__username=actor.strip().lower())
+    if action:
+        action = action.strip()
+        events = (
+            events.filter(action__startswith=action)
+            if action.endswith(".")
+            else events.filter(action=action)
+        )
+    if since:
+        events = events.filter(at__date__gte=since)
+    if until:
+        events = events.filter(at__date__lte=until)
+    if id_number_reads is True:
+        events = events.filter(action__in=ID_NUMBER_READS)
+    elif id_number_reads is False:
+        events = events.exclude(action__in=ID_NUMBER_READS)
+    return events.select_related("actor").order_by("-id")

@@ -24,6 +24,8 @@ from django.db import connections, models, router
 from django.db.models import Model
 from django.utils import timezone
 
+from .fields import TreePathField
+
 
 def insert_rows(
     model: type[Model], objs: Iterable[Model], *, batch_size: int = 2000, using: str | None = None
@@ -184,13 +186,17 @@ def _row_maker(fields, connection) -> Callable[[Model], list]:
     for i, field in enumerate(fields):
         kind = type(field)
         full = partial(_full, field, connection)
-        if kind in (models.CharField, models.TextField, models.EmailField):
+        if kind in (models.CharField, models.TextField, models.EmailField, TreePathField):
             plain.append((i, str, full))
         elif kind is models.BooleanField:
             plain.append((i, bool, full))
         elif kind in (
             models.IntegerField,
             models.BigIntegerField,
+            models.SmallIntegerField,
+            models.PositiveIntegerField,
+            models.PositiveSmallIntegerField,
+            models.PositiveBigIntegerField,
             models.ForeignKey,
             models.AutoField,
             models.BigAutoField,

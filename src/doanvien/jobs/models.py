@@ -15,6 +15,7 @@ class Job(models.Model):
         REGISTRATIONS_IMPORT = "registrations_import", _("Registration import")
         REGISTRATIONS_EXPORT = "registrations_export", _("Registration list (Excel)")
         ACTIVATION_CODES = "activation_codes", _("Activation codes for members (PDF and Excel)")
+        UNITS_IMPORT = "units_import", _("Unit tree import")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
@@ -77,4 +78,8 @@ class Job(models.Model):
 
     @property
     def is_import(self) -> bool:
-        return self.kind in (self.Kind.MEMBERS_IMPORT, self.Kind.REGISTRATIONS_IMPORT)
+        return self.kind in (
+            self.Kind.MEMBERS_IMPORT,
+            self.Kind.REGISTRATIONS_IMPORT,
+            self.Kind.UNITS_IMPORT,
+        )

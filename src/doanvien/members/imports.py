@@ -29,6 +29,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -224,7 +225,15 @@ class MemberImport(SheetImport):
                     found = named[0]
                     break
         if found is None:
-            return _("%(unit)s has no branch “%(value)s”.") % {
+            # Nothing is created for it: the tree comes first, from its own import.
+            if not self.result.links:
+                self.result.links.append(
+                    {
+                        "url": reverse("units:unit-tree-import", args=[self.unit.pk]),
+                        "label": _("Import the units from Excel"),
+                    }
+                )
+            return _("%(unit)s has no branch “%(value)s”: import the units first.") % {
                 "unit": self.unit.name,
                 "value": value,
             }

@@ -14,4 +14,8 @@ urlpatterns = [
     path("units/<int:unit_id>/reactivate/", views.unit_reactivate_view, name="unit-reactivate"),
     path("units/<int:unit_id>/move/", views.unit_move_view, name="unit-move"),
     path("units/<int:unit_id>/merge/", views.unit_merge_view, name="unit-merge"),
+    path("units/<int:unit_id>/tree/import/", views.unit_tree_import, name="unit-tree-import"),
+    path("units/<int:unit_id>/tree/template/", views.unit_tree_template, name="unit-tree-template"),
+    path("units/<int:unit_id>/tree.xlsx", views.unit_tree_export, name="unit-tree-export"),
+    path("units/<int:unit_id>/audit/", views.unit_audit, name="unit-audit"),
 ]

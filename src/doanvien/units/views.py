@@ -1,6 +1,10 @@
+import csv
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +13,7 @@ from django.views.decorators.http import require_POST
 from doanvien.accounts.access import (
     can_add_children,
     can_manage_unit,
+    can_search_audit,
     get_unit_for,
     grantable_roles,
     require,
@@ -21,14 +26,18 @@ from doanvien.actions.units import unit_merge, unit_move, unit_update
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
+from doanvien.jobs.models import Job
+from doanvien.jobs.services import job_start
 from doanvien.meetings.selectors import cadence
 from doanvien.member_accounts.access import can_issue_codes
 from doanvien.members.access import can_edit_members, can_settle_duplicates
+from doanvien.members.forms.imports import ImportForm
 from doanvien.members.selectors import duplicate_reports
 from doanvien.training.rules import programme_year_of
 
 from . import member_counts, services
-from .forms import UnitCodeForm, UnitEditForm, UnitForm
+from .exports import audit_xlsx, safe_csv, tree_template_xlsx, tree_xlsx
+from .forms import AuditSearchForm, UnitCodeForm, UnitEditForm, UnitForm
 from .models import Level, Unit
 
 
@@ -45,6 +54,7 @@ def unit_detail(request, unit_id: int):
         "children": children,
         "can_manage": can_manage_unit(request.user, unit),
         "can_add_children": can_add_children(request.user, unit),
+        "can_search_audit": can_search_audit(request.user, unit),
         "can_edit_members": can_edit_members(request.user, unit),
         # The duplicate ID numbers this unit (or one under it) is to settle, for its cadres.
         "duplicates_open": (
@@ -170,3 +180,140 @@ def unit_merge_view(request, unit_id: int):
         return unit_merge(actor=request.user, source=unit, target=target)
 
     return _tree_change_view(request, unit_id, template="units/merge.html", apply=apply)
+
+
+# --- the tree in and out of Excel --------------------------------------------------------------
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def unit_tree_import(request, unit_id: int):
+    """Upload a unit list to import under this unit: checked in the background, previewed on
+    the job's page, then confirmed (units/imports.py)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_add_children(request.user, unit))
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = job_start(
+            actor=request.user,
+            kind=Job.Kind.UNITS_IMPORT,
+            unit=unit,
+            upload=form.cleaned_data["file"],
+        )
+        return redirect("jobs:job-detail", job_id=job.pk)
+    recent = Job.objects.filter(created_by=request.user, unit=unit, kind=Job.Kind.UNITS_IMPORT)[:5]
+    return render(
+        request,
+        "units/tree_import.html",
+        {
+            "unit": unit,
+            "breadcrumbs": visible_ancestors(request.user, unit),
+            "form": form,
+            "recent": recent,
+        },
+    )
+
+
+@login_required
+def unit_tree_template(request, unit_id: int):
+    unit = get_unit_for(request.user, unit_id)
+    require(can_add_children(request.user, unit))
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="mau-nhap-don-vi-{unit.code}.xlsx"'
+    tree_template_xlsx(unit=unit, out=response)
+    return response
+
+
+@login_required
+def unit_tree_export(request, unit_id: int):
+    """The units under this one in the import's columns, with their member counts."""
+    unit = get_unit_for(request.user, unit_id)
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="don-vi-{unit.code}.xlsx"'
+    tree_xlsx(unit=unit, out=response)
+    return response
+
+
+# --- the audit trail of a subtree ---------------------------------------------------------------
+
+AUDIT_PAGE = 50
+# The most events one export writes (a narrower search exports the rest).
+AUDIT_EXPORT_LIMIT = 100_000
+AUDIT_COLUMNS = ("id", "at", "actor", "action", "target_type", "target_id", "summary", "changes")
+
+
+def _audit_rows(events):
+    for e in events.iterator(chunk_size=2000):
+        yield (
+            e.pk,
+            timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"),
+            e.actor.username if e.actor else "",
+            e.action,
+            e.target_type,
+            e.target_id,
+            e.summary,
+            json.dumps(e.changes, ensure_ascii=False) if e.changes else "",
+        )
+
+
+@login_required
+def unit_audit(request, unit_id: int):
+    """The events of the subtree, newest first, searched by person, action and period; the
+    reads of full ID numbers apart (`id_number_reads`); 50 a page by keyset (`cursor`: the
+    last event of the page before); `format=csv` or `xlsx` exports the search."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_search_audit(request.user, unit))
+    form = AuditSearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    reads = filters.get("reads") or ""
+    events = audit.search(
+        unit_path=unit.path,
+        actor=filters.get("actor", ""),
+        action=filters.get("action", ""),
+        since=filters.get("since"),
+        until=filters.get("until"),
+        id_number_reads={"only": True, "without": False}.get(reads),
+    )
+    export = request.GET.get("format")
+    if export in ("csv", "xlsx"):
+        rows = _audit_rows(events[:AUDIT_EXPORT_LIMIT])
+        name = f"nhat-ky-{unit.code}.{export}"
+        if export == "csv":
+            response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv")
+        else:
+            response = HttpResponse(content_type=XLSX)
+            audit_xlsx(rows, AUDIT_COLUMNS, response)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    cursor = request.GET.get("cursor", "")
+    if cursor.isdigit():
+        events = events.filter(id__lt=int(cursor))
+    found = list(events[: AUDIT_PAGE + 1])
+    query = request.GET.copy()
+    query.pop("cursor", None)
+    query.pop("format", None)
+    return render(
+        request,
+        "units/audit.html",
+        {
+            "unit": unit,
+            "breadcrumbs": visible_ancestors(request.user, unit),
+            "form": form,
+            "events": found[:AUDIT_PAGE],
+            "next_cursor": found[AUDIT_PAGE - 1].pk if len(found) > AUDIT_PAGE else None,
+            "query": query.urlencode(),
+        },
+    )
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _csv_lines(rows):
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(AUDIT_COLUMNS)
+    for row in rows:
+        yield writer.writerow([safe_csv(v) for v in row])

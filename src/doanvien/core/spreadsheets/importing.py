@@ -95,6 +95,8 @@ class ImportResult:
     # The columns read: header as in the file, field, field label.
     columns: list[dict[str, str]] = field(default_factory=list)
     sample: list[RowPreview] = field(default_factory=list)
+    # Pages that help correct the file ({"url", "label"}): the tree import for missing branches.
+    links: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -296,6 +298,7 @@ def import_outcome(
         "error_count": result.error_count,
         "error_rows": result.error_rows,
         "warnings": result.warnings,
+        "links": data["links"],
         "columns": data["columns"],
         "sample": data["sample"][:PREVIEW_ROWS],
         "written": result.written,

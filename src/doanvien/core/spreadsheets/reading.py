@@ -23,6 +23,8 @@ import string
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -61,7 +63,25 @@ DEFAULT_PARSE_MEMORY_MB = 1024
 DEFAULT_PARSE_CPU_SECONDS = 60
 
 
+# An import whose rows are small may take more of them (the tree import: a national unit
+# list), set for the time it reads its file with `rows_allowed`.
+_ROWS_ALLOWED: ContextVar[int | None] = ContextVar("rows_allowed", default=None)
+
+
+@contextmanager
+def rows_allowed(limit: int) -> Iterator[None]:
+    """Within this block, files of up to `limit` rows are read (instead of max_rows())."""
+    token = _ROWS_ALLOWED.set(limit)
+    try:
+        yield
+    finally:
+        _ROWS_ALLOWED.reset(token)
+
+
 def max_rows() -> int:
+    allowed = _ROWS_ALLOWED.get()
+    if allowed is not None:
+        return allowed
     return int(getattr(settings, "MEMBER_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))
 
 
