@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "doanvien.units",
     "doanvien.members",
     "doanvien.training",
+    "doanvien.youth",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -299,3 +300,7 @@ LOGGING = {
 # WhiteNoise serves static files straight from the apps and packages (no collectstatic needed).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Ledgers of other apps folded with the roll-ups' (training/rollup.py `_fold`, under the fold
+# lock): each a function taking the batch size and returning how many deltas it folded.
+ROLLUP_LEDGERS = ["doanvien.youth.rollup.fold"]

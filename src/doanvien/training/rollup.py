@@ -28,10 +28,12 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from os.path import commonprefix
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Max, Sum, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from doanvien.core.bulk import update_from_values
 from doanvien.core.ledger import jit_off, lock_folds
@@ -363,8 +365,10 @@ def fold(limit: int = FOLD_BATCH) -> int:
 
 
 def _fold(limit: int) -> int:
-    """One batch of each ledger (the roll-ups' and the member counts'), under the fold lock."""
-    return _fold_year_stats(limit) + member_counts.fold(limit)
+    """One batch of each ledger (the roll-ups', the member counts' and those the other apps
+    keep, settings.ROLLUP_LEDGERS), under the fold lock."""
+    others = sum(import_string(name)(limit) for name in settings.ROLLUP_LEDGERS)
+    return _fold_year_stats(limit) + member_counts.fold(limit) + others
 
 
 def _fold_year_stats(limit: int) -> int:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
-from doanvien.actions.admissions import admission_annul, admission_approve
+from doanvien.actions.admissions import admission_annul, admission_approve, admission_propose
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
@@ -24,7 +24,6 @@ from doanvien.members.access import (
 from doanvien.members.selectors import covering_ranges, unit_admissions
 from doanvien.members.services.admissions import (
     PROPOSAL_FIELDS,
-    admission_propose,
     admission_reject,
     admission_withdraw,
     next_state,
