@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("doanvien.training.urls")),
     path("", include("doanvien.reports.urls")),
     path("", include("doanvien.jobs.urls")),
+    path("", include("doanvien.youth.urls")),
 ]
