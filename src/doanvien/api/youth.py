@@ -10,6 +10,7 @@ the committee records the later steps. An illegal step, or "admitted" given by h
 from datetime import date
 from typing import Literal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
@@ -195,8 +196,8 @@ def referral_create(request, member_id: int, payload: ReferralIn):
     if (payload.youth is None) == (payload.new_youth is None):
         raise ApiError(
             422,
-            "Invalid data.",
-            [{"field": "youth", "message": "Give `youth` or `new_youth`, one of them."}],
+            _("Invalid data."),
+            [{"field": "youth", "message": _("Give either the youth or a new youth record.")}],
         )
     youth = get_youth_for(request.user, payload.youth) if payload.youth is not None else None
     referral = services.referral_create(
