@@ -1,6 +1,7 @@
 """The "1+1" pages: a member introduces a youth, the secretary records the steps, the report
 page and its Excel show the figures; bad input keeps what was typed and saves nothing."""
 
+from datetime import timedelta
 from io import BytesIO
 
 from django.urls import reverse
@@ -72,3 +73,41 @@ def test_the_report_page_drills_down_and_exports(client, world):
     assert total[5] == 1  # youths introduced
     client.force_login(world.outsider)
     assert client.get(url).status_code == 404
+
+
+def test_the_admission_form_fills_from_the_referral_and_links_it(client, world):
+    referral = services.referral_create(
+        actor=None,
+        member=world.member,
+        youth_data={"full_name": "Mạc Thị Bưởi", "date_of_birth": "12/05/2008", "sex": "female"},
+        on=TODAY - timedelta(days=30),
+    )
+    services.referral_progress(
+        actor=None, referral=referral, step="taking_part", on=TODAY - timedelta(days=20)
+    )
+    client.force_login(world.secretary)
+    url = reverse("members:admission-create", args=[world.branch.pk]) + f"?referral={referral.pk}"
+    form = client.get(url).content.decode()
+    assert 'value="Mạc Thị Bưởi"' in form and 'value="12/05/2008"' in form
+    assert world.member.full_name in form
+    answer = client.post(
+        url,
+        {
+            "full_name": "Mạc Thị Bưởi",
+            "date_of_birth": "12/05/2008",
+            "sex": "female",
+            "id_number": "079308007777",
+            "category": "main",
+            "introducer_name": world.member.full_name,
+            "introducer_is_member": "on",
+            "course_name": "Lớp cảm tình Đoàn",
+            "course_date": (TODAY - timedelta(days=10)).strftime("%d/%m/%Y"),
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    referral.refresh_from_db()
+    assert referral.state == "proposed" and referral.admission.full_name == "Mạc Thị Bưởi"
+    # A referral of another branch is not offered here.
+    client.force_login(world.outsider)
+    other = reverse("members:admission-create", args=[world.other_branch.pk])
+    assert client.get(other + f"?referral={referral.pk}").status_code == 404

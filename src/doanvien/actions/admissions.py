@@ -81,7 +81,8 @@ def admission_propose(
             "phone": youth.phone,
             "federation_member": bool(youth.federation_joined_on),
         }
-        data = {**{k: v for k, v in record.items() if v not in (None, "")}, **data}
+        given = {k: v for k, v in data.items() if v not in (None, "")}
+        data = {**{k: v for k, v in record.items() if v not in (None, "")}, **given}
         introducer = introducer or referral.member
     if introducer is not None:
         introducer_name, introducer_is_member = introducer.full_name, True
