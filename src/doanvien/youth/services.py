@@ -3,10 +3,11 @@ Each write is atomic, counts again what it moves (rollup.recount, in its transac
 writes its audit event, which names a youth by record id only: never his name or contact, so
 that an erasure leaves the trail intact and free of personal data."""
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -158,25 +159,36 @@ def youth_erase(*, actor, youth: Youth, reason: str = "") -> Youth:
     return youth
 
 
-@atomic
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
 def youths_erase_expired(*, today: date | None = None, limit: int = 1000) -> int:
-    """The daily job: erase the records that led to no admission and whose last step (or
-    creation) is older than the retention period of their unit (data, default 3 years)."""
+    """The daily job: erase the records that led to no admission and saw nothing (no record
+    made, no step of a referral) for the retention period of their unit (data, default 3
+    years; issue 18). The candidates are found in SQL with the shortest period in use, then
+    each is checked against his own unit's; each erasure is its own transaction."""
     today = today or timezone.localdate()
-    erased = 0
+    shortest = min(
+        [ReferralSettings().retention_years]
+        + list(ReferralSettings.objects.values_list("retention_years", flat=True)),
+    )
+    cutoff = _years_before(today, shortest)
     candidates = (
-        Youth.objects.filter(erased_at=None, member=None)
+        Youth.objects.filter(erased_at=None, member=None, created_at__date__lte=cutoff)
         .exclude(referrals__state=S.ADMITTED)
+        .exclude(referrals__steps__on__gt=cutoff)
         .select_related("unit")
         .order_by("pk")
     )
-    for youth in candidates.iterator(chunk_size=500):
-        years = settings_for(youth.unit).retention_years
-        last = max(
-            [youth.created_at.date(), *youth.referrals.values_list("steps__on", flat=True)],
-            key=lambda d: d or date.min,
-        )
-        if last and last <= today - timedelta(days=365 * years + years // 4):
+    erased = 0
+    for youth in candidates[: limit * 2]:
+        own_cutoff = _years_before(today, settings_for(youth.unit).retention_years)
+        last = youth.referrals.aggregate(last=Max("steps__on"))["last"]
+        if youth.created_at.date() <= own_cutoff and (last is None or last <= own_cutoff):
             youth_erase(actor=None, youth=youth, reason=_("retention period over"))
             erased += 1
             if erased >= limit:
