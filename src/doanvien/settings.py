@@ -302,5 +302,5 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Ledgers of other apps folded with the roll-ups' (training/rollup.py `_fold`, under the fold
-# lock): each a function taking the batch size and returning how many deltas it folded.
-ROLLUP_LEDGERS = ["doanvien.youth.rollup.fold"]
+# lock): each a module with `fold(limit)` (how many deltas it folded) and `backlog()`.
+ROLLUP_LEDGERS = ["doanvien.youth.rollup"]

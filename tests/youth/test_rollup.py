@@ -15,7 +15,7 @@ from doanvien.actions.units import unit_move
 from doanvien.training import rollup as training_rollup
 from doanvien.units.models import Unit
 from doanvien.youth import rollup, services
-from doanvien.youth.models import COUNTERS, Group, Referral, ReferralStatsDelta
+from doanvien.youth.models import COUNTERS, Group, Referral, ReferralStats, ReferralStatsDelta
 from doanvien.youth.workflow import TRANSITIONS
 
 from ..factories import make_member, make_unit
@@ -157,4 +157,23 @@ def test_the_report_equals_a_recount_after_random_operations(world, seed):
     check_all()  # with deltas waiting
     training_rollup.fold_all()
     assert not ReferralStatsDelta.objects.exists()
+    check_all()
+
+
+def test_recompute_finds_and_mends_a_wrong_row(world):
+    services.referral_create(
+        actor=None, member=world.member, youth_data={"full_name": "Sửa Số"}, on=TODAY
+    )
+    training_rollup.fold_all()
+    assert rollup.differences() == []
+    ReferralStats.objects.filter(unit=world.district, year=TODAY.year).update(youths_referred=7)
+    ReferralStats.objects.filter(unit=world.branch, year=TODAY.year).update(own={})
+    assert len(rollup.differences()) == 1
+    assert rollup.fix() == 2
+    assert rollup.differences() == []
+    check_all()
+    # The branch's own figures are right again: a later change moves them by one, not more.
+    services.referral_create(
+        actor=None, member=world.member2, youth_data={"full_name": "Thêm Một"}, on=TODAY
+    )
     check_all()

@@ -367,7 +367,7 @@ def fold(limit: int = FOLD_BATCH) -> int:
 def _fold(limit: int) -> int:
     """One batch of each ledger (the roll-ups', the member counts' and those the other apps
     keep, settings.ROLLUP_LEDGERS), under the fold lock."""
-    others = sum(import_string(name)(limit) for name in settings.ROLLUP_LEDGERS)
+    others = sum(import_string(f"{name}.fold")(limit) for name in settings.ROLLUP_LEDGERS)
     return _fold_year_stats(limit) + member_counts.fold(limit) + others
 
 
@@ -402,7 +402,8 @@ def fold_all() -> int:
 
 def waiting() -> int:
     """The ledgers' backlog: the deltas waiting to be folded."""
-    return YearStatsDelta.objects.count() + MemberCountDelta.objects.count()
+    others = sum(import_string(f"{name}.backlog")() for name in settings.ROLLUP_LEDGERS)
+    return YearStatsDelta.objects.count() + MemberCountDelta.objects.count() + others
 
 
 def _increment(sums: list[tuple[tuple[int, str], list[int]]]) -> None:

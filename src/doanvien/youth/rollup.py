@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 
 from doanvien.core.bulk import update_from_values
 from doanvien.core.ledger import jit_off, lock_folds
@@ -160,6 +160,11 @@ def fold(limit: int) -> int:
     return len(batch)
 
 
+def backlog() -> int:
+    """The deltas waiting to be folded (the folder's backlog, /readyz)."""
+    return ReferralStatsDelta.objects.count()
+
+
 def fold_all() -> int:
     """Fold every delta waiting (a test, a rebuild)."""
     folded = 0
@@ -224,3 +229,88 @@ def figures_of(units: list[Unit], year: int) -> dict[int, dict[str, int]]:
         for unit_id, *values in cursor.fetchall():
             found[unit_id] = dict(zip(COUNTERS, (int(v) for v in values), strict=True))
     return found
+
+
+# --- Counting every year again (manage.py recompute_stats) ----------------------------------
+
+
+def counted_years() -> list[int]:
+    """The years that have rows or any dated referral or attached group."""
+    years = set(ReferralStats.objects.values_list("year", flat=True).distinct())
+    for field in DATED.values():
+        years.update(d.year for d in Referral.objects.dates(field, "year"))
+    years.update(d.year for d in Group.objects.dates("attached_on", "year"))
+    return sorted(years)
+
+
+def _expected(year: int) -> tuple[dict[str, dict[str, int]], dict[int, dict[str, int]]]:
+    """Every row's figures as they should be (by path: the sum of the own figures in its
+    subtree) and every unit's own figures, counted a thousand units at a time."""
+    first, last = _span(year)
+    active = set(
+        Referral.objects.filter(
+            Q(introduced_on__range=(first, last))
+            | Q(federation_on__range=(first, last))
+            | Q(proposed_on__range=(first, last))
+            | Q(admitted_on__range=(first, last))
+        ).values_list("branch_id", flat=True)
+    ) | set(Group.objects.filter(attached_on__lte=last).values_list("unit_id", flat=True))
+    for start in range(0, len(active), CHUNK):
+        ensure_rows(Unit.objects.filter(pk__in=sorted(active)[start : start + CHUNK]), year)
+    sums: dict[str, dict[str, int]] = {}
+    own: dict[int, dict[str, int]] = {}
+    last_path = ""
+    rows = ReferralStats.objects.filter(year=year).order_by("unit_path")
+    while page := list(
+        rows.filter(unit_path__gt=last_path).values_list("unit_id", "unit_path")[:CHUNK]
+    ):
+        counted = count_units([unit_id for unit_id, _path in page], year)
+        for unit_id, path in page:
+            own[unit_id] = counted[unit_id]
+            for owner in paths_to(path):
+                total = sums.setdefault(owner, dict.fromkeys(COUNTERS, 0))
+                for k, v in counted[unit_id].items():
+                    total[k] += v
+        last_path = page[-1][1]
+    return sums, own
+
+
+def differences() -> list[str]:
+    """Every row whose figures (with the deltas below added) differ from a count."""
+    found = []
+    for year in counted_years():
+        sums, _own = _expected(year)
+        rows = list(ReferralStats.objects.filter(year=year).select_related("unit"))
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start : start + CHUNK]
+            read = figures_of([r.unit for r in chunk], year)
+            for r in chunk:
+                want = sums.get(r.unit_path, dict.fromkeys(COUNTERS, 0))
+                if read[r.unit_id] != want:
+                    found.append(f"1+1 {year} {r.unit_path}: {read[r.unit_id]} ≠ {want}")
+    return found
+
+
+def fix() -> int:
+    """Fold the ledger, then write the counted figures on every row that differs, under the
+    fold lock (meant for a quiet moment, like training's rebuild). Returns the rows written."""
+    written = 0
+    with transaction.atomic():
+        lock_folds()
+        while fold(CHUNK * 20):
+            pass
+        for year in counted_years():
+            sums, own = _expected(year)
+            changed = []
+            for r in ReferralStats.objects.filter(year=year).order_by("unit_path"):
+                want = sums.get(r.unit_path, dict.fromkeys(COUNTERS, 0))
+                mine = own.get(r.unit_id, dict.fromkeys(COUNTERS, 0))
+                held = {k: r.own.get(k, 0) for k in COUNTERS}
+                if any(getattr(r, k) != v for k, v in want.items()) or held != mine:
+                    for k, v in want.items():
+                        setattr(r, k, v)
+                    r.own = mine
+                    changed.append(r)
+            _write(changed)
+            written += len(changed)
+    return written
