@@ -34,6 +34,7 @@ def test_a_member_introduces_and_the_secretary_follows(client, world):
     )
     referral.refresh_from_db()
     assert referral.state == "taking_part"
+    assert "Đã giới thiệu" in client.get(detail).content.decode()  # the first step, named
     # A drop without a reason is refused, with the message on the page.
     refused = client.post(detail, {"step": "dropped", "on": TODAY.strftime("%d/%m/%Y")})
     assert refused.status_code == 200 and "has-error" in refused.content.decode()

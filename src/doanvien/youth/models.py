@@ -193,6 +193,13 @@ class ReferralStep(models.Model):
     def __str__(self) -> str:
         return f"{self.referral_id} · {self.step} · {self.on}"
 
+    @property
+    def label(self) -> str:
+        """The step as the pages name it."""
+        if self.step == "joined_federation":
+            return str(_("Joined the Federation"))
+        return str(dict(Referral.State.choices).get(self.step, self.step))
+
 
 class ReferralSettings(models.Model):
     """The programme's parameters for a unit's subtree (the nearest ancestor's row applies; the
