@@ -17,6 +17,7 @@ docs/architecture.md, "Roll-ups without a hot row").
 
 from collections.abc import Iterable
 from datetime import date
+from os.path import commonprefix
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
@@ -209,23 +210,35 @@ def _q(name: str) -> str:
 
 def figures_of(units: list[Unit], year: int) -> dict[int, dict[str, int]]:
     """Each unit's figures for the year (its row plus the deltas below it not folded yet), read
-    in one statement; zeros for a unit without a row."""
+    in one statement: the ledger's rows under the units' common prefix are summed once per
+    owner (a GROUP BY on the path cut to each of the units' path lengths, as training's
+    tail_cte does), then joined to the rows; zeros for a unit without a row."""
     found = {u.pk: dict.fromkeys(COUNTERS, 0) for u in units}
     if not units:
         return found
     stats, deltas = _q(ReferralStats._meta.db_table), _q(ReferralStatsDelta._meta.db_table)
-    tails = ", ".join(
-        f"s.{_q(k)} + COALESCE((SELECT SUM(d.{_q(k)}) FROM {deltas} d WHERE d.year = s.year "
-        f"AND d.unit_path LIKE s.unit_path || '%%' AND d.unit_path <> s.unit_path), 0)"
-        for k in COUNTERS
-    )
+    lengths = sorted({len(u.path) for u in units})
+    prefix = commonprefix([u.path for u in units])
+    owner = "SUBSTR(d.unit_path, 1, tail_lengths.n)"
+    sums = ", ".join(f"SUM(d.{_q(k)})" for k in COUNTERS)
+    names = ", ".join(_q(k) for k in COUNTERS)
+    added = ", ".join(f"s.{_q(k)} + COALESCE(t.{_q(k)}, 0)" for k in COUNTERS)
     marks = ", ".join(["%s"] * len(units))
+    # Summed once, whatever the planner guesses of the ledger's size (a nested loop would
+    # otherwise group it again for every row).
+    once = "MATERIALIZED " if connection.vendor == "postgresql" else ""
     sql = (
-        f"SELECT s.{_q('unit_id')}, {tails} FROM {stats} s "
+        f"WITH tail_lengths (n) AS (VALUES {', '.join(['(%s)'] * len(lengths))}), "
+        f"tail (owner, {names}) AS {once}(SELECT {owner}, {sums} FROM {deltas} d "
+        "JOIN tail_lengths ON LENGTH(d.unit_path) > tail_lengths.n "
+        f"WHERE d.year = %s AND d.unit_path LIKE %s GROUP BY {owner}) "
+        f"SELECT s.{_q('unit_id')}, {added} FROM {stats} s "
+        "LEFT JOIN tail t ON t.owner = s.unit_path "
         f"WHERE s.year = %s AND s.{_q('unit_id')} IN ({marks})"
     )
+    params = [*lengths, year, f"{prefix}%", year, *[u.pk for u in units]]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [year, *[u.pk for u in units]])
+        cursor.execute(sql, params)
         for unit_id, *values in cursor.fetchall():
             found[unit_id] = dict(zip(COUNTERS, (int(v) for v in values), strict=True))
     return found
