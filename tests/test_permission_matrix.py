@@ -43,6 +43,8 @@ from doanvien.notifications.services import notify
 from doanvien.profiles.models import ChangeRequest
 from doanvien.profiles.services import change_request_submit
 from doanvien.units.models import Unit
+from doanvien.youth.models import Referral, Youth
+from doanvien.youth.services import referral_create
 
 from .factories import make_user
 
@@ -112,6 +114,18 @@ def _admission(world) -> AdmissionRequest:
         course_name="Lớp cảm tình Đoàn",
         course_date=today - timedelta(days=20),
     )
+
+
+def _referral(world) -> Referral:
+    """A referral by member2 (not the member user) of a youth of the secretary's branch."""
+    existing = Referral.objects.filter(member=world.member2).first()
+    return existing or referral_create(
+        actor=world.secretary, member=world.member2, youth_data={"full_name": "Phan Thị Yến"}
+    )
+
+
+def _youth(world) -> Youth:
+    return _referral(world).youth
 
 
 def _card_range(world) -> CardRange:
@@ -297,6 +311,8 @@ def _object_kwargs(world):
         "decision": "approve",
         "payment_id": _payment(world).pk,
         "remittance_id": _remittance(world).pk,
+        "youth_id": _youth(world).pk,
+        "referral_id": _referral(world).pk,
         "kind": "removed",
         "year": YEAR,
         "scheme": "strong_branch",
@@ -331,6 +347,8 @@ def _snapshot():
         list(RoleGrant.objects.order_by("pk").values_list("pk", "user_id", "unit_id", "role")),
         list(Transfer.objects.order_by("pk").values()),
         list(AdmissionRequest.objects.order_by("pk").values()),
+        list(Youth.objects.order_by("pk").values()),
+        list(Referral.objects.order_by("pk").values()),
         list(CardRange.objects.order_by("pk").values()),
         list(Job.objects.order_by("pk").values()),
         list(DuplicateIdReport.objects.order_by("pk").values()),
@@ -372,6 +390,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     client.force_login(world.outsider)
     _transfer(world)  # exists before the snapshot
     _admission(world)
+    _referral(world)
     _card_range(world)
     _job(world)
     _duplicate_report(world)
@@ -402,6 +421,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     client.force_login(world.member_user)
     _transfer(world)  # exists before the snapshot
     _admission(world)
+    _referral(world)
     _card_range(world)
     _job(world)
     _duplicate_report(world)
@@ -547,6 +567,10 @@ def _api_url(world, path: str) -> str:
             return str(_transfer(world).pk)
         if name == "admission_id":
             return str(_admission(world).pk)
+        if name == "youth_id":
+            return str(_youth(world).pk)
+        if name == "referral_id":
+            return str(_referral(world).pk)
         if name == "range_id":
             return str(_card_range(world).pk)
         if name == "job_id":
@@ -590,6 +614,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     headers = {"Authorization": f"Bearer {token}"}
     _transfer(world)  # exists before the snapshot
     _admission(world)
+    _referral(world)
     _card_range(world)
     _job(world)
     _duplicate_report(world)

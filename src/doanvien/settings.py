@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "doanvien.evaluations",
     "doanvien.member_accounts",
     "doanvien.dues",
+    "doanvien.youth",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -309,7 +310,11 @@ PASSWORD_RESET_TIMEOUT = 3600
 # `manage.py db_worker` (started by `make run`). No broker to run.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Roll-up ledgers of the apps above training, folded with the training roll-ups' (core/ledger.py).
-ROLLUP_LEDGERS = ["doanvien.evaluations.rollup", "doanvien.dues.ledger"]
+ROLLUP_LEDGERS = [
+    "doanvien.evaluations.rollup",
+    "doanvien.dues.ledger",
+    "doanvien.youth.rollup",
+]
 # Modules that add indicators a scheme's item may take its figure from (evaluations/indicators.py).
 EVALUATION_INDICATOR_MODULES: list[str] = []
 # Files made by jobs (exports, error reports) and files uploaded for import, kept for JOB_FILE_DAYS.

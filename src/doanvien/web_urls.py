@@ -29,4 +29,5 @@ urlpatterns = [
     path("", include("doanvien.meetings.urls")),
     path("", include("doanvien.committees.urls")),
     path("", include("doanvien.honours.urls")),
+    path("", include("doanvien.youth.urls")),
 ]

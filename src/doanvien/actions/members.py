@@ -14,6 +14,7 @@ from doanvien.members.services import lifecycle, records
 from doanvien.training import rollup
 from doanvien.training.services.registrations import registrations_follow
 from doanvien.units.models import Unit
+from doanvien.youth.services import referrals_follow
 
 
 def _spans(member_id: int) -> set[tuple]:
@@ -78,6 +79,7 @@ def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -
             actor=actor, member=member, branch=branch, on=on, reason=reason
         )
         registrations_follow(member=member, branch=branch)
+        referrals_follow(member=member, branch=branch)
     return member
 
 

@@ -7,6 +7,7 @@ from doanvien.members.models import Transfer
 from doanvien.members.services import transfers
 from doanvien.training.services.registrations import registrations_follow
 from doanvien.units.models import Unit
+from doanvien.youth.services import referrals_follow
 
 from .members import rollups_follow
 
@@ -23,4 +24,5 @@ def transfer_accept(
         )
         if not transfer.is_attachment:
             registrations_follow(member=transfer.member, branch=transfer.to_branch)
+            referrals_follow(member=transfer.member, branch=transfer.to_branch)
     return transfer

@@ -14,6 +14,7 @@ from doanvien.members.models import Member, Status
 from doanvien.training import rollup
 from doanvien.units import services
 from doanvien.units.models import Unit
+from doanvien.youth import rollup as referral_rollup
 
 from .members import member_move
 
@@ -39,6 +40,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     old_path = Unit.objects.select_for_update().get(pk=unit.pk).path
     unit = services.unit_move(actor=actor, unit=unit, new_parent=new_parent)
     rollup.subtree_moved(old_path, unit)
+    referral_rollup.subtree_moved(old_path, unit)
     return unit
 
 

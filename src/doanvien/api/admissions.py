@@ -41,6 +41,7 @@ from doanvien.members.services.cards import (
     first_free,
 )
 from doanvien.members.views.cards import card_face
+from doanvien.youth.access import get_youth_for
 
 from .errors import keyset_page_of
 from .schemas import error_answers, member_input_fields
@@ -63,6 +64,14 @@ class _AdmissionInBase(Schema):
     course_name: str = Field("", description="the course the youth attended")
     course_date: str | None = Field(None, description="YYYY-MM-DD or dd/mm/yyyy")
     note: str = ""
+    youth: int | None = Field(
+        None,
+        description="a youth of the “1+1” programme: his record fills the fields not given, "
+        "and the approval marks his referral admitted",
+    )
+    introducer: int | None = Field(
+        None, description="the member who introduced the youth (a member id, not free text)"
+    )
 
 
 def _youth_fields() -> dict[str, Any]:
@@ -268,20 +277,30 @@ def admission_propose(request, unit_id: int, payload: AdmissionIn):  # type: ign
     """The branch (its secretary or deputy, or a cadre above) proposes a youth: his record
     (the member record's fields; aged from a full 15 years and 1 day to the end of the age of
     30 today, or as the branch's age rules say; ID number unique in the country), who
-    introduced him and the course he attended. Dates are YYYY-MM-DD or dd/mm/yyyy."""
+    introduced him and the course he attended. Dates are YYYY-MM-DD or dd/mm/yyyy. With
+    `youth` (a youth of the "1+1" programme, whose referral is taking part or proposed) the
+    record's fields not given come from his record; `introducer` names the member who
+    introduced him (his referral's member by default)."""
     branch = get_unit_for(request.user, unit_id)
     require(can_propose_admission(request.user, branch))
     body = payload.model_dump(exclude_unset=True)
-    admission = admission_services.admission_propose(
-        actor=request.user,
-        branch=branch,
-        data={k: v for k, v in body.items() if k in PROPOSAL_FIELDS},
-        introducer_name=payload.introducer_name,
-        introducer_is_member=payload.introducer_is_member,
-        course_name=payload.course_name,
-        course_date=payload.course_date,
-        note=payload.note,
+    youth = get_youth_for(request.user, payload.youth) if payload.youth is not None else None
+    introducer = (
+        get_member_for(request.user, payload.introducer) if payload.introducer is not None else None
     )
+    with conflicts():
+        admission = admission_actions.admission_propose(
+            actor=request.user,
+            branch=branch,
+            data={k: v for k, v in body.items() if k in PROPOSAL_FIELDS},
+            introducer_name=payload.introducer_name,
+            introducer_is_member=payload.introducer_is_member,
+            course_name=payload.course_name,
+            course_date=payload.course_date,
+            note=payload.note,
+            youth=youth,
+            introducer=introducer,
+        )
     return Status(201, admission_out(admission))
 
 

@@ -5,12 +5,13 @@ line (404 outside it), then checks the action (403)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
-from doanvien.actions.admissions import admission_annul, admission_approve
+from doanvien.actions.admissions import admission_annul, admission_approve, admission_propose
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import keyset_page_for
@@ -24,12 +25,12 @@ from doanvien.members.access import (
 from doanvien.members.selectors import ADMISSION_ORDER, covering_ranges, unit_admissions
 from doanvien.members.services.admissions import (
     PROPOSAL_FIELDS,
-    admission_propose,
     admission_reject,
     admission_withdraw,
     next_state,
     record_value,
 )
+from doanvien.youth.access import get_referral_for
 
 from ..forms.admissions import (
     AdmissionAnnulForm,
@@ -74,7 +75,25 @@ def admission_list(request, unit_id: int):
 def admission_create(request, unit_id: int):
     branch = get_unit_for(request.user, unit_id)
     require(can_propose_admission(request.user, branch))
-    form = AdmissionProposeForm(request.POST or None, initial={"sex": "", "category": "main"})
+    # From a "1+1" referral (?referral=id): the form fills from the youth's record and names
+    # the member who introduced him; the approval marks the referral admitted.
+    referral = None
+    if request.GET.get("referral"):
+        referral = get_referral_for(request.user, request.GET["referral"])
+        if referral.branch_id != branch.pk:
+            raise Http404
+    initial = {"sex": "", "category": "main"}
+    if referral is not None:
+        youth = referral.youth
+        initial.update(
+            full_name=youth.full_name,
+            date_of_birth=youth.date_of_birth.strftime("%d/%m/%Y") if youth.date_of_birth else "",
+            sex=youth.sex,
+            phone=youth.phone,
+            federation_member=bool(youth.federation_joined_on),
+            introducer_name=referral.member.full_name if referral.member_id else "",
+        )
+    form = AdmissionProposeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             admission = admission_propose(
@@ -86,6 +105,8 @@ def admission_create(request, unit_id: int):
                 course_name=form.cleaned_data["course_name"],
                 course_date=form.cleaned_data["course_date"],
                 note=form.cleaned_data["note"],
+                youth=referral.youth if referral else None,
+                introducer=referral.member if referral else None,
             )
         except ValidationError as e:
             apply_errors(form, e)

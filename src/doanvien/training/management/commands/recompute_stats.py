@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from doanvien.evaluations import rollup as evaluations
 from doanvien.training.recompute import differences, fix
+from doanvien.youth import rollup as referral_rollup
 
 
 class Command(BaseCommand):
@@ -17,7 +18,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["fix"]:
             self.stdout.write(f"{fix() + evaluations.fix()} row(s) written.")
-        found = differences() + evaluations.differences()
+            self.stdout.write(f"{referral_rollup.fix()} “1+1” row(s) written.")
+        found = differences() + evaluations.differences() + referral_rollup.differences()
         for line in found:
             self.stdout.write(line)
         self.stdout.write(f"{len(found)} difference(s).")

@@ -1,0 +1,92 @@
+"""The "1+1" report's read: `youth.selectors.report_rows(unit, year)` (what the page, the Excel
+and the API call) for the central unit, the province with the most units under it, a base union
+and a branch, BENCH_REPEAT times (default 50) after two warm-up calls.
+
+The generated data set has no referrals: every unit gets a row of "1+1" figures for the year
+(random own figures on the branches, summed above, as the folder leaves them) and BENCH_TAIL
+deltas (default 5,000) wait in the ledger under random branches, so each read adds a tail.
+
+    BENCH_DATABASE_URL=postgres://…/mybench .venv/bin/python bench/referral_report.py
+
+Target (issue 18): p50 ≤ 50 ms, like the programme's report.
+"""
+
+import os
+import random
+
+import _common
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "50"))
+TAIL = int(os.environ.get("BENCH_TAIL", "5000"))
+
+
+def fill(year: int) -> None:
+    from django.db import transaction
+
+    from doanvien.units.models import Unit, paths_to
+    from doanvien.youth.models import COUNTERS, ReferralStats, ReferralStatsDelta
+
+    rnd = random.Random(_common.SEED)
+    with transaction.atomic():
+        ReferralStats.objects.filter(year=year).delete()
+        ReferralStatsDelta.objects.filter(year=year).delete()
+        sums: dict[str, list[int]] = {}
+        branches = []
+        for path, kind in Unit.objects.values_list("path", "kind").iterator(5000):
+            if kind == Unit.Kind.BRANCH:
+                own = [rnd.randint(0, 20) for _ in COUNTERS]
+                branches.append(path)
+                for owner in paths_to(path):
+                    total = sums.setdefault(owner, [0] * len(COUNTERS))
+                    for i, v in enumerate(own):
+                        total[i] += v
+        rows = []
+        for pk, path in Unit.objects.values_list("pk", "path").iterator(5000):
+            values = sums.get(path, [0] * len(COUNTERS))
+            rows.append(
+                ReferralStats(
+                    unit_id=pk,
+                    year=year,
+                    unit_path=path,
+                    **dict(zip(COUNTERS, values, strict=True)),
+                )
+            )
+        ReferralStats.objects.bulk_create(rows, batch_size=5000)
+        deltas = [
+            ReferralStatsDelta(year=year, unit_path=rnd.choice(branches), youths_referred=1)
+            for _ in range(TAIL)
+        ]
+        ReferralStatsDelta.objects.bulk_create(deltas, batch_size=5000)
+    print(f"{len(rows):,} rows, {len(branches):,} branches, {TAIL:,} deltas waiting.")
+
+
+def main() -> None:
+    _common.setup()
+    _common.ensure_data()
+    from doanvien.units.models import Unit
+    from doanvien.youth.selectors import report_rows
+
+    year = _common.YEAR
+    fill(year)
+    central = Unit.objects.get(depth=1)
+    provinces = Unit.objects.filter(depth=2)
+    province = max(provinces, key=lambda u: u.children().count())
+    base = Unit.objects.filter(level__code="base").order_by("pk").first()
+    branch = Unit.objects.filter(kind=Unit.Kind.BRANCH).order_by("pk").first()
+    print(_common.machine())
+    for name, unit in (
+        ("central", central),
+        ("province", province),
+        ("base", base),
+        ("branch", branch),
+    ):
+        samples = _common.timed(lambda unit=unit: report_rows(unit, year), REPEAT)
+        rows = len(report_rows(unit, year))
+        print(
+            f"{name:9} {rows:4} rows  p50 {_common.percentile(samples, 0.5):7.1f} ms  "
+            f"p95 {_common.percentile(samples, 0.95):7.1f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()

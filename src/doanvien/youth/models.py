@@ -1,0 +1,293 @@
+"""The "1+1" referral programme (seed 003): young people around a branch and their groups, the
+referrals members make of them, and the yearly counters of its report.
+
+A youth is not a member: his record holds only what the programme needs (seed 003 Bước 1: who
+he is, how to reach him, where he lives, studies or works, his group, his Federation
+membership); no ID number. It is visible inside its unit's subtree like a member. A record
+that led to no admission is erased on request or after the retention period: its personal
+fields are blanked and `erased_at` set, the row and its referrals stay for the anonymous
+counts, and the audit trail names it by id only."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from doanvien.core.fields import TreePathField
+
+
+class Situation(models.TextChoices):
+    STUDYING = "studying", _("Studying")
+    WORKING = "working", _("Working")
+    NEITHER = "neither", _("Neither studying nor working")
+
+
+class YouthSex(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+
+
+class Group(models.Model):
+    """A club, team or group of young people (seed 003: "bộ – tổ – đội – nhóm")."""
+
+    class Kind(models.TextChoices):
+        CLUB = "club", _("Club")
+        TEAM = "team", _("Team")
+        GROUP = "group", _("Group")
+        SPONTANEOUS = "spontaneous", _("Spontaneous group")
+
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.GROUP)
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = TreePathField(editable=False)
+    contact = models.CharField(_("contact person"), max_length=200, blank=True, default="")
+    # Attached to the Union's activities since (seed 003 Bước 3); empty: not attached.
+    attached_on = models.DateField(
+        _("attached to the Union's activities on"), null=True, blank=True
+    )
+    members = models.ManyToManyField(
+        "members.Member", verbose_name=_("members"), blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("youth group")
+        verbose_name_plural = _("youth groups")
+        indexes = [
+            models.Index(
+                fields=["unit_path"], name="youth_group_path", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Youth(models.Model):
+    """A young person around a branch (not a member)."""
+
+    full_name = models.CharField(_("full name"), max_length=120, blank=True, default="")
+    name_folded = models.CharField(max_length=120, editable=False, default="")
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=YouthSex.choices, blank=True)
+    phone = models.CharField(_("phone or contact"), max_length=60, blank=True, default="")
+    place = models.CharField(
+        _("where he lives, studies or works"), max_length=200, blank=True, default=""
+    )
+    situation = models.CharField(
+        _("situation"), max_length=10, choices=Situation.choices, blank=True, default=""
+    )
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = TreePathField(editable=False)
+    group = models.ForeignKey(
+        Group,
+        verbose_name=_("group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="youths",
+    )
+    federation_joined_on = models.DateField(_("joined the Federation on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True, default="")
+    # The member record he became (his admission approved): the record is then his history.
+    member = models.OneToOneField(
+        "members.Member",
+        verbose_name=_("member record"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="youth_record",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("youth")
+        verbose_name_plural = _("youths")
+        indexes = [
+            models.Index(fields=["unit_path"], name="youth_path", opclasses=["varchar_pattern_ops"])
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name if not self.erased_at else f"#{self.pk}"
+
+
+class Referral(models.Model):
+    """A member (or a collective) introduces a youth to the Union or the Federation. Its state
+    moves as `workflow.TRANSITIONS` allows; each step is a dated ReferralStep with a note."""
+
+    class State(models.TextChoices):
+        INTRODUCED = "introduced", _("Introduced")
+        TAKING_PART = "taking_part", _("Taking part")
+        PROPOSED = "proposed", _("Proposed for admission")
+        ADMITTED = "admitted", _("Admitted")
+        DROPPED = "dropped", _("Dropped")
+
+    youth = models.ForeignKey(Youth, on_delete=models.PROTECT, related_name="referrals")
+    member = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("introduced by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="referrals",
+    )
+    # A collective that introduced instead of a member (a Federation cell, a Pioneer unit).
+    collective = models.CharField(_("introducing collective"), max_length=200, blank=True)
+    # The branch that follows him: the introducing member's while the referral is open.
+    branch = models.ForeignKey(
+        "units.Unit", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = TreePathField(editable=False)
+    state = models.CharField(
+        _("state"), max_length=12, choices=State.choices, default=State.INTRODUCED
+    )
+    introduced_on = models.DateField(_("introduced on"))
+    taking_part_on = models.DateField(_("taking part since"), null=True, blank=True)
+    federation_on = models.DateField(_("joined the Federation on"), null=True, blank=True)
+    proposed_on = models.DateField(_("proposed on"), null=True, blank=True)
+    admitted_on = models.DateField(_("admitted on"), null=True, blank=True)
+    dropped_on = models.DateField(_("dropped on"), null=True, blank=True)
+    admission = models.ForeignKey(
+        "members.AdmissionRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [
+            models.Index(
+                fields=["unit_path"], name="referral_path", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["branch", "introduced_on"], name="referral_branch_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} · {self.get_state_display()}"
+
+
+class ReferralStep(models.Model):
+    """One dated step of a referral, with its note (seed 003 Bước 3: the branch follows each
+    youth's participation)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(_("step"), max_length=20)
+    on = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True, default="")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} · {self.step} · {self.on}"
+
+    @property
+    def label(self) -> str:
+        """The step as the pages name it."""
+        if self.step == "joined_federation":
+            return str(_("Joined the Federation"))
+        return str(dict(Referral.State.choices).get(self.step, self.step))
+
+
+class ReferralSettings(models.Model):
+    """The programme's parameters for a unit's subtree (the nearest ancestor's row applies; the
+    field defaults apply where no unit has one). Data, never constants (union-rules.md)."""
+
+    unit = models.OneToOneField(
+        "units.Unit", on_delete=models.CASCADE, related_name="referral_settings"
+    )
+    # Seed 003 §2.2: each member introduces at least one youth a year.
+    target_per_member = models.PositiveSmallIntegerField(
+        _("referrals per member a year"), default=1
+    )
+    # Seed 003 §4.2: the yearly report reaches the district before 15/10.
+    report_day = models.PositiveSmallIntegerField(_("report deadline: day"), default=15)
+    report_month = models.PositiveSmallIntegerField(_("report deadline: month"), default=10)
+    # Issue 18: a youth record that led to no admission is erased after 3 years.
+    retention_years = models.PositiveSmallIntegerField(_("years a youth record is kept"), default=3)
+
+    class Meta:
+        verbose_name = _("“1+1” settings")
+        verbose_name_plural = _("“1+1” settings")
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+COUNTERS = (
+    "youths_referred",
+    "members_referring",
+    "joined_federation",
+    "proposed",
+    "admitted",
+    "groups_attached",
+)
+
+
+class ReferralStats(models.Model):
+    """A unit's "1+1" figures for a calendar year. A unit's row holds its own figures (the
+    referrals of a branch, the groups attached to the unit) plus those folded from below;
+    youth/rollup.py keeps it (the training roll-ups' write path)."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    unit_path = TreePathField()
+    youths_referred = models.IntegerField(default=0)
+    members_referring = models.IntegerField(default=0)
+    joined_federation = models.IntegerField(default=0)
+    proposed = models.IntegerField(default=0)
+    admitted = models.IntegerField(default=0)
+    groups_attached = models.IntegerField(default=0)
+    # The unit's own figures (counted by rollup.count_units), which the counters above hold
+    # together with what was folded from below: a recount compares with these.
+    own = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_referral_stats_row")
+        ]
+        indexes = [
+            models.Index(
+                fields=["year", "unit_path"],
+                name="referral_stats_year_path",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} · {self.year}"
+
+
+class ReferralStatsDelta(models.Model):
+    """A unit's own figures changed by these differences, not yet added to the rows above."""
+
+    year = models.PositiveSmallIntegerField()
+    unit_path = TreePathField()
+    youths_referred = models.IntegerField(default=0)
+    members_referring = models.IntegerField(default=0)
+    joined_federation = models.IntegerField(default=0)
+    proposed = models.IntegerField(default=0)
+    admitted = models.IntegerField(default=0)
+    groups_attached = models.IntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["unit_path"], name="referral_delta_path", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} · {self.year}"

@@ -1,0 +1,120 @@
+"""Reads of the "1+1" programme for the pages and the API (scoped by the caller: the user sees
+the unit)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+
+from doanvien.core.text import fold
+from doanvien.members.models import Member, Status
+from doanvien.training import rollup as training_rollup
+from doanvien.units import member_counts
+from doanvien.units.models import Unit
+
+from . import rollup
+from .models import COUNTERS, Referral, Youth
+from .services import settings_for
+
+
+def youth_search(unit: Unit, q: str = "") -> QuerySet[Youth]:
+    """The youths of the unit's subtree not erased, by name; `q` ignores diacritics and case
+    (core/text.py: "nguyen van" finds "Nguyễn Văn")."""
+    youths = Youth.objects.filter(unit_path__startswith=unit.path, erased_at=None)
+    term = fold(q or "")
+    if term:
+        youths = youths.filter(name_folded__contains=term)
+    return youths.select_related("group", "unit").order_by("name_folded", "pk")
+
+
+def branch_referrals(branch: Unit) -> QuerySet[Referral]:
+    return (
+        Referral.objects.filter(unit_path__startswith=branch.path)
+        .select_related("youth", "member", "branch")
+        .order_by("-introduced_on", "-pk")
+    )
+
+
+def member_referrals(member: Member) -> QuerySet[Referral]:
+    return (
+        Referral.objects.filter(member=member)
+        .select_related("youth", "branch")
+        .order_by("-introduced_on", "-pk")
+    )
+
+
+@dataclass
+class PlanRow:
+    member: Member
+    referrals: int
+
+
+def branch_plan(branch: Unit, year: int) -> tuple[int, list[PlanRow]]:
+    """The branch plan (seed 003 Bước 2): each active member's target of referrals for the year
+    (data, default 1) and the members still short of it, fewest first."""
+    target = settings_for(branch).target_per_member
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    members = (
+        Member.objects.filter(branch=branch, status=Status.ACTIVE)
+        .annotate(
+            n=Count(
+                "referrals",
+                filter=Q(referrals__introduced_on__range=(first, last)),
+            )
+        )
+        .filter(n__lt=target)
+        .order_by("n", "sort_key", "pk")
+    )
+    return target, [PlanRow(m, m.n) for m in members[:500]]
+
+
+@dataclass
+class ReportRow:
+    unit: Unit
+    members: int
+    figures: dict[str, int]
+
+    @property
+    def share(self) -> str:
+        """Members who introduced someone, as a share of the members (two decimals)."""
+        if not self.members:
+            return "0.00"
+        return f"{100 * self.figures['members_referring'] / self.members:.2f}"
+
+    def as_dict(self) -> dict:
+        return {
+            "unit": self.unit.name,
+            "unit_id": self.unit.pk,
+            "members": self.members,
+            **self.figures,
+            "members_referring_share": self.share,
+        }
+
+
+def report_rows(unit: Unit, year: int) -> list[ReportRow]:
+    """The "1+1" report (seed 003 Bước 4, §4.2): the unit's row then each child's, read from
+    the roll-ups (youth/rollup.py for the programme's figures; the training roll-ups' members
+    of the year, or the members now where the year has no training rows)."""
+    units = [unit, *unit.children().order_by("name", "pk")]
+    figures = rollup.figures_of(units, year)
+    members = _members_of(unit, units, year)
+    return [ReportRow(u, members.get(u.pk, 0), figures[u.pk]) for u in units]
+
+
+def _members_of(unit: Unit, units: list[Unit], year: int) -> dict[int, int]:
+    if training_rollup.is_open(year):
+        found = {}
+        own = training_rollup.unit_rows(unit, [year]).get(year)
+        if own is not None:
+            found[unit.pk] = own.members
+        for row in training_rollup.rows_under(unit.path, unit.depth + 1, year):
+            found[row.unit_id] = row.members
+        return found
+    return {
+        u.pk: u.member_count
+        for u in member_counts.exact(Unit.objects.filter(pk__in=[u.pk for u in units]))
+    }
+
+
+def empty_figures() -> dict[str, int]:
+    return dict.fromkeys(COUNTERS, 0)

@@ -1,0 +1,29 @@
+"""The "1+1" pages."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "youth"
+
+urlpatterns = [
+    path("units/<int:unit_id>/youths/", views.youth_list, name="youth-list"),
+    path("youths/<int:youth_id>/", views.youth_detail, name="youth-detail"),
+    path("youths/<int:youth_id>/erase/", views.youth_erase, name="youth-erase"),
+    path("units/<int:unit_id>/youth-groups/", views.group_list, name="group-list"),
+    path("units/<int:unit_id>/referrals/", views.unit_referrals, name="unit-referrals"),
+    path(
+        "members/<int:member_id>/referrals/", views.member_referrals_page, name="member-referrals"
+    ),
+    path("referrals/<int:referral_id>/", views.referral_detail, name="referral-detail"),
+    path(
+        "units/<int:unit_id>/referrals/<year:year>/report/",
+        views.referral_report,
+        name="referral-report",
+    ),
+    path(
+        "units/<int:unit_id>/referrals/<year:year>/report.xlsx",
+        views.referral_report_xlsx,
+        name="referral-report-xlsx",
+    ),
+]

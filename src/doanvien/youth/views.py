@@ -1,0 +1,232 @@
+"""The "1+1" pages (seed 003): a unit's youths and groups, a branch's referrals and plan, a
+member's own referrals, a referral's steps, and the yearly report with its drill-down and Excel.
+Each view is scoped on its first line (404 outside the user's subtree)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from doanvien.accounts.access import get_unit_for, require, visible_ancestors
+from doanvien.core.forms import apply_errors
+from doanvien.core.pagination import paginate
+from doanvien.members.access import get_member_for
+
+from . import exports, services
+from .access import (
+    can_keep_youths,
+    can_move_referral,
+    can_refer_for,
+    get_referral_for,
+    get_youth_for,
+    groups_under_visible_to,
+)
+from .forms import GroupForm, IntroduceForm, ProgressForm, YouthForm, YouthSearchForm
+from .selectors import branch_plan, branch_referrals, member_referrals, report_rows, youth_search
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@login_required
+def youth_list(request, unit_id: int):
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    search = YouthSearchForm(request.GET)
+    q = search.cleaned_data["q"] if search.is_valid() else ""
+    form = YouthForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            youth = services.youth_create(actor=request.user, unit=unit, data=form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The youth is recorded."))
+            return redirect("youth:youth-detail", youth.pk)
+    return render(
+        request,
+        "youth/youths.html",
+        {
+            "unit": unit,
+            "ancestors": visible_ancestors(request.user, unit),
+            "search": search,
+            "page": paginate(request, youth_search(unit, q), 50),
+            "form": form,
+        },
+    )
+
+
+@login_required
+def youth_detail(request, youth_id: int):
+    youth = get_youth_for(request.user, youth_id)
+    return render(
+        request,
+        "youth/youth_detail.html",
+        {
+            "youth": youth,
+            "referrals": youth.referrals.select_related("member", "branch").order_by("-pk"),
+            "can_keep": can_keep_youths(request.user, youth.unit),
+        },
+    )
+
+
+@login_required
+@require_POST
+def youth_erase(request, youth_id: int):
+    youth = get_youth_for(request.user, youth_id)
+    require(can_keep_youths(request.user, youth.unit))
+    try:
+        services.youth_erase(actor=request.user, youth=youth)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The youth's personal data are erased; the counts stay."))
+    return redirect("youth:youth-detail", youth.pk)
+
+
+@login_required
+def group_list(request, unit_id: int):
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.group_create(actor=request.user, unit=unit, data=form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The group is recorded."))
+            return redirect("youth:group-list", unit.pk)
+    groups = groups_under_visible_to(request.user, unit).select_related("unit").order_by("name")
+    return render(
+        request,
+        "youth/groups.html",
+        {"unit": unit, "page": paginate(request, groups, 50), "form": form},
+    )
+
+
+@login_required
+@require_GET
+def unit_referrals(request, unit_id: int):
+    """The referrals followed in the unit's subtree; on a branch, the plan: who has introduced
+    fewer youths this year than the target (data, default 1)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    year = _year(request)
+    target, short = branch_plan(unit, year) if unit.is_branch else (None, [])
+    return render(
+        request,
+        "youth/unit_referrals.html",
+        {
+            "unit": unit,
+            "year": year,
+            "target": target,
+            "short": short,
+            "page": paginate(request, branch_referrals(unit), 50),
+        },
+    )
+
+
+@login_required
+def member_referrals_page(request, member_id: int):
+    """The member's own referrals, and the form to introduce a youth (in his own name, or by
+    the branch committee for him)."""
+    member = get_member_for(request.user, member_id)
+    require(can_refer_for(request.user, member))
+    form = IntroduceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        note = data.pop("note", "")
+        try:
+            referral = services.referral_create(
+                actor=request.user, member=member, youth_data=data, note=note
+            )
+        except ValidationError as e:
+            apply_errors(form, e, default_field="full_name")
+        else:
+            messages.success(request, _("The youth is introduced."))
+            return redirect("youth:referral-detail", referral.pk)
+    return render(
+        request,
+        "youth/member_referrals.html",
+        {"member": member, "referrals": member_referrals(member), "form": form},
+    )
+
+
+@login_required
+def referral_detail(request, referral_id: int):
+    referral = get_referral_for(request.user, referral_id)
+    can_move = can_move_referral(request.user, referral)
+    form = ProgressForm(
+        request.POST or None, initial={"on": timezone.localdate().strftime("%d/%m/%Y")}
+    )
+    if request.method == "POST":
+        require(can_move)
+        if form.is_valid():
+            try:
+                services.referral_progress(
+                    actor=request.user,
+                    referral=referral,
+                    step=form.cleaned_data["step"],
+                    on=form.cleaned_data["on"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as e:
+                apply_errors(form, e, default_field="step")
+            else:
+                messages.success(request, _("The step is recorded."))
+                return redirect("youth:referral-detail", referral.pk)
+    return render(
+        request,
+        "youth/referral_detail.html",
+        {
+            "referral": referral,
+            "steps": referral.steps.select_related("by"),
+            "form": form if can_move else None,
+            "can_propose": can_move and referral.state in ("taking_part", "proposed"),
+        },
+    )
+
+
+@login_required
+@require_GET
+def referral_report(request, unit_id: int, year: int):
+    """The yearly "1+1" report (seed 003 Bước 4, §4.2): the unit and each unit under it, each
+    row opening that unit's own report."""
+    unit = get_unit_for(request.user, unit_id)
+    deadline = services.settings_for(unit)
+    return render(
+        request,
+        "youth/report.html",
+        {
+            "unit": unit,
+            "year": year,
+            "rows": report_rows(unit, year),
+            "ancestors": visible_ancestors(request.user, unit),
+            "deadline": f"{deadline.report_day:02d}/{deadline.report_month:02d}/{year}",
+        },
+    )
+
+
+@login_required
+@require_GET
+def referral_report_xlsx(request, unit_id: int, year: int):
+    unit = get_unit_for(request.user, unit_id)
+    content = exports.report_xlsx(unit=unit, year=year, rows=report_rows(unit, year))
+    return HttpResponse(
+        content,
+        content_type=exports.XLSX_TYPE,
+        headers={
+            "Content-Disposition": content_disposition_header(True, exports.filename(unit, year))
+        },
+    )
