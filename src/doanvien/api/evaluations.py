@@ -65,16 +65,16 @@ def conflicts() -> Iterator[None]:
         raise
 
 
-class PointsIn(Schema):
+class EvaluationPointsIn(Schema):
     items: dict[str, Decimal | str] = {}
     comment: str = ""
 
 
-class CommentIn(Schema):
+class EvaluationCommentIn(Schema):
     comment: str = ""
 
 
-class ReasonIn(Schema):
+class EvaluationReasonIn(Schema):
     reason: str = ""
 
 
@@ -154,7 +154,7 @@ class UnitEvaluationsOut(Schema):
     figures: dict[str, int]
 
 
-class AssessmentOut(Schema):
+class EvaluationAssessmentOut(Schema):
     total: Decimal | None
     passed: bool | None
     level: str
@@ -310,7 +310,7 @@ def register(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
     summary="Self-score a unit's evaluation",
 )
 def self_assessment(
-    request, payload: PointsIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR
+    request, payload: EvaluationPointsIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR
 ):
     """`{"items": {"<item id>": points}, "comment"}`: the items given are scored (the others
     keep their points); each from 0 to its maximum, one decimal at most."""
@@ -372,10 +372,12 @@ def submit(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
 
 @router.put(
     f"{EVALUATION}/assessment",
-    response={200: AssessmentOut, **ERRORS},
+    response={200: EvaluationAssessmentOut, **ERRORS},
     summary="Score a submitted evaluation (the recognising unit)",
 )
-def assessment(request, payload: PointsIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+def assessment(
+    request, payload: EvaluationPointsIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR
+):
     """The recognising unit gives every item its points: the total, whether it reaches the
     pass mark, and the level of the scheme's bands follow."""
     unit = get_unit_for(request.user, unit_id)
@@ -412,7 +414,9 @@ def recognise(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
     response={200: EvaluationOut, **ERRORS},
     summary="Return a unit's evaluation with a comment",
 )
-def return_(request, payload: CommentIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+def return_(
+    request, payload: EvaluationCommentIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR
+):
     unit = get_unit_for(request.user, unit_id)
     evaluation = _evaluation(unit, scheme, year)
     require(can_recognise(request.user, unit, evaluation.scheme))
@@ -428,7 +432,9 @@ def return_(request, payload: CommentIn, unit_id: int, scheme: str, year: int = 
     response={200: EvaluationOut, **ERRORS},
     summary="Reopen a recognised evaluation (a unit above the recognising one)",
 )
-def reopen(request, payload: ReasonIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+def reopen(
+    request, payload: EvaluationReasonIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR
+):
     unit = get_unit_for(request.user, unit_id)
     evaluation = _evaluation(unit, scheme, year)
     require(can_reopen(request.user, unit, evaluation.scheme))
@@ -510,7 +516,7 @@ def rating_approve(request, member_id: int, year: int = PROGRAMME_YEAR):
 @router.post(
     f"{RATING}/reject", response={200: RatingOut, **ERRORS}, summary="Reject a member's rating"
 )
-def rating_reject(request, payload: ReasonIn, member_id: int, year: int = PROGRAMME_YEAR):
+def rating_reject(request, payload: EvaluationReasonIn, member_id: int, year: int = PROGRAMME_YEAR):
     member = get_member_for(request.user, member_id)
     require(above_the_branch(request.user, member.branch))
     rating = _rating(member, year)

@@ -33,7 +33,7 @@ from .training import conflicts
 
 router = Router(tags=["1+1 referrals"])
 
-ERRORS = error_answers(400, 401, 403, 404, 409, 422)
+ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
 
 
 class YouthIn(Schema):
@@ -50,7 +50,7 @@ class YouthIn(Schema):
     notes: str = ""
 
 
-class IdOut(Schema):
+class YouthIdOut(Schema):
     id: int
 
 
@@ -122,7 +122,7 @@ class ReportRowOut(Schema):
     groups_attached: int
 
 
-class ReportOut(Schema):
+class ReferralReportOut(Schema):
     year: int
     rows: list[ReportRowOut] = Field(description="the unit itself first, then each child")
 
@@ -142,7 +142,9 @@ def referral_out(r: Referral) -> dict:
     }
 
 
-@router.post("/units/{unit_id}/youths", response={201: IdOut, **ERRORS}, summary="Record a youth")
+@router.post(
+    "/units/{unit_id}/youths", response={201: YouthIdOut, **ERRORS}, summary="Record a youth"
+)
 def youth_create(request, unit_id: int, payload: YouthIn):
     """A youth in the unit's area (the branch committee, or a cadre above). No ID number."""
     unit = get_unit_for(request.user, unit_id)
@@ -173,7 +175,9 @@ def youth_erase(request, youth_id: int):
     return Status(204, None)
 
 
-@router.post("/units/{unit_id}/groups", response={201: IdOut, **ERRORS}, summary="Record a group")
+@router.post(
+    "/units/{unit_id}/groups", response={201: YouthIdOut, **ERRORS}, summary="Record a group"
+)
 def group_create(request, unit_id: int, payload: GroupIn):
     """A club, team or group of young people in the unit's area."""
     unit = get_unit_for(request.user, unit_id)
@@ -236,7 +240,7 @@ def referral_progress(request, referral_id: int, payload: ProgressIn):
 
 @router.get(
     "/units/{unit_id}/referrals/{year}",
-    response={200: ReportOut, **ERRORS},
+    response={200: ReferralReportOut, **ERRORS},
     summary="The yearly “1+1” report",
 )
 def referral_report(request, unit_id: int, year: int = PROGRAMME_YEAR):
