@@ -27,7 +27,8 @@ def test_a_call_reads_the_token_user_and_scope_in_one_query_and_the_record_in_an
     client = api_client(world.secretary)
     assert client.get(detail(world.member)).status_code == 200  # notes the token's first use
 
-    with django_assert_num_queries(2):
+    # The token with its user and scope, the record, then the record's awards and discipline.
+    with django_assert_num_queries(4):
         response = client.get(detail(world.member))
 
     assert response.status_code == 200
