@@ -61,19 +61,26 @@ POOLER_SUITES = (
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `fuzz` take minutes: they run on PostgreSQL (`make test-postgres`, so once
-    in CI, which runs the suite on SQLite then on PostgreSQL), and on SQLite only when asked for
-    (`pytest -m fuzz`). The POOLER_SUITES are marked `pooler`."""
+    """Tests marked `fuzz` or `e2e` (the browser) take minutes: they run on PostgreSQL (`make
+    test-postgres`, so once in CI, which runs the suite on SQLite then on PostgreSQL), and on
+    SQLite only when asked for (`pytest -m fuzz`, `-m e2e`). The POOLER_SUITES are marked
+    `pooler`."""
     for item in items:
         if item.nodeid.startswith(POOLER_SUITES):
             item.add_marker(pytest.mark.pooler)
     on_postgres = django_settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-    if on_postgres or "fuzz" in (config.option.markexpr or ""):
+    if on_postgres:
         return
-    skip = pytest.mark.skip(reason="fuzz: runs on PostgreSQL, or on SQLite with -m fuzz")
-    for item in items:
-        if item.get_closest_marker("fuzz"):
-            item.add_marker(skip)
+    # Browser tests run once too, on PostgreSQL (the production database), or with -m e2e.
+    for marker in ("fuzz", "e2e"):
+        if marker in (config.option.markexpr or ""):
+            continue
+        skip = pytest.mark.skip(
+            reason=f"{marker}: runs on PostgreSQL, or on SQLite with -m {marker}"
+        )
+        for item in items:
+            if item.get_closest_marker(marker):
+                item.add_marker(skip)
 
 
 @pytest.fixture(autouse=True)
