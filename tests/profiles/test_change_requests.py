@@ -13,6 +13,7 @@ from doanvien.actions.profiles import change_request_approve
 from doanvien.core.models import AuditEvent
 from doanvien.members.models import Member
 from doanvien.members.validation import clean_member_data
+from doanvien.notifications.models import Kind, Notification
 from doanvien.profiles.models import ChangeRequest
 from doanvien.profiles.services import change_request_reject, change_request_submit
 
@@ -242,3 +243,16 @@ def test_the_admin_lists_requests_without_changing_them(client, world):
     url = reverse("admin:profiles_changerequest_change", args=[request.pk])
     client.post(url, {"state": "approved"})
     assert ChangeRequest.objects.get().state == S.OPEN
+
+
+def test_the_member_is_told_of_the_decision(world):
+    approved = submit(world, phone="0912345678")
+    change_request_approve(actor=world.secretary, change_request=approved)
+    rejected = submit(world, phone="0987654321")
+    change_request_reject(actor=world.secretary, change_request=rejected, reason="Sai số")
+    told = Notification.objects.filter(user=world.member_user, kind=Kind.CHANGE_REQUEST_DECIDED)
+    assert told.count() == 2
+    assert {n.url for n in told} == {
+        reverse("profiles:member-change-request", args=[world.member.pk])
+    }
+    assert not Notification.objects.filter(user=world.secretary).exists()

@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     TRANSFER_ACCEPTED = "transfer_accepted", _("Transfer accepted")
     TRANSFER_REJECTED = "transfer_rejected", _("Transfer rejected")
     ADMISSION_DECIDED = "admission_decided", _("Admission decided")
+    CHANGE_REQUEST_DECIDED = "change_request_decided", _("Change to my record decided")
     JOB_FINISHED = "job_finished", _("Import or export finished")
 
 

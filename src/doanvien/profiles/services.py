@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +16,8 @@ from doanvien.core import audit
 from doanvien.core.transactions import atomic
 from doanvien.members.models import Member, mask_id_number
 from doanvien.members.validation import DATE_FIELDS, clean_member_data
+from doanvien.notifications.models import Kind
+from doanvien.notifications.services import account_of, notify
 
 from .models import ChangeRequest
 from .rules import NOT_REQUESTABLE, REASON_FIELDS, REQUESTABLE_FIELDS
@@ -133,6 +136,17 @@ def _decided(*, actor, change_request: ChangeRequest, action: str, note: str) ->
         target=member,
         unit_path=member.unit_path,
         summary=note or member.full_name,
+    )
+    notify(
+        users=account_of(member.pk),
+        kind=Kind.CHANGE_REQUEST_DECIDED,
+        title=(
+            _("Your changes to your record are approved.")
+            if change_request.state == ChangeRequest.State.APPROVED
+            else _("Your changes to your record were rejected: see the reason.")
+        ),
+        url=reverse("profiles:member-change-request", kwargs={"member_id": member.pk}),
+        exclude=actor,
     )
     return change_request
 
