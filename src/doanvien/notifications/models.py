@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     TRANSFER_REJECTED = "transfer_rejected", _("Transfer rejected")
     ADMISSION_DECIDED = "admission_decided", _("Admission decided")
     CHANGE_REQUEST_DECIDED = "change_request_decided", _("Change to my record decided")
+    DEADLINE_SOON = "deadline_soon", _("A deadline in three days")
     JOB_FINISHED = "job_finished", _("Import or export finished")
 
 
@@ -81,3 +82,13 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.channel}"
+
+
+class Reminder(models.Model):
+    """A reminder already sent (by the daily job), by its key: never twice."""
+
+    key = models.CharField(max_length=100, unique=True)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.key

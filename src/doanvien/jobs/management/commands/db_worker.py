@@ -8,6 +8,7 @@ import logging
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from doanvien.actions import daily
 from doanvien.core import heartbeats
 from doanvien.jobs import services
 
@@ -24,4 +25,5 @@ class Command(DatabaseWorkerCommand):
             logger.warning("job %s (%s) left running by a worker that is gone", job.pk, job.kind)
         if not options.get("batch"):  # a worker that stays: /readyz reports its heartbeat's age
             heartbeats.beat_in_background("worker")
+            daily.schedule()  # the nightly work (actions/daily.py), queued once
         super().handle(*args, **options)
