@@ -1,0 +1,153 @@
+"""What waits for the signed-in person (issue 15, "What waits for me"): the to-do list at the
+top of the first page after log-in and behind GET /api/v1/me/todo.
+
+Every item comes from one indexed query over the units where the person holds a role (never a
+scan of a subtree's members): registrations by (branch, year, state), branch results by
+(branch, year) of the grant unit's children, transfers by the receiving path index, and the
+member's own registrations by (member, year). An item counts the rows waiting and links to the
+page where they are handled. A superuser's list is that of the roles he holds (his reach is the
+whole tree: counting it here would be a national scan).
+"""
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from doanvien.accounts.access import EDIT_MEMBER_ROLES, scope_of
+from doanvien.accounts.models import BRANCH_ROLES, Role, RoleGrant
+from doanvien.members.models import Transfer
+from doanvien.training.models import BranchResult, Registration
+from doanvien.units.models import Unit
+
+REVIEW = "registrations_to_review"
+RETURNED = "results_returned"
+RECOGNISE = "results_to_recognise"
+TRANSFERS_IN = "transfers_to_decide"
+MY_REGISTRATION = "my_registration"
+
+
+def _item(kind, title, url, unit=None, year=None, count=1, due_on=None) -> dict:
+    return {
+        "kind": kind,
+        "title": title,
+        "url": url,
+        "unit": unit.name if unit else "",
+        "unit_id": unit.pk if unit else None,
+        "year": year,
+        "due_on": due_on,
+        "count": count,
+    }
+
+
+def _grant_units(user, roles) -> list[Unit]:
+    return list(
+        Unit.objects.filter(
+            is_active=True,
+            pk__in=RoleGrant.objects.filter(user=user, role__in=list(roles)).values("unit_id"),
+        ).order_by("path")
+    )
+
+
+def todo_for(user) -> list[dict]:
+    """The person's to-do items, the oldest year first within each kind."""
+    scope = scope_of(user)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    items: list[dict] = []
+    branches = [u for u in _grant_units(user, BRANCH_ROLES) if u.is_branch]
+    by_id = {u.pk: u for u in branches}
+    if branches:
+        # Registrations submitted and waiting for the branch committee (seed 000 IV.3 step 2).
+        waiting = (
+            Registration.objects.filter(branch__in=branches, state=Registration.State.SUBMITTED)
+            .values("branch_id", "year")
+            .annotate(n=Count("id"))
+            .order_by("year", "branch_id")
+        )
+        for row in waiting:
+            unit = by_id[row["branch_id"]]
+            items.append(
+                _item(
+                    REVIEW,
+                    _("Registrations waiting for review"),
+                    reverse("training:branch-training", args=[unit.pk, row["year"]]),
+                    unit,
+                    row["year"],
+                    row["n"],
+                )
+            )
+        # Results the base union returned to the branch.
+        returned = BranchResult.objects.filter(
+            branch__in=branches, state=BranchResult.State.OPEN, comment_action="return"
+        ).order_by("year", "branch_id")
+        for result in returned:
+            unit = by_id[result.branch_id]
+            items.append(
+                _item(
+                    RETURNED,
+                    _("Results returned to the branch"),
+                    reverse("training:branch-assessment", args=[unit.pk, result.year]),
+                    unit,
+                    result.year,
+                )
+            )
+    # Results submitted by the branches directly under a unit where the person is a cadre: the
+    # base union recognises them (training/access.py can_recognise).
+    for unit in _grant_units(user, [Role.CADRE]):
+        submitted = (
+            BranchResult.objects.filter(
+                branch__path__startswith=unit.path,
+                branch__depth=unit.depth + 1,
+                state=BranchResult.State.SUBMITTED,
+            )
+            .values("year")
+            .annotate(n=Count("id"))
+            .order_by("year")
+        )
+        for row in submitted:
+            items.append(
+                _item(
+                    RECOGNISE,
+                    _("Branch results waiting for recognition"),
+                    reverse("training:training-progress", args=[unit.pk, row["year"]]),
+                    unit,
+                    row["year"],
+                    row["n"],
+                )
+            )
+    # Transfers into a unit where the person may decide them (members/access.py
+    # can_decide_transfer); a unit under another of his units is counted there.
+    deciding = _grant_units(user, EDIT_MEMBER_ROLES)
+    roots = [u for u in deciding if not any(u.path.startswith(r.path) for r in deciding if r != u)]
+    for unit in roots:
+        n = Transfer.objects.filter(
+            to_path__startswith=unit.path, state=Transfer.State.REQUESTED
+        ).count()
+        if n:
+            items.append(
+                _item(
+                    TRANSFERS_IN,
+                    _("Transfers waiting for a decision"),
+                    reverse("members:unit-transfers", args=[unit.pk]),
+                    unit,
+                    count=n,
+                )
+            )
+    # The member's own registration: still a draft, or returned for changes.
+    if scope.member_id:
+        own = Registration.objects.filter(
+            member_id=scope.member_id,
+            state__in=[Registration.State.DRAFT, Registration.State.RETURNED],
+        ).order_by("year")
+        for registration in own:
+            title = (
+                _("Your registration was returned for changes")
+                if registration.state == Registration.State.RETURNED
+                else _("Your registration is not submitted yet")
+            )
+            items.append(
+                _item(
+                    MY_REGISTRATION, title, reverse("training:my-training"), None, registration.year
+                )
+            )
+    return items

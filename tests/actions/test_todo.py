@@ -1,0 +1,156 @@
+"""The to-do list of the signed-in person (actions/todo.py): each kind appears for the person
+who is to act, not for others, and goes away once done; the API and the first pages show it."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from doanvien.actions.todo import (
+    MY_REGISTRATION,
+    RECOGNISE,
+    RETURNED,
+    REVIEW,
+    TRANSFERS_IN,
+    todo_for,
+)
+from doanvien.members.services.transfers import transfer_reject, transfer_request
+from doanvien.training.services.registrations import (
+    registration_approve,
+    registration_return,
+    registration_save,
+    registration_submit,
+)
+from doanvien.training.services.results import (
+    branch_results_recognise,
+    branch_results_return,
+    branch_results_submit,
+)
+from tests.api.conftest import ApiClient
+from tests.factories import make_user
+from tests.training.conftest import YEAR, complete_items
+
+
+def kinds(user) -> list[str]:
+    return [item["kind"] for item in todo_for(user)]
+
+
+@pytest.fixture
+def submitted(world, framework):
+    registration = registration_save(
+        actor=None, member=world.member, year=YEAR, items=complete_items(world.member)
+    )
+    return registration_submit(actor=None, registration=registration, today=date(2025, 11, 1))
+
+
+def test_a_submitted_registration_waits_for_its_branch_committee_only(world, submitted):
+    [item] = todo_for(world.secretary)
+    assert item["kind"] == REVIEW
+    assert (item["unit"], item["year"], item["count"]) == (world.branch.name, YEAR, 1)
+    assert item["url"] == reverse("training:branch-training", args=[world.branch.pk, YEAR])
+    for other in (world.outsider, world.base_cadre, world.province_cadre, world.member_user):
+        assert REVIEW not in kinds(other)
+    registration_approve(actor=None, registration=submitted)
+    assert todo_for(world.secretary) == []
+
+
+def test_the_member_sees_his_draft_and_his_returned_registration(world, framework):
+    assert todo_for(world.member_user) == []
+    registration = registration_save(
+        actor=None, member=world.member, year=YEAR, items=complete_items(world.member)
+    )
+    [item] = todo_for(world.member_user)
+    assert (item["kind"], item["year"]) == (MY_REGISTRATION, YEAR)
+    assert item["url"] == reverse("training:my-training")
+    assert MY_REGISTRATION not in kinds(world.secretary)
+    registration = registration_submit(
+        actor=None, registration=registration, today=date(2025, 11, 1)
+    )
+    assert todo_for(world.member_user) == []
+    registration_return(actor=None, registration=registration, comment="Bổ sung kế hoạch")
+    assert kinds(world.member_user) == [MY_REGISTRATION]
+    assert kinds(world.secretary) == []
+
+
+def test_submitted_results_wait_for_the_base_union_and_returned_ones_for_the_branch(world):
+    branch_results_submit(actor=None, branch=world.branch, year=YEAR)
+    [item] = todo_for(world.base_cadre)
+    assert (item["kind"], item["unit"], item["year"], item["count"]) == (
+        RECOGNISE,
+        world.base.name,
+        YEAR,
+        1,
+    )
+    assert item["url"] == reverse("training:training-progress", args=[world.base.pk, YEAR])
+    # Only the unit directly above recognises; the province and other branches see nothing.
+    for other in (world.province_cadre, world.outsider, world.secretary):
+        assert RECOGNISE not in kinds(other)
+    branch_results_return(actor=None, branch=world.branch, year=YEAR, comment="Thiếu biên bản")
+    assert todo_for(world.base_cadre) == []
+    [item] = todo_for(world.secretary)
+    assert (item["kind"], item["unit"]) == (RETURNED, world.branch.name)
+    assert RETURNED not in kinds(world.outsider)
+    branch_results_submit(actor=None, branch=world.branch, year=YEAR)
+    assert todo_for(world.secretary) == []
+    branch_results_recognise(actor=None, branch=world.branch, year=YEAR)
+    assert todo_for(world.base_cadre) == []
+
+
+def test_an_incoming_transfer_waits_for_the_receiving_side(world):
+    transfer = transfer_request(
+        actor=None, member=world.outsider_member, to_unit=world.branch, reason="Chuyển nhà"
+    )
+    [item] = todo_for(world.secretary)
+    assert (item["kind"], item["unit"], item["count"]) == (TRANSFERS_IN, world.branch.name, 1)
+    assert item["url"] == reverse("members:unit-transfers", args=[world.branch.pk])
+    # A cadre above sees it once, on his own unit; the sending branch does not decide it.
+    [above] = todo_for(world.province_cadre)
+    assert (above["kind"], above["unit"]) == (TRANSFERS_IN, world.province.name)
+    assert todo_for(world.outsider) == []
+    transfer_reject(actor=None, transfer=transfer, reason="Không đúng địa bàn")
+    assert todo_for(world.secretary) == []
+    assert todo_for(world.province_cadre) == []
+
+
+def test_nothing_for_a_user_without_roles_or_signed_out(world, submitted):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert todo_for(make_user("nobody")) == []
+    assert todo_for(AnonymousUser()) == []
+
+
+def test_the_api_answers_the_signed_in_users_list(world, submitted):
+    response = ApiClient(world.secretary).get("/api/v1/me/todo")
+    assert response.status_code == 200
+    [item] = response.json()["items"]
+    assert item["kind"] == REVIEW
+    assert set(item) >= {"kind", "title", "url", "unit", "year", "due_on", "count"}
+    assert item["title"] == "Đăng ký đang chờ duyệt"
+    assert ApiClient(world.outsider).get("/api/v1/me/todo").json() == {"items": []}
+    assert ApiClient().get("/api/v1/me/todo").status_code == 401
+
+
+def test_the_unit_page_starts_with_the_list(client, world, submitted):
+    client.force_login(world.secretary)
+    page = client.get(reverse("units:unit-detail", args=[world.branch.pk])).content.decode()
+    todo = page[page.index('id="todo"') :]
+    assert "Đăng ký đang chờ duyệt" in todo
+    assert reverse("training:branch-training", args=[world.branch.pk, YEAR]) in todo
+    assert page.index('id="todo"') < page.index("<h1>")
+    client.force_login(world.outsider)
+    page = client.get(reverse("units:unit-detail", args=[world.other_branch.pk])).content.decode()
+    assert "Không có việc nào đang chờ" in page
+    assert "Đăng ký đang chờ duyệt" not in page
+
+
+def test_the_members_own_page_shows_his_list_and_no_one_elses(client, world, framework):
+    registration_save(
+        actor=None, member=world.member, year=YEAR, items=complete_items(world.member)
+    )
+    client.force_login(world.member_user)
+    page = client.get(reverse("members:member-detail", args=[world.member.pk])).content.decode()
+    assert "Bản đăng ký của bạn chưa được gửi" in page
+    # His secretary opening the member's record sees no to-do of the member's.
+    client.force_login(world.secretary)
+    page = client.get(reverse("members:member-detail", args=[world.member.pk])).content.decode()
+    assert 'id="todo"' not in page
