@@ -1,12 +1,14 @@
 """The to-do list of the signed-in person (actions/todo.py): each kind appears for the person
 who is to act, not for others, and goes away once done; the API and the first pages show it."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
 
 from doanvien.actions.todo import (
+    ADMISSIONS,
+    CHANGE_REQUESTS,
     MY_REGISTRATION,
     RECOGNISE,
     RETURNED,
@@ -14,7 +16,10 @@ from doanvien.actions.todo import (
     TRANSFERS_IN,
     todo_for,
 )
+from doanvien.members.services.admissions import admission_propose, admission_reject
 from doanvien.members.services.transfers import transfer_reject, transfer_request
+from doanvien.profiles.models import ChangeRequest
+from doanvien.profiles.services import change_request_reject, change_request_submit
 from doanvien.training.services.registrations import (
     registration_approve,
     registration_return,
@@ -110,6 +115,47 @@ def test_an_incoming_transfer_waits_for_the_receiving_side(world):
     transfer_reject(actor=None, transfer=transfer, reason="Không đúng địa bàn")
     assert todo_for(world.secretary) == []
     assert todo_for(world.province_cadre) == []
+
+
+def test_a_change_request_waits_for_the_members_branch(world):
+    change_request = change_request_submit(
+        actor=world.member_user, member=world.member, changes={"phone": "0987654321"}
+    )
+    [item] = todo_for(world.secretary)
+    assert (item["kind"], item["unit"], item["count"]) == (CHANGE_REQUESTS, world.branch.name, 1)
+    assert item["url"] == reverse("profiles:unit-change-requests", args=[world.branch.pk])
+    for other in (world.outsider, world.member_user):
+        assert CHANGE_REQUESTS not in kinds(other)
+    change_request_reject(actor=world.secretary, change_request=change_request, reason="Sai số")
+    assert ChangeRequest.objects.get().state == ChangeRequest.State.REJECTED
+    assert todo_for(world.secretary) == []
+
+
+def test_a_proposed_admission_waits_for_the_level_above_the_branch(world):
+    admission = admission_propose(
+        actor=world.secretary,
+        branch=world.branch,
+        data={
+            "full_name": "Võ Thị Hồng Nhung",
+            "date_of_birth": date(date.today().year - 18, 2, 14),
+            "sex": "female",
+            "id_number": "079308001234",
+            "ethnicity": "Kinh",
+            "phone": "0912000111",
+            "category": "main",
+        },
+        introducer_name="Nguyễn Văn An",
+        introducer_is_member=True,
+        course_name="Lớp cảm tình Đoàn khóa 3",
+        course_date=date.today() - timedelta(days=30),
+    )
+    [item] = todo_for(world.base_cadre)
+    assert (item["kind"], item["unit"], item["count"]) == (ADMISSIONS, world.base.name, 1)
+    assert item["url"] == reverse("members:unit-admissions", args=[world.base.pk])
+    for other in (world.secretary, world.province_cadre, world.outsider):
+        assert ADMISSIONS not in kinds(other)
+    admission_reject(actor=world.base_cadre, admission=admission, reason="Chưa đủ điều kiện")
+    assert todo_for(world.base_cadre) == []
 
 
 def test_nothing_for_a_user_without_roles_or_signed_out(world, submitted):

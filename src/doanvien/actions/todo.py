@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 
 from doanvien.accounts.access import EDIT_MEMBER_ROLES, scope_of
 from doanvien.accounts.models import BRANCH_ROLES, Role, RoleGrant
-from doanvien.members.models import Transfer
+from doanvien.members.models import AdmissionRequest, Transfer
+from doanvien.profiles.models import ChangeRequest
 from doanvien.training.models import BranchResult, Registration
 from doanvien.units.models import Unit
 
@@ -23,6 +24,8 @@ REVIEW = "registrations_to_review"
 RETURNED = "results_returned"
 RECOGNISE = "results_to_recognise"
 TRANSFERS_IN = "transfers_to_decide"
+ADMISSIONS = "admissions_to_decide"
+CHANGE_REQUESTS = "change_requests"
 MY_REGISTRATION = "my_registration"
 
 
@@ -91,6 +94,26 @@ def todo_for(user) -> list[dict]:
                     result.year,
                 )
             )
+        # Changes to their records the members asked for (profiles/access.py can_decide_changes:
+        # the branch's own queue; the members of a branch by the (branch, status) index).
+        for row in (
+            ChangeRequest.objects.filter(
+                member__branch__in=branches, state=ChangeRequest.State.OPEN
+            )
+            .values("member__branch_id")
+            .annotate(n=Count("id"))
+            .order_by("member__branch_id")
+        ):
+            unit = by_id[row["member__branch_id"]]
+            items.append(
+                _item(
+                    CHANGE_REQUESTS,
+                    _("Change requests waiting for a decision"),
+                    reverse("profiles:unit-change-requests", args=[unit.pk]),
+                    unit,
+                    count=row["n"],
+                )
+            )
     # Results submitted by the branches directly under a unit where the person is a cadre: the
     # base union recognises them (training/access.py can_recognise).
     for unit in _grant_units(user, [Role.CADRE]):
@@ -113,6 +136,23 @@ def todo_for(user) -> list[dict]:
                     unit,
                     row["year"],
                     row["n"],
+                )
+            )
+        # Admissions the branches directly under it propose (members/access.py
+        # can_decide_admission: the level above the branch).
+        proposed = AdmissionRequest.objects.filter(
+            branch__path__startswith=unit.path,
+            branch__depth=unit.depth + 1,
+            state=AdmissionRequest.State.PROPOSED,
+        ).count()
+        if proposed:
+            items.append(
+                _item(
+                    ADMISSIONS,
+                    _("Admissions waiting for a decision"),
+                    reverse("members:unit-admissions", args=[unit.pk]),
+                    unit,
+                    count=proposed,
                 )
             )
     # Transfers into a unit where the person may decide them (members/access.py
