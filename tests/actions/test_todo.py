@@ -9,6 +9,8 @@ from django.urls import reverse
 from doanvien.actions.todo import (
     ADMISSIONS,
     CHANGE_REQUESTS,
+    DEADLINE_MISSED,
+    DEADLINE_SOON,
     MY_REGISTRATION,
     RECOGNISE,
     RETURNED,
@@ -20,6 +22,9 @@ from doanvien.members.services.admissions import admission_propose, admission_re
 from doanvien.members.services.transfers import transfer_reject, transfer_request
 from doanvien.profiles.models import ChangeRequest
 from doanvien.profiles.services import change_request_reject, change_request_submit
+from doanvien.training.models import Deadline
+from doanvien.training.rules import programme_year_of
+from doanvien.training.services.configuration import deadline_set
 from doanvien.training.services.registrations import (
     registration_approve,
     registration_return,
@@ -36,8 +41,13 @@ from tests.factories import make_user
 from tests.training.conftest import YEAR, complete_items
 
 
+def todo(user) -> list[dict]:
+    """The items other than deadlines (those depend on the calendar: tested on their own)."""
+    return [i for i in todo_for(user) if i["kind"] not in (DEADLINE_SOON, DEADLINE_MISSED)]
+
+
 def kinds(user) -> list[str]:
-    return [item["kind"] for item in todo_for(user)]
+    return [item["kind"] for item in todo(user)]
 
 
 @pytest.fixture
@@ -49,29 +59,29 @@ def submitted(world, framework):
 
 
 def test_a_submitted_registration_waits_for_its_branch_committee_only(world, submitted):
-    [item] = todo_for(world.secretary)
+    [item] = todo(world.secretary)
     assert item["kind"] == REVIEW
     assert (item["unit"], item["year"], item["count"]) == (world.branch.name, YEAR, 1)
     assert item["url"] == reverse("training:branch-training", args=[world.branch.pk, YEAR])
     for other in (world.outsider, world.base_cadre, world.province_cadre, world.member_user):
         assert REVIEW not in kinds(other)
     registration_approve(actor=None, registration=submitted)
-    assert todo_for(world.secretary) == []
+    assert todo(world.secretary) == []
 
 
 def test_the_member_sees_his_draft_and_his_returned_registration(world, framework):
-    assert todo_for(world.member_user) == []
+    assert todo(world.member_user) == []
     registration = registration_save(
         actor=None, member=world.member, year=YEAR, items=complete_items(world.member)
     )
-    [item] = todo_for(world.member_user)
+    [item] = todo(world.member_user)
     assert (item["kind"], item["year"]) == (MY_REGISTRATION, YEAR)
     assert item["url"] == reverse("training:my-training")
     assert MY_REGISTRATION not in kinds(world.secretary)
     registration = registration_submit(
         actor=None, registration=registration, today=date(2025, 11, 1)
     )
-    assert todo_for(world.member_user) == []
+    assert todo(world.member_user) == []
     registration_return(actor=None, registration=registration, comment="Bổ sung kế hoạch")
     assert kinds(world.member_user) == [MY_REGISTRATION]
     assert kinds(world.secretary) == []
@@ -79,7 +89,7 @@ def test_the_member_sees_his_draft_and_his_returned_registration(world, framewor
 
 def test_submitted_results_wait_for_the_base_union_and_returned_ones_for_the_branch(world):
     branch_results_submit(actor=None, branch=world.branch, year=YEAR)
-    [item] = todo_for(world.base_cadre)
+    [item] = todo(world.base_cadre)
     assert (item["kind"], item["unit"], item["year"], item["count"]) == (
         RECOGNISE,
         world.base.name,
@@ -91,44 +101,44 @@ def test_submitted_results_wait_for_the_base_union_and_returned_ones_for_the_bra
     for other in (world.province_cadre, world.outsider, world.secretary):
         assert RECOGNISE not in kinds(other)
     branch_results_return(actor=None, branch=world.branch, year=YEAR, comment="Thiếu biên bản")
-    assert todo_for(world.base_cadre) == []
-    [item] = todo_for(world.secretary)
+    assert todo(world.base_cadre) == []
+    [item] = todo(world.secretary)
     assert (item["kind"], item["unit"]) == (RETURNED, world.branch.name)
     assert RETURNED not in kinds(world.outsider)
     branch_results_submit(actor=None, branch=world.branch, year=YEAR)
-    assert todo_for(world.secretary) == []
+    assert todo(world.secretary) == []
     branch_results_recognise(actor=None, branch=world.branch, year=YEAR)
-    assert todo_for(world.base_cadre) == []
+    assert todo(world.base_cadre) == []
 
 
 def test_an_incoming_transfer_waits_for_the_receiving_side(world):
     transfer = transfer_request(
         actor=None, member=world.outsider_member, to_unit=world.branch, reason="Chuyển nhà"
     )
-    [item] = todo_for(world.secretary)
+    [item] = todo(world.secretary)
     assert (item["kind"], item["unit"], item["count"]) == (TRANSFERS_IN, world.branch.name, 1)
     assert item["url"] == reverse("members:unit-transfers", args=[world.branch.pk])
     # A cadre above sees it once, on his own unit; the sending branch does not decide it.
-    [above] = todo_for(world.province_cadre)
+    [above] = todo(world.province_cadre)
     assert (above["kind"], above["unit"]) == (TRANSFERS_IN, world.province.name)
-    assert todo_for(world.outsider) == []
+    assert todo(world.outsider) == []
     transfer_reject(actor=None, transfer=transfer, reason="Không đúng địa bàn")
-    assert todo_for(world.secretary) == []
-    assert todo_for(world.province_cadre) == []
+    assert todo(world.secretary) == []
+    assert todo(world.province_cadre) == []
 
 
 def test_a_change_request_waits_for_the_members_branch(world):
     change_request = change_request_submit(
         actor=world.member_user, member=world.member, changes={"phone": "0987654321"}
     )
-    [item] = todo_for(world.secretary)
+    [item] = todo(world.secretary)
     assert (item["kind"], item["unit"], item["count"]) == (CHANGE_REQUESTS, world.branch.name, 1)
     assert item["url"] == reverse("profiles:unit-change-requests", args=[world.branch.pk])
     for other in (world.outsider, world.member_user):
         assert CHANGE_REQUESTS not in kinds(other)
     change_request_reject(actor=world.secretary, change_request=change_request, reason="Sai số")
     assert ChangeRequest.objects.get().state == ChangeRequest.State.REJECTED
-    assert todo_for(world.secretary) == []
+    assert todo(world.secretary) == []
 
 
 def test_a_proposed_admission_waits_for_the_level_above_the_branch(world):
@@ -149,30 +159,62 @@ def test_a_proposed_admission_waits_for_the_level_above_the_branch(world):
         course_name="Lớp cảm tình Đoàn khóa 3",
         course_date=date.today() - timedelta(days=30),
     )
-    [item] = todo_for(world.base_cadre)
+    [item] = todo(world.base_cadre)
     assert (item["kind"], item["unit"], item["count"]) == (ADMISSIONS, world.base.name, 1)
     assert item["url"] == reverse("members:unit-admissions", args=[world.base.pk])
     for other in (world.secretary, world.province_cadre, world.outsider):
         assert ADMISSIONS not in kinds(other)
     admission_reject(actor=world.base_cadre, admission=admission, reason="Chưa đủ điều kiện")
-    assert todo_for(world.base_cadre) == []
+    assert todo(world.base_cadre) == []
+
+
+def test_deadlines_soon_and_missed_for_the_branch_in_its_open_year(world):
+    today = date.today()
+    year = programme_year_of(today, world.branch.sector)
+    soon = today + timedelta(days=5)
+    deadline_set(
+        actor=None,
+        unit=world.base,
+        year=year,
+        kind=Deadline.Kind.REGISTRATION,
+        due_on=soon.strftime("%d/%m/%Y"),
+    )
+    deadline_set(
+        actor=None,
+        unit=world.base,
+        year=year,
+        kind=Deadline.Kind.EVALUATION,
+        due_on=(today - timedelta(days=3)).strftime("%d/%m/%Y"),
+    )
+    mine = [(i["kind"], i["unit"], i["year"], i["due_on"]) for i in todo_for(world.secretary)]
+    assert (DEADLINE_SOON, world.branch.name, year, soon) in mine
+    assert (DEADLINE_MISSED, world.branch.name, year, today - timedelta(days=3)) in mine
+    theirs = [(i["unit"], i["due_on"]) for i in todo_for(world.outsider)]
+    assert (world.branch.name, soon) not in theirs
+    assert all(i["unit"] != world.branch.name for i in todo_for(world.outsider))
+    # The day after the registration deadline it is neither soon nor (for registration) missed.
+    later = todo_for(world.secretary, today=soon + timedelta(days=1))
+    assert all(i["due_on"] != soon for i in later)
+    # The missed evaluation deadline goes once the branch has submitted its results.
+    branch_results_submit(actor=None, branch=world.branch, year=year)
+    assert DEADLINE_MISSED not in [i["kind"] for i in todo_for(world.secretary)]
 
 
 def test_nothing_for_a_user_without_roles_or_signed_out(world, submitted):
     from django.contrib.auth.models import AnonymousUser
 
-    assert todo_for(make_user("nobody")) == []
-    assert todo_for(AnonymousUser()) == []
+    assert todo(make_user("nobody")) == []
+    assert todo(AnonymousUser()) == []
 
 
 def test_the_api_answers_the_signed_in_users_list(world, submitted):
     response = ApiClient(world.secretary).get("/api/v1/me/todo")
     assert response.status_code == 200
-    [item] = response.json()["items"]
-    assert item["kind"] == REVIEW
+    [item] = [i for i in response.json()["items"] if i["kind"] == REVIEW]
     assert set(item) >= {"kind", "title", "url", "unit", "year", "due_on", "count"}
     assert item["title"] == "Đăng ký đang chờ duyệt"
-    assert ApiClient(world.outsider).get("/api/v1/me/todo").json() == {"items": []}
+    outsiders = ApiClient(world.outsider).get("/api/v1/me/todo").json()["items"]
+    assert REVIEW not in [i["kind"] for i in outsiders]
     assert ApiClient().get("/api/v1/me/todo").status_code == 401
 
 
@@ -183,8 +225,8 @@ def test_the_unit_page_starts_with_the_list(client, world, submitted):
     assert "Đăng ký đang chờ duyệt" in todo
     assert reverse("training:branch-training", args=[world.branch.pk, YEAR]) in todo
     assert page.index('id="todo"') < page.index("<h1>")
-    client.force_login(world.outsider)
-    page = client.get(reverse("units:unit-detail", args=[world.other_branch.pk])).content.decode()
+    client.force_login(world.province_cadre)
+    page = client.get(reverse("units:unit-detail", args=[world.province.pk])).content.decode()
     assert "Không có việc nào đang chờ" in page
     assert "Đăng ký đang chờ duyệt" not in page
 

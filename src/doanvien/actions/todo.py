@@ -9,15 +9,21 @@ page where they are handled. A superuser's list is that of the roles he holds (h
 whole tree: counting it here would be a national scan).
 """
 
+from datetime import timedelta
+
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.accounts.access import EDIT_MEMBER_ROLES, scope_of
 from doanvien.accounts.models import BRANCH_ROLES, Role, RoleGrant
 from doanvien.members.models import AdmissionRequest, Transfer
 from doanvien.profiles.models import ChangeRequest
-from doanvien.training.models import BranchResult, Registration
+from doanvien.training import rollup
+from doanvien.training.models import BranchResult, Deadline, Registration
+from doanvien.training.rules import programme_year_of
+from doanvien.training.selectors import deadlines_applying
 from doanvien.units.models import Unit
 
 REVIEW = "registrations_to_review"
@@ -27,6 +33,11 @@ TRANSFERS_IN = "transfers_to_decide"
 ADMISSIONS = "admissions_to_decide"
 CHANGE_REQUESTS = "change_requests"
 MY_REGISTRATION = "my_registration"
+DEADLINE_SOON = "deadline_soon"
+DEADLINE_MISSED = "deadline_missed"
+
+# How far ahead a deadline shows (issue 15: "deadlines in the next 14 days").
+SOON_DAYS = 14
 
 
 def _item(kind, title, url, unit=None, year=None, count=1, due_on=None) -> dict:
@@ -51,8 +62,62 @@ def _grant_units(user, roles) -> list[Unit]:
     )
 
 
-def todo_for(user) -> list[dict]:
+def open_years(sector: str, today) -> list[int]:
+    """The programme years with work open for a unit of this sector: the current one, and every
+    year opened in the roll-ups that has not ended."""
+    years = {programme_year_of(today, sector)}
+    years |= {y for y in rollup.opened_years() if not rollup.year_ended(y, sector, today)}
+    return sorted(years)
+
+
+def _deadline_items(branches: list[Unit], today) -> list[dict]:
+    """The deadlines applying to the person's branches in their open years: those in the next
+    SOON_DAYS days, and the evaluation deadline passed while the results are not submitted."""
+    items = []
+    years = sorted({y for b in branches for y in open_years(b.sector, today)})
+    for year in years:
+        in_year = [b for b in branches if year in open_years(b.sector, today)]
+        applying = deadlines_applying([(b, b.sector) for b in in_year], year)
+        pending = set(
+            BranchResult.objects.filter(
+                branch__in=in_year,
+                year=year,
+                state__in=[BranchResult.State.SUBMITTED, BranchResult.State.RECOGNISED],
+            ).values_list("branch_id", flat=True)
+        )
+        for branch, deadlines in zip(in_year, applying, strict=True):
+            url = reverse("training:branch-training", args=[branch.pk, year])
+            for kind, deadline in sorted(deadlines.items(), key=lambda kv: kv[1].effective_date):
+                due = deadline.effective_date
+                label = Deadline.Kind(kind).label
+                if today <= due <= today + timedelta(days=SOON_DAYS):
+                    items.append(
+                        _item(
+                            DEADLINE_SOON,
+                            _("Deadline soon: %(kind)s") % {"kind": label},
+                            url,
+                            branch,
+                            year,
+                            due_on=due,
+                        )
+                    )
+                elif due < today and kind == Deadline.Kind.EVALUATION and branch.pk not in pending:
+                    items.append(
+                        _item(
+                            DEADLINE_MISSED,
+                            _("Deadline missed: %(kind)s") % {"kind": label},
+                            reverse("training:branch-assessment", args=[branch.pk, year]),
+                            branch,
+                            year,
+                            due_on=due,
+                        )
+                    )
+    return items
+
+
+def todo_for(user, today=None) -> list[dict]:
     """The person's to-do items, the oldest year first within each kind."""
+    today = today or timezone.localdate()
     scope = scope_of(user)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return []
@@ -114,6 +179,7 @@ def todo_for(user) -> list[dict]:
                     count=row["n"],
                 )
             )
+        items += _deadline_items(branches, today)
     # Results submitted by the branches directly under a unit where the person is a cadre: the
     # base union recognises them (training/access.py can_recognise).
     for unit in _grant_units(user, [Role.CADRE]):
