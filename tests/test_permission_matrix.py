@@ -545,6 +545,7 @@ def api_operations():
 API_PUBLIC = {("post", "/api/v1/auth/token"), ("post", "/api/v1/auth/activate")}
 # Operations on the caller's own sign-ins: his token, his tokens and sessions.
 API_SELF = {
+    ("get", "/api/v1/me/todo"),
     ("get", "/api/v1/me/notifications"),
     ("put", "/api/v1/me/notification-settings"),
     ("delete", "/api/v1/auth/token"),

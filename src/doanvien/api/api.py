@@ -18,6 +18,7 @@ from . import (
     people,
     profiles,
     reports,
+    todo,
     training,
     transfers,
     tree,
@@ -49,6 +50,7 @@ install(api)
 
 api.add_router("/v1/auth", auth.router)
 api.add_router("/v1/me", me.router)
+api.add_router("/v1/me", todo.router)
 api.add_router("/v1/units", units.router)
 api.add_router("/v1/members", members.router)
 api.add_router("/v1", training.router)

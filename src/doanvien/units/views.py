@@ -22,6 +22,7 @@ from doanvien.accounts.access import (
 )
 from doanvien.accounts.forms import RoleGrantForm
 from doanvien.accounts.models import RoleGrant
+from doanvien.actions.todo import todo_for
 from doanvien.actions.units import unit_merge, unit_move, unit_update
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
@@ -50,6 +51,8 @@ def unit_detail(request, unit_id: int):
     grantable = grantable_roles(request.user, unit)
     context = {
         "unit": unit,
+        # What waits for the signed-in person, at the top of his first page (actions/todo.py).
+        "todo": todo_for(request.user),
         "breadcrumbs": visible_ancestors(request.user, unit),
         "children": children,
         "can_manage": can_manage_unit(request.user, unit),

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import get_unit_for, require, scope_of, visible_ancestors
 from doanvien.actions.members import member_create, member_update
+from doanvien.actions.todo import todo_for
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import keyset_page_for
@@ -157,6 +158,9 @@ def member_detail(request, member_id: int):
         "discipline": honours.member_discipline(member),
         "can_record_honours": can_record_honours(request.user, member),
     }
+    # The member's own page is his first page after log-in: what waits for him comes first.
+    if context["is_self"]:
+        context["todo"] = todo_for(request.user)
     return render(request, "members/detail.html", context)
 
 

@@ -1,0 +1,259 @@
+"""What waits for the signed-in person (issue 15, "What waits for me"): the to-do list at the
+top of the first page after log-in and behind GET /api/v1/me/todo.
+
+Every item comes from one indexed query over the units where the person holds a role (never a
+scan of a subtree's members): registrations by (branch, year, state), branch results by
+(branch, year) of the grant unit's children, transfers by the receiving path index, and the
+member's own registrations by (member, year). An item counts the rows waiting and links to the
+page where they are handled. A superuser's list is that of the roles he holds (his reach is the
+whole tree: counting it here would be a national scan).
+"""
+
+from datetime import timedelta
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from doanvien.accounts.access import EDIT_MEMBER_ROLES, scope_of
+from doanvien.accounts.models import BRANCH_ROLES, Role, RoleGrant
+from doanvien.members.models import AdmissionRequest, Transfer
+from doanvien.profiles.models import ChangeRequest
+from doanvien.training import rollup
+from doanvien.training.models import BranchResult, Deadline, Registration
+from doanvien.training.rules import programme_year_of
+from doanvien.training.selectors import deadlines_applying
+from doanvien.units.models import Unit
+
+REVIEW = "registrations_to_review"
+RETURNED = "results_returned"
+RECOGNISE = "results_to_recognise"
+TRANSFERS_IN = "transfers_to_decide"
+ADMISSIONS = "admissions_to_decide"
+CHANGE_REQUESTS = "change_requests"
+MY_REGISTRATION = "my_registration"
+DEADLINE_SOON = "deadline_soon"
+DEADLINE_MISSED = "deadline_missed"
+
+# How far ahead a deadline shows (issue 15: "deadlines in the next 14 days").
+SOON_DAYS = 14
+
+
+def _item(kind, title, url, unit=None, year=None, count=1, due_on=None) -> dict:
+    return {
+        "kind": kind,
+        "title": title,
+        "url": url,
+        "unit": unit.name if unit else "",
+        "unit_id": unit.pk if unit else None,
+        "year": year,
+        "due_on": due_on,
+        "count": count,
+    }
+
+
+def _grant_units(user, roles) -> list[Unit]:
+    return list(
+        Unit.objects.filter(
+            is_active=True,
+            pk__in=RoleGrant.objects.filter(user=user, role__in=list(roles)).values("unit_id"),
+        ).order_by("path")
+    )
+
+
+def open_years(sector: str, today) -> list[int]:
+    """The programme years with work open for a unit of this sector: the current one, and every
+    year opened in the roll-ups that has not ended."""
+    years = {programme_year_of(today, sector)}
+    years |= {y for y in rollup.opened_years() if not rollup.year_ended(y, sector, today)}
+    return sorted(years)
+
+
+def _deadline_items(branches: list[Unit], today) -> list[dict]:
+    """The deadlines applying to the person's branches in their open years: those in the next
+    SOON_DAYS days, and the evaluation deadline passed while the results are not submitted."""
+    items = []
+    years = sorted({y for b in branches for y in open_years(b.sector, today)})
+    for year in years:
+        in_year = [b for b in branches if year in open_years(b.sector, today)]
+        applying = deadlines_applying([(b, b.sector) for b in in_year], year)
+        pending = set(
+            BranchResult.objects.filter(
+                branch__in=in_year,
+                year=year,
+                state__in=[BranchResult.State.SUBMITTED, BranchResult.State.RECOGNISED],
+            ).values_list("branch_id", flat=True)
+        )
+        for branch, deadlines in zip(in_year, applying, strict=True):
+            url = reverse("training:branch-training", args=[branch.pk, year])
+            for kind, deadline in sorted(deadlines.items(), key=lambda kv: kv[1].effective_date):
+                due = deadline.effective_date
+                label = Deadline.Kind(kind).label
+                if today <= due <= today + timedelta(days=SOON_DAYS):
+                    items.append(
+                        _item(
+                            DEADLINE_SOON,
+                            _("Deadline soon: %(kind)s") % {"kind": label},
+                            url,
+                            branch,
+                            year,
+                            due_on=due,
+                        )
+                    )
+                elif due < today and kind == Deadline.Kind.EVALUATION and branch.pk not in pending:
+                    items.append(
+                        _item(
+                            DEADLINE_MISSED,
+                            _("Deadline missed: %(kind)s") % {"kind": label},
+                            reverse("training:branch-assessment", args=[branch.pk, year]),
+                            branch,
+                            year,
+                            due_on=due,
+                        )
+                    )
+    return items
+
+
+def todo_for(user, today=None) -> list[dict]:
+    """The person's to-do items, the oldest year first within each kind."""
+    today = today or timezone.localdate()
+    scope = scope_of(user)
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    items: list[dict] = []
+    branches = [u for u in _grant_units(user, BRANCH_ROLES) if u.is_branch]
+    by_id = {u.pk: u for u in branches}
+    if branches:
+        # Registrations submitted and waiting for the branch committee (seed 000 IV.3 step 2).
+        waiting = (
+            Registration.objects.filter(branch__in=branches, state=Registration.State.SUBMITTED)
+            .values("branch_id", "year")
+            .annotate(n=Count("id"))
+            .order_by("year", "branch_id")
+        )
+        for row in waiting:
+            unit = by_id[row["branch_id"]]
+            items.append(
+                _item(
+                    REVIEW,
+                    _("Registrations waiting for review"),
+                    reverse("training:branch-training", args=[unit.pk, row["year"]]),
+                    unit,
+                    row["year"],
+                    row["n"],
+                )
+            )
+        # Results the base union returned to the branch.
+        returned = BranchResult.objects.filter(
+            branch__in=branches, state=BranchResult.State.OPEN, comment_action="return"
+        ).order_by("year", "branch_id")
+        for result in returned:
+            unit = by_id[result.branch_id]
+            items.append(
+                _item(
+                    RETURNED,
+                    _("Results returned to the branch"),
+                    reverse("training:branch-assessment", args=[unit.pk, result.year]),
+                    unit,
+                    result.year,
+                )
+            )
+        # Changes to their records the members asked for (profiles/access.py can_decide_changes:
+        # the branch's own queue; the members of a branch by the (branch, status) index).
+        for row in (
+            ChangeRequest.objects.filter(
+                member__branch__in=branches, state=ChangeRequest.State.OPEN
+            )
+            .values("member__branch_id")
+            .annotate(n=Count("id"))
+            .order_by("member__branch_id")
+        ):
+            unit = by_id[row["member__branch_id"]]
+            items.append(
+                _item(
+                    CHANGE_REQUESTS,
+                    _("Change requests waiting for a decision"),
+                    reverse("profiles:unit-change-requests", args=[unit.pk]),
+                    unit,
+                    count=row["n"],
+                )
+            )
+        items += _deadline_items(branches, today)
+    # Results submitted by the branches directly under a unit where the person is a cadre: the
+    # base union recognises them (training/access.py can_recognise).
+    for unit in _grant_units(user, [Role.CADRE]):
+        submitted = (
+            BranchResult.objects.filter(
+                branch__path__startswith=unit.path,
+                branch__depth=unit.depth + 1,
+                state=BranchResult.State.SUBMITTED,
+            )
+            .values("year")
+            .annotate(n=Count("id"))
+            .order_by("year")
+        )
+        for row in submitted:
+            items.append(
+                _item(
+                    RECOGNISE,
+                    _("Branch results waiting for recognition"),
+                    reverse("training:training-progress", args=[unit.pk, row["year"]]),
+                    unit,
+                    row["year"],
+                    row["n"],
+                )
+            )
+        # Admissions the branches directly under it propose (members/access.py
+        # can_decide_admission: the level above the branch).
+        proposed = AdmissionRequest.objects.filter(
+            branch__path__startswith=unit.path,
+            branch__depth=unit.depth + 1,
+            state=AdmissionRequest.State.PROPOSED,
+        ).count()
+        if proposed:
+            items.append(
+                _item(
+                    ADMISSIONS,
+                    _("Admissions waiting for a decision"),
+                    reverse("members:unit-admissions", args=[unit.pk]),
+                    unit,
+                    count=proposed,
+                )
+            )
+    # Transfers into a unit where the person may decide them (members/access.py
+    # can_decide_transfer); a unit under another of his units is counted there.
+    deciding = _grant_units(user, EDIT_MEMBER_ROLES)
+    roots = [u for u in deciding if not any(u.path.startswith(r.path) for r in deciding if r != u)]
+    for unit in roots:
+        n = Transfer.objects.filter(
+            to_path__startswith=unit.path, state=Transfer.State.REQUESTED
+        ).count()
+        if n:
+            items.append(
+                _item(
+                    TRANSFERS_IN,
+                    _("Transfers waiting for a decision"),
+                    reverse("members:unit-transfers", args=[unit.pk]),
+                    unit,
+                    count=n,
+                )
+            )
+    # The member's own registration: still a draft, or returned for changes.
+    if scope.member_id:
+        own = Registration.objects.filter(
+            member_id=scope.member_id,
+            state__in=[Registration.State.DRAFT, Registration.State.RETURNED],
+        ).order_by("year")
+        for registration in own:
+            title = (
+                _("Your registration was returned for changes")
+                if registration.state == Registration.State.RETURNED
+                else _("Your registration is not submitted yet")
+            )
+            items.append(
+                _item(
+                    MY_REGISTRATION, title, reverse("training:my-training"), None, registration.year
+                )
+            )
+    return items
