@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from doanvien.accounts.services import api_token_issue
+from doanvien.jobs import imports as import_jobs
 from doanvien.jobs import services
 from doanvien.jobs.models import Job
-from doanvien.members import jobs as member_jobs
 from doanvien.members.models import Member
 from doanvien.units import member_counts
 
@@ -80,7 +80,7 @@ def test_an_import_whose_worker_dies_once_it_is_written_is_not_left_running(
     job = latest_job()
     to_create = job.result["to_create"]
     services.job_confirm(actor=world.base_cadre, job=job)
-    import_progress = member_jobs.import_progress
+    import_progress = import_jobs.import_progress
 
     @contextmanager
     def dies_once_written(*args, **kwargs):
@@ -88,7 +88,7 @@ def test_an_import_whose_worker_dies_once_it_is_written_is_not_left_running(
             yield report
         raise WorkerKilled  # after the import's transaction, before the runner's last word
 
-    monkeypatch.setattr("doanvien.members.jobs.import_progress", dies_once_written)
+    monkeypatch.setattr("doanvien.jobs.imports.import_progress", dies_once_written)
     run_worker()
     job.refresh_from_db()
     assert Member.objects.count() == before + to_create

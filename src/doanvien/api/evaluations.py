@@ -280,6 +280,29 @@ def unit_evaluations_read(request, unit_id: int, year: int = PROGRAMME_YEAR):
     }
 
 
+def _own_evaluation(request, unit_id: int, scheme: str, year: int) -> tuple[Unit, Evaluation]:
+    """The unit in scope (404), its own committee (403), then its evaluation (404)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(is_own_committee(request.user, unit))
+    return unit, _evaluation(unit, scheme, year)
+
+
+def _evaluation_above(request, unit_id: int, scheme: str, year: int, may) -> Evaluation:
+    """The unit in scope (404), its evaluation (404), then `may(user, unit, scheme)` (403): the
+    recognising unit, or one above it."""
+    unit = get_unit_for(request.user, unit_id)
+    evaluation = _evaluation(unit, scheme, year)
+    require(may(request.user, unit, evaluation.scheme))
+    return evaluation
+
+
+def _moved(request, evaluation: Evaluation, service, **fields) -> dict:
+    """The service's move on the evaluation (its conflicts answer 409), the evaluation after."""
+    with conflicts():
+        evaluation = service(actor=request.user, evaluation=evaluation, **fields)
+    return evaluation_out(evaluation)
+
+
 @router.get(EVALUATION, response={200: EvaluationOut, **ERRORS}, summary="A unit's evaluation")
 def evaluation_read(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
     unit = get_unit_for(request.user, unit_id)
@@ -314,17 +337,14 @@ def self_assessment(
 ):
     """`{"items": {"<item id>": points}, "comment"}`: the items given are scored (the others
     keep their points); each from 0 to its maximum, one decimal at most."""
-    unit = get_unit_for(request.user, unit_id)
-    require(is_own_committee(request.user, unit))
-    evaluation = _evaluation(unit, scheme, year)
-    with conflicts():
-        evaluation = services.self_assessment_record(
-            actor=request.user,
-            evaluation=evaluation,
-            items=payload.items,
-            comment=payload.comment,
-        )
-    return evaluation_out(evaluation)
+    _, evaluation = _own_evaluation(request, unit_id, scheme, year)
+    return _moved(
+        request,
+        evaluation,
+        services.self_assessment_record,
+        items=payload.items,
+        comment=payload.comment,
+    )
 
 
 @router.post(
@@ -344,9 +364,7 @@ def evidence(
 ):
     """A multipart form: `item` (its id), and a `file` (PDF, image, document, sheet; 10 MB at
     most) or a `link`, with an optional `note`."""
-    unit = get_unit_for(request.user, unit_id)
-    require(is_own_committee(request.user, unit))
-    evaluation = _evaluation(unit, scheme, year)
+    unit, evaluation = _own_evaluation(request, unit_id, scheme, year)
     with conflicts():
         services.evidence_add(
             actor=request.user, evaluation=evaluation, item_id=item, file=file, link=link, note=note
@@ -362,12 +380,8 @@ def evidence(
 def submit(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
     """Every item scored and every evidence required given; a base union's 3-proactive request
     also needs every active branch under it recognised strong (409 naming those missing)."""
-    unit = get_unit_for(request.user, unit_id)
-    require(is_own_committee(request.user, unit))
-    evaluation = _evaluation(unit, scheme, year)
-    with conflicts():
-        evaluation = services.evaluation_submit(actor=request.user, evaluation=evaluation)
-    return evaluation_out(evaluation)
+    _, evaluation = _own_evaluation(request, unit_id, scheme, year)
+    return _moved(request, evaluation, services.evaluation_submit)
 
 
 @router.put(
@@ -380,9 +394,7 @@ def assessment(
 ):
     """The recognising unit gives every item its points: the total, whether it reaches the
     pass mark, and the level of the scheme's bands follow."""
-    unit = get_unit_for(request.user, unit_id)
-    evaluation = _evaluation(unit, scheme, year)
-    require(can_recognise(request.user, unit, evaluation.scheme))
+    evaluation = _evaluation_above(request, unit_id, scheme, year, can_recognise)
     with conflicts():
         evaluation = services.assessment_record(
             actor=request.user, evaluation=evaluation, items=payload.items, comment=payload.comment
@@ -401,12 +413,8 @@ def assessment(
     summary="Recognise a unit's evaluation",
 )
 def recognise(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
-    unit = get_unit_for(request.user, unit_id)
-    evaluation = _evaluation(unit, scheme, year)
-    require(can_recognise(request.user, unit, evaluation.scheme))
-    with conflicts():
-        evaluation = services.evaluation_recognise(actor=request.user, evaluation=evaluation)
-    return evaluation_out(evaluation)
+    evaluation = _evaluation_above(request, unit_id, scheme, year, can_recognise)
+    return _moved(request, evaluation, services.evaluation_recognise)
 
 
 @router.post(
@@ -417,14 +425,8 @@ def recognise(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
 def return_(
     request, payload: EvaluationCommentIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR
 ):
-    unit = get_unit_for(request.user, unit_id)
-    evaluation = _evaluation(unit, scheme, year)
-    require(can_recognise(request.user, unit, evaluation.scheme))
-    with conflicts():
-        evaluation = services.evaluation_return(
-            actor=request.user, evaluation=evaluation, comment=payload.comment
-        )
-    return evaluation_out(evaluation)
+    evaluation = _evaluation_above(request, unit_id, scheme, year, can_recognise)
+    return _moved(request, evaluation, services.evaluation_return, comment=payload.comment)
 
 
 @router.post(
@@ -435,14 +437,8 @@ def return_(
 def reopen(
     request, payload: EvaluationReasonIn, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR
 ):
-    unit = get_unit_for(request.user, unit_id)
-    evaluation = _evaluation(unit, scheme, year)
-    require(can_reopen(request.user, unit, evaluation.scheme))
-    with conflicts():
-        evaluation = services.evaluation_reopen(
-            actor=request.user, evaluation=evaluation, reason=payload.reason
-        )
-    return evaluation_out(evaluation)
+    evaluation = _evaluation_above(request, unit_id, scheme, year, can_reopen)
+    return _moved(request, evaluation, services.evaluation_reopen, reason=payload.reason)
 
 
 # --- The yearly rating of members -------------------------------------------------------------

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
@@ -218,161 +219,159 @@ def _refused(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
+def _tried(request, call, done) -> None:
+    """Call the service: its refusal, or `done`, as a message."""
+    try:
+        call()
+    except ValidationError as e:
+        _refused(request, e)
+    else:
+        messages.success(request, str(done))
+
+
+def _own_committee(user, unit, evaluation) -> bool:
+    return is_own_committee(user, unit)
+
+
+def _recogniser(user, unit, evaluation) -> bool:
+    return can_recognise(user, unit, evaluation.scheme)
+
+
+def _reopener(user, unit, evaluation) -> bool:
+    return can_reopen(user, unit, evaluation.scheme)
+
+
+def _evaluation_post(may, call, done, *, form=None, form_name: str = ""):
+    """A POST view on one evaluation: scoped (404 outside the user's units or without the
+    evaluation), `may(user, unit, evaluation)` or 403, then the service
+    `call(user, evaluation[, form])`, `done` as a message and back to the evaluation.
+    Without `form`, a refusal is a message too. With it (`form(request, unit, evaluation)` makes
+    the bound form), an invalid form or a refusal shows the evaluation page again with the errors
+    on the form, under `form_name` in the context, with status 400."""
+
+    @login_required
+    @require_POST
+    def view(request, unit_id: int, year: int, scheme: str):
+        unit, evaluation = _found(request, unit_id, year, scheme)
+        require(may(request.user, unit, evaluation))
+        if form is None:
+            _tried(request, lambda: call(request.user, evaluation), done)
+            return _back(unit, year, scheme)
+        bound = form(request, unit, evaluation)
+        if bound.is_valid():
+            try:
+                call(request.user, evaluation, bound)
+            except ValidationError as e:
+                apply_errors(bound, e)
+            else:
+                messages.success(request, str(done))
+                return _back(unit, year, scheme)
+        context = _context(request, unit, year, scheme, evaluation, **{form_name: bound})
+        return render(request, "evaluations/evaluation.html", context, status=400)
+
+    return view
+
+
 @login_required
 @require_POST
 def register(request, unit_id: int, year: int, scheme: str):
     unit = get_unit_for(request.user, unit_id)
     code = _code(scheme)
     require(is_own_committee(request.user, unit))
-    try:
-        services.evaluation_register(actor=request.user, unit=unit, year=year, scheme_code=code)
-    except ValidationError as e:
-        _refused(request, e)
-    else:
-        messages.success(request, _("Registered."))
+    _tried(
+        request,
+        lambda: services.evaluation_register(
+            actor=request.user, unit=unit, year=year, scheme_code=code
+        ),
+        _("Registered."),
+    )
     return _back(unit, year, code)
 
 
-@login_required
-@require_POST
-def self_assessment(request, unit_id: int, year: int, scheme: str):
-    unit, evaluation = _found(request, unit_id, year, scheme)
-    require(is_own_committee(request.user, unit))
+def _points_form(prefix: str, **options):
+    def make(request, unit, evaluation):
+        items = items_for(evaluation.scheme, unit.sector)
+        return PointsForm(request.POST, items=items, prefix=prefix, **options)
+
+    return make
+
+
+def _evidence_form(request, unit, evaluation):
     items = items_for(evaluation.scheme, unit.sector)
-    form = PointsForm(request.POST, items=items, prefix="self")
-    if form.is_valid():
-        try:
-            services.self_assessment_record(
-                actor=request.user,
-                evaluation=evaluation,
-                items=form.points(),
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as e:
-            apply_errors(form, e)
-        else:
-            messages.success(request, _("Self-assessment saved."))
-            return _back(unit, year, scheme)
-    context = _context(request, unit, year, scheme, evaluation, points_form=form)
-    return render(request, "evaluations/evaluation.html", context, status=400)
+    return EvidenceForm(request.POST, request.FILES, items=items, prefix="ev")
 
 
-@login_required
-@require_POST
-def evidence(request, unit_id: int, year: int, scheme: str):
-    unit, evaluation = _found(request, unit_id, year, scheme)
-    require(is_own_committee(request.user, unit))
-    items = items_for(evaluation.scheme, unit.sector)
-    form = EvidenceForm(request.POST, request.FILES, items=items, prefix="ev")
-    if form.is_valid():
-        try:
-            services.evidence_add(
-                actor=request.user,
-                evaluation=evaluation,
-                item_id=form.cleaned_data["item"],
-                file=form.cleaned_data["file"],
-                link=form.cleaned_data["link"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as e:
-            apply_errors(form, e)
-        else:
-            messages.success(request, _("Evidence added."))
-            return _back(unit, year, scheme)
-    context = _context(request, unit, year, scheme, evaluation, evidence_form=form)
-    return render(request, "evaluations/evaluation.html", context, status=400)
+def _evidence_add(user, evaluation, form):
+    data = form.cleaned_data
+    services.evidence_add(
+        actor=user,
+        evaluation=evaluation,
+        item_id=data["item"],
+        file=data["file"],
+        link=data["link"],
+        note=data["note"],
+    )
 
 
-@login_required
-@require_POST
-def submit(request, unit_id: int, year: int, scheme: str):
-    unit, evaluation = _found(request, unit_id, year, scheme)
-    require(is_own_committee(request.user, unit))
-    try:
-        services.evaluation_submit(actor=request.user, evaluation=evaluation)
-    except ValidationError as e:
-        _refused(request, e)
-    else:
-        messages.success(request, _("Submitted for recognition."))
-    return _back(unit, year, scheme)
+self_assessment = _evaluation_post(
+    _own_committee,
+    lambda user, evaluation, form: services.self_assessment_record(
+        actor=user, evaluation=evaluation, items=form.points(), comment=form.cleaned_data["comment"]
+    ),
+    gettext_lazy("Self-assessment saved."),
+    form=_points_form("self"),
+    form_name="points_form",
+)
 
+evidence = _evaluation_post(
+    _own_committee,
+    _evidence_add,
+    gettext_lazy("Evidence added."),
+    form=_evidence_form,
+    form_name="evidence_form",
+)
 
-@login_required
-@require_POST
-def assessment(request, unit_id: int, year: int, scheme: str):
-    unit, evaluation = _found(request, unit_id, year, scheme)
-    require(can_recognise(request.user, unit, evaluation.scheme))
-    items = items_for(evaluation.scheme, unit.sector)
-    form = PointsForm(request.POST, items=items, required=True, prefix="score")
-    if form.is_valid():
-        try:
-            services.assessment_record(
-                actor=request.user,
-                evaluation=evaluation,
-                items=form.points(),
-                comment=form.cleaned_data["comment"],
-            )
-        except ValidationError as e:
-            apply_errors(form, e)
-        else:
-            messages.success(request, _("Score saved."))
-            return _back(unit, year, scheme)
-    context = _context(request, unit, year, scheme, evaluation, assessment_form=form)
-    return render(request, "evaluations/evaluation.html", context, status=400)
+submit = _evaluation_post(
+    _own_committee,
+    lambda user, evaluation: services.evaluation_submit(actor=user, evaluation=evaluation),
+    gettext_lazy("Submitted for recognition."),
+)
 
+assessment = _evaluation_post(
+    _recogniser,
+    lambda user, evaluation, form: services.assessment_record(
+        actor=user, evaluation=evaluation, items=form.points(), comment=form.cleaned_data["comment"]
+    ),
+    gettext_lazy("Score saved."),
+    form=_points_form("score", required=True),
+    form_name="assessment_form",
+)
 
-@login_required
-@require_POST
-def recognise(request, unit_id: int, year: int, scheme: str):
-    unit, evaluation = _found(request, unit_id, year, scheme)
-    require(can_recognise(request.user, unit, evaluation.scheme))
-    try:
-        services.evaluation_recognise(actor=request.user, evaluation=evaluation)
-    except ValidationError as e:
-        _refused(request, e)
-    else:
-        messages.success(request, _("Recognised."))
-    return _back(unit, year, scheme)
+recognise = _evaluation_post(
+    _recogniser,
+    lambda user, evaluation: services.evaluation_recognise(actor=user, evaluation=evaluation),
+    gettext_lazy("Recognised."),
+)
 
+return_ = _evaluation_post(
+    _recogniser,
+    lambda user, evaluation, form: services.evaluation_return(
+        actor=user, evaluation=evaluation, comment=form.cleaned_data["comment"]
+    ),
+    gettext_lazy("Returned to the unit."),
+    form=lambda request, unit, evaluation: CommentForm(request.POST, prefix="ret"),
+    form_name="return_form",
+)
 
-@login_required
-@require_POST
-def return_(request, unit_id: int, year: int, scheme: str):
-    unit, evaluation = _found(request, unit_id, year, scheme)
-    require(can_recognise(request.user, unit, evaluation.scheme))
-    form = CommentForm(request.POST, prefix="ret")
-    if form.is_valid():
-        try:
-            services.evaluation_return(
-                actor=request.user, evaluation=evaluation, comment=form.cleaned_data["comment"]
-            )
-        except ValidationError as e:
-            apply_errors(form, e)
-        else:
-            messages.success(request, _("Returned to the unit."))
-            return _back(unit, year, scheme)
-    context = _context(request, unit, year, scheme, evaluation, return_form=form)
-    return render(request, "evaluations/evaluation.html", context, status=400)
-
-
-@login_required
-@require_POST
-def reopen(request, unit_id: int, year: int, scheme: str):
-    unit, evaluation = _found(request, unit_id, year, scheme)
-    require(can_reopen(request.user, unit, evaluation.scheme))
-    form = ReasonForm(request.POST, prefix="re")
-    if form.is_valid():
-        try:
-            services.evaluation_reopen(
-                actor=request.user, evaluation=evaluation, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as e:
-            apply_errors(form, e)
-        else:
-            messages.success(request, _("Reopened."))
-            return _back(unit, year, scheme)
-    context = _context(request, unit, year, scheme, evaluation, reopen_form=form)
-    return render(request, "evaluations/evaluation.html", context, status=400)
+reopen = _evaluation_post(
+    _reopener,
+    lambda user, evaluation, form: services.evaluation_reopen(
+        actor=user, evaluation=evaluation, reason=form.cleaned_data["reason"]
+    ),
+    gettext_lazy("Reopened."),
+    form=lambda request, unit, evaluation: ReasonForm(request.POST, prefix="re"),
+    form_name="reopen_form",
+)
 
 
 @login_required
@@ -381,10 +380,9 @@ def scheme_publish(request, unit_id: int, year: int, scheme: str):
     unit = get_unit_for(request.user, unit_id)
     code = _code(scheme)
     require(can_publish(request.user, unit))
-    try:
-        configuration.scheme_publish(actor=request.user, unit=unit, code=code, year=year)
-    except ValidationError as e:
-        _refused(request, e)
-    else:
-        messages.success(request, _("Published: the units below use this scheme from now on."))
+    _tried(
+        request,
+        lambda: configuration.scheme_publish(actor=request.user, unit=unit, code=code, year=year),
+        _("Published: the units below use this scheme from now on."),
+    )
     return redirect("evaluations:scheme", unit_id=unit.pk, year=year, scheme=code)

@@ -10,12 +10,34 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from doanvien.core.pagination import paginate
+from doanvien.members.forms.imports import ImportForm
 
 from . import files, services
+from .models import Job
 from .selectors import get_job_for, jobs_visible_to
 
 # Errors listed on the page; the whole list is in the downloadable error report.
 ERRORS_SHOWN = 200
+# The user's recent imports shown on an import page.
+RECENT_IMPORTS = 5
+
+
+def import_page(request, *, unit, kind: str, template: str, params: dict | None = None, **context):
+    """An import's upload page for `unit` (the caller has checked the user may import there):
+    a valid upload starts a job of `kind` and goes to its page; otherwise the page, with the
+    form and the user's recent imports of that kind there, and `context`."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.job_start(
+            actor=request.user,
+            kind=kind,
+            unit=unit,
+            params=params,
+            upload=form.cleaned_data["file"],
+        )
+        return redirect("jobs:job-detail", job_id=job.pk)
+    recent = Job.objects.filter(created_by=request.user, unit=unit, kind=kind)[:RECENT_IMPORTS]
+    return render(request, template, {"unit": unit, **context, "form": form, "recent": recent})
 
 
 def _context(job) -> dict:

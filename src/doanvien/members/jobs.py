@@ -6,10 +6,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from doanvien.core import audit
-from doanvien.core.spreadsheets.importing import import_outcome
 from doanvien.jobs import files
-from doanvien.jobs.progress import import_progress
-from doanvien.jobs.runner import Outcome, save_outcome
+from doanvien.jobs.imports import import_job
+from doanvien.jobs.runner import Outcome
 from doanvien.members.access import can_see_id_numbers_in
 
 from .columns import COLUMNS, NATIONAL_COLUMNS
@@ -48,40 +47,16 @@ def import_members(job, progress) -> Outcome:
     nothing. Errors give a copy of the file with the bad cells marked. While writing, the job
     shows "Writing the members…" and its progress (rows checked and written of the file's
     rows) as it goes."""
-    source = files.input_path(job)
-    confirm = job.params.get("phase") == "apply"
-
-    def outcome_of(result) -> Outcome:
-        return Outcome(
-            **import_outcome(
-                job,
-                result,
-                source=source,
-                columns=COLUMNS,
-                confirm=confirm,
-                lines=_counts,
-                output=files.writing_output,
-                unchanged=result.unchanged,
-            )
-        )
-
-    writing = _("Writing the members…")
     # ID numbers held out of the user's sight are recorded once the import is over.
-    with (
-        duplicate_hits_recorded(),
-        import_progress(job, progress, confirm=confirm, message=writing) as report,
-    ):
-        result = members_import(
-            actor=job.created_by,
-            unit=job.unit,
-            path=source,
-            filename=job.input_name,
-            confirm=confirm,
-            progress=report,
-            # The job is done when the members are written: recorded in their transaction.
-            on_written=lambda result: save_outcome(job, outcome_of(result)),
-        )
-    return outcome_of(result)
+    return import_job(
+        job,
+        progress,
+        importer=members_import,
+        columns=COLUMNS,
+        lines=_counts,
+        message=_("Writing the members…"),
+        within=duplicate_hits_recorded,
+    )
 
 
 def export_members(job, progress) -> Outcome:

@@ -3,10 +3,8 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from doanvien.core.spreadsheets.importing import import_outcome
-from doanvien.jobs import files
-from doanvien.jobs.progress import import_progress
-from doanvien.jobs.runner import Outcome, save_outcome
+from doanvien.jobs.imports import import_job
+from doanvien.jobs.runner import Outcome
 
 from .columns import COLUMNS
 from .imports import units_import
@@ -41,32 +39,12 @@ def _counts(result, written: bool) -> list[str]:
 def import_units(job, progress) -> Outcome:
     """Check the uploaded unit list (first run) or write it (after the user confirmed): all or
     nothing; errors give a copy of the file with the bad cells marked."""
-    source = files.input_path(job)
-    confirm = job.params.get("phase") == "apply"
-
-    def outcome_of(result) -> Outcome:
-        return Outcome(
-            **import_outcome(
-                job,
-                result,
-                source=source,
-                columns=COLUMNS,
-                confirm=confirm,
-                lines=_counts,
-                output=files.writing_output,
-                unchanged=result.unchanged,
-                sample_headers=[_("Unit"), _("Under")],
-            )
-        )
-
-    with import_progress(job, progress, confirm=confirm, message=_("Writing the units…")) as report:
-        result = units_import(
-            actor=job.created_by,
-            unit=job.unit,
-            path=source,
-            filename=job.input_name,
-            confirm=confirm,
-            progress=report,
-            on_written=lambda result: save_outcome(job, outcome_of(result)),
-        )
-    return outcome_of(result)
+    return import_job(
+        job,
+        progress,
+        importer=units_import,
+        columns=COLUMNS,
+        lines=_counts,
+        message=_("Writing the units…"),
+        sample_headers=[_("Unit"), _("Under")],
+    )

@@ -28,11 +28,10 @@ from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
 from doanvien.jobs.models import Job
-from doanvien.jobs.services import job_start
+from doanvien.jobs.views import import_page
 from doanvien.meetings.selectors import cadence
 from doanvien.member_accounts.access import can_issue_codes
 from doanvien.members.access import can_edit_members, can_settle_duplicates
-from doanvien.members.forms.imports import ImportForm
 from doanvien.members.selectors import duplicate_reports
 from doanvien.training.rules import programme_year_of
 
@@ -196,25 +195,12 @@ def unit_tree_import(request, unit_id: int):
     the job's page, then confirmed (units/imports.py)."""
     unit = get_unit_for(request.user, unit_id)
     require(can_add_children(request.user, unit))
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        job = job_start(
-            actor=request.user,
-            kind=Job.Kind.UNITS_IMPORT,
-            unit=unit,
-            upload=form.cleaned_data["file"],
-        )
-        return redirect("jobs:job-detail", job_id=job.pk)
-    recent = Job.objects.filter(created_by=request.user, unit=unit, kind=Job.Kind.UNITS_IMPORT)[:5]
-    return render(
+    return import_page(
         request,
-        "units/tree_import.html",
-        {
-            "unit": unit,
-            "breadcrumbs": visible_ancestors(request.user, unit),
-            "form": form,
-            "recent": recent,
-        },
+        unit=unit,
+        kind=Job.Kind.UNITS_IMPORT,
+        template="units/tree_import.html",
+        breadcrumbs=visible_ancestors(request.user, unit),
     )
 
 

@@ -3,16 +3,17 @@ background jobs; the job page follows them."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
+from doanvien.jobs.views import import_page
 from doanvien.members.access import can_edit_members
 
 from ..exports import EXPORT_COLUMNS, members_template_xlsx
-from ..forms.imports import ExportForm, ImportForm
+from ..forms.imports import ExportForm
 from ..forms.records import MemberFilterForm
 from ..selectors import MemberFilters
 from .records import id_number_search, member_list, member_list_page
@@ -24,27 +25,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def member_import(request, unit_id: int):
     unit = get_unit_for(request.user, unit_id)
     require(can_edit_members(request.user, unit))
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        job = job_start(
-            actor=request.user,
-            kind=Job.Kind.MEMBERS_IMPORT,
-            unit=unit,
-            upload=form.cleaned_data["file"],
-        )
-        return redirect("jobs:job-detail", job_id=job.pk)
-    recent = Job.objects.filter(created_by=request.user, unit=unit, kind=Job.Kind.MEMBERS_IMPORT)[
-        :5
-    ]
-    return render(
+    return import_page(
         request,
-        "members/import.html",
-        {
-            "unit": unit,
-            "breadcrumbs": visible_ancestors(request.user, unit),
-            "form": form,
-            "recent": recent,
-        },
+        unit=unit,
+        kind=Job.Kind.MEMBERS_IMPORT,
+        template="members/import.html",
+        breadcrumbs=visible_ancestors(request.user, unit),
     )
 
 
