@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 
 from doanvien.core import audit
 from doanvien.core.transactions import atomic
+from doanvien.dues import ledger as dues_ledger
+from doanvien.evaluations import rollup as evaluation_rollup
 from doanvien.members.models import Member, Status
 from doanvien.training import rollup
 from doanvien.units import services
@@ -41,6 +43,8 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     unit = services.unit_move(actor=actor, unit=unit, new_parent=new_parent)
     rollup.subtree_moved(old_path, unit)
     referral_rollup.subtree_moved(old_path, unit)
+    dues_ledger.subtree_moved(old_path, unit)
+    evaluation_rollup.subtree_moved(old_path, unit)
     return unit
 
 
