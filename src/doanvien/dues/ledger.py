@@ -154,9 +154,7 @@ def subtree_moved(old_path: str, unit: Unit) -> None:
     lock_folds()
     shift = unit.depth - len(old_path) // rules.STEP
     if shift:
-        LedgerRow.objects.filter(unit_path__startswith=unit.path).update(
-            depth=F("depth") + shift
-        )
+        LedgerRow.objects.filter(unit_path__startswith=unit.path).update(depth=F("depth") + shift)
     old_remits = rules.remits_to_parent(len(old_path) // rules.STEP, unit.sector)
     new_remits = rules.remits_to_parent(unit.depth, unit.sector)
     rows = LedgerRow.objects.select_for_update().filter(unit=unit).order_by("year", "month")
