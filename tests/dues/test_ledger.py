@@ -1,5 +1,6 @@
 """The ledger reconciles at every level over random histories: payments, cancellations,
-exemptions, members moving between branches mid-year, folds at random moments. Read at any
+exemptions, members moving between branches mid-year, units moving in the tree (a unit abroad
+moved under the root stops remitting) and merging, folds at random moments. Read at any
 moment (rows plus the deltas waiting), every unit collects the sum of its children's thirds,
 keeps the rest and owes a third; all the money paid is kept somewhere; the recount finds no
 difference; the root receives exactly what its units remit."""
@@ -8,10 +9,11 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from doanvien.actions.members import member_move
+from doanvien.actions.units import unit_merge, unit_move
 from doanvien.dues import ledger, recompute, rules, services
 from doanvien.dues.models import LedgerDelta, LedgerRow, Payment, Remittance
 from doanvien.dues.selectors import ledger_of
@@ -46,6 +48,8 @@ op = st.one_of(
     st.tuples(st.just("exempt"), st.integers(0, 7), st.integers(1, 12), st.integers(1, 6)),
     st.tuples(st.just("move"), st.integers(0, 7), st.integers(0, 3)),
     st.tuples(st.just("fold")),
+    st.tuples(st.just("unit_move"), st.integers(3, 9), st.integers(0, 5)),
+    st.tuples(st.just("merge"), st.integers(3, 9), st.integers(3, 9)),
 )
 
 
@@ -55,6 +59,7 @@ def months_of(unit):
 
 
 def check_reconciles(root, units):
+    units = [Unit.objects.get(pk=u.pk) for u in units]
     collected = {u.pk: months_of(u) for u in units}
     for u in units:
         kids = [k for k in units if k.path.startswith(u.path) and k.depth == u.depth + 1]
@@ -86,7 +91,13 @@ def check_reconciles(root, units):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(st.lists(op, min_size=1, max_size=14))
+@given(st.lists(op, min_size=1, max_size=16))
+# Folded money moves with its subtree: a base to the unit abroad, a unit abroad under the root
+# (it stops remitting), a branch to the other province, a base merged into another.
+@example(steps=[("pay", 0, 2, 0), ("fold",), ("unit_move", 3, 2), ("pay", 1, 2, 0)])
+@example(steps=[("pay", 6, 3, 0), ("fold",), ("pay", 7, 3, 0), ("unit_move", 5, 0), ("fold",)])
+@example(steps=[("pay", 4, 1, 1), ("fold",), ("unit_move", 8, 2), ("fold",)])
+@example(steps=[("pay", 2, 5, 0), ("pay", 4, 5, 0), ("fold",), ("merge", 3, 4)])
 def test_the_ledger_reconciles_at_every_level(rates, steps):
     root, units, branches, members = build()
     for step in steps:
@@ -135,13 +146,24 @@ def test_the_ledger_reconciles_at_every_level(rates, steps):
                         on=date.today(),
                         reason="Chuyển sinh hoạt",
                     )
+            elif kind == "unit_move":  # a base or a branch, under any union
+                _kind, i, j = step
+                unit, parent = Unit.objects.get(pk=units[i].pk), Unit.objects.get(pk=units[j].pk)
+                unit_move(actor=None, unit=unit, new_parent=parent)
+            elif kind == "merge":
+                _kind, i, j = step
+                source, target = Unit.objects.get(pk=units[i].pk), Unit.objects.get(pk=units[j].pk)
+                if source.is_active:
+                    unit_merge(actor=None, source=source, target=target)
             else:
                 ledger.fold_all()
         except ValidationError:
             pass  # a refused step (a month already paid, a move the rules refuse) changes nothing
+    units = [Unit.objects.get(pk=u.pk) for u in units]
     check_reconciles(root, units)
     assert recompute.check(YEAR) == []
     ledger.fold_all()
+    assert recompute.check(YEAR) == []
     assert not LedgerDelta.objects.exists()
     check_reconciles(root, units)
     stored = {

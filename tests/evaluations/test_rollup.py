@@ -1,12 +1,15 @@
-"""The evaluations' roll-ups equal a recount from the evaluations after any sequence of moves,
-folded or not; the recount command lists a difference and --fix mends it."""
+"""The evaluations' roll-ups equal a recount from the evaluations after any sequence of moves
+(of evaluations, and of units in the tree: moves and a merge), folded or not; the recount
+command lists a difference and --fix mends it."""
 
+import contextlib
 import random
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from doanvien.actions.units import unit_merge, unit_move
 from doanvien.evaluations import rollup, services
 from doanvien.evaluations.models import COUNTERS, Evaluation, EvaluationStats
 from doanvien.training import rollup as training_rollup
@@ -52,25 +55,46 @@ def step(rng: random.Random, units: list[Unit]) -> None:
         assert refused.code == "precondition"
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+def fresh(units: list[Unit]) -> list[Unit]:
+    return [Unit.objects.get(pk=u.pk) for u in units]
+
+
+def tree_step(rng: random.Random, units: list[Unit], unions: list[Unit]) -> None:
+    """Move a unit with its subtree under another union (a refused move changes nothing)."""
+    unit, parent = rng.choice(units), rng.choice(unions)
+    with contextlib.suppress(ValidationError):
+        unit_move(actor=None, unit=unit, new_parent=parent)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_roll_ups_equal_a_recount_after_random_moves(world, seed):
     rng = random.Random(seed)
     extra_base = make_unit(world.district, level="base", name="Đoàn phường 1", sector="residential")
     extra = [make_unit(extra_base, sector="residential") for _ in range(3)]
+    district2 = make_unit(world.province, level="district", name="Huyện đoàn Tân Phú")
     units = [world.branch, world.branch2, world.base, world.other_branch, world.other_base]
     units += [extra_base, *extra]
+    unions = [world.province, world.district, district2, world.base, world.other_base, extra_base]
     everyone = list(Unit.objects.all())
     for n in range(60):
         step(rng, units)
         if rng.random() < 0.2:
             training_rollup.fold_all()
-        if n % 10 == 9:
-            for unit in everyone:
+        if rng.random() < 0.25:
+            tree_step(rng, units, unions)
+            units, unions = fresh(units), fresh(unions)
+        if n == 45:  # a union merges into another: its units move under the target
+            source, target = fresh([extra_base, world.other_base])
+            unit_merge(actor=None, source=source, target=target)
+            units = fresh([u for u in units if u.pk != source.pk])
+            unions = fresh([u for u in unions if u.pk != source.pk])
+        if n % 10 == 9 or n == 45:
+            for unit in fresh(everyone):
                 assert rollup.figures_of(unit, YEAR) == recount(unit), (seed, n, unit.name)
     assert rollup.differences() == []
     training_rollup.fold_all()
     assert rollup.waiting() == 0
-    for unit in everyone:
+    for unit in fresh(everyone):
         assert rollup.figures_of(unit, YEAR) == recount(unit)
     assert sum(recount(world.province).values()) > 0
 

@@ -1,7 +1,8 @@
 """Editing, moving and merging units: the tree and every path copy move
 (units.services.unit_move), the training roll-ups follow (the years that have not ended take the
-new tree and names; ended years keep the tree as it stood), and a merged branch's members move
-with their registrations."""
+new tree and names; ended years keep the tree as it stood), the "1+1" counters, the dues
+ledger and the evaluations' roll-ups move what the old ancestors held of the subtree to the new
+ones, and a merged branch's members move with their registrations."""
 
 from datetime import date
 
@@ -10,6 +11,8 @@ from django.utils.translation import gettext as _
 
 from doanvien.core import audit
 from doanvien.core.transactions import atomic
+from doanvien.dues import ledger as dues_ledger
+from doanvien.evaluations import rollup as evaluation_rollup
 from doanvien.members.models import Member, Status
 from doanvien.training import rollup
 from doanvien.units import services
@@ -41,6 +44,8 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     unit = services.unit_move(actor=actor, unit=unit, new_parent=new_parent)
     rollup.subtree_moved(old_path, unit)
     referral_rollup.subtree_moved(old_path, unit)
+    dues_ledger.subtree_moved(old_path, unit)
+    evaluation_rollup.subtree_moved(old_path, unit)
     return unit
 
 

@@ -7,6 +7,7 @@ one transaction; every read adds, in the same statement, the deltas below the un
 yet, carried up the same way (rules.cascade), so figures are exact at any moment."""
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from doanvien.core.bulk import update_from_values
 from doanvien.core.ledger import jit_off, lock_folds
@@ -137,6 +138,60 @@ def fold_all() -> int:
         while n := fold(20000):
             folded += n
     return folded
+
+
+# --- A unit move -------------------------------------------------------------------------------
+
+
+def subtree_moved(old_path: str, unit: Unit) -> None:
+    """The unit moved from `old_path` to its current path (units.services.unit_move rewrote the
+    paths of its subtree's rows and of the deltas waiting below it, under the fold lock, in
+    this transaction). What its old parent collected of it (its third, as folded) leaves the
+    old ancestors, each one's change of third carried up (rules.cascade), and joins the new
+    ones the same way; the deltas waiting fold into the new ancestors later. The rows' depths
+    follow the tree; a unit whose remitting changed with its depth (a unit abroad moved to or
+    from under the root) owes its new parent its whole third, or nothing."""
+    lock_folds()
+    shift = unit.depth - len(old_path) // rules.STEP
+    if shift:
+        LedgerRow.objects.filter(unit_path__startswith=unit.path).update(depth=F("depth") + shift)
+    old_remits = rules.remits_to_parent(len(old_path) // rules.STEP, unit.sector)
+    new_remits = rules.remits_to_parent(unit.depth, unit.sector)
+    rows = LedgerRow.objects.select_for_update().filter(unit=unit).order_by("year", "month")
+    by_year: dict[int, dict[int, int]] = {}
+    for row in rows:
+        by_year.setdefault(row.year, {})[row.month] = row.collected
+    waiting_own = LedgerDelta.objects.filter(unit_path=unit.path)
+    own: dict[tuple[int, int], int] = {}
+    for year, month, amount in waiting_own.values_list("year", "month", "amount"):
+        own[(year, month)] = own.get((year, month), 0) + amount
+    if not new_remits:
+        waiting_own.delete()  # nothing goes up from it any more
+    for year, months in sorted(by_year.items()):
+        held, owed = {}, {}
+        for month, collected in months.items():
+            unfolded = own.get((year, month), 0)
+            held[(old_path, month)] = -(collected // 3 - unfolded) if old_remits else 0
+            owed[(unit.path, month)] = collected // 3 - unfolded if new_remits else 0
+        _carry(year, held)
+        _carry(year, owed)
+
+
+def _carry(year: int, owed: dict[tuple[str, int], int]) -> None:
+    """Add what the units at these paths owe their parents to the stored rows above them,
+    carried up to the root, and write them."""
+    owed = {k: v for k, v in owed.items() if v}
+    if not owed:
+        return
+    above = {a for p, _m in owed for a in _ancestors(p)}
+    stored = {
+        (p, m): c
+        for p, m, c in LedgerRow.objects.select_for_update()
+        .filter(year=year, unit_path__in=sorted(above))
+        .order_by("unit_path", "month")
+        .values_list("unit_path", "month", "collected")
+    }
+    _write(year, rules.cascade(stored, owed, remits_of(above)), stored)
 
 
 # --- Reading: rows and the deltas below them, in one statement ------------------------------

@@ -11,8 +11,9 @@ transaction of every change the way training/rollup.py keeps the programme's:
 - A read of a unit adds, in the same statement, the deltas below it not folded yet
   (`figures_of`): exact whether the folder runs, lags or was killed.
 - `expected` counts every unit again from the evaluations; `recompute_stats` lists the
-  differences and `--fix` writes them (a unit move leaves the folded figures with the old
-  ancestors until then)."""
+  differences and `--fix` writes them.
+- A unit move (actions/units.py) moves what the old ancestors hold of the subtree to the new
+  ones (`subtree_moved`), in the move's transaction, under the fold lock."""
 
 from collections import Counter
 from collections.abc import Iterable
@@ -155,6 +156,32 @@ def _add(sums: dict[tuple[int, str], Counter]) -> None:
 
 def waiting() -> int:
     return EvaluationStatsDelta.objects.count()
+
+
+# --- A unit move -------------------------------------------------------------------------------
+
+
+def subtree_moved(old_path: str, unit: Unit) -> None:
+    """The unit moved from `old_path` to its current path (units.services.unit_move rewrote the
+    paths of the deltas waiting below it, under the fold lock, in this transaction): what the
+    old ancestors' rows hold of its subtree (its row less its own deltas not folded yet, which
+    fold into the new ancestors later) leaves them and joins the new ones, in every year."""
+    lock_folds()
+    old_above, new_above = paths_to(old_path)[:-1], paths_to(unit.path)[:-1]
+    rows = EvaluationStats.objects.select_for_update().filter(unit=unit).order_by("year")
+    for row in rows:
+        own = EvaluationStatsDelta.objects.filter(year=row.year, unit_path=unit.path).aggregate(
+            **{k: Sum(k) for k in COUNTERS}
+        )
+        held = Counter({k: getattr(row, k) - (own[k] or 0) for k in COUNTERS})
+        if not any(held.values()):
+            continue
+        sums = {(row.year, p): Counter({k: -v for k, v in held.items()}) for p in old_above}
+        for p in new_above:
+            total = sums.setdefault((row.year, p), Counter())
+            for k, v in held.items():
+                total[k] += v
+        _add(sums)
 
 
 # --- Counting again -----------------------------------------------------------------------------
