@@ -7,6 +7,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from doanvien.training import default_deadlines
 from doanvien.training.models import (
@@ -41,6 +43,14 @@ class World:
 
 
 ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
+
+
+# Generated tests judge what they check, not how fast the machine is: a shared CI machine may
+# be slow to generate examples (no time limit, no "too slow" refusal).
+hypothesis_settings.register_profile(
+    "doanvien", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("doanvien")
 
 
 # The suites that also run through a pooler in transaction mode (`pytest -m pooler` with
