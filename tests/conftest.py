@@ -62,11 +62,8 @@ POOLER_SUITES = (
     "tests/training/test_registration.py",
     "tests/members/test_import.py::TestAGoodFile",
     "tests/members/test_export.py",
-    "tests/training/test_registrations_export.py",
     "tests/api/test_auth_token.py",
-    "tests/api/test_unit_members.py",
     "tests/core/test_transactions.py",
-    "tests/reports/test_right_numbers.py",
 )
 
 
