@@ -109,7 +109,8 @@ def test_a_member_proposes_a_change_opens_his_card_and_reads_it_offline(
     desk = new_context(viewport=PHONE).new_page()
     log_in(desk, url, "bithu", PASSWORD)
     expect(desk).to_have_url(f"{url}/units/{branch.pk}/")
-    desk.locator(f'a[href="/units/{branch.pk}/change-requests/"]').click()
+    # Found on her to-do list, at the top of her branch's page.
+    desk.locator(f'#todo a[href="/units/{branch.pk}/change-requests/"]').click()
     request = desk.locator(".change-request")
     expect(request).to_contain_text("0911222333")
     expect(request).to_contain_text(NEW_PHONE)
