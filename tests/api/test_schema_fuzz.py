@@ -76,7 +76,7 @@ def existing_ids(world) -> dict[str, object]:
 )
 @schema.parametrize()
 @settings(
-    max_examples=10,  # × 4 personas × every operation: a few minutes in CI
+    max_examples=6,  # × 4 personas × every operation: about six minutes in CI
     deadline=None,
     derandomize=True,
     database=None,
