@@ -12,6 +12,7 @@ import pytest
 from django.db import connections
 
 from doanvien.core import replica
+from doanvien.units.models import Unit
 
 from ..api.conftest import ApiClient
 from ..api.test_unit_member_create import new_member
@@ -57,14 +58,17 @@ def caught_up(standby, timeout=30.0) -> None:
     raise AssertionError(f"the replica did not reach {lsn} within {timeout} s")
 
 
-def paused(standby) -> None:
+def paused(standby, timeout=30.0) -> None:
+    """The replica's replay stopped (not only asked to: a busy machine may take a while)."""
     with standby.cursor() as cursor:
         cursor.execute("SELECT pg_wal_replay_pause()")
-        for _ in range(100):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
             cursor.execute("SELECT pg_get_wal_replay_pause_state()")
             if cursor.fetchone()[0] == "paused":
                 return
             time.sleep(0.02)
+    raise AssertionError(f"the replica's replay did not pause within {timeout} s")
 
 
 def resumed(standby) -> None:
@@ -109,7 +113,10 @@ def test_a_page_s_own_write_and_a_transaction_keep_it_on_the_primary(world, real
         assert replica.ReplicaRouter().db_for_read(None) == replica.REPLICA
         with transaction.atomic():
             assert replica.ReplicaRouter().db_for_read(None) == "default"
-        replica.ReplicaRouter().db_for_write(None)
+        replica.ReplicaRouter().db_for_write(None)  # asked, nothing written: still the replica
+        assert replica.ReplicaRouter().db_for_read(None) == replica.REPLICA
+        with connections["default"].execute_wrapper(replica.note_writes):
+            Unit.objects.filter(pk=world.branch.pk).update(name=world.branch.name)
         assert replica.ReplicaRouter().db_for_read(None) == "default"
     finally:
         replica._may_lag.reset(token)

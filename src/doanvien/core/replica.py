@@ -87,9 +87,8 @@ class ReplicaRouter:
         return DEFAULT_DB_ALIAS
 
     def db_for_write(self, model, **hints):
-        # Whatever this request reads from now on, it reads from where it wrote.
-        if _may_lag.get():
-            _may_lag.set(False)
+        # Asked for unsaved objects too (a related object's assignment): what flips the request
+        # to the primary is a write statement itself (note_writes).
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints):
@@ -97,6 +96,16 @@ class ReplicaRouter:
 
     def allow_migrate(self, db, app_label, model_name=None, **hints):
         return db == DEFAULT_DB_ALIAS
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE")
+
+
+def note_writes(execute, sql, params, many, context):
+    """A connection's execute wrapper: once the request writes, it reads from where it wrote."""
+    if _may_lag.get() and sql.lstrip()[:6].upper() in WRITES:
+        _may_lag.set(False)
+    return execute(sql, params, many, context)
 
 
 class ReplicaMiddleware:
@@ -110,7 +119,11 @@ class ReplicaMiddleware:
     def __call__(self, request):
         token = _may_lag.set(False)
         try:
-            response = self.get_response(request)
+            if configured():
+                with connections[DEFAULT_DB_ALIAS].execute_wrapper(note_writes):
+                    response = self.get_response(request)
+            else:
+                response = self.get_response(request)
         finally:
             _may_lag.reset(token)
         if configured() and request.method not in SAFE_METHODS and response.status_code < 400:
