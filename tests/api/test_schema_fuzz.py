@@ -76,7 +76,7 @@ def existing_ids(world) -> dict[str, object]:
 )
 @schema.parametrize()
 @settings(
-    max_examples=4,  # × 4 personas × every operation (about 460 operations a run): minutes in CI
+    max_examples=4,  # for each of 4 personas × every operation (464 cases): minutes in CI
     deadline=None,
     derandomize=True,
     database=None,
