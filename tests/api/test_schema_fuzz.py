@@ -62,21 +62,20 @@ def existing_ids(world) -> dict[str, object]:
     }
 
 
-# A province cadre with generated and with existing identifiers; a branch secretary and a member
-# (whose scope is one branch, and himself) with existing ones.
+# A province cadre, a branch secretary and a member (whose scope is one branch, and himself),
+# with existing identifiers (generated ones mostly meet 404s, which every persona meets too).
 @pytest.mark.parametrize(
     "persona, known_ids",
     [
-        ("province_cadre", False),
         ("province_cadre", True),
         ("secretary", True),
         ("member_user", True),
     ],
-    ids=["cadre-generated-ids", "cadre-existing-ids", "secretary", "member"],
+    ids=["cadre-existing-ids", "secretary", "member"],
 )
 @schema.parametrize()
 @settings(
-    max_examples=4,  # for each of 4 personas × every operation (464 cases): minutes in CI
+    max_examples=4,  # for each of 3 personas × every operation (348 cases): minutes in CI
     deadline=None,
     derandomize=True,
     database=None,
