@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.tasks import task
+from django.tasks import TaskResultStatus, task
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -92,7 +92,9 @@ def schedule(*, force: bool = False) -> bool:
     """Put the next run in the queue unless one waits already (the worker calls it as it starts).
     Whether one was queued."""
     waiting = DBTaskResult.objects.filter(
-        task_path=f"{__name__}.daily_task", status="READY", run_after__gt=timezone.now()
+        task_path=daily_task.module_path,
+        status=TaskResultStatus.READY,
+        run_after__gt=timezone.now(),
     )
     if waiting.exists() and not force:
         return False
