@@ -21,7 +21,6 @@ from doanvien.units.models import Unit
 
 from . import selectors, services
 from .access import (
-    acting_units,
     can_manage,
     can_publish,
     get_attachment_for,
@@ -135,9 +134,12 @@ def _receipts_context(request, directive: Directive, today) -> dict:
 def directive_detail(request, directive_id: int):
     directive = get_directive_for(request.user, directive_id)
     today = timezone.localdate()
-    if directive.is_open and acting_units(request.user):
+    mine = receipts_of_user(request.user, directive).select_related("unit", "read_by")
+    # Opening it records the user's receiving units as having read it (the first reader stays).
+    if directive.is_open and any(r.read_at is None for r in mine):
         services.directive_read(actor=request.user, directive=directive)
-    mine = list(receipts_of_user(request.user, directive).select_related("unit", "read_by"))
+        mine = mine.all()
+    mine = list(mine)
     manage = can_manage(request.user, directive)
     waiting = [r for r in mine if r.replied_at is None]
     context = {
