@@ -17,6 +17,8 @@ from doanvien.accounts.sessions import Session, SessionStore, session_ref
 from doanvien.committees.models import Committee, Post
 from doanvien.committees.services import committee_create
 from doanvien.core.models import AuditEvent
+from doanvien.directives.models import Attachment, Directive, Receipt
+from doanvien.directives.services import directive_publish
 from doanvien.dues import defaults as dues_defaults
 from doanvien.dues import services as dues_services
 from doanvien.dues.models import CategoryDefault, Payment, Rate, Remittance
@@ -288,6 +290,24 @@ def _not_me(world) -> NotMeReport:
     )
 
 
+def _directive(world) -> Directive:
+    """A directive the base union published to its branches (the secretary's among them), with
+    a file, asking a reply: out of the outsider's and the member's reach."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    existing = Directive.objects.filter(unit=world.base).first()
+    return existing or directive_publish(
+        actor=world.base_cadre,
+        unit=world.base,
+        data={"title": "Kế hoạch tháng", "number": "01-KH", "reply_required": True},
+        files=[SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 plan")],
+    )
+
+
+def _attachment(world) -> Attachment:
+    return _directive(world).files.get()
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -313,6 +333,8 @@ def _object_kwargs(world):
         "remittance_id": _remittance(world).pk,
         "youth_id": _youth(world).pk,
         "referral_id": _referral(world).pk,
+        "directive_id": _directive(world).pk,
+        "attachment_id": _attachment(world).pk,
         "kind": "removed",
         "year": YEAR,
         "scheme": "strong_branch",
@@ -359,6 +381,9 @@ def _snapshot():
         list(Discipline.objects.order_by("pk").values()),
         list(Post.objects.order_by("pk").values()),
         list(Attendance.objects.order_by("pk").values()),
+        list(Directive.objects.order_by("pk").values()),
+        list(Receipt.objects.order_by("pk").values()),
+        list(Attachment.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
         list(Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")),
@@ -402,6 +427,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _committee(world)
     _payment(world)
     _remittance(world)
+    _directive(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -433,6 +459,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _committee(world)
     _payment(world)
     _remittance(world)
+    _directive(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -466,9 +493,11 @@ def test_the_secretary_reaches_every_page_of_her_branch(client, world):
             "members:duplicate-detail",
             "member_accounts:not-me-list",
             "dues:exemption",
+            "directives:directive-publish",
         }:
             # Managing the tree and roles, settling duplicate ID numbers, the base union's
-            # "this was not me" reports and exempting from dues are for the cadres above her.
+            # "this was not me" reports, exempting from dues and publishing directives (to the
+            # units below: a branch has none) are for the cadres above her.
             continue
         response = client.get(url)
         assert response.status_code in (200, 405), f"GET {url} ({name})"
@@ -546,6 +575,7 @@ API_PUBLIC = {("post", "/api/v1/auth/token"), ("post", "/api/v1/auth/activate")}
 # Operations on the caller's own sign-ins: his token, his tokens and sessions.
 API_SELF = {
     ("get", "/api/v1/me/todo"),
+    ("get", "/api/v1/me/directives"),
     ("get", "/api/v1/me/notifications"),
     ("put", "/api/v1/me/notification-settings"),
     ("delete", "/api/v1/auth/token"),
@@ -594,6 +624,8 @@ def _api_url(world, path: str) -> str:
             return str(YEAR)
         if name == "scheme":
             return "strong_branch"
+        if name == "directive_id":
+            return str(_directive(world).pk)
         if name == "introduction_id":
             return str(_introduction(world).pk)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
@@ -627,6 +659,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _committee(world)
     _payment(world)
     _remittance(world)
+    _directive(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:
