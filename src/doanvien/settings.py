@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "doanvien.member_accounts",
     "doanvien.dues",
     "doanvien.youth",
+    "doanvien.returns",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
