@@ -49,7 +49,7 @@ class ReturnCellIn(Schema):
 
 
 class ReturnCellsIn(Schema):
-    cells: list[ReturnCellIn]
+    cells: list[ReturnCellIn] = []
 
 
 class ReturnCommentIn(Schema):
