@@ -36,7 +36,7 @@ def main() -> None:
         forms = [f for f in forms_of(campaign) if any("source" in s for s in f.cells.values())]
         for form in forms:
             samples = _common.timed(
-                lambda form=form, unit=unit: computed_values(unit, campaign, form), REPEAT, warm=1
+                lambda f=form, u=unit, c=campaign: computed_values(u, c, f), REPEAT, warm=1
             )
             print(
                 f"{name:9} form {form.number}  {len(form.cells):3} cells  "
