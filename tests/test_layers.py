@@ -36,6 +36,7 @@ LAYERS = [
     ["dues"],
     ["youth"],
     ["directives"],
+    ["returns"],
     ["actions"],
     # The read side and the doors: reports reads every app; the API, the demo and the site's
     # own modules (settings, urls) sit on top.

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "doanvien.dues",
     "doanvien.youth",
     "doanvien.directives",
+    "doanvien.returns",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",

@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("doanvien.honours.urls")),
     path("", include("doanvien.youth.urls")),
     path("", include("doanvien.directives.urls")),
+    path("", include("doanvien.returns.urls")),
 ]

@@ -140,6 +140,10 @@ ACTIONS = {
     "referral.proposed": _("proposed the young person for admission"),
     "referral.dropped": _("recorded that the referral was dropped"),
     "referral.admitted": _("recorded the young person's admission"),
+    "return.saved": _("saved figures of the statistics return"),
+    "return.submitted": _("submitted the statistics return"),
+    "return.accepted": _("accepted the statistics return"),
+    "return.returned": _("returned the statistics return"),
 }
 
 
