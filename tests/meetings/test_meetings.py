@@ -146,9 +146,13 @@ def test_months_without_a_meeting_below_a_union(world):
     _meeting(world, date(YEAR, 1, 10))
     _meeting(world, date(YEAR, 1, 20))  # twice in one month covers one month
     _meeting(world, date(YEAR, 2, 10), unit=world.branch2)
-    below = selectors.months_without_below([world.base, world.other_base], YEAR, date.today())
-    assert below[world.base.pk] == {"branches": 2, "months_without": 24 - 2}
-    assert below[world.other_base.pk] == {"branches": 1, "months_without": 12}
+    below = selectors.figures_below([world.base, world.other_base], YEAR, date.today())
+    assert below[world.base.pk]["branches"] == 2
+    assert below[world.base.pk]["months_without"] == 24 - 2
+    assert below[world.base.pk]["without_by_month"][1] == 1
+    assert below[world.base.pk]["kinds"]["regular"] == 3
+    assert below[world.other_base.pk]["branches"] == 1
+    assert below[world.other_base.pk]["months_without"] == 12
 
 
 def test_months_absent_counts_months_missed_at_every_meeting(world):

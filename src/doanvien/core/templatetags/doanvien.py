@@ -118,6 +118,7 @@ ACTIONS = {
     "meeting.updated": _("changed a meeting"),
     "meeting.attendance": _("recorded attendance"),
     "meeting.theme": _("published a monthly theme"),
+    "meeting.cancelled": _("cancelled a meeting"),
     "member.account_closed": _("closed the member's account"),
     "member.account_disowned": _("said the account was not his"),
     "member.change_requested": _("asked to change his record"),
