@@ -330,3 +330,28 @@ def test_the_union_page_shows_months_without_a_meeting_below(client, world):
             {"year": YEAR, "month": 4, "title": "Không được"},
         )
         assert r.status_code == status
+
+
+def test_three_months_absent_make_a_removal_candidate(world):
+    """The meeting part of the removal candidates (dues/removal.py): a member absent from every
+    monthly meeting of 3 months of the year is proposed, excused months do not count."""
+    from doanvien.dues import removal
+
+    for month in (1, 2, 3):
+        m = _meeting(world, date(YEAR, month, 5))
+        services.attendance_set(
+            actor=None,
+            meeting=m,
+            present=[world.member.pk],
+            excused=[world.member2.pk] if month == 3 else [],
+        )
+    found = {c.member.pk: c for c in removal.removal_candidates(world.branch, YEAR)}
+    assert world.member.pk not in found or found[world.member.pk].months_absent == 0
+    m = _meeting(world, date(YEAR, 4, 5))
+    services.attendance_set(actor=None, meeting=m, present=[world.member.pk], excused=[])
+    found = {c.member.pk: c for c in removal.removal_candidates(world.branch, YEAR)}
+    assert found[world.member2.pk].months_absent == 3
+    cancelled = services.meeting_cancel(actor=None, meeting=m, reason="Ghi nhầm")
+    assert cancelled.cancelled
+    found = {c.member.pk: c for c in removal.removal_candidates(world.branch, YEAR)}
+    assert world.member2.pk not in found or found[world.member2.pk].months_absent == 2

@@ -119,6 +119,12 @@ def months_absent(member_ids: Iterable[int], year: int) -> dict[int, list[int]]:
     return out
 
 
+def absence_counts(branch: Unit, year: int, member_ids: Iterable[int]) -> dict[int, int]:
+    """How many months of the year each member missed the monthly meetings (months_absent):
+    the meeting part of the removal candidates (dues/removal.py registers it)."""
+    return {pk: len(months) for pk, months in months_absent(list(member_ids), year).items()}
+
+
 def branch_months_absent(branch: Unit, year: int) -> dict[int, list[int]]:
     """months_absent for the branch's members on the roll."""
     ids = Member.objects.filter(branch=branch, status=Status.ACTIVE).values("pk")

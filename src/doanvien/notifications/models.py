@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     CHANGE_REQUEST_DECIDED = "change_request_decided", _("Change to my record decided")
     DEADLINE_SOON = "deadline_soon", _("A deadline in three days")
     JOB_FINISHED = "job_finished", _("Import or export finished")
+    MEMBER_REMOVED = "member_removed", _("A member removed below")
 
 
 class Channel(models.TextChoices):
