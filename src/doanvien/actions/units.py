@@ -1,8 +1,8 @@
 """Editing, moving and merging units: the tree and every path copy move
 (units.services.unit_move), the training roll-ups follow (the years that have not ended take the
 new tree and names; ended years keep the tree as it stood), the "1+1" counters, the dues
-ledger, the evaluations' and the meetings' roll-ups move what the old ancestors held of the subtree to the new
-ones, and a merged branch's members move with their registrations."""
+ledger, the evaluations' and the meetings' roll-ups move what the old ancestors held of the
+subtree to the new ones, and a merged branch's members move with their registrations."""
 
 from datetime import date
 
