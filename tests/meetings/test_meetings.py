@@ -355,3 +355,24 @@ def test_three_months_absent_make_a_removal_candidate(world):
     assert cancelled.cancelled
     found = {c.member.pk: c for c in removal.removal_candidates(world.branch, YEAR)}
     assert world.member2.pk not in found or found[world.member2.pk].months_absent == 2
+
+
+def test_the_removal_months_are_data_the_nearest_rule_up_the_tree(world, client):
+    from doanvien.dues import removal
+    from doanvien.dues.models import RemovalRule
+
+    RemovalRule.objects.get_or_create(unit=None, defaults={"months": 3})
+    for month in (1, 2):
+        m = _meeting(world, date(YEAR, month, 5))
+        services.attendance_set(actor=None, meeting=m, present=[world.member.pk], excused=[])
+    assert removal.removal_months(world.branch) == 3
+    absent = {c.member.pk: c.months_absent for c in removal.removal_candidates(world.branch, YEAR)}
+    assert absent.get(world.member2.pk, 0) in (0, 2)  # 2 < 3: only if dues are owed
+    RemovalRule.objects.create(unit=world.base, months=2)
+    assert removal.removal_months(world.branch) == 2
+    assert removal.removal_months(world.other_branch) == 3
+    found = {c.member.pk: c for c in removal.removal_candidates(world.branch, YEAR)}
+    assert found[world.member2.pk].months_absent == 2
+    client.force_login(world.superuser)
+    for name in ("dues_removalrule", "meetings_cadencerule"):
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200
