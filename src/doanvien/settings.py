@@ -317,6 +317,7 @@ ROLLUP_LEDGERS = [
     "doanvien.evaluations.rollup",
     "doanvien.dues.ledger",
     "doanvien.youth.rollup",
+    "doanvien.meetings.rollup",
 ]
 # Modules that add indicators a scheme's item may take its figure from (evaluations/indicators.py).
 EVALUATION_INDICATOR_MODULES: list[str] = []

@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     JOB_FINISHED = "job_finished", _("Import or export finished")
     DIRECTIVE_RECEIVED = "directive_received", _("A directive received")
     DIRECTIVE_REMINDER = "directive_reminder", _("A reminder to read a directive")
+    MEMBER_REMOVED = "member_removed", _("A member removed below")
 
 
 class Channel(models.TextChoices):

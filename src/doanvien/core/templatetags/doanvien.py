@@ -123,6 +123,7 @@ ACTIONS = {
     "directive.withdrawn": _("withdrew a directive"),
     "directive.reminded": _("reminded the units that have not read a directive"),
     "directive.replied": _("replied to a directive"),
+    "meeting.cancelled": _("cancelled a meeting"),
     "member.account_closed": _("closed the member's account"),
     "member.account_disowned": _("said the account was not his"),
     "member.change_requested": _("asked to change his record"),
