@@ -89,3 +89,31 @@ def test_the_trail_of_one_object(client, world):
     wrong = client.get(url, {"object": "hồ sơ số 5"})
     assert wrong.status_code == 200
     assert "Hãy ghi đối tượng như danh sách hiển thị" in wrong.content.decode()
+
+
+def test_a_period_is_days_of_the_sites_time_zone_both_ends_included(client, world):
+    """From 10/11 to 12/11: an event at 00:30 on the 10th and one at 23:30 on the 12th (local
+    time) are in it; 23:30 on the 9th and 00:30 on the 13th are not."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    times = {
+        "ngày 9 muộn": datetime(2026, 11, 9, 23, 30),
+        "ngày 10 sớm": datetime(2026, 11, 10, 0, 30),
+        "ngày 12 muộn": datetime(2026, 11, 12, 23, 30),
+        "ngày 13 sớm": datetime(2026, 11, 13, 0, 30),
+    }
+    for summary, at in times.items():
+        audit.record(
+            actor=world.base_cadre,
+            action="unit.updated",
+            target=world.base,
+            unit_path=world.base.path,
+            summary=summary,
+        )
+        AuditEvent.objects.filter(summary=summary).update(at=timezone.make_aware(at))
+    client.force_login(world.base_cadre)
+    url = reverse("units:unit-audit", args=[world.base.pk])
+    page = client.get(url, {"action": "unit.updated", "since": "10/11/2026", "until": "12/11/2026"})
+    assert {e.summary for e in page.context["events"]} == {"ngày 10 sớm", "ngày 12 muộn"}
