@@ -319,6 +319,9 @@ ROLLUP_LEDGERS = [
     "doanvien.youth.rollup",
     "doanvien.meetings.rollup",
 ]
+# Called with the units (or their ids) whose active state changed, or that were created or
+# reactivated (units/services.py), by apps above the units that count it.
+UNIT_STATE_FOLLOWERS = ["doanvien.meetings.rollup.unit_state_changed"]
 # Modules that add indicators a scheme's item may take its figure from (evaluations/indicators.py).
 EVALUATION_INDICATOR_MODULES: list[str] = []
 # Files made by jobs (exports, error reports) and files uploaded for import, kept for JOB_FILE_DAYS.

@@ -7,10 +7,17 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
 from doanvien.core.transactions import atomic
+from doanvien.honours import services as honours
+from doanvien.honours.models import Discipline
 from doanvien.member_accounts.services import account_follow_member
 from doanvien.members.models import Member, Membership
 from doanvien.members.services import lifecycle, records
+from doanvien.notifications.models import Kind
+from doanvien.notifications.services import cadres_of, notify
 from doanvien.training import rollup
 from doanvien.training.services.registrations import registrations_follow
 from doanvien.units.models import Unit
@@ -107,12 +114,6 @@ def _tell_above_of_removal(*, actor, member: Member, expelled: bool) -> None:
     """The level above the branch is told of each removal (issue 19; Hướng dẫn 22HD/TWĐTN:
     the branch decides a removal, the base union above is informed): its cadres get a
     notification linking to the member's record."""
-    from django.urls import reverse
-    from django.utils.translation import gettext as _
-
-    from doanvien.notifications.models import Kind
-    from doanvien.notifications.services import cadres_of, notify
-
     branch = Unit.objects.get(pk=member.branch_id)
     above = branch.parent()
     if above is None:
@@ -162,3 +163,20 @@ def members_mature_out(*, actor, unit: Unit, member_ids, on: date) -> int:
         member_mature_out(actor=actor, member=member, on=on)
         count += 1
     return count
+
+
+@atomic
+def discipline_record(*, actor, member: Member, data: dict) -> Discipline:
+    """Record a discipline decision. A removal (xóa tên) is not only a record: it takes the
+    member off the roll through the removal workflow (member_remove: the roll, the counts, his
+    account, the level above told), dated by the decision, in the same transaction; a member no
+    longer on the roll is refused, and nothing is recorded."""
+    record = honours.discipline_record(actor=actor, member=member, data=data)
+    if record.form == Discipline.Form.REMOVAL:
+        member_remove(
+            actor=actor,
+            member=member,
+            on=record.date,
+            reason=_("Discipline: removal, decision %(no)s") % {"no": record.decision_no},
+        )
+    return record

@@ -6,6 +6,7 @@ from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from doanvien.accounts.access import require
+from doanvien.actions.members import discipline_record
 from doanvien.honours import services
 from doanvien.honours.access import can_record_honours
 from doanvien.members.access import get_member_for
@@ -61,4 +62,4 @@ def award_create(request, member_id: int, payload: DecisionIn):
     summary="Record a discipline decision",
 )
 def discipline_create(request, member_id: int, payload: DecisionIn):
-    return _post(request, member_id, payload, services.discipline_record)
+    return _post(request, member_id, payload, discipline_record)

@@ -6,18 +6,16 @@ reaching into the year and begun at most a year before its end). Source: Hướn
 (28/6/2013) section V, union-rules §5. The branch decides (the existing removal workflow); the
 list only proposes.
 
-The meeting-absence part comes from the meetings app: it registers a function with
-`register_absence_source("doanvien.meetings.<module>.<function>")` (in its AppConfig.ready),
-called as `f(branch, year, member_ids) -> {member_id: months_absent}`; a member is a candidate
-when either count reaches the threshold. Until one is registered, months_absent is None."""
+The meeting-absence part comes from the meetings app (meetings.selectors.absence_counts:
+{member_id: months absent}); a member is a candidate when either count reaches the threshold."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
+from doanvien.meetings.selectors import absence_counts
 from doanvien.members.models import Transfer
 from doanvien.units.models import Unit
 
@@ -25,24 +23,10 @@ from . import rules
 from .models import RemovalRule
 from .selectors import branch_members
 
-_ABSENCE_SOURCES: list[str] = []
 
-
-def register_absence_source(dotted_path: str) -> None:
-    if dotted_path not in _ABSENCE_SOURCES:
-        _ABSENCE_SOURCES.append(dotted_path)
-
-
-def months_absent(branch: Unit, year: int, member_ids: list[int]) -> dict[int, int] | None:
-    """Months without attending a branch meeting, per member, from the registered source(s);
-    None when no source is registered (the meetings part is not there)."""
-    if not _ABSENCE_SOURCES:
-        return None
-    found: dict[int, int] = {}
-    for path in _ABSENCE_SOURCES:
-        for member_id, n in import_string(path)(branch, year, member_ids).items():
-            found[member_id] = max(found.get(member_id, 0), n)
-    return found
+def months_absent(branch: Unit, year: int, member_ids: list[int]) -> dict[int, int]:
+    """Months without attending a branch meeting, per member."""
+    return absence_counts(branch, year, member_ids)
 
 
 def removal_months(branch: Unit) -> int:
@@ -93,7 +77,7 @@ def removal_candidates(branch: Unit, year: int, today: date | None = None) -> li
         if r.member.pk in away:
             continue
         unpaid = len(r.owed)
-        missed = None if absent is None else absent.get(r.member.pk, 0)
+        missed = absent.get(r.member.pk, 0)
         if unpaid >= threshold or (missed or 0) >= threshold:
             found.append(Candidate(r.member, unpaid, missed))
     return found

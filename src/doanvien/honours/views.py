@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.accounts.access import get_unit_for, require
+from doanvien.actions.members import discipline_record
 from doanvien.core.forms import apply_errors
 from doanvien.core.years import is_valid_year
 from doanvien.members.access import get_member_for
@@ -45,9 +46,7 @@ def award_create(request, member_id: int):
 
 @login_required
 def discipline_create(request, member_id: int):
-    return _create(
-        request, member_id, Discipline, services.discipline_record, _("Record a discipline")
-    )
+    return _create(request, member_id, Discipline, discipline_record, _("Record a discipline"))
 
 
 @login_required

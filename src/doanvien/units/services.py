@@ -1,9 +1,11 @@
 """Changes to the unit tree. Each writes in one transaction, keeps member counts exact and
 records an audit event."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Value
 from django.db.models.functions import Concat, Length, Substr
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from doanvien.core import audit
@@ -39,10 +41,10 @@ def _validate(*, name: str, code: str, sector: str, unit: Unit | None = None) ->
 
 
 def _meetings_follow(units) -> None:
-    """The meeting roll-ups count a unit's state (an active branch or not): counted again."""
-    from doanvien.meetings import rollup as meeting_rollup  # the meetings app sits above units
-
-    meeting_rollup.unit_state_changed(units)
+    """What counts a unit's state (an active branch or not: the meeting roll-ups) counts it
+    again: the functions named in settings.UNIT_STATE_FOLLOWERS (apps above this one)."""
+    for path in settings.UNIT_STATE_FOLLOWERS:
+        import_string(path)(units)
 
 
 def deactivate_subtree(path: str) -> None:
