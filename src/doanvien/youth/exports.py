@@ -5,12 +5,17 @@ from datetime import date
 from io import BytesIO
 
 import xlsxwriter
-from django.utils import timezone
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from xlsxwriter.utility import xl_col_to_name
 
+from doanvien.core.spreadsheets.reading import max_rows
 from doanvien.core.spreadsheets.writing import CellFormats
 from doanvien.units.models import Unit
 
+from .columns import COLUMNS
+from .models import Group, Situation, YouthSex
 from .selectors import ReportRow
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -84,3 +89,84 @@ def report_xlsx(*, unit: Unit, year: int, rows: list[ReportRow], on: date | None
 
 def filename(unit: Unit, year: int) -> str:
     return f"1+1-{unit.code}-{year}.xlsx"
+
+
+# --- The import's template ----------------------------------------------------------------------
+
+# Drop-down lists of units and groups longer than this are left out (Excel lists are meant to
+# be short; a code or a name typed by hand is read the same).
+LIST_LIMIT = 1000
+_WIDTHS = {"full_name": 28, "place": 32, "group": 28, "notes": 30, "unit_code": 20}
+
+
+def _source(sheet: str, col: int, count: int) -> str:
+    letter = xl_col_to_name(col)
+    return f"='{sheet}'!${letter}$2:${letter}${count + 1}"
+
+
+def template_xlsx(*, unit: Unit, out) -> None:
+    """The youth import's template for `unit`: Vietnamese headers, drop-down lists of sex,
+    situation and kind of group, of the codes of the units under it and of the groups already
+    recorded, and an example row."""
+    with translation.override("vi"):
+        workbook = xlsxwriter.Workbook(out)
+        fmt = CellFormats(workbook)
+        data = workbook.add_worksheet(_("Youths")[:31])
+        lists_name = _("Lists")[:31]
+        lists = workbook.add_worksheet(lists_name)
+        codes = list(
+            Unit.objects.filter(path__startswith=unit.path)
+            .order_by("path")
+            .values_list("code", flat=True)[: LIST_LIMIT + 1]
+        )
+        groups = list(
+            Group.objects.filter(
+                Q(unit_path__startswith=unit.path) | Q(unit_path__in=unit.ancestor_paths())
+            )
+            .order_by("name")
+            .values_list("name", flat=True)
+            .distinct()[: LIST_LIMIT + 1]
+        )
+        choices = {
+            "sex": [str(label) for _v, label in YouthSex.choices],
+            "situation": [str(label) for _v, label in Situation.choices],
+            "group_kind": [str(label) for _v, label in Group.Kind.choices],
+            "unit_code": codes if len(codes) <= LIST_LIMIT else [],
+            "group": groups if len(groups) <= LIST_LIMIT else [],
+        }
+        last = max_rows()
+        list_col = 0
+        for col, spec in enumerate(COLUMNS):
+            header = fmt.required if spec.field == "full_name" else fmt.header
+            data.write_string(0, col, spec.header, header)
+            data.set_column(col, col, _WIDTHS.get(spec.field, 16), fmt.text)
+            values = choices.get(spec.field)
+            if not values:
+                continue
+            lists.write_string(0, list_col, spec.header, fmt.header)
+            for i, value in enumerate(values, start=1):
+                fmt.write_text(lists, i, list_col, value)
+            validation = {
+                "validate": "list",
+                "source": _source(lists_name, list_col, len(values)),
+                "error_title": spec.header[:32],
+                "error_message": _("Choose a value from the list.")[:255],
+            }
+            if spec.field == "group":
+                # A new group's name may be typed: the list only suggests.
+                validation["error_type"] = "information"
+            data.data_validation(1, col, last, col, validation)
+            list_col += 1
+        lists.hide()
+        data.freeze_panes(1, 1)
+        example = {
+            "full_name": _("Example Youth (delete this row)"),
+            "date_of_birth": "01/01/2008",
+            "sex": choices["sex"][0],
+            "situation": choices["situation"][0],
+            "unit_code": unit.code,
+        }
+        for col, spec in enumerate(COLUMNS):
+            if spec.field in example:
+                fmt.write_text(data, 1, col, example[spec.field])
+        workbook.close()

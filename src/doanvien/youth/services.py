@@ -65,7 +65,7 @@ def _choice(data: dict, name: str, choices, errors: dict) -> str:
     return value
 
 
-def _near(unit: Unit, other_path: str) -> bool:
+def near(unit: Unit, other_path: str) -> bool:
     """A group or youth of `other_path` may go with `unit`: the same line of the tree."""
     return unit.path.startswith(other_path) or other_path.startswith(unit.path)
 
@@ -91,7 +91,7 @@ def clean_youth(data: dict[str, Any], *, unit: Unit, today: date) -> dict[str, A
     group = data.get("group")
     if group not in (None, ""):
         found = Group.objects.filter(pk=group if str(group).isdigit() else 0).first()
-        if found is None or not _near(unit, found.unit_path):
+        if found is None or not near(unit, found.unit_path):
             errors["group"] = _("Choose a group of this unit or of a unit above it.")
         clean["group"] = found
     if errors:
@@ -294,7 +294,7 @@ def referral_create(
         youth = Youth.objects.select_for_update().get(pk=youth.pk)
         if youth.erased_at or youth.member_id:
             errors["youth"] = _("This youth record can no longer be introduced.")
-        elif not _near(branch, youth.unit_path):
+        elif not near(branch, youth.unit_path):
             errors["youth"] = _("This youth is not in the branch's area.")
         elif youth.referrals.exclude(state=S.DROPPED).exists():
             errors["youth"] = _("This youth is already being followed by a referral.")

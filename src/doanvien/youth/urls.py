@@ -8,6 +8,12 @@ app_name = "youth"
 
 urlpatterns = [
     path("units/<int:unit_id>/youths/", views.youth_list, name="youth-list"),
+    path("units/<int:unit_id>/youths/import/", views.youth_import, name="youth-import"),
+    path(
+        "units/<int:unit_id>/youths/template.xlsx",
+        views.youth_import_template,
+        name="youth-import-template",
+    ),
     path("youths/<int:youth_id>/", views.youth_detail, name="youth-detail"),
     path("youths/<int:youth_id>/erase/", views.youth_erase, name="youth-erase"),
     path("units/<int:unit_id>/youth-groups/", views.group_list, name="group-list"),

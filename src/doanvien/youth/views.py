@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
+from doanvien.jobs.models import Job
+from doanvien.jobs.views import import_page
 from doanvien.members.access import get_member_for
 
 from . import exports, services
@@ -230,3 +232,31 @@ def referral_report_xlsx(request, unit_id: int, year: int):
             "Content-Disposition": content_disposition_header(True, exports.filename(unit, year))
         },
     )
+
+
+@login_required
+def youth_import(request, unit_id: int):
+    """Upload a survey list of youths and groups: checked in the background, previewed on the
+    job's page, then confirmed (youth/imports.py)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    return import_page(
+        request,
+        unit=unit,
+        kind=Job.Kind.YOUTHS_IMPORT,
+        template="youth/import.html",
+        breadcrumbs=visible_ancestors(request.user, unit),
+    )
+
+
+@login_required
+@require_GET
+def youth_import_template(request, unit_id: int):
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    response = HttpResponse(content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"mau-nhap-thanh-nien-{unit.code}.xlsx"
+    )
+    exports.template_xlsx(unit=unit, out=response)
+    return response

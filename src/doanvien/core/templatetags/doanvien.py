@@ -129,6 +129,7 @@ ACTIONS = {
     "youth.created": _("recorded a young person"),
     "youth.erased": _("erased a young person's record"),
     "youth_group.created": _("recorded a club, team or group"),
+    "youths.imported": _("imported young people and groups"),
     "referral.introduced": _("introduced a young person"),
     "referral.taking_part": _("recorded that the young person takes part"),
     "referral.joined_federation": _("recorded that the young person joined the Federation"),
