@@ -3,15 +3,18 @@ unit, the title), the units under the unit numbered, then the unit's own row as 
 
 from datetime import date
 from io import BytesIO
+from urllib.parse import urlencode
 
 import xlsxwriter
 from django.db.models import Q
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from xlsxwriter.utility import xl_col_to_name
 
 from doanvien.core.spreadsheets.reading import max_rows
 from doanvien.core.spreadsheets.writing import CellFormats
+from doanvien.reports import exports as document
 from doanvien.units.models import Unit
 
 from .columns import COLUMNS
@@ -170,3 +173,55 @@ def template_xlsx(*, unit: Unit, out) -> None:
             if spec.field in example:
                 fmt.write_text(data, 1, col, example[spec.field])
         workbook.close()
+
+
+# --- The document: print view and PDF -----------------------------------------------------------
+
+
+def document_context(
+    *,
+    unit: Unit,
+    year: int,
+    rows: list[ReportRow],
+    number: str = "",
+    place: str = "",
+    on: date | None = None,
+    **extra,
+) -> dict:
+    """What youth/print.html needs (the official layout of reports/print.html: the issuing unit
+    and number, the Union's name, place and date, the title, the table, recipients and the
+    signature block)."""
+    on = on or timezone.localdate()
+    day, month = document.date_parts(on)
+    return {
+        "unit": unit,
+        "parent": unit.parent(),
+        "year": year,
+        "own": rows[0],
+        "children": rows[1:],
+        "titles": column_titles()[2:],
+        "number_text": document.number_text(number),
+        "query": urlencode({k: v.strip() for k, v in (("number", number), ("place", place)) if v}),
+        "place": (place or "").strip() or document.BLANK,
+        "day": day,
+        "month": month,
+        "date_year": on.year,
+        "on": on,
+        "signer": document.Signer(),
+        **extra,
+    }
+
+
+def report_html(*, request=None, **options) -> str:
+    """The "1+1" report as an official document, in the documents' language (Vietnamese)."""
+    with translation.override(document.DOCUMENT_LANGUAGE):
+        return render_to_string("youth/print.html", document_context(**options), request=request)
+
+
+def report_pdf(**options) -> bytes:
+    """The same document as an A4 PDF (reports.exports.render_pdf)."""
+    return document.render_pdf(report_html(**options))
+
+
+def pdf_filename(unit: Unit, year: int) -> str:
+    return f"1+1-{unit.code}-{year}.pdf"

@@ -28,6 +28,16 @@ urlpatterns = [
         name="referral-report",
     ),
     path(
+        "units/<int:unit_id>/referrals/<year:year>/print/",
+        views.referral_report_print,
+        name="referral-report-print",
+    ),
+    path(
+        "units/<int:unit_id>/referrals/<year:year>/report.pdf",
+        views.referral_report_pdf,
+        name="referral-report-pdf",
+    ),
+    path(
         "units/<int:unit_id>/referrals/<year:year>/report.xlsx",
         views.referral_report_xlsx,
         name="referral-report-xlsx",

@@ -260,3 +260,40 @@ def youth_import_template(request, unit_id: int):
     )
     exports.template_xlsx(unit=unit, out=response)
     return response
+
+
+def _document(request, unit, year: int) -> dict:
+    """The report's figures and what the document's header takes from the query: ?number= (the
+    report's number) and ?place= (the place in the date line)."""
+    return {
+        "unit": unit,
+        "year": year,
+        "rows": report_rows(unit, year),
+        "number": request.GET.get("number", "").strip()[:40],
+        "place": request.GET.get("place", "").strip()[:80],
+        "on": timezone.localdate(),
+    }
+
+
+@login_required
+@require_GET
+def referral_report_print(request, unit_id: int, year: int):
+    """The "1+1" report as an official A4 document, to print from the browser (the PDF is the
+    same)."""
+    unit = get_unit_for(request.user, unit_id)
+    return HttpResponse(exports.report_html(request=request, **_document(request, unit, year)))
+
+
+@login_required
+@require_GET
+def referral_report_pdf(request, unit_id: int, year: int):
+    unit = get_unit_for(request.user, unit_id)
+    return HttpResponse(
+        exports.report_pdf(**_document(request, unit, year)),
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": content_disposition_header(
+                True, exports.pdf_filename(unit, year)
+            )
+        },
+    )
