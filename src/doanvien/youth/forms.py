@@ -68,3 +68,9 @@ class IntroduceForm(TextForm):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class ExtensionForm(TextForm):
+    code = forms.CharField(label=_("Code of the base union"), max_length=40)
+    extended_to = _date(_("New deadline"), required=True)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)

@@ -291,3 +291,54 @@ class ReferralStatsDelta(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_path} · {self.year}"
+
+
+class ReportSent(models.Model):
+    """A unit's yearly "1+1" report sent to the level above (seed 003 §4.2: the base unions
+    report to the district's standing committee by the deadline of their ReferralSettings)."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    sent_on = models.DateField(_("sent on"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("“1+1” report sent")
+        verbose_name_plural = _("“1+1” reports sent")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_referral_report_sent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.year}"
+
+
+class ReportExtension(models.Model):
+    """More time for a unit's yearly "1+1" report, granted by a unit above it: the deadline of
+    that unit and year is `extended_to` instead of the settings' day."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    extended_to = models.DateField(_("extended to"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True, default="")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("“1+1” report extension")
+        verbose_name_plural = _("“1+1” report extensions")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_referral_report_extension")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.year} · {self.extended_to}"

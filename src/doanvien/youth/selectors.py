@@ -73,6 +73,8 @@ class ReportRow:
     unit: Unit
     members: int
     figures: dict[str, int]
+    # Reporting units under this row's unit (or itself) late with the year's report.
+    late: int = 0
 
     @property
     def share(self) -> str:

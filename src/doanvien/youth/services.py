@@ -19,7 +19,17 @@ from doanvien.members.models import AdmissionRequest, Member, Status
 from doanvien.units.models import Unit
 
 from . import rollup
-from .models import Group, Referral, ReferralSettings, ReferralStep, Situation, Youth, YouthSex
+from .models import (
+    Group,
+    Referral,
+    ReferralSettings,
+    ReferralStep,
+    ReportExtension,
+    ReportSent,
+    Situation,
+    Youth,
+    YouthSex,
+)
 from .workflow import ADMISSION_STEP, DATE_OF_STEP, HAND_STEPS, next_state
 
 S = Referral.State
@@ -452,3 +462,107 @@ def referrals_follow(*, member: Member, branch: Unit) -> int:
     Referral.objects.filter(pk__in=ids).update(branch=branch, unit_path=branch.path)
     rollup.recount([*old, branch.pk], years)
     return len(ids)
+
+
+# --- The yearly report: sent, and extensions ----------------------------------------------------
+
+# The level whose units send the yearly report (seed 003 §4.2: "Cơ sở Đoàn trực thuộc …
+# báo cáo kết quả … gửi về Ban Thường vụ Quận Đoàn trước ngày 15/10").
+REPORTING_LEVEL = "base"
+
+
+@atomic
+def report_send(*, actor, unit: Unit, year: int, today: date | None = None) -> ReportSent:
+    """The unit sends its yearly "1+1" report to the level above (seed 003 §4.2). Only a unit of
+    the reporting level sends one, once a year, not before the year has begun."""
+    today = today or timezone.localdate()
+    unit = Unit.objects.select_related("level").get(pk=unit.pk)
+    if unit.level.code != REPORTING_LEVEL:
+        raise ValidationError(
+            _("Only a base union sends the yearly “1+1” report to the level above.")
+        )
+    if year > today.year:
+        raise ValidationError(_("The report of a year to come cannot be sent."))
+    sent, created = ReportSent.objects.get_or_create(
+        unit=unit,
+        year=year,
+        defaults={"sent_on": today, "by": actor if getattr(actor, "pk", None) else None},
+    )
+    if not created:
+        raise ValidationError(
+            _("The report of %(year)s was already sent on %(on)s.")
+            % {"year": year, "on": sent.sent_on.strftime("%d/%m/%Y")}
+        )
+    audit.record(
+        actor=actor,
+        action="referral_report.sent",
+        target=unit,
+        unit_path=unit.path,
+        summary=_("“1+1” report %(year)s sent") % {"year": year},
+    )
+    return sent
+
+
+@atomic
+def report_extend(
+    *,
+    actor,
+    above: Unit,
+    code: str,
+    year: int,
+    extended_to,
+    reason: str = "",
+    today: date | None = None,
+) -> ReportExtension:
+    """A unit above grants a unit of the reporting level under it more time for the year's
+    report: its deadline becomes `extended_to` (a later extension replaces an earlier one)."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    code = normalize(str(code or "")).upper()
+    unit = (
+        Unit.objects.select_related("level")
+        .filter(code__iexact=code, path__startswith=above.path)
+        .exclude(pk=above.pk)
+        .first()
+    )
+    if unit is None:
+        errors["code"] = _("No unit of this code under %(unit)s.") % {"unit": above.name}
+    elif unit.level.code != REPORTING_LEVEL:
+        errors["code"] = _("Only a base union sends the yearly “1+1” report to the level above.")
+    try:
+        on = parse_date(extended_to)
+    except ValueError:
+        on = None
+        errors["extended_to"] = _("“%(value)s” is not a date in dd/mm/yyyy form.") % {
+            "value": extended_to
+        }
+    else:
+        if on is None:
+            errors["extended_to"] = _("Give the date.")
+        elif on < today or on.year not in (year, year + 1):
+            errors["extended_to"] = _(
+                "The new deadline is today or later, in the report's year or the next."
+            )
+    reason = _text({"reason": reason}, "reason", errors, limit=300)
+    if errors:
+        raise ValidationError(errors)
+    if ReportSent.objects.filter(unit=unit, year=year).exists():
+        raise ValidationError({"code": _("This unit has already sent its report.")})
+    extension, _created = ReportExtension.objects.update_or_create(
+        unit=unit,
+        year=year,
+        defaults={
+            "extended_to": on,
+            "reason": reason,
+            "by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="referral_report.extended",
+        target=unit,
+        unit_path=unit.path,
+        summary=_("“1+1” report %(year)s: deadline extended to %(on)s")
+        % {"year": year, "on": on.strftime("%d/%m/%Y")},
+    )
+    return extension

@@ -28,6 +28,16 @@ urlpatterns = [
         name="referral-report",
     ),
     path(
+        "units/<int:unit_id>/referrals/<year:year>/send/",
+        views.referral_report_send,
+        name="referral-report-send",
+    ),
+    path(
+        "units/<int:unit_id>/referrals/<year:year>/extend/",
+        views.referral_report_extend,
+        name="referral-report-extend",
+    ),
+    path(
         "units/<int:unit_id>/referrals/<year:year>/print/",
         views.referral_report_print,
         name="referral-report-print",

@@ -19,7 +19,7 @@ from doanvien.jobs.models import Job
 from doanvien.jobs.views import import_page
 from doanvien.members.access import get_member_for
 
-from . import exports, services
+from . import exports, lateness, services
 from .access import (
     can_keep_youths,
     can_move_referral,
@@ -28,7 +28,14 @@ from .access import (
     get_youth_for,
     groups_under_visible_to,
 )
-from .forms import GroupForm, IntroduceForm, ProgressForm, YouthForm, YouthSearchForm
+from .forms import (
+    ExtensionForm,
+    GroupForm,
+    IntroduceForm,
+    ProgressForm,
+    YouthForm,
+    YouthSearchForm,
+)
 from .selectors import branch_plan, branch_referrals, member_referrals, report_rows, youth_search
 
 
@@ -200,24 +207,78 @@ def referral_detail(request, referral_id: int):
     )
 
 
+# Late units listed on a report page (the count says how many there are in all).
+LATE_SHOWN = 200
+
+
 @login_required
 @require_GET
 def referral_report(request, unit_id: int, year: int):
     """The yearly "1+1" report (seed 003 Bước 4, §4.2): the unit and each unit under it, each
-    row opening that unit's own report."""
+    row opening that unit's own report and flagged with the late reports under it; the unit's
+    own deadline and whether it sent its report; the late units of the subtree."""
     unit = get_unit_for(request.user, unit_id)
-    deadline = services.settings_for(unit)
-    return render(
-        request,
-        "youth/report.html",
-        {
-            "unit": unit,
-            "year": year,
-            "rows": report_rows(unit, year),
-            "ancestors": visible_ancestors(request.user, unit),
-            "deadline": f"{deadline.report_day:02d}/{deadline.report_month:02d}/{year}",
-        },
-    )
+    return render(request, "youth/report.html", _report_context(request, unit, year))
+
+
+def _report_context(request, unit, year: int, extend_form=None) -> dict:
+    due, extension, sent = lateness.deadline_of(unit, year)
+    rows = report_rows(unit, year)
+    late_by_prefix = lateness.late_under(unit, year)
+    width = len(unit.path) + unit.steplen
+    for row in rows[1:]:
+        row.late = late_by_prefix.get(row.unit.path[:width], 0)
+    late = lateness.late_units(unit, year).select_related("level")
+    can_keep = can_keep_youths(request.user, unit)
+    return {
+        "unit": unit,
+        "year": year,
+        "rows": rows,
+        "ancestors": visible_ancestors(request.user, unit),
+        "deadline": due.strftime("%d/%m/%Y"),
+        "extension": extension,
+        "sent": sent,
+        "reports": unit.level.code == services.REPORTING_LEVEL,
+        "can_send": can_keep and unit.level.code == services.REPORTING_LEVEL and not sent,
+        "late": lateness.as_items(late[:LATE_SHOWN], year),
+        "late_count": late.count(),
+        "extend_form": (extend_form or ExtensionForm())
+        if can_keep and not unit.is_branch
+        else None,
+    }
+
+
+@login_required
+@require_POST
+def referral_report_send(request, unit_id: int, year: int):
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    try:
+        services.report_send(actor=request.user, unit=unit, year=year)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The report is sent to the level above."))
+    return redirect("youth:referral-report", unit.pk, year)
+
+
+@login_required
+@require_POST
+def referral_report_extend(request, unit_id: int, year: int):
+    """A unit above grants a base union under it more time for the year's report."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_extend(actor=request.user, above=unit, year=year, **form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e, default_field="code")
+        else:
+            messages.success(request, _("The deadline is extended."))
+            return redirect("youth:referral-report", unit.pk, year)
+    context = _report_context(request, unit, year, extend_form=form)
+    return render(request, "youth/report.html", context, status=200)
 
 
 @login_required

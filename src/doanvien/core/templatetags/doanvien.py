@@ -130,6 +130,8 @@ ACTIONS = {
     "youth.erased": _("erased a young person's record"),
     "youth_group.created": _("recorded a club, team or group"),
     "youths.imported": _("imported young people and groups"),
+    "referral_report.sent": _("sent the yearly “1+1” report"),
+    "referral_report.extended": _("extended the deadline of a “1+1” report"),
     "referral.introduced": _("introduced a young person"),
     "referral.taking_part": _("recorded that the young person takes part"),
     "referral.joined_federation": _("recorded that the young person joined the Federation"),
