@@ -36,6 +36,10 @@ def column_titles() -> list[str]:
         _("Proposed for admission"),
         _("Admitted to the Union"),
         _("Groups attached"),
+        _("Youths surveyed"),
+        _("Federation members (survey)"),
+        _("Youth-gathering rate (%)"),
+        _("Groups found"),
     ]
 
 
@@ -50,7 +54,18 @@ def _values(row: ReportRow) -> list:
         f["proposed"],
         f["admitted"],
         f["groups_attached"],
+        f["youths_surveyed"],
+        f["federation_surveyed"],
+        float(row.gathering_rate) if row.gathering_rate else "",
+        f["groups_found"],
     ]
+
+
+def _write(sheet, row: int, col: int, value, fmt) -> None:
+    if value == "":
+        sheet.write_blank(row, col, None, fmt)
+    else:
+        sheet.write_number(row, col, value, fmt)
 
 
 def report_xlsx(*, unit: Unit, year: int, rows: list[ReportRow], on: date | None = None) -> bytes:
@@ -65,7 +80,7 @@ def report_xlsx(*, unit: Unit, year: int, rows: list[ReportRow], on: date | None
     sheet.set_paper(9)
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 1, 36)
-    sheet.set_column(2, 9, 13)
+    sheet.set_column(2, 13, 13)
     parent = unit.parent()
     if parent is not None:
         f.write_text(sheet, 0, 0, parent.name.upper(), f.add({"align": "left"}))
@@ -80,12 +95,12 @@ def report_xlsx(*, unit: Unit, year: int, rows: list[ReportRow], on: date | None
         sheet.write_number(line, 0, number, cell)
         f.write_text(sheet, line, 1, row.unit.name, cell)
         for col, value in enumerate(_values(row), start=2):
-            sheet.write_number(line, col, value, cell)
+            _write(sheet, line, col, value, cell)
         line += 1
     f.write_text(sheet, line, 1, _("Total: %(unit)s") % {"unit": unit.name}, bold)
     sheet.write_string(line, 0, "", bold)
     for col, value in enumerate(_values(rows[0]), start=2):
-        sheet.write_number(line, col, value, bold)
+        _write(sheet, line, col, value, bold)
     workbook.close()
     return output.getvalue()
 

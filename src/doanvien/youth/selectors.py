@@ -83,6 +83,15 @@ class ReportRow:
             return "0.00"
         return f"{100 * self.figures['members_referring'] / self.members:.2f}"
 
+    @property
+    def gathering_rate(self) -> str:
+        """The youth-gathering rate (members + Federation members) / youths surveyed, in percent
+        with two decimals; "" where nobody was surveyed."""
+        surveyed = self.figures["youths_surveyed"]
+        if not surveyed:
+            return ""
+        return f"{100 * (self.members + self.figures['federation_surveyed']) / surveyed:.2f}"
+
     def as_dict(self) -> dict:
         return {
             "unit": self.unit.name,
@@ -90,6 +99,7 @@ class ReportRow:
             "members": self.members,
             **self.figures,
             "members_referring_share": self.share,
+            "gathering_rate": self.gathering_rate,
         }
 
 

@@ -27,6 +27,7 @@ from .models import (
     ReportExtension,
     ReportSent,
     Situation,
+    Survey,
     Youth,
     YouthSex,
 )
@@ -566,3 +567,85 @@ def report_extend(
         % {"year": year, "on": on.strftime("%d/%m/%Y")},
     )
     return extension
+
+
+# --- Surveys ------------------------------------------------------------------------------------
+
+SURVEY_COUNTS = (
+    "age_16_18",
+    "age_19_24",
+    "age_25_30",
+    "studying",
+    "working",
+    "neither",
+    "federation_members",
+    "groups_found",
+)
+# More young people than any area has: a typing error.
+SURVEY_MAX = 1_000_000
+
+
+@atomic
+def survey_save(
+    *, actor, unit: Unit, year: int, data: dict[str, Any], today: date | None = None
+) -> Survey:
+    """A branch records (or corrects) its survey of the area for a year (seed 003 Bước 1): the
+    youths counted by age band and, the same youths, by situation; the Federation members
+    among them; the groups found. Its totals are counted again in the roll-ups of the year."""
+    today = today or timezone.localdate()
+    unit = Unit.objects.get(pk=unit.pk)
+    errors: dict[str, str] = {}
+    if not unit.is_branch:
+        raise ValidationError(_("A branch records the survey of its area."))
+    if not 2000 <= year <= today.year:
+        raise ValidationError(_("A survey is of this year or of a year before."))
+    counts: dict[str, int] = {}
+    for name in SURVEY_COUNTS:
+        raw = data.get(name)
+        try:
+            value = int(str(raw).strip() or 0) if raw is not None else 0
+        except ValueError:
+            errors[name] = _("Write a whole number.")
+            continue
+        if not 0 <= value <= SURVEY_MAX:
+            errors[name] = _("Write a number from 0 to %(max)s.") % {"max": SURVEY_MAX}
+        counts[name] = value
+    surveyed_on = _date(data, "surveyed_on", errors, today=today, required=True)
+    if surveyed_on and surveyed_on.year != year:
+        errors["surveyed_on"] = _("The survey's date falls in its year.")
+    notes = _text(data, "notes", errors, limit=2000)
+    if not errors:
+        by_age = counts["age_16_18"] + counts["age_19_24"] + counts["age_25_30"]
+        by_situation = counts["studying"] + counts["working"] + counts["neither"]
+        if by_age != by_situation:
+            errors["neither"] = _(
+                "The youths by situation (%(situation)s) are the same youths as by age band"
+                " (%(age)s): the totals must be equal."
+            ) % {"situation": by_situation, "age": by_age}
+        elif counts["federation_members"] > by_age:
+            errors["federation_members"] = _(
+                "The Federation members are among the youths counted: at most %(n)s."
+            ) % {"n": by_age}
+    if errors:
+        raise ValidationError(errors)
+    survey, created = Survey.objects.update_or_create(
+        unit=unit,
+        year=year,
+        defaults={
+            **counts,
+            "unit_path": unit.path,
+            "surveyed_on": surveyed_on,
+            "notes": notes,
+            "by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    rollup.recount([unit.pk], [year])
+    audit.record(
+        actor=actor,
+        action="youth_survey.saved",
+        target=survey,
+        unit_path=unit.path,
+        summary=_("Youth survey %(year)s: %(n)s youths counted")
+        % {"year": year, "n": survey.total},
+    )
+    return survey

@@ -27,6 +27,7 @@ urlpatterns = [
         views.referral_report,
         name="referral-report",
     ),
+    path("units/<int:unit_id>/youth-survey/<year:year>/", views.survey, name="survey"),
     path(
         "units/<int:unit_id>/referrals/<year:year>/send/",
         views.referral_report_send,

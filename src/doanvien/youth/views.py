@@ -33,9 +33,11 @@ from .forms import (
     GroupForm,
     IntroduceForm,
     ProgressForm,
+    SurveyForm,
     YouthForm,
     YouthSearchForm,
 )
+from .models import Survey
 from .selectors import branch_plan, branch_referrals, member_referrals, report_rows, youth_search
 
 
@@ -356,5 +358,37 @@ def referral_report_pdf(request, unit_id: int, year: int):
             "Content-Disposition": content_disposition_header(
                 True, exports.pdf_filename(unit, year)
             )
+        },
+    )
+
+
+@login_required
+def survey(request, unit_id: int, year: int):
+    """The branch's survey of its area for the year (seed 003 Bước 1), and the rate it gives."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    found = Survey.objects.filter(unit=unit, year=year).first()
+    initial = {}
+    if found is not None:
+        initial = {name: getattr(found, name) for name in services.SURVEY_COUNTS}
+        initial |= {"surveyed_on": found.surveyed_on.strftime("%d/%m/%Y"), "notes": found.notes}
+    form = SurveyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_save(actor=request.user, unit=unit, year=year, data=form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e, default_field="surveyed_on")
+        else:
+            messages.success(request, _("The survey is recorded."))
+            return redirect("youth:survey", unit.pk, year)
+    return render(
+        request,
+        "youth/survey.html",
+        {
+            "unit": unit,
+            "year": year,
+            "survey": found,
+            "row": report_rows(unit, year)[0] if found else None,
+            "form": form,
         },
     )

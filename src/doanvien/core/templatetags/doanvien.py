@@ -132,6 +132,7 @@ ACTIONS = {
     "youths.imported": _("imported young people and groups"),
     "referral_report.sent": _("sent the yearly “1+1” report"),
     "referral_report.extended": _("extended the deadline of a “1+1” report"),
+    "youth_survey.saved": _("recorded the survey of young people in the area"),
     "referral.introduced": _("introduced a young person"),
     "referral.taking_part": _("recorded that the young person takes part"),
     "referral.joined_federation": _("recorded that the young person joined the Federation"),
