@@ -393,3 +393,28 @@ class Survey(models.Model):
     @property
     def total(self) -> int:
         return self.age_16_18 + self.age_19_24 + self.age_25_30
+
+
+class ReviewNote(models.Model):
+    """A dated note of the six-monthly review of the programme at a base union or a district
+    (seed 003 Bước 4: "Định kỳ 06 tháng các cơ sở Đoàn, Quận Đoàn tổ chức đánh giá, rút kinh
+    nghiệm"), as the training programme's progress notes are."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    unit_path = TreePathField(editable=False)
+    year = models.PositiveSmallIntegerField()
+    # 1: the first six months of the year, 2: the second (from the note's date).
+    half = models.PositiveSmallIntegerField()
+    on = models.DateField(_("date"))
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["unit", "year"], name="youth_review_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.on} · {self.text[:40]}"

@@ -26,6 +26,7 @@ from .models import (
     ReferralStep,
     ReportExtension,
     ReportSent,
+    ReviewNote,
     Situation,
     Survey,
     Youth,
@@ -649,3 +650,49 @@ def survey_save(
         % {"year": year, "n": survey.total},
     )
     return survey
+
+
+# --- Six-monthly reviews --------------------------------------------------------------------------
+
+# Seed 003 Bước 4: the base unions and the district review the programme every six months.
+REVIEW_LEVELS = ("base", "district")
+
+
+@atomic
+def review_note_add(
+    *, actor, unit: Unit, year: int, text: str, on: date | None = None, today: date | None = None
+) -> ReviewNote:
+    """A note of the six-monthly review at a base union or a district: dated in the year, its
+    half of the year taken from the date."""
+    today = today or timezone.localdate()
+    unit = Unit.objects.select_related("level").get(pk=unit.pk)
+    if unit.level.code not in REVIEW_LEVELS:
+        raise ValidationError(
+            {"text": _("The six-monthly reviews are held by the base unions and the districts.")}
+        )
+    errors: dict[str, str] = {}
+    text = _text({"text": text}, "text", errors, limit=5000, required=True)
+    on = on or min(today, date(year, 12, 31))
+    if on.year != year:
+        errors["on"] = _("The note's date falls in its year.")
+    elif on > today:
+        errors["on"] = _("The date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    note = ReviewNote.objects.create(
+        unit=unit,
+        unit_path=unit.path,
+        year=year,
+        half=1 if on.month <= 6 else 2,
+        on=on,
+        text=text,
+        author=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.record(
+        actor=actor,
+        action="youth_review.noted",
+        target=note,
+        unit_path=unit.path,
+        summary=text[:200],
+    )
+    return note

@@ -29,6 +29,11 @@ urlpatterns = [
     ),
     path("units/<int:unit_id>/youth-survey/<year:year>/", views.survey, name="survey"),
     path(
+        "units/<int:unit_id>/referrals/<year:year>/notes/",
+        views.review_note,
+        name="referral-review-note",
+    ),
+    path(
         "units/<int:unit_id>/referrals/<year:year>/send/",
         views.referral_report_send,
         name="referral-report-send",

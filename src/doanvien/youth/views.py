@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -18,6 +19,7 @@ from doanvien.core.pagination import paginate
 from doanvien.jobs.models import Job
 from doanvien.jobs.views import import_page
 from doanvien.members.access import get_member_for
+from doanvien.training.forms.registrations import NoteForm
 
 from . import exports, lateness, services
 from .access import (
@@ -37,7 +39,7 @@ from .forms import (
     YouthForm,
     YouthSearchForm,
 )
-from .models import Survey
+from .models import ReviewNote, Survey
 from .selectors import branch_plan, branch_referrals, member_referrals, report_rows, youth_search
 
 
@@ -223,7 +225,7 @@ def referral_report(request, unit_id: int, year: int):
     return render(request, "youth/report.html", _report_context(request, unit, year))
 
 
-def _report_context(request, unit, year: int, extend_form=None) -> dict:
+def _report_context(request, unit, year: int, extend_form=None, note_form=None) -> dict:
     due, extension, sent = lateness.deadline_of(unit, year)
     rows = report_rows(unit, year)
     late_by_prefix = lateness.late_under(unit, year)
@@ -244,6 +246,9 @@ def _report_context(request, unit, year: int, extend_form=None) -> dict:
         "can_send": can_keep and unit.level.code == services.REPORTING_LEVEL and not sent,
         "late": lateness.as_items(late[:LATE_SHOWN], year),
         "late_count": late.count(),
+        "reviews": unit.level.code in services.REVIEW_LEVELS,
+        "notes": ReviewNote.objects.filter(unit=unit, year=year).select_related("author")[:100],
+        "note_form": (note_form or NoteForm()) if can_keep else None,
         "extend_form": (extend_form or ExtensionForm())
         if can_keep and not unit.is_branch
         else None,
@@ -391,4 +396,30 @@ def survey(request, unit_id: int, year: int):
             "row": report_rows(unit, year)[0] if found else None,
             "form": form,
         },
+    )
+
+
+@login_required
+@require_POST
+def review_note(request, unit_id: int, year: int):
+    """A note of the six-monthly review, on the base union's or the district's report page."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_note_add(
+                actor=request.user,
+                unit=unit,
+                year=year,
+                text=form.cleaned_data["text"],
+                on=form.cleaned_data["on"],
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect(reverse("youth:referral-report", args=[unit.pk, year]) + "#notes")
+    return render(
+        request, "youth/report.html", _report_context(request, unit, year, note_form=form)
     )

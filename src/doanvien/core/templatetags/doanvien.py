@@ -133,6 +133,7 @@ ACTIONS = {
     "referral_report.sent": _("sent the yearly “1+1” report"),
     "referral_report.extended": _("extended the deadline of a “1+1” report"),
     "youth_survey.saved": _("recorded the survey of young people in the area"),
+    "youth_review.noted": _("noted the six-monthly review of the “1+1” programme"),
     "referral.introduced": _("introduced a young person"),
     "referral.taking_part": _("recorded that the young person takes part"),
     "referral.joined_federation": _("recorded that the young person joined the Federation"),
