@@ -224,6 +224,8 @@ def test_a_youth_of_a_unit_outside_the_import_is_refused(world, tmp_path):
     assert ok.written and Youth.objects.get().unit == world.branch2
 
 
+# The worker closes its connection at the end of a task: a transactional test.
+@pytest.mark.django_db(transaction=True)
 def test_the_page_starts_a_job_and_the_worker_previews_then_confirms(
     client, world, tmp_path, run_worker
 ):
