@@ -123,6 +123,17 @@ def test_a_survey_list_is_previewed_then_written_with_its_groups(world, tmp_path
     assert not AuditEvent.objects.filter(summary__contains="Mai").exists()
 
 
+def test_a_new_groups_contact_and_attachment_are_read_and_checked(world, tmp_path):
+    header = ["Nhóm, câu lạc bộ, đội", "Người liên hệ của nhóm", "Ngày nhóm gắn với hoạt động Đoàn"]
+    bad = run(world, sheet(tmp_path, [["CLB Võ", "Anh Tư", "01/01/2099"]], header=header))
+    assert not bad.ok and bad.errors[0].column == "Ngày nhóm gắn với hoạt động Đoàn"
+    assert not Group.objects.exists()
+    ok = run(world, sheet(tmp_path, [["CLB Võ", "Anh Tư", "01/03/2024"]], header=header))
+    assert ok.written
+    group = Group.objects.get()
+    assert (group.contact, str(group.attached_on)) == ("Anh Tư", "2024-03-01")
+
+
 def test_a_second_import_of_the_same_file_records_nobody_twice(world, tmp_path):
     path = sheet(tmp_path, GOOD)
     run(world, path)

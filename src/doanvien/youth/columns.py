@@ -40,6 +40,17 @@ COLUMNS = (
         aliases=("Nhóm", "Câu lạc bộ", "Đội, nhóm", "Bộ, tổ, đội, nhóm", "Group"),
     ),
     ColumnSpec("group_kind", "Loại nhóm", aliases=("Loại", "Group kind"), kind="choice"),
+    ColumnSpec(
+        "group_contact",
+        "Người liên hệ của nhóm",
+        aliases=("Người liên hệ", "Trưởng nhóm", "Group contact"),
+    ),
+    ColumnSpec(
+        "group_attached_on",
+        "Ngày nhóm gắn với hoạt động Đoàn",
+        aliases=("Ngày gắn kết", "Gắn với Đoàn từ ngày", "Group attached on"),
+        kind="date",
+    ),
     ColumnSpec("notes", "Ghi chú", aliases=("Ghi chú thêm", "Notes"), kind="multiline"),
 )
 SPECS = {spec.field: spec for spec in COLUMNS}
@@ -55,6 +66,8 @@ LABELS = {
     "unit_code": _("Unit code"),
     "group": _("Group"),
     "group_kind": _("Kind of group"),
+    "group_contact": _("Contact person"),
+    "group_attached_on": _("Attached to the Union's activities on"),
     "notes": _("Notes"),
 }
 

@@ -210,6 +210,8 @@ class YouthImport(SheetImport):
                 row.group = max(found, key=lambda g: len(g.unit_path))
             else:
                 row.new_group = (row.unit.pk, fold(group_name))
+                if not self._group_checked(row):
+                    return
         if not row.data["full_name"]:
             if not group_name:
                 self.error(row, "full_name", _("Write the youth's full name."))
@@ -248,6 +250,19 @@ class YouthImport(SheetImport):
         self.set_outcome(row.number, "create")
         self.sample(row.number, "create", clean["full_name"], row.unit.name, [])
 
+    def _group_checked(self, row: _Row) -> bool:
+        """A new group's contact and date, checked by the group's rule (nothing written)."""
+        try:
+            services.clean_group(self._group_data(row), today=self.today)
+        except ValidationError as e:
+            names = {"contact": "group_contact", "attached_on": "group_attached_on"}
+            for name, messages in e.message_dict.items():
+                for message in messages:
+                    self.error(row, names.get(name, "group"), message)
+            row.ok = False
+            return False
+        return True
+
     # --- writing ------------------------------------------------------------------------------
 
     def _write(self, rows: list[_Row], progress: Progress | None) -> None:
@@ -257,10 +272,7 @@ class YouthImport(SheetImport):
                 made[row.new_group] = services.group_create(
                     actor=self.actor,
                     unit=row.unit,
-                    data={
-                        "name": normalize(self._text(row.values, "group")),
-                        "kind": row.data.get("group_kind") or self._kind_of(row),
-                    },
+                    data=self._group_data(row),
                     today=self.today,
                 )
                 self.groups_created += 1
@@ -272,6 +284,14 @@ class YouthImport(SheetImport):
                 self.created += 1
             if progress and (done % 200 == 0 or done == len(rows)):
                 progress(done, len(rows))
+
+    def _group_data(self, row: _Row) -> dict:
+        return {
+            "name": normalize(self._text(row.values, "group")),
+            "kind": self._kind_of(row),
+            "contact": self._text(row.values, "group_contact"),
+            "attached_on": self._date(row.values, "group_attached_on"),
+        }
 
     def _kind_of(self, row: _Row) -> str:
         text = self._text(row.values, "group_kind")

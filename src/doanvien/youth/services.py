@@ -211,19 +211,33 @@ def youths_erase_expired(*, today: date | None = None, limit: int = 1000) -> int
 # --- Groups -----------------------------------------------------------------------------------
 
 
+def clean_group(data: dict[str, Any], *, today: date) -> dict[str, Any]:
+    """A group's fields checked (name, kind, contact person, the day it was attached)."""
+    errors: dict[str, str] = {}
+    clean = {
+        "name": _text(data, "name", errors, limit=200, required=True),
+        "contact": _text(data, "contact", errors, limit=200),
+        "kind": _choice(data, "kind", Group.Kind, errors) or Group.Kind.GROUP,
+        "attached_on": _date(data, "attached_on", errors, today=today),
+    }
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
 @atomic
 def group_create(*, actor, unit: Unit, data: dict[str, Any], today: date | None = None) -> Group:
     """A club, team or group found in the unit's area (seed 003 Bước 1), attached to the
     Union's activities from `attached_on` if given."""
     today = today or timezone.localdate()
     unit = Unit.objects.get(pk=unit.pk)
-    errors: dict[str, str] = {}
-    name = _text(data, "name", errors, limit=200, required=True)
-    contact = _text(data, "contact", errors, limit=200)
-    kind = _choice(data, "kind", Group.Kind, errors) or Group.Kind.GROUP
-    attached_on = _date(data, "attached_on", errors, today=today)
-    if errors:
-        raise ValidationError(errors)
+    clean = clean_group(data, today=today)
+    name, kind, contact, attached_on = (
+        clean["name"],
+        clean["kind"],
+        clean["contact"],
+        clean["attached_on"],
+    )
     group = Group.objects.create(
         name=name,
         kind=kind,
