@@ -1,6 +1,6 @@
 """Which units are late with their yearly "1+1" report (seed 003 §4.2: each base union reports
 to the district's standing committee before 15/10), anywhere in a subtree, read by the database
-in one statement whatever the size of the subtree.
+in one statement whatever the size of the subtree (after reading the few settings that apply).
 
 A unit of the reporting level (REPORTING_LEVEL, the base unions) is late for a year when its
 deadline has passed and it has not sent its report. Its deadline is the day and month of the
@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
+    Case,
     Count,
     DateField,
-    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Value,
+    When,
 )
-from django.db.models.functions import Coalesce, Length, Substr
+from django.db.models.functions import Substr
 from django.utils import timezone
 
 from doanvien.units.models import Unit
@@ -37,23 +38,32 @@ def _default_md() -> int:
     return d.report_month * 100 + d.report_day
 
 
+def _due_md(unit: Unit) -> Case | Value:
+    """Each unit's deadline (month × 100 + day) from the nearest ReferralSettings above it, as
+    a CASE on the unit's path: the settings that apply in a subtree are few (those of the
+    unit's ancestors and of the units under it that set their own), read first, the nearest
+    (deepest) first."""
+    found = (
+        ReferralSettings.objects.filter(
+            Q(unit__path__in=unit.ancestor_paths()) | Q(unit__path__startswith=unit.path)
+        )
+        .order_by("-unit__depth")
+        .values_list("unit__path", "report_month", "report_day")
+    )
+    default = Value(_default_md())
+    whens = [When(path__startswith=path, then=Value(m * 100 + d)) for path, m, d in found]
+    return Case(*whens, default=default, output_field=IntegerField()) if whens else default
+
+
 def reporting_units(unit: Unit, year: int) -> QuerySet[Unit]:
     """The active units of the reporting level in the subtree, with their deadline (month ×
     100 + day, `due_md`), extension and the day they sent the year's report."""
-    nearest = (
-        ReferralSettings.objects.filter(
-            unit__path=Substr(OuterRef("path"), 1, Length("unit__path"))
-        )
-        .order_by("-unit__depth")
-        .annotate(md=F("report_month") * 100 + F("report_day"))
-        .values("md")[:1]
-    )
     sent = ReportSent.objects.filter(unit=OuterRef("pk"), year=year).values("sent_on")[:1]
     extension = ReportExtension.objects.filter(unit=OuterRef("pk"), year=year)
     return Unit.objects.filter(
         path__startswith=unit.path, level__code=REPORTING_LEVEL, is_active=True
     ).annotate(
-        due_md=Coalesce(Subquery(nearest, output_field=IntegerField()), Value(_default_md())),
+        due_md=_due_md(unit),
         extended_to=Subquery(extension.values("extended_to")[:1], output_field=DateField()),
         sent_on=Subquery(sent, output_field=DateField()),
     )
