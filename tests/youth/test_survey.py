@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 from python_calamine import CalamineWorkbook
 
 from doanvien.training import rollup as training_rollup
-from doanvien.youth import services
-from doanvien.youth.models import Survey
+from doanvien.youth import rollup, services
+from doanvien.youth.models import ReferralStats, Survey
 from doanvien.youth.selectors import report_rows
 
 TODAY = timezone.localdate()
@@ -46,6 +46,10 @@ def test_the_rate_is_members_and_federation_members_over_youths_surveyed(world):
     assert report_rows(world.base, TODAY.year)[0].gathering_rate == "15.00"
     assert Survey.objects.count() == 1
     assert report_rows(world.other_base, TODAY.year)[0].gathering_rate == ""
+    # The recount of every year (manage.py recompute_stats) finds the survey's figures right.
+    assert rollup.differences() == []
+    ReferralStats.objects.filter(unit=world.district, year=TODAY.year).update(youths_surveyed=7)
+    assert rollup.differences() and rollup.fix() == 1 and rollup.differences() == []
 
 
 @pytest.mark.parametrize(
