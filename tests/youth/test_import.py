@@ -284,3 +284,14 @@ def test_the_template_imports_back(client, world, tmp_path):
     path.write_bytes(answer.content)
     result = run(world, path, confirm=False)
     assert result.ok and result.to_create == 1
+
+
+def test_every_hostile_file_is_refused_whole(world, hostile_files):
+    """The hostile spreadsheets of tests/hostile.py (zip bombs, sparse sheets reaching far,
+    huge shared strings…): each is refused as a file, with a message, and nothing is written."""
+    before = state()
+    for kind, path in hostile_files.items():
+        result = run(world, path)
+        assert not result.ok and not result.written, kind
+        assert result.errors[0].row is None and result.errors[0].message, kind
+    assert state() == before
