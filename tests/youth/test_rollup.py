@@ -15,7 +15,14 @@ from doanvien.actions.units import unit_move
 from doanvien.training import rollup as training_rollup
 from doanvien.units.models import Unit
 from doanvien.youth import rollup, services
-from doanvien.youth.models import COUNTERS, Group, Referral, ReferralStats, ReferralStatsDelta
+from doanvien.youth.models import (
+    COUNTERS,
+    Group,
+    Referral,
+    ReferralStats,
+    ReferralStatsDelta,
+    Survey,
+)
 from doanvien.youth.workflow import TRANSITIONS
 
 from ..factories import make_member, make_unit
@@ -40,6 +47,10 @@ def recount(unit: Unit, year: int) -> dict[str, int]:
     found["groups_attached"] = Group.objects.filter(
         unit_path__startswith=unit.path, attached_on__lte=date(year, 12, 31)
     ).count()
+    for survey in Survey.objects.filter(unit_path__startswith=unit.path, year=year):
+        found["youths_surveyed"] += survey.age_16_18 + survey.age_19_24 + survey.age_25_30
+        found["federation_surveyed"] += survey.federation_members
+        found["groups_found"] += survey.groups_found
     return found
 
 
@@ -51,7 +62,7 @@ def check_all():
             assert read[unit.pk] == recount(unit, year), (unit.name, year)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_report_equals_a_recount_after_random_operations(world, seed):
     rnd = random.Random(seed)
     district2 = make_unit(world.province, level="district")
@@ -66,7 +77,19 @@ def test_the_report_equals_a_recount_after_random_operations(world, seed):
 
     for step_no in range(45):
         op = rnd.choice(
-            ["refer", "refer", "step", "step", "step", "admit", "move", "unit", "group", "fold"]
+            [
+                "refer",
+                "refer",
+                "step",
+                "step",
+                "step",
+                "admit",
+                "move",
+                "unit",
+                "group",
+                "survey",
+                "fold",
+            ]
         )
         if op == "refer":
             member = rnd.choice(members)
@@ -147,6 +170,31 @@ def test_the_report_equals_a_recount_after_random_operations(world, seed):
                 unit=unit,
                 data={"name": f"Nhóm {next(_ids)}", "attached_on": a_day_after(start)},
             )
+        elif op == "survey":
+            # A new survey or a branch's correction of its own (the same year again).
+            branch = rnd.choice(branches)
+            branch.refresh_from_db()
+            year = rnd.choice(YEARS)
+            ages = [rnd.randint(0, 40) for _ in range(3)]
+            total = sum(ages)
+            studying = rnd.randint(0, total)
+            working = rnd.randint(0, total - studying)
+            services.survey_save(
+                actor=None,
+                unit=branch,
+                year=year,
+                data={
+                    "age_16_18": ages[0],
+                    "age_19_24": ages[1],
+                    "age_25_30": ages[2],
+                    "studying": studying,
+                    "working": working,
+                    "neither": total - studying - working,
+                    "federation_members": rnd.randint(0, total),
+                    "groups_found": rnd.randint(0, 5),
+                    "surveyed_on": min(TODAY, date(year, 12, 31)),
+                },
+            )
         else:
             training_rollup.fold_all()
         if step_no % 9 == 8:
@@ -154,6 +202,7 @@ def test_the_report_equals_a_recount_after_random_operations(world, seed):
         for b in [*branches, *bases]:
             b.refresh_from_db()
     assert Referral.objects.count() > 3
+    assert Survey.objects.exists()
     check_all()  # with deltas waiting
     training_rollup.fold_all()
     assert not ReferralStatsDelta.objects.exists()

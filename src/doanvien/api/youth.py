@@ -120,6 +120,13 @@ class ReportRowOut(Schema):
     proposed: int
     admitted: int
     groups_attached: int
+    youths_surveyed: int = Field(description="youths counted by the branches' surveys")
+    federation_surveyed: int = Field(description="Federation members counted by the surveys")
+    groups_found: int = Field(description="clubs, teams and groups found by the surveys")
+    gathering_rate: str = Field(
+        description="(members + Federation members) / youths surveyed, a percentage with two"
+        " decimals; empty when nobody was surveyed"
+    )
 
 
 class ReferralReportOut(Schema):

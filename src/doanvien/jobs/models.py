@@ -16,6 +16,7 @@ class Job(models.Model):
         REGISTRATIONS_EXPORT = "registrations_export", _("Registration list (Excel)")
         ACTIVATION_CODES = "activation_codes", _("Activation codes for members (PDF and Excel)")
         UNITS_IMPORT = "units_import", _("Unit tree import")
+        YOUTHS_IMPORT = "youths_import", _("Import of youths and groups")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting to start")
@@ -82,4 +83,5 @@ class Job(models.Model):
             self.Kind.MEMBERS_IMPORT,
             self.Kind.REGISTRATIONS_IMPORT,
             self.Kind.UNITS_IMPORT,
+            self.Kind.YOUTHS_IMPORT,
         )

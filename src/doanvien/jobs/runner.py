@@ -32,6 +32,7 @@ HANDLERS = {
     Job.Kind.REGISTRATIONS_EXPORT: "doanvien.training.jobs.export_registrations",
     Job.Kind.ACTIVATION_CODES: "doanvien.member_accounts.jobs.issue_codes",
     Job.Kind.UNITS_IMPORT: "doanvien.units.jobs.import_units",
+    Job.Kind.YOUTHS_IMPORT: "doanvien.youth.jobs.import_youths",
 }
 
 

@@ -569,8 +569,6 @@ def report_pdf(
 ) -> bytes:
     """The document as an A4 PDF: the same HTML as the print view, rendered by WeasyPrint with
     the DejaVu Sans font (it has every Vietnamese glyph)."""
-    from weasyprint import HTML
-
     html = report_html(
         unit=unit,
         year=year,
@@ -581,5 +579,18 @@ def report_pdf(
         on=on,
         signer=signer,
     )
+    return render_pdf(html)
+
+
+def render_pdf(html: str) -> bytes:
+    """An official document's HTML (with the stylesheet css/print.css) as an A4 PDF, rendered
+    by WeasyPrint from the static files on disk only (other programmes' reports use it too)."""
+    from weasyprint import HTML
+
     document = HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=_static_fetcher())
     return document.write_pdf()
+
+
+def date_parts(on: date) -> tuple[str, str]:
+    """The day and month of an official document's date line, written as the form has them."""
+    return _day_month(on)

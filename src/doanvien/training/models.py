@@ -167,6 +167,12 @@ class Criterion(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    @property
+    def is_referral_programme(self) -> bool:
+        """The criterion of the "1+1" programme ("Thực hiện chủ trương 1+1", seed 000 and 003):
+        the member's page shows his real referrals of the year beside it (youth app)."""
+        return "1+1" in self.text.replace(" ", "")
+
 
 class Deadline(models.Model):
     """A deadline a unit sets for its subtree and a year, optionally for one sector."""

@@ -68,3 +68,28 @@ class IntroduceForm(TextForm):
     note = forms.CharField(
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
+
+
+class ExtensionForm(TextForm):
+    code = forms.CharField(label=_("Code of the base union"), max_length=40)
+    extended_to = _date(_("New deadline"), required=True)
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+
+
+def _count(label):
+    return forms.IntegerField(label=label, min_value=0, required=False, initial=0)
+
+
+class SurveyForm(TextForm):
+    surveyed_on = _date(_("Surveyed on"), required=True)
+    age_16_18 = _count(_("Youths aged 16–18"))
+    age_19_24 = _count(_("Youths aged 19–24"))
+    age_25_30 = _count(_("Youths aged 25–30"))
+    studying = _count(_("Studying"))
+    working = _count(_("Working"))
+    neither = _count(_("Neither studying nor working"))
+    federation_members = _count(_("Federation members among them"))
+    groups_found = _count(_("Clubs, teams and groups found"))
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )

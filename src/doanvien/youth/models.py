@@ -233,6 +233,10 @@ COUNTERS = (
     "proposed",
     "admitted",
     "groups_attached",
+    # From the branches' surveys of the year (Survey): the youth-gathering rate's parts.
+    "youths_surveyed",
+    "federation_surveyed",
+    "groups_found",
 )
 
 
@@ -250,6 +254,9 @@ class ReferralStats(models.Model):
     proposed = models.IntegerField(default=0)
     admitted = models.IntegerField(default=0)
     groups_attached = models.IntegerField(default=0)
+    youths_surveyed = models.IntegerField(default=0)
+    federation_surveyed = models.IntegerField(default=0)
+    groups_found = models.IntegerField(default=0)
     # The unit's own figures (counted by rollup.count_units), which the counters above hold
     # together with what was folded from below: a recount compares with these.
     own = models.JSONField(default=dict)
@@ -281,6 +288,9 @@ class ReferralStatsDelta(models.Model):
     proposed = models.IntegerField(default=0)
     admitted = models.IntegerField(default=0)
     groups_attached = models.IntegerField(default=0)
+    youths_surveyed = models.IntegerField(default=0)
+    federation_surveyed = models.IntegerField(default=0)
+    groups_found = models.IntegerField(default=0)
 
     class Meta:
         indexes = [
@@ -291,3 +301,120 @@ class ReferralStatsDelta(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_path} · {self.year}"
+
+
+class ReportSent(models.Model):
+    """A unit's yearly "1+1" report sent to the level above (seed 003 §4.2: the base unions
+    report to the district's standing committee by the deadline of their ReferralSettings)."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    sent_on = models.DateField(_("sent on"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("“1+1” report sent")
+        verbose_name_plural = _("“1+1” reports sent")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_referral_report_sent")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.year}"
+
+
+class ReportExtension(models.Model):
+    """More time for a unit's yearly "1+1" report, granted by a unit above it: the deadline of
+    that unit and year is `extended_to` instead of the settings' day."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    extended_to = models.DateField(_("extended to"))
+    reason = models.CharField(_("reason"), max_length=300, blank=True, default="")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("“1+1” report extension")
+        verbose_name_plural = _("“1+1” report extensions")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_referral_report_extension")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.year} · {self.extended_to}"
+
+
+class Survey(models.Model):
+    """A branch's survey of the young people in its area for a year (seed 003 Bước 1: "khảo
+    sát nắm lại tình hình thanh niên, số lượng thanh niên, cấu trúc bộ – tổ – đội – nhóm"):
+    the youths counted (members included) by age band and by situation, the Federation members
+    among them, and the clubs, teams and groups found. Its totals go to the "1+1" roll-ups: the
+    youth-gathering rate is (members + Federation members) / youths surveyed."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = TreePathField(editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    # Age bands of the Youth Law's 16–30 (counted on the survey's day).
+    age_16_18 = models.PositiveIntegerField(_("aged 16–18"), default=0)
+    age_19_24 = models.PositiveIntegerField(_("aged 19–24"), default=0)
+    age_25_30 = models.PositiveIntegerField(_("aged 25–30"), default=0)
+    studying = models.PositiveIntegerField(_("studying"), default=0)
+    working = models.PositiveIntegerField(_("working"), default=0)
+    neither = models.PositiveIntegerField(_("neither studying nor working"), default=0)
+    federation_members = models.PositiveIntegerField(_("Federation members"), default=0)
+    groups_found = models.PositiveIntegerField(_("clubs, teams and groups found"), default=0)
+    surveyed_on = models.DateField(_("surveyed on"))
+    notes = models.TextField(_("notes"), blank=True, default="")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("youth survey")
+        verbose_name_plural = _("youth surveys")
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="one_youth_survey")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.year}"
+
+    @property
+    def total(self) -> int:
+        return self.age_16_18 + self.age_19_24 + self.age_25_30
+
+
+class ReviewNote(models.Model):
+    """A dated note of the six-monthly review of the programme at a base union or a district
+    (seed 003 Bước 4: "Định kỳ 06 tháng các cơ sở Đoàn, Quận Đoàn tổ chức đánh giá, rút kinh
+    nghiệm"), as the training programme's progress notes are."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    unit_path = TreePathField(editable=False)
+    year = models.PositiveSmallIntegerField()
+    # 1: the first six months of the year, 2: the second (from the note's date).
+    half = models.PositiveSmallIntegerField()
+    on = models.DateField(_("date"))
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-on", "-id"]
+        indexes = [models.Index(fields=["unit", "year"], name="youth_review_unit_year")]
+
+    def __str__(self) -> str:
+        return f"{self.on} · {self.text[:40]}"

@@ -2,9 +2,9 @@
 docs/architecture.md, "Roll-ups without a hot row").
 
 - A unit's own figures for a calendar year (`count_units`: the referrals its branch follows,
-  the groups attached to it) change only in a write that locks the unit's row, counts the unit
-  again, writes the figures on its row and appends the difference to the ledger
-  (ReferralStatsDelta), all in the write's transaction (`recount`).
+  the groups attached to it, its survey of the year) change only in a write that locks the
+  unit's row, counts the unit again, writes the figures on its row and appends the difference
+  to the ledger (ReferralStatsDelta), all in the write's transaction (`recount`).
 - The rows above hold the sums folded by `fold` (run with the other ledgers by
   `manage.py fold_rollups`, settings.ROLLUP_LEDGERS); every read adds the deltas below a row
   not folded yet in the same statement (`figures_of`), so the figures are exact at any moment.
@@ -26,7 +26,7 @@ from doanvien.core.bulk import update_from_values
 from doanvien.core.ledger import jit_off, lock_folds
 from doanvien.units.models import Unit, paths_to
 
-from .models import COUNTERS, Group, Referral, ReferralStats, ReferralStatsDelta
+from .models import COUNTERS, Group, Referral, ReferralStats, ReferralStatsDelta, Survey
 
 CHUNK = 1000
 
@@ -71,6 +71,13 @@ def count_units(unit_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]
     )
     for row in groups:
         found[row["unit_id"]]["groups_attached"] = row["n"]
+    surveys = Survey.objects.filter(unit_id__in=ids, year=year).values_list(
+        "unit_id", "age_16_18", "age_19_24", "age_25_30", "federation_members", "groups_found"
+    )
+    for unit_id, a, b, c, federation, groups_found in surveys:
+        found[unit_id]["youths_surveyed"] = a + b + c
+        found[unit_id]["federation_surveyed"] = federation
+        found[unit_id]["groups_found"] = groups_found
     return found
 
 
@@ -258,6 +265,7 @@ def counted_years() -> list[int]:
     for field in DATED.values():
         years.update(d.year for d in Referral.objects.dates(field, "year"))
     years.update(d.year for d in Group.objects.dates("attached_on", "year"))
+    years.update(Survey.objects.values_list("year", flat=True).distinct())
     return sorted(years)
 
 
@@ -273,6 +281,7 @@ def _expected(year: int) -> tuple[dict[str, dict[str, int]], dict[int, dict[str,
             | Q(admitted_on__range=(first, last))
         ).values_list("branch_id", flat=True)
     ) | set(Group.objects.filter(attached_on__lte=last).values_list("unit_id", flat=True))
+    active |= set(Survey.objects.filter(year=year).values_list("unit_id", flat=True))
     for start in range(0, len(active), CHUNK):
         ensure_rows(Unit.objects.filter(pk__in=sorted(active)[start : start + CHUNK]), year)
     sums: dict[str, dict[str, int]] = {}

@@ -73,6 +73,8 @@ class ReportRow:
     unit: Unit
     members: int
     figures: dict[str, int]
+    # Reporting units under this row's unit (or itself) late with the year's report.
+    late: int = 0
 
     @property
     def share(self) -> str:
@@ -81,6 +83,15 @@ class ReportRow:
             return "0.00"
         return f"{100 * self.figures['members_referring'] / self.members:.2f}"
 
+    @property
+    def gathering_rate(self) -> str:
+        """The youth-gathering rate (members + Federation members) / youths surveyed, in percent
+        with two decimals; "" where nobody was surveyed."""
+        surveyed = self.figures["youths_surveyed"]
+        if not surveyed:
+            return ""
+        return f"{100 * (self.members + self.figures['federation_surveyed']) / surveyed:.2f}"
+
     def as_dict(self) -> dict:
         return {
             "unit": self.unit.name,
@@ -88,6 +99,7 @@ class ReportRow:
             "members": self.members,
             **self.figures,
             "members_referring_share": self.share,
+            "gathering_rate": self.gathering_rate,
         }
 
 
@@ -118,3 +130,35 @@ def _members_of(unit: Unit, units: list[Unit], year: int) -> dict[int, int]:
 
 def empty_figures() -> dict[str, int]:
     return dict.fromkeys(COUNTERS, 0)
+
+
+@dataclass
+class ReferralSummary:
+    """A member's referrals introduced in a year, by how far each went: for the programme's
+    criterion "Thực hiện chủ trương 1+1" on his training page."""
+
+    year: int
+    introduced: int = 0
+    taking_part: int = 0
+    joined_federation: int = 0
+    proposed: int = 0
+    admitted: int = 0
+    dropped: int = 0
+
+
+def referral_summary(member: Member, year: int) -> ReferralSummary:
+    """One grouped query over the member's referrals introduced in the year."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    summary = ReferralSummary(year=year)
+    rows = (
+        Referral.objects.filter(member=member, introduced_on__range=(first, last))
+        .values("state")
+        .annotate(n=Count("id"), federation=Count("federation_on"))
+        .order_by()
+    )
+    for row in rows:
+        summary.introduced += row["n"]
+        summary.joined_federation += row["federation"]
+        if row["state"] != Referral.State.INTRODUCED:
+            setattr(summary, row["state"], getattr(summary, row["state"]) + row["n"])
+    return summary

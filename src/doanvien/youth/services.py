@@ -19,7 +19,19 @@ from doanvien.members.models import AdmissionRequest, Member, Status
 from doanvien.units.models import Unit
 
 from . import rollup
-from .models import Group, Referral, ReferralSettings, ReferralStep, Situation, Youth, YouthSex
+from .models import (
+    Group,
+    Referral,
+    ReferralSettings,
+    ReferralStep,
+    ReportExtension,
+    ReportSent,
+    ReviewNote,
+    Situation,
+    Survey,
+    Youth,
+    YouthSex,
+)
 from .workflow import ADMISSION_STEP, DATE_OF_STEP, HAND_STEPS, next_state
 
 S = Referral.State
@@ -65,7 +77,7 @@ def _choice(data: dict, name: str, choices, errors: dict) -> str:
     return value
 
 
-def _near(unit: Unit, other_path: str) -> bool:
+def near(unit: Unit, other_path: str) -> bool:
     """A group or youth of `other_path` may go with `unit`: the same line of the tree."""
     return unit.path.startswith(other_path) or other_path.startswith(unit.path)
 
@@ -91,7 +103,7 @@ def clean_youth(data: dict[str, Any], *, unit: Unit, today: date) -> dict[str, A
     group = data.get("group")
     if group not in (None, ""):
         found = Group.objects.filter(pk=group if str(group).isdigit() else 0).first()
-        if found is None or not _near(unit, found.unit_path):
+        if found is None or not near(unit, found.unit_path):
             errors["group"] = _("Choose a group of this unit or of a unit above it.")
         clean["group"] = found
     if errors:
@@ -199,19 +211,33 @@ def youths_erase_expired(*, today: date | None = None, limit: int = 1000) -> int
 # --- Groups -----------------------------------------------------------------------------------
 
 
+def clean_group(data: dict[str, Any], *, today: date) -> dict[str, Any]:
+    """A group's fields checked (name, kind, contact person, the day it was attached)."""
+    errors: dict[str, str] = {}
+    clean = {
+        "name": _text(data, "name", errors, limit=200, required=True),
+        "contact": _text(data, "contact", errors, limit=200),
+        "kind": _choice(data, "kind", Group.Kind, errors) or Group.Kind.GROUP,
+        "attached_on": _date(data, "attached_on", errors, today=today),
+    }
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
 @atomic
 def group_create(*, actor, unit: Unit, data: dict[str, Any], today: date | None = None) -> Group:
     """A club, team or group found in the unit's area (seed 003 Bước 1), attached to the
     Union's activities from `attached_on` if given."""
     today = today or timezone.localdate()
     unit = Unit.objects.get(pk=unit.pk)
-    errors: dict[str, str] = {}
-    name = _text(data, "name", errors, limit=200, required=True)
-    contact = _text(data, "contact", errors, limit=200)
-    kind = _choice(data, "kind", Group.Kind, errors) or Group.Kind.GROUP
-    attached_on = _date(data, "attached_on", errors, today=today)
-    if errors:
-        raise ValidationError(errors)
+    clean = clean_group(data, today=today)
+    name, kind, contact, attached_on = (
+        clean["name"],
+        clean["kind"],
+        clean["contact"],
+        clean["attached_on"],
+    )
     group = Group.objects.create(
         name=name,
         kind=kind,
@@ -294,7 +320,7 @@ def referral_create(
         youth = Youth.objects.select_for_update().get(pk=youth.pk)
         if youth.erased_at or youth.member_id:
             errors["youth"] = _("This youth record can no longer be introduced.")
-        elif not _near(branch, youth.unit_path):
+        elif not near(branch, youth.unit_path):
             errors["youth"] = _("This youth is not in the branch's area.")
         elif youth.referrals.exclude(state=S.DROPPED).exists():
             errors["youth"] = _("This youth is already being followed by a referral.")
@@ -452,3 +478,235 @@ def referrals_follow(*, member: Member, branch: Unit) -> int:
     Referral.objects.filter(pk__in=ids).update(branch=branch, unit_path=branch.path)
     rollup.recount([*old, branch.pk], years)
     return len(ids)
+
+
+# --- The yearly report: sent, and extensions ----------------------------------------------------
+
+# The level whose units send the yearly report (seed 003 §4.2: "Cơ sở Đoàn trực thuộc …
+# báo cáo kết quả … gửi về Ban Thường vụ Quận Đoàn trước ngày 15/10").
+REPORTING_LEVEL = "base"
+
+
+@atomic
+def report_send(*, actor, unit: Unit, year: int, today: date | None = None) -> ReportSent:
+    """The unit sends its yearly "1+1" report to the level above (seed 003 §4.2). Only a unit of
+    the reporting level sends one, once a year, not before the year has begun."""
+    today = today or timezone.localdate()
+    unit = Unit.objects.select_related("level").get(pk=unit.pk)
+    if unit.level.code != REPORTING_LEVEL:
+        raise ValidationError(
+            _("Only a base union sends the yearly “1+1” report to the level above.")
+        )
+    if year > today.year:
+        raise ValidationError(_("The report of a year to come cannot be sent."))
+    sent, created = ReportSent.objects.get_or_create(
+        unit=unit,
+        year=year,
+        defaults={"sent_on": today, "by": actor if getattr(actor, "pk", None) else None},
+    )
+    if not created:
+        raise ValidationError(
+            _("The report of %(year)s was already sent on %(on)s.")
+            % {"year": year, "on": sent.sent_on.strftime("%d/%m/%Y")}
+        )
+    audit.record(
+        actor=actor,
+        action="referral_report.sent",
+        target=unit,
+        unit_path=unit.path,
+        summary=_("“1+1” report %(year)s sent") % {"year": year},
+    )
+    return sent
+
+
+@atomic
+def report_extend(
+    *,
+    actor,
+    above: Unit,
+    code: str,
+    year: int,
+    extended_to,
+    reason: str = "",
+    today: date | None = None,
+) -> ReportExtension:
+    """A unit above grants a unit of the reporting level under it more time for the year's
+    report: its deadline becomes `extended_to` (a later extension replaces an earlier one)."""
+    today = today or timezone.localdate()
+    errors: dict[str, str] = {}
+    code = normalize(str(code or "")).upper()
+    unit = (
+        Unit.objects.select_related("level")
+        .filter(code__iexact=code, path__startswith=above.path)
+        .exclude(pk=above.pk)
+        .first()
+    )
+    if unit is None:
+        errors["code"] = _("No unit of this code under %(unit)s.") % {"unit": above.name}
+    elif unit.level.code != REPORTING_LEVEL:
+        errors["code"] = _("Only a base union sends the yearly “1+1” report to the level above.")
+    try:
+        on = parse_date(extended_to)
+    except ValueError:
+        on = None
+        errors["extended_to"] = _("“%(value)s” is not a date in dd/mm/yyyy form.") % {
+            "value": extended_to
+        }
+    else:
+        if on is None:
+            errors["extended_to"] = _("Give the date.")
+        elif on < today or on.year not in (year, year + 1):
+            errors["extended_to"] = _(
+                "The new deadline is today or later, in the report's year or the next."
+            )
+    reason = _text({"reason": reason}, "reason", errors, limit=300)
+    if errors:
+        raise ValidationError(errors)
+    if ReportSent.objects.filter(unit=unit, year=year).exists():
+        raise ValidationError({"code": _("This unit has already sent its report.")})
+    extension, _created = ReportExtension.objects.update_or_create(
+        unit=unit,
+        year=year,
+        defaults={
+            "extended_to": on,
+            "reason": reason,
+            "by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    audit.record(
+        actor=actor,
+        action="referral_report.extended",
+        target=unit,
+        unit_path=unit.path,
+        summary=_("“1+1” report %(year)s: deadline extended to %(on)s")
+        % {"year": year, "on": on.strftime("%d/%m/%Y")},
+    )
+    return extension
+
+
+# --- Surveys ------------------------------------------------------------------------------------
+
+SURVEY_COUNTS = (
+    "age_16_18",
+    "age_19_24",
+    "age_25_30",
+    "studying",
+    "working",
+    "neither",
+    "federation_members",
+    "groups_found",
+)
+# More young people than any area has: a typing error.
+SURVEY_MAX = 1_000_000
+
+
+@atomic
+def survey_save(
+    *, actor, unit: Unit, year: int, data: dict[str, Any], today: date | None = None
+) -> Survey:
+    """A branch records (or corrects) its survey of the area for a year (seed 003 Bước 1): the
+    youths counted by age band and, the same youths, by situation; the Federation members
+    among them; the groups found. Its totals are counted again in the roll-ups of the year."""
+    today = today or timezone.localdate()
+    unit = Unit.objects.get(pk=unit.pk)
+    errors: dict[str, str] = {}
+    if not unit.is_branch:
+        raise ValidationError(_("A branch records the survey of its area."))
+    if not 2000 <= year <= today.year:
+        raise ValidationError(_("A survey is of this year or of a year before."))
+    counts: dict[str, int] = {}
+    for name in SURVEY_COUNTS:
+        raw = data.get(name)
+        try:
+            value = int(str(raw).strip() or 0) if raw is not None else 0
+        except ValueError:
+            errors[name] = _("Write a whole number.")
+            continue
+        if not 0 <= value <= SURVEY_MAX:
+            errors[name] = _("Write a number from 0 to %(max)s.") % {"max": SURVEY_MAX}
+        counts[name] = value
+    surveyed_on = _date(data, "surveyed_on", errors, today=today, required=True)
+    if surveyed_on and surveyed_on.year != year:
+        errors["surveyed_on"] = _("The survey's date falls in its year.")
+    notes = _text(data, "notes", errors, limit=2000)
+    if not errors:
+        by_age = counts["age_16_18"] + counts["age_19_24"] + counts["age_25_30"]
+        by_situation = counts["studying"] + counts["working"] + counts["neither"]
+        if by_age != by_situation:
+            errors["neither"] = _(
+                "The youths by situation (%(situation)s) are the same youths as by age band"
+                " (%(age)s): the totals must be equal."
+            ) % {"situation": by_situation, "age": by_age}
+        elif counts["federation_members"] > by_age:
+            errors["federation_members"] = _(
+                "The Federation members are among the youths counted: at most %(n)s."
+            ) % {"n": by_age}
+    if errors:
+        raise ValidationError(errors)
+    survey, created = Survey.objects.update_or_create(
+        unit=unit,
+        year=year,
+        defaults={
+            **counts,
+            "unit_path": unit.path,
+            "surveyed_on": surveyed_on,
+            "notes": notes,
+            "by": actor if getattr(actor, "pk", None) else None,
+        },
+    )
+    rollup.recount([unit.pk], [year])
+    audit.record(
+        actor=actor,
+        action="youth_survey.saved",
+        target=survey,
+        unit_path=unit.path,
+        summary=_("Youth survey %(year)s: %(n)s youths counted")
+        % {"year": year, "n": survey.total},
+    )
+    return survey
+
+
+# --- Six-monthly reviews --------------------------------------------------------------------------
+
+# Seed 003 Bước 4: the base unions and the district review the programme every six months.
+REVIEW_LEVELS = ("base", "district")
+
+
+@atomic
+def review_note_add(
+    *, actor, unit: Unit, year: int, text: str, on: date | None = None, today: date | None = None
+) -> ReviewNote:
+    """A note of the six-monthly review at a base union or a district: dated in the year, its
+    half of the year taken from the date."""
+    today = today or timezone.localdate()
+    unit = Unit.objects.select_related("level").get(pk=unit.pk)
+    if unit.level.code not in REVIEW_LEVELS:
+        raise ValidationError(
+            {"text": _("The six-monthly reviews are held by the base unions and the districts.")}
+        )
+    errors: dict[str, str] = {}
+    text = _text({"text": text}, "text", errors, limit=5000, required=True)
+    on = on or min(today, date(year, 12, 31))
+    if on.year != year:
+        errors["on"] = _("The note's date falls in its year.")
+    elif on > today:
+        errors["on"] = _("The date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    note = ReviewNote.objects.create(
+        unit=unit,
+        unit_path=unit.path,
+        year=year,
+        half=1 if on.month <= 6 else 2,
+        on=on,
+        text=text,
+        author=actor if getattr(actor, "pk", None) else None,
+    )
+    audit.record(
+        actor=actor,
+        action="youth_review.noted",
+        target=note,
+        unit_path=unit.path,
+        summary=text[:200],
+    )
+    return note

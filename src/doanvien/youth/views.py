@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -15,9 +16,12 @@ from django.views.decorators.http import require_GET, require_POST
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
+from doanvien.jobs.models import Job
+from doanvien.jobs.views import import_page
 from doanvien.members.access import get_member_for
+from doanvien.training.forms.registrations import NoteForm
 
-from . import exports, services
+from . import exports, lateness, services
 from .access import (
     can_keep_youths,
     can_move_referral,
@@ -26,7 +30,16 @@ from .access import (
     get_youth_for,
     groups_under_visible_to,
 )
-from .forms import GroupForm, IntroduceForm, ProgressForm, YouthForm, YouthSearchForm
+from .forms import (
+    ExtensionForm,
+    GroupForm,
+    IntroduceForm,
+    ProgressForm,
+    SurveyForm,
+    YouthForm,
+    YouthSearchForm,
+)
+from .models import ReviewNote, Survey
 from .selectors import branch_plan, branch_referrals, member_referrals, report_rows, youth_search
 
 
@@ -198,24 +211,81 @@ def referral_detail(request, referral_id: int):
     )
 
 
+# Late units listed on a report page (the count says how many there are in all).
+LATE_SHOWN = 200
+
+
 @login_required
 @require_GET
 def referral_report(request, unit_id: int, year: int):
     """The yearly "1+1" report (seed 003 Bước 4, §4.2): the unit and each unit under it, each
-    row opening that unit's own report."""
+    row opening that unit's own report and flagged with the late reports under it; the unit's
+    own deadline and whether it sent its report; the late units of the subtree."""
     unit = get_unit_for(request.user, unit_id)
-    deadline = services.settings_for(unit)
-    return render(
-        request,
-        "youth/report.html",
-        {
-            "unit": unit,
-            "year": year,
-            "rows": report_rows(unit, year),
-            "ancestors": visible_ancestors(request.user, unit),
-            "deadline": f"{deadline.report_day:02d}/{deadline.report_month:02d}/{year}",
-        },
-    )
+    return render(request, "youth/report.html", _report_context(request, unit, year))
+
+
+def _report_context(request, unit, year: int, extend_form=None, note_form=None) -> dict:
+    due, extension, sent = lateness.deadline_of(unit, year)
+    rows = report_rows(unit, year)
+    late_by_prefix = lateness.late_under(unit, year)
+    width = len(unit.path) + unit.steplen
+    for row in rows[1:]:
+        row.late = late_by_prefix.get(row.unit.path[:width], 0)
+    late = lateness.late_units(unit, year).select_related("level")
+    can_keep = can_keep_youths(request.user, unit)
+    return {
+        "unit": unit,
+        "year": year,
+        "rows": rows,
+        "ancestors": visible_ancestors(request.user, unit),
+        "deadline": due.strftime("%d/%m/%Y"),
+        "extension": extension,
+        "sent": sent,
+        "reports": unit.level.code == services.REPORTING_LEVEL,
+        "can_send": can_keep and unit.level.code == services.REPORTING_LEVEL and not sent,
+        "late": lateness.as_items(late[:LATE_SHOWN], year),
+        "late_count": late.count(),
+        "reviews": unit.level.code in services.REVIEW_LEVELS,
+        "notes": ReviewNote.objects.filter(unit=unit, year=year).select_related("author")[:100],
+        "note_form": (note_form or NoteForm()) if can_keep else None,
+        "extend_form": (extend_form or ExtensionForm())
+        if can_keep and not unit.is_branch
+        else None,
+    }
+
+
+@login_required
+@require_POST
+def referral_report_send(request, unit_id: int, year: int):
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    try:
+        services.report_send(actor=request.user, unit=unit, year=year)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The report is sent to the level above."))
+    return redirect("youth:referral-report", unit.pk, year)
+
+
+@login_required
+@require_POST
+def referral_report_extend(request, unit_id: int, year: int):
+    """A unit above grants a base union under it more time for the year's report."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    form = ExtensionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_extend(actor=request.user, above=unit, year=year, **form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e, default_field="code")
+        else:
+            messages.success(request, _("The deadline is extended."))
+            return redirect("youth:referral-report", unit.pk, year)
+    context = _report_context(request, unit, year, extend_form=form)
+    return render(request, "youth/report.html", context, status=200)
 
 
 @login_required
@@ -229,4 +299,127 @@ def referral_report_xlsx(request, unit_id: int, year: int):
         headers={
             "Content-Disposition": content_disposition_header(True, exports.filename(unit, year))
         },
+    )
+
+
+@login_required
+def youth_import(request, unit_id: int):
+    """Upload a survey list of youths and groups: checked in the background, previewed on the
+    job's page, then confirmed (youth/imports.py)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    return import_page(
+        request,
+        unit=unit,
+        kind=Job.Kind.YOUTHS_IMPORT,
+        template="youth/import.html",
+        breadcrumbs=visible_ancestors(request.user, unit),
+    )
+
+
+@login_required
+@require_GET
+def youth_import_template(request, unit_id: int):
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    response = HttpResponse(content_type=exports.XLSX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"mau-nhap-thanh-nien-{unit.code}.xlsx"
+    )
+    exports.template_xlsx(unit=unit, out=response)
+    return response
+
+
+def _document(request, unit, year: int) -> dict:
+    """The report's figures and what the document's header takes from the query: ?number= (the
+    report's number) and ?place= (the place in the date line)."""
+    return {
+        "unit": unit,
+        "year": year,
+        "rows": report_rows(unit, year),
+        "number": request.GET.get("number", "").strip()[:40],
+        "place": request.GET.get("place", "").strip()[:80],
+        "on": timezone.localdate(),
+    }
+
+
+@login_required
+@require_GET
+def referral_report_print(request, unit_id: int, year: int):
+    """The "1+1" report as an official A4 document, to print from the browser (the PDF is the
+    same)."""
+    unit = get_unit_for(request.user, unit_id)
+    return HttpResponse(exports.report_html(request=request, **_document(request, unit, year)))
+
+
+@login_required
+@require_GET
+def referral_report_pdf(request, unit_id: int, year: int):
+    unit = get_unit_for(request.user, unit_id)
+    return HttpResponse(
+        exports.report_pdf(**_document(request, unit, year)),
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": content_disposition_header(
+                True, exports.pdf_filename(unit, year)
+            )
+        },
+    )
+
+
+@login_required
+def survey(request, unit_id: int, year: int):
+    """The branch's survey of its area for the year (seed 003 Bước 1), and the rate it gives."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    found = Survey.objects.filter(unit=unit, year=year).first()
+    initial = {}
+    if found is not None:
+        initial = {name: getattr(found, name) for name in services.SURVEY_COUNTS}
+        initial |= {"surveyed_on": found.surveyed_on.strftime("%d/%m/%Y"), "notes": found.notes}
+    form = SurveyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.survey_save(actor=request.user, unit=unit, year=year, data=form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e, default_field="surveyed_on")
+        else:
+            messages.success(request, _("The survey is recorded."))
+            return redirect("youth:survey", unit.pk, year)
+    return render(
+        request,
+        "youth/survey.html",
+        {
+            "unit": unit,
+            "year": year,
+            "survey": found,
+            "row": report_rows(unit, year)[0] if found else None,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def review_note(request, unit_id: int, year: int):
+    """A note of the six-monthly review, on the base union's or the district's report page."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_keep_youths(request.user, unit))
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.review_note_add(
+                actor=request.user,
+                unit=unit,
+                year=year,
+                text=form.cleaned_data["text"],
+                on=form.cleaned_data["on"],
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("Note added."))
+            return redirect(reverse("youth:referral-report", args=[unit.pk, year]) + "#notes")
+    return render(
+        request, "youth/report.html", _report_context(request, unit, year, note_form=form)
     )

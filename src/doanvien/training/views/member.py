@@ -20,6 +20,8 @@ from doanvien.training.services.assessment import self_assessment_record
 from doanvien.training.services.common import lock_message
 from doanvien.training.services.registrations import registration_save, registration_submit
 from doanvien.training.services.results import progress_note_add
+from doanvien.youth.access import can_refer_for
+from doanvien.youth.selectors import referral_summary
 
 from ..access import acts_for_member, can_review_registration, is_branch_committee
 from ..forms.assessment import SelfAssessmentForm, points_errors, points_text
@@ -188,6 +190,9 @@ def _context(request, member, year: int, **overrides) -> dict:
         context["assessment_opens"] = window_not_open(registration)
         if can_act and not locked and not context["assessment_opens"]:
             context["self_form"] = SelfAssessmentForm(areas=areas, registration=registration)
+    # The "1+1" criterion shows the member's real referrals of the year beside it.
+    context["referrals"] = referral_summary(member, year)
+    context["sees_referrals"] = can_refer_for(user, member)
     if registration:
         context["notes"] = registration.notes.select_related("author")
         if can_act:
