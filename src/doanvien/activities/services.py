@@ -375,3 +375,58 @@ def activity_scan(*, actor, activity: Activity, card: str, scan_id: str = "") ->
         "already": not n,
         "replayed": False,
     }
+
+
+class RowErrors(ValidationError):
+    """A list recorded in bulk was refused: (row number, the value, the message) for each
+    row at fault; nothing was recorded."""
+
+    def __init__(self, rows: list[tuple[int, str, str]]):
+        self.rows = rows
+        super().__init__(
+            [
+                _("Row %(row)d (%(value)s): %(message)s") % {"row": r, "value": v, "message": m}
+                for r, v, m in rows
+            ]
+        )
+
+
+@atomic
+def participations_record(
+    *, actor, activity: Activity, codes: list[str], source: str = Participation.Source.LIST
+) -> int:
+    """Record the participation of a list of members (their member codes, one a row, as typed
+    or read from a file): all or nothing, every row at fault reported. Returns how many were
+    recorded now (those already recorded count 0)."""
+    activity = Activity.objects.get(pk=activity.pk)
+    _open(activity)
+    rows = [(i, (c or "").strip()) for i, c in enumerate(codes, start=1)]
+    rows = [(i, c) for i, c in rows if c]
+    if not rows:
+        raise ValidationError({"members": _("Give at least one member.")})
+    wanted = {c.upper() for _i, c in rows}
+    found = {
+        m.member_code.upper(): m
+        for m in Member.objects.filter(
+            member_code__in=wanted | {c for _i, c in rows}
+        ).select_related("branch")
+    }
+    outside = {m.pk for m in _not_offered(activity, list(found.values()))}
+    errors = []
+    for i, code in rows:
+        member = found.get(code.upper())
+        if member is None:
+            errors.append((i, code, _("no member has this code.")))
+        elif member.pk in outside:
+            errors.append(
+                (
+                    i,
+                    code,
+                    _("the activity is not offered to %(name)s's branch.")
+                    % {"name": member.full_name},
+                )
+            )
+    if errors:
+        raise RowErrors(errors)
+    members = [found[c.upper()] for _i, c in rows]
+    return _attend(actor=actor, activity=activity, members=members, source=source)

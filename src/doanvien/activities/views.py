@@ -1,0 +1,204 @@
+"""The activity pages: a unit's activities (held and offered) with the publish form, an
+activity (sign-up for a member, check-in for the organiser: a card scanned, kept on the phone
+while offline; a list ticked; member codes pasted or read from a file), a member's own
+participation, and the figures of a year. Each view is scoped on its first line (404 outside)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doanvien.accounts.access import get_unit_for, require, visible_ancestors
+from doanvien.core.forms import apply_errors, error_messages
+from doanvien.members.access import get_member_for
+from doanvien.units.models import Unit
+
+from . import selectors, services
+from .access import can_organise, can_publish, get_activity_for, is_offered, own_member
+from .forms import ActivityForm
+from .models import Participation
+
+
+def _year(request) -> int:
+    try:
+        year = int(request.GET.get("year", ""))
+    except ValueError:
+        return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
+
+
+@login_required
+def unit_activities(request, unit_id: int):
+    unit = get_unit_for(request.user, unit_id)
+    year = _year(request)
+    publish = can_publish(request.user, unit)
+    below = Unit.objects.filter(path__startswith=unit.path, is_active=True).order_by("path")[:300]
+    form = ActivityForm(request.POST or None, units=below) if publish else None
+    if request.method == "POST":
+        require(publish)
+        if form.is_valid():
+            data = {**form.cleaned_data, "units": [int(u) for u in form.cleaned_data["units"]]}
+            try:
+                activity = services.activity_publish(actor=request.user, unit=unit, data=data)
+            except ValidationError as e:
+                apply_errors(form, e)
+            else:
+                messages.success(request, _("The activity is published."))
+                return redirect("activities:activity-detail", activity.pk)
+    return render(
+        request,
+        "activities/unit.html",
+        {
+            "unit": unit,
+            "year": year,
+            "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
+            "activities": selectors.unit_activities(unit, year)[:300],
+            "form": form,
+        },
+    )
+
+
+@login_required
+def activity_detail(request, activity_id: int):
+    activity = get_activity_for(request.user, activity_id)
+    organiser = can_organise(request.user, activity)
+    member = own_member(request.user)
+    mine = None
+    can_sign_up = False
+    if member is not None:
+        mine = Participation.objects.filter(activity=activity, member=member).first()
+        can_sign_up = (
+            activity.cancelled_at is None
+            and activity.ends_at >= timezone.now()
+            and not (mine and mine.signed_up_at)
+            and is_offered(activity, member.branch)
+        )
+    return render(
+        request,
+        "activities/detail.html",
+        {
+            "activity": activity,
+            "areas": sorted(activity.areas.values_list("code", flat=True)),
+            "invited": activity.invites.select_related("unit").order_by("unit_path"),
+            "organiser": organiser,
+            "people": selectors.activity_people(activity) if organiser else None,
+            "mine": mine,
+            "can_sign_up": can_sign_up,
+        },
+    )
+
+
+@login_required
+@require_POST
+def activity_signup(request, activity_id: int):
+    activity = get_activity_for(request.user, activity_id)
+    member = own_member(request.user)
+    require(member is not None)
+    try:
+        services.activity_signup(actor=request.user, activity=activity, member=member)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("You are signed up."))
+    return redirect("activities:activity-detail", activity.pk)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+@login_required
+@require_POST
+def activity_checkin(request, activity_id: int):
+    """A card scanned (`card`, with the phone's `scan_id`: answered in JSON to the page's
+    script, which keeps scans made offline and sends each once), members ticked on the list
+    (`members`), or member codes pasted (`codes`, one a line)."""
+    activity = get_activity_for(request.user, activity_id)
+    require(can_organise(request.user, activity))
+    if "card" in request.POST:
+        try:
+            found = services.activity_scan(
+                actor=request.user,
+                activity=activity,
+                card=request.POST.get("card", ""),
+                scan_id=request.POST.get("scan_id", ""),
+            )
+        except ValidationError as e:
+            if _wants_json(request):
+                return JsonResponse({"errors": error_messages(e)}, status=400)
+            messages.error(request, " ".join(e.messages))
+        else:
+            if _wants_json(request):
+                return JsonResponse(found)
+            if found["checked_in"]:
+                messages.success(request, _("%(name)s is checked in.") % {"name": found["name"]})
+            else:
+                messages.info(
+                    request, _("%(name)s was already checked in.") % {"name": found["name"]}
+                )
+        return redirect("activities:activity-detail", activity.pk)
+    try:
+        if "codes" in request.POST:
+            codes = request.POST.get("codes", "").replace(",", "\n").splitlines()
+            n = services.participations_record(actor=request.user, activity=activity, codes=codes)
+        else:
+            ids = [int(i) for i in request.POST.getlist("members") if i.isdigit()]
+            n = services.activity_checkin(actor=request.user, activity=activity, member_ids=ids)
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(n)d member(s) checked in.") % {"n": n})
+    return redirect("activities:activity-detail", activity.pk)
+
+
+@login_required
+@require_POST
+def activity_cancel(request, activity_id: int):
+    activity = get_activity_for(request.user, activity_id)
+    require(can_organise(request.user, activity))
+    services.activity_cancel(actor=request.user, activity=activity)
+    messages.success(request, _("The activity is cancelled: it is no longer counted."))
+    return redirect("activities:activity-detail", activity.pk)
+
+
+@login_required
+def activity_stats(request, unit_id: int, year: int):
+    unit = get_unit_for(request.user, unit_id)
+    return render(
+        request,
+        "activities/stats.html",
+        {
+            "unit": unit,
+            "year": year,
+            "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
+            "rows": selectors.stats_rows(unit, year),
+            "figures": selectors.activity_figures(unit, year),
+        },
+    )
+
+
+@login_required
+def member_activities(request, member_id: int):
+    """What the member took part in (his own page, or his branch's committee); to the member
+    himself, the activities offered to his branch too."""
+    member = get_member_for(request.user, member_id)
+    year = _year(request)
+    himself = own_member(request.user)
+    offered = None
+    if himself is not None and himself.pk == member.pk:
+        offered = selectors.offered_to_member(member, year)[:100]
+    return render(
+        request,
+        "activities/member.html",
+        {
+            "member": member,
+            "year": year,
+            "rows": selectors.member_participations(member, year),
+            "offered": offered,
+        },
+    )
