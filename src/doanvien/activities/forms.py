@@ -47,7 +47,3 @@ class ActivityForm(TextForm):
             (k.code, k.name) for k in ActivityKind.objects.filter(active=True)
         ]
         self.fields["units"].choices = [(u.pk, u.name) for u in units]
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel file (one member code or ID a row)"))

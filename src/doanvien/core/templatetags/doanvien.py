@@ -135,6 +135,10 @@ ACTIONS = {
     "referral.proposed": _("proposed the young person for admission"),
     "referral.dropped": _("recorded that the referral was dropped"),
     "referral.admitted": _("recorded the young person's admission"),
+    "activity.published": _("published an activity"),
+    "activity.cancelled": _("cancelled an activity"),
+    "activity.signed_up": _("signed up for an activity"),
+    "activity.checked_in": _("checked members in at an activity"),
 }
 
 
