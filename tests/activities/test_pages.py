@@ -89,12 +89,3 @@ def test_codes_pasted_are_all_or_nothing(client, world, activity):
     assert not Participation.objects.exists()
     client.post(url, {"codes": f"{world.member.member_code}\n{world.member2.member_code}"})
     assert Participation.objects.filter(attended_at__isnull=False).count() == 2
-
-
-def test_the_assessment_screen_shows_participation_beside_the_self_score(client, world, activity):
-    services.activity_checkin(actor=None, activity=activity, member_ids=[world.member.pk])
-    from doanvien.training.views.branch import _Rows
-
-    rows = _Rows(world.branch, YEAR)
-    assert rows.activities(world.member.pk) == ["Hiến máu tình nguyện"]
-    assert rows.activities(world.member2.pk) == []
