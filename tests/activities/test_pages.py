@@ -89,3 +89,59 @@ def test_codes_pasted_are_all_or_nothing(client, world, activity):
     assert not Participation.objects.exists()
     client.post(url, {"codes": f"{world.member.member_code}\n{world.member2.member_code}"})
     assert Participation.objects.filter(attended_at__isnull=False).count() == 2
+
+
+def _xlsx(path, rows):
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet()
+    for r, values in enumerate([["STT", "Mã đoàn viên", "Họ và tên"], *rows]):
+        for c, value in enumerate(values):
+            sheet.write(r, c, value)
+    book.close()
+    return path
+
+
+def test_an_excel_list_is_recorded_all_or_nothing_with_row_errors(
+    client, world, activity, tmp_path
+):
+    client.force_login(world.secretary)
+    url = reverse("activities:activity-checkin", args=[activity.pk])
+    bad = _xlsx(
+        tmp_path / "bad.xlsx",
+        [
+            [1, world.member.member_code, world.member.full_name],
+            [2, "KHONG-CO", "Người lạ"],
+            [3, "", "Không có mã"],
+            [4, world.outsider_member.member_code, world.outsider_member.full_name],
+        ],
+    )
+    with bad.open("rb") as f:
+        page = client.post(url, {"file": f}, follow=True).content.decode()
+    assert "Dòng 3 (KHONG-CO)" in page and "Dòng 4" in page and "Dòng 5" in page
+    assert not Participation.objects.exists()
+    good = _xlsx(
+        tmp_path / "good.xlsx",
+        [[1, world.member.member_code, ""], [2, world.member2.member_code, ""]],
+    )
+    with good.open("rb") as f:
+        client.post(url, {"file": f})
+    rows = Participation.objects.filter(attended_at__isnull=False)
+    assert sorted(rows.values_list("member", flat=True)) == sorted(
+        [world.member.pk, world.member2.pk]
+    )
+    assert set(rows.values_list("source", flat=True)) == {"import"}
+
+
+def test_a_file_that_is_not_a_spreadsheet_records_nothing(client, world, activity, tmp_path):
+    client.force_login(world.secretary)
+    junk = tmp_path / "list.xlsx"
+    junk.write_bytes(b"not a workbook")
+    with junk.open("rb") as f:
+        answer = client.post(
+            reverse("activities:activity-checkin", args=[activity.pk]), {"file": f}, follow=True
+        )
+    assert answer.status_code == 200
+    assert list(answer.context["messages"])
+    assert not Participation.objects.exists()

@@ -393,15 +393,22 @@ class RowErrors(ValidationError):
 
 @atomic
 def participations_record(
-    *, actor, activity: Activity, codes: list[str], source: str = Participation.Source.LIST
+    *,
+    actor,
+    activity: Activity,
+    codes: list[str] | None = None,
+    rows: list[tuple[int, str]] | None = None,
+    source: str = Participation.Source.LIST,
 ) -> int:
-    """Record the participation of a list of members (their member codes, one a row, as typed
-    or read from a file): all or nothing, every row at fault reported. Returns how many were
-    recorded now (those already recorded count 0)."""
+    """Record the participation of a list of members by their member codes: `codes` (one a
+    line, as typed) or `rows` ((row number, code), read from a file). All or nothing: every
+    row at fault is reported. Returns how many were recorded now (those already recorded
+    count 0)."""
     activity = Activity.objects.get(pk=activity.pk)
     _open(activity)
-    rows = [(i, (c or "").strip()) for i, c in enumerate(codes, start=1)]
-    rows = [(i, c) for i, c in rows if c]
+    if rows is None:
+        rows = [(i, c) for i, c in enumerate(codes or [], start=1) if (c or "").strip()]
+    rows = [(i, (c or "").strip()) for i, c in rows]
     if not rows:
         raise ValidationError({"members": _("Give at least one member.")})
     wanted = {c.upper() for _i, c in rows}
@@ -415,7 +422,9 @@ def participations_record(
     errors = []
     for i, code in rows:
         member = found.get(code.upper())
-        if member is None:
+        if not code:
+            errors.append((i, "", _("the member code is missing.")))
+        elif member is None:
             errors.append((i, code, _("no member has this code.")))
         elif member.pk in outside:
             errors.append(

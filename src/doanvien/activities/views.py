@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors, error_messages
+from doanvien.core.spreadsheets.reading import SpreadsheetError
 from doanvien.members.access import get_member_for
 from doanvien.units.models import Unit
 
-from . import selectors, services
+from . import imports, selectors, services
 from .access import can_organise, can_publish, get_activity_for, is_offered, own_member
 from .forms import ActivityForm
 from .models import Participation
@@ -116,7 +117,8 @@ def _wants_json(request) -> bool:
 def activity_checkin(request, activity_id: int):
     """A card scanned (`card`, with the phone's `scan_id`: answered in JSON to the page's
     script, which keeps scans made offline and sends each once), members ticked on the list
-    (`members`), or member codes pasted (`codes`, one a line)."""
+    (`members`), member codes pasted (`codes`, one a line) or read from an Excel file (`file`):
+    a list is recorded all or nothing, every row at fault named."""
     activity = get_activity_for(request.user, activity_id)
     require(can_organise(request.user, activity))
     if "card" in request.POST:
@@ -142,12 +144,18 @@ def activity_checkin(request, activity_id: int):
                 )
         return redirect("activities:activity-detail", activity.pk)
     try:
-        if "codes" in request.POST:
+        if "file" in request.FILES:
+            n = imports.participations_import(
+                actor=request.user, activity=activity, upload=request.FILES["file"]
+            )
+        elif "codes" in request.POST:
             codes = request.POST.get("codes", "").replace(",", "\n").splitlines()
             n = services.participations_record(actor=request.user, activity=activity, codes=codes)
         else:
             ids = [int(i) for i in request.POST.getlist("members") if i.isdigit()]
             n = services.activity_checkin(actor=request.user, activity=activity, member_ids=ids)
+    except SpreadsheetError as e:
+        messages.error(request, str(e))
     except ValidationError as e:
         for message in e.messages:
             messages.error(request, message)
