@@ -220,3 +220,29 @@ class ActivityStatsDelta(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_path} · {self.year} · {self.key}"
+
+
+class CriterionLink(models.Model):
+    """A criterion of a member's registration for the programme linked to an activity that
+    serves it (seed 000: the member chooses among the activities of the branch and the levels
+    above when he registers). Evidence for the assessment, never a score."""
+
+    registration = models.ForeignKey(
+        "training.Registration", on_delete=models.CASCADE, related_name="activity_links"
+    )
+    criterion = models.ForeignKey("training.Criterion", on_delete=models.CASCADE, related_name="+")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="criterion_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "criterion", "activity"], name="one_criterion_link"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} · {self.criterion_id} · {self.activity_id}"

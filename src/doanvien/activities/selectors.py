@@ -150,3 +150,41 @@ def activity_figures(unit: Unit, year: int) -> Figures:
         by_kind=by_kind,
         by_area=sorted(by_area, key=lambda r: (len(r["area"]), r["area"])),
     )
+
+
+@dataclass
+class CriterionRow:
+    item: object  # training.RegistrationItem
+    links: list
+    choices: list  # activities that may be linked to it
+
+
+def criterion_rows(registration, member: Member) -> list[CriterionRow]:
+    """Each criterion of the registration with the activities linked to it and those that may
+    be (of the year, offered to the member's branch or taken part in, serving its area)."""
+    links: dict[int, list] = {}
+    for link in registration.activity_links.select_related("activity").order_by("pk"):
+        links.setdefault(link.criterion_id, []).append(link)
+    candidates = list(
+        Activity.objects.filter(
+            Q(offered_to(member.branch)) | Q(participations__member=member),
+            year=registration.year,
+            cancelled_at=None,
+        )
+        .distinct()
+        .prefetch_related("areas")
+        .order_by("starts_at", "pk")[:300]
+    )
+    rows = []
+    for item in registration.items.select_related("criterion").order_by(
+        "criterion__area_code", "pk"
+    ):
+        linked = {link.activity_id for link in links.get(item.criterion_id, [])}
+        area = item.criterion.area_code
+        choices = [
+            a
+            for a in candidates
+            if a.pk not in linked and (not a.areas.all() or area in {x.code for x in a.areas.all()})
+        ]
+        rows.append(CriterionRow(item, links.get(item.criterion_id, []), choices))
+    return rows

@@ -22,7 +22,15 @@ from doanvien.units.models import Unit
 
 from . import rollup
 from .access import is_offered, offered_to_paths
-from .models import Activity, ActivityArea, ActivityInvite, ActivityKind, CheckinScan, Participation
+from .models import (
+    Activity,
+    ActivityArea,
+    ActivityInvite,
+    ActivityKind,
+    CheckinScan,
+    CriterionLink,
+    Participation,
+)
 
 DEFAULT_AREAS = ("1", "2", "3", "4", "5")
 
@@ -439,3 +447,61 @@ def participations_record(
         raise RowErrors(errors)
     members = [found[c.upper()] for _i, c in rows]
     return _attend(actor=actor, activity=activity, members=members, source=source)
+
+
+def _registration_item(registration, criterion_id):
+    item = registration.items.select_related("criterion").filter(criterion_id=criterion_id).first()
+    if item is None:
+        raise ValidationError({"criterion": _("Choose a criterion of this registration.")})
+    return item
+
+
+@atomic
+def criterion_link(*, actor, registration, criterion_id: int, activity: Activity) -> CriterionLink:
+    """Link a criterion of the member's registration to an activity that serves it: one
+    offered to his branch (or that he took part in), of the registration's year, serving the
+    criterion's content area when it names areas."""
+    item = _registration_item(registration, criterion_id)
+    member = registration.member
+    errors = []
+    took_part = Participation.objects.filter(activity=activity, member=member).exists()
+    if not took_part and not is_offered(activity, member.branch):
+        errors.append(_("This activity is not offered to your branch."))
+    if activity.year != registration.year:
+        errors.append(_("Choose an activity of the registration's year."))
+    areas = set(activity.areas.values_list("code", flat=True))
+    if areas and item.criterion.area_code not in areas:
+        errors.append(_("This activity does not serve the criterion's content area."))
+    if activity.cancelled_at:
+        errors.append(_("This activity was cancelled."))
+    if errors:
+        raise ValidationError({"activity": errors})
+    link, _created = CriterionLink.objects.get_or_create(
+        registration=registration,
+        criterion_id=criterion_id,
+        activity=activity,
+        defaults={"created_by": _user(actor)},
+    )
+    audit.record(
+        actor=actor,
+        action="activity.criterion_linked",
+        target=activity,
+        unit_path=member.unit_path,
+        summary=activity.title,
+        changes={"criterion": [None, criterion_id], "member": [None, member.pk]},
+    )
+    return link
+
+
+@atomic
+def criterion_unlink(*, actor, link: CriterionLink) -> None:
+    registration = link.registration
+    link.delete()
+    audit.record(
+        actor=actor,
+        action="activity.criterion_unlinked",
+        target=registration,
+        unit_path=registration.unit_path,
+        summary=str(registration.member),
+        changes={"criterion": [link.criterion_id, None], "activity": [link.activity_id, None]},
+    )

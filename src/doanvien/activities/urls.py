@@ -22,4 +22,9 @@ urlpatterns = [
         views.member_activities,
         name="member-activities",
     ),
+    path(
+        "members/<int:member_id>/activities/links/",
+        views.member_activity_link,
+        name="member-activity-link",
+    ),
 ]

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,12 +17,14 @@ from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors, error_messages
 from doanvien.core.spreadsheets.reading import SpreadsheetError
 from doanvien.members.access import get_member_for
+from doanvien.training.access import acts_for_member
+from doanvien.training.selectors import registration_of
 from doanvien.units.models import Unit
 
 from . import imports, selectors, services
 from .access import can_organise, can_publish, get_activity_for, is_offered, own_member
 from .forms import ActivityForm
-from .models import Participation
+from .models import Activity, CriterionLink, Participation
 
 
 def _year(request) -> int:
@@ -200,6 +203,7 @@ def member_activities(request, member_id: int):
     offered = None
     if himself is not None and himself.pk == member.pk:
         offered = selectors.offered_to_member(member, year)[:100]
+    registration = registration_of(member, year)
     return render(
         request,
         "activities/member.html",
@@ -208,5 +212,48 @@ def member_activities(request, member_id: int):
             "year": year,
             "rows": selectors.member_participations(member, year),
             "offered": offered,
+            "criteria": selectors.criterion_rows(registration, member) if registration else None,
+            "can_link": acts_for_member(request.user, member),
         },
     )
+
+
+@login_required
+@require_POST
+def member_activity_link(request, member_id: int):
+    """Link a criterion of the member's registration of the year to an activity that serves it
+    (`criterion`, `activity`), or take a link away (`unlink`: its id): the member himself or
+    his branch's committee."""
+    member = get_member_for(request.user, member_id)
+    require(acts_for_member(request.user, member))
+    year = _year(request)
+    registration = registration_of(member, year)
+    back = redirect(f"{reverse('activities:member-activities', args=[member.pk])}?year={year}")
+    if registration is None:
+        messages.error(request, _("No registration for this year."))
+        return back
+    unlink = request.POST.get("unlink", "")
+    if unlink.isdigit():
+        link = CriterionLink.objects.filter(pk=int(unlink), registration=registration).first()
+        if link is not None:
+            services.criterion_unlink(actor=request.user, link=link)
+        return back
+    activity_id = request.POST.get("activity", "")
+    criterion_id = request.POST.get("criterion", "")
+    activity = Activity.objects.filter(pk=int(activity_id) if activity_id.isdigit() else 0).first()
+    if activity is None or not criterion_id.isdigit():
+        messages.error(request, _("Choose an activity."))
+        return back
+    try:
+        services.criterion_link(
+            actor=request.user,
+            registration=registration,
+            criterion_id=int(criterion_id),
+            activity=activity,
+        )
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The criterion is linked to the activity."))
+    return back

@@ -139,6 +139,8 @@ ACTIONS = {
     "activity.cancelled": _("cancelled an activity"),
     "activity.signed_up": _("signed up for an activity"),
     "activity.checked_in": _("checked members in at an activity"),
+    "activity.criterion_linked": _("linked a criterion to an activity"),
+    "activity.criterion_unlinked": _("took a criterion's link to an activity away"),
 }
 
 
