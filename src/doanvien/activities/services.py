@@ -7,6 +7,7 @@ from datetime import datetime, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -215,7 +216,11 @@ def _open(activity: Activity) -> None:
 def activity_signup(*, actor, activity: Activity, member: Member) -> Participation:
     """A member signs up (for himself): the activity must be offered to his branch, not over,
     with a place left. Signing up twice changes nothing."""
-    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    # Only a capacity makes sign-ups wait for each other (on the activity's row): a
+    # province-wide activity without one takes its sign-ups side by side.
+    activity = Activity.objects.get(pk=activity.pk)
+    if activity.capacity is not None:
+        activity = Activity.objects.select_for_update().get(pk=activity.pk)
     _open(activity)
     if member.status != Status.ACTIVE or not is_offered(activity, member.branch):
         raise ValidationError(
@@ -344,8 +349,22 @@ def activity_scan(*, actor, activity: Activity, card: str, scan_id: str = "") ->
     activity = Activity.objects.get(pk=activity.pk)
     _open(activity)
     scan_id = (scan_id or "").strip()[:64]
+    scan = None
     if scan_id:
-        seen = CheckinScan.objects.filter(scan_id=scan_id).select_related("member").first()
+        # The scan's row first: the same scan sent twice at once waits here for the first
+        # (the unique index), then reads it.
+        try:
+            with transaction.atomic():
+                scan = CheckinScan.objects.create(
+                    scan_id=scan_id, activity=activity, by=_user(actor)
+                )
+        except IntegrityError:
+            scan = None
+        seen = (
+            None
+            if scan is not None
+            else CheckinScan.objects.filter(scan_id=scan_id).select_related("member").first()
+        )
         if seen is not None:
             if seen.activity_id != activity.pk:
                 raise ValidationError({"scan_id": _("This scan belongs to another activity.")})
@@ -372,10 +391,8 @@ def activity_scan(*, actor, activity: Activity, card: str, scan_id: str = "") ->
             }
         )
     n = _attend(actor=actor, activity=activity, members=[member], source=Participation.Source.SCAN)
-    if scan_id:
-        CheckinScan.objects.create(
-            scan_id=scan_id, activity=activity, member=member, counted=bool(n), by=_user(actor)
-        )
+    if scan is not None:
+        CheckinScan.objects.filter(pk=scan.pk).update(member=member, counted=bool(n))
     return {
         "checked_in": n,
         "member": member.pk,
