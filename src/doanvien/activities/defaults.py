@@ -1,4 +1,4 @@
-"""The kinds of activity a new installation ships (seed 000 II, seed 002 II: political study,
+"""The kinds of activity a new installation ships (seed 000 IV.3, seed 002 II.1: political study,
 volunteering, culture and sport, skills, youth work projects, the "1+1" drive). Data: a site
 edits, hides or adds kinds in the admin."""
 

@@ -1,5 +1,5 @@
 """Activities a unit holds for the members of its subtree or of chosen units, and who took part
-(seed 000: the branch gives its members the activities of the branch and the levels above to
+(seed 000 IV.3: the branch gives its members the activities of the branch and the levels above to
 choose from; members take part in activities and in "công trình, phần việc thanh niên"; seed 002
 counts them: "3.875 cuộc, 151.031 lượt").
 
@@ -224,7 +224,7 @@ class ActivityStatsDelta(models.Model):
 
 class CriterionLink(models.Model):
     """A criterion of a member's registration for the programme linked to an activity that
-    serves it (seed 000: the member chooses among the activities of the branch and the levels
+    serves it (seed 000 IV.3: the member chooses among the activities of the branch and the levels
     above when he registers). Evidence for the assessment, never a score."""
 
     registration = models.ForeignKey(
