@@ -164,6 +164,7 @@ class CheckinScan(models.Model):
 
 
 COUNTERS = ("activities", "participations", "participants", "works", "works_value")
+OWN = tuple(f"own_{k}" for k in COUNTERS)
 
 
 class ActivityStats(models.Model):
@@ -181,7 +182,13 @@ class ActivityStats(models.Model):
     participants = models.IntegerField(default=0)
     works = models.IntegerField(default=0)
     works_value = models.BigIntegerField(default=0)
-    own = models.JSONField(default=dict)
+    # The unit's own figures (counted by rollup.count_units), which the counters above hold
+    # together with what was folded from below: a recount compares with these.
+    own_activities = models.IntegerField(default=0)
+    own_participations = models.IntegerField(default=0)
+    own_participants = models.IntegerField(default=0)
+    own_works = models.IntegerField(default=0)
+    own_works_value = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [

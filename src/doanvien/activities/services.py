@@ -22,7 +22,7 @@ from doanvien.training.selectors import framework_for
 from doanvien.units.models import Unit
 
 from . import rollup
-from .access import is_offered, offered_to_paths
+from .access import is_offered
 from .models import (
     Activity,
     ActivityArea,
@@ -255,12 +255,12 @@ def activity_signup(*, actor, activity: Activity, member: Member) -> Participati
 
 
 def _not_offered(activity: Activity, members: list[Member]) -> list[Member]:
-    """The members (of these) whose branch the activity is not offered to."""
-    paths = sorted({m.unit_path for m in members})
-    offered = {
-        p for p in paths if Activity.objects.filter(offered_to_paths([p]), pk=activity.pk).exists()
-    }
-    return [m for m in members if m.unit_path not in offered]
+    """The members (of these) whose branch the activity is not offered to (access.offered_to:
+    held above the branch for the whole subtree, or inviting the branch or a unit above it)."""
+    roots = list(activity.invites.values_list("unit_path", flat=True))
+    if activity.audience == Activity.Audience.SUBTREE:
+        roots.append(activity.unit_path)
+    return [m for m in members if not any(m.unit_path.startswith(r) for r in roots)]
 
 
 def _attend(*, actor, activity: Activity, members: list[Member], source: str) -> int:
