@@ -102,6 +102,7 @@ op = st.one_of(
     st.tuples(st.just("signup"), st.integers(0, 30), st.integers(0, 5)),
     st.tuples(st.just("checkin"), st.integers(0, 30), st.lists(st.integers(0, 5), max_size=3)),
     st.tuples(st.just("scan"), st.integers(0, 30), st.integers(0, 5), st.integers(0, 3)),
+    st.tuples(st.just("record"), st.integers(0, 30), st.lists(st.integers(0, 5), max_size=4)),
     st.tuples(st.just("cancel"), st.integers(0, 30)),
     st.tuples(st.just("move"), st.integers(0, 5), st.integers(0, 2)),
     st.tuples(st.just("unit_move"), st.integers(1, 7), st.integers(0, 4)),
@@ -121,6 +122,7 @@ op = st.one_of(
         ("checkin", 0, [0, 1, 2]),
         ("checkin", 0, [0, 1]),
         ("fold",),
+        ("record", 0, [3, 4, 4]),
         ("move", 0, 2),
         ("unit_move", 3, 2),
         ("scan", 0, 4, 1),
@@ -181,6 +183,9 @@ def test_the_figures_equal_a_recount_after_random_operations(db, steps):
                     card=card_token(members[i]),
                     scan_id=f"{root.pk}-{a}-{i}-{s}",
                 )
+            elif kind == "record" and activities:  # a list of member codes, all or nothing
+                codes = [members[i].member_code for i in step[2]]
+                services.participations_record(actor=None, activity=pick(step[1]), codes=codes)
             elif kind == "cancel" and activities:
                 services.activity_cancel(actor=None, activity=pick(step[1]))
             elif kind == "move":
@@ -217,3 +222,37 @@ def test_the_figures_equal_a_recount_after_random_operations(db, steps):
     assert not ActivityStatsDelta.objects.exists()
     check_all(units)
     assert rollup.differences() == []
+
+
+def test_recompute_stats_finds_and_mends_a_damaged_row(world):
+    from io import StringIO
+
+    import pytest
+    from django.core.management import call_command
+
+    from doanvien.activities.models import ActivityStats
+
+    activity = services.activity_publish(
+        actor=None,
+        unit=world.base,
+        data={
+            "title": "Hội trại",
+            "kind": "culture_sport",
+            "areas": ["4"],
+            "starts_at": timezone.make_aware(datetime(2026, 3, 26, 8)),
+            "ends_at": timezone.make_aware(datetime(2026, 3, 26, 17)),
+        },
+    )
+    services.activity_checkin(
+        actor=None, activity=activity, member_ids=[world.member.pk, world.member_in_branch2.pk]
+    )
+    rollup.fold_all()
+    ActivityStats.objects.filter(unit=world.district, year=2026, key="").update(participations=7)
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("recompute_stats", stdout=out)
+    assert world.district.path in out.getvalue()
+    call_command("recompute_stats", "--fix", stdout=StringIO())
+    assert rollup.differences() == []
+    district = rollup.figures_of([world.district], 2026)[world.district.pk][""]
+    assert district["participations"] == 2 and district["activities"] == 1
