@@ -171,3 +171,20 @@ def test_a_forged_card_is_refused(world, base_cadre, published):
 def test_the_stats_are_out_of_the_outsiders_scope(world):
     outsider = ApiClient(world.outsider)
     assert outsider.get(f"/api/v1/units/{world.base.pk}/activity-stats/{YEAR}").status_code == 404
+
+
+def test_the_list_pages_by_keyset(world, base_cadre, settings):
+    settings.PAGE_SIZE = 2
+    for i in range(5):
+        base_cadre.post(f"/api/v1/units/{world.base.pk}/activities", body(title=f"Buổi {i}"))
+    url = f"/api/v1/units/{world.branch.pk}/activities"
+    seen, cursor = [], ""
+    while True:
+        page = ApiClient(world.secretary).get(url, {"cursor": cursor} if cursor else {}).json()
+        seen += [a["id"] for a in page["items"]]
+        assert page["count"] == 5
+        if not page["next"]:
+            break
+        cursor = page["next"]
+    assert sorted(seen) == sorted(Activity.objects.values_list("pk", flat=True))
+    assert len(seen) == 5

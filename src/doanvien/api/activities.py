@@ -17,7 +17,7 @@ from doanvien.activities import selectors, services
 from doanvien.activities.access import can_organise, can_publish, get_activity_for, own_member
 from doanvien.activities.models import Activity
 
-from .errors import ApiError
+from .errors import ApiError, keyset_page_of
 from .schemas import PROGRAMME_YEAR, UnitRef, error_answers
 from .training import conflicts
 
@@ -72,12 +72,20 @@ class ActivityOut(Schema):
 
 class ActivityListOut(Schema):
     items: list[ActivityOut]
-    next: str | None = None
-    count: int | None
+    next: str | None = Field(
+        description="the next page is `?cursor=` this (with the same filters); null on the last"
+    )
+    previous: str | None = Field(None, description="the page before is `?cursor=` this")
+    count: int | None = Field(description="exact up to 1,000; null beyond (see `more_than`)")
+    more_than: int | None = None
 
 
 class ActivityYear(Schema):
     year: int | None = Field(None, ge=2000, le=2100)
+
+
+class ActivityListQuery(ActivityYear):
+    cursor: str = Field("", max_length=2000, description="a page's `next` or `previous`")
 
 
 class CheckinIn(Schema):
@@ -172,12 +180,19 @@ def activity_publish(request, unit_id: int, payload: ActivityIn):
     response={200: ActivityListOut, **ERRORS},
     summary="The activities a unit holds and those offered to it",
 )
-def activity_list(request, unit_id: int, filters: Query[ActivityYear]):
-    """Latest first (the first 500), with how many signed up and took part."""
+def activity_list(request, unit_id: int, filters: Query[ActivityListQuery]):
+    """Latest first, with how many signed up and took part; 50 a page by keyset (follow
+    `next`)."""
     unit = get_unit_for(request.user, unit_id)
     rows = selectors.unit_activities(unit, filters.year).prefetch_related("areas")
-    items = [activity_out(a, unit_id=unit.pk) for a in rows[:500]]
-    return {"items": items, "next": None, "count": rows.count()}
+    page = keyset_page_of(rows, keys=("-starts_at", "-id"), page=1, cursor=filters.cursor)
+    return {
+        "items": [activity_out(a, unit_id=unit.pk) for a in page.object_list],
+        "next": page.next_cursor,
+        "previous": page.previous_cursor,
+        "count": page.count,
+        "more_than": page.more_than,
+    }
 
 
 @router.get(
