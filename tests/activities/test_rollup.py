@@ -104,6 +104,13 @@ op = st.one_of(
     st.tuples(st.just("scan"), st.integers(0, 30), st.integers(0, 5), st.integers(0, 3)),
     st.tuples(st.just("record"), st.integers(0, 30), st.lists(st.integers(0, 5), max_size=4)),
     st.tuples(st.just("cancel"), st.integers(0, 30)),
+    st.tuples(
+        st.just("update"),
+        st.integers(0, 30),
+        st.sampled_from(YEARS),
+        st.sampled_from(KINDS),
+        st.lists(st.sampled_from("12345"), max_size=2),
+    ),
     st.tuples(st.just("move"), st.integers(0, 5), st.integers(0, 2)),
     st.tuples(st.just("unit_move"), st.integers(1, 7), st.integers(0, 4)),
     st.tuples(st.just("fold")),
@@ -136,6 +143,7 @@ op = st.one_of(
         ("checkin", 0, [0, 2, 4]),
         ("checkin", 1, [0, 1]),
         ("fold",),
+        ("update", 1, 2026, "youth_work", ["1"]),
         ("cancel", 0),
         ("unit_move", 1, 2),
     ]
@@ -186,6 +194,19 @@ def test_the_figures_equal_a_recount_after_random_operations(db, steps):
             elif kind == "record" and activities:  # a list of member codes, all or nothing
                 codes = [members[i].member_code for i in step[2]]
                 services.participations_record(actor=None, activity=pick(step[1]), codes=codes)
+            elif kind == "update" and activities:  # another year, kind or areas
+                _k, a, year, code, areas = step
+                services.activity_update(
+                    actor=None,
+                    activity=pick(a),
+                    data={
+                        "kind": code,
+                        "areas": areas,
+                        "starts_at": timezone.make_aware(datetime(year, 6, 5, 8)),
+                        "ends_at": timezone.make_aware(datetime(year + 1, 6, 5, 11)),
+                        "value": 2_000_000 if code == "youth_work" else None,
+                    },
+                )
             elif kind == "cancel" and activities:
                 services.activity_cancel(actor=None, activity=pick(step[1]))
             elif kind == "move":

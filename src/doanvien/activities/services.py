@@ -181,6 +181,71 @@ def activity_publish(*, actor, unit: Unit, data: dict[str, Any]) -> Activity:
     return activity
 
 
+def _current(activity: Activity) -> dict[str, Any]:
+    return {
+        "title": activity.title,
+        "kind": activity.kind.code,
+        "areas": list(activity.areas.values_list("code", flat=True)),
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "place": activity.place,
+        "audience": activity.audience,
+        "units": list(activity.invites.values_list("unit_id", flat=True)),
+        "capacity": activity.capacity,
+        "organiser": activity.organiser,
+        "campaign": activity.campaign,
+        "value": activity.value,
+        "description": activity.description,
+    }
+
+
+@atomic
+def activity_update(*, actor, activity: Activity, data: dict[str, Any]) -> Activity:
+    """Change an activity (the fields given; the others stay). Its unit's figures, and those of
+    the branches of the members who took part, are counted again in the years before and after
+    (a date may move it to another year; a kind or an area changes the figures by kind and
+    area)."""
+    activity = Activity.objects.select_for_update().select_related("kind").get(pk=activity.pk)
+    _open(activity)
+    before = _current(activity)
+    clean = clean_activity({**before, **data}, unit=activity.unit)
+    areas, invited = clean.pop("areas"), clean.pop("units")
+    old_year = activity.year
+    for name, value in clean.items():
+        setattr(activity, name, value)
+    activity.save()
+    ActivityArea.objects.filter(activity=activity).exclude(code__in=areas).delete()
+    have = set(ActivityArea.objects.filter(activity=activity).values_list("code", flat=True))
+    ActivityArea.objects.bulk_create(
+        [ActivityArea(activity=activity, code=c) for c in areas if c not in have]
+    )
+    ActivityInvite.objects.filter(activity=activity).exclude(unit__in=invited).delete()
+    invited_have = set(
+        ActivityInvite.objects.filter(activity=activity).values_list("unit_id", flat=True)
+    )
+    ActivityInvite.objects.bulk_create(
+        [
+            ActivityInvite(activity=activity, unit=u, unit_path=u.path)
+            for u in invited
+            if u.pk not in invited_have
+        ]
+    )
+    branches = set(
+        Participation.objects.filter(activity=activity).values_list("member__branch_id", flat=True)
+    )
+    rollup.recount({activity.unit_id, *branches}, {old_year, activity.year})
+    after = _current(activity)
+    audit.record(
+        actor=actor,
+        action="activity.updated",
+        target=activity,
+        unit_path=activity.unit_path,
+        summary=activity.title,
+        changes={k: [str(before[k]), str(after[k])] for k in before if before[k] != after[k]},
+    )
+    return activity
+
+
 @atomic
 def activity_cancel(*, actor, activity: Activity) -> Activity:
     """Cancel an activity: it and its participations are no longer counted."""

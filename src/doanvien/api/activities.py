@@ -203,6 +203,39 @@ def activity_detail(request, activity_id: int):
     return activity_out(activity)
 
 
+class ActivityPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    kind: str | None = None
+    areas: list[str] | None = None
+    starts_at: str | None = None
+    ends_at: str | None = None
+    place: str | None = None
+    audience: str | None = None
+    units: list[int] | None = None
+    capacity: int | None = None
+    organiser: str | None = None
+    campaign: str | None = None
+    value: int | None = None
+    description: str | None = None
+
+
+@router.patch(
+    "/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, summary="Change an activity"
+)
+def activity_update(request, activity_id: int, payload: ActivityPatch):
+    """The fields given change (the others stay); the figures follow (a new date may move it
+    to another year). 409 for a cancelled activity."""
+    activity = get_activity_for(request.user, activity_id)
+    require(can_organise(request.user, activity))
+    with conflicts():
+        activity = services.activity_update(
+            actor=request.user, activity=activity, data=payload.model_dump(exclude_unset=True)
+        )
+    return activity_out(activity)
+
+
 @router.post(
     "/activities/{activity_id}/signup",
     response={200: SignupOut, **ERRORS},

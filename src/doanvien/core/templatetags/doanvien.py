@@ -137,6 +137,7 @@ ACTIONS = {
     "referral.admitted": _("recorded the young person's admission"),
     "activity.published": _("published an activity"),
     "activity.cancelled": _("cancelled an activity"),
+    "activity.updated": _("changed an activity"),
     "activity.signed_up": _("signed up for an activity"),
     "activity.checked_in": _("checked members in at an activity"),
     "activity.criterion_linked": _("linked a criterion to an activity"),
