@@ -37,6 +37,7 @@ LAYERS = [
     ["youth"],
     ["directives"],
     ["returns"],
+    ["activities"],
     ["actions"],
     # The read side and the doors: reports reads every app; the API, the demo and the site's
     # own modules (settings, urls) sit on top.

@@ -14,6 +14,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from doanvien.accounts.models import ApiToken, RoleGrant
 from doanvien.accounts.services import api_token_issue, invitation_issue
 from doanvien.accounts.sessions import Session, SessionStore, session_ref
+from doanvien.activities.models import Activity, Participation
+from doanvien.activities.services import activity_publish
 from doanvien.committees.models import Committee, Post
 from doanvien.committees.services import committee_create
 from doanvien.core.models import AuditEvent
@@ -309,6 +311,23 @@ def _attachment(world) -> Attachment:
     return _directive(world).files.get()
 
 
+def _activity(world) -> Activity:
+    """An activity of the secretary's branch for chosen units, none chosen yet (so offered to
+    nobody: the member user of her branch does not see it)."""
+    existing = Activity.objects.filter(unit=world.branch).first()
+    return existing or activity_publish(
+        actor=world.secretary,
+        unit=world.branch,
+        data={
+            "title": "Sinh hoạt chuyên đề",
+            "kind": "political_study",
+            "starts_at": f"{YEAR}-03-26T08:00:00",
+            "ends_at": f"{YEAR}-03-26T10:00:00",
+            "audience": "chosen",
+        },
+    )
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -336,6 +355,7 @@ def _object_kwargs(world):
         "referral_id": _referral(world).pk,
         "directive_id": _directive(world).pk,
         "attachment_id": _attachment(world).pk,
+        "activity_id": _activity(world).pk,
         "kind": "removed",
         "year": YEAR,
         "scheme": "strong_branch",
@@ -392,6 +412,8 @@ def _snapshot():
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
         list(Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")),
+        list(Activity.objects.order_by("pk").values()),
+        list(Participation.objects.order_by("pk").values()),
     )
 
 
@@ -433,6 +455,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _payment(world)
     _remittance(world)
     _directive(world)
+    _activity(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -465,6 +488,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _payment(world)
     _remittance(world)
     _directive(world)
+    _activity(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -582,6 +606,7 @@ API_PUBLIC = {("post", "/api/v1/auth/token"), ("post", "/api/v1/auth/activate")}
 API_SELF = {
     ("get", "/api/v1/me/todo"),
     ("get", "/api/v1/me/directives"),
+    ("get", "/api/v1/me/activities"),
     ("get", "/api/v1/me/notifications"),
     ("put", "/api/v1/me/notification-settings"),
     ("delete", "/api/v1/auth/token"),
@@ -636,6 +661,8 @@ def _api_url(world, path: str) -> str:
             return "h1"
         if name == "number":
             return "6"
+        if name == "activity_id":
+            return str(_activity(world).pk)
         if name == "introduction_id":
             return str(_introduction(world).pk)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
@@ -670,6 +697,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _payment(world)
     _remittance(world)
     _directive(world)
+    _activity(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

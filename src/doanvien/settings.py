@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "doanvien.youth",
     "doanvien.directives",
     "doanvien.returns",
+    "doanvien.activities",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -318,6 +319,7 @@ ROLLUP_LEDGERS = [
     "doanvien.dues.ledger",
     "doanvien.youth.rollup",
     "doanvien.meetings.rollup",
+    "doanvien.activities.rollup",
 ]
 # Called with the units (or their ids) whose active state changed, or that were created or
 # reactivated (units/services.py), by apps above the units that count it.

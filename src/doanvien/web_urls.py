@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("doanvien.youth.urls")),
     path("", include("doanvien.directives.urls")),
     path("", include("doanvien.returns.urls")),
+    path("", include("doanvien.activities.urls")),
 ]

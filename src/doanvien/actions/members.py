@@ -10,6 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from doanvien.activities import rollup as activity_rollup
 from doanvien.core.transactions import atomic
 from doanvien.honours import services as honours
 from doanvien.honours.models import Discipline
@@ -36,12 +37,15 @@ def _spans(member_id: int) -> set[tuple]:
 def rollups_follow(member: Member):
     """Around any change to a member: when his membership spans or his admission date changed,
     the branches concerned are counted again in every year the change reaches
-    (training.rollup.spans_changed). The member row is locked first, so nobody changes him
-    meanwhile."""
+    (training.rollup.spans_changed), and a member who changed branch takes his activity
+    participations along (activities.rollup.member_moved). The member row is locked first, so
+    nobody changes him meanwhile."""
     member = Member.objects.select_for_update().get(pk=member.pk)
-    spans, joined = _spans(member.pk), member.joined_union_on
+    spans, joined, branch_id = _spans(member.pk), member.joined_union_on, member.branch_id
     yield
-    member.refresh_from_db(fields=["joined_union_on"])
+    member.refresh_from_db(fields=["joined_union_on", "branch"])
+    # His activity participations are counted in his branch of now.
+    activity_rollup.member_moved(member.pk, branch_id, member.branch_id)
     changed = spans ^ _spans(member.pk)
     days = [day for _, started, ended in changed for day in (started, ended) if day]
     if member.joined_union_on != joined:

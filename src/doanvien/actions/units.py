@@ -9,6 +9,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from doanvien.activities import rollup as activity_rollup
 from doanvien.core import audit
 from doanvien.core.transactions import atomic
 from doanvien.dues import ledger as dues_ledger
@@ -48,6 +49,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     dues_ledger.subtree_moved(old_path, unit)
     evaluation_rollup.subtree_moved(old_path, unit)
     meeting_rollup.subtree_moved(old_path, unit)
+    activity_rollup.subtree_moved(old_path, unit)
     return unit
 
 

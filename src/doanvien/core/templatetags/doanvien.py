@@ -150,6 +150,13 @@ ACTIONS = {
     "return.submitted": _("submitted the statistics return"),
     "return.accepted": _("accepted the statistics return"),
     "return.returned": _("returned the statistics return"),
+    "activity.published": _("published an activity"),
+    "activity.cancelled": _("cancelled an activity"),
+    "activity.updated": _("changed an activity"),
+    "activity.signed_up": _("signed up for an activity"),
+    "activity.checked_in": _("checked members in at an activity"),
+    "activity.criterion_linked": _("linked a criterion to an activity"),
+    "activity.criterion_unlinked": _("took a criterion's link to an activity away"),
 }
 
 

@@ -53,7 +53,8 @@
 
   // Offline reading (profiles/views/offline.py): the service worker keeps the member's own
   // pages. A page shown from that copy, or any page while the phone is offline, says that a
-  // form needs a connection instead of sending it (nothing is ever queued to be sent later).
+  // form needs a connection instead of sending it (only the check-in scans are kept to be sent
+  // later: js/checkin.js).
   if ("serviceWorker" in navigator && window.isSecureContext) {
     navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(function () {});
   }
@@ -64,6 +65,8 @@
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if ((form.method || "").toLowerCase() !== "post") return;
+    // A form whose own script keeps what it sends until the connection returns (check-in).
+    if (form.hasAttribute("data-queue-offline")) return;
     if (!offlineCopy() && navigator.onLine !== false) return;
     event.preventDefault();
     var note = document.querySelector("[data-offline-note]");

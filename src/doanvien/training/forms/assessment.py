@@ -75,6 +75,9 @@ class AssessmentRow:
     eligible: bool = True
     saved: bool = False
     pending: bool = False  # an incomplete row, not saved yet
+    # The activities he took part in during the year (evidence shown beside the self-score,
+    # never a score: activities.selectors.participation_titles).
+    activities: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, registration, areas, data=None, **kwargs) -> "AssessmentRow":

@@ -18,6 +18,7 @@ from doanvien.accounts.access import (
     require,
     visible_ancestors,
 )
+from doanvien.activities.selectors import participation_titles
 from doanvien.core.forms import apply_errors
 from doanvien.members.access import get_member_for
 from doanvien.members.models import Member, Status
@@ -268,6 +269,7 @@ class _Rows:
         self.branch, self.year = branch, year
         self._areas: dict[int, list] = {}
         self._evaluated_on = None
+        self._activities: dict[int, list[str]] | None = None
 
     def areas(self, registration) -> list:
         if registration.framework_id not in self._areas:
@@ -283,10 +285,20 @@ class _Rows:
             months=registration.framework.eligibility_months,
         )
 
+    def activities(self, member_id: int) -> list[str]:
+        """The activities the member took part in during the year (evidence beside the
+        self-score), read once for the branch's members."""
+        if self._activities is None:
+            members = Member.objects.filter(branch=self.branch).values_list("pk", flat=True)
+            self._activities = participation_titles(members, self.year)
+        return self._activities.get(member_id, [])
+
     def row(self, registration, data=None) -> AssessmentRow:
-        return AssessmentRow.of(
+        row = AssessmentRow.of(
             registration, self.areas(registration), data, eligible=self.eligible(registration)
         )
+        row.activities = self.activities(registration.member_id)
+        return row
 
 
 def _approved(branch, year: int):

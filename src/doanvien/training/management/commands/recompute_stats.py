@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from doanvien.activities import rollup as activity_rollup
 from doanvien.evaluations import rollup as evaluations
 from doanvien.training.recompute import differences, fix
 from doanvien.youth import rollup as referral_rollup
@@ -19,7 +20,13 @@ class Command(BaseCommand):
         if options["fix"]:
             self.stdout.write(f"{fix() + evaluations.fix()} row(s) written.")
             self.stdout.write(f"{referral_rollup.fix()} “1+1” row(s) written.")
-        found = differences() + evaluations.differences() + referral_rollup.differences()
+            self.stdout.write(f"{activity_rollup.fix()} activity row(s) written.")
+        found = (
+            differences()
+            + evaluations.differences()
+            + referral_rollup.differences()
+            + activity_rollup.differences()
+        )
         for line in found:
             self.stdout.write(line)
         self.stdout.write(f"{len(found)} difference(s).")

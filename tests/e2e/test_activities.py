@@ -1,0 +1,89 @@
+"""Activities on a 360 px phone: a branch publishes an activity, two members sign up, the
+organiser checks one in by scanning his card while the phone is offline (the scan is kept and
+sent once when the connection returns), and the year's figures count him."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from doanvien.activities.models import Activity, CheckinScan, Participation
+from doanvien.members.card_tokens import card_token
+
+from ..factories import make_member, make_unit, make_user
+from .conftest import log_in
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 360, "height": 740}
+PASSWORD = "secret-pass-123"
+
+
+def _fits(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+
+
+def test_publish_sign_up_scan_offline_and_count(live_server, transactional_db, new_context):
+    base = make_unit(name="Đoàn trường THPT Tân An", level="base")
+    branch = make_unit(base, name="Chi đoàn 12A1")
+    an = make_member(branch, full_name="Nguyễn Văn An", date_of_birth=date(2005, 1, 1))
+    dao = make_member(branch, full_name="Trần Thị Đào", date_of_birth=date(2005, 2, 2))
+    make_user("an", member=an)
+    make_user("dao", member=dao)
+    make_user("secretary", role="secretary", unit=branch)
+    url = live_server.url
+    start = timezone.localtime() + timedelta(days=1)
+
+    organiser = new_context(viewport=PHONE)
+    page = organiser.new_page()
+    log_in(page, url, "secretary", PASSWORD)
+    page.goto(f"{url}/units/{branch.pk}/activities/")
+    form = page.locator("#publish")
+    form.locator("input[name=title]").fill("Ra quân Chủ nhật xanh")
+    form.locator("select[name=kind]").select_option("volunteering")
+    form.locator("input[name=areas][value='4']").check()
+    form.locator("input[name=starts_at]").fill(start.strftime("%Y-%m-%dT08:00"))
+    form.locator("input[name=ends_at]").fill(start.strftime("%Y-%m-%dT11:00"))
+    form.locator("input[name=place]").fill("Sân trường")
+    _fits(page)
+    form.locator("button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/activities/\d+/$"))
+    activity = Activity.objects.get()
+
+    for username in ("an", "dao"):
+        phone = new_context(viewport=PHONE).new_page()
+        log_in(phone, url, username, PASSWORD)
+        phone.goto(f"{url}/members/{(an if username == 'an' else dao).pk}/activities/")
+        phone.locator("#offered a", has_text="Ra quân Chủ nhật xanh").click()
+        phone.locator("#sign-up").click()
+        expect(phone.locator("#my-participation")).to_be_visible()
+        _fits(phone)
+    assert Participation.objects.filter(signed_up_at__isnull=False).count() == 2
+
+    page.goto(f"{url}/activities/{activity.pk}/")
+    expect(page.locator("#people tbody tr")).to_have_count(2)
+    _fits(page)
+    # The phone loses its connection: the scan is kept on it.
+    organiser.set_offline(True)
+    page.fill("#scan-card", f"{url}/members/verify/{card_token(an)}")
+    page.press("#scan-card", "Enter")
+    expect(page.locator("#scan")).to_have_attribute("data-pending", "1")
+    assert not Participation.objects.filter(attended_at__isnull=False).exists()
+    # The connection returns: the scan is sent, once.
+    organiser.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#scan-log li").first).to_contain_text("Nguyễn Văn An")
+    expect(page.locator("#scan")).to_have_attribute("data-pending", "0")
+    assert CheckinScan.objects.count() == 1
+    assert list(
+        Participation.objects.filter(attended_at__isnull=False).values_list("member", flat=True)
+    ) == [an.pk]
+
+    page.goto(f"{url}/units/{branch.pk}/activity-stats/{start.year}/")
+    first = page.locator("#stats tbody tr").first
+    expect(first.locator("td").nth(1)).to_have_text("1")
+    expect(first.locator("td").nth(2)).to_have_text("1")
+    expect(first.locator("td").nth(3)).to_have_text("1")
+    _fits(page)
