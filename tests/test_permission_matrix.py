@@ -42,6 +42,9 @@ from doanvien.notifications.models import Kind, Notification
 from doanvien.notifications.services import notify
 from doanvien.profiles.models import ChangeRequest
 from doanvien.profiles.services import change_request_submit
+from doanvien.training import default_framework
+from doanvien.training.models import ContentArea, Criterion, Deadline, Framework, Phase
+from doanvien.training.services.configuration import criterion_add
 from doanvien.units.models import Unit
 from doanvien.youth.models import Referral, Youth
 from doanvien.youth.services import referral_create
@@ -288,6 +291,18 @@ def _not_me(world) -> NotMeReport:
     )
 
 
+def _criterion(world) -> Criterion:
+    """A custom training criterion of the secretary's base union for the year (applying to her
+    branch, changed only by the base union's cadres)."""
+    existing = Criterion.objects.filter(unit=world.base).first()
+    if existing:
+        return existing
+    default_framework.install(Phase, Framework, ContentArea, Criterion)
+    return criterion_add(
+        actor=None, unit=world.base, year=YEAR, custom=True, area_code="1", text="Hiến máu"
+    )
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -359,6 +374,9 @@ def _snapshot():
         list(Discipline.objects.order_by("pk").values()),
         list(Post.objects.order_by("pk").values()),
         list(Attendance.objects.order_by("pk").values()),
+        list(Framework.objects.order_by("pk").values()),
+        list(Criterion.objects.order_by("pk").values()),
+        list(Deadline.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
         list(Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")),
@@ -596,6 +614,8 @@ def _api_url(world, path: str) -> str:
             return "strong_branch"
         if name == "introduction_id":
             return str(_introduction(world).pk)
+        if name == "criterion_id":
+            return str(_criterion(world).pk)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
 
     return re.sub(r"\{(\w+)\}", fill, path)
@@ -627,6 +647,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _committee(world)
     _payment(world)
     _remittance(world)
+    _criterion(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:
