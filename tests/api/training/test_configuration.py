@@ -166,6 +166,9 @@ def test_a_framework_change_that_breaks_a_rule_changes_nothing(api_client, world
     assert typed.status_code == 422 and errors(typed) == {
         "min_criteria": vi("Enter a whole number.")
     }
+    huge = api.patch(url(world.base, "framework"), {"band_complete": "1e40"})
+    assert huge.status_code == 400
+    assert errors(huge) == {"band_complete": vi("Points are a number.")}
     unknown_area = api.patch(url(world.base, "framework"), {"areas": {"9": {"name": "Chín"}}})
     assert unknown_area.status_code == 400 and "areas.9" in errors(unknown_area)
     own.refresh_from_db()

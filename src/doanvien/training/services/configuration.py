@@ -84,11 +84,12 @@ def _decimal(raw: Any) -> Decimal | None:
         return None
     try:
         value = Decimal(str(raw).strip().replace(",", "."))
+        if not value.is_finite():
+            raise ValueError(raw)
+        # A number too large to keep one decimal (1E+40) is not a number of points either.
+        return value.quantize(Decimal("0.1"))
     except InvalidOperation:
         raise ValueError(raw) from None
-    if not value.is_finite():
-        raise ValueError(raw)
-    return value.quantize(Decimal("0.1"))
 
 
 def _integer(raw: Any) -> int | None:
