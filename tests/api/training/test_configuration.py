@@ -428,3 +428,18 @@ def test_deadlines_outside_ones_units_are_not_found(api_client, world, framework
     assert api_client(viewer).post(url(world.base, "deadlines"), body).status_code == 403
     assert api_client(viewer).get(url(world.base, "deadlines")).json()["editable"] is False
     assert not Deadline.objects.exists()
+
+
+def test_the_service_itself_refuses_another_units_framework_as_source(world, framework):
+    """The page and the API share the rule: it is the service's."""
+    from django.core.exceptions import ValidationError
+
+    elsewhere = framework_publish(actor=None, unit=world.other_base, year=YEAR - 1)
+    with translation.override("vi"), pytest.raises(ValidationError) as refused:
+        framework_publish(actor=None, unit=world.base, year=YEAR, source=elsewhere)
+    assert refused.value.message_dict == {
+        "source": [vi("Choose one of this unit's own frameworks.")]
+    }
+    with pytest.raises(ValidationError):
+        framework_publish(actor=None, unit=world.base, year=YEAR, source=framework)
+    assert not Framework.objects.filter(unit=world.base).exists()
