@@ -294,8 +294,8 @@ class MemberImport(SheetImport):
     def _names(unit: Unit, text: str) -> bool:
         """Whether `text` names `unit`: its code, its name, or "name (code)"."""
         text = text.strip()
-        if m := _CODE_IN_BRACKETS.search(text):
-            return normalize(m[1]).upper() == unit.code
+        if (m := _CODE_IN_BRACKETS.search(text)) and normalize(m[1]).upper() == unit.code:
+            return True
         return normalize(text).upper() == unit.code or fold(text) == unit.name_folded
 
     def _find_by_path(self, value: str) -> Unit | str:
