@@ -114,7 +114,13 @@ def test_a_province_moves_in_through_the_api(api_client, world, tmp_path):
     assert upload.status_code == 202, upload.json()
     job = upload.json()["job"]
     run_worker()
-    assert api.get(f"/api/v1/jobs/{job}").json()["state"] == "awaiting_confirmation"
+    preview = api.get(f"/api/v1/jobs/{job}").json()
+    assert preview["state"] == "awaiting_confirmation"
+    # The preview counts the members of each branch, named by its path below the district.
+    assert [(b["path"], b["to_create"]) for b in preview["result"]["by_branch"]] == [
+        ("Đoàn trường THPT Bắc / Chi đoàn 10A1", 1),
+        ("Đoàn xã Bắc Sơn / Chi đoàn Thôn 1", 1),
+    ]
     assert api.post(f"/api/v1/imports/{job}/confirm").status_code == 200
     run_worker()
     assert api.get(f"/api/v1/jobs/{job}").json()["state"] == "succeeded"
