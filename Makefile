@@ -40,11 +40,14 @@ run: setup
 serve: setup
 	scripts/serve-production
 
+# The suite runs on TEST_WORKERS processes (default: one per core; TEST_WORKERS=0 for one).
+TEST_WORKERS ?= auto
+
 test: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 test-postgres: setup
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/doanvien} $(BIN)/pytest -q
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/doanvien} $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 # Benchmarks: every bench/*.py except the helpers (_*.py); BENCH_DATABASE_URL, BENCH_MEMBERS…
 # (see bench/_common.py) pass through, e.g. `make bench BENCH_MEMBERS=6000000`.

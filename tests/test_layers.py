@@ -35,6 +35,8 @@ LAYERS = [
     ["member_accounts"],
     ["dues"],
     ["youth"],
+    ["directives"],
+    ["returns"],
     ["actions"],
     # The read side and the doors: reports reads every app; the API, the demo and the site's
     # own modules (settings, urls) sit on top.

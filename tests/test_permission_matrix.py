@@ -17,6 +17,8 @@ from doanvien.accounts.sessions import Session, SessionStore, session_ref
 from doanvien.committees.models import Committee, Post
 from doanvien.committees.services import committee_create
 from doanvien.core.models import AuditEvent
+from doanvien.directives.models import Attachment, Directive, Receipt
+from doanvien.directives.services import directive_publish
 from doanvien.dues import defaults as dues_defaults
 from doanvien.dues import services as dues_services
 from doanvien.dues.models import CategoryDefault, Payment, Rate, Remittance
@@ -42,6 +44,7 @@ from doanvien.notifications.models import Kind, Notification
 from doanvien.notifications.services import notify
 from doanvien.profiles.models import ChangeRequest
 from doanvien.profiles.services import change_request_submit
+from doanvien.returns.models import Return
 from doanvien.training import default_framework
 from doanvien.training.models import ContentArea, Criterion, Deadline, Framework, Phase
 from doanvien.training.services.configuration import criterion_add
@@ -303,6 +306,24 @@ def _criterion(world) -> Criterion:
     )
 
 
+def _directive(world) -> Directive:
+    """A directive the base union published to its branches (the secretary's among them), with
+    a file, asking a reply: out of the outsider's and the member's reach."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    existing = Directive.objects.filter(unit=world.base).first()
+    return existing or directive_publish(
+        actor=world.base_cadre,
+        unit=world.base,
+        data={"title": "Kế hoạch tháng", "number": "01-KH", "reply_required": True},
+        files=[SimpleUploadedFile("ke-hoach.pdf", b"%PDF-1.4 plan")],
+    )
+
+
+def _attachment(world) -> Attachment:
+    return _directive(world).files.get()
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -328,9 +349,14 @@ def _object_kwargs(world):
         "remittance_id": _remittance(world).pk,
         "youth_id": _youth(world).pk,
         "referral_id": _referral(world).pk,
+        "directive_id": _directive(world).pk,
+        "attachment_id": _attachment(world).pk,
         "kind": "removed",
         "year": YEAR,
         "scheme": "strong_branch",
+        # Statistics returns: the half-year campaign, form 6 (typed).
+        "period": "h1",
+        "number": 6,
     }
 
 
@@ -377,6 +403,10 @@ def _snapshot():
         list(Framework.objects.order_by("pk").values()),
         list(Criterion.objects.order_by("pk").values()),
         list(Deadline.objects.order_by("pk").values()),
+        list(Directive.objects.order_by("pk").values()),
+        list(Receipt.objects.order_by("pk").values()),
+        list(Attachment.objects.order_by("pk").values()),
+        list(Return.objects.order_by("pk").values()),
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
         list(Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")),
@@ -420,6 +450,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _committee(world)
     _payment(world)
     _remittance(world)
+    _directive(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -451,6 +482,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _committee(world)
     _payment(world)
     _remittance(world)
+    _directive(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -484,9 +516,12 @@ def test_the_secretary_reaches_every_page_of_her_branch(client, world):
             "members:duplicate-detail",
             "member_accounts:not-me-list",
             "dues:exemption",
-        }:
+            "directives:directive-publish",
+        } or name.startswith("returns:"):
             # Managing the tree and roles, settling duplicate ID numbers, the base union's
-            # "this was not me" reports and exempting from dues are for the cadres above her.
+            # "this was not me" reports, exempting from dues and publishing directives (to the
+            # units below: a branch has none) are for the cadres above her; statistics returns
+            # are filed by unions, not by branches (tests/returns).
             continue
         response = client.get(url)
         assert response.status_code in (200, 405), f"GET {url} ({name})"
@@ -564,6 +599,7 @@ API_PUBLIC = {("post", "/api/v1/auth/token"), ("post", "/api/v1/auth/activate")}
 # Operations on the caller's own sign-ins: his token, his tokens and sessions.
 API_SELF = {
     ("get", "/api/v1/me/todo"),
+    ("get", "/api/v1/me/directives"),
     ("get", "/api/v1/me/notifications"),
     ("put", "/api/v1/me/notification-settings"),
     ("delete", "/api/v1/auth/token"),
@@ -612,6 +648,12 @@ def _api_url(world, path: str) -> str:
             return str(YEAR)
         if name == "scheme":
             return "strong_branch"
+        if name == "directive_id":
+            return str(_directive(world).pk)
+        if name == "period":
+            return "h1"
+        if name == "number":
+            return "6"
         if name == "introduction_id":
             return str(_introduction(world).pk)
         if name == "criterion_id":
@@ -648,6 +690,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _payment(world)
     _remittance(world)
     _criterion(world)
+    _directive(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

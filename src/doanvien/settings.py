@@ -1,5 +1,6 @@
 """Settings, read from environment variables. SQLite under var/ is the default database."""
 
+import json
 import os
 import secrets
 from datetime import timedelta
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "doanvien.member_accounts",
     "doanvien.dues",
     "doanvien.youth",
+    "doanvien.directives",
+    "doanvien.returns",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -314,6 +317,7 @@ ROLLUP_LEDGERS = [
     "doanvien.evaluations.rollup",
     "doanvien.dues.ledger",
     "doanvien.youth.rollup",
+    "doanvien.meetings.rollup",
 ]
 # Modules that add indicators a scheme's item may take its figure from (evaluations/indicators.py).
 EVALUATION_INDICATOR_MODULES: list[str] = []
@@ -323,6 +327,22 @@ JOB_FILE_DAYS = int(os.environ.get("JOB_FILE_DAYS", "7"))
 # Files people upload and keep (evidence, minutes, attachments), through Django's storage API:
 # served only by the scoped views that own them, never from a public URL.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "files"))
+# Where those files are kept: the file system under MEDIA_ROOT by default; any storage backend
+# by naming it, e.g. an S3-compatible store with django-storages installed
+# (FILE_STORAGE_BACKEND=storages.backends.s3.S3Storage and its options as JSON in
+# FILE_STORAGE_OPTIONS: docs/directives.md).
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("FILE_STORAGE_OPTIONS") or "{}"),
+    },
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The virus check of attached files (docs/directives.md): the dotted path of a callable taking
+# an uploaded file, returning None when it is clean and the reason otherwise; empty: no check.
+UPLOAD_SCANNER = os.environ.get("UPLOAD_SCANNER", "")
 # An uploaded spreadsheet is read by a child process of the worker with these budgets (address
 # space in MB, CPU seconds): a file that needs more fails its import, never the worker
 # (core/spreadsheets/parsing.py). The largest file an import takes needs about 700 MB.

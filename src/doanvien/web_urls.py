@@ -30,4 +30,6 @@ urlpatterns = [
     path("", include("doanvien.committees.urls")),
     path("", include("doanvien.honours.urls")),
     path("", include("doanvien.youth.urls")),
+    path("", include("doanvien.directives.urls")),
+    path("", include("doanvien.returns.urls")),
 ]

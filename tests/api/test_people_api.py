@@ -117,4 +117,15 @@ def test_the_audit_trail_is_for_cadres_of_their_subtree(api_client, world):
         )
         seen += [e["id"] for e in page["results"]]
     assert seen == sorted(seen, reverse=True) and len(seen) == len(set(seen))
-    assert len(seen) == AuditEvent.objects.filter(unit_path__startswith=world.province.path).count()
+    assert (
+        len(seen) == AuditEvent.objects.filter(unit__path__startswith=world.province.path).count()
+    )
+    # One object's events.
+    one = cadre.get(
+        f"/api/v1/units/{world.base.pk}/audit",
+        {"object_type": "member", "object_id": world.member.pk},
+    ).json()["results"]
+    assert one and {(e["target_type"], e["target_id"]) for e in one} == {
+        ("member", world.member.pk)
+    }
+    assert cadre.get(f"/api/v1/units/{world.base.pk}/audit", {"object_id": 0}).status_code == 422

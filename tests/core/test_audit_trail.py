@@ -10,10 +10,11 @@ from django.urls import reverse
 from doanvien.accounts.models import RoleGrant
 from doanvien.accounts.services import role_grant, role_revoke
 from doanvien.actions.members import member_reinstate, member_remove
-from doanvien.actions.units import unit_merge, unit_update
+from doanvien.actions.units import unit_merge, unit_move, unit_update
+from doanvien.core import audit
 from doanvien.core.models import AuditEvent
 
-from ..factories import make_user
+from ..factories import make_unit, make_user
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "doanvien"
 
@@ -71,10 +72,37 @@ def test_the_products_writes_only_ever_add_events(world):
 
 def test_no_code_deletes_or_updates_audit_events():
     """Nothing in the product calls delete() or update() on the events (the admin shows them
-    read-only); the one rewrite left is that of the unit paths a move copies (TreePathField)."""
+    read-only), and a unit move rewrites none (the events name their unit by id)."""
     offenders = []
     for path in SRC.rglob("*.py"):
         text = path.read_text()
         if re.search(r"AuditEvent\.objects[^\n]*\.(delete|update)\(", text):
             offenders.append(str(path))
     assert offenders == []
+
+
+def test_a_unit_move_rewrites_no_event_and_its_history_follows_it(world):
+    """The events of a moved subtree stay as they were written (their paths are history), and
+    the search finds them under the unit's new place, not under the old one."""
+    district2 = make_unit(
+        world.province, name="Huyện đoàn Bình Minh", code="TN-BM", level="district"
+    )
+    before = events()
+    moved = {e["id"] for e in before if e["unit_path"].startswith(world.base.path)}
+    assert moved
+    unit_move(actor=world.province_cadre, unit=world.base, new_parent=district2)
+    world.base.refresh_from_db()
+    assert events()[: len(before)] == before
+    under_new = set(audit.search(unit_path=district2.path).values_list("id", flat=True))
+    under_old = set(audit.search(unit_path=world.district.path).values_list("id", flat=True))
+    assert moved <= under_new
+    assert not moved & under_old
+    # And the events written after the move belong to the unit where it now is.
+    audit.record(
+        actor=world.province_cadre,
+        action="unit.updated",
+        target=world.base,
+        unit_path=world.base.path,
+    )
+    newest = AuditEvent.objects.latest("id")
+    assert newest.unit_id == world.base.pk and newest.unit_path.startswith(district2.path)

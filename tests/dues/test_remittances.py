@@ -147,7 +147,7 @@ def test_removal_candidates_are_members_three_months_unpaid_not_exempt_nor_away(
     assert found == []
     found = removal.removal_candidates(world.branch, YEAR, today=date(YEAR, 5, 31))
     assert [(c.member.pk, c.months_unpaid, c.months_absent) for c in found] == [
-        (world.member.pk, 3, None)
+        (world.member.pk, 3, 0)
     ]
     body = (
         api_client(world.secretary)

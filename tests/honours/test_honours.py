@@ -161,3 +161,32 @@ def test_the_free_text_moves_into_records(world):
     ]
     assert not Member.objects.exclude(awards="").exists()
     assert not Member.objects.exclude(discipline="").exists()
+
+
+def test_a_removal_decision_takes_the_member_off_the_roll_and_tells_the_level_above(world):
+    from doanvien.members.models import Status
+    from doanvien.notifications.models import Notification
+
+    data = {
+        "decision_no": "9-QĐ/ĐTN",
+        "date": date.today() - timedelta(days=2),
+        "form": "removal",
+        "issued_by": world.branch.pk,
+    }
+    record = services.discipline_record(actor=world.secretary, member=world.member2, data=data)
+    member = Member.objects.get(pk=world.member2.pk)
+    assert member.status == Status.REMOVED and member.left_on == data["date"]
+    assert record.form == "removal"
+    told = Notification.objects.filter(kind="member_removed")
+    # The base union's cadre is told, with a link to the record; the secretary who did it isn't.
+    assert set(told.values_list("user_id", flat=True)) == {world.base_cadre.pk}
+    assert world.member2.full_name in told.get().title
+    # A second removal of a member off the roll is refused whole: no record either.
+    with pytest.raises(ValidationError):
+        services.discipline_record(actor=None, member=member, data={**data, "decision_no": "10"})
+    assert Discipline.objects.filter(member=member).count() == 1
+    # A reprimand is only a record.
+    services.discipline_record(
+        actor=None, member=world.member, data={**data, "form": "reprimand", "decision_no": "11"}
+    )
+    assert Member.objects.get(pk=world.member.pk).status == Status.ACTIVE

@@ -146,9 +146,13 @@ def test_months_without_a_meeting_below_a_union(world):
     _meeting(world, date(YEAR, 1, 10))
     _meeting(world, date(YEAR, 1, 20))  # twice in one month covers one month
     _meeting(world, date(YEAR, 2, 10), unit=world.branch2)
-    below = selectors.months_without_below([world.base, world.other_base], YEAR, date.today())
-    assert below[world.base.pk] == {"branches": 2, "months_without": 24 - 2}
-    assert below[world.other_base.pk] == {"branches": 1, "months_without": 12}
+    below = selectors.figures_below([world.base, world.other_base], YEAR, date.today())
+    assert below[world.base.pk]["branches"] == 2
+    assert below[world.base.pk]["months_without"] == 24 - 2
+    assert below[world.base.pk]["without_by_month"][1] == 1
+    assert below[world.base.pk]["kinds"]["regular"] == 3
+    assert below[world.other_base.pk]["branches"] == 1
+    assert below[world.other_base.pk]["months_without"] == 12
 
 
 def test_months_absent_counts_months_missed_at_every_meeting(world):
@@ -326,3 +330,49 @@ def test_the_union_page_shows_months_without_a_meeting_below(client, world):
             {"year": YEAR, "month": 4, "title": "Không được"},
         )
         assert r.status_code == status
+
+
+def test_three_months_absent_make_a_removal_candidate(world):
+    """The meeting part of the removal candidates (dues/removal.py): a member absent from every
+    monthly meeting of 3 months of the year is proposed, excused months do not count."""
+    from doanvien.dues import removal
+
+    for month in (1, 2, 3):
+        m = _meeting(world, date(YEAR, month, 5))
+        services.attendance_set(
+            actor=None,
+            meeting=m,
+            present=[world.member.pk],
+            excused=[world.member2.pk] if month == 3 else [],
+        )
+    found = {c.member.pk: c for c in removal.removal_candidates(world.branch, YEAR)}
+    assert world.member.pk not in found or found[world.member.pk].months_absent == 0
+    m = _meeting(world, date(YEAR, 4, 5))
+    services.attendance_set(actor=None, meeting=m, present=[world.member.pk], excused=[])
+    found = {c.member.pk: c for c in removal.removal_candidates(world.branch, YEAR)}
+    assert found[world.member2.pk].months_absent == 3
+    cancelled = services.meeting_cancel(actor=None, meeting=m, reason="Ghi nhầm")
+    assert cancelled.cancelled
+    found = {c.member.pk: c for c in removal.removal_candidates(world.branch, YEAR)}
+    assert world.member2.pk not in found or found[world.member2.pk].months_absent == 2
+
+
+def test_the_removal_months_are_data_the_nearest_rule_up_the_tree(world, client):
+    from doanvien.dues import removal
+    from doanvien.dues.models import RemovalRule
+
+    RemovalRule.objects.get_or_create(unit=None, defaults={"months": 3})
+    for month in (1, 2):
+        m = _meeting(world, date(YEAR, month, 5))
+        services.attendance_set(actor=None, meeting=m, present=[world.member.pk], excused=[])
+    assert removal.removal_months(world.branch) == 3
+    absent = {c.member.pk: c.months_absent for c in removal.removal_candidates(world.branch, YEAR)}
+    assert absent.get(world.member2.pk, 0) in (0, 2)  # 2 < 3: only if dues are owed
+    RemovalRule.objects.create(unit=world.base, months=2)
+    assert removal.removal_months(world.branch) == 2
+    assert removal.removal_months(world.other_branch) == 3
+    found = {c.member.pk: c for c in removal.removal_candidates(world.branch, YEAR)}
+    assert found[world.member2.pk].months_absent == 2
+    client.force_login(world.superuser)
+    for name in ("dues_removalrule", "meetings_cadencerule"):
+        assert client.get(reverse(f"admin:{name}_changelist")).status_code == 200

@@ -34,7 +34,9 @@ def test_a_base_union_cadre_searches_and_exports_the_trail_of_her_subtree(client
     book = client.get(url, {"format": "xlsx"})
     rows = list(openpyxl.load_workbook(io.BytesIO(book.content)).active.values)
     assert rows[0][:4] == ("id", "at", "actor", "action")
-    assert len(rows) - 1 == AuditEvent.objects.filter(unit_path__startswith=world.base.path).count()
+    assert (
+        len(rows) - 1 == AuditEvent.objects.filter(unit__path__startswith=world.base.path).count()
+    )
 
 
 def test_the_trail_is_for_cadres_of_base_unions_and_above(client, world):
@@ -60,3 +62,58 @@ def test_older_events_are_reached_by_the_cursor(client, world):
     cursor = first.context["next_cursor"]
     second = client.get(url, {"action": "unit.updated", "cursor": cursor}).content.decode()
     assert "Sự kiện 09" in second and "Sự kiện 59" not in second
+
+
+def test_the_trail_of_one_object(client, world):
+    """Search by object, as the list shows it ("member #12"), or by its type alone; a badly
+    written object is named in Vietnamese and the page still answers."""
+    for target, path in (
+        (world.member, world.branch.path),
+        (world.member_in_branch2, world.branch2.path),
+    ):
+        audit.record(
+            actor=world.secretary,
+            action="member.updated",
+            target=target,
+            unit_path=path,
+            summary=f"Sửa hồ sơ {target.pk}",
+        )
+    client.force_login(world.base_cadre)
+    url = reverse("units:unit-audit", args=[world.base.pk])
+    found = client.get(url, {"object": f"member #{world.member.pk}"})
+    shown = {(e.target_type, e.target_id) for e in found.context["events"]}
+    assert shown == {("member", world.member.pk)}
+    members = client.get(url, {"object": "member"}).context["events"]
+    assert {e.target_id for e in members} >= {world.member.pk, world.member_in_branch2.pk}
+    assert {e.target_type for e in members} == {"member"}
+    wrong = client.get(url, {"object": "hồ sơ số 5"})
+    assert wrong.status_code == 200
+    assert "Hãy ghi đối tượng như danh sách hiển thị" in wrong.content.decode()
+
+
+def test_a_period_is_days_of_the_sites_time_zone_both_ends_included(client, world):
+    """From 10/11 to 12/11: an event at 00:30 on the 10th and one at 23:30 on the 12th (local
+    time) are in it; 23:30 on the 9th and 00:30 on the 13th are not."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    times = {
+        "ngày 9 muộn": datetime(2026, 11, 9, 23, 30),
+        "ngày 10 sớm": datetime(2026, 11, 10, 0, 30),
+        "ngày 12 muộn": datetime(2026, 11, 12, 23, 30),
+        "ngày 13 sớm": datetime(2026, 11, 13, 0, 30),
+    }
+    for summary, at in times.items():
+        audit.record(
+            actor=world.base_cadre,
+            action="unit.updated",
+            target=world.base,
+            unit_path=world.base.path,
+            summary=summary,
+        )
+        AuditEvent.objects.filter(summary=summary).update(at=timezone.make_aware(at))
+    client.force_login(world.base_cadre)
+    url = reverse("units:unit-audit", args=[world.base.pk])
+    page = client.get(url, {"action": "unit.updated", "since": "10/11/2026", "until": "12/11/2026"})
+    assert {e.summary for e in page.context["events"]} == {"ngày 10 sớm", "ngày 12 muộn"}

@@ -17,21 +17,24 @@ LOGGED_IN, LOGIN_FAILED, LOCKED_OUT = (
 )
 
 
-def _path_of(user) -> str:
-    paths = sorted(user.roles.values_list("unit__path", flat=True), key=len)
-    if paths:
-        return paths[0]
+def _unit_of(user) -> tuple[int | None, str]:
+    """The unit a user's sign-ins belong to: his highest role's, else his branch's."""
+    units = sorted(user.roles.values_list("unit_id", "unit__path"), key=lambda u: len(u[1]))
+    if units:
+        return units[0]
     member = getattr(user, "member", None)
-    return member.unit_path if member is not None else ""
+    return (member.branch_id, member.unit_path) if member is not None else (None, "")
 
 
 def _record(action: str, user) -> None:
+    unit_id, unit_path = _unit_of(user) if user is not None else (None, "")
     AuditEvent.objects.create(
         actor=user if user is not None else None,
         action=action,
         target_type="user",
         target_id=user.pk if user is not None else 0,
-        unit_path=_path_of(user) if user is not None else "",
+        unit_id=unit_id,
+        unit_path=unit_path,
     )
 
 

@@ -99,7 +99,34 @@ def member_remove(
         )
     # Off the roll, his account no longer logs in (the record and history stay).
     account_follow_member(actor=actor, member=member)
+    _tell_above_of_removal(actor=actor, member=member, expelled=expelled)
     return member
+
+
+def _tell_above_of_removal(*, actor, member: Member, expelled: bool) -> None:
+    """The level above the branch is told of each removal (issue 19; Hướng dẫn 22HD/TWĐTN:
+    the branch decides a removal, the base union above is informed): its cadres get a
+    notification linking to the member's record."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from doanvien.notifications.models import Kind
+    from doanvien.notifications.services import cadres_of, notify
+
+    branch = Unit.objects.get(pk=member.branch_id)
+    above = branch.parent()
+    if above is None:
+        return
+    title = (
+        _("%(branch)s expelled %(name)s.") if expelled else _("%(branch)s removed %(name)s.")
+    ) % {"branch": branch.name, "name": member.full_name}
+    notify(
+        users=cadres_of(above.pk),
+        kind=Kind.MEMBER_REMOVED,
+        title=title,
+        url=reverse("members:member-detail", kwargs={"member_id": member.pk}),
+        exclude=actor,
+    )
 
 
 @atomic

@@ -11,13 +11,16 @@ whole tree: counting it here would be a national scan).
 
 from datetime import timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.accounts.access import EDIT_MEMBER_ROLES, scope_of
 from doanvien.accounts.models import BRANCH_ROLES, Role, RoleGrant
+from doanvien.directives.access import ACT_ROLES as DIRECTIVE_ROLES
+from doanvien.directives.models import Receipt
+from doanvien.directives.models import State as DirectiveState
 from doanvien.members.models import AdmissionRequest, Transfer
 from doanvien.profiles.models import ChangeRequest
 from doanvien.training import rollup
@@ -35,6 +38,8 @@ CHANGE_REQUESTS = "change_requests"
 MY_REGISTRATION = "my_registration"
 DEADLINE_SOON = "deadline_soon"
 DEADLINE_MISSED = "deadline_missed"
+DIRECTIVES_UNREAD = "directives_unread"
+DIRECTIVES_TO_REPLY = "directives_to_reply"
 
 # How far ahead a deadline shows (issue 15: "deadlines in the next 14 days").
 SOON_DAYS = 14
@@ -112,6 +117,50 @@ def _deadline_items(branches: list[Unit], today) -> list[dict]:
                             due_on=due,
                         )
                     )
+    return items
+
+
+def _directive_items(user) -> list[dict]:
+    """Directives received by the units where the person acts (a role on the unit itself): those
+    not opened yet, and those asking a reply not sent yet (by the receipts' unit index)."""
+    units = {u.pk: u for u in _grant_units(user, DIRECTIVE_ROLES)}
+    if not units:
+        return []
+    rows = (
+        Receipt.objects.filter(
+            unit_id__in=list(units), replied_at=None, directive__state=DirectiveState.PUBLISHED
+        )
+        .values("unit_id")
+        .annotate(
+            unread=Count("id", filter=Q(read_at=None)),
+            to_reply=Count("id", filter=Q(directive__reply_required=True)),
+        )
+        .order_by("unit_id")
+    )
+    items = []
+    for row in rows:
+        unit = units[row["unit_id"]]
+        url = reverse("directives:unit-directives", args=[unit.pk])
+        if row["unread"]:
+            items.append(
+                _item(
+                    DIRECTIVES_UNREAD,
+                    _("Directives not read yet"),
+                    f"{url}?unread=1",
+                    unit,
+                    count=row["unread"],
+                )
+            )
+        if row["to_reply"]:
+            items.append(
+                _item(
+                    DIRECTIVES_TO_REPLY,
+                    _("Directives waiting for a reply"),
+                    url,
+                    unit,
+                    count=row["to_reply"],
+                )
+            )
     return items
 
 
@@ -239,6 +288,7 @@ def todo_for(user, today=None) -> list[dict]:
                     count=n,
                 )
             )
+    items += _directive_items(user)
     # The member's own registration: still a draft, or returned for changes.
     if scope.member_id:
         own = Registration.objects.filter(

@@ -1,8 +1,8 @@
 """Editing, moving and merging units: the tree and every path copy move
 (units.services.unit_move), the training roll-ups follow (the years that have not ended take the
 new tree and names; ended years keep the tree as it stood), the "1+1" counters, the dues
-ledger and the evaluations' roll-ups move what the old ancestors held of the subtree to the new
-ones, and a merged branch's members move with their registrations."""
+ledger, the evaluations' and the meetings' roll-ups move what the old ancestors held of the
+subtree to the new ones, and a merged branch's members move with their registrations."""
 
 from datetime import date
 
@@ -13,6 +13,7 @@ from doanvien.core import audit
 from doanvien.core.transactions import atomic
 from doanvien.dues import ledger as dues_ledger
 from doanvien.evaluations import rollup as evaluation_rollup
+from doanvien.meetings import rollup as meeting_rollup
 from doanvien.members.models import Member, Status
 from doanvien.training import rollup
 from doanvien.units import services
@@ -46,6 +47,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     referral_rollup.subtree_moved(old_path, unit)
     dues_ledger.subtree_moved(old_path, unit)
     evaluation_rollup.subtree_moved(old_path, unit)
+    meeting_rollup.subtree_moved(old_path, unit)
     return unit
 
 
@@ -67,7 +69,7 @@ def unit_merge(*, actor, source: Unit, target: Unit, on: date | None = None) -> 
         for child in source.children():
             unit_move(actor=actor, unit=child, new_parent=target)
     source.refresh_from_db()
-    Unit.objects.filter(path__startswith=source.path).update(is_active=False)
+    services.deactivate_subtree(source.path)
     audit.record(
         actor=actor,
         action="unit.merged",

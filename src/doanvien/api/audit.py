@@ -25,6 +25,10 @@ class AuditQuery(Schema):
     action: str = Field(
         "", max_length=40, description='an action ("unit.moved") or a family ("unit.")'
     )
+    object_type: str = Field(
+        "", max_length=20, description='the type of the object ("member", "unit", …)'
+    )
+    object_id: int | None = Field(None, ge=1, description="the object's id")
     since: date | None = None
     until: date | None = None
     id_number_reads: bool | None = Field(
@@ -77,6 +81,8 @@ def unit_audit(request, unit_id: int, query: Query[AuditQuery]):
         since=query.since,
         until=query.until,
         id_number_reads=query.id_number_reads,
+        target_type=query.object_type,
+        target_id=query.object_id,
     )
     if query.cursor:
         if not query.cursor.isdigit():

@@ -60,6 +60,7 @@ class MeetingOut(Schema):
     minutes: str
     decisions: str
     attendance_taken: bool
+    cancelled: bool = False
     present: int
     listed: int
 
@@ -92,6 +93,7 @@ def _out(m: Meeting) -> dict:
         "minutes": m.minutes,
         "decisions": m.decisions,
         "attendance_taken": m.attendance_taken,
+        "cancelled": m.cancelled,
         "present": m.present,
         "listed": m.listed,
     }

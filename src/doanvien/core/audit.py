@@ -1,10 +1,13 @@
 """The audit trail: every service that changes a unit, a member or a role writes an event here."""
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.db import models
+from django.db.models import Subquery
+from django.utils import timezone
 
 from .models import AuditEvent
 
@@ -28,6 +31,18 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
+def _units():
+    return apps.get_model("units", "Unit").objects
+
+
+def unit_id_at(unit_path: str):
+    """The id of the unit at `unit_path`, as a subquery written into the event's INSERT (no
+    round trip of its own); None for an event that belongs to no unit."""
+    if not unit_path:
+        return None
+    return Subquery(_units().filter(path=unit_path).values("pk")[:1])
+
+
 def record(
     *,
     actor,
@@ -36,24 +51,32 @@ def record(
     unit_path: str = "",
     summary: str = "",
     changes: dict | None = None,
-) -> AuditEvent:
-    return AuditEvent.objects.create(
+) -> None:
+    """Write one event. It belongs to the unit at `unit_path` (kept by id: a later move of
+    the unit rewrites nothing here; the path is kept as it was, as history)."""
+    AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         target_type=target._meta.model_name,
         target_id=target.pk,
+        unit_id=unit_id_at(unit_path),
         unit_path=unit_path,
         summary=summary[:300],
         changes=changes or {},
     )
 
 
-def unit_events(unit_path: str, actions, limit: int = 30) -> list[AuditEvent]:
-    """The latest events of these kinds recorded on the unit with this path itself."""
+def subtree_units(unit_path: str):
+    """The ids of the units in the subtree at `unit_path` as it stands now."""
+    return _units().filter(path__startswith=unit_path).values("pk")
+
+
+def unit_events(unit_id: int, actions, limit: int = 30) -> list[AuditEvent]:
+    """The latest events of these kinds recorded on this unit itself."""
     return list(
-        AuditEvent.objects.filter(unit_path=unit_path, action__in=list(actions)).select_related(
-            "actor"
-        )[:limit]
+        AuditEvent.objects.filter(unit_id=unit_id, action__in=list(actions))
+        .select_related("actor")
+        .order_by("-id")[:limit]
     )
 
 
@@ -74,6 +97,10 @@ ID_NUMBER_READS = (
 )
 
 
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def search(
     *,
     unit_path: str,
@@ -82,12 +109,15 @@ def search(
     since: date | None = None,
     until: date | None = None,
     id_number_reads: bool | None = None,
+    target_type: str = "",
+    target_id: int | None = None,
 ):
     """The events of the subtree at `unit_path`, newest first (by id, the order they were
     written): by the actor's user name, an action or a family of them ("unit." for every unit
-    event), a period (dates, `until` included), and only (True) or without (False) the reads
-    of full ID numbers. Read only: the trail is never changed by the application."""
-    events = AuditEvent.objects.filter(unit_path__startswith=unit_path)
+    event), the object (its type, e.g. "member", and id), a period (dates, `until` included),
+    and only (True) or without (False) the reads of full ID numbers. Read only: the trail is
+    never changed by the application."""
+    events = AuditEvent.objects.filter(unit__in=subtree_units(unit_path))
     if actor:
         events = events.filter(actor__username=actor.strip().lower())
     if action:
@@ -97,10 +127,15 @@ def search(
             if action.endswith(".")
             else events.filter(action=action)
         )
+    if target_type:
+        events = events.filter(target_type=target_type.strip().lower())
+    if target_id is not None:
+        events = events.filter(target_id=target_id)
+    # Days of the site's time zone, as ranges of the stored times (an index can serve them).
     if since:
-        events = events.filter(at__date__gte=since)
+        events = events.filter(at__gte=_start_of(since))
     if until:
-        events = events.filter(at__date__lte=until)
+        events = events.filter(at__lt=_start_of(until + timedelta(days=1)))
     if id_number_reads is True:
         events = events.filter(action__in=ID_NUMBER_READS)
     elif id_number_reads is False:

@@ -2,8 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .fields import TreePathField
-
 
 class AuditEvent(models.Model):
     """Who did what to which object, when, and what changed (field: [before, after])."""
@@ -20,8 +18,19 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=40)
     target_type = models.CharField(_("object type"), max_length=20)
     target_id = models.BigIntegerField(_("object id"))
-    # The unit the event belongs to, so that history can be scoped like everything else.
-    unit_path = TreePathField(blank=True, default="")
+    # The unit the event belongs to, by id, so that history is scoped like everything else
+    # (the subtree's units by their paths today) and a unit move rewrites no event.
+    unit = models.ForeignKey(
+        "units.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # audit_unit_newest below leads with it
+        related_name="+",
+    )
+    # Where that unit stood in the tree when the event was written: history, never rewritten.
+    unit_path = models.CharField(max_length=255, blank=True, default="")
     summary = models.CharField(_("summary"), max_length=300, blank=True, default="")
     changes = models.JSONField(_("changes"), default=dict, blank=True)
 
@@ -29,7 +38,11 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id", "-at"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "-at"]),
+            # A subtree's trail, newest first, a page at a time (keyset on the id).
+            models.Index(fields=["unit", "-id"], name="audit_unit_newest"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"

@@ -268,3 +268,35 @@ class LedgerDelta(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_path} {self.year}-{self.month}: {self.amount}"
+
+
+class RemovalRule(models.Model):
+    """How many months of a calendar year without attending the branch's meetings or without
+    paying dues make a member a removal candidate: data (union-rules §5: 3 months, Hướng dẫn
+    22HD/TWĐTN section V [C2]; "the 3-month count is a setting"). The rule of the nearest unit
+    up the tree applies; the row without a unit is the default."""
+
+    unit = models.OneToOneField(
+        "units.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    months = models.PositiveSmallIntegerField(_("months missed in a year"), default=3)
+
+    class Meta:
+        verbose_name = _("removal rule")
+        verbose_name_plural = _("removal rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["months"], condition=models.Q(unit=None), name="one_default_removal_rule"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(months__gte=1, months__lte=12), name="removal_months_1_12"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit or '—'}: {self.months}"

@@ -1,5 +1,6 @@
 """Removal candidates (xóa tên), the dues part: members who, in a calendar year, left dues unpaid
-for REMOVAL_MONTHS months (3, a setting: rules.REMOVAL_MONTHS) without an approved exemption
+for N months (data: models.RemovalRule, the nearest unit's up the tree, default 3) without an
+approved exemption
 and are not registered as working away (an accepted temporary attachment to another unit,
 reaching into the year and begun at most a year before its end). Source: Hướng dẫn 22HD/TWĐTN
 (28/6/2013) section V, union-rules §5. The branch decides (the existing removal workflow); the
@@ -13,6 +14,7 @@ when either count reaches the threshold. Until one is registered, months_absent 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -20,6 +22,7 @@ from doanvien.members.models import Transfer
 from doanvien.units.models import Unit
 
 from . import rules
+from .models import RemovalRule
 from .selectors import branch_members
 
 _ABSENCE_SOURCES: list[str] = []
@@ -40,6 +43,20 @@ def months_absent(branch: Unit, year: int, member_ids: list[int]) -> dict[int, i
         for member_id, n in import_string(path)(branch, year, member_ids).items():
             found[member_id] = max(found.get(member_id, 0), n)
     return found
+
+
+def removal_months(branch: Unit) -> int:
+    """The months missed in a year that make a candidate: the removal rule of the nearest unit
+    up the tree, else the default row's (else the rule's 3 months)."""
+    found = dict(
+        RemovalRule.objects.filter(
+            Q(unit__path__in=branch.ancestor_paths()) | Q(unit=None)
+        ).values_list("unit__path", "months")
+    )
+    for path in reversed(branch.ancestor_paths()):
+        if path in found:
+            return found[path]
+    return found.get(None, rules.REMOVAL_MONTHS)
 
 
 def working_away(member_ids: list[int], year: int) -> set[int]:
@@ -70,12 +87,13 @@ def removal_candidates(branch: Unit, year: int, today: date | None = None) -> li
     ids = [r.member.pk for r in rows]
     away = working_away(ids, year)
     absent = months_absent(branch, year, ids)
+    threshold = removal_months(branch)
     found = []
     for r in rows:
         if r.member.pk in away:
             continue
         unpaid = len(r.owed)
         missed = None if absent is None else absent.get(r.member.pk, 0)
-        if unpaid >= rules.REMOVAL_MONTHS or (missed or 0) >= rules.REMOVAL_MONTHS:
+        if unpaid >= threshold or (missed or 0) >= threshold:
             found.append(Candidate(r.member, unpaid, missed))
     return found

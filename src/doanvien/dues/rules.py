@@ -21,7 +21,8 @@ SCHEDULE = {"branch": "month", "base": "quarter", "district": "quarter", "provin
 YEARLY_DEADLINE = (12, 30)
 # The base union exempts a member in hardship for at most this many months.
 MAX_EXEMPTION_MONTHS = 6
-# Removal candidates: months without dues (or meetings) in a calendar year (a setting).
+# Removal candidates: months without dues (or meetings) in a calendar year, when no
+# RemovalRule row says otherwise (the data; a migration ships the default row at 3).
 REMOVAL_MONTHS = 3
 
 

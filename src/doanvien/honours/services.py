@@ -88,4 +88,18 @@ def award_record(*, actor, member: Member, data: dict) -> Award:
 
 @atomic
 def discipline_record(*, actor, member: Member, data: dict) -> Discipline:
-    return _record(Discipline, "member.discipline", actor=actor, member=member, data=data)
+    """Record a discipline decision. A removal (xóa tên) is not only a record: it takes the
+    member off the roll through the removal workflow (actions.members.member_remove: the roll,
+    the counts, his account, the level above told), dated by the decision, in the same
+    transaction; a member no longer on the roll is refused, and nothing is recorded."""
+    record = _record(Discipline, "member.discipline", actor=actor, member=member, data=data)
+    if record.form == Discipline.Form.REMOVAL:
+        from doanvien.actions.members import member_remove  # actions sit above honours
+
+        member_remove(
+            actor=actor,
+            member=member,
+            on=record.date,
+            reason=_("Discipline: removal, decision %(no)s") % {"no": record.decision_no},
+        )
+    return record

@@ -112,6 +112,12 @@ class Meeting(models.Model):
     decisions = models.TextField(_("decisions"), blank=True, default="")
     # Attendance was taken (its rows exist); until then the meeting counts in no rate.
     attendance_taken = models.BooleanField(default=False, editable=False)
+    # A meeting recorded in error or not held after all is cancelled with a reason, never
+    # deleted: it stays on the list, marked, and counts nowhere (cadence, rates, roll-ups).
+    cancelled = models.BooleanField(_("cancelled"), default=False, editable=False)
+    cancel_reason = models.CharField(
+        _("reason for cancelling"), max_length=300, blank=True, default="", editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -156,3 +162,74 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} · {self.member_id} · {self.presence}"
+
+
+# The figures a unit's MeetingStats row holds for a year (rollup.py): meetings held by kind and
+# by month, the active branches' months that met the cadence, attendance of the meetings whose
+# attendance was taken. `branches` (active branches) is kept on the rows of year 0 only: it
+# does not depend on the year.
+MONTHS = tuple(range(1, 13))
+KIND_COUNTERS = tuple(f"kind_{k}" for k in Kind.values)
+HELD_COUNTERS = tuple(f"held_{m:02d}" for m in MONTHS)
+COVERED_COUNTERS = tuple(f"covered_{m:02d}" for m in MONTHS)
+COUNTERS = (
+    "branches",
+    "meetings",
+    *KIND_COUNTERS,
+    *HELD_COUNTERS,
+    *COVERED_COUNTERS,
+    "present",
+    "excused",
+    "expected",
+)
+STANDING_YEAR = 0  # the year of the rows holding `branches`
+
+
+def _counter_fields() -> dict:
+    return {name: models.IntegerField(default=0) for name in COUNTERS}
+
+
+class MeetingStats(models.Model):
+    """A unit's meeting figures for a calendar year (year 0: the active branches): its own
+    (a branch's meetings, a union's committee meetings) plus those folded from below;
+    meetings/rollup.py keeps it on the roll-ups' write path."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    unit_path = TreePathField()
+    locals().update(_counter_fields())
+    # The unit's own figures (rollup.count_units): a recount compares with these.
+    own = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_meeting_stats_row")
+        ]
+        indexes = [
+            models.Index(
+                fields=["year", "unit_path"],
+                name="meeting_stats_year_path",
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} · {self.year}"
+
+
+class MeetingStatsDelta(models.Model):
+    """A unit's own meeting figures changed by these differences, not yet added above."""
+
+    year = models.PositiveSmallIntegerField()
+    unit_path = TreePathField()
+    locals().update(_counter_fields())
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["unit_path"], name="meeting_delta_path", opclasses=["varchar_pattern_ops"]
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} · {self.year}"

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import ExtractMonth, Substr
+from django.db.models.functions import ExtractMonth
 
 from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
-from . import rules
+from . import rollup, rules
 from .models import CADENCE_KINDS, Attendance, CadenceRule, Meeting, Presence, Theme
 
 DEFAULT_PER_MONTH = 1
@@ -52,7 +52,7 @@ def themes_for(unit: Unit, year: int) -> QuerySet[Theme]:
 def monthly_counts(unit: Unit, year: int) -> dict[int, int]:
     """Monthly meetings the unit held in each month of the year."""
     rows = (
-        Meeting.objects.filter(unit=unit, date__year=year, kind__in=CADENCE_KINDS)
+        Meeting.objects.filter(unit=unit, date__year=year, kind__in=CADENCE_KINDS, cancelled=False)
         .annotate(month=ExtractMonth("date"))
         .values("month")
         .annotate(n=Count("pk"))
@@ -78,51 +78,18 @@ def cadence(unit: Unit, year: int, today: date) -> dict:
     }
 
 
-def months_without_below(units: Iterable[Unit], year: int, today: date) -> dict[int, dict]:
-    """For each given unit (a page of the units under a union): its active branches, and how
-    many branch-months of the year so far lacked a monthly meeting (against the default
-    cadence). One query for the meetings of the page, one for the branches."""
+def figures_below(units: Iterable[Unit], year: int, today: date) -> dict[int, dict]:
+    """For each given unit (a page of the units under a union): its meeting figures for the
+    year from the roll-ups (meetings by kind and month, its active branches' months without a
+    monthly meeting, attendance), one statement for the page (rollup.figures_of)."""
     units = list(units)
-    checked = rules.months_to_check(year, today)
-    if not units:
-        return {}
-    length = len(units[0].path)
-    paths = {u.path: u.pk for u in units}
-    per_month = DEFAULT_PER_MONTH
-    default = CadenceRule.objects.filter(unit=None).values_list("per_month", flat=True).first()
-    if default:
-        per_month = default
-    q = Q(pk__in=[])
-    for p in paths:
-        q |= Q(unit_path__startswith=p)
-    branch_months = (
-        Meeting.objects.filter(q, date__year=year, kind__in=CADENCE_KINDS)
-        .annotate(month=ExtractMonth("date"), head=Substr("unit_path", 1, length))
-        .values("head", "unit_id", "month")
-        .annotate(n=Count("pk"))
-    )
-    covered: dict[str, int] = defaultdict(int)
-    for row in branch_months:
-        if row["month"] in checked and row["n"] >= per_month:
-            covered[row["head"]] += 1
-    bq = Q(pk__in=[])
-    for p in paths:
-        bq |= Q(path__startswith=p)
-    branches = dict(
-        Unit.objects.filter(bq, kind=Unit.Kind.BRANCH, is_active=True)
-        .annotate(head=Substr("path", 1, length))
-        .order_by()
-        .values("head")
-        .annotate(n=Count("pk"))
-        .values_list("head", "n")
-    )
-    return {
-        pk: {
-            "branches": branches.get(path, 0),
-            "months_without": max(0, branches.get(path, 0) * len(checked) - covered[path]),
-        }
-        for path, pk in paths.items()
-    }
+    figures = rollup.figures_of(units, year)
+    return {u.pk: rollup.summary(figures[u.pk], year, today) for u in units}
+
+
+def unit_figures(unit: Unit, year: int, today: date) -> dict:
+    """The unit's own meeting figures with those of its subtree (the roll-ups)."""
+    return rollup.summary(rollup.figures_of([unit], year)[unit.pk], year, today)
 
 
 def months_absent(member_ids: Iterable[int], year: int) -> dict[int, list[int]]:
@@ -135,6 +102,7 @@ def months_absent(member_ids: Iterable[int], year: int) -> dict[int, list[int]]:
             member_id__in=member_ids,
             meeting__date__year=year,
             meeting__kind__in=CADENCE_KINDS,
+            meeting__cancelled=False,
         )
         .annotate(month=ExtractMonth("meeting__date"))
         .values_list("member_id", "month", "presence")
@@ -151,6 +119,12 @@ def months_absent(member_ids: Iterable[int], year: int) -> dict[int, list[int]]:
     return out
 
 
+def absence_counts(branch: Unit, year: int, member_ids: Iterable[int]) -> dict[int, int]:
+    """How many months of the year each member missed the monthly meetings (months_absent):
+    the meeting part of the removal candidates (dues/removal.py registers it)."""
+    return {pk: len(months) for pk, months in months_absent(list(member_ids), year).items()}
+
+
 def branch_months_absent(branch: Unit, year: int) -> dict[int, list[int]]:
     """months_absent for the branch's members on the roll."""
     ids = Member.objects.filter(branch=branch, status=Status.ACTIVE).values("pk")
@@ -161,7 +135,9 @@ def attendance_rates(branch: Unit, year: int) -> dict:
     """Attendance of the year's meetings whose attendance was taken: per member of the branch
     (present, excused, absent, rate) and the branch's rate over all its rows."""
     rows = (
-        Attendance.objects.filter(meeting__unit=branch, meeting__date__year=year)
+        Attendance.objects.filter(
+            meeting__unit=branch, meeting__date__year=year, meeting__cancelled=False
+        )
         .values("member_id", "presence")
         .annotate(n=Count("pk"))
         .order_by()

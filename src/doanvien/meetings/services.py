@@ -14,6 +14,7 @@ from doanvien.core.transactions import atomic
 from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
+from . import rollup
 from .models import Attendance, Kind, Meeting, Presence, Theme
 
 MEETING_FIELDS = ("date", "kind", "theme", "theme_text", "minutes", "decisions")
@@ -78,6 +79,7 @@ def meeting_create(*, actor, unit: Unit, data: dict, minutes_file=None) -> Meeti
     if minutes_file:
         meeting.minutes_file = minutes_file
     meeting.save()
+    rollup.recount([unit], [meeting.date.year])
     audit.record(
         actor=actor,
         action="meeting.created",
@@ -93,7 +95,10 @@ def meeting_create(*, actor, unit: Unit, data: dict, minutes_file=None) -> Meeti
 def meeting_update(*, actor, meeting: Meeting, data: dict, minutes_file=None) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     unit = Unit.objects.get(pk=meeting.unit_id)
+    if meeting.cancelled:
+        raise ValidationError(_("This meeting was cancelled: it cannot be changed."))
     clean = _clean(unit, data)
+    old_year = meeting.date.year
     before = audit.snapshot(meeting, clean)
     for k, v in clean.items():
         setattr(meeting, k, v)
@@ -101,6 +106,7 @@ def meeting_update(*, actor, meeting: Meeting, data: dict, minutes_file=None) ->
         meeting.minutes_file = minutes_file
         clean["minutes_file"] = minutes_file.name
     meeting.save()
+    rollup.recount([unit], {old_year, meeting.date.year})
     audit.record(
         actor=actor,
         action="meeting.updated",
@@ -128,6 +134,8 @@ def attendance_set(*, actor, meeting: Meeting, present, excused) -> dict[str, in
     unit = Unit.objects.get(pk=meeting.unit_id)
     if not unit.is_branch:
         raise ValidationError(_("Attendance is taken at a branch's meetings only."))
+    if meeting.cancelled:
+        raise ValidationError(_("This meeting was cancelled: it cannot be changed."))
     present, excused = _ids(present, "present"), _ids(excused, "excused")
     both = present & excused
     if both:
@@ -168,6 +176,7 @@ def attendance_set(*, actor, meeting: Meeting, present, excused) -> dict[str, in
     Attendance.objects.bulk_create(rows, batch_size=1000)
     meeting.attendance_taken = True
     meeting.save(update_fields=["attendance_taken"])
+    rollup.recount([unit], [meeting.date.year])
     counts = {
         "present": len(present),
         "excused": len(excused),
@@ -182,6 +191,32 @@ def attendance_set(*, actor, meeting: Meeting, present, excused) -> dict[str, in
         changes={k: [None, v] for k, v in counts.items()},
     )
     return counts
+
+
+@atomic
+def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
+    """Cancel a meeting recorded in error or not held after all, with a reason: it stays on
+    the list, marked, and counts nowhere any more (never deleted)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    reason = normalize(reason or "")
+    if meeting.cancelled:
+        raise ValidationError(_("This meeting was already cancelled."))
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for cancelling.")})
+    if len(reason) > 300:
+        raise ValidationError({"reason": _("A reason has at most 300 characters.")})
+    meeting.cancelled, meeting.cancel_reason = True, reason
+    meeting.save(update_fields=["cancelled", "cancel_reason"])
+    rollup.recount([meeting.unit_id], [meeting.date.year])
+    audit.record(
+        actor=actor,
+        action="meeting.cancelled",
+        target=meeting,
+        unit_path=meeting.unit_path,
+        summary=f"{meeting} · {reason}",
+        changes={"cancelled": [False, True], "reason": [None, reason]},
+    )
+    return meeting
 
 
 @atomic

@@ -17,6 +17,7 @@ urlpatterns = [
         views.meeting_attendance,
         name="meeting-attendance",
     ),
+    path("meetings/<int:meeting_id>/cancel/", views.meeting_cancel_view, name="meeting-cancel"),
     path("meetings/<int:meeting_id>/edit/", views.meeting_edit, name="meeting-edit"),
     path("meetings/<int:meeting_id>/minutes/", views.meeting_minutes_file, name="meeting-minutes"),
 ]

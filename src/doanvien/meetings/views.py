@@ -51,8 +51,9 @@ def unit_meetings(request, unit_id: int):
     }
     if not unit.is_branch:
         children = list(unit.children().filter(is_active=True).order_by("name")[:200])
-        below = selectors.months_without_below(children, year, today)
+        below = selectors.figures_below(children, year, today)
         context["below"] = [(c, below[c.pk]) for c in children]
+        context["figures"] = selectors.unit_figures(unit, year, today)
     return render(request, "meetings/unit.html", context)
 
 
@@ -132,6 +133,22 @@ def meeting_attendance(request, meeting_id: int):
             _("Attendance saved: %(present)s present, %(excused)s excused, %(absent)s absent.")
             % counts,
         )
+    return redirect("meetings:meeting-detail", meeting_id=meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_cancel_view(request, meeting_id: int):
+    meeting = get_meeting_for(request.user, meeting_id)
+    require(can_hold_meetings(request.user, meeting.unit))
+    try:
+        services.meeting_cancel(
+            actor=request.user, meeting=meeting, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Meeting cancelled."))
     return redirect("meetings:meeting-detail", meeting_id=meeting.pk)
 
 

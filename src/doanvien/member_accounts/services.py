@@ -113,6 +113,7 @@ def _issue(*, actor, members: list[Member], now: datetime) -> list[IssuedCode]:
                 action="member.code_issued",
                 target_type="member",
                 target_id=member.pk,
+                unit_id=member.branch_id,
                 unit_path=member.unit_path,
                 summary=member.full_name,
                 changes={"code_expires_at": [None, expires_at.isoformat()]},

@@ -22,6 +22,9 @@ class Kind(models.TextChoices):
     CHANGE_REQUEST_DECIDED = "change_request_decided", _("Change to my record decided")
     DEADLINE_SOON = "deadline_soon", _("A deadline in three days")
     JOB_FINISHED = "job_finished", _("Import or export finished")
+    DIRECTIVE_RECEIVED = "directive_received", _("A directive received")
+    DIRECTIVE_REMINDER = "directive_reminder", _("A reminder to read a directive")
+    MEMBER_REMOVED = "member_removed", _("A member removed below")
 
 
 class Channel(models.TextChoices):

@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -5,6 +7,8 @@ from doanvien.core.forms import TextForm
 
 from .models import Level, Sector, Unit
 
+# An object of the audit trail as its list shows it: "member #123", "member 123", or "member".
+OBJECT = re.compile(r"([A-Za-z_]{1,20})(?:\s*#?\s*(\d{1,18}))?")
 DATE_INPUT = forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "inputmode": "numeric"})
 
 
@@ -33,11 +37,18 @@ class UnitCodeForm(TextForm):
 
 
 class AuditSearchForm(TextForm):
-    """The audit page's search: a person (user name), an action or a family ("unit."), a
-    period, and the reads of full ID numbers alone or left out."""
+    """The audit page's search: a person (user name), an action or a family ("unit."), an
+    object ("member #123", or a type alone), a period, and the reads of full ID numbers alone or
+    left out."""
 
     actor = forms.CharField(label=_("Person (user name)"), max_length=150, required=False)
     action = forms.CharField(label=_("Action"), max_length=40, required=False)
+    object = forms.CharField(
+        label=_("Object"),
+        max_length=40,
+        required=False,
+        help_text=_("As the list shows it, e.g. member #123"),
+    )
     since = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
     until = forms.DateField(label=_("To"), required=False, widget=DATE_INPUT)
     reads = forms.ChoiceField(
@@ -49,3 +60,15 @@ class AuditSearchForm(TextForm):
             ("without", _("Without them")),
         ],
     )
+
+    def clean_object(self) -> tuple[str, int | None]:
+        text = self.cleaned_data.get("object", "").strip()
+        if not text:
+            return ("", None)
+        found = OBJECT.fullmatch(text)
+        if found is None:
+            raise forms.ValidationError(
+                _("Write the object as the list shows it, e.g. member #123, or its type alone.")
+            )
+        kind, number = found.group(1).lower(), found.group(2)
+        return (kind, int(number) if number else None)

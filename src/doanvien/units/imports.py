@@ -492,6 +492,7 @@ class TreeImport(SheetImport):
             action="units.imported",
             target_type=Unit._meta.model_name,
             target_id=top.pk,
+            unit_id=top.pk,
             unit_path=top.path,
             summary=_("%(created)s units created, %(updated)s updated from %(file)s.")
             % {
@@ -583,6 +584,7 @@ class TreeImport(SheetImport):
                         action="unit.created",
                         target_type=Unit._meta.model_name,
                         target_id=ids_of[r.code],
+                        unit_id=ids_of[r.code],
                         unit_path=path_of[r.code],
                         summary=r.name[:300],
                         changes={
@@ -625,6 +627,7 @@ class TreeImport(SheetImport):
                         action="unit.updated",
                         target_type=Unit._meta.model_name,
                         target_id=k.pk,
+                        unit_id=k.pk,
                         unit_path=k.path,
                         summary=name[:300],
                         changes=changes,

@@ -38,6 +38,25 @@ def _validate(*, name: str, code: str, sector: str, unit: Unit | None = None) ->
         raise ValidationError(errors)
 
 
+def _meetings_follow(units) -> None:
+    """The meeting roll-ups count a unit's state (an active branch or not): counted again."""
+    from doanvien.meetings import rollup as meeting_rollup  # the meetings app sits above units
+
+    meeting_rollup.unit_state_changed(units)
+
+
+def deactivate_subtree(path: str) -> None:
+    """Mark the unit at `path` and its subtree inactive; the meeting roll-ups follow (the
+    branches that were active no longer count)."""
+    was_active = list(
+        Unit.objects.filter(path__startswith=path, is_active=True, kind=Unit.Kind.BRANCH)
+        .order_by("path")
+        .values_list("pk", flat=True)
+    )
+    Unit.objects.filter(path__startswith=path).update(is_active=False)
+    _meetings_follow(was_active)
+
+
 def adjust_member_count(path: str, delta: int) -> None:
     """Add `delta` to the member count of the unit at `path` and of all its ancestors (theirs
     through the ledger: member_counts.py)."""
@@ -66,6 +85,7 @@ def unit_create(
         unit = Unit.objects.add_root(fields)
     else:
         unit = Unit.objects.add_child(Unit.objects.get(pk=parent.pk), fields)
+    _meetings_follow([unit])
     audit.record(
         actor=actor,
         action="unit.created",
@@ -112,7 +132,7 @@ def unit_deactivate(*, actor, unit: Unit) -> Unit:
             _("%(name)s still has %(count)s members: move them or merge the unit first.")
             % {"name": unit.name, "count": count}
         )
-    Unit.objects.filter(path__startswith=unit.path).update(is_active=False)
+    deactivate_subtree(unit.path)
     audit.record(
         actor=actor,
         action="unit.deactivated",
@@ -132,6 +152,7 @@ def unit_reactivate(*, actor, unit: Unit) -> Unit:
         raise ValidationError(_("Reactivate the unit above it first."))
     unit.is_active = True
     unit.save(update_fields=["is_active"])
+    _meetings_follow([unit])
     audit.record(
         actor=actor,
         action="unit.reactivated",

@@ -248,14 +248,15 @@ def _audit_rows(events):
 
 @login_required
 def unit_audit(request, unit_id: int):
-    """The events of the subtree, newest first, searched by person, action and period; the
-    reads of full ID numbers apart (`id_number_reads`); 50 a page by keyset (`cursor`: the
+    """The events of the subtree, newest first, searched by person, action, object and period;
+    the reads of full ID numbers apart (`id_number_reads`); 50 a page by keyset (`cursor`: the
     last event of the page before); `format=csv` or `xlsx` exports the search."""
     unit = get_unit_for(request.user, unit_id)
     require(can_search_audit(request.user, unit))
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     reads = filters.get("reads") or ""
+    target_type, target_id = filters.get("object") or ("", None)
     events = audit.search(
         unit_path=unit.path,
         actor=filters.get("actor", ""),
@@ -263,6 +264,8 @@ def unit_audit(request, unit_id: int):
         since=filters.get("since"),
         until=filters.get("until"),
         id_number_reads={"only": True, "without": False}.get(reads),
+        target_type=target_type,
+        target_id=target_id,
     )
     export = request.GET.get("format")
     if export in ("csv", "xlsx"):

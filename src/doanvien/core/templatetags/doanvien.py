@@ -118,6 +118,12 @@ ACTIONS = {
     "meeting.updated": _("changed a meeting"),
     "meeting.attendance": _("recorded attendance"),
     "meeting.theme": _("published a monthly theme"),
+    "directive.published": _("published a directive"),
+    "directive.superseded": _("superseded a directive"),
+    "directive.withdrawn": _("withdrew a directive"),
+    "directive.reminded": _("reminded the units that have not read a directive"),
+    "directive.replied": _("replied to a directive"),
+    "meeting.cancelled": _("cancelled a meeting"),
     "member.account_closed": _("closed the member's account"),
     "member.account_disowned": _("said the account was not his"),
     "member.change_requested": _("asked to change his record"),
@@ -135,6 +141,10 @@ ACTIONS = {
     "referral.proposed": _("proposed the young person for admission"),
     "referral.dropped": _("recorded that the referral was dropped"),
     "referral.admitted": _("recorded the young person's admission"),
+    "return.saved": _("saved figures of the statistics return"),
+    "return.submitted": _("submitted the statistics return"),
+    "return.accepted": _("accepted the statistics return"),
+    "return.returned": _("returned the statistics return"),
 }
 
 

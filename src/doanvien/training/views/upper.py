@@ -182,7 +182,7 @@ def _change_value(key: str, value):
 
 
 def _history(unit: Unit, actions) -> list[AuditEvent]:
-    events = audit.unit_events(unit.path, actions)
+    events = audit.unit_events(unit.pk, actions)
     for e in events:
         e.label = ACTIONS.get(e.action, e.action)
         e.rows = [

@@ -1,0 +1,49 @@
+"""The computed cells of a statistics return: `returns.selectors.computed_values` for each of
+the computed forms 1–5 (one statement a source and form) for the central unit, the province
+with the most units, a district and a base union, BENCH_REPEAT times (default 5) after one
+warm-up call. A draft return's page computes them all; a submitted one reads its snapshot.
+
+    BENCH_DATABASE_URL=postgres://…/mybench .venv/bin/python bench/returns_compute.py
+"""
+
+import os
+
+import _common
+
+REPEAT = int(os.environ.get("BENCH_REPEAT", "5"))
+
+
+def main() -> None:
+    _common.setup()
+    _common.ensure_data()
+    from doanvien.returns.campaigns import campaign_for
+    from doanvien.returns.selectors import computed_values, forms_of
+    from doanvien.units.models import Unit
+
+    year = _common.YEAR
+    central = Unit.objects.get(depth=1)
+    province = max(Unit.objects.filter(depth=2), key=lambda u: u.children().count())
+    district = Unit.objects.filter(level__code="district").order_by("pk").first()
+    base = Unit.objects.filter(level__code="base").order_by("pk").first()
+    print(_common.machine())
+    for name, unit in (
+        ("central", central),
+        ("province", province),
+        ("district", district),
+        ("base", base),
+    ):
+        campaign = campaign_for(unit, year, "year")
+        forms = [f for f in forms_of(campaign) if any("source" in s for s in f.cells.values())]
+        for form in forms:
+            samples = _common.timed(
+                lambda f=form, u=unit, c=campaign: computed_values(u, c, f), REPEAT, warm=1
+            )
+            print(
+                f"{name:9} form {form.number}  {len(form.cells):3} cells  "
+                f"p50 {_common.percentile(samples, 0.5):8.1f} ms  "
+                f"max {max(samples):8.1f} ms"
+            )
+
+
+if __name__ == "__main__":
+    main()

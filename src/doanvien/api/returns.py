@@ -1,0 +1,219 @@
+"""Statistics returns (union-rules §9): a union's return of a year's period with its forms and
+cells, its typed cells saved, submit, the unit above accepting or returning it, and the status
+of the children's returns (who has reported).
+
+Every operation resolves the unit within the user's scope first (404 outside it, and for a
+branch, which files no return), then asks the returns' access rules (403): a cadre of the unit
+fills and submits; a cadre of the unit directly above accepts and returns. A move the workflow
+does not allow answers 409; bad figures and totals that do not add up answer 400 with the
+cells' messages (field "row:col")."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Router, Schema
+
+from doanvien.accounts.access import require
+from doanvien.returns import services
+from doanvien.returns.access import can_decide, can_fill, get_reporting_unit_for
+from doanvien.returns.campaigns import campaign_for
+from doanvien.returns.selectors import children_status, return_forms, return_of, state_of
+
+from .errors import ApiError
+from .schemas import PROGRAMME_YEAR, error_answers
+
+router = Router(tags=["returns"])
+
+ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
+RETURN = "/units/{unit_id}/returns/{year}/{period}"
+
+
+@contextmanager
+def conflicts() -> Iterator[None]:
+    try:
+        yield
+    except ValidationError as exc:
+        if getattr(exc, "code", None) == "illegal_transition":
+            raise ApiError(409, " ".join(exc.messages)) from None
+        raise
+
+
+class ReturnCellIn(Schema):
+    row: str
+    col: str
+    value: int | str | None = None
+    reason: str = ""
+
+
+class ReturnCellsIn(Schema):
+    cells: list[ReturnCellIn] = []
+
+
+class ReturnCommentIn(Schema):
+    comment: str = ""
+
+
+class ReturnCellOut(Schema):
+    row: str
+    col: str
+    value: int | None
+    source: str
+    sum: int | None = None
+    reason: str = ""
+
+
+class ReturnFormOut(Schema):
+    number: int
+    title: str
+    cells: list[ReturnCellOut]
+    failed: list[dict] = []
+
+
+class ReturnOut(Schema):
+    unit: int
+    year: int
+    period: str
+    title: str
+    due_on: str
+    state: str
+    late: bool
+    submitted_at: datetime | None
+    comment: str
+    forms: list[ReturnFormOut]
+
+
+class ReturnStatusItemOut(Schema):
+    unit: int
+    unit_name: str
+    state: str
+    submitted_at: datetime | None
+    late: bool
+    comment: str
+
+
+class ReturnStatusOut(Schema):
+    items: list[ReturnStatusItemOut]
+
+
+def _resolve(request, unit_id: int, year: int, period: str):
+    unit = get_reporting_unit_for(request.user, unit_id)
+    campaign = campaign_for(unit, year, period)
+    if campaign is None:
+        raise Http404
+    return unit, campaign
+
+
+def _out(unit, campaign) -> dict:
+    ret = return_of(unit, campaign)
+    return {
+        "unit": unit.pk,
+        "year": campaign.year,
+        "period": campaign.period,
+        "title": campaign.title,
+        "due_on": campaign.due_on.isoformat(),
+        "state": state_of(ret),
+        "late": bool(ret and ret.late),
+        "submitted_at": ret.submitted_at if ret else None,
+        "comment": ret.comment if ret else "",
+        "forms": return_forms(unit, campaign, ret),
+    }
+
+
+@router.get(RETURN, response={200: ReturnOut, **ERRORS}, summary="A union's statistics return")
+def return_read(request, unit_id: int, period: str, year: int = PROGRAMME_YEAR):
+    """`period`: `h1` (half year, due 30/6) or `year` (due 30/11), or a campaign a unit above
+    added. Computed cells are counted now; a submitted return is its frozen snapshot."""
+    unit, campaign = _resolve(request, unit_id, year, period)
+    return _out(unit, campaign)
+
+
+@router.put(
+    f"{RETURN}/forms/{{number}}",
+    response={200: ReturnOut, **ERRORS},
+    summary="Save typed cells of a return's form",
+)
+def return_form_save(
+    request,
+    payload: ReturnCellsIn,
+    unit_id: int,
+    period: str,
+    number: int,
+    year: int = PROGRAMME_YEAR,
+):
+    """`{"cells": [{"row", "col", "value", "reason"}]}`: typed cells only (a computed cell
+    answers 400); `value` null or "" clears the cell; a figure that differs from the sum of the
+    children's accepted returns needs a `reason`. All or nothing."""
+    unit, campaign = _resolve(request, unit_id, year, period)
+    require(can_fill(request.user, unit))
+    with conflicts():
+        services.typed_save(
+            actor=request.user,
+            unit=unit,
+            campaign=campaign,
+            number=number,
+            cells=[c.dict() for c in payload.cells],
+        )
+    return _out(unit, campaign)
+
+
+@router.post(f"{RETURN}/submit", response={200: ReturnOut, **ERRORS}, summary="Submit a return")
+def return_submit(request, unit_id: int, period: str, year: int = PROGRAMME_YEAR):
+    unit, campaign = _resolve(request, unit_id, year, period)
+    require(can_fill(request.user, unit))
+    with conflicts():
+        services.return_submit(actor=request.user, unit=unit, campaign=campaign)
+    return _out(unit, campaign)
+
+
+@router.post(f"{RETURN}/accept", response={200: ReturnOut, **ERRORS}, summary="Accept a return")
+def return_accept(request, unit_id: int, period: str, year: int = PROGRAMME_YEAR):
+    unit, campaign = _resolve(request, unit_id, year, period)
+    require(can_decide(request.user, unit))
+    with conflicts():
+        services.return_accept(actor=request.user, unit=unit, campaign=campaign)
+    return _out(unit, campaign)
+
+
+@router.post(
+    f"{RETURN}/return",
+    response={200: ReturnOut, **ERRORS},
+    summary="Return a return to its unit with a comment",
+)
+def return_send_back(
+    request, payload: ReturnCommentIn, unit_id: int, period: str, year: int = PROGRAMME_YEAR
+):
+    unit, campaign = _resolve(request, unit_id, year, period)
+    require(can_decide(request.user, unit))
+    with conflicts():
+        services.return_send_back(
+            actor=request.user, unit=unit, campaign=campaign, comment=payload.comment
+        )
+    return _out(unit, campaign)
+
+
+@router.get(
+    f"{RETURN}/status",
+    response={200: ReturnStatusOut, **ERRORS},
+    summary="Who of the unions directly under the unit has reported",
+)
+def return_status(request, unit_id: int, period: str, year: int = PROGRAMME_YEAR):
+    """Each union directly under the unit: `state` not_started, draft, submitted, accepted or
+    returned (with the `comment`), and `late` (submitted after the deadline, or not submitted
+    and past it)."""
+    unit, campaign = _resolve(request, unit_id, year, period)
+    return {
+        "items": [
+            {
+                "unit": s.unit.pk,
+                "unit_name": s.unit.name,
+                "state": s.state,
+                "submitted_at": s.submitted_at,
+                "late": s.late,
+                "comment": s.ret.comment if s.ret else "",
+            }
+            for s in children_status(unit, campaign)
+        ]
+    }

@@ -1,0 +1,171 @@
+"""Reads of returns for the pages, the API and the files.
+
+`return_forms` gives a unit's return as a list of forms with every cell: computed cells from
+the sources (sources.py: one statement a source and form), typed cells from what the unit
+typed, else the sum of its children's accepted returns. A submitted or accepted return is read
+from its frozen snapshot instead: later changes of the data do not alter it."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.utils import timezone
+
+from doanvien.units.models import Unit
+
+from . import rules, sources
+from .models import Campaign, FormDefinition, Return
+
+FROZEN = {Return.State.SUBMITTED, Return.State.ACCEPTED}
+
+
+def return_of(unit: Unit, campaign: Campaign) -> Return | None:
+    return Return.objects.filter(campaign=campaign, unit=unit).first()
+
+
+def forms_of(campaign: Campaign) -> list[FormDefinition]:
+    return list(campaign.forms.order_by("number", "pk"))
+
+
+def children_sums(unit: Unit, campaign: Campaign) -> tuple[dict[str, dict[str, int]], int]:
+    """The sums of the typed cells of the children's accepted returns, by form number and cell,
+    and how many children's returns were accepted (their frozen snapshots are read)."""
+    sums: dict[str, dict[str, int]] = defaultdict(dict)
+    accepted = Return.objects.filter(
+        campaign=campaign,
+        state=Return.State.ACCEPTED,
+        unit__depth=unit.depth + 1,
+        unit_path__startswith=unit.path,
+    ).values_list("snapshot", flat=True)
+    count = 0
+    for snapshot in accepted:
+        count += 1
+        for form in (snapshot or {}).get("forms", []):
+            target = sums[str(form["number"])]
+            for cell in form["cells"]:
+                if cell["source"] == "typed" and cell["value"] is not None:
+                    key = f"{cell['row']}:{cell['col']}"
+                    target[key] = target.get(key, 0) + cell["value"]
+    return dict(sums), count
+
+
+def _context(unit: Unit, campaign: Campaign) -> sources.Context:
+    return sources.Context(
+        unit=unit, year=campaign.year, starts_on=campaign.starts_on, ends_on=campaign.ends_on
+    )
+
+
+def computed_values(unit: Unit, campaign: Campaign, form: FormDefinition) -> dict[str, int]:
+    """The form's computed cells for the unit's subtree, by "row:col"."""
+    keys = [key for key, spec in form.cells.items() if "source" in spec]
+    values = sources.compute(_context(unit, campaign), [form.cells[k] for k in keys])
+    return dict(zip(keys, values, strict=True))
+
+
+def live_forms(unit: Unit, campaign: Campaign, ret: Return | None) -> list[dict]:
+    """Every form of the campaign for the unit as the data stand now."""
+    sums, accepted = children_sums(unit, campaign)
+    typed = ret.typed if ret else {}
+    reasons = ret.reasons if ret else {}
+    found = []
+    for form in forms_of(campaign):
+        number = str(form.number)
+        computed = computed_values(unit, campaign, form)
+        own, own_reasons = typed.get(number, {}), reasons.get(number, {})
+        form_sums = sums.get(number, {})
+        cells, values = [], {}
+        for row in form.rows:
+            for col in form.columns:
+                key = f"{row['key']}:{col['key']}"
+                spec = form.cells.get(key)
+                if spec is None:
+                    continue
+                if "source" in spec:
+                    cell = {"value": computed[key], "source": "computed"}
+                else:
+                    summed = form_sums.get(key) if accepted else None
+                    value = own.get(key, summed)
+                    cell = {
+                        "value": value,
+                        "source": "typed",
+                        "sum": summed,
+                        "overridden": bool(accepted) and key in own and own[key] != summed,
+                        "reason": own_reasons.get(key, ""),
+                    }
+                values[key] = cell["value"]
+                cells.append({"row": row["key"], "col": col["key"], **cell})
+        found.append(
+            {
+                "number": form.number,
+                "title": form.title,
+                "note": form.note,
+                "rows": form.rows,
+                "columns": form.columns,
+                "cells": cells,
+                "failed": rules.failed_checks(form.checks, values),
+            }
+        )
+    return found
+
+
+def return_forms(unit: Unit, campaign: Campaign, ret: Return | None) -> list[dict]:
+    """The return's forms: frozen once submitted, live otherwise."""
+    if ret is not None and ret.state in FROZEN and ret.snapshot:
+        return ret.snapshot["forms"]
+    return live_forms(unit, campaign, ret)
+
+
+def unexplained(forms: list[dict]) -> list[tuple[int, dict]]:
+    """Typed cells that differ from the children's sum without a reason."""
+    return [
+        (form["number"], cell)
+        for form in forms
+        for cell in form["cells"]
+        if cell.get("overridden") and not cell.get("reason")
+    ]
+
+
+def state_of(ret: Return | None) -> str:
+    return ret.state if ret else "not_started"
+
+
+def late_now(campaign: Campaign, ret: Return | None, today: date | None = None) -> bool:
+    """Submitted late, or not submitted and past the deadline."""
+    if ret is not None and ret.state in FROZEN | {Return.State.RETURNED} and ret.submitted_at:
+        return ret.late
+    return rules.is_late(campaign.due_on, today or timezone.localdate())
+
+
+@dataclass
+class ChildStatus:
+    unit: Unit
+    ret: Return | None
+    late: bool
+
+    @property
+    def state(self) -> str:
+        return state_of(self.ret)
+
+    @property
+    def submitted_at(self) -> datetime | None:
+        return self.ret.submitted_at if self.ret else None
+
+
+def children_status(unit: Unit, campaign: Campaign) -> list[ChildStatus]:
+    """Each union directly under the unit with its return (who has reported)."""
+    children = list(
+        Unit.objects.filter(
+            path__startswith=unit.path, depth=unit.depth + 1, is_active=True, kind=Unit.Kind.UNION
+        ).order_by("name", "pk")
+    )
+    returns = {
+        r.unit_id: r
+        for r in Return.objects.filter(campaign=campaign, unit__in=[c.pk for c in children])
+    }
+    today = timezone.localdate()
+    return [
+        ChildStatus(
+            unit=c, ret=returns.get(c.pk), late=late_now(campaign, returns.get(c.pk), today)
+        )
+        for c in children
+    ]

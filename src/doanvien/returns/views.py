@@ -1,0 +1,258 @@
+"""The statistics return pages: a union's campaigns of a year, its return (forms as sections,
+computed cells read-only, typed cells editable, the totals check), the children's status with
+accept and return, and the return's Excel and PDF. Each view is scoped on its first line."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doanvien.accounts.access import require, visible_ancestors
+
+from . import exports, services, workflow
+from .access import can_decide, can_fill, get_reporting_unit_for
+from .campaigns import campaign_for, campaigns_for
+from .selectors import children_status, late_now, return_forms, return_of, state_of
+
+
+def _resolve(request, unit_id: int, year: int, period: str):
+    unit = get_reporting_unit_for(request.user, unit_id)
+    campaign = campaign_for(unit, year, period)
+    if campaign is None:
+        raise Http404
+    return unit, campaign
+
+
+def _back(unit, campaign, anchor: str = ""):
+    response = redirect("returns:return-detail", unit.pk, campaign.year, campaign.period)
+    if anchor:
+        response["Location"] += f"#{anchor}"
+    return response
+
+
+@login_required
+def campaigns_page(request, unit_id: int, year: int):
+    unit = get_reporting_unit_for(request.user, unit_id)
+    rows = []
+    for campaign in campaigns_for(unit, year):
+        ret = return_of(unit, campaign)
+        rows.append({"campaign": campaign, "state": state_of(ret), "late": late_now(campaign, ret)})
+    return render(
+        request,
+        "returns/campaigns.html",
+        {
+            "unit": unit,
+            "year": year,
+            "rows": rows,
+            "states": workflow.STATES,
+            "crumbs": visible_ancestors(request.user, unit, and_unit=True),
+        },
+    )
+
+
+def _page(request, unit, campaign, *, errors=None, posted=None, status=200):
+    ret = return_of(unit, campaign)
+    state = state_of(ret)
+    forms = return_forms(unit, campaign, ret)
+    editable = can_fill(request.user, unit) and workflow.allowed(ret and ret.state, "save")
+    errors, posted = errors or {}, posted or {}
+    sections = []
+    for form in forms:
+        number = str(form["number"])
+        grid = exports.grid(form)
+        for row in grid:
+            for i, cell in enumerate(row["cells"]):
+                if cell is None:
+                    continue
+                key = f"{cell['row']}:{cell['col']}"
+                row["cells"][i] = {
+                    **cell,
+                    "key": key,
+                    "error": errors.get(number, {}).get(key, ""),
+                    "shown": posted.get(number, {}).get(key, cell["value"]),
+                    "reason_shown": posted.get(number, {}).get(f"r-{key}", cell.get("reason", "")),
+                }
+        typed = any(c["source"] == "typed" for c in form["cells"])
+        sections.append({**form, "grid": grid, "typed": typed, "editable": editable and typed})
+    return render(
+        request,
+        "returns/return.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "ret": ret,
+            "state": state,
+            "state_label": workflow.STATES[ret.state if ret else None],
+            "late": late_now(campaign, ret),
+            "sections": sections,
+            "problems": services.problems(forms)
+            if not ret or ret.state not in ("submitted", "accepted")
+            else [],
+            "can_submit": can_fill(request.user, unit)
+            and workflow.allowed(ret and ret.state, "submit"),
+            "can_accept": can_decide(request.user, unit)
+            and workflow.allowed(ret and ret.state, "accept"),
+            "can_return": can_decide(request.user, unit)
+            and workflow.allowed(ret and ret.state, "return"),
+            "crumbs": visible_ancestors(request.user, unit, and_unit=True),
+        },
+        status=status,
+    )
+
+
+@login_required
+def return_page(request, unit_id: int, year: int, period: str):
+    unit, campaign = _resolve(request, unit_id, year, period)
+    return _page(request, unit, campaign)
+
+
+@login_required
+@require_POST
+def form_save(request, unit_id: int, year: int, period: str, number: int):
+    """The typed cells of one form: `c-<row>:<col>` the figure, `r-<row>:<col>` the reason of a
+    figure that differs from the children's sum. All or nothing."""
+    unit, campaign = _resolve(request, unit_id, year, period)
+    require(can_fill(request.user, unit))
+    form = campaign.forms.filter(number=number).first()
+    if form is None:
+        raise Http404
+    cells, posted = [], {}
+    for key, spec in form.cells.items():
+        if "source" in spec or f"c-{key}" not in request.POST:
+            continue
+        row, _sep, col = key.partition(":")
+        value = request.POST.get(f"c-{key}", "").strip()
+        reason = request.POST.get(f"r-{key}", "").strip()
+        cells.append({"row": row, "col": col, "value": value, "reason": reason})
+        posted[key], posted[f"r-{key}"] = value, reason
+    try:
+        services.typed_save(
+            actor=request.user, unit=unit, campaign=campaign, number=number, cells=cells
+        )
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            messages.error(request, " ".join(exc.messages))
+            return _back(unit, campaign, f"form-{number}")
+        messages.error(request, _("Nothing was saved: correct the marked cells."))
+        errors = {key: " ".join(found) for key, found in exc.message_dict.items()}
+        return _page(
+            request,
+            unit,
+            campaign,
+            errors={str(number): errors},
+            posted={str(number): posted},
+            status=400,
+        )
+    messages.success(request, _("Form %(n)s saved.") % {"n": number})
+    return _back(unit, campaign, f"form-{number}")
+
+
+@login_required
+@require_POST
+def submit(request, unit_id: int, year: int, period: str):
+    unit, campaign = _resolve(request, unit_id, year, period)
+    require(can_fill(request.user, unit))
+    try:
+        ret = services.return_submit(actor=request.user, unit=unit, campaign=campaign)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        if ret.late:
+            messages.warning(request, _("Return submitted after the deadline: it is marked late."))
+        else:
+            messages.success(request, _("Return submitted."))
+    return _back(unit, campaign)
+
+
+@login_required
+@require_POST
+def accept(request, unit_id: int, year: int, period: str):
+    unit, campaign = _resolve(request, unit_id, year, period)
+    require(can_decide(request.user, unit))
+    try:
+        services.return_accept(actor=request.user, unit=unit, campaign=campaign)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Return of %(unit)s accepted.") % {"unit": unit.name})
+    return _after_decision(request, unit, campaign)
+
+
+@login_required
+@require_POST
+def send_back(request, unit_id: int, year: int, period: str):
+    unit, campaign = _resolve(request, unit_id, year, period)
+    require(can_decide(request.user, unit))
+    try:
+        services.return_send_back(
+            actor=request.user,
+            unit=unit,
+            campaign=campaign,
+            comment=request.POST.get("comment", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Return of %(unit)s returned.") % {"unit": unit.name})
+    return _after_decision(request, unit, campaign)
+
+
+def _after_decision(request, unit, campaign):
+    parent = unit.parent()
+    if request.POST.get("next") == "status" and parent is not None:
+        return redirect("returns:return-status", parent.pk, campaign.year, campaign.period)
+    return _back(unit, campaign)
+
+
+@login_required
+def status_page(request, unit_id: int, year: int, period: str):
+    unit, campaign = _resolve(request, unit_id, year, period)
+    items = children_status(unit, campaign)
+    # A cadre of this unit decides on the returns of the unions directly under it.
+    decides = can_fill(request.user, unit)
+    return render(
+        request,
+        "returns/status.html",
+        {
+            "unit": unit,
+            "campaign": campaign,
+            "items": items,
+            "states": workflow.STATES,
+            "reported": sum(1 for i in items if i.state in ("submitted", "accepted")),
+            "decides": decides,
+            "crumbs": visible_ancestors(request.user, unit, and_unit=True),
+        },
+    )
+
+
+def _download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )
+
+
+@login_required
+def return_xlsx(request, unit_id: int, year: int, period: str):
+    unit, campaign = _resolve(request, unit_id, year, period)
+    ret = return_of(unit, campaign)
+    content = exports.return_xlsx(
+        unit=unit, campaign=campaign, ret=ret, forms=return_forms(unit, campaign, ret)
+    )
+    return _download(content, exports.XLSX_TYPE, exports.file_name(unit, campaign, "xlsx"))
+
+
+@login_required
+def return_pdf(request, unit_id: int, year: int, period: str):
+    unit, campaign = _resolve(request, unit_id, year, period)
+    ret = return_of(unit, campaign)
+    content = exports.return_pdf(
+        unit=unit, campaign=campaign, ret=ret, forms=return_forms(unit, campaign, ret)
+    )
+    return _download(content, exports.PDF_TYPE, exports.file_name(unit, campaign, "pdf"))
