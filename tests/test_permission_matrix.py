@@ -47,6 +47,9 @@ from doanvien.notifications.services import notify
 from doanvien.profiles.models import ChangeRequest
 from doanvien.profiles.services import change_request_submit
 from doanvien.returns.models import Return
+from doanvien.training import default_framework
+from doanvien.training.models import ContentArea, Criterion, Deadline, Framework, Phase
+from doanvien.training.services.configuration import criterion_add
 from doanvien.units.models import Unit
 from doanvien.youth.models import Referral, Youth
 from doanvien.youth.services import referral_create
@@ -293,6 +296,18 @@ def _not_me(world) -> NotMeReport:
     )
 
 
+def _criterion(world) -> Criterion:
+    """A custom training criterion of the secretary's base union for the year (applying to her
+    branch, changed only by the base union's cadres)."""
+    existing = Criterion.objects.filter(unit=world.base).first()
+    if existing:
+        return existing
+    default_framework.install(Phase, Framework, ContentArea, Criterion)
+    return criterion_add(
+        actor=None, unit=world.base, year=YEAR, custom=True, area_code="1", text="Hiến máu"
+    )
+
+
 def _directive(world) -> Directive:
     """A directive the base union published to its branches (the secretary's among them), with
     a file, asking a reply: out of the outsider's and the member's reach."""
@@ -405,6 +420,9 @@ def _snapshot():
         list(Discipline.objects.order_by("pk").values()),
         list(Post.objects.order_by("pk").values()),
         list(Attendance.objects.order_by("pk").values()),
+        list(Framework.objects.order_by("pk").values()),
+        list(Criterion.objects.order_by("pk").values()),
+        list(Deadline.objects.order_by("pk").values()),
         list(Directive.objects.order_by("pk").values()),
         list(Receipt.objects.order_by("pk").values()),
         list(Attachment.objects.order_by("pk").values()),
@@ -665,6 +683,8 @@ def _api_url(world, path: str) -> str:
             return str(_activity(world).pk)
         if name == "introduction_id":
             return str(_introduction(world).pk)
+        if name == "criterion_id":
+            return str(_criterion(world).pk)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
 
     return re.sub(r"\{(\w+)\}", fill, path)
@@ -696,6 +716,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _committee(world)
     _payment(world)
     _remittance(world)
+    _criterion(world)
     _directive(world)
     _activity(world)
     before = _snapshot()

@@ -1,5 +1,6 @@
-"""A province moves in through the API alone: its tree is created, its members imported, a
-district moved, two base unions merged, and the audit trail of all of it read back."""
+"""A province moves in through the API alone: its tree is created, its training programme
+configured, its members imported, a district moved, two base unions merged, and the audit trail
+of all of it read back."""
 
 from datetime import date
 
@@ -9,6 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
 from doanvien.members.models import Member
+from doanvien.training import default_framework
+from doanvien.training.models import ContentArea, Criterion, Framework, Phase
 from doanvien.units import member_counts
 from doanvien.units.models import Unit
 
@@ -60,6 +63,27 @@ def test_a_province_moves_in_through_the_api(api_client, world, tmp_path):
     child(commune, "Chi đoàn Thôn 1", "TN-BAC-BS-T1", "branch", "residential")
     child(south, "Đoàn xã Nam Hà", "TN-NAM-NH", "base", "residential")
 
+    # The province's training programme for the year: a registration deadline with its
+    # extension and a criterion of its own, which the new units inherit.
+    default_framework.install(Phase, Framework, ContentArea, Criterion)
+    training = f"/api/v1/units/{province}/training/2026"
+    deadline = api.post(
+        f"{training}/deadlines",
+        {"kind": "registration", "due_on": "15/11/2025", "extended_to": "30/11/2025"},
+    )
+    assert deadline.status_code == 200, deadline.json()
+    criterion = api.post(
+        f"{training}/criteria",
+        {"area_code": "1", "text": "Tham gia hiến máu tình nguyện", "custom": True},
+    )
+    assert criterion.status_code == 201, criterion.json()
+    below = api.get(f"/api/v1/units/{school}/training/2026/deadlines").json()["deadlines"]
+    assert [(d["unit"]["id"], d["extended_to"]) for d in below if d["unit"]] == [
+        (province, "2025-11-30")
+    ]
+    offered = api.get(f"/api/v1/units/{school}/training/2026/framework").json()["areas"]
+    assert criterion.json()["id"] in [c["id"] for a in offered for c in a["criteria"]]
+
     # Its members, from the file of the national software, into the district.
     path = members_file(
         tmp_path / "doan-vien.xlsx",
@@ -90,7 +114,13 @@ def test_a_province_moves_in_through_the_api(api_client, world, tmp_path):
     assert upload.status_code == 202, upload.json()
     job = upload.json()["job"]
     run_worker()
-    assert api.get(f"/api/v1/jobs/{job}").json()["state"] == "awaiting_confirmation"
+    preview = api.get(f"/api/v1/jobs/{job}").json()
+    assert preview["state"] == "awaiting_confirmation"
+    # The preview counts the members of each branch, named by its path below the district.
+    assert [(b["path"], b["to_create"]) for b in preview["result"]["by_branch"]] == [
+        ("Đoàn trường THPT Bắc / Chi đoàn 10A1", 1),
+        ("Đoàn xã Bắc Sơn / Chi đoàn Thôn 1", 1),
+    ]
     assert api.post(f"/api/v1/imports/{job}/confirm").status_code == 200
     run_worker()
     assert api.get(f"/api/v1/jobs/{job}").json()["state"] == "succeeded"
@@ -124,6 +154,9 @@ def test_a_province_moves_in_through_the_api(api_client, world, tmp_path):
     # ID numbers are masked in the trail.
     created = [e for e in trail if e["action"] == "member.created"]
     assert created and all("079308001201" not in str(e["changes"]) for e in created)
+    # The province's configuration is in its own trail.
+    configured = api.get(f"/api/v1/units/{province}/audit", {"action": "deadline."}).json()
+    assert [e["action"] for e in configured["results"]] == ["deadline.set"]
     # The province it left keeps the southern district's events, none of the moved one's.
     left = api.get(f"/api/v1/units/{province}/audit", {"action": "unit.created"}).json()
     assert {e["summary"] for e in left["results"]} >= {"Huyện đoàn Nam", "Đoàn xã Nam Hà"}

@@ -118,7 +118,7 @@ class TestTheTemplate:
         data = book.worksheets[0]
         header = rows_of(data)[0]
         assert header[:5] == ["Họ và tên", "Ngày sinh", "Giới tính", "Số CMND/CCCD", "Ngày cấp"]
-        assert header[-1] == "Chi đoàn"
+        assert header[-2:] == ["Chi đoàn", "Đường dẫn chi đoàn"]
         lists = {}
         for validation in data.data_validations.dataValidation:
             if validation.type == "list":
@@ -132,6 +132,7 @@ class TestTheTemplate:
             "Hội viên Hội LHTN",
             "Đoàn viên danh dự",
             "Chi đoàn",
+            "Đường dẫn chi đoàn",
         }
         choices = book.worksheets[2]
         sheet_name, cells = lists["Chi đoàn"].lstrip("=").split("!")
@@ -141,12 +142,16 @@ class TestTheTemplate:
             "Chi đoàn 12A1 (TN-TA-THPT-12A1)",
             "Chi đoàn 12A2 (TN-TA-THPT-12A2)",
         ]
+        # The paths below the base union: here the branches are right under it.
+        path_cells = lists["Đường dẫn chi đoàn"].split("!")[1].replace("$", "")
+        assert [c.value for row in choices[path_cells] for c in row] == branch_values
         sex_cells = lists["Giới tính"].split("!")[1].replace("$", "")
         assert [c.value for row in choices[sex_cells] for c in row] == ["Nam", "Nữ"]
 
     def test_a_branch_template_has_no_branch_column(self, world, tmp_path):
         _path, book = self.make(world.branch, tmp_path)
         assert "Chi đoàn" not in rows_of(book.worksheets[0])[0]
+        assert "Đường dẫn chi đoàn" not in rows_of(book.worksheets[0])[0]
 
     def test_it_explains_itself_with_an_example(self, world, tmp_path):
         _path, book = self.make(world.base, tmp_path)

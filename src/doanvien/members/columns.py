@@ -210,6 +210,21 @@ COLUMNS: tuple[ColumnSpec, ...] = (
         ("Đơn vị", "Tên chi đoàn", "Mã chi đoàn", "Đơn vị sinh hoạt", "Chi đoàn sinh hoạt"),
         national=True,
     ),
+    # Ours: the branch's path from the unit imported into (or from higher up), names or codes
+    # separated by "/", so that one file fills a whole base union or district even where
+    # branch names repeat ("Chi đoàn 10A1" in every school).
+    ColumnSpec(
+        "branch_path",
+        "Đường dẫn chi đoàn",
+        (
+            "Đường dẫn đơn vị",
+            "Chi đoàn (đường dẫn)",
+            "Đơn vị (đường dẫn)",
+            "Cây đơn vị",
+            "Thuộc đơn vị",
+            "Branch path",
+        ),
+    ),
     ColumnSpec("status", "Trạng thái", ("Tình trạng đoàn viên",), computed=True, kind="choice"),
     # Ours: the member's group for the training programme (seed 000 IV.1: "theo đặc thù đối
     # tượng đoàn viên"). A blank cell: for a new member, the group his position and occupation
@@ -225,14 +240,18 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 SPECS = {spec.field: spec for spec in COLUMNS}
 # The national software's member list, in its order.
 NATIONAL_COLUMNS = tuple(s.field for s in COLUMNS if s.national)
+# Columns only the import reads.
+IMPORT_ONLY = ("branch_path",)
 # Every column an export may have.
-EXPORT_COLUMNS = tuple(s.field for s in COLUMNS)
+EXPORT_COLUMNS = tuple(s.field for s in COLUMNS if s.field not in IMPORT_ONLY)
 
 
 def field_label(name: str) -> str:
     """The field's name as the member form shows it."""
     if name == "branch":
         return capfirst(_("branch"))
+    if name == "branch_path":
+        return capfirst(_("branch path"))
     return capfirst(str(Member._meta.get_field(name).verbose_name))
 
 

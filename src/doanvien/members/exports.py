@@ -20,7 +20,7 @@ from doanvien.core.transactions import streaming
 from doanvien.honours.selectors import texts_for as honours_texts
 from doanvien.training.models import Registration
 from doanvien.training.rules import programme_year_of
-from doanvien.units.models import Unit
+from doanvien.units.models import Unit, paths_to
 
 from .columns import EXPORT_COLUMNS, NATIONAL_COLUMNS, SPECS, choice_labels, field_label
 from .forms.records import FIELD_ORDER
@@ -84,6 +84,7 @@ _WIDTHS = {
     "permanent_address": 36,
     "home_town": 24,
     "branch": 28,
+    "branch_path": 50,
     "email": 26,
     "awards": 30,
     "discipline": 30,
@@ -214,6 +215,19 @@ def branch_choice(branch: Unit) -> str:
     return f"{branch.name} ({branch.code})"
 
 
+def branch_paths(unit: Unit, branches: Iterable[Unit]) -> Iterable[str]:
+    """Each branch's path below `unit` as the import reads it: the names of the units between,
+    then the branch's name and code ("Đoàn trường THPT Tân An / Chi đoàn 12A1 (TA-12A1)")."""
+    names = dict(
+        Unit.objects.filter(path__startswith=unit.path)
+        .exclude(kind=Unit.Kind.BRANCH)
+        .values_list("path", "name")
+    )
+    for branch in branches:
+        between = [names[p] for p in paths_to(branch.path)[unit.depth : -1] if p in names]
+        yield " / ".join([*between, branch_choice(branch)])
+
+
 def members_template_xlsx(*, unit: Unit, out: str | Path | IO[bytes]) -> None:
     """The import template for `unit`: Vietnamese headers (required ones in red), date and
     text formats, drop-down lists for sex, category, position, member group, yes/no columns
@@ -223,7 +237,7 @@ def members_template_xlsx(*, unit: Unit, out: str | Path | IO[bytes]) -> None:
 
 
 def _template(unit: Unit, out) -> None:
-    names = list(TEMPLATE_COLUMNS) + ([] if unit.is_branch else ["branch"])
+    names = list(TEMPLATE_COLUMNS) + ([] if unit.is_branch else ["branch", "branch_path"])
     workbook = xlsxwriter.Workbook(out)
     fmt = CellFormats(workbook)
     data = workbook.add_worksheet(_("Members")[:31])
@@ -242,14 +256,16 @@ def _template(unit: Unit, out) -> None:
         branches = Unit.objects.filter(
             path__startswith=unit.path, kind=Unit.Kind.BRANCH, is_active=True
         ).order_by("path")
-        choices["branch"] = [branch_choice(b) for b in branches.iterator()]
+        chosen = list(branches.iterator())
+        choices["branch"] = [branch_choice(b) for b in chosen]
+        choices["branch_path"] = list(branch_paths(unit, chosen))
     list_cols: dict[str, int] = {}
     for col, (name, values) in enumerate(choices.items()):
         list_cols[name] = col
         lists.write_string(0, col, field_label(name), fmt.header)
         for i, value in enumerate(values, start=1):
             fmt.write_text(lists, i, col, value)
-        lists.set_column(col, col, 30 if name == "branch" else 18)
+        lists.set_column(col, col, {"branch": 30, "branch_path": 60}.get(name, 18))
     lists.hide()
 
     last = max_rows()
@@ -309,6 +325,7 @@ def _template(unit: Unit, out) -> None:
     }
     if choices.get("branch"):
         example["branch"] = choices["branch"][0]
+        example["branch_path"] = choices["branch_path"][0]
     guide.set_column(0, 0, 100)
     lines = [
         _("How to fill in this template"),
@@ -339,6 +356,21 @@ def _template(unit: Unit, out) -> None:
         _(
             "7. Nothing is written until the whole file is correct: the check lists every "
             "problem with its row and column."
+        ),
+        *(
+            []
+            if unit.is_branch
+            else [
+                _(
+                    "8. A file for several branches names each member's branch: in the "
+                    "“%(branch)s” column (its name or its code), or in the “%(path)s” column "
+                    "with the units above it, names or codes separated by “/”, from the unit "
+                    "the file is imported into (or from higher up, as the national software "
+                    "writes it). The path tells apart branches of the same name in different "
+                    "units. Every unit of the path must already exist: import the units first."
+                )
+                % {"branch": SPECS["branch"].header, "path": SPECS["branch_path"].header}
+            ]
         ),
         "",
         _("Example row:"),

@@ -53,7 +53,7 @@ from doanvien.core.spreadsheets.importing import (
 from doanvien.core.spreadsheets.reading import SpreadsheetError
 from doanvien.core.text import fold, normalize
 from doanvien.members.access import can_edit_members
-from doanvien.units.models import Unit
+from doanvien.units.models import Unit, paths_to
 from doanvien.units.services import adjust_member_count
 
 from .columns import SPECS, field_label
@@ -86,7 +86,12 @@ _CODE_IN_BRACKETS = re.compile(r"\(([^()]+)\)\s*$")
 _MAX_LENGTHS = {f.name: f.max_length for f in Member._meta.fields if f.max_length}
 
 # What identifies a row's member and says where he goes: taken off the row before the rules.
-_KEY_FIELDS = {"id_number", "card_number", "member_code", "branch"}
+_KEY_FIELDS = {"id_number", "card_number", "member_code", "branch", "branch_path"}
+# A branch path: the units from the one imported into (or from higher up) down to the branch,
+# by name or code, "Huyện đoàn Tân An / Đoàn trường THPT Tân An / Chi đoàn 12A1".
+_PATH_SEPARATORS = re.compile(r"[/>]")
+# The preview lists at most this many branches with their counts.
+BY_BRANCH_LIMIT = 500
 
 
 @dataclass
@@ -113,6 +118,11 @@ class MemberImport(SheetImport):
         self.range_holders: RangeHolders | None = None  # read when a card number is first met
         self.codes_seen: dict[str, int] = {}
         self.branches: dict[str, Unit | str] = {}
+        self.paths: dict[str, Unit | str] = {}  # a branch path as written → its branch, or why not
+        self.children: dict[tuple[int, str], Unit | str | None] = {}
+        self.chain: list[Unit] | None = None  # the unit imported into and those above it
+        # Each row's branch and action, for the counts per branch.
+        self.row_branch: dict[int, Unit] = {}
         self.editable: dict[int, bool] = {}
         self.added: Counter[str] = Counter()  # branch path → members created
         # Branches whose members' spans or admission dates changed, and the earliest such date.
@@ -225,29 +235,129 @@ class MemberImport(SheetImport):
                     found = named[0]
                     break
         if found is None:
+            if _PATH_SEPARATORS.search(value):
+                # A path of units in the branch column (as national exports may write it).
+                return self._find_by_path(value)
             # Nothing is created for it: the tree comes first, from its own import.
-            if not self.result.links:
-                self.result.links.append(
-                    {
-                        "url": reverse("units:unit-tree-import", args=[self.unit.pk]),
-                        "label": _("Import the units from Excel"),
-                    }
-                )
-            return _("%(unit)s has no branch “%(value)s”: import the units first.") % {
-                "unit": self.unit.name,
-                "value": value,
-            }
+            return self._missing(value)
+        return self._usable(found)
+
+    def _missing(self, value: str) -> str:
+        """A branch the file names that the tree does not have: nothing is created for it,
+        the tree comes first, from its own import (linked from the result)."""
+        if not self.result.links:
+            self.result.links.append(
+                {
+                    "url": reverse("units:unit-tree-import", args=[self.unit.pk]),
+                    "label": _("Import the units from Excel"),
+                }
+            )
+        return _("%(unit)s has no branch “%(value)s”: import the units first.") % {
+            "unit": self.unit.name,
+            "value": value,
+        }
+
+    def _outside(self, value: str) -> str:
+        return _(
+            "The path “%(value)s” leads outside %(unit)s: the members of a file go to the "
+            "branches under the unit it is imported into."
+        ) % {"value": value, "unit": self.unit.name}
+
+    def _child(self, parent: Unit, text: str) -> Unit | str | None:
+        """The unit right under `parent` that `text` names (its code, its name, or "name
+        (code)"), None when there is none, or why the name is not enough."""
+        key = (parent.pk, text)
+        if key not in self.children:
+            self.children[key] = self._look_up_child(parent, text)
+        return self.children[key]
+
+    def _look_up_child(self, parent: Unit, text: str) -> Unit | str | None:
+        candidates = [text]
+        if m := _CODE_IN_BRACKETS.search(text):
+            candidates = [m[1], text[: m.start()], text]
+        below = Unit.objects.filter(path__startswith=parent.path, depth=parent.depth + 1)
+        for candidate in (c.strip() for c in candidates if c.strip()):
+            found = below.filter(code=normalize(candidate).upper()).first()
+            if found:
+                return found
+            named = list(below.filter(name_folded=fold(candidate))[:2])
+            if len(named) > 1:
+                return _(
+                    "Several units under %(parent)s are named “%(value)s”: write its code "
+                    "instead (“%(value)s (code)”)."
+                ) % {"parent": parent.name, "value": candidate}
+            if named:
+                return named[0]
+        return None
+
+    @staticmethod
+    def _names(unit: Unit, text: str) -> bool:
+        """Whether `text` names `unit`: its code, its name, or "name (code)"."""
+        text = text.strip()
+        if (m := _CODE_IN_BRACKETS.search(text)) and normalize(m[1]).upper() == unit.code:
+            return True
+        return normalize(text).upper() == unit.code or fold(text) == unit.name_folded
+
+    def _find_by_path(self, value: str) -> Unit | str:
+        """The branch a path of units leads to, from the unit imported into (the path may start
+        higher up, with the units above it, as a national export writes it), or why there is
+        none: a unit of the path that the tree lacks (import the units first), a path that
+        leaves the unit's subtree, a name two units share, or a path that ends above a branch."""
+        segments = [s.strip() for s in _PATH_SEPARATORS.split(value) if s.strip()]
+        if self.chain is None:
+            self.chain = list(Unit.objects.filter(path__in=paths_to(self.unit.path)))
+            self.chain.sort(key=lambda u: u.depth)
+        above = self.chain[:-1]
+        through = next((i for i, s in enumerate(segments) if self._names(self.unit, s)), None)
+        if through is not None:
+            # Its first segments name the units above, in order, down to the unit itself.
+            leading = segments[:through]
+            if len(leading) > len(above) or not all(
+                self._names(u, s)
+                for u, s in zip(above[len(above) - len(leading) :], leading, strict=True)
+            ):
+                return self._outside(value)
+            segments = segments[through + 1 :]
+        elif segments and any(self._names(u, segments[0]) for u in above):
+            return self._outside(value)
+        parent = self.unit
+        for segment in segments:
+            found = self._child(parent, segment)
+            if isinstance(found, str):
+                return found
+            if found is None:
+                if parent.pk == self.unit.pk and self._code_elsewhere(segment):
+                    return self._outside(value)
+                return self._missing(value)
+            parent = found
+        if not parent.is_branch:
+            return _(
+                "The path “%(value)s” ends with %(unit)s, which is not a branch: write the path "
+                "down to the member's branch."
+            ) % {"value": value, "unit": parent.name}
+        return self._usable(parent)
+
+    def _code_elsewhere(self, text: str) -> bool:
+        """Whether `text` is the code of a unit outside the subtree imported into."""
+        code = normalize(text).upper()
+        return Unit.objects.filter(code=code).exclude(path__startswith=self.unit.path).exists()
+
+    def _usable(self, branch: Unit) -> Unit | str:
+        """The branch, or why its members cannot be written (closed, or not the user's)."""
         try:
-            require_branch(found)
+            require_branch(branch)
         except ValidationError as e:
             return " ".join(m for ms in error_messages(e).values() for m in ms)
-        if not self.can_edit(found):
-            return _("You may not change the members of %(branch)s.") % {"branch": found.name}
-        return found
+        if not self.can_edit(branch):
+            return _("You may not change the members of %(branch)s.") % {"branch": branch.name}
+        return branch
 
-    def branch_for(self, row: PreparedRow, value: str, member: Member | None) -> Unit | None:
+    def branch_for(
+        self, row: PreparedRow, value: str, member: Member | None, path: str = ""
+    ) -> Unit | None:
         if self.unit.is_branch:
-            if value and fold(value) not in (fold(self.unit.name), fold(self.unit.code)):
+            named = value or (_PATH_SEPARATORS.split(path)[-1].strip() if path else "")
+            if named and fold(named) not in (fold(self.unit.name), fold(self.unit.code)):
                 self.other_branch_rows += 1
             if not self.can_edit(self.unit):
                 self.error(
@@ -257,10 +367,26 @@ class MemberImport(SheetImport):
                 )
                 return None
             return self.unit
+        if path:
+            if path not in self.paths:
+                self.paths[path] = self._find_by_path(path)
+            found = self.paths[path]
+            if isinstance(found, str):
+                self.error(row, "branch_path", found)
+                return None
+            if value and not self._names(found, value):
+                self.error(
+                    row,
+                    "branch",
+                    _("“%(value)s” is not the branch the path leads to (%(branch)s).")
+                    % {"value": value, "branch": found.name},
+                )
+                return None
+            return found
         if not value:
             if member is not None:
                 return member.branch
-            if "branch" not in self.columns:
+            if "branch" not in self.columns and "branch_path" not in self.columns:
                 self.once(
                     _(
                         "The file has no “%(column)s” column: write each new member's branch, "
@@ -435,6 +561,7 @@ class MemberImport(SheetImport):
         )
         set_derived(member)
         self.set_outcome(row.number, "create")
+        self.row_branch[row.number] = branch
         self.sample(row.number, "create", member.full_name, branch.name, [])
         return member
 
@@ -468,6 +595,7 @@ class MemberImport(SheetImport):
             self.set_outcome(row.number, "unchanged")
             return None
         self.set_outcome(row.number, "update")
+        self.row_branch[row.number] = move_to or member.branch
         labels = [field_label(k) for k in changes] + ([field_label("branch")] if move_to else [])
         self.sample(row.number, "update", member.full_name, (move_to or member.branch).name, labels)
         return _Update(member=member, changes=changes, move_to=move_to)
@@ -519,6 +647,7 @@ class MemberImport(SheetImport):
             card = imported_card(given_card) if given_card else None
             code = data.pop("member_code", "")
             branch_value = data.pop("branch", "")
+            path_value = data.pop("branch_path", "")
             id_ok = "id_number" not in unreadable and self.check_id_number(row, id_number)
             member = existing.get(id_number) if id_ok else None
             elsewhere = None  # the record holding the number, out of this import's reach
@@ -529,7 +658,7 @@ class MemberImport(SheetImport):
                 and sees_holder(self.actor, member.unit_path)
             ):
                 elsewhere, member = member, None
-            branch = self.branch_for(row, branch_value, member)
+            branch = self.branch_for(row, branch_value, member, path_value)
             if id_ok and member is None:
                 self.check_held_elsewhere(row, id_number, elsewhere, branch, data)
             self.check_card(row, given_card, card, card_owner, id_number, branch)
@@ -758,7 +887,36 @@ class MemberImport(SheetImport):
                     "column": self.columns["branch"].header,
                 }
             )
+        self.count_by_branch()
         self.order_errors_and_sample()
+
+    def count_by_branch(self) -> None:
+        """The members to create and update in each branch, each named by its path below the
+        unit imported into (for an import into a union)."""
+        if self.unit.is_branch:
+            return
+        counts: dict[int, Counter[str]] = {}
+        branches: dict[int, Unit] = {}
+        for number, branch in self.row_branch.items():
+            action = self.outcome.get(number)
+            if action in ("create", "update"):
+                counts.setdefault(branch.pk, Counter())[action] += 1
+                branches[branch.pk] = branch
+        chosen = sorted(branches.values(), key=lambda b: b.path)[:BY_BRANCH_LIMIT]
+        start = len(self.unit.path)
+        between = {p for b in chosen for p in paths_to(b.path) if start < len(p) < len(b.path)}
+        names = dict(Unit.objects.filter(path__in=between).values_list("path", "name"))
+        self.result.by_branch = [
+            {
+                "branch": b.name,
+                "code": b.code,
+                "path": " / ".join([names[p] for p in paths_to(b.path) if p in names] + [b.name]),
+                "to_create": counts[b.pk]["create"],
+                "to_update": counts[b.pk]["update"],
+            }
+            for b in chosen
+        ]
+        self.result.by_branch_total = len(branches)
 
 
 def members_import(

@@ -97,6 +97,11 @@ class ImportResult:
     sample: list[RowPreview] = field(default_factory=list)
     # Pages that help correct the file ({"url", "label"}): the tree import for missing branches.
     links: list[dict[str, str]] = field(default_factory=list)
+    # The rows to create and update per branch ({"branch", "code", "path", "to_create",
+    # "to_update"}), for an import whose rows go to several branches; the first ones only, of
+    # `by_branch_total` branches.
+    by_branch: list[dict[str, Any]] = field(default_factory=list)
+    by_branch_total: int = 0
 
     @property
     def ok(self) -> bool:
@@ -299,6 +304,8 @@ def import_outcome(
         "error_rows": result.error_rows,
         "warnings": result.warnings,
         "links": data["links"],
+        "by_branch": data["by_branch"],
+        "by_branch_total": result.by_branch_total,
         "columns": data["columns"],
         "sample": data["sample"][:PREVIEW_ROWS],
         "written": result.written,

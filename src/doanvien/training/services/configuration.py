@@ -84,11 +84,12 @@ def _decimal(raw: Any) -> Decimal | None:
         return None
     try:
         value = Decimal(str(raw).strip().replace(",", "."))
+        if not value.is_finite():
+            raise ValueError(raw)
+        # A number too large to keep one decimal (1E+40) is not a number of points either.
+        return value.quantize(Decimal("0.1"))
     except InvalidOperation:
         raise ValueError(raw) from None
-    if not value.is_finite():
-        raise ValueError(raw)
-    return value.quantize(Decimal("0.1"))
 
 
 def _integer(raw: Any) -> int | None:
@@ -115,8 +116,9 @@ def _fmt(value: Decimal) -> str:
 
 @atomic
 def framework_publish(*, actor, unit: Unit, year: int, source: Framework | None = None):
-    """A framework owned by the unit for the year: a copy of `source` (by default the one that
-    applies there now) with its areas, criteria, bands and settings, editable from then on."""
+    """A framework owned by the unit for the year: a copy of `source` (one of the unit's own
+    frameworks, by default the one that applies there now) with its areas, criteria, bands and
+    settings, editable from then on."""
     if unit.is_branch:
         raise ValidationError(_("Branches do not publish frameworks."))
     if own_framework(unit, year):
@@ -124,6 +126,9 @@ def framework_publish(*, actor, unit: Unit, year: int, source: Framework | None 
             _("This unit already has its own framework for %(year)s.") % {"year": year},
             code="exists",
         )
+    if source is not None and source.unit_id != unit.pk:
+        # Another unit's framework applies below it only by being published there.
+        raise ValidationError({"source": _("Choose one of this unit's own frameworks.")})
     if year_closed(unit, year):
         raise _closed_error(year)
     source = source or framework_for(unit, year)
