@@ -129,3 +129,13 @@ def test_the_files_have_the_forms_layout(client, world):
     assert book.worksheets[0].cell(7, 2).value == 3  # form 1: the base union's members
     pdf = client.get(reverse("returns:return-pdf", args=[world.base.pk, YEAR, "h1"]))
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # A4, with the forms' grids and the official header (its stylesheet read from disk).
+    import io
+
+    import pypdf
+
+    document = pypdf.PdfReader(io.BytesIO(pdf.content))
+    assert round(float(document.pages[0].mediabox.width)) == 595
+    text = " ".join(page.extract_text() for page in document.pages)
+    assert "Cán bộ chuyên trách được luân chuyển" in text
+    assert "ĐOÀN TNCS HỒ CHÍ MINH" in text and "BÁO CÁO" in text

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from doanvien.core.spreadsheets.writing import Formats
+from doanvien.reports import exports as document
 from doanvien.units.models import Unit
 
 from .models import Campaign
@@ -113,12 +114,6 @@ def return_html(*, unit: Unit, campaign: Campaign, ret, forms: list[dict], place
 
 
 def return_pdf(**options) -> bytes:
-    """The document as an A4 PDF (its stylesheet is inline; nothing is fetched)."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    class NoFetching(URLFetcher):
-        def fetch(self, url, headers=None):
-            raise ValueError(f"not fetched while rendering a document: {url}")
-
-    return HTML(string=return_html(**options), url_fetcher=NoFetching()).write_pdf()
+    """The document as an A4 PDF (reports.exports.render_pdf: its stylesheet read from disk,
+    nothing fetched)."""
+    return document.render_pdf(return_html(**options))
