@@ -97,6 +97,15 @@ ID_NUMBER_READS = (
 )
 
 
+ID_MARGIN = timedelta(days=1)
+
+
+def _id_near(*, newest: bool, **at) -> int | None:
+    """The id of the first (or last) event in a time range, by the index on the time."""
+    order = "-at" if newest else "at"
+    return AuditEvent.objects.filter(**at).order_by(order).values_list("id", flat=True).first()
+
+
 def _start_of(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -131,11 +140,23 @@ def search(
         events = events.filter(target_type=target_type.strip().lower())
     if target_id is not None:
         events = events.filter(target_id=target_id)
-    # Days of the site's time zone, as ranges of the stored times (an index can serve them).
+    # Days of the site's time zone, as ranges of the stored times; and, since the ids grow with
+    # the times, as a range of ids too (found by the index on the time), so that the page is
+    # read backwards by id from the period's end rather than sorted out of the whole period.
+    # The id range is a day wider than the period on each side (an event whose id and time
+    # disagree by less than that is still found); the times decide.
     if since:
-        events = events.filter(at__gte=_start_of(since))
+        start = _start_of(since)
+        events = events.filter(at__gte=start)
+        first = _id_near(at__gte=start - ID_MARGIN, newest=False)
+        if first is not None:
+            events = events.filter(id__gte=first)
     if until:
-        events = events.filter(at__lt=_start_of(until + timedelta(days=1)))
+        end = _start_of(until + timedelta(days=1))
+        events = events.filter(at__lt=end)
+        last = _id_near(at__lt=end + ID_MARGIN, newest=True)
+        if last is not None:
+            events = events.filter(id__lte=last)
     if id_number_reads is True:
         events = events.filter(action__in=ID_NUMBER_READS)
     elif id_number_reads is False:

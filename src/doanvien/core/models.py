@@ -14,6 +14,7 @@ class AuditEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # audit_actor_newest below leads with it
     )
     action = models.CharField(_("action"), max_length=40)
     target_type = models.CharField(_("object type"), max_length=20)
@@ -42,6 +43,8 @@ class AuditEvent(models.Model):
             models.Index(fields=["target_type", "target_id", "-at"]),
             # A subtree's trail, newest first, a page at a time (keyset on the id).
             models.Index(fields=["unit", "-id"], name="audit_unit_newest"),
+            # One person's events, newest first (the search by actor).
+            models.Index(fields=["actor", "-id"], name="audit_actor_newest"),
         ]
 
     def __str__(self) -> str:
