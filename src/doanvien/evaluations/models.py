@@ -253,6 +253,13 @@ COUNTERS = (
     "bases_registered",
     "bases_submitted",
     "bases_proactive",
+    "ratings_excellent",
+    "ratings_good",
+    "ratings_complete",
+    "ratings_incomplete",
+    "introductions_proposed",
+    "introductions_introduced",
+    "introductions_admitted",
 )
 
 
@@ -265,6 +272,16 @@ class EvaluationCounters(models.Model):
     bases_registered = models.IntegerField(default=0)
     bases_submitted = models.IntegerField(default=0)
     bases_proactive = models.IntegerField(default=0)
+    # Members' yearly ratings approved by the base union, per level (union-rules §3; YUM form 3).
+    ratings_excellent = models.IntegerField(default=0)
+    ratings_good = models.IntegerField(default=0)
+    ratings_complete = models.IntegerField(default=0)
+    ratings_incomplete = models.IntegerField(default=0)
+    # Outstanding members proposed to the Party by their branch, introduced by the base-union
+    # committee (Mẫu 4-KNĐ), admitted as probationary members (union-rules §7; YUM form 2).
+    introductions_proposed = models.IntegerField(default=0)
+    introductions_introduced = models.IntegerField(default=0)
+    introductions_admitted = models.IntegerField(default=0)
 
     class Meta:
         abstract = True

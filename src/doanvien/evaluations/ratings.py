@@ -18,7 +18,7 @@ from doanvien.training.models import Registration
 from doanvien.training.rules import is_eligible
 from doanvien.units.models import Unit
 
-from . import rules
+from . import rollup, rules
 from .models import MemberRating, RatingPolicy
 
 M = MemberRating.State
@@ -138,8 +138,12 @@ def rating_decide(*, actor, rating: MemberRating, approve: bool, reason: str = "
     state = _next(rating, action)
     if not approve and not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for rejecting.")})
+    before = rollup.rating_contribution(rating.state, rating.level)
     rating.state, rating.decided_at = state, timezone.now()
     rating.decision_reason = (reason or "").strip()
     rating.save()
+    rollup.moved(
+        rating.branch, rating.year, before, rollup.rating_contribution(rating.state, rating.level)
+    )
     _record(actor, action, rating, rating.decision_reason or rating.level)
     return rating

@@ -1,9 +1,12 @@
 """The evaluations' roll-ups per unit and year (branches registered, submitted and recognised
-strong; base unions registered, submitted and recognised 3-proactive), kept exact in the
-transaction of every change the way training/rollup.py keeps the programme's:
+strong; base unions registered, submitted and recognised 3-proactive; members' ratings approved
+per level; outstanding members proposed, introduced and admitted to the Party), kept exact in
+the transaction of every change the way training/rollup.py keeps the programme's:
 
-- A transition of a unit's evaluation changes that unit's own figures (`contribution`): the
-  write locks only that unit's row, adds the difference to it and appends it to the ledger
+- A transition of a unit's evaluation changes that unit's own figures (`contribution`), and so
+  does a member's rating (`rating_contribution`, counted at the branch that rated) and a Party
+  introduction (`introduction_contribution`, at the branch that proposed): the write locks only
+  that unit's row, adds the difference to it and appends it to the ledger
   (EvaluationStatsDelta) for the units above.
 - The roll-ups' folder (`manage.py fold_rollups`, training.rollup.fold) folds this ledger too,
   under the fold lock (settings.ROLLUP_LEDGERS, core/ledger.other_ledgers): each delta is
@@ -26,7 +29,15 @@ from doanvien.core.bulk import update_from_values
 from doanvien.core.ledger import lock_folds
 from doanvien.units.models import Unit, paths_to
 
-from .models import COUNTERS, Evaluation, EvaluationStats, EvaluationStatsDelta, SchemeCode
+from .models import (
+    COUNTERS,
+    Evaluation,
+    EvaluationStats,
+    EvaluationStatsDelta,
+    MemberRating,
+    PartyIntroduction,
+    SchemeCode,
+)
 
 CHUNK = 1000
 S = Evaluation.State
@@ -46,11 +57,36 @@ def contribution(scheme_code: str, state: str | None) -> dict[str, int]:
     return figures
 
 
+def rating_contribution(state: str | None, level: str) -> dict[str, int]:
+    """What one member's rating adds to its branch's figures: its level, once approved."""
+    figures = dict.fromkeys(COUNTERS, 0)
+    if state == MemberRating.State.APPROVED and f"ratings_{level}" in figures:
+        figures[f"ratings_{level}"] = 1
+    return figures
+
+
+def introduction_contribution(introduced_on, probationary_on, *, exists: bool = True) -> dict:
+    """What one Party introduction adds to its branch's figures: proposed, introduced (the
+    base-union committee's resolution dated), admitted (probationary member, dated)."""
+    figures = dict.fromkeys(COUNTERS, 0)
+    if exists:
+        figures["introductions_proposed"] = 1
+        figures["introductions_introduced"] = int(introduced_on is not None)
+        figures["introductions_admitted"] = int(probationary_on is not None)
+    return figures
+
+
 def changed(unit: Unit, year: int, scheme_code: str, before: str | None, after: str) -> None:
     """The unit's evaluation went from `before` to `after`: lock the unit's row, add the
     difference and leave it in the ledger for the units above (inside the write's
     transaction)."""
-    old, new = contribution(scheme_code, before), contribution(scheme_code, after)
+    moved(unit, year, contribution(scheme_code, before), contribution(scheme_code, after))
+
+
+def moved(unit: Unit, year: int, old: dict[str, int], new: dict[str, int]) -> None:
+    """The unit's own figures went from `old` to `new` (contributions of one record): lock the
+    unit's row, add the difference and leave it in the ledger for the units above (inside the
+    write's transaction)."""
     delta = {k: new[k] - old[k] for k in COUNTERS if new[k] != old[k]}
     if not delta:
         return
@@ -189,24 +225,32 @@ def subtree_moved(old_path: str, unit: Unit) -> None:
 
 def years() -> list[int]:
     found = set(Evaluation.objects.values_list("year", flat=True).distinct())
+    found |= set(MemberRating.objects.values_list("year", flat=True).distinct())
+    found |= set(PartyIntroduction.objects.values_list("year", flat=True).distinct())
     found |= set(EvaluationStats.objects.values_list("year", flat=True).distinct())
     return sorted(found)
 
 
 def expected(year: int) -> dict[str, Counter]:
-    """Every unit's figures for the year counted from the evaluations, by unit path (a unit
-    whose subtree has none is absent)."""
+    """Every unit's figures for the year counted from the evaluations, the members' ratings and
+    the Party introductions, by unit path (a unit whose subtree has none is absent)."""
     sums: dict[str, Counter] = {}
-    rows = Evaluation.objects.filter(year=year).order_by("pk")
-    last = 0
-    while chunk := list(
-        rows.filter(pk__gt=last).values_list("pk", "unit_path", "scheme_code", "state")[:CHUNK]
-    ):
-        for _pk, path, code, state in chunk:
-            own = contribution(code, state)
-            for owner in paths_to(path):
-                sums.setdefault(owner, Counter()).update(own)
-        last = chunk[-1][0]
+    sources = (
+        (Evaluation, ("scheme_code", "state"), contribution),
+        (MemberRating, ("state", "level"), rating_contribution),
+        (PartyIntroduction, ("introduced_on", "probationary_on"), introduction_contribution),
+    )
+    for model, fields, count in sources:
+        rows = model.objects.filter(year=year).order_by("pk")
+        last = 0
+        while chunk := list(
+            rows.filter(pk__gt=last).values_list("pk", "unit_path", *fields)[:CHUNK]
+        ):
+            for _pk, path, *values in chunk:
+                own = count(*values)
+                for owner in paths_to(path):
+                    sums.setdefault(owner, Counter()).update(own)
+            last = chunk[-1][0]
     return sums
 
 
