@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors
 
-from . import configuration, indicators, rollup, services, workflow
+from . import configuration, indicators, report, rollup, services, workflow
 from .access import (
     can_publish,
     can_recognise,
@@ -24,7 +24,7 @@ from .access import (
     scheme_applies,
 )
 from .forms import CommentForm, EvidenceForm, PointsForm, ReasonForm
-from .models import COUNTERS, SchemeCode
+from .models import SchemeCode
 from .selectors import (
     children_evaluations,
     evaluation_of,
@@ -70,7 +70,7 @@ def unit_evaluations_page(request, unit_id: int, year: int):
             "year": year,
             "offers": offers,
             "children": children_evaluations(unit, year),
-            "figures": [(k, figures[k]) for k in COUNTERS],
+            "figure_groups": report.figure_groups(figures),
             "queue_size": len(queue(unit, year)) if not unit.is_branch else 0,
             "breadcrumbs": _crumbs(request, unit),
         },

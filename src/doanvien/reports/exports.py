@@ -39,6 +39,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from doanvien.core.spreadsheets.writing import Formats
+from doanvien.evaluations import report as evaluation_report
+from doanvien.evaluations.report import EvaluationRow
 from doanvien.training import rollup
 from doanvien.training.models import COUNTERS, YearStats
 from doanvien.units.models import Level, Unit
@@ -191,12 +193,14 @@ def report_xlsx(
     year: int,
     rows: list[ReportRow],
     history: list[tuple[int, ReportRow | None]] | None = None,
+    evaluations: list[EvaluationRow] | None = None,
     number: str = "",
     on: date | None = None,
 ) -> bytes:
     """The report table as an .xlsx file: `rows` as report() gives them (the unit first, then
     the units directly under it). The units under it come first, numbered, then the unit's own
-    row as the total; `history` (as year_over_year() gives it) adds the comparison below."""
+    row as the total; `history` (as year_over_year() gives it) adds the comparison below;
+    `evaluations` (evaluations.report.rows() of the same units) a second sheet."""
     on = on or timezone.localdate()
     output = BytesIO()
     with translation.override(DOCUMENT_LANGUAGE):
@@ -207,8 +211,67 @@ def report_xlsx(
         _report_sheet(sheet, f, unit=unit, year=year, rows=rows, number=number, on=on)
         if history:
             _history_block(sheet, f, history, first_row=FIRST_DATA_ROW + len(rows) + 2)
+        if evaluations:
+            _evaluations_sheet(
+                workbook.add_worksheet(_("Evaluations")[:31]), f, unit, year, evaluations
+            )
         workbook.close()
     return output.getvalue()
+
+
+def evaluations_title(year: int) -> str:
+    return _("Unit evaluations, ratings and Party introductions %(year)s") % {"year": year}
+
+
+def _evaluations_sheet(sheet, f: _Formats, unit: Unit, year: int, rows: list[EvaluationRow]):
+    """The evaluations' table: the units under the unit, numbered, then the unit as the total;
+    two header rows (the group over its columns)."""
+    groups = evaluation_report.groups()
+    last_col = 1 + sum(len(cols) for _title, cols in groups)
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_column(0, 0, 5)
+    sheet.set_column(1, 1, 36)
+    sheet.set_column(2, last_col, 11)
+    sheet.merge_range(0, 0, 0, last_col, evaluations_title(year).upper(), f.title)
+    f.merge_text(sheet, 1, 0, 1, last_col, unit.name, f.subtitle)
+    h = 3
+    sheet.set_row(h, 32)
+    sheet.set_row(h + 1, 32)
+    sheet.merge_range(h, 0, h + 1, 0, _("No."), f.header)
+    sheet.merge_range(h, 1, h + 1, 1, _("Unit"), f.header)
+    col = 2
+    for title, cols in groups:
+        if len(cols) > 1:
+            sheet.merge_range(h, col, h, col + len(cols) - 1, title, f.header)
+        else:
+            sheet.write_string(h, col, title, f.header)
+        for _name, text in cols:
+            sheet.write_string(h + 1, col, text, f.header)
+            col += 1
+    sheet.freeze_panes(h + 2, 2)
+    r = h + 2
+    for n, row in enumerate(rows[1:], start=1):
+        sheet.write_number(r, 0, n, f.ordinal)
+        f.write_text(sheet, r, 1, row.unit.name, f.text)
+        for c, value in enumerate(row.values, start=2):
+            sheet.write_number(r, c, value, f.count)
+        r += 1
+    sheet.write_blank(r, 0, None, f.total_text)
+    sheet.write_string(r, 1, _("Total"), f.total_text)
+    for c, value in enumerate(rows[0].values, start=2):
+        sheet.write_number(r, c, value, f.total_count)
+    sheet.merge_range(r + 1, 0, r + 1, last_col, _evaluations_note(), f.note)
+    sheet.set_row(r + 1, 30)
+
+
+def _evaluations_note() -> str:
+    return _(
+        "Each row counts the unit and every unit under it. Submitted counts the evaluations "
+        "submitted or recognised; ratings count the members' yearly ratings approved by the "
+        "level above the branch; admitted counts those admitted as probationary Party members."
+    )
 
 
 def _report_sheet(sheet, f: _Formats, *, unit, year, rows, number, on) -> None:
@@ -470,6 +533,7 @@ def document_context(
     year: int,
     rows: list[ReportRow],
     history: list[tuple[int, ReportRow | None]] | None = None,
+    evaluations: list[EvaluationRow] | None = None,
     number: str = "",
     place: str = "",
     on: date | None = None,
@@ -494,6 +558,10 @@ def document_context(
         ),
         "progress_chart": _in_document_font(progress_chart(unit, year)) if children else "",
         "history": history or [],
+        "evaluations": evaluations or [],
+        "evaluation_groups": evaluation_report.groups(),
+        "evaluations_title": evaluations_title(year),
+        "evaluations_note": _evaluations_note(),
         "number": (number or "").strip(),
         "number_text": number_text(number),
         # The number and place asked for, carried over to the other files' links.
@@ -562,6 +630,7 @@ def report_pdf(
     year: int,
     rows: list[ReportRow],
     history: list[tuple[int, ReportRow | None]] | None = None,
+    evaluations: list[EvaluationRow] | None = None,
     number: str = "",
     place: str = "",
     on: date | None = None,
@@ -576,6 +645,7 @@ def report_pdf(
         year=year,
         rows=rows,
         history=history,
+        evaluations=evaluations,
         number=number,
         place=place,
         on=on,
