@@ -201,6 +201,31 @@ def _introduction(world):
     )
 
 
+def _evidence(world):
+    """An evidence file of the strong-branch evaluation of the secretary's branch."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from doanvien.evaluations import services as evaluation_services
+    from doanvien.evaluations.models import Evaluation, Evidence
+    from doanvien.evaluations.selectors import items_for
+
+    existing = Evidence.objects.filter(evaluation__unit=world.branch).first()
+    if existing:
+        return existing
+    evaluation = Evaluation.objects.filter(unit=world.branch, year=YEAR).first()
+    evaluation = evaluation or evaluation_services.evaluation_register(
+        actor=world.secretary, unit=world.branch, year=YEAR, scheme_code="strong_branch"
+    )
+    evaluation_services.evidence_add(
+        actor=world.secretary,
+        evaluation=evaluation,
+        item_id=items_for(evaluation.scheme, world.branch.sector)[0].pk,
+        file=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 invented"),
+        note="Biên bản",
+    )
+    return Evidence.objects.get(evaluation=evaluation)
+
+
 def _session(world) -> str:
     """A browser session of the secretary (her log-in elsewhere), by its name in the URLs."""
     existing = Session.objects.filter(user=world.secretary).first()
@@ -316,6 +341,7 @@ def _object_kwargs(world):
         "kind": "removed",
         "year": YEAR,
         "scheme": "strong_branch",
+        "evidence_id": _evidence(world).pk,
     }
 
 
@@ -596,6 +622,8 @@ def _api_url(world, path: str) -> str:
             return "strong_branch"
         if name == "introduction_id":
             return str(_introduction(world).pk)
+        if name == "evidence_id":
+            return str(_evidence(world).pk)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
 
     return re.sub(r"\{(\w+)\}", fill, path)

@@ -40,6 +40,7 @@ from doanvien.evaluations.selectors import (
     schemes_for,
     unit_evaluations,
 )
+from doanvien.evaluations.views import evidence_response
 from doanvien.members.access import get_member_for
 from doanvien.training.access import can_recognise as above_the_branch
 from doanvien.training.access import is_branch_committee
@@ -370,6 +371,28 @@ def evidence(
             actor=request.user, evaluation=evaluation, item_id=item, file=file, link=link, note=note
         )
     return Status(201, evaluation_out(_evaluation(unit, scheme, year)))
+
+
+@router.get(
+    f"{EVALUATION}/evidence/{{evidence_id}}",
+    response={200: None, **ERRORS},
+    summary="Download the file of an evidence",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file the unit gave, as an attachment",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def evidence_file(request, unit_id: int, scheme: str, evidence_id: int, year: int = PROGRAMME_YEAR):
+    """Whoever may see the unit gets the file; 404 for a link, another evaluation's evidence or
+    a unit out of scope."""
+    unit = get_unit_for(request.user, unit_id)
+    return evidence_response(_evaluation(unit, scheme, year), evidence_id)
 
 
 @router.post(

@@ -23,6 +23,11 @@ urlpatterns = [
     path(f"{ONE}register/", views.register, name="evaluation-register"),
     path(f"{ONE}self-assessment/", views.self_assessment, name="evaluation-self-assessment"),
     path(f"{ONE}evidence/", views.evidence, name="evaluation-evidence"),
+    path(
+        f"{ONE}evidence/<int:evidence_id>/",
+        views.evidence_file,
+        name="evaluation-evidence-file",
+    ),
     path(f"{ONE}submit/", views.submit, name="evaluation-submit"),
     path(f"{ONE}assessment/", views.assessment, name="evaluation-assessment"),
     path(f"{ONE}recognise/", views.recognise, name="evaluation-recognise"),

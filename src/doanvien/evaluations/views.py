@@ -5,11 +5,12 @@ unit's scoring, and the recognising unit's queue. Each view is scoped on its fir
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors
@@ -209,6 +210,29 @@ def _found(request, unit_id, year, scheme):
     if evaluation is None:
         raise Http404
     return unit, evaluation
+
+
+def evidence_response(evaluation, evidence_id: int) -> FileResponse:
+    """The file of one evidence of this evaluation, read through the storage (404 for another
+    evaluation's, a link, or a file gone from the storage), as a download: the browser never
+    shows an uploaded file inline."""
+    found = evaluation.evidence.filter(pk=evidence_id).exclude(file="").first()
+    if found is None:
+        raise Http404
+    try:
+        handle = default_storage.open(found.file.name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+@require_GET
+def evidence_file(request, unit_id: int, year: int, scheme: str, evidence_id: int):
+    """Whoever may see the unit (its own committee, the units above it) downloads its
+    evidence; nobody else learns that it exists (404)."""
+    _unit, evaluation = _found(request, unit_id, year, scheme)
+    return evidence_response(evaluation, evidence_id)
 
 
 def _back(unit, year, scheme):
