@@ -219,7 +219,7 @@ def _evidence(world):
     evaluation_services.evidence_add(
         actor=world.secretary,
         evaluation=evaluation,
-        item_id=items_for(evaluation.scheme, world.branch.sector)[0].pk,
+        item_id=items_for(evaluation.scheme, world.branch)[0].pk,
         file=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 invented"),
         note="Biên bản",
     )

@@ -27,7 +27,7 @@ def test_a_branch_is_recognised_strong_on_a_phone(browser, demo, tmp_path, setti
     # The district's own scheme, with one item asking for evidence (the journey attaches one).
     district = branch.parent().parent()
     scheme = scheme_publish(actor=None, unit=district, code="strong_branch", year=year)
-    items = items_for(scheme, branch.sector)
+    items = items_for(scheme, branch)
     SchemeItem.objects.filter(group__scheme=scheme).update(evidence_required=False)
     SchemeItem.objects.filter(pk=items[0].pk).update(evidence_required=True)
     evidence_file = tmp_path / "bien-ban-sinh-hoat.pdf"

@@ -23,7 +23,7 @@ def evidence(world):
     evaluation = services.evaluation_register(
         actor=None, unit=world.branch, year=YEAR, scheme_code="strong_branch"
     )
-    item = items_for(evaluation.scheme, world.branch.sector)[0]
+    item = items_for(evaluation.scheme, world.branch)[0]
     services.evidence_add(
         actor=None,
         evaluation=evaluation,

@@ -5,6 +5,7 @@ evaluation page; all read from the roll-ups."""
 import json
 import unicodedata
 from datetime import date
+from decimal import Decimal
 from io import BytesIO
 
 import openpyxl
@@ -22,7 +23,7 @@ from doanvien.evaluations.models import COUNTERS
 from doanvien.reports import exports
 from doanvien.reports.selectors import report
 
-from .conftest import YEAR, recognised, submitted
+from .conftest import YEAR, full_points, give_evidence, recognised, submitted
 
 
 def vi(text: str) -> str:
@@ -32,9 +33,26 @@ def vi(text: str) -> str:
 
 @pytest.fixture
 def figures(world):
-    """12A1 recognised strong, 12A2 submitted, Ấp 1 only registered; An rated excellent
-    (approved) and introduced to the Party and admitted; Đào rated good (proposed only)."""
+    """12A1 recognised strong, then rated "well completed" (its rating recognised), 12A2
+    submitted, Ấp 1 only registered; An rated excellent (approved) and introduced to the Party
+    and admitted; Đào rated good (proposed only)."""
     recognised(world.branch)
+    rating_of_12a1 = services.evaluation_register(
+        actor=None, unit=world.branch, year=YEAR, scheme_code="unit_rating"
+    )
+    points = full_points(rating_of_12a1)
+    # The check item came pre-filled at its maximum (12A1 is strong); another item at 15 of 40.
+    assert (
+        rating_of_12a1.self_points
+        == {k: v for k, v in points.items() if k in rating_of_12a1.self_points}
+        != {}
+    )
+    points[max(points, key=lambda k: Decimal(points[k]))] = "15"
+    services.self_assessment_record(actor=None, evaluation=rating_of_12a1, items=points)
+    give_evidence(rating_of_12a1)
+    services.evaluation_submit(actor=None, evaluation=rating_of_12a1)
+    services.assessment_record(actor=None, evaluation=rating_of_12a1, items=points)
+    assert services.evaluation_recognise(actor=None, evaluation=rating_of_12a1).level == "good"
     submitted(world.branch2)
     services.evaluation_register(
         actor=None, unit=world.other_branch, year=YEAR, scheme_code="strong_branch"
@@ -69,9 +87,9 @@ def figures(world):
 
 
 # The district's row, then the high school's and the commune's, in COUNTERS order.
-DISTRICT = [3, 2, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1]
-SCHOOL = [2, 2, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1]
-COMMUNE = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+DISTRICT = [3, 2, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1, 1]
+SCHOOL = [2, 2, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1, 1]
+COMMUNE = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 
 
 def test_the_columns_are_the_roll_ups_counters_in_order():

@@ -34,7 +34,7 @@ def recount(unit: Unit) -> dict[str, int]:
     Party introductions of its subtree (by the units they belong to, not their copied paths)."""
     found = dict.fromkeys(COUNTERS, 0)
     for e in Evaluation.objects.filter(unit__path__startswith=unit.path, year=YEAR):
-        for k, v in rollup.contribution(e.scheme_code, e.state).items():
+        for k, v in rollup.contribution(e.scheme_code, e.state, e.level).items():
             found[k] += v
     for r in MemberRating.objects.filter(branch__path__startswith=unit.path, year=YEAR):
         if r.state == "approved":
@@ -95,13 +95,17 @@ def member_step(rng: random.Random, members: list[Member]) -> None:
 def step(rng: random.Random, units: list[Unit]) -> None:
     unit = rng.choice(units)
     code = "strong_branch" if unit.is_branch else "three_proactive"
-    evaluation = Evaluation.objects.filter(unit=unit, year=YEAR).first()
+    if rng.random() < 0.5:  # the organisation's yearly rating, at a random level
+        code = "unit_rating"
+    evaluation = Evaluation.objects.filter(unit=unit, year=YEAR, scheme_code=code).first()
+    # The yearly rating's points: every item at 30 (its maximum, or 30 of 40), or fewer.
+    value = rng.choice([5, 15, 20, 25, 30]) if code == "unit_rating" else None
     try:
         if evaluation is None:
             services.evaluation_register(actor=None, unit=unit, year=YEAR, scheme_code=code)
         elif evaluation.state in ("registered", "returned"):
             services.self_assessment_record(
-                actor=None, evaluation=evaluation, items=full_points(evaluation)
+                actor=None, evaluation=evaluation, items=full_points(evaluation, value)
             )
             give_evidence(evaluation)
             services.evaluation_submit(actor=None, evaluation=evaluation)
@@ -110,7 +114,7 @@ def step(rng: random.Random, units: list[Unit]) -> None:
                 services.evaluation_return(actor=None, evaluation=evaluation, comment="Bổ sung")
             else:
                 services.assessment_record(
-                    actor=None, evaluation=evaluation, items=full_points(evaluation)
+                    actor=None, evaluation=evaluation, items=full_points(evaluation, value)
                 )
                 services.evaluation_recognise(actor=None, evaluation=evaluation)
         else:
@@ -165,6 +169,7 @@ def test_roll_ups_equal_a_recount_after_random_moves(world, seed):
         assert rollup.figures_of(unit, YEAR) == recount(unit)
     totals = recount(world.province)
     assert totals["branches_registered"] and totals["introductions_proposed"]
+    assert sum(totals[f"units_{level}"] for level in RatingLevel.values) > 0
     assert sum(totals[f"ratings_{level}"] for level in RatingLevel.values) > 0
 
 

@@ -163,7 +163,7 @@ class EvaluationAssessmentOut(Schema):
 
 
 def scheme_out(unit: Unit, scheme) -> dict:
-    items = items_for(scheme, unit.sector)
+    items = items_for(scheme, unit)
     return {
         "code": scheme.code,
         "name": scheme.name,

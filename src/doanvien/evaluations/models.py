@@ -20,6 +20,18 @@ from doanvien.units.models import Sector
 class SchemeCode(models.TextChoices):
     STRONG_BRANCH = "strong_branch", _("Strong branch")
     THREE_PROACTIVE = "three_proactive", _("3-proactive base union")
+    # The yearly rating of an organisation (a branch, a base union or a union above), union-rules
+    # §3: a scorecard on the same engine whose level bands give one of the four levels.
+    UNIT_RATING = "unit_rating", _("Yearly rating of the organisation")
+
+
+class UnitKind(models.TextChoices):
+    """Which units an item of a scheme is for (with its sector): a check item such as "recognised
+    strong branch" only fits a branch."""
+
+    BRANCH = "branch", _("Branches")
+    BASE = "base", _("Base unions")
+    ABOVE = "above", _("Unions above the base")
 
 
 class Scheme(models.Model):
@@ -64,6 +76,18 @@ class Scheme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def bands_shown(self) -> list[dict]:
+        """The level bands with a readable label (one of the four rating levels by its name)."""
+        return [
+            {**band, "label": level_label(str(band.get("label", "")))}
+            for band in self.level_bands or []
+        ]
+
+
+def level_label(level: str) -> str:
+    return str(RatingLevel(level).label) if level in RatingLevel.values else level
+
 
 class SchemeGroup(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="groups")
@@ -85,6 +109,10 @@ class SchemeItem(models.Model):
     # Only units of this sector are scored on it (seed 001: criteria by sector); empty: all.
     sector = models.CharField(
         _("sector"), max_length=20, choices=Sector.choices, blank=True, default=""
+    )
+    # Only units of this kind are scored on it; empty: all.
+    unit_kind = models.CharField(
+        _("units"), max_length=10, choices=UnitKind.choices, blank=True, default=""
     )
     # A named indicator (indicators.py) whose figure is shown beside the item when scoring.
     indicator = models.CharField(_("indicator"), max_length=60, blank=True, default="")
@@ -221,6 +249,13 @@ class Evaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.unit_id} · {self.scheme_code} · {self.year}"
 
+    @property
+    def level_display(self) -> str:
+        """The level as read: one of the four rating levels by its name, else the band's label."""
+        return (
+            str(RatingLevel(self.level).label) if self.level in RatingLevel.values else self.level
+        )
+
 
 def evidence_path(instance, filename: str) -> str:
     return f"evaluations/{instance.evaluation.year}/{instance.evaluation.unit_id}/{filename}"
@@ -253,6 +288,10 @@ COUNTERS = (
     "bases_registered",
     "bases_submitted",
     "bases_proactive",
+    "units_excellent",
+    "units_good",
+    "units_complete",
+    "units_incomplete",
     "ratings_excellent",
     "ratings_good",
     "ratings_complete",
@@ -272,6 +311,11 @@ class EvaluationCounters(models.Model):
     bases_registered = models.IntegerField(default=0)
     bases_submitted = models.IntegerField(default=0)
     bases_proactive = models.IntegerField(default=0)
+    # Organisations' yearly ratings recognised by the level above, per level (union-rules §3).
+    units_excellent = models.IntegerField(default=0)
+    units_good = models.IntegerField(default=0)
+    units_complete = models.IntegerField(default=0)
+    units_incomplete = models.IntegerField(default=0)
     # Members' yearly ratings approved by the base union, per level (union-rules §3; YUM form 3).
     ratings_excellent = models.IntegerField(default=0)
     ratings_good = models.IntegerField(default=0)

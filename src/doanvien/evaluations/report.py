@@ -1,8 +1,8 @@
 """The evaluations' table of the yearly report (its page, Excel and PDF) and of the progress
 pages: per unit and year, the strong-branch and 3-proactive evaluations registered, submitted and
-recognised, the members' ratings approved per level, and the outstanding members proposed,
-introduced and admitted to the Party. Every figure is read from the roll-ups (rollup.py), the
-units of a table in one statement."""
+recognised, the organisations' yearly ratings recognised and the members' ratings approved, per
+level, and the outstanding members proposed, introduced and admitted to the Party. Every figure
+is read from the roll-ups (rollup.py), the units of a table in one statement."""
 
 from dataclasses import dataclass
 
@@ -31,6 +31,15 @@ def groups() -> list[tuple[str, list[tuple[str, str]]]]:
                 ("bases_registered", _("Registered")),
                 ("bases_submitted", _("Submitted")),
                 ("bases_proactive", _("Recognised")),
+            ],
+        ),
+        (
+            _("Organisations' yearly rating (recognised)"),
+            [
+                ("units_excellent", _("Excellently completed")),
+                ("units_good", _("Well completed")),
+                ("units_complete", _("Completed")),
+                ("units_incomplete", _("Not completed")),
             ],
         ),
         (

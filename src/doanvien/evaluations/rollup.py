@@ -45,9 +45,14 @@ _PREFIX = {SchemeCode.STRONG_BRANCH: "branches", SchemeCode.THREE_PROACTIVE: "ba
 _FINAL = {SchemeCode.STRONG_BRANCH: "strong", SchemeCode.THREE_PROACTIVE: "proactive"}
 
 
-def contribution(scheme_code: str, state: str | None) -> dict[str, int]:
-    """What one evaluation in this state adds to its unit's figures (None: no evaluation)."""
+def contribution(scheme_code: str, state: str | None, level: str = "") -> dict[str, int]:
+    """What one evaluation in this state adds to its unit's figures (None: no evaluation); an
+    organisation's yearly rating counts, once recognised, at its level."""
     figures = dict.fromkeys(COUNTERS, 0)
+    if scheme_code == SchemeCode.UNIT_RATING:
+        if state == S.RECOGNISED and f"units_{level}" in figures:
+            figures[f"units_{level}"] = 1
+        return figures
     prefix = _PREFIX.get(scheme_code)
     if prefix is None or state is None:
         return figures
@@ -76,11 +81,18 @@ def introduction_contribution(introduced_on, probationary_on, *, exists: bool = 
     return figures
 
 
-def changed(unit: Unit, year: int, scheme_code: str, before: str | None, after: str) -> None:
-    """The unit's evaluation went from `before` to `after`: lock the unit's row, add the
-    difference and leave it in the ledger for the units above (inside the write's
-    transaction)."""
-    moved(unit, year, contribution(scheme_code, before), contribution(scheme_code, after))
+def changed(
+    unit: Unit, year: int, scheme_code: str, before: str | None, after: str, level: str = ""
+) -> None:
+    """The unit's evaluation went from `before` to `after` (its level the same: only scoring
+    changes it, in a state that counts no level): lock the unit's row, add the difference and
+    leave it in the ledger for the units above (inside the write's transaction)."""
+    moved(
+        unit,
+        year,
+        contribution(scheme_code, before, level),
+        contribution(scheme_code, after, level),
+    )
 
 
 def moved(unit: Unit, year: int, old: dict[str, int], new: dict[str, int]) -> None:
@@ -236,7 +248,7 @@ def expected(year: int) -> dict[str, Counter]:
     the Party introductions, by unit path (a unit whose subtree has none is absent)."""
     sums: dict[str, Counter] = {}
     sources = (
-        (Evaluation, ("scheme_code", "state"), contribution),
+        (Evaluation, ("scheme_code", "state", "level"), contribution),
         (MemberRating, ("state", "level"), rating_contribution),
         (PartyIntroduction, ("introduced_on", "probationary_on"), introduction_contribution),
     )

@@ -99,7 +99,7 @@ def scheme_page(request, unit_id: int, year: int, scheme: str):
     found = scheme_for(unit, _code(scheme), year)
     if found is None:
         raise Http404
-    items = items_for(found, unit.sector)
+    items = items_for(found, unit)
     labels = {i.code: i.label for i in indicators.registered()}
     for item in items:
         item.indicator_label = labels.get(item.indicator, item.indicator)
@@ -121,7 +121,7 @@ def scheme_page(request, unit_id: int, year: int, scheme: str):
 
 def _context(request, unit, year, code, evaluation, **forms):
     scheme = evaluation.scheme if evaluation else scheme_for(unit, code, year)
-    items = items_for(scheme, unit.sector) if scheme else []
+    items = items_for(scheme, unit) if scheme else []
     own = is_own_committee(request.user, unit)
     recognises = bool(evaluation) and can_recognise(request.user, unit, scheme)
     editable = own and workflow.allowed(evaluation, "self_assess")
@@ -314,14 +314,14 @@ def register(request, unit_id: int, year: int, scheme: str):
 
 def _points_form(prefix: str, **options):
     def make(request, unit, evaluation):
-        items = items_for(evaluation.scheme, unit.sector)
+        items = items_for(evaluation.scheme, unit)
         return PointsForm(request.POST, items=items, prefix=prefix, **options)
 
     return make
 
 
 def _evidence_form(request, unit, evaluation):
-    items = items_for(evaluation.scheme, unit.sector)
+    items = items_for(evaluation.scheme, unit)
     return EvidenceForm(request.POST, request.FILES, items=items, prefix="ev")
 
 
