@@ -474,6 +474,9 @@ class RatingIn(Schema):
     # empty level is refused by the service with a field error.
     level: str = ""
     reason: str = ""
+    # A member transferred in less than the policy's months before the year's end: the old
+    # branch's comments (required then).
+    previous_comment: str = ""
 
 
 class RatingOut(Schema):
@@ -484,6 +487,8 @@ class RatingOut(Schema):
     reason: str
     state: str
     decision_reason: str
+    previous_branch: int | None
+    previous_comment: str
 
 
 def rating_out(rating: MemberRating) -> dict:
@@ -495,6 +500,8 @@ def rating_out(rating: MemberRating) -> dict:
         "reason": rating.reason,
         "state": rating.state,
         "decision_reason": rating.decision_reason,
+        "previous_branch": rating.previous_branch_id,
+        "previous_comment": rating.previous_comment,
     }
 
 
@@ -510,12 +517,19 @@ def rating_propose(request, payload: RatingIn, member_id: int, year: int = PROGR
     """The branch committee proposes `level` (excellent, good, complete, incomplete): the
     training programme's level, or lower with a `reason` (or exactly it where the province
     says so). An approved rating is locked (409); a member with too little membership time is
-    assessed, not classified (409)."""
+    assessed, not classified (409). A member transferred in less than the policy's months
+    before the year's end needs `previous_comment`, the old branch's comments (400); where the
+    province set a quota, "excellent" beyond it is refused (400 on `level`)."""
     member = get_member_for(request.user, member_id)
     require(is_branch_committee(request.user, member.branch))
     with conflicts():
         rating = ratings.rating_propose(
-            actor=request.user, member=member, year=year, level=payload.level, reason=payload.reason
+            actor=request.user,
+            member=member,
+            year=year,
+            level=payload.level,
+            reason=payload.reason,
+            previous_comment=payload.previous_comment,
         )
     return rating_out(rating)
 

@@ -390,6 +390,11 @@ class RatingPolicy(models.Model):
     eligibility_months = models.PositiveSmallIntegerField(
         _("months of membership before rating"), default=6
     )
+    # Optional quota "excellent ≤ N % of those rated well or better" in each branch (union-rules
+    # §3: [U] for the Union, placeholder; the Party uses 20 %). Empty: no quota (the default).
+    excellent_quota_percent = models.PositiveSmallIntegerField(
+        _("at most this % rated excellent (of those rated well or better)"), null=True, blank=True
+    )
 
     def __str__(self) -> str:
         return f"{self.unit_id}"
@@ -412,6 +417,12 @@ class MemberRating(models.Model):
     level = models.CharField(_("level"), max_length=12, choices=RatingLevel.choices)
     programme_level = models.CharField(max_length=16, blank=True, default="")
     reason = models.TextField(_("reason"), blank=True, default="")
+    # A member transferred in less than the policy's months before the year's end is rated by
+    # the new branch with the old branch's comments (union-rules §3, [C2]).
+    previous_branch = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    previous_comment = models.TextField(_("the previous branch's comments"), blank=True, default="")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
     proposed_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -424,6 +435,10 @@ class MemberRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} · {self.year} · {self.level}"
+
+    @property
+    def programme_level_display(self) -> str:
+        return level_label(self.programme_level)
 
 
 class PartyIntroduction(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import rating_views, views
 
 app_name = "evaluations"
 
@@ -16,6 +16,22 @@ urlpatterns = [
         "units/<int:unit_id>/evaluations/<year:year>/queue/",
         views.queue_page,
         name="evaluation-queue",
+    ),
+    path("units/<int:unit_id>/ratings/<year:year>/", rating_views.ratings_page, name="ratings"),
+    path(
+        "units/<int:unit_id>/ratings/<year:year>/<int:member_id>/propose/",
+        rating_views.rating_propose,
+        name="rating-propose",
+    ),
+    path(
+        "units/<int:unit_id>/ratings/<year:year>/<int:member_id>/approve/",
+        rating_views.rating_approve,
+        name="rating-approve",
+    ),
+    path(
+        "units/<int:unit_id>/ratings/<year:year>/<int:member_id>/reject/",
+        rating_views.rating_reject,
+        name="rating-reject",
     ),
     path(ONE, views.evaluation_page, name="evaluation"),
     path(f"{ONE}scheme/", views.scheme_page, name="scheme"),
