@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from doanvien.accounts.services import api_token_issue
-from doanvien.evaluations import introductions, ratings, services
+from doanvien.evaluations import collectives, introductions, ratings, services
 from doanvien.evaluations import report as evaluation_report
 from doanvien.evaluations.models import COUNTERS
 from doanvien.reports import exports
@@ -33,7 +33,8 @@ def vi(text: str) -> str:
 
 @pytest.fixture
 def figures(world):
-    """12A1 recognised strong, then rated "well completed" (its rating recognised), 12A2
+    """12A1 recognised strong, then rated "well completed" (its rating recognised) and its
+    leadership collective "completed" (approved), 12A2
     submitted, Ấp 1 only registered; An rated excellent (approved) and introduced to the Party
     and admitted; Đào rated good (proposed only)."""
     recognised(world.branch)
@@ -53,6 +54,10 @@ def figures(world):
     services.evaluation_submit(actor=None, evaluation=rating_of_12a1)
     services.assessment_record(actor=None, evaluation=rating_of_12a1, items=points)
     assert services.evaluation_recognise(actor=None, evaluation=rating_of_12a1).level == "good"
+    collective = collectives.collective_propose(
+        actor=None, unit=world.branch, year=YEAR, level="complete", reason="Tự đánh giá"
+    )
+    collectives.collective_decide(actor=None, rating=collective, approve=True)
     submitted(world.branch2)
     services.evaluation_register(
         actor=None, unit=world.other_branch, year=YEAR, scheme_code="strong_branch"
@@ -87,9 +92,9 @@ def figures(world):
 
 
 # The district's row, then the high school's and the commune's, in COUNTERS order.
-DISTRICT = [3, 2, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1, 1]
-SCHOOL = [2, 2, 1, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 1, 1, 1]
-COMMUNE = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+DISTRICT = [3, 2, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1]
+SCHOOL = [2, 2, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1]
+COMMUNE = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 
 
 def test_the_columns_are_the_roll_ups_counters_in_order():

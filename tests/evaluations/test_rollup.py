@@ -12,9 +12,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from doanvien.actions.units import unit_merge, unit_move
-from doanvien.evaluations import introductions, ratings, rollup, services
+from doanvien.evaluations import collectives, introductions, ratings, rollup, services
 from doanvien.evaluations.models import (
     COUNTERS,
+    CollectiveRating,
     Evaluation,
     EvaluationStats,
     MemberRating,
@@ -39,11 +40,30 @@ def recount(unit: Unit) -> dict[str, int]:
     for r in MemberRating.objects.filter(branch__path__startswith=unit.path, year=YEAR):
         if r.state == "approved":
             found[f"ratings_{r.level}"] += 1
+    for c in CollectiveRating.objects.filter(unit__path__startswith=unit.path, year=YEAR):
+        if c.state == "approved":
+            found[f"collectives_{c.level}"] += 1
     for i in PartyIntroduction.objects.filter(branch__path__startswith=unit.path, year=YEAR):
         found["introductions_proposed"] += 1
         found["introductions_introduced"] += i.introduced_on is not None
         found["introductions_admitted"] += i.probationary_on is not None
     return found
+
+
+def collective_step(rng: random.Random, units: list[Unit]) -> None:
+    """Propose, approve or reject a unit's leadership collective's rating."""
+    unit = Unit.objects.get(pk=rng.choice(units).pk)
+    rating = CollectiveRating.objects.filter(unit=unit, year=YEAR).first()
+    with contextlib.suppress(ValidationError):
+        if rating is None or rating.state == "rejected" or rng.random() < 0.2:
+            collectives.collective_propose(
+                actor=None, unit=unit, year=YEAR, level=rng.choice(RatingLevel.values)
+            )
+        else:
+            approve = rng.random() < 0.7
+            collectives.collective_decide(
+                actor=None, rating=rating, approve=approve, reason="" if approve else "Xem lại"
+            )
 
 
 def member_step(rng: random.Random, members: list[Member]) -> None:
@@ -137,6 +157,7 @@ def tree_step(rng: random.Random, units: list[Unit], unions: list[Unit]) -> None
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_roll_ups_equal_a_recount_after_random_moves(world, seed):
     rng = random.Random(seed)
+    others = random.Random(seed + 1000)  # the collectives' moves, apart from the others
     extra_base = make_unit(world.district, level="base", name="Đoàn phường 1", sector="residential")
     extra = [make_unit(extra_base, sector="residential") for _ in range(3)]
     district2 = make_unit(world.province, level="district", name="Huyện đoàn Tân Phú")
@@ -149,6 +170,8 @@ def test_roll_ups_equal_a_recount_after_random_moves(world, seed):
     for n in range(60):
         step(rng, units)
         member_step(rng, members)
+        if others.random() < 0.5:
+            collective_step(others, units)
         if rng.random() < 0.2:
             training_rollup.fold_all()
         if rng.random() < 0.25:
@@ -170,6 +193,7 @@ def test_roll_ups_equal_a_recount_after_random_moves(world, seed):
     totals = recount(world.province)
     assert totals["branches_registered"] and totals["introductions_proposed"]
     assert sum(totals[f"units_{level}"] for level in RatingLevel.values) > 0
+    assert sum(totals[f"collectives_{level}"] for level in RatingLevel.values) > 0
     assert sum(totals[f"ratings_{level}"] for level in RatingLevel.values) > 0
 
 

@@ -20,13 +20,15 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.core.years import FIRST_YEAR, LAST_YEAR
-from doanvien.evaluations import introductions, ratings, rollup, services
+from doanvien.evaluations import collectives, introductions, ratings, rollup, services
 from doanvien.evaluations.access import (
+    can_decide_collective,
     can_recognise,
     can_reopen,
     is_own_committee,
 )
 from doanvien.evaluations.models import (
+    CollectiveRating,
     Evaluation,
     MemberRating,
     PartyIntroduction,
@@ -558,6 +560,102 @@ def rating_reject(request, payload: EvaluationReasonIn, member_id: int, year: in
             actor=request.user, rating=rating, approve=False, reason=payload.reason
         )
     return rating_out(rating)
+
+
+# --- The yearly rating of leadership collectives ------------------------------------------------
+
+COLLECTIVE = "/units/{unit_id}/collective-rating/{year}"
+
+
+class CollectiveRatingIn(Schema):
+    # Not required in the schema so that scope is checked before the body (404 first).
+    level: str = ""
+    reason: str = ""
+
+
+class CollectiveRatingOut(Schema):
+    unit: int
+    year: int
+    level: str
+    reason: str
+    state: str
+    decision_reason: str
+
+
+def collective_out(rating: CollectiveRating) -> dict:
+    return {
+        "unit": rating.unit_id,
+        "year": rating.year,
+        "level": rating.level,
+        "reason": rating.reason,
+        "state": rating.state,
+        "decision_reason": rating.decision_reason,
+    }
+
+
+@router.get(
+    COLLECTIVE,
+    response={200: CollectiveRatingOut, **ERRORS},
+    summary="A unit's leadership collective's yearly rating",
+)
+def collective_read(request, unit_id: int, year: int = PROGRAMME_YEAR):
+    unit = get_unit_for(request.user, unit_id)
+    rating = CollectiveRating.objects.filter(unit=unit, year=year).first()
+    if rating is None:
+        raise Http404
+    return collective_out(rating)
+
+
+@router.put(
+    COLLECTIVE,
+    response={200: CollectiveRatingOut, **ERRORS},
+    summary="Propose the yearly rating of a unit's leadership collective (its own committee)",
+)
+def collective_propose(
+    request, payload: CollectiveRatingIn, unit_id: int, year: int = PROGRAMME_YEAR
+):
+    """`level` (excellent, good, complete, incomplete) and `reason`, the collective's
+    self-assessment; an approved rating is locked (409)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(is_own_committee(request.user, unit))
+    with conflicts():
+        rating = collectives.collective_propose(
+            actor=request.user, unit=unit, year=year, level=payload.level, reason=payload.reason
+        )
+    return collective_out(rating)
+
+
+def _collective_decided(request, unit_id: int, year: int, approve: bool, reason: str = ""):
+    unit = get_unit_for(request.user, unit_id)
+    require(can_decide_collective(request.user, unit))
+    rating = CollectiveRating.objects.filter(unit=unit, year=year).first()
+    if rating is None:
+        raise Http404
+    with conflicts():
+        rating = collectives.collective_decide(
+            actor=request.user, rating=rating, approve=approve, reason=reason
+        )
+    return collective_out(rating)
+
+
+@router.post(
+    f"{COLLECTIVE}/approve",
+    response={200: CollectiveRatingOut, **ERRORS},
+    summary="Approve a leadership collective's rating (a unit above)",
+)
+def collective_approve(request, unit_id: int, year: int = PROGRAMME_YEAR):
+    return _collective_decided(request, unit_id, year, True)
+
+
+@router.post(
+    f"{COLLECTIVE}/reject",
+    response={200: CollectiveRatingOut, **ERRORS},
+    summary="Reject a leadership collective's rating with a reason (a unit above)",
+)
+def collective_reject(
+    request, payload: EvaluationReasonIn, unit_id: int, year: int = PROGRAMME_YEAR
+):
+    return _collective_decided(request, unit_id, year, False, payload.reason)
 
 
 # --- Outstanding members introduced to the Party ------------------------------------------------

@@ -72,3 +72,9 @@ def can_reopen(user, unit: Unit, scheme: Scheme) -> bool:
 def can_publish(user, unit: Unit) -> bool:
     scope = scope_of(user)
     return not unit.is_branch and (scope.is_superuser or Role.CADRE in scope.roles_at(unit.path))
+
+
+def can_decide_collective(user, unit: Unit) -> bool:
+    """Approve or reject a leadership collective's rating: a cadre of a unit above it."""
+    scope = scope_of(user)
+    return scope.is_superuser or Role.CADRE in scope.roles_above(unit.path)

@@ -292,6 +292,10 @@ COUNTERS = (
     "units_good",
     "units_complete",
     "units_incomplete",
+    "collectives_excellent",
+    "collectives_good",
+    "collectives_complete",
+    "collectives_incomplete",
     "ratings_excellent",
     "ratings_good",
     "ratings_complete",
@@ -316,6 +320,11 @@ class EvaluationCounters(models.Model):
     units_good = models.IntegerField(default=0)
     units_complete = models.IntegerField(default=0)
     units_incomplete = models.IntegerField(default=0)
+    # Leadership collectives' (units' committees) yearly ratings approved by the level above.
+    collectives_excellent = models.IntegerField(default=0)
+    collectives_good = models.IntegerField(default=0)
+    collectives_complete = models.IntegerField(default=0)
+    collectives_incomplete = models.IntegerField(default=0)
     # Members' yearly ratings approved by the base union, per level (union-rules §3; YUM form 3).
     ratings_excellent = models.IntegerField(default=0)
     ratings_good = models.IntegerField(default=0)
@@ -439,6 +448,37 @@ class MemberRating(models.Model):
     @property
     def programme_level_display(self) -> str:
         return level_label(self.programme_level)
+
+
+class CollectiveRating(models.Model):
+    """The yearly rating of a unit's leadership collective (tập thể lãnh đạo: its committee),
+    union-rules §3: assessed on carrying out the Party's lines, the State's law and the upper
+    levels' decisions, the year's targets, the collective's leadership and the fixing of earlier
+    shortcomings [C1]. The unit's committee proposes its level with its self-assessment; the
+    level above approves or rejects with a reason; approved, it is locked."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed by the unit")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    unit_path = TreePathField()
+    year = models.PositiveSmallIntegerField(_("year"))
+    level = models.CharField(_("level"), max_length=12, choices=RatingLevel.choices)
+    reason = models.TextField(_("self-assessment"), blank=True, default="")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_collective_rating_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.year} · {self.level}"
 
 
 class PartyIntroduction(models.Model):

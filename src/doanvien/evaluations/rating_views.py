@@ -18,8 +18,9 @@ from doanvien.members.models import Member, Status
 from doanvien.training.access import can_recognise as above_the_branch
 from doanvien.training.access import is_branch_committee
 
-from . import ratings, report, rollup
-from .models import MemberRating, RatingLevel, level_label
+from . import collectives, ratings, report, rollup
+from .access import can_decide_collective, is_own_committee
+from .models import CollectiveRating, MemberRating, RatingLevel, level_label
 
 WAITING_SHOWN = 200
 
@@ -93,7 +94,7 @@ def ratings_page(request, unit_id: int, year: int):
             children=[(child, [getattr(child, f"ev_{k}") for k in levels]) for child in figures],
             own=[rollup.figures_of(unit, year)[k] for k in levels],
             waiting=waiting,
-            level_titles=[title for _k, title in report.groups()[3][1]],
+            level_titles=[title for _k, title in report.groups()[4][1]],
         )
     return render(request, "evaluations/ratings.html", context)
 
@@ -166,3 +167,70 @@ def _decide(approve: bool):
 
 rating_approve = _decide(True)
 rating_reject = _decide(False)
+
+
+# --- The leadership collective's rating (on the unit's evaluations page) ----------------------
+
+
+def collective_context(user, unit, year: int) -> dict:
+    rating = CollectiveRating.objects.filter(unit=unit, year=year).first()
+    return {
+        "collective": rating,
+        "collective_applies": unit.depth > 1,
+        "collective_can_propose": is_own_committee(user, unit)
+        and (rating is None or rating.state != CollectiveRating.State.APPROVED),
+        "collective_can_decide": rating is not None
+        and rating.state == CollectiveRating.State.PROPOSED
+        and can_decide_collective(user, unit),
+    }
+
+
+def _to_unit_page(unit, year):
+    return redirect("evaluations:unit-evaluations", unit_id=unit.pk, year=year)
+
+
+@login_required
+@require_POST
+def collective_propose(request, unit_id: int, year: int):
+    unit = get_unit_for(request.user, unit_id)
+    require(is_own_committee(request.user, unit))
+    _tried(
+        request,
+        lambda: collectives.collective_propose(
+            actor=request.user,
+            unit=unit,
+            year=year,
+            level=request.POST.get("level", ""),
+            reason=request.POST.get("reason", "")[:4000],
+        ),
+        _("Leadership collective's rating proposed."),
+    )
+    return _to_unit_page(unit, year)
+
+
+def _collective_decide(approve: bool):
+    @login_required
+    @require_POST
+    def view(request, unit_id: int, year: int):
+        unit = get_unit_for(request.user, unit_id)
+        require(can_decide_collective(request.user, unit))
+        rating = CollectiveRating.objects.filter(unit=unit, year=year).first()
+        if rating is None:
+            raise Http404
+        _tried(
+            request,
+            lambda: collectives.collective_decide(
+                actor=request.user,
+                rating=rating,
+                approve=approve,
+                reason=request.POST.get("reason", "")[:2000],
+            ),
+            _("Approved.") if approve else _("Rejected."),
+        )
+        return _to_unit_page(unit, year)
+
+    return view
+
+
+collective_approve = _collective_decide(True)
+collective_reject = _collective_decide(False)

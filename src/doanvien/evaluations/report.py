@@ -43,6 +43,15 @@ def groups() -> list[tuple[str, list[tuple[str, str]]]]:
             ],
         ),
         (
+            _("Leadership collectives' yearly rating (approved)"),
+            [
+                ("collectives_excellent", _("Excellently completed")),
+                ("collectives_good", _("Well completed")),
+                ("collectives_complete", _("Completed")),
+                ("collectives_incomplete", _("Not completed")),
+            ],
+        ),
+        (
             _("Members' yearly rating (approved)"),
             [
                 ("ratings_excellent", _("Excellently completed")),

@@ -1,10 +1,12 @@
 """The evaluations' roll-ups per unit and year (branches registered, submitted and recognised
-strong; base unions registered, submitted and recognised 3-proactive; members' ratings approved
-per level; outstanding members proposed, introduced and admitted to the Party), kept exact in
-the transaction of every change the way training/rollup.py keeps the programme's:
+strong; base unions registered, submitted and recognised 3-proactive; organisations',
+leadership collectives' and members' yearly ratings recognised or approved, per level;
+outstanding members proposed, introduced and admitted to the Party), kept exact in the
+transaction of every change the way training/rollup.py keeps the programme's:
 
 - A transition of a unit's evaluation changes that unit's own figures (`contribution`), and so
-  does a member's rating (`rating_contribution`, counted at the branch that rated) and a Party
+  does a member's rating (`rating_contribution`, counted at the branch that rated), a leadership
+  collective's (`collective_contribution`, at its unit) and a Party
   introduction (`introduction_contribution`, at the branch that proposed): the write locks only
   that unit's row, adds the difference to it and appends it to the ledger
   (EvaluationStatsDelta) for the units above.
@@ -31,6 +33,7 @@ from doanvien.units.models import Unit, paths_to
 
 from .models import (
     COUNTERS,
+    CollectiveRating,
     Evaluation,
     EvaluationStats,
     EvaluationStatsDelta,
@@ -67,6 +70,14 @@ def rating_contribution(state: str | None, level: str) -> dict[str, int]:
     figures = dict.fromkeys(COUNTERS, 0)
     if state == MemberRating.State.APPROVED and f"ratings_{level}" in figures:
         figures[f"ratings_{level}"] = 1
+    return figures
+
+
+def collective_contribution(state: str | None, level: str) -> dict[str, int]:
+    """What a leadership collective's rating adds to its unit's figures: its level, approved."""
+    figures = dict.fromkeys(COUNTERS, 0)
+    if state == CollectiveRating.State.APPROVED and f"collectives_{level}" in figures:
+        figures[f"collectives_{level}"] = 1
     return figures
 
 
@@ -238,6 +249,7 @@ def subtree_moved(old_path: str, unit: Unit) -> None:
 def years() -> list[int]:
     found = set(Evaluation.objects.values_list("year", flat=True).distinct())
     found |= set(MemberRating.objects.values_list("year", flat=True).distinct())
+    found |= set(CollectiveRating.objects.values_list("year", flat=True).distinct())
     found |= set(PartyIntroduction.objects.values_list("year", flat=True).distinct())
     found |= set(EvaluationStats.objects.values_list("year", flat=True).distinct())
     return sorted(found)
@@ -250,6 +262,7 @@ def expected(year: int) -> dict[str, Counter]:
     sources = (
         (Evaluation, ("scheme_code", "state", "level"), contribution),
         (MemberRating, ("state", "level"), rating_contribution),
+        (CollectiveRating, ("state", "level"), collective_contribution),
         (PartyIntroduction, ("introduced_on", "probationary_on"), introduction_contribution),
     )
     for model, fields, count in sources:

@@ -33,6 +33,21 @@ urlpatterns = [
         rating_views.rating_reject,
         name="rating-reject",
     ),
+    path(
+        "units/<int:unit_id>/collective-rating/<year:year>/propose/",
+        rating_views.collective_propose,
+        name="collective-propose",
+    ),
+    path(
+        "units/<int:unit_id>/collective-rating/<year:year>/approve/",
+        rating_views.collective_approve,
+        name="collective-approve",
+    ),
+    path(
+        "units/<int:unit_id>/collective-rating/<year:year>/reject/",
+        rating_views.collective_reject,
+        name="collective-reject",
+    ),
     path(ONE, views.evaluation_page, name="evaluation"),
     path(f"{ONE}scheme/", views.scheme_page, name="scheme"),
     path(f"{ONE}scheme/publish/", views.scheme_publish, name="scheme-publish"),

@@ -25,7 +25,8 @@ from .access import (
     scheme_applies,
 )
 from .forms import CommentForm, EvidenceForm, PointsForm, ReasonForm
-from .models import SchemeCode
+from .models import RatingLevel, SchemeCode
+from .rating_views import collective_context
 from .selectors import (
     children_evaluations,
     evaluation_of,
@@ -74,6 +75,8 @@ def unit_evaluations_page(request, unit_id: int, year: int):
             "figure_groups": report.figure_groups(figures),
             "queue_size": len(queue(unit, year)) if not unit.is_branch else 0,
             "breadcrumbs": _crumbs(request, unit),
+            "levels": RatingLevel.choices,
+            **collective_context(request.user, unit, year),
         },
     )
 
