@@ -342,6 +342,7 @@ def _object_kwargs(world):
         "year": YEAR,
         "scheme": "strong_branch",
         "evidence_id": _evidence(world).pk,
+        "introduction_id": _introduction(world).pk,
     }
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import rating_views, views
+from . import introduction_views, rating_views, views
 
 app_name = "evaluations"
 
@@ -47,6 +47,21 @@ urlpatterns = [
         "units/<int:unit_id>/collective-rating/<year:year>/reject/",
         rating_views.collective_reject,
         name="collective-reject",
+    ),
+    path(
+        "units/<int:unit_id>/party-introductions/<year:year>/",
+        introduction_views.introductions_page,
+        name="introductions",
+    ),
+    path(
+        "units/<int:unit_id>/party-introductions/<year:year>/propose/",
+        introduction_views.introduction_propose,
+        name="introduction-propose",
+    ),
+    path(
+        "units/<int:unit_id>/party-introductions/<year:year>/<int:introduction_id>/",
+        introduction_views.introduction_step,
+        name="introduction-step",
     ),
     path(ONE, views.evaluation_page, name="evaluation"),
     path(f"{ONE}scheme/", views.scheme_page, name="scheme"),
