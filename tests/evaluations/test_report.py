@@ -184,3 +184,29 @@ def test_the_progress_and_evaluation_pages_show_the_unit_figures(client, figures
     facts = page.content.decode()
     assert gettext("Members' yearly rating (approved)") in facts
     assert "<dd>3</dd>" in facts  # branches registered in the district
+
+
+def test_the_subtree_workbook_carries_each_units_evaluation_figures(figures, tmp_path):
+    from doanvien.evaluations import rollup
+    from doanvien.training import rollup as training_rollup
+
+    def read(name):
+        exports.subtree_xlsx(unit=figures.province, year=YEAR, out=tmp_path / name)
+        sheet = openpyxl.load_workbook(tmp_path / name).active
+        rows = list(sheet.iter_rows(values_only=True))
+        header = rows[exports.SUBTREE_HEADER_ROW]
+        first = header.index(f"{vi('Strong branch')}: {vi('Registered')}")
+        return header, {row[0]: list(row[first : first + len(COUNTERS)]) for row in rows[4:]}
+
+    header, before = read("before.xlsx")  # the deltas not folded yet
+    assert (
+        f"{vi('Outstanding members introduced to the Party')}: {vi('Admitted to the Party')}"
+        in header
+    )
+    assert before[figures.district.code] == DISTRICT
+    assert before[figures.other_base.code] == COMMUNE
+    training_rollup.fold_all()
+    assert rollup.waiting() == 0
+    _header, after = read("after.xlsx")
+    assert after == before
+    assert after[figures.province.code] == DISTRICT

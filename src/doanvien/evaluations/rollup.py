@@ -23,7 +23,7 @@ transaction of every change the way training/rollup.py keeps the programme's:
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -151,6 +151,30 @@ def with_figures(units: QuerySet[Unit], year: int) -> QuerySet[Unit]:
     return units.annotate(
         **{f"ev_{k}": Coalesce(_own(k), 0) + Coalesce(_tail(k), 0) for k in COUNTERS}
     )
+
+
+def tail_cte(year: int, prefix: str, lengths: Iterable[int]) -> tuple[str, list]:
+    """`ev_tail_lengths` and `ev_tail (owner, counters…)`: for each unit path `prefix…` of one
+    of these lengths, the sum of the ledger's deltas of the year below it (SQL for a WITH
+    clause, and its parameters), so a statement reading many units adds their tails at once."""
+    q = connection.ops.quote_name
+    lengths = sorted(set(lengths)) or [0]
+    owner = "SUBSTR(d.unit_path, 1, ev_tail_lengths.n)"
+    sql = (
+        f"ev_tail_lengths (n) AS (VALUES {', '.join(['(%s)'] * len(lengths))}), "
+        f"ev_tail (owner, {', '.join(q(k) for k in COUNTERS)}) AS ("
+        f"SELECT {owner}, {', '.join(f'SUM(d.{q(k)})' for k in COUNTERS)} "
+        f"FROM {q(EvaluationStatsDelta._meta.db_table)} d "
+        "JOIN ev_tail_lengths ON LENGTH(d.unit_path) > ev_tail_lengths.n "
+        f"WHERE d.year = %s AND d.unit_path LIKE %s GROUP BY {owner})"
+    )
+    return sql, [*lengths, year, f"{prefix}%"]
+
+
+def with_tail_sql(row: str = "es", tail: str = "et") -> str:
+    """The year's figures of `row` (an EvaluationStats LEFT JOIN) plus `tail` (ev_tail)."""
+    q = connection.ops.quote_name
+    return ", ".join(f"COALESCE({row}.{q(k)}, 0) + COALESCE({tail}.{q(k)}, 0)" for k in COUNTERS)
 
 
 def figures_of(unit: Unit, year: int) -> dict[str, int]:

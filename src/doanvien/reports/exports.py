@@ -40,6 +40,8 @@ from django.utils.translation import gettext as _
 
 from doanvien.core.spreadsheets.writing import Formats
 from doanvien.evaluations import report as evaluation_report
+from doanvien.evaluations import rollup as evaluation_rollup
+from doanvien.evaluations.models import EvaluationStats
 from doanvien.evaluations.report import EvaluationRow
 from doanvien.training import rollup
 from doanvien.training.models import COUNTERS, YearStats
@@ -383,28 +385,34 @@ def _subtree_headers() -> list[str]:
     headers = [_("Code"), _("Unit"), _("Level"), *(titles[name] for name in FIGURES)]
     for level in LEVELS:
         headers += [levels[level], _("%(level)s (share)") % {"level": levels[level]}]
-    return headers
+    return headers + [title for _k, title in evaluation_report.columns()]
 
 
 def _subtree_rows(unit: Unit, year: int):
     """Every unit of the subtree in tree (path) order with its row of the year, if any (units
-    with nothing recorded in the year have none), the deltas not folded yet added: one
-    statement, read in chunks."""
+    with nothing recorded in the year have none), the deltas not folded yet added, and its
+    evaluation figures (evaluations/rollup.py, their deltas added too): one statement, read in
+    chunks."""
     deepest = Unit.objects.filter(path__startswith=unit.path).aggregate(n=Max("depth"))["n"]
     lengths = [d * Unit.steplen for d in range(unit.depth, (deepest or unit.depth) + 1)]
     tail, params = rollup.tail_cte([year], unit.path, lengths)
+    ev_tail, ev_params = evaluation_rollup.tail_cte(year, unit.path, lengths)
     q = connection.ops.quote_name
     units, levels = q(Unit._meta.db_table), q(Level._meta.db_table)
     sql = (
-        f"WITH {tail} SELECT u.id, u.path, u.depth, u.name, u.code, u.member_count, l.name, "
-        f"s.id, {rollup.with_tail()} FROM {units} u "
+        f"WITH {tail}, {ev_tail} SELECT u.id, u.path, u.depth, u.name, u.code, u.member_count, "
+        f"l.name, s.id, {rollup.with_tail()}, {evaluation_rollup.with_tail_sql()} "
+        f"FROM {units} u "
         f"LEFT JOIN {levels} l ON l.id = u.level_id "
         f"LEFT JOIN {q(YearStats._meta.db_table)} s ON s.unit_id = u.id AND s.year = %s "
         "LEFT JOIN tail t ON t.year = s.year AND t.owner = s.unit_path "
+        f"LEFT JOIN {q(EvaluationStats._meta.db_table)} es ON es.unit_id = u.id AND es.year = %s "
+        "LEFT JOIN ev_tail et ON et.owner = u.path "
         "WHERE u.path LIKE %s ORDER BY u.path"
     )
+    n = len(COUNTERS)
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [*params, year, f"{unit.path}%"])
+        cursor.execute(sql, [*params, *ev_params, year, year, f"{unit.path}%"])
         while chunk := cursor.fetchmany(PROGRESS_EVERY):
             for pk, path, depth, name, code, member_count, level, stats_pk, *values in chunk:
                 node = Unit(
@@ -416,9 +424,9 @@ def _subtree_rows(unit: Unit, year: int):
                         pk=stats_pk,
                         unit_id=pk,
                         year=year,
-                        **dict(zip(COUNTERS, values, strict=True)),
+                        **dict(zip(COUNTERS, values[:n], strict=True)),
                     )
-                yield report_row(node, stats), level or ""
+                yield report_row(node, stats), level or "", values[n:]
 
 
 def subtree_xlsx(
@@ -483,7 +491,7 @@ def subtree_xlsx(
             sheet.write_string(SUBTREE_HEADER_ROW, col, text, f.header)
 
         r, done = SUBTREE_HEADER_ROW, 0
-        for row, level_name in _subtree_rows(unit, year):
+        for row, level_name, evaluation_values in _subtree_rows(unit, year):
             r += 1
             done += 1
             below = row.unit.depth - unit.depth
@@ -493,6 +501,9 @@ def subtree_xlsx(
             f.write_text(sheet, r, 1, row.unit.name, indent_format(min(below, MAX_INDENT)))
             f.write_text(sheet, r, 2, level_name, f.cell)
             _write_row(sheet, r, 3, row, f.count, f.share)
+            first = 3 + len(FIGURES) + 2 * len(LEVELS)
+            for c, value in enumerate(evaluation_values, start=first):
+                sheet.write_number(r, c, value, f.count)
             if progress and done % PROGRESS_EVERY == 0:
                 progress(done, total)
         sheet.autofilter(SUBTREE_HEADER_ROW, 0, max(r, SUBTREE_HEADER_ROW), len(headers) - 1)
