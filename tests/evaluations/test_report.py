@@ -105,6 +105,16 @@ def test_the_rows_count_each_units_subtree(figures):
     rows = evaluation_report.rows([figures.district, figures.base, figures.other_base], YEAR)
     assert [r.values for r in rows] == [DISTRICT, SCHOOL, COMMUNE]
     assert evaluation_report.rows([figures.province], YEAR - 1)[0].empty
+    # Units from anywhere in the tree, folded or not: each as its own roll-up reads.
+    from doanvien.evaluations import rollup
+    from doanvien.training import rollup as training_rollup
+
+    scattered = [figures.branch, figures.other_branch, figures.province, figures.base]
+    for _fold in (False, True):
+        got = evaluation_report.rows(scattered, YEAR)
+        assert [r.unit for r in got] == scattered
+        assert [r.figures for r in got] == [rollup.figures_of(u, YEAR) for u in scattered]
+        training_rollup.fold_all()
 
 
 def test_the_report_page_has_the_evaluations_table(client, figures):
