@@ -182,6 +182,17 @@ def test_the_report_api_gives_each_rows_evaluation_figures(figures):
     rows = {r["unit"]["id"]: r["evaluations"] for r in json.loads(answer.content)["rows"]}
     assert [rows[figures.district.pk][k] for k in COUNTERS] == DISTRICT
     assert [rows[figures.other_base.pk][k] for k in COUNTERS] == COMMUNE
+    for unit, expected in ((figures.district, DISTRICT), (figures.branch, None)):
+        progress = client.get(
+            f"/api/v1/units/{unit.pk}/progress/{YEAR}",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert progress.status_code == 200
+        got = [json.loads(progress.content)["evaluations"][k] for k in COUNTERS]
+        if expected:
+            assert got == expected
+        else:
+            assert got[0] == 1 and got[COUNTERS.index("units_good")] == 1
 
 
 def test_the_progress_and_evaluation_pages_show_the_unit_figures(client, figures):

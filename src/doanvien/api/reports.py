@@ -133,6 +133,8 @@ class ProgressOut(Schema):
     # A branch: its results for the year (state, last return or reopening, who reopened them
     # and why); null while nothing has happened to them.
     result: ResultOut | None = None
+    # The unit's evaluation figures for the year (its subtree): as the report's rows carry them.
+    evaluations: dict[str, int] = {}
 
 
 def _ref(unit) -> dict:
@@ -305,6 +307,7 @@ def unit_progress(request, unit_id: int, year: int = PROGRAMME_YEAR):
                 }
                 for p in rows
             ],
+            "evaluations": evaluation_report.rows([unit], year)[0].figures,
         }
     progress = branch_progress(unit, year)
     return {
@@ -318,6 +321,7 @@ def unit_progress(request, unit_id: int, year: int = PROGRAMME_YEAR):
         "not_assessed": _people(progress.not_assessed),
         "deadlines": _deadlines(progress.deadlines),
         "result": result_out(result) if (result := branch_result(unit, year)) else None,
+        "evaluations": evaluation_report.rows([unit], year)[0].figures,
     }
 
 
