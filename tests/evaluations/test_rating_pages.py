@@ -140,3 +140,21 @@ def test_a_transfer_before_the_last_months_needs_no_comments(world):
         actor=None, member=world.member2, year=YEAR, level="good", reason="Tốt"
     )
     assert rating.previous_branch is None and rating.previous_comment == ""
+
+
+def test_the_branch_proposes_every_programme_level_at_once(client, world):
+    from .test_ratings import programme
+
+    programme(world.member, "good")
+    programme(world.member2, "excellent")
+    third = make_member(world.branch, full_name="Đỗ Văn Nam")  # no programme level: left alone
+    RatingPolicy.objects.create(unit=world.province, excellent_quota_percent=0)
+    client.force_login(world.secretary)
+    url = reverse("evaluations:ratings-propose-all", args=[world.branch.pk, YEAR])
+    client.post(url)
+    found = dict(MemberRating.objects.values_list("member_id", "level"))
+    # The quota of 0 % refuses the excellent one; the others stand.
+    assert found == {world.member.pk: "good"}
+    assert third.pk not in found
+    client.force_login(world.outsider)
+    assert client.post(url).status_code == 404

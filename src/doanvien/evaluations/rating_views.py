@@ -140,6 +140,36 @@ def rating_propose(request, unit_id: int, year: int, member_id: int):
     return _back(unit, year)
 
 
+@login_required
+@require_POST
+def ratings_propose_all(request, unit_id: int, year: int):
+    """Propose the training programme's level for every member of the branch not rated yet who
+    has one; each proposal stands on its own (a refusal, e.g. the quota or too little
+    membership time, leaves the others), and the refusals are listed by name."""
+    unit = get_unit_for(request.user, unit_id)
+    require(unit.is_branch and is_branch_committee(request.user, unit))
+    done, refused = 0, []
+    for row in _rows(unit, year):
+        if row["rating"] is not None or not row["programme_level"]:
+            continue
+        try:
+            ratings.rating_propose(
+                actor=request.user,
+                member=row["member"],
+                year=year,
+                level=row["programme_level"],
+                reason="",
+            )
+        except ValidationError as e:
+            refused.append(f"{row['member'].full_name}: {' '.join(e.messages)}")
+        else:
+            done += 1
+    messages.success(request, _("%(n)s ratings proposed.") % {"n": done})
+    if refused:
+        messages.error(request, " · ".join(refused[:20]))
+    return _back(unit, year)
+
+
 def _decide(approve: bool):
     @login_required
     @require_POST

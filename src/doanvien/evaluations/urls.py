@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("units/<int:unit_id>/ratings/<year:year>/", rating_views.ratings_page, name="ratings"),
     path(
+        "units/<int:unit_id>/ratings/<year:year>/propose-all/",
+        rating_views.ratings_propose_all,
+        name="ratings-propose-all",
+    ),
+    path(
         "units/<int:unit_id>/ratings/<year:year>/<int:member_id>/propose/",
         rating_views.rating_propose,
         name="rating-propose",
