@@ -209,6 +209,31 @@ def _introduction(world):
     )
 
 
+def _evidence(world):
+    """An evidence file of the strong-branch evaluation of the secretary's branch."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from doanvien.evaluations import services as evaluation_services
+    from doanvien.evaluations.models import Evaluation, Evidence
+    from doanvien.evaluations.selectors import items_for
+
+    existing = Evidence.objects.filter(evaluation__unit=world.branch).first()
+    if existing:
+        return existing
+    evaluation = Evaluation.objects.filter(unit=world.branch, year=YEAR).first()
+    evaluation = evaluation or evaluation_services.evaluation_register(
+        actor=world.secretary, unit=world.branch, year=YEAR, scheme_code="strong_branch"
+    )
+    evaluation_services.evidence_add(
+        actor=world.secretary,
+        evaluation=evaluation,
+        item_id=items_for(evaluation.scheme, world.branch)[0].pk,
+        file=SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 invented"),
+        note="Biên bản",
+    )
+    return Evidence.objects.get(evaluation=evaluation)
+
+
 def _session(world) -> str:
     """A browser session of the secretary (her log-in elsewhere), by its name in the URLs."""
     existing = Session.objects.filter(user=world.secretary).first()
@@ -377,6 +402,8 @@ def _object_kwargs(world):
         # Statistics returns: the half-year campaign, form 6 (typed).
         "period": "h1",
         "number": 6,
+        "evidence_id": _evidence(world).pk,
+        "introduction_id": _introduction(world).pk,
     }
 
 
@@ -685,6 +712,8 @@ def _api_url(world, path: str) -> str:
             return str(_introduction(world).pk)
         if name == "criterion_id":
             return str(_criterion(world).pk)
+        if name == "evidence_id":
+            return str(_evidence(world).pk)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
 
     return re.sub(r"\{(\w+)\}", fill, path)

@@ -27,7 +27,7 @@ def test_a_branch_is_recognised_strong_on_a_phone(browser, demo, tmp_path, setti
     # The district's own scheme, with one item asking for evidence (the journey attaches one).
     district = branch.parent().parent()
     scheme = scheme_publish(actor=None, unit=district, code="strong_branch", year=year)
-    items = items_for(scheme, branch.sector)
+    items = items_for(scheme, branch)
     SchemeItem.objects.filter(group__scheme=scheme).update(evidence_required=False)
     SchemeItem.objects.filter(pk=items[0].pk).update(evidence_required=True)
     evidence_file = tmp_path / "bien-ban-sinh-hoat.pdf"
@@ -74,3 +74,65 @@ def test_a_branch_is_recognised_strong_on_a_phone(browser, demo, tmp_path, setti
     evaluation = Evaluation.objects.get(unit=branch, year=year)
     assert evaluation.state == "recognised" and evaluation.passed
     assert Evidence.objects.get(evaluation=evaluation).file.read() == b"%PDF-1.4 invented minutes"
+
+
+def test_a_base_union_is_refused_until_every_branch_is_strong_then_the_district_recognises_it(
+    browser, demo, tmp_path, settings
+):
+    from doanvien.accounts.models import Role, User
+    from doanvien.accounts.services import role_grant
+    from doanvien.units.models import Unit
+    from tests.evaluations.conftest import recognised
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    base = demo.branch.parent()
+    district = base.parent()
+    year = timezone.localdate().year
+    scheme = scheme_publish(actor=None, unit=district, code="three_proactive", year=year)
+    SchemeItem.objects.filter(group__scheme=scheme).update(evidence_required=False)
+    items = items_for(scheme, base)
+    User.objects.create_user(username="district-cadre", password="demo", full_name="Đặng Văn Hùng")
+    role_grant(
+        actor=None, user=User.objects.get(username="district-cadre"), unit=district, role=Role.CADRE
+    )
+
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    log_in(page, demo.url, "demo-base")
+    page.goto(f"{demo.url}/units/{base.pk}/evaluations/{year}/")
+    page.locator("form[action$='/three_proactive/register/'] button").click()
+    for item in items:
+        page.locator(f"input[name='self-item_{item.pk}']").fill(str(item.max_points))
+    page.locator("#self-assessment button[type=submit]").click()
+    expect(page.locator(".msg.success")).to_be_visible()
+    page.locator("#submit button").click()
+    # Refused: the message names a branch not yet strong, and nothing moved.
+    expect(page.locator(".msg.error")).to_contain_text(demo.branch.name)
+    expect(page.locator("#evaluation-state")).not_to_have_text("Đã gửi đề nghị công nhận")
+    _fits(page)
+
+    branches = Unit.objects.filter(
+        path__startswith=base.path, kind=Unit.Kind.BRANCH, is_active=True
+    )
+    for branch in branches:
+        recognised(branch, year=year)
+    page.reload()
+    page.locator("#submit button").click()
+    expect(page.locator("#evaluation-state")).to_have_text("Đã gửi đề nghị công nhận")
+    context.close()
+
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = context.new_page()
+    log_in(page, demo.url, "district-cadre", "demo")
+    page.goto(f"{demo.url}/units/{district.pk}/evaluations/{year}/queue/")
+    _fits(page)
+    page.get_by_role("link", name=base.name).click()
+    for item in items:
+        page.locator(f"input[name='score-item_{item.pk}']").fill(str(item.max_points))
+    page.locator("#assessment button[type=submit]").click()
+    expect(page.locator(".msg.success")).to_be_visible()
+    page.locator("#decide form[action$='/recognise/'] button").click()
+    expect(page.locator("#evaluation-state")).to_have_text("Đã công nhận")
+    _fits(page)
+    context.close()
+    assert Evaluation.objects.get(unit=base, scheme_code="three_proactive").state == "recognised"

@@ -15,12 +15,12 @@ def district_cadre(world):
 
 def full_points(evaluation, value=None) -> dict:
     """Every item of the evaluation's scheme at its maximum (or at `value`)."""
-    items = items_for(evaluation.scheme, evaluation.unit.sector)
+    items = items_for(evaluation.scheme, evaluation.unit)
     return {str(i.pk): str(value if value is not None else i.max_points) for i in items}
 
 
 def give_evidence(evaluation, actor=None) -> None:
-    for item in items_for(evaluation.scheme, evaluation.unit.sector):
+    for item in items_for(evaluation.scheme, evaluation.unit):
         if item.evidence_required:
             services.evidence_add(
                 actor=actor,

@@ -37,7 +37,7 @@ def test_the_schemes_of_a_unit(world):
     response = api.get(f"/api/v1/evaluations/{YEAR}/schemes", unit=world.branch.pk)
     assert response.status_code == 200
     items = response.json()["items"]
-    assert {s["code"] for s in items} == {"strong_branch", "three_proactive"}
+    assert {s["code"] for s in items} == {"strong_branch", "three_proactive", "unit_rating"}
     strong = next(s for s in items if s["code"] == "strong_branch")
     assert (
         strong["placeholder"] is True and strong["pass_mark"] == "80.0" or strong["pass_mark"] == 80
@@ -62,7 +62,7 @@ def test_a_branch_registers_self_scores_submits_and_the_base_union_recognises(wo
         "put", path(world.branch, action="self-assessment"), {"items": points, "comment": "Tốt"}
     )
     assert response.status_code == 200 and response.json()["self_total"] == "100.0"
-    for item in items_for(evaluation.scheme, world.branch.sector):
+    for item in items_for(evaluation.scheme, world.branch):
         if item.evidence_required:
             upload = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4 invented")
             response = secretary.client.post(
@@ -101,7 +101,7 @@ def test_the_3_proactive_request_is_409_until_every_branch_is_strong(world, dist
         path(world.base, "three_proactive", "self-assessment"),
         {"items": full_points(evaluation)},
     )
-    for item in items_for(evaluation.scheme, world.base.sector):
+    for item in items_for(evaluation.scheme, world.base):
         if item.evidence_required:
             response = base.client.post(
                 path(world.base, "three_proactive", "evidence"),
@@ -158,5 +158,5 @@ def test_bad_points_are_refused_by_field(world):
 
 def test_an_unknown_scheme_and_an_unregistered_evaluation_are_404(world):
     api = Api(world.secretary)
-    assert api.call("post", path(world.branch, "unit_rating", "register")).status_code == 404
+    assert api.call("post", path(world.branch, "chi_doan_kieu_mau", "register")).status_code == 404
     assert api.call("post", path(world.branch, action="submit")).status_code == 404

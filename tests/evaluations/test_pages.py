@@ -38,7 +38,7 @@ def test_a_branch_self_scores_with_evidence_and_the_base_union_recognises(client
     client.force_login(world.secretary)
     client.post(url("evaluation-register", world.branch, "strong_branch"))
     evaluation = Evaluation.objects.get(unit=world.branch)
-    items = items_for(evaluation.scheme, world.branch.sector)
+    items = items_for(evaluation.scheme, world.branch)
     points = {f"self-item_{i.pk}": str(i.max_points - 1) for i in items}
     # A bad figure: the form says which, nothing is saved.
     bad = {**points, f"self-item_{items[0].pk}": "999"}

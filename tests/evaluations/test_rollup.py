@@ -1,43 +1,131 @@
-"""The evaluations' roll-ups equal a recount from the evaluations after any sequence of moves
-(of evaluations, and of units in the tree: moves and a merge), folded or not; the recount
-command lists a difference and --fix mends it."""
+"""The evaluations' roll-ups equal a recount from the evaluations, the members' ratings and
+the Party introductions after any sequence of moves (of evaluations, ratings and introductions,
+and of units in the tree: moves and a merge), folded or not; the recount command lists a
+difference and --fix mends it."""
 
 import contextlib
 import random
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from doanvien.actions.units import unit_merge, unit_move
-from doanvien.evaluations import rollup, services
-from doanvien.evaluations.models import COUNTERS, Evaluation, EvaluationStats
+from doanvien.evaluations import collectives, introductions, ratings, rollup, services
+from doanvien.evaluations.models import (
+    COUNTERS,
+    CollectiveRating,
+    Evaluation,
+    EvaluationStats,
+    MemberRating,
+    PartyIntroduction,
+    RatingLevel,
+)
+from doanvien.members.models import Member
 from doanvien.training import rollup as training_rollup
 from doanvien.units.models import Unit
-from tests.factories import make_unit
+from tests.factories import make_member, make_unit
 
 from .conftest import YEAR, full_points, give_evidence
 
 
 def recount(unit: Unit) -> dict[str, int]:
-    """The unit's figures counted directly from the evaluations of its subtree."""
+    """The unit's figures counted directly from the evaluations, the approved ratings and the
+    Party introductions of its subtree (by the units they belong to, not their copied paths)."""
     found = dict.fromkeys(COUNTERS, 0)
     for e in Evaluation.objects.filter(unit__path__startswith=unit.path, year=YEAR):
-        for k, v in rollup.contribution(e.scheme_code, e.state).items():
+        for k, v in rollup.contribution(e.scheme_code, e.state, e.level).items():
             found[k] += v
+    for r in MemberRating.objects.filter(branch__path__startswith=unit.path, year=YEAR):
+        if r.state == "approved":
+            found[f"ratings_{r.level}"] += 1
+    for c in CollectiveRating.objects.filter(unit__path__startswith=unit.path, year=YEAR):
+        if c.state == "approved":
+            found[f"collectives_{c.level}"] += 1
+    for i in PartyIntroduction.objects.filter(branch__path__startswith=unit.path, year=YEAR):
+        found["introductions_proposed"] += 1
+        found["introductions_introduced"] += i.introduced_on is not None
+        found["introductions_admitted"] += i.probationary_on is not None
     return found
+
+
+def collective_step(rng: random.Random, units: list[Unit]) -> None:
+    """Propose, approve or reject a unit's leadership collective's rating."""
+    unit = Unit.objects.get(pk=rng.choice(units).pk)
+    rating = CollectiveRating.objects.filter(unit=unit, year=YEAR).first()
+    with contextlib.suppress(ValidationError):
+        if rating is None or rating.state == "rejected" or rng.random() < 0.2:
+            collectives.collective_propose(
+                actor=None, unit=unit, year=YEAR, level=rng.choice(RatingLevel.values)
+            )
+        else:
+            approve = rng.random() < 0.7
+            collectives.collective_decide(
+                actor=None, rating=rating, approve=approve, reason="" if approve else "Xem lại"
+            )
+
+
+def member_step(rng: random.Random, members: list[Member]) -> None:
+    """Propose, approve or reject a member's rating; propose, introduce or admit a member to the
+    Party (a refused move changes nothing)."""
+    member = Member.objects.get(pk=rng.choice(members).pk)
+    rating = MemberRating.objects.filter(member=member, year=YEAR).first()
+    introduction = PartyIntroduction.objects.filter(member=member, year=YEAR).first()
+    with contextlib.suppress(ValidationError):
+        if rng.random() < 0.6:
+            if rating is None or rating.state == "rejected" or rng.random() < 0.2:
+                ratings.rating_propose(
+                    actor=None,
+                    member=member,
+                    year=YEAR,
+                    level=rng.choice(RatingLevel.values),
+                    reason="Theo kết quả rèn luyện",
+                )
+            else:
+                approve = rng.random() < 0.7
+                ratings.rating_decide(
+                    actor=None, rating=rating, approve=approve, reason="" if approve else "Xem lại"
+                )
+        elif introduction is None:
+            introductions.introduction_propose(
+                actor=None,
+                member=member,
+                year=YEAR,
+                branch_resolution_no="01-NQ/CĐ",
+                branch_resolution_date=date(YEAR, 3, 1),
+                votes_for=9,
+                present=10,
+                override_reason="Tiêu biểu trong phong trào",
+            )
+        else:
+            steps = {
+                "introduction_no": "04-NQ/ĐTN",
+                "introduced_on": date(YEAR, 4, 1),
+                "course_on": date(YEAR, 5, 1),
+                "probationary_on": date(YEAR, 9, 1),
+                "official_on": date(YEAR + 1, 9, 1),
+            }
+            upto = rng.randint(2, len(steps))
+            introductions.introduction_update(
+                actor=None, introduction=introduction, data=dict(list(steps.items())[:upto])
+            )
 
 
 def step(rng: random.Random, units: list[Unit]) -> None:
     unit = rng.choice(units)
     code = "strong_branch" if unit.is_branch else "three_proactive"
-    evaluation = Evaluation.objects.filter(unit=unit, year=YEAR).first()
+    if rng.random() < 0.5:  # the organisation's yearly rating, at a random level
+        code = "unit_rating"
+    evaluation = Evaluation.objects.filter(unit=unit, year=YEAR, scheme_code=code).first()
+    # The yearly rating's points: every item at 30 (its maximum, or 30 of 40), or fewer.
+    value = rng.choice([5, 15, 20, 25, 30]) if code == "unit_rating" else None
     try:
         if evaluation is None:
             services.evaluation_register(actor=None, unit=unit, year=YEAR, scheme_code=code)
         elif evaluation.state in ("registered", "returned"):
             services.self_assessment_record(
-                actor=None, evaluation=evaluation, items=full_points(evaluation)
+                actor=None, evaluation=evaluation, items=full_points(evaluation, value)
             )
             give_evidence(evaluation)
             services.evaluation_submit(actor=None, evaluation=evaluation)
@@ -46,7 +134,7 @@ def step(rng: random.Random, units: list[Unit]) -> None:
                 services.evaluation_return(actor=None, evaluation=evaluation, comment="Bổ sung")
             else:
                 services.assessment_record(
-                    actor=None, evaluation=evaluation, items=full_points(evaluation)
+                    actor=None, evaluation=evaluation, items=full_points(evaluation, value)
                 )
                 services.evaluation_recognise(actor=None, evaluation=evaluation)
         else:
@@ -69,15 +157,21 @@ def tree_step(rng: random.Random, units: list[Unit], unions: list[Unit]) -> None
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_roll_ups_equal_a_recount_after_random_moves(world, seed):
     rng = random.Random(seed)
+    others = random.Random(seed + 1000)  # the collectives' moves, apart from the others
     extra_base = make_unit(world.district, level="base", name="Đoàn phường 1", sector="residential")
     extra = [make_unit(extra_base, sector="residential") for _ in range(3)]
     district2 = make_unit(world.province, level="district", name="Huyện đoàn Tân Phú")
     units = [world.branch, world.branch2, world.base, world.other_branch, world.other_base]
     units += [extra_base, *extra]
     unions = [world.province, world.district, district2, world.base, world.other_base, extra_base]
+    members = [world.member, world.member2, world.member_in_branch2, world.outsider_member]
+    members += [make_member(u, full_name=f"Võ Thị Hạnh {i}") for i, u in enumerate(extra)]
     everyone = list(Unit.objects.all())
     for n in range(60):
         step(rng, units)
+        member_step(rng, members)
+        if others.random() < 0.5:
+            collective_step(others, units)
         if rng.random() < 0.2:
             training_rollup.fold_all()
         if rng.random() < 0.25:
@@ -96,7 +190,11 @@ def test_roll_ups_equal_a_recount_after_random_moves(world, seed):
     assert rollup.waiting() == 0
     for unit in fresh(everyone):
         assert rollup.figures_of(unit, YEAR) == recount(unit)
-    assert sum(recount(world.province).values()) > 0
+    totals = recount(world.province)
+    assert totals["branches_registered"] and totals["introductions_proposed"]
+    assert sum(totals[f"units_{level}"] for level in RatingLevel.values) > 0
+    assert sum(totals[f"collectives_{level}"] for level in RatingLevel.values) > 0
+    assert sum(totals[f"ratings_{level}"] for level in RatingLevel.values) > 0
 
 
 def test_the_recount_command_lists_and_mends_a_difference(world, capsys):

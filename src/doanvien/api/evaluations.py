@@ -20,13 +20,15 @@ from ninja import File, Form, Router, Schema, Status, UploadedFile
 
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.core.years import FIRST_YEAR, LAST_YEAR
-from doanvien.evaluations import introductions, ratings, rollup, services
+from doanvien.evaluations import collectives, introductions, ratings, rollup, services
 from doanvien.evaluations.access import (
+    can_decide_collective,
     can_recognise,
     can_reopen,
     is_own_committee,
 )
 from doanvien.evaluations.models import (
+    CollectiveRating,
     Evaluation,
     MemberRating,
     PartyIntroduction,
@@ -40,6 +42,7 @@ from doanvien.evaluations.selectors import (
     schemes_for,
     unit_evaluations,
 )
+from doanvien.evaluations.views import evidence_response
 from doanvien.members.access import get_member_for
 from doanvien.training.access import can_recognise as above_the_branch
 from doanvien.training.access import is_branch_committee
@@ -162,7 +165,7 @@ class EvaluationAssessmentOut(Schema):
 
 
 def scheme_out(unit: Unit, scheme) -> dict:
-    items = items_for(scheme, unit.sector)
+    items = items_for(scheme, unit)
     return {
         "code": scheme.code,
         "name": scheme.name,
@@ -372,6 +375,28 @@ def evidence(
     return Status(201, evaluation_out(_evaluation(unit, scheme, year)))
 
 
+@router.get(
+    f"{EVALUATION}/evidence/{{evidence_id}}",
+    response={200: None, **ERRORS},
+    summary="Download the file of an evidence",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file the unit gave, as an attachment",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
+)
+def evidence_file(request, unit_id: int, scheme: str, evidence_id: int, year: int = PROGRAMME_YEAR):
+    """Whoever may see the unit gets the file; 404 for a link, another evaluation's evidence or
+    a unit out of scope."""
+    unit = get_unit_for(request.user, unit_id)
+    return evidence_response(_evaluation(unit, scheme, year), evidence_id)
+
+
 @router.post(
     f"{EVALUATION}/submit",
     response={200: EvaluationOut, **ERRORS},
@@ -451,6 +476,9 @@ class RatingIn(Schema):
     # empty level is refused by the service with a field error.
     level: str = ""
     reason: str = ""
+    # A member transferred in less than the policy's months before the year's end: the old
+    # branch's comments (required then).
+    previous_comment: str = ""
 
 
 class RatingOut(Schema):
@@ -461,6 +489,8 @@ class RatingOut(Schema):
     reason: str
     state: str
     decision_reason: str
+    previous_branch: int | None
+    previous_comment: str
 
 
 def rating_out(rating: MemberRating) -> dict:
@@ -472,6 +502,8 @@ def rating_out(rating: MemberRating) -> dict:
         "reason": rating.reason,
         "state": rating.state,
         "decision_reason": rating.decision_reason,
+        "previous_branch": rating.previous_branch_id,
+        "previous_comment": rating.previous_comment,
     }
 
 
@@ -487,12 +519,19 @@ def rating_propose(request, payload: RatingIn, member_id: int, year: int = PROGR
     """The branch committee proposes `level` (excellent, good, complete, incomplete): the
     training programme's level, or lower with a `reason` (or exactly it where the province
     says so). An approved rating is locked (409); a member with too little membership time is
-    assessed, not classified (409)."""
+    assessed, not classified (409). A member transferred in less than the policy's months
+    before the year's end needs `previous_comment`, the old branch's comments (400); where the
+    province set a quota, "excellent" beyond it is refused (400 on `level`)."""
     member = get_member_for(request.user, member_id)
     require(is_branch_committee(request.user, member.branch))
     with conflicts():
         rating = ratings.rating_propose(
-            actor=request.user, member=member, year=year, level=payload.level, reason=payload.reason
+            actor=request.user,
+            member=member,
+            year=year,
+            level=payload.level,
+            reason=payload.reason,
+            previous_comment=payload.previous_comment,
         )
     return rating_out(rating)
 
@@ -521,6 +560,102 @@ def rating_reject(request, payload: EvaluationReasonIn, member_id: int, year: in
             actor=request.user, rating=rating, approve=False, reason=payload.reason
         )
     return rating_out(rating)
+
+
+# --- The yearly rating of leadership collectives ------------------------------------------------
+
+COLLECTIVE = "/units/{unit_id}/collective-rating/{year}"
+
+
+class CollectiveRatingIn(Schema):
+    # Not required in the schema so that scope is checked before the body (404 first).
+    level: str = ""
+    reason: str = ""
+
+
+class CollectiveRatingOut(Schema):
+    unit: int
+    year: int
+    level: str
+    reason: str
+    state: str
+    decision_reason: str
+
+
+def collective_out(rating: CollectiveRating) -> dict:
+    return {
+        "unit": rating.unit_id,
+        "year": rating.year,
+        "level": rating.level,
+        "reason": rating.reason,
+        "state": rating.state,
+        "decision_reason": rating.decision_reason,
+    }
+
+
+@router.get(
+    COLLECTIVE,
+    response={200: CollectiveRatingOut, **ERRORS},
+    summary="A unit's leadership collective's yearly rating",
+)
+def collective_read(request, unit_id: int, year: int = PROGRAMME_YEAR):
+    unit = get_unit_for(request.user, unit_id)
+    rating = CollectiveRating.objects.filter(unit=unit, year=year).first()
+    if rating is None:
+        raise Http404
+    return collective_out(rating)
+
+
+@router.put(
+    COLLECTIVE,
+    response={200: CollectiveRatingOut, **ERRORS},
+    summary="Propose the yearly rating of a unit's leadership collective (its own committee)",
+)
+def collective_propose(
+    request, payload: CollectiveRatingIn, unit_id: int, year: int = PROGRAMME_YEAR
+):
+    """`level` (excellent, good, complete, incomplete) and `reason`, the collective's
+    self-assessment; an approved rating is locked (409)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(is_own_committee(request.user, unit))
+    with conflicts():
+        rating = collectives.collective_propose(
+            actor=request.user, unit=unit, year=year, level=payload.level, reason=payload.reason
+        )
+    return collective_out(rating)
+
+
+def _collective_decided(request, unit_id: int, year: int, approve: bool, reason: str = ""):
+    unit = get_unit_for(request.user, unit_id)
+    require(can_decide_collective(request.user, unit))
+    rating = CollectiveRating.objects.filter(unit=unit, year=year).first()
+    if rating is None:
+        raise Http404
+    with conflicts():
+        rating = collectives.collective_decide(
+            actor=request.user, rating=rating, approve=approve, reason=reason
+        )
+    return collective_out(rating)
+
+
+@router.post(
+    f"{COLLECTIVE}/approve",
+    response={200: CollectiveRatingOut, **ERRORS},
+    summary="Approve a leadership collective's rating (a unit above)",
+)
+def collective_approve(request, unit_id: int, year: int = PROGRAMME_YEAR):
+    return _collective_decided(request, unit_id, year, True)
+
+
+@router.post(
+    f"{COLLECTIVE}/reject",
+    response={200: CollectiveRatingOut, **ERRORS},
+    summary="Reject a leadership collective's rating with a reason (a unit above)",
+)
+def collective_reject(
+    request, payload: EvaluationReasonIn, unit_id: int, year: int = PROGRAMME_YEAR
+):
+    return _collective_decided(request, unit_id, year, False, payload.reason)
 
 
 # --- Outstanding members introduced to the Party ------------------------------------------------

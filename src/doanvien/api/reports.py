@@ -10,6 +10,7 @@ from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
 
 from doanvien.accounts.access import get_unit_for
+from doanvien.evaluations import report as evaluation_report
 from doanvien.reports import exports
 from doanvien.reports.selectors import report, year_over_year
 from doanvien.training.lateness import as_items, late_items
@@ -44,6 +45,11 @@ class RowOut(Schema):
     as_of: date | None = Field(
         description="the evaluation date the year's members are counted on (the evaluation "
         "deadline, or the end of the year where the framework says so)"
+    )
+    evaluations: dict[str, int] = Field(
+        description="the unit's subtree in the year: strong-branch and 3-proactive evaluations "
+        "registered, submitted, recognised; members' ratings approved per level; Party "
+        "introductions proposed, introduced, admitted"
     )
 
 
@@ -127,6 +133,8 @@ class ProgressOut(Schema):
     # A branch: its results for the year (state, last return or reopening, who reopened them
     # and why); null while nothing has happened to them.
     result: ResultOut | None = None
+    # The unit's evaluation figures for the year (its subtree): as the report's rows carry them.
+    evaluations: dict[str, int] = {}
 
 
 def _ref(unit) -> dict:
@@ -178,11 +186,13 @@ def unit_report_xlsx(request, unit_id: int, year: int = PROGRAMME_YEAR, number: 
     """The report's table (the unit's units, then the unit's own row as the total) with its
     title block and the two years before: counts as numbers, shares as percentages."""
     unit = get_unit_for(request.user, unit_id)
+    rows = report(unit, year)
     content = exports.report_xlsx(
         unit=unit,
         year=year,
-        rows=report(unit, year),
+        rows=rows,
         history=year_over_year(unit, [year - 2, year - 1, year]),
+        evaluations=evaluation_report.rows([r.unit for r in rows], year),
         number=number,
         on=timezone.localdate(),
     )
@@ -201,11 +211,13 @@ def unit_report_pdf(
     """The official document: header block, title, the table, the charts, the years before,
     and the signature block."""
     unit = get_unit_for(request.user, unit_id)
+    rows = report(unit, year)
     content = exports.report_pdf(
         unit=unit,
         year=year,
-        rows=report(unit, year),
+        rows=rows,
         history=year_over_year(unit, [year - 2, year - 1, year]),
+        evaluations=evaluation_report.rows([r.unit for r in rows], year),
         number=number,
         place=place,
         on=timezone.localdate(),
@@ -224,12 +236,19 @@ def unit_report(request, unit_id: int, year: int = PROGRAMME_YEAR):
     (shares add up to exactly 100.00)."""
     unit = get_unit_for(request.user, unit_id)
     rows = report(unit, year)
+    evaluations = evaluation_report.rows([r.unit for r in rows], year)
     return {
         "unit": _ref(unit),
         "year": year,
         "rows": [
-            {"unit": _ref(r.unit), **_figures(r), "frozen": r.frozen, "as_of": r.as_of}
-            for r in rows
+            {
+                "unit": _ref(r.unit),
+                **_figures(r),
+                "frozen": r.frozen,
+                "as_of": r.as_of,
+                "evaluations": e.figures,
+            }
+            for r, e in zip(rows, evaluations, strict=True)
         ],
         "previous_years": [
             {"year": y, **_figures(r)}
@@ -288,6 +307,7 @@ def unit_progress(request, unit_id: int, year: int = PROGRAMME_YEAR):
                 }
                 for p in rows
             ],
+            "evaluations": evaluation_report.rows([unit], year)[0].figures,
         }
     progress = branch_progress(unit, year)
     return {
@@ -301,6 +321,7 @@ def unit_progress(request, unit_id: int, year: int = PROGRAMME_YEAR):
         "not_assessed": _people(progress.not_assessed),
         "deadlines": _deadlines(progress.deadlines),
         "result": result_out(result) if (result := branch_result(unit, year)) else None,
+        "evaluations": evaluation_report.rows([unit], year)[0].figures,
     }
 
 

@@ -16,11 +16,15 @@ COMMITTEE = {Role.SECRETARY, Role.DEPUTY, Role.COMMITTEE}
 
 def scheme_applies(unit: Unit, code: str) -> bool:
     """A strong-branch evaluation is for a branch (a chi đoàn cơ sở too); a 3-proactive one for
-    a base union (seed 001 II and III, item 1 of each)."""
+    a base union (seed 001 II and III, item 1 of each); the yearly rating for any unit below the
+    root."""
     if code == SchemeCode.STRONG_BRANCH:
         return unit.is_branch
     if code == SchemeCode.THREE_PROACTIVE:
         return not unit.is_branch and unit.level.code == "base"
+    if code == SchemeCode.UNIT_RATING:
+        # Every organisation that has a level above it to rate it (union-rules §3).
+        return unit.depth > 1
     return False
 
 
@@ -68,3 +72,9 @@ def can_reopen(user, unit: Unit, scheme: Scheme) -> bool:
 def can_publish(user, unit: Unit) -> bool:
     scope = scope_of(user)
     return not unit.is_branch and (scope.is_superuser or Role.CADRE in scope.roles_at(unit.path))
+
+
+def can_decide_collective(user, unit: Unit) -> bool:
+    """Approve or reject a leadership collective's rating: a cadre of a unit above it."""
+    scope = scope_of(user)
+    return scope.is_superuser or Role.CADRE in scope.roles_above(unit.path)

@@ -1,9 +1,10 @@
-"""Editing a published scheme's groups and items, and the shipped defaults (the administrator,
-or a unit's cadre given admin access)."""
+"""Editing a published scheme's groups and items, the shipped defaults and the rating policies
+(the province switch, the months before rating, the optional quota on "excellent"): the
+administrator, or a unit's cadre given admin access."""
 
 from django.contrib import admin
 
-from .models import DefaultEvaluationDeadline, Scheme, SchemeGroup, SchemeItem
+from .models import DefaultEvaluationDeadline, RatingPolicy, Scheme, SchemeGroup, SchemeItem
 
 
 class ItemInline(admin.TabularInline):
@@ -34,3 +35,14 @@ class SchemeAdmin(admin.ModelAdmin):
 @admin.register(DefaultEvaluationDeadline)
 class DefaultDeadlineAdmin(admin.ModelAdmin):
     list_display = ("scheme", "kind", "sector", "day", "month", "year_offset", "source")
+
+
+@admin.register(RatingPolicy)
+class RatingPolicyAdmin(admin.ModelAdmin):
+    list_display = (
+        "unit",
+        "level_equals_programme",
+        "eligibility_months",
+        "excellent_quota_percent",
+    )
+    raw_id_fields = ("unit",)

@@ -98,6 +98,62 @@ SCHEMES = [
     ),
 ]
 
+# The yearly rating of organisations (union-rules §3): criteria and levels for organisations are
+# not found ([U]); the shipped scorecard holds the two check items the sources name (seed 001:
+# the strong-branch and 3-proactive results feed the organisation's rating, [C1]), pre-filled
+# from those evaluations, and placeholder items; its level bands (90 / 70 / 50, [I]) give one of
+# the four levels. Recognised (approved) by the level directly above.
+RATING_BANDS = [
+    {"min": "90", "label": "excellent"},
+    {"min": "70", "label": "good"},
+    {"min": "50", "label": "complete"},
+    {"min": "0", "label": "incomplete"},
+]
+UNIT_RATING = (
+    "unit_rating",
+    "Đánh giá, xếp loại tổ chức Đoàn hằng năm (mặc định)",
+    "",
+    False,
+    [
+        (
+            "Kết quả xây dựng tổ chức",
+            [
+                (
+                    "Được công nhận “Chi đoàn mạnh” trong năm",
+                    "30",
+                    False,
+                    "evaluations.strong_branch_recognised",
+                    "branch",
+                ),
+                (
+                    "Được công nhận Đoàn cơ sở “3 chủ động” trong năm",
+                    "30",
+                    False,
+                    "evaluations.three_proactive_recognised",
+                    "base",
+                ),
+                (
+                    "Chỉ đạo các đơn vị trực thuộc xây dựng tổ chức vững mạnh",
+                    "30",
+                    False,
+                    "",
+                    "above",
+                ),
+            ],
+        ),
+        (
+            "Kết quả thực hiện nhiệm vụ trong năm",
+            [
+                ("Hoàn thành các chỉ tiêu, nhiệm vụ được giao", "40", True, ""),
+                ("Thực hiện đúng chế độ báo cáo, quản lý đoàn viên", "30", False, ""),
+            ],
+        ),
+    ],
+)
+SCHEMES.append(UNIT_RATING)
+BANDS = {"unit_rating": RATING_BANDS}
+PASS_MARKS = {"unit_rating": Decimal(0)}
+
 # scheme, kind, sector, month, day, year offset (from the evaluation year), source
 DEADLINES = [
     ("strong_branch", "registration", "", 11, 10, -1, SEED_001),
@@ -108,9 +164,12 @@ DEADLINES = [
 ]
 
 
-def install(scheme_model, group_model, item_model, deadline_model) -> None:
-    """Create the shipped defaults where missing (the data migration)."""
+def install(scheme_model, group_model, item_model, deadline_model, codes=None) -> None:
+    """Create the shipped defaults where missing (the data migrations; `codes`: only those
+    schemes, as the migration's models know them)."""
     for code, name, recogniser, all_strong, groups in SCHEMES:
+        if codes is not None and code not in codes:
+            continue
         if scheme_model.objects.filter(code=code, unit=None, year=None).exists():
             continue
         scheme = scheme_model.objects.create(
@@ -118,13 +177,14 @@ def install(scheme_model, group_model, item_model, deadline_model) -> None:
             name=name,
             is_placeholder=True,
             source=PLACEHOLDER,
-            pass_mark=Decimal(80),
+            pass_mark=PASS_MARKS.get(code, Decimal(80)),
+            level_bands=BANDS.get(code, []),
             recogniser_level=recogniser,
             requires_all_branches_strong=all_strong,
         )
         for g, (group_name, items) in enumerate(groups):
             group = group_model.objects.create(scheme=scheme, name=group_name, order=g)
-            for i, (text, points, evidence, indicator) in enumerate(items):
+            for i, (text, points, evidence, indicator, *kind) in enumerate(items):
                 item_model.objects.create(
                     group=group,
                     text=text,
@@ -132,6 +192,7 @@ def install(scheme_model, group_model, item_model, deadline_model) -> None:
                     evidence_required=evidence,
                     indicator=indicator,
                     order=i,
+                    **({"unit_kind": kind[0]} if kind else {}),
                 )
     for scheme, kind, sector, month, day, offset, source in DEADLINES:
         deadline_model.objects.get_or_create(

@@ -60,3 +60,42 @@ class CommentForm(TextForm):
 
 class ReasonForm(TextForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+DATES = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class IntroductionProposalForm(TextForm):
+    """The branch's proposal of an outstanding member to the Party."""
+
+    member = forms.TypedChoiceField(label=_("Member"), coerce=int)
+    branch_resolution_no = forms.CharField(label=_("branch resolution number"), max_length=50)
+    branch_resolution_date = forms.DateField(label=_("branch resolution date"), input_formats=DATES)
+    votes_for = forms.IntegerField(label=_("votes for"), min_value=0)
+    present = forms.IntegerField(label=_("members present"), min_value=1)
+    override_reason = forms.CharField(
+        label=_("reason (not rated excellent)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, members=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].choices = [(m.pk, m.full_name) for m in members]
+
+
+class IntroductionStepForm(TextForm):
+    """The later steps, recorded by the units above the branch."""
+
+    introduction_no = forms.CharField(
+        label=_("introduction resolution number"), max_length=50, required=False
+    )
+    introduced_on = forms.DateField(label=_("introduced on"), input_formats=DATES, required=False)
+    course_on = forms.DateField(label=_("Party course on"), input_formats=DATES, required=False)
+    probationary_on = forms.DateField(
+        label=_("admitted as probationary member on"), input_formats=DATES, required=False
+    )
+    official_on = forms.DateField(
+        label=_("official member on"), input_formats=DATES, required=False
+    )

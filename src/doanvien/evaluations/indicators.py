@@ -4,7 +4,8 @@ knows some of it). A registry: another app adds its own by calling `register` at
 module it names in settings.EVALUATION_INDICATOR_MODULES (the referrals' "youths introduced",
 the dues' "remitted", …; loaded the first time the registry is read); an item names one in
 `SchemeItem.indicator`, and the self-assessment shows its figure beside the item and keeps it
-with the evaluation. Shipped: the training programme's members registered."""
+with the evaluation. Shipped: the training programme's members registered, and the check items
+of an organisation's yearly rating: recognised strong branch, recognised 3-proactive."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +64,34 @@ def _members_registered(unit: Unit, year: int) -> int | None:
     row = training_rollup.unit_rows(unit, [year]).get(year)
     return row.registered if row else None
 
+
+def _recognised(code: str) -> Reader:
+    def read(unit: Unit, year: int) -> int:
+        from .models import Evaluation
+
+        return int(
+            Evaluation.objects.filter(
+                unit=unit, year=year, scheme_code=code, state=Evaluation.State.RECOGNISED
+            ).exists()
+        )
+
+    return read
+
+
+# Check items: 1 when the unit's own evaluation of the year is recognised, else 0; a scheme item
+# taking one is scored at its maximum or at 0 (`CHECKS`, services.prefilled_points).
+CHECKS = {"evaluations.strong_branch_recognised", "evaluations.three_proactive_recognised"}
+
+register(
+    "evaluations.strong_branch_recognised",
+    _("Recognised strong branch this year (1 yes, 0 no)"),
+    _recognised("strong_branch"),
+)
+register(
+    "evaluations.three_proactive_recognised",
+    _("Recognised 3-proactive base union this year (1 yes, 0 no)"),
+    _recognised("three_proactive"),
+)
 
 register(
     "training.members_registered",

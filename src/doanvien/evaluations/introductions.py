@@ -13,6 +13,7 @@ from doanvien.core.transactions import atomic
 from doanvien.members.models import Member
 from doanvien.units.models import Unit
 
+from . import rollup
 from .models import MemberRating, PartyIntroduction, RatingLevel
 
 STEPS = ("introduced_on", "course_on", "probationary_on", "official_on")
@@ -69,6 +70,12 @@ def introduction_propose(
         present=present,
         override_reason=(override_reason or "").strip(),
     )
+    rollup.moved(
+        introduction.branch,
+        year,
+        rollup.introduction_contribution(None, None, exists=False),
+        rollup.introduction_contribution(None, None),
+    )
     audit.record(
         actor=actor,
         action="party_introduction.propose",
@@ -84,6 +91,9 @@ def introduction_update(*, actor, introduction: PartyIntroduction, data: dict) -
     """The later steps, in order: each needs the one before, and its date is not earlier."""
     introduction = PartyIntroduction.objects.select_for_update().get(pk=introduction.pk)
     before = audit.snapshot(introduction, ("introduction_no", *STEPS))
+    counted = rollup.introduction_contribution(
+        introduction.introduced_on, introduction.probationary_on
+    )
     for key in ("introduction_no", *STEPS):
         if key in data and data[key] is not None:
             setattr(introduction, key, data[key])
@@ -104,6 +114,12 @@ def introduction_update(*, actor, introduction: PartyIntroduction, data: dict) -
     if errors:
         raise ValidationError(errors)
     introduction.save()
+    rollup.moved(
+        introduction.branch,
+        introduction.year,
+        counted,
+        rollup.introduction_contribution(introduction.introduced_on, introduction.probationary_on),
+    )
     audit.record(
         actor=actor,
         action="party_introduction.update",
@@ -115,10 +131,7 @@ def introduction_update(*, actor, introduction: PartyIntroduction, data: dict) -
 
 
 def yearly_counts(unit: Unit, year: int) -> dict[str, int]:
-    """Proposed, introduced, admitted (probationary) in the unit's subtree for the year."""
-    rows = PartyIntroduction.objects.filter(year=year, unit_path__startswith=unit.path)
-    return {
-        "proposed": rows.count(),
-        "introduced": rows.exclude(introduced_on=None).count(),
-        "admitted": rows.exclude(probationary_on=None).count(),
-    }
+    """Proposed, introduced, admitted (probationary) in the unit's subtree for the year, from
+    the roll-ups (rollup.py)."""
+    figures = rollup.figures_of(unit, year)
+    return {k: figures[f"introductions_{k}"] for k in ("proposed", "introduced", "admitted")}

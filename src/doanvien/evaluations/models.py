@@ -20,6 +20,18 @@ from doanvien.units.models import Sector
 class SchemeCode(models.TextChoices):
     STRONG_BRANCH = "strong_branch", _("Strong branch")
     THREE_PROACTIVE = "three_proactive", _("3-proactive base union")
+    # The yearly rating of an organisation (a branch, a base union or a union above), union-rules
+    # §3: a scorecard on the same engine whose level bands give one of the four levels.
+    UNIT_RATING = "unit_rating", _("Yearly rating of the organisation")
+
+
+class UnitKind(models.TextChoices):
+    """Which units an item of a scheme is for (with its sector): a check item such as "recognised
+    strong branch" only fits a branch."""
+
+    BRANCH = "branch", _("Branches")
+    BASE = "base", _("Base unions")
+    ABOVE = "above", _("Unions above the base")
 
 
 class Scheme(models.Model):
@@ -64,6 +76,18 @@ class Scheme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def bands_shown(self) -> list[dict]:
+        """The level bands with a readable label (one of the four rating levels by its name)."""
+        return [
+            {**band, "label": level_label(str(band.get("label", "")))}
+            for band in self.level_bands or []
+        ]
+
+
+def level_label(level: str) -> str:
+    return str(RatingLevel(level).label) if level in RatingLevel.values else level
+
 
 class SchemeGroup(models.Model):
     scheme = models.ForeignKey(Scheme, on_delete=models.CASCADE, related_name="groups")
@@ -85,6 +109,10 @@ class SchemeItem(models.Model):
     # Only units of this sector are scored on it (seed 001: criteria by sector); empty: all.
     sector = models.CharField(
         _("sector"), max_length=20, choices=Sector.choices, blank=True, default=""
+    )
+    # Only units of this kind are scored on it; empty: all.
+    unit_kind = models.CharField(
+        _("units"), max_length=10, choices=UnitKind.choices, blank=True, default=""
     )
     # A named indicator (indicators.py) whose figure is shown beside the item when scoring.
     indicator = models.CharField(_("indicator"), max_length=60, blank=True, default="")
@@ -221,6 +249,13 @@ class Evaluation(models.Model):
     def __str__(self) -> str:
         return f"{self.unit_id} · {self.scheme_code} · {self.year}"
 
+    @property
+    def level_display(self) -> str:
+        """The level as read: one of the four rating levels by its name, else the band's label."""
+        return (
+            str(RatingLevel(self.level).label) if self.level in RatingLevel.values else self.level
+        )
+
 
 def evidence_path(instance, filename: str) -> str:
     return f"evaluations/{instance.evaluation.year}/{instance.evaluation.unit_id}/{filename}"
@@ -253,6 +288,21 @@ COUNTERS = (
     "bases_registered",
     "bases_submitted",
     "bases_proactive",
+    "units_excellent",
+    "units_good",
+    "units_complete",
+    "units_incomplete",
+    "collectives_excellent",
+    "collectives_good",
+    "collectives_complete",
+    "collectives_incomplete",
+    "ratings_excellent",
+    "ratings_good",
+    "ratings_complete",
+    "ratings_incomplete",
+    "introductions_proposed",
+    "introductions_introduced",
+    "introductions_admitted",
 )
 
 
@@ -265,6 +315,26 @@ class EvaluationCounters(models.Model):
     bases_registered = models.IntegerField(default=0)
     bases_submitted = models.IntegerField(default=0)
     bases_proactive = models.IntegerField(default=0)
+    # Organisations' yearly ratings recognised by the level above, per level (union-rules §3).
+    units_excellent = models.IntegerField(default=0)
+    units_good = models.IntegerField(default=0)
+    units_complete = models.IntegerField(default=0)
+    units_incomplete = models.IntegerField(default=0)
+    # Leadership collectives' (units' committees) yearly ratings approved by the level above.
+    collectives_excellent = models.IntegerField(default=0)
+    collectives_good = models.IntegerField(default=0)
+    collectives_complete = models.IntegerField(default=0)
+    collectives_incomplete = models.IntegerField(default=0)
+    # Members' yearly ratings approved by the base union, per level (union-rules §3; YUM form 3).
+    ratings_excellent = models.IntegerField(default=0)
+    ratings_good = models.IntegerField(default=0)
+    ratings_complete = models.IntegerField(default=0)
+    ratings_incomplete = models.IntegerField(default=0)
+    # Outstanding members proposed to the Party by their branch, introduced by the base-union
+    # committee (Mẫu 4-KNĐ), admitted as probationary members (union-rules §7; YUM form 2).
+    introductions_proposed = models.IntegerField(default=0)
+    introductions_introduced = models.IntegerField(default=0)
+    introductions_admitted = models.IntegerField(default=0)
 
     class Meta:
         abstract = True
@@ -329,6 +399,11 @@ class RatingPolicy(models.Model):
     eligibility_months = models.PositiveSmallIntegerField(
         _("months of membership before rating"), default=6
     )
+    # Optional quota "excellent ≤ N % of those rated well or better" in each branch (union-rules
+    # §3: [U] for the Union, placeholder; the Party uses 20 %). Empty: no quota (the default).
+    excellent_quota_percent = models.PositiveSmallIntegerField(
+        _("at most this % rated excellent (of those rated well or better)"), null=True, blank=True
+    )
 
     def __str__(self) -> str:
         return f"{self.unit_id}"
@@ -351,6 +426,12 @@ class MemberRating(models.Model):
     level = models.CharField(_("level"), max_length=12, choices=RatingLevel.choices)
     programme_level = models.CharField(max_length=16, blank=True, default="")
     reason = models.TextField(_("reason"), blank=True, default="")
+    # A member transferred in less than the policy's months before the year's end is rated by
+    # the new branch with the old branch's comments (union-rules §3, [C2]).
+    previous_branch = models.ForeignKey(
+        "units.Unit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    previous_comment = models.TextField(_("the previous branch's comments"), blank=True, default="")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
     proposed_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -363,6 +444,41 @@ class MemberRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} · {self.year} · {self.level}"
+
+    @property
+    def programme_level_display(self) -> str:
+        return level_label(self.programme_level)
+
+
+class CollectiveRating(models.Model):
+    """The yearly rating of a unit's leadership collective (tập thể lãnh đạo: its committee),
+    union-rules §3: assessed on carrying out the Party's lines, the State's law and the upper
+    levels' decisions, the year's targets, the collective's leadership and the fixing of earlier
+    shortcomings [C1]. The unit's committee proposes its level with its self-assessment; the
+    level above approves or rejects with a reason; approved, it is locked."""
+
+    class State(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed by the unit")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    unit_path = TreePathField()
+    year = models.PositiveSmallIntegerField(_("year"))
+    level = models.CharField(_("level"), max_length=12, choices=RatingLevel.choices)
+    reason = models.TextField(_("self-assessment"), blank=True, default="")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PROPOSED)
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="one_collective_rating_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.year} · {self.level}"
 
 
 class PartyIntroduction(models.Model):

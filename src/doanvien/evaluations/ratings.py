@@ -2,9 +2,11 @@
 (the training programme's level proposes it, the branch may lower it with a reason, or the
 province makes them equal), the base union approves or rejects with a reason, approved is
 locked. Members with too little membership time are assessed, not classified (the 6 months of
-union-rules §3, as data of the policy)."""
+union-rules §3, as data of the policy). A member transferred in less than those months before
+the year's end is rated with the old branch's comments. An optional quota (policy data, off by
+default) caps "excellent" in each branch at a share of those rated well or better."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -13,12 +15,12 @@ from django.utils.translation import gettext_lazy
 
 from doanvien.core import audit
 from doanvien.core.transactions import atomic
-from doanvien.members.models import Member
+from doanvien.members.models import Member, Transfer
 from doanvien.training.models import Registration
-from doanvien.training.rules import is_eligible
+from doanvien.training.rules import add_months, is_eligible
 from doanvien.units.models import Unit
 
-from . import rules
+from . import rollup, rules
 from .models import MemberRating, RatingPolicy
 
 M = MemberRating.State
@@ -89,9 +91,70 @@ MESSAGES = {
 }
 
 
+def transferred_in(member: Member, year: int, months: int) -> Transfer | None:
+    """The member's transfer accepted into his branch less than `months` before the year's
+    end (the latest), if any."""
+    end = date(year, 12, 31)
+    since = add_months(end, -months)
+    zone = timezone.get_current_timezone()
+    return (
+        Transfer.objects.filter(
+            member=member,
+            kind=Transfer.Kind.TRANSFER,
+            state__in=(Transfer.State.ACCEPTED, Transfer.State.ENDED),
+            decided_at__gt=datetime.combine(since, time.max, tzinfo=zone),
+            decided_at__lte=datetime.combine(end, time.max, tzinfo=zone),
+        )
+        .select_related("from_branch")
+        .order_by("-decided_at")
+        .first()
+    )
+
+
+def quota_counts(branch: Unit, year: int, *, replacing: MemberRating | None = None, level=None):
+    """(excellent, well or better) among the branch's ratings of the year not rejected, with
+    `replacing` counted at `level` instead of its own."""
+    rows = MemberRating.objects.filter(branch=branch, year=year).exclude(state=M.REJECTED)
+    if replacing is not None and replacing.pk:
+        rows = rows.exclude(pk=replacing.pk)
+    levels = list(rows.values_list("level", flat=True))
+    if level is not None:
+        levels.append(level)
+    excellent = sum(1 for lv in levels if lv == "excellent")
+    return excellent, sum(1 for lv in levels if lv in ("excellent", "good"))
+
+
+def _check_quota(policy: RatingPolicy, branch: Unit, year: int, rating, level: str) -> None:
+    """Proposing or approving "excellent" beyond the quota is refused (lowering a level never
+    is: it is how a branch comes back within it)."""
+    if policy.excellent_quota_percent is None or level != "excellent":
+        return
+    excellent, base = quota_counts(branch, year, replacing=rating, level=level)
+    if rules.quota_fault(
+        excellent=excellent, good_or_above=base, percent=policy.excellent_quota_percent
+    ):
+        raise ValidationError(
+            {
+                "level": _(
+                    "Over the quota: at most %(n)s %% of the members rated well or better may be "
+                    "rated excellent (%(excellent)s of %(base)s with this one)."
+                )
+                % {"n": policy.excellent_quota_percent, "excellent": excellent, "base": base}
+            },
+            code="quota",
+        )
+
+
 @atomic
 def rating_propose(
-    *, actor, member: Member, year: int, level: str, reason: str = "", today: date | None = None
+    *,
+    actor,
+    member: Member,
+    year: int,
+    level: str,
+    reason: str = "",
+    previous_comment: str = "",
+    today: date | None = None,
 ) -> MemberRating:
     rating = MemberRating.objects.select_for_update().filter(member=member, year=year).first()
     _next(rating, "propose")
@@ -120,8 +183,27 @@ def rating_propose(
         raise ValidationError(
             {"level" if fault != "reason_needed" else "reason": MESSAGES[fault]()}
         )
+    moved_in = transferred_in(member, year, policy.eligibility_months)
+    previous_comment = (previous_comment or "").strip()
+    if moved_in is not None and not previous_comment:
+        raise ValidationError(
+            {
+                "previous_comment": _(
+                    "This member transferred in from %(branch)s on %(date)s, less than %(n)s "
+                    "months before the year's end: give that branch's comments on him."
+                )
+                % {
+                    "branch": moved_in.from_branch.name,
+                    "date": timezone.localtime(moved_in.decided_at).strftime("%d/%m/%Y"),
+                    "n": policy.eligibility_months,
+                }
+            }
+        )
+    _check_quota(policy, member.branch, year, rating, level)
     if rating is None:
         rating = MemberRating(member=member, year=year)
+    rating.previous_branch = moved_in.from_branch if moved_in else None
+    rating.previous_comment = previous_comment if moved_in else ""
     rating.branch, rating.unit_path = member.branch, member.branch.path
     rating.level, rating.programme_level = level, from_programme
     rating.reason, rating.state = (reason or "").strip(), M.PROPOSED
@@ -138,8 +220,14 @@ def rating_decide(*, actor, rating: MemberRating, approve: bool, reason: str = "
     state = _next(rating, action)
     if not approve and not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for rejecting.")})
+    if approve:
+        _check_quota(policy_for(rating.branch), rating.branch, rating.year, rating, rating.level)
+    before = rollup.rating_contribution(rating.state, rating.level)
     rating.state, rating.decided_at = state, timezone.now()
     rating.decision_reason = (reason or "").strip()
     rating.save()
+    rollup.moved(
+        rating.branch, rating.year, before, rollup.rating_contribution(rating.state, rating.level)
+    )
     _record(actor, action, rating, rating.decision_reason or rating.level)
     return rating

@@ -1,9 +1,14 @@
 """The evaluations' roll-ups per unit and year (branches registered, submitted and recognised
-strong; base unions registered, submitted and recognised 3-proactive), kept exact in the
+strong; base unions registered, submitted and recognised 3-proactive; organisations',
+leadership collectives' and members' yearly ratings recognised or approved, per level;
+outstanding members proposed, introduced and admitted to the Party), kept exact in the
 transaction of every change the way training/rollup.py keeps the programme's:
 
-- A transition of a unit's evaluation changes that unit's own figures (`contribution`): the
-  write locks only that unit's row, adds the difference to it and appends it to the ledger
+- A transition of a unit's evaluation changes that unit's own figures (`contribution`), and so
+  does a member's rating (`rating_contribution`, counted at the branch that rated), a leadership
+  collective's (`collective_contribution`, at its unit) and a Party
+  introduction (`introduction_contribution`, at the branch that proposed): the write locks only
+  that unit's row, adds the difference to it and appends it to the ledger
   (EvaluationStatsDelta) for the units above.
 - The roll-ups' folder (`manage.py fold_rollups`, training.rollup.fold) folds this ledger too,
   under the fold lock (settings.ROLLUP_LEDGERS, core/ledger.other_ledgers): each delta is
@@ -18,7 +23,7 @@ transaction of every change the way training/rollup.py keeps the programme's:
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
@@ -26,7 +31,16 @@ from doanvien.core.bulk import update_from_values
 from doanvien.core.ledger import lock_folds
 from doanvien.units.models import Unit, paths_to
 
-from .models import COUNTERS, Evaluation, EvaluationStats, EvaluationStatsDelta, SchemeCode
+from .models import (
+    COUNTERS,
+    CollectiveRating,
+    Evaluation,
+    EvaluationStats,
+    EvaluationStatsDelta,
+    MemberRating,
+    PartyIntroduction,
+    SchemeCode,
+)
 
 CHUNK = 1000
 S = Evaluation.State
@@ -34,9 +48,14 @@ _PREFIX = {SchemeCode.STRONG_BRANCH: "branches", SchemeCode.THREE_PROACTIVE: "ba
 _FINAL = {SchemeCode.STRONG_BRANCH: "strong", SchemeCode.THREE_PROACTIVE: "proactive"}
 
 
-def contribution(scheme_code: str, state: str | None) -> dict[str, int]:
-    """What one evaluation in this state adds to its unit's figures (None: no evaluation)."""
+def contribution(scheme_code: str, state: str | None, level: str = "") -> dict[str, int]:
+    """What one evaluation in this state adds to its unit's figures (None: no evaluation); an
+    organisation's yearly rating counts, once recognised, at its level."""
     figures = dict.fromkeys(COUNTERS, 0)
+    if scheme_code == SchemeCode.UNIT_RATING:
+        if state == S.RECOGNISED and f"units_{level}" in figures:
+            figures[f"units_{level}"] = 1
+        return figures
     prefix = _PREFIX.get(scheme_code)
     if prefix is None or state is None:
         return figures
@@ -46,11 +65,51 @@ def contribution(scheme_code: str, state: str | None) -> dict[str, int]:
     return figures
 
 
-def changed(unit: Unit, year: int, scheme_code: str, before: str | None, after: str) -> None:
-    """The unit's evaluation went from `before` to `after`: lock the unit's row, add the
-    difference and leave it in the ledger for the units above (inside the write's
-    transaction)."""
-    old, new = contribution(scheme_code, before), contribution(scheme_code, after)
+def rating_contribution(state: str | None, level: str) -> dict[str, int]:
+    """What one member's rating adds to its branch's figures: its level, once approved."""
+    figures = dict.fromkeys(COUNTERS, 0)
+    if state == MemberRating.State.APPROVED and f"ratings_{level}" in figures:
+        figures[f"ratings_{level}"] = 1
+    return figures
+
+
+def collective_contribution(state: str | None, level: str) -> dict[str, int]:
+    """What a leadership collective's rating adds to its unit's figures: its level, approved."""
+    figures = dict.fromkeys(COUNTERS, 0)
+    if state == CollectiveRating.State.APPROVED and f"collectives_{level}" in figures:
+        figures[f"collectives_{level}"] = 1
+    return figures
+
+
+def introduction_contribution(introduced_on, probationary_on, *, exists: bool = True) -> dict:
+    """What one Party introduction adds to its branch's figures: proposed, introduced (the
+    base-union committee's resolution dated), admitted (probationary member, dated)."""
+    figures = dict.fromkeys(COUNTERS, 0)
+    if exists:
+        figures["introductions_proposed"] = 1
+        figures["introductions_introduced"] = int(introduced_on is not None)
+        figures["introductions_admitted"] = int(probationary_on is not None)
+    return figures
+
+
+def changed(
+    unit: Unit, year: int, scheme_code: str, before: str | None, after: str, level: str = ""
+) -> None:
+    """The unit's evaluation went from `before` to `after` (its level the same: only scoring
+    changes it, in a state that counts no level): lock the unit's row, add the difference and
+    leave it in the ledger for the units above (inside the write's transaction)."""
+    moved(
+        unit,
+        year,
+        contribution(scheme_code, before, level),
+        contribution(scheme_code, after, level),
+    )
+
+
+def moved(unit: Unit, year: int, old: dict[str, int], new: dict[str, int]) -> None:
+    """The unit's own figures went from `old` to `new` (contributions of one record): lock the
+    unit's row, add the difference and leave it in the ledger for the units above (inside the
+    write's transaction)."""
     delta = {k: new[k] - old[k] for k in COUNTERS if new[k] != old[k]}
     if not delta:
         return
@@ -92,6 +151,30 @@ def with_figures(units: QuerySet[Unit], year: int) -> QuerySet[Unit]:
     return units.annotate(
         **{f"ev_{k}": Coalesce(_own(k), 0) + Coalesce(_tail(k), 0) for k in COUNTERS}
     )
+
+
+def tail_cte(year: int, prefix: str, lengths: Iterable[int]) -> tuple[str, list]:
+    """`ev_tail_lengths` and `ev_tail (owner, counters…)`: for each unit path `prefix…` of one
+    of these lengths, the sum of the ledger's deltas of the year below it (SQL for a WITH
+    clause, and its parameters), so a statement reading many units adds their tails at once."""
+    q = connection.ops.quote_name
+    lengths = sorted(set(lengths)) or [0]
+    owner = "SUBSTR(d.unit_path, 1, ev_tail_lengths.n)"
+    sql = (
+        f"ev_tail_lengths (n) AS (VALUES {', '.join(['(%s)'] * len(lengths))}), "
+        f"ev_tail (owner, {', '.join(q(k) for k in COUNTERS)}) AS ("
+        f"SELECT {owner}, {', '.join(f'SUM(d.{q(k)})' for k in COUNTERS)} "
+        f"FROM {q(EvaluationStatsDelta._meta.db_table)} d "
+        "JOIN ev_tail_lengths ON LENGTH(d.unit_path) > ev_tail_lengths.n "
+        f"WHERE d.year = %s AND d.unit_path LIKE %s GROUP BY {owner})"
+    )
+    return sql, [*lengths, year, f"{prefix}%"]
+
+
+def with_tail_sql(row: str = "es", tail: str = "et") -> str:
+    """The year's figures of `row` (an EvaluationStats LEFT JOIN) plus `tail` (ev_tail)."""
+    q = connection.ops.quote_name
+    return ", ".join(f"COALESCE({row}.{q(k)}, 0) + COALESCE({tail}.{q(k)}, 0)" for k in COUNTERS)
 
 
 def figures_of(unit: Unit, year: int) -> dict[str, int]:
@@ -189,24 +272,34 @@ def subtree_moved(old_path: str, unit: Unit) -> None:
 
 def years() -> list[int]:
     found = set(Evaluation.objects.values_list("year", flat=True).distinct())
+    found |= set(MemberRating.objects.values_list("year", flat=True).distinct())
+    found |= set(CollectiveRating.objects.values_list("year", flat=True).distinct())
+    found |= set(PartyIntroduction.objects.values_list("year", flat=True).distinct())
     found |= set(EvaluationStats.objects.values_list("year", flat=True).distinct())
     return sorted(found)
 
 
 def expected(year: int) -> dict[str, Counter]:
-    """Every unit's figures for the year counted from the evaluations, by unit path (a unit
-    whose subtree has none is absent)."""
+    """Every unit's figures for the year counted from the evaluations, the members' ratings and
+    the Party introductions, by unit path (a unit whose subtree has none is absent)."""
     sums: dict[str, Counter] = {}
-    rows = Evaluation.objects.filter(year=year).order_by("pk")
-    last = 0
-    while chunk := list(
-        rows.filter(pk__gt=last).values_list("pk", "unit_path", "scheme_code", "state")[:CHUNK]
-    ):
-        for _pk, path, code, state in chunk:
-            own = contribution(code, state)
-            for owner in paths_to(path):
-                sums.setdefault(owner, Counter()).update(own)
-        last = chunk[-1][0]
+    sources = (
+        (Evaluation, ("scheme_code", "state", "level"), contribution),
+        (MemberRating, ("state", "level"), rating_contribution),
+        (CollectiveRating, ("state", "level"), collective_contribution),
+        (PartyIntroduction, ("introduced_on", "probationary_on"), introduction_contribution),
+    )
+    for model, fields, count in sources:
+        rows = model.objects.filter(year=year).order_by("pk")
+        last = 0
+        while chunk := list(
+            rows.filter(pk__gt=last).values_list("pk", "unit_path", *fields)[:CHUNK]
+        ):
+            for _pk, path, *values in chunk:
+                own = count(*values)
+                for owner in paths_to(path):
+                    sums.setdefault(owner, Counter()).update(own)
+            last = chunk[-1][0]
     return sums
 
 

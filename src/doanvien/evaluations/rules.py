@@ -93,3 +93,9 @@ def rating_fault(*, level: str, programme_level: str, reason: str, equals_progra
     if level != programme_level and not reason.strip():
         return "reason_needed"
     return ""
+
+
+def quota_fault(*, excellent: int, good_or_above: int, percent: int | None) -> bool:
+    """Over the quota "excellent ≤ percent % of those rated well or better" (the excellent are
+    among them); no quota without a percent."""
+    return percent is not None and excellent * 100 > percent * good_or_above

@@ -14,6 +14,7 @@ from .models import (
     Scheme,
     SchemeCode,
     SchemeItem,
+    UnitKind,
 )
 
 
@@ -32,14 +33,20 @@ def schemes_for(unit: Unit, year: int) -> list[Scheme]:
     return [s for code in SchemeCode.values if (s := scheme_for(unit, code, year))]
 
 
-def items_for(scheme: Scheme, sector: str) -> list[SchemeItem]:
-    """The scheme's items a unit of this sector is scored on (its sector's and everyone's)."""
-    return list(
-        SchemeItem.objects.filter(group__scheme=scheme)
-        .filter(Q(sector="") | Q(sector=sector))
-        .select_related("group")
-        .order_by("group__order", "group_id", "order", "id")
-    )
+def unit_kind_of(unit: Unit) -> str:
+    if unit.is_branch:
+        return UnitKind.BRANCH
+    return UnitKind.BASE if unit.level.code == "base" else UnitKind.ABOVE
+
+
+def items_for(scheme: Scheme, unit: Unit | str) -> list[SchemeItem]:
+    """The scheme's items a unit is scored on: those of its sector and kind, and those for
+    everyone. Given a sector alone (a scheme's page for a sector), every kind's items."""
+    sector = unit if isinstance(unit, str) else unit.sector
+    items = SchemeItem.objects.filter(group__scheme=scheme).filter(Q(sector="") | Q(sector=sector))
+    if not isinstance(unit, str):
+        items = items.filter(Q(unit_kind="") | Q(unit_kind=unit_kind_of(unit)))
+    return list(items.select_related("group").order_by("group__order", "group_id", "order", "id"))
 
 
 def grouped(items: list[SchemeItem]) -> list[tuple]:

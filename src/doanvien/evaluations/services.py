@@ -76,7 +76,12 @@ def _move(actor, evaluation: Evaluation, action: str, summary: str = "") -> Eval
     evaluation.state = workflow.next_state(evaluation, action)
     evaluation.save()
     rollup.changed(
-        evaluation.unit, evaluation.year, evaluation.scheme_code, before, evaluation.state
+        evaluation.unit,
+        evaluation.year,
+        evaluation.scheme_code,
+        before,
+        evaluation.state,
+        evaluation.level,
     )
     _record(actor, action, evaluation, summary, {"state": [before, evaluation.state]})
     return evaluation
@@ -85,7 +90,7 @@ def _move(actor, evaluation: Evaluation, action: str, summary: str = "") -> Eval
 def _points(evaluation: Evaluation, given: dict, *, complete: bool) -> dict[str, Decimal]:
     """The points given per item id, checked against the items the unit is scored on; with
     `complete`, every item must have its points. Errors name `items.<id>`."""
-    items = {str(i.pk): i for i in items_for(evaluation.scheme, evaluation.unit.sector)}
+    items = {str(i.pk): i for i in items_for(evaluation.scheme, evaluation.unit)}
     errors: dict[str, str] = {}
     points: dict[str, Decimal] = {}
     if not isinstance(given, dict):
@@ -109,6 +114,18 @@ def _points(evaluation: Evaluation, given: dict, *, complete: bool) -> dict[str,
                 errors[f"items.{key}"] = _("Give the points of this item.")
     if errors:
         raise ValidationError(errors)
+    return points
+
+
+def prefilled_points(evaluation: Evaluation) -> dict[str, str]:
+    """The points of the scheme's check items (indicators.CHECKS) from the unit's other
+    evaluations of the year: the item's maximum when recognised, 0 when not (union-rules §3:
+    "pre-filled check items"); the unit may change them when it self-scores."""
+    points = {}
+    for item in items_for(evaluation.scheme, evaluation.unit):
+        if item.indicator in indicators.CHECKS:
+            value = indicators.value(item.indicator, evaluation.unit, evaluation.year)
+            points[str(item.pk)] = str(item.max_points if value else Decimal(0))
     return points
 
 
@@ -149,6 +166,11 @@ def evaluation_register(
         scheme=scheme,
         registered_late=late,
     )
+    prefilled = prefilled_points(evaluation)
+    if prefilled:
+        evaluation.self_points = prefilled
+        evaluation.self_total = rules.total(Decimal(v) for v in prefilled.values())
+        evaluation.save(update_fields=["self_points", "self_total"])
     rollup.changed(unit, year, scheme_code, None, evaluation.state)
     _record(actor, "register", evaluation, scheme.name, {"state": [None, evaluation.state]})
     return evaluation
@@ -161,14 +183,16 @@ def self_assessment_record(
     evaluation = _lock(evaluation)
     workflow.next_state(evaluation, "self_assess")
     points = _points(evaluation, items, complete=False)
+    # Check items not given now follow their evaluations (recognised since, or reopened).
     evaluation.self_points = {
         **evaluation.self_points,
+        **prefilled_points(evaluation),
         **{k: str(v) for k, v in points.items()},
     }
     evaluation.self_comment = (comment or "").strip()
     evaluation.self_total = rules.total(Decimal(v) for v in evaluation.self_points.values())
     values = {}
-    for item in items_for(evaluation.scheme, evaluation.unit.sector):
+    for item in items_for(evaluation.scheme, evaluation.unit):
         if item.indicator:
             value = indicators.value(item.indicator, evaluation.unit, evaluation.year)
             if value is not None:
@@ -185,7 +209,7 @@ def evidence_add(
 ) -> Evidence:
     evaluation = _lock(evaluation)
     workflow.next_state(evaluation, "add_evidence")
-    items = {str(i.pk): i for i in items_for(evaluation.scheme, evaluation.unit.sector)}
+    items = {str(i.pk): i for i in items_for(evaluation.scheme, evaluation.unit)}
     item = items.get(str(item_id))
     if item is None:
         raise ValidationError({"item": _("Choose an item of the scheme.")})
@@ -212,7 +236,7 @@ def evidence_add(
 def evaluation_submit(*, actor, evaluation: Evaluation, today: date | None = None) -> Evaluation:
     evaluation = _lock(evaluation)
     workflow.next_state(evaluation, "submit")
-    items = items_for(evaluation.scheme, evaluation.unit.sector)
+    items = items_for(evaluation.scheme, evaluation.unit)
     unscored = [i for i in items if str(i.pk) not in evaluation.self_points]
     if unscored:
         raise ValidationError(

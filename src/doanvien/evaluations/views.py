@@ -5,16 +5,17 @@ unit's scoring, and the recognising unit's queue. Each view is scoped on its fir
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors
 
-from . import configuration, indicators, rollup, services, workflow
+from . import configuration, indicators, report, rollup, services, workflow
 from .access import (
     can_publish,
     can_recognise,
@@ -24,7 +25,8 @@ from .access import (
     scheme_applies,
 )
 from .forms import CommentForm, EvidenceForm, PointsForm, ReasonForm
-from .models import COUNTERS, SchemeCode
+from .models import RatingLevel, SchemeCode
+from .rating_views import collective_context
 from .selectors import (
     children_evaluations,
     evaluation_of,
@@ -70,9 +72,11 @@ def unit_evaluations_page(request, unit_id: int, year: int):
             "year": year,
             "offers": offers,
             "children": children_evaluations(unit, year),
-            "figures": [(k, figures[k]) for k in COUNTERS],
+            "figure_groups": report.figure_groups(figures),
             "queue_size": len(queue(unit, year)) if not unit.is_branch else 0,
             "breadcrumbs": _crumbs(request, unit),
+            "levels": RatingLevel.choices,
+            **collective_context(request.user, unit, year),
         },
     )
 
@@ -98,7 +102,7 @@ def scheme_page(request, unit_id: int, year: int, scheme: str):
     found = scheme_for(unit, _code(scheme), year)
     if found is None:
         raise Http404
-    items = items_for(found, unit.sector)
+    items = items_for(found, unit)
     labels = {i.code: i.label for i in indicators.registered()}
     for item in items:
         item.indicator_label = labels.get(item.indicator, item.indicator)
@@ -120,7 +124,7 @@ def scheme_page(request, unit_id: int, year: int, scheme: str):
 
 def _context(request, unit, year, code, evaluation, **forms):
     scheme = evaluation.scheme if evaluation else scheme_for(unit, code, year)
-    items = items_for(scheme, unit.sector) if scheme else []
+    items = items_for(scheme, unit) if scheme else []
     own = is_own_committee(request.user, unit)
     recognises = bool(evaluation) and can_recognise(request.user, unit, scheme)
     editable = own and workflow.allowed(evaluation, "self_assess")
@@ -211,6 +215,29 @@ def _found(request, unit_id, year, scheme):
     return unit, evaluation
 
 
+def evidence_response(evaluation, evidence_id: int) -> FileResponse:
+    """The file of one evidence of this evaluation, read through the storage (404 for another
+    evaluation's, a link, or a file gone from the storage), as a download: the browser never
+    shows an uploaded file inline."""
+    found = evaluation.evidence.filter(pk=evidence_id).exclude(file="").first()
+    if found is None:
+        raise Http404
+    try:
+        handle = default_storage.open(found.file.name, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=found.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+@require_GET
+def evidence_file(request, unit_id: int, year: int, scheme: str, evidence_id: int):
+    """Whoever may see the unit (its own committee, the units above it) downloads its
+    evidence; nobody else learns that it exists (404)."""
+    _unit, evaluation = _found(request, unit_id, year, scheme)
+    return evidence_response(evaluation, evidence_id)
+
+
 def _back(unit, year, scheme):
     return redirect("evaluations:evaluation", unit_id=unit.pk, year=year, scheme=scheme)
 
@@ -290,14 +317,14 @@ def register(request, unit_id: int, year: int, scheme: str):
 
 def _points_form(prefix: str, **options):
     def make(request, unit, evaluation):
-        items = items_for(evaluation.scheme, unit.sector)
+        items = items_for(evaluation.scheme, unit)
         return PointsForm(request.POST, items=items, prefix=prefix, **options)
 
     return make
 
 
 def _evidence_form(request, unit, evaluation):
-    items = items_for(evaluation.scheme, unit.sector)
+    items = items_for(evaluation.scheme, unit)
     return EvidenceForm(request.POST, request.FILES, items=items, prefix="ev")
 
 

@@ -39,6 +39,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from doanvien.core.spreadsheets.writing import Formats
+from doanvien.evaluations import report as evaluation_report
+from doanvien.evaluations import rollup as evaluation_rollup
+from doanvien.evaluations.models import EvaluationStats
+from doanvien.evaluations.report import EvaluationRow
 from doanvien.training import rollup
 from doanvien.training.models import COUNTERS, YearStats
 from doanvien.units.models import Level, Unit
@@ -191,12 +195,14 @@ def report_xlsx(
     year: int,
     rows: list[ReportRow],
     history: list[tuple[int, ReportRow | None]] | None = None,
+    evaluations: list[EvaluationRow] | None = None,
     number: str = "",
     on: date | None = None,
 ) -> bytes:
     """The report table as an .xlsx file: `rows` as report() gives them (the unit first, then
     the units directly under it). The units under it come first, numbered, then the unit's own
-    row as the total; `history` (as year_over_year() gives it) adds the comparison below."""
+    row as the total; `history` (as year_over_year() gives it) adds the comparison below;
+    `evaluations` (evaluations.report.rows() of the same units) a second sheet."""
     on = on or timezone.localdate()
     output = BytesIO()
     with translation.override(DOCUMENT_LANGUAGE):
@@ -207,8 +213,67 @@ def report_xlsx(
         _report_sheet(sheet, f, unit=unit, year=year, rows=rows, number=number, on=on)
         if history:
             _history_block(sheet, f, history, first_row=FIRST_DATA_ROW + len(rows) + 2)
+        if evaluations:
+            _evaluations_sheet(
+                workbook.add_worksheet(_("Evaluations")[:31]), f, unit, year, evaluations
+            )
         workbook.close()
     return output.getvalue()
+
+
+def evaluations_title(year: int) -> str:
+    return _("Unit evaluations, ratings and Party introductions %(year)s") % {"year": year}
+
+
+def _evaluations_sheet(sheet, f: _Formats, unit: Unit, year: int, rows: list[EvaluationRow]):
+    """The evaluations' table: the units under the unit, numbered, then the unit as the total;
+    two header rows (the group over its columns)."""
+    groups = evaluation_report.groups()
+    last_col = 1 + sum(len(cols) for _title, cols in groups)
+    sheet.set_paper(9)
+    sheet.set_landscape()
+    sheet.fit_to_pages(1, 0)
+    sheet.set_column(0, 0, 5)
+    sheet.set_column(1, 1, 36)
+    sheet.set_column(2, last_col, 11)
+    sheet.merge_range(0, 0, 0, last_col, evaluations_title(year).upper(), f.title)
+    f.merge_text(sheet, 1, 0, 1, last_col, unit.name, f.subtitle)
+    h = 3
+    sheet.set_row(h, 32)
+    sheet.set_row(h + 1, 32)
+    sheet.merge_range(h, 0, h + 1, 0, _("No."), f.header)
+    sheet.merge_range(h, 1, h + 1, 1, _("Unit"), f.header)
+    col = 2
+    for title, cols in groups:
+        if len(cols) > 1:
+            sheet.merge_range(h, col, h, col + len(cols) - 1, title, f.header)
+        else:
+            sheet.write_string(h, col, title, f.header)
+        for _name, text in cols:
+            sheet.write_string(h + 1, col, text, f.header)
+            col += 1
+    sheet.freeze_panes(h + 2, 2)
+    r = h + 2
+    for n, row in enumerate(rows[1:], start=1):
+        sheet.write_number(r, 0, n, f.ordinal)
+        f.write_text(sheet, r, 1, row.unit.name, f.text)
+        for c, value in enumerate(row.values, start=2):
+            sheet.write_number(r, c, value, f.count)
+        r += 1
+    sheet.write_blank(r, 0, None, f.total_text)
+    sheet.write_string(r, 1, _("Total"), f.total_text)
+    for c, value in enumerate(rows[0].values, start=2):
+        sheet.write_number(r, c, value, f.total_count)
+    sheet.merge_range(r + 1, 0, r + 1, last_col, _evaluations_note(), f.note)
+    sheet.set_row(r + 1, 30)
+
+
+def _evaluations_note() -> str:
+    return _(
+        "Each row counts the unit and every unit under it. Submitted counts the evaluations "
+        "submitted or recognised; ratings count the members' yearly ratings approved by the "
+        "level above the branch; admitted counts those admitted as probationary Party members."
+    )
 
 
 def _report_sheet(sheet, f: _Formats, *, unit, year, rows, number, on) -> None:
@@ -320,28 +385,34 @@ def _subtree_headers() -> list[str]:
     headers = [_("Code"), _("Unit"), _("Level"), *(titles[name] for name in FIGURES)]
     for level in LEVELS:
         headers += [levels[level], _("%(level)s (share)") % {"level": levels[level]}]
-    return headers
+    return headers + [title for _k, title in evaluation_report.columns()]
 
 
 def _subtree_rows(unit: Unit, year: int):
     """Every unit of the subtree in tree (path) order with its row of the year, if any (units
-    with nothing recorded in the year have none), the deltas not folded yet added: one
-    statement, read in chunks."""
+    with nothing recorded in the year have none), the deltas not folded yet added, and its
+    evaluation figures (evaluations/rollup.py, their deltas added too): one statement, read in
+    chunks."""
     deepest = Unit.objects.filter(path__startswith=unit.path).aggregate(n=Max("depth"))["n"]
     lengths = [d * Unit.steplen for d in range(unit.depth, (deepest or unit.depth) + 1)]
     tail, params = rollup.tail_cte([year], unit.path, lengths)
+    ev_tail, ev_params = evaluation_rollup.tail_cte(year, unit.path, lengths)
     q = connection.ops.quote_name
     units, levels = q(Unit._meta.db_table), q(Level._meta.db_table)
     sql = (
-        f"WITH {tail} SELECT u.id, u.path, u.depth, u.name, u.code, u.member_count, l.name, "
-        f"s.id, {rollup.with_tail()} FROM {units} u "
+        f"WITH {tail}, {ev_tail} SELECT u.id, u.path, u.depth, u.name, u.code, u.member_count, "
+        f"l.name, s.id, {rollup.with_tail()}, {evaluation_rollup.with_tail_sql()} "
+        f"FROM {units} u "
         f"LEFT JOIN {levels} l ON l.id = u.level_id "
         f"LEFT JOIN {q(YearStats._meta.db_table)} s ON s.unit_id = u.id AND s.year = %s "
         "LEFT JOIN tail t ON t.year = s.year AND t.owner = s.unit_path "
+        f"LEFT JOIN {q(EvaluationStats._meta.db_table)} es ON es.unit_id = u.id AND es.year = %s "
+        "LEFT JOIN ev_tail et ON et.owner = u.path "
         "WHERE u.path LIKE %s ORDER BY u.path"
     )
+    n = len(COUNTERS)
     with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, [*params, year, f"{unit.path}%"])
+        cursor.execute(sql, [*params, *ev_params, year, year, f"{unit.path}%"])
         while chunk := cursor.fetchmany(PROGRESS_EVERY):
             for pk, path, depth, name, code, member_count, level, stats_pk, *values in chunk:
                 node = Unit(
@@ -353,9 +424,9 @@ def _subtree_rows(unit: Unit, year: int):
                         pk=stats_pk,
                         unit_id=pk,
                         year=year,
-                        **dict(zip(COUNTERS, values, strict=True)),
+                        **dict(zip(COUNTERS, values[:n], strict=True)),
                     )
-                yield report_row(node, stats), level or ""
+                yield report_row(node, stats), level or "", values[n:]
 
 
 def subtree_xlsx(
@@ -420,7 +491,7 @@ def subtree_xlsx(
             sheet.write_string(SUBTREE_HEADER_ROW, col, text, f.header)
 
         r, done = SUBTREE_HEADER_ROW, 0
-        for row, level_name in _subtree_rows(unit, year):
+        for row, level_name, evaluation_values in _subtree_rows(unit, year):
             r += 1
             done += 1
             below = row.unit.depth - unit.depth
@@ -430,6 +501,9 @@ def subtree_xlsx(
             f.write_text(sheet, r, 1, row.unit.name, indent_format(min(below, MAX_INDENT)))
             f.write_text(sheet, r, 2, level_name, f.cell)
             _write_row(sheet, r, 3, row, f.count, f.share)
+            first = 3 + len(FIGURES) + 2 * len(LEVELS)
+            for c, value in enumerate(evaluation_values, start=first):
+                sheet.write_number(r, c, value, f.count)
             if progress and done % PROGRESS_EVERY == 0:
                 progress(done, total)
         sheet.autofilter(SUBTREE_HEADER_ROW, 0, max(r, SUBTREE_HEADER_ROW), len(headers) - 1)
@@ -470,6 +544,7 @@ def document_context(
     year: int,
     rows: list[ReportRow],
     history: list[tuple[int, ReportRow | None]] | None = None,
+    evaluations: list[EvaluationRow] | None = None,
     number: str = "",
     place: str = "",
     on: date | None = None,
@@ -494,6 +569,10 @@ def document_context(
         ),
         "progress_chart": _in_document_font(progress_chart(unit, year)) if children else "",
         "history": history or [],
+        "evaluations": evaluations or [],
+        "evaluation_groups": evaluation_report.groups(),
+        "evaluations_title": evaluations_title(year),
+        "evaluations_note": _evaluations_note(),
         "number": (number or "").strip(),
         "number_text": number_text(number),
         # The number and place asked for, carried over to the other files' links.
@@ -562,6 +641,7 @@ def report_pdf(
     year: int,
     rows: list[ReportRow],
     history: list[tuple[int, ReportRow | None]] | None = None,
+    evaluations: list[EvaluationRow] | None = None,
     number: str = "",
     place: str = "",
     on: date | None = None,
@@ -574,6 +654,7 @@ def report_pdf(
         year=year,
         rows=rows,
         history=history,
+        evaluations=evaluations,
         number=number,
         place=place,
         on=on,

@@ -9,6 +9,7 @@ def install(apps, schema_editor):
         apps.get_model("evaluations", "SchemeGroup"),
         apps.get_model("evaluations", "SchemeItem"),
         apps.get_model("evaluations", "DefaultEvaluationDeadline"),
+        codes=("strong_branch", "three_proactive"),
     )
 
 

@@ -6,6 +6,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
 
 from doanvien.accounts.access import get_unit_for, visible_ancestors
+from doanvien.evaluations import report as evaluation_report
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
 
@@ -37,16 +38,20 @@ def unit_report(request, unit_id: int, year: int):
             "children_chart": (children_bars(rows[1:]) if rows[1:] and not rows[0].pending else ""),
             "progress_chart": progress_chart(unit, year) if rows[1:] else "",
             "history": year_over_year(unit, [year - 2, year - 1, year]),
+            "evaluations": evaluation_report.rows([r.unit for r in rows], year),
+            "evaluation_groups": evaluation_report.groups(),
         },
     )
 
 
 def _figures(unit, year: int) -> dict:
+    rows = report(unit, year)
     return {
         "unit": unit,
         "year": year,
-        "rows": report(unit, year),
+        "rows": rows,
         "history": year_over_year(unit, [year - 2, year - 1, year]),
+        "evaluations": evaluation_report.rows([r.unit for r in rows], year),
     }
 
 

@@ -22,6 +22,8 @@ from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.models import AuditEvent
 from doanvien.core.pagination import paginate
+from doanvien.evaluations import report as evaluation_report
+from doanvien.evaluations import rollup as evaluation_rollup
 from doanvien.reports.charts import progress_bars
 from doanvien.training.selectors import year_closed
 from doanvien.training.services.configuration import (
@@ -297,6 +299,9 @@ def training_progress(request, unit_id: int, year: int):
         reopened=reopened,
         reopened_count=len(reopened) if len(reopened) < RECOGNISED_SHOWN else reopened_all.count(),
         here=request.get_full_path(),
+        evaluation_figures=evaluation_report.figure_groups(
+            evaluation_rollup.figures_of(unit, year)
+        ),
     )
     return render(request, "training/upper/progress.html", context)
 

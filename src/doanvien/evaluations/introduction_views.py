@@ -1,0 +1,143 @@
+"""The Party introductions page of a unit and year: the introductions proposed in its subtree
+with their steps, the branch committee's proposal form (on a branch), the step forms for the
+units above the branch; the year's counts from the roll-ups. Scoped on the first line; an
+introduction outside the page's unit is 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from doanvien.accounts.access import get_unit_for, require, visible_ancestors
+from doanvien.core.forms import apply_errors
+from doanvien.members.models import Member, Status
+from doanvien.training.access import can_recognise as above_the_branch
+from doanvien.training.access import is_branch_committee
+
+from . import introductions
+from .forms import IntroductionProposalForm, IntroductionStepForm
+from .models import MemberRating, PartyIntroduction, RatingLevel
+
+SHOWN = 200
+
+
+def _members(branch, year: int) -> list[Member]:
+    """The branch's active members, those rated excellent (approved) that year first."""
+    members = list(
+        Member.objects.filter(branch=branch, status=Status.ACTIVE).order_by("full_name", "pk")
+    )
+    excellent = set(
+        MemberRating.objects.filter(
+            branch=branch,
+            year=year,
+            level=RatingLevel.EXCELLENT,
+            state=MemberRating.State.APPROVED,
+        ).values_list("member_id", flat=True)
+    )
+    for m in members:
+        m.rated_excellent = m.pk in excellent
+    return sorted(members, key=lambda m: not m.rated_excellent)
+
+
+def _page(request, unit, year: int, proposal_form=None, status: int = 200):
+    rows = list(
+        PartyIntroduction.objects.filter(year=year, unit_path__startswith=unit.path)
+        .select_related("member", "branch")
+        .order_by("branch_resolution_date", "pk")[:SHOWN]
+    )
+    for row in rows:
+        row.can_step = above_the_branch(request.user, row.branch)
+        if row.can_step:
+            row.step_form = IntroductionStepForm(
+                prefix=f"step{row.pk}",
+                initial={
+                    "introduction_no": row.introduction_no,
+                    **{k: getattr(row, k) for k in introductions.STEPS},
+                },
+            )
+    proposes = unit.is_branch and is_branch_committee(request.user, unit)
+    if proposes and proposal_form is None:
+        proposal_form = IntroductionProposalForm(members=_members(unit, year), prefix="new")
+    return render(
+        request,
+        "evaluations/introductions.html",
+        {
+            "unit": unit,
+            "year": year,
+            "rows": rows,
+            "counts": introductions.yearly_counts(unit, year),
+            "proposal_form": proposal_form if proposes else None,
+            "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
+        },
+        status=status,
+    )
+
+
+@login_required
+def introductions_page(request, unit_id: int, year: int):
+    unit = get_unit_for(request.user, unit_id)
+    return _page(request, unit, year)
+
+
+@login_required
+@require_POST
+def introduction_propose(request, unit_id: int, year: int):
+    unit = get_unit_for(request.user, unit_id)
+    require(unit.is_branch and is_branch_committee(request.user, unit))
+    members = _members(unit, year)
+    form = IntroductionProposalForm(request.POST, members=members, prefix="new")
+    if form.is_valid():
+        data = form.cleaned_data
+        member = next(m for m in members if m.pk == data["member"])
+        try:
+            introductions.introduction_propose(
+                actor=request.user,
+                member=member,
+                year=year,
+                branch_resolution_no=data["branch_resolution_no"],
+                branch_resolution_date=data["branch_resolution_date"],
+                votes_for=data["votes_for"],
+                present=data["present"],
+                override_reason=data["override_reason"],
+            )
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(
+                request, _("Proposed to the Party: %(name)s.") % {"name": member.full_name}
+            )
+            return redirect("evaluations:introductions", unit_id=unit.pk, year=year)
+    return _page(request, unit, year, proposal_form=form, status=400)
+
+
+@login_required
+@require_POST
+def introduction_step(request, unit_id: int, year: int, introduction_id: int):
+    unit = get_unit_for(request.user, unit_id)
+    introduction = (
+        PartyIntroduction.objects.filter(
+            pk=introduction_id, year=year, unit_path__startswith=unit.path
+        )
+        .select_related("branch")
+        .first()
+    )
+    if introduction is None:
+        raise Http404
+    require(above_the_branch(request.user, introduction.branch))
+    form = IntroductionStepForm(request.POST, prefix=f"step{introduction.pk}")
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            introductions.introduction_update(
+                actor=request.user, introduction=introduction, data=data
+            )
+        except ValidationError as e:
+            messages.error(request, " ".join(e.messages))
+        else:
+            messages.success(request, _("Changes saved."))
+    else:
+        messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
+    return redirect("evaluations:introductions", unit_id=unit.pk, year=year)
