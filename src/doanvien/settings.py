@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "doanvien.member_accounts",
     "doanvien.dues",
     "doanvien.youth",
+    "doanvien.member_stats",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -314,6 +315,7 @@ ROLLUP_LEDGERS = [
     "doanvien.evaluations.rollup",
     "doanvien.dues.ledger",
     "doanvien.youth.rollup",
+    "doanvien.member_stats.rollup",
 ]
 # Modules that add indicators a scheme's item may take its figure from (evaluations/indicators.py).
 EVALUATION_INDICATOR_MODULES: list[str] = []

@@ -13,6 +13,7 @@ from doanvien.core import audit
 from doanvien.core.transactions import atomic
 from doanvien.dues import ledger as dues_ledger
 from doanvien.evaluations import rollup as evaluation_rollup
+from doanvien.member_stats import rollup as member_stats
 from doanvien.members.models import Member, Status
 from doanvien.training import rollup
 from doanvien.units import services
@@ -46,6 +47,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     referral_rollup.subtree_moved(old_path, unit)
     dues_ledger.subtree_moved(old_path, unit)
     evaluation_rollup.subtree_moved(old_path, unit)
+    member_stats.subtree_moved(old_path, unit)
     return unit
 
 
