@@ -30,4 +30,5 @@ urlpatterns = [
     path("", include("doanvien.committees.urls")),
     path("", include("doanvien.honours.urls")),
     path("", include("doanvien.youth.urls")),
+    path("", include("doanvien.member_stats.urls")),
 ]

@@ -44,7 +44,12 @@ MAX_DIMENSIONS = 2
 
 
 class BadQuery(ValueError):
-    """A breakdown that cannot be given (an unknown dimension, a day in the future)."""
+    """A breakdown that cannot be given (an unknown dimension, a day in the future); `field`
+    names the parameter at fault."""
+
+    def __init__(self, message, field: str):
+        super().__init__(message)
+        self.field = field
 
 
 def parse_by(text: str) -> list[str]:
@@ -55,10 +60,11 @@ def parse_by(text: str) -> list[str]:
     if unknown:
         raise BadQuery(
             _("Unknown dimension: %(names)s. Choose from: %(all)s.")
-            % {"names": ", ".join(unknown), "all": ", ".join(DIMENSIONS)}
+            % {"names": ", ".join(unknown), "all": ", ".join(DIMENSIONS)},
+            "by",
         )
     if len(set(names)) != len(names) or len(names) > MAX_DIMENSIONS:
-        raise BadQuery(_("Choose one or two different dimensions."))
+        raise BadQuery(_("Choose one or two different dimensions."), "by")
     return names
 
 
@@ -68,9 +74,9 @@ def parse_on(text: str, today: date) -> date:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        raise BadQuery(_("Enter the day as YYYY-MM-DD.")) from None
+        raise BadQuery(_("Enter the day as YYYY-MM-DD."), "on") from None
     if day > today:
-        raise BadQuery(_("The day cannot be in the future."))
+        raise BadQuery(_("The day cannot be in the future."), "on")
     return day
 
 
@@ -117,7 +123,7 @@ class Table:
     method: str = "rollup"  # or "query"
     bands: list[Band] = field(default_factory=list)
 
-    def keys(self) -> list[tuple[str, ...]]:
+    def combinations(self) -> list[tuple[str, ...]]:
         """Every combination of values found, in order."""
         found = {k for counts in self.counts.values() for k in counts}
         return sorted(

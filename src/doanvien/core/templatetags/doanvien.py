@@ -129,6 +129,8 @@ ACTIONS = {
     "youth.created": _("recorded a young person"),
     "youth.erased": _("erased a young person's record"),
     "youth_group.created": _("recorded a club, team or group"),
+    "indicator.target_set": _("set an indicator's target"),
+    "indicator.value_set": _("entered an indicator's figure"),
     "referral.introduced": _("introduced a young person"),
     "referral.taking_part": _("recorded that the young person takes part"),
     "referral.joined_federation": _("recorded that the young person joined the Federation"),
