@@ -373,4 +373,6 @@ def rebuild() -> int:
                     "GROUP BY SUBSTR(g.p, 1, lv.n), g.v, g.sx",
                     [*[d * step for d in levels], dim],
                 )
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {stats}")
         return MemberStat.objects.count()
