@@ -96,7 +96,30 @@ def changed_many(pairs: Iterable[tuple[tuple | None, tuple | None]]) -> None:
             rows.append(_delta(before, -1))
         if after is not None:
             rows.append(_delta(after, 1))
+    if not rows:
+        return
+    _lock_branches(sorted({r.unit_path for r in rows}))
     MemberStatDelta.objects.bulk_create(rows, batch_size=CHUNK)
+
+
+def _lock_branches(paths: list[str]) -> None:
+    """Lock the branches' rows (in path order) until the write commits, as a change of their
+    member count does (the same lock as an UPDATE): a unit move, which locks its subtree's
+    rows (units.member_counts.subtree_leaving), waits for the deltas to be committed and so
+    rewrites their paths. Only writers of the same branch wait for each other; a share lock
+    would deadlock two of them when each then updates the branch's count. (SQLite runs one
+    writing transaction at a time.)"""
+    if connection.vendor != "postgresql":
+        return
+    table = _q(Unit._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(paths), CHUNK):
+            part = paths[start : start + CHUNK]
+            cursor.execute(
+                f"SELECT 1 FROM {table} WHERE path IN ({', '.join(['%s'] * len(part))}) "
+                "ORDER BY path FOR NO KEY UPDATE",
+                part,
+            )
 
 
 # --- Folding ----------------------------------------------------------------------------------
