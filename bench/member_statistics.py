@@ -20,6 +20,7 @@ The roll-up figures of the nation by sex are checked against `Unit.member_count`
 Target on the national set: the nation by one dimension p50 ≤ 200 ms.
 """
 
+import logging
 import os
 import time
 from datetime import timedelta
@@ -38,6 +39,7 @@ def line(label: str, samples: list[float]) -> str:
 
 def main() -> None:
     _common.setup()
+    logging.getLogger("doanvien.request").setLevel(logging.WARNING)  # one line a request
     _common.ensure_data()
     from django.db.models import Sum
     from django.test import Client

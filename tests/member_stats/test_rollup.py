@@ -1,6 +1,7 @@
 """The member statistics read from the roll-ups equal a brute-force recount of the member
 records after random operations: creates, edits of each counted field, moves between branches,
-removals and reinstatements, unit moves and folds at random moments."""
+removals and reinstatements, unit moves, edits of a branch's sector and folds at random
+moments."""
 
 from collections import Counter
 from datetime import date
@@ -10,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from doanvien.actions.members import member_move, member_reinstate, member_remove, member_update
-from doanvien.actions.units import unit_move
+from doanvien.actions.units import unit_move, unit_update
 from doanvien.member_stats import rollup
 from doanvien.member_stats.models import MemberStat, MemberStatDelta
 from doanvien.member_stats.selectors import DIMENSIONS, age_bands, band_of, statistics
@@ -78,7 +79,9 @@ def check(units: list[Unit]) -> None:
 
 
 operation = st.tuples(
-    st.sampled_from(["create", "edit", "edit", "move", "remove", "reinstate", "unit", "fold"]),
+    st.sampled_from(
+        ["create", "edit", "edit", "move", "remove", "reinstate", "unit", "sector", "fold"]
+    ),
     st.integers(min_value=0, max_value=1000),
     st.integers(min_value=0, max_value=1000),
 )
@@ -136,6 +139,17 @@ def test_the_rollups_equal_a_recount_after_random_operations(operations):
                     if not base.path.startswith(d.path)
                 ]
                 unit_move(actor=None, unit=base, new_parent=others[0])
+        elif kind == "sector":  # a branch's sector edited: its members change sector
+            branch = branches[a % len(branches)]
+            sector = ["school", "workers", "residential", ""][b % 4]
+            unit_update(
+                actor=None,
+                unit=branch,
+                name=branch.name,
+                code=branch.code,
+                sector=sector,
+                level=branch.level,
+            )
         elif kind == "fold":
             training_rollup.fold_all()
     units = [province, *districts, *bases, *branches]

@@ -36,6 +36,7 @@ def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level) 
         rollup.unit_renamed(unit)
     if unit.sector != before.sector and unit.is_branch:
         rollup.count_open_years_again([unit.pk])
+        member_stats.sector_changed(unit, before.sector)
     return unit
 
 

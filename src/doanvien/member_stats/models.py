@@ -44,6 +44,8 @@ class MemberStatDelta(models.Model):
     political_theory = models.CharField(max_length=60, blank=True, default="")
     party_member = models.CharField(max_length=3)
     position = models.CharField(max_length=12)
+    # The branch's sector (units.Sector; a change of it is a -1 and a +1 of each member).
+    sector = models.CharField(max_length=20, blank=True, default="")
 
     class Meta:
         indexes = [

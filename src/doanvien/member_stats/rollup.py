@@ -40,6 +40,7 @@ ROLLED = (
     "political_theory",
     "party_member",
     "position",
+    "sector",
 )
 # The member's field (or expression) each dimension reads.
 MEMBER_FIELD = {
@@ -57,8 +58,9 @@ def text(value: str) -> str:
 
 
 def vector(member: Member) -> tuple | None:
-    """How the member is counted: his branch's path and his value of each dimension (sex
-    first); None when he is not on the roll."""
+    """How the member is counted: his branch's path and his value of each dimension of his
+    own (sex first; the sector is his branch's, looked up when the delta is written); None
+    when he is not on the roll."""
     if member.status != Status.ACTIVE:
         return None
     return (
@@ -77,8 +79,8 @@ def vector(member: Member) -> tuple | None:
 COLUMNS = ("unit_path", "sex", *ROLLED)
 
 
-def _delta(values: tuple, sign: int) -> MemberStatDelta:
-    return MemberStatDelta(delta=sign, **dict(zip(COLUMNS, values, strict=True)))
+def _delta(values: tuple, sign: int, sector: str) -> MemberStatDelta:
+    return MemberStatDelta(delta=sign, **dict(zip(COLUMNS, (*values, sector), strict=True)))
 
 
 def changed(before: tuple | None, after: tuple | None) -> None:
@@ -88,18 +90,34 @@ def changed(before: tuple | None, after: tuple | None) -> None:
 
 
 def changed_many(pairs: Iterable[tuple[tuple | None, tuple | None]]) -> None:
+    changes = [(b, a) for b, a in pairs if b != a]
+    paths = {v[0] for pair in changes for v in pair if v is not None}
+    sectors = dict(Unit.objects.filter(path__in=paths).values_list("path", "sector"))
     rows = []
-    for before, after in pairs:
-        if before == after:
-            continue
+    for before, after in changes:
         if before is not None:
-            rows.append(_delta(before, -1))
+            rows.append(_delta(before, -1, sectors.get(before[0], "")))
         if after is not None:
-            rows.append(_delta(after, 1))
+            rows.append(_delta(after, 1, sectors.get(after[0], "")))
     if not rows:
         return
     _lock_branches(sorted({r.unit_path for r in rows}))
     MemberStatDelta.objects.bulk_create(rows, batch_size=CHUNK)
+
+
+def sector_changed(branch: Unit, old: str) -> None:
+    """The branch's sector changed from `old` (saved already): each of its members leaves the
+    old sector's counts and joins the new one's, in the edit's transaction."""
+    if old == branch.sector:
+        return
+    members = Member.objects.filter(branch=branch, status=Status.ACTIVE).order_by("pk")
+    rows = []
+    for member in members.iterator(chunk_size=CHUNK):
+        values = vector(member)
+        rows += [_delta(values, -1, old), _delta(values, 1, branch.sector)]
+    if rows:
+        _lock_branches([branch.path])
+        MemberStatDelta.objects.bulk_create(rows, batch_size=CHUNK)
 
 
 def _lock_branches(paths: list[str]) -> None:
@@ -130,7 +148,12 @@ def _q(name: str) -> str:
 
 
 def add_to_rows(changes: list[tuple[tuple[str, str, str, str], int]]) -> None:
-    """Add each count to its row (unit path, dimension, value, sex), made when missing."""
+    """Add each count to its row (unit path, dimension, value, sex), made when missing (the
+    counts of one key added up first: one statement may not update a row twice)."""
+    summed: dict[tuple[str, str, str, str], int] = defaultdict(int)
+    for key, n in changes:
+        summed[key] += n
+    changes = sorted((k, n) for k, n in summed.items() if n)
     table = _q(MemberStat._meta.db_table)
     for start in range(0, len(changes), 500):
         part = changes[start : start + 500]
@@ -354,6 +377,7 @@ def rebuild() -> int:
     under the fold lock, the ledger emptied and the rows written from the records, a
     dimension at a time, in SQL. Returns the rows written."""
     stats, members = _q(MemberStat._meta.db_table), _q(Member._meta.db_table)
+    units = _q(Unit._meta.db_table)
     with transaction.atomic():
         lock_folds()
         jit_off()
@@ -380,12 +404,15 @@ def rebuild() -> int:
                     expr = f"CAST({expr} AS VARCHAR(8))"
                 elif dim == "party_member":
                     expr = "CASE WHEN m.joined_party_on IS NULL THEN 'no' ELSE 'yes' END"
+                elif dim == "sector":
+                    expr = "b.sector"
                 else:
                     expr = f"SUBSTR(TRIM(m.{_q(MEMBER_FIELD[dim])}), 1, {WIDTH})"
                 # The branches' groups first (one pass over the members), then each level.
                 branch_groups = (
                     f"SELECT m.unit_path AS p, {expr} AS v, m.sex AS sx, COUNT(*) AS n "
-                    f"FROM {members} m WHERE m.status = 'active' "
+                    f"FROM {members} m JOIN {units} b ON b.id = m.branch_id "
+                    "WHERE m.status = 'active' "
                     f"GROUP BY m.unit_path, {expr}, m.sex"
                 )
                 cursor.execute(

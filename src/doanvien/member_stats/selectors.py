@@ -3,10 +3,9 @@
 
 Today's figures come from the roll-ups (rollup.py) when they hold the breakdown asked for: one
 dimension, alone or with sex (the rows are kept by sex), the age band derived from the birth
-year. The sector is the branch's: today's figures by sector alone add the branches' member
-counts. Any other breakdown (two dimensions neither of which is sex, the sector with another),
-a branch's own figures and every past day are counted from the records with an indexed query
-(the subtree is a prefix of the path).
+year, the sector being the branch's. Any other breakdown (two dimensions neither of which is
+sex) and every past day are counted from the records with an indexed query (the subtree is a
+prefix of the path); a branch's own figures are counted from its members (its index).
 
 A past day counts the members whose membership span covered it (members.Membership: from
 `started_on`, until the day before `ended_on`), in the branches where they were then, placed in
@@ -19,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -181,10 +180,8 @@ def statistics(unit: Unit, by: list[str], on: date, today: date) -> Table:
     )
     table = Table(unit=unit, by=by, on=on, children=children, bands=age_bands())
     rest = [d for d in by if d != "sex"]
-    if on == today and len(rest) <= 1 and "sector" not in rest:
+    if on == today and len(rest) <= 1:
         _from_rollups(table, rest[0] if rest else None)
-    elif on == today and by == ["sector"]:
-        _sectors(table)
     else:
         table.method = "query"
         _counted(table, today)
@@ -218,19 +215,6 @@ def _from_rollups(table: Table, dimension: str | None) -> None:
             target = table.counts.setdefault(by_path[path].pk, defaultdict(int))
             target[_project(table, rolled_dim, value, sex)] += n
     _clean(table)
-
-
-def _sectors(table: Table) -> None:
-    """Today's figures by the branches' sector: their member counts (exact on a branch)."""
-    cut = len(table.unit.path) + (0 if table.unit.is_branch else Unit.steplen)
-    rows = (
-        Unit.objects.filter(path__startswith=table.unit.path, kind=Unit.Kind.BRANCH)
-        .annotate(owner=Substr("path", 1, cut))
-        .values("owner", "sector")
-        .annotate(n=Sum("member_count"))
-        .order_by()
-    )
-    _add_by_owner(table, ((r["owner"], (r["sector"],), r["n"]) for r in rows))
 
 
 def _counted(table: Table, today: date) -> None:
