@@ -27,7 +27,8 @@ LAYERS = [
     ["accounts"],
     ["notifications"],
     ["jobs"],
-    ["members"],
+    # The member statistics' ledger is written by the member services: the same layer.
+    ["members", "member_stats"],
     ["training"],
     ["profiles"],
     ["meetings", "committees", "honours"],

@@ -31,6 +31,7 @@ from doanvien.jobs.services import job_start
 from doanvien.meetings.models import Attendance, Meeting
 from doanvien.meetings.services import meeting_create
 from doanvien.member_accounts.models import NotMeReport
+from doanvien.member_stats.models import IndicatorTarget, IndicatorValue, MemberStatDelta
 from doanvien.members.models import (
     AdmissionRequest,
     CardRange,
@@ -454,6 +455,11 @@ def _snapshot():
         list(Receipt.objects.order_by("pk").values()),
         list(Attachment.objects.order_by("pk").values()),
         list(Return.objects.order_by("pk").values()),
+        # The member statistics' ledger and the indicators' targets and figures
+        # (member_stats: units/<id>/member-statistics, units/<id>/indicators/<year>/…).
+        list(MemberStatDelta.objects.order_by("pk").values_list()),
+        list(IndicatorTarget.objects.order_by("pk").values_list()),
+        list(IndicatorValue.objects.order_by("pk").values_list()),
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
         list(Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")),

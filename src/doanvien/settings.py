@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "doanvien.directives",
     "doanvien.returns",
     "doanvien.activities",
+    "doanvien.member_stats",
     "doanvien.reports",
     "doanvien.api",
     "doanvien.demo",
@@ -320,6 +321,7 @@ ROLLUP_LEDGERS = [
     "doanvien.youth.rollup",
     "doanvien.meetings.rollup",
     "doanvien.activities.rollup",
+    "doanvien.member_stats.rollup",
 ]
 # Called with the units (or their ids) whose active state changed, or that were created or
 # reactivated (units/services.py), by apps above the units that count it.

@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("doanvien.directives.urls")),
     path("", include("doanvien.returns.urls")),
     path("", include("doanvien.activities.urls")),
+    path("", include("doanvien.member_stats.urls")),
 ]

@@ -15,6 +15,7 @@ from doanvien.core.transactions import atomic
 from doanvien.dues import ledger as dues_ledger
 from doanvien.evaluations import rollup as evaluation_rollup
 from doanvien.meetings import rollup as meeting_rollup
+from doanvien.member_stats import rollup as member_stats
 from doanvien.members.models import Member, Status
 from doanvien.training import rollup
 from doanvien.units import services
@@ -37,6 +38,7 @@ def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level) 
         rollup.unit_renamed(unit)
     if unit.sector != before.sector and unit.is_branch:
         rollup.count_open_years_again([unit.pk])
+        member_stats.sector_changed(unit, before.sector)
     return unit
 
 
@@ -50,6 +52,7 @@ def unit_move(*, actor, unit: Unit, new_parent: Unit) -> Unit:
     evaluation_rollup.subtree_moved(old_path, unit)
     meeting_rollup.subtree_moved(old_path, unit)
     activity_rollup.subtree_moved(old_path, unit)
+    member_stats.subtree_moved(old_path, unit)
     return unit
 
 

@@ -64,6 +64,7 @@ from django.utils.translation import gettext
 
 from doanvien.accounts.models import RoleGrant, User
 from doanvien.core.text import fold, given_name_key
+from doanvien.member_stats import rollup as member_stats_rollup
 from doanvien.members.models import Member, Membership, Transfer
 from doanvien.training import default_framework
 from doanvien.training.models import (
@@ -1879,6 +1880,10 @@ def generate(
                 no_style(), [Unit, Member, Membership, Registration, RegistrationItem]
             ):
                 cursor.execute(sql)
+    phase = time.perf_counter()
+    stats.rows["member_stats"] = member_stats_rollup.rebuild()
+    stats.phases["member statistics"] = time.perf_counter() - phase
+    log(f"  member statistics counted ({stats.rows['member_stats']:,} rows)")
     if postgres:
         phase = time.perf_counter()
         with connection.cursor() as cursor:

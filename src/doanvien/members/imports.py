@@ -52,6 +52,7 @@ from doanvien.core.spreadsheets.importing import (
 )
 from doanvien.core.spreadsheets.reading import SpreadsheetError
 from doanvien.core.text import fold, normalize
+from doanvien.member_stats import rollup as member_stats
 from doanvien.members.access import can_edit_members
 from doanvien.units.models import Unit, paths_to
 from doanvien.units.services import adjust_member_count
@@ -769,23 +770,27 @@ class MemberImport(SheetImport):
         if creates:
             self._give_codes(creates, taken)
             self._insert_new(creates)
+            member_stats.changed_many((None, member_stats.vector(m)) for m in creates)
             for m in creates:
                 self.added[m.unit_path] += 1
                 self._count_again(m.branch_id, m.joined_union_on or self.today)
             self.created += len(creates)
         if updates:
             events, names = [], {"name_folded", "sort_key", "updated_at"}
+            counted = []
             now = timezone.now()
             for u in updates:
                 if not u.changes:
                     continue
                 before = audit.snapshot(u.member, AUDITED_FIELDS)
+                counted_before = member_stats.vector(u.member)
                 if "joined_union_on" in u.changes:
                     for day in (u.member.joined_union_on, u.changes["joined_union_on"]):
                         self._count_again(u.member.branch_id, day)
                 for name, value in u.changes.items():
                     setattr(u.member, name, value)
                 set_derived(u.member)
+                counted.append((counted_before, member_stats.vector(u.member)))
                 u.member.updated_at = now
                 names |= set(u.changes)
                 changes = masked_changes(
@@ -796,6 +801,7 @@ class MemberImport(SheetImport):
             if changed:
                 Member.objects.bulk_update(changed, sorted(names), batch_size=500)
                 AuditEvent.objects.bulk_create(events, batch_size=1000)
+                member_stats.changed_many(counted)
             reason = _("Moved by import")
             for u in updates:
                 if u.move_to is not None:

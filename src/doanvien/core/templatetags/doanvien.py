@@ -143,6 +143,8 @@ ACTIONS = {
     "referral_report.extended": _("extended the deadline of a “1+1” report"),
     "youth_survey.saved": _("recorded the survey of young people in the area"),
     "youth_review.noted": _("noted the six-monthly review of the “1+1” programme"),
+    "indicator.target_set": _("set an indicator's target"),
+    "indicator.value_set": _("entered an indicator's figure"),
     "referral.introduced": _("introduced a young person"),
     "referral.taking_part": _("recorded that the young person takes part"),
     "referral.joined_federation": _("recorded that the young person joined the Federation"),

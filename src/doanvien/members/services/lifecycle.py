@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from doanvien.core import audit
 from doanvien.core.transactions import atomic
+from doanvien.member_stats import rollup as member_stats
 from doanvien.units.services import adjust_member_count
 
 from ..models import Continuation, Member, Membership, Movement, Status
@@ -49,8 +50,10 @@ def _leave(*, actor, member: Member, status: str, kind: str, on: date, reason: s
             % {"name": member.full_name, "status": member.get_status_display()},
             code="illegal_transition",
         )
+    counted_before = member_stats.vector(member)
     member.status, member.left_on = status, on
     member.save(update_fields=["status", "left_on", "updated_at"])
+    member_stats.changed(counted_before, None)
     Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
     adjust_member_count(member.unit_path, -1)
     movement_record(member=member, kind=kind, on=on, branch=member.branch, reason=reason)
@@ -155,6 +158,7 @@ def member_reinstate(
     before = member.status
     member.status, member.left_on = Status.ACTIVE, None
     member.save(update_fields=["status", "left_on", "updated_at"])
+    member_stats.changed(None, member_stats.vector(member))
     Membership.objects.create(member=member, branch=member.branch, started_on=on, reason=reason)
     adjust_member_count(member.unit_path, 1)
     movement_record(

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from doanvien.core import audit, ratelimit
 from doanvien.core.text import fold, sort_key_of_folded
 from doanvien.core.transactions import atomic
+from doanvien.member_stats import rollup as member_stats
 from doanvien.units.models import Unit
 from doanvien.units.services import adjust_member_count
 
@@ -83,6 +84,7 @@ def member_create(
     )
     if member.status == Status.ACTIVE:
         adjust_member_count(branch.path, 1)
+    member_stats.changed(None, member_stats.vector(member))
     audit.record(
         actor=actor,
         action="member.created",
@@ -102,6 +104,7 @@ def member_update(
     member = Member.objects.select_for_update().get(pk=member.pk)
     clean = clean_member_data(data, instance=member, today=today, actor=actor)
     before = audit.snapshot(member, AUDITED_FIELDS)
+    counted_before = member_stats.vector(member)
     was_active = member.status == Status.ACTIVE
     for name, value in clean.items():
         setattr(member, name, value)
@@ -110,6 +113,7 @@ def member_update(
     if was_active != is_active:
         member.left_on = None if is_active else today
     member.save()
+    member_stats.changed(counted_before, member_stats.vector(member))
     if was_active != is_active:
         adjust_member_count(member.unit_path, 1 if is_active else -1)
         # His membership span ends the day he leaves, and a new one starts when he comes back.
@@ -144,6 +148,7 @@ def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -
     require_branch(branch)
     member = Member.objects.select_for_update().get(pk=member.pk)
     old_branch = member.branch
+    counted_before = member_stats.vector(member)
     if member.status == Status.ACTIVE:  # a member off the roll has no span to move
         Membership.objects.filter(member=member, ended_on__isnull=True).update(ended_on=on)
         Membership.objects.create(member=member, branch=branch, started_on=on, reason=reason)
@@ -158,6 +163,7 @@ def member_move(*, actor, member: Member, branch: Unit, on: date, reason: str) -
             )
     member.branch, member.unit_path = branch, branch.path
     member.save(update_fields=["branch", "unit_path", "updated_at"])
+    member_stats.changed(counted_before, member_stats.vector(member))
     audit.record(
         actor=actor,
         action="member.moved",
