@@ -48,7 +48,7 @@ def test_heartbeats_and_the_backlog_move(world):
     _ready, body = readiness()
     assert body["heartbeats"]["worker"]["stale"] is False
     assert body["heartbeats"]["worker"]["age_seconds"] < 5
-    assert body["rollup_deltas_waiting"] == 1
+    assert body["rollup_deltas_waiting"] == 2  # his branch's member count and statistics
     Heartbeat.objects.filter(name="worker").update(at="2020-01-01T00:00:00Z")
     _ready, body = readiness()
     assert body["heartbeats"]["worker"]["stale"] is True

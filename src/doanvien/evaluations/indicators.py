@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from doanvien.training import rollup as training_rollup
 from doanvien.units.models import Unit
 
+from .models import Evaluation
+
 Reader = Callable[[Unit, int], int | Decimal | None]
 
 
@@ -67,8 +69,6 @@ def _members_registered(unit: Unit, year: int) -> int | None:
 
 def _recognised(code: str) -> Reader:
     def read(unit: Unit, year: int) -> int:
-        from .models import Evaluation
-
         return int(
             Evaluation.objects.filter(
                 unit=unit, year=year, scheme_code=code, state=Evaluation.State.RECOGNISED

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import introduction_views, rating_views, views
+from . import views
+from .views import introductions as introduction_views
+from .views import ratings as rating_views
 
 app_name = "evaluations"
 

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors
 
-from . import configuration, indicators, report, rollup, services, workflow
-from .access import (
+from .. import configuration, indicators, report, rollup, services, workflow
+from ..access import (
     can_publish,
     can_recognise,
     can_reopen,
@@ -24,10 +24,9 @@ from .access import (
     recogniser_of,
     scheme_applies,
 )
-from .forms import CommentForm, EvidenceForm, PointsForm, ReasonForm
-from .models import RatingLevel, SchemeCode
-from .rating_views import collective_context
-from .selectors import (
+from ..forms import CommentForm, EvidenceForm, PointsForm, ReasonForm
+from ..models import RatingLevel, SchemeCode
+from ..selectors import (
     children_evaluations,
     evaluation_of,
     grouped,
@@ -36,6 +35,7 @@ from .selectors import (
     scheme_for,
     unit_evaluations,
 )
+from .ratings import collective_context
 
 
 def _code(scheme: str) -> str:

@@ -17,9 +17,9 @@ from doanvien.members.models import Member, Status
 from doanvien.training.access import can_recognise as above_the_branch
 from doanvien.training.access import is_branch_committee
 
-from . import introductions
-from .forms import IntroductionProposalForm, IntroductionStepForm
-from .models import MemberRating, PartyIntroduction, RatingLevel
+from .. import introductions
+from ..forms import IntroductionProposalForm, IntroductionStepForm
+from ..models import MemberRating, PartyIntroduction, RatingLevel
 
 SHOWN = 200
 

@@ -18,9 +18,9 @@ from doanvien.members.models import Member, Status
 from doanvien.training.access import can_recognise as above_the_branch
 from doanvien.training.access import is_branch_committee
 
-from . import collectives, ratings, report, rollup
-from .access import can_decide_collective, is_own_committee
-from .models import CollectiveRating, MemberRating, RatingLevel, level_label
+from .. import collectives, ratings, report, rollup
+from ..access import can_decide_collective, is_own_committee
+from ..models import CollectiveRating, MemberRating, RatingLevel, level_label
 
 WAITING_SHOWN = 200
 
