@@ -98,6 +98,8 @@ def check_reconciles(root, units):
 @example(steps=[("pay", 6, 3, 0), ("fold",), ("pay", 7, 3, 0), ("unit_move", 5, 0), ("fold",)])
 @example(steps=[("pay", 4, 1, 1), ("fold",), ("unit_move", 8, 2), ("fold",)])
 @example(steps=[("pay", 2, 5, 0), ("pay", 4, 5, 0), ("fold",), ("merge", 3, 4)])
+# A unit moved under the root remits to it like a province.
+@example(steps=[("cancel", 0), ("unit_move", 3, 0), ("pay", 0, 1, 0)])
 def test_the_ledger_reconciles_at_every_level(rates, steps):
     root, units, branches, members = build()
     for step in steps:
@@ -173,13 +175,20 @@ def test_the_ledger_reconciles_at_every_level(rates, steps):
     for u in units:
         for m, value in enumerate(months_of(u), start=1):
             assert stored.get((u.path, m), 0) == value
-    # Each province at home remits its year's third and the root confirms it: the root's
-    # receipts are the sum of the remittances.
-    for top in units[1:3]:
-        due = ledger_of(top, YEAR, children=False).total.due_up
-        if rules.remits_to_parent(top.depth, top.sector) and due:
-            sent = services.remittance_send(actor=None, unit=top, period=str(YEAR), amount=due)
-            services.remittance_decide(actor=None, remittance=sent, action="confirm")
+    # Each unit under the root at home (the provinces, and any unit a step moved there) remits
+    # its year's third and the root confirms it: the root's receipts are the sum of the
+    # remittances.
+    for top in [u for u in units if u.depth == root.depth + 1]:
+        if not rules.remits_to_parent(top.depth, top.sector):
+            continue
+        months = months_of(top)
+        for period in rules.periods_of(rules.schedule_of(top.level.code), YEAR):
+            due = sum(rules.split(months[m - 1])[1] for m in period.months)
+            if due:
+                sent = services.remittance_send(
+                    actor=None, unit=top, period=period.label, amount=due
+                )
+                services.remittance_decide(actor=None, remittance=sent, action="confirm")
     received = sum(
         Remittance.objects.filter(to_unit=root, state="confirmed").values_list("amount", flat=True)
     )
