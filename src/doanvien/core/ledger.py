@@ -7,7 +7,7 @@ transaction: one at a time, so that no delta is added twice or to a unit it has 
 from importlib import import_module
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 
 FOLD_LOCK = 0x646F616E  # a PostgreSQL advisory lock's key ("doan")
 
@@ -40,3 +40,15 @@ def other_ledgers() -> list:
     `fold_batch(limit)` → how many deltas it folded (called under the fold lock, in the
     folder's transaction) and `waiting()` → how many wait."""
     return [import_module(name) for name in getattr(settings, "ROLLUP_LEDGERS", [])]
+
+
+def fold_all_of(fold, batch: int) -> int:
+    """Fold every delta a ledger holds (its `fold(limit)`, `batch` at a time) in one
+    transaction under the fold lock (a test, a rebuild); how many were folded."""
+    folded = 0
+    with transaction.atomic():
+        lock_folds()
+        jit_off()
+        while n := fold(batch):
+            folded += n
+    return folded

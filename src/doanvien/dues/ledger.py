@@ -6,11 +6,11 @@ deltas to the parents' rows and carries each parent's own change of third up to 
 one transaction; every read adds, in the same statement, the deltas below the unit not folded
 yet, carried up the same way (rules.cascade), so figures are exact at any moment."""
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F
 
 from doanvien.core.bulk import update_from_values
-from doanvien.core.ledger import jit_off, lock_folds
+from doanvien.core.ledger import fold_all_of, lock_folds
 from doanvien.units.models import Unit
 
 from . import rules
@@ -131,13 +131,7 @@ def waiting() -> int:
 
 def fold_all() -> int:
     """Fold every delta waiting, under the fold lock (a test, a recount)."""
-    folded = 0
-    with transaction.atomic():
-        lock_folds()
-        jit_off()
-        while n := fold(20000):
-            folded += n
-    return folded
+    return fold_all_of(fold, 20000)
 
 
 # --- A unit move -------------------------------------------------------------------------------

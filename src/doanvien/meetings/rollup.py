@@ -25,7 +25,7 @@ from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractMonth
 
 from doanvien.core.bulk import update_from_values
-from doanvien.core.ledger import jit_off, lock_folds
+from doanvien.core.ledger import fold_all_of, lock_folds
 from doanvien.units.models import Unit, paths_to
 
 from . import rules
@@ -226,13 +226,7 @@ fold_batch = fold
 
 def fold_all() -> int:
     """Fold every delta waiting (a test, a rebuild)."""
-    folded = 0
-    with transaction.atomic():
-        lock_folds()
-        jit_off()
-        while n := fold(CHUNK * 20):
-            folded += n
-    return folded
+    return fold_all_of(fold, CHUNK * 20)
 
 
 # --- A unit move ------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Case, CharField, Count, F, Value, When
 from django.db.models.functions import Cast, ExtractYear
 
-from doanvien.core.ledger import jit_off, lock_folds
+from doanvien.core.ledger import fold_all_of, jit_off, lock_folds
 from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit, paths_to
 
@@ -199,13 +199,7 @@ fold_batch, waiting = fold, backlog
 
 def fold_all() -> int:
     """Fold every delta waiting (a test, a rebuild)."""
-    folded = 0
-    with transaction.atomic():
-        lock_folds()
-        jit_off()
-        while n := fold(CHUNK * 20):
-            folded += n
-    return folded
+    return fold_all_of(fold, CHUNK * 20)
 
 
 # --- Counting directly (a branch, a check, a rebuild) -------------------------------------------

@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from doanvien.core import metrics
 from doanvien.core.bulk import update_from_values
-from doanvien.core.ledger import jit_off, lock_folds, other_ledgers
+from doanvien.core.ledger import fold_all_of, jit_off, lock_folds, other_ledgers
 from doanvien.members.models import Membership
 from doanvien.units import member_counts
 from doanvien.units.models import MemberCountDelta, Unit, paths_to
@@ -397,13 +397,7 @@ def _fold_year_stats(limit: int) -> int:
 
 def fold_all() -> int:
     """Fold every delta waiting, under the fold lock (a rebuild, a test)."""
-    folded = 0
-    with transaction.atomic():
-        lock_folds()
-        jit_off()
-        while n := _fold(FOLD_BATCH):
-            folded += n
-    return folded
+    return fold_all_of(_fold, FOLD_BATCH)
 
 
 def waiting() -> int:
