@@ -319,6 +319,11 @@ def test_a_reply_once_while_published_and_required(world):
     )
     assert receipt.unit == world.branch and receipt.read_at and receipt.replied_at
     assert receipt.files.get().name == "ke-hoach.docx"
+    # The sending unit's cadre is told, with a link to the directive; the replier is not.
+    told = Notification.objects.filter(kind=Kind.DIRECTIVE_REPLIED)
+    assert set(told.values_list("user_id", flat=True)) == {world.base_cadre.pk}
+    assert world.branch.name in told.get().title
+    assert told.get().url == reverse("directives:directive-detail", args=[directive.pk])
     with pytest.raises(ValidationError) as e:
         services.directive_reply(actor=world.secretary, directive=directive, text="Lần hai")
     assert e.value.code == "already_replied"

@@ -353,6 +353,15 @@ def directive_reply(*, actor, directive: Directive, text: str, files=(), unit_id
             summary=f"{directive}",
             changes={"files": [None, len(files)]},
         )
+        # The sending unit's people are told (they see it in the receipts too).
+        _tell(
+            [directive.unit_id],
+            kind=NotificationKind.DIRECTIVE_REPLIED,
+            title=_("%(unit)s replied to %(title)s")
+            % {"unit": Unit.objects.get(pk=receipt.unit_id).name, "title": directive},
+            url=reverse("directives:directive-detail", args=[directive.pk]),
+            actor=actor,
+        )
     except BaseException:
         _forget(kept)
         raise

@@ -25,6 +25,7 @@ class Kind(models.TextChoices):
     DIRECTIVE_RECEIVED = "directive_received", _("A directive received")
     DIRECTIVE_REMINDER = "directive_reminder", _("A reminder to read a directive")
     MEMBER_REMOVED = "member_removed", _("A member removed below")
+    DIRECTIVE_REPLIED = "directive_replied", _("A reply to a directive I sent")
 
 
 class Channel(models.TextChoices):
