@@ -71,7 +71,7 @@ def test_a_province_moves_in_through_the_api(api_client, world, tmp_path):
         f"{training}/deadlines",
         {"kind": "registration", "due_on": "15/11/2025", "extended_to": "30/11/2025"},
     )
-    assert deadline.status_code == 200, deadline.json()
+    assert deadline.status_code == 201, deadline.json()
     criterion = api.post(
         f"{training}/criteria",
         {"area_code": "1", "text": "Tham gia hiến máu tình nguyện", "custom": True},

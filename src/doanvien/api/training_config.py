@@ -553,8 +553,8 @@ def deadlines_detail(request, unit_id: int, year: int = PROGRAMME_YEAR):
 
 @router.post(
     f"{BASE}/deadlines",
-    response={200: ConfigDeadlineOut, **ERRORS},
-    summary="Set a deadline or its extension",
+    response={200: ConfigDeadlineOut, 201: ConfigDeadlineOut, **ERRORS},
+    summary="Set a deadline or its extension (201 when the unit had none of the kind)",
 )
 def deadline_set_api(request, payload: DeadlineSetIn, unit_id: int, year: int = PROGRAMME_YEAR):
     """Add or change the unit's deadline of a kind for the year, for one sector or for every
@@ -563,6 +563,9 @@ def deadline_set_api(request, payload: DeadlineSetIn, unit_id: int, year: int = 
     cadres (not a branch)."""
     unit = _publisher(request, unit_id)
     required(payload, "kind", "due_on")
+    had = Deadline.objects.filter(
+        unit=unit, year=year, kind=payload.kind, sector=(payload.sector or "").strip()
+    ).exists()
     deadline = deadline_set(
         actor=request.user,
         unit=unit,
@@ -573,15 +576,18 @@ def deadline_set_api(request, payload: DeadlineSetIn, unit_id: int, year: int = 
         extended_to=payload.extended_to,
         allow_late=payload.allow_late,
     )
-    return {
-        "id": deadline.pk,
-        "kind": deadline.kind,
-        "kind_label": deadline.get_kind_display(),
-        "sector": deadline.sector,
-        "due_on": deadline.due_on,
-        "extended_to": deadline.extended_to,
-        "allow_late": deadline.allow_late,
-        "unit": _ref(unit),
-        "own": True,
-        "replaced_by": None,
-    }
+    return Status(
+        200 if had else 201,
+        {
+            "id": deadline.pk,
+            "kind": deadline.kind,
+            "kind_label": deadline.get_kind_display(),
+            "sector": deadline.sector,
+            "due_on": deadline.due_on,
+            "extended_to": deadline.extended_to,
+            "allow_late": deadline.allow_late,
+            "unit": _ref(unit),
+            "own": True,
+            "replaced_by": None,
+        },
+    )

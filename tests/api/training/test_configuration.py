@@ -340,7 +340,7 @@ def test_a_cadre_sets_a_deadline_and_its_extension(api_client, world, framework)
         {"kind": "registration", "due_on": "15/11/2025", "allow_late": False},
     )
 
-    assert answer.status_code == 200, answer.json()
+    assert answer.status_code == 201, answer.json()  # a new deadline of the unit
     body = answer.json()
     assert body["due_on"] == "2025-11-15" and body["extended_to"] is None
     assert body["own"] is True and body["allow_late"] is False
