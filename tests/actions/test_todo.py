@@ -11,13 +11,17 @@ from doanvien.actions.todo import (
     CHANGE_REQUESTS,
     DEADLINE_MISSED,
     DEADLINE_SOON,
+    IMPORTS_TO_CONFIRM,
     MY_REGISTRATION,
     RECOGNISE,
+    REMITTANCES_TO_CONFIRM,
     RETURNED,
     REVIEW,
     TRANSFERS_IN,
     todo_for,
 )
+from doanvien.dues.services import remittance_decide, remittance_send
+from doanvien.jobs.models import Job
 from doanvien.members.services.admissions import admission_propose, admission_reject
 from doanvien.members.services.transfers import transfer_reject, transfer_request
 from doanvien.profiles.models import ChangeRequest
@@ -242,3 +246,36 @@ def test_the_members_own_page_shows_his_list_and_no_one_elses(client, world, fra
     client.force_login(world.secretary)
     page = client.get(reverse("members:member-detail", args=[world.member.pk])).content.decode()
     assert 'id="todo"' not in page
+
+
+def test_dues_sent_up_wait_for_the_receiving_units_cadre(world):
+    """A district's quarter sent to the province waits for the province's cadre (who confirms
+    remittances), nobody else, and goes once confirmed."""
+    sent = remittance_send(actor=None, unit=world.district, period=f"{YEAR}-Q1", amount=30000)
+    [item] = todo(world.province_cadre)
+    assert (item["kind"], item["unit"], item["year"], item["count"]) == (
+        REMITTANCES_TO_CONFIRM,
+        world.province.name,
+        YEAR,
+        1,
+    )
+    assert item["url"] == reverse("dues:unit-ledger", args=[world.province.pk, YEAR])
+    assert REMITTANCES_TO_CONFIRM not in kinds(world.base_cadre)
+    assert REMITTANCES_TO_CONFIRM not in kinds(world.secretary)
+    remittance_decide(actor=world.province_cadre, remittance=sent, action="confirm")
+    assert todo(world.province_cadre) == []
+
+
+def test_an_import_checked_waits_for_the_person_who_started_it(world):
+    job = Job.objects.create(
+        kind=Job.Kind.MEMBERS_IMPORT,
+        unit=world.branch,
+        created_by=world.secretary,
+        state=Job.State.AWAITING_CONFIRMATION,
+    )
+    [item] = todo(world.secretary)
+    assert item["kind"] == IMPORTS_TO_CONFIRM and item["unit"] == world.branch.name
+    assert item["url"] == reverse("jobs:job-detail", args=[job.pk])
+    assert todo(world.base_cadre) == []
+    Job.objects.filter(pk=job.pk).update(state=Job.State.SUCCEEDED)
+    assert todo(world.secretary) == []

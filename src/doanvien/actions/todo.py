@@ -3,8 +3,9 @@ top of the first page after log-in and behind GET /api/v1/me/todo.
 
 Every item comes from one indexed query over the units where the person holds a role (never a
 scan of a subtree's members): registrations by (branch, year, state), branch results by
-(branch, year) of the grant unit's children, transfers by the receiving path index, and the
-member's own registrations by (member, year). An item counts the rows waiting and links to the
+(branch, year) of the grant unit's children, transfers by the receiving path index, dues sent
+up by (to_unit, year), the person's own imports by (owner, newest), and the member's own
+registrations by (member, year). An item counts the rows waiting and links to the
 page where they are handled. A superuser's list is that of the roles he holds (his reach is the
 whole tree: counting it here would be a national scan).
 """
@@ -21,6 +22,8 @@ from doanvien.accounts.models import BRANCH_ROLES, Role, RoleGrant
 from doanvien.directives.access import ACT_ROLES as DIRECTIVE_ROLES
 from doanvien.directives.models import Receipt
 from doanvien.directives.models import State as DirectiveState
+from doanvien.dues.models import Remittance
+from doanvien.jobs.models import Job
 from doanvien.members.models import AdmissionRequest, Transfer
 from doanvien.profiles.models import ChangeRequest
 from doanvien.training import rollup
@@ -40,6 +43,8 @@ DEADLINE_SOON = "deadline_soon"
 DEADLINE_MISSED = "deadline_missed"
 DIRECTIVES_UNREAD = "directives_unread"
 DIRECTIVES_TO_REPLY = "directives_to_reply"
+IMPORTS_TO_CONFIRM = "imports_to_confirm"
+REMITTANCES_TO_CONFIRM = "remittances_to_confirm"
 
 # How far ahead a deadline shows (issue 15: "deadlines in the next 14 days").
 SOON_DAYS = 14
@@ -289,6 +294,42 @@ def todo_for(user, today=None) -> list[dict]:
                 )
             )
     items += _directive_items(user)
+    # Dues sent up to a unit where the person is a cadre, not confirmed yet (dues/access.py
+    # can_confirm; by the remittances' (to_unit, year) index).
+    cadre_units = {u.pk: u for u in _grant_units(user, [Role.CADRE])}
+    for row in (
+        Remittance.objects.filter(to_unit_id__in=list(cadre_units), state=Remittance.State.SENT)
+        .values("to_unit_id", "year")
+        .annotate(n=Count("id"))
+        .order_by("year", "to_unit_id")
+    ):
+        unit = cadre_units[row["to_unit_id"]]
+        items.append(
+            _item(
+                REMITTANCES_TO_CONFIRM,
+                _("Dues sent up, waiting for confirmation"),
+                reverse("dues:unit-ledger", args=[unit.pk, row["year"]]),
+                unit,
+                row["year"],
+                row["n"],
+            )
+        )
+    # The person's own imports whose file was checked and wait for his confirmation (by the
+    # jobs' (owner, newest) index).
+    for job in (
+        Job.objects.filter(created_by=user, state=Job.State.AWAITING_CONFIRMATION)
+        .select_related("unit")
+        .order_by("-created_at")[:20]
+    ):
+        items.append(
+            _item(
+                IMPORTS_TO_CONFIRM,
+                _("An import checked, waiting for your confirmation: %(kind)s")
+                % {"kind": job.get_kind_display()},
+                reverse("jobs:job-detail", args=[job.pk]),
+                job.unit,
+            )
+        )
     # The member's own registration: still a draft, or returned for changes.
     if scope.member_id:
         own = Registration.objects.filter(
