@@ -11,6 +11,7 @@ from doanvien.actions.todo import (
     CHANGE_REQUESTS,
     DEADLINE_MISSED,
     DEADLINE_SOON,
+    EVALUATIONS_TO_RECOGNISE,
     IMPORTS_TO_CONFIRM,
     MY_REGISTRATION,
     RECOGNISE,
@@ -279,3 +280,27 @@ def test_an_import_checked_waits_for_the_person_who_started_it(world):
     assert todo(world.base_cadre) == []
     Job.objects.filter(pk=job.pk).update(state=Job.State.SUCCEEDED)
     assert todo(world.secretary) == []
+
+
+def test_a_submitted_evaluation_waits_for_the_unit_that_recognises_it(world):
+    from doanvien.evaluations import services as evaluations
+    from tests.evaluations.conftest import YEAR as EVALUATION_YEAR
+    from tests.evaluations.conftest import full_points, submitted
+
+    evaluation = submitted(world.branch)
+    [item] = todo(world.base_cadre)
+    assert (item["kind"], item["unit"], item["year"], item["count"]) == (
+        EVALUATIONS_TO_RECOGNISE,
+        world.base.name,
+        EVALUATION_YEAR,
+        1,
+    )
+    assert item["url"] == reverse(
+        "evaluations:evaluation-queue", args=[world.base.pk, EVALUATION_YEAR]
+    )
+    # The province does not recognise a branch's evaluation; the branch does not either.
+    assert EVALUATIONS_TO_RECOGNISE not in kinds(world.province_cadre)
+    assert EVALUATIONS_TO_RECOGNISE not in kinds(world.secretary)
+    evaluations.assessment_record(actor=None, evaluation=evaluation, items=full_points(evaluation))
+    evaluations.evaluation_recognise(actor=None, evaluation=evaluation)
+    assert todo(world.base_cadre) == []

@@ -23,6 +23,8 @@ from doanvien.directives.access import ACT_ROLES as DIRECTIVE_ROLES
 from doanvien.directives.models import Receipt
 from doanvien.directives.models import State as DirectiveState
 from doanvien.dues.models import Remittance
+from doanvien.evaluations.models import Evaluation
+from doanvien.evaluations.selectors import queue as evaluation_queue
 from doanvien.jobs.models import Job
 from doanvien.members.models import AdmissionRequest, Transfer
 from doanvien.profiles.models import ChangeRequest
@@ -44,6 +46,7 @@ DEADLINE_MISSED = "deadline_missed"
 DIRECTIVES_UNREAD = "directives_unread"
 DIRECTIVES_TO_REPLY = "directives_to_reply"
 IMPORTS_TO_CONFIRM = "imports_to_confirm"
+EVALUATIONS_TO_RECOGNISE = "evaluations_to_recognise"
 REMITTANCES_TO_CONFIRM = "remittances_to_confirm"
 
 # How far ahead a deadline shows (issue 15: "deadlines in the next 14 days").
@@ -314,6 +317,32 @@ def todo_for(user, today=None) -> list[dict]:
                 row["n"],
             )
         )
+    # Unit evaluations (strong branches, 3-proactive base unions, unit ratings) submitted below
+    # a unit where the person is a cadre and recognised by that unit (evaluations/selectors.py
+    # queue), any year still waiting.
+    for unit in cadre_units.values():
+        years = (
+            Evaluation.objects.filter(
+                state=Evaluation.State.SUBMITTED, unit_path__startswith=unit.path
+            )
+            .exclude(unit=unit)
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("year")
+        )
+        for year in years:
+            n = len(evaluation_queue(unit, year))
+            if n:
+                items.append(
+                    _item(
+                        EVALUATIONS_TO_RECOGNISE,
+                        _("Unit evaluations waiting for your recognition"),
+                        reverse("evaluations:evaluation-queue", args=[unit.pk, year]),
+                        unit,
+                        year,
+                        n,
+                    )
+                )
     # The person's own imports whose file was checked and wait for his confirmation (by the
     # jobs' (owner, newest) index).
     for job in (
