@@ -9,6 +9,7 @@ from django.urls import reverse
 from doanvien.actions.todo import (
     ADMISSIONS,
     CHANGE_REQUESTS,
+    COMMITTEES_TO_APPROVE,
     DEADLINE_MISSED,
     DEADLINE_SOON,
     EVALUATIONS_TO_RECOGNISE,
@@ -304,3 +305,29 @@ def test_a_submitted_evaluation_waits_for_the_unit_that_recognises_it(world):
     evaluations.assessment_record(actor=None, evaluation=evaluation, items=full_points(evaluation))
     evaluations.evaluation_recognise(actor=None, evaluation=evaluation)
     assert todo(world.base_cadre) == []
+
+
+def test_a_committee_elected_below_waits_for_the_unit_above(world):
+    from doanvien.committees import services as committees
+    from doanvien.members.models import Member
+
+    committee = committees.committee_create(
+        actor=None,
+        unit=world.base,
+        members=Member.objects.all(),
+        term_start=date(2025, 9, 1),
+        posts=[{"full_name": "Võ Thị Hạnh", "post": "secretary"}],
+    )
+    district = make_user("district", role="cadre", unit=world.district)
+    [item] = todo(district)
+    assert (item["kind"], item["unit"], item["count"]) == (
+        COMMITTEES_TO_APPROVE,
+        world.district.name,
+        1,
+    )
+    assert item["url"] == reverse("committees:unit-committees", args=[world.district.pk]) + "#queue"
+    # Its own unit's cadre does not approve it; the province's queue is its districts'.
+    assert COMMITTEES_TO_APPROVE not in kinds(world.base_cadre)
+    assert COMMITTEES_TO_APPROVE not in kinds(world.province_cadre)
+    committees.committee_approve(actor=district, committee=committee)
+    assert todo(district) == []

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from doanvien.accounts.access import EDIT_MEMBER_ROLES, scope_of
 from doanvien.accounts.models import BRANCH_ROLES, Role, RoleGrant
+from doanvien.committees.selectors import queue as committee_queue
 from doanvien.directives.access import ACT_ROLES as DIRECTIVE_ROLES
 from doanvien.directives.models import Receipt
 from doanvien.directives.models import State as DirectiveState
@@ -47,6 +48,7 @@ DIRECTIVES_UNREAD = "directives_unread"
 DIRECTIVES_TO_REPLY = "directives_to_reply"
 IMPORTS_TO_CONFIRM = "imports_to_confirm"
 EVALUATIONS_TO_RECOGNISE = "evaluations_to_recognise"
+COMMITTEES_TO_APPROVE = "committees_to_approve"
 REMITTANCES_TO_CONFIRM = "remittances_to_confirm"
 
 # How far ahead a deadline shows (issue 15: "deadlines in the next 14 days").
@@ -343,6 +345,20 @@ def todo_for(user, today=None) -> list[dict]:
                         n,
                     )
                 )
+    # Committees elected in the units directly below a unit where the person is a cadre,
+    # waiting for its approval (committees/selectors.py queue).
+    for unit in cadre_units.values():
+        n = committee_queue(unit).count()
+        if n:
+            items.append(
+                _item(
+                    COMMITTEES_TO_APPROVE,
+                    _("Committees waiting for your approval"),
+                    reverse("committees:unit-committees", args=[unit.pk]) + "#queue",
+                    unit,
+                    count=n,
+                )
+            )
     # The person's own imports whose file was checked and wait for his confirmation (by the
     # jobs' (owner, newest) index).
     for job in (
