@@ -15,6 +15,7 @@ from doanvien.actions.todo import (
     EVALUATIONS_TO_RECOGNISE,
     IMPORTS_TO_CONFIRM,
     MY_REGISTRATION,
+    NOT_ME_REPORTS,
     RECOGNISE,
     REMITTANCES_TO_CONFIRM,
     RETURNED,
@@ -331,3 +332,19 @@ def test_a_committee_elected_below_waits_for_the_unit_above(world):
     assert COMMITTEES_TO_APPROVE not in kinds(world.province_cadre)
     committees.committee_approve(actor=district, committee=committee)
     assert todo(district) == []
+
+
+def test_a_this_was_not_me_report_waits_for_the_base_unions_cadre(world):
+    from django.utils import timezone
+
+    from doanvien.member_accounts.models import NotMeReport
+
+    report = NotMeReport.objects.create(
+        unit=world.base, unit_path=world.base.path, member=world.member, user=world.member_user
+    )
+    [item] = todo(world.base_cadre)
+    assert (item["kind"], item["unit"], item["count"]) == (NOT_ME_REPORTS, world.base.name, 1)
+    assert item["url"] == reverse("member_accounts:not-me-list", args=[world.base.pk])
+    assert NOT_ME_REPORTS not in kinds(world.secretary)
+    NotMeReport.objects.filter(pk=report.pk).update(closed_at=timezone.now())
+    assert todo(world.base_cadre) == []

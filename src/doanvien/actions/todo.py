@@ -27,6 +27,7 @@ from doanvien.dues.models import Remittance
 from doanvien.evaluations.models import Evaluation
 from doanvien.evaluations.selectors import queue as evaluation_queue
 from doanvien.jobs.models import Job
+from doanvien.member_accounts.models import NotMeReport
 from doanvien.members.models import AdmissionRequest, Transfer
 from doanvien.profiles.models import ChangeRequest
 from doanvien.training import rollup
@@ -49,6 +50,7 @@ DIRECTIVES_TO_REPLY = "directives_to_reply"
 IMPORTS_TO_CONFIRM = "imports_to_confirm"
 EVALUATIONS_TO_RECOGNISE = "evaluations_to_recognise"
 COMMITTEES_TO_APPROVE = "committees_to_approve"
+NOT_ME_REPORTS = "not_me_reports"
 REMITTANCES_TO_CONFIRM = "remittances_to_confirm"
 
 # How far ahead a deadline shows (issue 15: "deadlines in the next 14 days").
@@ -359,6 +361,24 @@ def todo_for(user, today=None) -> list[dict]:
                     count=n,
                 )
             )
+    # Members who said an account's activation was not theirs (the account is locked): on the
+    # list of their base union until one of its cadres closes the report.
+    for row in (
+        NotMeReport.objects.filter(unit_id__in=list(cadre_units), closed_at=None)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .order_by("unit_id")
+    ):
+        unit = cadre_units[row["unit_id"]]
+        items.append(
+            _item(
+                NOT_ME_REPORTS,
+                _("Accounts whose members said “this was not me”"),
+                reverse("member_accounts:not-me-list", args=[unit.pk]),
+                unit,
+                count=row["n"],
+            )
+        )
     # The person's own imports whose file was checked and wait for his confirmation (by the
     # jobs' (owner, newest) index).
     for job in (
