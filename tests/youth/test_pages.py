@@ -112,3 +112,31 @@ def test_the_admission_form_fills_from_the_referral_and_links_it(client, world):
     client.force_login(world.outsider)
     other = reverse("members:admission-create", args=[world.other_branch.pk])
     assert client.get(other + f"?referral={referral.pk}").status_code == 404
+
+
+def test_a_proposal_just_after_local_midnight_is_dated_that_local_day(client, world):
+    """The proposal's day is the site's local day (Asia/Ho_Chi_Minh), not the UTC one: a
+    proposal at 00:30 local time (17:30 UTC the day before) follows a step taken that local day."""
+    from datetime import UTC, datetime
+
+    from doanvien.members.models import AdmissionRequest
+
+    test_the_admission_form_fills_from_the_referral_and_links_it(client, world)
+    admission = AdmissionRequest.objects.get()
+    day = TODAY - timedelta(days=1)
+    referral = services.referral_create(
+        actor=None,
+        member=world.member,
+        youth_data={"full_name": "Lò Văn Páo", "date_of_birth": "01/02/2008", "sex": "male"},
+        on=day - timedelta(days=5),
+    )
+    services.referral_progress(actor=None, referral=referral, step="taking_part", on=day)
+    after_midnight = timezone.make_aware(datetime.combine(day, datetime.min.time())).replace(
+        minute=30
+    )
+    # As the database gives it back: in UTC, the day before.
+    admission.proposed_at = after_midnight.astimezone(UTC)
+    assert admission.proposed_at.date() == day - timedelta(days=1)
+    services.referral_proposed(actor=None, referral=referral, admission=admission)
+    referral.refresh_from_db()
+    assert referral.state == "proposed" and referral.proposed_on == day

@@ -200,7 +200,9 @@ def youths_erase_expired(*, today: date | None = None, limit: int = 1000) -> int
     for youth in candidates[: limit * 2]:
         own_cutoff = _years_before(today, settings_for(youth.unit).retention_years)
         last = youth.referrals.aggregate(last=Max("steps__on"))["last"]
-        if youth.created_at.date() <= own_cutoff and (last is None or last <= own_cutoff):
+        if timezone.localdate(youth.created_at) <= own_cutoff and (
+            last is None or last <= own_cutoff
+        ):
             youth_erase(actor=None, youth=youth, reason=_("retention period over"))
             erased += 1
             if erased >= limit:
@@ -433,7 +435,7 @@ def referral_proposed(*, actor, referral: Referral, admission: AdmissionRequest)
             actor=actor,
             referral=referral,
             step="proposed",
-            on=admission.proposed_at.date(),
+            on=timezone.localdate(admission.proposed_at),
             note=_("Admission proposed"),
         )
     Referral.objects.filter(pk=referral.pk).update(admission=admission)
