@@ -47,6 +47,53 @@ def _check_year(year: int) -> None:
         raise ValidationError({"year": _("Choose a year between 2000 and 2100.")})
 
 
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _write(model, rows, *, year: int, actor, by: str, action: str, field: str) -> int:
+    """Write the year's figures `rows` ((unit, indicator, value); None removes one) of a
+    target or value model, each that changed with its audit event (`field`: before and after);
+    the rows there before are read in one query. Returns how many changed."""
+    if not rows:
+        return 0
+    before = {
+        (row.unit_id, row.indicator_id): row
+        for row in model.objects.filter(
+            year=year,
+            unit__in={unit.pk for unit, _i, _v in rows},
+            indicator__in={indicator.pk for _u, indicator, _v in rows},
+        )
+    }
+    changed = 0
+    for unit, indicator, value in rows:
+        existing = before.get((unit.pk, indicator.pk))
+        old = existing.value if existing else None
+        if old == value:
+            continue
+        if value is None:
+            existing.delete()
+        else:
+            model.objects.update_or_create(
+                indicator=indicator,
+                unit=unit,
+                year=year,
+                defaults={"value": value, "unit_path": unit.path, by: actor},
+            )
+        changed += 1
+        audit.record(
+            actor=actor,
+            action=action,
+            target=unit,
+            unit_path=unit.path,
+            summary=f"{indicator.name} {year}",
+            changes={
+                field: [None if old is None else str(old), None if value is None else str(value)]
+            },
+        )
+    return changed
+
+
 @atomic
 def targets_set(*, actor, unit: Unit, year: int, targets: list[tuple[Unit, Indicator, object]]):
     """Set the year's targets of the units directly under `unit` (each: the child, the
@@ -68,36 +115,15 @@ def targets_set(*, actor, unit: Unit, year: int, targets: list[tuple[Unit, Indic
             errors[key] = f"{child.name} · {indicator.name}: {e.messages[0]}"
     if errors:
         raise ValidationError(errors)
-    changed = 0
-    for child, indicator, value in clean:
-        before = IndicatorTarget.objects.filter(indicator=indicator, unit=child, year=year).first()
-        old = before.value if before else None
-        if old == value:
-            continue
-        if value is None:
-            before.delete()
-        else:
-            IndicatorTarget.objects.update_or_create(
-                indicator=indicator,
-                unit=child,
-                year=year,
-                defaults={"value": value, "unit_path": child.path, "set_by": actor},
-            )
-        changed += 1
-        audit.record(
-            actor=actor,
-            action="indicator.target_set",
-            target=child,
-            unit_path=child.path,
-            summary=f"{indicator.name} {year}",
-            changes={
-                "target": [
-                    str(old) if old is not None else None,
-                    str(value) if value is not None else None,
-                ]
-            },
-        )
-    return changed
+    return _write(
+        IndicatorTarget,
+        clean,
+        year=year,
+        actor=actor,
+        by="set_by",
+        action="indicator.target_set",
+        field="target",
+    )
 
 
 @atomic
@@ -120,33 +146,12 @@ def values_set(*, actor, unit: Unit, year: int, values: list[tuple[Indicator, ob
             errors[key] = f"{indicator.name}: {e.messages[0]}"
     if errors:
         raise ValidationError(errors)
-    changed = 0
-    for indicator, value in clean:
-        before = IndicatorValue.objects.filter(indicator=indicator, unit=unit, year=year).first()
-        old = before.value if before else None
-        if old == value:
-            continue
-        if value is None:
-            before.delete()
-        else:
-            IndicatorValue.objects.update_or_create(
-                indicator=indicator,
-                unit=unit,
-                year=year,
-                defaults={"value": value, "unit_path": unit.path, "entered_by": actor},
-            )
-        changed += 1
-        audit.record(
-            actor=actor,
-            action="indicator.value_set",
-            target=unit,
-            unit_path=unit.path,
-            summary=f"{indicator.name} {year}",
-            changes={
-                "value": [
-                    str(old) if old is not None else None,
-                    str(value) if value is not None else None,
-                ]
-            },
-        )
-    return changed
+    return _write(
+        IndicatorValue,
+        [(unit, indicator, value) for indicator, value in clean],
+        year=year,
+        actor=actor,
+        by="entered_by",
+        action="indicator.value_set",
+        field="value",
+    )
