@@ -1,7 +1,8 @@
-"""The computed cells of a statistics return: `returns.selectors.computed_values` for each of
-the computed forms 1–5 (one statement a source and form) for the central unit, the province
-with the most units, a district and a base union, BENCH_REPEAT times (default 5) after one
-warm-up call. A draft return's page computes them all; a submitted one reads its snapshot.
+"""The computed cells of a statistics return: `returns.selectors.computed_values` for each
+computed form 1–5 alone, then for all of them in one call (as a return's page reads them: one
+statement a source for the whole return), for the central unit, the province with the most
+units, a district and a base union, BENCH_REPEAT times (default 5) after one warm-up call. A
+draft return's page computes them all; a submitted one reads its snapshot.
 
     BENCH_DATABASE_URL=postgres://…/mybench .venv/bin/python bench/returns_compute.py
 """
@@ -36,13 +37,21 @@ def main() -> None:
         forms = [f for f in forms_of(campaign) if any("source" in s for s in f.cells.values())]
         for form in forms:
             samples = _common.timed(
-                lambda f=form, u=unit, c=campaign: computed_values(u, c, f), REPEAT, warm=1
+                lambda f=form, u=unit, c=campaign: computed_values(u, c, [f]), REPEAT, warm=1
             )
             print(
                 f"{name:9} form {form.number}  {len(form.cells):3} cells  "
                 f"p50 {_common.percentile(samples, 0.5):8.1f} ms  "
                 f"max {max(samples):8.1f} ms"
             )
+        samples = _common.timed(
+            lambda u=unit, c=campaign, fs=forms: computed_values(u, c, fs), REPEAT, warm=1
+        )
+        print(
+            f"{name:9} forms 1–5 together  "
+            f"p50 {_common.percentile(samples, 0.5):8.1f} ms  "
+            f"max {max(samples):8.1f} ms"
+        )
 
 
 if __name__ == "__main__":

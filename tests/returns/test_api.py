@@ -94,6 +94,22 @@ def test_a_district_reports_and_the_province_accepts(client, world, district_cad
     assert (total["value"], total["source"]) == (5, "typed")
 
 
+def test_a_return_not_submitted_past_its_deadline_reads_late_as_on_the_status(
+    client, world, district_cadre
+):
+    """The return and the status the unit above sees say the same thing: last year's h1 return
+    of the district, never submitted, is late."""
+    last_year = f"/api/v1/units/{world.district.pk}/returns/{YEAR - 1}/h1"
+    read = client.get(last_year, headers=headers(district_cadre)).json()
+    status = client.get(
+        f"/api/v1/units/{world.province.pk}/returns/{YEAR - 1}/h1/status",
+        headers=headers(world.province_cadre),
+    ).json()
+    district = next(i for i in status["items"] if i["unit"] == world.district.pk)
+    assert (read["state"], read["late"]) == ("not_started", True)
+    assert district["late"] is True
+
+
 def test_out_of_scope_members_and_branches_get_404(client, world):
     for who, unit in (
         (world.outsider, world.base),

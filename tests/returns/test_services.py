@@ -5,6 +5,8 @@ from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from doanvien.members.models import Member
@@ -52,6 +54,16 @@ def test_the_computed_member_cells_count_the_subtree(world, campaign):
     assert cell(forms, 1, "members", "total")["value"] == 3  # member, member2, member_in_branch2
     assert cell(forms, 1, "members", "female")["value"] == 1
     assert cell(forms, 4, "branches", "total")["value"] == 2
+
+
+def test_a_live_return_reads_the_members_once_for_all_its_forms(world, campaign):
+    """Forms 1 and 2 both count the subtree's members: one statement answers both."""
+    table = Member._meta.db_table
+    with CaptureQueriesContext(connection) as ctx:
+        forms = forms_now(world.base, campaign)
+    member_reads = [q for q in ctx.captured_queries if f'FROM "{table}"' in q["sql"]]
+    assert len(member_reads) == 1
+    assert cell(forms, 2, "party", "count")["value"] == cell(forms, 1, "party", "total")["value"]
 
 
 def test_a_submitted_return_is_frozen(world, campaign):

@@ -20,7 +20,13 @@ from doanvien.accounts.access import require
 from doanvien.returns import services
 from doanvien.returns.access import can_decide, can_fill, get_reporting_unit_for
 from doanvien.returns.campaigns import campaign_for
-from doanvien.returns.selectors import children_status, return_forms, return_of, state_of
+from doanvien.returns.selectors import (
+    children_status,
+    late_now,
+    return_forms,
+    return_of,
+    state_of,
+)
 
 from .errors import ApiError
 from .schemas import PROGRAMME_YEAR, error_answers
@@ -115,7 +121,7 @@ def _out(unit, campaign) -> dict:
         "title": campaign.title,
         "due_on": campaign.due_on.isoformat(),
         "state": state_of(ret),
-        "late": bool(ret and ret.late),
+        "late": late_now(campaign, ret),
         "submitted_at": ret.submitted_at if ret else None,
         "comment": ret.comment if ret else "",
         "forms": return_forms(unit, campaign, ret),

@@ -1,9 +1,9 @@
 """Reads of returns for the pages, the API and the files.
 
 `return_forms` gives a unit's return as a list of forms with every cell: computed cells from
-the sources (sources.py: one statement a source and form), typed cells from what the unit
-typed, else the sum of its children's accepted returns. A submitted or accepted return is read
-from its frozen snapshot instead: later changes of the data do not alter it."""
+the sources (sources.py: one statement a source for the whole return), typed cells from what
+the unit typed, else the sum of its children's accepted returns. A submitted or accepted
+return is read from its frozen snapshot instead: later changes of the data do not alter it."""
 
 from collections import defaultdict
 from dataclasses import dataclass
@@ -55,11 +55,18 @@ def _context(unit: Unit, campaign: Campaign) -> sources.Context:
     )
 
 
-def computed_values(unit: Unit, campaign: Campaign, form: FormDefinition) -> dict[str, int]:
-    """The form's computed cells for the unit's subtree, by "row:col"."""
-    keys = [key for key, spec in form.cells.items() if "source" in spec]
-    values = sources.compute(_context(unit, campaign), [form.cells[k] for k in keys])
-    return dict(zip(keys, values, strict=True))
+def computed_values(
+    unit: Unit, campaign: Campaign, forms: list[FormDefinition]
+) -> dict[int, dict[str, int]]:
+    """The forms' computed cells for the unit's subtree, by form id and "row:col": all the
+    forms' cells in one `compute`, so a source several forms name (the members of forms 1 and
+    2) is read once for the whole return."""
+    keys = [(f, k) for f in forms for k, spec in f.cells.items() if "source" in spec]
+    values = sources.compute(_context(unit, campaign), [f.cells[k] for f, k in keys])
+    found: dict[int, dict[str, int]] = {f.pk: {} for f in forms}
+    for (form, key), value in zip(keys, values, strict=True):
+        found[form.pk][key] = value
+    return found
 
 
 def live_forms(unit: Unit, campaign: Campaign, ret: Return | None) -> list[dict]:
@@ -67,10 +74,12 @@ def live_forms(unit: Unit, campaign: Campaign, ret: Return | None) -> list[dict]
     sums, accepted = children_sums(unit, campaign)
     typed = ret.typed if ret else {}
     reasons = ret.reasons if ret else {}
+    forms = forms_of(campaign)
+    all_computed = computed_values(unit, campaign, forms)
     found = []
-    for form in forms_of(campaign):
+    for form in forms:
         number = str(form.number)
-        computed = computed_values(unit, campaign, form)
+        computed = all_computed[form.pk]
         own, own_reasons = typed.get(number, {}), reasons.get(number, {})
         form_sums = sums.get(number, {})
         cells, values = [], {}

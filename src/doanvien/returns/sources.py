@@ -1,9 +1,10 @@
 """The named sources a computed cell reads (a cell's spec: {"source": name, "params": {...}}).
 
 Each source counts for a unit's whole subtree and answers every cell that names it in one go:
-`compute` groups a form's cells by source and calls each source once with the list of their
-parameters, so a form costs one statement a source (a conditional aggregate over an indexed
-subtree filter, or a read of an existing roll-up), never a table loaded into Python.
+`compute` groups the cells (of every form of a return: selectors.computed_values) by source
+and calls each source once with the list of their parameters, so a return costs one statement a
+source (a conditional aggregate over an indexed subtree filter, or a read of an existing
+roll-up), never a table loaded into Python.
 
 Sources and their parameters (all optional unless said):
 - `member_count`: active members of the subtree, from the units' roll-up (units/member_counts).

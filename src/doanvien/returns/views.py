@@ -16,7 +16,7 @@ from doanvien.accounts.access import require, visible_ancestors
 from . import exports, services, workflow
 from .access import can_decide, can_fill, get_reporting_unit_for
 from .campaigns import campaign_for, campaigns_for
-from .selectors import children_status, late_now, return_forms, return_of, state_of
+from .selectors import FROZEN, children_status, late_now, return_forms, return_of, state_of
 
 
 def _resolve(request, unit_id: int, year: int, period: str):
@@ -89,9 +89,7 @@ def _page(request, unit, campaign, *, errors=None, posted=None, status=200):
             "state_label": workflow.STATES[ret.state if ret else None],
             "late": late_now(campaign, ret),
             "sections": sections,
-            "problems": services.problems(forms)
-            if not ret or ret.state not in ("submitted", "accepted")
-            else [],
+            "problems": [] if ret and ret.state in FROZEN else services.problems(forms),
             "can_submit": can_fill(request.user, unit)
             and workflow.allowed(ret and ret.state, "submit"),
             "can_accept": can_decide(request.user, unit)
@@ -223,7 +221,7 @@ def status_page(request, unit_id: int, year: int, period: str):
             "campaign": campaign,
             "items": items,
             "states": workflow.STATES,
-            "reported": sum(1 for i in items if i.state in ("submitted", "accepted")),
+            "reported": sum(1 for i in items if i.state in FROZEN),
             "decides": decides,
             "crumbs": visible_ancestors(request.user, unit, and_unit=True),
         },
