@@ -64,7 +64,9 @@ def programme_levels(member_ids, year: int) -> dict[int, str]:
     }
 
 
-def _next(rating: MemberRating | None, action: str) -> str:
+def next_state(rating, action: str) -> str:
+    """The state `action` moves a rating to (MOVES; a member's or a leadership collective's,
+    None: not proposed yet), or the refusal naming its state."""
     state = rating.state if rating else None
     try:
         return MOVES[(state, action)]
@@ -170,7 +172,7 @@ def rating_propose(
     today: date | None = None,
 ) -> MemberRating:
     rating = MemberRating.objects.select_for_update().filter(member=member, year=year).first()
-    _next(rating, "propose")
+    next_state(rating, "propose")
     policy = policy_for(member.branch)
     if not is_eligible(
         joined_union_on=member.joined_union_on,
@@ -230,7 +232,7 @@ def rating_propose(
 def rating_decide(*, actor, rating: MemberRating, approve: bool, reason: str = "") -> MemberRating:
     rating = MemberRating.objects.select_for_update().get(pk=rating.pk)
     action = "approve" if approve else "reject"
-    state = _next(rating, action)
+    state = next_state(rating, action)
     if not approve and not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for rejecting.")})
     if approve:
