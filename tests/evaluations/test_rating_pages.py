@@ -158,3 +158,18 @@ def test_the_branch_proposes_every_programme_level_at_once(client, world):
     assert third.pk not in found
     client.force_login(world.outsider)
     assert client.post(url).status_code == 404
+
+
+def test_the_branch_page_reads_its_members_levels_and_transfers_at_once(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.secretary)
+    client.get(page(world.branch))  # the session and the caches warm
+    with CaptureQueriesContext(connection) as few:
+        client.get(page(world.branch))
+    for n in range(5):
+        make_member(world.branch, full_name=f"Hoàng Văn Thêm {n}")
+    with CaptureQueriesContext(connection) as more:
+        assert client.get(page(world.branch)).status_code == 200
+    assert len(more) == len(few)

@@ -24,8 +24,7 @@ from doanvien.directives.access import ACT_ROLES as DIRECTIVE_ROLES
 from doanvien.directives.models import Receipt
 from doanvien.directives.models import State as DirectiveState
 from doanvien.dues.models import Remittance
-from doanvien.evaluations.models import Evaluation
-from doanvien.evaluations.selectors import queue as evaluation_queue
+from doanvien.evaluations.selectors import waiting as evaluations_waiting
 from doanvien.jobs.models import Job
 from doanvien.member_accounts.models import NotMeReport
 from doanvien.members.models import AdmissionRequest, Transfer
@@ -75,7 +74,9 @@ def _grant_units(user, roles) -> list[Unit]:
         Unit.objects.filter(
             is_active=True,
             pk__in=RoleGrant.objects.filter(user=user, role__in=list(roles)).values("unit_id"),
-        ).order_by("path")
+        )
+        .select_related("level")
+        .order_by("path")
     )
 
 
@@ -323,30 +324,21 @@ def todo_for(user, today=None) -> list[dict]:
         )
     # Unit evaluations (strong branches, 3-proactive base unions, unit ratings) submitted below
     # a unit where the person is a cadre and recognised by that unit (evaluations/selectors.py
-    # queue), any year still waiting.
+    # waiting: one count by year per unit), any year still waiting.
     for unit in cadre_units.values():
-        years = (
-            Evaluation.objects.filter(
-                state=Evaluation.State.SUBMITTED, unit_path__startswith=unit.path
-            )
-            .exclude(unit=unit)
-            .values_list("year", flat=True)
-            .distinct()
-            .order_by("year")
-        )
-        for year in years:
-            n = len(evaluation_queue(unit, year))
-            if n:
-                items.append(
-                    _item(
-                        EVALUATIONS_TO_RECOGNISE,
-                        _("Unit evaluations waiting for your recognition"),
-                        reverse("evaluations:evaluation-queue", args=[unit.pk, year]),
-                        unit,
-                        year,
-                        n,
-                    )
+        for row in (
+            evaluations_waiting(unit).values("year").annotate(n=Count("id")).order_by("year")
+        ):
+            items.append(
+                _item(
+                    EVALUATIONS_TO_RECOGNISE,
+                    _("Unit evaluations waiting for your recognition"),
+                    reverse("evaluations:evaluation-queue", args=[unit.pk, row["year"]]),
+                    unit,
+                    row["year"],
+                    row["n"],
                 )
+            )
     # Committees elected in the units directly below a unit where the person is a cadre,
     # waiting for its approval (committees/selectors.py queue).
     for unit in cadre_units.values():

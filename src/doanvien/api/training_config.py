@@ -26,8 +26,7 @@ from doanvien.training.models import CRITERION_AUDIENCES, Criterion, Deadline, F
 from doanvien.training.selectors import (
     criteria_applying,
     criteria_usage,
-    deadlines_along,
-    default_deadlines,
+    deadlines_listed,
     earlier_framework,
     framework_for,
     own_criteria,
@@ -336,20 +335,9 @@ def configuration_out(user, unit: Unit, year: int) -> dict:
 def deadlines_out(user, unit: Unit, year: int) -> dict:
     """What the deadlines page lists: the deadlines the unit and the units above it set for
     the year, and the shipped defaults, each with the nearer unit that replaces it."""
-    set_here = deadlines_along(unit, year)
-    shipped = sorted(default_deadlines(year).values(), key=lambda d: (d.kind, d.sector))
     rows = []
-    for d, default in [(d, False) for d in set_here] + [(d, True) for d in shipped]:
-        replaced_by = next(
-            (
-                e.unit
-                for e in set_here
-                if e.kind == d.kind
-                and e.sector in (d.sector, "")
-                and (default or e.unit.depth > d.unit.depth)
-            ),
-            None,
-        )
+    for d in deadlines_listed(unit, year):
+        default = d.default
         rows.append(
             {
                 "id": None if default else d.pk,
@@ -361,7 +349,7 @@ def deadlines_out(user, unit: Unit, year: int) -> dict:
                 "allow_late": d.allow_late,
                 "unit": None if default else _ref(d.unit),
                 "own": not default and d.unit_id == unit.pk,
-                "replaced_by": _ref(replaced_by),
+                "replaced_by": _ref(d.replaced_by),
             }
         )
     return {

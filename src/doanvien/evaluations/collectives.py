@@ -13,20 +13,7 @@ from doanvien.units.models import Unit
 
 from . import rollup
 from .models import CollectiveRating, RatingLevel
-from .ratings import ACTIONS, MOVES
-
-
-def _next(rating: CollectiveRating | None, action: str) -> str:
-    state = rating.state if rating else None
-    try:
-        return MOVES[(state, action)]
-    except KeyError:
-        shown = rating.get_state_display() if rating else _("not proposed")
-        raise ValidationError(
-            _("Cannot %(action)s this rating: it is “%(state)s”.")
-            % {"action": ACTIONS[action], "state": shown},
-            code="illegal_transition",
-        ) from None
+from .ratings import next_state
 
 
 def _record(actor, action: str, rating: CollectiveRating, summary: str) -> None:
@@ -46,7 +33,7 @@ def collective_propose(*, actor, unit: Unit, year: int, level: str, reason: str 
             _("The top unit has no level above it to rate its leadership."), code="not_applicable"
         )
     rating = CollectiveRating.objects.select_for_update().filter(unit=unit, year=year).first()
-    _next(rating, "propose")
+    next_state(rating, "propose")
     if level not in RatingLevel.values:
         raise ValidationError({"level": _("Choose one of the four levels.")})
     if rating is None:
@@ -62,7 +49,7 @@ def collective_propose(*, actor, unit: Unit, year: int, level: str, reason: str 
 def collective_decide(*, actor, rating: CollectiveRating, approve: bool, reason: str = ""):
     rating = CollectiveRating.objects.select_for_update().get(pk=rating.pk)
     action = "approve" if approve else "reject"
-    state = _next(rating, action)
+    state = next_state(rating, action)
     if not approve and not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for rejecting.")})
     before = rollup.collective_contribution(rating.state, rating.level)

@@ -50,15 +50,23 @@ def policy_for(unit: Unit) -> RatingPolicy:
 
 
 def programme_level(member: Member, year: int) -> str:
-    return (
-        Registration.objects.filter(member=member, year=year)
-        .values_list("level", flat=True)
-        .first()
-        or ""
-    )
+    return programme_levels([member.pk], year).get(member.pk, "")
 
 
-def _next(rating: MemberRating | None, action: str) -> str:
+def programme_levels(member_ids, year: int) -> dict[int, str]:
+    """Member id → the level his training programme gives for the year (absent: none)."""
+    return {
+        member_id: level
+        for member_id, level in Registration.objects.filter(
+            member_id__in=list(member_ids), year=year
+        ).values_list("member_id", "level")
+        if level
+    }
+
+
+def next_state(rating, action: str) -> str:
+    """The state `action` moves a rating to (MOVES; a member's or a leadership collective's,
+    None: not proposed yet), or the refusal naming its state."""
     state = rating.state if rating else None
     try:
         return MOVES[(state, action)]
@@ -94,21 +102,28 @@ MESSAGES = {
 def transferred_in(member: Member, year: int, months: int) -> Transfer | None:
     """The member's transfer accepted into his branch less than `months` before the year's
     end (the latest), if any."""
+    return transfers_in([member.pk], year, months).get(member.pk)
+
+
+def transfers_in(member_ids, year: int, months: int) -> dict[int, Transfer]:
+    """transferred_in() for many members at once: member id → his latest such transfer."""
     end = date(year, 12, 31)
     since = add_months(end, -months)
     zone = timezone.get_current_timezone()
-    return (
+    found: dict[int, Transfer] = {}
+    for transfer in (
         Transfer.objects.filter(
-            member=member,
+            member_id__in=list(member_ids),
             kind=Transfer.Kind.TRANSFER,
             state__in=(Transfer.State.ACCEPTED, Transfer.State.ENDED),
             decided_at__gt=datetime.combine(since, time.max, tzinfo=zone),
             decided_at__lte=datetime.combine(end, time.max, tzinfo=zone),
         )
         .select_related("from_branch")
-        .order_by("-decided_at")
-        .first()
-    )
+        .order_by("member_id", "-decided_at", "-pk")
+    ):
+        found.setdefault(transfer.member_id, transfer)
+    return found
 
 
 def quota_counts(branch: Unit, year: int, *, replacing: MemberRating | None = None, level=None):
@@ -157,7 +172,7 @@ def rating_propose(
     today: date | None = None,
 ) -> MemberRating:
     rating = MemberRating.objects.select_for_update().filter(member=member, year=year).first()
-    _next(rating, "propose")
+    next_state(rating, "propose")
     policy = policy_for(member.branch)
     if not is_eligible(
         joined_union_on=member.joined_union_on,
@@ -217,7 +232,7 @@ def rating_propose(
 def rating_decide(*, actor, rating: MemberRating, approve: bool, reason: str = "") -> MemberRating:
     rating = MemberRating.objects.select_for_update().get(pk=rating.pk)
     action = "approve" if approve else "reject"
-    state = _next(rating, action)
+    state = next_state(rating, action)
     if not approve and not (reason or "").strip():
         raise ValidationError({"reason": _("Give the reason for rejecting.")})
     if approve:

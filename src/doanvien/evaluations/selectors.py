@@ -6,7 +6,6 @@ from django.db.models import Q
 
 from doanvien.units.models import Unit
 
-from .access import recogniser_of
 from .models import (
     DefaultEvaluationDeadline,
     Evaluation,
@@ -130,15 +129,39 @@ def children_evaluations(unit: Unit, year: int) -> list[tuple[Unit, list[Evaluat
 QUEUE_LIMIT = 200
 
 
+def recognised_here(unit: Unit) -> Q:
+    """The evaluations this unit recognises (access.recogniser_of, as one filter, whatever
+    their number): a unit directly below it whose scheme names no recognising level, its own
+    level or a level none of the units above it has; a unit deeper down whose scheme names its
+    level with no unit of that level between them."""
+    own = unit.level.code
+    above = set(
+        Unit.objects.filter(path__in=unit.ancestor_paths()[:-1]).values_list(
+            "level__code", flat=True
+        )
+    ) - {own}
+    direct = Q(unit__depth=unit.depth + 1) & ~Q(scheme__recogniser_level__in=above)
+    deeper = Q(scheme__recogniser_level=own)
+    # Units of its level below it (none in a tree whose levels follow its depths): each one
+    # recognises, instead, what is below it.
+    for path in Unit.objects.filter(
+        path__startswith=unit.path, depth__gt=unit.depth, level__code=own
+    ).values_list("path", flat=True):
+        deeper &= ~(Q(unit_path__startswith=path) & ~Q(unit_path=path))
+    return Q(unit_path__startswith=unit.path) & ~Q(unit=unit) & (direct | deeper)
+
+
+def waiting(unit: Unit):
+    """The submitted evaluations, of any year, that this unit recognises."""
+    return Evaluation.objects.filter(recognised_here(unit), state=Evaluation.State.SUBMITTED)
+
+
 def queue(unit: Unit, year: int) -> list[Evaluation]:
     """The evaluations submitted in the unit's subtree that this unit recognises (at most
     QUEUE_LIMIT, oldest submission first)."""
-    submitted = (
-        Evaluation.objects.filter(
-            year=year, state=Evaluation.State.SUBMITTED, unit_path__startswith=unit.path
-        )
-        .exclude(unit=unit)
+    return list(
+        waiting(unit)
+        .filter(year=year)
         .select_related("unit", "unit__level", "scheme")
         .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
     )
-    return [e for e in submitted if (r := recogniser_of(e.unit, e.scheme)) and r.pk == unit.pk]

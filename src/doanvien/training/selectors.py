@@ -308,3 +308,29 @@ def deadlines_along(unit: Unit, year: int) -> list[Deadline]:
         ),
         key=lambda d: (kinds.index(d.kind), d.sector, -d.unit.depth),
     )
+
+
+def deadlines_listed(unit: Unit, year: int) -> list[Deadline]:
+    """What a unit's deadlines list shows: deadlines_along(), then the shipped defaults
+    (`default` set), each with `replaced_by`: the nearer unit whose deadline of the same kind,
+    for the same sector or for every sector, applies instead (deadline_for); any unit's
+    replaces a default."""
+    set_here = deadlines_along(unit, year)
+    shipped = sorted(default_deadlines(year).values(), key=lambda d: (d.kind, d.sector))
+    for d in set_here:
+        d.default = False
+    for d in shipped:
+        d.default = True
+    listed = set_here + shipped
+    for d in listed:
+        d.replaced_by = next(
+            (
+                e.unit
+                for e in set_here
+                if e.kind == d.kind
+                and e.sector in (d.sector, "")
+                and (d.default or e.unit.depth > d.unit.depth)
+            ),
+            None,
+        )
+    return listed

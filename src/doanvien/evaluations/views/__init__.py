@@ -34,6 +34,7 @@ from ..selectors import (
     queue,
     scheme_for,
     unit_evaluations,
+    waiting,
 )
 from .ratings import collective_context
 
@@ -73,7 +74,7 @@ def unit_evaluations_page(request, unit_id: int, year: int):
             "offers": offers,
             "children": children_evaluations(unit, year),
             "figure_groups": report.figure_groups(figures),
-            "queue_size": len(queue(unit, year)) if not unit.is_branch else 0,
+            "queue_size": waiting(unit).filter(year=year).count() if not unit.is_branch else 0,
             "breadcrumbs": _crumbs(request, unit),
             "levels": RatingLevel.choices,
             **collective_context(request.user, unit, year),

@@ -36,17 +36,19 @@ def _rows(branch, year: int) -> list[dict]:
         )
     }
     policy = ratings.policy_for(branch)
+    ids = [m.pk for m in members]
+    levels = ratings.programme_levels(ids, year)
+    moved_in = ratings.transfers_in(ids, year, policy.eligibility_months)
     rows = []
     for member in members:
         rating = found.get(member.pk)
-        moved_in = ratings.transferred_in(member, year, policy.eligibility_months)
         rows.append(
             {
                 "member": member,
                 "rating": rating,
-                "programme_level": (level := ratings.programme_level(member, year)),
+                "programme_level": (level := levels.get(member.pk, "")),
                 "programme_label": level_label(level),
-                "moved_in": moved_in,
+                "moved_in": moved_in.get(member.pk),
                 "can_propose": rating is None or rating.state != MemberRating.State.APPROVED,
             }
         )

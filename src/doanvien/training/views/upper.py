@@ -57,8 +57,7 @@ from ..rules import programme_year_of, programme_year_span
 from ..selectors import (
     criteria_applying,
     criteria_usage,
-    deadlines_along,
-    default_deadlines,
+    deadlines_listed,
     earlier_framework,
     framework_for,
     level_counts,
@@ -582,26 +581,9 @@ def criterion_remove_view(request, unit_id: int, year: int):
 
 def _deadlines_page(request, unit: Unit, year: int, *, form: DeadlineForm | None = None):
     context = _header(request, unit, year, "deadlines")
-    set_here = deadlines_along(unit, year)
-    # The shipped defaults apply wherever no unit set a deadline of the kind.
-    shipped = sorted(default_deadlines(year).values(), key=lambda d: (d.kind, d.sector))
-    for d in shipped:
-        d.default = True
-    deadlines = set_here + shipped
+    deadlines = deadlines_listed(unit, year)
     for d in deadlines:
         d.own = d.unit_id == unit.pk
-        # A nearer unit's deadline of the same kind, for the same sector or for every sector,
-        # is the one that applies (selectors.deadline_for); any unit's replaces a default.
-        d.replaced_by = next(
-            (
-                e.unit
-                for e in set_here
-                if e.kind == d.kind
-                and e.sector in (d.sector, "")
-                and (getattr(d, "default", False) or e.unit.depth > d.unit.depth)
-            ),
-            None,
-        )
     editing = None
     if form is None and context["can_publish"]:
         kind, sector = request.GET.get("kind", ""), request.GET.get("sector", "")
