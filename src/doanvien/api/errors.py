@@ -7,6 +7,8 @@
 
 import logging
 import math
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -64,6 +66,18 @@ class ApiError(Exception):
         self.errors = errors or []
         self.headers = headers or {}
         super().__init__(status, detail)
+
+
+@contextmanager
+def conflicts_as_409(codes: Iterable[str]) -> Iterator[None]:
+    """A service's refusal whose code is one of `codes` (a refusal due to the current state,
+    not to the data sent) → 409 with its message; any other refusal passes on (400)."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if getattr(exc, "code", None) in codes:
+            raise ApiError(409, " ".join(exc.messages)) from None
+        raise
 
 
 def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:

@@ -8,12 +8,9 @@ only the recognising unit's cadres score, return and recognise; a unit above it 
 the workflow does not allow in the current state, and a 3-proactive request while a branch is
 not yet strong, answer 409 Conflict; the services' other refusals answer 400."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Schema, Status, UploadedFile
@@ -48,7 +45,7 @@ from doanvien.training.access import can_recognise as above_the_branch
 from doanvien.training.access import is_branch_committee
 from doanvien.units.models import Unit
 
-from .errors import ApiError
+from .errors import ApiError, conflicts_as_409
 from .schemas import PROGRAMME_YEAR, error_answers
 
 router = Router(tags=["evaluations"])
@@ -56,16 +53,6 @@ router = Router(tags=["evaluations"])
 ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
 EVALUATION = "/units/{unit_id}/evaluations/{year}/{scheme}"
 CONFLICTS = {"illegal_transition", "precondition", "not_eligible"}
-
-
-@contextmanager
-def conflicts() -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as exc:
-        if getattr(exc, "code", None) in CONFLICTS:
-            raise ApiError(409, " ".join(exc.messages)) from None
-        raise
 
 
 class EvaluationPointsIn(Schema):
@@ -301,7 +288,7 @@ def _evaluation_above(request, unit_id: int, scheme: str, year: int, may) -> Eva
 
 def _moved(request, evaluation: Evaluation, service, **fields) -> dict:
     """The service's move on the evaluation (its conflicts answer 409), the evaluation after."""
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         evaluation = service(actor=request.user, evaluation=evaluation, **fields)
     return evaluation_out(evaluation)
 
@@ -323,7 +310,7 @@ def register(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
     unit = get_unit_for(request.user, unit_id)
     code = _code(scheme)
     require(is_own_committee(request.user, unit))
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         evaluation = services.evaluation_register(
             actor=request.user, unit=unit, year=year, scheme_code=code
         )
@@ -368,7 +355,7 @@ def evidence(
     """A multipart form: `item` (its id), and a `file` (PDF, image, document, sheet; 10 MB at
     most) or a `link`, with an optional `note`."""
     unit, evaluation = _own_evaluation(request, unit_id, scheme, year)
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         services.evidence_add(
             actor=request.user, evaluation=evaluation, item_id=item, file=file, link=link, note=note
         )
@@ -420,7 +407,7 @@ def assessment(
     """The recognising unit gives every item its points: the total, whether it reaches the
     pass mark, and the level of the scheme's bands follow."""
     evaluation = _evaluation_above(request, unit_id, scheme, year, can_recognise)
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         evaluation = services.assessment_record(
             actor=request.user, evaluation=evaluation, items=payload.items, comment=payload.comment
         )
@@ -524,7 +511,7 @@ def rating_propose(request, payload: RatingIn, member_id: int, year: int = PROGR
     province set a quota, "excellent" beyond it is refused (400 on `level`)."""
     member = get_member_for(request.user, member_id)
     require(is_branch_committee(request.user, member.branch))
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         rating = ratings.rating_propose(
             actor=request.user,
             member=member,
@@ -543,7 +530,7 @@ def rating_approve(request, member_id: int, year: int = PROGRAMME_YEAR):
     member = get_member_for(request.user, member_id)
     require(above_the_branch(request.user, member.branch))
     rating = _rating(member, year)
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         rating = ratings.rating_decide(actor=request.user, rating=rating, approve=True)
     return rating_out(rating)
 
@@ -555,7 +542,7 @@ def rating_reject(request, payload: EvaluationReasonIn, member_id: int, year: in
     member = get_member_for(request.user, member_id)
     require(above_the_branch(request.user, member.branch))
     rating = _rating(member, year)
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         rating = ratings.rating_decide(
             actor=request.user, rating=rating, approve=False, reason=payload.reason
         )
@@ -618,7 +605,7 @@ def collective_propose(
     self-assessment; an approved rating is locked (409)."""
     unit = get_unit_for(request.user, unit_id)
     require(is_own_committee(request.user, unit))
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         rating = collectives.collective_propose(
             actor=request.user, unit=unit, year=year, level=payload.level, reason=payload.reason
         )
@@ -631,7 +618,7 @@ def _collective_decided(request, unit_id: int, year: int, approve: bool, reason:
     rating = CollectiveRating.objects.filter(unit=unit, year=year).first()
     if rating is None:
         raise Http404
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         rating = collectives.collective_decide(
             actor=request.user, rating=rating, approve=approve, reason=reason
         )
@@ -737,7 +724,7 @@ def introduction_create(request, payload: IntroductionIn, member_id: int):
             _("Invalid data."),
             [{"field": "branch_resolution_date", "message": _("This field is required.")}],
         )
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         introduction = introductions.introduction_propose(
             actor=request.user,
             member=member,

@@ -8,11 +8,8 @@ fills and submits; a cadre of the unit directly above accepts and returns. A mov
 does not allow answers 409; bad figures and totals that do not add up answer 400 with the
 cells' messages (field "row:col")."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Router, Schema
 
@@ -28,7 +25,7 @@ from doanvien.returns.selectors import (
     state_of,
 )
 
-from .errors import ApiError
+from .errors import conflicts_as_409
 from .schemas import PROGRAMME_YEAR, error_answers
 
 router = Router(tags=["returns"])
@@ -37,14 +34,7 @@ ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
 RETURN = "/units/{unit_id}/returns/{year}/{period}"
 
 
-@contextmanager
-def conflicts() -> Iterator[None]:
-    try:
-        yield
-    except ValidationError as exc:
-        if getattr(exc, "code", None) == "illegal_transition":
-            raise ApiError(409, " ".join(exc.messages)) from None
-        raise
+CONFLICTS = {"illegal_transition"}
 
 
 class ReturnCellIn(Schema):
@@ -154,7 +144,7 @@ def return_form_save(
     children's accepted returns needs a `reason`. All or nothing."""
     unit, campaign = _resolve(request, unit_id, year, period)
     require(can_fill(request.user, unit))
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         services.typed_save(
             actor=request.user,
             unit=unit,
@@ -169,7 +159,7 @@ def return_form_save(
 def return_submit(request, unit_id: int, period: str, year: int = PROGRAMME_YEAR):
     unit, campaign = _resolve(request, unit_id, year, period)
     require(can_fill(request.user, unit))
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         services.return_submit(actor=request.user, unit=unit, campaign=campaign)
     return _out(unit, campaign)
 
@@ -178,7 +168,7 @@ def return_submit(request, unit_id: int, period: str, year: int = PROGRAMME_YEAR
 def return_accept(request, unit_id: int, period: str, year: int = PROGRAMME_YEAR):
     unit, campaign = _resolve(request, unit_id, year, period)
     require(can_decide(request.user, unit))
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         services.return_accept(actor=request.user, unit=unit, campaign=campaign)
     return _out(unit, campaign)
 
@@ -193,7 +183,7 @@ def return_send_back(
 ):
     unit, campaign = _resolve(request, unit_id, year, period)
     require(can_decide(request.user, unit))
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         services.return_send_back(
             actor=request.user, unit=unit, campaign=campaign, comment=payload.comment
         )

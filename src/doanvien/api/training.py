@@ -7,9 +7,6 @@ allow in the current state, and any change to a registration or an assessment of
 results the branch has submitted or the upper unit has recognised, answers 409 Conflict; the
 services' other refusals answer 400."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -42,7 +39,7 @@ from doanvien.training.services.results import (
 )
 from doanvien.units.models import Unit
 
-from .errors import ApiError
+from .errors import ApiError, conflicts_as_409
 from .imports import JobCreated
 from .schemas import PROGRAMME_YEAR, error_answers
 from .training_schemas import (
@@ -74,15 +71,10 @@ RESULTS = "/units/{unit_id}/results/{year}"
 CONFLICTS = {"illegal_transition", "locked"}
 
 
-@contextmanager
-def conflicts() -> Iterator[None]:
-    """A refusal due to the current state → 409 with its message."""
-    try:
-        yield
-    except ValidationError as exc:
-        if getattr(exc, "code", None) in CONFLICTS:
-            raise ApiError(409, " ".join(exc.messages)) from None
-        raise
+def conflicts():
+    """A refusal due to the current state → 409 with its message (the other API modules of the
+    programme's work use it too)."""
+    return conflicts_as_409(CONFLICTS)
 
 
 def required(field: str) -> ApiError:

@@ -9,8 +9,6 @@ services' refusals answer 400 naming the fields; a refusal due to the state of t
 closed by recognised results, a framework already published, a criterion registered by
 members) answers 409."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -42,7 +40,7 @@ from doanvien.training.services.configuration import (
 )
 from doanvien.units.models import Sector, Unit
 
-from .errors import ApiError
+from .errors import ApiError, conflicts_as_409
 from .schemas import PROGRAMME_YEAR, error_answers
 
 router = Router(tags=["training configuration"])
@@ -53,17 +51,6 @@ BASE = "/units/{unit_id}/training/{year}"
 CONFLICTS = {"closed", "exists", "protected"}
 SECTORS = ", ".join(Sector.values)
 AUDIENCE_CODES = ", ".join(code for code, _label in CRITERION_AUDIENCES)
-
-
-@contextmanager
-def conflicts() -> Iterator[None]:
-    """A refusal due to the current state → 409 with its message."""
-    try:
-        yield
-    except ValidationError as exc:
-        if getattr(exc, "code", None) in CONFLICTS:
-            raise ApiError(409, " ".join(exc.messages)) from None
-        raise
 
 
 def required(payload: Schema, *names: str) -> None:
@@ -401,7 +388,7 @@ def framework_publish_api(
         source = Framework.objects.filter(pk=payload.source).first()
         if source is None:
             raise ValidationError({"source": _("Choose one of this unit's own frameworks.")})
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         framework_publish(actor=request.user, unit=unit, year=year, source=source)
     return Status(201, configuration_out(request.user, unit, year))
 
@@ -429,7 +416,7 @@ def framework_change(request, payload: FrameworkChangeIn, unit_id: int, year: in
             code: {k: v for k, v in area.model_dump().items() if v is not None}
             for code, area in payload.areas.items()
         }
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         framework_update(
             actor=request.user,
             framework=framework,
@@ -464,7 +451,7 @@ def criterion_create(request, payload: CriterionCreateIn, unit_id: int, year: in
     applies to its whole subtree. For the unit's cadres (not a branch)."""
     unit = _publisher(request, unit_id)
     required(payload, "area_code", "text")
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         criterion = criterion_add(
             actor=request.user,
             unit=unit,
@@ -501,7 +488,7 @@ def criterion_change(
         name: getattr(criterion, name)
         for name in ("area_code", "text", "sector", "audience", "mandatory")
     }
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         criterion = criterion_update(
             actor=request.user, criterion=criterion, **{**current, **given}
         )
@@ -518,7 +505,7 @@ def criterion_delete(request, unit_id: int, criterion_id: int, year: int = PROGR
     """Remove one of the unit's criteria that nobody registered (409 otherwise)."""
     unit = _publisher(request, unit_id)
     criterion = _own_criterion(unit, year, criterion_id)
-    with conflicts():
+    with conflicts_as_409(CONFLICTS):
         criterion_remove(actor=request.user, criterion=criterion)
     return Status(204, None)
 
