@@ -350,11 +350,15 @@ def counted_years() -> list[int]:
 def _expected(year: int) -> tuple[dict[tuple[str, str], dict[str, int]], dict[int, Figures]]:
     """Every row's figures as they should be ((path, key) → the sum of the own figures in its
     subtree) and every unit's own figures, a thousand units at a time."""
-    holders = set(Activity.objects.filter(year=year).values_list("unit_id", flat=True))
+    # The distinct units, not a row per activity or participation, come back.
+    holders = set(
+        Activity.objects.filter(year=year).order_by().values_list("unit_id", flat=True).distinct()
+    )
     branches = set(
-        Participation.objects.filter(activity__year=year).values_list(
-            "member__branch_id", flat=True
-        )
+        Participation.objects.filter(activity__year=year)
+        .order_by()
+        .values_list("member__branch_id", flat=True)
+        .distinct()
     )
     active = sorted(holders | branches)
     for start in range(0, len(active), CHUNK):
