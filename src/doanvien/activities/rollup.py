@@ -17,6 +17,7 @@
   Every year follows the tree as it is now.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from os.path import commonprefix
 
@@ -410,12 +411,17 @@ def fix() -> int:
     written = 0
     with transaction.atomic():
         lock_folds()
-        while fold(CHUNK * 20):
-            pass
+        fold_all()
         for year in counted_years():
             sums, own = _expected(year)
+            # The rows are made for the units having the same keys together, not a unit at a time.
+            by_keys: dict[frozenset[str], list[int]] = defaultdict(list)
             for unit_id, figures in own.items():
-                ensure_rows(Unit.objects.filter(pk=unit_id), year, figures)
+                if figures:
+                    by_keys[frozenset(figures)].append(unit_id)
+            for keys, ids in by_keys.items():
+                for start in range(0, len(ids), CHUNK):
+                    ensure_rows(Unit.objects.filter(pk__in=ids[start : start + CHUNK]), year, keys)
             changed = []
             for r in ActivityStats.objects.filter(year=year).order_by("unit_path", "key"):
                 want = sums.get((r.unit_path, r.key), _zero())
