@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from os.path import commonprefix
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from doanvien.core.bulk import update_from_values
 from doanvien.core.ledger import fold_all_of, lock_folds
@@ -265,30 +265,48 @@ def fold_all() -> int:
 
 def subtree_moved(old_path: str, unit: Unit) -> None:
     """The unit moved from `old_path` (its rows' and deltas' paths already rewritten, under the
-    fold lock): what its old ancestors held of it goes to the new ones, in every year and key."""
+    fold lock): what its old ancestors held of it goes to the new ones, in every year and key
+    (an ancestor of both keeps it; one UPDATE per batch, core.bulk.update_from_values)."""
     lock_folds()
-    old_above, new_above = paths_to(old_path)[:-1], paths_to(unit.path)[:-1]
-    rows = ActivityStats.objects.select_for_update().filter(unit=unit).order_by("year", "key")
-    for row in rows:
-        own = ActivityStatsDelta.objects.filter(
-            year=row.year, key=row.key, unit_path=unit.path
-        ).aggregate(**{k: Sum(k) for k in COUNTERS})
-        held = {k: getattr(row, k) - (own[k] or 0) for k in COUNTERS}
-        # The new ancestors get rows for every key of the subtree (the deltas below fold there).
-        below = set(
-            ActivityStats.objects.filter(
-                year=row.year, unit_path__startswith=unit.path
-            ).values_list("key", flat=True)
-        )
-        ensure_rows([unit], row.year, below | {row.key})
-        if not any(held.values()):
-            continue
-        ActivityStats.objects.filter(year=row.year, key=row.key, unit_path__in=old_above).update(
-            **{k: F(k) - v for k, v in held.items()}
-        )
-        ActivityStats.objects.filter(year=row.year, key=row.key, unit_path__in=new_above).update(
-            **{k: F(k) + v for k, v in held.items()}
-        )
+    rows = list(ActivityStats.objects.select_for_update().filter(unit=unit).order_by("year", "key"))
+    if not rows:
+        return
+    years = {row.year for row in rows}
+    # Its own deltas not folded yet, which its rows have but its ancestors not yet.
+    own = {
+        (d["year"], d["key"]): d
+        for d in ActivityStatsDelta.objects.filter(unit_path=unit.path)
+        .values("year", "key")
+        .annotate(**{f"sum_{k}": Sum(k) for k in COUNTERS})
+        .order_by()
+    }
+    # The new ancestors get rows for every key of the subtree (the deltas below fold there).
+    below: dict[int, set[str]] = defaultdict(set)
+    for year, key in (
+        ActivityStats.objects.filter(year__in=years, unit_path__startswith=unit.path)
+        .order_by()
+        .values_list("year", "key")
+        .distinct()
+    ):
+        below[year].add(key)
+    for year in sorted(years):
+        ensure_rows([unit], year, below[year])
+    changes: dict[tuple[int, str, str], list[int]] = {}
+    for sign, above in ((-1, paths_to(old_path)[:-1]), (1, paths_to(unit.path)[:-1])):
+        for row in rows:
+            mine = own.get((row.year, row.key), {})
+            held = [getattr(row, k) - (mine.get(f"sum_{k}") or 0) for k in COUNTERS]
+            for path in above:
+                total = changes.setdefault((row.year, path, row.key), [0] * len(COUNTERS))
+                for i, v in enumerate(held):
+                    total[i] += sign * v
+    update_from_values(
+        ActivityStats._meta.db_table,
+        ("year", "unit_path", "key"),
+        COUNTERS,
+        [(*key, *values) for key, values in sorted(changes.items()) if any(values)],
+        add=True,
+    )
 
 
 # --- Reading: a row with the deltas below it not folded yet, in one statement ----------------
