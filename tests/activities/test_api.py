@@ -5,6 +5,8 @@ figures per unit and year; out of scope → 404."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from doanvien.activities.models import Activity, CheckinScan, Participation
@@ -207,3 +209,33 @@ def test_a_change_of_date_moves_the_figures_to_the_other_year(world, base_cadre,
     secretary = ApiClient(world.secretary)
     refused = secretary.patch(f"/api/v1/activities/{published.pk}", {"title": "Khác"})
     assert refused.status_code == 403
+
+
+def test_the_lists_read_the_areas_in_one_query_whatever_their_length(world, base_cadre):
+    """The areas of the activities listed are read once for the page (prefetched), not once an
+    activity: the unit's list and a member's own list take as many queries for six activities
+    as for two."""
+    member = ApiClient(world.member_user)
+    secretary = ApiClient(world.secretary)
+
+    def queries_of_lists() -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as unit_list:
+            assert secretary.get(f"/api/v1/units/{world.branch.pk}/activities").status_code == 200
+        with CaptureQueriesContext(connection) as own_list:
+            assert member.get("/api/v1/me/activities").status_code == 200
+        return len(unit_list), len(own_list)
+
+    def publish_and_sign_up(n: int) -> None:
+        for i in range(n):
+            answer = base_cadre.post(
+                f"/api/v1/units/{world.base.pk}/activities", body(title=f"Buổi {i}")
+            )
+            assert (
+                member.post(f"/api/v1/activities/{answer.json()['id']}/signup").status_code == 200
+            )
+
+    publish_and_sign_up(2)
+    queries_of_lists()  # a token's use is written at most every five minutes: once here
+    few = queries_of_lists()
+    publish_and_sign_up(4)
+    assert queries_of_lists() == few

@@ -7,6 +7,8 @@ from collections import Counter
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -181,3 +183,18 @@ def test_the_check_finds_a_row_made_wrong_and_the_rebuild_mends_it(world):
     rollup.rebuild()
     assert rollup.differences() == []
     assert set(DIMENSIONS) >= {"sex", "age_band", "sector"}
+
+
+def test_an_edit_of_no_counted_field_writes_no_delta_and_locks_no_branch(world):
+    """Only a change of how a member is counted appends to the ledger and locks his branch's
+    row (against a unit move); an edit of his phone does neither."""
+    waiting = MemberStatDelta.objects.count()
+    with CaptureQueriesContext(connection) as phone_edit:
+        member_update(actor=None, member=world.member, data={"phone": "0912345678"})
+    assert MemberStatDelta.objects.count() == waiting
+    assert not any("FOR NO KEY UPDATE" in q["sql"] for q in phone_edit.captured_queries)
+    with CaptureQueriesContext(connection) as counted_edit:
+        member_update(actor=None, member=world.member, data={"religion": "Công giáo"})
+    assert MemberStatDelta.objects.count() == waiting + 2
+    if connection.vendor == "postgresql":
+        assert any("FOR NO KEY UPDATE" in q["sql"] for q in counted_edit.captured_queries)

@@ -17,11 +17,12 @@
   Every year follows the tree as it is now.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 from os.path import commonprefix
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 
 from doanvien.core.bulk import update_from_values
 from doanvien.core.ledger import fold_all_of, lock_folds
@@ -264,30 +265,48 @@ def fold_all() -> int:
 
 def subtree_moved(old_path: str, unit: Unit) -> None:
     """The unit moved from `old_path` (its rows' and deltas' paths already rewritten, under the
-    fold lock): what its old ancestors held of it goes to the new ones, in every year and key."""
+    fold lock): what its old ancestors held of it goes to the new ones, in every year and key
+    (an ancestor of both keeps it; one UPDATE per batch, core.bulk.update_from_values)."""
     lock_folds()
-    old_above, new_above = paths_to(old_path)[:-1], paths_to(unit.path)[:-1]
-    rows = ActivityStats.objects.select_for_update().filter(unit=unit).order_by("year", "key")
-    for row in rows:
-        own = ActivityStatsDelta.objects.filter(
-            year=row.year, key=row.key, unit_path=unit.path
-        ).aggregate(**{k: Sum(k) for k in COUNTERS})
-        held = {k: getattr(row, k) - (own[k] or 0) for k in COUNTERS}
-        # The new ancestors get rows for every key of the subtree (the deltas below fold there).
-        below = set(
-            ActivityStats.objects.filter(
-                year=row.year, unit_path__startswith=unit.path
-            ).values_list("key", flat=True)
-        )
-        ensure_rows([unit], row.year, below | {row.key})
-        if not any(held.values()):
-            continue
-        ActivityStats.objects.filter(year=row.year, key=row.key, unit_path__in=old_above).update(
-            **{k: F(k) - v for k, v in held.items()}
-        )
-        ActivityStats.objects.filter(year=row.year, key=row.key, unit_path__in=new_above).update(
-            **{k: F(k) + v for k, v in held.items()}
-        )
+    rows = list(ActivityStats.objects.select_for_update().filter(unit=unit).order_by("year", "key"))
+    if not rows:
+        return
+    years = {row.year for row in rows}
+    # Its own deltas not folded yet, which its rows have but its ancestors not yet.
+    own = {
+        (d["year"], d["key"]): d
+        for d in ActivityStatsDelta.objects.filter(unit_path=unit.path)
+        .values("year", "key")
+        .annotate(**{f"sum_{k}": Sum(k) for k in COUNTERS})
+        .order_by()
+    }
+    # The new ancestors get rows for every key of the subtree (the deltas below fold there).
+    below: dict[int, set[str]] = defaultdict(set)
+    for year, key in (
+        ActivityStats.objects.filter(year__in=years, unit_path__startswith=unit.path)
+        .order_by()
+        .values_list("year", "key")
+        .distinct()
+    ):
+        below[year].add(key)
+    for year in sorted(years):
+        ensure_rows([unit], year, below[year])
+    changes: dict[tuple[int, str, str], list[int]] = {}
+    for sign, above in ((-1, paths_to(old_path)[:-1]), (1, paths_to(unit.path)[:-1])):
+        for row in rows:
+            mine = own.get((row.year, row.key), {})
+            held = [getattr(row, k) - (mine.get(f"sum_{k}") or 0) for k in COUNTERS]
+            for path in above:
+                total = changes.setdefault((row.year, path, row.key), [0] * len(COUNTERS))
+                for i, v in enumerate(held):
+                    total[i] += sign * v
+    update_from_values(
+        ActivityStats._meta.db_table,
+        ("year", "unit_path", "key"),
+        COUNTERS,
+        [(*key, *values) for key, values in sorted(changes.items()) if any(values)],
+        add=True,
+    )
 
 
 # --- Reading: a row with the deltas below it not folded yet, in one statement ----------------
@@ -350,11 +369,15 @@ def counted_years() -> list[int]:
 def _expected(year: int) -> tuple[dict[tuple[str, str], dict[str, int]], dict[int, Figures]]:
     """Every row's figures as they should be ((path, key) → the sum of the own figures in its
     subtree) and every unit's own figures, a thousand units at a time."""
-    holders = set(Activity.objects.filter(year=year).values_list("unit_id", flat=True))
+    # The distinct units, not a row per activity or participation, come back.
+    holders = set(
+        Activity.objects.filter(year=year).order_by().values_list("unit_id", flat=True).distinct()
+    )
     branches = set(
-        Participation.objects.filter(activity__year=year).values_list(
-            "member__branch_id", flat=True
-        )
+        Participation.objects.filter(activity__year=year)
+        .order_by()
+        .values_list("member__branch_id", flat=True)
+        .distinct()
     )
     active = sorted(holders | branches)
     for start in range(0, len(active), CHUNK):
@@ -406,12 +429,17 @@ def fix() -> int:
     written = 0
     with transaction.atomic():
         lock_folds()
-        while fold(CHUNK * 20):
-            pass
+        fold_all()
         for year in counted_years():
             sums, own = _expected(year)
+            # The rows are made for the units having the same keys together, not a unit at a time.
+            by_keys: dict[frozenset[str], list[int]] = defaultdict(list)
             for unit_id, figures in own.items():
-                ensure_rows(Unit.objects.filter(pk=unit_id), year, figures)
+                if figures:
+                    by_keys[frozenset(figures)].append(unit_id)
+            for keys, ids in by_keys.items():
+                for start in range(0, len(ids), CHUNK):
+                    ensure_rows(Unit.objects.filter(pk__in=ids[start : start + CHUNK]), year, keys)
             changed = []
             for r in ActivityStats.objects.filter(year=year).order_by("unit_path", "key"):
                 want = sums.get((r.unit_path, r.key), _zero())

@@ -230,9 +230,7 @@ def activity_update(*, actor, activity: Activity, data: dict[str, Any]) -> Activ
             if u.pk not in invited_have
         ]
     )
-    branches = set(
-        Participation.objects.filter(activity=activity).values_list("member__branch_id", flat=True)
-    )
+    branches = _branches_of(activity)
     rollup.recount({activity.unit_id, *branches}, {old_year, activity.year})
     after = _current(activity)
     audit.record(
@@ -254,9 +252,7 @@ def activity_cancel(*, actor, activity: Activity) -> Activity:
         return activity
     activity.cancelled_at = timezone.now()
     activity.save(update_fields=["cancelled_at"])
-    branches = set(
-        Participation.objects.filter(activity=activity).values_list("member__branch_id", flat=True)
-    )
+    branches = _branches_of(activity)
     rollup.recount({activity.unit_id, *branches}, [activity.year])
     audit.record(
         actor=actor,
@@ -266,6 +262,17 @@ def activity_cancel(*, actor, activity: Activity) -> Activity:
         summary=activity.title,
     )
     return activity
+
+
+def _branches_of(activity: Activity) -> set[int]:
+    """The branches of the members who signed up or took part (each once: a province-wide
+    activity has a participation a member)."""
+    return set(
+        Participation.objects.filter(activity=activity)
+        .order_by()
+        .values_list("member__branch_id", flat=True)
+        .distinct()
+    )
 
 
 def _user(actor):

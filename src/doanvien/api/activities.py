@@ -143,7 +143,8 @@ def activity_out(a: Activity, *, unit_id: int | None = None) -> dict:
         "title": a.title,
         "kind": a.kind.code,
         "kind_label": a.kind.name,
-        "areas": sorted(a.areas.values_list("code", flat=True)),
+        # .all(): the areas prefetched with the list (values_list would query each activity).
+        "areas": sorted(area.code for area in a.areas.all()),
         "starts_at": a.starts_at,
         "ends_at": a.ends_at,
         "year": a.year,
@@ -322,7 +323,9 @@ def my_activities(request, filters: Query[ActivityYear]):
     if member is None:
         raise ApiError(404, _("Not found."))
     offered = selectors.offered_to_member(member, filters.year).prefetch_related("areas")[:200]
-    mine = selectors.member_participations(member, filters.year)[:500]
+    mine = selectors.member_participations(member, filters.year).prefetch_related(
+        "activity__areas"
+    )[:500]
     return {
         "offered": [activity_out(a) for a in offered],
         "mine": [

@@ -3,8 +3,9 @@ row"; the same shape as units/member_counts.py).
 
 - A member write that changes whether or how a member is counted (created, edited in a counted
   field, moved, removed, matured out, brought back, imported) appends to the ledger, in its own
-  transaction, a -1 with his values before and a +1 with his values after (`changed`). It locks
-  no row: writers of different branches never wait for each other.
+  transaction, a -1 with his values before and a +1 with his values after (`changed`). It
+  locks only his branch's row (against a unit move, `_lock_branches`): writers of different
+  branches never wait for each other, and an edit of no counted field writes and locks nothing.
 - The folder (`manage.py fold_rollups`, this module being named in settings.ROLLUP_LEDGERS)
   adds the deltas to the rows (MemberStat) of every unit above their branches — one row per
   unit, dimension, value and sex — and deletes them, under the fold lock.
