@@ -109,9 +109,9 @@ def months_absent(member_ids: Iterable[int], year: int) -> dict[int, list[int]]:
     return out
 
 
-def absence_counts(branch: Unit, year: int, member_ids: Iterable[int]) -> dict[int, int]:
+def absence_counts(member_ids: Iterable[int], year: int) -> dict[int, int]:
     """How many months of the year each member missed the monthly meetings (months_absent):
-    the meeting part of the removal candidates (dues/removal.py registers it)."""
+    the meeting part of the removal candidates (dues/removal.py reads it)."""
     return {pk: len(months) for pk, months in months_absent(list(member_ids), year).items()}
 
 
