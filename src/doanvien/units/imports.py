@@ -45,6 +45,7 @@ from doanvien.training.rollup import count_open_years_again, opened_years, year_
 
 from .columns import COLUMNS, SPECS, field_label
 from .models import Level, Sector, Unit, paths_to
+from .services import unit_state_changed
 
 # A national unit list in one file (about 350,000 units; settings.UNIT_IMPORT_MAX_ROWS).
 DEFAULT_MAX_ROWS = 400_000
@@ -569,6 +570,7 @@ class TreeImport(SheetImport):
                 )
         else:
             ids_of = {r.code: ids[i] for i, r in enumerate(creates)}
+        unit_state_changed([ids_of[r.code] for r in creates if r.level.code == "branch"])
         events = record_maker(AuditEvent)
         actor_id = getattr(self.actor, "pk", None)
         insert_rows(
