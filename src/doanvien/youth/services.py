@@ -699,7 +699,6 @@ def review_note_add(
         unit=unit,
         unit_path=unit.path,
         year=year,
-        half=1 if on.month <= 6 else 2,
         on=on,
         text=text,
         author=actor if getattr(actor, "pk", None) else None,
