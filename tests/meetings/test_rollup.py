@@ -260,3 +260,16 @@ def test_a_meeting_date_moved_to_another_year_leaves_the_first(world):
     read_new = rollup.figures_of([world.province], new_year)[world.province.pk]
     assert read_old["meetings"] == (1 if new_year == YEAR else 0)
     assert read_new["meetings"] == 1
+
+
+def test_branches_made_by_a_unit_import_count_as_active_branches(world, tmp_path):
+    from tests.units.test_tree_import import run, sheet
+
+    before = rollup.figures_of([world.district], YEAR)[world.district.pk]["branches"]
+    rows = [["TN-TA-TH-A9", "Chi đoàn Ấp 9", "branch", "residential", "TN-TA-TH"]]
+    result = run(world, sheet(tmp_path, rows))
+    assert result.written, result.errors
+    read = rollup.figures_of([world.other_base, world.district], YEAR)
+    assert read[world.district.pk]["branches"] == before + 1
+    assert read[world.other_base.pk]["branches"] == 2
+    assert [d for d in rollup.differences() if world.province.path in d] == []

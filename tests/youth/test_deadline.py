@@ -92,6 +92,10 @@ def test_the_report_page_flags_late_units_and_the_base_union_sends(client, world
     html = page.content.decode()
     assert 'id="late"' in html and "Đoàn xã Tân Hòa" in html.split('id="late"')[1]
     assert html.count('late">') + html.count('class="badge warn late"') >= 1
+    # The late units and their forms once, in the page's body; the title is the report's name.
+    assert html.count('id="late"') == 1
+    title = html.split("<title>")[1].split("</title>")[0]
+    assert "<" not in title and "csrf" not in title
     client.force_login(world.base_cadre)
     base_page = reverse("youth:referral-report", args=[world.base.pk, year])
     assert 'id="not-sent"' in client.get(base_page).content.decode()

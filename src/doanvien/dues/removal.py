@@ -24,11 +24,6 @@ from .models import RemovalRule
 from .selectors import branch_members
 
 
-def months_absent(branch: Unit, year: int, member_ids: list[int]) -> dict[int, int]:
-    """Months without attending a branch meeting, per member."""
-    return absence_counts(branch, year, member_ids)
-
-
 def removal_months(branch: Unit) -> int:
     """The months missed in a year that make a candidate: the removal rule of the nearest unit
     up the tree, else the default row's (else the rule's 3 months)."""
@@ -63,14 +58,14 @@ def working_away(member_ids: list[int], year: int) -> set[int]:
 class Candidate:
     member: object
     months_unpaid: int
-    months_absent: int | None
+    months_absent: int
 
 
 def removal_candidates(branch: Unit, year: int, today: date | None = None) -> list[Candidate]:
     rows = branch_members(branch, year, today)
     ids = [r.member.pk for r in rows]
     away = working_away(ids, year)
-    absent = months_absent(branch, year, ids)
+    absent = absence_counts(ids, year)
     threshold = removal_months(branch)
     found = []
     for r in rows:
@@ -78,6 +73,6 @@ def removal_candidates(branch: Unit, year: int, today: date | None = None) -> li
             continue
         unpaid = len(r.owed)
         missed = absent.get(r.member.pk, 0)
-        if unpaid >= threshold or (missed or 0) >= threshold:
+        if unpaid >= threshold or missed >= threshold:
             found.append(Candidate(r.member, unpaid, missed))
     return found

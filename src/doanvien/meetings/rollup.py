@@ -49,22 +49,24 @@ def _zero() -> dict[str, int]:
     return dict.fromkeys(COUNTERS, 0)
 
 
+def _cadence_rules() -> dict[str | None, int]:
+    """Every cadence rule by its unit's path (None: the default row): a short table."""
+    return dict(CadenceRule.objects.values_list("unit__path", "per_month"))
+
+
+def _nearest(rules_by_path: dict[str | None, int], paths: list[str]) -> int:
+    """The rule of the deepest of `paths` (root first) that has one, else the default row's."""
+    for path in reversed(paths):
+        if path in rules_by_path:
+            return rules_by_path[path]
+    return rules_by_path.get(None, DEFAULT_PER_MONTH)
+
+
 def cadences(units: Iterable[Unit]) -> dict[int, int]:
     """The regular meetings a month each unit's cadence rule asks (the nearest rule up the
-    tree, else the default row's): one query for the rules (a short table)."""
-    units = list(units)
-    rules_by_path: dict[str | None, int] = dict(
-        CadenceRule.objects.values_list("unit__path", "per_month")
-    )
-    default = rules_by_path.get(None, DEFAULT_PER_MONTH)
-    found = {}
-    for unit in units:
-        per_month = default
-        for path in paths_to(unit.path):
-            if path in rules_by_path:
-                per_month = rules_by_path[path]
-        found[unit.pk] = per_month
-    return found
+    tree, else the default row's): one query for the rules."""
+    rules_by_path = _cadence_rules()
+    return {unit.pk: _nearest(rules_by_path, paths_to(unit.path)) for unit in units}
 
 
 def count_units(units: Iterable[Unit], year: int) -> dict[int, dict[str, int]]:
@@ -263,12 +265,7 @@ def subtree_moved(old_path: str, unit: Unit) -> None:
 def _cadence_at(path: str) -> int:
     """The monthly meetings asked of a branch placed directly at `path` (its rule, or the
     nearest above it)."""
-    rules_by_path = dict(CadenceRule.objects.values_list("unit__path", "per_month"))
-    per_month = rules_by_path.get(None, DEFAULT_PER_MONTH)
-    for p in paths_to(path)[:-1]:
-        if p in rules_by_path:
-            per_month = rules_by_path[p]
-    return per_month
+    return _nearest(_cadence_rules(), paths_to(path)[:-1])
 
 
 # --- Reading: a row with the deltas below it not folded yet, in one statement ----------------

@@ -12,22 +12,12 @@ from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
 from . import rollup, rules
-from .models import CADENCE_KINDS, Attendance, CadenceRule, Meeting, Presence, Theme
-
-DEFAULT_PER_MONTH = 1
+from .models import CADENCE_KINDS, Attendance, Meeting, Presence, Theme
 
 
 def required_per_month(unit: Unit) -> int:
     """The cadence rule of the nearest unit up the tree, else the default row's."""
-    rows = dict(
-        CadenceRule.objects.filter(
-            Q(unit__path__in=unit.ancestor_paths()) | Q(unit=None)
-        ).values_list("unit__path", "per_month")
-    )
-    for path in reversed(unit.ancestor_paths()):
-        if path in rows:
-            return rows[path]
-    return rows.get(None, DEFAULT_PER_MONTH)
+    return rollup.cadences([unit])[unit.pk]
 
 
 def unit_meetings(unit: Unit, year: int) -> QuerySet[Meeting]:
@@ -119,9 +109,9 @@ def months_absent(member_ids: Iterable[int], year: int) -> dict[int, list[int]]:
     return out
 
 
-def absence_counts(branch: Unit, year: int, member_ids: Iterable[int]) -> dict[int, int]:
+def absence_counts(member_ids: Iterable[int], year: int) -> dict[int, int]:
     """How many months of the year each member missed the monthly meetings (months_absent):
-    the meeting part of the removal candidates (dues/removal.py registers it)."""
+    the meeting part of the removal candidates (dues/removal.py reads it)."""
     return {pk: len(months) for pk, months in months_absent(list(member_ids), year).items()}
 
 

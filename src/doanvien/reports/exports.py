@@ -538,6 +538,27 @@ def _in_document_font(svg: SafeString) -> SafeString:
     return mark_safe(svg.replace(f'font-family="{FONT}"', f'font-family="{CHART_FONT}"', 1))
 
 
+def header_context(
+    *, unit: Unit, number: str = "", place: str = "", on: date, signer: Signer | None = None
+) -> dict:
+    """What the header and the foot of an official document take (reports/_doc_head.html,
+    _doc_foot.html): the issuing unit's parent, the number, the place and date line, the
+    signer, and the number and place asked for, carried over to the other files' links."""
+    day, month = _day_month(on)
+    return {
+        "parent": unit.parent(),
+        "number": (number or "").strip(),
+        "number_text": number_text(number),
+        "query": urlencode({k: v.strip() for k, v in (("number", number), ("place", place)) if v}),
+        "place": (place or "").strip() or BLANK,
+        "day": day,
+        "month": month,
+        "date_year": on.year,
+        "on": on,
+        "signer": signer or Signer(),
+    }
+
+
 def document_context(
     *,
     unit: Unit,
@@ -553,13 +574,11 @@ def document_context(
     """What reports/print.html needs. Call it in the document's language: the charts' text and
     numbers are written now."""
     on = on or timezone.localdate()
-    day, month = _day_month(on)
     children = rows[1:]
     # Before the evaluation date the levels are not results yet: no level charts.
     levels = not rows[0].pending
     return {
         "unit": unit,
-        "parent": unit.parent(),
         "year": year,
         "own": rows[0],
         "children": children,
@@ -573,16 +592,7 @@ def document_context(
         "evaluation_groups": evaluation_report.groups(),
         "evaluations_title": evaluations_title(year),
         "evaluations_note": _evaluations_note(),
-        "number": (number or "").strip(),
-        "number_text": number_text(number),
-        # The number and place asked for, carried over to the other files' links.
-        "query": urlencode({k: v.strip() for k, v in (("number", number), ("place", place)) if v}),
-        "place": (place or "").strip() or BLANK,
-        "day": day,
-        "month": month,
-        "date_year": on.year,
-        "on": on,
-        "signer": signer or Signer(),
+        **header_context(unit=unit, number=number, place=place, on=on, signer=signer),
         "figure_titles": figure_titles(),
         "level_titles": level_titles(),
     }
@@ -670,8 +680,3 @@ def render_pdf(html: str) -> bytes:
 
     document = HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=_static_fetcher())
     return document.write_pdf()
-
-
-def date_parts(on: date) -> tuple[str, str]:
-    """The day and month of an official document's date line, written as the form has them."""
-    return _day_month(on)

@@ -36,19 +36,16 @@ from doanvien.core.spreadsheets.importing import (
     Progress,
     SheetImport,
     Written,
+    sheet_import,
 )
-from doanvien.core.spreadsheets.reading import (
-    SpreadsheetError,
-    cell_text,
-    open_sheet,
-    rows_allowed,
-)
+from doanvien.core.spreadsheets.reading import cell_text
 from doanvien.core.text import fold, text_fault
 from doanvien.training.models import YearStats
 from doanvien.training.rollup import count_open_years_again, opened_years, year_ended
 
 from .columns import COLUMNS, SPECS, field_label
 from .models import Level, Sector, Unit, paths_to
+from .services import unit_state_changed
 
 # A national unit list in one file (about 350,000 units; settings.UNIT_IMPORT_MAX_ROWS).
 DEFAULT_MAX_ROWS = 400_000
@@ -573,6 +570,7 @@ class TreeImport(SheetImport):
                 )
         else:
             ids_of = {r.code: ids[i] for i, r in enumerate(creates)}
+        unit_state_changed([ids_of[r.code] for r in creates if r.level.code == "branch"])
         events = record_maker(AuditEvent)
         actor_id = getattr(self.actor, "pk", None)
         insert_rows(
@@ -669,19 +667,17 @@ def units_import(
     nothing, like members.imports.members_import. `unit` is the unit imported into: the file's
     units go under it (a blank code of the unit above), or under the units the file or its
     subtree has."""
-    result = ImportResult(filename=filename)
-    try:
-        with rows_allowed(int(getattr(settings, "UNIT_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))):
-            sheet = open_sheet(path, COLUMNS, min_matches=2)
-    except SpreadsheetError as e:
-        result.file_error(e.message)
-        return result
-    work = TreeImport(
-        actor=actor, unit=unit, sheet=sheet, result=result, today=today or timezone.localdate()
+    return sheet_import(
+        TreeImport,
+        path=path,
+        filename=filename,
+        columns=COLUMNS,
+        max_rows=int(getattr(settings, "UNIT_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)),
+        min_matches=2,
+        confirm=confirm,
+        progress=progress,
+        on_written=on_written,
+        actor=actor,
+        unit=unit,
+        today=today or timezone.localdate(),
     )
-    if not work.check_columns():
-        return result
-    if progress:
-        progress(0, sheet.total)
-    work.check_and_write(confirm=confirm, progress=progress, on_written=on_written)
-    return result

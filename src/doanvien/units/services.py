@@ -40,9 +40,10 @@ def _validate(*, name: str, code: str, sector: str, unit: Unit | None = None) ->
         raise ValidationError(errors)
 
 
-def _meetings_follow(units) -> None:
-    """What counts a unit's state (an active branch or not: the meeting roll-ups) counts it
-    again: the functions named in settings.UNIT_STATE_FOLLOWERS (apps above this one)."""
+def unit_state_changed(units) -> None:
+    """Units made, deactivated or reactivated (by a service here or in bulk by the unit import):
+    what counts a unit's state (an active branch or not: the meeting roll-ups) counts them
+    again, through the functions named in settings.UNIT_STATE_FOLLOWERS (apps above this one)."""
     for path in settings.UNIT_STATE_FOLLOWERS:
         import_string(path)(units)
 
@@ -56,7 +57,7 @@ def deactivate_subtree(path: str) -> None:
         .values_list("pk", flat=True)
     )
     Unit.objects.filter(path__startswith=path).update(is_active=False)
-    _meetings_follow(was_active)
+    unit_state_changed(was_active)
 
 
 def adjust_member_count(path: str, delta: int) -> None:
@@ -87,7 +88,7 @@ def unit_create(
         unit = Unit.objects.add_root(fields)
     else:
         unit = Unit.objects.add_child(Unit.objects.get(pk=parent.pk), fields)
-    _meetings_follow([unit])
+    unit_state_changed([unit])
     audit.record(
         actor=actor,
         action="unit.created",
@@ -154,7 +155,7 @@ def unit_reactivate(*, actor, unit: Unit) -> Unit:
         raise ValidationError(_("Reactivate the unit above it first."))
     unit.is_active = True
     unit.save(update_fields=["is_active"])
-    _meetings_follow([unit])
+    unit_state_changed([unit])
     audit.record(
         actor=actor,
         action="unit.reactivated",

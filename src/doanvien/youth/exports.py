@@ -3,7 +3,6 @@ unit, the title), the units under the unit numbered, then the unit's own row as 
 
 from datetime import date
 from io import BytesIO
-from urllib.parse import urlencode
 
 import xlsxwriter
 from django.db.models import Q
@@ -206,23 +205,15 @@ def document_context(
     """What youth/print.html needs (the official layout of reports/print.html: the issuing unit
     and number, the Union's name, place and date, the title, the table, recipients and the
     signature block)."""
-    on = on or timezone.localdate()
-    day, month = document.date_parts(on)
     return {
         "unit": unit,
-        "parent": unit.parent(),
         "year": year,
         "own": rows[0],
         "children": rows[1:],
         "titles": column_titles()[2:],
-        "number_text": document.number_text(number),
-        "query": urlencode({k: v.strip() for k, v in (("number", number), ("place", place)) if v}),
-        "place": (place or "").strip() or document.BLANK,
-        "day": day,
-        "month": month,
-        "date_year": on.year,
-        "on": on,
-        "signer": document.Signer(),
+        **document.header_context(
+            unit=unit, number=number, place=place, on=on or timezone.localdate()
+        ),
         **extra,
     }
 

@@ -23,14 +23,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from doanvien.core import audit
-from doanvien.core.spreadsheets.importing import ImportResult, Progress, SheetImport, Written
+from doanvien.core.spreadsheets.importing import (
+    ImportResult,
+    Progress,
+    SheetImport,
+    Written,
+    sheet_import,
+)
 from doanvien.core.spreadsheets.reading import (
-    SpreadsheetError,
     cell_date,
     cell_text,
     multiline_text,
-    open_sheet,
-    rows_allowed,
 )
 from doanvien.core.text import fold, normalize
 from doanvien.units.models import Unit
@@ -326,19 +329,17 @@ def youths_import(
     """Check the file (confirm=False) or check it again and write it (confirm=True): all or
     nothing, like members.imports.members_import. The youths go to `unit` or to the unit of
     the subtree whose code the row names."""
-    result = ImportResult(filename=filename)
-    try:
-        with rows_allowed(int(getattr(settings, "YOUTH_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS))):
-            sheet = open_sheet(path, COLUMNS, min_matches=1)
-    except SpreadsheetError as e:
-        result.file_error(e.message)
-        return result
-    work = YouthImport(
-        actor=actor, unit=unit, sheet=sheet, result=result, today=today or timezone.localdate()
+    return sheet_import(
+        YouthImport,
+        path=path,
+        filename=filename,
+        columns=COLUMNS,
+        max_rows=int(getattr(settings, "YOUTH_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)),
+        min_matches=1,
+        confirm=confirm,
+        progress=progress,
+        on_written=on_written,
+        actor=actor,
+        unit=unit,
+        today=today or timezone.localdate(),
     )
-    if not work.check_columns():
-        return result
-    if progress:
-        progress(0, sheet.total)
-    work.check_and_write(confirm=confirm, progress=progress, on_written=on_written)
-    return result

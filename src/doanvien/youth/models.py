@@ -403,8 +403,6 @@ class ReviewNote(models.Model):
     unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
     unit_path = TreePathField(editable=False)
     year = models.PositiveSmallIntegerField()
-    # 1: the first six months of the year, 2: the second (from the note's date).
-    half = models.PositiveSmallIntegerField()
     on = models.DateField(_("date"))
     text = models.TextField(_("note"))
     author = models.ForeignKey(
@@ -418,3 +416,8 @@ class ReviewNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.on} · {self.text[:40]}"
+
+    @property
+    def half(self) -> int:
+        """1: the first six months of the year, 2: the second (from the note's date)."""
+        return 1 if self.on.month <= 6 else 2

@@ -233,29 +233,15 @@ def group_create(*, actor, unit: Unit, data: dict[str, Any], today: date | None 
     Union's activities from `attached_on` if given."""
     today = today or timezone.localdate()
     unit = Unit.objects.get(pk=unit.pk)
-    clean = clean_group(data, today=today)
-    name, kind, contact, attached_on = (
-        clean["name"],
-        clean["kind"],
-        clean["contact"],
-        clean["attached_on"],
-    )
-    group = Group.objects.create(
-        name=name,
-        kind=kind,
-        unit=unit,
-        unit_path=unit.path,
-        contact=contact,
-        attached_on=attached_on,
-    )
-    if attached_on:
-        rollup.recount([unit.pk], range(attached_on.year, today.year + 1))
+    group = Group.objects.create(**clean_group(data, today=today), unit=unit, unit_path=unit.path)
+    if group.attached_on:
+        rollup.recount([unit.pk], range(group.attached_on.year, today.year + 1))
     audit.record(
         actor=actor,
         action="youth_group.created",
         target=group,
         unit_path=unit.path,
-        summary=name,
+        summary=group.name,
     )
     return group
 
@@ -699,7 +685,6 @@ def review_note_add(
         unit=unit,
         unit_path=unit.path,
         year=year,
-        half=1 if on.month <= 6 else 2,
         on=on,
         text=text,
         author=actor if getattr(actor, "pk", None) else None,

@@ -22,7 +22,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .reading import ColumnSpec, HeaderSheet, cell_text
+from .reading import (
+    ColumnSpec,
+    HeaderSheet,
+    SpreadsheetError,
+    cell_text,
+    open_sheet,
+    rows_allowed,
+)
 from .writing import error_report_xlsx
 
 Progress = Callable[[int, int], None]
@@ -272,6 +279,39 @@ class SheetImport:
         result = self.result
         result.errors.sort(key=lambda e: (e.row or 0, e.col if e.col is not None else -1))
         result.sample = [s for s in result.sample if self.outcome.get(s.row) == s.action]
+
+
+def sheet_import(
+    importer: type[SheetImport],
+    *,
+    path: str | Path,
+    filename: str,
+    columns: tuple[ColumnSpec, ...],
+    max_rows: int,
+    min_matches: int,
+    confirm: bool,
+    progress: Progress | None = None,
+    on_written: Written | None = None,
+    **init,
+) -> ImportResult:
+    """One run of an import over the file at `path` (at most `max_rows` rows): the sheet
+    opened with the import's `columns`, then `importer(sheet=…, result=…, **init)` checks its
+    columns and every row and, with `confirm`, writes everything or nothing (check_and_write).
+    `progress(0, total)` is called before any transaction."""
+    result = ImportResult(filename=filename)
+    try:
+        with rows_allowed(max_rows):
+            sheet = open_sheet(path, columns, min_matches=min_matches)
+    except SpreadsheetError as e:
+        result.file_error(e.message)
+        return result
+    work = importer(sheet=sheet, result=result, **init)
+    if not work.check_columns():
+        return result
+    if progress:
+        progress(0, sheet.total)
+    work.check_and_write(confirm=confirm, progress=progress, on_written=on_written)
+    return result
 
 
 # --- as a job --------------------------------------------------------------------------------
