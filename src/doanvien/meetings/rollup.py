@@ -408,9 +408,7 @@ def fix() -> int:
     fold lock (meant for a quiet moment). Returns the rows written."""
     written = 0
     with transaction.atomic():
-        lock_folds()
-        while fold(CHUNK * 20):
-            pass
+        fold_all()  # under the fold lock, held to the end of this transaction
         for year in counted_years():
             sums, own = _expected(year)
             changed = []
