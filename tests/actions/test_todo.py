@@ -44,7 +44,7 @@ from doanvien.training.services.results import (
     branch_results_submit,
 )
 from tests.api.conftest import ApiClient
-from tests.factories import make_user
+from tests.factories import make_member, make_user
 from tests.training.conftest import YEAR, complete_items
 
 
@@ -199,12 +199,49 @@ def test_deadlines_soon_and_missed_for_the_branch_in_its_open_year(world):
     theirs = [(i["unit"], i["due_on"]) for i in todo_for(world.outsider)]
     assert (world.branch.name, soon) not in theirs
     assert all(i["unit"] != world.branch.name for i in todo_for(world.outsider))
-    # The day after the registration deadline it is neither soon nor (for registration) missed.
+    # The day after the registration deadline it is missed: the branch's two members have not
+    # registered.
     later = todo_for(world.secretary, today=soon + timedelta(days=1))
-    assert all(i["due_on"] != soon for i in later)
+    missed = [i for i in later if i["due_on"] == soon]
+    assert [(i["kind"], i["count"]) for i in missed] == [(DEADLINE_MISSED, 2)]
     # The missed evaluation deadline goes once the branch has submitted its results.
     branch_results_submit(actor=None, branch=world.branch, year=year)
     assert DEADLINE_MISSED not in [i["kind"] for i in todo_for(world.secretary)]
+
+
+def test_missed_registrations_count_the_members_not_registered_by_each_deadline(world, submitted):
+    for kind, due in (
+        (Deadline.Kind.REGISTRATION, "01/12/2025"),
+        (Deadline.Kind.NEW_MEMBER_REGISTRATION, "08/12/2025"),
+    ):
+        deadline_set(actor=None, unit=world.base, year=YEAR, kind=kind, due_on=due)
+    make_member(world.branch, full_name="Võ Thị Hạnh", joined_union_on=date(2025, 12, 3))
+    missed = {
+        i["due_on"]: i["count"]
+        for i in todo_for(world.secretary, today=date(2025, 12, 10))
+        if i["kind"] == DEADLINE_MISSED
+    }
+    # By 01/12: the member who submitted is registered, the second is not; the member admitted
+    # on 03/12 is counted against the new members' deadline only.
+    assert missed == {date(2025, 12, 1): 1, date(2025, 12, 8): 1}
+    assert all(i["kind"] != DEADLINE_MISSED for i in todo_for(world.outsider, date(2025, 12, 10)))
+
+
+def test_a_missed_recognition_deadline_waits_on_the_recognising_unit(world):
+    deadline_set(
+        actor=None,
+        unit=world.district,
+        year=YEAR,
+        kind=Deadline.Kind.RECOGNITION,
+        due_on="05/12/2025",
+    )
+    branch_results_submit(actor=None, branch=world.branch, year=YEAR)
+    day = date(2025, 12, 10)
+    missed = [i for i in todo_for(world.base_cadre, day) if i["kind"] == DEADLINE_MISSED]
+    assert [(i["unit"], i["count"], i["due_on"]) for i in missed] == [
+        (world.base.name, 1, date(2025, 12, 5))
+    ]
+    assert DEADLINE_MISSED not in [i["kind"] for i in todo_for(world.base_cadre, date(2025, 12, 4))]
 
 
 def test_nothing_for_a_user_without_roles_or_signed_out(world, submitted):

@@ -3,13 +3,15 @@ erasure of expired youth records, and its own next run kept in the queue."""
 
 from datetime import date, datetime, timedelta
 
+import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from doanvien.actions import daily
 from doanvien.notifications.models import Kind, Notification
-from doanvien.training.models import Deadline
+from doanvien.training.models import BranchResult, Deadline
+from tests.factories import make_user
 
 TODAY = date(2026, 9, 27)
 
@@ -31,12 +33,62 @@ def test_the_people_of_the_unit_that_set_a_deadline_are_reminded_three_days_ahea
         Notification.objects.filter(kind=Kind.DEADLINE_SOON).values_list("user", flat=True)
     )
     # The district has no one holding a role on it in this world; the branch's secretary is
-    # told of its extended deadline; the base union's falls on another day.
-    assert reminded == {world.secretary.pk} and told == 1
-    (note,) = Notification.objects.filter(kind=Kind.DEADLINE_SOON)
-    assert "30/09/2026" in note.title
-    assert note.url == f"/units/{world.branch.pk}/training/2026/deadlines/"
+    # told once of its extended deadline (the district's falls on the same day but is not the
+    # one that applies to her branch); the other base union's branch is under the district's
+    # deadline; the base union's evaluation falls on another day.
+    assert reminded == {world.secretary.pk, world.outsider.pk} and told == 2
+    mine = Notification.objects.get(kind=Kind.DEADLINE_SOON, user=world.secretary)
+    assert "30/09/2026" in mine.title
+    assert mine.url == f"/units/{world.branch.pk}/training/2026/"
     assert daily.deadline_reminders(today=TODAY) == 0  # never twice
+
+
+def test_a_deadline_reaches_the_branches_it_applies_to_with_its_work_still_to_do(world):
+    secretary2 = make_user("secretary2", role="secretary", unit=world.branch2)
+    Deadline.objects.create(unit=world.base, year=2026, kind="evaluation", due_on=date(2026, 9, 30))
+    # Branch 2 has sent its results up: nothing left to do before the deadline.
+    BranchResult.objects.create(
+        branch=world.branch2,
+        unit_path=world.branch2.path,
+        year=2026,
+        state=BranchResult.State.SUBMITTED,
+    )
+    # The base union's people (who set it) and the secretary of the branch that has not.
+    assert daily.deadline_reminders(today=TODAY) == 2
+    assert not Notification.objects.filter(user=secretary2).exists()
+    note = Notification.objects.get(user=world.secretary)
+    assert note.url == f"/units/{world.branch.pk}/training/2026/assessment/"
+    # The other base union's branch is not under the deadline.
+    assert not Notification.objects.filter(user=world.outsider).exists()
+
+
+def test_the_recognising_unit_is_reminded_while_results_wait_for_it(world):
+    Deadline.objects.create(
+        unit=world.district, year=2026, kind="recognition", due_on=date(2026, 9, 30)
+    )
+    assert daily.deadline_reminders(today=TODAY) == 0  # nothing waits for the base union
+    BranchResult.objects.create(
+        branch=world.branch, unit_path=world.branch.path, year=2026, state="submitted"
+    )
+    assert daily.deadline_reminders(today=TODAY) == 1
+    (note,) = Notification.objects.filter(kind=Kind.DEADLINE_SOON)
+    assert note.user_id == world.base_cadre.pk
+    assert note.url == f"/units/{world.base.pk}/training/2026/progress/"
+
+
+@pytest.mark.shipped_deadlines
+def test_the_shipped_default_deadlines_remind_every_branch_they_apply_to(world):
+    # Shipped: registration by 15/11 of the year before (the schools by 15/5), new members'
+    # registration by 15/11 of the year itself.
+    today = date(2025, 11, 15) - timedelta(days=daily.REMIND_DAYS)
+    assert daily.deadline_reminders(today=today) == 3
+    branch = world.other_branch.pk  # residential: under the general defaults
+    urls = set(Notification.objects.filter(user=world.outsider).values_list("url", flat=True))
+    assert urls == {f"/units/{branch}/training/2026/", f"/units/{branch}/training/2025/"}
+    # The school branches' registration falls on another day; their new members' does not.
+    mine = Notification.objects.filter(user=world.secretary).values_list("url", flat=True)
+    assert list(mine) == [f"/units/{world.branch.pk}/training/2025/"]
+    assert daily.deadline_reminders(today=today) == 0
 
 
 def test_the_day_s_work_reports_what_it_did(world):

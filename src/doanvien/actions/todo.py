@@ -27,7 +27,7 @@ from doanvien.dues.models import Remittance
 from doanvien.evaluations.selectors import waiting as evaluations_waiting
 from doanvien.jobs.models import Job
 from doanvien.member_accounts.models import NotMeReport
-from doanvien.members.models import AdmissionRequest, Transfer
+from doanvien.members.models import AdmissionRequest, Member, Status, Transfer
 from doanvien.profiles.models import ChangeRequest
 from doanvien.training import rollup
 from doanvien.training.models import BranchResult, Deadline, Registration
@@ -88,9 +88,47 @@ def open_years(sector: str, today) -> list[int]:
     return sorted(years)
 
 
+def _unregistered(branch: Unit, year: int, joined_after, joined_by) -> int:
+    """Active members of the branch who joined the Union in (joined_after, joined_by] and have
+    no registration submitted or approved for the year (the branch's members, by its index)."""
+    members = Member.objects.filter(branch=branch, status=Status.ACTIVE)
+    if joined_after:
+        members = members.filter(joined_union_on__gt=joined_after)
+    if joined_by:
+        members = members.filter(joined_union_on__lte=joined_by)
+    return members.exclude(
+        registrations__year=year,
+        registrations__state__in=[Registration.State.SUBMITTED, Registration.State.APPROVED],
+    ).count()
+
+
+def _missed(kind: str, branch: Unit, year: int, deadlines: dict, pending: set) -> int:
+    """How much of a passed deadline's work is still not done (0: none): the branch's results
+    not sent up (evaluation); members admitted by the registration deadline not registered
+    (registration); members admitted after it and by the new members' deadline not registered
+    (new members' registration). Recognition is the unit above's (todo_for)."""
+    if kind == Deadline.Kind.EVALUATION:
+        return 0 if branch.pk in pending else 1
+    registration = deadlines.get(Deadline.Kind.REGISTRATION)
+    registration_due = registration.effective_date if registration else None
+    if kind == Deadline.Kind.REGISTRATION:
+        return _unregistered(branch, year, None, registration_due)
+    if kind == Deadline.Kind.NEW_MEMBER_REGISTRATION:
+        due = deadlines[kind].effective_date
+        return _unregistered(branch, year, registration_due, due)
+    return 0
+
+
+MISSED_PAGE = {
+    Deadline.Kind.EVALUATION: "training:branch-assessment",
+    Deadline.Kind.REGISTRATION: "training:branch-training",
+    Deadline.Kind.NEW_MEMBER_REGISTRATION: "training:branch-training",
+}
+
+
 def _deadline_items(branches: list[Unit], today) -> list[dict]:
     """The deadlines applying to the person's branches in their open years: those in the next
-    SOON_DAYS days, and the evaluation deadline passed while the results are not submitted."""
+    SOON_DAYS days, and those passed with their work still not done (_missed)."""
     items = []
     years = sorted({y for b in branches for y in open_years(b.sector, today)})
     for year in years:
@@ -119,18 +157,38 @@ def _deadline_items(branches: list[Unit], today) -> list[dict]:
                             due_on=due,
                         )
                     )
-                elif due < today and kind == Deadline.Kind.EVALUATION and branch.pk not in pending:
-                    items.append(
-                        _item(
-                            DEADLINE_MISSED,
-                            _("Deadline missed: %(kind)s") % {"kind": label},
-                            reverse("training:branch-assessment", args=[branch.pk, year]),
-                            branch,
-                            year,
-                            due_on=due,
+                elif due < today and kind in MISSED_PAGE:
+                    left = _missed(kind, branch, year, deadlines, pending)
+                    if left:
+                        items.append(
+                            _item(
+                                DEADLINE_MISSED,
+                                _("Deadline missed: %(kind)s") % {"kind": label},
+                                reverse(MISSED_PAGE[kind], args=[branch.pk, year]),
+                                branch,
+                                year,
+                                count=left,
+                                due_on=due,
+                            )
                         )
-                    )
     return items
+
+
+def _recognition_missed(unit: Unit, year: int, waiting: int, today) -> dict | None:
+    """The recognition deadline applying to the unit, passed while results wait for it."""
+    (applying,) = deadlines_applying([(unit, unit.sector)], year, kinds=[Deadline.Kind.RECOGNITION])
+    deadline = applying.get(Deadline.Kind.RECOGNITION)
+    if deadline is None or deadline.effective_date >= today:
+        return None
+    return _item(
+        DEADLINE_MISSED,
+        _("Deadline missed: %(kind)s") % {"kind": Deadline.Kind.RECOGNITION.label},
+        reverse("training:training-progress", args=[unit.pk, year]),
+        unit,
+        year,
+        count=waiting,
+        due_on=deadline.effective_date,
+    )
 
 
 def _directive_items(user) -> list[dict]:
@@ -266,6 +324,9 @@ def todo_for(user, today=None) -> list[dict]:
                     row["n"],
                 )
             )
+            missed = _recognition_missed(unit, row["year"], row["n"], today)
+            if missed:
+                items.append(missed)
         # Admissions the branches directly under it propose (members/access.py
         # can_decide_admission: the level above the branch).
         proposed = AdmissionRequest.objects.filter(
