@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from doanvien.actions import daily
-from doanvien.notifications.models import Kind, Notification
+from doanvien.notifications.models import Kind, Notification, Reminder
 from doanvien.training.models import BranchResult, Deadline
 from tests.factories import make_user
 
@@ -92,7 +92,19 @@ def test_the_shipped_default_deadlines_remind_every_branch_they_apply_to(world):
 
 
 def test_the_day_s_work_reports_what_it_did(world):
-    assert daily.daily(today=TODAY) == {"deadline_reminders": 0, "youths_erased": 0}
+    assert daily.daily(today=TODAY) == {
+        "deadline_reminders": 0,
+        "youths_erased": 0,
+        "reminder_keys_forgotten": 0,
+    }
+
+
+def test_reminder_keys_are_forgotten_after_sixty_days(world):
+    old = Reminder.objects.create(key="due:registration:2026:2026-07-01:1")
+    Reminder.objects.filter(pk=old.pk).update(sent_at=timezone.now() - timedelta(days=61))
+    recent = Reminder.objects.create(key="due:registration:2026:2026-09-30:1")
+    assert daily.reminders_forget(today=timezone.localdate()) == 1
+    assert list(Reminder.objects.values_list("pk", flat=True)) == [recent.pk]
 
 
 def test_the_command_runs_it(world, capsys):

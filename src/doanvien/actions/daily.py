@@ -201,12 +201,24 @@ def deadline_reminders(*, today: date) -> int:
     return told
 
 
+# A reminder's key is kept this long (a deadline is never reminded of again after its day).
+KEEP_KEYS_DAYS = 60
+
+
+def reminders_forget(*, today: date) -> int:
+    """Delete the keys of reminders sent more than KEEP_KEYS_DAYS ago. How many."""
+    since = timezone.make_aware(datetime.combine(today - timedelta(days=KEEP_KEYS_DAYS), time()))
+    deleted, _kinds = Reminder.objects.filter(sent_at__lt=since).delete()
+    return deleted
+
+
 def daily(*, today: date | None = None) -> dict[str, int]:
     """The day's work; what it did, by part."""
     today = today or timezone.localdate()
     return {
         "deadline_reminders": deadline_reminders(today=today),
         "youths_erased": youths_erase_expired(today=today),
+        "reminder_keys_forgotten": reminders_forget(today=today),
     }
 
 
