@@ -11,12 +11,13 @@ from django.utils import translation
 
 from doanvien.jobs import services as job_services
 from doanvien.jobs.models import Job
-from doanvien.members.exports import members_template_xlsx
+from doanvien.members.columns import NATIONAL_COLUMNS
+from doanvien.members.exports import members_template_xlsx, members_xlsx
 from doanvien.members.imports import members_import
 from doanvien.members.models import Member
 from doanvien.units import member_counts
 
-from ..factories import make_unit, make_user
+from ..factories import make_member, make_unit, make_user
 from .test_import import TODAY, sheet, state
 
 HEADER = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CMND/CCCD", "Ngày vào Đoàn"]
@@ -252,3 +253,29 @@ def test_the_job_page_shows_the_counts_per_branch(client, world, schools, distri
     table = table[: table.index("</table>")]
     assert 'Đoàn trường THPT Tân Phú / Chi đoàn 12A1</td><td class="num">2</td>' in table
     assert 'Đoàn trường THPT Tân An / Chi đoàn 12A1</td><td class="num">1</td>' in table
+
+
+def test_a_district_s_export_carries_the_paths_and_goes_back_in_unchanged(
+    world, schools, district_cadre, tmp_path
+):
+    _other_school, twin = schools
+    make_member(twin, full_name="Đinh Văn Khoa")
+    out = tmp_path / "export.xlsx"
+    members = Member.objects.filter(branch__path__startswith=world.district.path).order_by("pk")
+    columns = [*NATIONAL_COLUMNS, "branch_path"]
+    written = members_xlsx(members_queryset=members, out=out, columns=columns, unit=world.district)
+
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    col = rows[0].index(PATH)
+    by_name = {r[0]: r[col] for r in rows[1:]}
+    assert written == members.count() == len(by_name)
+    # Two branches named "Chi đoàn 12A1": the path tells them apart.
+    assert by_name["Nguyễn Văn An"] == "Đoàn trường THPT Tân An / Chi đoàn 12A1 (TN-TA-THPT-12A1)"
+    assert by_name["Đinh Văn Khoa"] == "Đoàn trường THPT Tân Phú / Chi đoàn 12A1 (TN-TA-TP-12A1)"
+    assert by_name["Phạm Đức Dũng"] == "Đoàn xã Tân Hòa / Chi đoàn Ấp 1 (TN-TA-TH-A1)"
+
+    before = state()
+    preview = run(district_cadre, world.district, out, confirm=False)
+    assert preview.ok, errors_of(preview)
+    assert preview.to_create == 0
+    assert state() == before

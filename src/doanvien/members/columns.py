@@ -240,10 +240,9 @@ COLUMNS: tuple[ColumnSpec, ...] = (
 SPECS = {spec.field: spec for spec in COLUMNS}
 # The national software's member list, in its order.
 NATIONAL_COLUMNS = tuple(s.field for s in COLUMNS if s.national)
-# Columns only the import reads.
-IMPORT_ONLY = ("branch_path",)
-# Every column an export may have.
-EXPORT_COLUMNS = tuple(s.field for s in COLUMNS if s.field not in IMPORT_ONLY)
+# Every column an export may have (the branch path too: the file of a base union or district
+# goes back in through the import, every member to his branch, whatever the names repeat).
+EXPORT_COLUMNS = tuple(s.field for s in COLUMNS)
 
 
 def field_label(name: str) -> str:

@@ -67,6 +67,7 @@ COLUMN_GROUPS = (
             "federation_member",
             "honorary",
             "branch",
+            "branch_path",
             "status",
         ),
     ),
@@ -107,9 +108,11 @@ def _registrations(members: list[Member], year: int | None) -> dict[int, Any]:
     return {r.member_id: r for r in found if wanted[r.member_id] == r.year}
 
 
-def _cell(member: Member, name: str, registration, mask: bool) -> Any:
+def _cell(member: Member, name: str, registration, mask: bool, paths=None) -> Any:
     if name == "branch":
         return member.branch.name
+    if name == "branch_path":
+        return paths.of(member.branch) if paths and member.branch_id else ""
     if name == "training_status":
         return registration.get_state_display() if registration else _("Not registered")
     if name == "evaluation_status":
@@ -134,14 +137,16 @@ def members_xlsx(
     progress: Progress | None = None,
     year: int | None = None,
     mask_id_numbers: bool = False,
+    unit: Unit | None = None,
 ) -> int:
     """Write the members to an .xlsx file (a path or a binary file object): the national
     column set, or the chosen columns (names from EXPORT_COLUMNS), with Vietnamese headers.
     Dates are real dates shown dd/mm/yyyy; ID card, phone and card numbers are text. The
     programme status columns are for `year` (default: each branch's current programme year).
     `mask_id_numbers` hides all but the last digits, for users who may not see them; who may
-    see what, and recording who exported full ID numbers, is the caller's part. Returns the
-    number of members written."""
+    see what, and recording who exported full ID numbers, is the caller's part. The branch
+    path column is written from `unit` (the unit exported: the path the import reads back).
+    Returns the number of members written."""
     names = list(columns or NATIONAL_COLUMNS)
     unknown = [n for n in names if n not in EXPORT_COLUMNS]
     if unknown:
@@ -156,6 +161,7 @@ def members_xlsx(
     sheet.freeze_panes(1, 0)
     needs_registrations = bool({"training_status", "evaluation_status"} & set(names))
     needs_honours = bool({"awards", "discipline"} & set(names))
+    paths = BranchPaths(unit) if unit is not None and "branch_path" in names else None
     queryset = members_queryset.select_related("branch")
     row = 0
 
@@ -175,7 +181,7 @@ def members_xlsx(
             row += 1
             registration = registrations.get(member.pk)
             for col, name in enumerate(names):
-                value = _cell(member, name, registration, mask_id_numbers)
+                value = _cell(member, name, registration, mask_id_numbers, paths)
                 if value is None or value == "":
                     continue
                 if isinstance(value, date):
@@ -215,17 +221,29 @@ def branch_choice(branch: Unit) -> str:
     return f"{branch.name} ({branch.code})"
 
 
+class BranchPaths:
+    """A branch's path below `unit` as the import reads it: the names of the units between,
+    then the branch's name and code ("Đoàn trường THPT Tân An / Chi đoàn 12A1 (TA-12A1)").
+    The names of the units above the branches are read once (a province has a few thousand)."""
+
+    def __init__(self, unit: Unit):
+        self.depth = unit.depth
+        self.names = dict(
+            Unit.objects.filter(path__startswith=unit.path)
+            .exclude(kind=Unit.Kind.BRANCH)
+            .values_list("path", "name")
+        )
+
+    def of(self, branch: Unit) -> str:
+        between = [self.names[p] for p in paths_to(branch.path)[self.depth : -1] if p in self.names]
+        return " / ".join([*between, branch_choice(branch)])
+
+
 def branch_paths(unit: Unit, branches: Iterable[Unit]) -> Iterable[str]:
-    """Each branch's path below `unit` as the import reads it: the names of the units between,
-    then the branch's name and code ("Đoàn trường THPT Tân An / Chi đoàn 12A1 (TA-12A1)")."""
-    names = dict(
-        Unit.objects.filter(path__startswith=unit.path)
-        .exclude(kind=Unit.Kind.BRANCH)
-        .values_list("path", "name")
-    )
+    """Each branch's path below `unit` (BranchPaths)."""
+    paths = BranchPaths(unit)
     for branch in branches:
-        between = [names[p] for p in paths_to(branch.path)[unit.depth : -1] if p in names]
-        yield " / ".join([*between, branch_choice(branch)])
+        yield paths.of(branch)
 
 
 def members_template_xlsx(*, unit: Unit, out: str | Path | IO[bytes]) -> None:

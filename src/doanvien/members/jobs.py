@@ -78,6 +78,7 @@ def export_members(job, progress) -> Outcome:
             columns=columns,
             progress=progress,
             mask_id_numbers=not full_ids,
+            unit=unit,
         )
     # A file without the ID number column exports no ID number: nothing to record.
     if full_ids and "id_number" in columns:
