@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
+from doanvien.core import audit
 from doanvien.core.models import AuditEvent
 from doanvien.members.access import can_allocate_range, can_assign_cards
 from doanvien.members.models import CardRange, Member, format_card
@@ -129,7 +130,7 @@ def test_numbers_come_from_the_nearest_range_above_the_branch(world, ranges):
     assert card_of(world.outsider_member) == "0000001001"
     assert CardRange.objects.get(pk=ranges[2].pk).next_free == 3
     event = AuditEvent.objects.get(action="member.card_assigned", target_id=world.member.pk)
-    assert event.changes == {"card_number": [None, "0000000001"]}
+    assert audit.shown([event])[0].details == {"card_number": [None, "0000000001"]}
 
 
 def test_automatic_assignment_skips_numbers_typed_by_hand(world, ranges):

@@ -8,9 +8,9 @@ from doanvien.members.validation import BOOL_FIELDS, CHOICE_FIELDS, DATE_FIELDS,
 def test_the_national_set_is_every_flagged_column_in_the_table_order():
     assert tuple(s.field for s in COLUMNS if s.national) == NATIONAL_COLUMNS
     assert NATIONAL_COLUMNS[:4] == ("full_name", "member_code", "date_of_birth", "sex")
-    # The status and the member group are ours: the national list has every other column,
-    # and ours come after it.
-    assert set(EXPORT_COLUMNS) - set(NATIONAL_COLUMNS) == {"status", "audience"}
+    # The branch path, the status and the member group are ours: the national list has every
+    # other column, and ours come after it.
+    assert set(EXPORT_COLUMNS) - set(NATIONAL_COLUMNS) == {"branch_path", "status", "audience"}
     assert EXPORT_COLUMNS[: len(NATIONAL_COLUMNS)] == NATIONAL_COLUMNS
 
 

@@ -10,6 +10,7 @@ import xlsxwriter
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from doanvien.core import audit
 from doanvien.core.models import AuditEvent
 from doanvien.core.spreadsheets import parsing
 from doanvien.members.imports import ID_NUMBER_SHAPE, members_import
@@ -146,7 +147,7 @@ class TestAGoodFile:
         ]
         lan = created.get(id_number="038208001234")
         event = AuditEvent.objects.get(target_type="member", target_id=lan.pk)
-        assert (event.action, event.summary, event.unit_path) == (
+        assert (event.action, audit.shown([event])[0].text, event.unit_path) == (
             "member.created",
             "Nguyễn Thị Lan",
             world.branch.path,
@@ -244,9 +245,10 @@ class TestTheNationalExport:
         assert (an.id_issued_on, an.federation_member) == (date(2021, 4, 2), True)
         assert (an.full_name, an.member_code) == (before.full_name, before.member_code)
         event = AuditEvent.objects.filter(target_id=an.pk, action="member.updated").get()
-        assert event.changes["occupation"] == ["", "Công nhân"]
-        assert event.changes["phone"] == [before.phone, "0988000201"]
-        assert "full_name" not in event.changes and "date_of_birth" not in event.changes
+        changes = audit.shown([event])[0].details
+        assert changes["occupation"] == ["", "Công nhân"]
+        assert changes["phone"] == [before.phone, "0988000201"]
+        assert "full_name" not in changes and "date_of_birth" not in changes
         mai = Member.objects.get(id_number="038306000202")
         assert (mai.member_code, mai.card_number) == ("DV0000000777", "TN0000777")
         assert (mai.category, mai.position) == (Category.TEMPORARY, Position.DEPUTY)

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doanvien.actions.members import member_mature_out
+from doanvien.core import audit
 from doanvien.core.models import AuditEvent
 from doanvien.members.access import can_decide_age_limit
 from doanvien.members.models import Continuation, Member, MemberRules, Status
@@ -96,7 +97,10 @@ def test_the_branch_keeps_a_member_up_to_the_end_of_the_age_of_35(world, old):
     assert (kept.kept_until, kept.kept_reason) == (date(YEAR + 6, 5, 31), "Nguyện vọng")
     event = AuditEvent.objects.get(action="member.kept", target_id=old.pk)
     assert event.actor == world.secretary and event.summary == "Nguyện vọng"
-    assert event.changes["kept_until"] == [None, date(YEAR + 6, 5, 31).isoformat()]
+    assert audit.shown([event])[0].details["kept_until"] == [
+        None,
+        date(YEAR + 6, 5, 31).isoformat(),
+    ]
     assert list(members_kept(world.base, YEAR)) == [old]
     assert list(members_to_mature_out(world.base, YEAR)) == []
     # In the year his keep ends he is to mature out again.
@@ -144,7 +148,7 @@ def test_an_elected_cadre_continues_and_is_not_listed_to_mature_out(world, old):
     assert old.continues_as == "elected"
     assert old.continues_reason == "Ủy viên BCH Đoàn trường nhiệm kỳ 2025–2027"
     event = AuditEvent.objects.get(action="member.continues", target_id=old.pk)
-    assert event.changes == {"continues_as": ["", "elected"]}
+    assert audit.shown([event])[0].details == {"continues_as": ["", "elected"]}
     assert list(members_to_mature_out(world.base, YEAR)) == []
     assert list(members_continuing(world.base, YEAR)) == [old]
     # Nobody matures him out meanwhile, not even with a forged form.

@@ -61,8 +61,8 @@ def event_out(event) -> dict:
         "action": event.action,
         "target_type": event.target_type,
         "target_id": event.target_id,
-        "summary": event.summary,
-        "changes": event.changes,
+        "summary": event.text,
+        "changes": event.details,
     }
 
 
@@ -91,6 +91,6 @@ def unit_audit(request, unit_id: int, query: Query[AuditQuery]):
         events = events.filter(id__lt=int(query.cursor))
     found = list(events[: PAGE + 1])
     return {
-        "results": [event_out(e) for e in found[:PAGE]],
+        "results": [event_out(e) for e in audit.shown(found[:PAGE])],
         "next": str(found[PAGE - 1].pk) if len(found) > PAGE else None,
     }

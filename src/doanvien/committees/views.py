@@ -125,7 +125,7 @@ def committee_detail(request, committee_id: int):
             "add_form": add_form if committee.state == Committee.State.APPROVED else None,
             "end_form": PostEndForm(initial={"ended_on": timezone.localdate()}),
             "course_form": CourseForm(),
-            "history": audit.history(committee)[:50],
+            "history": audit.history_shown(committee),
         },
     )
 

@@ -9,8 +9,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import AuditEvent
+from .models import AuditEvent, AuditPersonal
+
+# Where an event's summary names the person it is about (shown from his record, never stored).
+PERSON = "{person}"
+# The models whose rows are persons, by model name → (person type, app label, model name);
+# an event about a row holding one of them (its `member` or `youth`) is about that person.
+PERSON_MODELS = {
+    "member": ("member", "members", "Member"),
+    "youth": ("youth", "youth", "Youth"),
+    "admissionrequest": ("admission", "members", "AdmissionRequest"),
+}
+PERSON_FIELDS = ("member", "youth")
 
 
 def _plain(value: Any) -> Any:
@@ -44,6 +56,29 @@ def unit_id_at(unit_path: str):
     return Subquery(_units().filter(path=unit_path).values("pk")[:1])
 
 
+def person_of(target: models.Model) -> tuple[str, int, str] | None:
+    """The person an event about `target` is about: (type, id, name), or None."""
+    found = PERSON_MODELS.get(target._meta.model_name)
+    if found:
+        return found[0], target.pk, getattr(target, "full_name", "") or ""
+    for field in PERSON_FIELDS:
+        person_id = getattr(target, f"{field}_id", None)
+        if person_id:
+            person = getattr(target, field)
+            return PERSON_MODELS[field][0], person_id, getattr(person, "full_name", "") or ""
+    return None
+
+
+def impersonal(summary: str, name: str) -> str:
+    """The summary with the person's name written as PERSON."""
+    return summary.replace(name, PERSON) if name and len(name) > 1 else summary
+
+
+def fields_only(changes: dict) -> dict:
+    """The fields a change touched, without their values (kept in AuditPersonal)."""
+    return dict.fromkeys(changes)
+
+
 def record(
     *,
     actor,
@@ -54,8 +89,14 @@ def record(
     changes: dict | None = None,
 ) -> None:
     """Write one event. It belongs to the unit at `unit_path` (kept by id: a later move of
-    the unit rewrites nothing here; the path is kept as it was, as history)."""
-    AuditEvent.objects.create(
+    the unit rewrites nothing here; the path is kept as it was, as history). An event about a
+    person (person_of) stores no personal data: his name in the summary becomes PERSON and
+    the values changed go to AuditPersonal."""
+    person = person_of(target)
+    changes = changes or {}
+    if person:
+        summary = impersonal(summary, person[2])
+    event = AuditEvent.objects.create(
         actor=actor if getattr(actor, "pk", None) else None,
         action=action,
         target_type=target._meta.model_name,
@@ -63,8 +104,63 @@ def record(
         unit_id=unit_id_at(unit_path),
         unit_path=unit_path,
         summary=summary[:300],
-        changes=changes or {},
+        changes=fields_only(changes) if person else changes,
+        person_type=person[0] if person else "",
+        person_id=person[1] if person else None,
     )
+    if person and changes:
+        AuditPersonal.objects.create(
+            event=event, person_type=person[0], person_id=person[1], changes=changes
+        )
+
+
+def personal_rows(events: list[AuditEvent], changes: list[dict]) -> list[AuditPersonal]:
+    """The AuditPersonal rows of events written in bulk (with their ids), one per event about
+    a person that changed something."""
+    return [
+        AuditPersonal(event_id=e.pk, person_type=e.person_type, person_id=e.person_id, changes=c)
+        for e, c in zip(events, changes, strict=True)
+        if e.person_type and c
+    ]
+
+
+def forget_person(person_type: str, person_id: int) -> int:
+    """An erasure: delete the values of the person's record the trail kept (AuditPersonal).
+    The events stay as they were written; they show him as erased. How many rows."""
+    deleted, _by_model = AuditPersonal.objects.filter(
+        person_type=person_type, person_id=person_id
+    ).delete()
+    return deleted
+
+
+def shown(events: Iterable[AuditEvent]) -> list[AuditEvent]:
+    """The events, each with `text` (the summary, the person's name as his record has it now,
+    or "erased") and `details` (the changes with their values where kept): a page's worth, read
+    with one query per kind of person and one for the values."""
+    events = list(events)
+    about = [e for e in events if e.person_type]
+    values = dict(
+        AuditPersonal.objects.filter(event_id__in=[e.pk for e in about]).values_list(
+            "event_id", "changes"
+        )
+    )
+    names: dict[tuple[str, int], str] = {}
+    by_type: dict[str, set[int]] = {}
+    for e in about:
+        by_type.setdefault(e.person_type, set()).add(e.person_id)
+    labels = {kind: (app, model) for kind, app, model in PERSON_MODELS.values()}
+    for kind, ids in by_type.items():
+        app, model = labels[kind]
+        for pk, name in (
+            apps.get_model(app, model).objects.filter(pk__in=ids).values_list("pk", "full_name")
+        ):
+            names[(kind, pk)] = name
+    erased = str(_("(erased)"))
+    for e in events:
+        name = names.get((e.person_type, e.person_id)) or erased
+        e.text = e.summary.replace(PERSON, name) if e.person_type else e.summary
+        e.details = values.get(e.pk, e.changes) if e.person_type else e.changes
+    return events
 
 
 def subtree_units(unit_path: str):
@@ -73,8 +169,8 @@ def subtree_units(unit_path: str):
 
 
 def unit_events(unit_id: int, actions, limit: int = 30) -> list[AuditEvent]:
-    """The latest events of these kinds recorded on this unit itself."""
-    return list(
+    """The latest events of these kinds recorded on this unit itself (`shown`)."""
+    return shown(
         AuditEvent.objects.filter(unit_id=unit_id, action__in=list(actions))
         .select_related("actor")
         .order_by("-id")[:limit]
@@ -85,6 +181,11 @@ def history(target: models.Model):
     return AuditEvent.objects.filter(
         target_type=target._meta.model_name, target_id=target.pk
     ).select_related("actor")
+
+
+def history_shown(target: models.Model, limit: int = 50) -> list[AuditEvent]:
+    """The object's latest events as a page shows them (`shown`)."""
+    return shown(history(target)[:limit])
 
 
 # --- searching the trail ----------------------------------------------------------------------

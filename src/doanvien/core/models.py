@@ -32,8 +32,14 @@ class AuditEvent(models.Model):
     )
     # Where that unit stood in the tree when the event was written: history, never rewritten.
     unit_path = models.CharField(max_length=255, blank=True, default="")
+    # No personal data: the name of the person an event is about is written as PERSON and
+    # shown from his record; the values it changed of his are kept apart (AuditPersonal), so
+    # that an erasure removes them and no event changes (core/audit.py).
     summary = models.CharField(_("summary"), max_length=300, blank=True, default="")
     changes = models.JSONField(_("changes"), default=dict, blank=True)
+    # The person the event is about (a member, a youth, a candidate for admission), if any.
+    person_type = models.CharField(max_length=20, blank=True, default="")
+    person_id = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -49,6 +55,29 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.target_type}#{self.target_id}"
+
+
+class AuditPersonal(models.Model):
+    """The values of a person's record an event changed ([before, after] by field, as the
+    event's own `changes` would hold them): apart from the event, so that erasing the person
+    deletes this row and the event stays as it was written (its `changes` name the fields)."""
+
+    event = models.OneToOneField(
+        AuditEvent,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="personal",
+    )
+    person_type = models.CharField(max_length=20)
+    person_id = models.BigIntegerField()
+    changes = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["person_type", "person_id"], name="audit_personal_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person_type}#{self.person_id} · {self.event_id}"
 
 
 class Heartbeat(models.Model):

@@ -151,7 +151,7 @@ def directive_detail(request, directive_id: int):
             ReplyForm() if directive.is_open and directive.reply_required and waiting else None
         ),
         "manage": manage,
-        "history": audit.history(directive)[:50],
+        "history": audit.history_shown(directive),
     }
     if manage:
         context.update(_receipts_context(request, directive, today))

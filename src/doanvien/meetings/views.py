@@ -103,7 +103,7 @@ def meeting_detail(request, meeting_id: int):
             "counts": counts,
             "can_hold": can_hold,
             "presences": Presence.choices,
-            "history": audit.history(meeting)[:50],
+            "history": audit.history_shown(meeting),
         },
     )
 

@@ -18,7 +18,7 @@ from doanvien.accounts.models import ApiToken, RoleGrant, User
 from doanvien.accounts.services import password_set
 from doanvien.accounts.sessions import Session
 from doanvien.core import audit
-from doanvien.core.models import AuditEvent
+from doanvien.core.models import AuditEvent, AuditPersonal
 from doanvien.core.transactions import atomic
 from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
@@ -94,7 +94,7 @@ def _issue(*, actor, members: list[Member], now: datetime) -> list[IssuedCode]:
     ).update(revoked_at=now)
     with_account = set(User.objects.filter(member_id__in=ids).values_list("member_id", flat=True))
     expires_at = now + timedelta(days=account_rules().code_days)
-    issued, rows, events = [], [], []
+    issued, rows, events, values = [], [], [], []
     for member in members:
         raw = codes.new_code()
         rows.append(
@@ -115,13 +115,17 @@ def _issue(*, actor, members: list[Member], now: datetime) -> list[IssuedCode]:
                 target_id=member.pk,
                 unit_id=member.branch_id,
                 unit_path=member.unit_path,
-                summary=member.full_name,
-                changes={"code_expires_at": [None, expires_at.isoformat()]},
+                summary=audit.PERSON,
+                changes={"code_expires_at": None},
+                person_type="member",
+                person_id=member.pk,
             )
         )
+        values.append({"code_expires_at": [None, expires_at.isoformat()]})
         issued.append(IssuedCode(member=member, code=codes.display(raw), expires_at=expires_at))
     ActivationCode.objects.bulk_create(rows, batch_size=500)
     AuditEvent.objects.bulk_create(events, batch_size=500)
+    AuditPersonal.objects.bulk_create(audit.personal_rows(events, values), batch_size=500)
     return issued
 
 

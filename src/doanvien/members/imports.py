@@ -42,7 +42,7 @@ from doanvien.core.bulk import (
     records,
     reserve_ids,
 )
-from doanvien.core.models import AuditEvent
+from doanvien.core.models import AuditEvent, AuditPersonal
 from doanvien.core.spreadsheets.importing import (
     ImportResult,
     Progress,
@@ -709,8 +709,10 @@ class MemberImport(SheetImport):
             target_id=member.pk,
             unit_id=member.branch_id,
             unit_path=member.unit_path,
-            summary=member.full_name[:300],
-            changes=changes,
+            summary=audit.PERSON,
+            changes=audit.fields_only(changes),
+            person_type="member",
+            person_id=member.pk,
         )
 
     def _insert_new(self, creates: list[SimpleNamespace]) -> None:
@@ -755,8 +757,10 @@ class MemberImport(SheetImport):
                 "target_id": m.pk,
                 "unit_id": m.branch_id,
                 "unit_path": m.unit_path,
-                "summary": m.full_name[:300],
+                "summary": audit.PERSON,
                 "changes": {},
+                "person_type": "member",
+                "person_id": m.pk,
             }
             for m in creates
         )
@@ -776,7 +780,7 @@ class MemberImport(SheetImport):
                 self._count_again(m.branch_id, m.joined_union_on or self.today)
             self.created += len(creates)
         if updates:
-            events, names = [], {"name_folded", "sort_key", "updated_at"}
+            events, values, names = [], [], {"name_folded", "sort_key", "updated_at"}
             counted = []
             now = timezone.now()
             for u in updates:
@@ -797,10 +801,14 @@ class MemberImport(SheetImport):
                     audit.diff(before, audit.snapshot(u.member, AUDITED_FIELDS))
                 )
                 events.append(self._event("member.updated", u.member, changes))
+                values.append(changes)
             changed = [u.member for u in updates if u.changes]
             if changed:
                 Member.objects.bulk_update(changed, sorted(names), batch_size=500)
                 AuditEvent.objects.bulk_create(events, batch_size=1000)
+                AuditPersonal.objects.bulk_create(
+                    audit.personal_rows(events, values), batch_size=1000
+                )
                 member_stats.changed_many(counted)
             reason = _("Moved by import")
             for u in updates:

@@ -68,7 +68,7 @@ def unit_detail(request, unit_id: int):
         "grantable": grantable,
         "grant_form": RoleGrantForm(roles=grantable) if grantable else None,
         "grants": RoleGrant.objects.filter(unit=unit).select_related("user").order_by("role"),
-        "history": audit.history(unit)[:50],
+        "history": audit.history_shown(unit),
         "training_year": programme_year_of(timezone.localdate(), unit.sector),
         # A branch's months of this year without its monthly meeting (meetings/selectors.py).
         "months_without_meeting": (
@@ -233,7 +233,17 @@ AUDIT_COLUMNS = ("id", "at", "actor", "action", "target_type", "target_id", "sum
 
 
 def _audit_rows(events):
+    batch = []
     for e in events.iterator(chunk_size=2000):
+        batch.append(e)
+        if len(batch) == 2000:
+            yield from _audit_batch(batch)
+            batch = []
+    yield from _audit_batch(batch)
+
+
+def _audit_batch(events):
+    for e in audit.shown(events):
         yield (
             e.pk,
             timezone.localtime(e.at).strftime("%d/%m/%Y %H:%M:%S"),
@@ -241,8 +251,8 @@ def _audit_rows(events):
             e.action,
             e.target_type,
             e.target_id,
-            e.summary,
-            json.dumps(e.changes, ensure_ascii=False) if e.changes else "",
+            e.text,
+            json.dumps(e.details, ensure_ascii=False) if e.details else "",
         )
 
 
@@ -292,7 +302,7 @@ def unit_audit(request, unit_id: int):
             "unit": unit,
             "breadcrumbs": visible_ancestors(request.user, unit),
             "form": form,
-            "events": found[:AUDIT_PAGE],
+            "events": audit.shown(found[:AUDIT_PAGE]),
             "next_cursor": found[AUDIT_PAGE - 1].pk if len(found) > AUDIT_PAGE else None,
             "query": query.urlencode(),
         },

@@ -159,6 +159,8 @@ def youth_erase(*, actor, youth: Youth, reason: str = "") -> Youth:
         erased_at=timezone.now(),
     )
     ReferralStep.objects.filter(referral__youth=youth).update(note="")
+    # What the trail kept of his record's values (its events name no one: core/audit.py).
+    audit.forget_person("youth", youth.pk)
     audit.record(
         actor=actor,
         action="youth.erased",

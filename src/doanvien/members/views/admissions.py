@@ -160,7 +160,7 @@ def _detail_context(request, admission: AdmissionRequest, **forms) -> dict:
         "annul_form": forms.get("annul_form")
         or (AdmissionAnnulForm() if approved and can_decide else None),
         "covering": covering_ranges(admission.branch)[:1] if is_open else [],
-        "history": audit.history(admission)[:50],
+        "history": audit.history_shown(admission),
     }
 
 

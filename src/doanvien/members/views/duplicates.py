@@ -66,6 +66,6 @@ def duplicate_detail(request, report_id: int):
         "form": form,
         "holder_visible": report.holder_id in visible,
         "entered_visible": report.entered_member_id in visible,
-        "history": audit.history(report)[:50],
+        "history": audit.history_shown(report),
     }
     return render(request, "members/duplicates/detail.html", context)

@@ -147,7 +147,7 @@ def member_detail(request, member_id: int):
         "can_edit": can_edit_members(request.user, member.branch),
         "can_see_id_number": can_see_id_number(request.user, member),
         "memberships": member.memberships.select_related("branch"),
-        "history": audit.history(member)[:50],
+        "history": audit.history_shown(member),
         "can_transfer": can_request_transfer(request.user, member),
         "open_transfer": open_transfer_of(member),
         "attachment": active_attachment_of(member),

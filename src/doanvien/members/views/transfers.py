@@ -92,7 +92,7 @@ def _detail_context(request, transfer: Transfer, **forms) -> dict:
         "accept_form": forms.get("accept_form")
         or (TransferAcceptForm(transfer=transfer) if can_decide else None),
         "reject_form": forms.get("reject_form") or (TransferRejectForm() if can_decide else None),
-        "history": audit.history(transfer)[:50],
+        "history": audit.history_shown(transfer),
     }
 
 

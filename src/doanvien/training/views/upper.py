@@ -188,7 +188,7 @@ def _history(unit: Unit, actions) -> list[AuditEvent]:
         e.label = ACTIONS.get(e.action, e.action)
         e.rows = [
             (_change_label(k), _change_value(k, pair[0]), _change_value(k, pair[1]))
-            for k, pair in (e.changes or {}).items()
+            for k, pair in (e.details or {}).items()
             if isinstance(pair, list) and len(pair) == 2
         ]
     return events
