@@ -361,6 +361,10 @@ IMPORT_PARSE_CPU_SECONDS = int(os.environ.get("IMPORT_PARSE_CPU_SECONDS", "60"))
 # ID_SEARCH_WINDOW_MINUTES.
 ID_SEARCH_LIMIT = int(os.environ.get("ID_SEARCH_LIMIT", "60"))
 ID_SEARCH_WINDOW = timedelta(minutes=float(os.environ.get("ID_SEARCH_WINDOW_MINUTES", "60")))
+# The public card verification page: at most VERIFY_LIMIT checks per client address within
+# VERIFY_WINDOW_MINUTES (a checkpoint scanning a queue of cards stays well under it).
+VERIFY_LIMIT = int(os.environ.get("VERIFY_LIMIT", "120"))
+VERIFY_WINDOW = timedelta(minutes=float(os.environ.get("VERIFY_WINDOW_MINUTES", "10")))
 # An ID number entered (a new record, a change, an admission, an import) that a record out of
 # the user's sight already holds is refused without naming it, recorded, and reported to the
 # unit above both; after DUPLICATE_ID_LIMIT such refusals within DUPLICATE_ID_WINDOW_HOURS the

@@ -91,3 +91,16 @@ def test_a_tampered_token_is_refused_clearly(world):
             reverse("members:card-verify", args=[bad]), headers={"Accept": "application/json"}
         )
         assert answer.status_code == 400 and answer.json()["detail"]
+
+
+def test_the_verification_page_is_rate_limited_per_address(world, settings):
+    settings.VERIFY_LIMIT = 3
+    path = verify_path(world.member)
+    here, there = Client(REMOTE_ADDR="203.0.113.7"), Client(REMOTE_ADDR="203.0.113.8")
+    assert [here.get(path).status_code for _ in range(3)] == [200, 200, 200]
+    refused = here.get(path, HTTP_ACCEPT="application/json")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "quá nhiều thẻ" in refused.json()["detail"]  # in Vietnamese by default
+    assert world.member.full_name not in refused.content.decode()
+    # Another connection is not slowed down by the first.
+    assert there.get(path).status_code == 200

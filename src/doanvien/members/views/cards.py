@@ -2,6 +2,7 @@
 from, members without a number) and a member's card. Each view resolves its object in the
 user's scope on its first line (404 outside it), then checks the action (403)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,11 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from doanvien.accounts.access import get_unit_for, require, scope_of, visible_ancestors
+from doanvien.accounts.lockout import client_address
 from doanvien.accounts.models import Role
+from doanvien.core import ratelimit
 from doanvien.core.forms import apply_errors
 from doanvien.core.qr import qr_svg
 from doanvien.members.access import (
@@ -255,6 +258,14 @@ def _wants_json(request) -> bool:
     return "application/json" in accept and "text/html" not in accept
 
 
+def verify_limit() -> ratelimit.Limit:
+    """At most VERIFY_LIMIT card checks per client address within VERIFY_WINDOW: the public
+    page is not a way to walk the member records."""
+    return ratelimit.Limit(
+        "card-verify", settings.VERIFY_LIMIT, int(settings.VERIFY_WINDOW.total_seconds())
+    )
+
+
 @require_GET
 def card_verify(request, token: str):
     """The public page a card's QR code opens: only the name, the branch, the base union, whether
@@ -262,6 +273,22 @@ def card_verify(request, token: str):
     (`full_name`, `branch`, `status`) when asked for with Accept: application/json."""
     json = _wants_json(request)
     status, problem = 200, ""
+    wait = ratelimit.hit(verify_limit(), client_address(request) or "unknown")
+    if wait:
+        minutes = max(1, (wait + 59) // 60)
+        problem = ngettext(
+            "Too many cards checked from this connection. Try again in %(n)s minute.",
+            "Too many cards checked from this connection. Try again in %(n)s minutes.",
+            minutes,
+        ) % {"n": minutes}
+        if json:
+            response = JsonResponse({"detail": problem}, status=429)
+        else:
+            response = render(
+                request, "members/cards/verify.html", {"problem": problem}, status=429
+            )
+        response["Retry-After"] = str(wait)
+        return response
     try:
         member = member_of_token(token)
     except BadToken:
