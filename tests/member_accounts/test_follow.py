@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from doanvien.accounts.models import ApiToken, User
 from doanvien.accounts.services import api_token_issue, role_grant
-from doanvien.actions.members import member_mature_out, member_move, member_remove, member_update
+from doanvien.actions.members import (
+    member_mature_out,
+    member_move,
+    member_reinstate,
+    member_remove,
+    member_update,
+)
+from doanvien.core.models import AuditEvent
 from doanvien.members.models import Member
 
 from ..factories import make_member, make_user
@@ -73,3 +80,30 @@ def test_an_account_with_roles_keeps_its_log_in(client, world):
     )
     world.member_user.refresh_from_db()
     assert world.member_user.is_active
+
+
+def test_reinstatement_opens_again_the_account_the_removal_closed(client, world):
+    member_remove(
+        actor=world.secretary, member=world.member, on=timezone.localdate(), reason="Chuyển đi"
+    )
+    assert not can_log_in(client, world.member_user)
+    member_reinstate(actor=world.base_cadre, member=world.member, reason="Quay lại sinh hoạt")
+    user = User.objects.get(pk=world.member_user.pk)
+    assert user.is_active and can_log_in(client, user)
+    actions = list(
+        AuditEvent.objects.filter(target_id=world.member.pk, action__startswith="member.account")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["member.account_closed", "member.account_reopened"]
+
+
+def test_an_account_closed_for_another_reason_stays_closed_on_reinstatement(client, world):
+    member_remove(
+        actor=world.secretary, member=world.member, on=timezone.localdate(), reason="Chuyển đi"
+    )
+    # Closed since by an administrator (no "account closed" of the member's leaving last).
+    User.objects.filter(pk=world.member_user.pk).update(is_active=False)
+    AuditEvent.objects.filter(action="member.account_closed").update(action="member.removed")
+    member_reinstate(actor=world.base_cadre, member=world.member, reason="Quay lại sinh hoạt")
+    assert not User.objects.get(pk=world.member_user.pk).is_active

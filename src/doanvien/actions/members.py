@@ -154,6 +154,8 @@ def member_reinstate(
         member = lifecycle.member_reinstate(
             actor=actor, member=member, reason=reason, on=on, today=today
         )
+    # Back on the roll, the account his leaving closed logs in again.
+    account_follow_member(actor=actor, member=member)
     return member
 
 

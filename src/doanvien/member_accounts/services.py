@@ -351,13 +351,44 @@ def not_me_close(*, actor, report: NotMeReport, note: str) -> NotMeReport:
 # --- Accounts follow the member ------------------------------------------------------------------
 
 
+def _account_reopen(*, actor, member: Member) -> bool:
+    """Open again the member's account if its last closing was his leaving the roll."""
+    user = User.objects.filter(member=member, is_active=False).first()
+    if user is None:
+        return False
+    last = (
+        AuditEvent.objects.filter(
+            target_type="member",
+            target_id=member.pk,
+            action__in=["member.account_closed", "member.account_reopened"],
+        )
+        .order_by("-id")
+        .values_list("action", flat=True)
+        .first()
+    )
+    if last != "member.account_closed":
+        return False
+    User.objects.filter(pk=user.pk).update(is_active=True)
+    audit.record(
+        actor=actor,
+        action="member.account_reopened",
+        target=member,
+        unit_path=member.unit_path,
+        summary=user.username,
+        changes={"is_active": [False, True]},
+    )
+    return True
+
+
 def account_follow_member(*, actor, member: Member) -> bool:
     """After a change of the member's status: off the roll (removed, matured out), his account
     can no longer log in (its sessions and tokens end; the record and history stay). An account
     that also holds roles on units is a cadre's and keeps its log-in. A move or transfer changes
-    nothing: the account follows the member. Returns whether an account was closed."""
+    nothing: the account follows the member. Back on the roll (reinstated), an account this
+    closed opens again (not one closed for another reason). Returns whether an account was
+    closed or opened."""
     if member.status == Status.ACTIVE:
-        return False
+        return _account_reopen(actor=actor, member=member)
     user = User.objects.filter(member=member, is_active=True).first()
     if user is None or RoleGrant.objects.filter(user=user).exists():
         return False

@@ -128,6 +128,7 @@ ACTIONS = {
     "directive.replied": _("replied to a directive"),
     "meeting.cancelled": _("cancelled a meeting"),
     "member.account_closed": _("closed the member's account"),
+    "member.account_reopened": _("opened the member's account again"),
     "member.account_disowned": _("said the account was not his"),
     "member.change_requested": _("asked to change his record"),
     "member.change_approved": _("approved a change of the record"),
