@@ -5,11 +5,14 @@ new URL that takes an object id must appear in OBJECT_KWARGS / API_PARAMS below,
 an id must be listed as PUBLIC or PERSONAL: so a page added without scoping makes this test fail.
 """
 
+import io
 import re
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
 
 from doanvien.accounts.models import ApiToken, RoleGrant
 from doanvien.accounts.services import api_token_issue, invitation_issue
@@ -42,6 +45,7 @@ from doanvien.members.models import (
 from doanvien.members.services.admissions import admission_propose
 from doanvien.members.services.cards import card_range_allocate
 from doanvien.members.services.duplicates import DuplicateHit, duplicate_hits_record
+from doanvien.members.services.photos import member_photo_set
 from doanvien.members.services.transfers import transfer_request
 from doanvien.notifications.models import Kind, Notification
 from doanvien.notifications.services import notify
@@ -552,9 +556,18 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     assert edit.status_code == 403
 
 
+def _photo(member) -> None:
+    picture = io.BytesIO()
+    Image.new("RGB", (30, 40), (200, 40, 40)).save(picture, "PNG")
+    member_photo_set(
+        actor=None, member=member, upload=SimpleUploadedFile("a.png", picture.getvalue())
+    )
+
+
 def test_the_secretary_reaches_every_page_of_her_branch(client, world):
     """The other side: the same URLs work for someone in scope (so the 404s above mean scope)."""
     client.force_login(world.secretary)
+    _photo(world.member2)  # a member without a photo has none to show (404)
     for name, url in _scoped_urls(world):
         if name in {
             "units:unit-create",

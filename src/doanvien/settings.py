@@ -363,6 +363,8 @@ ID_SEARCH_LIMIT = int(os.environ.get("ID_SEARCH_LIMIT", "60"))
 ID_SEARCH_WINDOW = timedelta(minutes=float(os.environ.get("ID_SEARCH_WINDOW_MINUTES", "60")))
 # The public card verification page: at most VERIFY_LIMIT checks per client address within
 # VERIFY_WINDOW_MINUTES (a checkpoint scanning a queue of cards stays well under it).
+# A member's photo as uploaded (it is stored made small: members/services/photos.py).
+MEMBER_PHOTO_MAX_BYTES = int(os.environ.get("MEMBER_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
 VERIFY_LIMIT = int(os.environ.get("VERIFY_LIMIT", "120"))
 VERIFY_WINDOW = timedelta(minutes=float(os.environ.get("VERIFY_WINDOW_MINUTES", "10")))
 # An ID number entered (a new record, a change, an admission, an import) that a record out of

@@ -134,6 +134,8 @@ class Member(models.Model):
     )
     # When the member left the roll (removal, maturing out): years that ended before still
     # count him in their reports.
+    # The card's photo, a name in default_storage (members/services/photos.py), if any.
+    photo = models.CharField(_("photo"), max_length=200, blank=True, default="", editable=False)
     left_on = models.DateField(_("left on"), null=True, blank=True, editable=False)
     # Past the age limit (docs/domain.md §6), each set by a recorded act with its reason
     # (services/lifecycle.py), never with the record: he continues as an elected or full-time

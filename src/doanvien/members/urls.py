@@ -71,6 +71,7 @@ urlpatterns = [
         name="card-range-release",
     ),
     path("members/<int:member_id>/card/", cards.member_card, name="member-card"),
+    path("members/<int:member_id>/photo/", cards.member_photo, name="member-photo"),
     # The public page a card's QR code opens (no log-in; the signed token is the key).
     path("verify/<str:token>", cards.card_verify, name="card-verify"),
     # Leaving the roll, coming back, honorary membership, maturing out

@@ -129,6 +129,8 @@ ACTIONS = {
     "meeting.cancelled": _("cancelled a meeting"),
     "member.account_closed": _("closed the member's account"),
     "member.account_reopened": _("opened the member's account again"),
+    "member.photo_set": _("changed the member's photo"),
+    "member.photo_removed": _("removed the member's photo"),
     "member.account_disowned": _("said the account was not his"),
     "member.change_requested": _("asked to change his record"),
     "member.change_approved": _("approved a change of the record"),

@@ -79,3 +79,21 @@ class CardAssignForm(CardChoiceMixin):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["card"].choices = CARD_CHOICES[:2]
+
+
+class PhotoForm(forms.Form):
+    """The member's photo for his card: a new one, or none."""
+
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        help_text=_("A JPEG, PNG or WebP photo of the face; it is stored small."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
+    remove = forms.BooleanField(label=_("Remove the photo"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("photo") and not data.get("remove"):
+            raise forms.ValidationError(gettext("Choose a photo, or tick “Remove the photo”."))
+        return data

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,7 @@ from doanvien.core.qr import qr_svg
 from doanvien.members.access import (
     can_allocate_range,
     can_assign_cards,
+    can_edit_members,
     get_member_for,
     get_range_for,
 )
@@ -47,8 +49,14 @@ from doanvien.members.services.cards import (
 )
 from doanvien.units.models import Unit
 
-from ..forms.cards import CardAssignForm, CardRangeAllocateForm, CardRangeReleaseForm
+from ..forms.cards import (
+    CardAssignForm,
+    CardRangeAllocateForm,
+    CardRangeReleaseForm,
+    PhotoForm,
+)
 from ..models import AdmissionRequest
+from ..services.photos import member_photo_remove, member_photo_set
 
 A = AdmissionRequest.State
 
@@ -222,6 +230,7 @@ def member_card(request, member_id: int):
         "face": card_face(request, member),
         "breadcrumbs": visible_ancestors(request.user, member.branch, and_unit=True),
         "form": form,
+        "photo_form": PhotoForm() if can_edit_members(request.user, member.branch) else None,
         "covering": [
             {"range": r, "unit_name": r.unit.name if scope.sees_path(r.unit.path) else None}
             for r in covering[:3]
@@ -229,6 +238,41 @@ def member_card(request, member_id: int):
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "members/cards/member.html", context, status=status)
+
+
+@login_required
+def member_photo(request, member_id: int):
+    """The member's photo (GET, for whoever may see the member), or a new one / none (POST, for
+    whoever may edit the branch's members)."""
+    member = get_member_for(request.user, member_id)
+    if request.method == "POST":
+        require(can_edit_members(request.user, member.branch))
+        form = PhotoForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                if form.cleaned_data.get("photo"):
+                    member_photo_set(
+                        actor=request.user, member=member, upload=form.cleaned_data["photo"]
+                    )
+                else:
+                    member_photo_remove(actor=request.user, member=member)
+            except ValidationError as e:
+                apply_errors(form, e, "photo")
+            else:
+                messages.success(request, _("The photo was saved."))
+                return redirect("members:member-card", member_id=member.pk)
+        for error in form.errors.get("photo", []) + form.non_field_errors():
+            messages.error(request, error)
+        return redirect("members:member-card", member_id=member.pk)
+    if not member.photo:
+        raise Http404
+    try:
+        handle = default_storage.open(member.photo, "rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def verify_url(request, member) -> str:
