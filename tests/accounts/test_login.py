@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import authenticate
+from django.contrib.auth.hashers import make_password
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -40,10 +41,26 @@ def test_repeated_failures_lock_the_account(client, world, settings):
     assert "_auth_user_id" not in client.session
 
 
-def test_passwords_are_hashed_with_argon2(db, settings):
+def test_passwords_are_hashed_with_argon2id_at_the_configured_cost(db, settings):
     settings.PASSWORD_HASHERS = [ARGON2]
     user = User.objects.create_user("hashed", password="a-long-password")
-    assert user.password.startswith("argon2")
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    settings.ARGON2_MEMORY_KIB = 8192
+    user.set_password("a-long-password")
+    assert "$m=8192,t=2,p=1$" in user.password
+
+
+def test_a_password_hashed_at_django_s_default_cost_verifies_and_is_hashed_again(db, settings):
+    settings.PASSWORD_HASHERS = [ARGON2, "django.contrib.auth.hashers.Argon2PasswordHasher"]
+    user = User.objects.create_user("older", password="x")
+    settings.ARGON2_MEMORY_KIB = 102400  # Django's own cost, as before this setting
+    user.password = make_password("a-long-password")
+    user.save()
+    settings.ARGON2_MEMORY_KIB = 19456
+    request = RequestFactory().post("/login/")
+    assert authenticate(request, username="older", password="a-long-password") == user
+    user.refresh_from_db()
+    assert "$m=19456,t=2,p=1$" in user.password
 
 
 @pytest.mark.parametrize("demo_mode,works", [(True, True), (False, False)])

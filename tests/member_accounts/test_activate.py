@@ -16,7 +16,7 @@ from doanvien.member_accounts.services import ActivationRefused, account_activat
 
 from .conftest import PASSWORD, activate_form, issue
 
-ARGON2 = "django.contrib.auth.hashers.Argon2PasswordHasher"
+ARGON2 = "doanvien.accounts.hashers.Argon2Hasher"
 
 
 def act(code, dob, **kw):
