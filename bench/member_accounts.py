@@ -18,7 +18,7 @@ generated data set of twice ACCOUNTS_MEMBERS members and at least 2,000; see _co
 4. It prints p50, p95, p99 and max of each, the requests per second, the time of one Argon2
    hash alone on this machine (the floor of both), the load average, and whether p99 is within
    500 ms (issue 14). Each activation hashes the new password once, each log-in checks it once:
-   on a 2-CPU machine Argon2's cost (Django's parameters: 100 MiB, 2 passes, 8 lanes) is most
+   on a 2-CPU machine Argon2's cost (settings ARGON2_*: 19 MiB, 2 passes, 1 lane) is most
    of the time, and a busy machine shows it directly. It exits 1 if any request failed.
 
 10,000 members take about two Argon2 hashes each: count 2 × 10,000 × the hash time printed

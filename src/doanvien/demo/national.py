@@ -794,6 +794,7 @@ MEMBER_LAYOUT = (
     ("continues_reason", "text"),
     ("kept_until", "date"),
     ("kept_reason", "text"),
+    ("photo", "text"),
     ("created_at", "timestamptz"),
     ("updated_at", "timestamptz"),
 )
@@ -1215,6 +1216,7 @@ class RowMaker:
                 fm.empty,
                 fm.empty,
                 fm.null,
+                fm.empty,
                 fm.empty,
                 fm.ts(ctx.now_moment),
                 fm.ts(ctx.now_moment),
