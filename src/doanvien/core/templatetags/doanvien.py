@@ -127,6 +127,7 @@ ACTIONS = {
     "directive.reminded": _("reminded the units that have not read a directive"),
     "directive.replied": _("replied to a directive"),
     "meeting.cancelled": _("cancelled a meeting"),
+    "meeting.training_step": _("tied a step of the training programme to the meeting"),
     "member.account_closed": _("closed the member's account"),
     "member.account_disowned": _("said the account was not his"),
     "member.change_requested": _("asked to change his record"),
