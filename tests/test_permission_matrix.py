@@ -19,7 +19,7 @@ from doanvien.accounts.services import api_token_issue, invitation_issue
 from doanvien.accounts.sessions import Session, SessionStore, session_ref
 from doanvien.activities.models import Activity, Participation
 from doanvien.activities.services import activity_publish
-from doanvien.committees.models import Committee, Post
+from doanvien.committees.models import Committee, Post, PostChange
 from doanvien.committees.services import committee_create
 from doanvien.core.models import AuditEvent
 from doanvien.directives.models import Attachment, Directive, Receipt
@@ -318,6 +318,22 @@ def _committee(world) -> Committee:
     )
 
 
+def _change(world) -> PostChange:
+    """A change mid-term to the secretary's branch committee, waiting (made as a row: a
+    branch's own changes are made at once)."""
+    committee = _committee(world)
+    existing = PostChange.objects.filter(committee=committee).first()
+    return existing or PostChange.objects.create(
+        committee=committee,
+        unit_path=committee.unit_path,
+        kind="end",
+        post=committee.posts.get(),
+        on="2026-01-10",
+        reason="Chuyển công tác",
+        state="submitted",
+    )
+
+
 def _not_me(world) -> NotMeReport:
     """A "this was not me" report of member2 on the secretary's base union."""
     existing = NotMeReport.objects.first()
@@ -393,6 +409,7 @@ def _object_kwargs(world):
         "meeting_id": _meeting(world).pk,
         "committee_id": _committee(world).pk,
         "post_id": _committee(world).posts.get().pk,
+        "change_id": _change(world).pk,
         "decision": "approve",
         "payment_id": _payment(world).pk,
         "remittance_id": _remittance(world).pk,
@@ -507,6 +524,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _notification(world)
     _meeting(world)
     _committee(world)
+    _change(world)
     _payment(world)
     _remittance(world)
     _directive(world)
@@ -540,6 +558,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _notification(world)
     _meeting(world)
     _committee(world)
+    _change(world)
     _payment(world)
     _remittance(world)
     _directive(world)
@@ -709,6 +728,8 @@ def _api_url(world, path: str) -> str:
             return str(_meeting(world).pk)
         if name == "committee_id":
             return str(_committee(world).pk)
+        if name == "change_id":
+            return str(_change(world).pk)
         if name == "payment_id":
             return str(_payment(world).pk)
         if name == "remittance_id":
@@ -762,6 +783,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _notification(world)
     _meeting(world)
     _committee(world)
+    _change(world)
     _payment(world)
     _remittance(world)
     _criterion(world)

@@ -12,11 +12,14 @@ from pydantic import ConfigDict
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.committees import selectors, services
 from doanvien.committees.access import (
+    accounts_visible_to,
     can_decide_committee,
     can_record_committee,
+    get_change_for,
     get_committee_for,
+    get_post_for,
 )
-from doanvien.committees.models import Committee
+from doanvien.committees.models import Committee, PostChange
 from doanvien.members.access import members_visible_to
 
 from .admissions import NoteIn
@@ -35,6 +38,10 @@ class PostIn(Schema):
     member: int | None = Field(None, description="a member's id (of any unit you see)")
     full_name: str = Field("", description="or a person who is not a member")
     date_of_birth: str | None = None
+    sex: str = Field("", description="male or female (a person who is not a member)")
+    account: str = Field(
+        "", description="the username of his user account (a person who is not a member)"
+    )
     education_level: str = ""
     political_theory_level: str = ""
     professional_qualification: str = ""
@@ -113,6 +120,7 @@ def committee_create(request, unit_id: int, payload: CommitteeIn):
             term_end=payload.term_end,
             elected_on=payload.elected_on,
             posts=[p.model_dump() for p in payload.posts],
+            accounts=accounts_visible_to(request.user),
         )
     return Status(201, committee_out(committee))
 
@@ -157,3 +165,99 @@ def committee_reject(request, committee_id: int, payload: ReasonIn):
             actor=request.user, committee=committee, reason=payload.reason
         )
     return committee_out(committee)
+
+
+class CommitteeChangeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field("", description="add, end or replace")
+    on: str | None = Field(None, description="the date of the change (YYYY-MM-DD or dd/mm/yyyy)")
+    post: int | None = Field(None, description="the post that ends (end, replace)")
+    holder: PostIn | None = Field(None, description="the person who takes a post (add, replace)")
+    reason: str = Field("", description="why the post ends (end, replace)")
+
+
+class CommitteeChangeOut(Schema):
+    id: int
+    committee: int
+    kind: str
+    state: str = Field(description="submitted (waiting for the unit above), approved, rejected")
+    on: date
+    post: int | None
+    holder: str | None
+    post_kind: str
+    reason: str
+    decision_note: str
+
+
+def change_out(c: PostChange) -> dict:
+    return {
+        "id": c.pk,
+        "committee": c.committee_id,
+        "kind": c.kind,
+        "state": c.state,
+        "on": c.on,
+        "post": c.post_id,
+        "holder": c.cadre.full_name if c.cadre_id else None,
+        "post_kind": c.post_kind,
+        "reason": c.reason,
+        "decision_note": c.decision_note,
+    }
+
+
+@router.post(
+    "/committees/{committee_id}/changes",
+    response={201: CommitteeChangeOut, **ERRORS},
+    summary="Propose a change mid-term",
+)
+def change_create(request, committee_id: int, payload: CommitteeChangeIn):
+    """A dated change to a committee in office: `add` a post (`holder`), `end` a post (`post`,
+    `reason`) or `replace` its holder (`post`, `holder`, `reason`). A branch's change is made at
+    once (`approved`); a base union's or above waits for the unit above (`submitted`). A
+    committee not in office, an ended post or a post with a change already waiting: 409."""
+    committee = get_committee_for(request.user, committee_id)
+    require(can_record_committee(request.user, committee.unit))
+    post = None
+    if payload.post is not None:
+        post = get_post_for(request.user, payload.post)
+    with conflicts():
+        change = services.change_propose(
+            actor=request.user,
+            committee=committee,
+            kind=payload.kind,
+            on=payload.on,
+            post=post,
+            item=payload.holder.model_dump() if payload.holder else None,
+            reason=payload.reason,
+            members=members_visible_to(request.user),
+            accounts=accounts_visible_to(request.user),
+        )
+    return Status(201, change_out(change))
+
+
+@router.post(
+    "/committee-changes/{change_id}/approve",
+    response={200: CommitteeChangeOut, **ERRORS},
+    summary="Approve a change mid-term",
+)
+def change_approve(request, change_id: int, payload: NoteIn):
+    """A cadre of a unit above approves: the posts and their roles change now."""
+    change = get_change_for(request.user, change_id)
+    require(can_decide_committee(request.user, change.committee))
+    with conflicts():
+        change = services.change_approve(actor=request.user, change=change, note=payload.note)
+    return change_out(change)
+
+
+@router.post(
+    "/committee-changes/{change_id}/reject",
+    response={200: CommitteeChangeOut, **ERRORS},
+    summary="Reject a change mid-term",
+)
+def change_reject(request, change_id: int, payload: ReasonIn):
+    """A cadre of a unit above does not approve, with a reason (required); nothing changes."""
+    change = get_change_for(request.user, change_id)
+    require(can_decide_committee(request.user, change.committee))
+    with conflicts():
+        change = services.change_reject(actor=request.user, change=change, reason=payload.reason)
+    return change_out(change)

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
 from doanvien.accounts.access import get_unit_for, require, scope_of
+from doanvien.actions.meetings import branch_results_submit_at, registration_approve_at
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
+from doanvien.meetings.selectors import step_meeting_id
 from doanvien.members.access import get_member_for
 from doanvien.members.models import Member
 from doanvien.training.access import (
@@ -35,7 +37,6 @@ from doanvien.training.services.results import (
     branch_results_recognise,
     branch_results_reopen,
     branch_results_return,
-    branch_results_submit,
 )
 from doanvien.units.models import Unit
 
@@ -47,6 +48,7 @@ from .training_schemas import (
     CommentIn,
     FrameworkListingOut,
     FrameworkQuery,
+    MeetingStepIn,
     PointsIn,
     ReasonIn,
     RegistrationIn,
@@ -131,6 +133,7 @@ def registration_out(registration: Registration) -> dict:
         "submitted_at": registration.submitted_at,
         "submitted_late": registration.submitted_late,
         "approved_at": registration.approved_at,
+        "meeting": step_meeting_id(registration_id=registration.pk),
         "items": [
             {
                 "criterion": item.criterion_id,
@@ -177,6 +180,7 @@ def result_out(result: BranchResult) -> dict:
         "reopened_by": str(result.reopened_by) if result.reopened_by else None,
         "reopened_by_unit": _unit_ref(result.reopened_by_unit),
         "reopen_reason": result.reopen_reason,
+        "meeting": step_meeting_id(result_id=result.pk),
     }
 
 
@@ -310,14 +314,20 @@ def registration_submit(request, member_id: int, year: int = PROGRAMME_YEAR):
 @router.post(
     f"{REGISTRATION}/approve", response={200: RegistrationOut, **ERRORS}, summary="Approve"
 )
-def registration_approve(request, member_id: int, year: int = PROGRAMME_YEAR):
-    """The branch committee approves a submitted registration."""
+def registration_approve(
+    request, member_id: int, year: int = PROGRAMME_YEAR, payload: MeetingStepIn | None = None
+):
+    """The branch committee approves a submitted registration. Optional body
+    `{"meeting": id}`: the branch meeting where it was reviewed (a meeting of the branch, not
+    cancelled, within the programme year; anything else answers 400 naming the rule)."""
     member = get_member_for(request.user, member_id)
     require(can_review_registration(request.user, member))
     registration = registration_or_404(member, year)
     with conflicts():
-        registration = registrations.registration_approve(
-            actor=request.user, registration=registration
+        registration = registration_approve_at(
+            actor=request.user,
+            registration=registration,
+            meeting=payload.meeting if payload else None,
         )
     return registration_out(registration)
 
@@ -389,13 +399,21 @@ def assessment_change(request, payload: PointsIn, member_id: int, year: int = PR
 @router.post(
     f"{RESULTS}/submit", response={200: ResultOut, **ERRORS}, summary="Submit a branch's results"
 )
-def results_submit(request, unit_id: int, year: int = PROGRAMME_YEAR):
+def results_submit(
+    request, unit_id: int, year: int = PROGRAMME_YEAR, payload: MeetingStepIn | None = None
+):
     """The branch committee sends the branch's assessments to the base union; they can no
-    longer change unless returned."""
+    longer change unless returned. Optional body `{"meeting": id}`: the branch meeting where
+    the results were assessed (same rules as for a registration's review)."""
     branch = branch_or_400(request.user, unit_id)
     require(is_branch_committee(request.user, branch))
     with conflicts():
-        result = branch_results_submit(actor=request.user, branch=branch, year=year)
+        result = branch_results_submit_at(
+            actor=request.user,
+            branch=branch,
+            year=year,
+            meeting=payload.meeting if payload else None,
+        )
     return result_out(result)
 
 

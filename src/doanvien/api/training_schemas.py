@@ -98,6 +98,14 @@ class CommentIn(Schema):
     comment: str = ""
 
 
+class MeetingStepIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    meeting: int | None = Field(
+        None, description="the branch meeting where this was done (optional)"
+    )
+
+
 class ReasonIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -148,6 +156,9 @@ class RegistrationOut(Schema):
     submitted_at: datetime | None
     submitted_late: bool
     approved_at: datetime | None
+    meeting: int | None = Field(
+        None, description="the branch meeting where the registration was reviewed, if said"
+    )
     items: list[RegistrationItemOut]
     self_assessment: SelfAssessmentOut | None
     assessment: AssessmentOut | None
@@ -187,6 +198,9 @@ class ResultOut(Schema):
         description="the unit that person acted for; null when unknown"
     )
     reopen_reason: str = Field(description="the reason given for the last reopening")
+    meeting: int | None = Field(
+        None, description="the branch meeting where the results were assessed, if said"
+    )
 
 
 class RegistrationsExportIn(Schema):

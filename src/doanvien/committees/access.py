@@ -3,14 +3,14 @@
 branch's secretary or deputy); a committee waiting for approval is decided by a cadre above
 its unit (403 for anyone else who sees it)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from doanvien.accounts.access import scope_of, subtree_q
-from doanvien.accounts.models import Role
+from doanvien.accounts.models import Role, RoleGrant, User
 from doanvien.units.models import Unit
 
-from .models import Committee, Post
+from .models import Committee, Post, PostChange
 
 RECORD_ROLES = {Role.CADRE, Role.SECRETARY, Role.DEPUTY}
 
@@ -45,6 +45,19 @@ def get_post_for(user, post_id) -> Post:
         raise Http404 from None
 
 
+def accounts_visible_to(user) -> QuerySet[User]:
+    """The accounts a user may link to a post's holder: those with a role on a unit of his
+    subtree, or of a member of it."""
+    scope = scope_of(user)
+    users = User.objects.filter(is_active=True)
+    if scope.is_superuser:
+        return users
+    granted = RoleGrant.objects.filter(subtree_q("unit__path", scope.root_paths)).values("user_id")
+    return users.filter(
+        Q(pk__in=granted) | subtree_q("member__branch__path", scope.root_paths)
+    ).distinct()
+
+
 def can_record_committee(user, unit: Unit) -> bool:
     scope = scope_of(user)
     return scope.is_superuser or bool(scope.roles_at(unit.path) & RECORD_ROLES)
@@ -53,3 +66,14 @@ def can_record_committee(user, unit: Unit) -> bool:
 def can_decide_committee(user, committee: Committee) -> bool:
     scope = scope_of(user)
     return scope.is_superuser or Role.CADRE in scope.roles_above(committee.unit_path)
+
+
+def get_change_for(user, change_id) -> PostChange:
+    scope = scope_of(user)
+    changes = PostChange.objects.select_related("committee", "committee__unit")
+    if not scope.is_superuser:
+        changes = changes.filter(subtree_q("unit_path", scope.root_paths))
+    try:
+        return changes.get(pk=int(change_id))
+    except (PostChange.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from doanvien.core.forms import TextForm
+from doanvien.members.models import Sex
 
 from .models import Course, Post
 
@@ -27,10 +28,36 @@ class CommitteeForm(TextForm):
 class PostAddForm(TextForm):
     member_code = forms.CharField(label=_("Member identifier"), required=False)
     full_name = forms.CharField(
-        label=_("Or the name of a person who is not a member"), required=False
+        label=_("Or the name of a person who is not a member"), required=False, max_length=120
+    )
+    date_of_birth = forms.DateField(
+        label=_("His date of birth"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=_("For a person who is not a member."),
+    )
+    sex = forms.ChoiceField(label=_("His sex"), required=False, choices=[("", "—"), *Sex.choices])
+    account = forms.CharField(
+        label=_("His user account (optional)"),
+        required=False,
+        help_text=_("The username: the roles of the post follow it."),
     )
     post = forms.ChoiceField(label=_("Post"), choices=Post.Kind.choices)
     started_on = forms.DateField(label=_("From"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("date_of_birth", "started_on"):
+            self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("member_code") and not data.get("full_name"):
+            self.add_error(
+                "member_code",
+                _("Give the member's identifier, or the name of a person who is not a member."),
+            )
+        return data
 
 
 class PostEndForm(TextForm):

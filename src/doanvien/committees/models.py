@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from doanvien.core.fields import TreePathField
+from doanvien.members.models import Sex
 
 
 class TermLength(models.Model):
@@ -111,6 +112,7 @@ class CadreRecord(models.Model):
     )
     full_name = models.CharField(_("full name"), max_length=120)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, blank=True, default="")
     education_level = models.CharField(_("education"), max_length=60, blank=True, default="")
     political_theory_level = models.CharField(
         _("political theory"), max_length=60, blank=True, default=""
@@ -176,3 +178,59 @@ class Post(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_post_display()} · {self.cadre}"
+
+
+class PostChange(models.Model):
+    """A change mid-term to a committee in office, dated: a post added, ended, or handed to
+    another person. A branch's change takes effect once recorded; a base union's or above goes
+    to the unit above (the same queue as the committees: waiting, approved, not approved with
+    a reason), and the posts and their roles change on approval only."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", _("A post added")
+        END = "end", _("A post ended")
+        REPLACE = "replace", _("A post handed to another person")
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Not approved")
+
+    committee = models.ForeignKey(Committee, on_delete=models.CASCADE, related_name="changes")
+    unit_path = TreePathField(editable=False)
+    kind = models.CharField(_("change"), max_length=8, choices=Kind.choices)
+    # The post that ends (end, replace).
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="changes"
+    )
+    # The person who takes a post (add, replace) and which.
+    cadre = models.ForeignKey(
+        CadreRecord, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    post_kind = models.CharField(_("post"), max_length=10, choices=Post.Kind.choices, blank=True)
+    on = models.DateField(_("from"))
+    reason = models.CharField(_("reason"), max_length=255, blank=True, default="")
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
+    decision_note = models.CharField(_("reason"), max_length=500, blank=True, default="")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("change to a committee")
+        verbose_name_plural = _("changes to committees")
+        indexes = [
+            models.Index(
+                fields=["unit_path", "state"],
+                name="post_change_subtree",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.on:%d/%m/%Y}"

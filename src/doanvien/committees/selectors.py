@@ -9,7 +9,7 @@ from django.db.models import Case, CharField, Count, Exists, F, OuterRef, QueryS
 from doanvien.units.models import Unit
 
 from . import rules
-from .models import Committee, Course, Post
+from .models import Committee, Course, Post, PostChange
 
 
 def unit_committees(unit: Unit) -> QuerySet[Committee]:
@@ -27,6 +27,23 @@ def queue(unit: Unit) -> QuerySet[Committee]:
         .select_related("unit")
         .order_by("created_at")
     )
+
+
+def change_queue(unit: Unit) -> QuerySet[PostChange]:
+    """Changes mid-term waiting for this unit's approval: of the units directly below it."""
+    return (
+        PostChange.objects.filter(
+            unit_path__startswith=unit.path,
+            committee__unit__depth=unit.depth + 1,
+            state=PostChange.State.SUBMITTED,
+        )
+        .select_related("committee__unit", "cadre", "post__cadre")
+        .order_by("created_at")
+    )
+
+
+def changes_of(committee: Committee) -> QuerySet[PostChange]:
+    return committee.changes.select_related("cadre", "post__cadre").order_by("-created_at")
 
 
 def posts_of(committee: Committee) -> QuerySet[Post]:

@@ -15,11 +15,11 @@ from doanvien.core import audit
 from doanvien.core.dates import parse_date
 from doanvien.core.text import normalize
 from doanvien.core.transactions import atomic
-from doanvien.members.models import Member
+from doanvien.members.models import Member, Sex
 from doanvien.units.models import Unit
 
 from . import rules, workflow
-from .models import CadreRecord, Committee, Course, Post, SizeLimit, TermLength
+from .models import CadreRecord, Committee, Course, Post, PostChange, SizeLimit, TermLength
 
 DEFAULT_TERM_MONTHS = 12  # union-rules §8: other branches [placeholder 1 year]
 
@@ -81,10 +81,37 @@ def cadre_for_member(member: Member) -> CadreRecord:
     )
 
 
-def _holder(item: dict, members, index: int) -> CadreRecord:
+def _account(value, accounts, field: str):
+    """The account linked to a holder who is not a member: a username (or id) among
+    `accounts` (those the actor sees), not a member's own account."""
+    if value in (None, ""):
+        return None
+    if accounts is None:
+        raise ValidationError({field: _("No account you may link was found.")})
+    text = str(value).strip()
+    found = accounts.filter(username__iexact=text).first()
+    if found is None and text.isdigit():
+        found = accounts.filter(pk=int(text)).first()
+    if found is None:
+        raise ValidationError(
+            {field: _("No account “%(name)s” among those you see.") % {"name": text}}
+        )
+    if found.member_id:
+        raise ValidationError(
+            {field: _("This account is a member's: name him by his member identifier instead.")}
+        )
+    return found
+
+
+def _holder(
+    item: dict, members, index: int, accounts=None, *, full: bool = False, prefix: str | None = None
+):
     """The person of one post: `member` (an id among the members the caller sees: of any
-    unit), or a person who is not a member (`full_name`, optional `date_of_birth` …)."""
-    field = f"posts.{index}.member"
+    unit), or a person who is not a member (`full_name`, optional `date_of_birth`, `sex`,
+    `account` among `accounts` …). `full`: the non-member's date of birth and sex are
+    required (the committee page's form asks them)."""
+    at = f"posts.{index}." if prefix is None else prefix
+    field = f"{at}member"
     if item.get("member") not in (None, ""):
         try:
             member = members.get(pk=int(item["member"]))
@@ -98,11 +125,21 @@ def _holder(item: dict, members, index: int) -> CadreRecord:
         raise ValidationError(
             {field: _("Give the member's id, or the full name of a person who is not a member.")}
         )
+    errors = {}
+    born = _day(item.get("date_of_birth"), f"{at}date_of_birth", required=full)
+    if born and born >= timezone.localdate():
+        errors[f"{at}date_of_birth"] = _("A date of birth is before today.")
+    sex = item.get("sex") or ""
+    if sex not in ("", *Sex.values) or (full and not sex):
+        errors[f"{at}sex"] = _("Choose male or female.")
+    if errors:
+        raise ValidationError(errors)
+    account = _account(item.get("account"), accounts, f"{at}account")
     return CadreRecord.objects.create(
-        full_name=name,
-        date_of_birth=_day(
-            item.get("date_of_birth"), f"posts.{index}.date_of_birth", required=False
-        ),
+        full_name=name[:120],
+        date_of_birth=born,
+        sex=sex,
+        user=account,
         education_level=normalize(item.get("education_level") or "")[:60],
         political_theory_level=normalize(item.get("political_theory_level") or "")[:60],
         professional_qualification=normalize(item.get("professional_qualification") or "")[:120],
@@ -136,7 +173,15 @@ def _check_posts(unit: Unit, kinds: list[str], holders: list[CadreRecord]) -> No
 
 @atomic
 def committee_create(
-    *, actor, unit: Unit, members, term_start, term_end=None, elected_on=None, posts=()
+    *,
+    actor,
+    unit: Unit,
+    members,
+    term_start,
+    term_end=None,
+    elected_on=None,
+    posts=(),
+    accounts=None,
 ) -> Committee:
     """Record the committee elected for a term. `members` is the queryset of members the
     actor may name; `posts` a list of {"member" or "full_name", "post"}. term_end defaults to
@@ -160,7 +205,7 @@ def committee_create(
     if not posts:
         raise ValidationError({"posts": _("List the committee's posts.")})
     kinds = [(p or {}).get("post") or "" for p in posts]
-    holders = [_holder(p or {}, members, i) for i, p in enumerate(posts)]
+    holders = [_holder(p or {}, members, i, accounts) for i, p in enumerate(posts)]
     _check_posts(unit, kinds, holders)
     state = Committee.State.APPROVED if unit.is_branch else Committee.State.SUBMITTED
     committee = Committee.objects.create(
@@ -314,55 +359,218 @@ def _end_post(actor, post: Post, on: date, reason: str) -> None:
         role_revoke(actor=actor, grant=grant)
 
 
-@atomic
-def post_end(*, actor, post: Post, ended_on, reason: str) -> Post:
-    """A change mid-term: the post ends on a date, with a reason; the role it gave ends too,
-    unless another post of the holder gives it."""
-    post = (
-        Post.objects.select_for_update().select_related("committee__unit", "cadre").get(pk=post.pk)
+def _posts_after(committee: Committee, change_post: Post | None, holder, kind: str) -> None:
+    """The committee's posts in office once the change is made keep the post rules."""
+    current = [
+        p
+        for p in committee.posts.filter(ended_on=None).select_related("cadre")
+        if change_post is None or p.pk != change_post.pk
+    ]
+    _check_posts(
+        committee.unit, [p.post for p in current] + [kind], [p.cadre for p in current] + [holder]
     )
-    if post.ended_on:
-        raise ValidationError(_("This post has already ended."), code="illegal_transition")
-    on = _day(ended_on, "ended_on")
-    if on < post.started_on:
-        raise ValidationError({"ended_on": _("A post cannot end before it starts.")})
-    reason = normalize(reason or "")
-    if not reason:
-        raise ValidationError({"reason": _("Give the reason.")})
-    _end_post(actor, post, on, reason)
-    return post
 
 
 @atomic
-def post_add(*, actor, committee: Committee, members, item: dict, started_on) -> Post:
-    """A change mid-term: a person takes a post in a committee in office, from a date."""
+def change_propose(
+    *,
+    actor,
+    committee: Committee,
+    kind: str,
+    on,
+    members=None,
+    item: dict | None = None,
+    post: Post | None = None,
+    reason: str = "",
+    accounts=None,
+    full: bool = False,
+    fields: tuple[str, str] = ("on", "holder."),
+) -> PostChange:
+    """A change mid-term, dated: `add` a post (`item`: the person and the post), `end` a post
+    (`post`, with a reason), or `replace` its holder (`post`, `item`: the new person, the
+    reason). A branch's change is made at once; a base union's or above waits for the unit
+    above (change_approve / change_reject), the posts and roles unchanged until then.
+    `fields`: the names the errors give the date and the holder's fields (a form's own)."""
+    on_field, holder_prefix = fields
     committee = Committee.objects.select_for_update().select_related("unit").get(pk=committee.pk)
     if committee.state != Committee.State.APPROVED:
         raise ValidationError(
             _("Posts change mid-term in a committee in office."), code="illegal_transition"
         )
-    start = _day(started_on, "started_on")
-    if not committee.term_start <= start <= committee.term_end:
-        raise ValidationError({"started_on": _("The date must fall within the term.")})
-    holder = _holder(item, members, 0)
-    current = list(committee.posts.filter(ended_on=None).select_related("cadre"))
-    _check_posts(
-        committee.unit,
-        [p.post for p in current] + [item.get("post") or ""],
-        [p.cadre for p in current] + [holder],
-    )
-    post = Post.objects.create(
-        committee=committee, cadre=holder, post=item.get("post"), started_on=start
+    if kind not in PostChange.Kind.values:
+        raise ValidationError({"kind": _("Choose add, end or replace.")})
+    day = _day(on, on_field)
+    if not committee.term_start <= day <= committee.term_end:
+        raise ValidationError({on_field: _("The date must fall within the term.")})
+    waiting = committee.changes.filter(state=PostChange.State.SUBMITTED)
+    reason = normalize(reason or "")
+    if kind != PostChange.Kind.ADD:
+        if post is None or post.committee_id != committee.pk:
+            raise ValidationError({"post": _("Choose a post of this committee.")})
+        post = Post.objects.select_for_update().select_related("cadre").get(pk=post.pk)
+        if post.ended_on:
+            raise ValidationError(_("This post has already ended."), code="illegal_transition")
+        if day < post.started_on:
+            raise ValidationError({on_field: _("A post cannot end before it starts.")})
+        if waiting.filter(post=post).exists():
+            raise ValidationError(
+                _("A change of this post already waits for approval: it is decided first."),
+                code="illegal_transition",
+            )
+        if not reason:
+            raise ValidationError({"reason": _("Give the reason.")})
+    holder, post_kind = None, ""
+    if kind != PostChange.Kind.END:
+        item = item or {}
+        post_kind = post.post if kind == PostChange.Kind.REPLACE else item.get("post") or ""
+        holder = _holder(item, members, 0, accounts, full=full, prefix=holder_prefix)
+        _posts_after(committee, post, holder, post_kind)
+    change = PostChange.objects.create(
+        committee=committee,
+        unit_path=committee.unit_path,
+        kind=kind,
+        post=post if kind != PostChange.Kind.ADD else None,
+        cadre=holder,
+        post_kind=post_kind,
+        on=day,
+        reason=reason[:255],
+        state=PostChange.State.SUBMITTED,
+        created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit.record(
         actor=actor,
-        action="committee.post_added",
+        action="committee.change_proposed",
         target=committee,
         unit_path=committee.unit_path,
-        summary=str(post),
-        changes={"post": [None, str(post)]},
+        summary=f"{change} · {holder or post}",
+        changes={"change": [None, kind]},
     )
-    return post
+    if committee.unit.is_branch:
+        _apply(actor, change)
+    return change
+
+
+def _apply(actor, change: PostChange) -> None:
+    """Make the change: the post ends (its role follows), the new post starts."""
+    committee = change.committee
+    change.new_post = None
+    if change.post_id:
+        post = Post.objects.select_for_update().select_related("cadre").get(pk=change.post_id)
+        if post.ended_on:
+            raise ValidationError(_("This post has already ended."), code="illegal_transition")
+        post.committee = committee
+        _end_post(actor, post, change.on, change.reason)
+    if change.cadre_id:
+        _posts_after(committee, None, change.cadre, change.post_kind)
+        new = Post.objects.create(
+            committee=committee, cadre=change.cadre, post=change.post_kind, started_on=change.on
+        )
+        audit.record(
+            actor=actor,
+            action="committee.post_added",
+            target=committee,
+            unit_path=committee.unit_path,
+            summary=str(new),
+            changes={"post": [None, str(new)]},
+        )
+        change.new_post = new
+    change.state = PostChange.State.APPROVED
+    change.save(update_fields=["state"])
+
+
+def _decide_change(actor, change: PostChange, action: str) -> PostChange:
+    change = (
+        PostChange.objects.select_for_update(of=("self",))
+        .select_related("committee__unit")
+        .get(pk=change.pk)
+    )
+    if change.state != PostChange.State.SUBMITTED:
+        raise ValidationError(
+            _("Cannot %(action)s this change: it is “%(state)s”.")
+            % {"action": workflow.ACTIONS[action], "state": change.get_state_display()},
+            code="illegal_transition",
+        )
+    if action == "approve" and change.committee.state != Committee.State.APPROVED:
+        raise ValidationError(
+            _("The committee is no longer in office: the change cannot be made."),
+            code="illegal_transition",
+        )
+    return change
+
+
+def _decided(actor, change: PostChange, action: str, note: str) -> PostChange:
+    change.decision_note = note[:500]
+    change.decided_at = timezone.now()
+    change.decided_by = actor if getattr(actor, "pk", None) else None
+    change.save(update_fields=["state", "decision_note", "decided_at", "decided_by"])
+    audit.record(
+        actor=actor,
+        action=f"committee.change_{action}",
+        target=change.committee,
+        unit_path=change.unit_path,
+        summary=note or str(change),
+        changes={"change": [PostChange.State.SUBMITTED, change.state]},
+    )
+    return change
+
+
+@atomic
+def change_approve(*, actor, change: PostChange, note: str = "") -> PostChange:
+    """The unit above approves a change: the posts and their roles change now."""
+    change = _decide_change(actor, change, "approve")
+    _apply(actor, change)
+    return _decided(actor, change, "approve", normalize(note or ""))
+
+
+@atomic
+def change_reject(*, actor, change: PostChange, reason: str) -> PostChange:
+    reason = normalize(reason or "")
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for not approving.")})
+    change = _decide_change(actor, change, "reject")
+    change.state = PostChange.State.REJECTED
+    return _decided(actor, change, "reject", reason)
+
+
+@atomic
+def post_end(*, actor, post: Post, ended_on, reason: str):
+    """A change mid-term: the post ends on a date, with a reason; the role it gave ends too,
+    unless another post of the holder gives it. For a base union or above the change waits
+    for the unit above: the PostChange is returned."""
+    post = Post.objects.select_related("committee").get(pk=post.pk)
+    change = change_propose(
+        actor=actor,
+        committee=post.committee,
+        kind=PostChange.Kind.END,
+        post=post,
+        on=ended_on,
+        reason=reason,
+        fields=("ended_on", ""),
+    )
+    if change.state == PostChange.State.APPROVED:
+        post.refresh_from_db()
+        return post
+    return change
+
+
+@atomic
+def post_add(
+    *, actor, committee: Committee, members, item: dict, started_on, accounts=None, full=False
+):
+    """A change mid-term: a person takes a post in a committee in office, from a date (the
+    new Post; for a base union or above, the PostChange waiting for the unit above)."""
+    change = change_propose(
+        actor=actor,
+        committee=committee,
+        kind=PostChange.Kind.ADD,
+        members=members,
+        item=item,
+        on=started_on,
+        accounts=accounts,
+        full=full,
+        fields=("started_on", ""),
+    )
+    return change.new_post if change.state == PostChange.State.APPROVED else change
 
 
 @atomic

@@ -19,6 +19,11 @@ urlpatterns = [
         views.committee_decide,
         name="committee-decide",
     ),
+    path(
+        "committee-changes/<int:change_id>/<str:decision>/",
+        views.change_decide,
+        name="change-decide",
+    ),
     path("posts/<int:post_id>/grant/", views.post_grant_view, name="post-grant"),
     path("posts/<int:post_id>/end/", views.post_end_view, name="post-end"),
     path("posts/<int:post_id>/courses/", views.course_add_view, name="course-add"),

@@ -17,15 +17,25 @@ from doanvien.core.forms import apply_errors
 from doanvien.members.access import members_visible_to
 
 from . import selectors, services
-from .access import can_decide_committee, can_record_committee, get_committee_for, get_post_for
+from .access import (
+    accounts_visible_to,
+    can_decide_committee,
+    can_record_committee,
+    get_change_for,
+    get_committee_for,
+    get_post_for,
+)
 from .forms import CommitteeForm, CourseForm, PostAddForm, PostEndForm
-from .models import Committee
+from .models import Committee, Post
 
 
 @login_required
 def unit_committees(request, unit_id: int):
     unit = get_unit_for(request.user, unit_id)
     queue = [c for c in selectors.queue(unit) if can_decide_committee(request.user, c)]
+    change_queue = [
+        c for c in selectors.change_queue(unit) if can_decide_committee(request.user, c.committee)
+    ]
     return render(
         request,
         "committees/unit.html",
@@ -34,6 +44,7 @@ def unit_committees(request, unit_id: int):
             "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
             "committees": selectors.unit_committees(unit),
             "queue": queue,
+            "change_queue": change_queue,
             "indicators": selectors.cadre_indicators(unit, timezone.localdate()),
             "can_record": can_record_committee(request.user, unit) and unit.is_active,
         },
@@ -90,7 +101,13 @@ def committee_detail(request, committee_id: int):
     add_form = PostAddForm(request.POST or None) if can_record else None
     if request.method == "POST" and add_form is not None and add_form.is_valid():
         d = add_form.cleaned_data
-        item = {"post": d["post"], "full_name": d["full_name"]}
+        item = {
+            "post": d["post"],
+            "full_name": d["full_name"],
+            "date_of_birth": d["date_of_birth"],
+            "sex": d["sex"],
+            "account": d["account"],
+        }
         if d["member_code"]:
             found = (
                 members_visible_to(request.user)
@@ -100,17 +117,24 @@ def committee_detail(request, committee_id: int):
             )
             item["member"] = found or f"?{d['member_code']}"
         try:
-            services.post_add(
+            added = services.post_add(
                 actor=request.user,
                 committee=committee,
                 members=members_visible_to(request.user),
                 item=item,
                 started_on=d["started_on"],
+                accounts=accounts_visible_to(request.user),
+                full=not d["member_code"],
             )
         except ValidationError as e:
             apply_errors(add_form, e, default_field="member_code")
         else:
-            messages.success(request, _("Post added."))
+            messages.success(
+                request,
+                _("Post added.")
+                if isinstance(added, Post)
+                else _("The change is sent to the unit above for approval."),
+            )
             return redirect("committees:committee-detail", committee_id=committee.pk)
     return render(
         request,
@@ -125,6 +149,7 @@ def committee_detail(request, committee_id: int):
             "add_form": add_form if committee.state == Committee.State.APPROVED else None,
             "end_form": PostEndForm(initial={"ended_on": timezone.localdate()}),
             "course_form": CourseForm(),
+            "changes": selectors.changes_of(committee),
             "history": audit.history_shown(committee),
         },
     )
@@ -180,11 +205,16 @@ def post_end_view(request, post_id: int):
     form = PostEndForm(request.POST)
     if form.is_valid():
         try:
-            services.post_end(actor=request.user, post=post, **form.cleaned_data)
+            ended = services.post_end(actor=request.user, post=post, **form.cleaned_data)
         except ValidationError as e:
             messages.error(request, " ".join(e.messages))
         else:
-            messages.success(request, _("Post ended."))
+            messages.success(
+                request,
+                _("Post ended.")
+                if isinstance(ended, Post)
+                else _("The change is sent to the unit above for approval."),
+            )
     else:
         messages.error(request, _("Enter the date and the reason."))
     return redirect("committees:committee-detail", committee_id=post.committee_id)
@@ -206,3 +236,25 @@ def course_add_view(request, post_id: int):
     else:
         messages.error(request, _("Enter the course, its level and dates."))
     return redirect("committees:committee-detail", committee_id=post.committee_id)
+
+
+@login_required
+@require_POST
+def change_decide(request, change_id: int, decision: str):
+    """The unit above approves a change mid-term, or rejects it with a reason."""
+    change = get_change_for(request.user, change_id)
+    if decision not in ("approve", "reject"):
+        raise Http404
+    require(can_decide_committee(request.user, change.committee))
+    try:
+        if decision == "approve":
+            services.change_approve(actor=request.user, change=change)
+        else:
+            services.change_reject(
+                actor=request.user, change=change, reason=request.POST.get("reason", "")
+            )
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("Saved."))
+    return redirect("committees:committee-detail", committee_id=change.committee_id)

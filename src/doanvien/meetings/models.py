@@ -233,3 +233,50 @@ class MeetingStatsDelta(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_path} · {self.year}"
+
+
+class TrainingStep(models.Model):
+    """A step of the training programme the branch committee took at a meeting of the branch
+    (seed 000: registration and assessment happen at the branch meeting): a member's
+    registration reviewed, or the branch's results assessed and submitted. One row per
+    registration and per branch result: done again, the step is tied to the later meeting."""
+
+    class Step(models.TextChoices):
+        REVIEW = "review", _("Registration reviewed")
+        RESULTS = "results", _("Results assessed and submitted")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="training_steps"
+    )
+    step = models.CharField(_("step"), max_length=8, choices=Step.choices)
+    registration = models.OneToOneField(
+        "training.Registration",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    result = models.OneToOneField(
+        "training.BranchResult",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("training step at a meeting")
+        verbose_name_plural = _("training steps at meetings")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(step="review", registration__isnull=False, result__isnull=True)
+                    | models.Q(step="results", registration__isnull=True, result__isnull=False)
+                ),
+                name="training_step_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.get_step_display()}"

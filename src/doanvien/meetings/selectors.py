@@ -9,10 +9,11 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
 from doanvien.members.models import Member, Status
+from doanvien.training.rules import programme_year_span
 from doanvien.units.models import Unit
 
 from . import rollup, rules
-from .models import CADENCE_KINDS, Attendance, Meeting, Presence, Theme
+from .models import CADENCE_KINDS, Attendance, Meeting, Presence, Theme, TrainingStep
 
 
 def required_per_month(unit: Unit) -> int:
@@ -161,3 +162,55 @@ def attendance_list(meeting: Meeting) -> list[tuple[Member, str]]:
     ).order_by("sort_key", "pk")
     default = Presence.ABSENT if meeting.attendance_taken else Presence.PRESENT
     return [(m, taken.get(m.pk, default)) for m in members]
+
+
+# --- The training programme's steps taken at meetings -------------------------------------------
+
+
+def meetings_for_steps(branch: Unit, year: int) -> QuerySet[Meeting]:
+    """The branch's meetings a step of the `year` programme may be tied to: held (not
+    cancelled) within the programme year, the latest first."""
+    first, last = programme_year_span(year, branch.sector)
+    return Meeting.objects.filter(
+        unit=branch, cancelled=False, date__gte=first, date__lte=last
+    ).order_by("-date", "-pk")
+
+
+def steps_at(meeting: Meeting) -> dict[str, list]:
+    """What the branch committee did at this meeting: the registrations it reviewed (with their
+    members) and the results it assessed and submitted."""
+    rows = TrainingStep.objects.filter(meeting=meeting).select_related(
+        "registration__member", "result"
+    )
+    out: dict[str, list] = {"reviews": [], "results": []}
+    for row in rows.order_by("registration__member__sort_key", "pk"):
+        if row.step == TrainingStep.Step.REVIEW:
+            out["reviews"].append(row.registration)
+        else:
+            out["results"].append(row.result)
+    return out
+
+
+def step_meetings(branch: Unit, year: int) -> dict:
+    """For the branch's training pages: the meeting each registration of the year was reviewed
+    at ({registration id: meeting}) and the meeting its results were assessed at (or None)."""
+    rows = TrainingStep.objects.filter(
+        Q(registration__branch=branch, registration__year=year)
+        | Q(result__branch=branch, result__year=year)
+    ).select_related("meeting")
+    reviews, results = {}, None
+    for row in rows:
+        if row.step == TrainingStep.Step.REVIEW:
+            reviews[row.registration_id] = row.meeting
+        else:
+            results = row.meeting
+    return {"reviews": reviews, "results": results}
+
+
+def step_meeting_id(*, registration_id: int | None = None, result_id: int | None = None):
+    """The id of the meeting a registration was reviewed at, or a branch result assessed at."""
+    if registration_id is not None:
+        rows = TrainingStep.objects.filter(registration_id=registration_id)
+    else:
+        rows = TrainingStep.objects.filter(result_id=result_id)
+    return rows.values_list("meeting_id", flat=True).first()

@@ -1,5 +1,6 @@
 """Writes of the meetings app: record a meeting, take its attendance, write its minutes,
-publish a monthly theme. Keyword-only, one transaction each, audited."""
+publish a monthly theme, tie a step of the training programme to the meeting where it was
+done. Keyword-only, one transaction each, audited."""
 
 from datetime import date
 
@@ -12,10 +13,12 @@ from doanvien.core.dates import parse_date
 from doanvien.core.text import normalize
 from doanvien.core.transactions import atomic
 from doanvien.members.models import Member, Status
+from doanvien.training.models import BranchResult, Registration
+from doanvien.training.rules import programme_year_span
 from doanvien.units.models import Unit
 
 from . import rollup
-from .models import Attendance, Kind, Meeting, Presence, Theme
+from .models import Attendance, Kind, Meeting, Presence, Theme, TrainingStep
 
 MEETING_FIELDS = ("date", "kind", "theme", "theme_text", "minutes", "decisions")
 
@@ -251,3 +254,74 @@ def theme_publish(*, actor, unit: Unit, year, month, title: str, note: str = "")
         changes={"title": [None, title]},
     )
     return theme
+
+
+# --- The training programme's steps taken at a meeting --------------------------------------------
+
+
+def meeting_for_step(*, branch: Unit, year: int, meeting) -> Meeting | None:
+    """The meeting (an instance or an id; empty: none) where the branch committee took a step
+    of the `year` programme: a meeting of this branch, not cancelled, held within the
+    programme year. Anything else is refused, naming the rule."""
+    if meeting in (None, ""):
+        return None
+    pk = meeting.pk if isinstance(meeting, Meeting) else meeting
+    meeting = Meeting.objects.filter(pk=int(pk) if str(pk).isdigit() else None).first()
+    if meeting is None or meeting.unit_id != branch.pk:
+        raise ValidationError({"meeting": _("Choose a meeting of this branch.")})
+    if meeting.cancelled:
+        raise ValidationError(
+            {"meeting": _("This meeting was cancelled: choose a meeting that was held.")}
+        )
+    first, last = programme_year_span(year, branch.sector)
+    if not first <= meeting.date <= last:
+        raise ValidationError(
+            {
+                "meeting": _(
+                    "Choose a meeting held within the %(year)s programme year "
+                    "(%(first)s – %(last)s)."
+                )
+                % {
+                    "year": year,
+                    "first": first.strftime("%d/%m/%Y"),
+                    "last": last.strftime("%d/%m/%Y"),
+                }
+            }
+        )
+    return meeting
+
+
+@atomic
+def training_step_record(
+    *,
+    actor,
+    meeting: Meeting | None,
+    registration: Registration | None = None,
+    result: BranchResult | None = None,
+) -> TrainingStep | None:
+    """Tie a registration's review or a branch result's assessment to the meeting where it was
+    done (checked by meeting_for_step first). Done again, the step follows the later meeting;
+    done again without a meeting, the earlier tie goes (it was about the earlier decision)."""
+    if (registration is None) == (result is None):
+        raise ValueError("a registration or a result")
+    target = {"registration": registration} if registration is not None else {"result": result}
+    step = TrainingStep.Step.REVIEW if registration is not None else TrainingStep.Step.RESULTS
+    before = TrainingStep.objects.select_for_update().filter(**target).first()
+    if meeting is None:
+        if before is not None:
+            before.delete()
+        return None
+    if before is not None and before.meeting_id == meeting.pk:
+        return before
+    row, _created = TrainingStep.objects.update_or_create(
+        **target, defaults={"meeting": meeting, "step": step}
+    )
+    audit.record(
+        actor=actor,
+        action="meeting.training_step",
+        target=meeting,
+        unit_path=meeting.unit_path,
+        summary=f"{meeting} · {row.get_step_display()}",
+        changes={"step": [None, step]},
+    )
+    return row

@@ -103,6 +103,7 @@ def meeting_detail(request, meeting_id: int):
             "counts": counts,
             "can_hold": can_hold,
             "presences": Presence.choices,
+            "steps": selectors.steps_at(meeting) if unit.is_branch else None,
             "history": audit.history_shown(meeting),
         },
     )

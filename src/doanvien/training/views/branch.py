@@ -18,17 +18,18 @@ from doanvien.accounts.access import (
     require,
     visible_ancestors,
 )
+from doanvien.actions.meetings import branch_results_submit_at, registration_approve_at
 from doanvien.activities.selectors import participation_titles
 from doanvien.core.forms import apply_errors
+from doanvien.meetings.selectors import meetings_for_steps, step_meetings
 from doanvien.members.access import get_member_for
 from doanvien.members.models import Member, Status
 from doanvien.training.services.assessment import assessment_record, evaluation_date
 from doanvien.training.services.registrations import (
-    registration_approve,
     registration_return,
     registrations_apply_default,
 )
-from doanvien.training.services.results import branch_results_submit, progress_note_add
+from doanvien.training.services.results import progress_note_add
 
 from ..access import can_review_registration, can_see_flags, is_branch_committee
 from ..forms.assessment import AssessmentRow, points_errors
@@ -87,6 +88,7 @@ def _progress_context(request, branch, year: int, **overrides) -> dict:
         ).select_related("author"),
         "note_form": NoteForm() if committee else None,
         "has_framework": framework_for(branch, year) is not None,
+        "results_meeting": step_meetings(branch, year)["results"],
         "export_form": RegistrationExportForm(auto_id="export-%s"),
     }
     context.update(overrides)
@@ -152,7 +154,9 @@ def _registration_for_committee(request, member_id: int, year: int):
 def registration_approve_view(request, member_id: int, year: int):
     member, registration = _registration_for_committee(request, member_id, year)
     try:
-        registration_approve(actor=request.user, registration=registration)
+        registration_approve_at(
+            actor=request.user, registration=registration, meeting=request.POST.get("meeting")
+        )
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
         return redirect(page_url(member, year))
@@ -336,6 +340,8 @@ def _assessment_context(request, branch, year: int, replace: AssessmentRow | Non
         and (result is None or result.state == BranchResult.State.OPEN)
         and opens is None,
         "assessment_opens": opens,
+        "step_meetings": meetings_for_steps(branch, year) if committee else (),
+        "results_meeting": step_meetings(branch, year)["results"],
         **_counts(branch, year),
     }
 
@@ -425,7 +431,9 @@ def branch_results_submit_view(request, unit_id: int, year: int):
     branch = get_branch_for(request.user, unit_id)
     require(is_branch_committee(request.user, branch))
     try:
-        branch_results_submit(actor=request.user, branch=branch, year=year)
+        branch_results_submit_at(
+            actor=request.user, branch=branch, year=year, meeting=request.POST.get("meeting")
+        )
     except ValidationError as e:
         messages.error(request, " ".join(e.messages))
     else:

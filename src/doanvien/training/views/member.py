@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import require, scope_of, visible_ancestors
 from doanvien.core.forms import apply_errors
+from doanvien.meetings.selectors import meetings_for_steps, step_meetings
 from doanvien.members.access import get_member_for
 from doanvien.members.models import Status
 from doanvien.training.services.assessment import self_assessment_record
@@ -172,6 +173,12 @@ def _context(request, member, year: int, **overrides) -> dict:
         and not locked
         and state in (State.SUBMITTED, State.APPROVED),
         "return_form": ReturnForm(),
+        "review_meetings": meetings_for_steps(branch, year)
+        if reviewer and state == State.SUBMITTED and not locked
+        else (),
+        "reviewed_at": step_meetings(branch, year)["reviews"].get(registration.pk)
+        if registration
+        else None,
         "history": _history(member),
         "breadcrumbs": visible_ancestors(user, branch, and_unit=True),
         "sees_branch": scope.sees_path(branch.path),
