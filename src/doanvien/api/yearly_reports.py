@@ -119,8 +119,9 @@ class YearlyReportIn(Schema):
 class GoodModelIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    year: int = Field(description=f"{FIRST_YEAR} to {LAST_YEAR}")
-    title: str
+    # Checked by the service after the scope (404 first), each named when missing or wrong.
+    year: int | None = Field(None, description=f"required: {FIRST_YEAR} to {LAST_YEAR}")
+    title: str = Field("", description="required")
     description: str = ""
     result: str = ""
 

@@ -95,7 +95,10 @@ def yearly_report(request, unit_id: int, year: int):
                 return redirect("yearly_reports:yearly-report", unit.pk, year)
     d = exports.draft_for_document(unit, year)
     for s in d.sections:
-        s.form_field = form[f"paragraph_{s.paragraph_key}"] if form and s.paragraph_key else None
+        if form and s.paragraph_key:
+            name = f"paragraph_{s.paragraph_key}"
+            form.fields[name].label = _("Text of “%(section)s”") % {"section": s.heading}
+            s.form_field = form[name]
     parent = unit.parent()
     puller = (
         submitted
