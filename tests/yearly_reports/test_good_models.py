@@ -49,7 +49,8 @@ def test_a_branch_keeps_its_good_models(client, data):
     client.post(reverse("yearly_reports:yearly-report-submit", args=[data.branch.pk, YEAR]))
     client.post(edit, {"year": YEAR, "title": "Đổi sau khi gửi"})
     client.post(reverse("yearly_reports:good-model-delete", args=[model.pk]))
-    client.post(listing, {"year": YEAR, "title": "Thêm sau khi gửi"})
+    refused = client.post(listing, {"year": YEAR, "title": "Thêm sau khi gửi"}, follow=True)
+    assert "đã được gửi: hãy mở lại báo cáo" in refused.content.decode()
     model.refresh_from_db()
     assert model.title == "Sinh hoạt ghép" and GoodModel.objects.count() == 1
 

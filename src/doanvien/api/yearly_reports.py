@@ -8,9 +8,9 @@ its unit has not submitted; anyone but the unit's own cadres writing). A move th
 does not allow (saving or submitting a submitted report, reopening a draft): 409. Bad data:
 422 naming each field (a paragraph as `paragraphs.<section key>`)."""
 
+import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse

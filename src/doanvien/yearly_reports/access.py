@@ -72,11 +72,6 @@ def can_pull(user, unit: Unit, good_model: GoodModel, source_report: YearlyRepor
     )
 
 
-def get_report_unit_for(user, unit_id) -> Unit:
-    """The unit if the user sees it (404 otherwise, as everywhere)."""
-    return get_unit_for(user, unit_id)
-
-
 def get_good_model_for(user, good_model_id) -> GoodModel:
     """A good model of a unit the user sees (404 otherwise); what he may do with it is for the
     caller to check (can_write, can_pull)."""

@@ -284,19 +284,19 @@ def _foot(doc, context: dict) -> None:
             space_after=0,
         )
     _paragraph(left, "- " + _("Filed: office."), align="left", size=11, space_after=0)
-    signer_ = context["signer"]
+    who = context["signer"]
     _paragraph(
         right,
-        signer_.on_behalf or _("ON BEHALF OF THE STANDING COMMITTEE"),
+        who.on_behalf or _("ON BEHALF OF THE STANDING COMMITTEE"),
         align="center",
         size=12,
         bold=True,
         space_after=0,
     )
     _paragraph(
-        right, signer_.role or _("SECRETARY"), align="center", size=12, bold=True, space_after=48
+        right, who.role or _("SECRETARY"), align="center", size=12, bold=True, space_after=48
     )
-    _paragraph(right, signer_.name or "", align="center", size=12, bold=True, space_after=0)
+    _paragraph(right, who.name or "", align="center", size=12, bold=True, space_after=0)
     for cell in (left, right):
         first = cell.paragraphs[0]
         if not first.text:

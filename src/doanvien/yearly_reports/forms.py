@@ -66,10 +66,7 @@ class YearlyReportForm(TextForm):
         }
         return {
             "paragraphs": paragraphs,
-            **{
-                name: clean[name]
-                for name in ("number", "date", "place", "signer_role", "signer_name")
-            },
+            **{name: clean[name] for name in HEADER_FIELDS},
         }
 
 

@@ -195,8 +195,6 @@ def yearly_report_reopen(*, actor, unit: Unit, year: int) -> YearlyReport:
 
 # --- Good models ------------------------------------------------------------------------------
 
-GOOD_MODEL_FIELDS = ("year", "title", "description", "result")
-
 
 def clean_good_model(data: dict[str, Any], *, partial: bool = False) -> dict[str, Any]:
     """A good model's fields (all of them, or with `partial` those given)."""
@@ -342,17 +340,3 @@ def good_model_pull(*, actor, unit: Unit, source: GoodModel) -> GoodModel:
         changes={"source": [None, source.pk], "origin": [None, str(copy.origin)]},
     )
     return copy
-
-
-__all__ = [
-    "GOOD_MODEL_FIELDS",
-    "clean_good_model",
-    "clean_report",
-    "good_model_create",
-    "good_model_delete",
-    "good_model_pull",
-    "good_model_update",
-    "yearly_report_reopen",
-    "yearly_report_save",
-    "yearly_report_submit",
-]

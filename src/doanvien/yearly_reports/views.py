@@ -247,6 +247,9 @@ def good_models(request, unit_id: int, year: int):
                     actor=request.user, unit=unit, data=form.cleaned_data
                 )
             except ValidationError as e:
+                if not hasattr(e, "error_dict"):  # the year's report is submitted
+                    messages.error(request, " ".join(e.messages))
+                    return redirect("yearly_reports:good-models", unit.pk, year)
                 apply_errors(form, e)
             else:
                 messages.success(request, _("The good model is recorded."))
