@@ -43,6 +43,9 @@ LAYERS = [
     # The read side and the doors: reports reads every app; the API, the demo and the site's
     # own modules (settings, urls) sit on top.
     ["reports"],
+    # The yearly report drafted from the data: it reads the report's rows (reports) and the
+    # activity figures, and keeps its own prose and good models.
+    ["yearly_reports"],
     ["api", "demo", "(site)"],
 ]
 # Modules of an app that are doors into it rather than its rules: they may import any app.

@@ -56,6 +56,8 @@ from doanvien.training import default_framework
 from doanvien.training.models import ContentArea, Criterion, Deadline, Framework, Phase
 from doanvien.training.services.configuration import criterion_add
 from doanvien.units.models import Unit
+from doanvien.yearly_reports.models import GoodModel, YearlyReport
+from doanvien.yearly_reports.services import good_model_create, yearly_report_save
 from doanvien.youth.models import Referral, Youth
 from doanvien.youth.services import referral_create
 
@@ -389,6 +391,25 @@ def _activity(world) -> Activity:
     )
 
 
+def _good_model(world) -> GoodModel:
+    """A good model of the secretary's branch, in the year of its drafted yearly report (whose
+    prose is saved): out of the outsider's and the member's reach."""
+    existing = GoodModel.objects.filter(unit=world.branch).first()
+    if existing:
+        return existing
+    yearly_report_save(
+        actor=world.secretary,
+        unit=world.branch,
+        year=YEAR,
+        data={"paragraphs": {"opening": "Chi đoàn báo cáo"}},
+    )
+    return good_model_create(
+        actor=world.secretary,
+        unit=world.branch,
+        data={"year": YEAR, "title": "Chi đoàn mạnh", "description": "Sinh hoạt ghép"},
+    )
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -418,6 +439,7 @@ def _object_kwargs(world):
         "directive_id": _directive(world).pk,
         "attachment_id": _attachment(world).pk,
         "activity_id": _activity(world).pk,
+        "good_model_id": _good_model(world).pk,
         "kind": "removed",
         "year": YEAR,
         "scheme": "strong_branch",
@@ -481,11 +503,15 @@ def _snapshot():
         list(MemberStatDelta.objects.order_by("pk").values_list()),
         list(IndicatorTarget.objects.order_by("pk").values_list()),
         list(IndicatorValue.objects.order_by("pk").values_list()),
+        list(Activity.objects.order_by("pk").values()),
+        list(Participation.objects.order_by("pk").values()),
+        list(GoodModel.objects.order_by("pk").values()),
+        list(YearlyReport.objects.order_by("pk").values()),
+        # The sign-ins last: the account pages' test reads the sessions and notifications as
+        # the last two.
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
         list(Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")),
-        list(Activity.objects.order_by("pk").values()),
-        list(Participation.objects.order_by("pk").values()),
     )
 
 
@@ -529,6 +555,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _remittance(world)
     _directive(world)
     _activity(world)
+    _good_model(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -563,6 +590,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _remittance(world)
     _directive(world)
     _activity(world)
+    _good_model(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -789,6 +817,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _criterion(world)
     _directive(world)
     _activity(world)
+    _good_model(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "doanvien.activities",
     "doanvien.member_stats",
     "doanvien.reports",
+    "doanvien.yearly_reports",
     "doanvien.api",
     "doanvien.demo",
 ]

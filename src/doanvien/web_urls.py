@@ -34,4 +34,5 @@ urlpatterns = [
     path("", include("doanvien.returns.urls")),
     path("", include("doanvien.activities.urls")),
     path("", include("doanvien.member_stats.urls")),
+    path("", include("doanvien.yearly_reports.urls")),
 ]

@@ -1,6 +1,7 @@
 """Activities on a 360 px phone: a branch publishes an activity, two members sign up, the
 organiser checks one in by scanning his card while the phone is offline (the scan is kept and
-sent once when the connection returns), and the year's figures count him."""
+sent once when the connection returns), the year's figures count him, and so does the base
+union's yearly report drafted from the data."""
 
 import re
 from datetime import date, timedelta
@@ -33,6 +34,7 @@ def test_publish_sign_up_scan_offline_and_count(live_server, transactional_db, n
     make_user("an", member=an)
     make_user("dao", member=dao)
     make_user("secretary", role="secretary", unit=branch)
+    make_user("base-cadre", role="cadre", unit=base)
     url = live_server.url
     start = timezone.localtime() + timedelta(days=1)
 
@@ -87,3 +89,13 @@ def test_publish_sign_up_scan_offline_and_count(live_server, transactional_db, n
     expect(first.locator("td").nth(2)).to_have_text("1")
     expect(first.locator("td").nth(3)).to_have_text("1")
     _fits(page)
+
+    # The base union's yearly report, drafted from the data, counts the participation.
+    cadre = new_context(viewport=PHONE).new_page()
+    log_in(cadre, url, "base-cadre", PASSWORD)
+    cadre.goto(f"{url}/units/{base.pk}/yearly-report/{start.year}/")
+    expect(cadre.locator("#section-areas p.fact").first).to_contain_text(
+        "1 hoạt động, có 1 lượt đoàn viên tham gia (1 đoàn viên)"
+    )
+    expect(cadre.locator("textarea[name=paragraph_deployment]")).to_be_visible()
+    _fits(cadre)

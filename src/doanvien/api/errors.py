@@ -96,6 +96,8 @@ def _message_for(error: dict[str, Any]) -> str:
         return _("Enter a whole number.")
     if kind == "greater_than_equal":
         return _("Enter a number greater than or equal to %(min)s.") % {"min": ctx.get("ge")}
+    if kind == "less_than_equal":
+        return _("Enter a number less than or equal to %(max)s.") % {"max": ctx.get("le")}
     if kind in ("string_type", "string_unicode"):
         return _("Enter text.")
     if kind in ("bool_type", "bool_parsing"):

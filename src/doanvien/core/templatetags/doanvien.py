@@ -169,6 +169,13 @@ ACTIONS = {
     "activity.checked_in": _("checked members in at an activity"),
     "activity.criterion_linked": _("linked a criterion to an activity"),
     "activity.criterion_unlinked": _("took a criterion's link to an activity away"),
+    "yearly_report.saved": _("saved the text of the yearly report"),
+    "yearly_report.submitted": _("submitted the yearly report to the level above"),
+    "yearly_report.reopened": _("reopened the yearly report"),
+    "good_model.created": _("recorded a good model"),
+    "good_model.updated": _("changed a good model"),
+    "good_model.deleted": _("deleted a good model"),
+    "good_model.pulled": _("pulled a good model from a unit under it"),
 }
 
 
