@@ -162,6 +162,8 @@ ACTIONS = {
     "activity.checked_in": _("checked members in at an activity"),
     "activity.criterion_linked": _("linked a criterion to an activity"),
     "activity.criterion_unlinked": _("took a criterion's link to an activity away"),
+    "activity.criterion_links_set": _("changed the activities linked to a criterion"),
+    "campaign.created": _("launched a campaign"),
 }
 
 
