@@ -193,16 +193,18 @@ def test_the_list_pages_by_keyset(world, base_cadre, settings):
 
 
 def test_a_change_of_date_moves_the_figures_to_the_other_year(world, base_cadre, published):
-    url = f"/api/v1/activities/{published.pk}/checkins"
-    base_cadre.post(url, {"members": [world.member.pk]})
+    """Before anyone is recorded, a new date moves the activity to its year; its participations
+    are then counted there (once someone is, the year stays: tests/activities/test_edit.py)."""
     answer = base_cadre.patch(
         f"/api/v1/activities/{published.pk}",
         {"starts_at": "2024-05-01T08:00:00", "ends_at": "2024-05-01T10:00:00", "kind": "skills"},
     )
     assert answer.status_code == 200, answer.content
     assert answer.json()["year"] == 2024 and answer.json()["title"] == published.title
+    url = f"/api/v1/activities/{published.pk}/checkins"
+    base_cadre.post(url, {"members": [world.member.pk]})
     stats = f"/api/v1/units/{world.base.pk}/activity-stats"
-    assert base_cadre.get(f"{stats}/{YEAR}").json()["rows"][0]["participations"] == 0
+    assert base_cadre.get(f"{stats}/{YEAR}").json()["rows"][0]["activities"] == 0
     before = base_cadre.get(f"{stats}/2024").json()
     assert before["rows"][0]["participations"] == 1
     assert [k["kind"] for k in before["figures"]["by_kind"]] == ["skills"]
