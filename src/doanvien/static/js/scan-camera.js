@@ -14,8 +14,6 @@ const stopButton = document.getElementById("camera-stop");
 const status = document.getElementById("camera-status");
 const input = document.getElementById("scan-card");
 
-// The same code read again within this time is one scan (the card stays in front of the camera).
-const SAME_CODE_MS = 4000;
 // Frames read per second at most: enough for a card held up, light on a phone's battery.
 const FRAME_MS = 200;
 // Frames are read at this width at most (a card's code stays readable; jsQR's work stays small).
@@ -23,7 +21,12 @@ const MAX_WIDTH = 640;
 
 let stream = null;
 let timer = null;
-let last = {text: "", at: 0};
+// The code read last while the camera runs: a card held in front of it is one scan, not one a
+// frame (the next card, then this one again, is read again).
+let last = "";
+// The reader is made when the page opens, so that a phone that loses its connection after
+// that still scans (the decoder is loaded while it can be).
+let readerReady = null;
 
 function say(name, extra) {
   status.textContent = (status.getAttribute(name) || "") + (extra ? " " + extra : "");
@@ -84,9 +87,8 @@ function stop() {
 }
 
 function read(text) {
-  const now = Date.now();
-  if (text === last.text && now - last.at < SAME_CODE_MS) return;
-  last = {text: text, at: now};
+  if (text === last) return;
+  last = text;
   input.value = text;
   say("data-read-text", text.length > 40 ? "…" + text.slice(-12) : text);
   if (navigator.vibrate) navigator.vibrate(80);
@@ -96,9 +98,10 @@ function read(text) {
 
 async function start() {
   startButton.hidden = true;
+  last = "";
   say("data-starting-text");
   try {
-    const reader = await makeReader(form.getAttribute("data-decoder"));
+    const reader = await readerReady;
     stream = await navigator.mediaDevices.getUserMedia({
       video: {facingMode: "environment", width: {ideal: 1280}, height: {ideal: 720}},
       audio: false,
@@ -127,6 +130,8 @@ async function start() {
 }
 
 if (form && startButton && navigator.mediaDevices && navigator.mediaDevices.getUserMedia && window.isSecureContext) {
+  readerReady = makeReader(form.getAttribute("data-decoder"));
+  readerReady.catch(() => {});
   startButton.hidden = false;
   startButton.addEventListener("click", start);
   stopButton.addEventListener("click", stop);
