@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -201,3 +203,44 @@ def test_the_campaign_api(world, campaign):
         ).status_code
         == 404
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_campaign_names_typed_before_become_campaigns(world):
+    """The migration to campaign records: one campaign per unit and name typed on its
+    activities, spanning their dates; an activity without a name stays outside any."""
+    executor = MigrationExecutor(connection)
+    before = [("activities", "0002_default_kinds")]
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    kind = old.get_model("activities", "ActivityKind").objects.get(code="skills")
+    made = old.get_model("activities", "Activity").objects
+
+    def typed(unit, name, day):
+        return made.create(
+            unit_id=unit.pk,
+            unit_path=unit.path,
+            title=f"Buổi {day}",
+            kind=kind,
+            campaign=name,
+            starts_at=_at(3, day),
+            ends_at=_at(3, day, 11),
+            year=YEAR,
+        ).pk
+
+    name = "Tháng Thanh niên"
+    first, last = typed(world.base, name, 3), typed(world.base, name, 20)
+    branch_own, none = typed(world.branch, name, 5), typed(world.branch, "", 6)
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    base_campaign = Campaign.objects.get(unit=world.base)
+    assert (base_campaign.title, base_campaign.starts_on, base_campaign.ends_on) == (
+        name,
+        date(YEAR, 3, 3),
+        date(YEAR, 3, 20),
+    )
+    assert base_campaign.unit_path == world.base.path and base_campaign.year == YEAR
+    assert sorted(base_campaign.activities.values_list("pk", flat=True)) == [first, last]
+    branch_campaign = Campaign.objects.get(unit=world.branch)
+    assert list(branch_campaign.activities.values_list("pk", flat=True)) == [branch_own]
+    assert Activity.objects.get(pk=none).campaign is None
