@@ -36,7 +36,7 @@ class ActivityKind(models.Model):
 class Campaign(models.Model):
     """A campaign a unit runs for its subtree (a month of youth, a summer of volunteering): a
     title, dates and a description, grouping the activities the unit and the units under it
-    publish inside it (seed 002 counts them by campaign). Offered to every unit under it."""
+    publish inside it. Offered to every unit under it."""
 
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("run by"), on_delete=models.PROTECT, related_name="+"
