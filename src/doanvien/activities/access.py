@@ -88,7 +88,7 @@ def can_check_in(user, activity: Activity) -> bool:
 
 def activities_visible_to(user) -> QuerySet[Activity]:
     scope = scope_of(user)
-    activities = Activity.objects.select_related("unit", "kind")
+    activities = Activity.objects.select_related("unit", "kind", "campaign")
     if scope.is_superuser:
         return activities
     roots = scope.root_paths

@@ -32,7 +32,7 @@ def offered_to_member(member: Member, year: int | None = None) -> QuerySet[Activ
     activities = Activity.objects.filter(offered_to(member.branch), cancelled_at=None)
     if year is not None:
         activities = activities.filter(year=year)
-    return activities.select_related("unit", "kind").order_by("-starts_at", "-pk")
+    return activities.select_related("unit", "kind", "campaign").order_by("-starts_at", "-pk")
 
 
 def member_participations(member: Member, year: int | None = None) -> QuerySet[Participation]:
@@ -40,9 +40,9 @@ def member_participations(member: Member, year: int | None = None) -> QuerySet[P
     rows = Participation.objects.filter(member=member, activity__cancelled_at=None)
     if year is not None:
         rows = rows.filter(activity__year=year)
-    return rows.select_related("activity", "activity__kind", "activity__unit").order_by(
-        "-activity__starts_at", "-pk"
-    )
+    return rows.select_related(
+        "activity", "activity__kind", "activity__unit", "activity__campaign"
+    ).order_by("-activity__starts_at", "-pk")
 
 
 def activity_people(activity: Activity) -> QuerySet[Participation]:
@@ -169,7 +169,7 @@ def link_candidates(member: Member, year: int) -> list[Activity]:
             cancelled_at=None,
         )
         .distinct()
-        .select_related("unit", "kind")
+        .select_related("unit", "kind", "campaign")
         .prefetch_related("areas")
         .order_by("starts_at", "pk")[:300]
     )
@@ -185,7 +185,9 @@ def serves(activity: Activity, area_code: str) -> bool:
 def links_by_criterion(registration) -> dict[int, list[CriterionLink]]:
     links: dict[int, list] = {}
     for link in (
-        registration.activity_links.select_related("activity", "activity__unit", "activity__kind")
+        registration.activity_links.select_related(
+            "activity", "activity__unit", "activity__kind", "activity__campaign"
+        )
         .prefetch_related("activity__areas")
         .order_by("activity__starts_at", "pk")
     ):
@@ -280,7 +282,7 @@ def campaign_activities(campaign: Campaign, visible: QuerySet[Activity]) -> Quer
     up and took part, latest first."""
     return (
         visible.filter(campaign=campaign)
-        .select_related("unit", "kind")
+        .select_related("unit", "kind", "campaign")
         .annotate(
             signed_up=Count("participations", filter=~Q(participations__signed_up_at=None)),
             attended=Count("participations", filter=~Q(participations__attended_at=None)),

@@ -204,11 +204,12 @@ def _context(request, member, year: int, **overrides) -> dict:
         if can_act:
             context["note_form"] = NoteForm()
     context.update(overrides)
-    _attach_activities(request, member, year, context)
+    # A registration form sent back with errors keeps the activities ticked in it.
+    _attach_activities(member, year, context, posted=request.POST if "form" in overrides else None)
     return context
 
 
-def _attach_activities(request, member, year: int, context: dict) -> None:
+def _attach_activities(member, year: int, context: dict, posted=None) -> None:
     """Each criterion of the page with the activities that may serve it (activities offered to
     the member's branch, of the year, of its content area) and those linked: ticked in the
     registration form, or listed under the registered criteria with a form of their own."""
@@ -222,8 +223,9 @@ def _attach_activities(request, member, year: int, context: dict) -> None:
         criteria.update({row.pk: row.criterion.area_code for row in form.rows})
     for _area, items in chosen or []:
         criteria.update({i.criterion_id: i.criterion.area_code for i in items})
-    posted = request.POST if request.method == "POST" and form is not None else None
-    found = registration_choices(member, year, registration, criteria, posted=posted)
+    found = registration_choices(
+        member, year, registration, criteria, posted=posted if form is not None else None
+    )
     if form is not None:
         for row in form.rows:
             row.activities = found.get(row.pk)
