@@ -376,7 +376,11 @@ def _campaign(world) -> Campaign:
     return existing or campaign_create(
         actor=world.secretary,
         unit=world.branch,
-        data={"title": "Tháng Thanh niên", "starts_on": f"{YEAR}-03-01", "ends_on": f"{YEAR}-03-31"},
+        data={
+            "title": "Tháng Thanh niên",
+            "starts_on": f"{YEAR}-03-01",
+            "ends_on": f"{YEAR}-03-31",
+        },
     )
 
 
