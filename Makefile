@@ -5,6 +5,11 @@ PYTHON    := $(BIN)/python
 MANAGE    := $(PYTHON) manage.py
 HTMX      := src/doanvien/static/vendor/htmx.min.js
 HTMX_VER  := 2.0.11
+# The QR decoder of the check-in page's camera (where the browser has no BarcodeDetector):
+# jsqr's dist/jsQR.js at this version, refused unless its SHA-256 is this one.
+JSQR      := src/doanvien/static/vendor/jsQR.js
+JSQR_VER  := 1.4.0
+JSQR_SHA  := bc40c8a15196236b2314db0856f72ca0b49980cd5413b8c852a7349f5fee0859
 MO        := src/doanvien/locale/vi/LC_MESSAGES/django.mo
 export DJANGO_SETTINGS_MODULE := doanvien.settings
 
@@ -24,10 +29,18 @@ $(HTMX):
 	  && cp $$tmp/package/dist/htmx.min.js $@ && rm -rf $$tmp \
 	  || { echo "Could not fetch htmx $(HTMX_VER) with npm: pages still work, without live updates."; rm -rf $$tmp; }
 
+$(JSQR):
+	@mkdir -p $(dir $@)
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent jsqr@$(JSQR_VER) >/dev/null \
+	  && tar -xzf jsqr-$(JSQR_VER).tgz package/dist/jsQR.js \
+	  && echo "$(JSQR_SHA)  package/dist/jsQR.js" | sha256sum --check --quiet && cd - >/dev/null \
+	  && cp $$tmp/package/dist/jsQR.js $@ && rm -rf $$tmp \
+	  || { echo "Could not fetch jsqr $(JSQR_VER) with npm (or its checksum differs): check-in scans by camera only where the browser reads QR codes itself; typing still works."; rm -rf $$tmp; }
+
 $(MO): src/doanvien/locale/vi/LC_MESSAGES/django.po $(VENV)/.installed
 	$(MANAGE) compile_catalogues
 
-setup: $(VENV)/.installed $(HTMX) $(MO)
+setup: $(VENV)/.installed $(HTMX) $(JSQR) $(MO)
 
 run: setup
 	@mkdir -p var

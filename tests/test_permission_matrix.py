@@ -17,8 +17,8 @@ from PIL import Image
 from doanvien.accounts.models import ApiToken, RoleGrant
 from doanvien.accounts.services import api_token_issue, invitation_issue
 from doanvien.accounts.sessions import Session, SessionStore, session_ref
-from doanvien.activities.models import Activity, Participation
-from doanvien.activities.services import activity_publish
+from doanvien.activities.models import Activity, Campaign, CriterionLink, Participation
+from doanvien.activities.services import activity_publish, campaign_create
 from doanvien.committees.models import Committee, Post, PostChange
 from doanvien.committees.services import committee_create
 from doanvien.core.models import AuditEvent
@@ -410,6 +410,21 @@ def _good_model(world) -> GoodModel:
     )
 
 
+def _campaign(world) -> Campaign:
+    """A campaign the secretary's branch runs (seen by its committee and the cadres above, not by
+    the sibling base union's people nor by a member's own account)."""
+    existing = Campaign.objects.filter(unit=world.branch).first()
+    return existing or campaign_create(
+        actor=world.secretary,
+        unit=world.branch,
+        data={
+            "title": "Tháng Thanh niên",
+            "starts_on": f"{YEAR}-03-01",
+            "ends_on": f"{YEAR}-03-31",
+        },
+    )
+
+
 def _object_kwargs(world):
     """For each URL keyword, an object inside the secretary's branch (never the outsider's)."""
     grant = RoleGrant.objects.get(user=world.secretary, unit=world.branch)
@@ -440,6 +455,7 @@ def _object_kwargs(world):
         "attachment_id": _attachment(world).pk,
         "activity_id": _activity(world).pk,
         "good_model_id": _good_model(world).pk,
+        "campaign_id": _campaign(world).pk,
         "kind": "removed",
         "year": YEAR,
         "scheme": "strong_branch",
@@ -512,6 +528,10 @@ def _snapshot():
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
         list(Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")),
+        list(Activity.objects.order_by("pk").values()),
+        list(Participation.objects.order_by("pk").values()),
+        list(Campaign.objects.order_by("pk").values()),
+        list(CriterionLink.objects.order_by("pk").values()),
     )
 
 
@@ -556,6 +576,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _directive(world)
     _activity(world)
     _good_model(world)
+    _campaign(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -591,6 +612,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _directive(world)
     _activity(world)
     _good_model(world)
+    _campaign(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -776,6 +798,8 @@ def _api_url(world, path: str) -> str:
             return "6"
         if name == "activity_id":
             return str(_activity(world).pk)
+        if name == "campaign_id":
+            return str(_campaign(world).pk)
         if name == "introduction_id":
             return str(_introduction(world).pk)
         if name == "criterion_id":
@@ -818,6 +842,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _directive(world)
     _activity(world)
     _good_model(world)
+    _campaign(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from doanvien.activities import services
 from doanvien.activities.models import Activity, CheckinScan, Participation
 from doanvien.members.card_tokens import card_token
 
@@ -193,16 +194,18 @@ def test_the_list_pages_by_keyset(world, base_cadre, settings):
 
 
 def test_a_change_of_date_moves_the_figures_to_the_other_year(world, base_cadre, published):
-    url = f"/api/v1/activities/{published.pk}/checkins"
-    base_cadre.post(url, {"members": [world.member.pk]})
+    """Before anyone is recorded, a new date moves the activity to its year; its participations
+    are then counted there (once someone is, the year stays: tests/activities/test_edit.py)."""
     answer = base_cadre.patch(
         f"/api/v1/activities/{published.pk}",
         {"starts_at": "2024-05-01T08:00:00", "ends_at": "2024-05-01T10:00:00", "kind": "skills"},
     )
     assert answer.status_code == 200, answer.content
     assert answer.json()["year"] == 2024 and answer.json()["title"] == published.title
+    url = f"/api/v1/activities/{published.pk}/checkins"
+    base_cadre.post(url, {"members": [world.member.pk]})
     stats = f"/api/v1/units/{world.base.pk}/activity-stats"
-    assert base_cadre.get(f"{stats}/{YEAR}").json()["rows"][0]["participations"] == 0
+    assert base_cadre.get(f"{stats}/{YEAR}").json()["rows"][0]["activities"] == 0
     before = base_cadre.get(f"{stats}/2024").json()
     assert before["rows"][0]["participations"] == 1
     assert [k["kind"] for k in before["figures"]["by_kind"]] == ["skills"]
@@ -212,11 +215,17 @@ def test_a_change_of_date_moves_the_figures_to_the_other_year(world, base_cadre,
 
 
 def test_the_lists_read_the_areas_in_one_query_whatever_their_length(world, base_cadre):
-    """The areas of the activities listed are read once for the page (prefetched), not once an
-    activity: the unit's list and a member's own list take as many queries for six activities
-    as for two."""
+    """The areas (and campaign) of the activities listed are read once for the page, not once
+    an activity: the unit's list and a member's own list take as many queries for six
+    activities as for two."""
     member = ApiClient(world.member_user)
     secretary = ApiClient(world.secretary)
+    today = timezone.localdate()
+    campaign = services.campaign_create(
+        actor=None,
+        unit=world.base,
+        data={"title": "Tháng hè", "starts_on": today, "ends_on": today + timedelta(days=30)},
+    )
 
     def queries_of_lists() -> tuple[int, int]:
         with CaptureQueriesContext(connection) as unit_list:
@@ -228,7 +237,8 @@ def test_the_lists_read_the_areas_in_one_query_whatever_their_length(world, base
     def publish_and_sign_up(n: int) -> None:
         for i in range(n):
             answer = base_cadre.post(
-                f"/api/v1/units/{world.base.pk}/activities", body(title=f"Buổi {i}")
+                f"/api/v1/units/{world.base.pk}/activities",
+                body(title=f"Buổi {i}", campaign=campaign.pk),
             )
             assert (
                 member.post(f"/api/v1/activities/{answer.json()['id']}/signup").status_code == 200

@@ -40,6 +40,15 @@ class ApiClient:
             **extra,
         )
 
+    def put(self, path, data=None, **extra):
+        return self.client.put(
+            path,
+            data,
+            content_type="application/json",
+            headers={**self.headers, **extra.pop("headers", {})},
+            **extra,
+        )
+
 
 @pytest.fixture
 def api_client():

@@ -1,20 +1,26 @@
 """Activities on a 360 px phone: a branch publishes an activity, two members sign up, the
 organiser checks one in by scanning his card while the phone is offline (the scan is kept and
 sent once when the connection returns), the year's figures count him, and so does the base
-union's yearly report drafted from the data."""
+union's yearly report drafted from the data; the camera reads a card's QR code (chromium's fake
+camera playing a video of the card)."""
 
+import io
 import re
 from datetime import date, timedelta
 
 import pytest
+import segno
+from django.conf import settings as django_settings
 from django.utils import timezone
+from PIL import Image
 from playwright.sync_api import expect
 
+from doanvien.activities import services
 from doanvien.activities.models import Activity, CheckinScan, Participation
 from doanvien.members.card_tokens import card_token
 
 from ..factories import make_member, make_unit, make_user
-from .conftest import log_in
+from .conftest import CHROMIUM, CHROMIUM_ARGS, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -99,3 +105,80 @@ def test_publish_sign_up_scan_offline_and_count(live_server, transactional_db, n
     )
     expect(cadre.locator("textarea[name=paragraph_deployment]")).to_be_visible()
     _fits(cadre)
+
+
+def _camera_file(path, text: str) -> str:
+    """A video file (YUV4MPEG2, 640×480, gray) showing a member card's QR code, for chromium's
+    fake camera: what the phone's camera would see of the card held up."""
+    qr = segno.make(text, error="m")
+    out = io.BytesIO()
+    qr.save(out, kind="png", scale=1, border=4)
+    code = Image.open(io.BytesIO(out.getvalue())).convert("L")
+    scale = 400 // code.size[0]
+    code = code.resize((code.size[0] * scale, code.size[1] * scale), Image.NEAREST)
+    frame = Image.new("L", (640, 480), 255)
+    frame.paste(code, ((640 - code.size[0]) // 2, (480 - code.size[1]) // 2))
+    chroma = bytes([128]) * (320 * 240)
+    with open(path, "wb") as f:
+        f.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(10):
+            f.write(b"FRAME\n" + frame.tobytes() + chroma + chroma)
+    return str(path)
+
+
+def test_the_camera_reads_the_card_and_the_scan_waits_for_the_connection(
+    live_server, transactional_db, playwright, tmp_path
+):
+    """The organiser's phone reads a member card's QR code with its camera (chromium's fake
+    camera plays a video of the card; this chromium has no BarcodeDetector for QR codes, so the
+    jsQR decoder kept with the site reads it) while offline: the scan is kept, then sent once
+    when the connection returns."""
+    decoder = django_settings.BASE_DIR / "static/vendor/jsQR.js"
+    if not decoder.exists():
+        pytest.fail(f"{decoder} is missing: `make setup` fetches it")
+    branch = make_unit(name="Chi đoàn 12A1")
+    an = make_member(branch, full_name="Nguyễn Văn An", date_of_birth=date(2005, 1, 1))
+    make_user("secretary", role="secretary", unit=branch)
+    start = timezone.localtime() + timedelta(days=1)
+    activity = services.activity_publish(
+        actor=None,
+        unit=branch,
+        data={"title": "Hội thao", "kind": "culture_sport", "starts_at": start, "ends_at": start},
+    )
+    url = live_server.url
+    video = _camera_file(tmp_path / "card.y4m", f"{url}/members/verify/{card_token(an)}")
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}",
+        ],
+    )
+    try:
+        context = browser.new_context(viewport=PHONE, permissions=["camera"])
+        page = context.new_page()
+        log_in(page, url, "secretary", PASSWORD)
+        page.goto(f"{url}/activities/{activity.pk}/")
+        expect(page.locator("#camera-start")).to_be_visible()
+        _fits(page)
+        context.set_offline(True)
+        page.click("#camera-start")
+        expect(page.locator("#camera video")).to_be_visible()
+        expect(page.locator("#scan")).to_have_attribute("data-pending", "1", timeout=15000)
+        # Read by the decoder kept with the site (this chromium has no QR BarcodeDetector).
+        assert page.evaluate("typeof window.jsQR") == "function"
+        page.click("#camera-stop")
+        expect(page.locator("#camera")).to_be_hidden()
+        assert not Participation.objects.filter(attended_at__isnull=False).exists()
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        expect(page.locator("#scan-log li").first).to_contain_text("Nguyễn Văn An")
+        expect(page.locator("#scan")).to_have_attribute("data-pending", "0")
+        assert CheckinScan.objects.count() == 1
+        assert list(
+            Participation.objects.filter(attended_at__isnull=False).values_list("member", flat=True)
+        ) == [an.pk]
+    finally:
+        browser.close()

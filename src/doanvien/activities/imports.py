@@ -33,8 +33,11 @@ def codes_of(path: str | Path) -> list[tuple[int, str]]:
     return found
 
 
-def participations_import(*, actor, activity: Activity, upload) -> int:
-    """Record the participation of the members listed in an uploaded file (all or nothing)."""
+def participations_import(
+    *, actor, activity: Activity, upload, within: list[str] | None = None
+) -> int:
+    """Record the participation of the members listed in an uploaded file (all or nothing; for
+    a lower unit's committee, only members of its subtree: `within`)."""
     suffix = Path(upload.name or "").suffix.lower()[:8] or ".xlsx"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"list{suffix}"
@@ -43,5 +46,9 @@ def participations_import(*, actor, activity: Activity, upload) -> int:
                 out.write(chunk)
         rows = codes_of(path)
     return services.participations_record(
-        actor=actor, activity=activity, rows=rows, source=Participation.Source.IMPORT
+        actor=actor,
+        activity=activity,
+        rows=rows,
+        source=Participation.Source.IMPORT,
+        within=within,
     )

@@ -33,6 +33,39 @@ class ActivityKind(models.Model):
         return self.name
 
 
+class Campaign(models.Model):
+    """A campaign a unit runs for its subtree (a month of youth, a summer of volunteering): a
+    title, dates and a description, grouping the activities the unit and the units under it
+    publish inside it. Offered to every unit under it."""
+
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("run by"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = TreePathField(editable=False)
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    year = models.PositiveSmallIntegerField(editable=False)
+    description = models.TextField(_("description"), blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("campaign")
+        verbose_name_plural = _("campaigns")
+        indexes = [
+            models.Index(
+                fields=["unit_path"], name="campaign_path", opclasses=["varchar_pattern_ops"]
+            ),
+            models.Index(fields=["unit", "year"], name="campaign_unit_year"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Activity(models.Model):
     class Audience(models.TextChoices):
         SUBTREE = "subtree", _("The unit and every unit under it")
@@ -44,8 +77,15 @@ class Activity(models.Model):
     unit_path = TreePathField(editable=False)
     title = models.CharField(_("title"), max_length=200)
     kind = models.ForeignKey(ActivityKind, verbose_name=_("kind"), on_delete=models.PROTECT)
-    # A campaign groups several activities under one name (optional).
-    campaign = models.CharField(_("campaign"), max_length=200, blank=True, default="")
+    # The campaign (of its unit or a unit above) the activity is part of, if any.
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     year = models.PositiveSmallIntegerField(editable=False)

@@ -9,8 +9,8 @@ from doanvien.members.models import Member
 from doanvien.units.models import Unit
 
 from . import rollup
-from .access import offered_to
-from .models import COUNTERS, Activity, ActivityKind, Participation
+from .access import campaigns_offered_to, offered_to
+from .models import COUNTERS, Activity, ActivityKind, Campaign, CriterionLink, Participation
 
 
 def unit_activities(unit: Unit, year: int | None = None) -> QuerySet[Activity]:
@@ -19,7 +19,7 @@ def unit_activities(unit: Unit, year: int | None = None) -> QuerySet[Activity]:
     if year is not None:
         activities = activities.filter(year=year)
     return (
-        activities.select_related("unit", "kind")
+        activities.select_related("unit", "kind", "campaign")
         .annotate(
             signed_up=Count("participations", filter=~Q(participations__signed_up_at=None)),
             attended=Count("participations", filter=~Q(participations__attended_at=None)),
@@ -32,7 +32,7 @@ def offered_to_member(member: Member, year: int | None = None) -> QuerySet[Activ
     activities = Activity.objects.filter(offered_to(member.branch), cancelled_at=None)
     if year is not None:
         activities = activities.filter(year=year)
-    return activities.select_related("unit", "kind").order_by("-starts_at", "-pk")
+    return activities.select_related("unit", "kind", "campaign").order_by("-starts_at", "-pk")
 
 
 def member_participations(member: Member, year: int | None = None) -> QuerySet[Participation]:
@@ -40,9 +40,9 @@ def member_participations(member: Member, year: int | None = None) -> QuerySet[P
     rows = Participation.objects.filter(member=member, activity__cancelled_at=None)
     if year is not None:
         rows = rows.filter(activity__year=year)
-    return rows.select_related("activity", "activity__kind", "activity__unit").order_by(
-        "-activity__starts_at", "-pk"
-    )
+    return rows.select_related(
+        "activity", "activity__kind", "activity__unit", "activity__campaign"
+    ).order_by("-activity__starts_at", "-pk")
 
 
 def activity_people(activity: Activity) -> QuerySet[Participation]:
@@ -159,32 +159,146 @@ class CriterionRow:
     choices: list  # activities that may be linked to it
 
 
-def criterion_rows(registration, member: Member) -> list[CriterionRow]:
-    """Each criterion of the registration with the activities linked to it and those that may
-    be (of the year, offered to the member's branch or taken part in, serving its area)."""
-    links: dict[int, list] = {}
-    for link in registration.activity_links.select_related("activity").order_by("pk"):
-        links.setdefault(link.criterion_id, []).append(link)
-    candidates = list(
+def link_candidates(member: Member, year: int) -> list[Activity]:
+    """The activities of the year a member may link to his criteria: offered to his branch, or
+    taken part in; not cancelled; their areas read with them."""
+    return list(
         Activity.objects.filter(
             Q(offered_to(member.branch)) | Q(participations__member=member),
-            year=registration.year,
+            year=year,
             cancelled_at=None,
         )
         .distinct()
+        .select_related("unit", "kind", "campaign")
         .prefetch_related("areas")
         .order_by("starts_at", "pk")[:300]
     )
+
+
+def serves(activity: Activity, area_code: str) -> bool:
+    """Whether the activity serves a criterion of this content area (one naming no area serves
+    every area)."""
+    codes = {a.code for a in activity.areas.all()}
+    return not codes or area_code in codes
+
+
+def links_by_criterion(registration) -> dict[int, list[CriterionLink]]:
+    links: dict[int, list] = {}
+    for link in (
+        registration.activity_links.select_related(
+            "activity", "activity__unit", "activity__kind", "activity__campaign"
+        )
+        .prefetch_related("activity__areas")
+        .order_by("activity__starts_at", "pk")
+    ):
+        links.setdefault(link.criterion_id, []).append(link)
+    return links
+
+
+def criterion_rows(registration, member: Member) -> list[CriterionRow]:
+    """Each criterion of the registration with the activities linked to it and those that may
+    be (of the year, offered to the member's branch or taken part in, serving its area)."""
+    links = links_by_criterion(registration)
+    candidates = link_candidates(member, registration.year)
     rows = []
     for item in registration.items.select_related("criterion").order_by(
         "criterion__area_code", "pk"
     ):
         linked = {link.activity_id for link in links.get(item.criterion_id, [])}
         area = item.criterion.area_code
-        choices = [
-            a
-            for a in candidates
-            if a.pk not in linked and (not a.areas.all() or area in {x.code for x in a.areas.all()})
-        ]
+        choices = [a for a in candidates if a.pk not in linked and serves(a, area)]
         rows.append(CriterionRow(item, links.get(item.criterion_id, []), choices))
     return rows
+
+
+@dataclass
+class ActivityChoices:
+    """For the registration page: a criterion's activities to tick (those serving its area,
+    and those linked already), and which are ticked."""
+
+    choices: list
+    ticked: set
+
+    @property
+    def linked(self) -> list:
+        return [a for a in self.choices if a.pk in self.ticked]
+
+
+def registration_choices(
+    member: Member, year: int, registration, criteria, posted=None
+) -> dict[int, ActivityChoices]:
+    """Per criterion (of `criteria`: id → content area code) the activities the member may tick
+    on his registration page; `posted` (a QueryDict) gives the ticks sent back with errors."""
+    candidates = link_candidates(member, year)
+    links = links_by_criterion(registration) if registration else {}
+    found = {}
+    for criterion_id, area in criteria.items():
+        linked = [link.activity for link in links.get(criterion_id, [])]
+        shown = {a.pk: a for a in candidates if serves(a, area)}
+        for a in linked:
+            shown.setdefault(a.pk, a)
+        if posted is not None:
+            ticked = {
+                int(v) for v in posted.getlist(f"activities-{criterion_id}") if str(v).isdigit()
+            }
+        else:
+            ticked = {a.pk for a in linked}
+        found[criterion_id] = ActivityChoices(
+            sorted(shown.values(), key=lambda a: (a.starts_at, a.pk)), ticked
+        )
+    return found
+
+
+# --- Campaigns ---------------------------------------------------------------------------------
+
+
+def unit_campaigns(unit: Unit, year: int | None = None) -> QuerySet[Campaign]:
+    """The campaigns the unit runs and those run above it (offered to it), latest first."""
+    campaigns = Campaign.objects.filter(campaigns_offered_to(unit))
+    if year is not None:
+        campaigns = campaigns.filter(year=year)
+    return campaigns.select_related("unit").order_by("-starts_on", "-pk")
+
+
+def campaigns_to_join(unit: Unit) -> QuerySet[Campaign]:
+    """The campaigns an activity of the unit may join (the form's list): run by it or above,
+    latest first."""
+    return unit_campaigns(unit).order_by("-starts_on", "-pk")[:100]
+
+
+@dataclass
+class CampaignTotals:
+    activities: int = 0
+    signed_up: int = 0
+    participations: int = 0
+    participants: int = 0
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+def campaign_activities(campaign: Campaign, visible: QuerySet[Activity]) -> QuerySet[Activity]:
+    """The campaign's activities among those the user sees (`visible`), with how many signed
+    up and took part, latest first."""
+    return (
+        visible.filter(campaign=campaign)
+        .select_related("unit", "kind", "campaign")
+        .annotate(
+            signed_up=Count("participations", filter=~Q(participations__signed_up_at=None)),
+            attended=Count("participations", filter=~Q(participations__attended_at=None)),
+        )
+        .order_by("-starts_at", "-pk")
+    )
+
+
+def campaign_totals(campaign: Campaign, visible: QuerySet[Activity]) -> CampaignTotals:
+    """The totals of the campaign's activities the user sees (not cancelled): activities,
+    sign-ups, participations and distinct participants."""
+    activities = visible.filter(campaign=campaign, cancelled_at=None).values("pk")
+    rows = Participation.objects.filter(activity__in=activities)
+    counted = rows.aggregate(
+        signed_up=Count("id", filter=~Q(signed_up_at=None)),
+        participations=Count("id", filter=~Q(attended_at=None)),
+        participants=Count("member_id", filter=~Q(attended_at=None), distinct=True),
+    )
+    return CampaignTotals(activities=activities.count(), **counted)

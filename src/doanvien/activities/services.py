@@ -1,6 +1,8 @@
-"""Writes of activities: publishing, signing up, checking in (a card scanned, a list ticked, a
-file), cancelling. Each write is atomic, counts again what it changes (rollup.recount, in its
-transaction) and writes its audit event."""
+"""Writes of activities: campaigns, publishing and changing, signing up, checking in (a card
+scanned, a list ticked, a file; by the organiser for everyone invited, by the committee of a unit
+the activity is offered to for its own members), cancelling, and the links of a registration's
+criteria to the activities that serve them. Each write is atomic, counts again what it changes
+(rollup.recount, in its transaction) and writes its audit event."""
 
 from collections.abc import Iterable
 from datetime import datetime, time
@@ -12,22 +14,27 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from doanvien.accounts.access import subtree_q
 from doanvien.core import audit
 from doanvien.core.dates import parse_date
 from doanvien.core.text import normalize, text_fault
 from doanvien.core.transactions import atomic
 from doanvien.members.card_tokens import BadToken, member_of_token
 from doanvien.members.models import Member, Status
+from doanvien.training.models import Registration
 from doanvien.training.selectors import framework_for
-from doanvien.units.models import Unit
+from doanvien.training.services.common import check_unlocked
+from doanvien.training.services.registrations import registration_save
+from doanvien.units.models import Unit, paths_to
 
 from . import rollup
-from .access import is_offered
+from .access import audience_paths, is_offered
 from .models import (
     Activity,
     ActivityArea,
     ActivityInvite,
     ActivityKind,
+    Campaign,
     CheckinScan,
     CriterionLink,
     Participation,
@@ -102,7 +109,6 @@ def clean_activity(data: dict[str, Any], *, unit: Unit) -> dict[str, Any]:
         "title": _text(data, "title", errors, limit=200, required=True),
         "place": _text(data, "place", errors, limit=200),
         "organiser": _text(data, "organiser", errors, limit=200),
-        "campaign": _text(data, "campaign", errors, limit=200),
         "description": _text(data, "description", errors, limit=4000),
         "starts_at": _moment(data, "starts_at", errors),
         "ends_at": _moment(data, "ends_at", errors, end=True),
@@ -150,10 +156,36 @@ def clean_activity(data: dict[str, Any], *, unit: Unit) -> dict[str, Any]:
     clean["units"] = invited
     if clean["value"] is not None and kind is not None and not kind.is_work:
         errors["value"] = _("A value is given only for a youth work project.")
+    clean["campaign"] = _campaign(data.get("campaign"), unit, starts, errors)
     if errors:
         raise ValidationError(errors)
     clean["year"] = year
     return clean
+
+
+def _campaign(raw, unit: Unit, starts: datetime | None, errors: dict) -> Campaign | None:
+    """The campaign an activity of the unit joins: one run by the unit or a unit above it, the
+    activity starting within its dates."""
+    if isinstance(raw, Campaign):
+        raw = raw.pk
+    if raw in (None, ""):
+        return None
+    campaign = None
+    if str(raw).isdigit():
+        campaign = Campaign.objects.filter(pk=int(raw), unit_path__in=paths_to(unit.path)).first()
+    if campaign is None:
+        errors["campaign"] = _("Choose a campaign of this unit or of a unit above it.")
+        return None
+    if starts is not None and not (
+        campaign.starts_on <= timezone.localtime(starts).date() <= campaign.ends_on
+    ):
+        errors["campaign"] = _(
+            "The campaign runs from %(start)s to %(end)s: the activity must start within it."
+        ) % {
+            "start": campaign.starts_on.strftime("%d/%m/%Y"),
+            "end": campaign.ends_on.strftime("%d/%m/%Y"),
+        }
+    return campaign
 
 
 @atomic
@@ -193,7 +225,7 @@ def _current(activity: Activity) -> dict[str, Any]:
         "units": list(activity.invites.values_list("unit_id", flat=True)),
         "capacity": activity.capacity,
         "organiser": activity.organiser,
-        "campaign": activity.campaign,
+        "campaign": activity.campaign_id,
         "value": activity.value,
         "description": activity.description,
     }
@@ -210,6 +242,7 @@ def activity_update(*, actor, activity: Activity, data: dict[str, Any]) -> Activ
     before = _current(activity)
     clean = clean_activity({**before, **data}, unit=activity.unit)
     areas, invited = clean.pop("areas"), clean.pop("units")
+    _check_change(activity, clean, invited)
     old_year = activity.year
     for name, value in clean.items():
         setattr(activity, name, value)
@@ -244,12 +277,49 @@ def activity_update(*, actor, activity: Activity, data: dict[str, Any]) -> Activ
     return activity
 
 
+def _check_change(activity: Activity, clean: dict[str, Any], invited: list[Unit]) -> None:
+    """What a change may not do once members signed up or took part: move the activity to
+    another year (their figures, the assessment's evidence and the criteria linked to it belong
+    to its year), make the capacity smaller than the sign-ups, or leave out of the audience the
+    units of members already recorded."""
+    errors: dict[str, str] = {}
+    rows = Participation.objects.filter(activity=activity)
+    if clean["year"] != activity.year and (
+        rows.exists() or CriterionLink.objects.filter(activity=activity).exists()
+    ):
+        errors["starts_at"] = _(
+            "Members have signed up or taken part, or linked it to their registration: the "
+            "activity stays in %(year)d. Cancel it and publish a new one for another year."
+        ) % {"year": activity.year}
+    signed_up = rows.exclude(signed_up_at=None).count()
+    if clean["capacity"] is not None and clean["capacity"] < signed_up:
+        errors["capacity"] = _("%(n)d members have signed up: the capacity cannot be smaller.") % {
+            "n": signed_up
+        }
+    if clean["audience"] == Activity.Audience.SUBTREE:
+        roots = [activity.unit_path]
+    else:
+        roots = [u.path for u in invited]
+    left_out = list(
+        rows.exclude(subtree_q("member__unit_path", roots))
+        .select_related("member")
+        .order_by("member__sort_key")[:6]
+    )
+    if left_out:
+        errors["audience"] = _(
+            "These members have signed up or taken part and would no longer be invited: "
+            "%(names)s. Invite their units too."
+        ) % {"names": ", ".join(p.member.full_name for p in left_out)}
+    if errors:
+        raise ValidationError(errors)
+
+
 @atomic
 def activity_cancel(*, actor, activity: Activity) -> Activity:
-    """Cancel an activity: it and its participations are no longer counted."""
+    """Cancel an activity: it and its participations are no longer counted. Cancelling it
+    again is refused (code `illegal_transition`)."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
-    if activity.cancelled_at:
-        return activity
+    _open(activity)
     activity.cancelled_at = timezone.now()
     activity.save(update_fields=["cancelled_at"])
     branches = _branches_of(activity)
@@ -329,10 +399,21 @@ def activity_signup(*, actor, activity: Activity, member: Member) -> Participati
 def _not_offered(activity: Activity, members: list[Member]) -> list[Member]:
     """The members (of these) whose branch the activity is not offered to (access.offered_to:
     held above the branch for the whole subtree, or inviting the branch or a unit above it)."""
-    roots = list(activity.invites.values_list("unit_path", flat=True))
-    if activity.audience == Activity.Audience.SUBTREE:
-        roots.append(activity.unit_path)
+    roots = audience_paths(activity)
     return [m for m in members if not any(m.unit_path.startswith(r) for r in roots)]
+
+
+def _outside(members: list[Member], within: list[str] | None) -> list[Member]:
+    """The members (of these) outside the subtrees `within` (None: nobody is)."""
+    if within is None:
+        return []
+    return [m for m in members if not any(m.unit_path.startswith(p) for p in within)]
+
+
+def _within_names(within: list[str]) -> str:
+    return ", ".join(
+        Unit.objects.filter(path__in=within).order_by("path").values_list("name", flat=True)
+    )
 
 
 def _attend(*, actor, activity: Activity, members: list[Member], source: str) -> int:
@@ -379,10 +460,17 @@ def _attend(*, actor, activity: Activity, members: list[Member], source: str) ->
 
 @atomic
 def activity_checkin(
-    *, actor, activity: Activity, member_ids: Iterable[int], source: str = Participation.Source.LIST
+    *,
+    actor,
+    activity: Activity,
+    member_ids: Iterable[int],
+    source: str = Participation.Source.LIST,
+    within: list[str] | None = None,
 ) -> int:
-    """The organiser ticks members on the list: each must be a member the activity is offered
-    to. All or nothing. Returns how many were checked in now (a repeated check-in counts 0)."""
+    """Members ticked on the list: each must be a member the activity is offered to and, for
+    the committee of a unit it is offered to (`within`: access.checkin_paths), a member of its
+    subtree. All or nothing. Returns how many were checked in now (a repeated check-in
+    counts 0)."""
     activity = Activity.objects.get(pk=activity.pk)
     _open(activity)
     ids = sorted({int(i) for i in member_ids})
@@ -399,6 +487,18 @@ def activity_checkin(
             _("Not offered to the branch of: %(names)s.")
             % {"names": ", ".join(m.full_name for m in outside)}
         )
+    others = [m for m in _outside(members, within) if m not in outside]
+    if others:
+        errors.append(
+            _(
+                "Not members of %(units)s: %(names)s. Only the organiser records the members "
+                "of other units."
+            )
+            % {
+                "units": _within_names(within or []),
+                "names": ", ".join(m.full_name for m in others),
+            }
+        )
     if errors:
         raise ValidationError({"members": errors})
     return _attend(actor=actor, activity=activity, members=members, source=source)
@@ -414,10 +514,13 @@ def token_of_scan(text: str) -> str:
 
 
 @atomic
-def activity_scan(*, actor, activity: Activity, card: str, scan_id: str = "") -> dict[str, Any]:
-    """A member card scanned at the activity. With a `scan_id` (made by the phone), the same
-    scan sent again (a phone that was offline sends what it kept) is answered as the first
-    time and never counted twice. Returns {"checked_in", "member", "name", "already"}."""
+def activity_scan(
+    *, actor, activity: Activity, card: str, scan_id: str = "", within: list[str] | None = None
+) -> dict[str, Any]:
+    """A member card scanned at the activity (by a committee of a unit it is offered to: only
+    a member of its subtree, `within`). With a `scan_id` (made by the phone), the same scan
+    sent again (a phone that was offline sends what it kept) is answered as the first time and
+    never counted twice. Returns {"checked_in", "member", "name", "already"}."""
     activity = Activity.objects.get(pk=activity.pk)
     _open(activity)
     scan_id = (scan_id or "").strip()[:64]
@@ -462,6 +565,16 @@ def activity_scan(*, actor, activity: Activity, card: str, scan_id: str = "") ->
                 % {"name": member.full_name}
             }
         )
+    if _outside([member], within):
+        raise ValidationError(
+            {
+                "card_token": _(
+                    "%(name)s is not a member of %(units)s: only the organiser checks in the "
+                    "members of other units."
+                )
+                % {"name": member.full_name, "units": _within_names(within or [])}
+            }
+        )
     n = _attend(actor=actor, activity=activity, members=[member], source=Participation.Source.SCAN)
     if scan is not None:
         CheckinScan.objects.filter(pk=scan.pk).update(member=member, counted=bool(n))
@@ -496,10 +609,12 @@ def participations_record(
     codes: list[str] | None = None,
     rows: list[tuple[int, str]] | None = None,
     source: str = Participation.Source.LIST,
+    within: list[str] | None = None,
 ) -> int:
     """Record the participation of a list of members by their member codes: `codes` (one a
-    line, as typed) or `rows` ((row number, code), read from a file). All or nothing: every
-    row at fault is reported. Returns how many were recorded now (those already recorded
+    line, as typed) or `rows` ((row number, code), read from a file); for the committee of a
+    unit the activity is offered to, only members of its subtree (`within`). All or nothing:
+    every row at fault is reported. Returns how many were recorded now (those already recorded
     count 0)."""
     activity = Activity.objects.get(pk=activity.pk)
     _open(activity)
@@ -516,6 +631,7 @@ def participations_record(
         ).select_related("branch")
     }
     outside = {m.pk for m in _not_offered(activity, list(found.values()))}
+    others = {m.pk for m in _outside(list(found.values()), within)}
     errors = []
     for i, code in rows:
         member = found.get(code.upper())
@@ -532,6 +648,15 @@ def participations_record(
                     % {"name": member.full_name},
                 )
             )
+        elif member.pk in others:
+            errors.append(
+                (
+                    i,
+                    code,
+                    _("%(name)s is not a member of %(units)s.")
+                    % {"name": member.full_name, "units": _within_names(within or [])},
+                )
+            )
     if errors:
         raise RowErrors(errors)
     members = [found[c.upper()] for _i, c in rows]
@@ -545,24 +670,33 @@ def _registration_item(registration, criterion_id):
     return item
 
 
+def _link_faults(registration, item, activity: Activity, member: Member) -> list[str]:
+    """Why the activity may not be linked to the registration's item (none: it may): it must
+    be offered to the member's branch (or he took part in it), of the registration's year, not
+    cancelled, and serve the criterion's content area when it names areas."""
+    faults = []
+    took_part = Participation.objects.filter(activity=activity, member=member).exists()
+    if not took_part and not is_offered(activity, member.branch):
+        faults.append(_("This activity is not offered to your branch."))
+    if activity.year != registration.year:
+        faults.append(_("Choose an activity of the registration's year."))
+    areas = {a.code for a in activity.areas.all()}
+    if areas and item.criterion.area_code not in areas:
+        faults.append(_("This activity does not serve the criterion's content area."))
+    if activity.cancelled_at:
+        faults.append(_("This activity was cancelled."))
+    return faults
+
+
 @atomic
 def criterion_link(*, actor, registration, criterion_id: int, activity: Activity) -> CriterionLink:
     """Link a criterion of the member's registration to an activity that serves it: one
     offered to his branch (or that he took part in), of the registration's year, serving the
     criterion's content area when it names areas."""
+    check_unlocked(registration.branch, registration.year)
     item = _registration_item(registration, criterion_id)
     member = registration.member
-    errors = []
-    took_part = Participation.objects.filter(activity=activity, member=member).exists()
-    if not took_part and not is_offered(activity, member.branch):
-        errors.append(_("This activity is not offered to your branch."))
-    if activity.year != registration.year:
-        errors.append(_("Choose an activity of the registration's year."))
-    areas = set(activity.areas.values_list("code", flat=True))
-    if areas and item.criterion.area_code not in areas:
-        errors.append(_("This activity does not serve the criterion's content area."))
-    if activity.cancelled_at:
-        errors.append(_("This activity was cancelled."))
+    errors = _link_faults(registration, item, activity, member)
     if errors:
         raise ValidationError({"activity": errors})
     link, _created = CriterionLink.objects.get_or_create(
@@ -585,6 +719,7 @@ def criterion_link(*, actor, registration, criterion_id: int, activity: Activity
 @atomic
 def criterion_unlink(*, actor, link: CriterionLink) -> None:
     registration = link.registration
+    check_unlocked(registration.branch, registration.year)
     link.delete()
     audit.record(
         actor=actor,
@@ -594,3 +729,218 @@ def criterion_unlink(*, actor, link: CriterionLink) -> None:
         summary=str(registration.member),
         changes={"criterion": [link.criterion_id, None], "activity": [link.activity_id, None]},
     )
+
+
+def _ids(values) -> tuple[list[int], list[str]]:
+    """The whole numbers among `values`, and the values that are not."""
+    ids, bad = [], []
+    for v in values or []:
+        text = str(v).strip()
+        if text.isdigit():
+            ids.append(int(text))
+        elif text:
+            bad.append(text)
+    return sorted(set(ids)), bad
+
+
+def _links_write(*, actor, registration, criterion_id: int, activities: list[Activity]) -> bool:
+    """Make the criterion's links these activities; whether anything changed (audited)."""
+    before = set(
+        CriterionLink.objects.filter(
+            registration=registration, criterion_id=criterion_id
+        ).values_list("activity_id", flat=True)
+    )
+    after = {a.pk for a in activities}
+    if before == after:
+        return False
+    CriterionLink.objects.filter(
+        registration=registration, criterion_id=criterion_id, activity_id__in=before - after
+    ).delete()
+    CriterionLink.objects.bulk_create(
+        [
+            CriterionLink(
+                registration=registration,
+                criterion_id=criterion_id,
+                activity=a,
+                created_by=_user(actor),
+            )
+            for a in activities
+            if a.pk not in before
+        ],
+        ignore_conflicts=True,
+    )
+    audit.record(
+        actor=actor,
+        action="activity.criterion_links_set",
+        target=registration,
+        unit_path=registration.unit_path,
+        summary=str(registration.member),
+        changes={
+            "criterion": [criterion_id, criterion_id],
+            "activities": [sorted(before), sorted(after)],
+        },
+    )
+    return True
+
+
+def _clean_links(registration, item, values, *, field: str) -> list[Activity]:
+    """The activities named by `values` (ids), each one the member may link to the item; else
+    ValidationError naming every id at fault under `field`."""
+    ids, bad = _ids(values)
+    member = registration.member
+    found = {
+        a.pk: a
+        for a in Activity.objects.filter(pk__in=ids)
+        .prefetch_related("areas")
+        .select_related("kind")
+    }
+    errors = [_("“%(value)s” is not an activity id.") % {"value": v} for v in bad]
+    for pk in ids:
+        activity = found.get(pk)
+        hidden = activity is None or (
+            not is_offered(activity, member.branch)
+            and not Participation.objects.filter(activity=activity, member=member).exists()
+        )
+        faults = [] if hidden else _link_faults(registration, item, activity, member)
+        if hidden:
+            # An activity the member cannot see is not named (nor told apart from none).
+            errors.append(
+                _("No activity %(id)d is offered to %(name)s's branch.")
+                % {"id": pk, "name": member.full_name}
+            )
+        elif faults:
+            errors.append(
+                _("Activity %(id)d (%(title)s): %(faults)s")
+                % {"id": pk, "title": activity.title, "faults": " ".join(faults)}
+            )
+    if errors:
+        raise ValidationError({field: errors}, code="bad_ids")
+    return [found[pk] for pk in ids]
+
+
+@atomic
+def criterion_links_set(
+    *, actor, registration: Registration, criterion_id: int, activity_ids: Iterable
+) -> list[CriterionLink]:
+    """The activities linked to a criterion of the member's registration become these (an empty
+    list takes every link away). Each must be one he may link (offered to his branch or taken
+    part in, of the year, serving the criterion's area, not cancelled); all or nothing, every
+    id at fault named. Refused (code `locked`) once the branch's results of the year are
+    submitted."""
+    registration = Registration.objects.select_related("member__branch", "branch").get(
+        pk=registration.pk
+    )
+    check_unlocked(registration.branch, registration.year)
+    item = _registration_item(registration, criterion_id)
+    activities = _clean_links(registration, item, activity_ids, field="activities")
+    _links_write(
+        actor=actor, registration=registration, criterion_id=criterion_id, activities=activities
+    )
+    return list(
+        CriterionLink.objects.filter(registration=registration, criterion_id=criterion_id)
+        .select_related("activity")
+        .order_by("activity__starts_at", "pk")
+    )
+
+
+@atomic
+def registration_save_linked(
+    *,
+    actor,
+    member: Member,
+    year: int,
+    items: list[dict[str, Any]],
+    by_branch: bool = False,
+    links: dict[int, list] | None = None,
+) -> Registration:
+    """The registration page's save: the registration's criteria (training's registration_save)
+    and, for each criterion chosen, the activities that serve it (`links`: criterion id → the
+    activity ids ticked), in one transaction. The links of criteria no longer chosen go.
+    A fault of a link is reported as `activities[<criterion id>]` and nothing is saved."""
+    registration = registration_save(
+        actor=actor, member=member, year=year, items=items, by_branch=by_branch
+    )
+    registration = Registration.objects.select_related("member__branch", "branch").get(
+        pk=registration.pk
+    )
+    chosen = {i.criterion_id: i for i in registration.items.select_related("criterion")}
+    stale = CriterionLink.objects.filter(registration=registration).exclude(
+        criterion_id__in=list(chosen)
+    )
+    if stale.exists():
+        stale.delete()
+    errors: dict[str, list] = {}
+    clean: dict[int, list[Activity]] = {}
+    for criterion_id, values in (links or {}).items():
+        item = chosen.get(criterion_id)
+        if item is None:
+            continue
+        try:
+            clean[criterion_id] = _clean_links(
+                registration, item, values, field=f"activities[{criterion_id}]"
+            )
+        except ValidationError as e:
+            errors.update(e.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    for criterion_id, activities in clean.items():
+        _links_write(
+            actor=actor,
+            registration=registration,
+            criterion_id=criterion_id,
+            activities=activities,
+        )
+    return registration
+
+
+# --- Campaigns ---------------------------------------------------------------------------------
+
+
+def _day(data: dict, name: str, errors: dict):
+    raw = data.get(name)
+    try:
+        value = parse_date(raw)
+    except ValueError:
+        errors[name] = _("“%(value)s” is not a date (dd/mm/yyyy).") % {"value": raw}
+        return None
+    if value is None:
+        errors[name] = _("Give the date.")
+    return value
+
+
+def clean_campaign(data: dict[str, Any]) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {
+        "title": _text(data, "title", errors, limit=200, required=True),
+        "description": _text(data, "description", errors, limit=4000),
+        "starts_on": _day(data, "starts_on", errors),
+        "ends_on": _day(data, "ends_on", errors),
+    }
+    starts, ends = clean["starts_on"], clean["ends_on"]
+    if starts and ends and ends < starts:
+        errors["ends_on"] = _("The end comes before the start.")
+    if starts and not 2000 <= starts.year <= 2100:
+        errors["starts_on"] = _("Give a year between 2000 and 2100.")
+    if errors:
+        raise ValidationError(errors)
+    clean["year"] = starts.year
+    return clean
+
+
+@atomic
+def campaign_create(*, actor, unit: Unit, data: dict[str, Any]) -> Campaign:
+    """A unit launches a campaign for its subtree: the unit and the units under it publish
+    activities inside it."""
+    unit = Unit.objects.get(pk=unit.pk)
+    clean = clean_campaign(data)
+    campaign = Campaign.objects.create(
+        unit=unit, unit_path=unit.path, created_by=_user(actor), **clean
+    )
+    audit.record(
+        actor=actor,
+        action="campaign.created",
+        target=campaign,
+        unit_path=unit.path,
+        summary=campaign.title,
+    )
+    return campaign

@@ -12,6 +12,9 @@ urlpatterns = [
     path("activities/<int:activity_id>/signup/", views.activity_signup, name="activity-signup"),
     path("activities/<int:activity_id>/checkins/", views.activity_checkin, name="activity-checkin"),
     path("activities/<int:activity_id>/cancel/", views.activity_cancel, name="activity-cancel"),
+    path("activities/<int:activity_id>/edit/", views.activity_edit, name="activity-edit"),
+    path("units/<int:unit_id>/campaigns/", views.unit_campaigns, name="unit-campaigns"),
+    path("campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign-detail"),
     path(
         "units/<int:unit_id>/activity-stats/<year:year>/",
         views.activity_stats,
@@ -26,5 +29,11 @@ urlpatterns = [
         "members/<int:member_id>/activities/links/",
         views.member_activity_link,
         name="member-activity-link",
+    ),
+    # From the registration page (training/member/training.html): one criterion's activities.
+    path(
+        "members/<int:member_id>/training/<year:year>/activities/",
+        views.registration_activities,
+        name="registration-activities",
     ),
 ]

@@ -1,19 +1,22 @@
 """The activity pages: a unit's activities (held and offered) with the publish form, an
-activity (sign-up for a member, check-in for the organiser: a card scanned, kept on the phone
-while offline; a list ticked; member codes pasted or read from a file), a member's own
-participation, and the figures of a year. Each view is scoped on its first line (404 outside)."""
+activity (sign-up for a member; check-in for the organiser, and for the committee of a unit it is
+offered to with its own members: a card scanned by the camera or typed, kept on the phone while
+offline; a list ticked; member codes pasted or read from a file), its change, a unit's campaigns
+and a campaign's activities with their totals, a member's own participation, the links of his
+registration's criteria to activities, and the figures of a year. Each view is scoped on its
+first line (404 outside)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from doanvien.accounts.access import get_unit_for, require, visible_ancestors
+from doanvien.accounts.access import get_unit_for, require, subtree_q, visible_ancestors
 from doanvien.core.forms import apply_errors, error_messages
 from doanvien.core.spreadsheets.reading import SpreadsheetError
 from doanvien.members.access import get_member_for
@@ -22,8 +25,19 @@ from doanvien.training.selectors import registration_of
 from doanvien.units.models import Unit
 
 from . import imports, selectors, services
-from .access import can_organise, can_publish, get_activity_for, is_offered, own_member
-from .forms import ActivityForm
+from .access import (
+    activities_visible_to,
+    campaigns_visible_to,
+    can_organise,
+    can_publish,
+    checkin_paths,
+    get_activity_for,
+    get_campaign_for,
+    is_offered,
+    own_member,
+    publishing_units,
+)
+from .forms import ActivityForm, CampaignForm
 from .models import Activity, CriterionLink, Participation
 
 
@@ -41,7 +55,15 @@ def unit_activities(request, unit_id: int):
     year = _year(request)
     publish = can_publish(request.user, unit)
     below = Unit.objects.filter(path__startswith=unit.path, is_active=True).order_by("path")[:300]
-    form = ActivityForm(request.POST or None, units=below) if publish else None
+    form = None
+    if publish:
+        campaign = request.GET.get("campaign", "")
+        form = ActivityForm(
+            request.POST or None,
+            units=below,
+            campaigns=selectors.campaigns_to_join(unit),
+            initial={"campaign": campaign} if campaign.isdigit() else None,
+        )
     if request.method == "POST":
         require(publish)
         if form.is_valid():
@@ -61,6 +83,7 @@ def unit_activities(request, unit_id: int):
             "year": year,
             "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
             "activities": selectors.unit_activities(unit, year)[:300],
+            "campaigns": selectors.unit_campaigns(unit, year)[:50],
             "form": form,
         },
     )
@@ -70,6 +93,13 @@ def unit_activities(request, unit_id: int):
 def activity_detail(request, activity_id: int):
     activity = get_activity_for(request.user, activity_id)
     organiser = can_organise(request.user, activity)
+    within = checkin_paths(request.user, activity)
+    checker = within != []
+    people = None
+    if checker:
+        people = selectors.activity_people(activity)
+        if within is not None:
+            people = people.filter(subtree_q("member__unit_path", within))
     member = own_member(request.user)
     mine = None
     can_sign_up = False
@@ -89,9 +119,15 @@ def activity_detail(request, activity_id: int):
             "areas": sorted(activity.areas.values_list("code", flat=True)),
             "invited": activity.invites.select_related("unit").order_by("unit_path"),
             "organiser": organiser,
-            "people": selectors.activity_people(activity) if organiser else None,
+            "checker": checker,
+            "checkin_units": (
+                Unit.objects.filter(path__in=within).order_by("path") if within else None
+            ),
+            "people": people,
             "mine": mine,
             "can_sign_up": can_sign_up,
+            "sees_campaign": bool(activity.campaign_id)
+            and campaigns_visible_to(request.user).filter(pk=activity.campaign_id).exists(),
         },
     )
 
@@ -123,7 +159,8 @@ def activity_checkin(request, activity_id: int):
     (`members`), member codes pasted (`codes`, one a line) or read from an Excel file (`file`):
     a list is recorded all or nothing, every row at fault named."""
     activity = get_activity_for(request.user, activity_id)
-    require(can_organise(request.user, activity))
+    within = checkin_paths(request.user, activity)
+    require(within != [])
     if "card" in request.POST:
         try:
             found = services.activity_scan(
@@ -131,6 +168,7 @@ def activity_checkin(request, activity_id: int):
                 activity=activity,
                 card=request.POST.get("card", ""),
                 scan_id=request.POST.get("scan_id", ""),
+                within=within,
             )
         except ValidationError as e:
             if _wants_json(request):
@@ -149,14 +187,21 @@ def activity_checkin(request, activity_id: int):
     try:
         if "file" in request.FILES:
             n = imports.participations_import(
-                actor=request.user, activity=activity, upload=request.FILES["file"]
+                actor=request.user,
+                activity=activity,
+                upload=request.FILES["file"],
+                within=within,
             )
         elif "codes" in request.POST:
             codes = request.POST.get("codes", "").replace(",", "\n").splitlines()
-            n = services.participations_record(actor=request.user, activity=activity, codes=codes)
+            n = services.participations_record(
+                actor=request.user, activity=activity, codes=codes, within=within
+            )
         else:
             ids = [int(i) for i in request.POST.getlist("members") if i.isdigit()]
-            n = services.activity_checkin(actor=request.user, activity=activity, member_ids=ids)
+            n = services.activity_checkin(
+                actor=request.user, activity=activity, member_ids=ids, within=within
+            )
     except SpreadsheetError as e:
         messages.error(request, str(e))
     except ValidationError as e:
@@ -172,9 +217,42 @@ def activity_checkin(request, activity_id: int):
 def activity_cancel(request, activity_id: int):
     activity = get_activity_for(request.user, activity_id)
     require(can_organise(request.user, activity))
-    services.activity_cancel(actor=request.user, activity=activity)
-    messages.success(request, _("The activity is cancelled: it is no longer counted."))
+    try:
+        services.activity_cancel(actor=request.user, activity=activity)
+    except ValidationError as e:
+        messages.error(request, " ".join(e.messages))
+    else:
+        messages.success(request, _("The activity is cancelled: it is no longer counted."))
     return redirect("activities:activity-detail", activity.pk)
+
+
+@login_required
+def activity_edit(request, activity_id: int):
+    """Change an activity: its unit's committee (or cadres above). Once members signed up or
+    took part, it keeps its year, a capacity not below the sign-ups and their units invited."""
+    activity = get_activity_for(request.user, activity_id)
+    require(can_organise(request.user, activity))
+    if activity.cancelled_at:
+        messages.error(request, _("This activity was cancelled."))
+        return redirect("activities:activity-detail", activity.pk)
+    unit = activity.unit
+    below = Unit.objects.filter(path__startswith=unit.path, is_active=True).order_by("path")[:300]
+    form = ActivityForm(
+        request.POST or None,
+        units=below,
+        campaigns=selectors.campaigns_to_join(unit),
+        initial=ActivityForm.initial_of(activity),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {**form.cleaned_data, "units": [int(u) for u in form.cleaned_data["units"]]}
+        try:
+            services.activity_update(actor=request.user, activity=activity, data=data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The activity is changed."))
+            return redirect("activities:activity-detail", activity.pk)
+    return render(request, "activities/edit.html", {"activity": activity, "form": form})
 
 
 @login_required
@@ -236,7 +314,10 @@ def member_activity_link(request, member_id: int):
     if unlink.isdigit():
         link = CriterionLink.objects.filter(pk=int(unlink), registration=registration).first()
         if link is not None:
-            services.criterion_unlink(actor=request.user, link=link)
+            try:
+                services.criterion_unlink(actor=request.user, link=link)
+            except ValidationError as e:
+                messages.error(request, " ".join(e.messages))
         return back
     activity_id = request.POST.get("activity", "")
     criterion_id = request.POST.get("criterion", "")
@@ -257,3 +338,84 @@ def member_activity_link(request, member_id: int):
     else:
         messages.success(request, _("The criterion is linked to the activity."))
     return back
+
+
+@login_required
+@require_POST
+def registration_activities(request, member_id: int, year: int):
+    """From the registration page: the activities linked to one criterion of the member's
+    registration (`criterion`) become those ticked (`activities`); the member himself or his
+    branch's committee. Back to the registration page."""
+    member = get_member_for(request.user, member_id)
+    require(acts_for_member(request.user, member))
+    registration = registration_of(member, year)
+    if registration is None:
+        raise Http404
+    back = reverse("training:member-training", args=[member.pk, year]) + "#chosen"
+    criterion = request.POST.get("criterion", "")
+    try:
+        services.criterion_links_set(
+            actor=request.user,
+            registration=registration,
+            criterion_id=int(criterion) if criterion.isdigit() else 0,
+            activity_ids=request.POST.getlist("activities"),
+        )
+    except ValidationError as e:
+        for message in e.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The activities linked to the criterion are saved."))
+    return redirect(back)
+
+
+# --- Campaigns ---------------------------------------------------------------------------------
+
+
+@login_required
+def unit_campaigns(request, unit_id: int):
+    """The campaigns a unit runs and those run above it, with the form to launch one."""
+    unit = get_unit_for(request.user, unit_id)
+    year = _year(request)
+    launch = can_publish(request.user, unit)
+    form = CampaignForm(request.POST or None) if launch else None
+    if request.method == "POST":
+        require(launch)
+        if form.is_valid():
+            try:
+                campaign = services.campaign_create(
+                    actor=request.user, unit=unit, data=form.cleaned_data
+                )
+            except ValidationError as e:
+                apply_errors(form, e)
+            else:
+                messages.success(request, _("The campaign is launched."))
+                return redirect("activities:campaign-detail", campaign.pk)
+    return render(
+        request,
+        "activities/campaigns.html",
+        {
+            "unit": unit,
+            "year": year,
+            "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
+            "campaigns": selectors.unit_campaigns(unit, year)[:300],
+            "form": form,
+        },
+    )
+
+
+@login_required
+def campaign_detail(request, campaign_id: int):
+    """A campaign: its activities that the user sees, with their totals, and where the user may
+    publish one inside it."""
+    campaign = get_campaign_for(request.user, campaign_id)
+    visible = activities_visible_to(request.user)
+    return render(
+        request,
+        "activities/campaign.html",
+        {
+            "campaign": campaign,
+            "activities": selectors.campaign_activities(campaign, visible)[:300],
+            "totals": selectors.campaign_totals(campaign, visible),
+            "publish_in": publishing_units(request.user, campaign),
+        },
+    )

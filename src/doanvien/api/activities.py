@@ -1,25 +1,41 @@
-"""Activities (issue 21): a unit publishes them for its subtree or chosen units under it;
-members sign up for themselves; the organiser checks members in (a list of ids, or a member
-card scanned, with the phone's own scan id so a scan kept offline and sent again counts once);
-the figures per unit and year are read from the roll-ups.
+"""Activities (issue 21): a unit publishes them for its subtree or chosen units under it,
+alone or inside a campaign (its own or one of a unit above); its committee changes or cancels
+them; members sign up for themselves; the organiser checks members in (a list of ids, or a member
+card scanned, with the phone's own scan id so a scan kept offline and sent again counts once),
+and so does the committee of a unit the activity is offered to, for its own members only; a
+member's registration links each criterion to the activities that serve it; the figures per
+unit and year are read from the roll-ups.
 
 Out of scope → 404; a member sees only the activities offered to his branch and his own
 participation (GET /me/activities)."""
 
-from datetime import datetime
+from datetime import date, datetime
 
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.activities import selectors, services
-from doanvien.activities.access import can_organise, can_publish, get_activity_for, own_member
-from doanvien.activities.models import Activity
+from doanvien.activities.access import (
+    activities_visible_to,
+    can_organise,
+    can_publish,
+    checkin_paths,
+    get_activity_for,
+    get_campaign_for,
+    own_member,
+)
+from doanvien.activities.models import Activity, Campaign
+from doanvien.members.access import get_member_for
+from doanvien.training.access import acts_for_member
+from doanvien.training.selectors import registration_of
 
 from .errors import ApiError, keyset_page_of
 from .schemas import PROGRAMME_YEAR, UnitRef, error_answers
-from .training import conflicts
+from .training import conflicts, required
 
 router = Router(tags=["activities"])
 
@@ -39,13 +55,20 @@ class ActivityIn(Schema):
     units: list[int] = Field(default_factory=list, description="units invited (chosen)")
     capacity: int | None = None
     organiser: str = ""
-    campaign: str = ""
+    campaign: int | None = Field(
+        None, description="a campaign's id (run by the unit or a unit above it)"
+    )
     value: int | None = Field(None, description="a youth work project's value, in đồng")
     description: str = ""
 
 
 class ActivityIdOut(Schema):
     id: int
+
+
+class CampaignRef(Schema):
+    id: int
+    title: str
 
 
 class ActivityOut(Schema):
@@ -61,7 +84,7 @@ class ActivityOut(Schema):
     audience: str
     capacity: int | None
     organiser: str
-    campaign: str
+    campaign: CampaignRef | None
     value: int | None
     unit: UnitRef
     held: bool = Field(description="held by the unit asked about (else offered to it)")
@@ -86,6 +109,7 @@ class ActivityYear(Schema):
 
 class ActivityListQuery(ActivityYear):
     cursor: str = Field("", max_length=2000, description="a page's `next` or `previous`")
+    campaign: int | None = Field(None, description="only the activities of this campaign")
 
 
 class CheckinIn(Schema):
@@ -152,7 +176,7 @@ def activity_out(a: Activity, *, unit_id: int | None = None) -> dict:
         "audience": a.audience,
         "capacity": a.capacity,
         "organiser": a.organiser,
-        "campaign": a.campaign,
+        "campaign": {"id": a.campaign.pk, "title": a.campaign.title} if a.campaign_id else None,
         "value": a.value,
         "unit": {"id": a.unit.pk, "name": a.unit.name, "code": a.unit.code},
         "held": a.unit_id == unit_id,
@@ -186,6 +210,8 @@ def activity_list(request, unit_id: int, filters: Query[ActivityListQuery]):
     `next`)."""
     unit = get_unit_for(request.user, unit_id)
     rows = selectors.unit_activities(unit, filters.year).prefetch_related("areas")
+    if filters.campaign is not None:
+        rows = rows.filter(campaign_id=filters.campaign)
     page = keyset_page_of(rows, keys=("-starts_at", "-id"), page=1, cursor=filters.cursor)
     return {
         "items": [activity_out(a, unit_id=unit.pk) for a in page.object_list],
@@ -217,7 +243,7 @@ class ActivityPatch(Schema):
     units: list[int] | None = None
     capacity: int | None = None
     organiser: str | None = None
-    campaign: str | None = None
+    campaign: int | None = None
     value: int | None = None
     description: str | None = None
 
@@ -226,8 +252,10 @@ class ActivityPatch(Schema):
     "/activities/{activity_id}", response={200: ActivityOut, **ERRORS}, summary="Change an activity"
 )
 def activity_update(request, activity_id: int, payload: ActivityPatch):
-    """The fields given change (the others stay); the figures follow (a new date may move it
-    to another year). 409 for a cancelled activity."""
+    """The fields given change (the others stay); the figures follow a change of kind, content
+    areas or dates. Once members signed up or took part (or linked it to a criterion), it
+    keeps its year (`starts_at`), a capacity not below the sign-ups and their units invited:
+    400 naming the field. 409 for a cancelled activity."""
     activity = get_activity_for(request.user, activity_id)
     require(can_organise(request.user, activity))
     with conflicts():
@@ -235,6 +263,21 @@ def activity_update(request, activity_id: int, payload: ActivityPatch):
             actor=request.user, activity=activity, data=payload.model_dump(exclude_unset=True)
         )
     return activity_out(activity)
+
+
+@router.post(
+    "/activities/{activity_id}/cancel",
+    response={200: ActivityOut, **ERRORS},
+    summary="Cancel an activity",
+)
+def activity_cancel(request, activity_id: int):
+    """The organiser cancels: the activity and its participations are no longer counted. 409
+    when it is cancelled already."""
+    activity = get_activity_for(request.user, activity_id)
+    require(can_organise(request.user, activity))
+    with conflicts():
+        activity = services.activity_cancel(actor=request.user, activity=activity)
+    return activity_out(get_activity_for(request.user, activity.pk))
 
 
 @router.post(
@@ -266,10 +309,13 @@ def activity_signup(request, activity_id: int):
 def activity_checkins(request, activity_id: int, payload: CheckinIn):
     """The organiser checks members in: `members` (ids ticked on a list, all or nothing) or
     `card_token` (a member card scanned, or the card's address; with `scan_id`, the same scan
-    sent again is answered as before and never counted twice). `checked_in`: how many were
-    checked in by this request (a repeated check-in is not counted twice)."""
+    sent again is answered as before and never counted twice). The committee of a unit the
+    activity is offered to checks in the members of its own subtree only (400 naming the
+    others). `checked_in`: how many were checked in by this request (a repeated check-in is not
+    counted twice)."""
     activity = get_activity_for(request.user, activity_id)
-    require(can_organise(request.user, activity))
+    within = checkin_paths(request.user, activity)
+    require(within != [])
     if (payload.members is None) == (payload.card_token is None):
         raise ApiError(
             422,
@@ -283,10 +329,11 @@ def activity_checkins(request, activity_id: int, payload: CheckinIn):
                 activity=activity,
                 card=payload.card_token,
                 scan_id=payload.scan_id,
+                within=within,
             )
             return found
         n = services.activity_checkin(
-            actor=request.user, activity=activity, member_ids=payload.members or []
+            actor=request.user, activity=activity, member_ids=payload.members or [], within=within
         )
     return {"checked_in": n}
 
@@ -337,3 +384,246 @@ def my_activities(request, filters: Query[ActivityYear]):
             for p in mine
         ],
     }
+
+
+# --- Campaigns ---------------------------------------------------------------------------------
+
+
+class CampaignIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = ""
+    starts_on: str = Field("", description="ISO date, or dd/mm/yyyy")
+    ends_on: str = Field("", description="ISO date, or dd/mm/yyyy")
+    description: str = ""
+
+
+class CampaignTotalsOut(Schema):
+    activities: int
+    signed_up: int
+    participations: int
+    participants: int
+
+
+class CampaignOut(Schema):
+    id: int
+    title: str
+    starts_on: date
+    ends_on: date
+    year: int
+    description: str
+    unit: UnitRef
+    held: bool = Field(description="run by the unit asked about (else by a unit above it)")
+    totals: CampaignTotalsOut | None = Field(
+        None,
+        description="over the campaign's activities the caller sees, cancelled ones left out "
+        "(the campaign itself only)",
+    )
+
+
+class CampaignListOut(Schema):
+    items: list[CampaignOut]
+    next: str | None = Field(
+        description="the next page is `?cursor=` this (with the same filters); null on the last"
+    )
+    previous: str | None = Field(None, description="the page before is `?cursor=` this")
+    count: int | None = Field(description="exact up to 1,000; null beyond (see `more_than`)")
+    more_than: int | None = None
+
+
+class CampaignActivitiesOut(ActivityListOut):
+    totals: CampaignTotalsOut
+
+
+def campaign_out(c: Campaign, *, unit_id: int | None = None, totals=None) -> dict:
+    return {
+        "id": c.pk,
+        "title": c.title,
+        "starts_on": c.starts_on,
+        "ends_on": c.ends_on,
+        "year": c.year,
+        "description": c.description,
+        "unit": {"id": c.unit.pk, "name": c.unit.name, "code": c.unit.code},
+        "held": c.unit_id == unit_id,
+        "totals": totals.as_dict() if totals is not None else None,
+    }
+
+
+@router.post(
+    "/units/{unit_id}/campaigns",
+    response={201: ActivityIdOut, **ERRORS},
+    summary="Launch a campaign",
+)
+def campaign_create(request, unit_id: int, payload: CampaignIn):
+    """The unit's committee (or a cadre above) launches a campaign for the unit's subtree: the
+    unit and the units under it publish activities inside it (`campaign` of an activity)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_publish(request.user, unit))
+    campaign = services.campaign_create(actor=request.user, unit=unit, data=payload.model_dump())
+    return Status(201, {"id": campaign.pk})
+
+
+@router.get(
+    "/units/{unit_id}/campaigns",
+    response={200: CampaignListOut, **ERRORS},
+    summary="The campaigns a unit runs and those offered to it",
+)
+def campaign_list(request, unit_id: int, filters: Query[ActivityListQuery]):
+    """Those the unit runs and those of the units above it (offered to it), latest first; 50 a
+    page by keyset (follow `next`)."""
+    unit = get_unit_for(request.user, unit_id)
+    rows = selectors.unit_campaigns(unit, filters.year)
+    page = keyset_page_of(rows, keys=("-starts_on", "-id"), page=1, cursor=filters.cursor)
+    return {
+        "items": [campaign_out(c, unit_id=unit.pk) for c in page.object_list],
+        "next": page.next_cursor,
+        "previous": page.previous_cursor,
+        "count": page.count,
+        "more_than": page.more_than,
+    }
+
+
+@router.get("/campaigns/{campaign_id}", response={200: CampaignOut, **ERRORS}, summary="A campaign")
+def campaign_detail(request, campaign_id: int):
+    """With the totals of its activities the caller sees."""
+    campaign = get_campaign_for(request.user, campaign_id)
+    totals = selectors.campaign_totals(campaign, activities_visible_to(request.user))
+    return campaign_out(campaign, totals=totals)
+
+
+@router.get(
+    "/campaigns/{campaign_id}/activities",
+    response={200: CampaignActivitiesOut, **ERRORS},
+    summary="The activities of a campaign",
+)
+def campaign_activities(request, campaign_id: int, filters: Query[ActivityListQuery]):
+    """Those the caller sees, latest first, with how many signed up and took part, and their
+    totals; 50 a page by keyset."""
+    campaign = get_campaign_for(request.user, campaign_id)
+    visible = activities_visible_to(request.user)
+    rows = selectors.campaign_activities(campaign, visible).prefetch_related("areas")
+    if filters.year is not None:
+        rows = rows.filter(year=filters.year)
+    page = keyset_page_of(rows, keys=("-starts_at", "-id"), page=1, cursor=filters.cursor)
+    return {
+        "items": [activity_out(a) for a in page.object_list],
+        "next": page.next_cursor,
+        "previous": page.previous_cursor,
+        "count": page.count,
+        "more_than": page.more_than,
+        "totals": selectors.campaign_totals(campaign, visible).as_dict(),
+    }
+
+
+# --- A registration's criteria and the activities that serve them -----------------------------
+
+CRITERION_ACTIVITIES = (
+    "/members/{member_id}/registrations/{year}/criteria/{criterion_id}/activities"
+)
+
+
+class CriterionActivitiesIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    activities: list[int] | None = Field(
+        None,
+        description="required: the ids of the activities that serve the criterion (all of "
+        "them: the others are unlinked; [] unlinks every one)",
+    )
+
+
+class CriterionActivitiesOut(Schema):
+    member: int
+    year: int
+    criterion: int
+    activities: list[ActivityOut] = Field(description="linked to the criterion")
+    choices: list[ActivityOut] = Field(
+        description="those that may be linked: offered to the member's branch (or taken part "
+        "in), of the year, serving the criterion's content area, not cancelled"
+    )
+
+
+def _criterion_activities(member, registration, criterion_id: int) -> dict:
+    item = registration.items.select_related("criterion").filter(criterion_id=criterion_id).first()
+    if item is None:
+        raise ApiError(
+            404,
+            _("Not found."),
+            [{"field": "criterion_id", "message": _("Choose a criterion of this registration.")}],
+        )
+    found = selectors.registration_choices(
+        member, registration.year, registration, {criterion_id: item.criterion.area_code}
+    )[criterion_id]
+    return {
+        "member": member.pk,
+        "year": registration.year,
+        "criterion": criterion_id,
+        "activities": [activity_out(a) for a in found.linked],
+        "choices": [activity_out(a) for a in found.choices],
+    }
+
+
+def _registration(request, member_id: int, year: int):
+    member = get_member_for(request.user, member_id)
+    registration = registration_of(member, year)
+    if registration is None:
+        raise Http404
+    return member, registration
+
+
+@router.get(
+    CRITERION_ACTIVITIES,
+    response={200: CriterionActivitiesOut, **ERRORS},
+    summary="The activities linked to a criterion of a registration",
+)
+def criterion_activities(request, member_id: int, criterion_id: int, year: int = PROGRAMME_YEAR):
+    """The member's registration of the year: the activities linked to one of its criteria,
+    and those that may be. 404 outside the caller's scope, without a registration, or for a
+    criterion the registration does not have."""
+    member, registration = _registration(request, member_id, year)
+    return _criterion_activities(member, registration, criterion_id)
+
+
+@router.put(
+    CRITERION_ACTIVITIES,
+    response={200: CriterionActivitiesOut, **ERRORS},
+    summary="Link a criterion of a registration to the activities that serve it",
+)
+def criterion_activities_set(
+    request,
+    member_id: int,
+    criterion_id: int,
+    payload: CriterionActivitiesIn,
+    year: int = PROGRAMME_YEAR,
+):
+    """The member himself or his branch's committee (403 for others who see him): the
+    activities linked to the criterion become `activities`, each one offered to his branch (or
+    taken part in), of the year, serving the criterion's content area and not cancelled; all or
+    nothing, 422 naming every id at fault. 409 once the branch's results of the year are
+    submitted or recognised."""
+    member, registration = _registration(request, member_id, year)
+    require(acts_for_member(request.user, member))
+    if payload.activities is None:
+        raise required("activities")
+    try:
+        with conflicts():
+            services.criterion_links_set(
+                actor=request.user,
+                registration=registration,
+                criterion_id=criterion_id,
+                activity_ids=payload.activities,
+            )
+    except ValidationError as e:
+        errors = e.message_dict if hasattr(e, "error_dict") else {"activities": e.messages}
+        if "criterion" in errors:
+            raise ApiError(
+                404,
+                _("Not found."),
+                [{"field": "criterion_id", "message": " ".join(errors["criterion"])}],
+            ) from None
+        raise ApiError(
+            422,
+            _("Invalid data."),
+            [{"field": name, "message": " ".join(m)} for name, m in errors.items()],
+        ) from None
+    return _criterion_activities(member, registration, criterion_id)

@@ -176,6 +176,8 @@ ACTIONS = {
     "good_model.updated": _("changed a good model"),
     "good_model.deleted": _("deleted a good model"),
     "good_model.pulled": _("pulled a good model from a unit under it"),
+    "activity.criterion_links_set": _("changed the activities linked to a criterion"),
+    "campaign.created": _("launched a campaign"),
 }
 
 

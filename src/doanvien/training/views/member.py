@@ -2,6 +2,8 @@
 self-assessment, interim notes and results by year. The member and his branch committee act
 here; everyone else who may see the member reads."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import require, scope_of, visible_ancestors
-from doanvien.core.forms import apply_errors
+from doanvien.activities.selectors import registration_choices
+from doanvien.activities.services import registration_save_linked
+from doanvien.core.forms import apply_errors, error_messages
 from doanvien.meetings.selectors import meetings_for_steps, step_meetings
 from doanvien.members.access import get_member_for
 from doanvien.members.models import Status
 from doanvien.training.services.assessment import self_assessment_record
 from doanvien.training.services.common import lock_message
-from doanvien.training.services.registrations import registration_save, registration_submit
+from doanvien.training.services.registrations import registration_submit
 from doanvien.training.services.results import progress_note_add
 from doanvien.youth.access import can_refer_for
 from doanvien.youth.selectors import referral_summary
@@ -35,6 +39,8 @@ from ..selectors import assessment_opens, criteria_offered, framework_for, regis
 State = Registration.State
 Kind = Deadline.Kind
 EDITABLE = (State.DRAFT, State.RETURNED)
+# A service error about the activities ticked for a criterion (activities.services).
+LINK_ERROR = re.compile(r"^activities\[(\d+)\]$")
 
 
 def is_locked(error: ValidationError) -> bool:
@@ -205,7 +211,59 @@ def _context(request, member, year: int, **overrides) -> dict:
         if can_act:
             context["note_form"] = NoteForm()
     context.update(overrides)
+    # A registration form sent back with errors keeps the activities ticked in it.
+    _attach_activities(member, year, context, posted=request.POST if "form" in overrides else None)
     return context
+
+
+def _attach_activities(member, year: int, context: dict, posted=None) -> None:
+    """Each criterion of the page with the activities that may serve it (activities offered to
+    the member's branch, of the year, of its content area) and those linked: ticked in the
+    registration form, or listed under the registered criteria with a form of their own."""
+    registration = context["registration"]
+    form = context.get("form") if context["editable"] else None
+    chosen = context.get("chosen")
+    if form is None and not chosen:
+        return
+    criteria = {}
+    if form is not None:
+        criteria.update({row.pk: row.criterion.area_code for row in form.rows})
+    for _area, items in chosen or []:
+        criteria.update({i.criterion_id: i.criterion.area_code for i in items})
+    found = registration_choices(
+        member, year, registration, criteria, posted=posted if form is not None else None
+    )
+    if form is not None:
+        for row in form.rows:
+            row.activities = found.get(row.pk)
+    for _area, items in chosen or []:
+        for i in items:
+            i.activities = found.get(i.criterion_id)
+    context["can_link_activities"] = context["can_act"] and not context["locked"]
+
+
+def _links_posted(request, form) -> dict[int, list[str]]:
+    """The activities ticked for each criterion checked (only the criteria whose activities the
+    page showed: `activity-rows`)."""
+    shown = {int(v) for v in request.POST.getlist("activity-rows") if v.isdigit()}
+    return {
+        row.pk: request.POST.getlist(f"activities-{row.pk}")
+        for row in form.checked_rows
+        if row.pk in shown
+    }
+
+
+def _put_link_errors(form, error: ValidationError) -> bool:
+    """Put the errors about the activities ticked next to their criteria; whether there were
+    any."""
+    rows = {r.pk: r for r in form.rows}
+    found = False
+    for name, messages_ in error_messages(error).items():
+        match = LINK_ERROR.match(name)
+        if match and int(match.group(1)) in rows:
+            rows[int(match.group(1))].errors.extend(messages_)
+            found = True
+    return found
 
 
 def _render(request, member, year: int, status: int = 200, **overrides):
@@ -253,13 +311,19 @@ def member_training(request, member_id: int, year: int):
     by_branch = scope_of(request.user).member_id != member.pk
     notice = ""
     try:
-        registration = registration_save(
-            actor=request.user, member=member, year=year, items=items, by_branch=by_branch
+        registration = registration_save_linked(
+            actor=request.user,
+            member=member,
+            year=year,
+            items=items,
+            by_branch=by_branch,
+            links=_links_posted(request, form),
         )
     except ValidationError as e:
         if is_locked(e):
             return refused(request, e, page_url(member, year))
-        form.add_errors(e, [i["criterion"] for i in items])
+        if not _put_link_errors(form, e):
+            form.add_errors(e, [i["criterion"] for i in items])
         notice = _("Nothing was saved: correct the marked fields.")
     else:
         if submitting:
