@@ -2,18 +2,22 @@
 to the district's standing committee before 15/10), anywhere in a subtree, read by the database
 in one statement whatever the size of the subtree (after reading the few settings that apply).
 
-A unit of the reporting level (REPORTING_LEVEL, the base unions) is late for a year when its
-deadline has passed and it has not sent its report. Its deadline is the day and month of the
-nearest ReferralSettings above it (data, default 15/10) in that year, or the extension a unit
-above granted it for the year (ReportExtension); days late are counted from that date."""
+A unit sends the report when its level is the reporting level of the nearest ReferralSettings
+above it (data, default the base unions); it is late for a year when its deadline has passed
+and it has not sent its report. Its deadline is the day and month of those settings (data,
+default 15/10) in that year, or the extension a unit above granted it for the year
+(ReportExtension); days late are counted from that date."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
     DateField,
+    Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -28,65 +32,98 @@ from django.utils import timezone
 from doanvien.units.models import Unit
 
 from .models import ReferralSettings, ReportExtension, ReportSent
-
-# Seed 003 §4.2: the base unions ("cơ sở Đoàn") report to the district.
-from .services import REPORTING_LEVEL, settings_for
+from .services import settings_for
 
 
-def _default_md() -> int:
-    d = ReferralSettings()
-    return d.report_month * 100 + d.report_day
+@dataclass(frozen=True)
+class Applying:
+    """The settings that apply somewhere in a subtree (those of the unit's ancestors and of
+    the units under it that set their own), the nearest (deepest) first."""
+
+    rows: list[tuple[str, int, str]]  # (path, month × 100 + day, reporting level code)
+    default: ReferralSettings
+
+    @property
+    def default_md(self) -> int:
+        return self.default.report_month * 100 + self.default.report_day
+
+    def case(self, values: list, default, output_field):
+        """A CASE on the unit's path choosing the value of the nearest settings above it."""
+        whens = [
+            When(path__startswith=path, then=Value(v))
+            for (path, *_rest), v in zip(self.rows, values, strict=True)
+        ]
+        if not whens:
+            return Value(default, output_field=output_field)
+        return Case(*whens, default=Value(default), output_field=output_field)
+
+    def levels(self) -> set[str]:
+        """Every reporting level that may apply in the subtree."""
+        return {level for *_rest, level in self.rows} | {self.default.report_level}
 
 
-def _due_md(unit: Unit) -> Case | Value:
-    """Each unit's deadline (month × 100 + day) from the nearest ReferralSettings above it, as
-    a CASE on the unit's path: the settings that apply in a subtree are few (those of the
-    unit's ancestors and of the units under it that set their own), read first, the nearest
-    (deepest) first."""
+def applying(unit: Unit) -> Applying:
     found = (
         ReferralSettings.objects.filter(
             Q(unit__path__in=unit.ancestor_paths()) | Q(unit__path__startswith=unit.path)
         )
         .order_by("-unit__depth")
-        .values_list("unit__path", "report_month", "report_day")
+        .values_list("unit__path", "report_month", "report_day", "report_level")
     )
-    default = Value(_default_md())
-    whens = [When(path__startswith=path, then=Value(m * 100 + d)) for path, m, d in found]
-    return Case(*whens, default=default, output_field=IntegerField()) if whens else default
+    return Applying([(p, m * 100 + d, level) for p, m, d, level in found], ReferralSettings())
+
+
+def _due_md(found: Applying) -> Case | Value:
+    """Each unit's deadline (month × 100 + day) from the nearest ReferralSettings above it, as
+    a CASE on the unit's path."""
+    return found.case([md for _p, md, _l in found.rows], found.default_md, IntegerField())
+
+
+def _report_level(found: Applying) -> Case | Value:
+    """Each unit's reporting level (a level code) from the nearest ReferralSettings above it,
+    the same way."""
+    level = found.default.report_level
+    return found.case([lv for _p, _md, lv in found.rows], level, CharField())
 
 
 def reporting_units(unit: Unit, year: int) -> QuerySet[Unit]:
-    """The active units of the reporting level in the subtree, with their deadline (month ×
-    100 + day, `due_md`), extension and the day they sent the year's report."""
+    """The active units of the subtree that send the report (their level is the reporting
+    level of the nearest settings above each), with their deadline (month × 100 + day,
+    `due_md`), extension and the day they sent the year's report."""
+    found = applying(unit)
     sent = ReportSent.objects.filter(unit=OuterRef("pk"), year=year).values("sent_on")[:1]
     extension = ReportExtension.objects.filter(unit=OuterRef("pk"), year=year)
-    return Unit.objects.filter(
-        path__startswith=unit.path, level__code=REPORTING_LEVEL, is_active=True
-    ).annotate(
-        due_md=_due_md(unit),
+    levels = found.levels()
+    units = Unit.objects.filter(
+        path__startswith=unit.path, level__code__in=sorted(levels), is_active=True
+    )
+    if len(levels) > 1:  # the settings choose between levels: each unit's own choice
+        units = units.annotate(report_level=_report_level(found)).filter(
+            level__code=F("report_level")
+        )
+    return units.annotate(
+        due_md=_due_md(found),
         extended_to=Subquery(extension.values("extended_to")[:1], output_field=DateField()),
         sent_on=Subquery(sent, output_field=DateField()),
     )
 
 
-def _passed(year: int, today: date) -> Q | None:
-    """The deadline has passed (None: it cannot have, the year is to come)."""
-    if year > today.year:
-        return None
-    extended = Q(extended_to__lt=today)
-    if year < today.year:
-        return extended | Q(extended_to=None)
-    return extended | Q(extended_to=None, due_md__lt=today.month * 100 + today.day)
-
-
 def late_units(unit: Unit, year: int, today: date | None = None) -> QuerySet[Unit]:
-    """The reporting units of the subtree late with the year's report, in tree order."""
+    """The reporting units of the subtree late with the year's report, in tree order: not sent,
+    no extension running today, and the deadline passed (an extension that ran out, or the
+    settings' day). Written as anti-joins (NOT EXISTS), which the planner estimates well and
+    runs as hash joins over the few reports sent and extensions, rather than one lookup of
+    each per unit."""
     today = today or timezone.localdate()
-    passed = _passed(year, today)
-    units = reporting_units(unit, year).filter(sent_on=None)
-    if passed is None:
+    units = reporting_units(unit, year)
+    if year > today.year:  # the deadline cannot have passed
         return units.none()
-    return units.filter(passed).order_by("path")
+    sent = ReportSent.objects.filter(unit=OuterRef("pk"), year=year)
+    extension = ReportExtension.objects.filter(unit=OuterRef("pk"), year=year)
+    units = units.filter(~Exists(sent), ~Exists(extension.filter(extended_to__gte=today)))
+    if year == today.year:
+        units = units.filter(Q(Exists(extension)) | Q(due_md__lt=today.month * 100 + today.day))
+    return units.order_by("path")
 
 
 def due_date(year: int, due_md: int, extended_to: date | None) -> date:
