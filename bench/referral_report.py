@@ -10,11 +10,11 @@ deltas (default 5,000) wait in the ledger under random branches, so each read ad
 
 Target (issue 18): p50 ≤ 50 ms, like the programme's report.
 
-It then times what the report page adds: the late reports (`youth.lateness`: the count under
-each row, the first 200 late units and their number), with every other base union's report
-sent and the year's deadline passed. Every province has its own "1+1" settings (its deadline
-day), and one of them makes its district-level units report instead of its base unions, so
-the reporting level and the deadline are chosen per unit by the CASE on the path.
+It then times what the report page adds: the late reports (`youth.lateness.late_flags`: the
+count under each row, the first 200 late units and their number), with every other base
+union's report sent and the year's deadline passed. Every province has its own "1+1" settings
+(its deadline day), and one of them makes its district-level units report instead of its base
+unions, so the reporting level and the deadline are chosen per unit by the CASE on the path.
 
 The tables written are analysed before the timings, as autovacuum would have done.
 
@@ -132,13 +132,11 @@ def main() -> None:
     after = date(year + 1, 1, 15)
 
     def late_flags(unit):
-        lateness.late_under(unit, year, after)
-        late = lateness.late_units(unit, year, after)
-        return list(late[:200]), late.count()
+        return lateness.late_flags(unit, year, after, shown=200)
 
     for name, unit in (("central", central), ("province", province), ("base", base)):
         samples = _common.timed(lambda unit=unit: late_flags(unit), REPEAT)
-        count = late_flags(unit)[1]
+        count = late_flags(unit).count
         print(
             f"late {name:9} {count:5} late  p50 {_common.percentile(samples, 0.5):7.1f} ms  "
             f"p95 {_common.percentile(samples, 0.95):7.1f} ms"

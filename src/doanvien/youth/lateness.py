@@ -13,7 +13,6 @@ from datetime import date
 
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DateField,
     Exists,
@@ -29,7 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from doanvien.units.models import Unit
+from doanvien.units.models import Level, Unit
 
 from .models import ReferralSettings, ReportExtension, ReportSent
 from .services import settings_for
@@ -47,12 +46,23 @@ class Applying:
     def default_md(self) -> int:
         return self.default.report_month * 100 + self.default.report_day
 
-    def case(self, values: list, default, output_field):
-        """A CASE on the unit's path choosing the value of the nearest settings above it."""
-        whens = [
-            When(path__startswith=path, then=Value(v))
-            for (path, *_rest), v in zip(self.rows, values, strict=True)
-        ]
+    def case(self, values: list, default, output_field) -> Case | Value:
+        """A CASE on the unit's path choosing the value of the nearest settings above it. A
+        row that chooses what the row above it (or the default) chooses already changes
+        nothing and is left out: every province setting its own deadline day and leaving the
+        reporting level alone adds nothing to the level's CASE."""
+        whens = []
+        for i, ((path, *_rest), value) in enumerate(zip(self.rows, values, strict=True)):
+            above = next(
+                (
+                    values[j]
+                    for j in range(i + 1, len(self.rows))
+                    if path.startswith(self.rows[j][0]) and path != self.rows[j][0]
+                ),
+                default,
+            )
+            if value != above:
+                whens.append(When(path__startswith=path, then=Value(value)))
         if not whens:
             return Value(default, output_field=output_field)
         return Case(*whens, default=Value(default), output_field=output_field)
@@ -79,27 +89,24 @@ def _due_md(found: Applying) -> Case | Value:
     return found.case([md for _p, md, _l in found.rows], found.default_md, IntegerField())
 
 
-def _report_level(found: Applying) -> Case | Value:
-    """Each unit's reporting level (a level code) from the nearest ReferralSettings above it,
-    the same way."""
-    level = found.default.report_level
-    return found.case([lv for _p, _md, lv in found.rows], level, CharField())
-
-
 def reporting_units(unit: Unit, year: int) -> QuerySet[Unit]:
     """The active units of the subtree that send the report (their level is the reporting
     level of the nearest settings above each), with their deadline (month × 100 + day,
-    `due_md`), extension and the day they sent the year's report."""
+    `due_md`), extension and the day they sent the year's report. The units are found by
+    their level's id (the index on it, with the path's), then, where the settings choose
+    between levels, by a CASE on the path giving each unit's reporting level's id."""
     found = applying(unit)
     sent = ReportSent.objects.filter(unit=OuterRef("pk"), year=year).values("sent_on")[:1]
     extension = ReportExtension.objects.filter(unit=OuterRef("pk"), year=year)
-    levels = found.levels()
+    ids = dict(Level.objects.filter(code__in=found.levels()).values_list("code", "pk"))
     units = Unit.objects.filter(
-        path__startswith=unit.path, level__code__in=sorted(levels), is_active=True
+        path__startswith=unit.path, level_id__in=sorted(ids.values()), is_active=True
     )
-    if len(levels) > 1:  # the settings choose between levels: each unit's own choice
-        units = units.annotate(report_level=_report_level(found)).filter(
-            level__code=F("report_level")
+    if len(ids) > 1:  # the settings choose between levels: each unit's own choice
+        chosen = [ids.get(level, 0) for _p, _md, level in found.rows]
+        default = ids.get(found.default.report_level, 0)
+        units = units.alias(report_level_id=found.case(chosen, default, IntegerField())).filter(
+            level_id=F("report_level_id")
         )
     return units.annotate(
         due_md=_due_md(found),
@@ -153,18 +160,39 @@ def as_items(units, year: int, today: date | None = None) -> list[LateUnit]:
     return items
 
 
-def late_under(unit: Unit, year: int, today: date | None = None) -> dict[str, int]:
-    """For each unit directly under `unit` (by path), how many reporting units under it (or
-    itself) are late: one grouped query."""
+def _grouped(unit: Unit, late: QuerySet[Unit]) -> dict[str, int]:
     width = len(unit.path) + Unit.steplen
     rows = (
-        late_units(unit, year, today)
-        .annotate(prefix=Substr("path", 1, width))
+        late.annotate(prefix=Substr("path", 1, width))
         .order_by()
         .values("prefix")
         .annotate(n=Count("id"))
     )
     return {r["prefix"]: r["n"] for r in rows}
+
+
+def late_under(unit: Unit, year: int, today: date | None = None) -> dict[str, int]:
+    """For each unit directly under `unit` (by path), how many reporting units under it (or
+    itself) are late: one grouped query."""
+    return _grouped(unit, late_units(unit, year, today))
+
+
+@dataclass
+class LateFlags:
+    under: dict[str, int]  # late_under
+    first: list[LateUnit]  # the first late units, in tree order
+    count: int  # all the late units of the subtree
+
+
+def late_flags(unit: Unit, year: int, today: date | None = None, *, shown: int = 200) -> LateFlags:
+    """What a report page shows of the late reports: the count under each row, the first
+    `shown` late units and how many there are in all (the sum of the counts: no third
+    statement)."""
+    today = today or timezone.localdate()
+    late = late_units(unit, year, today)
+    under = _grouped(unit, late)
+    first = as_items(late.select_related("level")[:shown], year, today) if under else []
+    return LateFlags(under, first, sum(under.values()))
 
 
 def deadline_of(unit: Unit, year: int) -> tuple[date, ReportExtension | None, ReportSent | None]:

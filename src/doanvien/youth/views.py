@@ -230,11 +230,10 @@ def referral_report(request, unit_id: int, year: int):
 def _report_context(request, unit, year: int, extend_form=None, note_form=None) -> dict:
     due, extension, sent = lateness.deadline_of(unit, year)
     rows = report_rows(unit, year)
-    late_by_prefix = lateness.late_under(unit, year)
+    late = lateness.late_flags(unit, year, shown=LATE_SHOWN)
     width = len(unit.path) + unit.steplen
     for row in rows[1:]:
-        row.late = late_by_prefix.get(row.unit.path[:width], 0)
-    late = lateness.late_units(unit, year).select_related("level")
+        row.late = late.under.get(row.unit.path[:width], 0)
     can_keep = can_keep_youths(request.user, unit)
     reports = services.sends_report(unit)
     return {
@@ -247,8 +246,8 @@ def _report_context(request, unit, year: int, extend_form=None, note_form=None) 
         "sent": sent,
         "reports": reports,
         "can_send": can_keep and reports and not sent,
-        "late": lateness.as_items(late[:LATE_SHOWN], year),
-        "late_count": late.count(),
+        "late": late.first,
+        "late_count": late.count,
         "reviews": services.holds_reviews(unit),
         "notes": ReviewNote.objects.filter(unit=unit, year=year).select_related("author")[:100],
         "note_form": (note_form or NoteForm()) if can_keep else None,
