@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from doanvien.core.models import AuditEvent
 from doanvien.units.models import paths_to
 from doanvien.youth import lateness, services
+from doanvien.youth.admin import ReferralSettingsForm
 from doanvien.youth.models import ReferralSettings, ReportExtension, ReportSent
 
 TODAY = timezone.localdate()
@@ -257,3 +258,24 @@ def test_the_late_units_equal_a_recount(
     )
     under = lateness.late_under(world.province, year, today)
     assert sum(under.values()) == len(expected)
+
+
+def test_the_settings_take_only_level_codes_that_exist(world):
+    data = {
+        "unit": world.province.pk,
+        "target_per_member": 1,
+        "report_day": 15,
+        "report_month": 10,
+        "retention_years": 3,
+    }
+    bad = ReferralSettingsForm(
+        data={**data, "report_level": "tinh", "review_levels": "base, xa, district"}
+    )
+    assert not bad.is_valid()
+    assert {"report_level", "review_levels"} <= set(bad.errors)
+    good = ReferralSettingsForm(
+        data={**data, "report_level": "district", "review_levels": " base , district"}
+    )
+    assert good.is_valid(), good.errors
+    saved = good.save()
+    assert saved.review_levels == "base,district" and services.sends_report(world.district)
