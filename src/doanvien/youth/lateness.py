@@ -1,6 +1,7 @@
 """Which units are late with their yearly "1+1" report (seed 003 §4.2: each base union reports
 to the district's standing committee before 15/10), anywhere in a subtree, read by the database
-in one statement whatever the size of the subtree (after reading the few settings that apply).
+in one statement whatever the size of the subtree (after reading the few settings that apply
+and the ids of the levels they name).
 
 A unit sends the report when its level is the reporting level of the nearest ReferralSettings
 above it (data, default the base unions); it is late for a year when its deadline has passed
