@@ -58,7 +58,15 @@ from doanvien.training.services.configuration import criterion_add
 from doanvien.units.models import Unit
 from doanvien.yearly_reports.models import GoodModel, YearlyReport
 from doanvien.yearly_reports.services import good_model_create, yearly_report_save
-from doanvien.youth.models import Referral, Youth
+from doanvien.youth.models import (
+    Referral,
+    ReferralSettings,
+    ReportExtension,
+    ReportSent,
+    ReviewNote,
+    Survey,
+    Youth,
+)
 from doanvien.youth.services import referral_create
 
 from .factories import make_user
@@ -497,6 +505,12 @@ def _snapshot():
         list(AdmissionRequest.objects.order_by("pk").values()),
         list(Youth.objects.order_by("pk").values()),
         list(Referral.objects.order_by("pk").values()),
+        # The "1+1" report's survey, review notes, reports sent, extensions and settings.
+        list(Survey.objects.order_by("pk").values()),
+        list(ReviewNote.objects.order_by("pk").values()),
+        list(ReportSent.objects.order_by("pk").values()),
+        list(ReportExtension.objects.order_by("pk").values()),
+        list(ReferralSettings.objects.order_by("pk").values()),
         list(CardRange.objects.order_by("pk").values()),
         list(Job.objects.order_by("pk").values()),
         list(DuplicateIdReport.objects.order_by("pk").values()),

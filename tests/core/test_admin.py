@@ -12,6 +12,7 @@ from django.urls import reverse
         "core_auditevent",
         "units_level",
         "members_duplicateidreport",
+        "youth_referralsettings",
     ],
 )
 def test_the_superuser_browses_the_admin(client, world, name):

@@ -1,5 +1,7 @@
 """The programme's criterion "Thực hiện chủ trương 1+1" shows the member's real referrals of the
-year beside it on his training page (registration and assessment), to him and his committee."""
+programme year beside it on his training page (registration and assessment), to him and his
+committee: the calendar year, or for a school the school year (June to May by default, data)
+of the branch his registration belongs to."""
 
 from datetime import date
 
@@ -8,7 +10,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from doanvien.training import default_framework
-from doanvien.training.models import ContentArea, Criterion, Framework, Phase
+from doanvien.training.models import (
+    ContentArea,
+    Criterion,
+    Framework,
+    Phase,
+    ProgrammeCalendar,
+    school_year_start_month,
+)
 from doanvien.training.services.registrations import registration_save, registration_submit
 from doanvien.youth import services
 from doanvien.youth.selectors import referral_summary
@@ -26,7 +35,8 @@ def framework(db):
 
 
 def _referrals(world):
-    on = min(TODAY, date(YEAR, 6, 1))
+    # In calendar year 2026 and in school year 2026 (01/06/2025 – 31/05/2026) alike.
+    on = min(TODAY, date(YEAR, 3, 1))
     first = services.referral_create(
         actor=None, member=world.member, youth_data={"full_name": "Tạ Quang Vinh"}, on=on
     )
@@ -48,6 +58,63 @@ def test_the_summary_counts_the_members_referrals_of_the_year(world):
     s = referral_summary(world.member, YEAR)
     assert (s.introduced, s.taking_part, s.joined_federation, s.admitted) == (2, 1, 1, 0)
     assert referral_summary(world.member, YEAR - 1).introduced == 0
+
+
+def _introduce(member, on: date, name: str):
+    return services.referral_create(
+        actor=None, member=member, youth_data={"full_name": name}, on=on
+    )
+
+
+def test_a_school_counts_the_school_year(world):
+    """World's branch 12A1 is a school's: programme year 2026 runs from 1 June 2025 to 31 May
+    2026; a referral of June 2026 belongs to programme year 2027."""
+    assert world.branch.sector == "school"
+    _introduce(world.member, date(2025, 6, 1), "Đầu năm học")
+    _introduce(world.member, date(2026, 5, 31), "Cuối năm học")
+    _introduce(world.member, date(2026, 6, 1), "Năm học sau")
+    _introduce(world.member, date(2025, 5, 31), "Năm học trước")
+    s = referral_summary(world.member, 2026)
+    assert (s.first, s.last, s.introduced) == (date(2025, 6, 1), date(2026, 5, 31), 2)
+    assert not s.calendar_year
+    assert referral_summary(world.member, 2027).introduced == 1
+    # The first month of the school year is data (training's ProgrammeCalendar).
+    ProgrammeCalendar.objects.update_or_create(pk=1, defaults={"school_year_start_month": 9})
+    school_year_start_month.cache_clear()
+    try:
+        # 01/09/2025 – 31/08/2026: the referrals of 31/05 and 01/06/2026.
+        assert referral_summary(world.member, 2026).introduced == 2
+        assert referral_summary(world.member, 2027).introduced == 0
+    finally:
+        ProgrammeCalendar.objects.filter(pk=1).delete()
+        school_year_start_month.cache_clear()
+
+
+def test_another_sector_counts_the_calendar_year(world):
+    _introduce(world.outsider_member, date(2025, 12, 31), "Năm trước")
+    _introduce(world.outsider_member, date(2026, 1, 1), "Đầu năm")
+    _introduce(world.outsider_member, date(2026, 6, 1), "Giữa năm")
+    s = referral_summary(world.outsider_member, 2026)
+    assert (s.first, s.last, s.introduced, s.calendar_year) == (
+        date(2026, 1, 1),
+        date(2026, 12, 31),
+        2,
+        True,
+    )
+    # The branch his registration belongs to decides: a school's registration, its year.
+    assert referral_summary(world.outsider_member, 2026, branch=world.branch).introduced == 2
+    assert referral_summary(world.outsider_member, 2027, branch=world.branch).introduced == 1
+
+
+def test_the_page_shows_the_school_year_span(client, world, framework):
+    _introduce(world.member, date(2025, 9, 5), "Khai giảng")
+    _introduce(world.member, date(2026, 6, 1), "Năm học sau")
+    client.force_login(world.member_user)
+    url = reverse("training:member-training", args=[world.member.pk, 2026])
+    html = client.get(url).content.decode()
+    beside = html.split("data-referrals")[1].split("</p>")[0]
+    assert "01/06/2025" in beside and "31/05/2026" in beside
+    assert "giới thiệu 1 thanh niên" in beside
 
 
 def test_the_criterion_shows_the_referrals_on_the_registration_page(client, world, framework):

@@ -13,7 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from doanvien.core.models import AuditEvent
+from doanvien.units.models import paths_to
 from doanvien.youth import lateness, services
+from doanvien.youth.admin import ReferralSettingsForm
 from doanvien.youth.models import ReferralSettings, ReportExtension, ReportSent
 
 TODAY = timezone.localdate()
@@ -60,7 +62,7 @@ def test_sending_and_extending_take_units_off_the_late_list(world):
     "code, extended_to, message",
     [
         ("NOPE", SOON, "No unit of this code"),
-        ("TN-TA-THPT-12A1", SOON, "Only a base union"),
+        ("TN-TA-THPT-12A1", SOON, "Only a unit of the reporting level"),
         ("TN-TA", SOON, "No unit of this code"),  # the unit itself
         ("TN-TA-TH", "01/01/2000", "today or later"),
         ("TN-TA-TH", "32/01/2099", "not a date"),
@@ -77,6 +79,74 @@ def test_a_wrong_extension_is_refused_and_writes_nothing(world, code, extended_t
         )
     assert message in " ".join(e.value.messages)
     assert not ReportExtension.objects.exists()
+
+
+def test_sending_twice_is_refused_as_a_conflict_of_state(world):
+    year = TODAY.year - 1
+    services.report_send(actor=world.base_cadre, unit=world.base, year=year)
+    with pytest.raises(ValidationError) as e:
+        services.report_send(actor=world.base_cadre, unit=world.base, year=year)
+    assert e.value.code == "already_sent"
+    with pytest.raises(ValidationError) as e:
+        services.report_extend(
+            actor=world.province_cadre,
+            above=world.district,
+            code="TN-TA-THPT",
+            year=year,
+            extended_to=SOON,
+        )
+    assert e.value.code == "already_sent"
+    assert not ReportExtension.objects.exists()
+
+
+def test_the_reporting_level_is_data_the_nearest_settings_choosing(world):
+    """A province makes its districts report instead of their base unions; a base union under
+    it makes its branches report: each unit follows the nearest settings above it."""
+    year = TODAY.year - 1
+    ReferralSettings.objects.create(unit=world.province, report_level="district")
+    assert late_codes(world.province, year, TODAY) == ["TN-TA"]
+    assert services.sends_report(world.district) and not services.sends_report(world.base)
+    with pytest.raises(ValidationError):
+        services.report_send(actor=world.base_cadre, unit=world.base, year=year)
+    with pytest.raises(ValidationError) as e:
+        services.report_extend(
+            actor=world.province_cadre,
+            above=world.province,
+            code="TN-TA-TH",
+            year=year,
+            extended_to=SOON,
+        )
+    assert "code" in e.value.message_dict
+    services.report_extend(
+        actor=world.province_cadre,
+        above=world.province,
+        code="TN-TA",
+        year=year,
+        extended_to=SOON,
+    )
+    assert late_codes(world.province, year, TODAY) == []
+    ReportExtension.objects.all().delete()
+    ReferralSettings.objects.create(unit=world.base, report_level="branch")
+    assert late_codes(world.province, year, TODAY) == [
+        "TN-TA",
+        "TN-TA-THPT-12A1",
+        "TN-TA-THPT-12A2",
+    ]
+    services.report_send(actor=world.secretary, unit=world.branch, year=year)
+    assert late_codes(world.district, year, TODAY) == ["TN-TA", "TN-TA-THPT-12A2"]
+    assert lateness.late_under(world.province, year, TODAY) == {world.district.path: 2}
+
+
+def test_the_review_levels_are_data(world):
+    year = TODAY.year - 1
+    assert services.holds_reviews(world.base) and services.holds_reviews(world.district)
+    assert not services.holds_reviews(world.branch)
+    ReferralSettings.objects.create(unit=world.district, review_levels="district, branch")
+    assert services.holds_reviews(world.branch) and not services.holds_reviews(world.base)
+    services.review_note_add(actor=None, unit=world.branch, year=year, text="Sơ kết chi đoàn")
+    with pytest.raises(ValidationError) as e:
+        services.review_note_add(actor=None, unit=world.base, year=year, text="Sơ kết")
+    assert "text" in e.value.message_dict
 
 
 def test_a_year_to_come_has_nobody_late_and_cannot_be_sent(world):
@@ -127,37 +197,85 @@ DAYS = st.dates(min_value=date(2029, 1, 1), max_value=date(2031, 12, 31))
 EXTENSIONS = st.dates(min_value=date(2030, 1, 1), max_value=date(2031, 12, 31))
 
 
+LEVELS = st.sampled_from(["base", "district", "branch"])
+SETTINGS = st.one_of(st.none(), st.tuples(st.integers(1, 12), st.integers(1, 28), LEVELS))
+
+
 @settings(
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    district_md=st.one_of(st.none(), st.tuples(st.integers(1, 12), st.integers(1, 28))),
-    base_md=st.one_of(st.none(), st.tuples(st.integers(1, 12), st.integers(1, 28))),
-    sent=st.lists(st.booleans(), min_size=2, max_size=2),
-    extended=st.lists(st.one_of(st.none(), EXTENSIONS), min_size=2, max_size=2),
+    district_settings=SETTINGS,
+    base_settings=SETTINGS,
+    sent=st.lists(st.booleans(), min_size=7, max_size=7),
+    extended=st.lists(st.one_of(st.none(), EXTENSIONS), min_size=7, max_size=7),
     today=DAYS,
 )
-def test_the_late_units_equal_a_recount(world, district_md, base_md, sent, extended, today):
+def test_the_late_units_equal_a_recount(
+    world, district_settings, base_settings, sent, extended, today
+):
+    """Random settings on the district and on a base union (deadline and reporting level),
+    reports sent and extensions on any unit: the late units are those a plain loop finds."""
     ReferralSettings.objects.all().delete()
     ReportSent.objects.all().delete()
     ReportExtension.objects.all().delete()
     year = 2030
-    for unit, md in ((world.district, district_md), (world.base, base_md)):
-        if md:
-            ReferralSettings.objects.create(unit=unit, report_month=md[0], report_day=md[1])
-    bases = [world.base, world.other_base]
-    for unit, is_sent, until in zip(bases, sent, extended, strict=True):
+    by_path = {world.district.path: district_settings, world.base.path: base_settings}
+    for unit, found in ((world.district, district_settings), (world.base, base_settings)):
+        if found:
+            month, day, level = found
+            ReferralSettings.objects.create(
+                unit=unit, report_month=month, report_day=day, report_level=level
+            )
+    units = [
+        world.province,
+        world.district,
+        world.base,
+        world.branch,
+        world.branch2,
+        world.other_base,
+        world.other_branch,
+    ]
+    for unit, is_sent, until in zip(units, sent, extended, strict=True):
         if is_sent:
             ReportSent.objects.create(unit=unit, year=year, sent_on=date(year, 1, 1))
         if until:
             ReportExtension.objects.create(unit=unit, year=year, extended_to=until)
     expected = []
-    for unit, is_sent, until in zip(bases, sent, extended, strict=True):
-        # The nearest settings: the base union's own, else the district's, else 15/10.
-        md = (base_md if unit == world.base else None) or district_md or (10, 15)
-        due = until or date(year, md[0], md[1])
+    for unit, is_sent, until in zip(units, sent, extended, strict=True):
+        # The nearest settings: the unit's own or an ancestor's, deepest first, else the
+        # defaults (15/10, the base unions).
+        above = [by_path.get(path) for path in reversed(paths_to(unit.path))]
+        found = next((f for f in above if f), (10, 15, "base"))
+        month, day, level = found
+        if unit.level.code != level:
+            continue
+        due = until or date(year, month, day)
         if not is_sent and due < today:
             expected.append(unit.code)
-    assert sorted(late_codes(world.province, year, today)) == sorted(expected)
+    assert late_codes(world.province, year, today) == sorted(
+        expected, key=lambda code: next(u.path for u in units if u.code == code)
+    )
     under = lateness.late_under(world.province, year, today)
     assert sum(under.values()) == len(expected)
+
+
+def test_the_settings_take_only_level_codes_that_exist(world):
+    data = {
+        "unit": world.province.pk,
+        "target_per_member": 1,
+        "report_day": 15,
+        "report_month": 10,
+        "retention_years": 3,
+    }
+    bad = ReferralSettingsForm(
+        data={**data, "report_level": "tinh", "review_levels": "base, xa, district"}
+    )
+    assert not bad.is_valid()
+    assert {"report_level", "review_levels"} <= set(bad.errors)
+    good = ReferralSettingsForm(
+        data={**data, "report_level": "district", "review_levels": " base , district"}
+    )
+    assert good.is_valid(), good.errors
+    saved = good.save()
+    assert saved.review_levels == "base,district" and services.sends_report(world.district)

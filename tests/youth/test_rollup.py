@@ -1,6 +1,7 @@
-"""The "1+1" report read from the roll-ups equals a recount from the referrals and groups, after
-random referrals, steps, admissions, transfers of the introducing member, unit moves and
-folds at random moments."""
+"""The "1+1" report read from the roll-ups equals a recount from the referrals, groups and
+surveys (with the Union members each survey counted), after random referrals, steps,
+admissions, transfers of the introducing member, surveys, unit moves and folds at random
+moments."""
 
 import random
 from datetime import date, timedelta
@@ -49,6 +50,7 @@ def recount(unit: Unit, year: int) -> dict[str, int]:
     ).count()
     for survey in Survey.objects.filter(unit_path__startswith=unit.path, year=year):
         found["youths_surveyed"] += survey.age_16_18 + survey.age_19_24 + survey.age_25_30
+        found["members_surveyed"] += survey.members
         found["federation_surveyed"] += survey.federation_members
         found["groups_found"] += survey.groups_found
     return found
@@ -65,6 +67,7 @@ def check_all():
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_report_equals_a_recount_after_random_operations(world, seed):
     rnd = random.Random(seed)
+    counted = random.Random(-seed)  # the surveys' members (the other draws stay as they were)
     district2 = make_unit(world.province, level="district")
     bases = [world.base, make_unit(district2, level="base")]
     branches = [world.branch, world.branch2, make_unit(bases[1]), make_unit(bases[1])]
@@ -179,11 +182,16 @@ def test_the_report_equals_a_recount_after_random_operations(world, seed):
             total = sum(ages)
             studying = rnd.randint(0, total)
             working = rnd.randint(0, total - studying)
+            day = min(TODAY, date(year, 12, 31))
+            # The members counted: given, or left to the branch's members on the day (when
+            # they are not more than the youths counted).
+            given = counted.random() < 0.5 or services.members_on(branch, day) > total
             services.survey_save(
                 actor=None,
                 unit=branch,
                 year=year,
                 data={
+                    "members": counted.randint(0, total) if given else None,
                     "age_16_18": ages[0],
                     "age_19_24": ages[1],
                     "age_25_30": ages[2],
@@ -192,7 +200,7 @@ def test_the_report_equals_a_recount_after_random_operations(world, seed):
                     "neither": total - studying - working,
                     "federation_members": rnd.randint(0, total),
                     "groups_found": rnd.randint(0, 5),
-                    "surveyed_on": min(TODAY, date(year, 12, 31)),
+                    "surveyed_on": day,
                 },
             )
         else:

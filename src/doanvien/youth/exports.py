@@ -36,6 +36,7 @@ def column_titles() -> list[str]:
         _("Admitted to the Union"),
         _("Groups attached"),
         _("Youths surveyed"),
+        _("Members (survey)"),
         _("Federation members (survey)"),
         _("Youth-gathering rate (%)"),
         _("Groups found"),
@@ -54,6 +55,7 @@ def _values(row: ReportRow) -> list:
         f["admitted"],
         f["groups_attached"],
         f["youths_surveyed"],
+        f["members_surveyed"],
         f["federation_surveyed"],
         float(row.gathering_rate) if row.gathering_rate else "",
         f["groups_found"],
@@ -79,7 +81,7 @@ def report_xlsx(*, unit: Unit, year: int, rows: list[ReportRow], on: date | None
     sheet.set_paper(9)
     sheet.set_column(0, 0, 5)
     sheet.set_column(1, 1, 36)
-    sheet.set_column(2, 13, 13)
+    sheet.set_column(2, 14, 13)
     parent = unit.parent()
     if parent is not None:
         f.write_text(sheet, 0, 0, parent.name.upper(), f.add({"align": "left"}))

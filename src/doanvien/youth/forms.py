@@ -71,7 +71,7 @@ class IntroduceForm(TextForm):
 
 
 class ExtensionForm(TextForm):
-    code = forms.CharField(label=_("Code of the base union"), max_length=40)
+    code = forms.CharField(label=_("Code of the unit that reports"), max_length=40)
     extended_to = _date(_("New deadline"), required=True)
     reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
 
@@ -88,6 +88,15 @@ class SurveyForm(TextForm):
     studying = _count(_("Studying"))
     working = _count(_("Working"))
     neither = _count(_("Neither studying nor working"))
+    members = forms.IntegerField(
+        label=_("Union members among them"),
+        min_value=0,
+        required=False,
+        help_text=_(
+            "Prefilled with the branch's members on the survey's day (today for a new survey);"
+            " correct it if some were not counted. Left empty: the branch's members."
+        ),
+    )
     federation_members = _count(_("Federation members among them"))
     groups_found = _count(_("Clubs, teams and groups found"))
     notes = forms.CharField(

@@ -1,11 +1,13 @@
 """Which units are late with their yearly "1+1" report (seed 003 §4.2: each base union reports
 to the district's standing committee before 15/10), anywhere in a subtree, read by the database
-in one statement whatever the size of the subtree (after reading the few settings that apply).
+in one statement whatever the size of the subtree (after reading the few settings that apply
+and the ids of the levels they name).
 
-A unit of the reporting level (REPORTING_LEVEL, the base unions) is late for a year when its
-deadline has passed and it has not sent its report. Its deadline is the day and month of the
-nearest ReferralSettings above it (data, default 15/10) in that year, or the extension a unit
-above granted it for the year (ReportExtension); days late are counted from that date."""
+A unit sends the report when its level is the reporting level of the nearest ReferralSettings
+above it (data, default the base unions); it is late for a year when its deadline has passed
+and it has not sent its report. Its deadline is the day and month of those settings (data,
+default 15/10) in that year, or the extension a unit above granted it for the year
+(ReportExtension); days late are counted from that date."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -14,6 +16,8 @@ from django.db.models import (
     Case,
     Count,
     DateField,
+    Exists,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -25,68 +29,109 @@ from django.db.models import (
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from doanvien.units.models import Unit
+from doanvien.units.models import Level, Unit
 
 from .models import ReferralSettings, ReportExtension, ReportSent
-
-# Seed 003 §4.2: the base unions ("cơ sở Đoàn") report to the district.
-from .services import REPORTING_LEVEL, settings_for
+from .services import settings_for
 
 
-def _default_md() -> int:
-    d = ReferralSettings()
-    return d.report_month * 100 + d.report_day
+@dataclass(frozen=True)
+class Applying:
+    """The settings that apply somewhere in a subtree (those of the unit's ancestors and of
+    the units under it that set their own), the nearest (deepest) first."""
+
+    rows: list[tuple[str, int, str]]  # (path, month × 100 + day, reporting level code)
+    default: ReferralSettings
+
+    @property
+    def default_md(self) -> int:
+        return self.default.report_month * 100 + self.default.report_day
+
+    def case(self, values: list, default, output_field) -> Case | Value:
+        """A CASE on the unit's path choosing the value of the nearest settings above it. A
+        row that chooses what the row above it (or the default) chooses already changes
+        nothing and is left out: every province setting its own deadline day and leaving the
+        reporting level alone adds nothing to the level's CASE."""
+        whens = []
+        for i, ((path, *_rest), value) in enumerate(zip(self.rows, values, strict=True)):
+            above = next(
+                (
+                    values[j]
+                    for j in range(i + 1, len(self.rows))
+                    if path.startswith(self.rows[j][0]) and path != self.rows[j][0]
+                ),
+                default,
+            )
+            if value != above:
+                whens.append(When(path__startswith=path, then=Value(value)))
+        if not whens:
+            return Value(default, output_field=output_field)
+        return Case(*whens, default=Value(default), output_field=output_field)
+
+    def levels(self) -> set[str]:
+        """Every reporting level that may apply in the subtree."""
+        return {level for *_rest, level in self.rows} | {self.default.report_level}
 
 
-def _due_md(unit: Unit) -> Case | Value:
-    """Each unit's deadline (month × 100 + day) from the nearest ReferralSettings above it, as
-    a CASE on the unit's path: the settings that apply in a subtree are few (those of the
-    unit's ancestors and of the units under it that set their own), read first, the nearest
-    (deepest) first."""
+def applying(unit: Unit) -> Applying:
     found = (
         ReferralSettings.objects.filter(
             Q(unit__path__in=unit.ancestor_paths()) | Q(unit__path__startswith=unit.path)
         )
         .order_by("-unit__depth")
-        .values_list("unit__path", "report_month", "report_day")
+        .values_list("unit__path", "report_month", "report_day", "report_level")
     )
-    default = Value(_default_md())
-    whens = [When(path__startswith=path, then=Value(m * 100 + d)) for path, m, d in found]
-    return Case(*whens, default=default, output_field=IntegerField()) if whens else default
+    return Applying([(p, m * 100 + d, level) for p, m, d, level in found], ReferralSettings())
+
+
+def _due_md(found: Applying) -> Case | Value:
+    """Each unit's deadline (month × 100 + day) from the nearest ReferralSettings above it, as
+    a CASE on the unit's path."""
+    return found.case([md for _p, md, _l in found.rows], found.default_md, IntegerField())
 
 
 def reporting_units(unit: Unit, year: int) -> QuerySet[Unit]:
-    """The active units of the reporting level in the subtree, with their deadline (month ×
-    100 + day, `due_md`), extension and the day they sent the year's report."""
+    """The active units of the subtree that send the report (their level is the reporting
+    level of the nearest settings above each), with their deadline (month × 100 + day,
+    `due_md`), extension and the day they sent the year's report. The units are found by
+    their level's id (the index on it, with the path's), then, where the settings choose
+    between levels, by a CASE on the path giving each unit's reporting level's id."""
+    found = applying(unit)
     sent = ReportSent.objects.filter(unit=OuterRef("pk"), year=year).values("sent_on")[:1]
     extension = ReportExtension.objects.filter(unit=OuterRef("pk"), year=year)
-    return Unit.objects.filter(
-        path__startswith=unit.path, level__code=REPORTING_LEVEL, is_active=True
-    ).annotate(
-        due_md=_due_md(unit),
+    ids = dict(Level.objects.filter(code__in=found.levels()).values_list("code", "pk"))
+    units = Unit.objects.filter(
+        path__startswith=unit.path, level_id__in=sorted(ids.values()), is_active=True
+    )
+    if len(ids) > 1:  # the settings choose between levels: each unit's own choice
+        chosen = [ids.get(level, 0) for _p, _md, level in found.rows]
+        default = ids.get(found.default.report_level, 0)
+        units = units.alias(report_level_id=found.case(chosen, default, IntegerField())).filter(
+            level_id=F("report_level_id")
+        )
+    return units.annotate(
+        due_md=_due_md(found),
         extended_to=Subquery(extension.values("extended_to")[:1], output_field=DateField()),
         sent_on=Subquery(sent, output_field=DateField()),
     )
 
 
-def _passed(year: int, today: date) -> Q | None:
-    """The deadline has passed (None: it cannot have, the year is to come)."""
-    if year > today.year:
-        return None
-    extended = Q(extended_to__lt=today)
-    if year < today.year:
-        return extended | Q(extended_to=None)
-    return extended | Q(extended_to=None, due_md__lt=today.month * 100 + today.day)
-
-
 def late_units(unit: Unit, year: int, today: date | None = None) -> QuerySet[Unit]:
-    """The reporting units of the subtree late with the year's report, in tree order."""
+    """The reporting units of the subtree late with the year's report, in tree order: not sent,
+    no extension running today, and the deadline passed (an extension that ran out, or the
+    settings' day). Written as anti-joins (NOT EXISTS), which the planner estimates well and
+    runs as hash joins over the few reports sent and extensions, rather than one lookup of
+    each per unit."""
     today = today or timezone.localdate()
-    passed = _passed(year, today)
-    units = reporting_units(unit, year).filter(sent_on=None)
-    if passed is None:
+    units = reporting_units(unit, year)
+    if year > today.year:  # the deadline cannot have passed
         return units.none()
-    return units.filter(passed).order_by("path")
+    sent = ReportSent.objects.filter(unit=OuterRef("pk"), year=year)
+    extension = ReportExtension.objects.filter(unit=OuterRef("pk"), year=year)
+    units = units.filter(~Exists(sent), ~Exists(extension.filter(extended_to__gte=today)))
+    if year == today.year:
+        units = units.filter(Q(Exists(extension)) | Q(due_md__lt=today.month * 100 + today.day))
+    return units.order_by("path")
 
 
 def due_date(year: int, due_md: int, extended_to: date | None) -> date:
@@ -116,18 +161,39 @@ def as_items(units, year: int, today: date | None = None) -> list[LateUnit]:
     return items
 
 
-def late_under(unit: Unit, year: int, today: date | None = None) -> dict[str, int]:
-    """For each unit directly under `unit` (by path), how many reporting units under it (or
-    itself) are late: one grouped query."""
+def _grouped(unit: Unit, late: QuerySet[Unit]) -> dict[str, int]:
     width = len(unit.path) + Unit.steplen
     rows = (
-        late_units(unit, year, today)
-        .annotate(prefix=Substr("path", 1, width))
+        late.annotate(prefix=Substr("path", 1, width))
         .order_by()
         .values("prefix")
         .annotate(n=Count("id"))
     )
     return {r["prefix"]: r["n"] for r in rows}
+
+
+def late_under(unit: Unit, year: int, today: date | None = None) -> dict[str, int]:
+    """For each unit directly under `unit` (by path), how many reporting units under it (or
+    itself) are late: one grouped query."""
+    return _grouped(unit, late_units(unit, year, today))
+
+
+@dataclass
+class LateFlags:
+    under: dict[str, int]  # late_under
+    first: list[LateUnit]  # the first late units, in tree order
+    count: int  # all the late units of the subtree
+
+
+def late_flags(unit: Unit, year: int, today: date | None = None, *, shown: int = 200) -> LateFlags:
+    """What a report page shows of the late reports: the count under each row, the first
+    `shown` late units and how many there are in all (the sum of the counts: no third
+    statement)."""
+    today = today or timezone.localdate()
+    late = late_units(unit, year, today)
+    under = _grouped(unit, late)
+    first = as_items(late.select_related("level")[:shown], year, today) if under else []
+    return LateFlags(under, first, sum(under.values()))
 
 
 def deadline_of(unit: Unit, year: int) -> tuple[date, ReportExtension | None, ReportSent | None]:

@@ -217,6 +217,18 @@ class ReferralSettings(models.Model):
     report_month = models.PositiveSmallIntegerField(_("report deadline: month"), default=10)
     # Issue 18: a youth record that led to no admission is erased after 3 years.
     retention_years = models.PositiveSmallIntegerField(_("years a youth record is kept"), default=3)
+    # Seed 003 §4.2: the base unions ("cơ sở Đoàn trực thuộc") send the yearly report to the
+    # district; the code of the level (units.Level) whose units send it under this unit.
+    report_level = models.CharField(
+        _("level that sends the yearly report (level code)"), max_length=20, default="base"
+    )
+    # Seed 003 Bước 4: "Định kỳ 06 tháng các cơ sở Đoàn, Quận Đoàn tổ chức đánh giá": the codes
+    # of the levels whose units hold the six-monthly review, separated by commas.
+    review_levels = models.CharField(
+        _("levels that hold the six-monthly review (level codes, separated by commas)"),
+        max_length=200,
+        default="base,district",
+    )
 
     class Meta:
         verbose_name = _("“1+1” settings")
@@ -224,6 +236,10 @@ class ReferralSettings(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+    @property
+    def review_level_codes(self) -> set[str]:
+        return {c.strip() for c in self.review_levels.split(",") if c.strip()}
 
 
 COUNTERS = (
@@ -233,8 +249,10 @@ COUNTERS = (
     "proposed",
     "admitted",
     "groups_attached",
-    # From the branches' surveys of the year (Survey): the youth-gathering rate's parts.
+    # From the branches' surveys of the year (Survey): the youth-gathering rate's parts (the
+    # members counted are those of the branches that surveyed, not every member).
     "youths_surveyed",
+    "members_surveyed",
     "federation_surveyed",
     "groups_found",
 )
@@ -255,6 +273,7 @@ class ReferralStats(models.Model):
     admitted = models.IntegerField(default=0)
     groups_attached = models.IntegerField(default=0)
     youths_surveyed = models.IntegerField(default=0)
+    members_surveyed = models.IntegerField(default=0)
     federation_surveyed = models.IntegerField(default=0)
     groups_found = models.IntegerField(default=0)
     # The unit's own figures (counted by rollup.count_units), which the counters above hold
@@ -289,6 +308,7 @@ class ReferralStatsDelta(models.Model):
     admitted = models.IntegerField(default=0)
     groups_attached = models.IntegerField(default=0)
     youths_surveyed = models.IntegerField(default=0)
+    members_surveyed = models.IntegerField(default=0)
     federation_surveyed = models.IntegerField(default=0)
     groups_found = models.IntegerField(default=0)
 
@@ -357,9 +377,10 @@ class ReportExtension(models.Model):
 class Survey(models.Model):
     """A branch's survey of the young people in its area for a year (seed 003 Bước 1: "khảo
     sát nắm lại tình hình thanh niên, số lượng thanh niên, cấu trúc bộ – tổ – đội – nhóm"):
-    the youths counted (members included) by age band and by situation, the Federation members
-    among them, and the clubs, teams and groups found. Its totals go to the "1+1" roll-ups: the
-    youth-gathering rate is (members + Federation members) / youths surveyed."""
+    the youths counted (members included) by age band and by situation, the Union members and
+    the Federation members among them, and the clubs, teams and groups found. Its totals go to
+    the "1+1" roll-ups: the youth-gathering rate is (members + Federation members) / youths
+    surveyed, over the branches that surveyed only."""
 
     unit = models.ForeignKey(
         "units.Unit", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="+"
@@ -373,6 +394,9 @@ class Survey(models.Model):
     studying = models.PositiveIntegerField(_("studying"), default=0)
     working = models.PositiveIntegerField(_("working"), default=0)
     neither = models.PositiveIntegerField(_("neither studying nor working"), default=0)
+    # The Union members among the youths counted (prefilled with the branch's members on the
+    # survey's day; the branch corrects it).
+    members = models.PositiveIntegerField(_("Union members"), default=0)
     federation_members = models.PositiveIntegerField(_("Federation members"), default=0)
     groups_found = models.PositiveIntegerField(_("clubs, teams and groups found"), default=0)
     surveyed_on = models.DateField(_("surveyed on"))

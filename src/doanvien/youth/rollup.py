@@ -44,8 +44,8 @@ def _span(year: int) -> tuple[date, date]:
 
 
 def count_units(unit_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]:
-    """The units' own figures for the year, counted from the referrals and groups (the one
-    definition; the report and the recount test read it)."""
+    """The units' own figures for the year, counted from the referrals, groups and surveys (the
+    one definition; the report and the recount test read it)."""
     ids = sorted(set(unit_ids))
     found = {pk: dict.fromkeys(COUNTERS, 0) for pk in ids}
     if not ids:
@@ -72,10 +72,17 @@ def count_units(unit_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]
     for row in groups:
         found[row["unit_id"]]["groups_attached"] = row["n"]
     surveys = Survey.objects.filter(unit_id__in=ids, year=year).values_list(
-        "unit_id", "age_16_18", "age_19_24", "age_25_30", "federation_members", "groups_found"
+        "unit_id",
+        "age_16_18",
+        "age_19_24",
+        "age_25_30",
+        "members",
+        "federation_members",
+        "groups_found",
     )
-    for unit_id, a, b, c, federation, groups_found in surveys:
+    for unit_id, a, b, c, members, federation, groups_found in surveys:
         found[unit_id]["youths_surveyed"] = a + b + c
+        found[unit_id]["members_surveyed"] = members
         found[unit_id]["federation_surveyed"] = federation
         found[unit_id]["groups_found"] = groups_found
     return found
@@ -218,7 +225,8 @@ def figures_of(units: list[Unit], year: int) -> dict[int, dict[str, int]]:
     """Each unit's figures for the year (its row plus the deltas below it not folded yet), read
     in one statement: the ledger's rows under the units' common prefix are summed once per
     owner (a GROUP BY on the path cut to each of the units' path lengths, as training's
-    tail_cte does), then joined to the rows; zeros for a unit without a row."""
+    tail_cte does), then joined to the rows, found by year and path (the index on both, whatever
+    the planner's statistics say); zeros for a unit without a row."""
     found = {u.pk: dict.fromkeys(COUNTERS, 0) for u in units}
     if not units:
         return found
@@ -240,9 +248,9 @@ def figures_of(units: list[Unit], year: int) -> dict[int, dict[str, int]]:
         f"WHERE d.year = %s AND d.unit_path LIKE %s GROUP BY {owner}) "
         f"SELECT s.{_q('unit_id')}, {added} FROM {stats} s "
         "LEFT JOIN tail t ON t.owner = s.unit_path "
-        f"WHERE s.year = %s AND s.{_q('unit_id')} IN ({marks})"
+        f"WHERE s.year = %s AND s.unit_path IN ({marks})"
     )
-    params = [*lengths, year, f"{prefix}%", year, *[u.pk for u in units]]
+    params = [*lengths, year, f"{prefix}%", year, *[u.path for u in units]]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for unit_id, *values in cursor.fetchall():

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from doanvien.core.text import fold
 from doanvien.members.models import Member, Status
 from doanvien.training import rollup as training_rollup
+from doanvien.training.rules import programme_year_span
 from doanvien.units import member_counts
 from doanvien.units.models import Unit
 
@@ -85,12 +86,14 @@ class ReportRow:
 
     @property
     def gathering_rate(self) -> str:
-        """The youth-gathering rate (members + Federation members) / youths surveyed, in percent
-        with two decimals; "" where nobody was surveyed."""
-        surveyed = self.figures["youths_surveyed"]
+        """The youth-gathering rate (members + Federation members) / youths surveyed, over the
+        branches that surveyed only (their members counted by the surveys, not every member of
+        the unit), in percent with two decimals; "" where nobody was surveyed."""
+        f = self.figures
+        surveyed = f["youths_surveyed"]
         if not surveyed:
             return ""
-        return f"{100 * (self.members + self.figures['federation_surveyed']) / surveyed:.2f}"
+        return f"{100 * (f['members_surveyed'] + f['federation_surveyed']) / surveyed:.2f}"
 
     def as_dict(self) -> dict:
         return {
@@ -134,10 +137,12 @@ def empty_figures() -> dict[str, int]:
 
 @dataclass
 class ReferralSummary:
-    """A member's referrals introduced in a year, by how far each went: for the programme's
-    criterion "Thực hiện chủ trương 1+1" on his training page."""
+    """A member's referrals introduced in a programme year, by how far each went: for the
+    programme's criterion "Thực hiện chủ trương 1+1" on his training page."""
 
     year: int
+    first: date
+    last: date
     introduced: int = 0
     taking_part: int = 0
     joined_federation: int = 0
@@ -145,11 +150,18 @@ class ReferralSummary:
     admitted: int = 0
     dropped: int = 0
 
+    @property
+    def calendar_year(self) -> bool:
+        return (self.first.month, self.first.day) == (1, 1)
 
-def referral_summary(member: Member, year: int) -> ReferralSummary:
-    """One grouped query over the member's referrals introduced in the year."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    summary = ReferralSummary(year=year)
+
+def referral_summary(member: Member, year: int, *, branch: Unit | None = None) -> ReferralSummary:
+    """One grouped query over the member's referrals introduced in programme year `year` of the
+    branch his registration belongs to (`branch`, by default his own): the calendar year, or
+    for a school the school year (training.rules.programme_year_span: from June to May by
+    default, the month being data)."""
+    first, last = programme_year_span(year, (branch or member.branch).sector)
+    summary = ReferralSummary(year=year, first=first, last=last)
     rows = (
         Referral.objects.filter(member=member, introduced_on__range=(first, last))
         .values("state")

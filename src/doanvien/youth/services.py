@@ -15,8 +15,9 @@ from doanvien.core import audit
 from doanvien.core.dates import parse_date
 from doanvien.core.text import fold, normalize, text_fault
 from doanvien.core.transactions import atomic
-from doanvien.members.models import AdmissionRequest, Member, Status
-from doanvien.units.models import Unit
+from doanvien.members.models import AdmissionRequest, Member, Membership, Status
+from doanvien.training.counting import spans_on
+from doanvien.units.models import Level, Unit
 
 from . import rollup
 from .models import (
@@ -472,21 +473,42 @@ def referrals_follow(*, member: Member, branch: Unit) -> int:
 
 # --- The yearly report: sent, and extensions ----------------------------------------------------
 
-# The level whose units send the yearly report (seed 003 §4.2: "Cơ sở Đoàn trực thuộc …
-# báo cáo kết quả … gửi về Ban Thường vụ Quận Đoàn trước ngày 15/10").
-REPORTING_LEVEL = "base"
+
+def level_name(code: str) -> str:
+    """A level's name (units.Level) for the messages, its code where no level has it."""
+    return Level.objects.filter(code=code).values_list("name", flat=True).first() or code
+
+
+def sends_report(unit: Unit, found: ReferralSettings | None = None) -> bool:
+    """Whether the unit sends the yearly "1+1" report to the level above: its level is the
+    reporting level of the nearest settings above it (data, default the base unions: seed 003
+    §4.2 "Cơ sở Đoàn trực thuộc … báo cáo kết quả … gửi về Ban Thường vụ Quận Đoàn")."""
+    return unit.level.code == (found or settings_for(unit)).report_level
+
+
+def _not_reporting(found: ReferralSettings) -> str:
+    return _(
+        "Only a unit of the reporting level (%(level)s) sends the yearly “1+1” report to the"
+        " level above."
+    ) % {"level": level_name(found.report_level)}
+
+
+def holds_reviews(unit: Unit) -> bool:
+    """Whether the unit holds the six-monthly review (the levels of the nearest settings above
+    it: data, default the base unions and the districts, seed 003 Bước 4)."""
+    return unit.level.code in settings_for(unit).review_level_codes
 
 
 @atomic
 def report_send(*, actor, unit: Unit, year: int, today: date | None = None) -> ReportSent:
     """The unit sends its yearly "1+1" report to the level above (seed 003 §4.2). Only a unit of
-    the reporting level sends one, once a year, not before the year has begun."""
+    the reporting level (nearest settings above it) sends one, once a year, not before the
+    year has begun; sending it again is refused with the code "already_sent"."""
     today = today or timezone.localdate()
     unit = Unit.objects.select_related("level").get(pk=unit.pk)
-    if unit.level.code != REPORTING_LEVEL:
-        raise ValidationError(
-            _("Only a base union sends the yearly “1+1” report to the level above.")
-        )
+    found = settings_for(unit)
+    if not sends_report(unit, found):
+        raise ValidationError(_not_reporting(found))
     if year > today.year:
         raise ValidationError(_("The report of a year to come cannot be sent."))
     sent, created = ReportSent.objects.get_or_create(
@@ -497,7 +519,8 @@ def report_send(*, actor, unit: Unit, year: int, today: date | None = None) -> R
     if not created:
         raise ValidationError(
             _("The report of %(year)s was already sent on %(on)s.")
-            % {"year": year, "on": sent.sent_on.strftime("%d/%m/%Y")}
+            % {"year": year, "on": sent.sent_on.strftime("%d/%m/%Y")},
+            code="already_sent",
         )
     audit.record(
         actor=actor,
@@ -520,8 +543,10 @@ def report_extend(
     reason: str = "",
     today: date | None = None,
 ) -> ReportExtension:
-    """A unit above grants a unit of the reporting level under it more time for the year's
-    report: its deadline becomes `extended_to` (a later extension replaces an earlier one)."""
+    """A unit above grants a unit of the reporting level under it (the nearest settings above
+    that unit) more time for the year's report: its deadline becomes `extended_to` (a later
+    extension replaces an earlier one). A unit that has sent its report is refused with the
+    code "already_sent"."""
     today = today or timezone.localdate()
     errors: dict[str, str] = {}
     code = normalize(str(code or "")).upper()
@@ -533,8 +558,8 @@ def report_extend(
     )
     if unit is None:
         errors["code"] = _("No unit of this code under %(unit)s.") % {"unit": above.name}
-    elif unit.level.code != REPORTING_LEVEL:
-        errors["code"] = _("Only a base union sends the yearly “1+1” report to the level above.")
+    elif not sends_report(unit, found := settings_for(unit)):
+        errors["code"] = _not_reporting(found)
     try:
         on = parse_date(extended_to)
     except ValueError:
@@ -553,7 +578,7 @@ def report_extend(
     if errors:
         raise ValidationError(errors)
     if ReportSent.objects.filter(unit=unit, year=year).exists():
-        raise ValidationError({"code": _("This unit has already sent its report.")})
+        raise ValidationError(_("This unit has already sent its report."), code="already_sent")
     extension, _created = ReportExtension.objects.update_or_create(
         unit=unit,
         year=year,
@@ -590,13 +615,33 @@ SURVEY_COUNTS = (
 SURVEY_MAX = 1_000_000
 
 
+def members_on(branch: Unit, day: date) -> int:
+    """The branch's members on the day (their membership spans cover it): what a survey's
+    count of Union members is prefilled with."""
+    spans = Membership.objects.filter(spans_on(day), branch=branch)
+    return spans.values("member_id").distinct().count()
+
+
+def _count(raw, name: str, errors: dict) -> int:
+    try:
+        value = int(str(raw).strip() or 0) if raw is not None else 0
+    except ValueError:
+        errors[name] = _("Write a whole number.")
+        return 0
+    if not 0 <= value <= SURVEY_MAX:
+        errors[name] = _("Write a number from 0 to %(max)s.") % {"max": SURVEY_MAX}
+    return value
+
+
 @atomic
 def survey_save(
     *, actor, unit: Unit, year: int, data: dict[str, Any], today: date | None = None
 ) -> Survey:
     """A branch records (or corrects) its survey of the area for a year (seed 003 Bước 1): the
-    youths counted by age band and, the same youths, by situation; the Federation members
-    among them; the groups found. Its totals are counted again in the roll-ups of the year."""
+    youths counted by age band and, the same youths, by situation; the Union members among
+    them (`members`: when not given, the branch's members on the survey's day); the Federation
+    members among them; the groups found. Its totals are counted again in the roll-ups of the
+    year: only the members of the branches that surveyed enter the youth-gathering rate."""
     today = today or timezone.localdate()
     unit = Unit.objects.get(pk=unit.pk)
     errors: dict[str, str] = {}
@@ -604,21 +649,16 @@ def survey_save(
         raise ValidationError(_("A branch records the survey of its area."))
     if not 2000 <= year <= today.year:
         raise ValidationError(_("A survey is of this year or of a year before."))
-    counts: dict[str, int] = {}
-    for name in SURVEY_COUNTS:
-        raw = data.get(name)
-        try:
-            value = int(str(raw).strip() or 0) if raw is not None else 0
-        except ValueError:
-            errors[name] = _("Write a whole number.")
-            continue
-        if not 0 <= value <= SURVEY_MAX:
-            errors[name] = _("Write a number from 0 to %(max)s.") % {"max": SURVEY_MAX}
-        counts[name] = value
+    counts = {name: _count(data.get(name), name, errors) for name in SURVEY_COUNTS}
     surveyed_on = _date(data, "surveyed_on", errors, today=today, required=True)
     if surveyed_on and surveyed_on.year != year:
         errors["surveyed_on"] = _("The survey's date falls in its year.")
     notes = _text(data, "notes", errors, limit=2000)
+    prefilled = data.get("members") is None or str(data.get("members")).strip() == ""
+    if prefilled:
+        members = members_on(unit, surveyed_on or today) if not errors else 0
+    else:
+        members = _count(data.get("members"), "members", errors)
     if not errors:
         by_age = counts["age_16_18"] + counts["age_19_24"] + counts["age_25_30"]
         by_situation = counts["studying"] + counts["working"] + counts["neither"]
@@ -631,6 +671,15 @@ def survey_save(
             errors["federation_members"] = _(
                 "The Federation members are among the youths counted: at most %(n)s."
             ) % {"n": by_age}
+        if members > by_age and prefilled:
+            errors["members"] = _(
+                "The branch had %(members)s members on the survey's day, more than the %(n)s"
+                " youths counted: count them among the youths, or give the members counted."
+            ) % {"members": members, "n": by_age}
+        elif members > by_age:
+            errors["members"] = _(
+                "The Union members are among the youths counted: at most %(n)s."
+            ) % {"n": by_age}
     if errors:
         raise ValidationError(errors)
     survey, created = Survey.objects.update_or_create(
@@ -638,6 +687,7 @@ def survey_save(
         year=year,
         defaults={
             **counts,
+            "members": members,
             "unit_path": unit.path,
             "surveyed_on": surveyed_on,
             "notes": notes,
@@ -658,21 +708,25 @@ def survey_save(
 
 # --- Six-monthly reviews --------------------------------------------------------------------------
 
-# Seed 003 Bước 4: the base unions and the district review the programme every six months.
-REVIEW_LEVELS = ("base", "district")
-
 
 @atomic
 def review_note_add(
     *, actor, unit: Unit, year: int, text: str, on: date | None = None, today: date | None = None
 ) -> ReviewNote:
-    """A note of the six-monthly review at a base union or a district: dated in the year, its
-    half of the year taken from the date."""
+    """A note of the six-monthly review at a unit of a reviewing level (the nearest settings
+    above it: data, default the base unions and the districts): dated in the year, its half of
+    the year taken from the date."""
     today = today or timezone.localdate()
     unit = Unit.objects.select_related("level").get(pk=unit.pk)
-    if unit.level.code not in REVIEW_LEVELS:
+    if not holds_reviews(unit):
+        levels = sorted(settings_for(unit).review_level_codes)
         raise ValidationError(
-            {"text": _("The six-monthly reviews are held by the base unions and the districts.")}
+            {
+                "text": _(
+                    "The six-monthly reviews are held by the units of these levels: %(levels)s."
+                )
+                % {"levels": ", ".join(level_name(c) for c in levels) or "—"}
+            }
         )
     errors: dict[str, str] = {}
     text = _text({"text": text}, "text", errors, limit=5000, required=True)

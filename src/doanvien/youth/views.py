@@ -2,6 +2,8 @@
 member's own referrals, a referral's steps, and the yearly report with its drill-down and Excel.
 Each view is scoped on its first line (404 outside the user's subtree)."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -228,12 +230,12 @@ def referral_report(request, unit_id: int, year: int):
 def _report_context(request, unit, year: int, extend_form=None, note_form=None) -> dict:
     due, extension, sent = lateness.deadline_of(unit, year)
     rows = report_rows(unit, year)
-    late_by_prefix = lateness.late_under(unit, year)
+    late = lateness.late_flags(unit, year, shown=LATE_SHOWN)
     width = len(unit.path) + unit.steplen
     for row in rows[1:]:
-        row.late = late_by_prefix.get(row.unit.path[:width], 0)
-    late = lateness.late_units(unit, year).select_related("level")
+        row.late = late.under.get(row.unit.path[:width], 0)
     can_keep = can_keep_youths(request.user, unit)
+    reports = services.sends_report(unit)
     return {
         "unit": unit,
         "year": year,
@@ -242,11 +244,11 @@ def _report_context(request, unit, year: int, extend_form=None, note_form=None) 
         "deadline": due.strftime("%d/%m/%Y"),
         "extension": extension,
         "sent": sent,
-        "reports": unit.level.code == services.REPORTING_LEVEL,
-        "can_send": can_keep and unit.level.code == services.REPORTING_LEVEL and not sent,
-        "late": lateness.as_items(late[:LATE_SHOWN], year),
-        "late_count": late.count(),
-        "reviews": unit.level.code in services.REVIEW_LEVELS,
+        "reports": reports,
+        "can_send": can_keep and reports and not sent,
+        "late": late.first,
+        "late_count": late.count,
+        "reviews": services.holds_reviews(unit),
         "notes": ReviewNote.objects.filter(unit=unit, year=year).select_related("author")[:100],
         "note_form": (note_form or NoteForm()) if can_keep else None,
         "extend_form": (extend_form or ExtensionForm())
@@ -272,7 +274,7 @@ def referral_report_send(request, unit_id: int, year: int):
 @login_required
 @require_POST
 def referral_report_extend(request, unit_id: int, year: int):
-    """A unit above grants a base union under it more time for the year's report."""
+    """A unit above grants a unit under it that sends the report more time for the year's."""
     unit = get_unit_for(request.user, unit_id)
     require(can_keep_youths(request.user, unit))
     form = ExtensionForm(request.POST)
@@ -373,9 +375,12 @@ def survey(request, unit_id: int, year: int):
     unit = get_unit_for(request.user, unit_id)
     require(can_keep_youths(request.user, unit))
     found = Survey.objects.filter(unit=unit, year=year).first()
-    initial = {}
+    # A new survey: its members prefilled with the branch's members today (or on the last day
+    # of a past year).
+    day = min(timezone.localdate(), date(year, 12, 31))
+    initial = {"members": services.members_on(unit, day) if unit.is_branch else 0}
     if found is not None:
-        initial = {name: getattr(found, name) for name in services.SURVEY_COUNTS}
+        initial = {name: getattr(found, name) for name in (*services.SURVEY_COUNTS, "members")}
         initial |= {"surveyed_on": found.surveyed_on.strftime("%d/%m/%Y"), "notes": found.notes}
     form = SurveyForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

@@ -203,8 +203,9 @@ def _context(request, member, year: int, **overrides) -> dict:
         context["assessment_opens"] = window_not_open(registration)
         if can_act and not locked and not context["assessment_opens"]:
             context["self_form"] = SelfAssessmentForm(areas=areas, registration=registration)
-    # The "1+1" criterion shows the member's real referrals of the year beside it.
-    context["referrals"] = referral_summary(member, year)
+    # The "1+1" criterion shows the member's real referrals of the programme year beside it
+    # (the school year for a school's registration).
+    context["referrals"] = referral_summary(member, year, branch=branch)
     context["sees_referrals"] = can_refer_for(user, member)
     if registration:
         context["notes"] = registration.notes.select_related("author")
