@@ -82,10 +82,6 @@ def checkin_paths(user, activity: Activity) -> list[str] | None:
     return _outermost(found)
 
 
-def can_check_in(user, activity: Activity) -> bool:
-    return checkin_paths(user, activity) != []
-
-
 def activities_visible_to(user) -> QuerySet[Activity]:
     scope = scope_of(user)
     activities = Activity.objects.select_related("unit", "kind", "campaign")

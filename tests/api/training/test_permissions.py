@@ -7,6 +7,8 @@ see but not act. A refused request changes nothing."""
 
 import pytest
 
+from doanvien.training.models import Registration
+
 from .conftest import (
     AREAS,
     YEAR,
@@ -28,6 +30,14 @@ PERSONAS = [
     "other_base_cadre",
     "outsider",
 ]
+
+
+def criterion_activities_url(world) -> str:
+    """The activities linked to a criterion of world.member's registration (activities API)."""
+    registration = Registration.objects.get(member=world.member, year=YEAR)
+    criterion = registration.items.order_by("pk").first().criterion_id
+    return registration_url(world.member, f"criteria/{criterion}/activities")
+
 
 # name: (method, url, body, stage), then the answer for each persona in PERSONAS' order.
 # fmt: off
@@ -85,6 +95,16 @@ MATRIX = {
         ("post", lambda w: results_url(w.branch, "reopen"),
          lambda w: {"reason": "Khiếu nại"}, "recognised"),
         [404, 404, 403, 403, 200, 200, 404, 404],
+    ),
+    # The activities linked to a criterion: read by whoever sees the member, set by himself or
+    # his branch's committee.
+    "see a criterion's activities": (
+        ("get", criterion_activities_url, None, "approved"),
+        [200, 404, 200, 200, 200, 200, 404, 404],
+    ),
+    "link a criterion to activities": (
+        ("put", criterion_activities_url, lambda w: {"activities": []}, "approved"),
+        [200, 404, 200, 403, 403, 403, 404, 404],
     ),
     # Anyone who sees the branch's figures; the job is queued (202).
     "export the registrations": (
