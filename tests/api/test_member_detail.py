@@ -131,3 +131,21 @@ def test_the_secretary_does_not_see_another_branch(api_client, world):
     response = api_client(world.secretary).get(url(world.member_in_branch2))
 
     assert response.status_code == 404
+
+
+def test_the_photo_is_given_as_its_address(api_client, world, tmp_path):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from doanvien.members.services.photos import member_photo_set
+
+    assert api_client(world.secretary).get(url(world.member)).json()["photo"] is None
+    picture = io.BytesIO()
+    Image.new("RGB", (30, 40)).save(picture, "PNG")
+    member_photo_set(
+        actor=None, member=world.member, upload=SimpleUploadedFile("a.png", picture.getvalue())
+    )
+    body = api_client(world.secretary).get(url(world.member)).json()
+    assert body["photo"] == f"/members/{world.member.pk}/photo/"

@@ -3,6 +3,7 @@
 from datetime import date, datetime
 from typing import Any, Literal
 
+from django.urls import reverse
 from django.utils import translation
 from ninja import Field, Path, Schema
 from pydantic import ConfigDict, create_model
@@ -243,8 +244,17 @@ class MemberDetailOut(Schema):
     continues_reason: str = ""
     kept_until: date | None = None
     kept_reason: str = ""
+    photo: str | None = Field(
+        None, description="the address of the card's photo (GET, in the same scope), or null"
+    )
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_photo(obj) -> str | None:
+        if not getattr(obj, "photo", ""):
+            return None
+        return reverse("members:member-photo", args=[obj.pk])
 
     @staticmethod
     def resolve_audience_label(obj) -> str:
