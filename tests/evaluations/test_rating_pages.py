@@ -48,7 +48,7 @@ def test_the_branch_proposes_and_the_base_union_approves_on_the_pages(client, wo
     waiting = figures.split('id="waiting"')[1].split('id="figures"')[0]
     assert world.member.full_name not in waiting
     total = figures.split('<tr class="total">')[1].split("</tr>")[0]
-    assert total.count('<td class="num">') == 4 and '<td class="num">1</td>' in total
+    assert total.count('<td class="num">') == 5 and '<td class="num">1</td>' in total
 
 
 def test_out_of_scope_is_404(client, world):

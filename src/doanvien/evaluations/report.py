@@ -1,8 +1,9 @@
 """The evaluations' table of the yearly report (its page, Excel and PDF) and of the progress
 pages: per unit and year, the strong-branch and 3-proactive evaluations registered, submitted and
 recognised, the organisations' yearly ratings recognised and the members' ratings approved, per
-level, and the outstanding members proposed, introduced and admitted to the Party. Every figure
-is read from the roll-ups (rollup.py), the units of a table in one statement."""
+level and those assessed but not classified (membership too short), and the outstanding members
+proposed, introduced and admitted to the Party. Every figure is read from the roll-ups
+(rollup.py), the units of a table in one statement."""
 
 import os
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ def groups() -> list[tuple[str, list[tuple[str, str]]]]:
                 ("ratings_good", _("Well completed")),
                 ("ratings_complete", _("Completed")),
                 ("ratings_incomplete", _("Not completed")),
+                ("ratings_not_classified", _("Assessed, not classified")),
             ],
         ),
         (

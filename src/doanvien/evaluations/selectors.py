@@ -10,6 +10,8 @@ from .models import (
     DefaultEvaluationDeadline,
     Evaluation,
     EvaluationDeadline,
+    IntroductionState,
+    PartyIntroduction,
     Scheme,
     SchemeCode,
     SchemeItem,
@@ -165,3 +167,34 @@ def queue(unit: Unit, year: int) -> list[Evaluation]:
         .select_related("unit", "unit__level", "scheme")
         .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
     )
+
+
+# --- Party introductions ------------------------------------------------------------------------
+
+# The order of the lists (pages and API), oldest proposal first, paged by keyset on it.
+INTRODUCTION_ORDER = ("id",)
+
+_STATE_Q = {
+    IntroductionState.PROPOSED: Q(introduced_on__isnull=True),
+    IntroductionState.INTRODUCED: Q(introduced_on__isnull=False, course_on__isnull=True),
+    IntroductionState.COURSE: Q(course_on__isnull=False, probationary_on__isnull=True),
+    IntroductionState.PROBATIONARY: Q(probationary_on__isnull=False, official_on__isnull=True),
+    IntroductionState.OFFICIAL: Q(official_on__isnull=False),
+}
+
+
+def introduction_state_q(state: str) -> Q:
+    """The introductions whose last step recorded is `state` (PartyIntroduction.state: the
+    steps are recorded in order, so each has exactly one)."""
+    return _STATE_Q[IntroductionState(state)]
+
+
+def introductions_under(unit: Unit, *, year: int | None = None, state: str = ""):
+    """The Party introductions proposed by the branches of the unit's subtree (the unit's own
+    when it is a branch), of a year and in a state when given."""
+    rows = PartyIntroduction.objects.filter(unit_path__startswith=unit.path)
+    if year is not None:
+        rows = rows.filter(year=year)
+    if state:
+        rows = rows.filter(introduction_state_q(state))
+    return rows.select_related("member", "branch")
