@@ -244,7 +244,15 @@ class Evaluation(models.Model):
                 fields=["year", "scheme_code", "unit_path"],
                 name="evaluation_year_path",
                 opclasses=["int2_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
-            )
+            ),
+            # The evaluations waiting for recognition in a subtree (the queue and its count),
+            # read without going through the subtree's other evaluations.
+            models.Index(
+                fields=["year", "unit_path"],
+                name="evaluation_submitted_path",
+                condition=models.Q(state="submitted"),
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -461,6 +469,23 @@ class MemberRating(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["member", "year"], name="one_rating_per_member_year")
+        ]
+        indexes = [
+            # The ratings waiting for a union's decision (its subtree's proposed ones, oldest
+            # first), read without going through the subtree's approved ones: by path for a
+            # small subtree, in their order for a large one (the first 200 of a province's or
+            # the nation's without sorting them all).
+            models.Index(
+                fields=["year", "unit_path"],
+                name="rating_proposed_year_path",
+                condition=models.Q(state="proposed"),
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["year", "proposed_at", "id"],
+                name="rating_proposed_order",
+                condition=models.Q(state="proposed"),
+            ),
         ]
 
     def __str__(self) -> str:

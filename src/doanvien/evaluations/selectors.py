@@ -142,8 +142,15 @@ def recognised_here(unit: Unit) -> Q:
             "level__code", flat=True
         )
     ) - {own}
-    direct = Q(unit__depth=unit.depth + 1) & ~Q(scheme__recogniser_level__in=above)
-    deeper = Q(scheme__recogniser_level=own)
+    # The units directly below by their paths (the evaluations' copies, under the partial
+    # index of those submitted), not by a join to every unit of the subtree for its depth.
+    children = list(unit.children().values_list("path", flat=True))
+    direct = Q(unit_path__in=children) & ~Q(scheme__recogniser_level__in=above)
+    # The schemes naming its level, by id (a small table): none, as for the centre's, leaves
+    # the direct children alone, read by their paths.
+    deeper = Q(
+        scheme_id__in=list(Scheme.objects.filter(recogniser_level=own).values_list("pk", flat=True))
+    )
     # Units of its level below it (none in a tree whose levels follow its depths): each one
     # recognises, instead, what is below it.
     for path in Unit.objects.filter(
