@@ -11,6 +11,7 @@ from .models import (
     Evaluation,
     EvaluationDeadline,
     IntroductionState,
+    MemberRating,
     PartyIntroduction,
     Scheme,
     SchemeCode,
@@ -205,3 +206,20 @@ def introductions_under(unit: Unit, *, year: int | None = None, state: str = "")
     if state:
         rows = rows.filter(introduction_state_q(state))
     return rows.select_related("member", "branch")
+
+
+# --- Members' ratings waiting for a decision ----------------------------------------------------
+
+# Oldest proposal first (the index rating_proposed_order), paged by keyset on it.
+WAITING_ORDER = ("proposed_at", "id")
+
+
+def ratings_waiting(unit: Unit, year: int):
+    """The ratings proposed in the unit's subtree, below it, waiting for a decision."""
+    return (
+        MemberRating.objects.filter(
+            year=year, state=MemberRating.State.PROPOSED, unit_path__startswith=unit.path
+        )
+        .exclude(unit_path=unit.path)
+        .select_related("member", "branch", "previous_branch")
+    )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors
+from doanvien.core.pagination import keyset_page_for
 from doanvien.core.years import is_valid_year
 from doanvien.members.access import get_member_for
 from doanvien.members.models import Member, Status
@@ -27,8 +28,7 @@ from ..access import can_decide_collective, can_publish, is_own_committee
 from ..forms import RatingPolicyForm
 from ..models import CollectiveRating, MemberRating, RatingLevel, level_label
 from ..rules import NOT_CLASSIFIED, RATING_ORDER
-
-WAITING_SHOWN = 200
+from ..selectors import WAITING_ORDER, ratings_waiting
 
 
 def _rows(branch, year: int) -> list[dict]:
@@ -70,18 +70,6 @@ def _rating_columns() -> list[tuple[str, str]]:
     return next(cols for _title, cols in report.groups() if cols[0][0].startswith("ratings_"))
 
 
-def _waiting(unit, year: int) -> list[MemberRating]:
-    """Ratings proposed in the unit's subtree, below it (oldest first, at most WAITING_SHOWN)."""
-    return list(
-        MemberRating.objects.filter(
-            year=year, state=MemberRating.State.PROPOSED, unit_path__startswith=unit.path
-        )
-        .exclude(unit_path=unit.path)
-        .select_related("member", "branch", "previous_branch")
-        .order_by("proposed_at", "pk")[:WAITING_SHOWN]
-    )
-
-
 @login_required
 def ratings_page(request, unit_id: int, year: int):
     unit = get_unit_for(request.user, unit_id)
@@ -102,7 +90,8 @@ def ratings_page(request, unit_id: int, year: int):
             quota_counts=proposed,
         )
     else:
-        waiting = _waiting(unit, year)
+        page = keyset_page_for(request, ratings_waiting(unit, year), keys=WAITING_ORDER)
+        waiting = page.object_list
         for rating in waiting:
             rating.can_decide = above_the_branch(request.user, rating.branch)
         columns = _rating_columns()
@@ -111,6 +100,7 @@ def ratings_page(request, unit_id: int, year: int):
             children=[(row.unit, [row.figures[k] for k, _t in columns]) for row in figures[1:]],
             own=[figures[0].figures[k] for k, _t in columns],
             waiting=waiting,
+            page=page,
             level_titles=[title for _k, title in columns],
         )
     return render(request, "evaluations/ratings.html", context)
