@@ -27,6 +27,7 @@ from doanvien.directives.services import directive_publish
 from doanvien.dues import defaults as dues_defaults
 from doanvien.dues import services as dues_services
 from doanvien.dues.models import CategoryDefault, Payment, Rate, Remittance
+from doanvien.evaluations.models import MemberRating, PartyIntroduction, RatingPolicy
 from doanvien.honours.models import Award, Discipline
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
@@ -537,15 +538,18 @@ def _snapshot():
         list(Participation.objects.order_by("pk").values()),
         list(GoodModel.objects.order_by("pk").values()),
         list(YearlyReport.objects.order_by("pk").values()),
+        list(Campaign.objects.order_by("pk").values()),
+        list(CriterionLink.objects.order_by("pk").values()),
+        # The members' rating policies a unit sets for its subtree, the ratings and the Party
+        # introductions (evaluations: units/<id>/rating-policy/, …/ratings/…).
+        list(RatingPolicy.objects.order_by("pk").values()),
+        list(MemberRating.objects.order_by("pk").values()),
+        list(PartyIntroduction.objects.order_by("pk").values()),
         # The sign-ins last: the account pages' test reads the sessions and notifications as
         # the last two.
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
         sorted(Session.objects.exclude(user=None).values_list("session_key", "user_id")),
         list(Notification.objects.order_by("pk").values_list("pk", "user_id", "read_at")),
-        list(Activity.objects.order_by("pk").values()),
-        list(Participation.objects.order_by("pk").values()),
-        list(Campaign.objects.order_by("pk").values()),
-        list(CriterionLink.objects.order_by("pk").values()),
     )
 
 
@@ -591,6 +595,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _activity(world)
     _good_model(world)
     _campaign(world)
+    _introduction(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -627,6 +632,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _activity(world)
     _good_model(world)
     _campaign(world)
+    _introduction(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -857,6 +863,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _activity(world)
     _good_model(world)
     _campaign(world)
+    _introduction(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

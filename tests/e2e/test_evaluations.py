@@ -136,3 +136,87 @@ def test_a_base_union_is_refused_until_every_branch_is_strong_then_the_district_
     _fits(page)
     context.close()
     assert Evaluation.objects.get(unit=base, scheme_code="three_proactive").state == "recognised"
+
+
+def test_the_rating_pages_fit_a_phone(browser, demo):
+    """The members' rating pages (the branch's, the base union's), the unit's page with its
+    leadership collective's rating, the organisation's yearly rating, the rating policy and the
+    Party introductions: nothing wider than a 360 px screen, whatever the data."""
+    from datetime import date
+
+    from doanvien.evaluations import collectives, introductions, ratings
+    from doanvien.members.models import Member
+    from tests.factories import make_member
+
+    branch = demo.branch
+    base = branch.parent()
+    year = timezone.localdate().year
+    members = list(Member.objects.filter(branch=branch, status="active").order_by("pk")[:3])
+    long_name = "Nguyễn Thị Phương Thảo Quỳnh Hoa Xuân Thu Hạ Đông"
+    newcomer = make_member(branch, full_name=long_name, joined_union_on=date(year, 11, 20))
+    ratings.rating_propose(
+        actor=None, member=newcomer, year=year, level="", reason="Nhiệt tình " * 20
+    )
+    ratings.rating_propose(
+        actor=None, member=members[0], year=year, level="excellent", reason="Gương mẫu " * 15
+    )
+    ratings.rating_decide(
+        actor=None,
+        rating=ratings.rating_propose(
+            actor=None, member=members[1], year=year, level="good", reason="Tích cực"
+        ),
+        approve=True,
+    )
+    collectives.collective_propose(
+        actor=None, unit=branch, year=year, level="good", reason="Tự đánh giá " * 30
+    )
+    introductions.introduction_propose(
+        actor=None,
+        member=members[2],
+        year=year,
+        branch_resolution_no="01-NQ/CĐ-" + "0" * 30,
+        branch_resolution_date=date(year, 3, 1),
+        votes_for=20,
+        present=21,
+        override_reason="Tiêu biểu " * 20,
+    )
+    pages = {
+        "demo-branch": [
+            f"/units/{branch.pk}/ratings/{year}/",
+            f"/units/{branch.pk}/evaluations/{year}/",
+            f"/units/{branch.pk}/evaluations/{year}/unit_rating/",
+            f"/units/{branch.pk}/rating-policy/",
+            f"/units/{branch.pk}/party-introductions/{year}/",
+        ],
+        "demo-base": [
+            f"/units/{base.pk}/ratings/{year}/",
+            f"/units/{base.pk}/evaluations/{year}/",
+            f"/units/{branch.pk}/evaluations/{year}/",
+            f"/units/{base.pk}/evaluations/{year}/unit_rating/",
+            f"/units/{base.pk}/rating-policy/",
+            f"/units/{base.pk}/party-introductions/{year}/",
+        ],
+    }
+    too_wide = []
+    for user, paths in pages.items():
+        context = browser.new_context(viewport=PHONE, locale="vi-VN")
+        page = context.new_page()
+        log_in(page, demo.url, user)
+        for path in paths:
+            page.goto(f"{demo.url}{path}")
+            expect(page.locator("main")).to_be_visible()
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                too_wide.append((user, path, width, page.evaluate(WIDEST)))
+        context.close()
+    assert too_wide == [], too_wide
+
+
+# The elements sticking out of the screen, or whose text overflows them (for the failure's
+# message).
+WIDEST = """() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5
+    || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === "visible")
+  .slice(0, 4)
+  .map(e => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${e.className} `
+    + `${Math.round(e.getBoundingClientRect().right)}/${e.scrollWidth}`)"""

@@ -48,7 +48,7 @@ def test_the_branch_proposes_and_the_base_union_approves_on_the_pages(client, wo
     waiting = figures.split('id="waiting"')[1].split('id="figures"')[0]
     assert world.member.full_name not in waiting
     total = figures.split('<tr class="total">')[1].split("</tr>")[0]
-    assert total.count('<td class="num">') == 4 and '<td class="num">1</td>' in total
+    assert total.count('<td class="num">') == 5 and '<td class="num">1</td>' in total
 
 
 def test_out_of_scope_is_404(client, world):
@@ -173,3 +173,18 @@ def test_the_branch_page_reads_its_members_levels_and_transfers_at_once(client, 
     with CaptureQueriesContext(connection) as more:
         assert client.get(page(world.branch)).status_code == 200
     assert len(more) == len(few)
+
+
+def test_the_ratings_waiting_are_paged_oldest_first(client, world, settings):
+    settings.PAGE_SIZE = 2
+    third = make_member(world.branch2, full_name="Lục Văn Ba")
+    for member in (world.member, world.member2, third):
+        ratings.rating_propose(actor=None, member=member, year=YEAR, level="good", reason="Tốt")
+    client.force_login(world.base_cadre)
+    first = client.get(page(world.base))
+    waiting = first.content.decode().split('id="waiting"')[1].split('id="figures"')[0]
+    assert world.member.full_name in waiting and world.member2.full_name in waiting
+    assert third.full_name not in waiting and 'rel="next"' in waiting
+    cursor = first.context["page"].next_cursor
+    second = client.get(page(world.base), {"cursor": cursor}).content.decode()
+    assert third.full_name in second.split('id="waiting"')[1].split('id="figures"')[0]

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -92,11 +93,26 @@ def test_the_branch_proposes_the_base_union_approves_then_it_is_locked(world):
     assert Api(world.outsider).call("put", path, {"level": "good"}).status_code == 404
 
 
-def test_a_member_admitted_late_in_the_year_is_not_classified(world):
+def test_a_member_admitted_late_in_the_year_is_assessed_not_classified(world):
     newcomer = make_member(world.branch, joined_union_on=date(YEAR, 9, 1))
     with pytest.raises(ValidationError) as refused:
         ratings.rating_propose(actor=None, member=newcomer, year=YEAR, level="good", reason="x")
-    assert refused.value.code == "not_eligible"
+    assert "level" in refused.value.message_dict
+    rating = ratings.rating_propose(
+        actor=None, member=newcomer, year=YEAR, level="", reason="Tích cực, cần rèn thêm"
+    )
+    assert (rating.level, rating.state) == ("not_classified", "proposed")
+    assert (rating.joined_union_on, rating.eligibility_months) == (date(YEAR, 9, 1), 6)
+    assert rating.reason == "Tích cực, cần rèn thêm"
+    with translation.override("en"):
+        assert rating.not_classified_reason == (
+            f"Admitted on 01/09/{YEAR}, less than 6 months before the year's end: assessed, "
+            "not classified."
+        )
+    # Someone with his six months is classified: "not classified" is refused for him.
+    with pytest.raises(ValidationError) as refused:
+        ratings.rating_propose(actor=None, member=world.member, year=YEAR, level="not_classified")
+    assert "level" in refused.value.message_dict
 
 
 def test_the_nearest_policy_applies(world):

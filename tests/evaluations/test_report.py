@@ -22,6 +22,7 @@ from doanvien.evaluations import report as evaluation_report
 from doanvien.evaluations.models import COUNTERS
 from doanvien.reports import exports
 from doanvien.reports.selectors import report
+from tests.factories import make_member
 
 from .conftest import YEAR, full_points, give_evidence, recognised, submitted
 
@@ -36,7 +37,8 @@ def figures(world):
     """12A1 recognised strong, then rated "well completed" (its rating recognised) and its
     leadership collective "completed" (approved), 12A2
     submitted, Ấp 1 only registered; An rated excellent (approved) and introduced to the Party
-    and admitted; Đào rated good (proposed only)."""
+    and admitted; Đào rated good (proposed only); Hạnh (12A2, admitted in September) assessed,
+    not classified (approved)."""
     recognised(world.branch)
     rating_of_12a1 = services.evaluation_register(
         actor=None, unit=world.branch, year=YEAR, scheme_code="unit_rating"
@@ -69,6 +71,12 @@ def figures(world):
     ratings.rating_propose(
         actor=None, member=world.member2, year=YEAR, level="good", reason="Tích cực"
     )
+    # Admitted in September: assessed, not classified (approved), counted apart.
+    newcomer = make_member(world.branch2, full_name="Vũ Thị Hạnh", joined_union_on=date(YEAR, 9, 1))
+    rating = ratings.rating_propose(
+        actor=None, member=newcomer, year=YEAR, level="not_classified", reason="Tích cực"
+    )
+    ratings.rating_decide(actor=None, rating=rating, approve=True)
     introduction = introductions.introduction_propose(
         actor=None,
         member=world.member,
@@ -92,9 +100,9 @@ def figures(world):
 
 
 # The district's row, then the high school's and the commune's, in COUNTERS order.
-DISTRICT = [3, 2, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1]
-SCHOOL = [2, 2, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1]
-COMMUNE = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+DISTRICT = [3, 2, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1]
+SCHOOL = [2, 2, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1]
+COMMUNE = [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
 
 
 def test_the_columns_are_the_roll_ups_counters_in_order():

@@ -66,20 +66,33 @@ def collective_step(rng: random.Random, units: list[Unit]) -> None:
             )
 
 
-def member_step(rng: random.Random, members: list[Member]) -> None:
+def member_step(
+    rng: random.Random, members: list[Member], pick: random.Random, newcomers: list[Member]
+) -> None:
     """Propose, approve or reject a member's rating; propose, introduce or admit a member to the
-    Party (a refused move changes nothing)."""
-    member = Member.objects.get(pk=rng.choice(members).pk)
+    Party (a refused move changes nothing). Two moves in five (`pick`, apart from the
+    others) are on a member admitted in the last months of the year."""
+    member = rng.choice(members)
+    if pick.random() < 0.4:
+        member = pick.choice(newcomers)
+    member = Member.objects.get(pk=member.pk)
     rating = MemberRating.objects.filter(member=member, year=YEAR).first()
     introduction = PartyIntroduction.objects.filter(member=member, year=YEAR).first()
     with contextlib.suppress(ValidationError):
         if rng.random() < 0.6:
             if rating is None or rating.state == "rejected" or rng.random() < 0.2:
+                level = rng.choice(RatingLevel.values)
+                # "Assessed, not classified" too (`pick`, apart from the other moves): refused
+                # for those who may be classified, the only level for those admitted in the
+                # last months (proposed more often for them).
+                newcomer = member.joined_union_on >= date(YEAR, 7, 1)
+                if pick.random() < (0.6 if newcomer else 0.15):
+                    level = "not_classified"
                 ratings.rating_propose(
                     actor=None,
                     member=member,
                     year=YEAR,
-                    level=rng.choice(RatingLevel.values),
+                    level=level,
                     reason="Theo kết quả rèn luyện",
                 )
             else:
@@ -158,6 +171,7 @@ def tree_step(rng: random.Random, units: list[Unit], unions: list[Unit]) -> None
 def test_roll_ups_equal_a_recount_after_random_moves(world, seed):
     rng = random.Random(seed)
     others = random.Random(seed + 1000)  # the collectives' moves, apart from the others
+    pick = random.Random(seed + 2000)  # the newcomers' moves, "not classified" proposals
     extra_base = make_unit(world.district, level="base", name="Đoàn phường 1", sector="residential")
     extra = [make_unit(extra_base, sector="residential") for _ in range(3)]
     district2 = make_unit(world.province, level="district", name="Huyện đoàn Tân Phú")
@@ -166,10 +180,15 @@ def test_roll_ups_equal_a_recount_after_random_moves(world, seed):
     unions = [world.province, world.district, district2, world.base, world.other_base, extra_base]
     members = [world.member, world.member2, world.member_in_branch2, world.outsider_member]
     members += [make_member(u, full_name=f"Võ Thị Hạnh {i}") for i, u in enumerate(extra)]
+    # Admitted in the last six months of the year: assessed, not classified.
+    newcomers = [
+        make_member(u, full_name=f"Đinh Văn Mới {i}", joined_union_on=date(YEAR, 8 + i, 1))
+        for i, u in enumerate([world.branch, extra[0]])
+    ]
     everyone = list(Unit.objects.all())
     for n in range(60):
         step(rng, units)
-        member_step(rng, members)
+        member_step(rng, members, pick, newcomers)
         if others.random() < 0.5:
             collective_step(others, units)
         if rng.random() < 0.2:
@@ -195,6 +214,9 @@ def test_roll_ups_equal_a_recount_after_random_moves(world, seed):
     assert sum(totals[f"units_{level}"] for level in RatingLevel.values) > 0
     assert sum(totals[f"collectives_{level}"] for level in RatingLevel.values) > 0
     assert sum(totals[f"ratings_{level}"] for level in RatingLevel.values) > 0
+    assert totals["ratings_not_classified"] > 0
+    newcomers = MemberRating.objects.filter(member__joined_union_on__gte=date(YEAR, 7, 1))
+    assert set(newcomers.values_list("level", flat=True)) <= {"not_classified"}
 
 
 def test_the_recount_command_lists_and_mends_a_difference(world, capsys):

@@ -10,16 +10,18 @@ not yet strong, answer 409 Conflict; the services' other refusals answer 400."""
 
 from datetime import date
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.core.years import FIRST_YEAR, LAST_YEAR
 from doanvien.evaluations import collectives, introductions, ratings, rollup, services
 from doanvien.evaluations.access import (
     can_decide_collective,
+    can_publish,
     can_recognise,
     can_reopen,
     is_own_committee,
@@ -32,9 +34,11 @@ from doanvien.evaluations.models import (
     SchemeCode,
 )
 from doanvien.evaluations.selectors import (
+    INTRODUCTION_ORDER,
     children_evaluations,
     evaluation_of,
     grouped,
+    introductions_under,
     items_for,
     schemes_for,
     unit_evaluations,
@@ -45,14 +49,15 @@ from doanvien.training.access import can_recognise as above_the_branch
 from doanvien.training.access import is_branch_committee
 from doanvien.units.models import Unit
 
-from .errors import ApiError, conflicts_as_409
+from .errors import ApiError, conflicts_as_409, keyset_page_of
 from .schemas import PROGRAMME_YEAR, error_answers
+from .training import required
 
 router = Router(tags=["evaluations"])
 
 ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
 EVALUATION = "/units/{unit_id}/evaluations/{year}/{scheme}"
-CONFLICTS = {"illegal_transition", "precondition", "not_eligible"}
+CONFLICTS = {"illegal_transition", "precondition"}
 
 
 class EvaluationPointsIn(Schema):
@@ -471,7 +476,15 @@ class RatingIn(Schema):
 class RatingOut(Schema):
     member: int
     year: int
-    level: str
+    level: str = Field(
+        description="excellent, good, complete, incomplete, or not_classified (admitted too "
+        "recently: assessed, not classified)"
+    )
+    level_label: str
+    not_classified_reason: str = Field(
+        description="why he is not classified (his admission date and the policy's months); "
+        "empty when classified"
+    )
     programme_level: str
     reason: str
     state: str
@@ -485,6 +498,8 @@ def rating_out(rating: MemberRating) -> dict:
         "member": rating.member_id,
         "year": rating.year,
         "level": rating.level,
+        "level_label": rating.get_level_display(),
+        "not_classified_reason": rating.not_classified_reason,
         "programme_level": rating.programme_level,
         "reason": rating.reason,
         "state": rating.state,
@@ -505,10 +520,13 @@ def _rating(member, year: int) -> MemberRating:
 def rating_propose(request, payload: RatingIn, member_id: int, year: int = PROGRAMME_YEAR):
     """The branch committee proposes `level` (excellent, good, complete, incomplete): the
     training programme's level, or lower with a `reason` (or exactly it where the province
-    says so). An approved rating is locked (409); a member with too little membership time is
-    assessed, not classified (409). A member transferred in less than the policy's months
-    before the year's end needs `previous_comment`, the old branch's comments (400); where the
-    province set a quota, "excellent" beyond it is refused (400 on `level`)."""
+    says so). An approved rating is locked (409). A member admitted less than the policy's
+    months before the year's end is assessed, not classified: his level is `not_classified`
+    (sent, or left empty), with the branch's comments in `reason`; any other level for him, or
+    `not_classified` for a member with enough membership, is refused (400 on `level`). A member
+    transferred in less than the policy's months before the year's end needs
+    `previous_comment`, the old branch's comments (400); where the province set a quota,
+    "excellent" beyond it is refused (400 on `level`)."""
     member = get_member_for(request.user, member_id)
     require(is_branch_committee(request.user, member.branch))
     with conflicts_as_409(CONFLICTS):
@@ -666,9 +684,21 @@ class IntroductionPatch(Schema):
     official_on: date | None = None
 
 
+class IntroductionBranchOut(Schema):
+    id: int
+    name: str
+    code: str
+
+
 class IntroductionOut(Schema):
     id: int
     member: int
+    member_name: str
+    branch: IntroductionBranchOut
+    state: str = Field(
+        description="the last step recorded: proposed, introduced, course, probationary, official"
+    )
+    state_label: str
     year: int
     branch_resolution_no: str
     branch_resolution_date: date
@@ -686,6 +716,10 @@ def introduction_out(i: PartyIntroduction) -> dict:
     return {
         "id": i.pk,
         "member": i.member_id,
+        "member_name": i.member.full_name,
+        "branch": {"id": i.branch_id, "name": i.branch.name, "code": i.branch.code},
+        "state": i.state,
+        "state_label": i.state_label,
         **{
             k: getattr(i, k)
             for k in (
@@ -758,3 +792,131 @@ def introduction_patch(request, payload: IntroductionPatch, introduction_id: int
         data=payload.model_dump(exclude_unset=True),
     )
     return introduction_out(introduction)
+
+
+class IntroductionPageOut(Schema):
+    items: list[IntroductionOut]
+    next: str | None = Field(description="the cursor of the next page, null on the last")
+    count: int | None = Field(description="exact up to 1,000; null beyond (see `more_than`)")
+    more_than: int | None = None
+
+
+class IntroductionQuery(Schema):
+    year: int | None = Field(None, ge=FIRST_YEAR, le=LAST_YEAR, description="only this year")
+    state: Literal["proposed", "introduced", "course", "probationary", "official"] | None = Field(
+        None, description="only those whose last step recorded is this one"
+    )
+    page: int = Field(1, ge=1)
+    cursor: str = ""
+
+
+@router.get(
+    "/units/{unit_id}/party-introductions",
+    response={200: IntroductionPageOut, **ERRORS},
+    summary="The Party introductions proposed in a unit's subtree",
+)
+def introduction_list(request, unit_id: int, query: Query[IntroductionQuery]):
+    """The introductions proposed by the branches under the unit (its own on a branch), oldest
+    first, paged by `cursor` (the previous page's `next`) like the other lists; `year` and
+    `state` (the last step recorded) narrow them. A unit out of the caller's scope is 404."""
+    unit = get_unit_for(request.user, unit_id)
+    rows = introductions_under(unit, year=query.year, state=query.state or "")
+    page = keyset_page_of(rows, keys=INTRODUCTION_ORDER, page=query.page, cursor=query.cursor)
+    return {
+        "items": [introduction_out(i) for i in page.object_list],
+        "next": page.next_cursor,
+        "count": page.count,
+        "more_than": page.more_than,
+    }
+
+
+# --- The rating policy of a unit's subtree ------------------------------------------------------
+
+POLICY = "/units/{unit_id}/rating-policy"
+
+
+class RatingPolicyIn(Schema):
+    level_equals_programme: bool = False
+    # Checked by the service after the scope (404 first): a whole number from 0 to 36.
+    eligibility_months: int | None = None
+    excellent_quota_percent: int | None = Field(
+        None,
+        description="at most this % rated excellent (of those rated well or better), "
+        "0 < N ≤ 100; null: no quota",
+    )
+
+
+class RatingPolicyOut(Schema):
+    unit: int
+    level_equals_programme: bool
+    eligibility_months: int
+    excellent_quota_percent: int | None
+    own: bool = Field(description="the unit set this policy itself")
+    set_by: IntroductionBranchOut | None = Field(
+        description="the unit whose policy applies (the unit or the nearest above it that set "
+        "one); null: the product's defaults"
+    )
+    can_edit: bool
+
+
+def policy_out(request, unit: Unit) -> dict:
+    policy = ratings.policy_for(unit)
+    source = ratings.policy_source(unit)
+    owner = source.unit if source is not None else None
+    return {
+        "unit": unit.pk,
+        "level_equals_programme": policy.level_equals_programme,
+        "eligibility_months": policy.eligibility_months,
+        "excellent_quota_percent": policy.excellent_quota_percent,
+        "own": owner is not None and owner.pk == unit.pk,
+        "set_by": {"id": owner.pk, "name": owner.name, "code": owner.code} if owner else None,
+        "can_edit": can_publish(request.user, unit),
+    }
+
+
+@router.get(
+    POLICY,
+    response={200: RatingPolicyOut, **ERRORS},
+    summary="The members' rating policy that applies to a unit",
+)
+def rating_policy_read(request, unit_id: int):
+    """Its own policy, or the nearest unit's above it that set one, or the defaults."""
+    return policy_out(request, get_unit_for(request.user, unit_id))
+
+
+@router.put(
+    POLICY,
+    response={200: RatingPolicyOut, **ERRORS},
+    summary="Set a unit's rating policy for its subtree (its cadres)",
+)
+def rating_policy_write(request, payload: RatingPolicyIn, unit_id: int):
+    """The switch "member level = programme level", the months of membership before a member is
+    classified (0 to 36) and the quota on "excellent" (a whole percentage, 0 < N ≤ 100, or null
+    for none). The units below without a policy of their own follow it. A branch sets none
+    (403)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_publish(request.user, unit))
+    if payload.eligibility_months is None:
+        raise required("eligibility_months")
+    ratings.rating_policy_set(
+        actor=request.user,
+        unit=unit,
+        level_equals_programme=payload.level_equals_programme,
+        eligibility_months=payload.eligibility_months,
+        excellent_quota_percent=payload.excellent_quota_percent,
+    )
+    return policy_out(request, unit)
+
+
+@router.delete(
+    POLICY,
+    response={200: RatingPolicyOut, **ERRORS},
+    summary="Remove a unit's own rating policy (it follows the unit above again)",
+)
+def rating_policy_remove(request, unit_id: int):
+    """409 when the unit has no policy of its own."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_publish(request.user, unit))
+    with conflicts_as_409(CONFLICTS):
+        ratings.rating_policy_clear(actor=request.user, unit=unit)
+    return policy_out(request, unit)

@@ -99,3 +99,24 @@ class IntroductionStepForm(TextForm):
     official_on = forms.DateField(
         label=_("official member on"), input_formats=DATES, required=False
     )
+
+
+class RatingPolicyForm(TextForm):
+    """A unit's rating policy for its subtree; the ranges are checked by the service
+    (ratings.rating_policy_set), whose messages show on the fields."""
+
+    level_equals_programme = forms.BooleanField(
+        label=_("member level = training programme level"), required=False
+    )
+    eligibility_months = forms.IntegerField(
+        label=_("months of membership before rating"),
+        help_text=_(
+            "members admitted fewer months than this before the year's end are assessed, "
+            "not classified"
+        ),
+    )
+    excellent_quota_percent = forms.IntegerField(
+        label=_("at most this % rated excellent (of those rated well or better)"),
+        required=False,
+        help_text=_("from 1 to 100; empty: no quota"),
+    )

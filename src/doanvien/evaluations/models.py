@@ -86,7 +86,8 @@ class Scheme(models.Model):
 
 
 def level_label(level: str) -> str:
-    return str(RatingLevel(level).label) if level in RatingLevel.values else level
+    """A level code as read: one of the four levels, or "assessed, not classified"."""
+    return str(MemberLevel(level).label) if level in MemberLevel.values else level
 
 
 class SchemeGroup(models.Model):
@@ -243,7 +244,15 @@ class Evaluation(models.Model):
                 fields=["year", "scheme_code", "unit_path"],
                 name="evaluation_year_path",
                 opclasses=["int2_ops", "varchar_pattern_ops", "varchar_pattern_ops"],
-            )
+            ),
+            # The evaluations waiting for recognition in a subtree (the queue and its count),
+            # read without going through the subtree's other evaluations.
+            models.Index(
+                fields=["year", "unit_path"],
+                name="evaluation_submitted_path",
+                condition=models.Q(state="submitted"),
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -300,6 +309,7 @@ COUNTERS = (
     "ratings_good",
     "ratings_complete",
     "ratings_incomplete",
+    "ratings_not_classified",
     "introductions_proposed",
     "introductions_introduced",
     "introductions_admitted",
@@ -330,6 +340,9 @@ class EvaluationCounters(models.Model):
     ratings_good = models.IntegerField(default=0)
     ratings_complete = models.IntegerField(default=0)
     ratings_incomplete = models.IntegerField(default=0)
+    # Members admitted too recently to be classified (the policy's months before the year's end,
+    # union-rules §3): assessed and commented on, approved, counted apart from the four levels.
+    ratings_not_classified = models.IntegerField(default=0)
     # Outstanding members proposed to the Party by their branch, introduced by the base-union
     # committee (Mẫu 4-KNĐ), admitted as probationary members (union-rules §7; YUM form 2).
     introductions_proposed = models.IntegerField(default=0)
@@ -384,6 +397,18 @@ class RatingLevel(models.TextChoices):
     INCOMPLETE = "incomplete", _("Did not complete duties")
 
 
+class MemberLevel(models.TextChoices):
+    """What a member's yearly rating records: one of the four levels, or "assessed, not
+    classified" for a member with less than the policy's months of membership at the year's end
+    (union-rules §3, [confirmed]; the training programme's ResultLevel.NOT_CLASSIFIED)."""
+
+    EXCELLENT = "excellent", _("Completed duties excellently")
+    GOOD = "good", _("Completed duties well")
+    COMPLETE = "complete", _("Completed duties")
+    INCOMPLETE = "incomplete", _("Did not complete duties")
+    NOT_CLASSIFIED = "not_classified", _("Assessed, not classified")
+
+
 class RatingPolicy(models.Model):
     """How a unit's subtree rates its members (union-rules §4): by default the training
     programme's level proposes the member's level and the branch may lower it with a reason
@@ -423,9 +448,13 @@ class MemberRating(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     branch = models.ForeignKey("units.Unit", on_delete=models.PROTECT, related_name="+")
     unit_path = TreePathField()
-    level = models.CharField(_("level"), max_length=12, choices=RatingLevel.choices)
+    level = models.CharField(_("level"), max_length=16, choices=MemberLevel.choices)
     programme_level = models.CharField(max_length=16, blank=True, default="")
     reason = models.TextField(_("reason"), blank=True, default="")
+    # Why a member is assessed, not classified (level "not_classified"), as it stood when the
+    # branch proposed: his admission date and the policy's months before the year's end.
+    joined_union_on = models.DateField(null=True, blank=True)
+    eligibility_months = models.PositiveSmallIntegerField(null=True, blank=True)
     # A member transferred in less than the policy's months before the year's end is rated by
     # the new branch with the old branch's comments (union-rules §3, [C2]).
     previous_branch = models.ForeignKey(
@@ -441,6 +470,23 @@ class MemberRating(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "year"], name="one_rating_per_member_year")
         ]
+        indexes = [
+            # The ratings waiting for a union's decision (its subtree's proposed ones, oldest
+            # first), read without going through the subtree's approved ones: by path for a
+            # small subtree, in their order for a large one (the first 200 of a province's or
+            # the nation's without sorting them all).
+            models.Index(
+                fields=["year", "unit_path"],
+                name="rating_proposed_year_path",
+                condition=models.Q(state="proposed"),
+                opclasses=["int2_ops", "varchar_pattern_ops"],
+            ),
+            models.Index(
+                fields=["year", "proposed_at", "id"],
+                name="rating_proposed_order",
+                condition=models.Q(state="proposed"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member_id} · {self.year} · {self.level}"
@@ -448,6 +494,20 @@ class MemberRating(models.Model):
     @property
     def programme_level_display(self) -> str:
         return level_label(self.programme_level)
+
+    @property
+    def not_classified(self) -> bool:
+        return self.level == MemberLevel.NOT_CLASSIFIED
+
+    @property
+    def not_classified_reason(self) -> str:
+        """Why he is not classified ("" when he is classified)."""
+        if not self.not_classified or self.joined_union_on is None:
+            return ""
+        return _(
+            "Admitted on %(date)s, less than %(n)s months before the year's end: assessed, "
+            "not classified."
+        ) % {"date": self.joined_union_on.strftime("%d/%m/%Y"), "n": self.eligibility_months}
 
 
 class CollectiveRating(models.Model):
@@ -479,6 +539,17 @@ class CollectiveRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} · {self.year} · {self.level}"
+
+
+class IntroductionState(models.TextChoices):
+    """How far a Party introduction has gone: the last step recorded (the steps are recorded in
+    order, introductions.STEPS), derived from its dates, never stored apart."""
+
+    PROPOSED = "proposed", _("Proposed by the branch")
+    INTRODUCED = "introduced", _("Introduced to the Party")
+    COURSE = "course", _("Party course attended")
+    PROBATIONARY = "probationary", _("Probationary Party member")
+    OFFICIAL = "official", _("Official Party member")
 
 
 class PartyIntroduction(models.Model):
@@ -523,3 +594,20 @@ class PartyIntroduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} · {self.year}"
+
+    @property
+    def state(self) -> str:
+        """The last step recorded (IntroductionState)."""
+        if self.official_on:
+            return IntroductionState.OFFICIAL
+        if self.probationary_on:
+            return IntroductionState.PROBATIONARY
+        if self.course_on:
+            return IntroductionState.COURSE
+        if self.introduced_on:
+            return IntroductionState.INTRODUCED
+        return IntroductionState.PROPOSED
+
+    @property
+    def state_label(self) -> str:
+        return str(IntroductionState(self.state).label)

@@ -1,10 +1,14 @@
 """The yearly rating of members (union-rules §3–4): the branch proposes each member's level
 (the training programme's level proposes it, the branch may lower it with a reason, or the
 province makes them equal), the base union approves or rejects with a reason, approved is
-locked. Members with too little membership time are assessed, not classified (the 6 months of
-union-rules §3, as data of the policy). A member transferred in less than those months before
+locked. Members with too little membership time (the 6 months of union-rules §3, as data of
+the policy) are assessed, not classified: the branch records them with the level
+"not_classified" and its reason (admission date, months), the base union approves it like the
+others and the roll-ups count them apart. A member transferred in less than those months before
 the year's end is rated with the old branch's comments. An optional quota (policy data, off by
-default) caps "excellent" in each branch at a share of those rated well or better."""
+default) caps "excellent" in each branch at a share of those rated well or better. A unit whose
+cadres publish schemes sets the policy for its subtree (`rating_policy_set`); the nearest
+ancestor's applies."""
 
 from datetime import date, datetime, time
 
@@ -18,10 +22,12 @@ from doanvien.core.transactions import atomic
 from doanvien.members.models import Member, Transfer
 from doanvien.training.models import Registration
 from doanvien.training.rules import add_months, is_eligible
+from doanvien.training.services.configuration import MAX_ELIGIBILITY_MONTHS
 from doanvien.units.models import Unit
 
 from . import rollup, rules
 from .models import MemberRating, RatingPolicy
+from .rules import NOT_CLASSIFIED
 
 M = MemberRating.State
 MOVES = {
@@ -99,6 +105,30 @@ MESSAGES = {
 }
 
 
+def eligible(member: Member, year: int, policy: RatingPolicy) -> bool:
+    """Classified only with the policy's months of membership at the year's end (union-rules §3:
+    admitted in the last 6 months, assessed and not classified), counted from his admission, so
+    a member transferred in keeps his time (training/counting.py does the same)."""
+    return is_eligible(
+        joined_union_on=member.joined_union_on,
+        evaluated_on=date(year, 12, 31),
+        months=policy.eligibility_months,
+    )
+
+
+def _eligibility_fault(fault: str, member: Member, policy: RatingPolicy) -> str:
+    n = policy.eligibility_months
+    if fault == "not_eligible":
+        return _(
+            "This member joined the Union on %(date)s, less than %(n)s months before the "
+            "year's end: he is assessed, not classified (choose “Assessed, not classified”)."
+        ) % {"date": member.joined_union_on.strftime("%d/%m/%Y"), "n": n}
+    return _(
+        "This member has at least %(n)s months of membership at the year's end: choose one of "
+        "the four levels."
+    ) % {"n": n}
+
+
 def transferred_in(member: Member, year: int, months: int) -> Transfer | None:
     """The member's transfer accepted into his branch less than `months` before the year's
     end (the latest), if any."""
@@ -174,26 +204,19 @@ def rating_propose(
     rating = MemberRating.objects.select_for_update().filter(member=member, year=year).first()
     next_state(rating, "propose")
     policy = policy_for(member.branch)
-    if not is_eligible(
-        joined_union_on=member.joined_union_on,
-        evaluated_on=date(year, 12, 31),
-        months=policy.eligibility_months,
-    ):
-        raise ValidationError(
-            _(
-                "This member joined less than %(n)s months before the year's end: assessed, "
-                "not classified."
-            )
-            % {"n": policy.eligibility_months},
-            code="not_eligible",
-        )
+    is_eligible_now = eligible(member, year, policy)
+    if not is_eligible_now and level in ("", NOT_CLASSIFIED):
+        level = NOT_CLASSIFIED
     from_programme = programme_level(member, year)
     fault = rules.rating_fault(
         level=level,
         programme_level=from_programme,
         reason=reason or "",
         equals_programme=policy.level_equals_programme,
+        eligible=is_eligible_now,
     )
+    if fault in ("not_eligible", "eligible"):
+        raise ValidationError({"level": _eligibility_fault(fault, member, policy)})
     if fault:
         raise ValidationError(
             {"level" if fault != "reason_needed" else "reason": MESSAGES[fault]()}
@@ -221,6 +244,10 @@ def rating_propose(
     rating.previous_comment = previous_comment if moved_in else ""
     rating.branch, rating.unit_path = member.branch, member.branch.path
     rating.level, rating.programme_level = level, from_programme
+    # Why he is not classified, as it stands now (shown with the rating, kept if the policy
+    # changes later).
+    rating.joined_union_on = member.joined_union_on if level == NOT_CLASSIFIED else None
+    rating.eligibility_months = policy.eligibility_months if level == NOT_CLASSIFIED else None
     rating.reason, rating.state = (reason or "").strip(), M.PROPOSED
     rating.proposed_at, rating.decided_at, rating.decision_reason = timezone.now(), None, ""
     rating.save()
@@ -246,3 +273,102 @@ def rating_decide(*, actor, rating: MemberRating, approve: bool, reason: str = "
     )
     _record(actor, action, rating, rating.decision_reason or rating.level)
     return rating
+
+
+# --- The rating policy a unit sets for its subtree ----------------------------------------------
+
+POLICY_FIELDS = ("level_equals_programme", "eligibility_months", "excellent_quota_percent")
+
+
+def policy_source(unit: Unit) -> RatingPolicy | None:
+    """The policy row that applies to the unit (its own or the nearest ancestor's; the shipped
+    default without a unit), or None where only the built-in defaults apply."""
+    found = policy_for(unit)
+    return found if found.pk else None
+
+
+def _whole(value, field: str, low: int, high: int, message: str, errors: dict) -> int | None:
+    """`value` (a number or its digits) as a whole number from low to high; None with a
+    message on `field` otherwise."""
+    text = "" if isinstance(value, bool) or value is None else str(value).strip()
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        errors[field] = message
+        return None
+    return int(text)
+
+
+@atomic
+def rating_policy_set(
+    *,
+    actor,
+    unit: Unit,
+    level_equals_programme: bool,
+    eligibility_months,
+    excellent_quota_percent=None,
+) -> RatingPolicy:
+    """The unit's own rating policy for its subtree (the units below without their own inherit
+    it, nearest up the tree): the switch "member level = programme level", the months of
+    membership before a member is classified, and the optional quota "excellent ≤ N %" (empty:
+    no quota; otherwise 0 < N ≤ 100). A branch sets none."""
+    if unit.is_branch:
+        raise ValidationError(_("Branches do not set a rating policy."), code="branch")
+    errors: dict[str, str] = {}
+    months = _whole(
+        eligibility_months,
+        "eligibility_months",
+        0,
+        MAX_ELIGIBILITY_MONTHS,
+        _("Give a whole number of months from 0 to %(max)s.") % {"max": MAX_ELIGIBILITY_MONTHS},
+        errors,
+    )
+    quota = None
+    if excellent_quota_percent not in (None, ""):
+        quota = _whole(
+            excellent_quota_percent,
+            "excellent_quota_percent",
+            1,
+            100,
+            _(
+                "The quota is a whole percentage greater than 0 and at most 100; leave it empty "
+                "for no quota."
+            ),
+            errors,
+        )
+    if errors:
+        raise ValidationError(errors)
+    policy = RatingPolicy.objects.select_for_update().filter(unit=unit).first()
+    before = audit.snapshot(policy or policy_for(unit), POLICY_FIELDS)
+    policy = policy or RatingPolicy(unit=unit)
+    policy.level_equals_programme = bool(level_equals_programme)
+    policy.eligibility_months = months
+    policy.excellent_quota_percent = quota
+    policy.save()
+    audit.record(
+        actor=actor,
+        action="rating.policy_set",
+        target=policy,
+        unit_path=unit.path,
+        changes=audit.diff(before, audit.snapshot(policy, POLICY_FIELDS)),
+    )
+    return policy
+
+
+@atomic
+def rating_policy_clear(*, actor, unit: Unit) -> RatingPolicy:
+    """Remove the unit's own policy: its subtree follows the nearest ancestor's again (returned)."""
+    policy = RatingPolicy.objects.select_for_update().filter(unit=unit).first()
+    if policy is None:
+        raise ValidationError(
+            _("This unit has no rating policy of its own."), code="illegal_transition"
+        )
+    before = audit.snapshot(policy, POLICY_FIELDS)
+    policy.delete()
+    now = policy_for(unit)
+    audit.record(
+        actor=actor,
+        action="rating.policy_clear",
+        target=unit,
+        unit_path=unit.path,
+        changes=audit.diff(before, audit.snapshot(now, POLICY_FIELDS)),
+    )
+    return now

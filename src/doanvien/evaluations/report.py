@@ -1,19 +1,18 @@
 """The evaluations' table of the yearly report (its page, Excel and PDF) and of the progress
 pages: per unit and year, the strong-branch and 3-proactive evaluations registered, submitted and
 recognised, the organisations' yearly ratings recognised and the members' ratings approved, per
-level, and the outstanding members proposed, introduced and admitted to the Party. Every figure
-is read from the roll-ups (rollup.py), the units of a table in one statement."""
+level and those assessed but not classified (membership too short), and the outstanding members
+proposed, introduced and admitted to the Party. Every figure is read from the roll-ups
+(rollup.py), the units of a table in one statement."""
 
-import os
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils.translation import gettext as _
 
 from doanvien.units.models import Unit
 
 from . import rollup
-from .models import COUNTERS, EvaluationStats
+from .models import COUNTERS
 
 
 def groups() -> list[tuple[str, list[tuple[str, str]]]]:
@@ -60,6 +59,7 @@ def groups() -> list[tuple[str, list[tuple[str, str]]]]:
                 ("ratings_good", _("Well completed")),
                 ("ratings_complete", _("Completed")),
                 ("ratings_incomplete", _("Not completed")),
+                ("ratings_not_classified", _("Assessed, not classified")),
             ],
         ),
         (
@@ -99,25 +99,6 @@ class EvaluationRow:
 
 def rows(units: list[Unit], year: int) -> list[EvaluationRow]:
     """The year's figures of each of these units (each counting its whole subtree), in the
-    order given: one statement, each unit's roll-up row joined to the sum of the deltas below
-    it not folded yet (rollup.tail_cte)."""
-    if not units:
-        return []
-    q = connection.ops.quote_name
-    prefix = os.path.commonprefix([u.path for u in units])
-    prefix = prefix[: len(prefix) - len(prefix) % Unit.steplen]
-    tail, params = rollup.tail_cte(year, prefix, {len(u.path) for u in units})
-    ids = [u.pk for u in units]
-    sql = (
-        f"WITH {tail} SELECT u.id, {rollup.with_tail_sql()} "
-        f"FROM {q(Unit._meta.db_table)} u "
-        f"LEFT JOIN {q(EvaluationStats._meta.db_table)} es ON es.unit_id = u.id AND es.year = %s "
-        "LEFT JOIN ev_tail et ON et.owner = u.path "
-        f"WHERE u.id IN ({', '.join(['%s'] * len(ids))})"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, year, *ids])
-        found = {pk: dict(zip(COUNTERS, values, strict=True)) for pk, *values in cursor.fetchall()}
-    return [
-        EvaluationRow(unit=u, figures=found.get(u.pk, dict.fromkeys(COUNTERS, 0))) for u in units
-    ]
+    order given: one statement (rollup.figures_for)."""
+    found = rollup.figures_for(units, year)
+    return [EvaluationRow(unit=u, figures=found[u.pk]) for u in units]

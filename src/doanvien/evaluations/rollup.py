@@ -13,13 +13,14 @@ transaction of every change the way training/rollup.py keeps the programme's:
 - The roll-ups' folder (`manage.py fold_rollups`, training.rollup.fold) folds this ledger too,
   under the fold lock (settings.ROLLUP_LEDGERS, core/ledger.other_ledgers): each delta is
   added to the rows of the units above its unit, then deleted, in one transaction.
-- A read of a unit adds, in the same statement, the deltas below it not folded yet
-  (`figures_of`): exact whether the folder runs, lags or was killed.
+- A read of units adds, in the same statement, the deltas below them not folded yet
+  (`figures_for`, `figures_of`): exact whether the folder runs, lags or was killed.
 - `expected` counts every unit again from the evaluations; `recompute_stats` lists the
   differences and `--fix` writes them.
 - A unit move (actions/units.py) moves what the old ancestors hold of the subtree to the new
   ones (`subtree_moved`), in the move's transaction, under the fold lock."""
 
+import os
 from collections import Counter
 from collections.abc import Iterable
 
@@ -177,11 +178,33 @@ def with_tail_sql(row: str = "es", tail: str = "et") -> str:
     return ", ".join(f"COALESCE({row}.{q(k)}, 0) + COALESCE({tail}.{q(k)}, 0)" for k in COUNTERS)
 
 
+def figures_for(units: list[Unit], year: int) -> dict[int, dict[str, int]]:
+    """Unit id → the year's figures of each of these units (each counting its whole subtree):
+    one statement, each unit's row joined to the sum of the deltas below it not folded yet
+    (tail_cte, grouped once for all of them), where with_figures() runs two subqueries a
+    counter and a unit."""
+    if not units:
+        return {}
+    q = connection.ops.quote_name
+    prefix = os.path.commonprefix([u.path for u in units])
+    prefix = prefix[: len(prefix) - len(prefix) % Unit.steplen]
+    tail, params = tail_cte(year, prefix, {len(u.path) for u in units})
+    ids = [u.pk for u in units]
+    sql = (
+        f"WITH {tail} SELECT u.id, {with_tail_sql()} "
+        f"FROM {q(Unit._meta.db_table)} u "
+        f"LEFT JOIN {q(EvaluationStats._meta.db_table)} es ON es.unit_id = u.id AND es.year = %s "
+        "LEFT JOIN ev_tail et ON et.owner = u.path "
+        f"WHERE u.id IN ({', '.join(['%s'] * len(ids))})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, year, *ids])
+        found = {pk: dict(zip(COUNTERS, values, strict=True)) for pk, *values in cursor.fetchall()}
+    return {u.pk: found.get(u.pk, dict.fromkeys(COUNTERS, 0)) for u in units}
+
+
 def figures_of(unit: Unit, year: int) -> dict[str, int]:
-    row = with_figures(Unit.objects.filter(pk=unit.pk), year).values(
-        *(f"ev_{k}" for k in COUNTERS)
-    )[0]
-    return {k: row[f"ev_{k}"] for k in COUNTERS}
+    return figures_for([unit], year)[unit.pk]
 
 
 def children_figures(unit: Unit, year: int) -> list[Unit]:

@@ -75,14 +75,30 @@ def missing_evidence(required_ids: Iterable[int], evidenced_ids: Iterable[int]) 
 
 # Highest first; the training programme's levels use the same codes (training.ResultLevel).
 RATING_ORDER = ("excellent", "good", "complete", "incomplete")
+# A member with too little membership time is assessed and commented on, not classified
+# (union-rules §3; the training programme's ResultLevel.NOT_CLASSIFIED).
+NOT_CLASSIFIED = "not_classified"
 
 
-def rating_fault(*, level: str, programme_level: str, reason: str, equals_programme: bool) -> str:
-    """Why a branch may not propose this level ("" when it may): with the switch "member level =
+def rating_fault(
+    *,
+    level: str,
+    programme_level: str,
+    reason: str,
+    equals_programme: bool,
+    eligible: bool = True,
+) -> str:
+    """Why a branch may not propose this level ("" when it may). A member with too little
+    membership time (not `eligible`) is assessed, not classified: that level only, whatever the
+    other rules say; an eligible one is never "not classified". With the switch "member level =
     programme level", only the programme's; otherwise the programme's level or a lower one,
     lower only with a reason; without a programme level, any level with a reason."""
-    if level not in RATING_ORDER:
+    if level not in (*RATING_ORDER, NOT_CLASSIFIED):
         return "unknown_level"
+    if not eligible:
+        return "" if level == NOT_CLASSIFIED else "not_eligible"
+    if level == NOT_CLASSIFIED:
+        return "eligible"
     known = programme_level in RATING_ORDER
     if equals_programme:
         return "" if known and level == programme_level else "must_equal_programme"

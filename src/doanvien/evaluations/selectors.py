@@ -10,6 +10,9 @@ from .models import (
     DefaultEvaluationDeadline,
     Evaluation,
     EvaluationDeadline,
+    IntroductionState,
+    MemberRating,
+    PartyIntroduction,
     Scheme,
     SchemeCode,
     SchemeItem,
@@ -140,8 +143,15 @@ def recognised_here(unit: Unit) -> Q:
             "level__code", flat=True
         )
     ) - {own}
-    direct = Q(unit__depth=unit.depth + 1) & ~Q(scheme__recogniser_level__in=above)
-    deeper = Q(scheme__recogniser_level=own)
+    # The units directly below by their paths (the evaluations' copies, under the partial
+    # index of those submitted), not by a join to every unit of the subtree for its depth.
+    children = list(unit.children().values_list("path", flat=True))
+    direct = Q(unit_path__in=children) & ~Q(scheme__recogniser_level__in=above)
+    # The schemes naming its level, by id (a small table): none, as for the centre's, leaves
+    # the direct children alone, read by their paths.
+    deeper = Q(
+        scheme_id__in=list(Scheme.objects.filter(recogniser_level=own).values_list("pk", flat=True))
+    )
     # Units of its level below it (none in a tree whose levels follow its depths): each one
     # recognises, instead, what is below it.
     for path in Unit.objects.filter(
@@ -164,4 +174,52 @@ def queue(unit: Unit, year: int) -> list[Evaluation]:
         .filter(year=year)
         .select_related("unit", "unit__level", "scheme")
         .order_by("submitted_at", "pk")[:QUEUE_LIMIT]
+    )
+
+
+# --- Party introductions ------------------------------------------------------------------------
+
+# The order of the lists (pages and API), oldest proposal first, paged by keyset on it.
+INTRODUCTION_ORDER = ("id",)
+
+_STATE_Q = {
+    IntroductionState.PROPOSED: Q(introduced_on__isnull=True),
+    IntroductionState.INTRODUCED: Q(introduced_on__isnull=False, course_on__isnull=True),
+    IntroductionState.COURSE: Q(course_on__isnull=False, probationary_on__isnull=True),
+    IntroductionState.PROBATIONARY: Q(probationary_on__isnull=False, official_on__isnull=True),
+    IntroductionState.OFFICIAL: Q(official_on__isnull=False),
+}
+
+
+def introduction_state_q(state: str) -> Q:
+    """The introductions whose last step recorded is `state` (PartyIntroduction.state: the
+    steps are recorded in order, so each has exactly one)."""
+    return _STATE_Q[IntroductionState(state)]
+
+
+def introductions_under(unit: Unit, *, year: int | None = None, state: str = ""):
+    """The Party introductions proposed by the branches of the unit's subtree (the unit's own
+    when it is a branch), of a year and in a state when given."""
+    rows = PartyIntroduction.objects.filter(unit_path__startswith=unit.path)
+    if year is not None:
+        rows = rows.filter(year=year)
+    if state:
+        rows = rows.filter(introduction_state_q(state))
+    return rows.select_related("member", "branch")
+
+
+# --- Members' ratings waiting for a decision ----------------------------------------------------
+
+# Oldest proposal first (the index rating_proposed_order), paged by keyset on it.
+WAITING_ORDER = ("proposed_at", "id")
+
+
+def ratings_waiting(unit: Unit, year: int):
+    """The ratings proposed in the unit's subtree, below it, waiting for a decision."""
+    return (
+        MemberRating.objects.filter(
+            year=year, state=MemberRating.State.PROPOSED, unit_path__startswith=unit.path
+        )
+        .exclude(unit_path=unit.path)
+        .select_related("member", "branch", "previous_branch")
     )

@@ -21,6 +21,16 @@ urlpatterns = [
     ),
     path("units/<int:unit_id>/ratings/<year:year>/", rating_views.ratings_page, name="ratings"),
     path(
+        "units/<int:unit_id>/rating-policy/",
+        rating_views.rating_policy_page,
+        name="rating-policy",
+    ),
+    path(
+        "units/<int:unit_id>/rating-policy/clear/",
+        rating_views.rating_policy_clear,
+        name="rating-policy-clear",
+    ),
+    path(
         "units/<int:unit_id>/ratings/<year:year>/propose-all/",
         rating_views.ratings_propose_all,
         name="ratings-propose-all",

@@ -272,7 +272,8 @@ def _evaluations_note() -> str:
     return _(
         "Each row counts the unit and every unit under it. Submitted counts the evaluations "
         "submitted or recognised; ratings count the members' yearly ratings approved by the "
-        "level above the branch; admitted counts those admitted as probationary Party members."
+        "level above the branch, those admitted too recently to be classified apart (assessed, "
+        "not classified); admitted counts those admitted as probationary Party members."
     )
 
 

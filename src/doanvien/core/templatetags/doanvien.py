@@ -115,6 +115,8 @@ ACTIONS = {
     "rating.propose": _("proposed the member's yearly rating"),
     "rating.approve": _("approved the member's yearly rating"),
     "rating.reject": _("rejected the member's yearly rating"),
+    "rating.policy_set": _("set the members' rating policy"),
+    "rating.policy_clear": _("removed its own members' rating policy"),
     "collective_rating.propose": _("proposed the leadership collective's yearly rating"),
     "collective_rating.approve": _("approved the leadership collective's yearly rating"),
     "collective_rating.reject": _("rejected the leadership collective's yearly rating"),

@@ -1,27 +1,30 @@
 """The Party introductions page of a unit and year: the introductions proposed in its subtree
-with their steps, the branch committee's proposal form (on a branch), the step forms for the
-units above the branch; the year's counts from the roll-ups. Scoped on the first line; an
-introduction outside the page's unit is 404."""
+with their steps, a page at a time (keyset), filtered by year and state, the branch committee's
+proposal form (on a branch), the step forms for the units above the branch; the year's counts
+from the roll-ups. Scoped on the first line; an introduction outside the page's unit is 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors
+from doanvien.core.pagination import keyset_page_for
+from doanvien.core.years import is_valid_year
 from doanvien.members.models import Member, Status
 from doanvien.training.access import can_recognise as above_the_branch
 from doanvien.training.access import is_branch_committee
 
 from .. import introductions
 from ..forms import IntroductionProposalForm, IntroductionStepForm
-from ..models import MemberRating, PartyIntroduction, RatingLevel
-
-SHOWN = 200
+from ..models import IntroductionState, MemberRating, PartyIntroduction, RatingLevel
+from ..selectors import INTRODUCTION_ORDER, introductions_under
 
 
 def _members(branch, year: int) -> list[Member]:
@@ -42,12 +45,18 @@ def _members(branch, year: int) -> list[Member]:
     return sorted(members, key=lambda m: not m.rated_excellent)
 
 
+def _state(request) -> str:
+    """The ?state= filter, one of IntroductionState (anything else: no filter)."""
+    state = request.GET.get("state", "")
+    return state if state in IntroductionState.values else ""
+
+
 def _page(request, unit, year: int, proposal_form=None, status: int = 200):
-    rows = list(
-        PartyIntroduction.objects.filter(year=year, unit_path__startswith=unit.path)
-        .select_related("member", "branch")
-        .order_by("branch_resolution_date", "pk")[:SHOWN]
+    state = _state(request)
+    page = keyset_page_for(
+        request, introductions_under(unit, year=year, state=state), keys=INTRODUCTION_ORDER
     )
+    rows = page.object_list
     for row in rows:
         row.can_step = above_the_branch(request.user, row.branch)
         if row.can_step:
@@ -67,7 +76,11 @@ def _page(request, unit, year: int, proposal_form=None, status: int = 200):
         {
             "unit": unit,
             "year": year,
+            "years": range(year - 3, year + 2),
             "rows": rows,
+            "page": page,
+            "state": state,
+            "states": IntroductionState.choices,
             "counts": introductions.yearly_counts(unit, year),
             "proposal_form": proposal_form if proposes else None,
             "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
@@ -78,7 +91,14 @@ def _page(request, unit, year: int, proposal_form=None, status: int = 200):
 
 @login_required
 def introductions_page(request, unit_id: int, year: int):
+    """The year's introductions of the unit's subtree, a page at a time, in a state if asked
+    (?state=); the filter's ?year= goes to that year's page, keeping the state."""
     unit = get_unit_for(request.user, unit_id)
+    asked = request.GET.get("year", "")
+    if asked.isascii() and asked.isdigit() and is_valid_year(int(asked)) and int(asked) != year:
+        target = reverse("evaluations:introductions", args=[unit.pk, int(asked)])
+        state = _state(request)
+        return redirect(f"{target}?{urlencode({'state': state})}" if state else target)
     return _page(request, unit, year)
 
 
