@@ -46,7 +46,7 @@ def test_a_directive_goes_down_and_its_reply_comes_back(browser, demo, tmp_path,
     form.locator("input[name=audience][value=subtree]").check()
     form.locator("input[name=reply_required]").check()
     form.locator("input[name=files]").set_input_files(str(plan))
-    form.locator("button[type=submit]").click()
+    form.locator("#publish").click()
     expect(office).to_have_url(re.compile(r"/directives/\d+/$"))
     directive = Directive.objects.get(number="15-KH/TĐTN")
     assert directive.files.get().name == plan.name
