@@ -19,6 +19,7 @@ from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import keyset_page_for
 from doanvien.units.models import Unit
+from doanvien.units.selectors import CHOOSER_LIMIT, units_chosen, units_matching, with_parents
 
 from . import selectors, services
 from .access import (
@@ -31,9 +32,6 @@ from .access import (
 )
 from .forms import PublishForm, ReplyForm, WithdrawForm
 from .models import Attachment, Directive, Receipt, ReceiptState, State
-
-# The units a publishing form lists for "chosen units": the first ones under the unit by path.
-CHOOSABLE = 500
 
 
 @login_required
@@ -79,10 +77,9 @@ def unit_directives(request, unit_id: int):
 
 def _form_page(request, unit: Unit, draft: Directive | None = None):
     """The publishing form of `unit`: a new directive, or a draft to change. "Publish" sends
-    it; "Save as draft" keeps it unsent (a draft needs only its title)."""
-    units = Unit.objects.filter(
-        path__startswith=unit.path, depth__gt=unit.depth, is_active=True
-    ).order_by("path")[:CHOOSABLE]
+    it; "Save as draft" keeps it unsent (a draft needs only its title). The chosen units are
+    picked with the unit chooser; without script its "Find" and "Add" post the form, which is
+    shown again with what was typed, the results and the units chosen."""
     replaceable = Directive.objects.filter(unit=unit, state=State.PUBLISHED).order_by("-id")[:100]
     if draft is not None:
         initial = {
@@ -103,16 +100,37 @@ def _form_page(request, unit: Unit, draft: Directive | None = None):
             "supersedes": request.GET.get("supersedes") or None,
         }
     as_draft = request.method == "POST" and "draft" in request.POST
-    form = PublishForm(
-        request.POST or None,
-        request.FILES or None,
-        units=units,
-        replaceable=replaceable,
-        initial=initial,
-    )
+    choosing = request.method == "POST" and ("find" in request.POST or "pick" in request.POST)
+    if choosing:
+        # Shown again as typed, without the errors of a form not sent yet.
+        form = PublishForm(replaceable=replaceable, initial={**initial, **request.POST.dict()})
+    else:
+        form = PublishForm(
+            request.POST or None,
+            request.FILES or None,
+            replaceable=replaceable,
+            initial=initial,
+        )
     if as_draft:
         form.fields["number"].required = False
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        chosen_ids = request.POST.getlist("units") + request.POST.getlist("pick")
+    else:
+        chosen_ids = draft.chosen_units if draft is not None else []
+    term = request.POST.get("unit_q", "") if choosing else ""
+    chosen = units_chosen(unit, chosen_ids)
+    chooser = {
+        "root": unit,
+        "name": "units",
+        "chosen": with_parents(chosen),
+        "term": term,
+        "results": with_parents(units_matching(unit, term)),
+        "chosen_ids": {u.pk for u in chosen},
+        "limit": CHOOSER_LIMIT,
+    }
+    if choosing:
+        messages.info(request, _("Nothing was saved yet. Attach the files again if you chose any."))
+    elif request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "files"}
         files = form.cleaned_data["files"]
         try:
@@ -152,6 +170,7 @@ def _form_page(request, unit: Unit, draft: Directive | None = None):
             "unit": unit,
             "draft": draft,
             "draft_files": draft.files.filter(receipt=None) if draft else [],
+            **chooser,
         },
     )
 
