@@ -47,7 +47,8 @@ from doanvien.notifications.models import Kind, Notification
 from doanvien.notifications.services import notify
 from doanvien.profiles.models import ChangeRequest
 from doanvien.profiles.services import change_request_submit
-from doanvien.returns.models import Return
+from doanvien.returns.models import Campaign, FormDefinition, Return
+from doanvien.returns.services import campaign_create
 from doanvien.training import default_framework
 from doanvien.training.models import ContentArea, Criterion, Deadline, Framework, Phase
 from doanvien.training.services.configuration import criterion_add
@@ -348,6 +349,24 @@ def _directive(world) -> Directive:
     )
 
 
+def _campaign(world) -> Campaign:
+    """A return the district asked of the unions under it (the secretary's base union among
+    them): none of it is the outsider's or the member's."""
+    existing = Campaign.objects.filter(owner=world.district).first()
+    return existing or campaign_create(
+        actor=None,
+        unit=world.district,
+        data={
+            "title": "Khảo sát thanh niên",
+            "starts_on": f"{YEAR}-01-01",
+            "ends_on": f"{YEAR}-03-31",
+            "due_on": f"{YEAR}-04-15",
+            "survey_rows": ["Thanh niên"],
+            "survey_columns": ["Tổng số"],
+        },
+    )
+
+
 def _attachment(world) -> Attachment:
     return _directive(world).files.get()
 
@@ -396,6 +415,7 @@ def _object_kwargs(world):
         "referral_id": _referral(world).pk,
         "directive_id": _directive(world).pk,
         "attachment_id": _attachment(world).pk,
+        "campaign_id": _campaign(world).pk,
         "activity_id": _activity(world).pk,
         "kind": "removed",
         "year": YEAR,
@@ -455,6 +475,8 @@ def _snapshot():
         list(Receipt.objects.order_by("pk").values()),
         list(Attachment.objects.order_by("pk").values()),
         list(Return.objects.order_by("pk").values()),
+        list(Campaign.objects.order_by("pk").values()),
+        list(FormDefinition.objects.order_by("pk").values_list("pk", "owner_id", "number")),
         # The member statistics' ledger and the indicators' targets and figures
         # (member_stats: units/<id>/member-statistics, units/<id>/indicators/<year>/…).
         list(MemberStatDelta.objects.order_by("pk").values_list()),
@@ -506,6 +528,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _payment(world)
     _remittance(world)
     _directive(world)
+    _campaign(world)
     _activity(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
@@ -539,6 +562,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _payment(world)
     _remittance(world)
     _directive(world)
+    _campaign(world)
     _activity(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
@@ -709,6 +733,8 @@ def _api_url(world, path: str) -> str:
             return "strong_branch"
         if name == "directive_id":
             return str(_directive(world).pk)
+        if name == "campaign_id":
+            return str(_campaign(world).pk)
         if name == "period":
             return "h1"
         if name == "number":
@@ -754,6 +780,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _remittance(world)
     _criterion(world)
     _directive(world)
+    _campaign(world)
     _activity(world)
     before = _snapshot()
     for method, path in api_operations():

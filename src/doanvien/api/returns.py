@@ -5,19 +5,34 @@ of the children's returns (who has reported).
 Every operation resolves the unit within the user's scope first (404 outside it, and for a
 branch, which files no return), then asks the returns' access rules (403): a cadre of the unit
 fills and submits; a cadre of the unit directly above accepts and returns. A move the workflow
-does not allow answers 409; bad figures and totals that do not add up answer 400 with the
-cells' messages (field "row:col")."""
+does not allow answers 409 (so does a change to a closed campaign); bad figures and totals that
+do not add up answer 400 with the cells' messages (field "row:col").
 
-from datetime import datetime
+A union's cadres ask the unions under it for a return of their own (a campaign on the unit's
+own dates, with shared forms and a survey of typed cells): /units/{unit_id}/return-campaigns
+lists and adds them (422 naming each field refused), …/{campaign_id}/close closes one (409 when
+it is closed already). The unions under it find the campaign among their returns of its
+year, by its `period` code."""
+
+from datetime import date, datetime
 
 from django.http import Http404
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema, Status
+from pydantic import ConfigDict
 
 from doanvien.accounts.access import require
 from doanvien.returns import services
-from doanvien.returns.access import can_decide, can_fill, get_reporting_unit_for
+from doanvien.returns.access import (
+    can_decide,
+    can_fill,
+    can_run_campaigns,
+    get_reporting_unit_for,
+)
 from doanvien.returns.campaigns import campaign_for
+from doanvien.returns.models import Campaign
 from doanvien.returns.selectors import (
+    OwnCampaign,
+    campaigns_owned,
     children_status,
     late_now,
     return_forms,
@@ -25,7 +40,7 @@ from doanvien.returns.selectors import (
     state_of,
 )
 
-from .errors import conflicts_as_409
+from .errors import conflicts_as_409, invalid_as_422
 from .schemas import PROGRAMME_YEAR, error_answers
 
 router = Router(tags=["returns"])
@@ -34,7 +49,8 @@ ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
 RETURN = "/units/{unit_id}/returns/{year}/{period}"
 
 
-CONFLICTS = {"illegal_transition"}
+CONFLICTS = {"illegal_transition", "campaign_closed"}
+CAMPAIGN_CONFLICTS = {"campaign_closed", "default_campaign", "no_unions"}
 
 
 class ReturnCellIn(Schema):
@@ -213,3 +229,118 @@ def return_status(request, unit_id: int, period: str, year: int = PROGRAMME_YEAR
             for s in children_status(unit, campaign)
         ]
     }
+
+
+# --- A unit's own campaigns -------------------------------------------------------------------
+
+
+class ReturnCampaignIn(Schema):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"required": ["title", "starts_on", "ends_on", "due_on"]}
+    )
+
+    title: str = ""
+    starts_on: str = Field("", description="the first day the figures cover (YYYY-MM-DD)")
+    ends_on: str = Field("", description="their last day; the campaign's year is its year")
+    due_on: str = Field("", description="the deadline, on or after `ends_on`")
+    late_policy: str = Field("mark", description="mark (late returns marked) or refuse")
+    forms: list[int] = Field([], description="numbers of the shared forms asked for (1–9)")
+    survey_title: str = ""
+    survey_rows: list[str] = Field([], description="a survey of typed cells: its rows' labels")
+    survey_columns: list[str] = Field([], description="and its columns' labels")
+
+
+class ReturnCampaignOut(Schema):
+    id: int
+    year: int
+    period: str = Field(description="the campaign's code in the returns' paths")
+    title: str
+    starts_on: date
+    ends_on: date
+    due_on: date
+    late_policy: str
+    forms: list[int]
+    closed_at: datetime | None
+    children: int = Field(description="the unions directly under the unit")
+    reported: int = Field(description="of them, those that submitted (or had accepted)")
+
+
+class ReturnCampaignsOut(Schema):
+    items: list[ReturnCampaignOut]
+    next: str | None
+    count: int | None
+
+
+class ReturnCampaignsQuery(Schema):
+    year: int | None = Field(None, ge=2000, le=2100)
+
+
+def _campaign(row: OwnCampaign) -> dict:
+    c = row.campaign
+    return {
+        "id": c.pk,
+        "year": c.year,
+        "period": c.period,
+        "title": c.title,
+        "starts_on": c.starts_on,
+        "ends_on": c.ends_on,
+        "due_on": c.due_on,
+        "late_policy": c.late_policy,
+        "forms": sorted(f.number for f in c.forms.all()),
+        "closed_at": c.closed_at,
+        "children": row.children,
+        "reported": row.reported,
+    }
+
+
+def _own(unit, campaign_id: int) -> dict:
+    row = next((r for r in campaigns_owned(unit) if r.campaign.pk == campaign_id), None)
+    if row is None:
+        raise Http404
+    return _campaign(row)
+
+
+@router.get(
+    "/units/{unit_id}/return-campaigns",
+    response={200: ReturnCampaignsOut, **ERRORS},
+    summary="The returns a union asked of the unions under it",
+)
+def return_campaigns(request, unit_id: int, filters: Query[ReturnCampaignsQuery]):
+    """The unit's own campaigns, newest deadline first (`year`: of one year), each with how
+    many of the unions directly under it have reported."""
+    unit = get_reporting_unit_for(request.user, unit_id)
+    rows = campaigns_owned(unit, filters.year)
+    return {"items": [_campaign(r) for r in rows], "next": None, "count": len(rows)}
+
+
+@router.post(
+    "/units/{unit_id}/return-campaigns",
+    response={201: ReturnCampaignOut, **ERRORS},
+    summary="Ask the unions under a union for a return",
+)
+def return_campaign_create(request, unit_id: int, payload: ReturnCampaignIn):
+    """A campaign on the unit's own dates: the shared forms it names and/or a survey (rows and
+    columns of typed cells). Only the unit's cadres; a unit with no union under it: 409."""
+    unit = get_reporting_unit_for(request.user, unit_id)
+    require(can_run_campaigns(request.user, unit))
+    with invalid_as_422(CAMPAIGN_CONFLICTS):
+        campaign = services.campaign_create(actor=request.user, unit=unit, data=payload.dict())
+    return Status(201, _own(unit, campaign.pk))
+
+
+@router.post(
+    "/units/{unit_id}/return-campaigns/{campaign_id}/close",
+    response={200: ReturnCampaignOut, **ERRORS},
+    summary="Close a union's own campaign",
+)
+def return_campaign_close(request, unit_id: int, campaign_id: int):
+    """Its returns stay readable; none is saved, submitted or returned any more. Closed
+    already: 409."""
+    unit = get_reporting_unit_for(request.user, unit_id)
+    campaign = Campaign.objects.filter(pk=campaign_id, owner=unit).first()
+    if campaign is None:
+        raise Http404
+    require(can_run_campaigns(request.user, unit))
+    with invalid_as_422(CAMPAIGN_CONFLICTS):
+        services.campaign_close(actor=request.user, campaign=campaign)
+    return _own(unit, campaign.pk)

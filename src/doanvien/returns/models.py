@@ -112,6 +112,15 @@ class Campaign(models.Model):
     )
     forms = models.ManyToManyField(FormDefinition, verbose_name=_("forms"), related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A closed campaign takes no more figures: its returns are read, no longer saved or
+    # submitted (services.campaign_close).
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("reporting campaign")
@@ -122,6 +131,10 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.year}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class Return(models.Model):

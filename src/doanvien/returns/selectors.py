@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models import Count
 from django.utils import timezone
 
 from doanvien.units.models import Unit
@@ -178,3 +179,32 @@ def children_status(unit: Unit, campaign: Campaign) -> list[ChildStatus]:
         )
         for c in children
     ]
+
+
+@dataclass
+class OwnCampaign:
+    campaign: Campaign
+    children: int  # the unions directly under the unit
+    reported: int  # of them, those whose return is submitted or accepted
+
+
+def campaigns_owned(unit: Unit, year: int | None = None) -> list[OwnCampaign]:
+    """The campaigns the unit added (newest first), each with how many of the unions directly
+    under it have reported: one count of the children and one grouped count of the returns."""
+    campaigns = Campaign.objects.filter(owner=unit).prefetch_related("forms")
+    if year is not None:
+        campaigns = campaigns.filter(year=year)
+    campaigns = list(campaigns.order_by("-due_on", "-pk"))
+    children = Unit.objects.filter(
+        path__startswith=unit.path, depth=unit.depth + 1, is_active=True, kind=Unit.Kind.UNION
+    )
+    count = children.count()
+    reported = dict(
+        Return.objects.filter(
+            campaign__in=campaigns, state__in=FROZEN, unit__in=children.values("pk")
+        )
+        .values_list("campaign_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [OwnCampaign(c, count, reported.get(c.pk, 0)) for c in campaigns]

@@ -12,11 +12,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import require, visible_ancestors
+from doanvien.core.forms import apply_errors
 
 from . import exports, services, workflow
-from .access import can_decide, can_fill, get_reporting_unit_for
+from .access import can_decide, can_fill, can_run_campaigns, get_reporting_unit_for
 from .campaigns import campaign_for, campaigns_for
-from .selectors import FROZEN, children_status, late_now, return_forms, return_of, state_of
+from .forms import CampaignForm
+from .models import Campaign
+from .selectors import (
+    FROZEN,
+    campaigns_owned,
+    children_status,
+    late_now,
+    return_forms,
+    return_of,
+    state_of,
+)
 
 
 def _resolve(request, unit_id: int, year: int, period: str):
@@ -50,15 +61,75 @@ def campaigns_page(request, unit_id: int, year: int):
             "rows": rows,
             "states": workflow.STATES,
             "crumbs": visible_ancestors(request.user, unit, and_unit=True),
+            "can_run": can_run_campaigns(request.user, unit),
         },
     )
+
+
+@login_required
+def own_campaigns_page(request, unit_id: int):
+    """The campaigns the unit added, asking the unions under it for a return on its own dates
+    (who has reported, closing), and the form to add one (its cadres)."""
+    unit = get_reporting_unit_for(request.user, unit_id)
+    can_run = can_run_campaigns(request.user, unit)
+    form = CampaignForm(request.POST or None) if can_run else None
+    status = 200
+    if request.method == "POST":
+        require(can_run)
+        if form.is_valid():
+            try:
+                campaign = services.campaign_create(
+                    actor=request.user, unit=unit, data=form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Campaign “%(title)s” added: the units below see it among their returns.")
+                    % {"title": campaign.title},
+                )
+                return redirect("returns:own-campaigns", unit.pk)
+        status = 400
+    return render(
+        request,
+        "returns/own_campaigns.html",
+        {
+            "unit": unit,
+            "rows": campaigns_owned(unit),
+            "form": form,
+            "can_run": can_run,
+            "crumbs": visible_ancestors(request.user, unit, and_unit=True),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def own_campaign_close(request, unit_id: int, campaign_id: int):
+    unit = get_reporting_unit_for(request.user, unit_id)
+    campaign = Campaign.objects.filter(pk=campaign_id, owner=unit).first()
+    if campaign is None:
+        raise Http404
+    require(can_run_campaigns(request.user, unit))
+    try:
+        services.campaign_close(actor=request.user, campaign=campaign)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Campaign “%(title)s” closed.") % {"title": campaign.title})
+    return redirect("returns:own-campaigns", unit.pk)
 
 
 def _page(request, unit, campaign, *, errors=None, posted=None, status=200):
     ret = return_of(unit, campaign)
     state = state_of(ret)
     forms = return_forms(unit, campaign, ret)
-    editable = can_fill(request.user, unit) and workflow.allowed(ret and ret.state, "save")
+    is_open = not campaign.is_closed
+    editable = (
+        is_open and can_fill(request.user, unit) and workflow.allowed(ret and ret.state, "save")
+    )
     errors, posted = errors or {}, posted or {}
     sections = []
     for form in forms:
@@ -90,11 +161,13 @@ def _page(request, unit, campaign, *, errors=None, posted=None, status=200):
             "late": late_now(campaign, ret),
             "sections": sections,
             "problems": [] if ret and ret.state in FROZEN else services.problems(forms),
-            "can_submit": can_fill(request.user, unit)
+            "can_submit": is_open
+            and can_fill(request.user, unit)
             and workflow.allowed(ret and ret.state, "submit"),
             "can_accept": can_decide(request.user, unit)
             and workflow.allowed(ret and ret.state, "accept"),
-            "can_return": can_decide(request.user, unit)
+            "can_return": is_open
+            and can_decide(request.user, unit)
             and workflow.allowed(ret and ret.state, "return"),
             "crumbs": visible_ancestors(request.user, unit, and_unit=True),
         },

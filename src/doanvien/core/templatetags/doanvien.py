@@ -158,6 +158,8 @@ ACTIONS = {
     "return.submitted": _("submitted the statistics return"),
     "return.accepted": _("accepted the statistics return"),
     "return.returned": _("returned the statistics return"),
+    "return_campaign.created": _("asked the units below for a statistics return"),
+    "return_campaign.closed": _("closed a statistics return campaign"),
     "activity.published": _("published an activity"),
     "activity.cancelled": _("cancelled an activity"),
     "activity.updated": _("changed an activity"),
