@@ -14,10 +14,17 @@ lists and adds them (422 naming each field refused), …/{campaign_id}/close clo
 it is closed already). The unions under it find the campaign among their returns of its
 year, by its `period` code."""
 
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
+import pydantic
+from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict
 
 from doanvien.accounts.access import require
@@ -40,7 +47,8 @@ from doanvien.returns.selectors import (
     state_of,
 )
 
-from .errors import conflicts_as_409, invalid_as_422
+from .errors import ApiError, conflicts_as_409, field_errors, invalid_as_422
+from .parser import checked
 from .schemas import PROGRAMME_YEAR, error_answers
 
 router = Router(tags=["returns"])
@@ -62,6 +70,27 @@ class ReturnCellIn(Schema):
 
 class ReturnCellsIn(Schema):
     cells: list[ReturnCellIn] = []
+
+
+class ReturnDocumentIn(Schema):
+    """The number, place and signer of the return's document (its PDF); a field left out stays
+    as it is, "" clears it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    doc_number: str | None = Field(None, description="e.g. 12-BC/ĐTN")
+    doc_place: str | None = None
+    signer_on_behalf: str | None = Field(None, description="blank: T/M BAN THƯỜNG VỤ")
+    signer_role: str | None = Field(None, description="blank: BÍ THƯ")
+    signer_name: str | None = None
+
+
+class ReturnDocumentOut(Schema):
+    doc_number: str
+    doc_place: str
+    signer_on_behalf: str
+    signer_role: str
+    signer_name: str
 
 
 class ReturnCommentIn(Schema):
@@ -94,6 +123,7 @@ class ReturnOut(Schema):
     late: bool
     submitted_at: datetime | None
     comment: str
+    document: ReturnDocumentOut
     forms: list[ReturnFormOut]
 
 
@@ -130,8 +160,20 @@ def _out(unit, campaign) -> dict:
         "late": late_now(campaign, ret),
         "submitted_at": ret.submitted_at if ret else None,
         "comment": ret.comment if ret else "",
+        "document": {name: getattr(ret, name) if ret else "" for name in services.DOCUMENT_FIELDS},
         "forms": return_forms(unit, campaign, ret),
     }
+
+
+@contextmanager
+def document_refused() -> Iterator[None]:
+    """A document field refused → 422 naming it (other refusals pass on)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and set(exc.error_dict) <= set(services.DOCUMENT_FIELDS):
+            raise ApiError(422, _("Invalid data."), field_errors(exc)) from None
+        raise
 
 
 @router.get(RETURN, response={200: ReturnOut, **ERRORS}, summary="A union's statistics return")
@@ -171,12 +213,67 @@ def return_form_save(
     return _out(unit, campaign)
 
 
-@router.post(f"{RETURN}/submit", response={200: ReturnOut, **ERRORS}, summary="Submit a return")
+def _optional_document(request) -> dict | None:
+    """The submit's optional body: the document's fields (ReturnDocumentIn), as JSON or form
+    fields, read with the API's text rule; no body at all is no document."""
+    if request.content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        data = request.POST.dict()
+    elif not request.body.strip():
+        return None
+    else:
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            raise ApiError(400, _("The request body is not valid JSON.")) from None
+    try:
+        document = ReturnDocumentIn.model_validate(checked(data, ("body",)))
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError(exc.errors(include_url=False)) from None
+    return document.dict(exclude_none=True)
+
+
+@router.post(
+    f"{RETURN}/submit",
+    response={200: ReturnOut, **ERRORS},
+    summary="Submit a return",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ReturnDocumentIn"}}
+            },
+        }
+    },
+)
 def return_submit(request, unit_id: int, period: str, year: int = PROGRAMME_YEAR):
+    """The body is optional: the number, place and signer of the return's document (its PDF),
+    kept with it (422 naming a field refused)."""
     unit, campaign = _resolve(request, unit_id, year, period)
     require(can_fill(request.user, unit))
-    with conflicts_as_409(CONFLICTS):
-        services.return_submit(actor=request.user, unit=unit, campaign=campaign)
+    document = _optional_document(request)
+    with conflicts_as_409(CONFLICTS), document_refused():
+        services.return_submit(actor=request.user, unit=unit, campaign=campaign, document=document)
+    return _out(unit, campaign)
+
+
+@router.put(
+    f"{RETURN}/document",
+    response={200: ReturnOut, **ERRORS},
+    summary="Set the number and signer of a return's document",
+)
+def return_document(
+    request, payload: ReturnDocumentIn, unit_id: int, period: str, year: int = PROGRAMME_YEAR
+):
+    """In any state (they are not figures): the number, place and signer its PDF prints."""
+    unit, campaign = _resolve(request, unit_id, year, period)
+    require(can_fill(request.user, unit))
+    with document_refused():
+        services.return_document_set(
+            actor=request.user,
+            unit=unit,
+            campaign=campaign,
+            document=payload.dict(exclude_none=True),
+        )
     return _out(unit, campaign)
 
 

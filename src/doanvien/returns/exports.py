@@ -1,6 +1,9 @@
 """A return as files: an Excel workbook with a sheet per form in the form's layout (its rows
-and columns), and a PDF with the official header (issuing unit and number on the left, the
-Union's name, place and date on the right), rendered by WeasyPrint from returns/print.html.
+and columns), and a PDF with the official header and foot of the yearly report's document
+(reports/_doc_head.html, _doc_foot.html: the issuing unit and its number on the left, the
+Union's name, place and date on the right; the recipients and the signature block), rendered
+by WeasyPrint from returns/print.html. The number, place and signer are the return's own
+(entered when it was submitted, or later); the date is the day it was submitted.
 
 Documents are written in Vietnamese whatever the language of who asks for them (they are sent
 to the level above as official papers), like the yearly report's (reports/exports.py). Labels
@@ -73,6 +76,13 @@ def return_xlsx(*, unit: Unit, campaign: Campaign, ret, forms: list[dict]) -> by
                 0,
                 _("State: %(state)s") % {"state": STATES[ret.state if ret else None]},
             )
+            if ret is not None and ret.doc_number:
+                fmt.write_text(
+                    sheet,
+                    4,
+                    0,
+                    _("No.: %(number)s") % {"number": document.number_text(ret.doc_number)},
+                )
             fmt.write_text(sheet, 5, 0, _("Indicator"), header)
             for j, col in enumerate(form["columns"], start=1):
                 fmt.write_text(sheet, 5, j, col["label"], header)
@@ -91,24 +101,39 @@ def return_xlsx(*, unit: Unit, campaign: Campaign, ret, forms: list[dict]) -> by
     return out.getvalue()
 
 
-def return_html(*, unit: Unit, campaign: Campaign, ret, forms: list[dict], place: str = "") -> str:
-    today = timezone.localdate()
-    parent = unit.parent()
+def signer_of(ret) -> document.Signer:
+    if ret is None:
+        return document.Signer()
+    return document.Signer(
+        on_behalf=ret.signer_on_behalf, role=ret.signer_role, name=ret.signer_name
+    )
+
+
+def document_date(ret):
+    """The document's date: the day it was submitted, else today."""
+    if ret is not None and ret.submitted_at:
+        return timezone.localdate(ret.submitted_at)
+    return timezone.localdate()
+
+
+def return_html(*, unit: Unit, campaign: Campaign, ret, forms: list[dict]) -> str:
     with translation.override(DOCUMENT_LANGUAGE):
         return render_to_string(
             "returns/print.html",
             {
                 "unit": unit,
-                "parent": parent,
                 "campaign": campaign,
                 "ret": ret,
                 "state": state_of(ret),
                 "state_label": STATES[ret.state if ret else None],
                 "forms": [{**form, "grid": grid(form)} for form in forms],
-                "place": place or "…………",
-                "day": today.day,
-                "month": today.month,
-                "year": today.year,
+                **document.header_context(
+                    unit=unit,
+                    number=ret.doc_number if ret else "",
+                    place=ret.doc_place if ret else "",
+                    on=document_date(ret),
+                    signer=signer_of(ret),
+                ),
             },
         )
 

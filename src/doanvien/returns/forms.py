@@ -18,6 +18,32 @@ def _date_field(label):
     )
 
 
+class DocumentForm(TextForm):
+    """The number, place and signer of a return's document (its PDF): when submitting, or
+    later. Blank parts print as the official form has them."""
+
+    doc_number = forms.CharField(
+        label=_("Document number"),
+        max_length=60,
+        required=False,
+        help_text=_("e.g. 12-BC/ĐTN; blank: dots to fill in by hand."),
+    )
+    doc_place = forms.CharField(label=_("Place"), max_length=60, required=False)
+    signer_on_behalf = forms.CharField(
+        label=_("Signing on behalf of"),
+        max_length=100,
+        required=False,
+        help_text=_("Blank: ON BEHALF OF THE STANDING COMMITTEE."),
+    )
+    signer_role = forms.CharField(
+        label=_("Signer's title"),
+        max_length=100,
+        required=False,
+        help_text=_("Blank: SECRETARY."),
+    )
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=100, required=False)
+
+
 class CampaignForm(TextForm):
     """What a unit asks the unions under it: the shared forms it chooses and, if it wants, a
     survey of its own (one row a line, one column a line; every cell typed)."""

@@ -166,6 +166,17 @@ class Return(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     comment = models.TextField(_("comment"), blank=True, default="")
+    # The document sent up (its PDF's header and signature block, like the yearly report's):
+    # entered when submitting, or later on the return's page; blank parts print as the official
+    # form has them (dots for the number and place, "on behalf of the standing committee", the
+    # secretary, room for the name).
+    doc_number = models.CharField(_("document number"), max_length=60, blank=True, default="")
+    doc_place = models.CharField(_("place"), max_length=60, blank=True, default="")
+    signer_on_behalf = models.CharField(
+        _("signing on behalf of"), max_length=100, blank=True, default=""
+    )
+    signer_role = models.CharField(_("signer's title"), max_length=100, blank=True, default="")
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

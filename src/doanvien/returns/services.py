@@ -147,12 +147,66 @@ def _cell_name(form: dict, key: str) -> str:
     return f"“{rows.get(row, row)} / {cols.get(col, col)}”"
 
 
+# The document's fields (the PDF's number, place and signature block): name → longest.
+DOCUMENT_FIELDS = {
+    "doc_number": 60,
+    "doc_place": 60,
+    "signer_on_behalf": 100,
+    "signer_role": 100,
+    "signer_name": 100,
+}
+
+
+def clean_document(document: dict | None) -> dict[str, str]:
+    """The document's fields given (others are left as they are), checked: text as the
+    product takes it, within its length."""
+    clean, errors = {}, {}
+    for name, most in DOCUMENT_FIELDS.items():
+        if document is None or document.get(name) is None:
+            continue
+        value = normalize(str(document[name]))
+        if len(value) > most:
+            errors[name] = _("At most %(n)s characters.") % {"n": most}
+        elif text_fault(value):
+            errors[name] = text_fault(value)
+        clean[name] = value
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
 @atomic
-def return_submit(*, actor, unit: Unit, campaign: Campaign, now=None) -> Return:
+def return_document_set(*, actor, unit: Unit, campaign: Campaign, document: dict) -> Return:
+    """The number, place and signer of the return's document (its PDF), in any state: they
+    are not figures, so a submitted return takes them too (the office numbers it when it is
+    sent). Audited."""
+    clean = clean_document(document)
+    ret = _locked(unit, campaign) or _new(unit, campaign)
+    before = {name: getattr(ret, name) for name in clean}
+    for name, value in clean.items():
+        setattr(ret, name, value)
+    ret.save(update_fields=[*clean, "updated_at"])
+    audit.record(
+        actor=actor,
+        action="return.document_set",
+        target=ret,
+        unit_path=unit.path,
+        summary=f"{campaign} · {ret.doc_number}",
+        changes={k: [before[k], v] for k, v in clean.items() if before[k] != v},
+    )
+    return ret
+
+
+@atomic
+def return_submit(
+    *, actor, unit: Unit, campaign: Campaign, now=None, document: dict | None = None
+) -> Return:
     """Submit the return: its forms must add up; after the deadline it is marked late or
-    refused (the campaign's late policy). The forms are frozen in the snapshot."""
+    refused (the campaign's late policy). The forms are frozen in the snapshot. `document`:
+    the number, place and signer of its document (DOCUMENT_FIELDS), kept with it."""
     now = now or timezone.now()
     _open_campaign(campaign)
+    clean = clean_document(document)
     ret = _locked(unit, campaign)
     state = workflow.next_state(ret.state if ret else None, "submit")
     late = rules.is_late(campaign.due_on, timezone.localdate(now))
@@ -172,6 +226,8 @@ def return_submit(*, actor, unit: Unit, campaign: Campaign, now=None) -> Return:
     ret.snapshot = {"forms": forms, "computed_at": now.isoformat()}
     ret.submitted_at, ret.submitted_by, ret.late = now, actor if actor else None, late
     ret.comment = ""
+    for name, value in clean.items():
+        setattr(ret, name, value)
     ret.save()
     audit.record(
         actor=actor,

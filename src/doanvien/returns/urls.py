@@ -17,6 +17,7 @@ urlpatterns = [
     path(ONE, views.return_page, name="return-detail"),
     path(f"{ONE}forms/<int:number>/", views.form_save, name="return-form-save"),
     path(f"{ONE}submit/", views.submit, name="return-submit"),
+    path(f"{ONE}document/", views.document_save, name="return-document"),
     path(f"{ONE}accept/", views.accept, name="return-accept"),
     path(f"{ONE}return/", views.send_back, name="return-send-back"),
     path(f"{ONE}status/", views.status_page, name="return-status"),

@@ -17,7 +17,7 @@ from doanvien.core.forms import apply_errors
 from . import exports, services, workflow
 from .access import can_decide, can_fill, can_run_campaigns, get_reporting_unit_for
 from .campaigns import campaign_for, campaigns_for
-from .forms import CampaignForm
+from .forms import CampaignForm, DocumentForm
 from .models import Campaign
 from .selectors import (
     FROZEN,
@@ -161,6 +161,12 @@ def _page(request, unit, campaign, *, errors=None, posted=None, status=200):
             "late": late_now(campaign, ret),
             "sections": sections,
             "problems": [] if ret and ret.state in FROZEN else services.problems(forms),
+            "document_form": DocumentForm(
+                initial={name: getattr(ret, name) for name in services.DOCUMENT_FIELDS}
+                if ret
+                else None
+            ),
+            "can_document": can_fill(request.user, unit),
             "can_submit": is_open
             and can_fill(request.user, unit)
             and workflow.allowed(ret and ret.state, "submit"),
@@ -222,22 +228,58 @@ def form_save(request, unit_id: int, year: int, period: str, number: int):
     return _back(unit, campaign, f"form-{number}")
 
 
+def _document(request) -> dict:
+    """The document's fields posted (services.DOCUMENT_FIELDS)."""
+    return {name: request.POST[name] for name in services.DOCUMENT_FIELDS if name in request.POST}
+
+
+def _errors(request, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        labels = DocumentForm.base_fields
+        for name, found in exc.message_dict.items():
+            label = labels[name].label if name in labels else ""
+            for message in found:
+                messages.error(request, f"{label}: {message}" if label else message)
+    else:
+        for message in exc.messages:
+            messages.error(request, message)
+
+
 @login_required
 @require_POST
 def submit(request, unit_id: int, year: int, period: str):
+    """Submit, with the number, place and signer of its document when they are given."""
     unit, campaign = _resolve(request, unit_id, year, period)
     require(can_fill(request.user, unit))
     try:
-        ret = services.return_submit(actor=request.user, unit=unit, campaign=campaign)
+        ret = services.return_submit(
+            actor=request.user, unit=unit, campaign=campaign, document=_document(request)
+        )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _errors(request, exc)
     else:
         if ret.late:
             messages.warning(request, _("Return submitted after the deadline: it is marked late."))
         else:
             messages.success(request, _("Return submitted."))
     return _back(unit, campaign)
+
+
+@login_required
+@require_POST
+def document_save(request, unit_id: int, year: int, period: str):
+    """The number, place and signer of the return's document (its PDF), in any state."""
+    unit, campaign = _resolve(request, unit_id, year, period)
+    require(can_fill(request.user, unit))
+    try:
+        services.return_document_set(
+            actor=request.user, unit=unit, campaign=campaign, document=_document(request)
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The document's number and signer are saved."))
+    return _back(unit, campaign, "document")
 
 
 @login_required

@@ -158,6 +158,7 @@ ACTIONS = {
     "return.submitted": _("submitted the statistics return"),
     "return.accepted": _("accepted the statistics return"),
     "return.returned": _("returned the statistics return"),
+    "return.document_set": _("set the number and signer of the statistics return"),
     "return_campaign.created": _("asked the units below for a statistics return"),
     "return_campaign.closed": _("closed a statistics return campaign"),
     "activity.published": _("published an activity"),
