@@ -39,7 +39,9 @@ from doanvien.returns.campaigns import campaign_for
 from doanvien.returns.models import Campaign
 from doanvien.returns.selectors import (
     OwnCampaign,
+    as_of,
     campaigns_owned,
+    cell_basis,
     children_status,
     late_now,
     return_forms,
@@ -102,6 +104,12 @@ class ReturnCellOut(Schema):
     col: str
     value: int | None
     source: str
+    basis: str | None = Field(
+        None,
+        description="a computed cell: `as_of` (counted as of the campaign's last day), "
+        "`period` (over its span) or `submission` (as the data stood when the return was "
+        "counted, at the time of submission)",
+    )
     sum: int | None = None
     reason: str = ""
 
@@ -119,6 +127,7 @@ class ReturnOut(Schema):
     period: str
     title: str
     due_on: str
+    as_of: date = Field(description="the day the figures are of: the campaign's last day")
     state: str
     late: bool
     submitted_at: datetime | None
@@ -150,18 +159,29 @@ def _resolve(request, unit_id: int, year: int, period: str):
 
 def _out(unit, campaign) -> dict:
     ret = return_of(unit, campaign)
+    forms = return_forms(unit, campaign, ret)
     return {
         "unit": unit.pk,
         "year": campaign.year,
         "period": campaign.period,
         "title": campaign.title,
         "due_on": campaign.due_on.isoformat(),
+        "as_of": as_of(campaign, ret, forms).day,
         "state": state_of(ret),
         "late": late_now(campaign, ret),
         "submitted_at": ret.submitted_at if ret else None,
         "comment": ret.comment if ret else "",
         "document": {name: getattr(ret, name) if ret else "" for name in services.DOCUMENT_FIELDS},
-        "forms": return_forms(unit, campaign, ret),
+        "forms": [
+            {
+                **form,
+                "cells": [
+                    {**c, "basis": cell_basis(c)} if c["source"] == "computed" else c
+                    for c in form["cells"]
+                ],
+            }
+            for form in forms
+        ],
     }
 
 

@@ -216,14 +216,19 @@ def return_submit(
             % {"due": campaign.due_on.strftime("%d/%m/%Y")},
             code="deadline",
         )
-    forms = selectors.live_forms(unit, campaign, ret)
+    forms = selectors.live_forms(unit, campaign, ret, today=timezone.localdate(now))
     found = problems(forms)
     if found:
         raise ValidationError([ValidationError(m, code="does_not_add_up") for m in found])
     if ret is None:
         ret = _new(unit, campaign)
     ret.state = state
-    ret.snapshot = {"forms": forms, "computed_at": now.isoformat()}
+    # The figures are those of the campaign's last day (each computed cell says how far).
+    ret.snapshot = {
+        "forms": forms,
+        "computed_at": now.isoformat(),
+        "as_of": campaign.ends_on.isoformat(),
+    }
     ret.submitted_at, ret.submitted_by, ret.late = now, actor if actor else None, late
     ret.comment = ""
     for name, value in clean.items():

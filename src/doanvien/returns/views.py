@@ -21,6 +21,7 @@ from .forms import CampaignForm, DocumentForm
 from .models import Campaign
 from .selectors import (
     FROZEN,
+    as_of,
     campaigns_owned,
     children_status,
     late_now,
@@ -132,9 +133,10 @@ def _page(request, unit, campaign, *, errors=None, posted=None, status=200):
     )
     errors, posted = errors or {}, posted or {}
     sections = []
+    when = as_of(campaign, ret, forms)
     for form in forms:
         number = str(form["number"])
-        grid = exports.grid(form)
+        grid = exports.marked_grid(form)
         for row in grid:
             for i, cell in enumerate(row["cells"]):
                 if cell is None:
@@ -148,7 +150,15 @@ def _page(request, unit, campaign, *, errors=None, posted=None, status=200):
                     "reason_shown": posted.get(number, {}).get(f"r-{key}", cell.get("reason", "")),
                 }
         typed = any(c["source"] == "typed" for c in form["cells"])
-        sections.append({**form, "grid": grid, "typed": typed, "editable": editable and typed})
+        sections.append(
+            {
+                **form,
+                "grid": grid,
+                "typed": typed,
+                "editable": editable and typed,
+                "at_submission": any(exports.at_submission(c) for c in form["cells"]),
+            }
+        )
     return render(
         request,
         "returns/return.html",
@@ -160,6 +170,9 @@ def _page(request, unit, campaign, *, errors=None, posted=None, status=200):
             "state_label": workflow.STATES[ret.state if ret else None],
             "late": late_now(campaign, ret),
             "sections": sections,
+            "as_of": when,
+            "as_of_text": exports.as_of_text(when),
+            "submission_note": exports.submission_note(when),
             "problems": [] if ret and ret.state in FROZEN else services.problems(forms),
             "document_form": DocumentForm(
                 initial={name: getattr(ret, name) for name in services.DOCUMENT_FIELDS}
