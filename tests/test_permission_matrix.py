@@ -52,7 +52,8 @@ from doanvien.notifications.models import Kind, Notification
 from doanvien.notifications.services import notify
 from doanvien.profiles.models import ChangeRequest
 from doanvien.profiles.services import change_request_submit
-from doanvien.returns.models import Return
+from doanvien.returns.models import Campaign, FormDefinition, Return
+from doanvien.returns.services import campaign_create
 from doanvien.training import default_framework
 from doanvien.training.models import ContentArea, Criterion, Deadline, Framework, Phase
 from doanvien.training.services.configuration import criterion_add
@@ -379,6 +380,24 @@ def _directive(world) -> Directive:
     )
 
 
+def _campaign(world) -> Campaign:
+    """A return the district asked of the unions under it (the secretary's base union among
+    them): none of it is the outsider's or the member's."""
+    existing = Campaign.objects.filter(owner=world.district).first()
+    return existing or campaign_create(
+        actor=None,
+        unit=world.district,
+        data={
+            "title": "Khảo sát thanh niên",
+            "starts_on": f"{YEAR}-01-01",
+            "ends_on": f"{YEAR}-03-31",
+            "due_on": f"{YEAR}-04-15",
+            "survey_rows": ["Thanh niên"],
+            "survey_columns": ["Tổng số"],
+        },
+    )
+
+
 def _attachment(world) -> Attachment:
     return _directive(world).files.get()
 
@@ -462,6 +481,7 @@ def _object_kwargs(world):
         "referral_id": _referral(world).pk,
         "directive_id": _directive(world).pk,
         "attachment_id": _attachment(world).pk,
+        "campaign_id": _campaign(world).pk,
         "activity_id": _activity(world).pk,
         "good_model_id": _good_model(world).pk,
         "campaign_id": _campaign(world).pk,
@@ -529,6 +549,8 @@ def _snapshot():
         list(Receipt.objects.order_by("pk").values()),
         list(Attachment.objects.order_by("pk").values()),
         list(Return.objects.order_by("pk").values()),
+        list(Campaign.objects.order_by("pk").values()),
+        list(FormDefinition.objects.order_by("pk").values_list("pk", "owner_id", "number")),
         # The member statistics' ledger and the indicators' targets and figures
         # (member_stats: units/<id>/member-statistics, units/<id>/indicators/<year>/…).
         list(MemberStatDelta.objects.order_by("pk").values_list()),
@@ -592,6 +614,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _payment(world)
     _remittance(world)
     _directive(world)
+    _campaign(world)
     _activity(world)
     _good_model(world)
     _campaign(world)
@@ -629,6 +652,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _payment(world)
     _remittance(world)
     _directive(world)
+    _campaign(world)
     _activity(world)
     _good_model(world)
     _campaign(world)
@@ -676,11 +700,12 @@ def test_the_secretary_reaches_every_page_of_her_branch(client, world):
             "member_accounts:not-me-list",
             "dues:exemption",
             "directives:directive-publish",
+            "directives:directive-edit",
         } or name.startswith("returns:"):
             # Managing the tree and roles, settling duplicate ID numbers, the base union's
             # "this was not me" reports, exempting from dues and publishing directives (to the
-            # units below: a branch has none) are for the cadres above her; statistics returns
-            # are filed by unions, not by branches (tests/returns).
+            # units below: a branch has none) or changing their drafts are for the cadres above
+            # her; statistics returns are filed by unions, not by branches (tests/returns).
             continue
         response = client.get(url)
         assert response.status_code in (200, 405), f"GET {url} ({name})"
@@ -812,6 +837,8 @@ def _api_url(world, path: str) -> str:
             return "strong_branch"
         if name == "directive_id":
             return str(_directive(world).pk)
+        if name == "campaign_id":
+            return str(_campaign(world).pk)
         if name == "period":
             return "h1"
         if name == "number":
@@ -860,6 +887,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _remittance(world)
     _criterion(world)
     _directive(world)
+    _campaign(world)
     _activity(world)
     _good_model(world)
     _campaign(world)

@@ -1,6 +1,7 @@
 """The directive API: publishing with files (multipart), the receiving units' list, reading,
 replying, the receipts (issuing unit only), reminders and withdrawal; 404 out of scope, 403 in
-scope but not allowed, 409 for a move the state does not allow, 422 for a refused file."""
+scope but not allowed, 409 for a move the state does not allow, 422 for refused data (a field,
+a file)."""
 
 from datetime import date, timedelta
 
@@ -118,10 +119,10 @@ def test_bad_input_answers_with_field_errors(world):
     assert refused.json()["errors"][0]["field"] == "files"
     assert "Word" in refused.json()["errors"][0]["message"]
     missing = publish(world, title="", number="")
-    assert missing.status_code == 400
+    assert missing.status_code == 422
     assert {e["field"] for e in missing.json()["errors"]} == {"title", "number"}
     outside = publish(world, audience="units", units=[str(world.other_branch.pk)])
-    assert outside.status_code == 400 and outside.json()["errors"][0]["field"] == "units"
+    assert outside.status_code == 422 and outside.json()["errors"][0]["field"] == "units"
     chosen = publish(world, audience="units", units=[str(world.branch2.pk)])
     assert chosen.status_code == 201 and chosen.json()["recipients"] == 1
     assert Directive.objects.count() == 1
@@ -131,7 +132,7 @@ def test_withdrawal_needs_a_reason_and_ends_replies(world):
     pk = publish(world, reply_required="true").json()["id"]
     cadre = api(world.base_cadre)
     url = f"/api/v1/directives/{pk}/withdraw"
-    assert cadre.post(url, {}, content_type="application/json").status_code == 400
+    assert cadre.post(url, {}, content_type="application/json").status_code == 422
     done = cadre.post(url, {"reason": "Ban hành nhầm"}, content_type="application/json")
     assert done.status_code == 200 and done.json()["state"] == "withdrawn"
     again = cadre.post(url, {"reason": "Lần nữa"}, content_type="application/json")

@@ -68,11 +68,16 @@ def test_only_the_moves_in_the_table_are_allowed(state, action):
 
 
 def test_a_published_directive_is_never_edited_only_withdrawn_or_superseded():
-    assert not any(action == "edit" for _state, action in workflow.MOVES)
+    # Only a draft is edited (and deleted); publishing is its only way out.
+    assert {s for s, action in workflow.MOVES if action in ("edit", "delete")} == {State.DRAFT}
+    assert {to for (frm, _a), to in workflow.MOVES.items() if frm == State.DRAFT} == {
+        State.DRAFT,
+        State.PUBLISHED,
+    }
     ends = {to for (frm, _a), to in workflow.MOVES.items() if frm == State.PUBLISHED}
     assert ends == {State.PUBLISHED, State.WITHDRAWN, State.SUPERSEDED}
     # Nothing leaves a withdrawn or superseded directive.
-    assert not [k for k in workflow.MOVES if k[0] != State.PUBLISHED]
+    assert not [k for k in workflow.MOVES if k[0] in (State.WITHDRAWN, State.SUPERSEDED)]
 
 
 # --- The receipt's state ----------------------------------------------------------------------

@@ -46,7 +46,7 @@ def test_a_directive_goes_down_and_its_reply_comes_back(browser, demo, tmp_path,
     form.locator("input[name=audience][value=subtree]").check()
     form.locator("input[name=reply_required]").check()
     form.locator("input[name=files]").set_input_files(str(plan))
-    form.locator("button[type=submit]").click()
+    form.locator("#publish").click()
     expect(office).to_have_url(re.compile(r"/directives/\d+/$"))
     directive = Directive.objects.get(number="15-KH/TĐTN")
     assert directive.files.get().name == plan.name
@@ -79,3 +79,34 @@ def test_a_directive_goes_down_and_its_reply_comes_back(browser, demo, tmp_path,
     expect(row).to_contain_text("Đã phúc đáp")
     expect(row).to_contain_text(report.name)
     expect(office.locator('#receipt-counts [data-state="replied"]')).to_have_text("1")
+
+
+def test_a_draft_to_units_found_by_name_is_published_from_a_phone(browser, demo):
+    """The province's cadre, on a phone, finds a base union by typing its name without
+    diacritics, keeps the directive as a draft, then publishes it: one unit receives it."""
+    province = Unit.objects.get(code="SX")
+    base = Unit.objects.get(code="SX-BN-LQD")
+    page = browser.new_context(viewport=PHONE, locale="vi-VN").new_page()
+    log_in(page, demo.url, "demo-province")
+    page.goto(f"{demo.url}/units/{province.pk}/directives/new/")
+    form = page.locator("#publish-form")
+    form.locator("input[name=title]").fill("Khảo sát đoàn viên trường học")
+    form.locator("input[name=audience][value=units]").check()
+    form.locator("#units-q").fill("le quy don")
+    add = page.locator(f'#units-results button[name=pick][value="{base.pk}"]')
+    add.click()
+    expect(page.locator(f'#units-chosen input[value="{base.pk}"]')).to_be_checked()
+    _fits(page)
+    page.locator("#save-draft").click()
+    expect(page.locator("#draft-note")).to_be_visible()
+    directive = Directive.objects.get(title="Khảo sát đoàn viên trường học")
+    assert directive.state == "draft" and directive.chosen_units == [base.pk]
+    assert not Receipt.objects.filter(directive=directive).exists()
+    _fits(page)
+    page.locator("#edit-draft").click()
+    page.locator("#publish-form input[name=number]").fill("20-KS/TĐTN")
+    page.locator("#publish").click()
+    expect(page.locator('#receipt-counts [data-state="total"]')).to_have_text("1")
+    assert list(Receipt.objects.filter(directive=directive).values_list("unit_id", flat=True)) == [
+        base.pk
+    ]

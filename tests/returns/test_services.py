@@ -9,11 +9,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from doanvien.members.models import Member
+from doanvien.members.models import Member, Membership
 from doanvien.returns import services, workflow
 from doanvien.returns.campaigns import campaign_for
 from doanvien.returns.models import LatePolicy, Return
-from doanvien.returns.selectors import children_status, return_forms, return_of
+from doanvien.returns.selectors import children_status, live_forms, return_forms, return_of
 
 from ..factories import make_member, make_unit
 
@@ -57,13 +57,19 @@ def test_the_computed_member_cells_count_the_subtree(world, campaign):
 
 
 def test_a_live_return_reads_the_members_once_for_all_its_forms(world, campaign):
-    """Forms 1 and 2 both count the subtree's members: one statement answers both."""
-    table = Member._meta.db_table
-    with CaptureQueriesContext(connection) as ctx:
-        forms = forms_now(world.base, campaign)
-    member_reads = [q for q in ctx.captured_queries if f'FROM "{table}"' in q["sql"]]
-    assert len(member_reads) == 1
-    assert cell(forms, 2, "party", "count")["value"] == cell(forms, 1, "party", "total")["value"]
+    """Forms 1 and 2 both count the subtree's members: one statement answers both, from the
+    records on the campaign's last day, from the membership spans covering it once it is past
+    (and one more for the total, which the roll-up answers on the day itself)."""
+    for today, table, reads in (
+        (campaign.ends_on, Member._meta.db_table, 1),
+        (date(YEAR, 12, 1), Membership._meta.db_table, 2),
+    ):
+        with CaptureQueriesContext(connection) as ctx:
+            forms = live_forms(world.base, campaign, None, today=today)
+        member_reads = [q for q in ctx.captured_queries if f'FROM "{table}"' in q["sql"]]
+        assert len(member_reads) == reads, today
+        party = cell(forms, 1, "party", "total")["value"]
+        assert cell(forms, 2, "party", "count")["value"] == party
 
 
 def test_a_submitted_return_is_frozen(world, campaign):

@@ -4,16 +4,23 @@ one as read (POST /directives/{directive_id}/read) and reply (POST …/reply, mu
 issuing unit's cadres follow the receipts (GET …/receipts), remind the units that have not read
 it (POST …/remind) and withdraw it (POST …/withdraw, with a reason).
 
-Out of the caller's scope: 404. In scope but not allowed (a receiving unit asking for the
-receipts, a branch publishing): 403. A move the directive's state does not allow (replying to a
-withdrawn one, replying twice): 409. A file refused (type, size, content, virus check): 422
-naming `files`, nothing kept."""
+A directive can be kept as a draft first (`draft=true` on the publishing operation): nothing is
+sent and only the issuing unit's cadres see it (GET /units/{unit_id}/directive-drafts); it is
+changed (POST /directives/{directive_id}/edit, multipart), deleted (DELETE
+/directives/{directive_id}) or published (POST /directives/{directive_id}/publish), which
+writes its receipts.
+
+Out of the caller's scope (a draft for anyone but its unit's cadres): 404. In scope but not
+allowed (a receiving unit asking for the receipts, a branch publishing): 403. A move the
+directive's state does not allow (replying to a withdrawn one, replying twice, changing a
+published one): 409. Data refused (a field, a file: type, size, content, virus check): 422
+naming each field, nothing kept."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 
-from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +31,7 @@ from doanvien.accounts.access import get_unit_for, require
 from doanvien.directives import selectors, services
 from doanvien.directives.access import (
     acting_units,
+    can_edit_draft,
     can_manage,
     can_publish,
     get_directive_for,
@@ -31,7 +39,7 @@ from doanvien.directives.access import (
 )
 from doanvien.directives.models import Directive, Receipt, ReceiptState
 
-from .errors import ApiError, keyset_page_of
+from .errors import ApiError, invalid_as_422, keyset_page_of
 from .schemas import UnitRef, error_answers
 
 router = Router(tags=["directives"])
@@ -42,27 +50,45 @@ CONFLICTS = {"illegal_transition", "precondition", "already_replied"}
 
 @contextmanager
 def refusals() -> Iterator[None]:
-    """A service's refusal: a move the state does not allow → 409; a refused file → 422."""
+    """A service's refusal: a move the state does not allow → 409; a refused file → 422 (its
+    detail says so); any other refusal of the data sent → 422 with each field's message."""
     try:
-        yield
-    except ValidationError as exc:
-        if getattr(exc, "code", None) in CONFLICTS:
-            raise ApiError(409, " ".join(exc.messages)) from None
-        if hasattr(exc, "error_dict") and "files" in exc.error_dict:
-            raise ApiError(
-                422,
-                _("The files cannot be attached."),
-                [
-                    {"field": name, "message": " ".join(messages)}
-                    for name, messages in exc.message_dict.items()
-                ],
-            ) from None
+        with invalid_as_422(CONFLICTS):
+            yield
+    except ApiError as exc:
+        if exc.status == 422 and any(e["field"] == "files" for e in exc.errors):
+            exc.detail = _("The files cannot be attached.")
         raise
 
 
 class DirectiveCreatedOut(Schema):
     id: int
-    recipients: int = Field(description="the number of receiving units")
+    state: str = Field(description="published, or draft (nothing sent)")
+    recipients: int = Field(description="the number of receiving units (0 for a draft)")
+
+
+class DirectiveDraftOut(Schema):
+    id: int
+    number: str
+    title: str
+    issued_on: date
+    audience: str
+    units: list[int] = Field(description="the chosen units' ids (audience `units`)")
+    due_on: date | None
+    reply_required: bool
+    created_at: datetime
+    files: int
+
+
+class DirectiveDraftsOut(Schema):
+    items: list[DirectiveDraftOut]
+    next: str | None
+    count: int | None
+
+
+class DirectiveDraftsQuery(Schema):
+    cursor: str = ""
+    page: int = Field(1, ge=1)
 
 
 class DirectiveFileOut(Schema):
@@ -92,12 +118,13 @@ class DirectiveOut(Schema):
     issued_on: date
     due_on: date | None
     reply_required: bool
-    state: str = Field(description="published, withdrawn or superseded")
+    state: str = Field(description="draft, published, withdrawn or superseded")
     state_label: str
     audience: str
     recipients: int
     unit: UnitRef = Field(description="the issuing unit")
     supersedes: int | None
+    units: list[int] = Field(description="the chosen units' ids (audience `units`)")
     withdrawn_reason: str
     files: list[DirectiveFileOut]
     mine: list[DirectiveReceiptOut] = Field(
@@ -205,6 +232,7 @@ def _directive(request, directive: Directive) -> dict:
         "recipients": directive.recipients,
         "unit": _unit(directive.unit),
         "supersedes": directive.supersedes_id,
+        "units": directive.chosen_units,
         "withdrawn_reason": directive.withdrawn_reason,
         "files": [_file(f) for f in directive.files.filter(receipt=None)],
         "mine": [_receipt(r, directive, today, r.files.all()) for r in mine],
@@ -241,13 +269,15 @@ def directive_publish(
     due_on: Form[str] = "",
     reply_required: Form[bool] = False,
     supersedes: Form[str] = "",
+    draft: Form[bool] = False,
     files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
 ):
     """Multipart: `title`, `number`, `body`, `issued_on` (today by default), `audience`
     (`children`, `subtree` or `units` with the ids in `units`), `due_on`, `reply_required`,
     `supersedes` (the id of a directive of the unit that this one replaces) and `files` (PDF,
     DOCX or XLSX, within the size limit; their content must match their extension). The
-    receiving units' cadres are told."""
+    receiving units' cadres are told. `draft=true` keeps it as a draft instead: nothing is
+    sent, only the title is required, and it is published later (POST …/publish)."""
     unit = get_unit_for(request.user, unit_id)
     require(can_publish(request.user, unit))
     data = {
@@ -262,10 +292,141 @@ def directive_publish(
         "supersedes": supersedes,
     }
     with refusals():
-        directive = services.directive_publish(
-            actor=request.user, unit=unit, data=data, files=files or []
+        if draft:
+            directive = services.directive_draft_save(
+                actor=request.user, unit=unit, data=data, files=files or []
+            )
+        else:
+            directive = services.directive_publish(
+                actor=request.user, unit=unit, data=data, files=files or []
+            )
+    return Status(
+        201, {"id": directive.pk, "state": directive.state, "recipients": directive.recipients}
+    )
+
+
+@router.get(
+    "/units/{unit_id}/directive-drafts",
+    response={200: DirectiveDraftsOut, **ERRORS},
+    summary="A unit's draft directives",
+)
+def directive_drafts(request, unit_id: int, filters: Query[DirectiveDraftsQuery]):
+    """The unit's drafts the caller may see (those of the units where he is a cadre, and his
+    own), newest first; an empty list for anyone else who sees the unit."""
+    unit = get_unit_for(request.user, unit_id)
+    page = keyset_page_of(
+        selectors.drafts_of(request.user, unit.pk).annotate(
+            file_count=Count("files", filter=Q(files__receipt=None))
+        ),
+        keys=("-id",),
+        page=filters.page,
+        cursor=filters.cursor,
+    )
+    return {
+        "items": [
+            {
+                "id": d.pk,
+                "number": d.number,
+                "title": d.title,
+                "issued_on": d.issued_on,
+                "audience": d.audience,
+                "units": d.chosen_units,
+                "due_on": d.due_on,
+                "reply_required": d.reply_required,
+                "created_at": d.created_at,
+                "files": d.file_count,
+            }
+            for d in page.object_list
+        ],
+        "next": page.next_cursor,
+        "count": page.count,
+    }
+
+
+@router.post(
+    "/directives/{directive_id}/edit",
+    response={200: DirectiveOut, **ERRORS},
+    summary="Change a draft directive",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": {"properties": {}}}},
+        }
+    },
+)
+def directive_draft_edit(
+    request,
+    directive_id: int,
+    title: Form[str] = None,  # type: ignore[assignment]
+    number: Form[str] = None,  # type: ignore[assignment]
+    body: Form[str] = None,  # type: ignore[assignment]
+    issued_on: Form[str] = None,  # type: ignore[assignment]
+    audience: Form[str] = None,  # type: ignore[assignment]
+    units: Form[list[str]] = None,  # type: ignore[assignment]
+    due_on: Form[str] = None,  # type: ignore[assignment]
+    reply_required: Form[bool] = None,  # type: ignore[assignment]
+    supersedes: Form[str] = None,  # type: ignore[assignment]
+    remove: Form[list[int]] = None,  # type: ignore[assignment]
+    files: File[list[UploadedFile]] = None,  # type: ignore[assignment]
+):
+    """Multipart, the fields of the publishing operation: those sent replace the draft's (the
+    others stay); `files` are added; `remove` lists ids of the draft's files to delete. A
+    published directive is never changed (409)."""
+    directive = get_directive_for(request.user, directive_id)
+    require(can_edit_draft(request.user, directive) or not directive.is_draft)
+    require(can_manage(request.user, directive))
+    given = {
+        "title": title,
+        "number": number,
+        "body": body,
+        "issued_on": issued_on,
+        "audience": audience,
+        "units": units,
+        "due_on": due_on,
+        "reply_required": reply_required,
+        "supersedes": supersedes,
+    }
+    data = {k: v for k, v in given.items() if v is not None}
+    with refusals():
+        directive = services.directive_draft_update(
+            actor=request.user,
+            directive=directive,
+            data=data,
+            files=files or [],
+            remove=remove or [],
         )
-    return Status(201, {"id": directive.pk, "recipients": directive.recipients})
+    return _directive(request, get_directive_for(request.user, directive.pk))
+
+
+@router.post(
+    "/directives/{directive_id}/publish",
+    response={200: DirectiveOut, **ERRORS},
+    summary="Publish a draft directive",
+)
+def directive_draft_publish(request, directive_id: int):
+    """Every field is checked as when publishing directly (422 naming them); then the receipts
+    are written and the receiving units' cadres told. Not a draft: 409."""
+    directive = get_directive_for(request.user, directive_id)
+    require(can_edit_draft(request.user, directive) or not directive.is_draft)
+    require(can_manage(request.user, directive))
+    with refusals():
+        directive = services.directive_draft_publish(actor=request.user, directive=directive)
+    return _directive(request, get_directive_for(request.user, directive.pk))
+
+
+@router.delete(
+    "/directives/{directive_id}",
+    response={204: None, **ERRORS},
+    summary="Delete a draft directive",
+)
+def directive_draft_delete(request, directive_id: int):
+    """A draft only, with its files (a published directive is withdrawn instead: 409)."""
+    directive = get_directive_for(request.user, directive_id)
+    require(can_edit_draft(request.user, directive) or not directive.is_draft)
+    require(can_manage(request.user, directive))
+    with refusals():
+        services.directive_draft_delete(actor=request.user, directive=directive)
+    return Status(204, None)
 
 
 @router.get(

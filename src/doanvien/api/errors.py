@@ -80,6 +80,29 @@ def conflicts_as_409(codes: Iterable[str]) -> Iterator[None]:
         raise
 
 
+def field_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
+    """A service's refusal as the answer's `errors`: one entry a field."""
+    if hasattr(exc, "error_dict"):
+        items = exc.message_dict.items()
+    else:
+        items = [(NON_FIELD_ERRORS, exc.messages)]
+    return [
+        {"field": name, "message": " ".join(str(m) for m in messages)} for name, messages in items
+    ]
+
+
+@contextmanager
+def invalid_as_422(conflicts: Iterable[str] = ()) -> Iterator[None]:
+    """A service's refusal of the data sent → 422 with its fields' messages; one whose code is
+    in `conflicts` (a refusal due to the current state) → 409."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        if getattr(exc, "code", None) in set(conflicts):
+            raise ApiError(409, " ".join(exc.messages)) from None
+        raise ApiError(422, _("Invalid data."), field_errors(exc)) from None
+
+
 def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
     return {"detail": str(detail), "errors": errors or []}
 

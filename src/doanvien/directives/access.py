@@ -2,6 +2,8 @@
 
 - A directive is seen by whoever sees the unit that issued it (its cadres and those above), and
   by whoever sees one of the units receiving it; everyone else gets a 404.
+- A draft is seen only by the cadres of the issuing unit itself (a cadre role on that unit) and
+  by who wrote it: it has no receiving unit yet, and the units above see it once published.
 - A union's cadres (or those above) publish, withdraw and remind (a branch has no unit below).
 - The receipts (who read, replied, is late) are seen only by the issuing unit's cadres (or those
   above): a receiving unit sees its own receipt, not the others' (403).
@@ -10,16 +12,27 @@
 - A member without a role sees none of it.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from doanvien.accounts.access import scope_of, subtree_q
 from doanvien.accounts.models import Role
 from doanvien.units.models import Unit
 
-from .models import Attachment, Directive, Receipt
+from .models import Attachment, Directive, Receipt, State
 
 ACT_ROLES = {Role.SECRETARY, Role.DEPUTY, Role.COMMITTEE, Role.CADRE}
+
+
+def drafts_q(user) -> Q:
+    """The drafts the user may see: those of the units where he is a cadre, and his own."""
+    scope = scope_of(user)
+    if scope.is_superuser:
+        return Q(state=State.DRAFT)
+    if not getattr(user, "pk", None):
+        return Q(pk__in=[])
+    cadre_paths = sorted({p for p, role in scope.grants if role == Role.CADRE})
+    return Q(state=State.DRAFT) & (Q(unit_path__in=cadre_paths) | Q(created_by_id=user.pk))
 
 
 def directives_visible_to(user) -> QuerySet[Directive]:
@@ -29,7 +42,8 @@ def directives_visible_to(user) -> QuerySet[Directive]:
         return directives
     roots = scope.root_paths
     received = Receipt.objects.filter(subtree_q("unit_path", roots), directive=OuterRef("pk"))
-    return directives.filter(subtree_q("unit_path", roots) | Exists(received))
+    sent = ~Q(state=State.DRAFT) & (subtree_q("unit_path", roots) | Exists(received))
+    return directives.filter(sent | drafts_q(user))
 
 
 def get_directive_for(user, directive_id) -> Directive:
@@ -57,6 +71,22 @@ def can_manage(user, directive: Directive) -> bool:
     """See the receipts, remind, withdraw, supersede: the issuing unit's cadres."""
     scope = scope_of(user)
     return scope.is_superuser or Role.CADRE in scope.roles_at(directive.unit_path)
+
+
+def can_edit_draft(user, directive: Directive) -> bool:
+    """Change, delete or publish a draft: who sees it (drafts_q) and may publish from its unit
+    (a cadre there or above: a draft's author who lost that role sees it but cannot send it)."""
+    scope = scope_of(user)
+    return directive.is_draft and (
+        scope.is_superuser
+        or (
+            Role.CADRE in scope.roles_at(directive.unit_path)
+            and (
+                (directive.unit_path, Role.CADRE) in set(scope.grants)
+                or directive.created_by_id == getattr(user, "pk", None)
+            )
+        )
+    )
 
 
 def acting_units(user) -> list[int]:

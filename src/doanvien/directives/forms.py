@@ -24,6 +24,22 @@ class MultipleFileField(forms.FileField):
         return [one(data, initial)] if data else []
 
 
+class UnitIdsField(forms.Field):
+    """The ids of the units ticked in the unit chooser (units/_chooser.html): the service checks
+    that each is an active unit under the issuing unit."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        try:
+            return sorted({int(v) for v in values})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Choose units from the list.")) from None
+
+
 class PublishForm(TextForm):
     number = forms.CharField(label=_("Number"), max_length=50)
     title = forms.CharField(label=_("Title"), max_length=300)
@@ -32,11 +48,9 @@ class PublishForm(TextForm):
     audience = forms.ChoiceField(
         label=_("Sent to"), choices=Audience.choices, widget=forms.RadioSelect
     )
-    units = forms.TypedMultipleChoiceField(
+    units = UnitIdsField(
         label=_("Chosen units"),
         required=False,
-        coerce=int,
-        widget=forms.CheckboxSelectMultiple,
         help_text=_("Only when the directive is sent to chosen units."),
     )
     due_on = forms.DateField(
@@ -52,11 +66,10 @@ class PublishForm(TextForm):
         label=_("Supersedes"), required=False, coerce=int, empty_value=None
     )
 
-    def __init__(self, *args, units=(), replaceable=(), **kwargs):
+    def __init__(self, *args, replaceable=(), **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("issued_on", "due_on"):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-        self.fields["units"].choices = [(u.pk, u.name) for u in units]
         self.fields["supersedes"].choices = [("", "—")] + [(d.pk, str(d)) for d in replaceable]
 
 

@@ -5,6 +5,7 @@ receipt per receiving unit (read, replied, late) and the attached files (issue 2
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from doanvien.core.fields import TreePathField
@@ -17,6 +18,7 @@ class Audience(models.TextChoices):
 
 
 class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     SUPERSEDED = "superseded", _("Superseded")
@@ -47,8 +49,10 @@ class AttachmentRules(models.Model):
 
 
 class Directive(models.Model):
-    """A directive a unit published. Once published it is never edited: it is withdrawn (with a
-    reason) or superseded by a new directive naming it (workflow.py)."""
+    """A directive of a unit. A draft is kept by the issuing unit (not sent, no receipt, seen
+    only by that unit's cadres), edited or deleted, then published. Once published it is never
+    edited: it is withdrawn (with a reason) or superseded by a new directive naming it
+    (workflow.py)."""
 
     unit = models.ForeignKey(
         "units.Unit",
@@ -76,6 +80,9 @@ class Directive(models.Model):
         on_delete=models.PROTECT,
         related_name="superseded_by",
     )
+    # The units chosen when `audience` is "units" (their ids): a draft keeps them until it is
+    # published; the receipts are the units it reached.
+    chosen_units = models.JSONField(_("chosen units"), default=list, blank=True)
     recipients = models.PositiveIntegerField(_("receiving units"), default=0, editable=False)
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True, default="")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -83,7 +90,9 @@ class Directive(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    published_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Empty while it is a draft.
+    published_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("directive")
@@ -101,6 +110,10 @@ class Directive(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state == State.PUBLISHED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == State.DRAFT
 
 
 class Receipt(models.Model):

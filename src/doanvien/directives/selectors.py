@@ -7,6 +7,7 @@ from datetime import date
 from django.db.models import Count, QuerySet
 
 from . import rules
+from .access import drafts_q
 from .models import Directive, Receipt, ReceiptState, State
 
 
@@ -44,7 +45,13 @@ def state_of(receipt: Receipt, directive: Directive, today: date) -> str:
 
 
 def sent_by(unit_id: int) -> QuerySet[Directive]:
-    return Directive.objects.filter(unit_id=unit_id).order_by("-id")
+    """The directives the unit published (drafts are not sent)."""
+    return Directive.objects.filter(unit_id=unit_id).exclude(state=State.DRAFT).order_by("-id")
+
+
+def drafts_of(user, unit_id: int) -> QuerySet[Directive]:
+    """The unit's drafts the user may see (access.drafts_q), newest first."""
+    return Directive.objects.filter(drafts_q(user), unit_id=unit_id).order_by("-id")
 
 
 def received_by(unit_ids, *, unread: bool = False) -> QuerySet[Receipt]:

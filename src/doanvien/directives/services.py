@@ -8,7 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Value
 from django.urls import reverse
 from django.utils import timezone
@@ -137,10 +137,13 @@ def _date(value, field: str) -> date | None:
     return parsed
 
 
-def _text(data: dict, name: str, most: int, errors: dict, required: str) -> str:
+def _text(data: dict, name: str, most: int, errors: dict, required: str | None) -> str:
+    """The text field `name`, normalised; `required`: the message when it is empty (None: it
+    may be)."""
     value = normalize(str(data.get(name) or ""))
     if not value:
-        errors[name] = required
+        if required:
+            errors[name] = required
     elif len(value) > most:
         errors[name] = _("At most %(n)s characters.") % {"n": most}
     elif text_fault(value):
@@ -157,17 +160,19 @@ def _ids(values) -> list[int]:
         raise ValidationError({"units": _("Send a list of unit ids.")}) from None
 
 
-def audience_units(unit: Unit, audience: str, chosen=()):
-    """The active units a directive of `unit` to this audience reaches (a queryset)."""
-    below = Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth, is_active=True)
-    if audience == Audience.CHILDREN:
-        return below.filter(depth=unit.depth + 1)
-    if audience == Audience.SUBTREE:
-        return below
+def _below(unit: Unit):
+    return Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth, is_active=True)
+
+
+def chosen_units(unit: Unit, chosen, *, required: bool = True) -> list[int]:
+    """The ids of the chosen units, each an active unit under `unit` (refused otherwise, naming
+    the ids at fault); none chosen is refused when `required`."""
     ids = _ids(chosen)
     if not ids:
-        raise ValidationError({"units": _("Choose the units that receive the directive.")})
-    found = set(below.filter(pk__in=ids).values_list("pk", flat=True))
+        if required:
+            raise ValidationError({"units": _("Choose the units that receive the directive.")})
+        return []
+    found = set(_below(unit).filter(pk__in=ids).values_list("pk", flat=True))
     missing = [i for i in ids if i not in found]
     if missing:
         raise ValidationError(
@@ -176,14 +181,28 @@ def audience_units(unit: Unit, audience: str, chosen=()):
                 % {"ids": ", ".join(map(str, missing))}
             }
         )
-    return below.filter(pk__in=ids)
+    return ids
 
 
-def _clean(unit: Unit, data: dict, today: date) -> dict:
+def audience_units(unit: Unit, audience: str, chosen=()):
+    """The active units a directive of `unit` to this audience reaches (a queryset)."""
+    below = _below(unit)
+    if audience == Audience.CHILDREN:
+        return below.filter(depth=unit.depth + 1)
+    if audience == Audience.SUBTREE:
+        return below
+    return below.filter(pk__in=chosen_units(unit, chosen))
+
+
+def _clean(unit: Unit, data: dict, today: date, *, draft: bool = False) -> dict:
+    """The directive's fields, checked. A draft needs its title only; what else it holds is
+    checked as far as it is given, and all of it again when it is published."""
     errors: dict = {}
     clean = {
         "title": _text(data, "title", 300, errors, _("Enter the title.")),
-        "number": _text(data, "number", 50, errors, _("Enter the directive's number.")),
+        "number": _text(
+            data, "number", 50, errors, None if draft else _("Enter the directive's number.")
+        ),
         "body": str(data.get("body") or "").strip(),
     }
     if text_fault(clean["body"]):
@@ -206,17 +225,27 @@ def _clean(unit: Unit, data: dict, today: date) -> dict:
     return clean
 
 
-def _superseded(unit: Unit, value) -> Directive | None:
+def _superseded(unit: Unit, value, *, directive: Directive | None = None) -> Directive | None:
+    """The published directive of the unit that `value` names to be superseded; refused when
+    another directive (a draft) already names it."""
     if value in (None, ""):
         return None
     old = (
         Directive.objects.select_for_update()
         .filter(pk=value if str(value).isdigit() else None, unit=unit)
+        .exclude(state=State.DRAFT)
         .first()
     )
     if old is None:
         raise ValidationError(
             {"supersedes": _("Choose a directive this unit issued to be superseded.")}
+        )
+    named = Directive.objects.filter(supersedes=old)
+    if directive is not None:
+        named = named.exclude(pk=directive.pk)
+    if named.exists():
+        raise ValidationError(
+            {"supersedes": _("Another directive already supersedes %(old)s.") % {"old": old}}
         )
     return old
 
@@ -235,6 +264,53 @@ def _insert_receipts(directive: Directive, units) -> int:
         return cursor.rowcount
 
 
+def _send(*, actor, directive: Directive, units, old: Directive | None, files: int) -> None:
+    """Publish `directive` (saved, not yet sent): its receipts, the old directive it
+    supersedes ended, the receiving cadres told, the audit."""
+    unit = directive.unit
+    directive.state = next_state(directive, "publish") if directive.is_draft else State.PUBLISHED
+    directive.published_at = timezone.now()
+    directive.recipients = _insert_receipts(directive, units)
+    if not directive.recipients:
+        raise ValidationError({"audience": _("No active unit receives this directive.")})
+    directive.save(update_fields=["state", "published_at", "recipients"])
+    if old is not None:
+        old.state = next_state(old, "supersede")
+        old.save(update_fields=["state"])
+        audit.record(
+            actor=actor,
+            action="directive.superseded",
+            target=old,
+            unit_path=unit.path,
+            summary=f"{old} → {directive.number}",
+            changes={"state": [State.PUBLISHED, State.SUPERSEDED]},
+        )
+    _tell(
+        Receipt.objects.filter(directive=directive).values("unit_id"),
+        kind=NotificationKind.DIRECTIVE_RECEIVED,
+        title=_("New directive from %(unit)s: %(title)s") % {"unit": unit.name, "title": directive},
+        url=reverse("directives:directive-detail", args=[directive.pk]),
+        actor=actor,
+    )
+    audit.record(
+        actor=actor,
+        action="directive.published",
+        target=directive,
+        unit_path=unit.path,
+        summary=f"{unit.name} · {directive}",
+        changes={
+            "audience": [None, directive.audience],
+            "recipients": [None, directive.recipients],
+            "files": [None, files],
+        },
+    )
+
+
+def _issuer(unit: Unit) -> None:
+    if unit.is_branch or not unit.is_active:
+        raise ValidationError(_("Directives are issued by an active union to the units under it."))
+
+
 @atomic
 def directive_publish(*, actor, unit: Unit, data: dict, files=(), today=None) -> Directive:
     """Publish a directive of `unit` to its audience (data: title, number, body, issued_on,
@@ -242,57 +318,199 @@ def directive_publish(*, actor, unit: Unit, data: dict, files=(), today=None) ->
     content, the virus-check hook) before anything is kept; a receipt is written for every
     receiving unit and their cadres are told. Superseding a directive ends it."""
     today = today or timezone.localdate()
-    if unit.is_branch or not unit.is_active:
-        raise ValidationError(_("Directives are issued by an active union to the units under it."))
+    _issuer(unit)
     clean = _clean(unit, data, today)
     units = audience_units(unit, clean["audience"], data.get("units"))
+    chosen = chosen_units(unit, data.get("units")) if clean["audience"] == Audience.UNITS else []
     files = check_files(files)
     old = _superseded(unit, data.get("supersedes"))
     if old is not None:
-        old.state = next_state(old, "supersede")
+        next_state(old, "supersede")  # refused before anything is written
     kept: list = []
     try:
         directive = Directive.objects.create(
-            unit=unit, unit_path=unit.path, created_by=actor, supersedes=old, **clean
+            unit=unit,
+            unit_path=unit.path,
+            created_by=actor,
+            supersedes=old,
+            chosen_units=chosen,
+            state=State.PUBLISHED,
+            **clean,
         )
-        directive.recipients = _insert_receipts(directive, units)
-        if not directive.recipients:
-            raise ValidationError({"audience": _("No active unit receives this directive.")})
-        directive.save(update_fields=["recipients"])
         _keep(actor=actor, directive=directive, receipt=None, files=files, kept=kept)
-        if old is not None:
-            old.save(update_fields=["state"])
-            audit.record(
-                actor=actor,
-                action="directive.superseded",
-                target=old,
-                unit_path=unit.path,
-                summary=f"{old} → {directive.number}",
-                changes={"state": [State.PUBLISHED, State.SUPERSEDED]},
-            )
-        _tell(
-            Receipt.objects.filter(directive=directive).values("unit_id"),
-            kind=NotificationKind.DIRECTIVE_RECEIVED,
-            title=_("New directive from %(unit)s: %(title)s")
-            % {"unit": unit.name, "title": directive},
-            url=reverse("directives:directive-detail", args=[directive.pk]),
-            actor=actor,
+        _send(actor=actor, directive=directive, units=units, old=old, files=len(files))
+    except BaseException:
+        _forget(kept)
+        raise
+    return directive
+
+
+# --- Drafts -----------------------------------------------------------------------------------
+
+
+def _draft_values(directive: Directive) -> dict:
+    """A draft's fields as the services take them."""
+    return {
+        "title": directive.title,
+        "number": directive.number,
+        "body": directive.body,
+        "issued_on": directive.issued_on,
+        "audience": directive.audience,
+        "units": directive.chosen_units,
+        "due_on": directive.due_on,
+        "reply_required": directive.reply_required,
+        "supersedes": directive.supersedes_id,
+    }
+
+
+def _draft_fields(unit: Unit, data: dict, today: date, directive: Directive | None) -> dict:
+    clean = _clean(unit, data, today, draft=True)
+    clean["chosen_units"] = chosen_units(unit, data.get("units"), required=False)
+    if clean["audience"] != Audience.UNITS:
+        clean["chosen_units"] = []
+    clean["supersedes"] = _superseded(unit, data.get("supersedes"), directive=directive)
+    return clean
+
+
+def _draft_files(files, already: int) -> list:
+    files = check_files(files)
+    most = limits().max_files
+    if files and already + len(files) > most:
+        raise ValidationError(
+            {
+                "files": _("At most %(n)s files can be attached; the draft would have %(total)s.")
+                % {"n": most, "total": already + len(files)}
+            }
         )
+    return files
+
+
+@atomic
+def directive_draft_save(*, actor, unit: Unit, data: dict, files=(), today=None) -> Directive:
+    """Keep a directive of `unit` as a draft (the fields of directive_publish): nothing is sent,
+    no receipt is written and nobody is told; only the unit's cadres see it. A draft needs its
+    title; the rest is checked as far as it is given, and all of it when it is published."""
+    today = today or timezone.localdate()
+    _issuer(unit)
+    clean = _draft_fields(unit, data, today, None)
+    files = _draft_files(files, 0)
+    kept: list = []
+    try:
+        directive = Directive.objects.create(
+            unit=unit, unit_path=unit.path, created_by=actor, state=State.DRAFT, **clean
+        )
+        _keep(actor=actor, directive=directive, receipt=None, files=files, kept=kept)
         audit.record(
             actor=actor,
-            action="directive.published",
+            action="directive.drafted",
             target=directive,
             unit_path=unit.path,
             summary=f"{unit.name} · {directive}",
-            changes={
-                "audience": [None, directive.audience],
-                "recipients": [None, directive.recipients],
-                "files": [None, len(files)],
-            },
+            changes={"state": [None, State.DRAFT], "files": [None, len(files)]},
         )
     except BaseException:
         _forget(kept)
         raise
+    return directive
+
+
+def _locked_draft(directive: Directive, action: str) -> Directive:
+    directive = Directive.objects.select_for_update().select_related("unit").get(pk=directive.pk)
+    next_state(directive, action)
+    return directive
+
+
+@atomic
+def directive_draft_update(
+    *, actor, directive: Directive, data: dict, files=(), remove=(), today=None, publish=False
+) -> Directive:
+    """Change a draft: the fields given in `data` replace its own (the others stay), `files`
+    are added and the draft's files whose ids are in `remove` are deleted; `publish`: then
+    publish it, all or nothing (a refusal to publish keeps none of the changes)."""
+    today = today or timezone.localdate()
+    directive = _locked_draft(directive, "edit")
+    unit = directive.unit
+    before = _draft_values(directive)
+    clean = _draft_fields(unit, {**before, **data}, today, directive)
+    drop = list(directive.files.filter(receipt=None, pk__in=_ids_of(remove)))
+    files = _draft_files(files, directive.files.filter(receipt=None).count() - len(drop))
+    kept: list = []
+    try:
+        for name, value in clean.items():
+            setattr(directive, name, value)
+        directive.save()
+        _keep(actor=actor, directive=directive, receipt=None, files=files, kept=kept)
+        gone = [f.file.name for f in drop]
+        for attachment in drop:
+            attachment.delete()
+        transaction.on_commit(lambda: _forget(gone))
+        after = _draft_values(directive)
+        changes = {
+            k: [str(before[k]), str(after[k])] for k in after if str(before[k]) != str(after[k])
+        }
+        if files or drop:
+            changes["files"] = [len(drop), len(files)]
+        audit.record(
+            actor=actor,
+            action="directive.draft_changed",
+            target=directive,
+            unit_path=unit.path,
+            summary=str(directive),
+            changes=changes,
+        )
+        if publish:
+            directive = directive_draft_publish(actor=actor, directive=directive, today=today)
+    except BaseException:
+        _forget(kept)
+        raise
+    return directive
+
+
+def _ids_of(values) -> list[int]:
+    try:
+        return [int(v) for v in values or []]
+    except (TypeError, ValueError):
+        raise ValidationError({"remove": _("Send a list of file ids.")}) from None
+
+
+@atomic
+def directive_draft_delete(*, actor, directive: Directive) -> None:
+    """Delete a draft with its files (it was never sent: nothing else refers to it)."""
+    directive = _locked_draft(directive, "delete")
+    gone = [f.file.name for f in directive.files.all()]
+    audit.record(
+        actor=actor,
+        action="directive.draft_deleted",
+        target=directive,
+        unit_path=directive.unit_path,
+        summary=str(directive),
+        changes={"state": [State.DRAFT, None]},
+    )
+    directive.delete()
+    transaction.on_commit(lambda: _forget(gone))
+
+
+@atomic
+def directive_draft_publish(*, actor, directive: Directive, today=None) -> Directive:
+    """Publish a draft: every field is checked as directive_publish checks it (its number, its
+    audience, its dates), then its receipts are written and the receiving cadres told."""
+    today = today or timezone.localdate()
+    directive = _locked_draft(directive, "publish")
+    unit = directive.unit
+    _issuer(unit)
+    values = _draft_values(directive)
+    clean = _clean(unit, values, today)
+    units = audience_units(unit, clean["audience"], values["units"])
+    old = _superseded(unit, values["supersedes"], directive=directive)
+    if old is not None:
+        next_state(old, "supersede")
+    _send(
+        actor=actor,
+        directive=directive,
+        units=units,
+        old=old,
+        files=directive.files.filter(receipt=None).count(),
+    )
     return directive
 
 

@@ -14,6 +14,17 @@ urlpatterns = [
         name="directive-publish",
     ),
     path("directives/<int:directive_id>/", views.directive_detail, name="directive-detail"),
+    path("directives/<int:directive_id>/edit/", views.directive_edit_view, name="directive-edit"),
+    path(
+        "directives/<int:directive_id>/publish/",
+        views.directive_draft_publish_view,
+        name="directive-draft-publish",
+    ),
+    path(
+        "directives/<int:directive_id>/delete/",
+        views.directive_delete_view,
+        name="directive-delete",
+    ),
     path(
         "directives/<int:directive_id>/reply/", views.directive_reply_view, name="directive-reply"
     ),

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils.translation import gettext_lazy as _
 
@@ -227,11 +227,7 @@ def _counted(table: Table, today: date) -> None:
         exprs = {f"v{i}": rollup.member_expression(d) for i, d in enumerate(dims)}
         owner = Substr("unit_path", 1, cut)
     else:
-        base = Membership.objects.filter(
-            Q(ended_on__isnull=True) | Q(ended_on__gt=on),
-            branch__path__startswith=unit.path,
-            started_on__lte=on,
-        )
+        base = memberships_on(unit.path, on)
         exprs = {
             f"v{i}": rollup.member_expression(d, on=on, through="member__")
             for i, d in enumerate(dims)
@@ -248,6 +244,17 @@ def _counted(table: Table, today: date) -> None:
             key.append(value)
         found.append((r["owner"], tuple(key), r["n"]))
     _add_by_owner(table, found)
+
+
+def memberships_on(path: str, on: date) -> QuerySet[Membership]:
+    """The membership spans covering the day `on` (from `started_on`, until the day before
+    `ended_on`) in the branches of the subtree at `path` as it is now: one a member who was
+    one that day. Other apps count a past day with it (the statistics returns)."""
+    return Membership.objects.filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=on),
+        branch__path__startswith=path,
+        started_on__lte=on,
+    )
 
 
 def _add_by_owner(table: Table, rows) -> None:

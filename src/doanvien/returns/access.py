@@ -3,7 +3,8 @@
 Returns are filed by unions (a base union and every level above); a branch files none. A user
 who sees a union sees its return and its children's status; a cadre of the unit itself fills
 and submits it ("each level fills only its own cells", union-rules §9); a cadre of the unit
-directly above accepts or returns it."""
+directly above accepts or returns it. A cadre of a unit with unions under it asks them for a
+return of its own (a campaign on its own dates) and closes it."""
 
 from django.http import Http404
 
@@ -31,3 +32,8 @@ def can_decide(user, unit: Unit) -> bool:
     if not parent_path:
         return scope.is_superuser
     return scope.is_superuser or (parent_path, Role.CADRE) in set(scope.grants)
+
+
+def can_run_campaigns(user, unit: Unit) -> bool:
+    """Add and close the unit's own campaigns: a cadre of the unit itself (not a branch)."""
+    return not unit.is_branch and can_fill(user, unit)

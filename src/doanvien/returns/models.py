@@ -112,6 +112,15 @@ class Campaign(models.Model):
     )
     forms = models.ManyToManyField(FormDefinition, verbose_name=_("forms"), related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A closed campaign takes no more figures: its returns are read, no longer saved or
+    # submitted (services.campaign_close).
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("reporting campaign")
@@ -122,6 +131,10 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} {self.year}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class Return(models.Model):
@@ -153,6 +166,17 @@ class Return(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     comment = models.TextField(_("comment"), blank=True, default="")
+    # The document sent up (its PDF's header and signature block, like the yearly report's):
+    # entered when submitting, or later on the return's page; blank parts print as the official
+    # form has them (dots for the number and place, "on behalf of the standing committee", the
+    # secretary, room for the name).
+    doc_number = models.CharField(_("document number"), max_length=60, blank=True, default="")
+    doc_place = models.CharField(_("place"), max_length=60, blank=True, default="")
+    signer_on_behalf = models.CharField(
+        _("signing on behalf of"), max_length=100, blank=True, default=""
+    )
+    signer_role = models.CharField(_("signer's title"), max_length=100, blank=True, default="")
+    signer_name = models.CharField(_("signer's name"), max_length=100, blank=True, default="")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

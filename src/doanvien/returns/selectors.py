@@ -3,12 +3,18 @@
 `return_forms` gives a unit's return as a list of forms with every cell: computed cells from
 the sources (sources.py: one statement a source for the whole return), typed cells from what
 the unit typed, else the sum of its children's accepted returns. A submitted or accepted
-return is read from its frozen snapshot instead: later changes of the data do not alter it."""
+return is read from its frozen snapshot instead: later changes of the data do not alter it.
+
+The figures are those of the campaign's last day (`as_of`): each computed cell carries its
+`basis` (sources.basis_of: "as_of", "period", or "submission" for a figure counted as the data
+stand when the return is counted, which the pages and files label). A snapshot made before
+the basis was kept has none: its figures were all counted at submission."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models import Count
 from django.utils import timezone
 
 from doanvien.units.models import Unit
@@ -49,33 +55,42 @@ def children_sums(unit: Unit, campaign: Campaign) -> tuple[dict[str, dict[str, i
     return dict(sums), count
 
 
-def _context(unit: Unit, campaign: Campaign) -> sources.Context:
+def _context(unit: Unit, campaign: Campaign, today: date | None = None) -> sources.Context:
     return sources.Context(
-        unit=unit, year=campaign.year, starts_on=campaign.starts_on, ends_on=campaign.ends_on
+        unit=unit,
+        year=campaign.year,
+        starts_on=campaign.starts_on,
+        ends_on=campaign.ends_on,
+        today=today or timezone.localdate(),
     )
 
 
 def computed_values(
-    unit: Unit, campaign: Campaign, forms: list[FormDefinition]
-) -> dict[int, dict[str, int]]:
-    """The forms' computed cells for the unit's subtree, by form id and "row:col": all the
-    forms' cells in one `compute`, so a source several forms name (the members of forms 1 and
-    2) is read once for the whole return."""
+    unit: Unit, campaign: Campaign, forms: list[FormDefinition], today: date | None = None
+) -> dict[int, dict[str, tuple[int, str]]]:
+    """The forms' computed cells for the unit's subtree, by form id and "row:col": (value,
+    basis). All the forms' cells in one `compute`, so a source several forms name (the members
+    of forms 1 and 2) is read once for the whole return."""
+    ctx = _context(unit, campaign, today)
     keys = [(f, k) for f in forms for k, spec in f.cells.items() if "source" in spec]
-    values = sources.compute(_context(unit, campaign), [f.cells[k] for f, k in keys])
-    found: dict[int, dict[str, int]] = {f.pk: {} for f in forms}
-    for (form, key), value in zip(keys, values, strict=True):
-        found[form.pk][key] = value
+    specs = [f.cells[k] for f, k in keys]
+    values = sources.compute(ctx, specs)
+    found: dict[int, dict[str, tuple[int, str]]] = {f.pk: {} for f in forms}
+    for (form, key), spec, value in zip(keys, specs, values, strict=True):
+        found[form.pk][key] = (value, sources.basis_of(ctx, spec))
     return found
 
 
-def live_forms(unit: Unit, campaign: Campaign, ret: Return | None) -> list[dict]:
-    """Every form of the campaign for the unit as the data stand now."""
+def live_forms(
+    unit: Unit, campaign: Campaign, ret: Return | None, today: date | None = None
+) -> list[dict]:
+    """Every form of the campaign for the unit as the data stand on `today` (the members as
+    of the campaign's last day once it is past)."""
     sums, accepted = children_sums(unit, campaign)
     typed = ret.typed if ret else {}
     reasons = ret.reasons if ret else {}
     forms = forms_of(campaign)
-    all_computed = computed_values(unit, campaign, forms)
+    all_computed = computed_values(unit, campaign, forms, today)
     found = []
     for form in forms:
         number = str(form.number)
@@ -90,7 +105,8 @@ def live_forms(unit: Unit, campaign: Campaign, ret: Return | None) -> list[dict]
                 if spec is None:
                     continue
                 if "source" in spec:
-                    cell = {"value": computed[key], "source": "computed"}
+                    value, basis = computed[key]
+                    cell = {"value": value, "source": "computed", "basis": basis}
                 else:
                     summed = form_sums.get(key) if accepted else None
                     value = own.get(key, summed)
@@ -122,6 +138,43 @@ def return_forms(unit: Unit, campaign: Campaign, ret: Return | None) -> list[dic
     if ret is not None and ret.state in FROZEN and ret.snapshot:
         return ret.snapshot["forms"]
     return live_forms(unit, campaign, ret)
+
+
+def is_frozen(ret: Return | None) -> bool:
+    return ret is not None and ret.state in FROZEN and bool(ret.snapshot)
+
+
+@dataclass
+class AsOf:
+    """What the return's figures are "as of": the campaign's last day, the day the figures
+    counted "at the time of submission" were counted (the submission's, or today for a return
+    not submitted), and whether any computed figure is such."""
+
+    day: date
+    counted_on: date
+    frozen: bool
+    at_submission: bool
+
+
+def as_of(campaign: Campaign, ret: Return | None, forms: list[dict]) -> AsOf:
+    frozen = is_frozen(ret)
+    if frozen:
+        day = date.fromisoformat(ret.snapshot.get("as_of") or campaign.ends_on.isoformat())
+        counted_on = timezone.localdate(ret.submitted_at) if ret.submitted_at else day
+    else:
+        day, counted_on = campaign.ends_on, timezone.localdate()
+    at_submission = any(
+        cell_basis(cell) == sources.SUBMISSION
+        for form in forms
+        for cell in form["cells"]
+        if cell["source"] == "computed"
+    )
+    return AsOf(day=day, counted_on=counted_on, frozen=frozen, at_submission=at_submission)
+
+
+def cell_basis(cell: dict) -> str:
+    """A computed cell's basis; a snapshot made before it was kept: at submission."""
+    return cell.get("basis") or sources.SUBMISSION
 
 
 def unexplained(forms: list[dict]) -> list[tuple[int, dict]]:
@@ -178,3 +231,32 @@ def children_status(unit: Unit, campaign: Campaign) -> list[ChildStatus]:
         )
         for c in children
     ]
+
+
+@dataclass
+class OwnCampaign:
+    campaign: Campaign
+    children: int  # the unions directly under the unit
+    reported: int  # of them, those whose return is submitted or accepted
+
+
+def campaigns_owned(unit: Unit, year: int | None = None) -> list[OwnCampaign]:
+    """The campaigns the unit added (newest first), each with how many of the unions directly
+    under it have reported: one count of the children and one grouped count of the returns."""
+    campaigns = Campaign.objects.filter(owner=unit).prefetch_related("forms")
+    if year is not None:
+        campaigns = campaigns.filter(year=year)
+    campaigns = list(campaigns.order_by("-due_on", "-pk"))
+    children = Unit.objects.filter(
+        path__startswith=unit.path, depth=unit.depth + 1, is_active=True, kind=Unit.Kind.UNION
+    )
+    count = children.count()
+    reported = dict(
+        Return.objects.filter(
+            campaign__in=campaigns, state__in=FROZEN, unit__in=children.values("pk")
+        )
+        .values_list("campaign_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [OwnCampaign(c, count, reported.get(c.pk, 0)) for c in campaigns]

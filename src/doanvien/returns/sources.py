@@ -6,12 +6,26 @@ and calls each source once with the list of their parameters, so a return costs 
 source (a conditional aggregate over an indexed subtree filter, or a read of an existing
 roll-up), never a table loaded into Python.
 
+"As of": a return's figures are those of the campaign's last day (`ends_on`: 30/6, 30/11).
+Each source says how far it can give them (`basis_of`):
+- `as_of`: the members. Once the day is past they are counted from the membership spans that
+  covered it (member_stats.selectors.memberships_on, the member statistics' past-day query:
+  the members of the subtree that day, in the tree as it is now, with their other details as
+  recorded; Party membership from the day he joined); on the day itself, from the records.
+- `period`: the movements, counted over the campaign's span once it has ended.
+- `submission`: everything else (roll-ups of the year, units, cadres, dues), and the members
+  and movements before the day has come: counted as the data stand when the return is counted
+  (frozen when it is submitted). The pages and files label these figures "at the time of
+  submission".
+
 Sources and their parameters (all optional unless said):
-- `member_count`: active members of the subtree, from the units' roll-up (units/member_counts).
+- `member_count`: active members of the subtree: from the units' roll-up (units/member_counts),
+  or the spans covering the last day once it is past.
 - `members`: active members of the subtree, counted in one statement with a filter per cell:
   `sex` ("male"/"female"), `party` (true: has joined the Party), `federation` (true),
   `age` ([min, max], full years on the campaign's last day; either may be null),
-  `in` / `not_in` ({field: [values]}, fields of MEMBER_FIELDS).
+  `in` / `not_in` ({field: [values]}, fields of MEMBER_FIELDS); as of the last day once it is
+  past (the spans covering it).
 - `movements`: entries of the member movement ledger in the campaign's span: `kinds` (required),
   `sex`. A transfer between two branches of the subtree is neither in nor out of it.
 - `classification`: the training programme's roll-up for the campaign's year: `counter`
@@ -40,6 +54,7 @@ from doanvien.committees.models import Committee, Post
 from doanvien.dues import ledger as dues_ledger
 from doanvien.evaluations import introductions
 from doanvien.evaluations import rollup as evaluation_rollup
+from doanvien.member_stats.selectors import memberships_on
 from doanvien.members.models import Member, Movement, Status
 from doanvien.training import rollup as training_rollup
 from doanvien.units import member_counts
@@ -61,24 +76,56 @@ MEMBER_FIELDS = frozenset(
 TRANSFERS = frozenset({Movement.Kind.TRANSFER_IN, Movement.Kind.TRANSFER_OUT})
 
 
+# How far a computed figure is "as of" the campaign's last day (module docstring).
+AS_OF, PERIOD, SUBMISSION = "as_of", "period", "submission"
+
+
 @dataclass(frozen=True)
 class Context:
     unit: Unit
     year: int
     starts_on: date
     ends_on: date
+    # The day the return is counted. None: the records as they stand, whatever the day.
+    today: date | None = None
+
+    @property
+    def dated(self) -> bool:
+        """The last day is past: the members are counted from the spans that covered it."""
+        return self.today is not None and self.ends_on < self.today
+
+    @property
+    def ended(self) -> bool:
+        """The campaign's span has ended (on its last day or later)."""
+        return self.today is not None and self.ends_on <= self.today
 
 
 Source = Callable[[Context, list[dict]], list[int]]
 SOURCES: dict[str, Source] = {}
+BASES: dict[str, Callable[[Context], str]] = {}
 
 
-def source(name: str):
+def _members_basis(ctx: Context) -> str:
+    return AS_OF if ctx.ended else SUBMISSION
+
+
+def _period_basis(ctx: Context) -> str:
+    return PERIOD if ctx.ended else SUBMISSION
+
+
+def source(name: str, basis: Callable[[Context], str] = lambda ctx: SUBMISSION):
     def register(func: Source) -> Source:
         SOURCES[name] = func
+        BASES[name] = basis
         return func
 
     return register
+
+
+def basis_of(ctx: Context, spec: dict) -> str:
+    """How far the cell's figure is as of the campaign's last day: AS_OF, PERIOD or
+    SUBMISSION (module docstring)."""
+    return BASES[spec["source"]](ctx)
 
 
 class BadSpec(ValueError):
@@ -131,6 +178,8 @@ def member_q(ctx: Context, params: dict, prefix: str = "") -> Q:
         q &= Q(**{f"{prefix}sex": params["sex"]})
     if params.get("party"):
         q &= Q(**{f"{prefix}joined_party_on__isnull": False})
+        if ctx.dated:  # a Party member that day
+            q &= Q(**{f"{prefix}joined_party_on__lte": ctx.ends_on})
     if params.get("federation"):
         q &= Q(**{f"{prefix}federation_member": True})
     q &= born_between(ctx.ends_on, params.get("age"), f"{prefix}date_of_birth")
@@ -152,19 +201,25 @@ def _counts(queryset, filters: list[Q]) -> list[int]:
     return [found[f"c{i}"] for i in range(len(filters))]
 
 
-@source("member_count")
+@source("member_count", basis=_members_basis)
 def _member_count(ctx: Context, params: list[dict]) -> list[int]:
-    total = member_counts.now(ctx.unit)
+    if ctx.dated:
+        total = memberships_on(ctx.unit.path, ctx.ends_on).count()
+    else:
+        total = member_counts.now(ctx.unit)
     return [total for _p in params]
 
 
-@source("members")
+@source("members", basis=_members_basis)
 def _members(ctx: Context, params: list[dict]) -> list[int]:
+    if ctx.dated:
+        spans = memberships_on(ctx.unit.path, ctx.ends_on)
+        return _counts(spans, [member_q(ctx, p, prefix="member__") for p in params])
     rows = Member.objects.filter(status=Status.ACTIVE, unit_path__startswith=ctx.unit.path)
     return _counts(rows, [member_q(ctx, p) for p in params])
 
 
-@source("movements")
+@source("movements", basis=_period_basis)
 def _movements(ctx: Context, params: list[dict]) -> list[int]:
     path = ctx.unit.path
     rows = Movement.objects.filter(

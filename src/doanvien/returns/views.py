@@ -12,11 +12,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from doanvien.accounts.access import require, visible_ancestors
+from doanvien.core.forms import apply_errors
 
 from . import exports, services, workflow
-from .access import can_decide, can_fill, get_reporting_unit_for
+from .access import can_decide, can_fill, can_run_campaigns, get_reporting_unit_for
 from .campaigns import campaign_for, campaigns_for
-from .selectors import FROZEN, children_status, late_now, return_forms, return_of, state_of
+from .forms import CampaignForm, DocumentForm
+from .models import Campaign
+from .selectors import (
+    FROZEN,
+    as_of,
+    campaigns_owned,
+    children_status,
+    late_now,
+    return_forms,
+    return_of,
+    state_of,
+)
 
 
 def _resolve(request, unit_id: int, year: int, period: str):
@@ -50,20 +62,81 @@ def campaigns_page(request, unit_id: int, year: int):
             "rows": rows,
             "states": workflow.STATES,
             "crumbs": visible_ancestors(request.user, unit, and_unit=True),
+            "can_run": can_run_campaigns(request.user, unit),
         },
     )
+
+
+@login_required
+def own_campaigns_page(request, unit_id: int):
+    """The campaigns the unit added, asking the unions under it for a return on its own dates
+    (who has reported, closing), and the form to add one (its cadres)."""
+    unit = get_reporting_unit_for(request.user, unit_id)
+    can_run = can_run_campaigns(request.user, unit)
+    form = CampaignForm(request.POST or None) if can_run else None
+    status = 200
+    if request.method == "POST":
+        require(can_run)
+        if form.is_valid():
+            try:
+                campaign = services.campaign_create(
+                    actor=request.user, unit=unit, data=form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("Campaign “%(title)s” added: the units below see it among their returns.")
+                    % {"title": campaign.title},
+                )
+                return redirect("returns:own-campaigns", unit.pk)
+        status = 400
+    return render(
+        request,
+        "returns/own_campaigns.html",
+        {
+            "unit": unit,
+            "rows": campaigns_owned(unit),
+            "form": form,
+            "can_run": can_run,
+            "crumbs": visible_ancestors(request.user, unit, and_unit=True),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def own_campaign_close(request, unit_id: int, campaign_id: int):
+    unit = get_reporting_unit_for(request.user, unit_id)
+    campaign = Campaign.objects.filter(pk=campaign_id, owner=unit).first()
+    if campaign is None:
+        raise Http404
+    require(can_run_campaigns(request.user, unit))
+    try:
+        services.campaign_close(actor=request.user, campaign=campaign)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Campaign “%(title)s” closed.") % {"title": campaign.title})
+    return redirect("returns:own-campaigns", unit.pk)
 
 
 def _page(request, unit, campaign, *, errors=None, posted=None, status=200):
     ret = return_of(unit, campaign)
     state = state_of(ret)
     forms = return_forms(unit, campaign, ret)
-    editable = can_fill(request.user, unit) and workflow.allowed(ret and ret.state, "save")
+    is_open = not campaign.is_closed
+    editable = (
+        is_open and can_fill(request.user, unit) and workflow.allowed(ret and ret.state, "save")
+    )
     errors, posted = errors or {}, posted or {}
     sections = []
+    when = as_of(campaign, ret, forms)
     for form in forms:
         number = str(form["number"])
-        grid = exports.grid(form)
+        grid = exports.marked_grid(form)
         for row in grid:
             for i, cell in enumerate(row["cells"]):
                 if cell is None:
@@ -77,7 +150,15 @@ def _page(request, unit, campaign, *, errors=None, posted=None, status=200):
                     "reason_shown": posted.get(number, {}).get(f"r-{key}", cell.get("reason", "")),
                 }
         typed = any(c["source"] == "typed" for c in form["cells"])
-        sections.append({**form, "grid": grid, "typed": typed, "editable": editable and typed})
+        sections.append(
+            {
+                **form,
+                "grid": grid,
+                "typed": typed,
+                "editable": editable and typed,
+                "at_submission": any(exports.at_submission(c) for c in form["cells"]),
+            }
+        )
     return render(
         request,
         "returns/return.html",
@@ -89,12 +170,23 @@ def _page(request, unit, campaign, *, errors=None, posted=None, status=200):
             "state_label": workflow.STATES[ret.state if ret else None],
             "late": late_now(campaign, ret),
             "sections": sections,
+            "as_of": when,
+            "as_of_text": exports.as_of_text(when),
+            "submission_note": exports.submission_note(when),
             "problems": [] if ret and ret.state in FROZEN else services.problems(forms),
-            "can_submit": can_fill(request.user, unit)
+            "document_form": DocumentForm(
+                initial={name: getattr(ret, name) for name in services.DOCUMENT_FIELDS}
+                if ret
+                else None
+            ),
+            "can_document": can_fill(request.user, unit),
+            "can_submit": is_open
+            and can_fill(request.user, unit)
             and workflow.allowed(ret and ret.state, "submit"),
             "can_accept": can_decide(request.user, unit)
             and workflow.allowed(ret and ret.state, "accept"),
-            "can_return": can_decide(request.user, unit)
+            "can_return": is_open
+            and can_decide(request.user, unit)
             and workflow.allowed(ret and ret.state, "return"),
             "crumbs": visible_ancestors(request.user, unit, and_unit=True),
         },
@@ -149,22 +241,58 @@ def form_save(request, unit_id: int, year: int, period: str, number: int):
     return _back(unit, campaign, f"form-{number}")
 
 
+def _document(request) -> dict:
+    """The document's fields posted (services.DOCUMENT_FIELDS)."""
+    return {name: request.POST[name] for name in services.DOCUMENT_FIELDS if name in request.POST}
+
+
+def _errors(request, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        labels = DocumentForm.base_fields
+        for name, found in exc.message_dict.items():
+            label = labels[name].label if name in labels else ""
+            for message in found:
+                messages.error(request, f"{label}: {message}" if label else message)
+    else:
+        for message in exc.messages:
+            messages.error(request, message)
+
+
 @login_required
 @require_POST
 def submit(request, unit_id: int, year: int, period: str):
+    """Submit, with the number, place and signer of its document when they are given."""
     unit, campaign = _resolve(request, unit_id, year, period)
     require(can_fill(request.user, unit))
     try:
-        ret = services.return_submit(actor=request.user, unit=unit, campaign=campaign)
+        ret = services.return_submit(
+            actor=request.user, unit=unit, campaign=campaign, document=_document(request)
+        )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _errors(request, exc)
     else:
         if ret.late:
             messages.warning(request, _("Return submitted after the deadline: it is marked late."))
         else:
             messages.success(request, _("Return submitted."))
     return _back(unit, campaign)
+
+
+@login_required
+@require_POST
+def document_save(request, unit_id: int, year: int, period: str):
+    """The number, place and signer of the return's document (its PDF), in any state."""
+    unit, campaign = _resolve(request, unit_id, year, period)
+    require(can_fill(request.user, unit))
+    try:
+        services.return_document_set(
+            actor=request.user, unit=unit, campaign=campaign, document=_document(request)
+        )
+    except ValidationError as exc:
+        _errors(request, exc)
+    else:
+        messages.success(request, _("The document's number and signer are saved."))
+    return _back(unit, campaign, "document")
 
 
 @login_required

@@ -75,6 +75,11 @@ class Unit(MP_Node):
                 name="unit_depth_path_prefix",
                 opclasses=["int4_ops", "varchar_pattern_ops"],
             ),
+            # The unit chooser finds units by the beginning of their code
+            # (units.selectors.units_matching; migration 0005 adds a trigram index of names).
+            models.Index(
+                fields=["code"], name="unit_code_prefix", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:

@@ -18,4 +18,5 @@ urlpatterns = [
     path("units/<int:unit_id>/tree/template/", views.unit_tree_template, name="unit-tree-template"),
     path("units/<int:unit_id>/tree.xlsx", views.unit_tree_export, name="unit-tree-export"),
     path("units/<int:unit_id>/audit/", views.unit_audit, name="unit-audit"),
+    path("units/<int:unit_id>/choose/", views.unit_choose, name="unit-choose"),
 ]

@@ -1,14 +1,15 @@
 import csv
 import json
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from doanvien.accounts.access import (
     can_add_children,
@@ -39,6 +40,7 @@ from . import member_counts, services
 from .exports import audit_xlsx, safe_csv, tree_template_xlsx, tree_xlsx
 from .forms import AuditSearchForm, UnitCodeForm, UnitEditForm, UnitForm
 from .models import Level, Unit
+from .selectors import CHOOSER_LIMIT, units_chosen, units_matching, with_parents
 
 
 @login_required
@@ -319,3 +321,46 @@ def _csv_lines(rows):
     yield "\ufeff" + writer.writerow(AUDIT_COLUMNS)
     for row in rows:
         yield writer.writerow([safe_csv(v) for v in row])
+
+
+# --- the unit chooser ---------------------------------------------------------------------------
+
+# The name of the chooser's field in the form that holds it (its inputs and element ids).
+CHOOSER_NAME = re.compile(r"[a-z][a-z_]{0,29}")
+
+
+@login_required
+@require_GET
+def unit_choose(request, unit_id: int):
+    """The unit chooser's pieces, for htmx (units/_chooser.html): the units under the unit that
+    match `unit_q`, or, with `pick`, the chosen unit as a ticked box. The units already chosen
+    (the boxes `name` sent along) are marked, and a unit picked twice is not added again. The
+    unit is the chooser's root: the user must see it (404 otherwise), and only units under it
+    are found."""
+    root = get_unit_for(request.user, unit_id)
+    name = request.GET.get("name", "units")
+    if not CHOOSER_NAME.fullmatch(name):
+        raise Http404
+    chosen = set(request.GET.getlist(name))
+    if "pick" in request.GET:
+        if request.GET["pick"] in chosen:
+            return HttpResponse("")
+        picked = units_chosen(root, [request.GET["pick"]])
+        return render(
+            request,
+            "units/_chooser_items.html",
+            {"name": name, "chosen": with_parents(picked)},
+        )
+    term = request.GET.get("unit_q", "")
+    return render(
+        request,
+        "units/_chooser_results.html",
+        {
+            "root": root,
+            "name": name,
+            "term": term,
+            "results": with_parents(units_matching(root, term)),
+            "chosen_ids": {int(v) for v in chosen if v.isdigit()},
+            "limit": CHOOSER_LIMIT,
+        },
+    )
