@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Subquery
 from django.utils import timezone
 
+from . import import_tags
 from .models import AuditEvent
 
 
@@ -64,6 +65,7 @@ def record(
         unit_path=unit_path,
         summary=summary[:300],
         changes=changes or {},
+        import_id=import_tags.current(),
     )
 
 
