@@ -78,10 +78,10 @@ class ImportChunk(models.Model):
     """One chunk of an import being written (core/spreadsheets/importing.py): the import writes
     its rows a chunk at a time, each in a short transaction that also writes this row, which
     says how to undo the chunk (`undo_with`, a function's dotted path, called with `data`).
-    Chunk 0 is written before the first: it names the import for the audit trail. The rows go
-    in the transaction that finishes the import; if it cannot be finished, its chunks are
-    undone, the last first, each in a transaction that deletes its row (undo_import), by the
-    import itself or, after a worker died in the middle, when a worker starts."""
+    Chunk 0, written with the first, names the import for the audit trail. The rows go in the
+    transaction that finishes the import; if it cannot be finished, its chunks are undone, the
+    last first, each in a transaction that deletes its row (undo_import), by the import itself
+    or, after a worker died in the middle, when a worker starts."""
 
     import_id = models.UUIDField()
     seq = models.PositiveIntegerField()
