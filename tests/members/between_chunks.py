@@ -58,6 +58,7 @@ def scenario(
     mine = Member.objects.filter(id_number__startswith=prefix)
     other: dict = {}
     reports: list[int] = []
+    threads: list[threading.Thread] = []
 
     def other_person() -> None:
         try:
@@ -90,7 +91,7 @@ def scenario(
         thread.start()
         thread.join(timeout=120)  # not a measure: only so that a lock held for ever ends it
         other["finished_then"] = not thread.is_alive()
-        thread.join()
+        threads.append(thread)
 
     result = members_import(
         actor=User.objects.get(pk=actor),
@@ -101,6 +102,8 @@ def scenario(
         progress=progress,
         today=date.fromisoformat(today),
     )
+    for thread in threads:  # one still waiting for the import's locks ends once it is over
+        thread.join(timeout=120)
     both = Member.objects.filter(Q(id_number__startswith=prefix) | Q(pk=other.get("member")))
     return {
         "written": result.written,

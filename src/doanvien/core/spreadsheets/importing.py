@@ -343,7 +343,9 @@ class SheetImport:
         except Undo:
             self.result.written = False
             undo_import(self.import_id)
-        except IntegrityError:
+        except (IntegrityError, ValidationError):
+            # A unique value taken meanwhile, or a service refusing what the check accepted
+            # (a branch closed meanwhile): the records changed under the writes.
             self.result.written = False
             undo_import(self.import_id)
             self.result.file_error(self.changed_message())
