@@ -58,7 +58,7 @@ from doanvien.core.text import fold, normalize
 from doanvien.member_stats import rollup as member_stats
 from doanvien.members.access import can_edit_members
 from doanvien.units.models import Unit, paths_to
-from doanvien.units.services import adjust_member_count
+from doanvien.units.services import adjust_member_counts
 
 from .columns import SPECS, field_label
 from .models import CARD_DIGITS, DuplicateIdReport, Member, Membership, Status
@@ -861,8 +861,7 @@ class MemberImport(SheetImport):
             if moved:
                 undo["moved"] = moved
             self.updated += len(updates)
-        for path, count in sorted(added.items()):
-            adjust_member_count(path, count)
+        adjust_member_counts(added)
         if days:
             members_added(sorted(recount), since=min(days))
 
@@ -1114,7 +1113,6 @@ def _remove(ids: list[int]) -> None:
     member_stats.changed_many((member_stats.vector(m), None) for m in members)
     spans.delete()
     Member.objects.filter(pk__in=ids).delete()
-    for path, count in sorted(on_roll.items()):
-        adjust_member_count(path, -count)
+    adjust_member_counts({path: -count for path, count in on_roll.items()})
     if since is not None:
         members_added(sorted(branches), since=since)

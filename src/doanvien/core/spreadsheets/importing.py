@@ -23,6 +23,7 @@ import in short transactions".
 """
 
 import logging
+import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -33,7 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -62,6 +63,11 @@ DEFAULT_MAX_LISTED_ERRORS = 10_000
 DEFAULT_CHUNK_ROWS = 500
 # Rows carrying an undone import's id deleted in one transaction.
 SWEEP_ROWS = 2000
+# SQLite has a writer that finds the database locked sleep and try again, its sleeps growing
+# with its wait up to this long (seconds; sqlite3_busy_timeout's handler): an import that
+# began its next chunk as soon as it committed one would find the lock free before any waiting
+# writer woke up, and keep it. PostgreSQL queues the transactions waiting for a lock.
+SQLITE_LONGEST_RETRY = 0.1
 # How many rows of each kind (create, update) the preview lists.
 SAMPLE_SIZE = 100
 # Rows of the preview kept with a job for the page and the API.
@@ -82,6 +88,15 @@ SUCCEEDED = "succeeded"
 def chunk_rows() -> int:
     """How many rows an import writes in one transaction."""
     return max(1, int(getattr(settings, "IMPORT_CHUNK_ROWS", DEFAULT_CHUNK_ROWS)))
+
+
+def let_others_write(started: float) -> None:
+    """After a chunk that began at `started` (time.monotonic()), on SQLite: a pause as long as
+    the chunk took (from 5 ms, at most SQLITE_LONGEST_RETRY), so that a writer that began to
+    wait meanwhile, whose sleeps are no longer than his wait so far, wakes up while the lock
+    is free and goes first: he waits about one chunk, not the import. None on PostgreSQL."""
+    if connection.vendor == "sqlite":
+        time.sleep(min(max(time.monotonic() - started, 0.005), SQLITE_LONGEST_RETRY))
 
 
 def max_listed_errors() -> int:
@@ -290,6 +305,7 @@ class SheetImport:
         chunk had errors (the database changed since the check), not at all: then Undo is
         raised and the chunks before it are undone."""
         errors = self.result.error_count
+        started = time.monotonic()
         with transaction.atomic():
             data: dict[str, Any] = {}
             yield data
@@ -302,6 +318,7 @@ class SheetImport:
             ImportChunk.objects.create(
                 import_id=self.import_id, seq=self.chunks, undo_with=self.undo_with, data=data
             )
+        let_others_write(started)
 
     def check_and_write(
         self,
@@ -417,6 +434,7 @@ def undo_import(import_id: uuid.UUID) -> bool:
         return False
     with import_tags.tagged(import_id):
         while True:
+            started = time.monotonic()
             with transaction.atomic():
                 chunk = (
                     ImportChunk.objects.select_for_update()
@@ -428,11 +446,14 @@ def undo_import(import_id: uuid.UUID) -> bool:
                     break
                 import_string(chunk.undo_with)(chunk.data)
                 chunk.delete()
+            let_others_write(started)
     for model, name in import_id_fields():
         tagged = model.objects.filter(**{name: import_id}).order_by()
         while ids := list(tagged.values_list("pk", flat=True)[:SWEEP_ROWS]):
+            started = time.monotonic()
             with transaction.atomic():
                 model.objects.filter(pk__in=ids).delete()
+            let_others_write(started)
     note = head.data
     with transaction.atomic():
         AuditEvent.objects.create(
