@@ -10,7 +10,10 @@ names a PostgreSQL server, a database `doanvien_bench_import` on it, created and
 Each measured step runs in its own process, so that its peak memory (ru_maxrss) is its own.
 With --paths the file names each branch by its path from the province ("Tỉnh đoàn Đo Đạc /
 Đoàn trường Đo Đạc / Chi đoàn 007", column "Đường dẫn chi đoàn") instead of its name.
-Targets: import ≤ 30 s, peak RSS ≤ 300 MB, ≤ 3 × the raw insert.
+Targets: import ≤ 30 s, peak RSS ≤ 300 MB, ≤ 3 × the raw insert. Another writer (a one-row
+write every 100 ms on a connection of its own) reports how long it waited meanwhile: the import
+writes IMPORT_CHUNK_ROWS rows a transaction (IMPORT_CHUNK_ROWS=100000 writes the whole file in
+one, as before).
 """
 
 import argparse
@@ -241,7 +244,7 @@ def step_import(workdir: Path, count: int) -> dict:
     import logging
 
     from doanvien.accounts.models import User
-    from doanvien.core.spreadsheets import parsing
+    from doanvien.core.spreadsheets import importing, parsing
     from doanvien.members.imports import members_import
     from doanvien.members.models import Member
     from doanvien.units.models import Unit
@@ -287,6 +290,7 @@ def step_import(workdir: Path, count: int) -> dict:
         "members": Member.objects.filter(unit_path__startswith=base.path).count(),
         "member_count": member_counts.now(base),
         "probe": probe.figures(),
+        "chunk_rows": importing.chunk_rows(),
     }
 
 
@@ -429,7 +433,8 @@ def main() -> None:
     print(
         f"  another writer meanwhile (a one-row write every 100 ms): {probe['writes']} writes, "
         f"longest wait {probe['longest']:.2f} s, p99 {probe['p99']:.2f} s, "
-        f"{probe['failed']} failed {probe['failures']}"
+        f"{probe['failed']} failed {probe['failures']} (the import writes "
+        f"{imp['chunk_rows']} rows a transaction: IMPORT_CHUNK_ROWS)"
     )
     # CPU time of this process only (PostgreSQL's own work is not in it): a second view of the
     # ratio when other work shares the machine.

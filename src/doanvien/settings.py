@@ -130,7 +130,8 @@ DATABASES = {
 # SQLite (a laptop install): readers never wait for the writer (WAL); a transaction takes the
 # write lock when it begins (IMMEDIATE), so it never fails half-way on a lock; a writer waits up
 # to SQLITE_BUSY_SECONDS for the one before it. Work that runs long (an import's check) runs
-# outside any write transaction, so writers wait for short writes only.
+# outside any write transaction, and an import writes IMPORT_CHUNK_ROWS rows a transaction, so
+# writers wait for short writes only.
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": float(os.environ.get("SQLITE_BUSY_SECONDS", "20")),
@@ -361,6 +362,10 @@ UPLOAD_SCANNER = os.environ.get("UPLOAD_SCANNER", "")
 # (core/spreadsheets/parsing.py). The largest file an import takes needs about 700 MB.
 IMPORT_PARSE_MEMORY_MB = int(os.environ.get("IMPORT_PARSE_MEMORY_MB", "1024"))
 IMPORT_PARSE_CPU_SECONDS = int(os.environ.get("IMPORT_PARSE_CPU_SECONDS", "60"))
+# Rows an import writes in one transaction (core/spreadsheets/importing.py): another writer
+# waits at most about as long as one such chunk takes; the import stays all or nothing (the
+# chunks written are undone if a later one cannot be).
+IMPORT_CHUNK_ROWS = int(os.environ.get("IMPORT_CHUNK_ROWS", "500"))
 
 # Searching members by full ID number (members/selectors.py): only for roles that may see full
 # numbers, recorded like a reveal, and at most ID_SEARCH_LIMIT searches per user within

@@ -595,31 +595,47 @@ class TestOneBadRowAndNothingIsWritten:
 # --- nobody waits for the check ---------------------------------------------------------------
 
 
-def write_elsewhere(user) -> str | None:
-    """What another person does meanwhile, on a connection of its own: he signs in to the API
-    (a write). None when it is written, else the error."""
+def elsewhere(work) -> str | None:
+    """`work()` done by another person meanwhile, on a connection of its own: None when it is
+    written, else the error."""
     outcome: list[str | None] = []
 
-    def work():
+    def run():
         try:
-            api_token_issue(user=user)
+            work()
             outcome.append(None)
         except Exception as e:  # noqa: BLE001 - the error is the answer
             outcome.append(repr(e))
         finally:
             connection.close()  # this thread's own
 
-    thread = threading.Thread(target=work)
+    thread = threading.Thread(target=run)
     thread.start()
     thread.join(timeout=60)
     return outcome[0] if outcome else "no answer"
 
 
+def write_elsewhere(user, *, looks: bool = False):
+    """What another person does meanwhile, on a connection of its own: he signs in to the API
+    (a write). None when it is written, else the error; with `looks`, also how many
+    registrations he saw then."""
+    seen = []
+
+    def signs_in():
+        seen.append(Registration.objects.count())
+        api_token_issue(user=user)
+
+    error = elsewhere(signs_in)
+    return (error, seen[0] if seen else None) if looks else error
+
+
 @pytest.mark.django_db(transaction=True)
 class TestNobodyWaitsForTheCheck:
     """The check of a file (the preview, and the confirmation's first pass) runs outside any
-    write transaction: another connection writes while it runs. On SQLite a write transaction
-    holds the only write lock; there, the old preview made every other write wait, then fail."""
+    write transaction, and the confirmation writes a chunk of members a transaction: another
+    connection writes while the file is checked and between two chunks. On SQLite a write
+    transaction holds the only write lock; there, a preview or a confirmation in one
+    transaction made every other write wait, then fail."""
 
     def test_a_write_succeeds_while_the_file_is_checked(self, world, good_file):
         during = []
@@ -632,40 +648,67 @@ class TestNobodyWaitsForTheCheck:
         assert len(during) >= 2 and during == [(False, None)] * len(during)
         assert Registration.objects.count() == 0
 
-    def test_the_confirmation_checks_first_then_writes_in_one_transaction(self, world, good_file):
+    def test_the_confirmation_checks_first_then_writes_a_chunk_at_a_time(
+        self, world, good_file, settings
+    ):
+        """Each member's registration in a chunk of its own: between two chunks another
+        connection writes, and sees the registrations of the chunks written so far."""
+        settings.IMPORT_CHUNK_ROWS = 1
         during = []
 
         def hook(done, total):
-            inside = connection.in_atomic_block
-            during.append((inside, None if inside else write_elsewhere(world.member_user)))
+            during.append(
+                (connection.in_atomic_block, write_elsewhere(world.member_user, looks=True))
+            )
 
         result = run(world, good_file, progress=hook)
         assert result.written and result.to_create == 2
-        checking = [w for inside, w in during if not inside]
-        assert checking and checking == [None] * len(checking)
-        phases = [inside for inside, _w in during]
-        first_write = phases.index(True)
-        assert first_write >= 2 and not any(phases[:first_write])  # the whole check, then writes
+        assert during and not any(inside for inside, _w in during)
+        assert [w[0] for _inside, w in during] == [None] * len(during)
+        seen = [w[1] for _inside, w in during]
+        # The whole check (nothing written), then the first member's chunk, then the second's.
+        assert seen[:2] == [0, 0] and seen[2:4] == [1, 2]
         assert Registration.objects.filter(state="submitted").count() == 2
+        assert differences() == []
 
-    def test_what_changed_since_the_check_is_found_by_the_writes(self, world, good_file):
-        """member2's registration is submitted once the file is checked, as the writes begin
-        (here on the import's own connection, so that it happens at a known moment): the writes
-        check again, refuse it, and nothing at all is written."""
+    def test_what_changed_since_the_check_is_found_by_the_writes(self, world, good_file, settings):
+        """Once the first member's chunk is written, member2's registration is submitted by
+        someone else (on his own connection): member2's chunk finds it submitted, and the
+        first chunk is undone; the other person's registration stays."""
+        settings.IMPORT_CHUNK_ROWS = 1
+        events_before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+        other = []
+
+        def submits_member2():
+            registration = registration_save(
+                actor=world.member_user,
+                member=world.member2,
+                year=YEAR,
+                items=complete_items(world.member2),
+            )
+            registration_submit(actor=world.member_user, registration=registration, today=TODAY)
 
         def hook(done, total):
-            if connection.in_atomic_block and not Registration.objects.exists():
-                registration = registration_save(
-                    actor=None, member=world.member2, year=YEAR, items=complete_items(world.member2)
-                )
-                registration_submit(actor=None, registration=registration, today=TODAY)
+            first = Registration.objects.filter(member=world.member).exists()
+            if first and not other:
+                other.append(elsewhere(submits_member2))
 
         result = run(world, good_file, progress=hook)
+        assert other == [None]
         assert not result.written and result.error_count == 1
         n1 = len(complete_items(world.member))
         assert (result.errors[0].row, result.errors[0].column) == (FIRST + n1, "Mã đoàn viên")
         assert "Waiting for review" in result.errors[0].message
-        assert Registration.objects.count() == 0
+        assert not Registration.objects.filter(member=world.member).exists()
+        assert Registration.objects.get(member=world.member2).state == "submitted"
+        assert differences() == []
+        new_events = AuditEvent.objects.filter(pk__gt=events_before or 0).order_by("pk")
+        assert [e.action for e in new_events] == [
+            "registration.saved",
+            "registration.submitted",
+            "import.undone",
+        ]
+        assert new_events[0].actor_id == world.member_user.pk
 
     def test_a_cell_with_a_control_character_is_an_error_of_its_own(
         self, world, framework, tmp_path
@@ -853,7 +896,7 @@ class TestThroughTheWorker:
     def test_a_job_whose_worker_dies_once_the_rows_are_written_is_not_left_running(
         self, world, good_file, monkeypatch
     ):
-        """The registrations and the job's end are written in one transaction: a worker that
+        """The job's end is written in the transaction that ends the import: a worker that
         dies right after it commits leaves the job done, not running."""
         monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: TODAY)
         job = self.start(world, good_file, year=YEAR)

@@ -1,16 +1,24 @@
 """Importing a unit tree from a spreadsheet: what it creates, updates and moves, and the
 malformed files it refuses whole (the row of each problem named). Every unit is invented."""
 
+import threading
+import uuid
 from pathlib import Path
 
 import pytest
 import xlsxwriter
+from django.db import connection
 from django.utils import translation
 
-from doanvien.core.models import AuditEvent
+from doanvien.core.models import AuditEvent, ImportChunk
+from doanvien.core.spreadsheets import importing
+from doanvien.meetings import rollup as meeting_rollup
+from doanvien.members.models import Member
+from doanvien.training import rollup as training_rollup
 from doanvien.units import member_counts
 from doanvien.units.imports import units_import
-from doanvien.units.models import Unit
+from doanvien.units.models import Level, Unit
+from doanvien.units.services import unit_create
 
 HEADER = ["Mã đơn vị", "Tên đơn vị", "Cấp", "Khu vực", "Mã đơn vị cấp trên"]
 
@@ -309,3 +317,152 @@ def test_a_second_import_of_the_same_file_changes_nothing(world, tmp_path):
     assert (again.to_create, again.to_update, again.unchanged) == (0, 0, 4)
     assert run(world, path).written
     assert tree()[0] == before[0]
+
+
+# --- written a chunk at a time, all or nothing ------------------------------------------------
+
+
+def another_person(work):
+    """`work()` on a thread with a database connection of its own; its error, or None."""
+    outcome = []
+
+    def run_it():
+        try:
+            work()
+            outcome.append(None)
+        except Exception as e:  # noqa: BLE001 - the error is the answer
+            outcome.append(repr(e))
+        finally:
+            connection.close()  # this thread's own
+
+    thread = threading.Thread(target=run_it)
+    thread.start()
+    thread.join(timeout=120)  # not a measure: only so that a lock held for ever ends the test
+    return outcome[0] if outcome else "no answer"
+
+
+def shape():
+    """The tree as users see it: each unit's code, name, sector, unit above, count of units
+    right under it, whether it is active, and its meeting figures' check."""
+    units = {u.path: u.code for u in Unit.objects.all()}
+    return sorted(
+        (u.code, u.name, u.sector, units.get(u.path[: -Unit.steplen]), u.numchild, u.is_active)
+        for u in Unit.objects.all()
+    )
+
+
+def counts_agree():
+    active = Member.objects.filter(status="active")
+    for unit in member_counts.exact(Unit.objects.all()):
+        assert unit.member_count == active.filter(unit_path__startswith=unit.path).count()
+    training_rollup.fold_all()
+    assert meeting_rollup.differences() == []
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
+
+
+NEW_AND_CHANGED = [
+    ["TN-BD", "Huyện đoàn Bình Đức", "district", "", ""],
+    ["TN-BD-X1", "Đoàn xã Bình Đức 1", "base", "residential", "TN-BD"],
+    ["TN-BD-X1-A", "Chi đoàn Ấp A", "branch", "residential", "TN-BD-X1"],
+    ["TN-BD-X1-B", "Chi đoàn Ấp B", "branch", "residential", "TN-BD-X1"],
+    # Renamed, and moved under the new district with its branch and member.
+    ["TN-TA-TH", "Đoàn xã Tân Hòa (mới)", "base", "", "TN-BD"],
+]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_code_taken_between_the_check_and_a_late_chunk_leaves_the_tree_as_it_was(
+    world, tmp_path, settings
+):
+    """Two new units a chunk: once the first chunk is written, someone else creates a unit
+    with the code of one of the second chunk's, on his own connection. The second chunk
+    cannot be written, and the first is undone."""
+    settings.IMPORT_CHUNK_ROWS = 2
+    before = shape()
+    events_before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    seen = []
+
+    def creates_a_unit_named_so():
+        seen.append(Unit.objects.filter(code__in=["TN-BD", "TN-BD-X1"]).count())
+        unit_create(
+            actor=world.base_cadre,
+            parent=Unit.objects.get(pk=world.base.pk),
+            name="Chi đoàn Ấp B",
+            code="TN-BD-X1-B",
+            level=Level.objects.get(code="branch"),
+            kind=Unit.Kind.BRANCH,
+        )
+
+    def progress(done, total):
+        if ImportChunk.objects.filter(seq__gt=0).count() == 1 and len(seen) < 2:
+            seen.append(another_person(creates_a_unit_named_so))
+
+    with translation.override("en"):
+        result = units_import(
+            actor=world.province_cadre,
+            unit=world.province,
+            path=sheet(tmp_path, NEW_AND_CHANGED),
+            filename="don-vi.xlsx",
+            confirm=True,
+            progress=progress,
+        )
+    assert seen == [2, None]  # the first chunk was there for him to see
+    assert not result.written
+    assert [e.message for e in result.errors] == [
+        "The units changed while the file was being written. Nothing was written: import the "
+        "file again."
+    ]
+    theirs = Unit.objects.get(code="TN-BD-X1-B")
+    assert shape() == _with_their_unit(before, world, theirs)
+    assert not ImportChunk.objects.exists()
+    counts_agree()
+    new_events = AuditEvent.objects.filter(pk__gt=events_before or 0).order_by("pk")
+    assert [e.action for e in new_events] == ["unit.created", "import.undone"]
+
+
+def _with_their_unit(before, world, theirs):
+    """`before` with the other person's new branch under the base union (one more there)."""
+    rows = [(*row[:4], row[4] + 1, row[5]) if row[0] == world.base.code else row for row in before]
+    return sorted([*rows, (theirs.code, theirs.name, theirs.sector, world.base.code, 0, True)])
+
+
+class WorkerKilled(BaseException):
+    """The worker process ending: nothing after it runs."""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_new_units_renames_and_moves_written_before_a_worker_died_are_undone(
+    world, tmp_path, settings
+):
+    """The worker dies once the new units, the rename and the move are written, before the
+    import is finished: what it left is undone as a worker that starts undoes it."""
+    settings.IMPORT_CHUNK_ROWS = 2
+    before = shape()
+    district = member_counts.now(world.district)
+    import_id = uuid.uuid4()
+
+    def progress(done, total):
+        if ImportChunk.objects.filter(seq__gt=0).count() == 4:  # 2 of new units, 1, 1
+            raise WorkerKilled
+
+    with pytest.raises(WorkerKilled), translation.override("en"):
+        units_import(
+            actor=world.province_cadre,
+            unit=world.province,
+            path=sheet(tmp_path, NEW_AND_CHANGED),
+            filename="don-vi.xlsx",
+            confirm=True,
+            progress=progress,
+            import_id=import_id,
+        )
+    moved = Unit.objects.get(code="TN-TA-TH")
+    assert (moved.name, parent_code("TN-TA-TH")) == ("Đoàn xã Tân Hòa (mới)", "TN-BD")
+    assert member_counts.now(Unit.objects.get(code="TN-BD")) == 1
+    assert member_counts.now(Unit.objects.get(pk=world.district.pk)) == district - 1
+
+    assert importing.undo_import(import_id)  # as a worker that starts does
+
+    assert shape() == before
+    assert not ImportChunk.objects.exists()
+    counts_agree()
+    assert member_counts.now(Unit.objects.get(pk=world.district.pk)) == district

@@ -1,6 +1,7 @@
 """Importing youths and their groups from a survey list: preview then confirm, all or nothing,
 each error named by row and column; malformed files refused whole. Every person is invented."""
 
+import uuid
 from io import BytesIO
 from pathlib import Path
 
@@ -11,8 +12,10 @@ from django.urls import reverse
 from django.utils import translation
 from python_calamine import CalamineWorkbook
 
-from doanvien.core.models import AuditEvent
+from doanvien.core.models import AuditEvent, ImportChunk
+from doanvien.core.spreadsheets import importing
 from doanvien.jobs.models import Job
+from doanvien.youth import rollup as youth_rollup
 from doanvien.youth.imports import youths_import
 from doanvien.youth.models import Group, Youth
 
@@ -295,3 +298,43 @@ def test_every_hostile_file_is_refused_whole(world, hostile_files):
         assert not result.ok and not result.written, kind
         assert result.errors[0].row is None and result.errors[0].message, kind
     assert state() == before
+
+
+class WorkerKilled(BaseException):
+    """The worker process ending: nothing after it runs."""
+
+
+def test_a_list_half_written_when_its_worker_died_is_undone(world, tmp_path, settings):
+    """Two rows a chunk: the worker dies once the first chunk (a youth, and a group attached
+    to the Union's activities) is written; what it wrote is undone as a worker that starts
+    undoes it, and the unit's figures are counted again without the group."""
+    settings.IMPORT_CHUNK_ROWS = 2
+    header = [*HEADER, "Ngày nhóm gắn với hoạt động Đoàn"]
+    rows = [[*row, "01/03/2024" if row[6] else ""] for row in GOOD]
+    before = state()
+    import_id = uuid.uuid4()
+
+    def progress(done, total):
+        if done == 2:
+            raise WorkerKilled
+
+    with pytest.raises(WorkerKilled), translation.override("en"):
+        youths_import(
+            actor=world.secretary,
+            unit=world.branch,
+            path=sheet(tmp_path, rows, header=header),
+            filename="khao-sat.xlsx",
+            confirm=True,
+            progress=progress,
+            import_id=import_id,
+        )
+    assert Youth.objects.count() == 2 and Group.objects.get().attached_on is not None
+
+    assert importing.undo_import(import_id)
+
+    youths, groups, events = before
+    assert state() == (youths, groups, events + 1)  # one event: the import was undone
+    assert AuditEvent.objects.latest("pk").action == "import.undone"
+    assert not ImportChunk.objects.exists()
+    youth_rollup.fold_all()
+    assert youth_rollup.differences() == []

@@ -23,6 +23,7 @@ PERSON_MODELS = {
     "admissionrequest": ("admission", "members", "AdmissionRequest"),
 }
 PERSON_FIELDS = ("member", "youth")
+from . import import_tags
 
 
 def _plain(value: Any) -> Any:
@@ -107,6 +108,8 @@ def record(
         changes=fields_only(changes) if person else changes,
         person_type=person[0] if person else "",
         person_id=person[1] if person else None,
+        changes=changes or {},
+        import_id=import_tags.current(),
     )
     if person and changes:
         AuditPersonal.objects.create(

@@ -92,15 +92,15 @@ def reserve_ids(model: type[Model], count: int, *, using: str | None = None) -> 
 
 
 class GrowingTable:
-    """Keeps PostgreSQL's statistics of a table true while one transaction fills it.
+    """Keeps PostgreSQL's statistics of a table true while an import fills it.
 
-    The planner sizes a table by its last ANALYZE. A table that was small then, filled by a
-    long transaction that also looks rows up in it (an import's checks for each chunk of
-    rows), keeps being read whole for every lookup instead of through its unique indexes:
-    the import slows down with the square of its size. `grew(rows)` runs ANALYZE inside the
-    transaction (it counts the transaction's own new rows) each time the rows added since
-    the last one reach the count it found, from 5,000 rows on: a few times while an empty
-    table gets 100,000 rows, never for a table that is already large."""
+    The planner sizes a table by its last ANALYZE. A table that was small then, filled by an
+    import that also looks rows up in it (its checks for each chunk of rows), keeps being
+    read whole for every lookup instead of through its unique indexes: the import slows down
+    with the square of its size. `grew(rows)` runs ANALYZE inside the transaction writing
+    (it counts that transaction's new rows and those of the chunks committed before) each
+    time the rows added since the last one reach the count it found, from 5,000 rows on: a
+    few times while an empty table gets 100,000 rows, never for one already large."""
 
     FIRST = 5000
 

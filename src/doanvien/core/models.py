@@ -1,6 +1,9 @@
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .fields import ImportIdField
 
 
 class AuditEvent(models.Model):
@@ -40,6 +43,9 @@ class AuditEvent(models.Model):
     # The person the event is about (a member, a youth, a candidate for admission), if any.
     person_type = models.CharField(max_length=20, blank=True, default="")
     person_id = models.BigIntegerField(null=True, blank=True)
+    # The import that wrote it, if one did: an import that cannot be finished takes its events
+    # back with its rows (core/spreadsheets/importing.py: undo_import).
+    import_id = ImportIdField()
 
     class Meta:
         verbose_name = _("audit event")
@@ -51,6 +57,12 @@ class AuditEvent(models.Model):
             models.Index(fields=["unit", "-id"], name="audit_unit_newest"),
             # One person's events, newest first (the search by actor).
             models.Index(fields=["actor", "-id"], name="audit_actor_newest"),
+            # An import's events, to take back if it cannot be finished: the rest has none.
+            models.Index(
+                fields=["import_id"],
+                name="audit_import",
+                condition=models.Q(import_id__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -89,3 +101,27 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
+
+
+class ImportChunk(models.Model):
+    """One chunk of an import being written (core/spreadsheets/importing.py): the import writes
+    its rows a chunk at a time, each in a short transaction that also writes this row, which
+    says how to undo the chunk (`undo_with`, a function's dotted path, called with `data`).
+    Chunk 0, written with the first, names the import for the audit trail. The rows go in the
+    transaction that finishes the import; if it cannot be finished, its chunks are undone, the
+    last first, each in a transaction that deletes its row (undo_import), by the import itself
+    or, after a worker died in the middle, when a worker starts."""
+
+    import_id = models.UUIDField()
+    seq = models.PositiveIntegerField()
+    undo_with = models.CharField(max_length=200, blank=True, default="")
+    data = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["import_id", "seq"], name="import_chunk_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.import_id} #{self.seq}"

@@ -16,9 +16,11 @@ def import_job(
     """Run `importer` on the job's file: all or nothing; errors give a copy of the file with
     the bad cells marked (`core.spreadsheets.importing.import_outcome`, with `columns`, `lines`
     and `extra`). While writing, the job shows `message` and its progress (`import_progress`).
-    `importer` gets the job's user, unit, file and phase; the job's outcome is recorded in the
-    transaction that writes the rows, so that the job is done when they are. `within()` is a
-    context around the whole import."""
+    `importer` gets the job's user, unit, file and phase, and the job's id as the import's
+    (what a run of it leaves half-written is undone by the next, or when a worker starts:
+    jobs.services.fail_abandoned_jobs); the job's outcome is recorded in the transaction that
+    ends the import, so that the job is done when the rows are. `within()` is a context
+    around the whole import."""
     source = files.input_path(job)
     confirm = job.params.get("phase") == "apply"
 
@@ -46,5 +48,6 @@ def import_job(
             confirm=confirm,
             progress=report,
             on_written=lambda result: save_outcome(job, outcome_of(result)),
+            import_id=job.pk,
         )
     return outcome_of(result)

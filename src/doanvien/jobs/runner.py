@@ -47,10 +47,13 @@ class Outcome:
 
 class Progress:
     """Called by a handler as `progress(done, total)`; written at most every `every` seconds
-    (and always at the end), each write also being the job's heartbeat."""
+    (EVERY by default; and always at the end), each write also being the job's heartbeat."""
 
-    def __init__(self, job: Job, every: float = 0.5):
-        self.job, self.every, self.last = job, every, 0.0
+    EVERY = 0.5
+
+    def __init__(self, job: Job, every: float | None = None):
+        self.job, self.last = job, 0.0
+        self.every = self.EVERY if every is None else every
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from doanvien.core import requestlog
+from doanvien.core.spreadsheets import importing
 
 from . import files
 from .models import Job
@@ -57,26 +58,41 @@ def fail_abandoned_jobs(*, now=None) -> list[Job]:
     """Fail the jobs left running by a worker that is gone: one of this machine whose process
     has ended (the worker was killed, or ran out of memory), or any whose heartbeat stopped
     STALE_AFTER ago. Run by a worker as it starts (the db_worker command), so that such a job
-    shows as failed, ready to be tried again, instead of running for ever. A job whose work
-    committed is not running any more (runner.save_outcome), so failing one says truly that
-    nothing was written."""
+    shows as failed, ready to be tried again, instead of running for ever. An import such a
+    worker left half-written (some of its chunks committed: core/spreadsheets/importing.py)
+    is undone first, chunk by chunk, so that failing the job says truly that nothing of it is
+    left; so is what any other job that is not running left behind (an import whose own undo
+    failed). A job whose work committed is not running any more (runner.save_outcome)."""
     now = now or timezone.now()
     failed = []
     for job in Job.objects.filter(state=Job.State.RUNNING):
         gone = worker_is_gone(job.worker)
         if not (gone or (gone is None and is_stale(job, now))):
             continue
+        undone = importing.undo_import(job.pk)
         with translation.override(job.params.get("language") or "vi"):
-            message = _(
-                "The worker running this job stopped before the job finished (the server "
-                "restarted, or the job needed more memory than the server has). Nothing was "
-                "written; you can try again."
-            )
+            if undone:
+                message = _(
+                    "The worker running this import stopped while it was writing (the server "
+                    "restarted, or the job needed more memory than the server has). What it "
+                    "had written has been undone: nothing of the file is left. You can try "
+                    "again."
+                )
+            else:
+                message = _(
+                    "The worker running this job stopped before the job finished (the server "
+                    "restarted, or the job needed more memory than the server has). Nothing "
+                    "was written; you can try again."
+                )
         # Only if nobody else has moved it on meanwhile.
         if Job.objects.filter(pk=job.pk, state=Job.State.RUNNING, worker=job.worker).update(
             state=Job.State.FAILED, message=message, finished_at=now, heartbeat_at=now
         ):
             failed.append(job)
+    # Imports run outside a job (a command, a test) are undone by their own run.
+    left = Job.objects.filter(pk__in=importing.half_written()).exclude(state=Job.State.RUNNING)
+    for import_id in left.order_by("created_at").values_list("pk", flat=True):
+        importing.undo_import(import_id)
     return failed
 
 
@@ -85,6 +101,8 @@ def can_retry(job: Job) -> bool:
 
 
 def _requeue(job: Job, **params) -> Job:
+    if job.is_import:
+        importing.undo_import(job.pk)  # what a run of it that died left half-written
     with transaction.atomic():
         job.params = {**job.params, **params}
         job.state = Job.State.QUEUED

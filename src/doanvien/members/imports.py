@@ -1,5 +1,6 @@
 """Importing members from a spreadsheet into a unit: every row is checked, then everything is
-written in one transaction, or nothing.
+written, or nothing (a chunk at a time, each in a short transaction; a chunk that cannot be
+written undoes the ones before it: core/spreadsheets/importing.py, `undo_chunk` below).
 
 `members_import(confirm=False)` is the preview: it reads and checks the whole file and says how
 many members it would create and update, and every error (row, column and value as in the
@@ -21,6 +22,7 @@ members, membership spans and audit events, one member count adjustment per bran
 """
 
 import re
+import uuid
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -34,7 +36,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.actions.members import member_move, members_added
-from doanvien.core import audit
+from doanvien.core import audit, import_tags
 from doanvien.core.bulk import (
     GrowingTable,
     insert_rows,
@@ -48,6 +50,7 @@ from doanvien.core.spreadsheets.importing import (
     Progress,
     SheetImport,
     Written,
+    chunk_rows,
     error_messages,
 )
 from doanvien.core.spreadsheets.reading import SpreadsheetError
@@ -55,10 +58,10 @@ from doanvien.core.text import fold, normalize
 from doanvien.member_stats import rollup as member_stats
 from doanvien.members.access import can_edit_members
 from doanvien.units.models import Unit, paths_to
-from doanvien.units.services import adjust_member_count
+from doanvien.units.services import adjust_member_counts
 
 from .columns import SPECS, field_label
-from .models import CARD_DIGITS, DuplicateIdReport, Member, Membership
+from .models import CARD_DIGITS, DuplicateIdReport, Member, Membership, Status
 from .rules import RulesAlong, SubtreeRules
 from .services.cards import RangeHolders, check_card_for_branch, imported_card
 from .services.duplicates import (
@@ -107,6 +110,7 @@ class MemberImport(SheetImport):
     each row."""
 
     sheet: MemberSheet
+    undo_with = f"{__name__}.undo_chunk"
 
     def __init__(self, *, actor, unit: Unit, sheet: MemberSheet, result: ImportResult, today):
         super().__init__(actor=actor, sheet=sheet, result=result, today=today)
@@ -125,10 +129,6 @@ class MemberImport(SheetImport):
         # Each row's branch and action, for the counts per branch.
         self.row_branch: dict[int, Unit] = {}
         self.editable: dict[int, bool] = {}
-        self.added: Counter[str] = Counter()  # branch path → members created
-        # Branches whose members' spans or admission dates changed, and the earliest such date.
-        self.recount: set[int] = set()
-        self.recount_since: date | None = None
         self.restored: Counter[str] = Counter()
         self.first_restored: dict[str, int] = {}
         self.skipped: list[int] = []
@@ -602,6 +602,16 @@ class MemberImport(SheetImport):
         return _Update(member=member, changes=changes, move_to=move_to)
 
     def chunk(self, rows: list[PreparedRow]) -> None:
+        """Check a chunk of rows against the database; when writing, check them again and
+        write them in one short transaction (nothing of it if one has an error)."""
+        if not self.writing:
+            self.check_chunk(rows, None)
+            return
+        with self.chunk_transaction() as undo:
+            self.check_chunk(rows, undo)
+
+    def check_chunk(self, rows: list[PreparedRow], undo: dict | None) -> None:
+        """The rows checked, and written when `undo` is given (what undoes them goes there)."""
         members: list[PreparedRow] = []
         for row in rows:
             if not row.data.get("full_name") and not row.data.get("id_number"):
@@ -674,8 +684,8 @@ class MemberImport(SheetImport):
                     updates.append(update)
             if self.outcome.get(row.number) is None:
                 self.set_outcome(row.number, "error")
-        if self.writing and self.result.error_count == 0:
-            self.write(creates, updates, taken=codes_taken)
+        if undo is not None and self.result.error_count == 0:
+            self.write(creates, updates, taken=codes_taken, undo=undo)
 
     # --- writing --------------------------------------------------------------------------
 
@@ -713,6 +723,7 @@ class MemberImport(SheetImport):
             changes=audit.fields_only(changes),
             person_type="member",
             person_id=member.pk,
+            import_id=import_tags.current(),
         )
 
     def _insert_new(self, creates: list[SimpleNamespace]) -> None:
@@ -749,6 +760,7 @@ class MemberImport(SheetImport):
         insert_rows(Membership, records(Membership, spans))
         # One event per member, to head his history; the values are the record's own.
         actor_id = self.actor.pk if getattr(self.actor, "pk", None) else None
+        import_id = import_tags.current()
         events = (
             {
                 "actor_id": actor_id,
@@ -761,27 +773,42 @@ class MemberImport(SheetImport):
                 "changes": {},
                 "person_type": "member",
                 "person_id": m.pk,
+                "import_id": import_id,
             }
             for m in creates
         )
         insert_rows(AuditEvent, records(AuditEvent, events))
 
     def write(
-        self, creates: list[SimpleNamespace], updates: list[_Update], *, taken: set[str]
+        self,
+        creates: list[SimpleNamespace],
+        updates: list[_Update],
+        *,
+        taken: set[str],
+        undo: dict[str, Any],
     ) -> None:
-        """Write the chunk's new members and its changes; `taken`: member identifiers already
-        in use, among those of the chunk."""
+        """Write the chunk's new members and its changes, with the counts they move (member
+        counts, statistics, training roll-ups), in the chunk's transaction; `taken`: member
+        identifiers already in use, among those of the chunk. `undo` gets what undoes it
+        (undo_chunk): the new members' ids, each change's values before and after, each
+        move's branch and spans before."""
+        added: Counter[str] = Counter()  # branch path → members created
+        recount: set[int] = set()
+        days: list[date] = []
+        undo["today"] = self.today
         if creates:
             self._give_codes(creates, taken)
             self._insert_new(creates)
             member_stats.changed_many((None, member_stats.vector(m)) for m in creates)
             for m in creates:
-                self.added[m.unit_path] += 1
-                self._count_again(m.branch_id, m.joined_union_on or self.today)
+                added[m.unit_path] += 1
+                recount.add(m.branch_id)
+                days.append(m.joined_union_on or self.today)
             self.created += len(creates)
+            undo["created"] = [m.pk for m in creates]
         if updates:
             events, values, names = [], [], {"name_folded", "sort_key", "updated_at"}
-            counted = []
+            counted, restore = [], []
             now = timezone.now()
             for u in updates:
                 if not u.changes:
@@ -789,8 +816,15 @@ class MemberImport(SheetImport):
                 before = audit.snapshot(u.member, AUDITED_FIELDS)
                 counted_before = member_stats.vector(u.member)
                 if "joined_union_on" in u.changes:
-                    for day in (u.member.joined_union_on, u.changes["joined_union_on"]):
-                        self._count_again(u.member.branch_id, day)
+                    recount.add(u.member.branch_id)
+                    days += [u.member.joined_union_on, u.changes["joined_union_on"]]
+                restore.append(
+                    {
+                        "id": u.member.pk,
+                        "before": {k: getattr(u.member, k) for k in u.changes},
+                        "after": dict(u.changes),
+                    }
+                )
                 for name, value in u.changes.items():
                     setattr(u.member, name, value)
                 set_derived(u.member)
@@ -810,9 +844,21 @@ class MemberImport(SheetImport):
                     audit.personal_rows(events, values), batch_size=1000
                 )
                 member_stats.changed_many(counted)
+                undo["updated"] = restore
             reason = _("Moved by import")
+            moved = []
             for u in updates:
                 if u.move_to is not None:
+                    spans = Membership.objects.filter(member_id=u.member.pk)
+                    open_span = spans.filter(ended_on=None).values_list("pk", flat=True)
+                    moved.append(
+                        {
+                            "id": u.member.pk,
+                            "from": u.member.branch_id,
+                            "spans": sorted(spans.values_list("pk", flat=True)),
+                            "open": open_span.first(),
+                        }
+                    )
                     member_move(
                         actor=self.actor,
                         member=u.member,
@@ -820,20 +866,15 @@ class MemberImport(SheetImport):
                         on=self.today,
                         reason=reason,
                     )
+            if moved:
+                undo["moved"] = moved
             self.updated += len(updates)
-
-    def _count_again(self, branch_id: int, day: date) -> None:
-        self.recount.add(branch_id)
-        if self.recount_since is None or day < self.recount_since:
-            self.recount_since = day
+        adjust_member_counts(added)
+        if days:
+            members_added(sorted(recount), since=min(days))
 
     def finish(self) -> None:
-        """After the last row: member counts (one update per branch), the training roll-ups of
-        the branches concerned, and the summary."""
-        for path, count in sorted(self.added.items()):
-            adjust_member_count(path, count)
-        if self.recount_since is not None:
-            members_added(sorted(self.recount), since=self.recount_since)
+        """After the last chunk, in the transaction that ends the import: the summary."""
         audit.record(
             actor=self.actor,
             action="members.imported",
@@ -846,15 +887,20 @@ class MemberImport(SheetImport):
     # --- the whole file -------------------------------------------------------------------
 
     def run(self, *, write: bool, progress: Progress | None) -> None:
+        """Check every row, a chunk at a time; when writing, each chunk is checked again and
+        written in a short transaction of its own (chunk_rows() rows), and the writing stops
+        at the first chunk with an error (the chunks before it are then undone)."""
         self.writing = write
         self.probing = probing_refusal(self.actor)
+        size = CHUNK_SIZE
         if write:
             self.members_table = GrowingTable(Member)
+            size = chunk_rows()
         total, header = self.sheet.total, self.sheet.header_row
         batch: list[PreparedRow] = []
         for row in self.sheet.prepared():
             batch.append(row)
-            if len(batch) == CHUNK_SIZE:
+            if len(batch) == size:
                 self.chunk(batch)
                 batch = []
                 if progress:
@@ -943,13 +989,16 @@ def members_import(
     progress: Progress | None = None,
     today: date | None = None,
     on_written: Written | None = None,
+    import_id: uuid.UUID | None = None,
 ) -> ImportResult:
     """Check the file (confirm=False) or check it again and write it (confirm=True): all or
     nothing. `unit` is the unit imported into (a branch, or a union whose branches the file
     names); `filename` is the name the user gave the file (the file itself is at `path`).
-    `progress(done, total)` is called before the first row (outside any transaction), every
-    chunk of rows checked (and, when confirming, written) and at the end; `on_written(result)`
-    once everything is written, in the same transaction. Messages are in the active language.
+    `progress(done, total)` is called before the first row, every chunk of rows checked (and,
+    when confirming, written) and at the end, always outside any transaction;
+    `on_written(result)` in the transaction that ends the import, once every chunk is written;
+    `import_id` names the run (a job's id: SheetImport.check_and_write). Messages are in the
+    active language.
     The result says what was (or would be) created and updated, and lists the errors
     (`RowError`: row, column and value as in the file, message) and warnings; with
     confirm=True, `written` is true when the members were written."""
@@ -977,5 +1026,101 @@ def members_import(
         check.run(write=False, progress=None)  # the bar counts the rows written
         if check.result.error_count:
             return check.result
-    work.check_and_write(confirm=confirm, progress=progress, on_written=on_written)
+    work.check_and_write(
+        confirm=confirm, progress=progress, on_written=on_written, import_id=import_id
+    )
     return result
+
+
+# --- undoing a chunk ------------------------------------------------------------------------
+
+
+def undo_chunk(data: dict[str, Any]) -> None:
+    """Undo one chunk of a member import that could not be finished (MemberImport.write wrote
+    `data`; core/spreadsheets/importing.py: undo_import calls this, in a transaction of its
+    own, maybe in another worker): the moves go back, the fields changed take their values
+    before (those someone changed since keep his), the new members go, and every count they
+    moved moves back: member counts, statistics, training roll-ups. Their audit events and
+    movements carry the import's id and are deleted after."""
+    today = date.fromisoformat(data["today"])
+    for moved in reversed(data.get("moved", [])):
+        _move_back(moved, today)
+    if data.get("updated"):
+        _restore(data["updated"])
+    if data.get("created"):
+        _remove(data["created"])
+
+
+def _move_back(moved: dict[str, Any], today: date) -> None:
+    """A member the import moved goes back to his branch (the same action as a move), and his
+    spans are as before: the two spans the moves made go, the one they ended is open again."""
+    member = Member.objects.filter(pk=moved["id"]).first()
+    branch = Unit.objects.filter(pk=moved["from"]).first()
+    if member is None or branch is None:
+        return
+    moved_to = member.branch_id
+    if moved_to != branch.pk:
+        member_move(actor=None, member=member, branch=branch, on=today, reason=_("Import undone"))
+    spans = Membership.objects.filter(member_id=member.pk)
+    spans.exclude(pk__in=moved["spans"]).delete()
+    if moved["open"] is not None:
+        spans.filter(pk=moved["open"]).update(ended_on=None)
+    members_added(sorted({branch.pk, moved_to}), since=today)
+
+
+def _restore(updates: list[dict[str, Any]]) -> None:
+    """The fields an import changed take back their values before, unless someone changed
+    them since (his value stays); the statistics and roll-ups follow."""
+    fields = {f.name: f for f in Member._meta.concrete_fields}
+    members = Member.objects.select_for_update().in_bulk([u["id"] for u in updates])
+    changed, counted, names = [], [], {"name_folded", "sort_key", "updated_at"}
+    recount: set[int] = set()
+    days: list[date] = []
+    now = timezone.now()
+    for u in updates:
+        member = members.get(u["id"])
+        if member is None:
+            continue
+        counted_before = member_stats.vector(member)
+        restored = []
+        for name, after in u["after"].items():
+            field = fields[name]
+            if getattr(member, name) != field.to_python(after):
+                continue
+            setattr(member, name, field.to_python(u["before"][name]))
+            restored.append(name)
+        if not restored:
+            continue
+        if "joined_union_on" in restored:
+            recount.add(member.branch_id)
+            days += [
+                fields["joined_union_on"].to_python(u[k]["joined_union_on"])
+                for k in ("before", "after")
+            ]
+        set_derived(member)
+        member.updated_at = now
+        names |= set(restored)
+        changed.append(member)
+        counted.append((counted_before, member_stats.vector(member)))
+    if changed:
+        Member.objects.bulk_update(changed, sorted(names), batch_size=500)
+        member_stats.changed_many(counted)
+    if days:
+        members_added(sorted(recount), since=min(d for d in days if d))
+
+
+def _remove(ids: list[int]) -> None:
+    """The members an import created are deleted, and what counted them counts again."""
+    members = list(Member.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    if not members:
+        return
+    spans = Membership.objects.filter(member_id__in=ids)
+    branches = set(spans.values_list("branch_id", flat=True)) | {m.branch_id for m in members}
+    since = min(spans.values_list("started_on", flat=True), default=None)
+    on_roll = Counter(m.unit_path for m in members if m.status == Status.ACTIVE)
+    member_stats.changed_many((member_stats.vector(m), None) for m in members)
+    spans.delete()
+    Member.objects.filter(pk__in=ids).delete()
+    adjust_member_counts({path: -count for path, count in on_roll.items()})
+    if since is not None:
+        members_added(sorted(branches), since=since)

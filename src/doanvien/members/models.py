@@ -4,7 +4,7 @@ from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from doanvien.core.fields import TreePathField
+from doanvien.core.fields import ImportIdField, TreePathField
 
 
 class Sex(models.TextChoices):
@@ -515,6 +515,9 @@ class Movement(models.Model):
     other_path = TreePathField(blank=True, default="")
     reason = models.CharField(_("reason"), max_length=255, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The import that moved the member, if one did: an import that cannot be finished takes
+    # its movements back (core/spreadsheets/importing.py: undo_import).
+    import_id = ImportIdField()
 
     class Meta:
         db_table = "reports_movement"  # the name it had in the reports app
@@ -523,7 +526,12 @@ class Movement(models.Model):
                 fields=["kind", "on", "unit_path"],
                 name="movement_kind_on_path",
                 opclasses=["varchar_pattern_ops", "date_ops", "varchar_pattern_ops"],
-            )
+            ),
+            models.Index(
+                fields=["import_id"],
+                name="movement_import",
+                condition=models.Q(import_id__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

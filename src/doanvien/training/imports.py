@@ -7,8 +7,11 @@ the reader and are not imported). A member's rows become the items of his regist
 order of the file, which is then saved and submitted by the same services as in the app
 (`registration_save`, `registration_submit`): every rule (all five areas, the minimum number of
 criteria, the mandatory ones, target dates inside the programme year, the deadline) is checked as
-it is there. The preview runs them in a transaction that is rolled back; the confirmation runs
-them again against the database as it is then, and writes everything or nothing.
+it is there. The preview checks them without writing (`registration_check`), outside any
+transaction; the confirmation checks them so again, then saves and submits, the services
+checking everything once more against the database as it is then: everything or nothing, a
+chunk of members at a time in short transactions, a chunk that cannot be written undoing the
+ones before it (core/spreadsheets/importing.py, `undo_chunk` below).
 
 Errors name the row and the column of the file: an error of the i-th item of a member is on the
 i-th row of that member, in the column of the field; an error of the registration as a whole
@@ -18,6 +21,7 @@ deadline) is on his first row, in the member code column.
 """
 
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,7 +30,6 @@ from typing import IO, Any
 
 import xlsxwriter
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,6 +40,7 @@ from doanvien.core.spreadsheets.importing import (
     Progress,
     SheetImport,
     Written,
+    chunk_rows,
     error_messages,
 )
 from doanvien.core.spreadsheets.reading import (
@@ -60,7 +64,9 @@ from .rules import programme_year_span
 from .selectors import criteria_for, framework_for
 from .services.common import lock_message
 from .services.registrations import (
+    registration_before,
     registration_check,
+    registration_put_back,
     registration_save,
     registration_submit,
 )
@@ -121,10 +127,12 @@ class RegistrationImport(SheetImport):
     # The services' rules, checked without writing (registration_check) before anything is
     # written: the preview, and the confirmation's first pass, run outside any transaction.
     check_first = True
+    undo_with = f"{__name__}.undo_chunk"
 
     def __init__(self, *, actor, branch: Unit, year: int, sheet: HeaderSheet, result, today):
         super().__init__(actor=actor, sheet=sheet, result=result, today=today)
         self.branch, self.year = branch, year
+        self.unit = branch  # what the audit trail names if the import is undone
         self.groups: dict[str, _Group] = {}
         self.skipped: list[int] = []
         self.name_differs: list[int] = []
@@ -336,8 +344,10 @@ class RegistrationImport(SheetImport):
         """Check each member's rows (write=False: `registration_check`, which writes nothing
         and runs outside any transaction, so that nobody waits for the check of a file), or
         save and submit each member's registration with the services (write=True: run once the
-        check found no error, in the import's one transaction; the services check everything
-        again against the database as it is then)."""
+        check found no error; the services check everything again against the database as it
+        is then). The writes go by chunks of members of about chunk_rows() rows, each chunk in
+        a short transaction of its own (chunk_transaction), stopping at the first chunk with
+        an error (the chunks before it are then undone)."""
         members = self.members()
         existing = {
             r.member_id: r
@@ -349,20 +359,30 @@ class RegistrationImport(SheetImport):
         total, done = self.result.rows, 0
         # The check noted the rows whose name or criterion text differ: not twice.
         noted = (list(self.name_differs), list(self.text_differs))
+        chunk: list[tuple[_Group, Member, list[dict[str, Any]]]] = []
+        rows = 0
         for key, group in self.groups.items():
             done += len(group.rows)
-            if progress:
-                progress(done, total)
             member = members.get(key)
             before = existing.get(member.pk) if member is not None else None
             if not self.check_member(group, member, before):
+                if write:
+                    break  # the database changed since the check: nothing is written
                 continue
             framework = before.framework if before is not None else default
             items = self.items(group, framework)
+            if write:
+                chunk.append((group, member, items))
+                rows += len(group.rows)
+                if rows >= chunk_rows():
+                    self.write_chunk(chunk)
+                    chunk, rows = [], 0
+                    if progress:
+                        progress(done, total)
+                continue
+            if progress:
+                progress(done, total)
             try:
-                if write:
-                    self.write(member, items)
-                    continue
                 late = registration_check(
                     member=member, year=self.year, items=items, today=self.today
                 )
@@ -385,16 +405,38 @@ class RegistrationImport(SheetImport):
                 [ngettext("%(n)s criterion", "%(n)s criteria", len(items)) % {"n": len(items)}],
             )
         if write:
+            if chunk and not self.result.error_count:
+                self.write_chunk(chunk)
             self.name_differs, self.text_differs = noted
 
-    def write(self, member: Member, items: list[dict[str, Any]]) -> None:
-        """Save and submit one member's registration (in its own savepoint: his errors, if
-        the database changed since the check, leave the others' checked)."""
-        with transaction.atomic():
-            registration = registration_save(
-                actor=self.actor, member=member, year=self.year, items=items, by_branch=True
-            )
-            registration_submit(actor=self.actor, registration=registration, today=self.today)
+    def write_chunk(self, chunk: list[tuple[_Group, Member, list[dict[str, Any]]]]) -> None:
+        """Save and submit the registrations of a chunk of members in one short transaction,
+        noting for undo_chunk what each registration was before; a member whose write the
+        services refuse now (the database changed since the check) leaves nothing of the
+        chunk written."""
+        with self.chunk_transaction() as undo:
+            ids = [member.pk for _group, member, _items in chunk]
+            before = {
+                r.member_id: r
+                for r in Registration.objects.filter(member_id__in=ids, year=self.year)
+            }
+            written = []
+            for group, member, items in chunk:
+                was = before.get(member.pk)
+                try:
+                    registration = self.write(member, items)
+                except ValidationError as e:
+                    self.service_errors(group, e)
+                    return
+                written.append([registration.pk, registration_before(was)])
+            undo["registrations"] = written
+
+    def write(self, member: Member, items: list[dict[str, Any]]) -> Registration:
+        """Save and submit one member's registration."""
+        registration = registration_save(
+            actor=self.actor, member=member, year=self.year, items=items, by_branch=True
+        )
+        return registration_submit(actor=self.actor, registration=registration, today=self.today)
 
     def finish(self) -> None:
         audit.record(
@@ -487,12 +529,14 @@ def registrations_import(
     progress: Progress | None = None,
     today: date | None = None,
     on_written: Written | None = None,
+    import_id: uuid.UUID | None = None,
 ) -> ImportResult:
-    """Check the file (confirm=False: everything is run and rolled back) or check it again and
-    write it (confirm=True): all or nothing. The registrations are saved and submitted for the
+    """Check the file (confirm=False: nothing is written) or check it again and write it
+    (confirm=True): all or nothing. The registrations are saved and submitted for the
     branch's review. `result.to_create` counts new registrations, `to_update` drafts and returned
-    ones replaced; `on_written(result)` is called once everything is written, in the same
-    transaction. Messages are in the active language."""
+    ones replaced; `on_written(result)` is called in the transaction that ends the import, once
+    every chunk is written; `import_id` names the run (a job's id: SheetImport.check_and_write).
+    Messages are in the active language."""
     result = ImportResult(filename=filename)
     if not branch.is_branch:
         result.file_error(_("Registrations are imported into a branch."))
@@ -531,12 +575,24 @@ def registrations_import(
         if on_written is not None:
             on_written(result)
 
-    work.check_and_write(confirm=confirm, progress=progress, on_written=written)
+    work.check_and_write(
+        confirm=confirm, progress=progress, on_written=written, import_id=import_id
+    )
     if not finished:
         work.after()
     if progress:
         progress(sheet.total, sheet.total)
     return result
+
+
+def undo_chunk(data: dict[str, Any]) -> None:
+    """Undo one chunk of a registration import that could not be finished (write_chunk wrote
+    `data`; core/spreadsheets/importing.py: undo_import calls this in a transaction of its
+    own): each registration it saved and submitted is deleted, or given back as it was, by
+    registration_put_back, the last first; their audit events carry the import's id and are
+    deleted after."""
+    for registration_id, before in reversed(data.get("registrations", [])):
+        registration_put_back(registration_id=registration_id, before=before)
 
 
 # --- the template --------------------------------------------------------------------------------

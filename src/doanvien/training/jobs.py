@@ -93,8 +93,10 @@ def import_registrations(job, progress) -> Outcome:
             filename=job.input_name,
             confirm=confirm,
             progress=report,
-            # The job is done when the registrations are written: recorded in their transaction.
+            # The job is done when the registrations are written: recorded in the transaction that
+            # ends the import.
             on_written=lambda result: save_outcome(job, outcome_of(result)),
+            import_id=job.pk,
         )
     return outcome_of(result)
 

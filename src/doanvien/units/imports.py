@@ -1,6 +1,7 @@
 """Importing a unit tree from a spreadsheet into a unit: every row is checked, then everything
-is written in one transaction, or nothing (the toolkit of core/spreadsheets, like the member
-import).
+is written, or nothing (the toolkit of core/spreadsheets, like the member import: a chunk at a
+time in short transactions, a chunk that cannot be written undoing the ones before it;
+`undo_chunk` below).
 
 Each row is a unit: its code, name, level, sector and the code of the unit above it (blank: the
 unit imported into). A row whose code is a unit of the subtree updates it (a new name or sector,
@@ -11,14 +12,15 @@ a code of a unit outside the subtree, a circle of units above each other (every 
 level that is not below its unit above's (a district under a base union), units under a branch.
 
 Writes at the scale of a national list (350,000 units, bench/tree_import.py): the new units get
-their tree paths computed here, parents first, and are written with one COPY (core/bulk.py), with
-their audit events; renames in one UPDATE per thousand units; the units above them get their
-count of children in one UPDATE per thousand. New units have no members: no count changes. A
+their tree paths computed here, parents first, and are written with one COPY a chunk
+(core/bulk.py), with their audit events; renames in one UPDATE a chunk; the units above them get
+their count of children in one UPDATE a chunk. New units have no members: no count changes. A
 moved unit moves with `actions.units.unit_move`, the same as the page's move (its subtree's
 paths, every path copy, the member counts and the training roll-ups follow): a few statements
 per moved unit, not per unit of its subtree.
 """
 
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -29,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from doanvien.actions.units import unit_move
+from doanvien.core import import_tags
 from doanvien.core.bulk import insert_rows, record_maker, reserve_ids, update_from_values
 from doanvien.core.models import AuditEvent
 from doanvien.core.spreadsheets.importing import (
@@ -36,6 +39,7 @@ from doanvien.core.spreadsheets.importing import (
     Progress,
     SheetImport,
     Written,
+    chunk_rows,
     sheet_import,
 )
 from doanvien.core.spreadsheets.reading import cell_text
@@ -113,7 +117,11 @@ def _sector_index() -> dict[str, str]:
 
 
 class TreeImport(SheetImport):
-    """The tree import: the unit columns (units/columns.py) and the tree's rules on the rows."""
+    """The tree import: the unit columns (units/columns.py) and the tree's rules on the rows.
+    `run(write=True)` checks every row, outside any transaction, and writes only if none has
+    an error."""
+
+    undo_with = f"{__name__}.undo_chunk"
 
     def __init__(self, *, actor, unit: Unit, sheet, result: ImportResult, today):
         super().__init__(actor=actor, sheet=sheet, result=result, today=today)
@@ -474,17 +482,42 @@ class TreeImport(SheetImport):
     # --- the writes ---------------------------------------------------------------------------
 
     def _write(self, plan: _Plan, progress: Progress | None, total: int) -> None:
+        """The plan written a chunk at a time, each chunk in a short transaction of its own
+        with what undoes it (undo_chunk): new units (parents first), renames, then each move
+        on its own (parents first: each lands under a unit already in place)."""
         top = self.unit
-        self._create(plan.creates, top)
-        if progress:
-            progress(total * 3 // 4, total)
-        self._rename(plan.renames)
-        # Moves last, parents first (plan order): each lands under a unit already in place.
+        size = chunk_rows()
+        steps = max(1, len(plan.creates) + len(plan.renames) + len(plan.moves))
+        done = 0
+
+        def advanced(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress:
+                progress(total // 2 + (total - total // 2) * done // steps, total)
+
+        for rows, records in self._new_units(plan.creates, top, size):
+            with self.chunk_transaction() as undo:
+                undo["created"] = self._create(rows, records)
+            advanced(len(rows))
+        for start in range(0, len(plan.renames), size):
+            renames = plan.renames[start : start + size]
+            with self.chunk_transaction() as undo:
+                undo["renamed"] = _rename(self.actor, [_renaming(r, k) for r, k in renames])
+            advanced(len(renames))
         for row, existing in plan.moves:
-            unit = Unit.objects.get(pk=existing.pk)
-            new_parent = Unit.objects.get(code=row.parent or top.code)
-            unit_move(actor=self.actor, unit=unit, new_parent=new_parent)
-        audit_import = AuditEvent(
+            with self.chunk_transaction() as undo:
+                unit = Unit.objects.get(pk=existing.pk)
+                old_parent = Unit.objects.get(path=unit.path[: -Unit.steplen])
+                new_parent = Unit.objects.get(code=row.parent or top.code)
+                unit_move(actor=self.actor, unit=unit, new_parent=new_parent)
+                undo["moved"] = [unit.pk, old_parent.pk]
+            advanced(1)
+
+    def finish(self) -> None:
+        """After the last chunk, in the transaction that ends the import: the summary."""
+        top = self.unit
+        AuditEvent.objects.create(
             actor=self.actor if getattr(self.actor, "pk", None) else None,
             action="units.imported",
             target_type=Unit._meta.model_name,
@@ -497,16 +530,17 @@ class TreeImport(SheetImport):
                 "updated": self.result.to_update,
                 "file": self.result.filename,
             },
+            import_id=import_tags.current(),
         )
-        audit_import.save()
-        if progress:
-            progress(total, total)
 
-    def _create(self, creates: list[_Row], top: Unit) -> None:
+    def _new_units(self, creates: list[_Row], top: Unit, size: int):
+        """The new units' records (tree paths computed here, parents first), by chunks of
+        `size`: (rows, records). Read before any chunk is written: the next free place under
+        each unit of the tree that gets new units, after its last unit (one query for each
+        such unit, not for each new unit). A unit added meanwhile under one of them takes a
+        path a new unit was given: the insert fails on it, and the import is undone."""
         if not creates:
             return
-        # The next free place under each unit of the tree that gets new units: after its last
-        # unit (one query for each such unit, not for each new unit).
         next_step: dict[str, int] = {}
         path_of: dict[str, str] = {top.code: top.path}
         new = {r.code for r in creates}
@@ -523,56 +557,56 @@ class TreeImport(SheetImport):
                 .first()
             )
             next_step[code] = Unit._str2int(last[-Unit.steplen :]) + 1 if last else 1
-        children: Counter[str] = Counter()
         make = record_maker(Unit)
         records = []
-        ids = reserve_ids(Unit, len(creates))
-        for i, row in enumerate(creates):  # parents first
+        for row in creates:  # parents first
             parent = row.parent or top.code
             step = next_step.get(parent, 1)
             next_step[parent] = step + 1
-            children[parent] += 1
             key = Unit._int2str(step)
             path = path_of[parent] + key.rjust(Unit.steplen, Unit.alphabet[0])
             path_of[row.code] = path
-            values = dict(
-                path=path,
-                depth=len(path) // Unit.steplen,
-                numchild=0,
-                name=row.name,
-                name_folded=fold(row.name),
-                code=row.code,
-                level_id=row.level.pk,
-                kind=Unit.Kind.BRANCH if row.level.code == "branch" else Unit.Kind.UNION,
-                sector=row.sector or "",
-            )
-            if ids is not None:
-                values["id"] = ids[i]
-            records.append(make(values))
-        for record in records:
-            record.numchild = children.get(record.code, 0)
-        insert_rows(Unit, records)
-        update_from_values(
-            Unit._meta.db_table,
-            ("code",),
-            ("numchild",),
-            sorted((c, n) for c, n in children.items() if c in existing_parents),
-            add=True,
-        )
-        if ids is None:
-            ids_of = {}
-            codes = [r.code for r in creates]
-            for start in range(0, len(codes), CHUNK):
-                ids_of.update(
-                    Unit.objects.filter(code__in=codes[start : start + CHUNK]).values_list(
-                        "code", "pk"
+            records.append(
+                make(
+                    dict(
+                        path=path,
+                        depth=len(path) // Unit.steplen,
+                        numchild=0,  # each chunk adds its units to their parents' counts
+                        name=row.name,
+                        name_folded=fold(row.name),
+                        code=row.code,
+                        level_id=row.level.pk,
+                        kind=Unit.Kind.BRANCH if row.level.code == "branch" else Unit.Kind.UNION,
+                        sector=row.sector or "",
                     )
                 )
+            )
+        for start in range(0, len(creates), size):
+            yield creates[start : start + size], records[start : start + size]
+
+    def _create(self, rows: list[_Row], records: list) -> list[int]:
+        """Insert a chunk of new units (their parents in place already) with their audit
+        events; their parents count them. Their ids."""
+        top = self.unit
+        ids = reserve_ids(Unit, len(records))
+        if ids is not None:
+            for record, pk in zip(records, ids, strict=True):
+                record.id = pk
+        insert_rows(Unit, records)
+        children = Counter(r.parent or top.code for r in rows)
+        update_from_values(
+            Unit._meta.db_table, ("code",), ("numchild",), sorted(children.items()), add=True
+        )
+        if ids is None:
+            ids_of = dict(
+                Unit.objects.filter(code__in=[r.code for r in rows]).values_list("code", "pk")
+            )
         else:
-            ids_of = {r.code: ids[i] for i, r in enumerate(creates)}
-        unit_state_changed([ids_of[r.code] for r in creates if r.level.code == "branch"])
+            ids_of = {r.code: ids[i] for i, r in enumerate(rows)}
+        unit_state_changed([ids_of[r.code] for r in rows if r.level.code == "branch"])
         events = record_maker(AuditEvent)
         actor_id = getattr(self.actor, "pk", None)
+        import_id = import_tags.current()
         insert_rows(
             AuditEvent,
             (
@@ -583,7 +617,7 @@ class TreeImport(SheetImport):
                         target_type=Unit._meta.model_name,
                         target_id=ids_of[r.code],
                         unit_id=ids_of[r.code],
-                        unit_path=path_of[r.code],
+                        unit_path=record.path,
                         summary=r.name[:300],
                         changes={
                             "name": [None, r.name],
@@ -591,65 +625,113 @@ class TreeImport(SheetImport):
                             "level": [None, r.level.name],
                             "sector": [None, r.sector or ""],
                         },
+                        import_id=import_id,
                     )
                 )
-                for r in creates
+                for r, record in zip(rows, records, strict=True)
             ),
         )
+        return [ids_of[r.code] for r in rows]
 
-    def _rename(self, renames: list[tuple[_Row, _Known]]) -> None:
-        if not renames:
-            return
-        rows = []
-        events = record_maker(AuditEvent)
-        audit_rows = []
-        renamed: list[tuple[int, str, str]] = []  # unit, new name, sector
-        resectored: list[int] = []
-        actor_id = getattr(self.actor, "pk", None)
-        for row, k in renames:
-            name = row.name or k.name
-            sector = k.sector if row.sector is None else row.sector
-            rows.append((k.pk, name, fold(name), sector))
-            changes = {}
-            if name != k.name:
-                changes["name"] = [k.name, name]
-                renamed.append((k.pk, name, sector))
-            if sector != k.sector:
-                changes["sector"] = [k.sector, sector]
-                if k.kind == Unit.Kind.BRANCH:
-                    resectored.append(k.pk)
-            audit_rows.append(
-                events(
-                    dict(
-                        actor_id=actor_id,
-                        action="unit.updated",
-                        target_type=Unit._meta.model_name,
-                        target_id=k.pk,
-                        unit_id=k.pk,
-                        unit_path=k.path,
-                        summary=name[:300],
-                        changes=changes,
-                    )
+
+def _renaming(row: _Row, k: _Known) -> list:
+    """A rename of the plan as _rename takes it: [id, path, kind, name and sector before, name
+    and sector after]."""
+    name = row.name or k.name
+    sector = k.sector if row.sector is None else row.sector
+    return [k.pk, k.path, k.kind, k.name, k.sector, name, sector]
+
+
+def _rename(actor, renames: list[list]) -> list[list]:
+    """Rename units and change their sectors (renames as _renaming gives them), with their
+    audit events; the training roll-ups of the years not ended take the new names
+    (rollup.unit_renamed, for many units at once) and a branch whose sector changed is
+    counted again. What was done, for undo_chunk (the same lists)."""
+    if not renames:
+        return []
+    rows = []
+    events = record_maker(AuditEvent)
+    audit_rows = []
+    renamed: list[tuple[int, str, str]] = []  # unit, new name, sector
+    resectored: list[int] = []
+    actor_id = getattr(actor, "pk", None)
+    import_id = import_tags.current()
+    for pk, path, kind, old_name, old_sector, name, sector in renames:
+        rows.append((pk, name, fold(name), sector))
+        changes = {}
+        if name != old_name:
+            changes["name"] = [old_name, name]
+            renamed.append((pk, name, sector))
+        if sector != old_sector:
+            changes["sector"] = [old_sector, sector]
+            if kind == Unit.Kind.BRANCH:
+                resectored.append(pk)
+        audit_rows.append(
+            events(
+                dict(
+                    actor_id=actor_id,
+                    action="unit.updated",
+                    target_type=Unit._meta.model_name,
+                    target_id=pk,
+                    unit_id=pk,
+                    unit_path=path,
+                    summary=name[:300],
+                    changes=changes,
+                    import_id=import_id,
                 )
             )
-        update_from_values(Unit._meta.db_table, ("id",), ("name", "name_folded", "sector"), rows)
-        insert_rows(AuditEvent, audit_rows)
-        # The training roll-ups of the years not ended take the new names (rollup.unit_renamed,
-        # for many units at once); a branch whose sector changed is counted again.
-        today = timezone.localdate()
-        for year in opened_years():
-            update_from_values(
-                YearStats._meta.db_table,
-                ("unit_id", "year"),
-                ("unit_name",),
-                [
-                    (pk, year, name)
-                    for pk, name, sector in renamed
-                    if not year_ended(year, sector, today)
-                ],
+        )
+    update_from_values(Unit._meta.db_table, ("id",), ("name", "name_folded", "sector"), rows)
+    insert_rows(AuditEvent, audit_rows)
+    today = timezone.localdate()
+    for year in opened_years():
+        update_from_values(
+            YearStats._meta.db_table,
+            ("unit_id", "year"),
+            ("unit_name",),
+            [
+                (pk, year, name)
+                for pk, name, sector in renamed
+                if not year_ended(year, sector, today)
+            ],
+        )
+    if resectored:
+        count_open_years_again(resectored)
+    return renames
+
+
+def undo_chunk(data: dict) -> None:
+    """Undo one chunk of a tree import that could not be finished (TreeImport._write wrote
+    `data`; core/spreadsheets/importing.py: undo_import calls this in a transaction of its
+    own): a moved unit goes back under its unit above (the same action as a move), renamed
+    units take back the names and sectors they had (those renamed since keep theirs), new
+    units are deleted (their branches counted as inactive first, for the meeting roll-ups).
+    Their audit events carry the import's id and are deleted after."""
+    if moved := data.get("moved"):
+        unit = Unit.objects.filter(pk=moved[0]).first()
+        parent = Unit.objects.filter(pk=moved[1]).first()
+        if unit is not None and parent is not None and unit.path[: -Unit.steplen] != parent.path:
+            unit_move(actor=None, unit=unit, new_parent=parent)
+    if renamed := data.get("renamed"):
+        now = {
+            u.pk: u
+            for u in Unit.objects.filter(pk__in=[r[0] for r in renamed]).only(
+                "pk", "path", "kind", "name", "sector"
             )
-        if resectored:
-            count_open_years_again(resectored)
+        }
+        back = [
+            [pk, now[pk].path, now[pk].kind, name, sector, old_name, old_sector]
+            for pk, _path, _kind, old_name, old_sector, name, sector in renamed
+            if pk in now and (now[pk].name, now[pk].sector) == (name, sector)
+        ]
+        _rename(None, back)
+    if created := data.get("created"):
+        units = Unit.objects.filter(pk__in=created)
+        active = units.filter(kind=Unit.Kind.BRANCH, is_active=True)
+        branches = list(active.values_list("pk", flat=True))
+        units.update(is_active=False)
+        unit_state_changed(branches)
+        Unit.objects.filter(pk__in=created).delete()
 
 
 def units_import(
@@ -662,11 +744,12 @@ def units_import(
     progress: Progress | None = None,
     today: date | None = None,
     on_written: Written | None = None,
+    import_id: uuid.UUID | None = None,
 ) -> ImportResult:
     """Check the file (confirm=False) or check it again and write it (confirm=True): all or
     nothing, like members.imports.members_import. `unit` is the unit imported into: the file's
     units go under it (a blank code of the unit above), or under the units the file or its
-    subtree has."""
+    subtree has. `import_id` names the run (a job's id: SheetImport.check_and_write)."""
     return sheet_import(
         TreeImport,
         path=path,
@@ -677,6 +760,7 @@ def units_import(
         confirm=confirm,
         progress=progress,
         on_written=on_written,
+        import_id=import_id,
         actor=actor,
         unit=unit,
         today=today or timezone.localdate(),

@@ -7,6 +7,7 @@ and deletes them, a batch a transaction, under the fold lock (core/ledger.py). A
 branch counts its row plus the deltas below it not folded yet, read in one statement (`now`,
 `with_counts`): the sum is the same before, during and after a fold."""
 
+from django.db import connection
 from django.db.models import F, Func, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
@@ -25,6 +26,30 @@ def adjust(path: str, delta: int) -> None:
     Unit.objects.filter(path=path).update(member_count=F("member_count") + delta)
     if len(path) > Unit.steplen:
         MemberCountDelta.objects.create(unit_path=path, delta=delta)
+
+
+def adjust_many(changes: dict[str, int]) -> None:
+    """`adjust` for many units at once (unit path → change), in two statements a thousand:
+    an import's chunk, whose members go to many branches. The rows are locked in path order
+    first, as writers of one branch each lock theirs (no two writers wait for each other in
+    opposite orders)."""
+    changes = {path: delta for path, delta in sorted(changes.items()) if delta}
+    paths = list(changes)
+    for start in range(0, len(paths) if connection.vendor == "postgresql" else 0, CHUNK):
+        part = paths[start : start + CHUNK]
+        locked = Unit.objects.select_for_update(no_key=True).filter(path__in=part)
+        list(locked.order_by("path").values_list("pk", flat=True))
+    update_from_values(
+        Unit._meta.db_table, ("path",), ("member_count",), list(changes.items()), add=True
+    )
+    MemberCountDelta.objects.bulk_create(
+        [
+            MemberCountDelta(unit_path=path, delta=delta)
+            for path, delta in changes.items()
+            if len(path) > Unit.steplen
+        ],
+        batch_size=CHUNK,
+    )
 
 
 def _below(path_ref) -> Subquery:

@@ -66,6 +66,11 @@ def adjust_member_count(path: str, delta: int) -> None:
     member_counts.adjust(path, delta)
 
 
+def adjust_member_counts(changes: dict[str, int]) -> None:
+    """adjust_member_count for many units at once (unit path → change): an import's chunk."""
+    member_counts.adjust_many(changes)
+
+
 @atomic
 def unit_create(
     *,

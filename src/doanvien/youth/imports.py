@@ -1,7 +1,8 @@
 """Importing the youths around a unit and their groups from a spreadsheet (seed 003 Bước 1:
 branches already keep their survey lists in spreadsheets). The toolkit of core/spreadsheets,
 like the member import: upload → preview → confirm, every row checked, then everything written
-in one transaction, or nothing, with each error named by row and column.
+(a chunk at a time in short transactions, a chunk that cannot be written undoing the ones
+before it), or nothing, with each error named by row and column.
 
 Each row is a youth (full name, date of birth, sex, contact, place, situation, the date he
 joined the Federation, the code of his unit under the unit imported into, his group and its
@@ -12,6 +13,7 @@ already recorded (the same name, date of birth and unit, not erased) is left as 
 list imported twice records nobody twice; the same youth twice in the file is an error.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,6 +30,7 @@ from doanvien.core.spreadsheets.importing import (
     Progress,
     SheetImport,
     Written,
+    chunk_rows,
     sheet_import,
 )
 from doanvien.core.spreadsheets.reading import (
@@ -71,8 +74,10 @@ class _Row:
 
 class YouthImport(SheetImport):
     """The youth import: the columns of youth/columns.py, the rules of services.clean_youth.
-    A survey list is small (a branch's area): the confirmation checks and writes in one
-    transaction."""
+    `run(write=True)` checks every row, outside any transaction, and writes only if none has
+    an error."""
+
+    undo_with = f"{__name__}.undo_chunk"
 
     def __init__(self, *, actor, unit: Unit, sheet, result: ImportResult, today):
         super().__init__(actor=actor, sheet=sheet, result=result, today=today)
@@ -269,24 +274,36 @@ class YouthImport(SheetImport):
     # --- writing ------------------------------------------------------------------------------
 
     def _write(self, rows: list[_Row], progress: Progress | None) -> None:
+        """The rows written by the services, a chunk at a time, each chunk in a short
+        transaction of its own with what undoes it (undo_chunk): the groups and youths it
+        recorded."""
         made: dict[tuple[int, str], Group] = {}
-        for done, row in enumerate(rows, start=1):
-            if row.new_group and row.new_group not in made:
-                made[row.new_group] = services.group_create(
-                    actor=self.actor,
-                    unit=row.unit,
-                    data=self._group_data(row),
-                    today=self.today,
-                )
-                self.groups_created += 1
-            group = made.get(row.new_group) if row.new_group else row.group
-            if row.data.get("full_name"):
-                data = {k: v for k, v in row.data.items() if k != "group_kind"}
-                data["group"] = group.pk if group else None
-                services.youth_create(actor=self.actor, unit=row.unit, data=data, today=self.today)
-                self.created += 1
-            if progress and (done % 200 == 0 or done == len(rows)):
-                progress(done, len(rows))
+        size = chunk_rows()
+        for start in range(0, len(rows), size):
+            with self.chunk_transaction() as undo:
+                groups, youths = [], []
+                for row in rows[start : start + size]:
+                    if row.new_group and row.new_group not in made:
+                        made[row.new_group] = services.group_create(
+                            actor=self.actor,
+                            unit=row.unit,
+                            data=self._group_data(row),
+                            today=self.today,
+                        )
+                        groups.append(made[row.new_group].pk)
+                        self.groups_created += 1
+                    group = made.get(row.new_group) if row.new_group else row.group
+                    if row.data.get("full_name"):
+                        data = {k: v for k, v in row.data.items() if k != "group_kind"}
+                        data["group"] = group.pk if group else None
+                        youth = services.youth_create(
+                            actor=self.actor, unit=row.unit, data=data, today=self.today
+                        )
+                        youths.append(youth.pk)
+                        self.created += 1
+                undo.update(youths=youths, groups=groups, today=self.today)
+            if progress:
+                progress(min(start + size, len(rows)), len(rows))
 
     def _group_data(self, row: _Row) -> dict:
         return {
@@ -315,6 +332,18 @@ class YouthImport(SheetImport):
         )
 
 
+def undo_chunk(data: dict) -> None:
+    """Undo one chunk of a youth import that could not be finished (YouthImport._write wrote
+    `data`; core/spreadsheets/importing.py: undo_import calls this in a transaction of its
+    own): the youths and groups it recorded are deleted (services.youths_delete_imported); their
+    audit events carry the import's id and are deleted after."""
+    services.youths_delete_imported(
+        youths=data.get("youths", []),
+        groups=data.get("groups", []),
+        today=date.fromisoformat(data["today"]),
+    )
+
+
 def youths_import(
     *,
     actor,
@@ -325,10 +354,12 @@ def youths_import(
     progress: Progress | None = None,
     today: date | None = None,
     on_written: Written | None = None,
+    import_id: uuid.UUID | None = None,
 ) -> ImportResult:
     """Check the file (confirm=False) or check it again and write it (confirm=True): all or
     nothing, like members.imports.members_import. The youths go to `unit` or to the unit of
-    the subtree whose code the row names."""
+    the subtree whose code the row names. `import_id` names the run (a job's id:
+    SheetImport.check_and_write)."""
     return sheet_import(
         YouthImport,
         path=path,
@@ -339,6 +370,7 @@ def youths_import(
         confirm=confirm,
         progress=progress,
         on_written=on_written,
+        import_id=import_id,
         actor=actor,
         unit=unit,
         today=today or timezone.localdate(),

@@ -249,6 +249,19 @@ def group_create(*, actor, unit: Unit, data: dict[str, Any], today: date | None 
     return group
 
 
+@atomic
+def youths_delete_imported(*, youths: list[int], groups: list[int], today: date) -> None:
+    """The youths and groups an import recorded, deleted: the import could not be finished
+    (youth/imports.py: undo_chunk). The groups' units are counted again in the years they were
+    attached in. A youth someone referred meanwhile is kept (his referral names him)."""
+    Youth.objects.filter(pk__in=youths, referrals__isnull=True).delete()
+    found = list(Group.objects.filter(pk__in=groups))
+    Group.objects.filter(pk__in=groups).delete()
+    for group in found:
+        if group.attached_on:
+            rollup.recount([group.unit_id], range(group.attached_on.year, today.year + 1))
+
+
 # --- Referrals --------------------------------------------------------------------------------
 
 

@@ -3,25 +3,45 @@
 An import (`SheetImport`, one per run) reads a sheet (reading.open_sheet) with its domain's
 column table and checks every row with its domain's rule. The preview (confirm=False) checks
 everything and writes nothing; the confirmation checks everything again (the database may
-have changed since the preview) and writes only if no error is found, in one transaction.
-Errors name the row, the column and the value as in the file (`RowError`); the result
+have changed since the preview), outside any transaction, and writes only if no error is
+found. Errors name the row, the column and the value as in the file (`RowError`); the result
 (`ImportResult`) says what was (or would be) created and updated, with a sample of the rows
 (`RowPreview`). `import_outcome` words the result as the end of an import job.
+
+The writes go a chunk at a time (`chunk_rows()` rows, settings.IMPORT_CHUNK_ROWS), each chunk
+in a short transaction of its own (`SheetImport.chunk_transaction`), so that every other
+writer waits for a chunk, never for the whole file (SQLite has one writer at a time). Each
+chunk's transaction also writes what undoes it (`core.models.ImportChunk`); the import is done
+in one more short transaction that records it and deletes those rows. If a chunk finds that
+the database changed since the check (an error, or a unique value taken meanwhile), the
+chunks already written are undone, the last first, each in a transaction of its own, through
+the same services as the writes, so that counts and ledgers stay exact (`undo_import`); an
+import whose worker died in the middle is undone the same way when a worker starts
+(jobs.services.fail_abandoned_jobs). What is written meanwhile carries the import's id where a
+ledger only appends (core/import_tags.py): it is deleted with it. docs/architecture.md, "An
+import in short transactions".
 """
 
+import logging
+import time
+import uuid
 from collections import Counter
-from collections.abc import Callable
-from contextlib import AbstractContextManager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .. import audit, import_tags
+from ..fields import import_id_fields
+from ..models import AuditEvent, AuditPersonal, ImportChunk
 from .reading import (
     ColumnSpec,
     HeaderSheet,
@@ -32,10 +52,22 @@ from .reading import (
 )
 from .writing import error_report_xlsx
 
+logger = logging.getLogger(__name__)
+
 Progress = Callable[[int, int], None]
 Written = Callable[["ImportResult"], None]
 
 DEFAULT_MAX_LISTED_ERRORS = 10_000
+# Rows an import writes in one transaction (settings.IMPORT_CHUNK_ROWS): another writer waits
+# at most about as long as one such chunk takes. bench/import_members.py measures the wait.
+DEFAULT_CHUNK_ROWS = 500
+# Rows carrying an undone import's id deleted in one transaction.
+SWEEP_ROWS = 2000
+# SQLite has a writer that finds the database locked sleep and try again, its sleeps growing
+# with its wait up to this long (seconds; sqlite3_busy_timeout's handler): an import that
+# began its next chunk as soon as it committed one would find the lock free before any waiting
+# writer woke up, and keep it. PostgreSQL queues the transactions waiting for a lock.
+SQLITE_LONGEST_RETRY = 0.1
 # How many rows of each kind (create, update) the preview lists.
 SAMPLE_SIZE = 100
 # Rows of the preview kept with a job for the page and the API.
@@ -51,6 +83,20 @@ _COUNTERS = {
 INVALID = "invalid"
 AWAITING_CONFIRMATION = "awaiting_confirmation"
 SUCCEEDED = "succeeded"
+
+
+def chunk_rows() -> int:
+    """How many rows an import writes in one transaction."""
+    return max(1, int(getattr(settings, "IMPORT_CHUNK_ROWS", DEFAULT_CHUNK_ROWS)))
+
+
+def let_others_write(started: float) -> None:
+    """After a chunk that began at `started` (time.monotonic()), on SQLite: a pause as long as
+    the chunk took (from 5 ms, at most SQLITE_LONGEST_RETRY), so that a writer that began to
+    wait meanwhile, whose sleeps are no longer than his wait so far, wakes up while the lock
+    is free and goes first: he waits about one chunk, not the import. None on PostgreSQL."""
+    if connection.vendor == "sqlite":
+        time.sleep(min(max(time.monotonic() - started, 0.005), SQLITE_LONGEST_RETRY))
 
 
 def max_listed_errors() -> int:
@@ -127,23 +173,25 @@ class ImportResult:
 
 
 class Undo(Exception):
-    """Raised inside the transaction to write nothing."""
+    """Raised to write nothing: a chunk whose rows have errors rolls back, and the chunks
+    written before it are undone."""
 
 
 class SheetImport:
     """One run of an import over a sheet. A domain's import is a subclass: its `run` checks
-    (and, when writing, writes) the rows, `finish` records what was done once everything is
-    written, and `label` names a field for the user. Rows are any object with `number` (as in
-    the file) and `values` (the raw cells)."""
+    (and, when writing, writes) the rows, each chunk of writes inside `chunk_transaction()`;
+    `finish` records what was done once everything is written, and `label` names a field for
+    the user. Rows are any object with `number` (as in the file) and `values` (the raw cells).
+    `undo_with` names (dotted path) the function that undoes one chunk: it is given the data
+    the chunk's writes left in the dict `chunk_transaction()` gave them (JSON: ids, values
+    before), and nothing else, since a worker other than the one that wrote may run it."""
 
-    # Whether the preview runs the writes too, in a transaction that is rolled back (when the
-    # rules are those of services that write). It holds the database's write lock all along:
-    # an import whose rules can be checked without writing prefers `check_first`.
-    preview_writes = False
-    # Whether the confirmation checks the whole file first, outside any transaction (as the
-    # preview does), and writes (`run(write=True)`) only when that check found no error: the
-    # write transaction, which others wait for, is then only as long as the writes.
+    # Whether the confirmation checks the whole file first with `run(write=False)` (as the
+    # preview does) and writes (`run(write=True)`) only when that check found no error; an
+    # import that checks on its own first (members_import) or checks before writing in its
+    # `run(write=True)` leaves it off. Either way no check runs inside a write transaction.
     check_first = False
+    undo_with = ""
 
     def __init__(self, *, actor, sheet: HeaderSheet, result: ImportResult, today):
         self.actor = actor
@@ -155,6 +203,8 @@ class SheetImport:
         self.outcome: dict[int, str] = {}
         self.max_errors = max_listed_errors()
         self.sampled: Counter[str] = Counter()
+        self.import_id: uuid.UUID | None = None  # while writing
+        self.chunks = 0
 
     # --- the domain's part ----------------------------------------------------------------
 
@@ -237,40 +287,91 @@ class SheetImport:
         self.result.warnings.extend(self.sheet.header_warnings())
         return True
 
+    def undo_note(self) -> dict[str, Any]:
+        """What the audit trail says of the import if it is undone: {"target_type",
+        "target_id", "unit_path", "summary"} (by default its `unit` and the file's name)."""
+        unit = self.unit  # type: ignore[attr-defined]
+        return {
+            "target_type": unit._meta.model_name,
+            "target_id": unit.pk,
+            "unit_path": unit.path,
+            "summary": self.result.filename,
+        }
+
+    @contextmanager
+    def chunk_transaction(self) -> Iterator[dict[str, Any]]:
+        """One chunk of the writes, in a transaction of its own: committed with what undoes it
+        (the dict given, which the writes fill in for `undo_with`), or, if the rows of the
+        chunk had errors (the database changed since the check), not at all: then Undo is
+        raised and the chunks before it are undone."""
+        errors = self.result.error_count
+        started = time.monotonic()
+        with transaction.atomic():
+            data: dict[str, Any] = {}
+            yield data
+            if self.result.error_count > errors:
+                raise Undo
+            if not self.chunks:  # the import's first row, with its first chunk
+                note = {"actor": getattr(self.actor, "pk", None), **self.undo_note()}
+                ImportChunk.objects.create(import_id=self.import_id, seq=0, data=note)
+            self.chunks += 1
+            ImportChunk.objects.create(
+                import_id=self.import_id, seq=self.chunks, undo_with=self.undo_with, data=data
+            )
+        let_others_write(started)
+
     def check_and_write(
         self,
         *,
         confirm: bool,
         progress: Progress | None = None,
         on_written: Written | None = None,
+        import_id: uuid.UUID | None = None,
     ) -> None:
         """Check every row; with `confirm`, write everything if no error is found, or nothing.
-        `result.written` says whether it was written. `on_written(result)` is called once
-        everything is written, in the same transaction (a job records there that it is done:
-        it commits with the rows, or not at all)."""
-        if not confirm and not self.preview_writes:
+        `result.written` says whether it was written. The writes go a chunk at a time, each
+        in a short transaction; `on_written(result)` is called in the short transaction that
+        finishes the import, once every chunk is in (a job records there that it is done: it
+        commits with the end of the import, or not at all). If the import cannot be
+        finished, the chunks written are undone (undo_import). `import_id` names the run (a
+        job's id; a new one by default): chunks a run of that id left behind are undone
+        first. A process stopped meanwhile (KeyboardInterrupt, SystemExit) leaves its chunks
+        for the worker that starts next (jobs.services.fail_abandoned_jobs)."""
+        if not confirm:
             self.run(write=False, progress=progress)
             return
-        if confirm and self.check_first:
+        if self.check_first:
             self.run(write=False, progress=progress)
             if self.result.error_count:
                 return
+        self.import_id = import_id or uuid.uuid4()
         try:
-            with transaction.atomic():
-                self.run(write=confirm, progress=progress)
-                if not confirm or self.result.error_count:
+            undo_import(self.import_id)  # what a run of the same import left half-written
+            with import_tags.tagged(self.import_id):
+                self.run(write=True, progress=progress)
+                if self.result.error_count:
                     raise Undo
-                self.finish()
-                self.result.written = True
-                if on_written is not None:
-                    on_written(self.result)
+                with transaction.atomic():
+                    self.finish()
+                    ImportChunk.objects.filter(import_id=self.import_id).delete()
+                    self.result.written = True
+                    if on_written is not None:
+                        on_written(self.result)
         except Undo:
-            return
-        except IntegrityError:
             self.result.written = False
+            undo_import(self.import_id)
+        except (IntegrityError, ValidationError):
+            # A unique value taken meanwhile, or a service refusing what the check accepted
+            # (a branch closed meanwhile): the records changed under the writes.
+            self.result.written = False
+            undo_import(self.import_id)
             self.result.file_error(self.changed_message())
-        except BaseException:
+        except Exception:
             self.result.written = False
+            try:
+                undo_import(self.import_id)
+            except Exception:  # left for the worker that starts next
+                logger.exception("import %s could not be undone", self.import_id)
             raise
 
     def order_errors_and_sample(self) -> None:
@@ -292,12 +393,14 @@ def sheet_import(
     confirm: bool,
     progress: Progress | None = None,
     on_written: Written | None = None,
+    import_id: uuid.UUID | None = None,
     **init,
 ) -> ImportResult:
     """One run of an import over the file at `path` (at most `max_rows` rows): the sheet
     opened with the import's `columns`, then `importer(sheet=…, result=…, **init)` checks its
     columns and every row and, with `confirm`, writes everything or nothing (check_and_write).
-    `progress(0, total)` is called before any transaction."""
+    `progress(0, total)` is called before any transaction; `import_id` names the run
+    (check_and_write)."""
     result = ImportResult(filename=filename)
     try:
         with rows_allowed(max_rows):
@@ -310,8 +413,68 @@ def sheet_import(
         return result
     if progress:
         progress(0, sheet.total)
-    work.check_and_write(confirm=confirm, progress=progress, on_written=on_written)
+    work.check_and_write(
+        confirm=confirm, progress=progress, on_written=on_written, import_id=import_id
+    )
     return result
+
+
+# --- undoing an import that could not be finished ------------------------------------------
+
+
+def undo_import(import_id: uuid.UUID) -> bool:
+    """Undo what the import `import_id` wrote, if it left chunks (it could not be finished):
+    each chunk by its own `undo_with`, the last first, each in a transaction that deletes its
+    row, so that an undo stopped half-way goes on where it stopped when it is run again.
+    The rows carrying the import's id (the audit events and movements of what it wrote and of
+    the undo) are deleted next, a slice at a time; one audit event then says the import was
+    undone, and the import's first row goes. Whether there was anything to undo."""
+    head = ImportChunk.objects.filter(import_id=import_id, seq=0).first()
+    if head is None:
+        return False
+    with import_tags.tagged(import_id):
+        while True:
+            started = time.monotonic()
+            with transaction.atomic():
+                chunk = (
+                    ImportChunk.objects.select_for_update()
+                    .filter(import_id=import_id, seq__gt=0)
+                    .order_by("-seq")
+                    .first()
+                )
+                if chunk is None:
+                    break
+                import_string(chunk.undo_with)(chunk.data)
+                chunk.delete()
+            let_others_write(started)
+    for model, name in import_id_fields():
+        tagged = model.objects.filter(**{name: import_id}).order_by()
+        while ids := list(tagged.values_list("pk", flat=True)[:SWEEP_ROWS]):
+            started = time.monotonic()
+            with transaction.atomic():
+                if model is AuditEvent:  # the values its events kept apart go with them
+                    AuditPersonal.objects.filter(event_id__in=ids).delete()
+                model.objects.filter(pk__in=ids).delete()
+            let_others_write(started)
+    note = head.data
+    with transaction.atomic():
+        AuditEvent.objects.create(
+            actor_id=note.get("actor"),
+            action="import.undone",
+            target_type=note.get("target_type", ""),
+            target_id=note.get("target_id") or 0,
+            unit_id=audit.unit_id_at(note.get("unit_path", "")),
+            unit_path=note.get("unit_path", ""),
+            summary=str(note.get("summary", ""))[:300],
+        )
+        ImportChunk.objects.filter(import_id=import_id).delete()
+    logger.info("import %s undone", import_id)
+    return True
+
+
+def half_written() -> list[uuid.UUID]:
+    """The imports that left chunks behind: undone by undo_import."""
+    return list(ImportChunk.objects.filter(seq=0).values_list("import_id", flat=True))
 
 
 # --- as a job --------------------------------------------------------------------------------

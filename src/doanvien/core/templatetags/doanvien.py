@@ -74,6 +74,7 @@ ACTIONS = {
     "member.admission_annulled": _("annulled the admission"),
     "member.card_assigned": _("assigned a member card"),
     "members.imported": _("imported members"),
+    "import.undone": _("started an import that was undone (nothing of it is left)"),
     "members.exported": _("exported the members with their ID card numbers"),
     "registrations.imported": _("imported registrations"),
     "admission.proposed": _("proposed an admission"),

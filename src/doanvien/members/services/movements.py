@@ -4,6 +4,7 @@ movement report of a unit and period counts these rows (reports/movements.py).""
 
 from datetime import date
 
+from doanvien.core import import_tags
 from doanvien.units.models import Unit
 
 from ..models import Member, Movement
@@ -20,4 +21,5 @@ def movement_record(
         unit_path=branch.path,
         other_path=other.path if other else "",
         reason=(reason or "")[:255],
+        import_id=import_tags.current(),
     )

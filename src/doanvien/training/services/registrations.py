@@ -276,6 +276,56 @@ def registration_submit(*, actor, registration: Registration, today: date | None
     return registration
 
 
+# What an import's undo gives back to a registration it replaced (registration_put_back).
+PUT_BACK_FIELDS = ("state", "entered_by_secretary", "submitted_at", "submitted_late")
+
+
+def registration_before(registration: Registration | None) -> dict[str, Any] | None:
+    """What registration_put_back needs to give a registration back as it is now (JSON), or
+    None when there is none (then it deletes the one written since)."""
+    if registration is None:
+        return None
+    before: dict[str, Any] = {name: getattr(registration, name) for name in PUT_BACK_FIELDS}
+    before["items"] = [
+        [i.criterion_id, i.plan, i.target_date] for i in registration.items.order_by("id")
+    ]
+    return before
+
+
+@atomic
+def registration_put_back(*, registration_id: int, before: dict[str, Any] | None) -> None:
+    """An import's save and submission of a registration undone (the import could not be
+    finished: core/spreadsheets/importing.py): one it created is deleted, one it replaced (a
+    draft, or one returned for changes) takes back its items and state (`before`, from
+    registration_before, as JSON); the member's branches are counted again. A registration
+    reviewed since (no longer submitted) is left as the review made it."""
+    registration = Registration.objects.select_for_update().filter(pk=registration_id).first()
+    if registration is None or registration.state != Registration.State.SUBMITTED:
+        return
+    member_id, year = registration.member_id, registration.year
+    if before is None:
+        registration.delete()
+    else:
+        fields = {f.name: f for f in Registration._meta.concrete_fields}
+        for name in PUT_BACK_FIELDS:
+            setattr(registration, name, fields[name].to_python(before[name]))
+        registration.save(update_fields=[*PUT_BACK_FIELDS, "updated_at"])
+        registration.items.all().delete()
+        day = RegistrationItem._meta.get_field("target_date")
+        RegistrationItem.objects.bulk_create(
+            [
+                RegistrationItem(
+                    registration=registration,
+                    criterion_id=criterion,
+                    plan=plan,
+                    target_date=day.to_python(target),
+                )
+                for criterion, plan, target in before["items"]
+            ]
+        )
+    rollup.member_counted(member_id, year)
+
+
 @atomic
 def registration_approve(*, actor, registration: Registration) -> Registration:
     if getattr(actor, "member_id", None) == registration.member_id:
