@@ -52,8 +52,9 @@ from doanvien.notifications.models import Kind, Notification
 from doanvien.notifications.services import notify
 from doanvien.profiles.models import ChangeRequest
 from doanvien.profiles.services import change_request_submit
-from doanvien.returns.models import Campaign, FormDefinition, Return
-from doanvien.returns.services import campaign_create
+from doanvien.returns.models import Campaign as ReturnCampaign
+from doanvien.returns.models import FormDefinition, Return
+from doanvien.returns.services import campaign_create as return_campaign_create
 from doanvien.training import default_framework
 from doanvien.training.models import ContentArea, Criterion, Deadline, Framework, Phase
 from doanvien.training.services.configuration import criterion_add
@@ -380,11 +381,11 @@ def _directive(world) -> Directive:
     )
 
 
-def _campaign(world) -> Campaign:
+def _return_campaign(world) -> ReturnCampaign:
     """A return the district asked of the unions under it (the secretary's base union among
     them): none of it is the outsider's or the member's."""
-    existing = Campaign.objects.filter(owner=world.district).first()
-    return existing or campaign_create(
+    existing = ReturnCampaign.objects.filter(owner=world.district).first()
+    return existing or return_campaign_create(
         actor=None,
         unit=world.district,
         data={
@@ -481,7 +482,7 @@ def _object_kwargs(world):
         "referral_id": _referral(world).pk,
         "directive_id": _directive(world).pk,
         "attachment_id": _attachment(world).pk,
-        "campaign_id": _campaign(world).pk,
+        "return_campaign_id": _return_campaign(world).pk,
         "activity_id": _activity(world).pk,
         "good_model_id": _good_model(world).pk,
         "campaign_id": _campaign(world).pk,
@@ -549,7 +550,7 @@ def _snapshot():
         list(Receipt.objects.order_by("pk").values()),
         list(Attachment.objects.order_by("pk").values()),
         list(Return.objects.order_by("pk").values()),
-        list(Campaign.objects.order_by("pk").values()),
+        list(ReturnCampaign.objects.order_by("pk").values()),
         list(FormDefinition.objects.order_by("pk").values_list("pk", "owner_id", "number")),
         # The member statistics' ledger and the indicators' targets and figures
         # (member_stats: units/<id>/member-statistics, units/<id>/indicators/<year>/…).
@@ -614,7 +615,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _payment(world)
     _remittance(world)
     _directive(world)
-    _campaign(world)
+    _return_campaign(world)
     _activity(world)
     _good_model(world)
     _campaign(world)
@@ -652,7 +653,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _payment(world)
     _remittance(world)
     _directive(world)
-    _campaign(world)
+    _return_campaign(world)
     _activity(world)
     _good_model(world)
     _campaign(world)
@@ -837,8 +838,8 @@ def _api_url(world, path: str) -> str:
             return "strong_branch"
         if name == "directive_id":
             return str(_directive(world).pk)
-        if name == "campaign_id":
-            return str(_campaign(world).pk)
+        if name == "return_campaign_id":
+            return str(_return_campaign(world).pk)
         if name == "period":
             return "h1"
         if name == "number":
@@ -887,7 +888,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _remittance(world)
     _criterion(world)
     _directive(world)
-    _campaign(world)
+    _return_campaign(world)
     _activity(world)
     _good_model(world)
     _campaign(world)

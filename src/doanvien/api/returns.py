@@ -10,8 +10,8 @@ do not add up answer 400 with the cells' messages (field "row:col").
 
 A union's cadres ask the unions under it for a return of their own (a campaign on the unit's
 own dates, with shared forms and a survey of typed cells): /units/{unit_id}/return-campaigns
-lists and adds them (422 naming each field refused), …/{campaign_id}/close closes one (409 when
-it is closed already). The unions under it find the campaign among their returns of its
+lists and adds them (422 naming each field refused), …/{return_campaign_id}/close closes one
+(409 when it is closed already). The unions under it find the campaign among their returns of its
 year, by its `period` code."""
 
 import json
@@ -446,15 +446,15 @@ def return_campaign_create(request, unit_id: int, payload: ReturnCampaignIn):
 
 
 @router.post(
-    "/units/{unit_id}/return-campaigns/{campaign_id}/close",
+    "/units/{unit_id}/return-campaigns/{return_campaign_id}/close",
     response={200: ReturnCampaignOut, **ERRORS},
     summary="Close a union's own campaign",
 )
-def return_campaign_close(request, unit_id: int, campaign_id: int):
+def return_campaign_close(request, unit_id: int, return_campaign_id: int):
     """Its returns stay readable; none is saved, submitted or returned any more. Closed
     already: 409."""
     unit = get_reporting_unit_for(request.user, unit_id)
-    campaign = Campaign.objects.filter(pk=campaign_id, owner=unit).first()
+    campaign = Campaign.objects.filter(pk=return_campaign_id, owner=unit).first()
     if campaign is None:
         raise Http404
     require(can_run_campaigns(request.user, unit))

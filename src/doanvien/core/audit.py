@@ -11,6 +11,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import import_tags
 from .models import AuditEvent, AuditPersonal
 
 # Where an event's summary names the person it is about (shown from his record, never stored).
@@ -23,7 +24,6 @@ PERSON_MODELS = {
     "admissionrequest": ("admission", "members", "AdmissionRequest"),
 }
 PERSON_FIELDS = ("member", "youth")
-from . import import_tags
 
 
 def _plain(value: Any) -> Any:
@@ -108,7 +108,6 @@ def record(
         changes=fields_only(changes) if person else changes,
         person_type=person[0] if person else "",
         person_id=person[1] if person else None,
-        changes=changes or {},
         import_id=import_tags.current(),
     )
     if person and changes:

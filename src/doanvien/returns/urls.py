@@ -9,7 +9,7 @@ ONE = "units/<int:unit_id>/returns/<year:year>/<slug:period>/"
 urlpatterns = [
     path("units/<int:unit_id>/return-campaigns/", views.own_campaigns_page, name="own-campaigns"),
     path(
-        "units/<int:unit_id>/return-campaigns/<int:campaign_id>/close/",
+        "units/<int:unit_id>/return-campaigns/<int:return_campaign_id>/close/",
         views.own_campaign_close,
         name="own-campaign-close",
     ),

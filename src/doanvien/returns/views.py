@@ -108,9 +108,9 @@ def own_campaigns_page(request, unit_id: int):
 
 @login_required
 @require_POST
-def own_campaign_close(request, unit_id: int, campaign_id: int):
+def own_campaign_close(request, unit_id: int, return_campaign_id: int):
     unit = get_reporting_unit_for(request.user, unit_id)
-    campaign = Campaign.objects.filter(pk=campaign_id, owner=unit).first()
+    campaign = Campaign.objects.filter(pk=return_campaign_id, owner=unit).first()
     if campaign is None:
         raise Http404
     require(can_run_campaigns(request.user, unit))
