@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0014_admission_newest'),
+        ('members', '0015_movement_import_id'),
     ]
 
     operations = [
