@@ -24,6 +24,7 @@ from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
+from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -329,3 +330,27 @@ def keyset_page_of(rows, *, keys: tuple[str, ...], page: int, cursor: str, count
         else:
             message = _("This cursor was not given by the API: use a page's `next` or `previous`.")
         raise ApiError(422, message, [{"field": e.field, "message": message}]) from None
+
+
+# --- files ----------------------------------------------------------------------------------
+
+
+def binary_answer(content_type: str, description: str) -> dict:
+    """The OpenAPI description of an operation that answers a file (its `openapi_extra`)."""
+    return {
+        "responses": {
+            200: {
+                "description": description,
+                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    }
+
+
+def file_answer(content: bytes, content_type: str, name: str) -> HttpResponse:
+    """A file to download, named `name`."""
+    return HttpResponse(
+        content,
+        content_type=content_type,
+        headers={"Content-Disposition": content_disposition_header(True, name)},
+    )

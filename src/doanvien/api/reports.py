@@ -4,9 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from ninja import Field, Query, Router, Schema
 
 from doanvien.accounts.access import get_unit_for
@@ -17,7 +15,7 @@ from doanvien.training.lateness import as_items, late_items
 from doanvien.training.progress import branch_progress, children_progress
 from doanvien.training.selectors import branch_result
 
-from .errors import page_of
+from .errors import binary_answer, file_answer, page_of
 from .schemas import PROGRAMME_YEAR, UnitRef, error_answers
 from .training import result_out
 from .training_schemas import ResultOut
@@ -157,30 +155,11 @@ NUMBER = Query("", max_length=60, description="the report's number, printed in t
 PLACE = Query("", max_length=60, description="the place written before the date")
 
 
-def _binary(content_type: str, description: str) -> dict:
-    return {
-        "responses": {
-            200: {
-                "description": description,
-                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    }
-
-
-def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
-    return HttpResponse(
-        content,
-        content_type=content_type,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
-    )
-
-
 @router.get(
     "/units/{unit_id}/reports/{year}.xlsx",
     response={200: None, **ERRORS},
     summary="The yearly report as an Excel workbook",
-    openapi_extra=_binary(exports.XLSX_TYPE, "The workbook, in Vietnamese"),
+    openapi_extra=binary_answer(exports.XLSX_TYPE, "The workbook, in Vietnamese"),
 )
 def unit_report_xlsx(request, unit_id: int, year: int = PROGRAMME_YEAR, number: str = NUMBER):
     """The report's table (the unit's units, then the unit's own row as the total) with its
@@ -196,14 +175,14 @@ def unit_report_xlsx(request, unit_id: int, year: int = PROGRAMME_YEAR, number: 
         number=number,
         on=timezone.localdate(),
     )
-    return _file(content, exports.XLSX_TYPE, exports.filename(unit, year, "xlsx"))
+    return file_answer(content, exports.XLSX_TYPE, exports.filename(unit, year, "xlsx"))
 
 
 @router.get(
     "/units/{unit_id}/reports/{year}.pdf",
     response={200: None, **ERRORS},
     summary="The yearly report as a PDF document",
-    openapi_extra=_binary(exports.PDF_TYPE, "The A4 document, in Vietnamese"),
+    openapi_extra=binary_answer(exports.PDF_TYPE, "The A4 document, in Vietnamese"),
 )
 def unit_report_pdf(
     request, unit_id: int, year: int = PROGRAMME_YEAR, number: str = NUMBER, place: str = PLACE
@@ -222,7 +201,7 @@ def unit_report_pdf(
         place=place,
         on=timezone.localdate(),
     )
-    return _file(content, exports.PDF_TYPE, exports.filename(unit, year, "pdf"))
+    return file_answer(content, exports.PDF_TYPE, exports.filename(unit, year, "pdf"))
 
 
 @router.get(

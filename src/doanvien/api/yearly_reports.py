@@ -13,8 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
@@ -27,7 +25,7 @@ from doanvien.yearly_reports.models import YearlyReport
 from doanvien.yearly_reports.selectors import Draft, good_model_dict, good_models_of, report_of
 from doanvien.yearly_reports.workflow import STATES
 
-from .errors import ApiError, keyset_page_of
+from .errors import ApiError, binary_answer, file_answer, keyset_page_of
 from .schemas import PROGRAMME_YEAR, UnitRef, error_answers
 
 router = Router(tags=["yearly reports"])
@@ -176,53 +174,36 @@ def report_out(request, d: Draft) -> dict:
     }
 
 
-def _binary(content_type: str, description: str) -> dict:
-    return {
-        "responses": {
-            200: {
-                "description": description,
-                "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    }
-
-
-def _file(content: bytes, content_type: str, name: str) -> HttpResponse:
-    return HttpResponse(
-        content,
-        content_type=content_type,
-        headers={"Content-Disposition": content_disposition_header(True, name)},
-    )
-
-
 # The files come before the JSON report: "/units/{unit_id}/yearly-report/{year}" would take
 # "2026.docx" as its year (and answer 422).
 @router.get(
     "/units/{unit_id}/yearly-report/{year}.docx",
     response={200: None, **ERRORS},
     summary="The yearly report as a Word document",
-    openapi_extra=_binary(exports.DOCX_TYPE, "The document, in Vietnamese"),
+    openapi_extra=binary_answer(exports.DOCX_TYPE, "The document, in Vietnamese"),
 )
 def yearly_report_docx(request, unit_id: int, year: int = PROGRAMME_YEAR):
     """The official header, the sections (figures and prose), recipients and signature, and
     the appendix table as a Word table; in Times New Roman."""
     unit, _saved = _readable(request, unit_id, year)
     d = exports.draft_for_document(unit, year)
-    return _file(exports.report_docx(d), exports.DOCX_TYPE, exports.filename(unit, year, "docx"))
+    return file_answer(
+        exports.report_docx(d), exports.DOCX_TYPE, exports.filename(unit, year, "docx")
+    )
 
 
 @router.get(
     "/units/{unit_id}/yearly-report/{year}.pdf",
     response={200: None, **ERRORS},
     summary="The yearly report as a PDF document",
-    openapi_extra=_binary(exports.PDF_TYPE, "The A4 document, in Vietnamese"),
+    openapi_extra=binary_answer(exports.PDF_TYPE, "The A4 document, in Vietnamese"),
 )
 def yearly_report_pdf(request, unit_id: int, year: int = PROGRAMME_YEAR):
     """The same document as the print view: pages numbered, the header and signature block of
     the yearly report's PDF, the appendix table on its own page."""
     unit, _saved = _readable(request, unit_id, year)
     d = exports.draft_for_document(unit, year)
-    return _file(exports.report_pdf(d), exports.PDF_TYPE, exports.filename(unit, year, "pdf"))
+    return file_answer(exports.report_pdf(d), exports.PDF_TYPE, exports.filename(unit, year, "pdf"))
 
 
 @router.get(
