@@ -83,3 +83,67 @@ def test_the_member_import_writes_no_names_into_the_trail(world, tmp_path):
     assert "Hồ Thị Mai" not in stored_text()
     names = sorted(e.text for e in audit.shown(created))
     assert names == ["Hồ Thị Mai 1", "Hồ Thị Mai 2"]
+
+
+def test_events_written_before_the_change_are_rewritten_without_the_person(world):
+    """The migration's rewrite (core/audit_legacy.py) on events stored the old way: the name in
+    the summary, the values in `changes`, no person named."""
+    from django.apps import apps
+
+    from doanvien.core.audit_legacy import make_impersonal
+    from doanvien.honours.models import Award
+
+    member = make_member(world.branch, full_name="Tạ Minh Khôi")
+    old = AuditEvent.objects.create(
+        action="member.updated",
+        target_type="member",
+        target_id=member.pk,
+        summary="Sửa hồ sơ Tạ Minh Khôi (trước: Tạ Minh Khoa)",
+        changes={"full_name": ["Tạ Minh Khoa", "Tạ Minh Khôi"], "phone": ["0911", "0922"]},
+    )
+    award = Award.objects.create(member=member, form="merit", level="district")
+    about_award = AuditEvent.objects.create(
+        action="award.added",
+        target_type="award",
+        target_id=award.pk,
+        summary="Khen thưởng Tạ Minh Khôi",
+        changes={"form": [None, "merit"]},
+    )
+    unit_event = AuditEvent.objects.create(
+        action="unit.renamed",
+        target_type="unit",
+        target_id=world.branch.pk,
+        summary="Đổi tên chi đoàn",
+        changes={"name": ["A", "B"]},
+    )
+    gone = AuditEvent.objects.create(
+        action="member.updated",
+        target_type="member",
+        target_id=10**9,
+        summary="Sửa hồ sơ Lò Văn Mạnh",
+        changes={"full_name": ["Lò Văn Mạnh", "Lò Văn Mạnh"], "phone": ["0933", "0944"]},
+    )
+
+    counts = make_impersonal(apps, batch=2)
+
+    old.refresh_from_db()
+    assert (old.person_type, old.person_id) == ("member", member.pk)
+    assert "Khôi" not in old.summary and "Khoa" not in old.summary
+    assert old.changes == {"full_name": None, "phone": None}
+    assert AuditPersonal.objects.get(event=old).changes["phone"] == ["0911", "0922"]
+    (shown,) = audit.shown([old])
+    assert "Tạ Minh Khôi" in shown.text and shown.details["phone"][1] == "0922"
+
+    unit_event.refresh_from_db()
+    assert unit_event.person_type == "" and unit_event.changes == {"name": ["A", "B"]}
+
+    gone.refresh_from_db()
+    assert "Lò Văn Mạnh" not in gone.summary and gone.changes == {"full_name": None, "phone": None}
+    assert not AuditPersonal.objects.filter(event=gone).exists()
+    assert counts["gone"] == 1 and counts["values_moved"] >= 1
+    about_award.refresh_from_db()
+    assert (about_award.person_type, about_award.person_id) == ("member", member.pk)
+    assert about_award.summary == f"Khen thưởng {audit.PERSON}"
+
+    # Once is enough: a second run finds nothing more to rewrite.
+    assert make_impersonal(apps)["rewritten"] == 0

@@ -72,11 +72,13 @@ def test_the_products_writes_only_ever_add_events(world):
 
 def test_no_code_deletes_or_updates_audit_events():
     """Nothing in the product calls delete() or update() on the events (the admin shows them
-    read-only), and a unit move rewrites none (the events name their unit by id)."""
+    read-only), and a unit move rewrites none (the events name their unit by id). The one
+    rewrite is the migration that took personal data out of events written before it was kept
+    apart (core/audit_legacy.py), run once at upgrade, never by the application."""
     offenders = []
     for path in SRC.rglob("*.py"):
         text = path.read_text()
-        if re.search(r"AuditEvent\.objects[^\n]*\.(delete|update)\(", text):
+        if re.search(r"AuditEvent\.objects[^\n]*\.(delete|update|bulk_update)\(", text):
             offenders.append(str(path))
     assert offenders == []
 
