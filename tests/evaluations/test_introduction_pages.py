@@ -41,11 +41,23 @@ def test_the_branch_proposes_and_the_base_union_records_the_steps(client, world)
     introduction = PartyIntroduction.objects.get(member=world.member2)
     step = reverse("evaluations:introduction-step", args=[world.branch.pk, YEAR, introduction.pk])
     assert client.post(step, {}).status_code == 403
+    assert client.get(step).status_code == 403
+    assert step not in client.get(page(world.branch)).content.decode()
     client.force_login(world.base_cadre)
+    # The list links to the step page; the form is there, not on every row.
+    from_base = reverse(
+        "evaluations:introduction-step", args=[world.base.pk, YEAR, introduction.pk]
+    )
+    assert from_base in client.get(page(world.base)).content.decode()
+    assert f'name="step{introduction.pk}-course_on"' in client.get(step).content.decode()
     prefix = f"step{introduction.pk}-"
-    client.post(step, {prefix + "probationary_on": f"01/09/{YEAR}"})  # out of order: refused
+    # Out of order: refused with the reason, what was typed kept in the form, nothing saved.
+    refused = client.post(step, {prefix + "probationary_on": f"01/09/{YEAR}"})
+    assert refused.status_code == 400
+    assert f'value="01/09/{YEAR}"' in refused.content.decode()
+    assert 'role="alert"' in refused.content.decode()
     assert PartyIntroduction.objects.get(pk=introduction.pk).probationary_on is None
-    client.post(
+    saved = client.post(
         step,
         {
             prefix + "introduction_no": "16-NQ/ĐTN",
@@ -54,6 +66,7 @@ def test_the_branch_proposes_and_the_base_union_records_the_steps(client, world)
             prefix + "probationary_on": f"01/09/{YEAR}",
         },
     )
+    assert saved.status_code == 302
     assert PartyIntroduction.objects.get(pk=introduction.pk).probationary_on.month == 9
     counts = client.get(page(world.base)).content.decode().split('id="counts"')[1]
     assert counts.count("<dd>1</dd>") == 3

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors
@@ -57,16 +57,13 @@ def _page(request, unit, year: int, proposal_form=None, status: int = 200):
         request, introductions_under(unit, year=year, state=state), keys=INTRODUCTION_ORDER
     )
     rows = page.object_list
+    # Whether he records the later steps depends on the branch only: asked once a branch. The
+    # step form itself is on the introduction's own page (a link here), not rendered per row.
+    steps: dict[int, bool] = {}
     for row in rows:
-        row.can_step = above_the_branch(request.user, row.branch)
-        if row.can_step:
-            row.step_form = IntroductionStepForm(
-                prefix=f"step{row.pk}",
-                initial={
-                    "introduction_no": row.introduction_no,
-                    **{k: getattr(row, k) for k in introductions.STEPS},
-                },
-            )
+        if row.branch_id not in steps:
+            steps[row.branch_id] = above_the_branch(request.user, row.branch)
+        row.can_step = steps[row.branch_id]
     proposes = unit.is_branch and is_branch_committee(request.user, unit)
     if proposes and proposal_form is None:
         proposal_form = IntroductionProposalForm(members=_members(unit, year), prefix="new")
@@ -133,31 +130,54 @@ def introduction_propose(request, unit_id: int, year: int):
     return _page(request, unit, year, proposal_form=form, status=400)
 
 
+def _step_form(introduction, data=None) -> IntroductionStepForm:
+    return IntroductionStepForm(
+        data,
+        prefix=f"step{introduction.pk}",
+        initial={
+            "introduction_no": introduction.introduction_no,
+            **{k: getattr(introduction, k) for k in introductions.STEPS},
+        },
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def introduction_step(request, unit_id: int, year: int, introduction_id: int):
+    """One introduction's later steps (units above the branch): the form on GET; a refused
+    step shows the form again with what was typed and the reason, nothing saved."""
     unit = get_unit_for(request.user, unit_id)
     introduction = (
         PartyIntroduction.objects.filter(
             pk=introduction_id, year=year, unit_path__startswith=unit.path
         )
-        .select_related("branch")
+        .select_related("branch", "member")
         .first()
     )
     if introduction is None:
         raise Http404
     require(above_the_branch(request.user, introduction.branch))
-    form = IntroductionStepForm(request.POST, prefix=f"step{introduction.pk}")
-    if form.is_valid():
+    form = _step_form(introduction, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
             introductions.introduction_update(
                 actor=request.user, introduction=introduction, data=data
             )
         except ValidationError as e:
-            messages.error(request, " ".join(e.messages))
+            apply_errors(form, e)
         else:
             messages.success(request, _("Changes saved."))
-    else:
-        messages.error(request, " ".join(m for errs in form.errors.values() for m in errs))
-    return redirect("evaluations:introductions", unit_id=unit.pk, year=year)
+            return redirect("evaluations:introductions", unit_id=unit.pk, year=year)
+    return render(
+        request,
+        "evaluations/introduction_step.html",
+        {
+            "unit": unit,
+            "year": year,
+            "introduction": introduction,
+            "form": form,
+            "breadcrumbs": visible_ancestors(request.user, unit, and_unit=True),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
