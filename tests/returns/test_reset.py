@@ -152,3 +152,14 @@ def test_the_daily_job_resets_the_returns(world):
     fill_and_submit(world, campaign, at(date(YEAR, 10, 20)))
     assert daily.daily(today=date(YEAR, 10, 31))["returns_reset"] == 1
     assert daily.daily(today=date(YEAR, 10, 31))["returns_reset"] == 0
+
+
+def test_the_return_page_tells_when_reporting_opens(client, world):
+    today = timezone.localdate()
+    client.force_login(world.base_cadre)
+    coming = client.get(f"/units/{world.base.pk}/returns/{today.year + 1}/year/")
+    assert coming.status_code == 200
+    note = f"{date(today.year + 1, 10, 31):%d/%m/%Y}"
+    assert 'id="reset-note"' in coming.text and note in coming.text
+    opened = client.get(f"/units/{world.base.pk}/returns/{today.year}/h1/")
+    assert opened.status_code == 200 and 'id="reset-note"' not in opened.text
