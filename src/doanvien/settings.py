@@ -335,6 +335,11 @@ ROLLUP_LEDGERS = [
 UNIT_STATE_FOLLOWERS = ["doanvien.meetings.rollup.unit_state_changed"]
 # Modules that add indicators a scheme's item may take its figure from (evaluations/indicators.py).
 EVALUATION_INDICATOR_MODULES: list[str] = []
+# How long a draft statistics return's computed cells are kept in the cache (returns/selectors.py);
+# 0: counted on every read.
+RETURNS_COMPUTED_CACHE_SECONDS = int(os.environ.get("RETURNS_COMPUTED_CACHE_SECONDS", "300"))
+# Modules that add computed figures to the yearly indicators (member_stats/indicators.py).
+STATISTICS_INDICATOR_MODULES = ["doanvien.evaluations.statistics_indicators"]
 # Files made by jobs (exports, error reports) and files uploaded for import, kept for JOB_FILE_DAYS.
 JOB_FILES_DIR = Path(os.environ.get("JOB_FILES_DIR", VAR_DIR / "jobs"))
 JOB_FILE_DAYS = int(os.environ.get("JOB_FILE_DAYS", "7"))

@@ -1,6 +1,7 @@
 """The daily work, run by the background worker itself (no cron needed): reminders of the
 deadlines three days ahead (to the unit that set one and to the units under it with its work
-still to do), and the erasure of the youth records past their retention period.
+still to do), the statistics returns' status reset days (returns.services.campaigns_reset), and
+the erasure of the youth records past their retention period.
 `manage.py daily` runs it by hand (or from a scheduler, in production, if the worker's own
 schedule is not wanted); it does nothing twice for the same day."""
 
@@ -17,6 +18,7 @@ from django_tasks_db.models import DBTaskResult
 
 from doanvien.notifications.models import Kind, Reminder
 from doanvien.notifications.services import cadres_of, committee_of, notify
+from doanvien.returns.services import campaigns_reset
 from doanvien.training.models import BranchResult, Deadline, DefaultDeadline, YearStats
 from doanvien.training.selectors import deadlines_applying
 from doanvien.units.models import Unit
@@ -217,6 +219,7 @@ def daily(*, today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     return {
         "deadline_reminders": deadline_reminders(today=today),
+        "returns_reset": campaigns_reset(today=today),
         "youths_erased": youths_erase_expired(today=today),
         "reminder_keys_forgotten": reminders_forget(today=today),
     }

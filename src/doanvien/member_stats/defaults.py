@@ -7,7 +7,10 @@ forms' column layouts are placeholders) [I]: the age reached in the year, up to 
 Indicators: seed 004 §3 asks for the youth gathering rate, the quality of the base
 organisations, of the cadres and of the members, and the members recommended to the Party,
 compared year by year and against the resolution's targets. The figures the product keeps are
-computed (indicators.SOURCES); the others are typed by each unit [C1 the list, I the names]."""
+computed (indicators.sources(): the members, the admissions, the Party; the base organisations'
+and the members' ratings and the Party introductions from the evaluations); the youth gathered
+and the cadres up to standard, which the product does not know, are typed by each unit [C1 the
+list, I the names and the readings of the ratings]."""
 
 AGE_BANDS = [
     (0, 18, "Đến 18 tuổi"),
@@ -22,14 +25,20 @@ INDICATORS = [
     ("members", "Số đoàn viên (cuối năm)", "number", "members_at_year_end", 10),
     ("admitted", "Số đoàn viên mới kết nạp trong năm", "number", "admitted_in_year", 20),
     ("youth_gathered", "Tỉ lệ tập hợp, đoàn kết thanh niên", "percent", "", 30),
-    ("strong_bases", "Tỉ lệ cơ sở Đoàn vững mạnh", "percent", "", 40),
+    ("strong_bases", "Tỉ lệ cơ sở Đoàn vững mạnh", "percent", "strong_bases_share", 40),
     ("cadres_standard", "Tỉ lệ cán bộ Đoàn cơ sở đạt chuẩn", "percent", "", 50),
-    ("members_good", "Tỉ lệ đoàn viên được xếp loại khá trở lên", "percent", "", 60),
+    (
+        "members_good",
+        "Tỉ lệ đoàn viên được xếp loại khá trở lên",
+        "percent",
+        "members_good_share",
+        60,
+    ),
     (
         "recommended_party",
         "Số đoàn viên ưu tú giới thiệu cho Đảng xem xét kết nạp",
         "number",
-        "",
+        "introduced_to_party_in_year",
         70,
     ),
     (

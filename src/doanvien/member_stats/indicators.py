@@ -7,13 +7,27 @@ figure the product keeps, named by its `source`:
   an earlier year: the membership spans covering 31/12, an indexed query);
 - `admitted_in_year`: admissions in the year (the movement ledger, indexed by kind and day);
 - `joined_party_in_year`: member records of the subtree whose date of joining the Party falls
-  in the year."""
+  in the year;
+and, registered by the evaluations (evaluations/statistics_indicators.py, named in
+settings.STATISTICS_INDICATOR_MODULES: this app sits below them):
+- `strong_bases_share`: of the base organisations (level "base": đoàn cơ sở, chi đoàn cơ sở)
+  of the subtree whose yearly rating the level above recognised for the year, the share rated
+  "excellent" or "good", in per cent (an indexed query on the evaluations by year, scheme and
+  path) [I: "vững mạnh" read as the top two of today's four levels];
+- `members_good_share`: of the members of the subtree rated for the year (the four levels,
+  approved; "not classified" left out), the share rated "excellent" or "good" ("khá trở lên"),
+  in per cent, from the evaluations' roll-up;
+- `introduced_to_party_in_year`: members the base-union committee introduced to the Party in
+  the year (the evaluations' roll-up).
+A share is None while nothing is rated."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from importlib import import_module
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -63,11 +77,24 @@ def _joined_party_in_year(unit: Unit, year: int, today: date) -> int | None:
     ).count()
 
 
-SOURCES: dict[str, tuple[str, Callable[[Unit, int, date], int | None]]] = {
+SOURCES: dict[str, tuple[str, Callable[[Unit, int, date], int | Decimal | None]]] = {
     "members_at_year_end": (_("Members on the roll at the end of the year"), _members_at_year_end),
     "admitted_in_year": (_("Members admitted in the year"), _admitted_in_year),
     "joined_party_in_year": (_("Members who joined the Party in the year"), _joined_party_in_year),
 }
+
+
+def register(code: str, label, read: Callable[[Unit, int, date], int | Decimal | None]) -> None:
+    """Add a computed figure under `code`: an app above this one (the evaluations') calls it at
+    the top of a module named in settings.STATISTICS_INDICATOR_MODULES (loaded the first time
+    the sources are read)."""
+    SOURCES[code] = (label, read)
+
+
+def sources() -> dict[str, tuple[str, Callable[[Unit, int, date], int | Decimal | None]]]:
+    for name in getattr(settings, "STATISTICS_INDICATOR_MODULES", []):
+        import_module(name)  # registers at import; once imported, a no-op
+    return SOURCES
 
 
 @dataclass
@@ -118,14 +145,15 @@ def indicator_rows(unit: Unit, year: int, today: date) -> list[IndicatorRow]:
         (v.indicator_id, v.year): v.value
         for v in IndicatorValue.objects.filter(unit=unit, year__in=years)
     }
+    computed = sources()
     rows = []
     for indicator in indicators:
         row = IndicatorRow(indicator)
         for y in years:
             if indicator.is_typed:
                 actual = typed.get((indicator.pk, y))
-            elif indicator.source in SOURCES:
-                actual = _number(SOURCES[indicator.source][1](unit, y, today))
+            elif indicator.source in computed:
+                actual = _number(computed[indicator.source][1](unit, y, today))
             else:
                 actual = None
             row.years.append(Figure(y, targets.get((indicator.pk, y)), actual))

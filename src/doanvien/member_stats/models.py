@@ -80,7 +80,7 @@ class AgeBand(models.Model):
 
 class Indicator(models.Model):
     """A yearly indicator of seed 004 §3: either computed from a figure the product has
-    (`source`, indicators.SOURCES) or typed by each unit for itself."""
+    (`source`, indicators.sources()) or typed by each unit for itself."""
 
     class Kind(models.TextChoices):
         NUMBER = "number", _("Number")
@@ -89,7 +89,7 @@ class Indicator(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.NUMBER)
-    # Empty: typed by the unit. Otherwise the key of a computed figure (indicators.SOURCES).
+    # Empty: typed by the unit. Otherwise the key of a computed figure (indicators.sources()).
     source = models.CharField(_("computed from"), max_length=40, blank=True, default="")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)

@@ -4,7 +4,8 @@ The titles are those of the national software's forms [C1, YUM district manual];
 computed from the data, 6–9 typed. The rows and columns of every form are PLACEHOLDERS: the
 national layouts were not found (union-rules, open item 8), so a province edits them as data
 (the admin's "statistics forms"); each form's `note` says so. The periods' deadlines are the
-national software's [C1]; the span of the figures (1/1 to the deadline) is a default [U].
+national software's [C1], and so are the status reset days (31/12 and 31/10, [C1]); the span of
+the figures (1/1 to the deadline) is a default [U].
 
 The data migration 0002 installs these rows with `install`; nothing reads this module at run
 time.
@@ -23,6 +24,8 @@ PERIODS = [
         "ends_day": 30,
         "due_month": 6,
         "due_day": 30,
+        "resets_month": 12,
+        "resets_day": 31,
         "note": "Hạn 30/6 (phần mềm quốc gia, C1); kỳ số liệu 1/1–30/6 là mặc định (U).",
     },
     {
@@ -32,6 +35,8 @@ PERIODS = [
         "ends_day": 30,
         "due_month": 11,
         "due_day": 30,
+        "resets_month": 10,
+        "resets_day": 31,
         "note": "Hạn 30/11 (phần mềm quốc gia, C1); kỳ số liệu 1/1–30/11 là mặc định (U).",
     },
 ]
@@ -307,9 +312,12 @@ def forms() -> list[dict]:
 
 def install(PeriodDefault, FormDefinition) -> None:
     """Create the default periods and the nine shared forms that are missing (the migration's
-    historical models, or the real ones)."""
+    historical models, or the real ones; a field a historical model does not have yet is left to
+    the migration that adds it)."""
+    fields = {f.name for f in PeriodDefault._meta.get_fields()}
     for period in PERIODS:
-        PeriodDefault.objects.get_or_create(code=period["code"], defaults=period)
+        known = {key: value for key, value in period.items() if key in fields}
+        PeriodDefault.objects.get_or_create(code=period["code"], defaults=known)
     for form in forms():
         if not FormDefinition.objects.filter(owner=None, number=form["number"]).exists():
             FormDefinition.objects.create(note=PLACEHOLDER_NOTE, **form)

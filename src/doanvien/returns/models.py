@@ -3,6 +3,9 @@ data, and each unit's return of a campaign.
 
 - `PeriodDefault`: the default campaigns of every year (half year due 30/6, year due 30/11 in
   the national software, [C1]); editable rows, read when a year's campaign is first needed.
+  Each has its status reset day (31/12 for the half year, 31/10 for the year, [C1]): the day
+  every unit's return of the coming period reads "not reported" again (services.
+  campaigns_reset, run by the daily job).
 - `Campaign`: one year's period (the defaults) or a campaign a unit adds for its subtree (a
   one-off survey); its deadline, its late policy and the forms it asks for.
 - `FormDefinition`: a form's rows, columns and cells. A cell is computed (a source of
@@ -38,6 +41,12 @@ class PeriodDefault(models.Model):
     late_policy = models.CharField(
         _("after the deadline"), max_length=10, choices=LatePolicy.choices, default=LatePolicy.MARK
     )
+    # The status reset day (month and day): the last such day before the deadline opens the
+    # period (31/12 of the year before for the half year, 31/10 for the year). Blank: no reset.
+    resets_month = models.PositiveSmallIntegerField(
+        _("status reset (month)"), null=True, blank=True
+    )
+    resets_day = models.PositiveSmallIntegerField(_("status reset (day)"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True, default="")
 
     class Meta:
@@ -121,6 +130,12 @@ class Campaign(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The status reset day of a default period (PeriodDefault.resets_*): a return submitted
+    # before it goes back to draft on that day and must be submitted again (union-rules §9: a
+    # unit that updated earlier must still save before the deadline). None: no reset (a unit's
+    # own campaign is open from its creation). `reset_at`: when the daily job did it.
+    opens_on = models.DateField(_("status reset on"), null=True, blank=True)
+    reset_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("reporting campaign")

@@ -8,12 +8,22 @@ return is read from its frozen snapshot instead: later changes of the data do no
 The figures are those of the campaign's last day (`as_of`): each computed cell carries its
 `basis` (sources.basis_of: "as_of", "period", or "submission" for a figure counted as the data
 stand when the return is counted, which the pages and files label). A snapshot made before
-the basis was kept has none: its figures were all counted at submission."""
+the basis was kept has none: its figures were all counted at submission.
 
+A draft's computed cells, as the pages, files and API read them (`return_forms`), are kept in
+the cache for RETURNS_COMPUTED_CACHE_SECONDS (by campaign, unit and its path, day and the
+forms' cells): a national draft read again within that time costs no count, and may show
+figures that old (the page says when they were counted). Submitting always counts afresh (the
+snapshot is exact) and refreshes the cache; 0 turns the cache off."""
+
+import hashlib
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 
@@ -65,32 +75,65 @@ def _context(unit: Unit, campaign: Campaign, today: date | None = None) -> sourc
     )
 
 
+def _cache_key(unit: Unit, campaign: Campaign, forms: list[FormDefinition], day: date) -> str:
+    cells = json.dumps([(f.pk, f.cells) for f in forms], sort_keys=True, default=str)
+    digest = hashlib.sha256(cells.encode()).hexdigest()[:20]
+    return f"returns:computed:{campaign.pk}:{unit.pk}:{unit.path}:{day.isoformat()}:{digest}"
+
+
 def computed_values(
-    unit: Unit, campaign: Campaign, forms: list[FormDefinition], today: date | None = None
+    unit: Unit,
+    campaign: Campaign,
+    forms: list[FormDefinition],
+    today: date | None = None,
+    *,
+    cached: bool = False,
 ) -> dict[int, dict[str, tuple[int, str]]]:
     """The forms' computed cells for the unit's subtree, by form id and "row:col": (value,
     basis). All the forms' cells in one `compute`, so a source several forms name (the members
-    of forms 1 and 2) is read once for the whole return."""
+    of forms 1 and 2) is read once for the whole return. `cached`: the figures counted within
+    RETURNS_COMPUTED_CACHE_SECONDS are taken from the cache (module docstring); a fresh count
+    is always put there."""
     ctx = _context(unit, campaign, today)
+    seconds = getattr(settings, "RETURNS_COMPUTED_CACHE_SECONDS", 0)
+    key = _cache_key(unit, campaign, forms, ctx.today) if seconds else ""
+    if cached and key and (hit := cache.get(key)) is not None:
+        return hit["values"]
     keys = [(f, k) for f in forms for k, spec in f.cells.items() if "source" in spec]
     specs = [f.cells[k] for f, k in keys]
     values = sources.compute(ctx, specs)
     found: dict[int, dict[str, tuple[int, str]]] = {f.pk: {} for f in forms}
-    for (form, key), spec, value in zip(keys, specs, values, strict=True):
-        found[form.pk][key] = (value, sources.basis_of(ctx, spec))
+    for (form, cell), spec, value in zip(keys, specs, values, strict=True):
+        found[form.pk][cell] = (value, sources.basis_of(ctx, spec))
+    if key:
+        cache.set(key, {"values": found, "at": timezone.now()}, seconds)
     return found
 
 
+def counted_at(unit: Unit, campaign: Campaign, today: date | None = None) -> datetime | None:
+    """When the draft's computed cells the cache holds were counted (None: not cached)."""
+    if not getattr(settings, "RETURNS_COMPUTED_CACHE_SECONDS", 0):
+        return None
+    ctx = _context(unit, campaign, today)
+    hit = cache.get(_cache_key(unit, campaign, forms_of(campaign), ctx.today))
+    return hit["at"] if hit else None
+
+
 def live_forms(
-    unit: Unit, campaign: Campaign, ret: Return | None, today: date | None = None
+    unit: Unit,
+    campaign: Campaign,
+    ret: Return | None,
+    today: date | None = None,
+    *,
+    cached: bool = False,
 ) -> list[dict]:
     """Every form of the campaign for the unit as the data stand on `today` (the members as
-    of the campaign's last day once it is past)."""
+    of the campaign's last day once it is past; `cached`: computed_values')."""
     sums, accepted = children_sums(unit, campaign)
     typed = ret.typed if ret else {}
     reasons = ret.reasons if ret else {}
     forms = forms_of(campaign)
-    all_computed = computed_values(unit, campaign, forms, today)
+    all_computed = computed_values(unit, campaign, forms, today, cached=cached)
     found = []
     for form in forms:
         number = str(form.number)
@@ -134,10 +177,11 @@ def live_forms(
 
 
 def return_forms(unit: Unit, campaign: Campaign, ret: Return | None) -> list[dict]:
-    """The return's forms: frozen once submitted, live otherwise."""
+    """The return's forms: frozen once submitted, live otherwise (its computed cells from the
+    cache when counted within RETURNS_COMPUTED_CACHE_SECONDS)."""
     if ret is not None and ret.state in FROZEN and ret.snapshot:
         return ret.snapshot["forms"]
-    return live_forms(unit, campaign, ret)
+    return live_forms(unit, campaign, ret, cached=True)
 
 
 def is_frozen(ret: Return | None) -> bool:

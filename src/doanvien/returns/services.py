@@ -2,7 +2,7 @@
 above accepting or returning; a unit's own campaign added and closed. Keyword-only, atomic,
 audited; the moves are workflow.py's."""
 
-from datetime import date
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,7 +17,8 @@ from doanvien.core.years import FIRST_YEAR, LAST_YEAR
 from doanvien.units.models import Unit
 
 from . import rules, selectors, workflow
-from .models import Campaign, FormDefinition, LatePolicy, Return
+from .campaigns import campaign_open, resets_on
+from .models import Campaign, FormDefinition, LatePolicy, PeriodDefault, Return
 
 REASON_MAX = 500
 # A unit's own survey form: its number in the campaign (after the shared forms 1–9) and size.
@@ -282,6 +283,60 @@ def return_send_back(*, actor, unit: Unit, campaign: Campaign, comment: str) -> 
         summary=comment[:200],
     )
     return ret
+
+
+# --- The status reset days -------------------------------------------------------------------
+
+
+def campaigns_reset(*, today: date) -> int:
+    """The day's status resets (union-rules §9: every unit is "not reported" again on 31/12
+    and 31/10): the default periods whose reset day is today are opened, so that every unit's
+    return of them reads "not started"; and in every default period whose reset day has come
+    (today, or a day the job missed) and whose deadline has not passed, the returns submitted
+    before that day go back to draft, their typed cells kept, to be submitted again. Each
+    campaign once. How many returns went back to draft."""
+    for default in PeriodDefault.objects.order_by("pk"):
+        for year in resets_on(default, today):
+            campaign_open(year, default.code)
+    due = Campaign.objects.filter(
+        owner=None, opens_on__lte=today, due_on__gte=today, reset_at=None, closed_at=None
+    ).order_by("pk")
+    return sum(_campaign_reset(pk) for pk in due.values_list("pk", flat=True))
+
+
+@atomic
+def _campaign_reset(pk: int) -> int:
+    campaign = Campaign.objects.select_for_update().get(pk=pk)
+    if campaign.reset_at is not None:
+        return 0
+    start = timezone.make_aware(datetime.combine(campaign.opens_on, time()))
+    early = Return.objects.select_for_update().filter(
+        campaign=campaign,
+        state__in=[Return.State.SUBMITTED, Return.State.ACCEPTED],
+        submitted_at__lt=start,
+    )
+    count = 0
+    for ret in early.order_by("pk"):
+        ret.state = workflow.next_state(ret.state, "reset")
+        ret.snapshot, ret.submitted_at, ret.submitted_by, ret.late = None, None, None, False
+        ret.decided_at, ret.decided_by = None, None
+        ret.save(
+            update_fields=[
+                *("state", "snapshot", "submitted_at", "submitted_by", "late"),
+                *("decided_at", "decided_by", "updated_at"),
+            ]
+        )
+        audit.record(
+            actor=None,
+            action="return.reset",
+            target=ret,
+            unit_path=ret.unit_path,
+            summary=f"{campaign} · {campaign.opens_on:%d/%m/%Y}",
+        )
+        count += 1
+    campaign.reset_at = timezone.now()
+    campaign.save(update_fields=["reset_at"])
+    return count
 
 
 # --- A unit's own campaign --------------------------------------------------------------------

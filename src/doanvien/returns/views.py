@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,6 +25,8 @@ from .selectors import (
     as_of,
     campaigns_owned,
     children_status,
+    counted_at,
+    is_frozen,
     late_now,
     return_forms,
     return_of,
@@ -169,6 +172,8 @@ def _page(request, unit, campaign, *, errors=None, posted=None, status=200):
             "state": state,
             "state_label": workflow.STATES[ret.state if ret else None],
             "late": late_now(campaign, ret),
+            "before_reset": bool(campaign.opens_on and timezone.localdate() < campaign.opens_on),
+            "counted_at": None if is_frozen(ret) else counted_at(unit, campaign),
             "sections": sections,
             "as_of": when,
             "as_of_text": exports.as_of_text(when),

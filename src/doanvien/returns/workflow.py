@@ -24,6 +24,10 @@ MOVES = {
     ("submitted", "accept"): R.ACCEPTED,
     ("submitted", "return"): R.RETURNED,
     ("accepted", "return"): R.RETURNED,
+    # The period's status reset day (services.campaigns_reset): a return submitted before it
+    # is a draft again, its typed cells kept.
+    ("submitted", "reset"): R.DRAFT,
+    ("accepted", "reset"): R.DRAFT,
 }
 
 ACTIONS = {
@@ -31,6 +35,7 @@ ACTIONS = {
     "submit": gettext_lazy("submit"),
     "accept": gettext_lazy("accept"),
     "return": gettext_lazy("return"),
+    "reset": gettext_lazy("reset"),
 }
 
 STATES = {None: gettext_lazy("Not started"), **dict(Return.State.choices)}

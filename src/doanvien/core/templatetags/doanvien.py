@@ -169,6 +169,7 @@ ACTIONS = {
     "return.accepted": _("accepted the statistics return"),
     "return.returned": _("returned the statistics return"),
     "return.document_set": _("set the number and signer of the statistics return"),
+    "return.reset": _("reset the statistics return to “not reported” (status reset day)"),
     "return_campaign.created": _("asked the units below for a statistics return"),
     "return_campaign.closed": _("closed a statistics return campaign"),
     "activity.published": _("published an activity"),
