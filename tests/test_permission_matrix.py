@@ -183,13 +183,20 @@ def _duplicate_report(world) -> DuplicateIdReport:
 
 
 def _change_request(world) -> ChangeRequest:
-    """An open change request of member2 (of the secretary's branch), made by his own account."""
+    """An open change request of member2 (of the secretary's branch), made by his own account:
+    a new phone number and a new photo."""
     existing = ChangeRequest.objects.filter(member=world.member2).first()
     if existing:
         return existing
     own = make_user("member2", member=world.member2)
+    picture = io.BytesIO()
+    Image.new("RGB", (30, 40), (40, 120, 40)).save(picture, "PNG")
     return change_request_submit(
-        actor=own, member=world.member2, changes={"phone": "0912000222"}, reason=""
+        actor=own,
+        member=world.member2,
+        changes={"phone": "0912000222"},
+        reason="",
+        photo=SimpleUploadedFile("moi.png", picture.getvalue()),
     )
 
 

@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict
+from django.urls import reverse
+from ninja import File, Query, Router, Schema, Status, UploadedFile
+from pydantic import ConfigDict, Field
 
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.actions.profiles import change_request_approve
@@ -64,6 +65,9 @@ class ChangeRequestOut(Schema):
     changes: dict[str, Any]
     before: dict[str, Any]
     reason: str
+    photo: str | None = Field(
+        None, description="the address of the photo proposed for the card while it waits, or null"
+    )
     created_at: datetime
     decided_at: datetime | None
     decision_note: str
@@ -104,6 +108,11 @@ def change_request_out(user, change_request: ChangeRequest) -> dict:
         "changes": _masked(change_request.changes, shows_id),
         "before": _masked(change_request.before, shows_id),
         "reason": change_request.reason,
+        "photo": (
+            reverse("profiles:change-request-photo", args=[change_request.pk])
+            if change_request.photo and change_request.state == ChangeRequest.State.OPEN
+            else None
+        ),
         "created_at": change_request.created_at,
         "decided_at": change_request.decided_at,
         "decision_note": change_request.decision_note,
@@ -128,6 +137,41 @@ def change_request_create(request, member_id: int, payload: ChangeRequestIn):
     with conflicts():
         change_request = change_request_submit(
             actor=request.user, member=member, changes=payload.changes, reason=payload.reason
+        )
+    return Status(201, change_request_out(request.user, change_request))
+
+
+@router.post(
+    "/members/{member_id}/photo-requests",
+    response={201: ChangeRequestOut, **ERRORS},
+    summary="Propose a new photo for one's own card",
+    # The photo is required; the view checks it after access (422 all the same).
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": {"required": ["photo"]}}},
+        }
+    },
+)
+def photo_request_create(
+    request,
+    member_id: int,
+    photo: File[UploadedFile | None] = None,
+):
+    """Multipart: `photo`, a JPEG, PNG or WebP photo of the face (at most
+    `MEMBER_PHOTO_MAX_BYTES`); it is checked by its content, made small and stripped of the
+    camera's metadata, and waits as a change request for the branch to approve (it then becomes
+    the card's photo) or reject. Only the member himself (403 for those who see his record; 404
+    for everyone else); a request of his already waiting → 409; not a photo, or too large → 400
+    with the message under `photo`."""
+    member = get_member_for(request.user, member_id)
+    if not can_propose_changes(request.user, member):
+        raise PermissionDenied
+    if photo is None:
+        raise required("photo")
+    with conflicts():
+        change_request = change_request_submit(
+            actor=request.user, member=member, changes={}, photo=photo
         )
     return Status(201, change_request_out(request.user, change_request))
 

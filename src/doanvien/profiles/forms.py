@@ -12,6 +12,12 @@ class ChangeRequestForm(TextForm):
     """The fields a member may propose, filled with his record's values; the ones he changes
     make the request. Values are checked by the member form's rules (the service)."""
 
+    photo = forms.FileField(
+        label=_("New photo for my card"),
+        required=False,
+        help_text=_("A JPEG, PNG or WebP photo of your face; your branch checks it first."),
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     reason = forms.CharField(
         label=_("Reason"),
         required=False,
@@ -38,7 +44,8 @@ class ChangeRequestForm(TextForm):
                 required=False,
                 widget=forms.TextInput(attrs=attrs),
             )
-        # The record's fields first, the reason last.
+        fields["photo"] = self.fields.pop("photo")
+        # The record's fields first, then the photo, the reason last.
         fields["reason"] = self.fields.pop("reason")
         self.fields = fields
 

@@ -10,9 +10,9 @@ from doanvien.members.models import Member
 
 class ChangeRequest(models.Model):
     """The changes a member proposes to his record: the new values as he gave them (clean, as
-    JSON), the values they replace when he asked, and why. The branch committee approves
-    (the values go through the member service) or rejects it with a reason. One open request
-    per member."""
+    JSON) and/or a new photo, the values they replace when he asked, and why. The branch
+    committee approves (the values go through the member service) or rejects it with a reason.
+    One open request per member."""
 
     class State(models.TextChoices):
         OPEN = "open", _("Waiting for the branch")
@@ -28,6 +28,10 @@ class ChangeRequest(models.Model):
     # {field: the value stored when he asked}, for the committee's side-by-side view.
     before = models.JSONField(default=dict)
     reason = models.TextField(_("reason"), blank=True, default="")
+    # A new photo for his card, if he proposes one: a name in default_storage, already made
+    # small and without the camera's metadata (members/services/photos.py). It becomes his
+    # card's photo when approved; the file is deleted when rejected.
+    photo = models.CharField(_("proposed photo"), max_length=200, blank=True, default="")
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from doanvien.core import audit
 from doanvien.core.transactions import atomic
 from doanvien.members.models import Member, mask_id_number
+from doanvien.members.services.photos import photo_jpeg, photo_stored
 from doanvien.members.validation import DATE_FIELDS, clean_member_data
 from doanvien.notifications.models import Kind
 from doanvien.notifications.services import account_of, notify
@@ -61,9 +63,17 @@ def _masked(name: str, value: Any) -> Any:
 
 @atomic
 def change_request_submit(
-    *, actor, member: Member, changes: dict[str, Any], reason: str = "", today: date | None = None
+    *,
+    actor,
+    member: Member,
+    changes: dict[str, Any],
+    reason: str = "",
+    photo=None,
+    today: date | None = None,
 ) -> ChangeRequest:
-    """The member proposes new values for some fields of his record (rules.REQUESTABLE_FIELDS).
+    """The member proposes new values for some fields of his record (rules.REQUESTABLE_FIELDS)
+    and/or a new photo for his card (`photo`, an uploaded file: JPEG, PNG or WebP, checked and
+    made small as the branch's own upload is, members/services/photos.py).
     Each value keeps the member form's rules and messages (members/validation.py); values equal
     to the stored ones are left out; a new name or date of birth needs a reason. One open request
     per member (a second one is refused, code "illegal_transition")."""
@@ -86,6 +96,12 @@ def change_request_submit(
     except ValidationError as e:
         errors.update({name: " ".join(messages) for name, messages in e.message_dict.items()})
         clean = {}
+    photo_data = None
+    if photo is not None:
+        try:
+            photo_data = photo_jpeg(photo)
+        except ValidationError as e:
+            errors["photo"] = " ".join(e.messages)
     if errors:
         raise ValidationError(errors)
     new = {
@@ -93,7 +109,7 @@ def change_request_submit(
         for name, value in clean.items()
         if name in REQUESTABLE_FIELDS and value != getattr(member, name)
     }
-    if not new:
+    if not new and photo_data is None:
         raise ValidationError({"changes": _("Nothing to change: every value is as recorded.")})
     reason = (reason or "").strip()
     if not reason and any(name in new for name in REASON_FIELDS):
@@ -101,16 +117,25 @@ def change_request_submit(
             {"reason": _("Give the reason for changing the full name or the date of birth.")}
         )
     before = {name: _plain(getattr(member, name)) for name in new}
+    photo_name = photo_stored(member, photo_data) if photo_data is not None else ""
     change_request = ChangeRequest.objects.create(
-        member=member, changes=new, before=before, reason=reason, created_by=actor
+        member=member,
+        changes=new,
+        before=before,
+        reason=reason,
+        photo=photo_name,
+        created_by=actor,
     )
+    audited = {n: [_masked(n, before[n]), _masked(n, new[n])] for n in new}
+    if photo_name:
+        audited["photo"] = [member.photo, photo_name]
     audit.record(
         actor=actor,
         action="member.change_requested",
         target=member,
         unit_path=member.unit_path,
         summary=reason or member.full_name,
-        changes={n: [_masked(n, before[n]), _masked(n, new[n])] for n in new},
+        changes=audited,
     )
     return change_request
 
@@ -163,4 +188,9 @@ def change_request_reject(*, actor, change_request: ChangeRequest, reason: str) 
     change_request = change_request_lock(change_request, "reject")
     if not reason:
         raise ValidationError({"reason": _("Give the reason for rejecting the request.")})
-    return _decided(actor=actor, change_request=change_request, action="reject", note=reason)
+    change_request = _decided(
+        actor=actor, change_request=change_request, action="reject", note=reason
+    )
+    if change_request.photo:  # the refused photo is not kept
+        default_storage.delete(change_request.photo)
+    return change_request

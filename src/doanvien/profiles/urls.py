@@ -19,6 +19,11 @@ urlpatterns = [
         name="unit-change-requests",
     ),
     path(
+        "change-requests/<int:request_id>/photo/",
+        member.change_request_photo,
+        name="change-request-photo",
+    ),
+    path(
         "change-requests/<int:request_id>/approve/",
         branch.change_request_approve_view,
         name="change-request-approve",

@@ -24,7 +24,7 @@ BOX = (480, 640)
 MAX_PIXELS = 40_000_000
 
 
-def _photo_bytes(upload) -> bytes:
+def photo_jpeg(upload) -> bytes:
     """The uploaded image made into the stored JPEG, or a ValidationError saying why not."""
     if upload.size > settings.MEMBER_PHOTO_MAX_BYTES:
         raise ValidationError(
@@ -51,15 +51,27 @@ def _photo_bytes(upload) -> bytes:
     return out.getvalue()
 
 
+def photo_stored(member: Member, data: bytes) -> str:
+    """The photo's bytes (from `photo_jpeg`) kept under a name of the member's, not yet his
+    card's photo (a photo he proposes waits for his branch: profiles/services.py)."""
+    return default_storage.save(
+        f"member-photos/{member.pk}-{secrets.token_hex(8)}.jpg", ContentFile(data)
+    )
+
+
 @atomic
 def member_photo_set(*, actor, member: Member, upload) -> Member:
     """Give the member a photo (replacing any he had)."""
-    data = _photo_bytes(upload)
+    return member_photo_use(
+        actor=actor, member=member, name=photo_stored(member, photo_jpeg(upload))
+    )
+
+
+@atomic
+def member_photo_use(*, actor, member: Member, name: str) -> Member:
+    """Make a stored photo (`photo_stored`) the member's card photo; the old one is deleted."""
     member = Member.objects.select_for_update().get(pk=member.pk)
     old = member.photo
-    name = default_storage.save(
-        f"member-photos/{member.pk}-{secrets.token_hex(8)}.jpg", ContentFile(data)
-    )
     member.photo = name
     member.save(update_fields=["photo"])
     audit.record(

@@ -1,4 +1,5 @@
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
 from doanvien.members.models import Member, mask_id_number
 from doanvien.profiles.models import ChangeRequest
@@ -16,7 +17,7 @@ def _shown(name: str, value, shows_id: bool):
 def change_rows(change_request: ChangeRequest, shows_id: bool) -> list[tuple]:
     """(label, value when asked, new value) for each field of the request; the ID number
     masked for those who may not see it."""
-    return [
+    rows = [
         (
             capfirst(Member._meta.get_field(name).verbose_name),
             _shown(name, change_request.before.get(name), shows_id),
@@ -24,3 +25,6 @@ def change_rows(change_request: ChangeRequest, shows_id: bool) -> list[tuple]:
         )
         for name, value in change_request.changes.items()
     ]
+    if change_request.photo:
+        rows.append((capfirst(Member._meta.get_field("photo").verbose_name), "", _("A new photo")))
+    return rows
