@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "doanvien.core.context_processors.site",
                 "doanvien.notifications.context_processors.bell",
+                "doanvien.accounts.context_processors.roles",
             ],
         },
     }
