@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "doanvien.core.context_processors.site",
                 "doanvien.notifications.context_processors.bell",
+                "doanvien.accounts.context_processors.roles",
             ],
         },
     }
@@ -249,7 +250,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 # Dates are typed and shown as dd/mm/yyyy in both languages.
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
+# Also as typed on a phone's number pad: 24.05.2027 and 24052027 (issue 15, problem 9).
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
 FORMAT_MODULE_PATH = ["doanvien.formats"]
 
 STATIC_URL = "/static/"

@@ -119,7 +119,15 @@ def test_a_year_of_the_programme_on_a_phone(browser, demo):
     expect(secretary.locator(f"#row-{member.pk}")).to_contain_text("87")
     registration = Registration.objects.get(member=member, year=year)
     assert str(registration.total) == "87.0" and registration.level == "good"
+    # Sending the results up cannot be undone: the page asks first, and declining sends nothing.
+    asked: list[str] = []
+    secretary.once("dialog", lambda d: (asked.append(d.message), d.dismiss()))
     secretary.locator("form.submit-results button[type=submit]").click()
+    assert asked and ("Đoàn cơ sở" in asked[0] or "base union" in asked[0])
+    assert not BranchResult.objects.filter(branch=branch, year=year, state="submitted").exists()
+    secretary.once("dialog", lambda d: d.accept())
+    with secretary.expect_navigation():
+        secretary.locator("form.submit-results button[type=submit]").click()
     assert BranchResult.objects.get(branch=branch, year=year).state == "submitted"
 
     # The base union recognises.

@@ -94,6 +94,7 @@ def test_the_shipped_default_deadlines_remind_every_branch_they_apply_to(world):
 def test_the_day_s_work_reports_what_it_did(world):
     assert daily.daily(today=TODAY) == {
         "deadline_reminders": 0,
+        "years_closed": 0,
         "returns_reset": 0,
         "youths_erased": 0,
         "reminder_keys_forgotten": 0,

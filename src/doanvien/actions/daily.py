@@ -1,7 +1,8 @@
 """The daily work, run by the background worker itself (no cron needed): reminders of the
 deadlines three days ahead (to the unit that set one and to the units under it with its work
-still to do), the statistics returns' status reset days (returns.services.campaigns_reset), and
-the erasure of the youth records past their retention period.
+still to do), the close of the programme years that have ended (training/services/closing.py),
+the statistics returns' status reset days (returns.services.campaigns_reset), and the erasure
+of the youth records past their retention period.
 `manage.py daily` runs it by hand (or from a scheduler, in production, if the worker's own
 schedule is not wanted); it does nothing twice for the same day."""
 
@@ -21,6 +22,7 @@ from doanvien.notifications.services import cadres_of, committee_of, notify
 from doanvien.returns.services import campaigns_reset
 from doanvien.training.models import BranchResult, Deadline, DefaultDeadline, YearStats
 from doanvien.training.selectors import deadlines_applying
+from doanvien.training.services.closing import years_close
 from doanvien.units.models import Unit
 from doanvien.youth.services import youths_erase_expired
 
@@ -219,6 +221,7 @@ def daily(*, today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     return {
         "deadline_reminders": deadline_reminders(today=today),
+        "years_closed": years_close(today=today),
         "returns_reset": campaigns_reset(today=today),
         "youths_erased": youths_erase_expired(today=today),
         "reminder_keys_forgotten": reminders_forget(today=today),

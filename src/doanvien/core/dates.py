@@ -1,10 +1,13 @@
-"""Dates as people type them: dd/mm/yyyy, as Vietnamese forms and files write them."""
+"""Dates as people type them: dd/mm/yyyy, as Vietnamese forms and files write them, and as a
+phone's number pad lets them be typed (24.05.2027, 24052027)."""
 
 from datetime import date, datetime
 from typing import Any
 
 # The forms of a typed date, tried in order.
-DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d")
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
+# Eight digits without separators: day, month, year (never year first).
+COMPACT = "%d%m%Y"
 
 
 def parse_date(value: Any) -> date | None:
@@ -16,7 +19,8 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     text = str(value).strip()
-    for fmt in DATE_FORMATS:
+    formats = (COMPACT,) if len(text) == 8 and text.isdigit() else DATE_FORMATS
+    for fmt in formats:
         try:
             return datetime.strptime(text, fmt).date()
         except ValueError:

@@ -83,13 +83,16 @@ def _due(kind: str, year: int, shipped: dict) -> Coalesce:
     return Coalesce(Subquery(nearest, output_field=DateField()), default)
 
 
-def _branches(unit: Unit, year: int) -> QuerySet[Unit]:
-    """The active branches of the subtree, not finished, with what lateness depends on."""
+def _branches(unit: Unit | None, year: int) -> QuerySet[Unit]:
+    """The active branches of the subtree (None: the whole tree), not finished, with what
+    lateness depends on."""
     stats = YearStats.objects.filter(unit=OuterRef("pk"), year=year)
     result = BranchResult.objects.filter(branch=OuterRef("pk"), year=year)
     shipped = default_deadlines(year)
     return (
-        Unit.objects.filter(path__startswith=unit.path, kind=Unit.Kind.BRANCH, is_active=True)
+        Unit.objects.filter(
+            path__startswith=unit.path if unit else "", kind=Unit.Kind.BRANCH, is_active=True
+        )
         .annotate(
             **{f"due_{kind}": _due(kind, year, shipped) for kind in KINDS},
             year_members=Coalesce(
@@ -134,6 +137,21 @@ def late_items(
     found = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
     ordering = ("due_on", "name", "late_for") if order == "late" else ("name", "due_on", "late_for")
     return found.order_by(*ordering)
+
+
+def late_everywhere(year: int, sectors: Q, today: date) -> QuerySet:
+    """One row per late (branch, kind) in the whole tree among the branches `sectors` selects
+    (a Q on the unit), as late_items gives them, unordered: what a year's close freezes."""
+    rollup.ensure_year(year)
+    branches = _branches(None, year).filter(sectors)
+    parts = [
+        branches.filter(_late_for(k, today))
+        .annotate(late_for=Value(k, output_field=CharField()), due_on=F(f"due_{k}"))
+        .values("pk", "path", "late_for", "due_on")
+        .order_by()
+        for k in KINDS
+    ]
+    return parts[0].union(*parts[1:], all=True)
 
 
 def as_items(rows, today: date | None = None) -> list[LateItem]:

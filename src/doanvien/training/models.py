@@ -291,6 +291,8 @@ class Registration(models.Model):
         SUBMITTED = "submitted", _("Waiting for review")
         RETURNED = "returned", _("Returned for changes")
         APPROVED = "approved", _("Approved")
+        # Still a draft or returned when the programme year closed (services/closing.py).
+        MISSED = "missed", _("Not submitted by the year's close")
 
     member = models.ForeignKey(
         "members.Member", on_delete=models.CASCADE, related_name="registrations"
@@ -534,3 +536,65 @@ class YearStatsDelta(Counters):
 
     def __str__(self) -> str:
         return f"{self.unit_path} · {self.year}"
+
+
+class YearClose(models.Model):
+    """A programme year closed by the daily job once it has ended (services/closing.py): the
+    schools' year (June to May) and every other sector's (the calendar year) end on different
+    days, so each closes apart. What was left undone at the close is kept as it stood then:
+    registrations never submitted (marked missed), and the figures and late branches below."""
+
+    class Calendar(models.TextChoices):
+        SCHOOLS = "schools", _("Schools (the school year)")
+        OTHERS = "others", _("Other sectors (the calendar year)")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    calendar = models.CharField(_("calendar"), max_length=10, choices=Calendar.choices)
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    # The day the close was run for: lateness is counted to it.
+    closed_on = models.DateField(_("closed on"))
+    registrations_missed = models.PositiveIntegerField(default=0)
+    registrations_waiting = models.PositiveIntegerField(default=0)
+    results_not_submitted = models.PositiveIntegerField(default=0)
+    results_waiting = models.PositiveIntegerField(default=0)
+    late_branches = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("programme year closed")
+        verbose_name_plural = _("programme years closed")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "calendar"], name="one_close_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.calendar}"
+
+
+class LateAtClose(models.Model):
+    """A branch late for a deadline when its programme year closed, frozen: what the branch
+    does later (a late recognition) changes the live late list, never this one."""
+
+    close = models.ForeignKey(YearClose, on_delete=models.CASCADE, related_name="late")
+    branch = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    # The branch's path at the close (the tree as it stood).
+    unit_path = TreePathField()
+    kind = models.CharField(max_length=30, choices=Deadline.Kind.choices)
+    due_on = models.DateField()
+    days_late = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["close", "branch", "kind"], name="one_late_at_close_per_kind"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["close", "unit_path"],
+                name="late_at_close_path",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_path} · {self.kind}"

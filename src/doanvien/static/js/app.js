@@ -8,6 +8,12 @@
     if (event.target.closest("[data-print]")) window.print();
   });
 
+  // A form that does what cannot be undone asks first (its data-confirm text).
+  document.addEventListener("submit", function (event) {
+    var form = event.target.closest("form[data-confirm]");
+    if (form && !window.confirm(form.dataset.confirm)) event.preventDefault();
+  });
+
   // A read-only field to copy from selects itself when clicked (an invitation link).
   document.addEventListener("click", function (event) {
     if (event.target.matches("input.copy[readonly]")) event.target.select();

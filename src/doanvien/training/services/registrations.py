@@ -26,6 +26,7 @@ from .. import rollup, workflow
 from ..models import BranchResult, Criterion, Deadline, Registration, RegistrationItem
 from ..rules import programme_year_span
 from ..selectors import criteria_for, framework_for
+from .closing import check_year_open
 from .common import check_deadline, check_unlocked, lock_registration, record_event
 
 
@@ -156,6 +157,7 @@ def _check_registers(member: Member, year: int) -> None:
     """Whether the member registers for the year at all: active, and in the Union by then."""
     if member.status != Status.ACTIVE:
         raise ValidationError(_("Only active members register."))
+    check_year_open(year, member.branch.sector)
     _first, last = programme_year_span(year, member.branch.sector)
     if member.joined_union_on > last:
         raise ValidationError(
@@ -253,6 +255,7 @@ def registration_submit(*, actor, registration: Registration, today: date | None
     today = today or timezone.localdate()
     registration = lock_registration(registration)
     check_unlocked(registration.branch, registration.year)
+    check_year_open(registration.year, registration.branch.sector)
     state = workflow.next_state(workflow.REGISTRATION, registration, "submit")
     items = [
         {"criterion": i.criterion_id, "plan": i.plan, "target_date": i.target_date}

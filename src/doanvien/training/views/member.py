@@ -22,6 +22,7 @@ from doanvien.meetings.selectors import meetings_for_steps, step_meetings
 from doanvien.members.access import get_member_for
 from doanvien.members.models import Status
 from doanvien.training.services.assessment import self_assessment_record
+from doanvien.training.services.closing import is_closed
 from doanvien.training.services.common import lock_message
 from doanvien.training.services.registrations import registration_submit
 from doanvien.training.services.results import progress_note_add
@@ -152,8 +153,14 @@ def _context(request, member, year: int, **overrides) -> dict:
     state = registration.state if registration else None
     locked_because = lock_message(branch, year)
     locked = bool(locked_because)
+    # A closed programme year takes no new registration (services/closing.py).
+    year_closed = state in (None, *EDITABLE) and is_closed(year, branch.sector)
     editable = (
-        can_act and member.status == Status.ACTIVE and state in (None, *EDITABLE) and not locked
+        can_act
+        and member.status == Status.ACTIVE
+        and state in (None, *EDITABLE)
+        and not locked
+        and not year_closed
     )
     committee = is_branch_committee(user, branch)
     reviewer = can_review_registration(user, member)
@@ -171,6 +178,7 @@ def _context(request, member, year: int, **overrides) -> dict:
         "committee": committee,
         "locked": locked,
         "locked_because": locked_because,
+        "year_closed": year_closed,
         "assessed": assessed,
         "deadlines": member_deadlines(member, branch, year, registration),
         "can_review": reviewer and state == State.SUBMITTED and not locked,
