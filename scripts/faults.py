@@ -52,6 +52,12 @@ parser.add_argument("--import-rows", type=int, default=3_000, help="rows of the 
 parser.add_argument("--submitters", type=int, default=400, help="members who submit")
 parser.add_argument("--connections", type=int, default=40, help="client connections")
 parser.add_argument("--keep", action="store_true", help="keep the private cluster afterwards")
+parser.add_argument(
+    "--only",
+    action="append",
+    choices=["import", "export", "server", "database"],
+    help="run only this fault (may be given more than once)",
+)
 ARGS = parser.parse_args()
 
 
@@ -552,20 +558,23 @@ def main() -> None:
         _common.setup()
         _common.ensure_data()
         print(f"load average {rush.load()}")
-        RESULTS.append(("kill -9 job worker, import confirm", fault_import()))
-        RESULTS.append(("kill -9 job worker, export", fault_export()))
-        RESULTS.append(
-            (
+        faults = {
+            "import": ("kill -9 job worker, import confirm", fault_import),
+            "export": ("kill -9 job worker, export", fault_export),
+            "server": (
                 "kill -9 gunicorn worker, submits",
-                fault_server("3. kill -9 of a gunicorn worker during submits", gunicorn_kill),
-            )
-        )
-        RESULTS.append(
-            (
+                lambda: fault_server(
+                    "3. kill -9 of a gunicorn worker during submits", gunicorn_kill
+                ),
+            ),
+            "database": (
                 "PostgreSQL restart, submits",
-                fault_server("4. PostgreSQL restarted during submits", postgres_restart),
-            )
-        )
+                lambda: fault_server("4. PostgreSQL restarted during submits", postgres_restart),
+            ),
+        }
+        for key, (title, run) in faults.items():
+            if not ARGS.only or key in ARGS.only:
+                RESULTS.append((title, run()))
     finally:
         close_db()
         if not ARGS.keep:

@@ -38,7 +38,7 @@ function init(args)
       end
    end
    lines, index, once, last_key, last_end = {}, 0, mode == "once", nil, false
-   ok_keys, failed = {}, {}
+   ok_keys, failed_keys = {}, {}
    if once then
       local blocks = math.ceil(#all / span)
       for b = 0, blocks - 1 do
@@ -89,10 +89,10 @@ function response(status, headers, body)
       if status == 200 then
          table.insert(ok_keys, last_key)
       else
-         table.insert(failed, last_key .. " " .. status)
+         table.insert(failed_keys, last_key .. " " .. status)
       end
       wrk.thread:set("ok", table.concat(ok_keys, ","))
-      wrk.thread:set("failed", table.concat(failed, ","))
+      wrk.thread:set("failed", table.concat(failed_keys, ","))
    end
 end
 
@@ -100,11 +100,11 @@ function done(summary, latency, requests)
    local ok, failed, finished = {}, {}, 0
    for _, thread in ipairs(threads) do
       local keys = thread:get("ok")
-      if keys and keys ~= "" then
+      if type(keys) == "string" and keys ~= "" then
          table.insert(ok, keys)
       end
       local bad = thread:get("failed")
-      if bad and bad ~= "" then
+      if type(bad) == "string" and bad ~= "" then
          for entry in bad:gmatch("[^,]+") do
             io.write("FAILED " .. entry .. "\n")
          end
