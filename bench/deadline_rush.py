@@ -18,7 +18,7 @@ beside the server's.
    deploy/gunicorn.conf.py, the job worker, the roll-ups' folder) on a free loopback port.
 3. wrk (bench/wrk/deadline.lua) drives, one step after the other, each for --seconds:
    - baseline: a secretary's `GET /api/v1/members/{id}` (an authenticated one-row lookup);
-   - own page: a member's home page `/` in his browser session;
+   - own page: a member's own page `/members/{id}/` in his browser session;
    - search: the province cadre's member search by name (`GET /api/v1/units/{id}/members?q=`);
    - report: the province's report (`GET /api/v1/units/{id}/reports/{year}`);
    - save + submit: each member saves his registration (PUT, 10+ criteria), then submits it
@@ -170,7 +170,8 @@ def steps(plan: list[dict], who: dict) -> dict[str, Path]:
             [("GET", f"/api/v1/members/{m.pk}", secretary(m), "", m.pk) for m in sought],
         ),
         "own page": write_lines(
-            "own_page", [("GET", "/", f"Cookie: {c}", "", pk) for pk, c in who["sessions"]]
+            "own_page",
+            [("GET", f"/members/{pk}/", f"Cookie: {c}", "", pk) for pk, c in who["sessions"]],
         ),
         "search": write_lines(
             "search",
@@ -313,9 +314,11 @@ def main() -> None:
             )  # fmt: skip
             rows.append(("save + submit", submit))
             submitted = {int(k) for k in submit["ok"]}
+            # Here too one connection a thread: a thread whose lines are done stops with its
+            # connections, which must not leave an answer unread.
             approve = wrk(
                 base, approvals(plan, who, submitted), mode="once",
-                threads=args.threads, **common,
+                threads=args.connections, **common,
             )  # fmt: skip
             rows.append(("approve", approve))
             approved = {int(k) for k in approve["ok"]}

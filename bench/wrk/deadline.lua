@@ -4,9 +4,11 @@
 -- body (may be empty), a key (a member's id). MODE:
 --   cycle  every thread goes round all the lines for as long as wrk runs (read-only requests);
 --   once   the lines are shared out between the threads in blocks of SPAN consecutive lines
---          (argument 3, default 1: a save and its submit are a block of 2); each thread sends
---          its lines once, in order, then stops. With one connection a thread (-c = -t) the
---          submit of a member leaves after his save was answered.
+--          (argument 3, default 1: a save and its submit are a block of 2; argument 4: wrk's
+--          -t); each thread sends its lines once, in order, then stops. Run it with one
+--          connection a thread (-c = -t): a member's submit then leaves after his save was
+--          answered, and a thread stops only once its last request was answered (a thread that
+--          stops drops the requests its other connections have under way).
 -- done() prints one line "RESULT {json}" with the figures and the keys of the requests answered
 -- 200 whose line ends a block (the submits), and one "FAILED key status" line for each other
 -- answer to such a line.
@@ -39,6 +41,7 @@ function init(args)
    end
    lines, index, once, last_key, last_end = {}, 0, mode == "once", nil, false
    ok_keys, failed_keys = {}, {}
+   verify_pending = (id == 0)
    if once then
       local blocks = math.ceil(#all / span)
       for b = 0, blocks - 1 do
@@ -60,6 +63,12 @@ function init(args)
 end
 
 function request()
+   -- wrk calls the first thread's request() once before the run to check the script; that
+   -- call must not use up a line (the save before a submit).
+   if verify_pending then
+      verify_pending = false
+      return wrk.format("GET", "/healthz")
+   end
    if #lines == 0 or (once and index >= #lines) then
       -- Nothing left to send: the thread stops (wrk wants a request all the same).
       last_end = false
