@@ -122,8 +122,9 @@ TEMPLATES = [
 ]
 
 # A kept connection (CONN_MAX_AGE) is checked before a request reuses it (CONN_HEALTH_CHECKS,
-# on by default): after PostgreSQL restarts, or a pooler drops it, the next request opens a new
-# one instead of failing with a 500 (scripts/faults.py measured that without the check).
+# on by default): after PostgreSQL restarts, or a pooler drops it, a server thread that was idle
+# meanwhile opens a new one instead of failing its next request with a 500
+# (tests/deploy/test_deploy_files.py, `make faults`).
 CONN_HEALTH_CHECKS = os.environ.get("CONN_HEALTH_CHECKS", "1").lower() in ("1", "true", "yes", "on")
 DATABASES = {
     "default": dj_database_url.parse(
