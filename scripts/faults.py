@@ -1,6 +1,8 @@
 """Faults under load (`make faults`): what a kill -9 or a database restart leaves behind.
 
     .venv/bin/python scripts/faults.py [--members 20000] [--submitters 400] [--keep]
+    .venv/bin/python scripts/faults.py --keep --only database     # one fault (import, export,
+                                                                  # server, database)
 
 Everything runs on loopback against a private PostgreSQL cluster that this script makes with
 scripts/pg-replica (initdb in var/faults/pg on two free ports; the machine's own cluster is never
