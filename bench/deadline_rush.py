@@ -35,6 +35,7 @@ beside the server's.
 import argparse
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -42,6 +43,9 @@ from pathlib import Path
 
 os.environ.setdefault("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/doanvien_deadline")
 os.environ.setdefault("RUSH_MEMBERS", "3000")
+# The server and this process (which opens the members' browser sessions) must sign with one
+# key: a session signed with another is no session, and the page answers a redirect to log in.
+os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 
 import _common  # noqa: E402
 import registration_rush as rush  # noqa: E402
@@ -234,6 +238,22 @@ def approvals(plan: list[dict], who: dict, submitted: set[int]) -> Path:
     )
 
 
+def first_answer(base: str, lines: Path) -> tuple[str, int]:
+    """The first line of a step's file and the status it is answered (redirects not followed:
+    a page that sends the member to log in measures nothing)."""
+    import http.client
+
+    method, path, header, _body, _key = lines.read_text(encoding="utf-8").split("\n")[0].split("\t")
+    host, port = base.split("//")[1].split(":")
+    name, value = header.split(": ", 1)
+    conn = http.client.HTTPConnection(host, int(port), timeout=120)
+    try:
+        conn.request(method, path, headers={name: value})
+        return path, conn.getresponse().status
+    finally:
+        conn.close()
+
+
 # --- checks -----------------------------------------------------------------------------------
 
 
@@ -301,6 +321,10 @@ def main() -> None:
                 f"server: scripts/serve-production on {base}; wrk {args.connections} "
                 f"connections, {args.seconds} s a step; {os.cpu_count()} CPUs, shared"
             )
+            for name in ("baseline", "own page", "search", "report"):
+                path, status = first_answer(base, files[name])
+                if status != 200:
+                    sys.exit(f"{name}: GET {path} answered {status}, not 200: see {rush.LOG}.")
             common = {"seconds": args.seconds, "connections": args.connections}
             for name in ("baseline", "own page", "search", "report"):
                 rows.append(
@@ -324,7 +348,10 @@ def main() -> None:
             approved = {int(k) for k in approve["ok"]}
             soak = None
             if args.soak:
-                rest = [e for e in plan if e["member"] not in submitted]
+                # Members with no registration yet (a submit still under way when a step
+                # ended may have been written without its answer being read).
+                have = states(plan)
+                rest = [e for e in plan if e["member"] not in have]
                 soak = wrk(
                     base, write_lines("soak", [
                         line for e in rest for line in (
