@@ -13,7 +13,7 @@ JSQR_SHA  := bc40c8a15196236b2314db0856f72ca0b49980cd5413b8c852a7349f5fee0859
 MO        := src/doanvien/locale/vi/LC_MESSAGES/django.mo
 export DJANGO_SETTINGS_MODULE := doanvien.settings
 
-.PHONY: setup run test test-postgres bench lint format messages clean serve
+.PHONY: setup run test test-postgres bench faults lint format messages clean serve
 
 $(VENV)/.installed: pyproject.toml
 	@PY=$$(scripts/find-python) || exit 1; \
@@ -64,8 +64,19 @@ test-postgres: setup
 
 # Benchmarks: every bench/*.py except the helpers (_*.py); BENCH_DATABASE_URL, BENCH_MEMBERS…
 # (see bench/_common.py) pass through, e.g. `make bench BENCH_MEMBERS=6000000`.
+# bench/deadline_rush.py drives the server with wrk (Debian: apt-get install wrk); without it,
+# that one is skipped and said so.
 bench: setup
-	@for f in bench/[!_]*.py; do echo "== $$f"; $(PYTHON) $$f || exit 1; done
+	@command -v wrk >/dev/null || echo "bench/deadline_rush.py needs wrk: apt-get install wrk (skipped)."
+	@for f in bench/[!_]*.py; do \
+	  if [ "$$f" = bench/deadline_rush.py ] && ! command -v wrk >/dev/null; then continue; fi; \
+	  echo "== $$f"; $(PYTHON) $$f || exit 1; done
+
+# Faults under load (scripts/faults.py): kill -9 of the job worker during an import and an
+# export, of a gunicorn worker during submits, and a PostgreSQL restart, each followed by its
+# checks; on a private cluster on loopback ports (scripts/pg-replica), never the machine's own.
+faults: setup
+	$(PYTHON) scripts/faults.py
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

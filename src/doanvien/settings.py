@@ -122,10 +122,16 @@ TEMPLATES = [
     }
 ]
 
+# A kept connection (CONN_MAX_AGE) is checked before a request reuses it (CONN_HEALTH_CHECKS,
+# on by default): after PostgreSQL restarts, or a pooler drops it, a server thread that was idle
+# meanwhile opens a new one instead of failing its next request with a 500
+# (tests/deploy/test_deploy_files.py, `make faults`).
+CONN_HEALTH_CHECKS = os.environ.get("CONN_HEALTH_CHECKS", "1").lower() in ("1", "true", "yes", "on")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'doanvien.sqlite3'}"),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=CONN_HEALTH_CHECKS,
     )
 }
 # SQLite (a laptop install): readers never wait for the writer (WAL); a transaction takes the
@@ -145,6 +151,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"],
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=CONN_HEALTH_CHECKS,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["doanvien.core.replica.ReplicaRouter"]

@@ -147,6 +147,28 @@ def test_make_serve_serves_reports_ready_and_stops_cleanly():
             time.sleep(0.5)
         assert status == 200 and body["migrations_unapplied"] == 0, body
         assert not beats["folder"]["stale"] and not beats["worker"]["stale"], body
+        # The database drops every connection of the server (as a restart does): each thread's
+        # kept connection is checked before its next request (CONN_HEALTH_CHECKS) and opened
+        # again, so no request fails for it.
+        for _ in range(4):
+            _get(f"{base}/readyz")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            assert cursor.fetchall(), "the server had no connection to drop"
+            for _ in range(50):
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND pid <> pg_backend_pid() AND state IS NOT NULL AND backend_start < "
+                    "now() - interval '1 second'"
+                )
+                if cursor.fetchone()[0] == 0:
+                    break
+                time.sleep(0.1)
+        after = [_get(f"{base}/readyz")[0] for _ in range(6)]
+        assert after == [200] * 6, after
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         out, err = server.communicate(timeout=60)
