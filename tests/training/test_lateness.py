@@ -122,3 +122,47 @@ def test_the_page_and_the_api_list_them(client, world, framework):
     assert api.get(f"/api/v1/units/{world.base.pk}/late/{YEAR}", {"kind": "x"}).status_code == 422
     outsider = ApiClient(world.outsider).get(f"/api/v1/units/{world.base.pk}/late/{YEAR}")
     assert outsider.status_code == 404
+
+
+def test_a_long_list_pages_by_cursor_in_either_order(client, world, framework):
+    from doanvien.core.pagination import _decode
+
+    from ..factories import make_unit
+
+    for n in range(30):
+        make_unit(world.district, name=f"Chi đoàn {n % 7} ({n})")
+    _deadline(world.province, Deadline.Kind.EVALUATION, TODAY - timedelta(days=4))
+    _deadline(world.province, Deadline.Kind.RECOGNITION, TODAY - timedelta(days=2))
+    api = ApiClient(world.province_cadre)
+    url = f"/api/v1/units/{world.province.pk}/late/{YEAR}"
+    for order in ("late", "name"):
+        everything = [
+            (r["pk"], r["late_for"]) for r in lateness.late_items(world.province, YEAR, order=order)
+        ]
+        assert len(everything) > 60  # two kinds for each new branch: more than a page
+        seen, params, pages = [], {"order": order}, []
+        while True:
+            body = api.get(url, params).json()
+            pages.append(body)
+            seen += [(i["unit"]["id"], i["kind"]) for i in body["items"]]
+            assert body["count"] == len(everything) and body["pages"] == 2
+            if not body["next"]:
+                break
+            params = {"order": order, "cursor": body["next"]}
+        assert seen == everything  # every row once, in the list's order
+        assert [p["page"] for p in pages] == [1, 2]
+        # The second page's cursor names the last row of the first, and leads back to it.
+        assert _decode(pages[0]["next"], lateness.LATE_ORDERS[order])[2][-1] == seen[49][0]
+        back = api.get(url, {"order": order, "cursor": pages[1]["previous"]}).json()
+        assert [(i["unit"]["id"], i["kind"]) for i in back["items"]] == everything[:50]
+    assert api.get(url, {"cursor": "not-one"}).status_code == 422
+
+    client.force_login(world.province_cadre)
+    page_url = reverse("training:training-late", args=[world.province.pk, YEAR])
+    first = client.get(page_url, {"order": "name"})
+    assert first.context["page"].count == len(everything)
+    second = client.get(page_url, {"order": "name", "cursor": first.context["page"].next_cursor})
+    shown = [(i.unit_id, i.kind) for i in first.context["items"] + second.context["items"]]
+    assert shown == everything
+    assert 'rel="prev"' in second.content.decode()
+    assert client.get(page_url, {"cursor": "not-one"}).status_code == 404

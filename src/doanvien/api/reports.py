@@ -11,11 +11,11 @@ from doanvien.accounts.access import get_unit_for
 from doanvien.evaluations import report as evaluation_report
 from doanvien.reports import exports
 from doanvien.reports.selectors import report, year_over_year
-from doanvien.training.lateness import as_items, late_items
+from doanvien.training.lateness import LATE_ORDERS, as_items, late_rows
 from doanvien.training.progress import branch_progress, children_progress
 from doanvien.training.selectors import branch_result
 
-from .errors import binary_answer, file_answer, page_of
+from .errors import binary_answer, file_answer, keyset_page_of
 from .schemas import PROGRAMME_YEAR, UnitRef, error_answers
 from .training import result_out
 from .training_schemas import ResultOut
@@ -100,15 +100,40 @@ class LateItemOut(Schema):
 
 class LateOut(Schema):
     items: list[LateItemOut]
-    count: int = Field(description="late deadlines in the whole subtree, on every page")
-    page: int
-    pages: int
+    count: int | None = Field(
+        description="late deadlines in the whole subtree, on every page, when at most 1,000; "
+        "null when there are more (see `more_than`)"
+    )
+    more_than: int | None = Field(
+        None, description="1000 when `count` is null: the list holds more, not counted further"
+    )
+    page: int = Field(description="the page's number, 1 for the first")
+    pages: int | None = Field(description="the number of pages; null when `count` is")
+    page_size: int
+    next: str | None = Field(
+        None,
+        description="the next page is `?cursor=` this (with the same filters); null on the last",
+    )
+    previous: str | None = Field(
+        None, description="the page before is `?cursor=` this; null on the first"
+    )
 
 
 class LateQuery(Schema):
     kind: Literal["registration", "evaluation", "recognition"] | None = None
     order: Literal["late", "name"] = "late"
-    page: int = Field(1, ge=1)
+    page: int = Field(
+        1,
+        ge=1,
+        description="pages 1 to 20 (the first 1,000 rows) by number; the ones after them by "
+        "`cursor`",
+    )
+    cursor: str = Field(
+        "",
+        max_length=2000,
+        description="a page's `next` or `previous`: the page after (or before) it, at any depth "
+        "of the list; `page` is then ignored",
+    )
 
 
 class PersonOut(Schema):
@@ -314,10 +339,15 @@ def unit_late(request, unit_id: int, filters: Query[LateQuery], year: int = PROG
     the year not registered), evaluation (results not submitted) or recognition (results not
     recognised) deadline, with the deadline and the days since; a branch whose results are
     recognised is late for nothing. `kind` keeps one deadline, `order` sorts by days late (most
-    first) or by name; a page after the last answers 404."""
+    first) or by name; 50 a page, by keyset: the first 20 pages by number (a page after the last
+    answers 404), any page by following `next` (or `previous`); counted up to 1,000."""
     unit = get_unit_for(request.user, unit_id)
-    rows = late_items(unit, year, kind=filters.kind or "", order=filters.order)
-    paginator, page = page_of(rows, filters.page)
+    page = keyset_page_of(
+        late_rows(unit, year, kind=filters.kind or ""),
+        keys=LATE_ORDERS[filters.order],
+        page=filters.page,
+        cursor=filters.cursor,
+    )
     return {
         "items": [
             {
@@ -328,7 +358,11 @@ def unit_late(request, unit_id: int, filters: Query[LateQuery], year: int = PROG
             }
             for i in as_items(page.object_list)
         ],
-        "count": paginator.count,
+        "count": page.count,
+        "more_than": page.more_than,
         "page": page.number,
-        "pages": paginator.num_pages,
+        "pages": page.num_pages,
+        "page_size": page.per_page,
+        "next": page.next_cursor,
+        "previous": page.previous_cursor,
     }

@@ -78,6 +78,22 @@ def _id_number_search(request, unit: Unit, term: str) -> bool:
     return True
 
 
+# What a row of the member list answers (MemberSummaryOut) and its page's keys: the other
+# columns of a member's record are not read.
+SUMMARY_COLUMNS = (
+    "member_code",
+    "full_name",
+    "date_of_birth",
+    "sex",
+    "position",
+    "status",
+    "phone",
+    "id_number",
+    *MEMBER_ORDER,
+    "branch__name",
+)
+
+
 @router.get(
     "/{unit_id}/members",
     response={200: MemberPageOut, 429: ErrorOut, **ERRORS},
@@ -108,7 +124,7 @@ def unit_members(request, unit_id: int, filters: Query[MemberListQuery]):
         filters=member_filters,
     )
     page = keyset_page_of(
-        members,
+        members.only(*SUMMARY_COLUMNS),
         keys=MEMBER_ORDER,
         page=filters.page,
         cursor=filters.cursor,

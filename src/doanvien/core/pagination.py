@@ -6,7 +6,7 @@ import base64
 import json
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
@@ -149,8 +149,8 @@ def keyset_page(
     count: int | None = None,
 ) -> KeysetPage:
     """A page of `rows`, which `keys` order (ascending, or descending when written "-name";
-    never null; strings, integers or date-times: a cursor carries them as JSON; the last one
-    unique, e.g. "pk").
+    never null; strings, integers, dates or date-times: a cursor carries them as JSON; the last
+    one unique, e.g. "pk"). The rows may be model instances or values() dicts.
 
     Without a cursor, page `page` by its number: only within the first OFFSET_LIMIT rows
     (BadPage "too_far" beyond; "missing" after the last page). With a cursor (a page's
@@ -189,8 +189,9 @@ def keyset_page(
             count = start + len(shown)  # this is the last page
 
     def cursor_at(row, to_number: int, backwards: bool) -> str:
-        values = [getattr(row, k.lstrip("-")) for k in keys]
-        values = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+        read = row.__getitem__ if isinstance(row, dict) else lambda name: getattr(row, name)
+        values = [read(k.lstrip("-")) for k in keys]
+        values = [v.isoformat() if isinstance(v, date) else v for v in values]
         return _encode(to_number, backwards, values)
 
     if shown:

@@ -87,3 +87,20 @@ class ReadByKey:
         if self.link is not None:
             self.link.set_cached_value(instance, self.other.make(row[len(self.own) :]))
         return instance
+
+
+def which_exist(**queries) -> dict[str, bool]:
+    """Whether each queryset has a row, asked in one statement (`SELECT EXISTS(…), EXISTS(…)`):
+    a page that shows several things most records do not have (a transfer, an award) asks once
+    which of them to read, instead of reading each."""
+    if not queries:
+        return {}
+    parts, params = [], []
+    for qs in queries.values():
+        sql, part_params = qs.order_by().values("pk").query.sql_with_params()
+        parts.append(f"EXISTS({sql})")
+        params.extend(part_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return dict(zip(queries, map(bool, row), strict=True))

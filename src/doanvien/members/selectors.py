@@ -187,6 +187,12 @@ def outgoing_transfers(user, unit: Unit) -> QuerySet[Transfer]:
     return qs.select_related("member", "from_branch", "to_unit__level", "to_branch__level")
 
 
+def transfers_under_way(member: Member) -> QuerySet[Transfer]:
+    """The member's transfers requested or accepted (open_transfer_of and active_attachment_of
+    pick among them): most members have none."""
+    return Transfer.objects.filter(member=member, state__in=[T.REQUESTED, T.ACCEPTED])
+
+
 def open_transfer_of(member: Member) -> Transfer | None:
     return (
         Transfer.objects.filter(member=member, state=T.REQUESTED)

@@ -29,5 +29,9 @@ def latest_request_of(member: Member) -> ChangeRequest | None:
     )
 
 
+def open_requests_of(member: Member) -> QuerySet[ChangeRequest]:
+    return ChangeRequest.objects.filter(member=member, state=ChangeRequest.State.OPEN)
+
+
 def open_request_of(member: Member) -> ChangeRequest | None:
-    return ChangeRequest.objects.filter(member=member, state=ChangeRequest.State.OPEN).first()
+    return open_requests_of(member).first()

@@ -119,24 +119,56 @@ def _late_for(kind: str, today: date) -> Q:
     return passed
 
 
-def late_items(
-    unit: Unit, year: int, *, kind: str = "", order: str = "late", today: date | None = None
-) -> QuerySet:
-    """One row per late (branch, kind) in the subtree, optionally of one kind, the most days
-    late first (`order="late"`) or by name (`order="name"`): a values() queryset to slice."""
+# The keys of each order of the list (core.pagination.keyset_page): the most days late first
+# (the earliest date due), or by name; the unit's id last, so that every row has its own place.
+LATE_ORDERS = {
+    "late": ("due_on", "name", "late_for", "pk"),
+    "name": ("name", "due_on", "late_for", "pk"),
+}
+
+
+class LateRows:
+    """The late (branch, kind) rows as keyset_page reads them: one part of a UNION ALL per kind.
+    A filter (a page's cursor) goes into every part, so that each part reads only the rows
+    after the cursor; ordering makes the UNION. A union itself takes no filter."""
+
+    def __init__(self, parts: list[QuerySet]):
+        self.parts = parts
+
+    def filter(self, *args, **kwargs) -> "LateRows":
+        return LateRows([part.filter(*args, **kwargs) for part in self.parts])
+
+    def select_related(self, *_fields) -> "LateRows":  # values() rows: nothing to join
+        return self
+
+    def order_by(self, *keys) -> QuerySet:
+        first, *others = self.parts
+        return (first.union(*others, all=True) if others else first).order_by(*keys)
+
+
+def late_rows(unit: Unit, year: int, *, kind: str = "", today: date | None = None) -> LateRows:
+    """One row per late (branch, kind) in the subtree, optionally of one kind: dicts of pk, name,
+    code, path, late_for and due_on, in no order (LATE_ORDERS gives the keys of a page)."""
     today = today or timezone.localdate()
     rollup.ensure_year(year)  # the members of the year are on the roll-up rows
     branches = _branches(unit, year)
-    parts = [
-        branches.filter(_late_for(k, today))
-        .annotate(late_for=Value(k, output_field=CharField()), due_on=F(f"due_{k}"))
-        .values("pk", "name", "code", "path", "late_for", "due_on")
-        for k in KINDS
-        if not kind or k == kind
-    ]
-    found = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    ordering = ("due_on", "name", "late_for") if order == "late" else ("name", "due_on", "late_for")
-    return found.order_by(*ordering)
+    return LateRows(
+        [
+            branches.filter(_late_for(k, today))
+            .annotate(late_for=Value(k, output_field=CharField()), due_on=F(f"due_{k}"))
+            .values("pk", "name", "code", "path", "late_for", "due_on")
+            for k in KINDS
+            if not kind or k == kind
+        ]
+    )
+
+
+def late_items(
+    unit: Unit, year: int, *, kind: str = "", order: str = "late", today: date | None = None
+) -> QuerySet:
+    """late_rows, the most days late first (`order="late"`) or by name (`order="name"`): a
+    values() queryset to slice."""
+    return late_rows(unit, year, kind=kind, today=today).order_by(*LATE_ORDERS[order])
 
 
 def late_everywhere(year: int, sectors: Q, today: date) -> QuerySet:

@@ -12,6 +12,7 @@ from doanvien.actions.todo import todo_for
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import keyset_page_for
+from doanvien.core.rows import which_exist
 from doanvien.honours import selectors as honours
 from doanvien.honours.access import can_record_honours
 from doanvien.members.access import (
@@ -23,13 +24,17 @@ from doanvien.members.access import (
     get_member_for,
 )
 from doanvien.members.rules import member_rules
-from doanvien.members.selectors import active_attachment_of, open_transfer_of
+from doanvien.members.selectors import (
+    active_attachment_of,
+    open_transfer_of,
+    transfers_under_way,
+)
 from doanvien.members.services.records import (
     TooManySearches,
     member_id_number_searched,
     member_id_number_viewed,
 )
-from doanvien.profiles.selectors import open_request_of
+from doanvien.profiles.selectors import open_request_of, open_requests_of
 
 from ..forms.imports import ExportForm
 from ..forms.records import FIELD_ORDER, MemberFilterForm, MemberForm, initial_from
@@ -137,6 +142,27 @@ def _age_limit_acts(user, member: Member) -> bool:
     return rules.reaches_limit_by(member.date_of_birth, today.year + 1)
 
 
+def _record_extras(member: Member) -> dict:
+    """What the record shows that most members do not have (a transfer under way, an
+    attachment, a change request, awards, discipline): one statement asks which of them exist,
+    and only those are read."""
+    awards, discipline = honours.member_awards(member), honours.member_discipline(member)
+    present = which_exist(
+        transfers=transfers_under_way(member),
+        change_request=open_requests_of(member),
+        awards=awards,
+        discipline=discipline,
+    )
+    moving = present["transfers"]
+    return {
+        "open_transfer": open_transfer_of(member) if moving else None,
+        "attachment": active_attachment_of(member) if moving else None,
+        "change_request": open_request_of(member) if present["change_request"] else None,
+        "awards": awards if present["awards"] else [],
+        "discipline": discipline if present["discipline"] else [],
+    }
+
+
 @login_required
 def member_detail(request, member_id: int):
     member = get_member_for(request.user, member_id)
@@ -149,13 +175,9 @@ def member_detail(request, member_id: int):
         "memberships": member.memberships.select_related("branch"),
         "history": audit.history_shown(member),
         "can_transfer": can_request_transfer(request.user, member),
-        "open_transfer": open_transfer_of(member),
-        "attachment": active_attachment_of(member),
         "age_limit_acts": _age_limit_acts(request.user, member),
         "is_self": scope_of(request.user).member_id == member.pk,
-        "change_request": open_request_of(member),
-        "awards": honours.member_awards(member),
-        "discipline": honours.member_discipline(member),
+        **_record_extras(member),
         "can_record_honours": can_record_honours(request.user, member),
     }
     # The member's own page is his first page after log-in: what waits for him comes first.

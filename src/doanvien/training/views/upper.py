@@ -21,7 +21,7 @@ from doanvien.accounts.access import get_unit_for, require, scope_of, visible_an
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.models import AuditEvent
-from doanvien.core.pagination import paginate
+from doanvien.core.pagination import keyset_page_for, paginate
 from doanvien.evaluations import report as evaluation_report
 from doanvien.evaluations import rollup as evaluation_rollup
 from doanvien.reports.charts import progress_bars
@@ -211,13 +211,16 @@ LATE_ORDERS = {"late": gettext_lazy("Most days late first"), "name": gettext_laz
 @login_required
 def training_late(request, unit_id: int, year: int):
     """Every branch of the subtree that is late for a deadline of the year, with how many days:
-    filtered by what it is late for, sorted by days late or by name, a page at a time."""
+    filtered by what it is late for, sorted by days late or by name, a page at a time (by
+    keyset: previous and next by cursor, counted up to 1,000)."""
     unit = get_unit_for(request.user, unit_id)
     kind = request.GET.get("kind", "")
     kind = kind if kind in lateness.KINDS else ""
     order = request.GET.get("order", "late")
     order = order if order in LATE_ORDERS else "late"
-    page = paginate(request, lateness.late_items(unit, year, kind=kind, order=order), PAGE_SIZE)
+    page = keyset_page_for(
+        request, lateness.late_rows(unit, year, kind=kind), keys=lateness.LATE_ORDERS[order]
+    )
     items = lateness.as_items(page.object_list)
     parents = parent_names([Unit(path=i.path) for i in items])
     parents.pop(unit.path, None)  # the page's own unit goes without saying
