@@ -56,7 +56,14 @@ from doanvien.returns.models import Campaign as ReturnCampaign
 from doanvien.returns.models import FormDefinition, Return
 from doanvien.returns.services import campaign_create as return_campaign_create
 from doanvien.training import default_framework
-from doanvien.training.models import ContentArea, Criterion, Deadline, Framework, Phase
+from doanvien.training.models import (
+    ContentArea,
+    Criterion,
+    Deadline,
+    Framework,
+    Phase,
+    ProgressNote,
+)
 from doanvien.training.services.configuration import criterion_add
 from doanvien.units.models import Unit
 from doanvien.yearly_reports.models import GoodModel, YearlyReport
@@ -568,6 +575,9 @@ def _snapshot():
         list(RatingPolicy.objects.order_by("pk").values()),
         list(MemberRating.objects.order_by("pk").values()),
         list(PartyIntroduction.objects.order_by("pk").values()),
+        # The settling of duplicate ID-number reports and the programme's progress notes.
+        list(DuplicateIdReport.objects.order_by("pk").values()),
+        list(ProgressNote.objects.order_by("pk").values()),
         # The sign-ins last: the account pages' test reads the sessions and notifications as
         # the last two.
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
@@ -788,6 +798,7 @@ API_SELF = {
     ("get", "/api/v1/me/activities"),
     ("get", "/api/v1/me/notifications"),
     ("put", "/api/v1/me/notification-settings"),
+    ("post", "/api/v1/me/notifications/read-all"),
     ("delete", "/api/v1/auth/token"),
     ("get", "/api/v1/auth/sessions"),
     ("delete", "/api/v1/auth/sessions"),
@@ -854,6 +865,10 @@ def _api_url(world, path: str) -> str:
             return str(_criterion(world).pk)
         if name == "evidence_id":
             return str(_evidence(world).pk)
+        if name == "report_id":
+            return str(_duplicate_report(world).pk)
+        if name == "good_model_id":
+            return str(_good_model(world).pk)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
 
     return re.sub(r"\{(\w+)\}", fill, path)

@@ -134,6 +134,53 @@ def meeting_attendance(request, meeting_id: int, payload: AttendanceIn):
     )
 
 
+class CancelIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(description="why the meeting is cancelled (at most 300 characters)")
+
+
+def _theme(data: dict) -> dict:
+    """`theme` as the API takes it: a published theme's id, or a theme of the branch's own."""
+    if "theme" not in data:
+        return data
+    theme = data.pop("theme")
+    if isinstance(theme, int) or (isinstance(theme, str) and theme.isdigit()):
+        data["theme"] = theme
+    else:
+        data["theme_text"] = theme or ""
+    return data
+
+
+@router.patch(
+    "/meetings/{meeting_id}",
+    response={200: MeetingOut, **ERRORS},
+    summary="Change a meeting",
+)
+def meeting_change(request, meeting_id: int, payload: MeetingIn):
+    """The fields sent change (date, kind, theme, minutes, decisions); a cancelled meeting
+    cannot be changed."""
+    meeting = get_meeting_for(request.user, meeting_id)
+    require(can_hold_meetings(request.user, meeting.unit))
+    data = _theme(payload.model_dump(exclude_unset=True))
+    meeting = services.meeting_update(actor=request.user, meeting=meeting, data=data)
+    return _out(selectors.unit_meetings(meeting.unit, meeting.date.year).get(pk=meeting.pk))
+
+
+@router.post(
+    "/meetings/{meeting_id}/cancel",
+    response={200: MeetingOut, **ERRORS},
+    summary="Cancel a meeting",
+)
+def meeting_cancel(request, meeting_id: int, payload: CancelIn):
+    """Cancel a meeting recorded in error or not held after all, with the reason: it stays on
+    the list, marked, and counts nowhere any more. 400 if it was already cancelled."""
+    meeting = get_meeting_for(request.user, meeting_id)
+    require(can_hold_meetings(request.user, meeting.unit))
+    meeting = services.meeting_cancel(actor=request.user, meeting=meeting, reason=payload.reason)
+    return _out(selectors.unit_meetings(meeting.unit, meeting.date.year).get(pk=meeting.pk))
+
+
 @router.get(
     "/units/{unit_id}/meetings",
     response={200: MeetingListOut, **ERRORS},
