@@ -27,12 +27,12 @@ from doanvien.directives.services import directive_publish
 from doanvien.dues import defaults as dues_defaults
 from doanvien.dues import services as dues_services
 from doanvien.dues.models import CategoryDefault, Payment, Rate, Remittance
-from doanvien.evaluations.models import MemberRating, PartyIntroduction, RatingPolicy
+from doanvien.evaluations.models import MemberRating, PartyIntroduction, RatingPolicy, Scheme
 from doanvien.honours.models import Award, Discipline
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
-from doanvien.meetings.models import Attendance, Meeting
+from doanvien.meetings.models import Attendance, Meeting, Theme
 from doanvien.meetings.services import meeting_create
 from doanvien.member_accounts.models import NotMeReport
 from doanvien.member_stats.models import IndicatorTarget, IndicatorValue, MemberStatDelta
@@ -578,6 +578,10 @@ def _snapshot():
         # The settling of duplicate ID-number reports and the programme's progress notes.
         list(DuplicateIdReport.objects.order_by("pk").values()),
         list(ProgressNote.objects.order_by("pk").values()),
+        # "This was not me" reports closed, monthly themes and the units' own schemes.
+        list(NotMeReport.objects.order_by("pk").values()),
+        list(Theme.objects.order_by("pk").values()),
+        list(Scheme.objects.order_by("pk").values_list("pk", "unit_id", "code", "year")),
         # The sign-ins last: the account pages' test reads the sessions and notifications as
         # the last two.
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
@@ -865,6 +869,8 @@ def _api_url(world, path: str) -> str:
             return str(_criterion(world).pk)
         if name == "evidence_id":
             return str(_evidence(world).pk)
+        if name == "not_me_id":
+            return str(_not_me(world).pk)
         if name == "report_id":
             return str(_duplicate_report(world).pk)
         if name == "good_model_id":

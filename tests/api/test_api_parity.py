@@ -267,6 +267,11 @@ PARITY: dict[str, tuple[str, ...]] = {
     ),
     "yearly_reports:good-model-edit": ("PATCH /api/v1/good-models/{good_model_id}",),
     "yearly_reports:good-model-delete": ("DELETE /api/v1/good-models/{good_model_id}",),
+    "evaluations:scheme-publish": (
+        "POST /api/v1/units/{unit_id}/evaluations/{year}/{scheme}/scheme/publish",
+    ),
+    "meetings:theme-publish": ("POST /api/v1/units/{unit_id}/meeting-themes",),
+    "member_accounts:not-me-close": ("POST /api/v1/not-me-reports/{not_me_id}/close",),
 }
 
 # Pages that write and have no API operation on purpose.
@@ -295,15 +300,12 @@ MISSING: dict[str, str] = {
     "members:member-photo": "missing: upload or remove a member's photo",
     "members:member-export": "missing: the member list in Excel as a background job (the API "
     "lists members page by page as JSON)",
-    "evaluations:scheme-publish": "missing: publish an evaluation scheme for the units below",
     "member_accounts:notice": "missing: the member's answer to his first log-in notice "
     "(acknowledged, or 'this was not me')",
     "member_accounts:codes-bulk": "missing: issue the activation codes of a whole subtree as a "
     "background job",
-    "member_accounts:not-me-close": "missing: close a 'this was not me' report",
     "reports:unit-report-subtree": "missing: the report of every unit of the subtree in Excel as "
     "a background job",
-    "meetings:theme-publish": "missing: publish a meeting theme for the units below",
     "committees:post-grant": "missing: grant a post holder the role his post offers",
     "committees:course-add": "missing: record a course of a post holder",
     "youth:youth-import": "missing: import youths from a spreadsheet (imports has no kind "

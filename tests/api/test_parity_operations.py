@@ -221,3 +221,58 @@ def test_progress_notes_of_a_branch_and_of_a_registration(world, framework):  # 
     response = ApiClient(world.member_user).post(member_url, {"text": "Đã hiến máu"})
     assert response.status_code == 201, response.content
     assert ProgressNote.objects.get(pk=response.json()["id"]).registration_id == registration.pk
+
+
+def test_a_not_me_report_is_closed_by_a_cadre_who_sees_it(world):
+    from doanvien.member_accounts.models import NotMeReport
+
+    report = NotMeReport.objects.create(
+        unit=world.base, unit_path=world.base.path, member=world.member2, user=world.secretary
+    )
+    url = f"/api/v1/not-me-reports/{report.pk}/close"
+
+    assert ApiClient(world.outsider).post(url, {"note": "x"}).status_code == 404
+    assert ApiClient(world.base_cadre).post(url, {"note": ""}).status_code == 400
+    response = ApiClient(world.base_cadre).post(url, {"note": "Đã gọi điện, cấp mã mới"})
+
+    assert response.status_code == 200, response.content
+    report.refresh_from_db()
+    assert (report.closed_by, report.note) == (world.base_cadre, "Đã gọi điện, cấp mã mới")
+    assert ApiClient(world.base_cadre).post(url, {"note": "Lần nữa"}).status_code == 400
+
+
+def test_a_monthly_theme_is_published_for_the_branches_below(world):
+    from doanvien.meetings.models import Theme
+
+    url = f"/api/v1/units/{world.base.pk}/meeting-themes"
+    body = {"year": YEAR, "month": 3, "title": "Tháng Thanh niên"}
+
+    assert ApiClient(world.outsider).post(url, body).status_code == 404
+    # A branch's secretary does not publish themes for the base union.
+    assert ApiClient(world.secretary).post(url, body).status_code == 403
+    assert ApiClient(world.base_cadre).post(url, {**body, "month": 13}).status_code == 400
+    response = ApiClient(world.base_cadre).post(url, body)
+
+    assert response.status_code == 201, response.content
+    theme = Theme.objects.get(pk=response.json()["id"])
+    assert (theme.unit_path, theme.year, theme.month, theme.title) == (
+        world.base.path,
+        YEAR,
+        3,
+        "Tháng Thanh niên",
+    )
+
+
+def test_a_union_publishes_its_own_evaluation_scheme_once(world):
+    from doanvien.evaluations.models import Scheme
+
+    url = f"/api/v1/units/{world.base.pk}/evaluations/{YEAR}/strong_branch/scheme/publish"
+
+    assert ApiClient(world.outsider).post(url).status_code == 404
+    assert ApiClient(world.secretary).post(url).status_code == 403
+    response = ApiClient(world.base_cadre).post(url)
+
+    assert response.status_code == 201, response.content
+    scheme = Scheme.objects.get(pk=response.json()["id"])
+    assert (scheme.unit_id, scheme.code, scheme.year) == (world.base.pk, "strong_branch", YEAR)
+    assert ApiClient(world.base_cadre).post(url).status_code == 409

@@ -11,7 +11,7 @@ from pydantic import ConfigDict
 
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.meetings import selectors, services
-from doanvien.meetings.access import can_hold_meetings, get_meeting_for
+from doanvien.meetings.access import can_hold_meetings, can_publish_themes, get_meeting_for
 from doanvien.meetings.models import Meeting
 
 from .schemas import error_answers
@@ -204,3 +204,26 @@ def meeting_list(request, unit_id: int, filters: Query[YearQuery]):
         "months_without": cadence["missing"] if cadence else [],
         "results": [_out(m) for m in selectors.unit_meetings(unit, year)[:500]],
     }
+
+
+class ThemeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    year: int | None = Field(None, description="required: 2000 to 2100")
+    month: int | None = Field(None, description="required: 1 to 12")
+    title: str = Field("", max_length=200, description="required")
+    note: str = ""
+
+
+@router.post(
+    "/units/{unit_id}/meeting-themes",
+    response={201: MeetingCreatedOut, **ERRORS},
+    summary="Publish a monthly meeting theme for the units below",
+)
+def theme_publish(request, unit_id: int, payload: ThemeIn):
+    """The theme of a month, offered to the branches under the unit when they record a
+    meeting."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_publish_themes(request.user, unit))
+    theme = services.theme_publish(actor=request.user, unit=unit, **payload.model_dump())
+    return Status(201, {"id": theme.pk})
