@@ -634,6 +634,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _good_model(world)
     _campaign(world)
     _introduction(world)
+    _not_me(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -672,6 +673,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _good_model(world)
     _campaign(world)
     _introduction(world)
+    _not_me(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -914,6 +916,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _good_model(world)
     _campaign(world)
     _introduction(world)
+    _not_me(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

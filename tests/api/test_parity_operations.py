@@ -248,8 +248,9 @@ def test_a_monthly_theme_is_published_for_the_branches_below(world):
     body = {"year": YEAR, "month": 3, "title": "Tháng Thanh niên"}
 
     assert ApiClient(world.outsider).post(url, body).status_code == 404
-    # A branch's secretary does not publish themes for the base union.
-    assert ApiClient(world.secretary).post(url, body).status_code == 403
+    # A branch publishes no themes.
+    branch_url = f"/api/v1/units/{world.branch.pk}/meeting-themes"
+    assert ApiClient(world.secretary).post(branch_url, body).status_code == 403
     assert ApiClient(world.base_cadre).post(url, {**body, "month": 13}).status_code == 400
     response = ApiClient(world.base_cadre).post(url, body)
 
@@ -269,7 +270,9 @@ def test_a_union_publishes_its_own_evaluation_scheme_once(world):
     url = f"/api/v1/units/{world.base.pk}/evaluations/{YEAR}/strong_branch/scheme/publish"
 
     assert ApiClient(world.outsider).post(url).status_code == 404
-    assert ApiClient(world.secretary).post(url).status_code == 403
+    # A branch publishes no scheme.
+    branch_url = url.replace(f"/units/{world.base.pk}/", f"/units/{world.branch.pk}/")
+    assert ApiClient(world.secretary).post(branch_url).status_code == 403
     response = ApiClient(world.base_cadre).post(url)
 
     assert response.status_code == 201, response.content

@@ -134,10 +134,10 @@ def meeting_attendance(request, meeting_id: int, payload: AttendanceIn):
     )
 
 
-class CancelIn(Schema):
+class MeetingCancelIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    reason: str = Field(description="why the meeting is cancelled (at most 300 characters)")
+    reason: str = Field("", description="required: why (at most 300 characters)")
 
 
 def _theme(data: dict) -> dict:
@@ -172,7 +172,7 @@ def meeting_change(request, meeting_id: int, payload: MeetingIn):
     response={200: MeetingOut, **ERRORS},
     summary="Cancel a meeting",
 )
-def meeting_cancel(request, meeting_id: int, payload: CancelIn):
+def meeting_cancel(request, meeting_id: int, payload: MeetingCancelIn):
     """Cancel a meeting recorded in error or not held after all, with the reason: it stays on
     the list, marked, and counts nowhere any more. 400 if it was already cancelled."""
     meeting = get_meeting_for(request.user, meeting_id)

@@ -50,9 +50,9 @@ from .training_schemas import (
     FrameworkListingOut,
     FrameworkQuery,
     MeetingStepIn,
-    NoteCreatedOut,
-    NoteIn,
     PointsIn,
+    ProgressNoteCreatedOut,
+    ProgressNoteIn,
     ReasonIn,
     RegistrationIn,
     RegistrationOut,
@@ -501,10 +501,10 @@ def registrations_export(
 
 @router.post(
     f"{REGISTRATION}/notes",
-    response={201: NoteCreatedOut, **ERRORS},
+    response={201: ProgressNoteCreatedOut, **ERRORS},
     summary="Add a progress note to a registration",
 )
-def registration_note(request, payload: NoteIn, member_id: int, year: int = PROGRAMME_YEAR):
+def registration_note(request, payload: ProgressNoteIn, member_id: int, year: int = PROGRAMME_YEAR):
     """A note on the member's progress in the year (the member himself or his branch committee);
     404 when he has not registered."""
     member = get_member_for(request.user, member_id)
@@ -523,10 +523,10 @@ def registration_note(request, payload: NoteIn, member_id: int, year: int = PROG
 
 @router.post(
     "/units/{unit_id}/training/{year}/notes",
-    response={201: NoteCreatedOut, **ERRORS},
+    response={201: ProgressNoteCreatedOut, **ERRORS},
     summary="Add a progress note of the branch",
 )
-def branch_note(request, payload: NoteIn, unit_id: int, year: int = PROGRAMME_YEAR):
+def branch_note(request, payload: ProgressNoteIn, unit_id: int, year: int = PROGRAMME_YEAR):
     """A note on the branch's progress in the programme year, by its committee (a branch only;
     404 for any other unit)."""
     branch = get_branch_for(request.user, unit_id)

@@ -213,12 +213,12 @@ class RegistrationsExportIn(Schema):
     )
 
 
-class NoteIn(Schema):
+class ProgressNoteIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     text: str = Field("", description="required: progress made, difficulties, the help given")
     on: date | None = Field(None, description="the note's date (today by default)")
 
 
-class NoteCreatedOut(Schema):
+class ProgressNoteCreatedOut(Schema):
     id: int
