@@ -27,12 +27,12 @@ from doanvien.directives.services import directive_publish
 from doanvien.dues import defaults as dues_defaults
 from doanvien.dues import services as dues_services
 from doanvien.dues.models import CategoryDefault, Payment, Rate, Remittance
-from doanvien.evaluations.models import MemberRating, PartyIntroduction, RatingPolicy
+from doanvien.evaluations.models import MemberRating, PartyIntroduction, RatingPolicy, Scheme
 from doanvien.honours.models import Award, Discipline
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
-from doanvien.meetings.models import Attendance, Meeting
+from doanvien.meetings.models import Attendance, Meeting, Theme
 from doanvien.meetings.services import meeting_create
 from doanvien.member_accounts.models import NotMeReport
 from doanvien.member_stats.models import IndicatorTarget, IndicatorValue, MemberStatDelta
@@ -56,7 +56,14 @@ from doanvien.returns.models import Campaign as ReturnCampaign
 from doanvien.returns.models import FormDefinition, Return
 from doanvien.returns.services import campaign_create as return_campaign_create
 from doanvien.training import default_framework
-from doanvien.training.models import ContentArea, Criterion, Deadline, Framework, Phase
+from doanvien.training.models import (
+    ContentArea,
+    Criterion,
+    Deadline,
+    Framework,
+    Phase,
+    ProgressNote,
+)
 from doanvien.training.services.configuration import criterion_add
 from doanvien.units.models import Unit
 from doanvien.yearly_reports.models import GoodModel, YearlyReport
@@ -575,6 +582,13 @@ def _snapshot():
         list(RatingPolicy.objects.order_by("pk").values()),
         list(MemberRating.objects.order_by("pk").values()),
         list(PartyIntroduction.objects.order_by("pk").values()),
+        # The settling of duplicate ID-number reports and the programme's progress notes.
+        list(DuplicateIdReport.objects.order_by("pk").values()),
+        list(ProgressNote.objects.order_by("pk").values()),
+        # "This was not me" reports closed, monthly themes and the units' own schemes.
+        list(NotMeReport.objects.order_by("pk").values()),
+        list(Theme.objects.order_by("pk").values()),
+        list(Scheme.objects.order_by("pk").values_list("pk", "unit_id", "code", "year")),
         # The sign-ins last: the account pages' test reads the sessions and notifications as
         # the last two.
         list(ApiToken.objects.order_by("pk").values_list("pk", "user_id", "digest")),
@@ -627,6 +641,7 @@ def test_the_outsider_gets_nothing_from_any_page(client, world, method):
     _good_model(world)
     _campaign(world)
     _introduction(world)
+    _not_me(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -665,6 +680,7 @@ def test_the_member_gets_nothing_but_himself(client, world, method):
     _good_model(world)
     _campaign(world)
     _introduction(world)
+    _not_me(world)
     before = _snapshot()
     for name, url in _scoped_urls(world):
         response = getattr(client, method)(url)
@@ -795,6 +811,7 @@ API_SELF = {
     ("get", "/api/v1/me/activities"),
     ("get", "/api/v1/me/notifications"),
     ("put", "/api/v1/me/notification-settings"),
+    ("post", "/api/v1/me/notifications/read-all"),
     ("delete", "/api/v1/auth/token"),
     ("get", "/api/v1/auth/sessions"),
     ("delete", "/api/v1/auth/sessions"),
@@ -861,6 +878,12 @@ def _api_url(world, path: str) -> str:
             return str(_criterion(world).pk)
         if name == "evidence_id":
             return str(_evidence(world).pk)
+        if name == "not_me_id":
+            return str(_not_me(world).pk)
+        if name == "report_id":
+            return str(_duplicate_report(world).pk)
+        if name == "good_model_id":
+            return str(_good_model(world).pk)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
 
     return re.sub(r"\{(\w+)\}", fill, path)
@@ -900,6 +923,7 @@ def test_no_api_operation_gives_them_anything(client, world, who):
     _good_model(world)
     _campaign(world)
     _introduction(world)
+    _not_me(world)
     before = _snapshot()
     for method, path in api_operations():
         if (method, path) in API_PUBLIC or "{" not in path:

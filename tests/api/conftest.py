@@ -49,6 +49,9 @@ class ApiClient:
             **extra,
         )
 
+    def delete(self, path, **extra):
+        return self.client.delete(path, headers={**self.headers, **extra.pop("headers", {})})
+
 
 @pytest.fixture
 def api_client():

@@ -18,7 +18,14 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.core.years import FIRST_YEAR, LAST_YEAR
-from doanvien.evaluations import collectives, introductions, ratings, rollup, services
+from doanvien.evaluations import (
+    collectives,
+    configuration,
+    introductions,
+    ratings,
+    rollup,
+    services,
+)
 from doanvien.evaluations.access import (
     can_decide_collective,
     can_publish,
@@ -920,3 +927,26 @@ def rating_policy_remove(request, unit_id: int):
     with conflicts_as_409(CONFLICTS):
         ratings.rating_policy_clear(actor=request.user, unit=unit)
     return policy_out(request, unit)
+
+
+class SchemePublishedOut(Schema):
+    id: int
+    name: str
+
+
+@router.post(
+    f"{EVALUATION}/scheme/publish",
+    response={201: SchemePublishedOut, **ERRORS},
+    summary="Publish a unit's own evaluation scheme for the units below",
+)
+def scheme_publish(request, unit_id: int, scheme: str, year: int = PROGRAMME_YEAR):
+    """A copy of the scheme that applies to the unit now becomes its own for the year (not for
+    branches); the units below use it from now on. 409 if it has its own already."""
+    unit = get_unit_for(request.user, unit_id)
+    code = _code(scheme)
+    require(can_publish(request.user, unit))
+    with conflicts_as_409({"exists"}):
+        published = configuration.scheme_publish(
+            actor=request.user, unit=unit, code=code, year=year
+        )
+    return Status(201, {"id": published.pk, "name": published.name})

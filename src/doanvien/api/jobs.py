@@ -101,3 +101,19 @@ def import_confirm(request, job_id: UUID):
     except ValidationError as exc:
         raise ApiError(409, " ".join(exc.messages)) from None
     return job_out(request, job)
+
+
+@router.post(
+    "/jobs/{job_id}/retry",
+    response={200: JobOut, **ERRORS, 413: ErrorOut},
+    summary="Retry a failed job",
+)
+def job_retry(request, job_id: UUID):
+    """Run a failed job again (or one whose worker died), with the same file and choices. 409
+    for any other job."""
+    job = get_job_for(request.user, job_id)
+    try:
+        job = services.job_retry(actor=request.user, job=job)
+    except ValidationError as exc:
+        raise ApiError(409, " ".join(exc.messages)) from None
+    return job_out(request, job)

@@ -11,7 +11,7 @@ from pydantic import ConfigDict
 
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.meetings import selectors, services
-from doanvien.meetings.access import can_hold_meetings, get_meeting_for
+from doanvien.meetings.access import can_hold_meetings, can_publish_themes, get_meeting_for
 from doanvien.meetings.models import Meeting
 
 from .schemas import error_answers
@@ -134,6 +134,53 @@ def meeting_attendance(request, meeting_id: int, payload: AttendanceIn):
     )
 
 
+class MeetingCancelIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field("", description="required: why (at most 300 characters)")
+
+
+def _theme(data: dict) -> dict:
+    """`theme` as the API takes it: a published theme's id, or a theme of the branch's own."""
+    if "theme" not in data:
+        return data
+    theme = data.pop("theme")
+    if isinstance(theme, int) or (isinstance(theme, str) and theme.isdigit()):
+        data["theme"] = theme
+    else:
+        data["theme_text"] = theme or ""
+    return data
+
+
+@router.patch(
+    "/meetings/{meeting_id}",
+    response={200: MeetingOut, **ERRORS},
+    summary="Change a meeting",
+)
+def meeting_change(request, meeting_id: int, payload: MeetingIn):
+    """The fields sent change (date, kind, theme, minutes, decisions); a cancelled meeting
+    cannot be changed."""
+    meeting = get_meeting_for(request.user, meeting_id)
+    require(can_hold_meetings(request.user, meeting.unit))
+    data = _theme(payload.model_dump(exclude_unset=True))
+    meeting = services.meeting_update(actor=request.user, meeting=meeting, data=data)
+    return _out(selectors.unit_meetings(meeting.unit, meeting.date.year).get(pk=meeting.pk))
+
+
+@router.post(
+    "/meetings/{meeting_id}/cancel",
+    response={200: MeetingOut, **ERRORS},
+    summary="Cancel a meeting",
+)
+def meeting_cancel(request, meeting_id: int, payload: MeetingCancelIn):
+    """Cancel a meeting recorded in error or not held after all, with the reason: it stays on
+    the list, marked, and counts nowhere any more. 400 if it was already cancelled."""
+    meeting = get_meeting_for(request.user, meeting_id)
+    require(can_hold_meetings(request.user, meeting.unit))
+    meeting = services.meeting_cancel(actor=request.user, meeting=meeting, reason=payload.reason)
+    return _out(selectors.unit_meetings(meeting.unit, meeting.date.year).get(pk=meeting.pk))
+
+
 @router.get(
     "/units/{unit_id}/meetings",
     response={200: MeetingListOut, **ERRORS},
@@ -157,3 +204,26 @@ def meeting_list(request, unit_id: int, filters: Query[YearQuery]):
         "months_without": cadence["missing"] if cadence else [],
         "results": [_out(m) for m in selectors.unit_meetings(unit, year)[:500]],
     }
+
+
+class ThemeIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    year: int | None = Field(None, description="required: 2000 to 2100")
+    month: int | None = Field(None, description="required: 1 to 12")
+    title: str = Field("", max_length=200, description="required")
+    note: str = ""
+
+
+@router.post(
+    "/units/{unit_id}/meeting-themes",
+    response={201: MeetingCreatedOut, **ERRORS},
+    summary="Publish a monthly meeting theme for the units below",
+)
+def theme_publish(request, unit_id: int, payload: ThemeIn):
+    """The theme of a month, offered to the branches under the unit when they record a
+    meeting."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_publish_themes(request.user, unit))
+    theme = services.theme_publish(actor=request.user, unit=unit, **payload.model_dump())
+    return Status(201, {"id": theme.pk})

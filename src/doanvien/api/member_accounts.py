@@ -10,15 +10,17 @@ import math
 from datetime import date, datetime
 
 from django.contrib.auth import user_logged_in
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.accounts.services import api_token_issue
-from doanvien.member_accounts.access import can_issue_codes
+from doanvien.member_accounts.access import can_issue_codes, can_see_not_me_reports
 from doanvien.member_accounts.activation import ActivationLocked, activate
-from doanvien.member_accounts.services import codes_issue
+from doanvien.member_accounts.models import NotMeReport
+from doanvien.member_accounts.services import codes_issue, not_me_close
 
 from .errors import ApiError
 from .schemas import TokenOut, error_answers
@@ -106,3 +108,30 @@ def account_activate(request, payload: ActivateIn):
         ) from None
     user_logged_in.send(sender=user.__class__, request=request, user=user)
     return Status(201, {"token": api_token_issue(user=user)})
+
+
+class NotMeCloseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field("", max_length=300, description="required: what was done")
+
+
+class NotMeClosedOut(Schema):
+    id: int
+    closed_at: datetime
+    note: str
+
+
+@router.post(
+    "/not-me-reports/{not_me_id}/close",
+    response={200: NotMeClosedOut, **error_answers(400, 401, 403, 404, 413, 422)},
+    summary="Close a 'this was not me' report",
+)
+def not_me_report_close(request, not_me_id: int, payload: NotMeCloseIn):
+    """A cadre who sees the unit's reports records what was done (400 if it is closed
+    already)."""
+    report = get_object_or_404(NotMeReport.objects.select_related("member"), pk=not_me_id)
+    unit = get_unit_for(request.user, report.unit_id)
+    require(can_see_not_me_reports(request.user, unit))
+    report = not_me_close(actor=request.user, report=report, note=payload.note)
+    return {"id": report.pk, "closed_at": report.closed_at, "note": report.note}

@@ -80,6 +80,20 @@ def notification_read(request, notification_id: int):
     return _out(services.mark_read(user=request.user, notification=notification))
 
 
+class ReadAllOut(Schema):
+    marked: int
+
+
+@router.post(
+    "/me/notifications/read-all",
+    response={200: ReadAllOut, **error_answers(401, 413, 422)},
+    summary="Mark all my notifications read",
+)
+def notifications_read_all(request):
+    """The caller's own notifications only; the answer counts those that were unread."""
+    return {"marked": services.mark_all_read(user=request.user)}
+
+
 @router.put(
     "/me/notification-settings",
     response={200: dict[str, str], **error_answers(400, 401, 413, 422)},

@@ -3,7 +3,7 @@ out, reinstatement, honorary membership) and a unit's transfers: each calls the 
 action the pages call (accounts/views.py, members/views/lifecycle.py, members/views/transfers.py)
 with the same checks: 404 outside the caller's units, 403 without the right."""
 
-from datetime import date
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
@@ -15,13 +15,24 @@ from doanvien.accounts.access import get_unit_for, grantable_roles, require
 from doanvien.accounts.models import RoleGrant, User
 from doanvien.accounts.services import role_grant, role_revoke, user_invite
 from doanvien.actions.members import member_mature_out, member_reinstate, member_remove
-from doanvien.members.access import can_edit_members, get_member_for
+from doanvien.members.access import (
+    can_decide_age_limit,
+    can_edit_members,
+    can_settle_duplicates,
+    get_duplicate_report_for,
+    get_member_for,
+)
 from doanvien.members.models import Status as MemberStatus
 from doanvien.members.models import Transfer
 from doanvien.members.selectors import incoming_transfers, outgoing_transfers
-from doanvien.members.services.lifecycle import member_honorary_set
+from doanvien.members.services.duplicates import duplicate_report_resolve
+from doanvien.members.services.lifecycle import (
+    member_continuation_set,
+    member_honorary_set,
+    member_keep,
+)
 
-from .errors import ApiError
+from .errors import ApiError, conflicts_as_409
 from .schemas import error_answers
 from .transfers import TransferOut, transfer_out
 
@@ -262,6 +273,97 @@ def member_honorary_api(request, member_id: int, payload: LifecycleHonoraryIn):
         actor=request.user, member=member, honorary=payload.honorary, reason=payload.reason
     )
     return _state(member)
+
+
+class KeepIn(Schema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["reason"]})
+
+    until: date | None = Field(None, description="kept until this day; null ends the decision")
+    reason: str = Field("", max_length=255, description="the branch's decision")
+
+
+class ContinuationIn(Schema):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"required": ["reason"]})
+
+    kind: str = Field("", description="elected or full_time; empty withdraws it")
+    reason: str = Field("", max_length=255)
+
+
+class AgeLimitOut(MemberStateOut):
+    kept_until: date | None
+    continues_as: str
+
+
+def _age_limit_member(request, member_id: int):
+    member = get_member_for(request.user, member_id)
+    require(can_decide_age_limit(request.user, member))
+    return member
+
+
+def _age_limit_state(member) -> dict:
+    return {**_state(member), "kept_until": member.kept_until, "continues_as": member.continues_as}
+
+
+@router.post(
+    "/members/{member_id}/keep",
+    response={200: AgeLimitOut, **ERRORS},
+    summary="Keep a member past the age limit",
+)
+def member_keep_api(request, member_id: int, payload: KeepIn):
+    """The branch's decision to keep the member until `until` (at most the end of the age his
+    branch's rules allow), or to end it (`until` null), with the reason."""
+    member = _age_limit_member(request, member_id)
+    _required(payload, "reason")
+    member_keep(actor=request.user, member=member, until=payload.until, reason=payload.reason)
+    return _age_limit_state(member)
+
+
+@router.post(
+    "/members/{member_id}/continuation",
+    response={200: AgeLimitOut, **ERRORS},
+    summary="A member continues past the age limit as a cadre",
+)
+def member_continuation_api(request, member_id: int, payload: ContinuationIn):
+    """He continues as an elected (`elected`) or full-time (`full_time`) Union cadre, or that is
+    withdrawn (`kind` empty), with the reason."""
+    member = _age_limit_member(request, member_id)
+    _required(payload, "reason")
+    member_continuation_set(
+        actor=request.user, member=member, kind=payload.kind, reason=payload.reason
+    )
+    return _age_limit_state(member)
+
+
+# --- duplicate ID numbers ---------------------------------------------------------------------
+
+
+class DuplicateSettleIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    resolution: str = Field("", description="required: how the duplicate was settled")
+
+
+class DuplicateSettledOut(Schema):
+    id: int
+    resolved_at: datetime
+    resolution: str
+
+
+@router.post(
+    "/duplicate-ids/{report_id}/resolve",
+    response={200: DuplicateSettledOut, **error_answers(400, 401, 403, 404, 409, 413, 422)},
+    summary="Settle a duplicate ID-number report",
+)
+def duplicate_settle(request, report_id: int, payload: DuplicateSettleIn):
+    """A cadre of the report's unit, or above it, says how it was settled (409 if it is settled
+    already)."""
+    report = get_duplicate_report_for(request.user, report_id)
+    require(report.unit is not None and can_settle_duplicates(request.user, report.unit))
+    with conflicts_as_409({"illegal_transition"}):
+        report = duplicate_report_resolve(
+            actor=request.user, report=report, resolution=payload.resolution
+        )
+    return {"id": report.pk, "resolved_at": report.resolved_at, "resolution": report.resolution}
 
 
 # --- a unit's transfers -------------------------------------------------------------------

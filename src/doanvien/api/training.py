@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from doanvien.accounts.access import get_unit_for, require, scope_of
+from doanvien.accounts.access import get_branch_for, get_unit_for, require, scope_of
 from doanvien.actions.meetings import branch_results_submit_at, registration_approve_at
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
@@ -37,6 +37,7 @@ from doanvien.training.services.results import (
     branch_results_recognise,
     branch_results_reopen,
     branch_results_return,
+    progress_note_add,
 )
 from doanvien.units.models import Unit
 
@@ -50,6 +51,8 @@ from .training_schemas import (
     FrameworkQuery,
     MeetingStepIn,
     PointsIn,
+    ProgressNoteCreatedOut,
+    ProgressNoteIn,
     ReasonIn,
     RegistrationIn,
     RegistrationOut,
@@ -494,3 +497,41 @@ def registrations_export(
         params={"year": year, "state": state},
     )
     return Status(202, {"job": job.pk})
+
+
+@router.post(
+    f"{REGISTRATION}/notes",
+    response={201: ProgressNoteCreatedOut, **ERRORS},
+    summary="Add a progress note to a registration",
+)
+def registration_note(request, payload: ProgressNoteIn, member_id: int, year: int = PROGRAMME_YEAR):
+    """A note on the member's progress in the year (the member himself or his branch committee);
+    404 when he has not registered."""
+    member = get_member_for(request.user, member_id)
+    require(acts_for_member(request.user, member))
+    registration = registration_or_404(member, year)
+    note = progress_note_add(
+        actor=request.user,
+        branch=registration.branch,
+        year=year,
+        text=payload.text,
+        on=payload.on,
+        registration=registration,
+    )
+    return Status(201, {"id": note.pk})
+
+
+@router.post(
+    "/units/{unit_id}/training/{year}/notes",
+    response={201: ProgressNoteCreatedOut, **ERRORS},
+    summary="Add a progress note of the branch",
+)
+def branch_note(request, payload: ProgressNoteIn, unit_id: int, year: int = PROGRAMME_YEAR):
+    """A note on the branch's progress in the programme year, by its committee (a branch only;
+    404 for any other unit)."""
+    branch = get_branch_for(request.user, unit_id)
+    require(is_branch_committee(request.user, branch))
+    note = progress_note_add(
+        actor=request.user, branch=branch, year=year, text=payload.text, on=payload.on
+    )
+    return Status(201, {"id": note.pk})

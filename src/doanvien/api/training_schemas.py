@@ -211,3 +211,14 @@ class RegistrationsExportIn(Schema):
         description="only the registrations in this state (`draft`, `submitted`, `returned`, "
         "`approved`); empty or left out: all",
     )
+
+
+class ProgressNoteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field("", description="required: progress made, difficulties, the help given")
+    on: date | None = Field(None, description="the note's date (today by default)")
+
+
+class ProgressNoteCreatedOut(Schema):
+    id: int

@@ -204,6 +204,19 @@ def unit_deactivate_api(request, unit_id: int):
     return _changed(unit)
 
 
+@router.post(
+    "/units/{unit_id}/reactivate",
+    response={200: UnitChangedOut, **ERRORS},
+    summary="Reactivate a unit",
+)
+def unit_reactivate_api(request, unit_id: int):
+    """Make a deactivated unit active again (refused while the unit above it is inactive)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_manage_unit(request.user, unit))
+    services.unit_reactivate(actor=request.user, unit=unit)
+    return _changed(unit)
+
+
 @router.get(
     "/units/{unit_id}/tree.xlsx",
     response={**ERRORS},

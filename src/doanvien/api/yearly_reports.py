@@ -20,7 +20,14 @@ from pydantic import ConfigDict
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.core.years import FIRST_YEAR, LAST_YEAR
 from doanvien.yearly_reports import exports, services
-from doanvien.yearly_reports.access import can_read, can_reopen, can_write, is_own
+from doanvien.yearly_reports.access import (
+    can_pull,
+    can_read,
+    can_reopen,
+    can_write,
+    get_good_model_for,
+    is_own,
+)
 from doanvien.yearly_reports.models import YearlyReport
 from doanvien.yearly_reports.selectors import Draft, good_model_dict, good_models_of, report_of
 from doanvien.yearly_reports.workflow import STATES
@@ -302,3 +309,51 @@ def good_model_create(request, unit_id: int, payload: GoodModelIn):
             actor=request.user, unit=unit, data=payload.model_dump()
         )
     return Status(201, {"id": good_model.pk})
+
+
+@router.patch(
+    "/good-models/{good_model_id}",
+    response={200: YearlyReportGoodModelOut, **WRITE_ERRORS},
+    summary="Change a good model",
+)
+def good_model_change(request, good_model_id: int, payload: GoodModelIn):
+    """The fields sent change (year, title, description, result): the unit's own cadres. 409
+    while the year's report (or the new year's) is submitted."""
+    good_model = get_good_model_for(request.user, good_model_id)
+    require(can_write(request.user, good_model.unit))
+    with refusals():
+        good_model = services.good_model_update(
+            actor=request.user, good_model=good_model, data=payload.model_dump(exclude_unset=True)
+        )
+    return good_model_dict(good_model)
+
+
+@router.delete(
+    "/good-models/{good_model_id}",
+    response={204: None, **WRITE_ERRORS},
+    summary="Delete a good model",
+)
+def good_model_remove(request, good_model_id: int):
+    """The unit's own cadres; 409 while the year's report is submitted."""
+    good_model = get_good_model_for(request.user, good_model_id)
+    require(can_write(request.user, good_model.unit))
+    with refusals():
+        services.good_model_delete(actor=request.user, good_model=good_model)
+    return Status(204, None)
+
+
+@router.post(
+    "/units/{unit_id}/yearly-report/{year}/pull/{good_model_id}",
+    response={201: GoodModelCreatedOut, **WRITE_ERRORS},
+    summary="Pull a good model of a unit below into the unit's own",
+)
+def good_model_pull(request, unit_id: int, year: int, good_model_id: int):
+    """Copy a good model from the submitted report of a unit directly under this one into its
+    own list (once: 409 the second time)."""
+    unit = get_unit_for(request.user, unit_id)
+    good_model = get_good_model_for(request.user, good_model_id)
+    source_report = report_of(good_model.unit, good_model.year)
+    require(good_model.year == year and can_pull(request.user, unit, good_model, source_report))
+    with refusals():
+        copy = services.good_model_pull(actor=request.user, unit=unit, source=good_model)
+    return Status(201, {"id": copy.pk})

@@ -1,0 +1,281 @@
+"""The API operations added so that a page's capability is also an operation (issue 16,
+tests/api/test_api_parity.py): each does what its page does, through the same service, and
+answers 404 outside the caller's scope."""
+
+from datetime import date
+
+from doanvien.jobs.models import Job
+from doanvien.jobs.services import job_start
+from doanvien.meetings.models import Meeting
+from doanvien.meetings.services import meeting_create
+from doanvien.members.models import DuplicateIdReport
+from doanvien.members.services.duplicates import DuplicateHit, duplicate_hits_record
+from doanvien.notifications.models import Kind, Notification
+from doanvien.notifications.services import notify
+from doanvien.training.models import ProgressNote
+from doanvien.training.services.registrations import registration_save
+from doanvien.units.models import Unit
+from doanvien.units.services import unit_deactivate
+from doanvien.yearly_reports.models import GoodModel
+from doanvien.yearly_reports.services import (
+    good_model_create,
+    yearly_report_save,
+    yearly_report_submit,
+)
+
+from ..factories import make_unit
+from ..training.conftest import (
+    complete_items,
+    framework,  # noqa: F401
+)
+from .conftest import ApiClient
+
+YEAR = 2026
+
+
+def test_a_deactivated_unit_is_reactivated(world):
+    empty = make_unit(world.base, name="Chi đoàn 12A9", code="TN-TA-THPT-12A9")
+    unit_deactivate(actor=None, unit=empty)
+    url = f"/api/v1/units/{empty.pk}/reactivate"
+
+    assert ApiClient(world.outsider).post(url).status_code == 404
+    response = ApiClient(world.base_cadre).post(url)
+
+    assert response.status_code == 200, response.content
+    assert Unit.objects.get(pk=empty.pk).is_active
+
+
+def test_a_failed_job_is_retried_by_the_one_who_started_it(world):
+    job = job_start(
+        actor=world.secretary, kind=Job.Kind.REPORT_EXPORT, unit=world.branch, params={"year": 1}
+    )
+    url = f"/api/v1/jobs/{job.pk}/retry"
+    # Not failed: nothing to retry.
+    assert ApiClient(world.secretary).post(url).status_code == 409
+    Job.objects.filter(pk=job.pk).update(state=Job.State.FAILED)
+
+    assert ApiClient(world.base_cadre).post(url).status_code == 404
+    response = ApiClient(world.secretary).post(url)
+
+    assert response.status_code == 200, response.content
+    assert Job.objects.get(pk=job.pk).state == Job.State.QUEUED
+
+
+def test_all_ones_notifications_are_marked_read_and_nobody_elses(world):
+    notify(users=[world.secretary, world.base_cadre], kind=Kind.TRANSFER_ACCEPTED, title="Một")
+    notify(users=[world.secretary], kind=Kind.TRANSFER_ACCEPTED, title="Hai")
+
+    response = ApiClient(world.secretary).post("/api/v1/me/notifications/read-all")
+
+    assert response.status_code == 200
+    assert response.json() == {"marked": 2}
+    assert not Notification.objects.filter(user=world.secretary, read_at=None).exists()
+    assert Notification.objects.filter(user=world.base_cadre, read_at=None).count() == 1
+
+
+def _meeting(world) -> Meeting:
+    return meeting_create(
+        actor=world.secretary,
+        unit=world.branch,
+        data={"date": date(YEAR, 3, 10), "kind": "regular", "theme_text": "Sinh hoạt tháng 3"},
+    )
+
+
+def test_a_meeting_is_changed_then_cancelled(world):
+    meeting = _meeting(world)
+    client = ApiClient(world.secretary)
+    url = f"/api/v1/meetings/{meeting.pk}"
+
+    assert ApiClient(world.outsider).patch(url, {"minutes": "x"}).status_code == 404
+    changed = client.patch(url, {"minutes": "Biên bản", "theme": "Chủ đề mới"})
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["minutes"] == "Biên bản"
+    assert changed.json()["theme"] == "Chủ đề mới"
+
+    assert ApiClient(world.outsider).post(f"{url}/cancel", {"reason": "x"}).status_code == 404
+    assert client.post(f"{url}/cancel", {"reason": ""}).status_code == 400
+    cancelled = client.post(f"{url}/cancel", {"reason": "Ghi nhầm"})
+    assert cancelled.status_code == 200, cancelled.content
+    assert cancelled.json()["cancelled"] is True
+    meeting.refresh_from_db()
+    assert (meeting.cancelled, meeting.cancel_reason) == (True, "Ghi nhầm")
+    # A cancelled meeting is neither cancelled again nor changed.
+    assert client.post(f"{url}/cancel", {"reason": "Lần nữa"}).status_code == 400
+    assert client.patch(url, {"minutes": "Sửa"}).status_code == 400
+
+
+def _good_model(world) -> GoodModel:
+    yearly_report_save(
+        actor=world.secretary,
+        unit=world.branch,
+        year=YEAR,
+        data={"paragraphs": {"opening": "Chi đoàn báo cáo"}},
+    )
+    return good_model_create(
+        actor=world.secretary,
+        unit=world.branch,
+        data={"year": YEAR, "title": "Chi đoàn mạnh", "description": "Sinh hoạt ghép"},
+    )
+
+
+def test_a_good_model_is_changed_and_deleted_by_its_units_cadres(world):
+    good_model = _good_model(world)
+    url = f"/api/v1/good-models/{good_model.pk}"
+
+    assert ApiClient(world.outsider).patch(url, {"title": "x"}).status_code == 404
+    response = ApiClient(world.secretary).patch(url, {"result": "Tăng 20% đoàn viên"})
+    assert response.status_code == 200, response.content
+    good_model.refresh_from_db()
+    assert (good_model.title, good_model.result) == ("Chi đoàn mạnh", "Tăng 20% đoàn viên")
+
+    assert ApiClient(world.outsider).delete(url).status_code == 404
+    assert ApiClient(world.secretary).delete(url).status_code == 204
+    assert not GoodModel.objects.filter(pk=good_model.pk).exists()
+
+
+def test_a_good_model_of_a_submitted_report_below_is_pulled_once(world):
+    good_model = _good_model(world)
+    url = f"/api/v1/units/{world.base.pk}/yearly-report/{YEAR}/pull/{good_model.pk}"
+    # The branch has not submitted its report: the base union may not pull from it.
+    assert ApiClient(world.base_cadre).post(url).status_code == 403
+    yearly_report_submit(actor=world.secretary, unit=world.branch, year=YEAR)
+
+    assert ApiClient(world.outsider).post(url).status_code == 404
+    response = ApiClient(world.base_cadre).post(url)
+
+    assert response.status_code == 201, response.content
+    copy = GoodModel.objects.get(pk=response.json()["id"])
+    assert (copy.unit_id, copy.source_id, copy.title) == (
+        world.base.pk,
+        good_model.pk,
+        "Chi đoàn mạnh",
+    )
+    assert ApiClient(world.base_cadre).post(url).status_code == 409
+
+
+def test_a_member_continues_past_the_age_limit_and_is_kept(world):
+    url = f"/api/v1/members/{world.member2.pk}"
+    body = {"kind": "elected", "reason": "Bầu vào Ban Chấp hành"}
+
+    assert ApiClient(world.outsider).post(f"{url}/continuation", body).status_code == 404
+    assert (
+        ApiClient(world.secretary).post(f"{url}/continuation", {"kind": "elected"}).status_code
+        == 422
+    )
+    response = ApiClient(world.secretary).post(f"{url}/continuation", body)
+    assert response.status_code == 200, response.content
+    assert response.json()["continues_as"] == "elected"
+    world.member2.refresh_from_db()
+    assert world.member2.continues_as == "elected"
+
+    assert ApiClient(world.outsider).post(f"{url}/keep", {"reason": "x"}).status_code == 404
+    # No decision to end yet.
+    assert ApiClient(world.secretary).post(f"{url}/keep", {"reason": "Kết thúc"}).status_code == 400
+
+
+def test_a_duplicate_report_is_settled_by_a_cadre_of_its_unit(world):
+    hit = DuplicateHit(
+        actor=world.secretary,
+        id_number=world.member_in_branch2.id_number,
+        entered_unit=world.branch,
+        source=DuplicateIdReport.Source.RECORD,
+        holder=world.member_in_branch2,
+        name="Nguyễn Thị Thử",
+    )
+    report = duplicate_hits_record([hit])[0]
+    url = f"/api/v1/duplicate-ids/{report.pk}/resolve"
+    body = {"resolution": "Một người, chuyển sinh hoạt không qua thủ tục"}
+
+    assert ApiClient(world.outsider).post(url, body).status_code == 404
+    assert ApiClient(world.base_cadre).post(url, {"resolution": ""}).status_code == 400
+    response = ApiClient(world.base_cadre).post(url, body)
+
+    assert response.status_code == 200, response.content
+    report.refresh_from_db()
+    assert report.resolution == body["resolution"] and report.resolved_by == world.base_cadre
+    assert ApiClient(world.base_cadre).post(url, body).status_code == 409
+
+
+def test_progress_notes_of_a_branch_and_of_a_registration(world, framework):  # noqa: F811
+    url = f"/api/v1/units/{world.branch.pk}/training/{YEAR}/notes"
+    note = {"text": "Cả chi đoàn đã đăng ký", "on": f"{YEAR}-03-02"}
+
+    assert ApiClient(world.outsider).post(url, note).status_code == 404
+    assert ApiClient(world.secretary).post(url, {"text": ""}).status_code == 400
+    response = ApiClient(world.secretary).post(url, note)
+    assert response.status_code == 201, response.content
+    saved = ProgressNote.objects.get(pk=response.json()["id"])
+    assert (saved.branch_id, saved.registration_id, saved.on) == (
+        world.branch.pk,
+        None,
+        date(YEAR, 3, 2),
+    )
+
+    member_url = f"/api/v1/members/{world.member.pk}/registrations/{YEAR}/notes"
+    # No registration yet.
+    assert ApiClient(world.secretary).post(member_url, note).status_code == 404
+    registration = registration_save(
+        actor=None, member=world.member, year=YEAR, items=complete_items(world.member, year=YEAR)
+    )
+    assert ApiClient(world.outsider).post(member_url, note).status_code == 404
+    response = ApiClient(world.member_user).post(member_url, {"text": "Đã hiến máu"})
+    assert response.status_code == 201, response.content
+    assert ProgressNote.objects.get(pk=response.json()["id"]).registration_id == registration.pk
+
+
+def test_a_not_me_report_is_closed_by_a_cadre_who_sees_it(world):
+    from doanvien.member_accounts.models import NotMeReport
+
+    report = NotMeReport.objects.create(
+        unit=world.base, unit_path=world.base.path, member=world.member2, user=world.secretary
+    )
+    url = f"/api/v1/not-me-reports/{report.pk}/close"
+
+    assert ApiClient(world.outsider).post(url, {"note": "x"}).status_code == 404
+    assert ApiClient(world.base_cadre).post(url, {"note": ""}).status_code == 400
+    response = ApiClient(world.base_cadre).post(url, {"note": "Đã gọi điện, cấp mã mới"})
+
+    assert response.status_code == 200, response.content
+    report.refresh_from_db()
+    assert (report.closed_by, report.note) == (world.base_cadre, "Đã gọi điện, cấp mã mới")
+    assert ApiClient(world.base_cadre).post(url, {"note": "Lần nữa"}).status_code == 400
+
+
+def test_a_monthly_theme_is_published_for_the_branches_below(world):
+    from doanvien.meetings.models import Theme
+
+    url = f"/api/v1/units/{world.base.pk}/meeting-themes"
+    body = {"year": YEAR, "month": 3, "title": "Tháng Thanh niên"}
+
+    assert ApiClient(world.outsider).post(url, body).status_code == 404
+    # A branch publishes no themes.
+    branch_url = f"/api/v1/units/{world.branch.pk}/meeting-themes"
+    assert ApiClient(world.secretary).post(branch_url, body).status_code == 403
+    assert ApiClient(world.base_cadre).post(url, {**body, "month": 13}).status_code == 400
+    response = ApiClient(world.base_cadre).post(url, body)
+
+    assert response.status_code == 201, response.content
+    theme = Theme.objects.get(pk=response.json()["id"])
+    assert (theme.unit_path, theme.year, theme.month, theme.title) == (
+        world.base.path,
+        YEAR,
+        3,
+        "Tháng Thanh niên",
+    )
+
+
+def test_a_union_publishes_its_own_evaluation_scheme_once(world):
+    from doanvien.evaluations.models import Scheme
+
+    url = f"/api/v1/units/{world.base.pk}/evaluations/{YEAR}/strong_branch/scheme/publish"
+
+    assert ApiClient(world.outsider).post(url).status_code == 404
+    # A branch publishes no scheme.
+    branch_url = url.replace(f"/units/{world.base.pk}/", f"/units/{world.branch.pk}/")
+    assert ApiClient(world.secretary).post(branch_url).status_code == 403
+    response = ApiClient(world.base_cadre).post(url)
+
+    assert response.status_code == 201, response.content
+    scheme = Scheme.objects.get(pk=response.json()["id"])
+    assert (scheme.unit_id, scheme.code, scheme.year) == (world.base.pk, "strong_branch", YEAR)
+    assert ApiClient(world.base_cadre).post(url).status_code == 409
