@@ -212,7 +212,12 @@ def unit_attendance(request, unit_id: int):
         if unit.is_branch
         else selectors.committee_attendance_rates(unit, year)
     )
-    return render(request, "meetings/attendance.html", {"unit": unit, "year": year, "rates": rates})
+    rows = rates["members"] if unit.is_branch else rates["people"]
+    return render(
+        request,
+        "meetings/attendance.html",
+        {"unit": unit, "year": year, "rates": rates, "rows": rows},
+    )
 
 
 @login_required
