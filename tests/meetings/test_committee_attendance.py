@@ -80,7 +80,7 @@ def test_attendance_is_taken_for_the_holders_only_and_counts_in_no_branch_figure
     stats = list(MeetingStats.objects.order_by("pk").values())
     khoa, dao = _cadre("Đặng Văn Khoa"), _cadre("Trần Thị Đào")
     hanh = _cadre("Võ Thị Hạnh")
-    with pytest.raises(ValidationError, match="not of people holding a post"):
+    with pytest.raises(ValidationError, match="không phải của người giữ chức vụ"):
         services.attendance_set(actor=None, meeting=meeting, present=[hanh.pk], excused=[])
     with pytest.raises(ValidationError):
         services.attendance_set(actor=None, meeting=meeting, present=[khoa.pk], excused=[khoa.pk])
@@ -107,7 +107,7 @@ def test_attendance_is_taken_for_the_holders_only_and_counts_in_no_branch_figure
 
 def test_a_union_without_a_committee_has_nobody_to_list(world):
     meeting = _meeting(world, date(YEAR, 3, 10))
-    with pytest.raises(ValidationError, match="Nobody held a post"):
+    with pytest.raises(ValidationError, match="Không ai giữ chức vụ"):
         services.attendance_set(actor=None, meeting=meeting, present=[], excused=[])
     assert Committee.objects.count() == 0
 
