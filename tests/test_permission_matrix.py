@@ -32,7 +32,7 @@ from doanvien.honours.models import Award, Discipline
 from doanvien.jobs import files
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
-from doanvien.meetings.models import Attendance, Meeting, Theme
+from doanvien.meetings.models import Attendance, CommitteeAttendance, Meeting, Theme
 from doanvien.meetings.services import meeting_create
 from doanvien.member_accounts.models import NotMeReport
 from doanvien.member_stats.models import IndicatorTarget, IndicatorValue, MemberStatDelta
@@ -557,6 +557,7 @@ def _snapshot():
         list(Discipline.objects.order_by("pk").values()),
         list(Post.objects.order_by("pk").values()),
         list(Attendance.objects.order_by("pk").values()),
+        list(CommitteeAttendance.objects.order_by("pk").values()),
         list(Framework.objects.order_by("pk").values()),
         list(Criterion.objects.order_by("pk").values()),
         list(Deadline.objects.order_by("pk").values()),

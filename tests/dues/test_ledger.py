@@ -1,6 +1,7 @@
 """The ledger reconciles at every level over random histories: payments, cancellations,
 exemptions, members moving between branches mid-year, units moving in the tree (a unit abroad
-moved under the root stops remitting) and merging, folds at random moments. Read at any
+moved under the root stops remitting) and merging, a unit under the root becoming or ceasing
+to be "overseas" without a move, folds at random moments. Read at any
 moment (rows plus the deltas waiting), every unit collects the sum of its children's thirds,
 keeps the rest and owes a third; all the money paid is kept somewhere; the recount finds no
 difference; the root receives exactly what its units remit."""
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from doanvien.actions.members import member_move
-from doanvien.actions.units import unit_merge, unit_move
+from doanvien.actions.units import unit_merge, unit_move, unit_update
 from doanvien.dues import ledger, recompute, rules, services
 from doanvien.dues.models import LedgerDelta, LedgerRow, Payment, Remittance
 from doanvien.dues.selectors import ledger_of
@@ -50,6 +51,7 @@ op = st.one_of(
     st.tuples(st.just("fold")),
     st.tuples(st.just("unit_move"), st.integers(3, 9), st.integers(0, 5)),
     st.tuples(st.just("merge"), st.integers(3, 9), st.integers(3, 9)),
+    st.tuples(st.just("sector"), st.integers(1, 2)),
 )
 
 
@@ -100,6 +102,10 @@ def check_reconciles(root, units):
 @example(steps=[("pay", 2, 5, 0), ("pay", 4, 5, 0), ("fold",), ("merge", 3, 4)])
 # A unit moved under the root remits to it like a province.
 @example(steps=[("cancel", 0), ("unit_move", 3, 0), ("pay", 0, 1, 0)])
+# The home province becomes "overseas" with money folded and waiting, then pays again; the unit
+# abroad comes home.
+@example(steps=[("pay", 0, 2, 0), ("fold",), ("pay", 1, 2, 0), ("sector", 1), ("pay", 2, 2, 0)])
+@example(steps=[("pay", 6, 4, 2), ("fold",), ("sector", 2), ("pay", 7, 4, 0), ("fold",)])
 def test_the_ledger_reconciles_at_every_level(rates, steps):
     root, units, branches, members = build()
     for step in steps:
@@ -152,6 +158,16 @@ def test_the_ledger_reconciles_at_every_level(rates, steps):
                 _kind, i, j = step
                 unit, parent = Unit.objects.get(pk=units[i].pk), Unit.objects.get(pk=units[j].pk)
                 unit_move(actor=None, unit=unit, new_parent=parent)
+            elif kind == "sector":  # a unit under the root to or from "overseas", in place
+                unit = Unit.objects.get(pk=units[step[1]].pk)
+                unit_update(
+                    actor=None,
+                    unit=unit,
+                    name=unit.name,
+                    code=unit.code,
+                    sector="" if unit.sector == "overseas" else "overseas",
+                    level=unit.level,
+                )
             elif kind == "merge":
                 _kind, i, j = step
                 source, target = Unit.objects.get(pk=units[i].pk), Unit.objects.get(pk=units[j].pk)

@@ -118,10 +118,14 @@ def test_a_member_who_joined_after_the_meeting_is_not_on_its_list(world):
     assert not Attendance.objects.filter(member=late).exists()
 
 
-def test_attendance_is_for_branches(world):
+def test_a_union_meeting_lists_its_committee_not_its_members(world):
+    """A union's meeting is its committee's (tests/meetings/test_committee_attendance.py):
+    without a committee there is nobody to list, and members are not on it."""
     m = _meeting(world, date(YEAR, 4, 2), unit=world.base)
-    with pytest.raises(ValidationError):
-        services.attendance_set(actor=None, meeting=m, present=[], excused=[])
+    for present in ([], [world.member.pk]):
+        with pytest.raises(ValidationError):
+            services.attendance_set(actor=None, meeting=m, present=present, excused=[])
+    assert not Attendance.objects.exists()
 
 
 # --- Selectors ----------------------------------------------------------------------------------

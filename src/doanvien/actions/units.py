@@ -29,7 +29,8 @@ from .members import member_move
 def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level) -> Unit:
     """Edit a unit (services.unit_update). The rows of the years that have not ended take its
     new name; a branch whose sector changed is counted again (its programme year and deadlines
-    follow the sector)."""
+    follow the sector); a unit under the root that became or stopped being "overseas" remits
+    its dues' third home or no longer does (the ledger moves what the root holds of it)."""
     before = Unit.objects.get(pk=unit.pk)
     unit = services.unit_update(
         actor=actor, unit=unit, name=name, code=code, sector=sector, level=level
@@ -39,6 +40,8 @@ def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level) 
     if unit.sector != before.sector and unit.is_branch:
         rollup.count_open_years_again([unit.pk])
         member_stats.sector_changed(unit, before.sector)
+    if unit.sector != before.sector:
+        dues_ledger.sector_changed(unit, before.sector)
     return unit
 
 

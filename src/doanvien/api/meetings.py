@@ -1,6 +1,8 @@
-"""Branch meetings: record one (POST /units/{unit_id}/meetings), take its attendance
-(PUT /meetings/{meeting_id}/attendance: the ids present and excused, every other member of the
-branch absent), list a unit's meetings of a year with its cadence check. Seen by whoever sees
+"""Meetings: record one (POST /units/{unit_id}/meetings), read its list (GET
+/meetings/{meeting_id}/attendance) and take its attendance (PUT …/attendance: the ids present
+and excused, everyone else on the list absent: a branch's members, or at a union's committee
+meeting the people holding its committee's posts), list a unit's meetings of a year with its
+cadence check. Seen by whoever sees
 the unit (404 for everyone else); recorded by the branch committee or a cadre above (403)."""
 
 from datetime import date
@@ -49,6 +51,20 @@ class AttendanceOut(Schema):
     present: int
     excused: int
     absent: int
+
+
+class AttendeeOut(Schema):
+    id: int = Field(description="a member's id (branch), a post holder's cadre id (committee)")
+    name: str
+    member: int | None = Field(description="the member's id, if the person is a member")
+    post: str = Field(description="the committee posts held that day (committee meetings)")
+    presence: str = Field(description="present, excused or absent (present until taken)")
+
+
+class AttendanceListOut(Schema):
+    of: str = Field(description="members (a branch's meeting) or committee (a union's)")
+    taken: bool
+    items: list[AttendeeOut]
 
 
 class MeetingOut(Schema):
@@ -125,8 +141,11 @@ def meeting_create(request, unit_id: int, payload: MeetingIn):
     summary="Take a meeting's attendance",
 )
 def meeting_attendance(request, meeting_id: int, payload: AttendanceIn):
-    """The ids of the branch's members present and excused; every other member on the roll at
-    the meeting's date is absent. Sending it again replaces the attendance."""
+    """The ids present and excused; everyone else on the list is absent. At a branch's meeting
+    the ids are of its members on the roll at the meeting's date; at a union's (its
+    committee's meeting), the `id`s the list (GET) gives: the cadre records of the people
+    holding a post of its committee that day, members or not. Sending it again replaces the
+    attendance."""
     meeting = get_meeting_for(request.user, meeting_id)
     require(can_hold_meetings(request.user, meeting.unit))
     return services.attendance_set(
@@ -179,6 +198,38 @@ def meeting_cancel(request, meeting_id: int, payload: MeetingCancelIn):
     require(can_hold_meetings(request.user, meeting.unit))
     meeting = services.meeting_cancel(actor=request.user, meeting=meeting, reason=payload.reason)
     return _out(selectors.unit_meetings(meeting.unit, meeting.date.year).get(pk=meeting.pk))
+
+
+@router.get(
+    "/meetings/{meeting_id}/attendance",
+    response={200: AttendanceListOut, **ERRORS},
+    summary="A meeting's attendance list",
+)
+def meeting_attendance_list(request, meeting_id: int):
+    """Who is on the meeting's list and how: a branch's members on the roll at its date, or
+    a union's committee's post holders that day (with their posts)."""
+    meeting = get_meeting_for(request.user, meeting_id)
+    if meeting.unit.is_branch:
+        items = [
+            {"id": m.pk, "name": m.full_name, "member": m.pk, "post": "", "presence": p}
+            for m, p in selectors.attendance_list(meeting)
+        ]
+    else:
+        items = [
+            {
+                "id": c.pk,
+                "name": c.full_name,
+                "member": c.member_id,
+                "post": c.post_label,
+                "presence": p,
+            }
+            for c, p in selectors.committee_roll(meeting)
+        ]
+    return {
+        "of": "members" if meeting.unit.is_branch else "committee",
+        "taken": meeting.attendance_taken,
+        "items": items,
+    }
 
 
 @router.get(

@@ -25,7 +25,10 @@ class CommitteeForm(TextForm):
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PostAddForm(TextForm):
+class HolderForm(TextForm):
+    """The person who takes a post: a member by his identifier, or a person who is not a
+    member (name, date of birth, sex, optional account)."""
+
     member_code = forms.CharField(label=_("Member identifier"), required=False)
     full_name = forms.CharField(
         label=_("Or the name of a person who is not a member"), required=False, max_length=120
@@ -42,12 +45,11 @@ class PostAddForm(TextForm):
         required=False,
         help_text=_("The username: the roles of the post follow it."),
     )
-    post = forms.ChoiceField(label=_("Post"), choices=Post.Kind.choices)
-    started_on = forms.DateField(label=_("From"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    DATES = ("date_of_birth",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("date_of_birth", "started_on"):
+        for name in self.DATES:
             self.fields[name].widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
     def clean(self):
@@ -58,6 +60,39 @@ class PostAddForm(TextForm):
                 _("Give the member's identifier, or the name of a person who is not a member."),
             )
         return data
+
+    def holder(self, members) -> dict:
+        """The holder as the services take him (`members`: those the user sees; an unknown
+        identifier is kept so that the service names it)."""
+        d = self.cleaned_data
+        item = {
+            "full_name": d["full_name"],
+            "date_of_birth": d["date_of_birth"],
+            "sex": d["sex"],
+            "account": d["account"],
+        }
+        if d["member_code"]:
+            found = (
+                members.filter(member_code__iexact=d["member_code"])
+                .values_list("pk", flat=True)
+                .first()
+            )
+            item["member"] = found or f"?{d['member_code']}"
+        return item
+
+
+class PostAddForm(HolderForm):
+    post = forms.ChoiceField(label=_("Post"), choices=Post.Kind.choices)
+    started_on = forms.DateField(label=_("From"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    DATES = ("date_of_birth", "started_on")
+
+
+class PostReplaceForm(HolderForm):
+    """A post handed over mid-term: the new holder, from a date, and why."""
+
+    on = forms.DateField(label=_("Handed over on"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    reason = forms.CharField(label=_("Reason"), max_length=255)
+    DATES = ("date_of_birth", "on")
 
 
 class PostEndForm(TextForm):

@@ -26,5 +26,6 @@ urlpatterns = [
     ),
     path("posts/<int:post_id>/grant/", views.post_grant_view, name="post-grant"),
     path("posts/<int:post_id>/end/", views.post_end_view, name="post-end"),
+    path("posts/<int:post_id>/replace/", views.post_replace_view, name="post-replace"),
     path("posts/<int:post_id>/courses/", views.course_add_view, name="course-add"),
 ]

@@ -25,8 +25,8 @@ from .access import (
     get_committee_for,
     get_post_for,
 )
-from .forms import CommitteeForm, CourseForm, PostAddForm, PostEndForm
-from .models import Committee, Post
+from .forms import CommitteeForm, CourseForm, PostAddForm, PostEndForm, PostReplaceForm
+from .models import Committee, Post, PostChange
 
 
 @login_required
@@ -91,40 +91,54 @@ def committee_create_view(request, unit_id: int):
     return render(request, "committees/form.html", {"form": form, "unit": unit})
 
 
-@login_required
-def committee_detail(request, committee_id: int):
-    committee = get_committee_for(request.user, committee_id)
+def _detail(request, committee: Committee, *, add_form=None, replace=None):
+    """The committee page; `replace`: (post id, bound form) of a handover to show again with
+    its errors."""
     unit = committee.unit
     can_record = can_record_committee(request.user, unit)
     grantable = set(grantable_roles(request.user, unit))
     offers = [(p, r) for p, r in services.role_offers(committee) if r in grantable]
+    in_office = committee.state == Committee.State.APPROVED
+    if add_form is None and can_record:
+        add_form = PostAddForm()
+    return render(
+        request,
+        "committees/detail.html",
+        {
+            "committee": committee,
+            "unit": unit,
+            "posts": selectors.posts_of(committee),
+            "offers": offers,
+            "can_record": can_record,
+            "can_decide": can_decide_committee(request.user, committee),
+            "add_form": add_form if in_office and can_record else None,
+            "end_form": PostEndForm(initial={"ended_on": timezone.localdate()}),
+            "replace_form": PostReplaceForm(initial={"on": timezone.localdate()}),
+            "replace_post": replace[0] if replace else None,
+            "replace_bound": replace[1] if replace else None,
+            "course_form": CourseForm(),
+            "changes": selectors.changes_of(committee),
+            "history": audit.history_shown(committee),
+        },
+    )
+
+
+@login_required
+def committee_detail(request, committee_id: int):
+    committee = get_committee_for(request.user, committee_id)
+    can_record = can_record_committee(request.user, committee.unit)
     add_form = PostAddForm(request.POST or None) if can_record else None
     if request.method == "POST" and add_form is not None and add_form.is_valid():
-        d = add_form.cleaned_data
-        item = {
-            "post": d["post"],
-            "full_name": d["full_name"],
-            "date_of_birth": d["date_of_birth"],
-            "sex": d["sex"],
-            "account": d["account"],
-        }
-        if d["member_code"]:
-            found = (
-                members_visible_to(request.user)
-                .filter(member_code__iexact=d["member_code"])
-                .values_list("pk", flat=True)
-                .first()
-            )
-            item["member"] = found or f"?{d['member_code']}"
+        visible = members_visible_to(request.user)
         try:
             added = services.post_add(
                 actor=request.user,
                 committee=committee,
-                members=members_visible_to(request.user),
-                item=item,
-                started_on=d["started_on"],
+                members=visible,
+                item={"post": add_form.cleaned_data["post"], **add_form.holder(visible)},
+                started_on=add_form.cleaned_data["started_on"],
                 accounts=accounts_visible_to(request.user),
-                full=not d["member_code"],
+                full=not add_form.cleaned_data["member_code"],
             )
         except ValidationError as e:
             apply_errors(add_form, e, default_field="member_code")
@@ -136,23 +150,46 @@ def committee_detail(request, committee_id: int):
                 else _("The change is sent to the unit above for approval."),
             )
             return redirect("committees:committee-detail", committee_id=committee.pk)
-    return render(
-        request,
-        "committees/detail.html",
-        {
-            "committee": committee,
-            "unit": unit,
-            "posts": selectors.posts_of(committee),
-            "offers": offers,
-            "can_record": can_record,
-            "can_decide": can_decide_committee(request.user, committee),
-            "add_form": add_form if committee.state == Committee.State.APPROVED else None,
-            "end_form": PostEndForm(initial={"ended_on": timezone.localdate()}),
-            "course_form": CourseForm(),
-            "changes": selectors.changes_of(committee),
-            "history": audit.history_shown(committee),
-        },
-    )
+    return _detail(request, committee, add_form=add_form)
+
+
+@login_required
+@require_POST
+def post_replace_view(request, post_id: int):
+    """Hand a post over mid-term: the post ends and the new holder takes it from the date (the
+    service the API's `replace` change calls; through the unit above for a base union and
+    above). The form's errors show again on the committee page."""
+    post = get_post_for(request.user, post_id)
+    committee = post.committee
+    require(can_record_committee(request.user, committee.unit))
+    form = PostReplaceForm(request.POST)
+    if form.is_valid():
+        visible = members_visible_to(request.user)
+        try:
+            change = services.change_propose(
+                actor=request.user,
+                committee=committee,
+                kind=PostChange.Kind.REPLACE,
+                post=post,
+                on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                item=form.holder(visible),
+                members=visible,
+                accounts=accounts_visible_to(request.user),
+                full=not form.cleaned_data["member_code"],
+                fields=("on", ""),
+            )
+        except ValidationError as e:
+            apply_errors(form, e, default_field="member_code")
+        else:
+            messages.success(
+                request,
+                _("Post handed over.")
+                if change.state == PostChange.State.APPROVED
+                else _("The change is sent to the unit above for approval."),
+            )
+            return redirect("committees:committee-detail", committee_id=committee.pk)
+    return _detail(request, committee, replace=(post.pk, form))
 
 
 @login_required

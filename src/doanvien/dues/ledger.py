@@ -31,6 +31,24 @@ def remits_of(paths: set[str]):
     return lambda path: rules.remits_to_parent(len(path) // rules.STEP, found.get(path, ""))
 
 
+def hold_branch(branch: Unit) -> Unit:
+    """The branch as it stands, held against a move of its subtree until the caller's
+    transaction ends. A payment (or its cancelling) writes the branch's path on its ledger row,
+    its delta and its record: a move that committed after the caller read the branch, or that
+    is rewriting the subtree's paths now, would leave those at the old place. Its unit row is
+    locked FOR KEY SHARE (the path is a unique key: the move's rewrite of the units' paths
+    waits for this transaction, and this lock waits for a move that got there first), then
+    read again. Writers of one branch do not wait for each other (shared), nor for its member
+    counts (FOR NO KEY UPDATE). SQLite runs one writing transaction at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT 1 FROM {_q(Unit._meta.db_table)} WHERE id = %s FOR KEY SHARE",
+                [branch.pk],
+            )
+    return Unit.objects.get(pk=branch.pk)
+
+
 def branch_rows(branch: Unit, year: int, months: set[int]) -> dict[int, LedgerRow]:
     """The branch's rows for these months, created if missing, locked (in month order)."""
     LedgerRow.objects.bulk_create(
@@ -149,8 +167,33 @@ def subtree_moved(old_path: str, unit: Unit) -> None:
     shift = unit.depth - len(old_path) // rules.STEP
     if shift:
         LedgerRow.objects.filter(unit_path__startswith=unit.path).update(depth=F("depth") + shift)
-    old_remits = rules.remits_to_parent(len(old_path) // rules.STEP, unit.sector)
-    new_remits = rules.remits_to_parent(unit.depth, unit.sector)
+    _remitting_moved(
+        old_path,
+        unit,
+        rules.remits_to_parent(len(old_path) // rules.STEP, unit.sector),
+        rules.remits_to_parent(unit.depth, unit.sector),
+    )
+
+
+def sector_changed(unit: Unit, old_sector: str) -> None:
+    """The unit's sector changed in place, without a move (units.services.unit_update, in this
+    transaction). A unit directly under the root that became "overseas" remits nothing home
+    from now on: what the root collected of it (its third, as folded) leaves the root; one that
+    stopped being "overseas" owes the root its whole third. The deltas waiting below it fold
+    with the new rule (rules.cascade reads the sector as it stands)."""
+    old = rules.remits_to_parent(unit.depth, old_sector)
+    new = rules.remits_to_parent(unit.depth, unit.sector)
+    if old == new:
+        return
+    lock_folds()
+    _remitting_moved(unit.path, unit, old, new)
+
+
+def _remitting_moved(old_path: str, unit: Unit, old_remits: bool, new_remits: bool) -> None:
+    """What the unit's old ancestors (above `old_path`) hold of it, its third as folded,
+    leaves them if it remitted; it joins the ancestors above its current path if it remits
+    now. Its own deltas not folded yet are not in the rows above: they fold later (or are
+    dropped if it remits nothing any more)."""
     rows = LedgerRow.objects.select_for_update().filter(unit=unit).order_by("year", "month")
     by_year: dict[int, dict[int, int]] = {}
     for row in rows:

@@ -120,6 +120,7 @@ def payment_record(
     his category × the months (an overseas member may pay more: 07-NQ/TWĐTN). The branch's
     ledger row for the month received takes the amount."""
     received_on = received_on or timezone.localdate()
+    branch = ledger.hold_branch(branch)  # its path as it stands, no move until we commit
     if member.branch_id != branch.pk or member.status != Status.ACTIVE:
         raise ValidationError({"member": _("This person is not an active member of the branch.")})
     paid = _months(months)
@@ -199,7 +200,7 @@ def payment_cancel(*, actor, payment: Payment, reason: str) -> Payment:
     payment = Payment.objects.select_for_update().get(pk=payment.pk)
     if payment.state != Payment.State.VALID:
         raise ValidationError(_("This payment is already cancelled."), code="illegal_transition")
-    branch = Unit.objects.get(pk=payment.unit_id)
+    branch = ledger.hold_branch(Unit(pk=payment.unit_id))
     payment.state = Payment.State.CANCELLED
     payment.cancel_reason = reason[:300]
     payment.cancelled_at = timezone.now()

@@ -84,7 +84,8 @@ class Theme(models.Model):
 
 
 class Meeting(models.Model):
-    """A meeting of a branch (attendance is its members'), or of a union's committee."""
+    """A meeting of a branch (attendance is its members'), or of a union's committee
+    (attendance is of the people holding its committee's posts: CommitteeAttendance)."""
 
     unit = models.ForeignKey(
         "units.Unit",
@@ -162,6 +163,33 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} · {self.member_id} · {self.presence}"
+
+
+class CommitteeAttendance(models.Model):
+    """Attendance at a meeting of a union's committee: one row for each person who held a
+    post of the unit's committee on the meeting's date (a member or not: a cadre record).
+    Kept apart from the branches' attendance: it counts in no branch figure or removal list."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="committee_attendance"
+    )
+    cadre = models.ForeignKey(
+        "committees.CadreRecord", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    presence = models.CharField(
+        _("attendance"), max_length=8, choices=Presence.choices, default=Presence.PRESENT
+    )
+
+    class Meta:
+        verbose_name = _("committee meeting attendance")
+        verbose_name_plural = _("committee meeting attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "cadre"], name="one_committee_attendance")
+        ]
+        indexes = [models.Index(fields=["cadre", "meeting"], name="committee_attendance_cadre")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.cadre_id} · {self.presence}"
 
 
 # The figures a unit's MeetingStats row holds for a year (rollup.py): meetings held by kind and

@@ -8,12 +8,21 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 
+from doanvien.committees.models import CadreRecord, Committee, Post
 from doanvien.members.models import Member, Status
 from doanvien.training.rules import programme_year_span
 from doanvien.units.models import Unit
 
 from . import rollup, rules
-from .models import CADENCE_KINDS, Attendance, Meeting, Presence, Theme, TrainingStep
+from .models import (
+    CADENCE_KINDS,
+    Attendance,
+    CommitteeAttendance,
+    Meeting,
+    Presence,
+    Theme,
+    TrainingStep,
+)
 
 
 def required_per_month(unit: Unit) -> int:
@@ -22,12 +31,15 @@ def required_per_month(unit: Unit) -> int:
 
 
 def unit_meetings(unit: Unit, year: int) -> QuerySet[Meeting]:
+    """The unit's meetings of the year with their attendance counts: a branch's members', a
+    union's committee's."""
+    rows = "attendance" if unit.is_branch else "committee_attendance"
     return (
         Meeting.objects.filter(unit=unit, date__year=year)
         .select_related("theme")
         .annotate(
-            present=Count("attendance", filter=Q(attendance__presence=Presence.PRESENT)),
-            listed=Count("attendance"),
+            present=Count(rows, filter=Q(**{f"{rows}__presence": Presence.PRESENT})),
+            listed=Count(rows),
         )
         .order_by("-date", "-pk")
     )
@@ -162,6 +174,79 @@ def attendance_list(meeting: Meeting) -> list[tuple[Member, str]]:
     ).order_by("sort_key", "pk")
     default = Presence.ABSENT if meeting.attendance_taken else Presence.PRESENT
     return [(m, taken.get(m.pk, default)) for m in members]
+
+
+# --- A union's committee meetings ---------------------------------------------------------------
+
+
+def committee_holders(unit: Unit, day: date) -> dict[int, list[str]]:
+    """The people holding a post of the unit's committee on `day` ({cadre id: [post kinds]}):
+    posts of a committee that took office (in office or since ended), started by that day and
+    not ended by it (a post ends on the day its successor starts)."""
+    posts = (
+        Post.objects.filter(
+            committee__unit=unit,
+            committee__state__in=[Committee.State.APPROVED, Committee.State.ENDED],
+            started_on__lte=day,
+        )
+        .filter(Q(ended_on=None) | Q(ended_on__gt=day))
+        .values_list("cadre_id", "post")
+        .order_by("pk")
+    )
+    held: dict[int, list[str]] = defaultdict(list)
+    for cadre_id, kind in posts:
+        held[cadre_id].append(kind)
+    return dict(held)
+
+
+def committee_attendance_of(meeting: Meeting) -> dict[int, str]:
+    return dict(meeting.committee_attendance.values_list("cadre_id", "presence"))
+
+
+POST_ORDER = {k: i for i, k in enumerate(Post.Kind.values)}
+
+
+def committee_roll(meeting: Meeting) -> list[tuple[CadreRecord, str]]:
+    """Who is on a committee meeting's list and how: the people already listed and those
+    holding a post of the unit's committee at its date (present by default, until attendance
+    is taken); each cadre record carries `post_label`, the posts he held that day."""
+    taken = committee_attendance_of(meeting)
+    held = committee_holders(Unit(pk=meeting.unit_id), meeting.date)
+    labels = dict(Post.Kind.choices)
+    cadres = list(CadreRecord.objects.filter(pk__in=set(taken) | set(held)))
+    for c in cadres:
+        kinds = sorted(held.get(c.pk, []), key=POST_ORDER.get)
+        c.post_label = ", ".join(str(labels[k]) for k in kinds)
+        c.post_rank = POST_ORDER[kinds[0]] if kinds else len(POST_ORDER)
+    cadres.sort(key=lambda c: (c.post_rank, c.full_name, c.pk))
+    default = Presence.ABSENT if meeting.attendance_taken else Presence.PRESENT
+    return [(c, taken.get(c.pk, default)) for c in cadres]
+
+
+def committee_attendance_rates(unit: Unit, year: int) -> dict:
+    """Attendance of the year's committee meetings of a union whose attendance was taken: per
+    person listed (present, excused, absent, rate) and the committee's rate over all rows."""
+    rows = (
+        CommitteeAttendance.objects.filter(
+            meeting__unit=unit, meeting__date__year=year, meeting__cancelled=False
+        )
+        .values("cadre_id", "presence")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    per: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Presence.values, 0))
+    for r in rows:
+        per[r["cadre_id"]][r["presence"]] = r["n"]
+    people = []
+    for cadre in CadreRecord.objects.filter(pk__in=list(per)).order_by("full_name", "pk"):
+        c = per[cadre.pk]
+        total = sum(c.values())
+        people.append(
+            {"cadre": cadre, **c, "total": total, "rate": rules.rate(c[Presence.PRESENT], total)}
+        )
+    present = sum(c[Presence.PRESENT] for c in per.values())
+    total = sum(sum(c.values()) for c in per.values())
+    return {"people": people, "rate": rules.rate(present, total), "total": total}
 
 
 # --- The training programme's steps taken at meetings -------------------------------------------

@@ -17,8 +17,16 @@ from doanvien.training.models import BranchResult, Registration
 from doanvien.training.rules import programme_year_span
 from doanvien.units.models import Unit
 
-from . import rollup
-from .models import Attendance, Kind, Meeting, Presence, Theme, TrainingStep
+from . import rollup, selectors
+from .models import (
+    Attendance,
+    CommitteeAttendance,
+    Kind,
+    Meeting,
+    Presence,
+    Theme,
+    TrainingStep,
+)
 
 MEETING_FIELDS = ("date", "kind", "theme", "theme_text", "minutes", "decisions")
 
@@ -128,17 +136,7 @@ def _ids(values, field: str) -> set[int]:
         raise ValidationError({field: _("Send a list of member ids.")}) from None
 
 
-@atomic
-def attendance_set(*, actor, meeting: Meeting, present, excused) -> dict[str, int]:
-    """Take (or retake) a branch meeting's attendance: the members in `present` were there,
-    those in `excused` were away with the branch's leave, every other member of the branch on
-    the roll at the meeting's date was absent. Ids must be of those members."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    unit = Unit.objects.get(pk=meeting.unit_id)
-    if not unit.is_branch:
-        raise ValidationError(_("Attendance is taken at a branch's meetings only."))
-    if meeting.cancelled:
-        raise ValidationError(_("This meeting was cancelled: it cannot be changed."))
+def _presences(present, excused) -> tuple[set[int], set[int]]:
     present, excused = _ids(present, "present"), _ids(excused, "excused")
     both = present & excused
     if both:
@@ -148,6 +146,29 @@ def attendance_set(*, actor, meeting: Meeting, present, excused) -> dict[str, in
                 % {"ids": ", ".join(map(str, sorted(both)))}
             }
         )
+    return present, excused
+
+
+def _presence(pk: int, present: set[int], excused: set[int]) -> str:
+    if pk in present:
+        return Presence.PRESENT
+    return Presence.EXCUSED if pk in excused else Presence.ABSENT
+
+
+@atomic
+def attendance_set(*, actor, meeting: Meeting, present, excused) -> dict[str, int]:
+    """Take (or retake) a meeting's attendance: those in `present` were there, those in
+    `excused` were away with leave, everyone else on the list was absent. At a branch's
+    meeting the ids are of the branch's members on the roll at its date; at a union's
+    (its committee's meeting), of the cadre records of the people holding a post of its
+    committee that day (members or not)."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    unit = Unit.objects.get(pk=meeting.unit_id)
+    if meeting.cancelled:
+        raise ValidationError(_("This meeting was cancelled: it cannot be changed."))
+    present, excused = _presences(present, excused)
+    if not unit.is_branch:
+        return _committee_attendance_set(actor, meeting, unit, present, excused)
     listed = set(meeting.attendance.values_list("member_id", flat=True))
     roll = (
         set(
@@ -165,32 +186,60 @@ def attendance_set(*, actor, meeting: Meeting, present, excused) -> dict[str, in
         )
     meeting.attendance.all().delete()
     rows = [
-        Attendance(
-            meeting=meeting,
-            member_id=pk,
-            presence=Presence.PRESENT
-            if pk in present
-            else Presence.EXCUSED
-            if pk in excused
-            else Presence.ABSENT,
-        )
+        Attendance(meeting=meeting, member_id=pk, presence=_presence(pk, present, excused))
         for pk in sorted(roll)
     ]
     Attendance.objects.bulk_create(rows, batch_size=1000)
     meeting.attendance_taken = True
     meeting.save(update_fields=["attendance_taken"])
     rollup.recount([unit], [meeting.date.year])
+    return _attendance_recorded(actor, meeting, present, excused, len(roll))
+
+
+def _committee_attendance_set(actor, meeting, unit, present, excused) -> dict[str, int]:
+    """A committee meeting's attendance: of its committee's post holders at its date (and
+    anyone already listed). It counts in no branch figure, so no roll-up changes."""
+    roll = set(selectors.committee_holders(unit, meeting.date)) | set(
+        meeting.committee_attendance.values_list("cadre_id", flat=True)
+    )
+    if not roll:
+        raise ValidationError(
+            _(
+                "Nobody held a post of this unit's committee at the meeting's date: record "
+                "the committee first."
+            )
+        )
+    unknown = (present | excused) - roll
+    if unknown:
+        raise ValidationError(
+            _(
+                "These ids are not of people holding a post of the committee at the "
+                "meeting's date: %(ids)s."
+            )
+            % {"ids": ", ".join(map(str, sorted(unknown)))}
+        )
+    meeting.committee_attendance.all().delete()
+    CommitteeAttendance.objects.bulk_create(
+        CommitteeAttendance(meeting=meeting, cadre_id=pk, presence=_presence(pk, present, excused))
+        for pk in sorted(roll)
+    )
+    meeting.attendance_taken = True
+    meeting.save(update_fields=["attendance_taken"])
+    return _attendance_recorded(actor, meeting, present, excused, len(roll))
+
+
+def _attendance_recorded(actor, meeting, present, excused, listed: int) -> dict[str, int]:
     counts = {
         "present": len(present),
         "excused": len(excused),
-        "absent": len(roll) - len(present) - len(excused),
+        "absent": listed - len(present) - len(excused),
     }
     audit.record(
         actor=actor,
         action="meeting.attendance",
         target=meeting,
         unit_path=meeting.unit_path,
-        summary=f"{meeting} · {counts['present']}/{len(roll)}",
+        summary=f"{meeting} · {counts['present']}/{listed}",
         changes={k: [None, v] for k, v in counts.items()},
     )
     return counts

@@ -91,7 +91,9 @@ def meeting_detail(request, meeting_id: int):
     meeting = get_meeting_for(request.user, meeting_id)
     unit = meeting.unit
     can_hold = can_hold_meetings(request.user, unit)
-    listed = selectors.attendance_list(meeting) if unit.is_branch else []
+    listed = (
+        selectors.attendance_list(meeting) if unit.is_branch else selectors.committee_roll(meeting)
+    )
     counts = {p: sum(1 for _m, s in listed if s == p) for p in Presence.values}
     return render(
         request,
@@ -112,7 +114,8 @@ def meeting_detail(request, meeting_id: int):
 @login_required
 @require_POST
 def meeting_attendance(request, meeting_id: int):
-    """The list's toggles: a-<member id> = present / excused / absent (the rest absent)."""
+    """The list's toggles: a-<id> = present / excused / absent (the rest absent); the id of a
+    member at a branch's meeting, of a post holder's cadre record at a committee's."""
     meeting = get_meeting_for(request.user, meeting_id)
     require(can_hold_meetings(request.user, meeting.unit))
     present, excused = [], []
@@ -200,14 +203,20 @@ def meeting_minutes_file(request, meeting_id: int):
 
 @login_required
 def unit_attendance(request, unit_id: int):
+    """Attendance rates of the year: a branch's members at its meetings, a union's post
+    holders at its committee's meetings."""
     unit = get_unit_for(request.user, unit_id)
-    if not unit.is_branch:
-        raise Http404
     year = _year(request)
+    rates = (
+        selectors.attendance_rates(unit, year)
+        if unit.is_branch
+        else selectors.committee_attendance_rates(unit, year)
+    )
+    rows = rates["members"] if unit.is_branch else rates["people"]
     return render(
         request,
         "meetings/attendance.html",
-        {"unit": unit, "year": year, "rates": selectors.attendance_rates(unit, year)},
+        {"unit": unit, "year": year, "rates": rates, "rows": rows},
     )
 
 
