@@ -188,6 +188,7 @@ PARITY: dict[str, tuple[str, ...]] = {
         "POST /api/v1/committee-changes/{change_id}/reject",
     ),
     "committees:post-end": ("POST /api/v1/committees/{committee_id}/changes",),
+    "committees:post-replace": ("POST /api/v1/committees/{committee_id}/changes",),
     # honours
     "honours:award-create": ("POST /api/v1/members/{member_id}/awards",),
     "honours:discipline-create": ("POST /api/v1/members/{member_id}/discipline",),
