@@ -944,3 +944,60 @@ def campaign_create(*, actor, unit: Unit, data: dict[str, Any]) -> Campaign:
         summary=campaign.title,
     )
     return campaign
+
+
+def _campaign_now(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "title": campaign.title,
+        "description": campaign.description,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+    }
+
+
+@atomic
+def campaign_update(*, actor, campaign: Campaign, data: dict[str, Any]) -> Campaign:
+    """Change a campaign (the fields given; the others stay): its title, description and dates.
+    Its activities (not cancelled) must still start within its dates: those that would not are
+    named and nothing changes."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    before = _campaign_now(campaign)
+    given = {k: v for k, v in data.items() if k in before}
+    clean = clean_campaign({**before, **given})
+    outside = list(
+        Activity.objects.filter(campaign=campaign, cancelled_at=None)
+        .exclude(
+            starts_at__date__gte=clean["starts_on"],
+            starts_at__date__lte=clean["ends_on"],
+        )
+        .order_by("starts_at", "pk")[:6]
+    )
+    if outside:
+        raise ValidationError(
+            {
+                "starts_on": _(
+                    "These activities of the campaign would start outside its dates: "
+                    "%(titles)s. Change their dates or take them out of the campaign first."
+                )
+                % {
+                    "titles": ", ".join(
+                        f"{a.title} ({timezone.localtime(a.starts_at):%d/%m/%Y})" for a in outside
+                    )
+                }
+            }
+        )
+    for name, value in clean.items():
+        setattr(campaign, name, value)
+    campaign.save()
+    after = _campaign_now(campaign)
+    changes = {k: [str(before[k]), str(after[k])] for k in before if before[k] != after[k]}
+    if changes:
+        audit.record(
+            actor=actor,
+            action="campaign.updated",
+            target=campaign,
+            unit_path=campaign.unit_path,
+            summary=campaign.title,
+            changes=changes,
+        )
+    return campaign

@@ -491,6 +491,32 @@ def campaign_detail(request, campaign_id: int):
     return campaign_out(campaign, totals=totals)
 
 
+class CampaignPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    starts_on: str | None = Field(None, description="ISO date, or dd/mm/yyyy")
+    ends_on: str | None = Field(None, description="ISO date, or dd/mm/yyyy")
+    description: str | None = None
+
+
+@router.patch(
+    "/campaigns/{campaign_id}", response={200: CampaignOut, **ERRORS}, summary="Change a campaign"
+)
+def campaign_update(request, campaign_id: int, payload: CampaignPatch):
+    """The campaign's unit's committee (or a cadre above) changes its title, description or
+    dates (the fields given; the others stay). Its activities must still start within its dates:
+    400 naming those that would not."""
+    campaign = get_campaign_for(request.user, campaign_id)
+    require(can_publish(request.user, campaign.unit))
+    campaign = services.campaign_update(
+        actor=request.user, campaign=campaign, data=payload.model_dump(exclude_unset=True)
+    )
+    campaign = get_campaign_for(request.user, campaign.pk)
+    totals = selectors.campaign_totals(campaign, activities_visible_to(request.user))
+    return campaign_out(campaign, totals=totals)
+
+
 @router.get(
     "/campaigns/{campaign_id}/activities",
     response={200: CampaignActivitiesOut, **ERRORS},
