@@ -415,7 +415,7 @@ def campaign_detail(request, campaign_id: int):
         {
             "campaign": campaign,
             "activities": selectors.campaign_activities(campaign, visible)[:300],
-            "totals": selectors.campaign_totals(campaign, visible),
+            "totals": selectors.campaign_totals(campaign, request.user),
             "publish_in": publishing_units(request.user, campaign),
             "can_edit": can_publish(request.user, campaign.unit),
         },
