@@ -5,6 +5,7 @@ union's yearly report drafted from the data; the camera reads a card's QR code (
 camera playing a video of the card)."""
 
 import io
+import json
 import re
 from datetime import date, timedelta
 
@@ -183,5 +184,74 @@ def test_the_camera_reads_the_card_and_the_scan_waits_for_the_connection(
         assert list(
             Participation.objects.filter(attended_at__isnull=False).values_list("member", flat=True)
         ) == [an.pk]
+    finally:
+        browser.close()
+
+
+def test_the_camera_uses_the_browsers_barcode_detector_when_it_has_one(
+    live_server, transactional_db, playwright, tmp_path
+):
+    """A phone whose browser reads QR codes itself (BarcodeDetector; this chromium has none for
+    QR, so the page is given one answering the card's code): the page reads the camera through
+    it and never loads the decoder kept with the site. The fake camera shows a blank frame, so
+    only the detector can have read the card."""
+    branch = make_unit(name="Chi đoàn 12A1")
+    an = make_member(branch, full_name="Nguyễn Văn An", date_of_birth=date(2005, 1, 1))
+    make_user("secretary", role="secretary", unit=branch)
+    start = timezone.localtime() + timedelta(days=1)
+    activity = services.activity_publish(
+        actor=None,
+        unit=branch,
+        data={"title": "Hội thao", "kind": "culture_sport", "starts_at": start, "ends_at": start},
+    )
+    url = live_server.url
+    card = f"{url}/members/verify/{card_token(an)}"
+    blank = tmp_path / "blank.y4m"
+    with open(blank, "wb") as f:
+        f.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(10):
+            f.write(b"FRAME\n" + bytes([200]) * (640 * 480) + bytes([128]) * (320 * 240 * 2))
+    detector = (
+        "window.__card = "
+        + json.dumps(card)
+        + """;
+        window.__detected = 0;
+        window.BarcodeDetector = class {
+          static async getSupportedFormats() { return ["qr_code", "ean_13"]; }
+          constructor(options) { this.formats = options.formats; }
+          async detect(source) {
+            if (!this.formats.includes("qr_code") || !source) return [];
+            window.__detected += 1;
+            return [{rawValue: window.__card, format: "qr_code"}];
+          }
+        };
+    """
+    )
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={blank}",
+        ],
+    )
+    try:
+        context = browser.new_context(viewport=PHONE, permissions=["camera"])
+        context.add_init_script(detector)
+        decoder_loads = []
+        context.on("request", lambda r: decoder_loads.append(r.url) if "jsQR" in r.url else None)
+        page = context.new_page()
+        log_in(page, url, "secretary", PASSWORD)
+        page.goto(f"{url}/activities/{activity.pk}/")
+        page.click("#camera-start")
+        expect(page.locator("#scan-log li").first).to_contain_text("Nguyễn Văn An", timeout=15000)
+        assert page.evaluate("window.__detected") >= 1
+        assert page.evaluate("typeof window.jsQR") == "undefined" and decoder_loads == []
+        page.click("#camera-stop")
+        assert list(
+            Participation.objects.filter(attended_at__isnull=False).values_list("member", flat=True)
+        ) == [an.pk]
+        assert CheckinScan.objects.count() == 1
     finally:
         browser.close()
