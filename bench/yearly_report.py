@@ -4,9 +4,10 @@ for the centre, on the generated data set.
 
 The generated set has no activities: the benchmark publishes BENCH_ACTIVITIES (default 20)
 activities held by that province (in the programme year, kinds and content areas varied, some in
-a campaign) and checks in BENCH_CHECKINS members (default 2,000, from as many branches) spread
-over them, through the services (so the activity roll-ups and campaign totals are those the
-product keeps). Then, BENCH_REPEAT times (default 20) after two warm-up calls, server side:
+a campaign) and checks in up to BENCH_CHECKINS members (default 2,000, one a branch of the
+province) spread over them, through the services, so the activity roll-ups and campaign totals
+are those the product keeps (kept for the next run; BENCH_RESET_ACTIVITIES=1 makes them again).
+Then, BENCH_REPEAT times (default 20) after two warm-up calls, server side:
 
 - `draft(unit, year)`: the whole draft as the page, the API and the exports read it;
 - the API's draft (`GET /api/v1/units/{id}/yearly-report/{year}`, in-process with a cadre's
@@ -77,13 +78,13 @@ def fill(province, year: int) -> None:
         .values_list("pk", flat=True)[:CHECKINS]
     )
     step = max(1, len(members) // max(1, len(activities)))
+    checked = 0
     for n, activity in enumerate(activities):
         chunk = members[n * step : (n + 1) * step]
         if chunk:
-            services.activity_checkin(actor=None, activity=activity, member_ids=chunk)
+            checked += services.activity_checkin(actor=None, activity=activity, member_ids=chunk)
     print(
-        f"filled: {len(activities)} activities of {province.name}, {len(members):,} members "
-        "checked in"
+        f"filled: {len(activities)} activities of {province.name}, {checked:,} members checked in"
     )
 
 
@@ -107,12 +108,24 @@ def main() -> None:
     year = _common.YEAR
     root = Unit.objects.get(depth=1)
     province = Unit.objects.filter(level__code="province").order_by("-numchild", "pk")[0]
-    fill(province, year)
+    from doanvien.activities.models import Activity
+
+    if os.environ.get("BENCH_RESET_ACTIVITIES") == "1" or not (
+        Activity.objects.filter(title__startswith="Bench hoạt động", unit=province).exists()
+    ):
+        fill(province, year)
+    else:
+        print(
+            "Using the activities already in the database (BENCH_RESET_ACTIVITIES=1 redoes them)."
+        )
     user, _created = User.objects.get_or_create(
         username="bench-central", defaults={"full_name": "Cán bộ Trung ương (benchmark)"}
     )
-    if not RoleGrant.objects.filter(user=user, unit=root, role="cadre").exists():
-        role_grant(actor=None, user=user, unit=root, role="cadre")
+    # A draft is read by its own unit's people only (the levels above read it once submitted):
+    # the reader is a cadre of the centre and of the province.
+    for unit in (root, province):
+        if not RoleGrant.objects.filter(user=user, unit=unit, role="cadre").exists():
+            role_grant(actor=None, user=user, unit=unit, role="cadre")
     api = Client(headers={"Authorization": f"Bearer {api_token_issue(user=user)}"})
     print(
         f"yearly report draft, year {year}, {Member.objects.count():,} members, "
