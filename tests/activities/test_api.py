@@ -18,7 +18,9 @@ from ..api.conftest import ApiClient
 
 NOW = timezone.now()
 # The world's base union and branches are schools: their activities count in the programme year.
-YEAR = programme_year_of(timezone.localtime(NOW + timedelta(days=1)).date(), "school")
+YEAR = programme_year_of(
+    timezone.localtime(NOW + timedelta(days=1)).date(), "school", start_month=6
+)  # the default calendar (read at import, before the database)
 
 
 def body(**extra):

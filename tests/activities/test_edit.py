@@ -23,7 +23,7 @@ SOON = timezone.localtime(timezone.now() + timedelta(days=1)).replace(
     hour=8, minute=0, second=0, microsecond=0
 )
 # The world's base union and branches are schools: their activities count in the programme year.
-YEAR = programme_year_of(SOON.date(), "school")
+YEAR = programme_year_of(SOON.date(), "school", start_month=6)  # the default calendar
 
 
 def _publish(world, unit=None, **extra):
