@@ -12,11 +12,15 @@ from django.utils import timezone
 from doanvien.activities import services
 from doanvien.activities.models import Activity, CheckinScan, Participation
 from doanvien.members.card_tokens import card_token
+from doanvien.training.rules import programme_year_of
 
 from ..api.conftest import ApiClient
 
 NOW = timezone.now()
-YEAR = timezone.localtime(NOW + timedelta(days=1)).year
+# The world's base union and branches are schools: their activities count in the programme year.
+YEAR = programme_year_of(
+    timezone.localtime(NOW + timedelta(days=1)).date(), "school", start_month=6
+)  # the default calendar (read at import, before the database)
 
 
 def body(**extra):

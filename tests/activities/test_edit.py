@@ -13,6 +13,7 @@ from django.utils import timezone
 from doanvien.activities import rollup, services
 from doanvien.activities.models import Activity, ActivityStatsDelta
 from doanvien.core.models import AuditEvent
+from doanvien.training.rules import programme_year_of
 
 from ..api.conftest import ApiClient
 from ..factories import make_user
@@ -21,7 +22,8 @@ from .test_rollup import nonzero, recount
 SOON = timezone.localtime(timezone.now() + timedelta(days=1)).replace(
     hour=8, minute=0, second=0, microsecond=0
 )
-YEAR = SOON.year
+# The world's base union and branches are schools: their activities count in the programme year.
+YEAR = programme_year_of(SOON.date(), "school", start_month=6)  # the default calendar
 
 
 def _publish(world, unit=None, **extra):
@@ -97,7 +99,7 @@ def test_once_members_took_part_the_year_stays(world):
     activity = _publish(world)
     services.activity_checkin(actor=None, activity=activity, member_ids=[world.member.pk])
     before = rollup.figures_of([world.province], YEAR)[world.province.pk]
-    later = SOON.replace(year=YEAR + 1)
+    later = SOON.replace(year=SOON.year + 1)
     with pytest.raises(ValidationError) as refused:
         services.activity_update(
             actor=None,
@@ -114,7 +116,7 @@ def test_once_members_took_part_the_year_stays(world):
 
 def test_without_anyone_recorded_the_year_moves_with_its_figures(world):
     activity = _publish(world)
-    later = SOON.replace(year=YEAR + 1)
+    later = SOON.replace(year=SOON.year + 1)
     services.activity_update(
         actor=None, activity=activity, data={"starts_at": later, "ends_at": later}
     )
@@ -173,7 +175,7 @@ def test_patch_answers_400_naming_the_field_and_409_once_cancelled(world):
     services.activity_signup(actor=world.member_user, activity=activity, member=world.member)
     cadre = ApiClient(world.base_cadre)
     url = f"/api/v1/activities/{activity.pk}"
-    later = SOON.replace(year=YEAR + 1)
+    later = SOON.replace(year=SOON.year + 1)
     answer = cadre.patch(url, {"starts_at": later.isoformat(), "ends_at": later.isoformat()})
     assert answer.status_code == 400
     assert [e["field"] for e in answer.json()["errors"]] == ["starts_at"]
@@ -228,7 +230,7 @@ def test_the_edit_page_changes_the_activity_for_its_committee_only(client, world
     )
     assert list(activity.areas.values_list("code", flat=True)) == ["4"]
     services.activity_checkin(actor=None, activity=activity, member_ids=[world.member.pk])
-    later = SOON.replace(year=YEAR + 1)
+    later = SOON.replace(year=SOON.year + 1)
     refused = client.post(
         url,
         {

@@ -5,6 +5,7 @@ union's yearly report drafted from the data; the camera reads a card's QR code (
 camera playing a video of the card)."""
 
 import io
+import json
 import re
 from datetime import date, timedelta
 
@@ -18,6 +19,7 @@ from playwright.sync_api import expect
 from doanvien.activities import services
 from doanvien.activities.models import Activity, CheckinScan, Participation
 from doanvien.members.card_tokens import card_token
+from doanvien.training.rules import programme_year_of
 
 from ..factories import make_member, make_unit, make_user
 from .conftest import CHROMIUM, CHROMIUM_ARGS, log_in
@@ -43,6 +45,8 @@ def test_publish_sign_up_scan_offline_and_count(live_server, transactional_db, n
     make_user("base-cadre", role="cadre", unit=base)
     url = live_server.url
     start = timezone.localtime() + timedelta(days=1)
+    # The figures count the programme year (a school's runs June to May).
+    year = programme_year_of(start.date(), branch.sector)
 
     organiser = new_context(viewport=PHONE)
     page = organiser.new_page()
@@ -89,7 +93,7 @@ def test_publish_sign_up_scan_offline_and_count(live_server, transactional_db, n
         Participation.objects.filter(attended_at__isnull=False).values_list("member", flat=True)
     ) == [an.pk]
 
-    page.goto(f"{url}/units/{branch.pk}/activity-stats/{start.year}/")
+    page.goto(f"{url}/units/{branch.pk}/activity-stats/{year}/")
     first = page.locator("#stats tbody tr").first
     expect(first.locator("td").nth(1)).to_have_text("1")
     expect(first.locator("td").nth(2)).to_have_text("1")
@@ -99,7 +103,7 @@ def test_publish_sign_up_scan_offline_and_count(live_server, transactional_db, n
     # The base union's yearly report, drafted from the data, counts the participation.
     cadre = new_context(viewport=PHONE).new_page()
     log_in(cadre, url, "base-cadre", PASSWORD)
-    cadre.goto(f"{url}/units/{base.pk}/yearly-report/{start.year}/")
+    cadre.goto(f"{url}/units/{base.pk}/yearly-report/{year}/")
     expect(cadre.locator("#section-areas p.fact").first).to_contain_text(
         "1 hoạt động, có 1 lượt đoàn viên tham gia (1 đoàn viên)"
     )
@@ -180,5 +184,74 @@ def test_the_camera_reads_the_card_and_the_scan_waits_for_the_connection(
         assert list(
             Participation.objects.filter(attended_at__isnull=False).values_list("member", flat=True)
         ) == [an.pk]
+    finally:
+        browser.close()
+
+
+def test_the_camera_uses_the_browsers_barcode_detector_when_it_has_one(
+    live_server, transactional_db, playwright, tmp_path
+):
+    """A phone whose browser reads QR codes itself (BarcodeDetector; this chromium has none for
+    QR, so the page is given one answering the card's code): the page reads the camera through
+    it and never loads the decoder kept with the site. The fake camera shows a blank frame, so
+    only the detector can have read the card."""
+    branch = make_unit(name="Chi đoàn 12A1")
+    an = make_member(branch, full_name="Nguyễn Văn An", date_of_birth=date(2005, 1, 1))
+    make_user("secretary", role="secretary", unit=branch)
+    start = timezone.localtime() + timedelta(days=1)
+    activity = services.activity_publish(
+        actor=None,
+        unit=branch,
+        data={"title": "Hội thao", "kind": "culture_sport", "starts_at": start, "ends_at": start},
+    )
+    url = live_server.url
+    card = f"{url}/members/verify/{card_token(an)}"
+    blank = tmp_path / "blank.y4m"
+    with open(blank, "wb") as f:
+        f.write(b"YUV4MPEG2 W640 H480 F10:1 Ip A1:1 C420jpeg\n")
+        for _ in range(10):
+            f.write(b"FRAME\n" + bytes([200]) * (640 * 480) + bytes([128]) * (320 * 240 * 2))
+    detector = (
+        "window.__card = "
+        + json.dumps(card)
+        + """;
+        window.__detected = 0;
+        window.BarcodeDetector = class {
+          static async getSupportedFormats() { return ["qr_code", "ean_13"]; }
+          constructor(options) { this.formats = options.formats; }
+          async detect(source) {
+            if (!this.formats.includes("qr_code") || !source) return [];
+            window.__detected += 1;
+            return [{rawValue: window.__card, format: "qr_code"}];
+          }
+        };
+    """
+    )
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=[
+            *CHROMIUM_ARGS,
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={blank}",
+        ],
+    )
+    try:
+        context = browser.new_context(viewport=PHONE, permissions=["camera"])
+        context.add_init_script(detector)
+        decoder_loads = []
+        context.on("request", lambda r: decoder_loads.append(r.url) if "jsQR" in r.url else None)
+        page = context.new_page()
+        log_in(page, url, "secretary", PASSWORD)
+        page.goto(f"{url}/activities/{activity.pk}/")
+        page.click("#camera-start")
+        expect(page.locator("#scan-log li").first).to_contain_text("Nguyễn Văn An", timeout=15000)
+        assert page.evaluate("window.__detected") >= 1
+        assert page.evaluate("typeof window.jsQR") == "undefined" and decoder_loads == []
+        page.click("#camera-stop")
+        assert list(
+            Participation.objects.filter(attended_at__isnull=False).values_list("member", flat=True)
+        ) == [an.pk]
+        assert CheckinScan.objects.count() == 1
     finally:
         browser.close()

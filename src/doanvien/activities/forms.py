@@ -94,3 +94,12 @@ class CampaignForm(TextForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    @staticmethod
+    def initial_of(campaign) -> dict:
+        return {
+            "title": campaign.title,
+            "starts_on": campaign.starts_on,
+            "ends_on": campaign.ends_on,
+            "description": campaign.description,
+        }

@@ -3,7 +3,9 @@
 choose from; members take part in activities and in "công trình, phần việc thanh niên"; seed 002
 counts them: "3.875 cuộc, 151.031 lượt").
 
-An activity's year is the calendar year of its start (the yearly report's figures). A member's
+An activity's year is the programme year of its start for its unit's sector (the training
+programme's: a school's runs from June to May; training.rules.programme_year_of), the year of the
+yearly report's figures. A member's
 participation is counted in the branch he belongs to now (his participations follow him on a
 move), so a member is one distinct participant however many units' activities he attends."""
 
@@ -208,7 +210,7 @@ OWN = tuple(f"own_{k}" for k in COUNTERS)
 
 
 class ActivityStats(models.Model):
-    """A unit's activity figures for a calendar year: the total (`key` ""), per kind
+    """A unit's activity figures for a programme year: the total (`key` ""), per kind
     ("kind:<code>") and per content area ("area:<code>"). A row holds the unit's own figures
     (activities it held, participations of its members) plus those folded from below
     (activities/rollup.py, the training roll-ups' write path)."""
@@ -293,3 +295,37 @@ class CriterionLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration_id} · {self.criterion_id} · {self.activity_id}"
+
+
+CAMPAIGN_COUNTERS = ("activities", "signed_up", "participations", "participants")
+
+
+class CampaignStats(models.Model):
+    """A campaign's totals kept per unit on the write path (activities/campaign_stats.py): the
+    activities of the campaign the unit held (not cancelled), and the sign-ups, participations
+    and distinct participants of the members whose branch it is, at those activities. A member
+    is counted in his branch of now (as in ActivityStats), so the campaign's distinct
+    participants are the sum of its rows. A row is written only by a write that locks it."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="stats")
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="+")
+    unit_path = TreePathField()
+    activities = models.IntegerField(default=0)
+    signed_up = models.IntegerField(default=0)
+    participations = models.IntegerField(default=0)
+    participants = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "unit"], name="one_campaign_stats_row")
+        ]
+        indexes = [
+            models.Index(
+                fields=["campaign", "unit_path"],
+                name="campaign_stats_path",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} · {self.unit_path}"

@@ -1,5 +1,6 @@
-"""The activity figures per unit and calendar year, kept on the training roll-ups' write path
-(docs/architecture.md, "Roll-ups without a hot row"), like the "1+1" figures (youth/rollup.py).
+"""The activity figures per unit and programme year (an activity's year, models.py), kept on
+the training roll-ups' write path (docs/architecture.md, "Roll-ups without a hot row"), like the
+"1+1" figures (youth/rollup.py).
 
 - A unit's own figures for a year (`count_units`: the activities it held, the participations
   of its members and how many distinct members took part, "công trình, phần việc" and their
@@ -28,6 +29,7 @@ from doanvien.core.bulk import update_from_values
 from doanvien.core.ledger import fold_all_of, lock_folds
 from doanvien.units.models import Unit, paths_to
 
+from . import campaign_stats
 from .models import COUNTERS, OWN, Activity, ActivityStats, ActivityStatsDelta, Participation
 
 CHUNK = 1000
@@ -205,9 +207,11 @@ def _write(rows: list[ActivityStats]) -> None:
 
 
 def member_moved(member_id: int, old_branch_id: int, new_branch_id: int) -> None:
-    """A member moved: both branches are counted again in every year he took part."""
+    """A member moved: both branches are counted again in every year he took part (and in
+    every campaign: campaign_stats)."""
     if old_branch_id == new_branch_id:
         return
+    campaign_stats.member_moved(member_id, old_branch_id, new_branch_id)
     years = set(
         Participation.objects.filter(member_id=member_id)
         .values_list("activity__year", flat=True)

@@ -3,14 +3,24 @@ the user sees the unit or the member)."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
+from doanvien.accounts.access import scope_of, subtree_q
 from doanvien.members.models import Member
 from doanvien.units.models import Unit
 
 from . import rollup
 from .access import campaigns_offered_to, offered_to
-from .models import COUNTERS, Activity, ActivityKind, Campaign, CriterionLink, Participation
+from .models import (
+    CAMPAIGN_COUNTERS,
+    COUNTERS,
+    Activity,
+    ActivityKind,
+    Campaign,
+    CampaignStats,
+    CriterionLink,
+    Participation,
+)
 
 
 def unit_activities(unit: Unit, year: int | None = None) -> QuerySet[Activity]:
@@ -291,14 +301,14 @@ def campaign_activities(campaign: Campaign, visible: QuerySet[Activity]) -> Quer
     )
 
 
-def campaign_totals(campaign: Campaign, visible: QuerySet[Activity]) -> CampaignTotals:
-    """The totals of the campaign's activities the user sees (not cancelled): activities,
-    sign-ups, participations and distinct participants."""
-    activities = visible.filter(campaign=campaign, cancelled_at=None).values("pk")
-    rows = Participation.objects.filter(activity__in=activities)
-    counted = rows.aggregate(
-        signed_up=Count("id", filter=~Q(signed_up_at=None)),
-        participations=Count("id", filter=~Q(attended_at=None)),
-        participants=Count("member_id", filter=~Q(attended_at=None), distinct=True),
-    )
-    return CampaignTotals(activities=activities.count(), **counted)
+def campaign_totals(campaign: Campaign, user) -> CampaignTotals:
+    """The campaign's totals over the units the user sees (kept on the write path,
+    campaign_stats.py): the activities they held and the sign-ups, participations and distinct
+    participants of their members, cancelled activities left out. A cadre of the campaign's unit
+    or above reads the whole campaign."""
+    rows = CampaignStats.objects.filter(campaign=campaign)
+    scope = scope_of(user)
+    if not scope.is_superuser:
+        rows = rows.filter(subtree_q("unit_path", scope.root_paths))
+    summed = rows.aggregate(**{k: Sum(k) for k in CAMPAIGN_COUNTERS})
+    return CampaignTotals(**{k: int(v or 0) for k, v in summed.items()})

@@ -22,12 +22,13 @@ from doanvien.core.transactions import atomic
 from doanvien.members.card_tokens import BadToken, member_of_token
 from doanvien.members.models import Member, Status
 from doanvien.training.models import Registration
+from doanvien.training.rules import programme_year_of
 from doanvien.training.selectors import framework_for
 from doanvien.training.services.common import check_unlocked
 from doanvien.training.services.registrations import registration_save
 from doanvien.units.models import Unit, paths_to
 
-from . import rollup
+from . import campaign_stats, rollup
 from .access import audience_paths, is_offered
 from .models import (
     Activity,
@@ -103,6 +104,13 @@ def area_codes(unit: Unit, year: int) -> list[str]:
     return codes or list(DEFAULT_AREAS)
 
 
+def activity_year(starts: datetime, unit: Unit) -> int:
+    """The programme year an activity (or a campaign) of the unit starting then counts in: that
+    of the training programme for the unit's sector (training.rules.programme_year_of)."""
+    day = timezone.localtime(starts).date() if isinstance(starts, datetime) else starts
+    return programme_year_of(day, unit.sector)
+
+
 def clean_activity(data: dict[str, Any], *, unit: Unit) -> dict[str, Any]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {
@@ -126,7 +134,9 @@ def clean_activity(data: dict[str, Any], *, unit: Unit) -> dict[str, Any]:
     starts, ends = clean["starts_at"], clean["ends_at"]
     if starts and ends and ends < starts:
         errors["ends_at"] = _("The end comes before the start.")
-    year = timezone.localtime(starts).year if starts else None
+    # The programme year of its start, for its unit's sector (a school's runs June to May), as
+    # the training programme counts it.
+    year = activity_year(starts, unit) if starts else None
     if year is not None and not 2000 <= year <= 2100:
         errors["starts_at"] = _("Give a year between 2000 and 2100.")
     areas = data.get("areas") or []
@@ -203,6 +213,7 @@ def activity_publish(*, actor, unit: Unit, data: dict[str, Any]) -> Activity:
         [ActivityInvite(activity=activity, unit=u, unit_path=u.path) for u in invited]
     )
     rollup.recount([unit.pk], [activity.year])
+    campaign_stats.activity_changed(activity)
     audit.record(
         actor=actor,
         action="activity.published",
@@ -243,7 +254,7 @@ def activity_update(*, actor, activity: Activity, data: dict[str, Any]) -> Activ
     clean = clean_activity({**before, **data}, unit=activity.unit)
     areas, invited = clean.pop("areas"), clean.pop("units")
     _check_change(activity, clean, invited)
-    old_year = activity.year
+    old_year, old_campaign = activity.year, activity.campaign_id
     for name, value in clean.items():
         setattr(activity, name, value)
     activity.save()
@@ -265,6 +276,7 @@ def activity_update(*, actor, activity: Activity, data: dict[str, Any]) -> Activ
     )
     branches = _branches_of(activity)
     rollup.recount({activity.unit_id, *branches}, {old_year, activity.year})
+    campaign_stats.activity_changed(activity, campaigns=[old_campaign])
     after = _current(activity)
     audit.record(
         actor=actor,
@@ -324,6 +336,7 @@ def activity_cancel(*, actor, activity: Activity) -> Activity:
     activity.save(update_fields=["cancelled_at"])
     branches = _branches_of(activity)
     rollup.recount({activity.unit_id, *branches}, [activity.year])
+    campaign_stats.activity_changed(activity)
     audit.record(
         actor=actor,
         action="activity.cancelled",
@@ -385,6 +398,7 @@ def activity_signup(*, actor, activity: Activity, member: Member) -> Participati
     else:
         Participation.objects.filter(pk=row.pk).update(signed_up_at=now)
         row.signed_up_at = now
+    campaign_stats.recount(activity.campaign_id, [member.branch_id])
     audit.record(
         actor=actor,
         action="activity.signed_up",
@@ -447,6 +461,7 @@ def _attend(*, actor, activity: Activity, members: list[Member], source: str) ->
     marked = len({m.pk for m in new}) + len(late)
     if marked:
         rollup.recount({m.branch_id for m in members}, [activity.year])
+        campaign_stats.recount(activity.campaign_id, {m.branch_id for m in members})
         audit.record(
             actor=actor,
             action="activity.checked_in",
@@ -908,7 +923,7 @@ def _day(data: dict, name: str, errors: dict):
     return value
 
 
-def clean_campaign(data: dict[str, Any]) -> dict[str, Any]:
+def clean_campaign(data: dict[str, Any], *, unit: Unit) -> dict[str, Any]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {
         "title": _text(data, "title", errors, limit=200, required=True),
@@ -923,7 +938,7 @@ def clean_campaign(data: dict[str, Any]) -> dict[str, Any]:
         errors["starts_on"] = _("Give a year between 2000 and 2100.")
     if errors:
         raise ValidationError(errors)
-    clean["year"] = starts.year
+    clean["year"] = activity_year(starts, unit)
     return clean
 
 
@@ -932,7 +947,7 @@ def campaign_create(*, actor, unit: Unit, data: dict[str, Any]) -> Campaign:
     """A unit launches a campaign for its subtree: the unit and the units under it publish
     activities inside it."""
     unit = Unit.objects.get(pk=unit.pk)
-    clean = clean_campaign(data)
+    clean = clean_campaign(data, unit=unit)
     campaign = Campaign.objects.create(
         unit=unit, unit_path=unit.path, created_by=_user(actor), **clean
     )
@@ -943,4 +958,61 @@ def campaign_create(*, actor, unit: Unit, data: dict[str, Any]) -> Campaign:
         unit_path=unit.path,
         summary=campaign.title,
     )
+    return campaign
+
+
+def _campaign_now(campaign: Campaign) -> dict[str, Any]:
+    return {
+        "title": campaign.title,
+        "description": campaign.description,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+    }
+
+
+@atomic
+def campaign_update(*, actor, campaign: Campaign, data: dict[str, Any]) -> Campaign:
+    """Change a campaign (the fields given; the others stay): its title, description and dates.
+    Its activities (not cancelled) must still start within its dates: those that would not are
+    named and nothing changes."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    before = _campaign_now(campaign)
+    given = {k: v for k, v in data.items() if k in before}
+    clean = clean_campaign({**before, **given}, unit=campaign.unit)
+    outside = list(
+        Activity.objects.filter(campaign=campaign, cancelled_at=None)
+        .exclude(
+            starts_at__date__gte=clean["starts_on"],
+            starts_at__date__lte=clean["ends_on"],
+        )
+        .order_by("starts_at", "pk")[:6]
+    )
+    if outside:
+        raise ValidationError(
+            {
+                "starts_on": _(
+                    "These activities of the campaign would start outside its dates: "
+                    "%(titles)s. Change their dates or take them out of the campaign first."
+                )
+                % {
+                    "titles": ", ".join(
+                        f"{a.title} ({timezone.localtime(a.starts_at):%d/%m/%Y})" for a in outside
+                    )
+                }
+            }
+        )
+    for name, value in clean.items():
+        setattr(campaign, name, value)
+    campaign.save()
+    after = _campaign_now(campaign)
+    changes = {k: [str(before[k]), str(after[k])] for k in before if before[k] != after[k]}
+    if changes:
+        audit.record(
+            actor=actor,
+            action="campaign.updated",
+            target=campaign,
+            unit_path=campaign.unit_path,
+            summary=campaign.title,
+            changes=changes,
+        )
     return campaign

@@ -15,6 +15,7 @@ urlpatterns = [
     path("activities/<int:activity_id>/edit/", views.activity_edit, name="activity-edit"),
     path("units/<int:unit_id>/campaigns/", views.unit_campaigns, name="unit-campaigns"),
     path("campaigns/<int:campaign_id>/", views.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:campaign_id>/edit/", views.campaign_edit, name="campaign-edit"),
     path(
         "units/<int:unit_id>/activity-stats/<year:year>/",
         views.activity_stats,

@@ -415,7 +415,26 @@ def campaign_detail(request, campaign_id: int):
         {
             "campaign": campaign,
             "activities": selectors.campaign_activities(campaign, visible)[:300],
-            "totals": selectors.campaign_totals(campaign, visible),
+            "totals": selectors.campaign_totals(campaign, request.user),
             "publish_in": publishing_units(request.user, campaign),
+            "can_edit": can_publish(request.user, campaign.unit),
         },
     )
+
+
+@login_required
+def campaign_edit(request, campaign_id: int):
+    """Change a campaign: its unit's committee (or cadres above). Its activities must still start
+    within its dates."""
+    campaign = get_campaign_for(request.user, campaign_id)
+    require(can_publish(request.user, campaign.unit))
+    form = CampaignForm(request.POST or None, initial=CampaignForm.initial_of(campaign))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(actor=request.user, campaign=campaign, data=form.cleaned_data)
+        except ValidationError as e:
+            apply_errors(form, e)
+        else:
+            messages.success(request, _("The campaign is changed."))
+            return redirect("activities:campaign-detail", campaign.pk)
+    return render(request, "activities/campaign_edit.html", {"campaign": campaign, "form": form})

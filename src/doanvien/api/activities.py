@@ -344,7 +344,8 @@ def activity_checkins(request, activity_id: int, payload: CheckinIn):
     summary="Activity figures of a year",
 )
 def activity_stats(request, unit_id: int, year: int = PROGRAMME_YEAR):
-    """Per unit for the calendar year: the unit first, then each child: activities held,
+    """Per unit for the programme year (a school's activities from June of the year before to
+    May count in it): the unit first, then each child: activities held,
     participations, distinct participants, youth work projects and their value (read from the
     roll-ups); `figures` gives the unit's subtree by kind and content area."""
     unit = get_unit_for(request.user, unit_id)
@@ -416,8 +417,10 @@ class CampaignOut(Schema):
     held: bool = Field(description="run by the unit asked about (else by a unit above it)")
     totals: CampaignTotalsOut | None = Field(
         None,
-        description="over the campaign's activities the caller sees, cancelled ones left out "
-        "(the campaign itself only)",
+        description="over the units the caller sees (the whole campaign for a cadre of its "
+        "unit or above): the activities they held and their members' sign-ups, participations "
+        "and distinct participants, cancelled activities left out; kept on the write path (the "
+        "campaign itself only)",
     )
 
 
@@ -487,7 +490,33 @@ def campaign_list(request, unit_id: int, filters: Query[ActivityListQuery]):
 def campaign_detail(request, campaign_id: int):
     """With the totals of its activities the caller sees."""
     campaign = get_campaign_for(request.user, campaign_id)
-    totals = selectors.campaign_totals(campaign, activities_visible_to(request.user))
+    totals = selectors.campaign_totals(campaign, request.user)
+    return campaign_out(campaign, totals=totals)
+
+
+class CampaignPatch(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = None
+    starts_on: str | None = Field(None, description="ISO date, or dd/mm/yyyy")
+    ends_on: str | None = Field(None, description="ISO date, or dd/mm/yyyy")
+    description: str | None = None
+
+
+@router.patch(
+    "/campaigns/{campaign_id}", response={200: CampaignOut, **ERRORS}, summary="Change a campaign"
+)
+def campaign_update(request, campaign_id: int, payload: CampaignPatch):
+    """The campaign's unit's committee (or a cadre above) changes its title, description or
+    dates (the fields given; the others stay). Its activities must still start within its dates:
+    400 naming those that would not."""
+    campaign = get_campaign_for(request.user, campaign_id)
+    require(can_publish(request.user, campaign.unit))
+    campaign = services.campaign_update(
+        actor=request.user, campaign=campaign, data=payload.model_dump(exclude_unset=True)
+    )
+    campaign = get_campaign_for(request.user, campaign.pk)
+    totals = selectors.campaign_totals(campaign, request.user)
     return campaign_out(campaign, totals=totals)
 
 
@@ -511,7 +540,7 @@ def campaign_activities(request, campaign_id: int, filters: Query[ActivityListQu
         "previous": page.previous_cursor,
         "count": page.count,
         "more_than": page.more_than,
-        "totals": selectors.campaign_totals(campaign, visible).as_dict(),
+        "totals": selectors.campaign_totals(campaign, request.user).as_dict(),
     }
 
 

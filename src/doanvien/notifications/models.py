@@ -26,6 +26,8 @@ class Kind(models.TextChoices):
     DIRECTIVE_REMINDER = "directive_reminder", _("A reminder to read a directive")
     MEMBER_REMOVED = "member_removed", _("A member removed below")
     DIRECTIVE_REPLIED = "directive_replied", _("A reply to a directive I sent")
+    YEARLY_REPORT_SUBMITTED = "yearly_report_submitted", _("A yearly report submitted below")
+    YEARLY_REPORT_REOPENED = "yearly_report_reopened", _("Our yearly report reopened")
 
 
 class Channel(models.TextChoices):

@@ -298,7 +298,12 @@ def _activity_facts(year: int, acts: Figures) -> list[str]:
                 "participations": num(row["participations"]),
             }
         )
-    facts.append(_("Activities are counted in the calendar year they start in."))
+    facts.append(
+        _(
+            "Activities are counted in the programme year they start in (for schools, from June "
+            "of the year before to May)."
+        )
+    )
     return facts
 
 

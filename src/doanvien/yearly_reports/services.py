@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,6 +15,8 @@ from doanvien.core import audit
 from doanvien.core.dates import parse_date
 from doanvien.core.transactions import atomic
 from doanvien.core.years import is_valid_year
+from doanvien.notifications.models import Kind
+from doanvien.notifications.services import cadres_of, notify
 from doanvien.units.models import Unit
 
 from .models import GoodModel, YearlyReport
@@ -167,7 +170,22 @@ def yearly_report_submit(*, actor, unit: Unit, year: int) -> YearlyReport:
         summary=_("Yearly report %(year)s") % {"year": year},
         changes={"state": [before, report.state]},
     )
+    parent = unit.parent()
+    if parent is not None:
+        # The level above reads it from now on: its cadres are told (in this transaction).
+        notify(
+            users=cadres_of(parent.pk),
+            kind=Kind.YEARLY_REPORT_SUBMITTED,
+            title=_("%(unit)s submitted its yearly report %(year)s.")
+            % {"unit": unit.name, "year": year},
+            url=_page(unit, year),
+            exclude=actor,
+        )
     return report
+
+
+def _page(unit: Unit, year: int) -> str:
+    return reverse("yearly_reports:yearly-report", kwargs={"unit_id": unit.pk, "year": year})
 
 
 @atomic
@@ -189,6 +207,17 @@ def yearly_report_reopen(*, actor, unit: Unit, year: int) -> YearlyReport:
         unit_path=unit.path,
         summary=_("Yearly report %(year)s") % {"year": year},
         changes={"state": [report_state, new_state]},
+    )
+    # The unit that submitted it changes it and submits it again: its cadres are told.
+    notify(
+        users=cadres_of(unit.pk),
+        kind=Kind.YEARLY_REPORT_REOPENED,
+        title=_(
+            "The yearly report %(year)s of %(unit)s was reopened: change it and submit it again."
+        )
+        % {"unit": unit.name, "year": year},
+        url=_page(unit, year),
+        exclude=actor,
     )
     return report
 
