@@ -231,6 +231,7 @@ PARITY: dict[str, tuple[str, ...]] = {
     "activities:activity-cancel": ("POST /api/v1/activities/{activity_id}/cancel",),
     "activities:activity-edit": ("PATCH /api/v1/activities/{activity_id}",),
     "activities:unit-campaigns": ("POST /api/v1/units/{unit_id}/campaigns",),
+    "activities:campaign-edit": ("PATCH /api/v1/campaigns/{campaign_id}",),
     "activities:member-activity-link": (
         "PUT /api/v1/members/{member_id}/registrations/{year}/criteria/{criterion_id}/activities",
     ),
