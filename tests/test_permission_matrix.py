@@ -816,6 +816,9 @@ API_SELF = {
     ("delete", "/api/v1/auth/token"),
     ("get", "/api/v1/auth/sessions"),
     ("delete", "/api/v1/auth/sessions"),
+    # One of his own by its id (filled below with the secretary's: 404 for anyone else).
+    ("delete", "/api/v1/auth/tokens/{token_id}"),
+    ("delete", "/api/v1/auth/sessions/{session_ref}"),
 }
 
 
@@ -885,6 +888,12 @@ def _api_url(world, path: str) -> str:
             return str(_duplicate_report(world).pk)
         if name == "good_model_id":
             return str(_good_model(world).pk)
+        if name == "post_id":
+            return str(_committee(world).posts.order_by("pk").first().pk)
+        if name == "token_id":
+            return str(_token(world).pk)
+        if name == "session_ref":
+            return _session(world)
         raise AssertionError(f"API path {path}: add '{name}' to the permission matrix")
 
     return re.sub(r"\{(\w+)\}", fill, path)
@@ -956,6 +965,8 @@ def test_the_sign_in_operations_touch_only_the_callers_own(client, world, who):
     assert ref not in [s["id"] for s in listed["sessions"]]
     assert client.delete("/api/v1/auth/sessions", headers=headers).status_code == 204
     headers = {"Authorization": f"Bearer {api_token_issue(user=getattr(world, who))}"}
+    assert client.delete(f"/api/v1/auth/tokens/{token.pk}", headers=headers).status_code == 404
+    assert client.delete(f"/api/v1/auth/sessions/{ref}", headers=headers).status_code == 404
     assert client.delete("/api/v1/auth/token", headers=headers).status_code == 204
     assert ApiToken.objects.filter(pk=token.pk).exists()
     assert Session.objects.filter(user=world.secretary).count() == 1

@@ -114,5 +114,5 @@ def test_an_import_requires_its_file(client, db):
     form = body["content"]["multipart/form-data"]["schema"]
     assert form["required"] == ["file"]
     assert {"file", "kind", "year"} <= set(form["properties"])
-    assert form["properties"]["kind"]["enum"] == ["members", "registrations", "units"]
+    assert form["properties"]["kind"]["enum"] == ["members", "registrations", "units", "youths"]
     assert form["properties"]["kind"]["default"] == "members"

@@ -2,13 +2,24 @@
 tests/api/test_api_parity.py): each does what its page does, through the same service, and
 answers 404 outside the caller's scope."""
 
+import io
 from datetime import date
 
+from django.contrib.auth import SESSION_KEY
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from doanvien.accounts.models import ApiToken, RoleGrant
+from doanvien.accounts.services import api_token_issue
+from doanvien.accounts.sessions import Session, SessionStore, session_ref
+from doanvien.committees.models import Course
+from doanvien.committees.services import committee_create
+from doanvien.core.models import AuditEvent
 from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
 from doanvien.meetings.models import Meeting
 from doanvien.meetings.services import meeting_create
-from doanvien.members.models import DuplicateIdReport
+from doanvien.members.models import DuplicateIdReport, Member
 from doanvien.members.services.duplicates import DuplicateHit, duplicate_hits_record
 from doanvien.notifications.models import Kind, Notification
 from doanvien.notifications.services import notify
@@ -23,7 +34,7 @@ from doanvien.yearly_reports.services import (
     yearly_report_submit,
 )
 
-from ..factories import make_unit
+from ..factories import make_unit, make_user
 from ..training.conftest import (
     complete_items,
     framework,  # noqa: F401
@@ -279,3 +290,173 @@ def test_a_union_publishes_its_own_evaluation_scheme_once(world):
     scheme = Scheme.objects.get(pk=response.json()["id"])
     assert (scheme.unit_id, scheme.code, scheme.year) == (world.base.pk, "strong_branch", YEAR)
     assert ApiClient(world.base_cadre).post(url).status_code == 409
+
+
+def _picture(kind: str = "PNG") -> SimpleUploadedFile:
+    data = io.BytesIO()
+    Image.new("RGB", (60, 80), (30, 120, 200)).save(data, kind)
+    return SimpleUploadedFile(f"anh.{kind.lower()}", data.getvalue())
+
+
+def _multipart(user, url, body):
+    api = ApiClient(user)
+    return api.client.post(url, body, headers=api.headers)
+
+
+def test_a_members_photo_is_given_and_removed_by_who_edits_his_branch(world):
+    url = f"/api/v1/members/{world.member2.pk}/photo"
+
+    assert _multipart(world.outsider, url, {"photo": _picture()}).status_code == 404
+    # The member sees his own record but does not edit it (his photo waits as a request).
+    own = f"/api/v1/members/{world.member.pk}/photo"
+    assert _multipart(world.member_user, own, {"photo": _picture()}).status_code == 403
+    assert _multipart(world.secretary, url, {}).status_code == 422
+    not_a_photo = SimpleUploadedFile("anh.png", b"%PDF-1.4 not a picture")
+    refused = _multipart(world.secretary, url, {"photo": not_a_photo})
+    assert refused.status_code == 400
+    assert [e["field"] for e in refused.json()["errors"]] == ["photo"]
+    assert not Member.objects.get(pk=world.member2.pk).photo
+
+    response = _multipart(world.secretary, url, {"photo": _picture("JPEG")})
+    assert response.status_code == 200, response.content
+    assert response.json() == {"id": world.member2.pk, "has_photo": True}
+    first = Member.objects.get(pk=world.member2.pk).photo
+    assert first
+    assert AuditEvent.objects.filter(action="member.photo_set").count() == 1
+
+    assert ApiClient(world.outsider).delete(url).status_code == 404
+    removed = ApiClient(world.secretary).delete(url)
+    assert removed.status_code == 200, removed.content
+    assert removed.json()["has_photo"] is False
+    assert not Member.objects.get(pk=world.member2.pk).photo
+    assert AuditEvent.objects.filter(action="member.photo_removed").count() == 1
+
+
+def _browser_session(user) -> str:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store.create()
+    return session_ref(store.session_key)
+
+
+def test_one_of_ones_own_tokens_is_revoked_by_its_id_and_nobody_elses(world):
+    api_token_issue(user=world.secretary)
+    other = ApiToken.objects.filter(user=world.secretary).latest("pk")
+    hers = ApiClient(world.secretary)
+    theirs = ApiToken.objects.create(
+        user=world.base_cadre, digest=ApiToken.digest_of("x" * 40), expires_at=other.expires_at
+    )
+
+    assert hers.delete(f"/api/v1/auth/tokens/{theirs.pk}").status_code == 404
+    assert ApiToken.objects.filter(pk=theirs.pk).exists()
+    assert hers.delete(f"/api/v1/auth/tokens/{other.pk}").status_code == 204
+    assert not ApiToken.objects.filter(pk=other.pk).exists()
+    assert hers.delete(f"/api/v1/auth/tokens/{other.pk}").status_code == 404
+    # The calling token goes on working.
+    assert hers.get("/api/v1/auth/sessions").status_code == 200
+
+
+def test_one_of_ones_own_browser_sessions_ends_by_its_id_and_nobody_elses(world):
+    mine = _browser_session(world.secretary)
+    kept = _browser_session(world.secretary)
+    theirs = _browser_session(world.base_cadre)
+    hers = ApiClient(world.secretary)
+
+    assert hers.delete(f"/api/v1/auth/sessions/{theirs}").status_code == 404
+    assert hers.delete("/api/v1/auth/sessions/not-a-session").status_code == 404
+    assert hers.delete(f"/api/v1/auth/sessions/{mine}").status_code == 204
+    left = {session_ref(s.session_key) for s in Session.objects.all()}
+    assert mine not in left and {kept, theirs} <= left
+    assert hers.delete(f"/api/v1/auth/sessions/{mine}").status_code == 404
+
+
+def _branch_committee(world):
+    return committee_create(
+        actor=None,
+        unit=world.branch,
+        members=Member.objects.all(),
+        term_start="2025-09-01",
+        posts=[
+            {"member": world.member2.pk, "post": "deputy"},
+            {"full_name": "Trịnh Văn Khoa", "sex": "male", "post": "member"},
+        ],
+    )
+
+
+def test_a_post_holder_is_granted_the_role_his_post_offers(world):
+    holder = make_user("pho-bi-thu", member=world.member2)
+    committee = _branch_committee(world)
+    deputy = committee.posts.get(post="deputy")
+    no_account = committee.posts.get(post="member")
+    url = f"/api/v1/committee-posts/{deputy.pk}/role"
+
+    assert ApiClient(world.outsider).post(url).status_code == 404
+    # The holder of a post without an account has nobody to give the role to.
+    assert (
+        ApiClient(world.base_cadre)
+        .post(f"/api/v1/committee-posts/{no_account.pk}/role")
+        .status_code
+        == 409
+    )
+    response = ApiClient(world.base_cadre).post(url)
+
+    assert response.status_code == 200, response.content
+    assert (response.json()["role"], response.json()["user"]["id"]) == ("deputy", holder.pk)
+    assert RoleGrant.objects.filter(user=holder, unit=world.branch, role="deputy").exists()
+    deputy.refresh_from_db()
+    assert deputy.granted_role == "deputy"
+
+
+def test_a_course_of_a_post_holder_is_recorded(world):
+    post = _branch_committee(world).posts.get(post="deputy")
+    url = f"/api/v1/committee-posts/{post.pk}/courses"
+    body = {"name": "Bồi dưỡng cán bộ Đoàn cơ sở", "level": "district", "started_on": "2026-03-02"}
+
+    assert ApiClient(world.outsider).post(url, body).status_code == 404
+    assert ApiClient(world.member_user).post(url, body).status_code in (403, 404)
+    refused = ApiClient(world.secretary).post(url, {**body, "level": "galaxy"})
+    assert refused.status_code == 400
+    assert [e["field"] for e in refused.json()["errors"]] == ["level"]
+    ended_first = {**body, "ended_on": "2026-03-01"}
+    assert ApiClient(world.secretary).post(url, ended_first).status_code == 400
+    assert not Course.objects.exists()
+
+    response = ApiClient(world.secretary).post(url, {**body, "ended_on": "05/03/2026"})
+
+    assert response.status_code == 201, response.content
+    course = Course.objects.get(pk=response.json()["id"])
+    assert (course.cadre_id, course.level, course.started_on, course.ended_on) == (
+        post.cadre_id,
+        "district",
+        date(2026, 3, 2),
+        date(2026, 3, 5),
+    )
+
+
+def test_youths_are_imported_through_the_imports_operation(world, tmp_path):
+    from ..youth.test_import import GOOD, sheet
+
+    url = f"/api/v1/units/{world.branch.pk}/imports"
+    with open(sheet(tmp_path, GOOD), "rb") as f:
+        data = f.read()
+
+    def upload():
+        return SimpleUploadedFile("khao-sat.xlsx", data)
+
+    assert _multipart(world.outsider, url, {"kind": "youths", "file": upload()}).status_code == 404
+    assert _multipart(world.member_user, url, {"kind": "youths", "file": upload()}).status_code in (
+        403,
+        404,
+    )
+    response = _multipart(world.secretary, url, {"kind": "youths", "file": upload()})
+
+    assert response.status_code == 202, response.content
+    job = Job.objects.get(pk=response.json()["job"])
+    assert (job.kind, job.unit_id, job.created_by_id) == (
+        Job.Kind.YOUTHS_IMPORT,
+        world.branch.pk,
+        world.secretary.pk,
+    )
+    wrong = _multipart(world.secretary, url, {"kind": "people", "file": upload()})
+    assert wrong.status_code == 422
+    assert "youths" in wrong.json()["errors"][0]["message"]

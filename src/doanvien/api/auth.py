@@ -1,10 +1,12 @@
 """Sign-in: a user name and password give a bearer token; every other call sends it. A user
-sees his tokens and browser sessions, revokes the token he calls with (log-out), or all of them
-and every session (log out everywhere)."""
+sees his tokens and browser sessions, revokes the token he calls with (log-out), one of his
+tokens or ends one of his sessions by its id, or all of them and every session (log out
+everywhere)."""
 
 import math
 
 from django.contrib.auth import authenticate, user_logged_in
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.security import HttpBearer
@@ -14,6 +16,7 @@ from doanvien.accounts.services import (
     api_token_issue,
     api_token_revoke,
     api_tokens_of,
+    session_end,
     sign_out_everywhere,
 )
 from doanvien.accounts.sessions import session_ref, sessions_of
@@ -118,6 +121,34 @@ def sign_ins(request):
             for s in sessions_of(request.user)
         ],
     }
+
+
+@router.delete(
+    "/tokens/{token_id}",
+    response={204: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Revoke one of my tokens",
+)
+def token_revoke_by_id(request, token_id: int):
+    """One of the caller's tokens (its `id` in GET /auth/sessions) stops working, as on the
+    account page; the token of this request too if it is the one named. Anyone else's token, or
+    none with this id, answers 404."""
+    if not api_token_revoke(user=request.user, token_id=token_id):
+        raise Http404
+    return Status(204, None)
+
+
+@router.delete(
+    "/sessions/{session_ref}",
+    response={204: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="End one of my browser sessions",
+)
+def session_end_by_id(request, session_ref: str):
+    """One of the caller's browser sessions (its `id` in GET /auth/sessions) ends, as on the
+    account page; his tokens and other sessions go on. Anyone else's session, or none with
+    this id, answers 404."""
+    if not session_end(user=request.user, ref=session_ref):
+        raise Http404
+    return Status(204, None)
 
 
 @router.delete("/sessions", response={204: None, 401: ErrorOut}, summary="Log out everywhere")

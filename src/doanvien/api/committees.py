@@ -1,16 +1,19 @@
 """Committees: record a unit's committee for a term with its posts (POST
 /units/{unit_id}/committees: a branch's is in office at once, a base union's or above waits for
 the unit above), and the unit above approves it or rejects it with a reason (POST
-/committees/{committee_id}/approve, /reject). A move the workflow does not allow answers 409.
-Seen by whoever sees the unit (404 otherwise)."""
+/committees/{committee_id}/approve, /reject). A post holder with an account is granted the role
+his post offers (POST /committee-posts/{post_id}/role) and his courses are recorded (POST
+/committee-posts/{post_id}/courses). A move the workflow does not allow answers 409. Seen by
+whoever sees the unit (404 otherwise)."""
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from doanvien.accounts.access import get_unit_for, require
-from doanvien.committees import selectors, services
+from doanvien.accounts.access import get_unit_for, grantable_roles, require
+from doanvien.committees import rules, selectors, services
 from doanvien.committees.access import (
     accounts_visible_to,
     can_decide_committee,
@@ -23,6 +26,8 @@ from doanvien.committees.models import Committee, PostChange
 from doanvien.members.access import members_visible_to
 
 from .admissions import NoteIn
+from .errors import ApiError
+from .people import RoleGrantOut, grant_out
 from .schemas import error_answers
 from .training import conflicts
 from .training_schemas import ReasonIn
@@ -261,3 +266,68 @@ def change_reject(request, change_id: int, payload: ReasonIn):
     with conflicts():
         change = services.change_reject(actor=request.user, change=change, reason=payload.reason)
     return change_out(change)
+
+
+@router.post(
+    "/committee-posts/{post_id}/role",
+    response={200: RoleGrantOut, **ERRORS},
+    summary="Grant a post holder the role his post offers",
+)
+def post_role_grant(request, post_id: int):
+    """The holder of a post in office, who has a user account, is granted on the committee's
+    unit the role the post offers (a branch's secretary or deputy: branch secretary or deputy;
+    a standing member above: cadre), as the committee page's offer does. For those who may grant
+    that role there (403 otherwise); a post that has ended, a committee not in office, a post
+    giving no role or a holder without an account: 409. The grant is answered; one already held
+    is answered as it is."""
+    post = get_post_for(request.user, post_id)
+    unit = post.committee.unit
+    role = rules.role_for(post.post, unit.is_branch)
+    grantable = set(grantable_roles(request.user, unit))
+    require(role in grantable if role else bool(grantable))
+    try:
+        grant = services.post_role_grant(actor=request.user, post=post)
+    except ValidationError as e:
+        raise ApiError(409, " ".join(e.messages)) from None
+    return grant_out(grant)
+
+
+class CourseIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field("", description="the course")
+    level: str = Field("", description="central, province, district or base")
+    started_on: str | None = Field(None, description="YYYY-MM-DD or dd/mm/yyyy")
+    ended_on: str | None = Field(None, description="YYYY-MM-DD or dd/mm/yyyy (optional)")
+
+
+class CourseOut(Schema):
+    id: int
+    name: str
+    level: str
+    started_on: date
+    ended_on: date | None
+
+
+@router.post(
+    "/committee-posts/{post_id}/courses",
+    response={201: CourseOut, **ERRORS},
+    summary="Record a course of a post holder",
+)
+def course_add(request, post_id: int, payload: CourseIn):
+    """A Union training course the post's holder attended, as on the committee page. For those
+    who record the unit's committee (403 otherwise); a missing course, an unknown level or a
+    date that is not one, or an end before the start → 400 with the field's message."""
+    post = get_post_for(request.user, post_id)
+    require(can_record_committee(request.user, post.committee.unit))
+    course = services.course_add(actor=request.user, cadre=post.cadre, **payload.model_dump())
+    return Status(
+        201,
+        {
+            "id": course.pk,
+            "name": course.name,
+            "level": course.level,
+            "started_on": course.started_on,
+            "ended_on": course.ended_on,
+        },
+    )

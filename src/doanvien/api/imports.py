@@ -11,6 +11,7 @@ from doanvien.jobs.services import job_start
 from doanvien.members.access import can_edit_members
 from doanvien.members.forms.imports import ImportForm
 from doanvien.training.access import can_import_registrations
+from doanvien.youth.access import can_keep_youths
 
 from .errors import ApiError
 from .schemas import error_answers
@@ -21,6 +22,7 @@ KINDS = {
     "members": Job.Kind.MEMBERS_IMPORT,
     "registrations": Job.Kind.REGISTRATIONS_IMPORT,
     "units": Job.Kind.UNITS_IMPORT,
+    "youths": Job.Kind.YOUTHS_IMPORT,
 }
 
 
@@ -55,8 +57,9 @@ def unit_import(
     kind: Form[str] = "members",
     year: Form[int | None] = None,
 ):
-    """Multipart: `file` (.xlsx, .xls or .csv), `kind` (`members`, `registrations` or `units`,
-    the unit tree under the unit: units/imports.py) and, for
+    """Multipart: `file` (.xlsx, .xls or .csv), `kind` (`members`, `registrations`, `units`,
+    the unit tree under the unit: units/imports.py, or `youths`, the "1+1" survey list of youths
+    and their groups: youth/imports.py, for the unit's committee) and, for
     registrations, `year` (default: the branch's programme year now). The
     file is checked in the background; follow `GET /api/v1/jobs/{job}`: `awaiting_confirmation`
     with the figures, or `invalid` with every error (row, column, value, message) and nothing
@@ -66,12 +69,19 @@ def unit_import(
         raise ApiError(
             422,
             _("Unknown kind of import."),
-            [{"field": "kind", "message": _("Choose “members”, “registrations” or “units”.")}],
+            [
+                {
+                    "field": "kind",
+                    "message": _("Choose “members”, “registrations”, “units” or “youths”."),
+                }
+            ],
         )
     if kind == "registrations":
         require(can_import_registrations(request.user, unit))
     elif kind == "units":
         require(can_add_children(request.user, unit))
+    elif kind == "youths":
+        require(can_keep_youths(request.user, unit))
     else:
         require(can_edit_members(request.user, unit))
     if file is None:

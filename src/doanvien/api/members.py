@@ -1,15 +1,18 @@
-"""One member record: read it (the full ID-card number on request, recorded) and change it."""
+"""One member record: read it (the full ID-card number on request, recorded) and change it;
+give it a photo for the card, or take it away."""
 
-from django.core.exceptions import PermissionDenied
-from ninja import Query, Router
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import File, Query, Router, Schema, UploadedFile
 
 from doanvien.actions.members import member_update
 from doanvien.honours.selectors import texts_for as honours_texts
 from doanvien.members.access import can_edit_members, can_see_id_number, get_member_for
 from doanvien.members.models import Member
+from doanvien.members.services.photos import member_photo_remove, member_photo_set
 from doanvien.members.services.records import member_id_number_viewed
 
 from .schemas import MemberDetailOut, MemberDetailQuery, MemberIn, error_answers
+from .training import required
 
 router = Router(tags=["members"])
 
@@ -54,3 +57,56 @@ def member_change(request, member_id: int, payload: MemberIn):
     return member_update(
         actor=request.user, member=member, data=payload.model_dump(exclude_unset=True)
     )
+
+
+class MemberPhotoOut(Schema):
+    id: int
+    has_photo: bool
+
+
+def _photo_out(member: Member) -> dict:
+    return {"id": member.pk, "has_photo": bool(member.photo)}
+
+
+@router.post(
+    "/{member_id}/photo",
+    response={200: MemberPhotoOut, **ERRORS},
+    summary="Give a member a photo",
+    # The photo is required; the view checks it after access (422 all the same).
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": {"required": ["photo"]}}},
+        }
+    },
+)
+def member_photo_upload(request, member_id: int, photo: File[UploadedFile | None] = None):
+    """Multipart: `photo`, a JPEG, PNG or WebP photo of the face (at most
+    `MEMBER_PHOTO_MAX_BYTES`), as the card page's upload: checked by its content, made small and
+    stripped of the camera's metadata; it replaces the photo the member had. For whoever may
+    edit the branch's members (403 for the others who see the record; 404 for everyone else);
+    not a photo, or too large → 400 with the message under `photo`."""
+    member = get_member_for(request.user, member_id)
+    if not can_edit_members(request.user, member.branch):
+        raise PermissionDenied
+    if photo is None:
+        raise required("photo")
+    try:
+        member = member_photo_set(actor=request.user, member=member, upload=photo)
+    except ValidationError as e:
+        raise ValidationError({"photo": e.messages}) from None
+    return _photo_out(member)
+
+
+@router.delete(
+    "/{member_id}/photo",
+    response={200: MemberPhotoOut, **ERRORS},
+    summary="Remove a member's photo",
+)
+def member_photo_delete(request, member_id: int):
+    """The member's card has no photo any more (nothing happens if it had none). For whoever
+    may edit the branch's members (403 for the others who see the record; 404 otherwise)."""
+    member = get_member_for(request.user, member_id)
+    if not can_edit_members(request.user, member.branch):
+        raise PermissionDenied
+    return _photo_out(member_photo_remove(actor=request.user, member=member))

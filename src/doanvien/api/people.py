@@ -89,7 +89,7 @@ class IdOut(Schema):
     id: int
 
 
-def _grant_out(grant: RoleGrant) -> dict:
+def grant_out(grant: RoleGrant) -> dict:
     user = grant.user
     return {
         "id": grant.pk,
@@ -103,7 +103,7 @@ def unit_roles(request, unit_id: int):
     """Who holds a role on the unit (as the unit's page lists them)."""
     unit = get_unit_for(request.user, unit_id)
     grants = RoleGrant.objects.filter(unit=unit).select_related("user").order_by("role", "pk")
-    return [_grant_out(g) for g in grants]
+    return [grant_out(g) for g in grants]
 
 
 @router.post(
@@ -127,7 +127,7 @@ def unit_role_grant(request, unit_id: int, payload: RoleGrantIn):
         raise ValidationError({"user": _("There is no active user with this name or id.")})
     role_grant(actor=request.user, user=user, unit=unit, role=payload.role)
     grant = RoleGrant.objects.select_related("user").get(user=user, unit=unit, role=payload.role)
-    return Status(201, _grant_out(grant))
+    return Status(201, grant_out(grant))
 
 
 @router.delete("/roles/{grant_id}", response={204: None, **ERRORS}, summary="Revoke a role")
