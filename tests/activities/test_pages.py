@@ -11,9 +11,10 @@ from django.utils import timezone
 from doanvien.activities import services
 from doanvien.activities.models import Activity, Participation
 from doanvien.members.card_tokens import card_token
+from doanvien.training.rules import programme_year_of
 
 NOW = timezone.localtime(timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
-YEAR = NOW.year
+YEAR = programme_year_of(NOW.date(), "school", start_month=6)  # an activity's year
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from doanvien.core.forms import apply_errors, error_messages
 from doanvien.core.spreadsheets.reading import SpreadsheetError
 from doanvien.members.access import get_member_for
 from doanvien.training.access import acts_for_member
+from doanvien.training.rules import programme_year_of
 from doanvien.training.selectors import registration_of
 from doanvien.units.models import Unit
 
@@ -41,18 +42,21 @@ from .forms import ActivityForm, CampaignForm
 from .models import Activity, CriterionLink, Participation
 
 
-def _year(request) -> int:
+def _year(request, sector: str) -> int:
+    """The ?year= asked, else the programme year running today for the unit's sector (an
+    activity's year is its programme year: a school's runs June to May)."""
+    today = programme_year_of(timezone.localdate(), sector)
     try:
         year = int(request.GET.get("year", ""))
     except ValueError:
-        return timezone.localdate().year
-    return year if 2000 <= year <= 2100 else timezone.localdate().year
+        return today
+    return year if 2000 <= year <= 2100 else today
 
 
 @login_required
 def unit_activities(request, unit_id: int):
     unit = get_unit_for(request.user, unit_id)
-    year = _year(request)
+    year = _year(request, unit.sector)
     publish = can_publish(request.user, unit)
     below = Unit.objects.filter(path__startswith=unit.path, is_active=True).order_by("path")[:300]
     form = None
@@ -276,7 +280,7 @@ def member_activities(request, member_id: int):
     """What the member took part in (his own page, or his branch's committee); to the member
     himself, the activities offered to his branch too."""
     member = get_member_for(request.user, member_id)
-    year = _year(request)
+    year = _year(request, member.branch.sector)
     himself = own_member(request.user)
     offered = None
     if himself is not None and himself.pk == member.pk:
@@ -304,7 +308,7 @@ def member_activity_link(request, member_id: int):
     his branch's committee."""
     member = get_member_for(request.user, member_id)
     require(acts_for_member(request.user, member))
-    year = _year(request)
+    year = _year(request, member.branch.sector)
     registration = registration_of(member, year)
     back = redirect(f"{reverse('activities:member-activities', args=[member.pk])}?year={year}")
     if registration is None:
@@ -375,7 +379,7 @@ def registration_activities(request, member_id: int, year: int):
 def unit_campaigns(request, unit_id: int):
     """The campaigns a unit runs and those run above it, with the form to launch one."""
     unit = get_unit_for(request.user, unit_id)
-    year = _year(request)
+    year = _year(request, unit.sector)
     launch = can_publish(request.user, unit)
     form = CampaignForm(request.POST or None) if launch else None
     if request.method == "POST":
