@@ -44,7 +44,7 @@ from doanvien.members.views.cards import card_face
 from doanvien.youth.access import get_youth_for
 
 from .errors import keyset_page_of
-from .schemas import error_answers, member_input_fields
+from .schemas import KeysetPageOut, error_answers, member_input_fields
 from .training import conflicts
 from .training_schemas import ReasonIn
 
@@ -133,23 +133,10 @@ class AdmissionOut(Schema):
     annul_reason: str
 
 
-class AdmissionPageOut(Schema):
+class AdmissionPageOut(KeysetPageOut):
     count: int | None = Field(
         description="the number of proposals when at most 1,000; null when there are more (see "
         "`more_than`)"
-    )
-    more_than: int | None = Field(
-        None, description="1000 when `count` is null: the list holds more, not counted further"
-    )
-    page: int = Field(description="the page's number, 1 for the first")
-    pages: int | None = Field(description="the number of pages; null when `count` is")
-    page_size: int
-    next: str | None = Field(
-        None,
-        description="the next page is `?cursor=` this (with the same filters); null on the last",
-    )
-    previous: str | None = Field(
-        None, description="the page before is `?cursor=` this; null on the first"
     )
     results: list[AdmissionOut]
 

@@ -16,7 +16,7 @@ from doanvien.training.progress import branch_progress, children_progress
 from doanvien.training.selectors import branch_result
 
 from .errors import binary_answer, file_answer, keyset_page_of
-from .schemas import PROGRAMME_YEAR, UnitRef, error_answers
+from .schemas import PROGRAMME_YEAR, KeysetPageOut, UnitRef, error_answers
 from .training import result_out
 from .training_schemas import ResultOut
 
@@ -98,24 +98,11 @@ class LateItemOut(Schema):
     days_late: int
 
 
-class LateOut(Schema):
+class LateOut(KeysetPageOut):
     items: list[LateItemOut]
     count: int | None = Field(
         description="late deadlines in the whole subtree, on every page, when at most 1,000; "
         "null when there are more (see `more_than`)"
-    )
-    more_than: int | None = Field(
-        None, description="1000 when `count` is null: the list holds more, not counted further"
-    )
-    page: int = Field(description="the page's number, 1 for the first")
-    pages: int | None = Field(description="the number of pages; null when `count` is")
-    page_size: int
-    next: str | None = Field(
-        None,
-        description="the next page is `?cursor=` this (with the same filters); null on the last",
-    )
-    previous: str | None = Field(
-        None, description="the page before is `?cursor=` this; null on the first"
     )
 
 

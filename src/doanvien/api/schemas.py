@@ -173,10 +173,12 @@ class MemberSummaryOut(Schema):
     id_number_masked: str
 
 
-class MemberPageOut(Schema):
+class KeysetPageOut(Schema):
+    """A page of a long list paged by keyset (core/pagination.py): counted only up to 1,000."""
+
     count: int | None = Field(
-        description="the number of members found: exact when kept (the unfiltered list of "
-        "active members) or at most 1,000; null when there are more (see `more_than`)"
+        description="the rows in the whole list when at most 1,000; null when there are more "
+        "(see `more_than`)"
     )
     more_than: int | None = Field(
         None, description="1000 when `count` is null: the list holds more, not counted further"
@@ -190,6 +192,13 @@ class MemberPageOut(Schema):
     )
     previous: str | None = Field(
         None, description="the page before is `?cursor=` this; null on the first"
+    )
+
+
+class MemberPageOut(KeysetPageOut):
+    count: int | None = Field(
+        description="the number of members found: exact when kept (the unfiltered list of "
+        "active members) or at most 1,000; null when there are more (see `more_than`)"
     )
     results: list[MemberSummaryOut]
 
