@@ -41,6 +41,7 @@ ACTIONS = {
     "registration.saved": _("saved the registration"),
     "registration.submitted": _("submitted the registration"),
     "registration.approved": _("approved the registration"),
+    "training.year_closed": _("closed the programme year"),
     "registration.returned": _("returned the registration"),
     "registration.self_assessed": _("self-assessed"),
     "registration.assessed": _("assessed the member"),
@@ -188,6 +189,7 @@ ACTIONS = {
     "good_model.pulled": _("pulled a good model from a unit under it"),
     "activity.criterion_links_set": _("changed the activities linked to a criterion"),
     "campaign.created": _("launched a campaign"),
+    "campaign.updated": _("changed a campaign"),
 }
 
 
