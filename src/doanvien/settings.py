@@ -10,6 +10,8 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core import dates
+
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
 VAR_DIR = Path(os.environ.get("DOANVIEN_VAR_DIR", PROJECT_DIR / "var"))
@@ -257,8 +259,8 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 # Dates are typed and shown as dd/mm/yyyy in both languages.
-# Also as typed on a phone's number pad: 24.05.2027 and 24052027 (issue 15, problem 9).
-DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d%m%Y", "%Y-%m-%d"]
+# Also as typed on a phone's number pad: 24.05.2027 and 24052027 (core/dates.py).
+DATE_INPUT_FORMATS = dates.INPUT_FORMATS
 FORMAT_MODULE_PATH = ["doanvien.formats"]
 
 STATIC_URL = "/static/"

@@ -44,3 +44,24 @@ def test_a_form_s_date_field_takes_them_too(language):
         assert field.clean("24/05/2027") == date(2027, 5, 24)
         with pytest.raises(forms.ValidationError):
             field.clean("31.02.2027")
+
+
+def test_the_product_s_forms_take_them_too():
+    """The committee, meeting, directive, award and Party introduction forms asked for their own
+    narrower formats and refused "24.05.2027": their date fields take what every field takes."""
+    import importlib
+    import inspect
+
+    checked = 0
+    for app in ("committees", "directives", "evaluations", "honours", "meetings"):
+        module = importlib.import_module(f"doanvien.{app}.forms")
+        for _name, form_class in inspect.getmembers(module, inspect.isclass):
+            if form_class.__module__ != module.__name__:
+                continue
+            if not issubclass(form_class, forms.BaseForm):
+                continue
+            for name, field in form_class.base_fields.items():
+                if type(field) is forms.DateField:
+                    assert field.clean("24.05.2027") == date(2027, 5, 24), (form_class, name)
+                    checked += 1
+    assert checked >= 10

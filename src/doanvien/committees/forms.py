@@ -8,11 +8,10 @@ from .models import Course, Post
 
 
 class CommitteeForm(TextForm):
-    term_start = forms.DateField(label=_("Term starts"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    term_start = forms.DateField(label=_("Term starts"))
     term_end = forms.DateField(
         label=_("Term ends"),
         required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text=_("Empty: the unit's term length."),
     )
     secretary = forms.CharField(label=_("Secretary (member identifier)"), required=False)
@@ -36,7 +35,6 @@ class HolderForm(TextForm):
     date_of_birth = forms.DateField(
         label=_("His date of birth"),
         required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
         help_text=_("For a person who is not a member."),
     )
     sex = forms.ChoiceField(label=_("His sex"), required=False, choices=[("", "—"), *Sex.choices])
@@ -83,27 +81,25 @@ class HolderForm(TextForm):
 
 class PostAddForm(HolderForm):
     post = forms.ChoiceField(label=_("Post"), choices=Post.Kind.choices)
-    started_on = forms.DateField(label=_("From"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    started_on = forms.DateField(label=_("From"))
     DATES = ("date_of_birth", "started_on")
 
 
 class PostReplaceForm(HolderForm):
     """A post handed over mid-term: the new holder, from a date, and why."""
 
-    on = forms.DateField(label=_("Handed over on"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    on = forms.DateField(label=_("Handed over on"))
     reason = forms.CharField(label=_("Reason"), max_length=255)
     DATES = ("date_of_birth", "on")
 
 
 class PostEndForm(TextForm):
-    ended_on = forms.DateField(label=_("Until"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    ended_on = forms.DateField(label=_("Until"))
     reason = forms.CharField(label=_("Reason"))
 
 
 class CourseForm(TextForm):
     name = forms.CharField(label=_("Course"))
     level = forms.ChoiceField(label=_("Level"), choices=Course.Level.choices)
-    started_on = forms.DateField(label=_("From"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
-    ended_on = forms.DateField(
-        label=_("Until"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
-    )
+    started_on = forms.DateField(label=_("From"))
+    ended_on = forms.DateField(label=_("Until"), required=False)

@@ -8,6 +8,8 @@ from typing import Any
 DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
 # Eight digits without separators: day, month, year (never year first).
 COMPACT = "%d%m%Y"
+# What a form's date field takes (settings.DATE_INPUT_FORMATS and the formats of each language).
+INPUT_FORMATS = [*DATE_FORMATS, COMPACT]
 
 
 def parse_date(value: Any) -> date | None:

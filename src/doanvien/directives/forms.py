@@ -43,7 +43,7 @@ class UnitIdsField(forms.Field):
 class PublishForm(TextForm):
     number = forms.CharField(label=_("Number"), max_length=50)
     title = forms.CharField(label=_("Title"), max_length=300)
-    issued_on = forms.DateField(label=_("Date"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    issued_on = forms.DateField(label=_("Date"))
     body = forms.CharField(label=_("Body"), required=False, widget=forms.Textarea)
     audience = forms.ChoiceField(
         label=_("Sent to"), choices=Audience.choices, widget=forms.RadioSelect
@@ -53,9 +53,7 @@ class PublishForm(TextForm):
         required=False,
         help_text=_("Only when the directive is sent to chosen units."),
     )
-    due_on = forms.DateField(
-        label=_("Due date"), required=False, input_formats=["%d/%m/%Y", "%Y-%m-%d"]
-    )
+    due_on = forms.DateField(label=_("Due date"), required=False)
     reply_required = forms.BooleanField(label=_("A reply is required"), required=False)
     files = MultipleFileField(
         label=_("Attached files"),

@@ -62,15 +62,12 @@ class ReasonForm(TextForm):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-DATES = ["%d/%m/%Y", "%Y-%m-%d"]
-
-
 class IntroductionProposalForm(TextForm):
     """The branch's proposal of an outstanding member to the Party."""
 
     member = forms.TypedChoiceField(label=_("Member"), coerce=int)
     branch_resolution_no = forms.CharField(label=_("branch resolution number"), max_length=50)
-    branch_resolution_date = forms.DateField(label=_("branch resolution date"), input_formats=DATES)
+    branch_resolution_date = forms.DateField(label=_("branch resolution date"))
     votes_for = forms.IntegerField(label=_("votes for"), min_value=0)
     present = forms.IntegerField(label=_("members present"), min_value=1)
     override_reason = forms.CharField(
@@ -91,14 +88,10 @@ class IntroductionStepForm(TextForm):
     introduction_no = forms.CharField(
         label=_("introduction resolution number"), max_length=50, required=False
     )
-    introduced_on = forms.DateField(label=_("introduced on"), input_formats=DATES, required=False)
-    course_on = forms.DateField(label=_("Party course on"), input_formats=DATES, required=False)
-    probationary_on = forms.DateField(
-        label=_("admitted as probationary member on"), input_formats=DATES, required=False
-    )
-    official_on = forms.DateField(
-        label=_("official member on"), input_formats=DATES, required=False
-    )
+    introduced_on = forms.DateField(label=_("introduced on"), required=False)
+    course_on = forms.DateField(label=_("Party course on"), required=False)
+    probationary_on = forms.DateField(label=_("admitted as probationary member on"), required=False)
+    official_on = forms.DateField(label=_("official member on"), required=False)
 
 
 class RatingPolicyForm(TextForm):

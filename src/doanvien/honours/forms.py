@@ -8,7 +8,7 @@ from .models import IssuerLevel
 
 class DecisionForm(TextForm):
     decision_no = forms.CharField(label=_("Decision number"), max_length=60)
-    date = forms.DateField(label=_("Date"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    date = forms.DateField(label=_("Date"))
     form = forms.ChoiceField(label=_("Form"))
     issued_by = forms.ChoiceField(label=_("Issued by"), required=False)
     issued_by_name = forms.CharField(label=_("Or another body"), required=False, max_length=200)

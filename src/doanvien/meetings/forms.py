@@ -7,7 +7,7 @@ from .models import Kind
 
 
 class MeetingForm(TextForm):
-    date = forms.DateField(label=_("Date"), input_formats=["%d/%m/%Y", "%Y-%m-%d"])
+    date = forms.DateField(label=_("Date"))
     kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
     theme = forms.TypedChoiceField(label=_("Published theme"), required=False, coerce=int)
     theme_text = forms.CharField(label=_("Or a theme of the branch's own"), required=False)
