@@ -139,3 +139,24 @@ def test_the_member_s_page_says_the_year_is_closed(client, world, year):
     assert page.status_code == 200
     assert 'id="year-closed"' in page.content.decode()
     assert page.context["year_closed"] and not page.context["editable"]
+
+
+def test_after_the_close_a_missed_registration_counts_as_not_registered(client, world, year):
+    """The branch's progress lists the member whose draft was missed as not registered (not as
+    "approved, not assessed"); his page says the year is closed; a registration sent in time
+    cannot be returned any more (he could never send it again)."""
+    from doanvien.training.progress import branch_progress
+    from doanvien.training.services.registrations import registration_return
+
+    draft, submitted, _residential = year
+    years_close(today=CLOSE_DAY)
+    progress = branch_progress(world.branch, YEAR, today=CLOSE_DAY)
+    assert world.member in progress.not_registered
+    assert draft.pk not in [r.pk for _m, r in progress.not_assessed]
+    with pytest.raises(ValidationError) as refused:
+        registration_return(actor=None, registration=submitted, comment="Sửa kế hoạch")
+    assert refused.value.code == "year_closed"
+    assert _state(submitted) == "submitted"
+    client.force_login(world.superuser)
+    page = client.get(reverse("training:member-training", args=[world.member.pk, YEAR]))
+    assert page.context["year_closed"]

@@ -21,10 +21,10 @@ from doanvien.member_stats.indicators import register
 from doanvien.units.models import Unit
 
 from . import rollup
-from .models import Evaluation, SchemeCode
+from .models import Evaluation, RatingLevel, SchemeCode
 
-RATED_LEVELS = ("excellent", "good", "complete", "incomplete")
-GOOD_LEVELS = ("excellent", "good")
+RATED_LEVELS = tuple(RatingLevel.values)
+GOOD_LEVELS = (RatingLevel.EXCELLENT.value, RatingLevel.GOOD.value)
 
 
 def share(part: int, whole: int) -> Decimal | None:

@@ -83,7 +83,7 @@ def branch_progress(branch: Unit, year: int, today: date | None = None) -> Branc
     )
     for member in members:
         r = registrations.get(member.pk)
-        if r is None:
+        if r is None or r.state == State.MISSED:  # missed: never sent before the year closed
             progress.not_registered.append(member)
         elif r.state == State.DRAFT:
             progress.drafts.append((member, r))
@@ -185,13 +185,13 @@ def box_ticking_flags_for(branches, year: int) -> dict[int, list[str]]:
         return flags
     registrations = Registration.objects.filter(branch_id__in=ids, year=year)
     registered = dict(
-        registrations.exclude(state=State.DRAFT)
+        registrations.exclude(state__in=(State.DRAFT, State.MISSED))
         .order_by()
         .values_list("branch_id")
         .annotate(n=Count("id"))
     )
     same_plans = (
-        registrations.exclude(state=State.DRAFT)
+        registrations.exclude(state__in=(State.DRAFT, State.MISSED))
         .exclude(items__plan="")
         .order_by()
         # The same words for the same criterion: copied, not thought through.

@@ -21,12 +21,12 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from doanvien.core import audit
-from doanvien.units.models import Unit
+from doanvien.units.models import Sector, Unit
 
 from .. import lateness, rollup
 from ..models import BranchResult, LateAtClose, Registration, YearClose, YearStats
 
-SCHOOLS = "school"
+SCHOOLS = Sector.SCHOOL
 CHUNK = 1000
 
 

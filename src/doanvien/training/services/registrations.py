@@ -374,6 +374,8 @@ def registration_return(*, actor, registration: Registration, comment: str) -> R
         raise PermissionDenied(_("Nobody reviews his own registration."))
     registration = lock_registration(registration)
     check_unlocked(registration.branch, registration.year)
+    # Returned after the close, it could never be sent again (services/closing.py).
+    check_year_open(registration.year, registration.branch.sector)
     state = workflow.next_state(workflow.REGISTRATION, registration, "return")
     comment = (comment or "").strip()
     if not comment:

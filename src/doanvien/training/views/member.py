@@ -153,8 +153,9 @@ def _context(request, member, year: int, **overrides) -> dict:
     state = registration.state if registration else None
     locked_because = lock_message(branch, year)
     locked = bool(locked_because)
-    # A closed programme year takes no new registration (services/closing.py).
-    year_closed = state in (None, *EDITABLE) and is_closed(year, branch.sector)
+    # A closed programme year takes no new registration (services/closing.py); one never sent
+    # was marked missed when it closed.
+    year_closed = state in (None, State.MISSED, *EDITABLE) and is_closed(year, branch.sector)
     editable = (
         can_act
         and member.status == Status.ACTIVE
