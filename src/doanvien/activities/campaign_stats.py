@@ -115,28 +115,56 @@ def member_moved(member_id: int, old_branch_id: int, new_branch_id: int) -> None
         recount(campaign_id, [old_branch_id, new_branch_id])
 
 
-def differences() -> list[str]:
-    """Every row whose totals differ from a count, and every unit with totals but no row."""
-    found = []
-    have: dict[tuple[int, int], Totals] = {
-        (r.campaign_id, r.unit_id): {k: getattr(r, k) for k in CAMPAIGN_COUNTERS}
-        for r in CampaignStats.objects.all()
-    }
-    campaigns = {c for c, _u in have} | set(
-        Activity.objects.exclude(campaign=None).values_list("campaign_id", flat=True)
+def _campaigns() -> list[int]:
+    have = CampaignStats.objects.order_by().values_list("campaign_id", flat=True).distinct()
+    used = (
+        Activity.objects.exclude(campaign=None)
+        .order_by()
+        .values_list("campaign_id", flat=True)
+        .distinct()
     )
-    for campaign_id in sorted(campaigns):
-        holders = set(
-            Activity.objects.filter(campaign_id=campaign_id).values_list("unit_id", flat=True)
-        )
-        branches = set(
-            Participation.objects.filter(activity__campaign_id=campaign_id).values_list(
-                "member__branch_id", flat=True
-            )
-        )
-        units = holders | branches | {u for c, u in have if c == campaign_id}
-        for unit_id, want in count(campaign_id, units).items():
-            got = have.get((campaign_id, unit_id), _zero())
+    return sorted(set(have) | set(used))
+
+
+def _units(campaign_id: int) -> set[int]:
+    """The units that hold a row or should: the activities' units, their participants'
+    branches, and those with a row already."""
+    holders = (
+        Activity.objects.filter(campaign_id=campaign_id)
+        .order_by()
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    branches = (
+        Participation.objects.filter(activity__campaign_id=campaign_id)
+        .order_by()
+        .values_list("member__branch_id", flat=True)
+        .distinct()
+    )
+    rows = CampaignStats.objects.filter(campaign_id=campaign_id).values_list("unit_id", flat=True)
+    return set(holders) | set(branches) | set(rows)
+
+
+def differences() -> list[str]:
+    """Every row whose totals differ from a count, and every unit with totals but no row (a
+    campaign at a time)."""
+    found = []
+    for campaign_id in _campaigns():
+        have = {
+            r.unit_id: {k: getattr(r, k) for k in CAMPAIGN_COUNTERS}
+            for r in CampaignStats.objects.filter(campaign_id=campaign_id)
+        }
+        for unit_id, want in count(campaign_id, _units(campaign_id)).items():
+            got = have.get(unit_id, _zero())
             if got != want:
                 found.append(f"campaign {campaign_id} unit {unit_id}: {got} ≠ {want}")
     return found
+
+
+def fix() -> int:
+    """Count every campaign's rows again and write them (`manage.py recompute_stats --fix`).
+    Returns the campaigns counted."""
+    campaigns = _campaigns()
+    for campaign_id in campaigns:
+        recount(campaign_id, _units(campaign_id))
+    return len(campaigns)

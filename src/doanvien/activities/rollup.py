@@ -211,7 +211,6 @@ def member_moved(member_id: int, old_branch_id: int, new_branch_id: int) -> None
     every campaign: campaign_stats)."""
     if old_branch_id == new_branch_id:
         return
-    campaign_stats.member_moved(member_id, old_branch_id, new_branch_id)
     years = set(
         Participation.objects.filter(member_id=member_id)
         .values_list("activity__year", flat=True)
@@ -219,6 +218,8 @@ def member_moved(member_id: int, old_branch_id: int, new_branch_id: int) -> None
     )
     if years:
         recount([old_branch_id, new_branch_id], years)
+    # After the year rows, as every service locks them (activity rows, then campaign rows).
+    campaign_stats.member_moved(member_id, old_branch_id, new_branch_id)
 
 
 # --- Folding ----------------------------------------------------------------------------------
@@ -408,8 +409,9 @@ def _expected(year: int) -> tuple[dict[tuple[str, str], dict[str, int]], dict[in
 
 
 def differences() -> list[str]:
-    """Every row whose figures (with the deltas below added) differ from a count."""
-    found = []
+    """Every row whose figures (with the deltas below added) differ from a count, and the
+    campaigns' rows (campaign_stats)."""
+    found = campaign_stats.differences()
     for year in counted_years():
         sums, _own = _expected(year)
         rows = list(ActivityStats.objects.filter(year=year).select_related("unit"))
@@ -455,4 +457,5 @@ def fix() -> int:
                     changed.append(r)
             _write(changed)
             written += len(changed)
+        campaign_stats.fix()
     return written

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from doanvien.accounts.access import get_unit_for, require, subtree_q, visible_ancestors
 from doanvien.core.forms import apply_errors, error_messages
 from doanvien.core.spreadsheets.reading import SpreadsheetError
+from doanvien.core.years import is_valid_year
 from doanvien.members.access import get_member_for
 from doanvien.training.access import acts_for_member
 from doanvien.training.rules import programme_year_of
@@ -50,7 +51,7 @@ def _year(request, sector: str) -> int:
         year = int(request.GET.get("year", ""))
     except ValueError:
         return today
-    return year if 2000 <= year <= 2100 else today
+    return year if is_valid_year(year) else today
 
 
 @login_required

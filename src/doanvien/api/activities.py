@@ -515,7 +515,6 @@ def campaign_update(request, campaign_id: int, payload: CampaignPatch):
     campaign = services.campaign_update(
         actor=request.user, campaign=campaign, data=payload.model_dump(exclude_unset=True)
     )
-    campaign = get_campaign_for(request.user, campaign.pk)
     totals = selectors.campaign_totals(campaign, request.user)
     return campaign_out(campaign, totals=totals)
 

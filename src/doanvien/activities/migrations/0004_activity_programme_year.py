@@ -1,7 +1,9 @@
 """An activity's (and a campaign's) year becomes the programme year of its start for its unit's
 sector, as the training programme counts it: a school unit's activities from June (the month in
-training.ProgrammeCalendar) count in the next year. The figures of the years changed are counted
-again (activities.rollup.fix, the recount of `manage.py recompute_stats`)."""
+training.ProgrammeCalendar) count in the next year. An activity someone signed up for, took part
+in or linked to a criterion keeps its year, as the services keep it (activities/services.py
+`_check_change`; a link needs the registration's year). The figures of the years changed are
+counted again (activities.rollup.fix, the recount of `manage.py recompute_stats`)."""
 
 from django.db import migrations
 from django.utils import timezone
@@ -22,7 +24,10 @@ def to_programme_years(apps, schema_editor):
     month = row.school_year_start_month if row else 6
     schools = Unit.objects.filter(sector="school").values("pk")
     changed = 0
-    for activity in Activity.objects.filter(unit__in=schools).iterator():
+    untouched = Activity.objects.filter(
+        unit__in=schools, participations=None, criterion_links=None
+    ).distinct()
+    for activity in untouched.iterator():
         year = _year(timezone.localtime(activity.starts_at).date(), "school", month)
         if year != activity.year:
             Activity.objects.filter(pk=activity.pk).update(year=year)
