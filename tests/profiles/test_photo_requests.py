@@ -64,15 +64,18 @@ def test_the_member_sends_a_photo_and_it_is_his_cards_once_approved(client, worl
     assert client.get(photo_url).status_code == 404  # decided: the card's photo now
 
 
-def test_a_rejected_photo_is_deleted_and_the_card_keeps_its_own(client, world):
+def test_a_rejected_photo_is_deleted_and_the_card_keeps_its_own(
+    client, world, django_capture_on_commit_callbacks
+):
     client.force_login(world.member_user)
     send(client, world.member, png_with_place(300, 400))
     request = ChangeRequest.objects.get()
     client.force_login(world.secretary)
-    client.post(
-        reverse("profiles:change-request-reject", args=[request.pk]),
-        {"reason": "Ảnh không rõ mặt"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # deleted once the refusal commits
+        client.post(
+            reverse("profiles:change-request-reject", args=[request.pk]),
+            {"reason": "Ảnh không rõ mặt"},
+        )
     request.refresh_from_db()
     assert request.state == "rejected" and not default_storage.exists(request.photo)
     assert Member.objects.get(pk=world.member.pk).photo == ""

@@ -31,16 +31,18 @@ def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level) 
     new name; a branch whose sector changed is counted again (its programme year and deadlines
     follow the sector); a unit under the root that became or stopped being "overseas" remits
     its dues' third home or no longer does (the ledger moves what the root holds of it)."""
-    before = Unit.objects.get(pk=unit.pk)
+    # Locked: two edits of the sector at once would otherwise both see the old one and move the
+    # counts and the dues' third twice.
+    before = Unit.objects.select_for_update().get(pk=unit.pk)
     unit = services.unit_update(
         actor=actor, unit=unit, name=name, code=code, sector=sector, level=level
     )
     if unit.name != before.name:
         rollup.unit_renamed(unit)
-    if unit.sector != before.sector and unit.is_branch:
-        rollup.count_open_years_again([unit.pk])
-        member_stats.sector_changed(unit, before.sector)
     if unit.sector != before.sector:
+        if unit.is_branch:
+            rollup.count_open_years_again([unit.pk])
+            member_stats.sector_changed(unit, before.sector)
         dues_ledger.sector_changed(unit, before.sector)
     return unit
 

@@ -7,13 +7,13 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from doanvien.core import audit
+from doanvien.core.storage import delete_on_commit
 from doanvien.core.transactions import atomic
 from doanvien.members.models import Member, mask_id_number
 from doanvien.members.services.photos import photo_jpeg, photo_stored
@@ -61,7 +61,6 @@ def _masked(name: str, value: Any) -> Any:
     return mask_id_number(value) if name == "id_number" and value else value
 
 
-@atomic
 def change_request_submit(
     *,
     actor,
@@ -76,8 +75,36 @@ def change_request_submit(
     made small as the branch's own upload is, members/services/photos.py).
     Each value keeps the member form's rules and messages (members/validation.py); values equal
     to the stored ones are left out; a new name or date of birth needs a reason. One open request
-    per member (a second one is refused, code "illegal_transition")."""
-    today = today or timezone.localdate()
+    per member (a second one is refused, code "illegal_transition").
+    The photo is made before the member's row is locked (a large photo takes a moment)."""
+    photo_data, photo_error = None, ""
+    if photo is not None:
+        try:
+            photo_data = photo_jpeg(photo)
+        except ValidationError as e:
+            photo_error = " ".join(e.messages)
+    return _submit(
+        actor=actor,
+        member=member,
+        changes=changes,
+        reason=reason,
+        photo_data=photo_data,
+        photo_error=photo_error,
+        today=today or timezone.localdate(),
+    )
+
+
+@atomic
+def _submit(
+    *,
+    actor,
+    member: Member,
+    changes: dict[str, Any],
+    reason: str,
+    photo_data: bytes | None,
+    photo_error: str,
+    today: date,
+) -> ChangeRequest:
     member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
     if ChangeRequest.objects.filter(member=member, state=S.OPEN).exists():
         raise ValidationError(
@@ -96,12 +123,8 @@ def change_request_submit(
     except ValidationError as e:
         errors.update({name: " ".join(messages) for name, messages in e.message_dict.items()})
         clean = {}
-    photo_data = None
-    if photo is not None:
-        try:
-            photo_data = photo_jpeg(photo)
-        except ValidationError as e:
-            errors["photo"] = " ".join(e.messages)
+    if photo_error:
+        errors["photo"] = photo_error
     if errors:
         raise ValidationError(errors)
     new = {
@@ -191,6 +214,5 @@ def change_request_reject(*, actor, change_request: ChangeRequest, reason: str) 
     change_request = _decided(
         actor=actor, change_request=change_request, action="reject", note=reason
     )
-    if change_request.photo:  # the refused photo is not kept
-        default_storage.delete(change_request.photo)
+    delete_on_commit(change_request.photo)  # the refused photo is not kept
     return change_request

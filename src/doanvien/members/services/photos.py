@@ -1,6 +1,7 @@
 """A member's photo for his card ("photo if any"): taken from an uploaded JPEG, PNG or WebP,
 checked by its content (never its name), made into a small JPEG without the camera's metadata
-(place, time, device), kept through `default_storage`; the old one is deleted."""
+(place, time, device), kept through `default_storage`; the old one is deleted once the change
+commits. The image is made before the member's row is locked (a large photo takes a moment)."""
 
 import io
 import secrets
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from doanvien.core import audit
+from doanvien.core.storage import delete_now, delete_on_commit
 from doanvien.core.transactions import atomic
 
 from ..models import Member
@@ -32,6 +34,7 @@ def photo_jpeg(upload) -> bytes:
             % {"mb": settings.MEMBER_PHOTO_MAX_BYTES // (1024 * 1024)}
         )
     not_an_image = ValidationError(_("This file is not a JPEG, PNG or WebP photo."))
+    upload.seek(0)  # read whole, however often it is asked for
     data = upload.read()
     try:
         with Image.open(io.BytesIO(data)) as probe:
@@ -59,12 +62,15 @@ def photo_stored(member: Member, data: bytes) -> str:
     )
 
 
-@atomic
 def member_photo_set(*, actor, member: Member, upload) -> Member:
-    """Give the member a photo (replacing any he had)."""
-    return member_photo_use(
-        actor=actor, member=member, name=photo_stored(member, photo_jpeg(upload))
-    )
+    """Give the member a photo (replacing any he had): made and kept first, then his row is
+    changed (`member_photo_use`); if that fails, the kept file goes."""
+    name = photo_stored(member, photo_jpeg(upload))
+    try:
+        return member_photo_use(actor=actor, member=member, name=name)
+    except BaseException:
+        delete_now(name)
+        raise
 
 
 @atomic
@@ -81,8 +87,7 @@ def member_photo_use(*, actor, member: Member, name: str) -> Member:
         unit_path=member.unit_path,
         summary=member.full_name,
     )
-    if old:
-        default_storage.delete(old)
+    delete_on_commit(old)
     return member
 
 
@@ -100,5 +105,5 @@ def member_photo_remove(*, actor, member: Member) -> Member:
         unit_path=member.unit_path,
         summary=member.full_name,
     )
-    default_storage.delete(old)
+    delete_on_commit(old)
     return member
