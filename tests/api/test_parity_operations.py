@@ -180,8 +180,10 @@ def test_a_member_continues_past_the_age_limit_and_is_kept(world):
     assert world.member2.continues_as == "elected"
 
     assert ApiClient(world.outsider).post(f"{url}/keep", {"reason": "x"}).status_code == 404
-    # No decision to end yet.
-    assert ApiClient(world.secretary).post(f"{url}/keep", {"reason": "Kết thúc"}).status_code == 400
+    # No decision to end yet, and the same continuation twice: refused for the state (409).
+    assert ApiClient(world.secretary).post(f"{url}/keep", {"reason": "Kết thúc"}).status_code == 409
+    again = ApiClient(world.secretary).post(f"{url}/continuation", body)
+    assert again.status_code == 409 and "Bầu vào Ban Chấp hành" not in again.json()["detail"]
 
 
 def test_a_duplicate_report_is_settled_by_a_cadre_of_its_unit(world):
@@ -249,7 +251,10 @@ def test_a_not_me_report_is_closed_by_a_cadre_who_sees_it(world):
     assert response.status_code == 200, response.content
     report.refresh_from_db()
     assert (report.closed_by, report.note) == (world.base_cadre, "Đã gọi điện, cấp mã mới")
-    assert ApiClient(world.base_cadre).post(url, {"note": "Lần nữa"}).status_code == 400
+    again = ApiClient(world.base_cadre).post(url, {"note": "Lần nữa"})
+    assert again.status_code == 409, again.content  # closed already: the state, not the data
+    report.refresh_from_db()
+    assert report.note == "Đã gọi điện, cấp mã mới"
 
 
 def test_a_monthly_theme_is_published_for_the_branches_below(world):

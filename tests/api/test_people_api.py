@@ -64,11 +64,18 @@ def test_a_member_leaves_the_roll_and_comes_back(api_client, world):
     removed = api.post(f"{url}/remove", {"reason": "Tự ý bỏ sinh hoạt", "on": "2026-11-20"})
     assert removed.status_code == 200 and removed.json()["status"] == "removed"
     assert member_counts.now(world.branch) == 1
+    # Off the roll already: refused for his state, and the roll's count stays.
+    twice = api.post(f"{url}/remove", {"reason": "Tự ý bỏ sinh hoạt", "on": "2026-11-20"})
+    assert twice.status_code == 409 and member_counts.now(world.branch) == 1
     back = api.post(f"{url}/reinstate", {"reason": "Ghi nhầm"})
     assert back.status_code == 200 and back.json()["status"] == "active"
     assert member_counts.now(world.branch) == 2
     honorary = api.post(f"{url}/honorary", {"reason": "Nhiều đóng góp", "honorary": True})
     assert honorary.status_code == 200 and honorary.json()["honorary"] is True
+    again = api.post(f"{url}/reinstate", {"reason": "Ghi nhầm"})
+    assert again.status_code == 409
+    same = api.post(f"{url}/honorary", {"reason": "Nhiều đóng góp", "honorary": True})
+    assert same.status_code == 409
     matured = api.post(f"{url}/mature-out", {"on": str(date(2026, 11, 26))})
     assert matured.status_code in (200, 400)  # the age rules decide; never a half-done write
     # Out of scope: the outsider reaches nothing.

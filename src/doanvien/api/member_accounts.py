@@ -22,7 +22,7 @@ from doanvien.member_accounts.activation import ActivationLocked, activate
 from doanvien.member_accounts.models import NotMeReport
 from doanvien.member_accounts.services import codes_issue, not_me_close
 
-from .errors import ApiError
+from .errors import ApiError, conflicts_as_409
 from .schemas import TokenOut, error_answers
 
 router = Router(tags=["member accounts"])
@@ -124,14 +124,15 @@ class NotMeClosedOut(Schema):
 
 @router.post(
     "/not-me-reports/{not_me_id}/close",
-    response={200: NotMeClosedOut, **error_answers(400, 401, 403, 404, 413, 422)},
+    response={200: NotMeClosedOut, **error_answers(400, 401, 403, 404, 409, 413, 422)},
     summary="Close a 'this was not me' report",
 )
 def not_me_report_close(request, not_me_id: int, payload: NotMeCloseIn):
-    """A cadre who sees the unit's reports records what was done (400 if it is closed
-    already)."""
+    """A cadre who sees the unit's reports records what was done (400 without a note; 409 if
+    it is closed already)."""
     report = get_object_or_404(NotMeReport.objects.select_related("member"), pk=not_me_id)
     unit = get_unit_for(request.user, report.unit_id)
     require(can_see_not_me_reports(request.user, unit))
-    report = not_me_close(actor=request.user, report=report, note=payload.note)
+    with conflicts_as_409({"illegal_transition"}):
+        report = not_me_close(actor=request.user, report=report, note=payload.note)
     return {"id": report.pk, "closed_at": report.closed_at, "note": report.note}

@@ -38,6 +38,8 @@ from .transfers import TransferOut, transfer_out
 
 router = Router(tags=["roles and lifecycle"])
 ERRORS = error_answers(400, 401, 403, 404, 413, 422)
+# A member's recorded acts: refused for his state (off the roll, already so) → 409.
+STATE_ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
 TRANSFERS_LIMIT = 200
 
 
@@ -212,7 +214,7 @@ def _state(member) -> dict:
 
 @router.post(
     "/members/{member_id}/remove",
-    response={200: MemberStateOut, **ERRORS},
+    response={200: MemberStateOut, **STATE_ERRORS},
     summary="Remove a member from the roll",
 )
 def member_remove_api(request, member_id: int, payload: LeaveIn):
@@ -220,34 +222,36 @@ def member_remove_api(request, member_id: int, payload: LeaveIn):
     member = _member(request, member_id)
     _required(payload, "reason", "on")
     if member.status != MemberStatus.ACTIVE:
-        raise ValidationError(_("The member is not on the roll."))
-    member_remove(
-        actor=request.user,
-        member=member,
-        on=payload.on,
-        reason=payload.reason,
-        expelled=payload.expelled,
-    )
+        raise ApiError(409, _("The member is not on the roll."))
+    with conflicts_as_409({"illegal_transition"}):
+        member_remove(
+            actor=request.user,
+            member=member,
+            on=payload.on,
+            reason=payload.reason,
+            expelled=payload.expelled,
+        )
     return _state(member)
 
 
 @router.post(
     "/members/{member_id}/mature-out",
-    response={200: MemberStateOut, **ERRORS},
+    response={200: MemberStateOut, **STATE_ERRORS},
     summary="Mature a member out",
 )
 def member_mature_out_api(request, member_id: int, payload: MatureOutIn):
     member = _member(request, member_id)
     _required(payload, "on")
     if member.status != MemberStatus.ACTIVE:
-        raise ValidationError(_("The member is not on the roll."))
-    member_mature_out(actor=request.user, member=member, on=payload.on, reason=payload.reason)
+        raise ApiError(409, _("The member is not on the roll."))
+    with conflicts_as_409({"illegal_transition"}):
+        member_mature_out(actor=request.user, member=member, on=payload.on, reason=payload.reason)
     return _state(member)
 
 
 @router.post(
     "/members/{member_id}/reinstate",
-    response={200: MemberStateOut, **ERRORS},
+    response={200: MemberStateOut, **STATE_ERRORS},
     summary="Bring a member back on the roll",
 )
 def member_reinstate_api(request, member_id: int, payload: LifecycleReasonIn):
@@ -255,23 +259,25 @@ def member_reinstate_api(request, member_id: int, payload: LifecycleReasonIn):
     member = _member(request, member_id)
     _required(payload, "reason")
     if member.status == MemberStatus.ACTIVE:
-        raise ValidationError(_("The member is on the roll already."))
-    member_reinstate(actor=request.user, member=member, reason=payload.reason)
+        raise ApiError(409, _("The member is on the roll already."))
+    with conflicts_as_409({"illegal_transition"}):
+        member_reinstate(actor=request.user, member=member, reason=payload.reason)
     return _state(member)
 
 
 @router.post(
     "/members/{member_id}/honorary",
-    response={200: MemberStateOut, **ERRORS},
+    response={200: MemberStateOut, **STATE_ERRORS},
     summary="Honorary membership",
 )
 def member_honorary_api(request, member_id: int, payload: LifecycleHonoraryIn):
     """Recognise (`honorary`: true) or withdraw it, with the reason."""
     member = _member(request, member_id)
     _required(payload, "reason")
-    member_honorary_set(
-        actor=request.user, member=member, honorary=payload.honorary, reason=payload.reason
-    )
+    with conflicts_as_409({"illegal_transition"}):
+        member_honorary_set(
+            actor=request.user, member=member, honorary=payload.honorary, reason=payload.reason
+        )
     return _state(member)
 
 
@@ -306,7 +312,7 @@ def _age_limit_state(member) -> dict:
 
 @router.post(
     "/members/{member_id}/keep",
-    response={200: AgeLimitOut, **ERRORS},
+    response={200: AgeLimitOut, **STATE_ERRORS},
     summary="Keep a member past the age limit",
 )
 def member_keep_api(request, member_id: int, payload: KeepIn):
@@ -314,13 +320,14 @@ def member_keep_api(request, member_id: int, payload: KeepIn):
     branch's rules allow), or to end it (`until` null), with the reason."""
     member = _age_limit_member(request, member_id)
     _required(payload, "reason")
-    member_keep(actor=request.user, member=member, until=payload.until, reason=payload.reason)
+    with conflicts_as_409({"illegal_transition"}):
+        member_keep(actor=request.user, member=member, until=payload.until, reason=payload.reason)
     return _age_limit_state(member)
 
 
 @router.post(
     "/members/{member_id}/continuation",
-    response={200: AgeLimitOut, **ERRORS},
+    response={200: AgeLimitOut, **STATE_ERRORS},
     summary="A member continues past the age limit as a cadre",
 )
 def member_continuation_api(request, member_id: int, payload: ContinuationIn):
@@ -328,9 +335,10 @@ def member_continuation_api(request, member_id: int, payload: ContinuationIn):
     withdrawn (`kind` empty), with the reason."""
     member = _age_limit_member(request, member_id)
     _required(payload, "reason")
-    member_continuation_set(
-        actor=request.user, member=member, kind=payload.kind, reason=payload.reason
-    )
+    with conflicts_as_409({"illegal_transition"}):
+        member_continuation_set(
+            actor=request.user, member=member, kind=payload.kind, reason=payload.reason
+        )
     return _age_limit_state(member)
 
 

@@ -331,11 +331,14 @@ def not_me_report(*, user: User, code: ActivationCode) -> NotMeReport:
 
 @atomic
 def not_me_close(*, actor, report: NotMeReport, note: str) -> NotMeReport:
+    """Record what was done about the report (once: two cadres closing it at once, the second
+    is refused, code "illegal_transition")."""
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say what was done (for the record).")})
+    report = NotMeReport.objects.select_for_update().select_related("member").get(pk=report.pk)
     if report.closed_at is not None:
-        raise ValidationError(_("This item is already closed."))
+        raise ValidationError(_("This item is already closed."), code="illegal_transition")
     report.closed_at, report.closed_by, report.note = timezone.now(), actor, note[:300]
     report.save(update_fields=["closed_at", "closed_by", "note"])
     audit.record(
