@@ -336,3 +336,30 @@ def test_the_pages(client, world):
     assert r.status_code == 302 and c.posts.get().cadre.member == world.member2
     detail = client.get(reverse("committees:committee-detail", args=[c.pk])).content.decode()
     assert world.member2.full_name in detail
+
+
+def test_the_committee_page_grants_a_post_s_role_as_the_api_does(client, world):
+    """The page and the API share the rule (access.can_grant_post_role): a cadre above grants
+    the deputy's role; a post without an account is refused with the reason, not a 403."""
+    holder = make_user("pho-bi-thu-web", member=world.member2)
+    committee = services.committee_create(
+        actor=None,
+        unit=world.branch,
+        members=Member.objects.all(),
+        term_start="2025-09-01",
+        posts=[
+            {"member": world.member2.pk, "post": "deputy"},
+            {"full_name": "Trịnh Văn Khoa", "sex": "male", "post": "member"},
+        ],
+    )
+    deputy = committee.posts.get(post="deputy")
+    no_account = committee.posts.get(post="member")
+    client.force_login(world.outsider)
+    assert client.post(reverse("committees:post-grant", args=[deputy.pk])).status_code == 404
+    client.force_login(world.base_cadre)
+    response = client.post(reverse("committees:post-grant", args=[no_account.pk]), follow=True)
+    assert response.status_code == 200
+    assert "chưa có tài khoản để cấp quyền" in response.content.decode()
+    response = client.post(reverse("committees:post-grant", args=[deputy.pk]))
+    assert response.status_code == 302
+    assert RoleGrant.objects.filter(user=holder, unit=world.branch, role="deputy").exists()

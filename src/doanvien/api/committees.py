@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from ninja import Field, Router, Schema, Status
 from pydantic import ConfigDict
 
-from doanvien.accounts.access import get_unit_for, grantable_roles, require
-from doanvien.committees import rules, selectors, services
+from doanvien.accounts.access import get_unit_for, require
+from doanvien.committees import selectors, services
 from doanvien.committees.access import (
     accounts_visible_to,
     can_decide_committee,
+    can_grant_post_role,
     can_record_committee,
     get_change_for,
     get_committee_for,
@@ -281,10 +282,7 @@ def post_role_grant(request, post_id: int):
     giving no role or a holder without an account: 409. The grant is answered; one already held
     is answered as it is."""
     post = get_post_for(request.user, post_id)
-    unit = post.committee.unit
-    role = rules.role_for(post.post, unit.is_branch)
-    grantable = set(grantable_roles(request.user, unit))
-    require(role in grantable if role else bool(grantable))
+    require(can_grant_post_role(request.user, post))
     try:
         grant = services.post_role_grant(actor=request.user, post=post)
     except ValidationError as e:

@@ -6,10 +6,11 @@ its unit (403 for anyone else who sees it)."""
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from doanvien.accounts.access import scope_of, subtree_q
+from doanvien.accounts.access import grantable_roles, scope_of, subtree_q
 from doanvien.accounts.models import Role, RoleGrant, User
 from doanvien.units.models import Unit
 
+from . import rules
 from .models import Committee, Post, PostChange
 
 RECORD_ROLES = {Role.CADRE, Role.SECRETARY, Role.DEPUTY}
@@ -77,3 +78,13 @@ def get_change_for(user, change_id) -> PostChange:
         return changes.get(pk=int(change_id))
     except (PostChange.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def can_grant_post_role(user, post: Post) -> bool:
+    """Whether the user may grant, on the committee's unit, the role the post offers (a
+    branch's secretary or deputy, a standing member above: rules.role_for). For a post that
+    offers none, whoever may grant a role there may ask, and the service says why not."""
+    unit = post.committee.unit
+    role = rules.role_for(post.post, unit.is_branch)
+    grantable = set(grantable_roles(user, unit))
+    return role in grantable if role else bool(grantable)

@@ -20,6 +20,7 @@ from . import selectors, services
 from .access import (
     accounts_visible_to,
     can_decide_committee,
+    can_grant_post_role,
     can_record_committee,
     get_change_for,
     get_committee_for,
@@ -222,9 +223,7 @@ def committee_decide(request, committee_id: int, decision: str):
 @require_POST
 def post_grant_view(request, post_id: int):
     post = get_post_for(request.user, post_id)
-    unit = post.committee.unit
-    offered = dict((p.pk, r) for p, r in services.role_offers(post.committee))
-    require(offered.get(post.pk) in set(grantable_roles(request.user, unit)))
+    require(can_grant_post_role(request.user, post))
     try:
         services.post_role_grant(actor=request.user, post=post)
     except ValidationError as e:
