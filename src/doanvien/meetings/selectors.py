@@ -134,30 +134,39 @@ def branch_months_absent(branch: Unit, year: int) -> dict[int, list[int]]:
     return months_absent(ids, year)
 
 
+def _tally(rows: QuerySet, key: str) -> dict[int, dict[str, int]]:
+    """{person id (`key`): {presence: count}} over attendance rows."""
+    per: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Presence.values, 0))
+    for r in rows.values(key, "presence").annotate(n=Count("pk")).order_by():
+        per[r[key]][r["presence"]] = r["n"]
+    return per
+
+
+def _line(counts: dict[str, int] | None) -> dict:
+    """A person's counts by presence, total and rate."""
+    counts = counts or dict.fromkeys(Presence.values, 0)
+    total = sum(counts.values())
+    return {**counts, "total": total, "rate": rules.rate(counts[Presence.PRESENT], total)}
+
+
+def _overall(per: dict[int, dict[str, int]]) -> dict:
+    """The rate over every row of a tally, and the rows counted."""
+    present = sum(c[Presence.PRESENT] for c in per.values())
+    total = sum(sum(c.values()) for c in per.values())
+    return {"rate": rules.rate(present, total), "total": total}
+
+
 def attendance_rates(branch: Unit, year: int) -> dict:
     """Attendance of the year's meetings whose attendance was taken: per member of the branch
     (present, excused, absent, rate) and the branch's rate over all its rows."""
-    rows = (
+    per = _tally(
         Attendance.objects.filter(
             meeting__unit=branch, meeting__date__year=year, meeting__cancelled=False
-        )
-        .values("member_id", "presence")
-        .annotate(n=Count("pk"))
-        .order_by()
+        ),
+        "member_id",
     )
-    per: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Presence.values, 0))
-    for r in rows:
-        per[r["member_id"]][r["presence"]] = r["n"]
-    members = []
-    for m in Member.objects.filter(branch=branch, status=Status.ACTIVE).order_by("sort_key", "pk"):
-        c = per.get(m.pk, dict.fromkeys(Presence.values, 0))
-        total = sum(c.values())
-        members.append(
-            {"member": m, **c, "total": total, "rate": rules.rate(c[Presence.PRESENT], total)}
-        )
-    present = sum(c[Presence.PRESENT] for c in per.values())
-    total = sum(sum(c.values()) for c in per.values())
-    return {"members": members, "rate": rules.rate(present, total), "total": total}
+    members = Member.objects.filter(branch=branch, status=Status.ACTIVE).order_by("sort_key", "pk")
+    return {"members": [{"member": m, **_line(per.get(m.pk))} for m in members], **_overall(per)}
 
 
 def attendance_of(meeting: Meeting) -> dict[int, str]:
@@ -226,27 +235,14 @@ def committee_roll(meeting: Meeting) -> list[tuple[CadreRecord, str]]:
 def committee_attendance_rates(unit: Unit, year: int) -> dict:
     """Attendance of the year's committee meetings of a union whose attendance was taken: per
     person listed (present, excused, absent, rate) and the committee's rate over all rows."""
-    rows = (
+    per = _tally(
         CommitteeAttendance.objects.filter(
             meeting__unit=unit, meeting__date__year=year, meeting__cancelled=False
-        )
-        .values("cadre_id", "presence")
-        .annotate(n=Count("pk"))
-        .order_by()
+        ),
+        "cadre_id",
     )
-    per: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Presence.values, 0))
-    for r in rows:
-        per[r["cadre_id"]][r["presence"]] = r["n"]
-    people = []
-    for cadre in CadreRecord.objects.filter(pk__in=list(per)).order_by("full_name", "pk"):
-        c = per[cadre.pk]
-        total = sum(c.values())
-        people.append(
-            {"cadre": cadre, **c, "total": total, "rate": rules.rate(c[Presence.PRESENT], total)}
-        )
-    present = sum(c[Presence.PRESENT] for c in per.values())
-    total = sum(sum(c.values()) for c in per.values())
-    return {"people": people, "rate": rules.rate(present, total), "total": total}
+    people = CadreRecord.objects.filter(pk__in=list(per)).order_by("full_name", "pk")
+    return {"people": [{"cadre": c, **_line(per[c.pk])} for c in people], **_overall(per)}
 
 
 # --- The training programme's steps taken at meetings -------------------------------------------
