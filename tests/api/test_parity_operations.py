@@ -110,9 +110,14 @@ def test_a_meeting_is_changed_then_cancelled(world):
     assert cancelled.json()["cancelled"] is True
     meeting.refresh_from_db()
     assert (meeting.cancelled, meeting.cancel_reason) == (True, "Ghi nhầm")
-    # A cancelled meeting is neither cancelled again nor changed.
-    assert client.post(f"{url}/cancel", {"reason": "Lần nữa"}).status_code == 400
-    assert client.patch(url, {"minutes": "Sửa"}).status_code == 400
+    # A cancelled meeting is neither cancelled again nor changed, nor its attendance taken:
+    # refused for its state (409), not for what was sent.
+    assert client.post(f"{url}/cancel", {"reason": "Lần nữa"}).status_code == 409
+    assert client.patch(url, {"minutes": "Sửa"}).status_code == 409
+    taken = client.put(f"{url}/attendance", {"present": [world.member.pk], "excused": []})
+    assert taken.status_code == 409, taken.content
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Biên bản" and not meeting.attendance.exists()
 
 
 def _good_model(world) -> GoodModel:

@@ -16,11 +16,15 @@ from doanvien.meetings import selectors, services
 from doanvien.meetings.access import can_hold_meetings, can_publish_themes, get_meeting_for
 from doanvien.meetings.models import Meeting
 
+from .errors import conflicts_as_409
 from .schemas import error_answers
 
 router = Router(tags=["meetings"])
 
 ERRORS = error_answers(400, 401, 403, 404, 413, 422)
+# A cancelled meeting changes no more → 409.
+CHANGE_ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
+CANCELLED = {"illegal_transition"}
 
 
 class MeetingIn(Schema):
@@ -125,19 +129,14 @@ def meeting_create(request, unit_id: int, payload: MeetingIn):
     id, or text)."""
     unit = get_unit_for(request.user, unit_id)
     require(can_hold_meetings(request.user, unit))
-    data = payload.model_dump(exclude_unset=True)
-    theme = data.pop("theme", None)
-    if isinstance(theme, int) or (isinstance(theme, str) and theme.isdigit()):
-        data["theme"] = theme
-    elif theme:
-        data["theme_text"] = theme
+    data = _theme(payload.model_dump(exclude_unset=True))
     meeting = services.meeting_create(actor=request.user, unit=unit, data=data)
     return Status(201, {"id": meeting.pk})
 
 
 @router.put(
     "/meetings/{meeting_id}/attendance",
-    response={200: AttendanceOut, **ERRORS},
+    response={200: AttendanceOut, **CHANGE_ERRORS},
     summary="Take a meeting's attendance",
 )
 def meeting_attendance(request, meeting_id: int, payload: AttendanceIn):
@@ -148,9 +147,10 @@ def meeting_attendance(request, meeting_id: int, payload: AttendanceIn):
     attendance."""
     meeting = get_meeting_for(request.user, meeting_id)
     require(can_hold_meetings(request.user, meeting.unit))
-    return services.attendance_set(
-        actor=request.user, meeting=meeting, present=payload.present, excused=payload.excused
-    )
+    with conflicts_as_409(CANCELLED):
+        return services.attendance_set(
+            actor=request.user, meeting=meeting, present=payload.present, excused=payload.excused
+        )
 
 
 class MeetingCancelIn(Schema):
@@ -171,9 +171,14 @@ def _theme(data: dict) -> dict:
     return data
 
 
+def _answer(meeting: Meeting) -> dict:
+    """The meeting as the unit's list shows it (with its attendance counts)."""
+    return _out(selectors.unit_meetings(meeting.unit, meeting.date.year).get(pk=meeting.pk))
+
+
 @router.patch(
     "/meetings/{meeting_id}",
-    response={200: MeetingOut, **ERRORS},
+    response={200: MeetingOut, **CHANGE_ERRORS},
     summary="Change a meeting",
 )
 def meeting_change(request, meeting_id: int, payload: MeetingIn):
@@ -182,22 +187,26 @@ def meeting_change(request, meeting_id: int, payload: MeetingIn):
     meeting = get_meeting_for(request.user, meeting_id)
     require(can_hold_meetings(request.user, meeting.unit))
     data = _theme(payload.model_dump(exclude_unset=True))
-    meeting = services.meeting_update(actor=request.user, meeting=meeting, data=data)
-    return _out(selectors.unit_meetings(meeting.unit, meeting.date.year).get(pk=meeting.pk))
+    with conflicts_as_409(CANCELLED):
+        meeting = services.meeting_update(actor=request.user, meeting=meeting, data=data)
+    return _answer(meeting)
 
 
 @router.post(
     "/meetings/{meeting_id}/cancel",
-    response={200: MeetingOut, **ERRORS},
+    response={200: MeetingOut, **CHANGE_ERRORS},
     summary="Cancel a meeting",
 )
 def meeting_cancel(request, meeting_id: int, payload: MeetingCancelIn):
     """Cancel a meeting recorded in error or not held after all, with the reason: it stays on
-    the list, marked, and counts nowhere any more. 400 if it was already cancelled."""
+    the list, marked, and counts nowhere any more. 409 if it was already cancelled."""
     meeting = get_meeting_for(request.user, meeting_id)
     require(can_hold_meetings(request.user, meeting.unit))
-    meeting = services.meeting_cancel(actor=request.user, meeting=meeting, reason=payload.reason)
-    return _out(selectors.unit_meetings(meeting.unit, meeting.date.year).get(pk=meeting.pk))
+    with conflicts_as_409(CANCELLED):
+        meeting = services.meeting_cancel(
+            actor=request.user, meeting=meeting, reason=payload.reason
+        )
+    return _answer(meeting)
 
 
 @router.get(

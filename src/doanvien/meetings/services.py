@@ -107,7 +107,9 @@ def meeting_update(*, actor, meeting: Meeting, data: dict, minutes_file=None) ->
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     unit = Unit.objects.get(pk=meeting.unit_id)
     if meeting.cancelled:
-        raise ValidationError(_("This meeting was cancelled: it cannot be changed."))
+        raise ValidationError(
+            _("This meeting was cancelled: it cannot be changed."), code="illegal_transition"
+        )
     clean = _clean(unit, data)
     old_year = meeting.date.year
     before = audit.snapshot(meeting, clean)
@@ -165,7 +167,9 @@ def attendance_set(*, actor, meeting: Meeting, present, excused) -> dict[str, in
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     unit = Unit.objects.get(pk=meeting.unit_id)
     if meeting.cancelled:
-        raise ValidationError(_("This meeting was cancelled: it cannot be changed."))
+        raise ValidationError(
+            _("This meeting was cancelled: it cannot be changed."), code="illegal_transition"
+        )
     present, excused = _presences(present, excused)
     if not unit.is_branch:
         return _committee_attendance_set(actor, meeting, unit, present, excused)
@@ -252,7 +256,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     reason = normalize(reason or "")
     if meeting.cancelled:
-        raise ValidationError(_("This meeting was already cancelled."))
+        raise ValidationError(_("This meeting was already cancelled."), code="illegal_transition")
     if not reason:
         raise ValidationError({"reason": _("Give the reason for cancelling.")})
     if len(reason) > 300:
