@@ -2,6 +2,7 @@
 any unit and by non-members, dated changes, the roles that follow posts, cadre indicators, the
 API and the pages."""
 
+import re
 from datetime import date
 
 import pytest
@@ -363,3 +364,23 @@ def test_the_committee_page_grants_a_post_s_role_as_the_api_does(client, world):
     response = client.post(reverse("committees:post-grant", args=[deputy.pk]))
     assert response.status_code == 302
     assert RoleGrant.objects.filter(user=holder, unit=world.branch, role="deputy").exists()
+
+
+def test_the_committee_page_gives_each_post_row_s_forms_ids_of_their_own(client, world):
+    """Every post row carries its forms (hand over, end, course): one page, no id twice, so
+    each label names its own field."""
+    committee = services.committee_create(
+        actor=None,
+        unit=world.branch,
+        members=Member.objects.all(),
+        term_start="2025-09-01",
+        posts=[
+            {"member": world.member.pk, "post": "secretary"},
+            {"member": world.member2.pk, "post": "deputy"},
+        ],
+    )
+    client.force_login(world.base_cadre)
+    page = client.get(reverse("committees:committee-detail", args=[committee.pk]))
+    ids = re.findall(r'\bid="([^"]+)"', page.content.decode())
+    assert len(ids) > 6
+    assert [i for i in set(ids) if ids.count(i) > 1] == []

@@ -92,6 +92,11 @@ def committee_create_view(request, unit_id: int):
     return render(request, "committees/form.html", {"form": form, "unit": unit})
 
 
+def _ids(post, form: str) -> str:
+    """The ids of a post row's form's fields (`post12-end-reason`): unique on the page."""
+    return f"post{post.pk}-{form}-%s"
+
+
 def _detail(request, committee: Committee, *, add_form=None, replace=None):
     """The committee page; `replace`: (post id, bound form) of a handover to show again with
     its errors."""
@@ -102,22 +107,29 @@ def _detail(request, committee: Committee, *, add_form=None, replace=None):
     in_office = committee.state == Committee.State.APPROVED
     if add_form is None and can_record:
         add_form = PostAddForm()
+    posts = selectors.posts_of(committee)
+    today = timezone.localdate()
+    for p in posts:  # each row's forms with ids of their own (one page, many posts)
+        p.end_form = PostEndForm(initial={"ended_on": today}, auto_id=_ids(p, "end"))
+        p.replace_form = (
+            replace[1]
+            if replace and replace[0] == p.pk
+            else PostReplaceForm(initial={"on": today}, auto_id=_ids(p, "replace"))
+        )
+        p.course_form = CourseForm(auto_id=_ids(p, "course"))
     return render(
         request,
         "committees/detail.html",
         {
             "committee": committee,
             "unit": unit,
-            "posts": selectors.posts_of(committee),
+            "posts": posts,
             "offers": offers,
             "can_record": can_record,
             "can_decide": can_decide_committee(request.user, committee),
             "add_form": add_form if in_office and can_record else None,
-            "end_form": PostEndForm(initial={"ended_on": timezone.localdate()}),
-            "replace_form": PostReplaceForm(initial={"on": timezone.localdate()}),
             "replace_post": replace[0] if replace else None,
             "replace_bound": replace[1] if replace else None,
-            "course_form": CourseForm(),
             "changes": selectors.changes_of(committee),
             "history": audit.history_shown(committee),
         },
@@ -163,7 +175,7 @@ def post_replace_view(request, post_id: int):
     post = get_post_for(request.user, post_id)
     committee = post.committee
     require(can_record_committee(request.user, committee.unit))
-    form = PostReplaceForm(request.POST)
+    form = PostReplaceForm(request.POST, auto_id=_ids(post, "replace"))
     if form.is_valid():
         visible = members_visible_to(request.user)
         try:
