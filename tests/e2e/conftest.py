@@ -25,6 +25,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 DEMO_PASSWORD = "demo"
+# The demo province the journeys run in: its whole tree and logins, with a smaller roll in each
+# branch (the full one takes a minute to load before every journey).
+MEMBERS_PER_BRANCH = 8
 BRANCH_CODE = "SX-BN-LQD-12A1"  # the demo branch whose secretary is demo-branch
 
 
@@ -82,7 +85,7 @@ def demo(live_server, transactional_db, settings) -> Demo:
     from doanvien.units.models import Unit
 
     settings.DEMO_MODE = True
-    load_demo(training=False)  # the member pages need no programme data: faster
+    load_demo(training=False, per_branch=MEMBERS_PER_BRANCH)  # programme data where asked
     return Demo(url=live_server.url, branch=Unit.objects.get(code=BRANCH_CODE))
 
 

@@ -27,7 +27,7 @@ from doanvien.training.models import Registration
 from doanvien.training.rules import programme_year_of
 from doanvien.units.models import Unit
 
-from .conftest import BRANCH_CODE, log_in
+from .conftest import BRANCH_CODE, MEMBERS_PER_BRANCH, log_in
 from .test_training import _choose_criteria
 
 pytestmark = pytest.mark.e2e
@@ -92,7 +92,7 @@ def demo_branch(server, settings) -> Unit:
     from doanvien.demo.load import load_demo
 
     settings.DEMO_MODE = True
-    load_demo(training=False)
+    load_demo(training=False, per_branch=MEMBERS_PER_BRANCH)
     return Unit.objects.get(code=BRANCH_CODE)
 
 

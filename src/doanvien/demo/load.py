@@ -59,9 +59,14 @@ def _member_data(rng: random.Random, ages: tuple[int, int], sector: str, today: 
     return person
 
 
-def _fill_branch(rng, branch: Unit, spec: dict, base_name: str, today: date) -> list[Member]:
-    members = []
+def _fill_branch(
+    rng, branch: Unit, spec: dict, base_name: str, today: date, per_branch: int | None
+) -> list[Member]:
+    """The branch's members; with `per_branch`, only the first ones are made, each as the whole
+    demo makes it (every member's data is drawn, so the ones made, and the branches after, are
+    the same people as in the whole demo)."""
     ages = _ages(spec, base_name)
+    drawn = []
     for i in range(vocab.members_per_branch(rng, spec)):
         data = _member_data(rng, ages, spec["sector"], today)
         data["position"] = (
@@ -74,20 +79,42 @@ def _fill_branch(rng, branch: Unit, spec: dict, base_name: str, today: date) -> 
             else Position.MEMBER
         )
         data["federation_member"] = rng.random() < 0.3
-        members.append(member_create(actor=None, branch=branch, data=data, today=today))
-    for member in members[5:]:
+        drawn.append(data)
+    made = drawn[:per_branch] if per_branch else drawn
+    members = [member_create(actor=None, branch=branch, data=d, today=today) for d in made]
+    for i in range(5, len(drawn)):
         roll = rng.random()
+        if i >= len(members):
+            continue
         if roll < 0.02:
-            member_update(actor=None, member=member, data={"status": Status.REMOVED}, today=today)
+            member_update(
+                actor=None, member=members[i], data={"status": Status.REMOVED}, today=today
+            )
         elif roll < 0.05:
             member_update(
-                actor=None, member=member, data={"status": Status.MATURED_OUT}, today=today
+                actor=None, member=members[i], data={"status": Status.MATURED_OUT}, today=today
             )
     return members
 
 
+def _settled(pool: list[Member], today: date) -> Member:
+    year_ago = today.replace(year=today.year - 1, day=min(today.day, 28))
+    active = [m for m in pool if m.status == Status.ACTIVE]
+    settled = [m for m in active if m.joined_union_on <= year_ago]
+    return (settled or active)[-1]
+
+
 @transaction.atomic
-def load_demo(*, seed: int = 1, today: date | None = None, training: bool = True) -> dict[str, int]:
+def load_demo(
+    *,
+    seed: int = 1,
+    today: date | None = None,
+    training: bool = True,
+    per_branch: int | None = None,
+) -> dict[str, int]:
+    """The demo province: its tree, members, logins and (`training`) programme data.
+    `per_branch` caps the members of each branch (the same tree and logins, a smaller roll: the
+    browser tests' province)."""
     today = today or timezone.localdate()
     rng = random.Random(seed)
     tree = vocab.demo_tree(rng)
@@ -100,16 +127,16 @@ def load_demo(*, seed: int = 1, today: date | None = None, training: bool = True
             continue
         base_name = base_names.get(parent["code"], "") if parent else ""
         branch_members[spec["code"]] = _fill_branch(
-            rng, units[spec["code"]], spec, base_name, today
+            rng, units[spec["code"]], spec, base_name, today, per_branch
         )
     for username, (full_name, role, unit_code, member_of) in DEMO_USERS.items():
         member = None
         if member_of:
             pool = branch_members[member_of]
-            # The secretary's account is linked to the branch secretary's record.
-            member = pool[0] if role == Role.SECRETARY else pool[-1]
-            if member.status != Status.ACTIVE:
-                member = next(m for m in reversed(pool) if m.status == Status.ACTIVE)
+            # The secretary's account is linked to the branch secretary's record; a member's,
+            # to the last one on the roll who joined over a year ago (his programme year is
+            # classified, whichever members the demo drew).
+            member = pool[0] if role == Role.SECRETARY else _settled(pool, today)
         user = User(
             username=username,
             full_name=full_name or member.full_name,
