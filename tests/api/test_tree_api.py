@@ -42,6 +42,10 @@ def test_a_cadre_creates_edits_moves_and_deactivates_units(api_client, world):
         {"name": "Đoàn xã Trống", "code": "TN-TRONG", "level": "base", "sector": "residential"},
     ).json()["id"]
     assert api.post(f"/api/v1/units/{empty}/deactivate").json()["is_active"] is False
+    again = api.post(f"/api/v1/units/{empty}/deactivate")
+    assert again.status_code == 409, again.content  # inactive already: its state, not the data
+    assert api.post(f"/api/v1/units/{empty}/reactivate").json()["is_active"] is True
+    assert api.post(f"/api/v1/units/{empty}/reactivate").status_code == 409
 
 
 def test_bad_input_is_refused_with_the_field_named(api_client, world):

@@ -105,8 +105,18 @@ def test_deactivation_is_refused_while_members_remain(world):
     Unit.objects.filter(path__in=world.branch2.ancestor_paths()).update(member_count=0)
     unit_deactivate(actor=None, unit=world.branch2)
     assert not Unit.objects.get(pk=world.branch2.pk).is_active
+    events = AuditEvent.objects.filter(target_id=world.branch2.pk, action="unit.deactivated")
+    # Deactivated twice: refused for its state, and nothing recorded a second time.
+    with pytest.raises(ValidationError) as refused:
+        unit_deactivate(actor=None, unit=world.branch2)
+    assert refused.value.code == "illegal_transition" and events.count() == 1
     unit_reactivate(actor=None, unit=Unit.objects.get(pk=world.branch2.pk))
     assert Unit.objects.get(pk=world.branch2.pk).is_active
+    with pytest.raises(ValidationError) as refused:
+        unit_reactivate(actor=None, unit=world.branch2)
+    assert refused.value.code == "illegal_transition"
+    reactivated = AuditEvent.objects.filter(target_id=world.branch2.pk, action="unit.reactivated")
+    assert reactivated.count() == 1
 
 
 def test_levels_are_data_and_the_tree_takes_any_depth(world):

@@ -17,11 +17,13 @@ from doanvien.units import services
 from doanvien.units.exports import tree_xlsx
 from doanvien.units.models import Level, Sector, Unit
 
-from .errors import ApiError
+from .errors import ApiError, conflicts_as_409
 from .schemas import error_answers
 
 router = Router(tags=["units"])
 ERRORS = error_answers(400, 401, 403, 404, 413, 422)
+# Deactivating an inactive unit, reactivating an active one → 409.
+STATE_ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BINARY = {
     "responses": {
@@ -193,27 +195,31 @@ def unit_merge_api(request, unit_id: int, payload: UnitMergeIn):
 
 @router.post(
     "/units/{unit_id}/deactivate",
-    response={200: UnitChangedOut, **ERRORS},
+    response={200: UnitChangedOut, **STATE_ERRORS},
     summary="Deactivate a unit",
 )
 def unit_deactivate_api(request, unit_id: int):
-    """Deactivate the unit and its subtree (refused while members remain under it)."""
+    """Deactivate the unit and its subtree (refused while members remain under it; 409 if it
+    is inactive already)."""
     unit = get_unit_for(request.user, unit_id)
     require(can_manage_unit(request.user, unit))
-    services.unit_deactivate(actor=request.user, unit=unit)
+    with conflicts_as_409({"illegal_transition"}):
+        unit = services.unit_deactivate(actor=request.user, unit=unit)
     return _changed(unit)
 
 
 @router.post(
     "/units/{unit_id}/reactivate",
-    response={200: UnitChangedOut, **ERRORS},
+    response={200: UnitChangedOut, **STATE_ERRORS},
     summary="Reactivate a unit",
 )
 def unit_reactivate_api(request, unit_id: int):
-    """Make a deactivated unit active again (refused while the unit above it is inactive)."""
+    """Make a deactivated unit active again (refused while the unit above it is inactive; 409
+    if it is active already)."""
     unit = get_unit_for(request.user, unit_id)
     require(can_manage_unit(request.user, unit))
-    services.unit_reactivate(actor=request.user, unit=unit)
+    with conflicts_as_409({"illegal_transition"}):
+        unit = services.unit_reactivate(actor=request.user, unit=unit)
     return _changed(unit)
 
 

@@ -134,8 +134,13 @@ def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level: 
 
 @atomic
 def unit_deactivate(*, actor, unit: Unit) -> Unit:
-    """Deactivate a unit and its subtree. Refused while active members remain under it."""
-    unit.refresh_from_db()
+    """Deactivate a unit and its subtree. Refused while active members remain under it, and
+    for a unit already inactive (code "illegal_transition")."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if not unit.is_active:
+        raise ValidationError(
+            _("%(name)s is inactive already.") % {"name": unit.name}, code="illegal_transition"
+        )
     if count := member_counts.now(unit):
         raise ValidationError(
             _("%(name)s still has %(count)s members: move them or merge the unit first.")
@@ -156,6 +161,13 @@ def unit_deactivate(*, actor, unit: Unit) -> Unit:
 
 @atomic
 def unit_reactivate(*, actor, unit: Unit) -> Unit:
+    """Make a deactivated unit active again; refused while the unit above it is inactive, and
+    for a unit active already (code "illegal_transition")."""
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.is_active:
+        raise ValidationError(
+            _("%(name)s is active already.") % {"name": unit.name}, code="illegal_transition"
+        )
     parent = unit.parent()
     if parent is not None and not parent.is_active:
         raise ValidationError(_("Reactivate the unit above it first."))
