@@ -815,6 +815,8 @@ API_SELF = {
     ("get", "/api/v1/me/notifications"),
     ("put", "/api/v1/me/notification-settings"),
     ("post", "/api/v1/me/notifications/read-all"),
+    ("get", "/api/v1/me/first-login-notice"),
+    ("post", "/api/v1/me/first-login-notice"),
     ("delete", "/api/v1/auth/token"),
     ("get", "/api/v1/auth/sessions"),
     ("delete", "/api/v1/auth/sessions"),

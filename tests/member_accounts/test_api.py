@@ -86,3 +86,48 @@ def test_a_union_answers_400_and_outsiders_404(world):
     assert api.post(f"/api/v1/units/{world.base.pk}/activation-codes", {}).status_code == 400
     assert issue_all(world, world.outsider).status_code == 404
     assert issue_all(world, world.member_user).status_code == 404
+
+
+def _signed_in(token: str) -> ApiClient:
+    client = ApiClient()
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client
+
+
+def test_the_first_log_in_notice_is_read_and_answered_it_was_me(world):
+    [row] = issue_all(world).json()["codes"]
+    member = _signed_in(activate(world, row["code"], world.member2.date_of_birth).json()["token"])
+    notice = member.get("/api/v1/me/first-login-notice")
+    assert notice.status_code == 200, notice.content
+    body = notice.json()
+    assert body["pending"] is True and body["issued_by"] == world.secretary.full_name
+    assert body["used_at"] and body["issued_at"]
+    assert member.post("/api/v1/me/first-login-notice", {"answer": "maybe"}).status_code == 422
+    answered = member.post("/api/v1/me/first-login-notice", {"answer": "me"})
+    assert answered.status_code == 200 and answered.json() == {
+        "pending": False,
+        "issued_by": None,
+        "issued_at": None,
+        "used_at": None,
+        "locked": False,
+    }
+    assert member.get("/api/v1/me/first-login-notice").json()["pending"] is False
+    # Answered already: nothing waits.
+    assert member.post("/api/v1/me/first-login-notice", {"answer": "me"}).status_code == 409
+    # An account that is not a member's has no notice.
+    assert ApiClient(world.secretary).get("/api/v1/me/first-login-notice").status_code == 404
+
+
+def test_this_was_not_me_through_the_api_locks_the_account_at_once(world):
+    from doanvien.member_accounts.models import NotMeReport
+
+    [row] = issue_all(world).json()["codes"]
+    member = _signed_in(activate(world, row["code"], world.member2.date_of_birth).json()["token"])
+    answered = member.post("/api/v1/me/first-login-notice", {"answer": "not-me"})
+    assert answered.status_code == 200 and answered.json()["locked"] is True
+    user = User.objects.get(member=world.member2)
+    assert not user.is_active
+    report = NotMeReport.objects.get(member=world.member2)
+    assert report.unit_id == world.base.pk and report.closed_at is None
+    # His token ended with the lock.
+    assert member.get("/api/v1/me").status_code == 401

@@ -4,12 +4,16 @@ activates his account with his code and date of birth and gets a token.
 `POST /units/{id}/activation-codes` answers the codes once (only an HMAC of each is kept).
 `POST /auth/activate` is public; a wrong code or date of birth answers 400 with one message for
 both, and counts against the same lockout as signing in (per code and per address: 429 with
-Retry-After while waiting)."""
+Retry-After while waiting). `GET /me/first-login-notice` tells the member who issued the code
+that opened his account; `POST` answers it, as the page does ("me", or "not-me": the account is
+locked at once and his base union told)."""
 
 import math
 from datetime import date, datetime
+from typing import Literal
 
 from django.contrib.auth import user_logged_in
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -20,7 +24,13 @@ from doanvien.accounts.services import api_token_issue
 from doanvien.member_accounts.access import can_issue_codes, can_see_not_me_reports
 from doanvien.member_accounts.activation import ActivationLocked, activate
 from doanvien.member_accounts.models import NotMeReport
-from doanvien.member_accounts.services import codes_issue, not_me_close
+from doanvien.member_accounts.selectors import member_of, notice_pending
+from doanvien.member_accounts.services import (
+    codes_issue,
+    not_me_close,
+    not_me_report,
+    notice_acknowledge,
+)
 
 from .errors import ApiError, conflicts_as_409
 from .schemas import TokenOut, error_answers
@@ -136,3 +146,71 @@ def not_me_report_close(request, not_me_id: int, payload: NotMeCloseIn):
     with conflicts_as_409({"illegal_transition"}):
         report = not_me_close(actor=request.user, report=report, note=payload.note)
     return {"id": report.pk, "closed_at": report.closed_at, "note": report.note}
+
+
+# --- The member's first log-in notice ----------------------------------------------------------
+
+
+class NoticeOut(Schema):
+    pending: bool = Field(description="a notice waits for his answer")
+    issued_by: str | None = Field(None, description="who issued the code (name), if known")
+    issued_at: datetime | None = None
+    used_at: datetime | None = None
+    locked: bool = Field(False, description="he answered 'not-me': the account is locked")
+
+
+class NoticeAnswerIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    answer: Literal["me", "not-me"] = Field(
+        description="me: it was him who used the code; not-me: lock the account at once"
+    )
+
+
+def _notice_member(request):
+    """The caller's own record on the roll (404 for an account that is not a member's)."""
+    if member_of(request.user) is None:
+        raise Http404
+    return notice_pending(request.user)
+
+
+def _notice_out(code, *, locked: bool = False) -> dict:
+    if code is None:
+        return {"pending": False, "locked": locked}
+    by = code.issued_by
+    return {
+        "pending": True,
+        "issued_by": (by.full_name or by.username) if by else None,
+        "issued_at": code.issued_at,
+        "used_at": code.used_at,
+    }
+
+
+@router.get(
+    "/me/first-login-notice",
+    response={200: NoticeOut, **error_answers(401, 404)},
+    summary="The first log-in notice",
+)
+def first_login_notice(request):
+    """Who issued the code that opened (or reset) the member's account, and when it was used,
+    while he has not answered (`pending`). 404 for an account that is not a member's."""
+    return _notice_out(_notice_member(request))
+
+
+@router.post(
+    "/me/first-login-notice",
+    response={200: NoticeOut, **error_answers(400, 401, 404, 409, 413, 422)},
+    summary="Answer the first log-in notice",
+)
+def first_login_notice_answer(request, payload: NoticeAnswerIn):
+    """`me`: it was him, the notice is closed. `not-me`: the account is locked at once (every
+    session and token ended, this one too) and an item goes on his base union's list; his
+    branch gives him a new code. 409 when no notice waits."""
+    code = _notice_member(request)
+    if code is None:
+        raise ApiError(409, _("No notice waits for your answer."))
+    if payload.answer == "not-me":
+        not_me_report(user=request.user, code=code)
+        return _notice_out(None, locked=True)
+    notice_acknowledge(user=request.user, code=code)
+    return _notice_out(None)
