@@ -159,6 +159,7 @@ PARITY: dict[str, tuple[str, ...]] = {
     # member accounts
     "member_accounts:activate": ("POST /api/v1/auth/activate",),
     "member_accounts:notice": ("POST /api/v1/me/first-login-notice",),
+    "member_accounts:codes-bulk": ("POST /api/v1/units/{unit_id}/activation-codes/job",),
     "member_accounts:unit-codes": ("POST /api/v1/units/{unit_id}/activation-codes",),
     # dues
     "dues:branch-dues": ("POST /api/v1/units/{unit_id}/dues/payments",),
@@ -308,8 +309,6 @@ EXEMPT: dict[str, str] = {
 MISSING: dict[str, str] = {
     "members:member-export": "missing: the member list in Excel as a background job (the API "
     "lists members page by page as JSON)",
-    "member_accounts:codes-bulk": "missing: issue the activation codes of a whole subtree as a "
-    "background job",
     "reports:unit-report-subtree": "missing: the report of every unit of the subtree in Excel as "
     "a background job",
 }

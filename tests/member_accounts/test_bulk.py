@@ -44,3 +44,30 @@ def test_the_bulk_job_is_for_cadres_of_the_union(client, world):
         == 403
     )
     assert not Job.objects.exists()
+
+
+def test_the_api_starts_the_same_job_and_gives_its_file(world):
+    from ..api.conftest import ApiClient
+
+    url = f"/api/v1/units/{world.base.pk}/activation-codes/job"
+    assert ApiClient(world.secretary).post(url).status_code == 404  # outside her scope
+    branch_url = f"/api/v1/units/{world.branch.pk}/activation-codes/job"
+    assert ApiClient(world.base_cadre).post(branch_url).status_code == 403
+    assert not Job.objects.exists()
+    cadre = ApiClient(world.base_cadre)
+    started = cadre.post(url)
+    assert started.status_code == 202, started.content
+    job = Job.objects.get(pk=started.json()["job"])
+    assert (job.kind, job.unit_id) == (Job.Kind.ACTIVATION_CODES, world.base.pk)
+    assert job.params["activate_url"].endswith(reverse("member_accounts:activate"))
+    assert run(job.pk) == Job.State.SUCCEEDED
+    assert ActivationCode.objects.count() == 2  # member2 and member_in_branch2
+    followed = cadre.get(f"/api/v1/jobs/{job.pk}").json()
+    assert followed["state"] == "succeeded" and followed["download"]
+    download = cadre.get(followed["download"])
+    assert download.status_code == 200
+    body = b"".join(download.streaming_content) if download.streaming else download.content
+    assert sorted(zipfile.ZipFile(io.BytesIO(body)).namelist()) == [
+        "ma-kich-hoat.xlsx",
+        "phieu-kich-hoat.pdf",
+    ]

@@ -21,8 +21,14 @@ from pydantic import ConfigDict
 
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.accounts.services import api_token_issue
-from doanvien.member_accounts.access import can_issue_codes, can_see_not_me_reports
-from doanvien.member_accounts.activation import ActivationLocked, activate
+from doanvien.jobs.models import Job
+from doanvien.jobs.services import job_start
+from doanvien.member_accounts.access import (
+    can_issue_codes,
+    can_issue_in_bulk,
+    can_see_not_me_reports,
+)
+from doanvien.member_accounts.activation import ActivationLocked, activate, activate_url
 from doanvien.member_accounts.models import NotMeReport
 from doanvien.member_accounts.selectors import member_of, notice_pending
 from doanvien.member_accounts.services import (
@@ -33,6 +39,7 @@ from doanvien.member_accounts.services import (
 )
 
 from .errors import ApiError, conflicts_as_409
+from .imports import JobCreated
 from .schemas import TokenOut, error_answers
 
 router = Router(tags=["member accounts"])
@@ -90,6 +97,27 @@ def activation_codes_issue(request, unit_id: int, payload: CodesIn):
             ]
         },
     )
+
+
+@router.post(
+    "/units/{unit_id}/activation-codes/job",
+    response={202: JobCreated, **error_answers(401, 403, 404)},
+    summary="Issue the activation codes of a whole subtree (background job)",
+)
+def activation_codes_job(request, unit_id: int):
+    """A code for every member on the roll under the union who has no account, built in the
+    background as the page's bulk job does: follow `GET /api/v1/jobs/{job}`; its `download`
+    gives a ZIP with the slips (PDF) and the list (Excel) once it has `succeeded`. For the
+    union's cadres and those above (403 for a branch, or without the right)."""
+    unit = get_unit_for(request.user, unit_id)
+    require(can_issue_in_bulk(request.user, unit))
+    job = job_start(
+        actor=request.user,
+        kind=Job.Kind.ACTIVATION_CODES,
+        unit=unit,
+        params={"activate_url": activate_url(request)},
+    )
+    return Status(202, {"job": job.pk})
 
 
 @router.post(

@@ -10,6 +10,7 @@ during a wait is refused before the code is even looked up, and not counted."""
 from datetime import timedelta
 
 from django.contrib.auth.signals import user_login_failed
+from django.urls import reverse
 
 from doanvien.accounts.lockout import NO_WAIT, failures_forget, wait_for
 from doanvien.accounts.models import User
@@ -52,3 +53,8 @@ def activate(request, **fields) -> User:
         raise
     failures_forget(username=credentials["username"])
     return user
+
+
+def activate_url(request) -> str:
+    """The activation page's address as the member types it from his slip (this server's)."""
+    return request.build_absolute_uri(reverse("member_accounts:activate"))

@@ -12,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -23,7 +22,7 @@ from doanvien.jobs.models import Job
 from doanvien.jobs.services import job_start
 
 from .access import can_issue_codes, can_issue_in_bulk, can_see_not_me_reports
-from .activation import ActivationLocked, activate
+from .activation import ActivationLocked, activate, activate_url
 from .exports import codes_xlsx, slips_of, slips_pdf
 from .forms import ActivateForm, NotMeCloseForm
 from .models import NotMeReport
@@ -37,10 +36,6 @@ from .selectors import (
 from .services import codes_check, codes_issue, not_me_close, not_me_report, notice_acknowledge
 
 BACKEND = "doanvien.accounts.backends.AccountBackend"
-
-
-def activate_url(request) -> str:
-    return request.build_absolute_uri(reverse("member_accounts:activate"))
 
 
 @login_required
