@@ -101,7 +101,7 @@ def activation_codes_issue(request, unit_id: int, payload: CodesIn):
 
 @router.post(
     "/units/{unit_id}/activation-codes/job",
-    response={202: JobCreated, **error_answers(401, 403, 404)},
+    response={202: JobCreated, **error_answers(401, 403, 404, 413, 422)},
     summary="Issue the activation codes of a whole subtree (background job)",
 )
 def activation_codes_job(request, unit_id: int):

@@ -1,11 +1,16 @@
 """Units: one unit with its children, the members of a subtree, a new member in a branch."""
 
 from django.core.exceptions import PermissionDenied
-from ninja import Query, Router, Status
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Status
+from pydantic import ConfigDict
 
 from doanvien.accounts.access import get_unit_for, scope_of
 from doanvien.actions.members import member_create
+from doanvien.jobs.models import Job
+from doanvien.jobs.services import job_start
 from doanvien.members.access import can_edit_members, can_search_id_numbers_in
+from doanvien.members.columns import EXPORT_COLUMNS
 from doanvien.members.selectors import (
     MEMBER_ORDER,
     MemberFilters,
@@ -19,6 +24,7 @@ from doanvien.units.models import Unit
 
 from . import tree
 from .errors import ApiError, keyset_page_of
+from .imports import JobCreated
 from .schemas import (
     ErrorOut,
     MemberCreateIn,
@@ -156,6 +162,56 @@ def unit_member_create(request, unit_id: int, payload: MemberCreateIn):
         actor=request.user, branch=unit, data=payload.model_dump(exclude_unset=True)
     )
     return Status(201, member)
+
+
+class MemberExportIn(MemberListQuery):
+    """The list's filters (as `GET /units/{id}/members` takes them) and the file's columns."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    columns: list[str] | None = Field(
+        None,
+        description="the columns, by name (written in the order of the export's column list, "
+        "whatever the order sent); null: the national column set",
+    )
+
+
+def _export_columns(columns: list[str] | None) -> list[str] | None:
+    """The columns sent, checked and put in the file's order (422 naming what is wrong)."""
+    if columns is None:
+        return None
+    unknown = [c for c in columns if c not in EXPORT_COLUMNS]
+    if unknown or not columns:
+        message = (
+            _("There is no column “%(value)s”.") % {"value": unknown[0]}
+            if unknown
+            else _("Choose at least one column.")
+        )
+        raise ApiError(422, _("Invalid data."), [{"field": "columns", "message": message}])
+    return [c for c in EXPORT_COLUMNS if c in set(columns)]
+
+
+@router.post(
+    "/{unit_id}/members/export",
+    response={202: JobCreated, 429: ErrorOut, **ERRORS},
+    summary="Export a unit's members to Excel (background job)",
+)
+def unit_members_export(request, unit_id: int, payload: MemberExportIn):
+    """The members of the unit's subtree the caller may see, filtered as the list is, in the
+    national column set or the columns chosen, built in the background as the list page's
+    export is: follow `GET /api/v1/jobs/{job}`, whose `download` gives the file once it has
+    `succeeded`. A term that is an ID number is a search by ID number, counted and limited as
+    on the list (429 with Retry-After past the limit). `page` and `cursor` are not used."""
+    unit = get_unit_for(request.user, unit_id)
+    columns = _export_columns(payload.columns)
+    filters = payload.model_dump(include={"q", "status", "sector", "position", "sex", "age_band"})
+    params: dict = {"filters": {k: v for k, v in filters.items() if v}}
+    if _id_number_search(request, unit, payload.q):
+        params["by_id_number"] = True
+    if columns is not None:
+        params["columns"] = columns
+    job = job_start(actor=request.user, kind=Job.Kind.MEMBERS_EXPORT, unit=unit, params=params)
+    return Status(202, {"job": job.pk})
 
 
 router.patch("/{unit_id}", response={200: tree.UnitChangedOut, **ERRORS}, summary="Edit a unit")(
