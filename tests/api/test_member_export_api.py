@@ -1,5 +1,5 @@
-"""The member list in Excel through the API: the list's filters and the file's columns, checked
-before any job starts; the same job as the list page's, followed and downloaded through /jobs."""
+"""The member list and the subtree report in Excel through the API: filters and columns checked
+before any job starts; the same jobs as the pages', followed and downloaded through /jobs."""
 
 import io
 
@@ -63,3 +63,26 @@ def test_the_national_set_and_the_scope(world):
     written = {c for r in rows for c in r if isinstance(c, str)}
     assert {"Nguyễn Văn An", "Trần Thị Đào"} <= written
     assert "Lê Minh Châu" not in written  # another branch: not in her unit's list
+
+
+def test_the_subtree_report_job_through_the_api(world):
+    """The report page's "every unit" Excel, started through the API and downloaded."""
+    url = f"/api/v1/units/{world.district.pk}/reports/2027/subtree"
+    assert ApiClient(world.outsider).post(url).status_code == 404
+    bad_year = f"/api/v1/units/{world.district.pk}/reports/1/subtree"
+    assert ApiClient(world.province_cadre).post(bad_year).status_code == 422
+    api = ApiClient(world.province_cadre)
+    started = api.post(url)
+    assert started.status_code == 202, started.content
+    job = Job.objects.get(pk=started.json()["job"])
+    assert (job.kind, job.unit_id, job.params["year"]) == (
+        Job.Kind.REPORT_EXPORT,
+        world.district.pk,
+        2027,
+    )
+    assert run(job.pk) == Job.State.SUCCEEDED
+    text = " ".join(
+        str(c) for r in _file(api, job.pk).active.iter_rows(values_only=True) for c in r if c
+    )
+    units = [world.district, world.base, world.branch, world.branch2, world.other_base]
+    assert all(u.name in text for u in units)

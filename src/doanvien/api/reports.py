@@ -5,10 +5,12 @@ from decimal import Decimal
 from typing import Literal
 
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from doanvien.accounts.access import get_unit_for
 from doanvien.evaluations import report as evaluation_report
+from doanvien.jobs.models import Job
+from doanvien.jobs.services import job_start
 from doanvien.reports import exports
 from doanvien.reports.selectors import report, year_over_year
 from doanvien.training.lateness import LATE_ORDERS, as_items, late_rows
@@ -16,6 +18,7 @@ from doanvien.training.progress import branch_progress, children_progress
 from doanvien.training.selectors import branch_result
 
 from .errors import binary_answer, file_answer, keyset_page_of
+from .imports import JobCreated
 from .schemas import PROGRAMME_YEAR, KeysetPageOut, UnitRef, error_answers
 from .training import result_out
 from .training_schemas import ResultOut
@@ -214,6 +217,22 @@ def unit_report_pdf(
         on=timezone.localdate(),
     )
     return file_answer(content, exports.PDF_TYPE, exports.filename(unit, year, "pdf"))
+
+
+@router.post(
+    "/units/{unit_id}/reports/{year}/subtree",
+    response={202: JobCreated, **error_answers(401, 404, 413, 422)},
+    summary="Every unit of the subtree with its figures in Excel (background job)",
+)
+def unit_report_subtree(request, unit_id: int, year: int = PROGRAMME_YEAR):
+    """The yearly report of the unit and of every unit under it, a row each, built in the
+    background as the report page's "every unit" export is: follow `GET /api/v1/jobs/{job}`,
+    whose `download` gives the file once it has `succeeded`. For whoever sees the unit."""
+    unit = get_unit_for(request.user, unit_id)
+    job = job_start(
+        actor=request.user, kind=Job.Kind.REPORT_EXPORT, unit=unit, params={"year": year}
+    )
+    return Status(202, {"job": job.pk})
 
 
 @router.get(
