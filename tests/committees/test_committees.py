@@ -343,12 +343,9 @@ def test_the_committee_page_grants_a_post_s_role_as_the_api_does(client, world):
     """The page and the API share the rule (access.can_grant_post_role): a cadre above grants
     the deputy's role; a post without an account is refused with the reason, not a 403."""
     holder = make_user("pho-bi-thu-web", member=world.member2)
-    committee = services.committee_create(
-        actor=None,
-        unit=world.branch,
-        members=Member.objects.all(),
-        term_start="2025-09-01",
-        posts=[
+    committee = _create(
+        world.branch,
+        [
             {"member": world.member2.pk, "post": "deputy"},
             {"full_name": "Trịnh Văn Khoa", "sex": "male", "post": "member"},
         ],
@@ -369,12 +366,9 @@ def test_the_committee_page_grants_a_post_s_role_as_the_api_does(client, world):
 def test_the_committee_page_gives_each_post_row_s_forms_ids_of_their_own(client, world):
     """Every post row carries its forms (hand over, end, course): one page, no id twice, so
     each label names its own field."""
-    committee = services.committee_create(
-        actor=None,
-        unit=world.branch,
-        members=Member.objects.all(),
-        term_start="2025-09-01",
-        posts=[
+    committee = _create(
+        world.branch,
+        [
             {"member": world.member.pk, "post": "secretary"},
             {"member": world.member2.pk, "post": "deputy"},
         ],

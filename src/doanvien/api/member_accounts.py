@@ -21,14 +21,13 @@ from pydantic import ConfigDict
 
 from doanvien.accounts.access import get_unit_for, require
 from doanvien.accounts.services import api_token_issue
-from doanvien.jobs.models import Job
-from doanvien.jobs.services import job_start
 from doanvien.member_accounts.access import (
     can_issue_codes,
     can_issue_in_bulk,
     can_see_not_me_reports,
 )
 from doanvien.member_accounts.activation import ActivationLocked, activate, activate_url
+from doanvien.member_accounts.jobs import issue_codes_start
 from doanvien.member_accounts.models import NotMeReport
 from doanvien.member_accounts.selectors import member_of, notice_pending
 from doanvien.member_accounts.services import (
@@ -111,12 +110,7 @@ def activation_codes_job(request, unit_id: int):
     union's cadres and those above (403 for a branch, or without the right)."""
     unit = get_unit_for(request.user, unit_id)
     require(can_issue_in_bulk(request.user, unit))
-    job = job_start(
-        actor=request.user,
-        kind=Job.Kind.ACTIVATION_CODES,
-        unit=unit,
-        params={"activate_url": activate_url(request)},
-    )
+    job = issue_codes_start(actor=request.user, unit=unit, activate_url=activate_url(request))
     return Status(202, {"job": job.pk})
 
 

@@ -8,10 +8,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from doanvien.jobs import files
+from doanvien.jobs.models import Job
 from doanvien.jobs.runner import Outcome
+from doanvien.jobs.services import job_start
 
 from .exports import codes_xlsx, slips_of, slips_pdf
 from .services import codes_issue_for_union
+
+
+def issue_codes_start(*, actor, unit, activate_url: str) -> Job:
+    """Start the job for the union (the page's bulk button and the API): the slips carry the
+    activation address the member will type."""
+    return job_start(
+        actor=actor,
+        kind=Job.Kind.ACTIVATION_CODES,
+        unit=unit,
+        params={"activate_url": activate_url},
+    )
 
 
 def issue_codes(job, progress) -> Outcome:

@@ -18,13 +18,12 @@ from django.views.decorators.http import require_POST
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core.forms import apply_errors
 from doanvien.core.pagination import paginate
-from doanvien.jobs.models import Job
-from doanvien.jobs.services import job_start
 
 from .access import can_issue_codes, can_issue_in_bulk, can_see_not_me_reports
 from .activation import ActivationLocked, activate, activate_url
 from .exports import codes_xlsx, slips_of, slips_pdf
 from .forms import ActivateForm, NotMeCloseForm
+from .jobs import issue_codes_start
 from .models import NotMeReport
 from .selectors import (
     branch_members_for_codes,
@@ -117,12 +116,7 @@ def codes_sheet(request, unit_id: int):
 def codes_bulk(request, unit_id: int):
     unit = get_unit_for(request.user, unit_id)
     require(can_issue_in_bulk(request.user, unit))
-    job = job_start(
-        actor=request.user,
-        kind=Job.Kind.ACTIVATION_CODES,
-        unit=unit,
-        params={"activate_url": activate_url(request)},
-    )
+    job = issue_codes_start(actor=request.user, unit=unit, activate_url=activate_url(request))
     return redirect("jobs:job-detail", job_id=job.pk)
 
 
