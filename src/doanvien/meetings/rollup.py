@@ -194,11 +194,14 @@ def years_of(units: Iterable[Unit | int]) -> set[int]:
 
 def unit_state_changed(units: Iterable[Unit | int]) -> None:
     """A unit made, deactivated or reactivated (and so counting as an active branch or not):
-    its figures in every year, counted again."""
-    units = list(units)
-    for start in range(0, len(units), CHUNK):
-        chunk = units[start : start + CHUNK]
-        recount(chunk, years_of(chunk))
+    its figures in every year, counted again. Only a branch's figures follow its state (a
+    union's are its own meetings): the others are left as they are."""
+    ids = [u.pk if isinstance(u, Unit) else u for u in units]
+    for start in range(0, len(ids), CHUNK):
+        branches = Unit.objects.filter(pk__in=ids[start : start + CHUNK], kind=Unit.Kind.BRANCH)
+        chunk = list(branches.values_list("pk", flat=True))
+        if chunk:
+            recount(chunk, years_of(chunk))
 
 
 # --- Folding ----------------------------------------------------------------------------------

@@ -93,8 +93,7 @@ def unit_create(
         unit = Unit.objects.add_root(fields)
     else:
         unit = Unit.objects.add_child(Unit.objects.get(pk=parent.pk), fields)
-    if unit.is_branch:  # only a branch counts by its state (a new union holds nothing yet)
-        unit_state_changed([unit])
+    unit_state_changed([unit])
     audit.record(
         actor=actor,
         action="unit.created",
