@@ -82,17 +82,13 @@ def _fill_branch(
         drawn.append(data)
     made = drawn[:per_branch] if per_branch else drawn
     members = [member_create(actor=None, branch=branch, data=d, today=today) for d in made]
-    for i in range(5, len(drawn)):
-        roll = rng.random()
-        if i >= len(members):
-            continue
+    rolls = [rng.random() for _ in drawn[5:]]  # drawn for all, as the whole demo draws them
+    for member, roll in zip(members[5:], rolls, strict=False):
         if roll < 0.02:
-            member_update(
-                actor=None, member=members[i], data={"status": Status.REMOVED}, today=today
-            )
+            member_update(actor=None, member=member, data={"status": Status.REMOVED}, today=today)
         elif roll < 0.05:
             member_update(
-                actor=None, member=members[i], data={"status": Status.MATURED_OUT}, today=today
+                actor=None, member=member, data={"status": Status.MATURED_OUT}, today=today
             )
     return members
 
