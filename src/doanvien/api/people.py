@@ -22,7 +22,6 @@ from doanvien.members.access import (
     get_duplicate_report_for,
     get_member_for,
 )
-from doanvien.members.models import Status as MemberStatus
 from doanvien.members.models import Transfer
 from doanvien.members.selectors import incoming_transfers, outgoing_transfers
 from doanvien.members.services.duplicates import duplicate_report_resolve
@@ -221,8 +220,6 @@ def member_remove_api(request, member_id: int, payload: LeaveIn):
     """Removal (or expulsion, `expelled`) on a date with its reason (actions.members)."""
     member = _member(request, member_id)
     _required(payload, "reason", "on")
-    if member.status != MemberStatus.ACTIVE:
-        raise ApiError(409, _("The member is not on the roll."))
     with conflicts_as_409({"illegal_transition"}):
         member_remove(
             actor=request.user,
@@ -242,8 +239,6 @@ def member_remove_api(request, member_id: int, payload: LeaveIn):
 def member_mature_out_api(request, member_id: int, payload: MatureOutIn):
     member = _member(request, member_id)
     _required(payload, "on")
-    if member.status != MemberStatus.ACTIVE:
-        raise ApiError(409, _("The member is not on the roll."))
     with conflicts_as_409({"illegal_transition"}):
         member_mature_out(actor=request.user, member=member, on=payload.on, reason=payload.reason)
     return _state(member)
@@ -258,8 +253,6 @@ def member_reinstate_api(request, member_id: int, payload: LifecycleReasonIn):
     """The recorded correction of a removal or maturing out, with its reason."""
     member = _member(request, member_id)
     _required(payload, "reason")
-    if member.status == MemberStatus.ACTIVE:
-        raise ApiError(409, _("The member is on the roll already."))
     with conflicts_as_409({"illegal_transition"}):
         member_reinstate(actor=request.user, member=member, reason=payload.reason)
     return _state(member)
