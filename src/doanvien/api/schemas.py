@@ -321,13 +321,18 @@ def _choice(values) -> Any:
     return Literal[("", *values)]  # type: ignore[valid-type]
 
 
-class MemberListQuery(Schema):
+class MemberFiltersIn(Schema):
+    """The member list's filters (members.selectors.MemberFilters)."""
+
     q: str = Field("", description="name (accents optional), member code, ID, phone or card")
     status: _choice(Status.values) = ""  # type: ignore[valid-type]
     sector: _choice(Sector.values) = ""  # type: ignore[valid-type]
     position: _choice(Position.values) = ""  # type: ignore[valid-type]
     sex: _choice(Sex.values) = ""  # type: ignore[valid-type]
     age_band: _choice([code for code, *_ in AGE_BANDS]) = ""  # type: ignore[valid-type]
+
+
+class MemberListQuery(MemberFiltersIn):
     page: int = Field(
         1,
         ge=1,

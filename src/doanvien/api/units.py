@@ -7,10 +7,9 @@ from pydantic import ConfigDict
 
 from doanvien.accounts.access import get_unit_for, scope_of
 from doanvien.actions.members import member_create
-from doanvien.jobs.models import Job
-from doanvien.jobs.services import job_start
 from doanvien.members.access import can_edit_members, can_search_id_numbers_in
 from doanvien.members.columns import EXPORT_COLUMNS
+from doanvien.members.jobs import export_members_start
 from doanvien.members.selectors import (
     MEMBER_ORDER,
     MemberFilters,
@@ -29,6 +28,7 @@ from .schemas import (
     ErrorOut,
     MemberCreateIn,
     MemberDetailOut,
+    MemberFiltersIn,
     MemberListQuery,
     MemberPageOut,
     UnitDetailOut,
@@ -115,14 +115,7 @@ def unit_members(request, unit_id: int, filters: Query[MemberListQuery]):
     number, for those who may see full ID numbers; such searches are recorded and limited per
     user (429 with Retry-After past the limit)."""
     unit = get_unit_for(request.user, unit_id)
-    member_filters = MemberFilters(
-        q=filters.q,
-        status=filters.status,
-        sector=filters.sector,
-        position=filters.position,
-        sex=filters.sex,
-        age_band=filters.age_band,
-    )
+    member_filters = MemberFilters(**filters.model_dump(exclude={"page", "cursor"}))
     members = member_search(
         user=request.user,
         unit=unit,
@@ -164,7 +157,7 @@ def unit_member_create(request, unit_id: int, payload: MemberCreateIn):
     return Status(201, member)
 
 
-class MemberExportIn(MemberListQuery):
+class MemberExportIn(MemberFiltersIn):
     """The list's filters (as `GET /units/{id}/members` takes them) and the file's columns."""
 
     model_config = ConfigDict(extra="forbid")
@@ -176,10 +169,10 @@ class MemberExportIn(MemberListQuery):
     )
 
 
-def _export_columns(columns: list[str] | None) -> list[str] | None:
-    """The columns sent, checked and put in the file's order (422 naming what is wrong)."""
+def _check_columns(columns: list[str] | None) -> None:
+    """422 naming an unknown column, or none chosen."""
     if columns is None:
-        return None
+        return
     unknown = [c for c in columns if c not in EXPORT_COLUMNS]
     if unknown or not columns:
         message = (
@@ -188,7 +181,6 @@ def _export_columns(columns: list[str] | None) -> list[str] | None:
             else _("Choose at least one column.")
         )
         raise ApiError(422, _("Invalid data."), [{"field": "columns", "message": message}])
-    return [c for c in EXPORT_COLUMNS if c in set(columns)]
 
 
 @router.post(
@@ -201,16 +193,16 @@ def unit_members_export(request, unit_id: int, payload: MemberExportIn):
     national column set or the columns chosen, built in the background as the list page's
     export is: follow `GET /api/v1/jobs/{job}`, whose `download` gives the file once it has
     `succeeded`. A term that is an ID number is a search by ID number, counted and limited as
-    on the list (429 with Retry-After past the limit). `page` and `cursor` are not used."""
+    on the list (429 with Retry-After past the limit)."""
     unit = get_unit_for(request.user, unit_id)
-    columns = _export_columns(payload.columns)
-    filters = payload.model_dump(include={"q", "status", "sector", "position", "sex", "age_band"})
-    params: dict = {"filters": {k: v for k, v in filters.items() if v}}
-    if _id_number_search(request, unit, payload.q):
-        params["by_id_number"] = True
-    if columns is not None:
-        params["columns"] = columns
-    job = job_start(actor=request.user, kind=Job.Kind.MEMBERS_EXPORT, unit=unit, params=params)
+    _check_columns(payload.columns)
+    job = export_members_start(
+        actor=request.user,
+        unit=unit,
+        filters=payload.model_dump(exclude={"columns"}),
+        by_id_number=_id_number_search(request, unit, payload.q),
+        columns=payload.columns,
+    )
     return Status(202, {"job": job.pk})
 
 

@@ -245,6 +245,12 @@ NATIONAL_COLUMNS = tuple(s.field for s in COLUMNS if s.national)
 EXPORT_COLUMNS = tuple(s.field for s in COLUMNS)
 
 
+def in_list_order(columns) -> list[str]:
+    """Chosen columns as an export writes them: in the order of EXPORT_COLUMNS."""
+    picked = set(columns)
+    return [name for name in EXPORT_COLUMNS if name in picked]
+
+
 def field_label(name: str) -> str:
     """The field's name as the member form shows it."""
     if name == "branch":

@@ -8,10 +8,12 @@ from django.utils.translation import ngettext
 from doanvien.core import audit
 from doanvien.jobs import files
 from doanvien.jobs.imports import import_job
+from doanvien.jobs.models import Job
 from doanvien.jobs.runner import Outcome
+from doanvien.jobs.services import job_start
 from doanvien.members.access import can_see_id_numbers_in
 
-from .columns import COLUMNS, NATIONAL_COLUMNS
+from .columns import COLUMNS, NATIONAL_COLUMNS, in_list_order
 from .exports import members_xlsx
 from .imports import members_import
 from .selectors import MemberFilters, member_search
@@ -57,6 +59,20 @@ def import_members(job, progress) -> Outcome:
         message=_("Writing the members…"),
         within=duplicate_hits_recorded,
     )
+
+
+def export_members_start(
+    *, actor, unit, filters: dict, by_id_number: bool, columns: list[str] | None
+) -> Job:
+    """Start the export of the list (the list page and the API): its filters as given (the
+    empty ones left out), a search by ID number already counted by the caller, the columns
+    chosen (None: the national set)."""
+    params: dict = {"filters": {k: v for k, v in filters.items() if v}}
+    if by_id_number:
+        params["by_id_number"] = True
+    if columns is not None:
+        params["columns"] = in_list_order(columns)
+    return job_start(actor=actor, kind=Job.Kind.MEMBERS_EXPORT, unit=unit, params=params)
 
 
 def export_members(job, progress) -> Outcome:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy
 from doanvien.core.forms import TextForm
 from doanvien.core.spreadsheets.reading import max_bytes
 
-from ..columns import EXPORT_COLUMNS, NATIONAL_COLUMNS, SPECS
+from ..columns import EXPORT_COLUMNS, NATIONAL_COLUMNS, SPECS, in_list_order
 from ..exports import COLUMN_GROUPS
 
 
@@ -70,8 +70,7 @@ class ExportForm(TextForm):
         """The chosen columns in the order of EXPORT_COLUMNS, or None for the national set."""
         if self.cleaned_data.get("column_set") != self.CHOSEN:
             return None
-        picked = set(self.cleaned_data["columns"])
-        return [name for name in EXPORT_COLUMNS if name in picked]
+        return in_list_order(self.cleaned_data["columns"])
 
     def groups(self):
         """The column checkboxes by group (exports.COLUMN_GROUPS), for the page."""

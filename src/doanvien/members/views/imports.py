@@ -8,13 +8,13 @@ from django.views.decorators.http import require_http_methods
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.jobs.models import Job
-from doanvien.jobs.services import job_start
 from doanvien.jobs.views import import_page
 from doanvien.members.access import can_edit_members
 
 from ..exports import EXPORT_COLUMNS, members_template_xlsx
 from ..forms.imports import ExportForm
 from ..forms.records import MemberFilterForm
+from ..jobs import export_members_start
 from ..selectors import MemberFilters
 from .records import id_number_search, member_list, member_list_page
 
@@ -74,11 +74,11 @@ def member_export(request, unit_id: int):
     by_id_number, limited = id_number_search(request, unit, MemberFilters(**filters))
     if limited:
         return member_list_page(request, unit, form, export_form=export_form, notice=limited)
-    params = {"filters": {k: v for k, v in filters.items() if v}}
-    if by_id_number:
-        params["by_id_number"] = True
-    columns = export_form.chosen_columns()
-    if columns is not None:
-        params["columns"] = columns
-    job = job_start(actor=request.user, kind=Job.Kind.MEMBERS_EXPORT, unit=unit, params=params)
+    job = export_members_start(
+        actor=request.user,
+        unit=unit,
+        filters=filters,
+        by_id_number=by_id_number,
+        columns=export_form.chosen_columns(),
+    )
     return redirect("jobs:job-detail", job_id=job.pk)
