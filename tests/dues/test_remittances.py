@@ -8,10 +8,12 @@ from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from doanvien.actions.units import unit_move
 from doanvien.dues import services
 from doanvien.dues.models import Remittance
 from doanvien.dues.selectors import ledger_of
 from doanvien.dues.workflow import REMITTANCE
+from doanvien.units.models import Unit
 from tests.factories import make_member, make_unit
 
 from .conftest import YEAR
@@ -155,3 +157,30 @@ def test_removal_candidates_are_members_three_months_unpaid_not_exempt_nor_away(
         .json()
     )
     assert {i["member"] for i in body["items"]} >= {world.member.pk}
+
+
+def test_a_remittance_goes_above_the_unit_as_it_stands_not_as_the_caller_read_it(world):
+    """The sender's path and the unit above are read under the sender's hold: a move that
+    committed after a page read the unit sends the money to the new unit above."""
+    read_before = Unit.objects.get(pk=world.base.pk)
+    district2 = make_unit(world.province, name="Huyện đoàn Mới", level="district")
+    unit_move(actor=None, unit=Unit.objects.get(pk=world.base.pk), new_parent=district2)
+    sent = services.remittance_send(actor=None, unit=read_before, period="2026-Q1", amount=10)
+    assert sent.to_unit_id == district2.pk
+    assert sent.from_path == Unit.objects.get(pk=world.base.pk).path
+
+
+def test_an_exemption_checks_where_the_member_is_not_where_the_caller_read_him(world):
+    """A member read under the base union, then transferred elsewhere before the grant: the
+    union above his old branch may no longer exempt him; the union above his new one may."""
+    from doanvien.members.models import Member
+
+    read_before = Member.objects.select_related("branch").get(pk=world.member.pk)
+    base2 = make_unit(world.district, level="base")
+    Member.objects.filter(pk=world.member.pk).update(branch=make_unit(base2, level="branch"))
+    grant = {"actor": None, "first_month": "2026-03", "months": 2, "reason": "Gia đình khó khăn"}
+    with pytest.raises(ValidationError) as caught:
+        services.exemption_grant(unit=world.base, member=read_before, **grant)
+    assert "member" in caught.value.error_dict
+    granted = services.exemption_grant(unit=base2, member=read_before, **grant)
+    assert granted.member_id == world.member.pk

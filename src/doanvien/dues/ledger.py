@@ -32,10 +32,12 @@ def remits_of(paths: set[str]):
 
 
 def hold_branch(branch: Unit) -> Unit:
-    """The branch as it stands, held against a move of its subtree until the caller's
-    transaction ends. A payment (or its cancelling) writes the branch's path on its ledger row,
-    its delta and its record: a move that committed after the caller read the branch, or that
-    is rewriting the subtree's paths now, would leave those at the old place. Its unit row is
+    """The branch (or any unit) as it stands, held against a move of its subtree until the
+    caller's transaction ends. A payment (or its cancelling) writes the branch's path on its
+    ledger row, its delta and its record; an exemption checks the member's branch is under the
+    union; a remittance writes the sender's path and goes to the unit above it: a move that
+    committed after the caller read the unit, or that is rewriting the subtree's paths now, would
+    leave those at the old place. Its unit row is
     locked FOR KEY SHARE (the path is a unique key: the move's rewrite of the units' paths
     waits for this transaction, and this lock waits for a move that got there first), then
     read again. Writers of one branch do not wait for each other (shared), nor for its member

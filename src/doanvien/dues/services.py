@@ -236,6 +236,11 @@ def exemption_grant(
         }
     if not (reason or "").strip():
         errors["reason"] = _("Give the reason for the exemption.")
+    # The member and his branch as they stand, held until this commits: a transfer or a move
+    # of his branch cannot take him from under the union between the check and the write.
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    member.branch = ledger.hold_branch(Unit(pk=member.branch_id))
+    unit = ledger.hold_branch(unit)
     if unit.is_branch or not member.branch.path.startswith(unit.path):
         errors["member"] = _("Only a union above the member's branch exempts him.")
     if errors:
@@ -265,6 +270,7 @@ def exemption_grant(
 def remittance_send(*, actor, unit: Unit, period: str, amount: int, note: str = "") -> Remittance:
     """The unit records money sent to the level above for a period of its schedule (rules.
     SCHEDULE: a branch monthly, base and district quarterly, a province yearly)."""
+    unit = ledger.hold_branch(unit)  # its path and the unit above as they stand, until commit
     if not rules.remits_to_parent(unit.depth, unit.sector):
         raise ValidationError(_("This unit remits nothing to a level above."), code="no_remittance")
     found = rules.parse_period(period)
