@@ -94,3 +94,47 @@ def test_outsiders_see_no_dues_page(client, world):
     client.force_login(world.outsider)
     assert client.get(reverse("dues:branch-dues", args=[world.branch.pk, YEAR])).status_code == 404
     assert client.get(reverse("dues:unit-ledger", args=[world.base.pk, YEAR])).status_code == 404
+
+
+def test_from_a_meeting_the_members_present_who_owe_come_ticked(client, world):
+    from doanvien.meetings import services as meetings
+
+    today = timezone.localdate()
+    meeting = meetings.meeting_create(
+        actor=None, unit=world.branch, data={"date": today, "kind": "regular"}
+    )
+    client.force_login(world.secretary)
+    detail = reverse("meetings:meeting-detail", args=[meeting.pk])
+    assert "dues-of-present" not in client.get(detail).content.decode()  # no attendance yet
+    meetings.attendance_set(actor=None, meeting=meeting, present=[world.member.pk], excused=[])
+    link = f"{reverse('dues:branch-dues', args=[world.branch.pk, today.year])}?meeting={meeting.pk}"
+    assert link in client.get(detail).content.decode()
+
+    def ticked(url):
+        page = client.get(url).content.decode()
+        return {
+            pk
+            for pk in (world.member.pk, world.member2.pk)
+            if f'name="member" value="{pk}" checked' in page
+        }
+
+    assert ticked(link) == {world.member.pk}  # present; member2 was absent
+    assert "Đã đánh dấu sẵn 1 đoàn viên có mặt" in client.get(link).content.decode()
+    plain = reverse("dues:branch-dues", args=[world.branch.pk, today.year])
+    assert ticked(plain) == set()
+    other = meetings.meeting_create(
+        actor=None, unit=world.branch2, data={"date": today, "kind": "regular"}
+    )
+    meetings.attendance_set(actor=None, meeting=other, present=[], excused=[])
+    assert ticked(f"{plain}?meeting={other.pk}") == set()  # another branch's meeting
+    assert ticked(f"{plain}?meeting=x") == set()
+    for month in range(1, today.month + 1):
+        services.payment_record(
+            actor=None,
+            branch=world.branch,
+            member=world.member,
+            months=[f"{today.year}-{month:02d}"],
+            amount=2000,
+            received_on=today,
+        )
+    assert ticked(link) == set()  # present, but owes nothing now

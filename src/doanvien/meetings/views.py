@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +16,7 @@ from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.core import audit
 from doanvien.core.forms import apply_errors
 from doanvien.core.years import is_valid_year
+from doanvien.dues.access import can_take_dues
 
 from . import selectors, services
 from .access import can_hold_meetings, can_publish_themes, get_meeting_for
@@ -86,6 +88,18 @@ def meeting_create_view(request, unit_id: int):
     return render(request, "meetings/form.html", {"form": form, "unit": unit, "creating": True})
 
 
+def _dues_of_present(user, meeting) -> str | None:
+    """The branch's dues page with the members present ticked, for whoever takes dues there,
+    once the attendance is taken."""
+    unit = meeting.unit
+    if not (unit.is_branch and meeting.attendance_taken and not meeting.cancelled):
+        return None
+    if not can_take_dues(user, unit):
+        return None
+    url = reverse("dues:branch-dues", args=[unit.pk, meeting.date.year])
+    return f"{url}?meeting={meeting.pk}"
+
+
 @login_required
 def meeting_detail(request, meeting_id: int):
     meeting = get_meeting_for(request.user, meeting_id)
@@ -104,6 +118,7 @@ def meeting_detail(request, meeting_id: int):
             "listed": listed,
             "counts": counts,
             "can_hold": can_hold,
+            "dues_url": _dues_of_present(request.user, meeting),
             "presences": Presence.choices,
             "steps": selectors.steps_at(meeting) if unit.is_branch else None,
             "history": audit.history_shown(meeting),
