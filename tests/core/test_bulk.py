@@ -157,3 +157,49 @@ def test_json_lists_and_nested_values_are_written_as_json(world):
     given = [{"action": "json.list", "target_id": 1, "changes": ["a", {"b": 1, "c": "Đức"}]}]
     assert insert_rows(AuditEvent, records(AuditEvent, given)) == 1
     assert AuditEvent.objects.get(action="json.list").changes == ["a", {"b": 1, "c": "Đức"}]
+
+
+def test_rows_that_would_break_a_unique_constraint_are_left_out_when_asked(world):
+    from doanvien.meetings.models import MeetingStats
+
+    MeetingStats.objects.filter(unit=world.branch, year=2031).delete()
+    first = MeetingStats(unit=world.branch, year=2031, unit_path=world.branch.path, meetings=3)
+    again = MeetingStats(unit=world.branch, year=2031, unit_path=world.branch.path, meetings=9)
+    other = MeetingStats(unit=world.branch2, year=2031, unit_path=world.branch2.path, meetings=1)
+    insert_rows(MeetingStats, [first])
+    insert_rows(MeetingStats, [again, other], ignore_conflicts=True)
+    written = dict(MeetingStats.objects.filter(year=2031).values_list("unit_id", "meetings"))
+    assert written == {world.branch.pk: 3, world.branch2.pk: 1}  # the first kept its figures
+
+
+def test_only_the_named_fields_are_sent_the_others_take_the_databases_default(world):
+    from doanvien.meetings.models import MeetingStats
+
+    row = MeetingStats(
+        unit=world.branch, year=2032, unit_path=world.branch.path, branches=1, meetings=7
+    )
+    insert_rows(MeetingStats, [row], only=["unit", "year", "unit_path", "branches", "own"])
+    written = MeetingStats.objects.get(unit=world.branch, year=2032)
+    assert (written.branches, written.meetings) == (1, 0)  # meetings: not sent
+    with pytest.raises(ValueError, match="unit_path"):  # no default in the database
+        insert_rows(MeetingStats, [row], only=["unit", "year"])
+
+
+def test_fields_written_as_bulk_update_writes_them(world):
+    from doanvien.core.bulk import write_fields
+    from doanvien.meetings.models import MeetingStats
+
+    rows = [
+        MeetingStats.objects.create(unit=u, year=2033, unit_path=u.path)
+        for u in (world.branch, world.branch2)
+    ]
+    rows[0].meetings, rows[0].own = 4, {"meetings": 4, "held_01": 4}
+    rows[1].present, rows[1].own = 12, {"present": 12}
+    write_fields(MeetingStats, rows, ["meetings", "present", "own"])
+    got = {
+        r.unit_id: (r.meetings, r.present, r.own) for r in MeetingStats.objects.filter(year=2033)
+    }
+    assert got == {
+        world.branch.pk: (4, 0, {"meetings": 4, "held_01": 4}),
+        world.branch2.pk: (0, 12, {"present": 12}),
+    }

@@ -15,6 +15,7 @@ from doanvien.core.spreadsheets import importing
 from doanvien.meetings import rollup as meeting_rollup
 from doanvien.members.models import Member
 from doanvien.training import rollup as training_rollup
+from doanvien.units import imports as units_imports
 from doanvien.units import member_counts
 from doanvien.units.imports import units_import
 from doanvien.units.models import Level, Unit
@@ -372,12 +373,13 @@ NEW_AND_CHANGED = [
 
 @pytest.mark.django_db(transaction=True)
 def test_a_code_taken_between_the_check_and_a_late_chunk_leaves_the_tree_as_it_was(
-    world, tmp_path, settings
+    world, tmp_path, settings, monkeypatch
 ):
     """Two new units a chunk: once the first chunk is written, someone else creates a unit
     with the code of one of the second chunk's, on his own connection. The second chunk
     cannot be written, and the first is undone."""
     settings.IMPORT_CHUNK_ROWS = 2
+    monkeypatch.setattr(units_imports, "UNITS_PER_CHUNK_ROW", 1)  # two units a chunk
     before = shape()
     events_before = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     seen = []
@@ -432,11 +434,12 @@ class WorkerKilled(BaseException):
 
 @pytest.mark.django_db(transaction=True)
 def test_new_units_renames_and_moves_written_before_a_worker_died_are_undone(
-    world, tmp_path, settings
+    world, tmp_path, settings, monkeypatch
 ):
     """The worker dies once the new units, the rename and the move are written, before the
     import is finished: what it left is undone as a worker that starts undoes it."""
     settings.IMPORT_CHUNK_ROWS = 2
+    monkeypatch.setattr(units_imports, "UNITS_PER_CHUNK_ROW", 1)  # two units a chunk
     before = shape()
     district = member_counts.now(world.district)
     import_id = uuid.uuid4()

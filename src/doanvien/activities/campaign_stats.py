@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count, Q
 
+from doanvien.core.bulk import write_fields
 from doanvien.units.models import Unit
 
 from .models import CAMPAIGN_COUNTERS, Activity, CampaignStats, Participation
@@ -77,7 +78,7 @@ def recount(campaign_id: int | None, unit_ids: Iterable[int]) -> None:
                 setattr(row, k, v)
             changed.append(row)
     if changed:
-        CampaignStats.objects.bulk_update(changed, list(CAMPAIGN_COUNTERS))
+        write_fields(CampaignStats, changed, list(CAMPAIGN_COUNTERS))
 
 
 def branches_of(activity: Activity) -> set[int]:

@@ -214,7 +214,9 @@ STANDING_YEAR = 0  # the year of the rows holding `branches`
 
 
 def _counter_fields() -> dict:
-    return {name: models.IntegerField(default=0) for name in COUNTERS}
+    # A default in the database too: a bulk insert may name only the counters it sets (the
+    # new branches of a tree import: rollup._first_count).
+    return {name: models.IntegerField(default=0, db_default=0) for name in COUNTERS}
 
 
 class MeetingStats(models.Model):

@@ -19,12 +19,18 @@
 
 from collections.abc import Iterable
 from os.path import commonprefix
+from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 from django.db.models.functions import ExtractMonth
 
-from doanvien.core.bulk import update_from_values
+from doanvien.core.bulk import (
+    insert_rows,
+    record_maker,
+    update_from_values,
+    write_fields,
+)
 from doanvien.core.ledger import fold_all_of, lock_folds
 from doanvien.units.models import Unit, paths_to
 
@@ -131,9 +137,18 @@ def ensure_rows(units: Iterable[Unit], year: int) -> None:
             "unit_path", flat=True
         )
     )
-    new = Unit.objects.filter(path__in=paths - have).only("pk", "path")
-    MeetingStats.objects.bulk_create(
-        [MeetingStats(unit=u, year=year, unit_path=u.path) for u in new],
+    _zero_rows(paths - have, year)
+
+
+def _zero_rows(paths: set[str], year: int) -> None:
+    """The year's rows of the units at `paths`, at zero, for those that have none."""
+    row = record_maker(MeetingStats)
+    insert_rows(
+        MeetingStats,
+        [
+            row(dict(unit_id=pk, year=year, unit_path=path))
+            for pk, path in Unit.objects.filter(path__in=paths).values_list("pk", "path")
+        ],
         ignore_conflicts=True,
     )
 
@@ -171,13 +186,12 @@ def recount(units: Iterable[Unit | int], years: Iterable[int]) -> None:
 
 def _save(rows: list[MeetingStats]) -> None:
     """Write the rows' figures: a few (a meeting's write) row by row, as a plain UPDATE each,
-    many (a recount of a subtree) in one statement a chunk (its CASE for every column costs
-    more to build than a few UPDATEs)."""
+    many (a recount of a subtree, the branches of a tree import) in one statement a batch."""
     if len(rows) <= 4:
         for row in rows:
             row.save(update_fields=[*COUNTERS, "own"])
     else:
-        MeetingStats.objects.bulk_update(rows, [*COUNTERS, "own"], batch_size=CHUNK)
+        write_fields(MeetingStats, rows, [*COUNTERS, "own"])
 
 
 def years_of(units: Iterable[Unit | int]) -> set[int]:
@@ -192,16 +206,54 @@ def years_of(units: Iterable[Unit | int]) -> set[int]:
     return found
 
 
-def unit_state_changed(units: Iterable[Unit | int]) -> None:
+def unit_state_changed(units: Iterable[Unit | int], *, new: bool = False) -> None:
     """A unit made, deactivated or reactivated (and so counting as an active branch or not):
     its figures in every year, counted again. Only a branch's figures follow its state (a
-    union's are its own meetings): the others are left as they are."""
+    union's are its own meetings): the others are left as they are. `new` units (made in
+    this transaction: units.services.unit_state_changed) are counted for the first time
+    (`_first_count`), with nothing read to find their rows or meetings: they have none."""
+    if new:  # a write's own new units: as many as it made at once (an import's chunk)
+        _first_count(sorted((u for u in units if u.kind == Unit.Kind.BRANCH), key=_path))
+        return
     ids = [u.pk if isinstance(u, Unit) else u for u in units]
     for start in range(0, len(ids), CHUNK):
         branches = Unit.objects.filter(pk__in=ids[start : start + CHUNK], kind=Unit.Kind.BRANCH)
         chunk = list(branches.values_list("pk", flat=True))
         if chunk:
             recount(chunk, years_of(chunk))
+
+
+def _path(unit) -> str:
+    return unit.path
+
+
+def _first_count(branches: list) -> None:
+    """New branches (no row, no meeting; a tree import makes thousands): what `recount` would
+    write for them, inserted at once. Their only figure is year 0's (1 for an active branch):
+    their rows with it, the rows of the units above at zero where missing, and the difference
+    in the ledger for the units above."""
+    if not branches:
+        return
+    # The units above: no need to read which have their row (a table a tree import grows
+    # faster than its statistics follow), those that have it are left out by the insert.
+    _zero_rows({p for u in branches for p in paths_to(u.path)[:-1]}, STANDING_YEAR)
+    rows, deltas = [], []
+    counted = count_units(branches, STANDING_YEAR)
+    for unit in branches:
+        figures = {k: v for k, v in counted[unit.pk].items() if v}
+        rows.append(
+            SimpleNamespace(
+                unit_id=unit.pk, year=STANDING_YEAR, unit_path=unit.path, own=figures, **figures
+            )
+        )
+        if figures:
+            deltas.append(SimpleNamespace(year=STANDING_YEAR, unit_path=unit.path, **figures))
+    # The counters none of them has stay at the database's default, 0: not sent.
+    written = sorted({k for r in rows for k in r.own})
+    for r in rows:
+        r.__dict__.update((k, r.own.get(k, 0)) for k in written)
+    insert_rows(MeetingStats, rows, only=["unit", "year", "unit_path", "own", *written])
+    insert_rows(MeetingStatsDelta, deltas, only=["year", "unit_path", *written])
 
 
 # --- Folding ----------------------------------------------------------------------------------
@@ -434,6 +486,6 @@ def fix() -> int:
                         setattr(r, k, v)
                     r.own = mine
                     changed.append(r)
-            MeetingStats.objects.bulk_update(changed, [*COUNTERS, "own"], batch_size=CHUNK)
+            write_fields(MeetingStats, changed, [*COUNTERS, "own"])
             written += len(changed)
     return written

@@ -32,7 +32,13 @@ from django.utils.translation import gettext as _
 
 from doanvien.actions.units import unit_move
 from doanvien.core import import_tags
-from doanvien.core.bulk import insert_rows, record_maker, reserve_ids, update_from_values
+from doanvien.core.bulk import (
+    GrowingTable,
+    insert_rows,
+    record_maker,
+    reserve_ids,
+    update_from_values,
+)
 from doanvien.core.models import AuditEvent
 from doanvien.core.spreadsheets.importing import (
     ImportResult,
@@ -55,6 +61,11 @@ from .services import unit_state_changed
 DEFAULT_MAX_ROWS = 400_000
 # Codes and paths looked up together (one query each).
 CHUNK = 5000
+# A unit row writes a few short rows (the unit, its audit event, its meeting figures), a member
+# row of the member import a dozen with their checks: a transaction of the tree import takes
+# this many times the rows of a member import's (settings.IMPORT_CHUNK_ROWS), for about as
+# long a transaction (500 units: some 0.1 s; 5,000: under a second on PostgreSQL).
+UNITS_PER_CHUNK_ROW = 10
 # treebeard's path column holds 255 characters: 63 levels of 4.
 MAX_DEPTH = 255 // Unit.steplen
 _MAX_CODE, _MAX_NAME = 40, 200
@@ -486,7 +497,7 @@ class TreeImport(SheetImport):
         with what undoes it (undo_chunk): new units (parents first), renames, then each move
         on its own (parents first: each lands under a unit already in place)."""
         top = self.unit
-        size = chunk_rows()
+        size = chunk_rows() * UNITS_PER_CHUNK_ROW
         steps = max(1, len(plan.creates) + len(plan.renames) + len(plan.moves))
         done = 0
 
@@ -496,9 +507,11 @@ class TreeImport(SheetImport):
             if progress:
                 progress(total // 2 + (total - total // 2) * done // steps, total)
 
+        units_table = GrowingTable(Unit)
         for rows, records in self._new_units(plan.creates, top, size):
             with self.chunk_transaction() as undo:
                 undo["created"] = self._create(rows, records)
+                units_table.grew(len(rows))
             advanced(len(rows))
         for start in range(0, len(plan.renames), size):
             renames = plan.renames[start : start + size]
@@ -603,7 +616,9 @@ class TreeImport(SheetImport):
             )
         else:
             ids_of = {r.code: ids[i] for i, r in enumerate(rows)}
-        unit_state_changed([ids_of[r.code] for r in rows if r.level.code == "branch"])
+        for r, record in zip(rows, records, strict=True):
+            record.pk = record.id = ids_of[r.code]
+        unit_state_changed([u for u in records if u.kind == Unit.Kind.BRANCH], new=True)
         events = record_maker(AuditEvent)
         actor_id = getattr(self.actor, "pk", None)
         import_id = import_tags.current()

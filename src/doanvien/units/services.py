@@ -40,12 +40,15 @@ def _validate(*, name: str, code: str, sector: str, unit: Unit | None = None) ->
         raise ValidationError(errors)
 
 
-def unit_state_changed(units) -> None:
+def unit_state_changed(units, *, new: bool = False) -> None:
     """Units made, deactivated or reactivated (by a service here or in bulk by the unit import):
     what counts a unit's state (an active branch or not: the meeting roll-ups) counts them
-    again, through the functions named in settings.UNIT_STATE_FOLLOWERS (apps above this one)."""
+    again, through the functions named in settings.UNIT_STATE_FOLLOWERS (apps above this one).
+    `new`: the units were just made in this transaction (Unit objects, or records with their
+    pk, path, depth, kind and is_active): nothing counted them before, so nothing is read to
+    find what to count again."""
     for path in settings.UNIT_STATE_FOLLOWERS:
-        import_string(path)(units)
+        import_string(path)(units, new=new)
 
 
 def deactivate_subtree(path: str) -> None:
@@ -93,7 +96,7 @@ def unit_create(
         unit = Unit.objects.add_root(fields)
     else:
         unit = Unit.objects.add_child(Unit.objects.get(pk=parent.pk), fields)
-    unit_state_changed([unit])
+    unit_state_changed([unit], new=True)
     audit.record(
         actor=actor,
         action="unit.created",

@@ -22,7 +22,7 @@ from os.path import commonprefix
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
 
-from doanvien.core.bulk import update_from_values
+from doanvien.core.bulk import update_from_values, write_fields
 from doanvien.core.ledger import fold_all_of, lock_folds
 from doanvien.units.models import Unit, paths_to
 
@@ -143,7 +143,7 @@ def years_of(referrals) -> set[int]:
 
 
 def _write(rows: list[ReferralStats]) -> None:
-    ReferralStats.objects.bulk_update(rows, [*COUNTERS, "own"], batch_size=CHUNK)
+    write_fields(ReferralStats, rows, [*COUNTERS, "own"])
 
 
 # --- Folding ----------------------------------------------------------------------------------
