@@ -16,12 +16,12 @@ from doanvien.core.text import fold, given_name_key
 from doanvien.demo.national import generate as generate_set
 from doanvien.dues import ledger, recompute, services
 from doanvien.dues import rules as dues_rules
-from doanvien.dues.models import LedgerRow, PaidMonth, Payment, Profile, ReceiptBook
+from doanvien.dues.models import Exemption, LedgerRow, PaidMonth, Payment, Profile, ReceiptBook
 from doanvien.dues.selectors import branch_members, months_due
 from doanvien.meetings import rollup as meeting_rollup
 from doanvien.meetings import rules as meeting_rules
 from doanvien.meetings import services as meeting_services
-from doanvien.meetings.models import Attendance, Meeting, MeetingStats
+from doanvien.meetings.models import Attendance, CadenceRule, Meeting, MeetingStats, Theme
 from doanvien.members.models import Member, Membership
 from doanvien.reports.selectors import report
 from doanvien.training.models import (
@@ -405,9 +405,18 @@ def test_it_refuses_a_database_with_members_unless_reset(national):
 
 
 def test_meetings_and_dues_run_up_to_the_current_month(national):
-    """Generated again (the first set deleted) as if it were 20 May of the year: the
-    meetings and payments stop there, and every roll-up is exact."""
+    """Generated again (the first set deleted, with what was recorded on it by hand) as if it
+    were 20 May of the year: the meetings and payments stop there, and every roll-up is
+    exact."""
     meetings = Meeting.objects.count()
+    branch = Unit.objects.filter(kind="branch").first()
+    province = Unit.objects.get(code="T01")
+    member = Member.objects.filter(branch=branch).first()
+    Theme.objects.create(unit=province, unit_path=province.path, year=YEAR, month=3, title="x")
+    CadenceRule.objects.create(unit=province, per_month=2)
+    Exemption.objects.create(
+        member=member, unit=province, first_month=date(YEAR, 1, 1), months=2, reason="x"
+    )
     today = date(YEAR, 5, 20)
     lines = []
     generate_set(
@@ -420,6 +429,8 @@ def test_meetings_and_dues_run_up_to_the_current_month(national):
         log=lines.append,
     )
     assert any("Deleting" in line for line in lines)
+    assert not Theme.objects.exists() and not Exemption.objects.exists()
+    assert list(CadenceRule.objects.values_list("unit", "per_month")) == [(None, 1)]
     assert 0 < Meeting.objects.count() < meetings / 2
     days = Meeting.objects.values_list("date", flat=True)
     assert {d.month for d in days} == {1, 2, 3, 4, 5} and max(days) <= today
