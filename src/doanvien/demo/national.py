@@ -2028,15 +2028,17 @@ def generate(
     return summary
 
 
-def write_life_rollups(writer, cursor, nodes, life: list[tuple], settings, stats: Stats) -> None:
+def write_life_rollups(
+    writer, cursor, nodes, life: list[tuple], life_settings: LifeSettings, stats: Stats
+) -> None:
     """The meeting roll-ups, the dues ledger and the receipt books, from the counts kept while
     making the branches' meetings and payments (demo.branch_life)."""
-    year = settings.year
+    year, per_month = life_settings.year, life_settings.per_month
     for name, model, rows in (
         (
             "meeting_stats",
             MeetingStats,
-            branch_life.meeting_stats_rows(nodes, life, year, settings.per_month),
+            branch_life.meeting_stats_rows(nodes, life, year, per_month),
         ),
         ("ledger_rows", LedgerRow, branch_life.ledger_rows(nodes, life, year)),
         ("receipt_books", ReceiptBook, branch_life.receipt_book_rows(life, year)),
