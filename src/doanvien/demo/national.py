@@ -13,30 +13,42 @@ excellent, 45 % good, 30 % complete, 5 % incomplete and 5 % admitted too recentl
 classified (they joined less than the framework's months before the evaluation deadline). The
 points, totals and levels follow the framework's areas and bands (`training.rules.classify`).
 Each unit's member count, each unit's roll-up row for the year (`reports.YearStats`) and each
-branch's results (mostly recognised) are filled, so reports work at once. Everything is invented:
-names are random combinations from `demo.vocab`, ID numbers use province codes that no real card
-carries.
+branch's results (mostly recognised) are filled, so reports work at once. The branches' year up to
+the current month comes with them (`demo.branch_life`): a regular meeting a month in every branch
+(a few months skipped) with its attendance taken (mostly present, some excused, a few absent), and
+every member's dues at the rate of his category, month by month or, in a fifth of the branches,
+a quarter at once (a few members owe their last months), with receipts numbered per branch and
+year as the dues service numbers them; the meeting roll-ups, the dues ledger rows of every unit
+and the receipt books are filled, so `recompute_meetings` and `recompute_dues` find no
+difference. Everything is invented: names are random combinations from `demo.vocab`, ID numbers
+use province codes that no real card carries.
 
 How it is written
 -----------------
-PostgreSQL, in one transaction (an interrupted run leaves the database as it was): the foreign
-keys that touch the loaded tables (units, members, membership spans, registrations and their
-items) are dropped with every index of those tables; the tables are truncated and the rows are
-streamed with ``COPY … FROM STDIN (FORMAT binary, FREEZE)``: binary rows made in Python from
-values encoded once beforehand (the server parses binary about 40 % faster than text here, and
-rows are frozen as they are written, so no vacuum has to revisit them; a table whose column types
-are not the expected ones falls back to text COPY). Registration items are sent with COPY too,
-not built by the server with ``INSERT … SELECT generate_series``: each registration follows one
-of a few hundred criteria patterns of its sector, kept as bytes split around the registration id,
-so an item block costs one join in Python. In trials here the server-side ``INSERT … SELECT``
-wrote about 220,000 item rows/s (12 million rows, primary key in place) against 250,000 for text
-COPY in the same conditions; without indexes, binary COPY reached about 360,000 rows/s and text
-COPY 270,000. While the server loads one chunk, a forked child process makes the next ones.
-Then each branch's results and roll-up row are written from the counts kept while making its
-rows, the unions' roll-up rows by one ``INSERT … SELECT … GROUP BY`` per depth (deepest
-first), the indexes and unique constraints are rebuilt (sorted builds with a large
-``maintenance_work_mem``), the foreign keys are added back (and so validated), the sequences are
-moved past the ids used, and after the commit the tables are analysed.
+PostgreSQL, in one transaction (an interrupted run leaves the database as it was): the foreign keys
+that touch the loaded tables (units, members, membership spans, registrations and their items;
+meetings, attendance, dues profiles, payments, paid months and the meeting and dues roll-up tables)
+are dropped with every index of those tables; the tables are truncated (with `--reset`, what hangs
+off them is deleted first) and the rows are streamed with ``COPY … FROM STDIN (FORMAT binary,
+FREEZE)``: binary rows made in Python from values encoded once beforehand (the server parses binary
+about 40 % faster than text here, and rows are frozen as they are written, so no vacuum has to
+revisit them; a table whose column types are not the expected ones falls back to text COPY).
+Registration items are sent with COPY too, not built by the server with ``INSERT … SELECT
+generate_series``: each registration follows one of a few hundred criteria patterns of its sector,
+kept as bytes split around the registration id, so an item block costs one join in Python. In trials
+here the server-side ``INSERT … SELECT`` wrote about 220,000 item rows/s (12 million rows, primary
+key in place) against 250,000 for text COPY in the same conditions; without indexes, binary COPY
+reached about 360,000 rows/s and text COPY 270,000. Attendance is made the same way: a meeting's
+rows are its member pieces (id and presence, encoded once per branch) joined with the meeting's own
+start. Attendance and paid months, like the items, take their ids from the server. While the server
+loads one chunk, a forked child process makes the next ones (the meetings and payments with the
+members, branch by branch). Then each branch's results and roll-up row are written from the counts
+kept while making its rows, the unions' roll-up rows by one ``INSERT … SELECT … GROUP BY`` per depth
+(deepest first); the meeting roll-ups, the dues ledger and the receipt books from the counts of
+meetings and payments kept per branch, summed up the tree in Python (one COPY each); the indexes and
+unique constraints are rebuilt (sorted builds with a large ``maintenance_work_mem``), the foreign
+keys are added back (and so validated), the sequences are moved past the ids used, and after the
+commit the tables are analysed.
 
 SQLite (smaller sets): the same rows, as text, inserted with ``executemany`` in batches in one
 transaction.
@@ -64,6 +76,8 @@ from django.utils.translation import gettext
 
 from doanvien.accounts.models import RoleGrant, User
 from doanvien.core.text import fold, given_name_key
+from doanvien.dues.models import LedgerRow, PaidMonth, Payment, Profile, ReceiptBook
+from doanvien.meetings.models import Attendance, Meeting, MeetingStats
 from doanvien.member_stats import rollup as member_stats_rollup
 from doanvien.members.models import Member, Membership, Transfer
 from doanvien.training import default_framework
@@ -85,7 +99,8 @@ from doanvien.training.rules import Bands, add_months, classify, programme_year_
 from doanvien.units.levels import ensure_default_levels
 from doanvien.units.models import Level, Unit
 
-from . import vocab
+from . import branch_life, vocab
+from .branch_life import BranchLife, LifeSettings
 from .training import COMMENTS, PLANS
 
 POSTGRES_DEFAULT_MEMBERS = 6_000_000
@@ -574,6 +589,7 @@ class Context:
     now: str = ""
     now_moment: datetime = field(default_factory=timezone.now)
     deadlines: dict[str, dict[str, date]] = field(default_factory=dict)
+    life: LifeSettings | None = None  # the meetings' and dues' settings (demo.branch_life)
 
 
 def eligible_cutoff(due: date, months: int) -> date:
@@ -859,10 +875,12 @@ LAYOUTS = {
     Membership: MEMBERSHIP_LAYOUT,
     Registration: REGISTRATION_LAYOUT,
     RegistrationItem: ITEM_LAYOUT,
+    **branch_life.LAYOUTS,
 }
 # PostgreSQL's names of the types above.
 PG_TYPES = {
     "int8": ("bigint",),
+    "int4": ("integer",),
     "int2": ("smallint",),
     "text": ("text", "character varying"),
     "date": ("date",),
@@ -879,10 +897,14 @@ def columns(layout) -> tuple[str, ...]:
 
 def check_columns() -> None:
     """The rows written here must name every column of the models (fails loudly on a change)."""
-    wanted = {Unit: UNIT_COLUMNS, **{m: columns(layout) for m, layout in LAYOUTS.items()}}
+    wanted = {
+        Unit: UNIT_COLUMNS,
+        **{m: columns(layout) for m, layout in LAYOUTS.items()},
+        **branch_life.ROLLUP_COLUMNS,
+    }
     for model, names in wanted.items():
         have = {f.column for f in model._meta.concrete_fields}
-        if model is RegistrationItem:
+        if model is RegistrationItem or model in branch_life.SERVER_IDS:
             have.discard("id")
         if have != set(names) or len(names) != len(set(names)):
             raise GenerateError(f"{model.__name__}: columns changed: {sorted(have ^ set(names))}")
@@ -899,6 +921,8 @@ class TextFormat:
     binary = False
     null = NULL
     empty = ""
+    sep = "\t"  # between two values
+    end = "\n"  # after a row
 
     def __init__(self, ts: Callable[[datetime], str]):
         self._ts = ts
@@ -909,7 +933,7 @@ class TextFormat:
     def int8(self, value: int) -> str:
         return str(value)
 
-    int2 = int8
+    int4 = int2 = int8
 
     def bool(self, value: bool) -> str:
         return TRUE if value else FALSE
@@ -928,6 +952,10 @@ class TextFormat:
 
     def group(self, values) -> str:
         return "\t".join(values)
+
+    def head(self, count: int) -> str:
+        """What starts a row of `count` values."""
+        return ""
 
     def rows(self, rows: list[str]) -> bytes:
         return "".join(rows).encode()
@@ -948,6 +976,7 @@ class BinaryFormat:
     binary = True
     null = _I4.pack(-1)
     empty = _I4.pack(0)
+    sep = end = b""
     header = b"PGCOPY\n\xff\r\n\0" + struct.pack(">ii", 0, 0)
     trailer = struct.pack(">h", -1)
 
@@ -957,6 +986,9 @@ class BinaryFormat:
 
     def int8(self, value: int) -> bytes:
         return struct.pack(">iq", 8, value)
+
+    def int4(self, value: int) -> bytes:
+        return struct.pack(">ii", 4, value)
 
     def int2(self, value: int) -> bytes:
         return struct.pack(">ih", 2, value)
@@ -1001,11 +1033,14 @@ class BinaryFormat:
     def group(self, values) -> bytes:
         return b"".join(values)
 
+    def head(self, count: int) -> bytes:
+        return struct.pack(">h", count)
+
     def rows(self, rows: list[bytes]) -> bytes:
         return b"".join([self.header, *rows, self.trailer])
 
     def row_maker(self, count: int) -> Callable[[list[bytes]], bytes]:
-        head = struct.pack(">h", count)
+        head = self.head(count)
 
         def row(values: list[bytes]) -> bytes:
             return head + b"".join(values)
@@ -1016,14 +1051,22 @@ class BinaryFormat:
 @dataclass
 class Chunk:
     """Rows of a run of branches, each table's rows already in its COPY format; items as
-    (registration id, sector, pattern number)."""
+    (registration id, sector, pattern number); attendance as one block of rows a meeting."""
 
     members: list = field(default_factory=list)
     memberships: list = field(default_factory=list)
     registrations: list = field(default_factory=list)
     items: list[tuple[int, str, int]] = field(default_factory=list)
+    meetings: list = field(default_factory=list)
+    attendance: list = field(default_factory=list)
+    attendance_rows: int = 0
+    profiles: list = field(default_factory=list)
+    payments: list = field(default_factory=list)
+    paid_months: list = field(default_factory=list)
     # Per branch: (branch id, then its members by level in the order of TALLIED).
     tallies: list[tuple] = field(default_factory=list)
+    # Per branch: its meetings' and dues' counts (branch_life.BranchLife.branch).
+    life: list[tuple] = field(default_factory=list)
     count: int = 0
 
 
@@ -1159,6 +1202,10 @@ class RowMaker:
                 for i, (points, total) in enumerate(pool)
             ]
         self.secretary_flags = (fr.bool(False), fr.bool(True))
+        occupations = {
+            audience: [entry[5] for entry in pool] for audience, pool in people.profiles.items()
+        }
+        self.life = BranchLife(seed, ctx.life, formats, occupations, ctx.now_moment)
 
     def chunks(self, nodes: list[Node], first_id: int, size: int) -> Iterator[Chunk]:
         chunk = Chunk()
@@ -1259,11 +1306,13 @@ class RowMaker:
         complete = good + LEVEL_SHARES[2] * (1 - 0.3 * shift)
         size = node.members
         tally = dict.fromkeys(TALLIED, 0)
+        joined_days, picks = [], []  # for the branch's meetings and dues
         for k in range(size):
             mid = first_id + k
             female = bits(1)
             name, local = (names_f if female else names_m)[bits(name_bits)]
-            profile, party = profiles[bits(profile_bits)]
+            pick = bits(profile_bits)
+            profile, party = profiles[pick]
             born = due_o - low_days - int(rnd() * age_span)
             age16, age19, age31 = born + 5845, born + 6940, born + 11320
             # Admitted in the last months (so not classified): only those young enough for it.
@@ -1276,6 +1325,8 @@ class RowMaker:
                 if rnd() < 0.75:
                     last = min(last, age19)
                 joined = age16 + int(rnd() * max(1, last - age16))
+            joined_days.append(joined)
+            picks.append(pick)
             born_year = years[born - day0]
             yy = born_year % 100
             prefix = f"{home_code}{(born_year // 100 - 19) * 2 + female}{yy:02d}"
@@ -1360,6 +1411,7 @@ class RowMaker:
             )
             items.append((mid, sector, bits(8) % n_patterns))
         chunk.tallies.append((node.id, *tally.values()))
+        self.life.branch(chunk, node, first_id, joined_days, picks)
 
 
 # --- Writing ------------------------------------------------------------------------------------
@@ -1385,13 +1437,18 @@ def _table(model) -> str:
     return model._meta.db_table
 
 
-LOADED = (Unit, Member, Membership, Registration, RegistrationItem)
+LOADED = (Unit, Member, Membership, Registration, RegistrationItem, *branch_life.MODELS)
 
 
 def reset_statements() -> list[str]:
     """Delete what hangs off units and members (before the loaded tables are emptied)."""
     unit_frameworks = f"SELECT id FROM {_q(_table(Framework))} WHERE unit_id IS NOT NULL"
     return [
+        *(f"DELETE FROM {_q(_table(m))}" for m in branch_life.RESET_MODELS),
+        *(
+            f"DELETE FROM {_q(_table(m))} WHERE unit_id IS NOT NULL"
+            for m in branch_life.UNIT_RULE_MODELS
+        ),
         f"UPDATE {_q(_table(User))} SET member_id = NULL WHERE member_id IS NOT NULL",
         f"DELETE FROM {_q(_table(RoleGrant))}",
         f"DELETE FROM {_q(_table(Transfer))}",
@@ -1462,7 +1519,13 @@ class Writer:
                 len(chunk.registrations),
             ),
             RegistrationItem: self.items(chunk),
+            Meeting: (formats[Meeting].rows(chunk.meetings), len(chunk.meetings)),
+            Attendance: (formats[Attendance].rows(chunk.attendance), chunk.attendance_rows),
+            Profile: (formats[Profile].rows(chunk.profiles), len(chunk.profiles)),
+            Payment: (formats[Payment].rows(chunk.payments), len(chunk.payments)),
+            PaidMonth: (formats[PaidMonth].rows(chunk.paid_months), len(chunk.paid_months)),
             "tallies": (chunk.tallies, len(chunk.tallies)),
+            "life": (chunk.life, len(chunk.life)),
         }
 
     def prepare(self, cursor, reset: bool, log) -> None:
@@ -1500,7 +1563,7 @@ class SqliteWriter(Writer):
 
     def write_chunk(self, cursor, chunk: Chunk) -> None:
         for model, (data, _count) in self.encode(chunk).items():
-            if model == "tallies":
+            if isinstance(model, str):  # the counts kept, not rows
                 continue
             rows = [
                 tuple(None if v == NULL else v for v in line.split("\t"))
@@ -1603,7 +1666,7 @@ class PostgresWriter(Writer):
     def write_chunk(self, cursor, chunk) -> None:
         encoded = chunk if isinstance(chunk, dict) else self.encode(chunk)
         for model, (data, rows) in encoded.items():
-            if model == "tallies":
+            if isinstance(model, str):  # the counts kept, not rows
                 continue
             binary = self.formats[model].binary
             self._copy(cursor, model, columns(LAYOUTS[model]), data, rows, binary)
@@ -1707,7 +1770,7 @@ def default_year(today: date | None = None) -> int:
     return today.year if today >= date(today.year, 10, 16) else today.year - 1
 
 
-def _context(year: int, ts) -> Context:
+def _context(year: int, ts, today: date) -> Context:
     ensure_default_levels(Level)
     default_framework.install(Phase, Framework, ContentArea, Criterion)
     framework = Framework.objects.filter(
@@ -1741,7 +1804,15 @@ def _context(year: int, ts) -> Context:
         now=ts(moment := timezone.now()),
         now_moment=moment,
         deadlines=programme_dates(year),
+        life=_life_settings(year, today),
     )
+
+
+def _life_settings(year: int, today: date) -> LifeSettings:
+    try:
+        return branch_life.life_settings(year, today)
+    except LookupError as error:
+        raise GenerateError(f"{error} Set the dues rates first.") from None
 
 
 def _pg_ts(moment: datetime) -> str:
@@ -1761,10 +1832,12 @@ def generate(
     reset: bool = False,
     chunk_members: int = 25_000,
     prefetch: bool | None = None,
+    today: date | None = None,
     log: Callable[[str], None] = print,
 ) -> dict:
     """Generate the data set; returns the counts and timings. Refuses a database that already
-    has units or members unless `reset` (which deletes them and everything hanging off them)."""
+    has units or members unless `reset` (which deletes them and everything hanging off them).
+    Meetings and dues run up to the month of `today` (default: the real one)."""
     if not 1 <= provinces <= MAX_PROVINCES:
         raise GenerateError(f"--provinces is between 1 and {MAX_PROVINCES}.")
     if members < 1:
@@ -1779,8 +1852,8 @@ def generate(
         raise GenerateError(
             f"This database already has {found['units']} units, {found['members']} members and "
             f"{found['registrations']} registrations. Run with --reset to delete them (and "
-            "everything that hangs off them: registrations, reports, role grants, transfers) "
-            "before generating."
+            "everything that hangs off them: registrations, reports, role grants, transfers, "
+            "meetings, dues) before generating."
         )
     started = time.perf_counter()
     stats = Stats()
@@ -1793,7 +1866,7 @@ def generate(
         )
     rng = random.Random(seed)
     with transaction.atomic():
-        ctx = _context(year, _pg_ts if postgres else _sqlite_ts)
+        ctx = _context(year, _pg_ts if postgres else _sqlite_ts, today or timezone.localdate())
         log(
             f"Generating {members:,} members in {provinces} province(s) for {year} "
             f"on {vendor} (seed {seed})."
@@ -1841,7 +1914,7 @@ def generate(
                 writer.write(cursor, Unit, UNIT_COLUMNS, unit_rows(nodes, counts, ctx))
                 log(f"  {len(nodes):,} units written")
                 phase = time.perf_counter()
-                tallies = []
+                tallies, life = [], []
                 done, step = 0, max(members // 10, 1)
                 for chunk in source or make():
                     if isinstance(chunk, tuple):  # the child's own time, at the end
@@ -1850,9 +1923,11 @@ def generate(
                     writer.write_chunk(cursor, chunk)
                     if isinstance(chunk, dict):
                         tallies += chunk["tallies"][0]
+                        life += chunk["life"][0]
                         count = chunk[Member][1]
                     else:
                         tallies += chunk.tallies
+                        life += chunk.life
                         count = chunk.count
                     before, done = done, done + count
                     if done // step != before // step or done == members:
@@ -1876,11 +1951,17 @@ def generate(
             stats.phases["roll-ups"] = time.perf_counter() - phase
             log(f"  roll-ups for {year} filled ({stats.rows['year_stats']:,} rows)")
             phase = time.perf_counter()
+            write_life_rollups(writer, cursor, nodes, life, ctx.life, stats)
+            stats.phases["meeting and dues roll-ups"] = time.perf_counter() - phase
+            log(
+                f"  meeting and dues roll-ups filled ({stats.rows['meeting_stats']:,} meeting "
+                f"rows, {stats.rows['ledger_rows']:,} ledger rows, "
+                f"{stats.rows['receipt_books']:,} receipt books)"
+            )
+            phase = time.perf_counter()
             writer.finish(cursor, log)
             stats.phases["rebuild"] = time.perf_counter() - phase
-            for sql in connection.ops.sequence_reset_sql(
-                no_style(), [Unit, Member, Membership, Registration, RegistrationItem]
-            ):
+            for sql in connection.ops.sequence_reset_sql(no_style(), list(LOADED)):
                 cursor.execute(sql)
     phase = time.perf_counter()
     stats.rows["member_stats"] = member_stats_rollup.rebuild()
@@ -1901,6 +1982,14 @@ def generate(
         "items": stats.rows.get(_table(RegistrationItem), 0),
         "branch_results": stats.rows["branch_results"],
         "year_stats": stats.rows["year_stats"],
+        "meetings": stats.rows.get(_table(Meeting), 0),
+        "attendance": stats.rows.get(_table(Attendance), 0),
+        "dues_profiles": stats.rows.get(_table(Profile), 0),
+        "payments": stats.rows.get(_table(Payment), 0),
+        "paid_months": stats.rows.get(_table(PaidMonth), 0),
+        "meeting_stats": stats.rows["meeting_stats"],
+        "ledger_rows": stats.rows["ledger_rows"],
+        "receipt_books": stats.rows["receipt_books"],
     }
     total_rows = sum(table_rows.values())
     summary = {
@@ -1931,10 +2020,31 @@ def generate(
     log(
         f"Done in {seconds:.1f} s: {table_rows['units']:,} units, {table_rows['members']:,} "
         f"members, {table_rows['registrations']:,} registrations, {table_rows['items']:,} items, "
-        f"{table_rows['year_stats']:,} roll-up rows; {total_rows:,} rows, "
+        f"{table_rows['year_stats']:,} roll-up rows, {table_rows['meetings']:,} meetings, "
+        f"{table_rows['attendance']:,} attendance rows, {table_rows['payments']:,} payments, "
+        f"{table_rows['paid_months']:,} paid months; {total_rows:,} rows, "
         f"{summary['rows_per_second']:,.0f} rows/s."
     )
     return summary
+
+
+def write_life_rollups(
+    writer, cursor, nodes, life: list[tuple], life_settings: LifeSettings, stats: Stats
+) -> None:
+    """The meeting roll-ups, the dues ledger and the receipt books, from the counts kept while
+    making the branches' meetings and payments (demo.branch_life)."""
+    year, per_month = life_settings.year, life_settings.per_month
+    for name, model, rows in (
+        (
+            "meeting_stats",
+            MeetingStats,
+            branch_life.meeting_stats_rows(nodes, life, year, per_month),
+        ),
+        ("ledger_rows", LedgerRow, branch_life.ledger_rows(nodes, life, year)),
+        ("receipt_books", ReceiptBook, branch_life.receipt_book_rows(life, year)),
+    ):
+        writer.write(cursor, model, branch_life.ROLLUP_COLUMNS[model], rows)
+        stats.rows[name] = len(rows)
 
 
 def unit_rows(nodes: list[Node], counts: dict[int, int], ctx: Context) -> list[tuple]:

@@ -6,8 +6,9 @@ from doanvien.demo import national
 class Command(BaseCommand):
     help = (
         "Generate an invented national data set (units, members, a year of the training "
-        "programme, its roll-ups) for load tests and benchmarks. Refuses a database that already "
-        "has units or members unless --reset."
+        "programme, the year's branch meetings and dues payments up to this month, their "
+        "roll-ups) for load tests and benchmarks. Refuses a database that already has units or "
+        "members unless --reset."
     )
 
     def add_arguments(self, parser):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             "--reset",
             action="store_true",
             help="first delete every unit and member and what hangs off them (registrations, "
-            "reports, role grants, transfers); user accounts are kept",
+            "reports, role grants, transfers, meetings, dues); user accounts are kept",
         )
 
     def handle(self, *args, members, provinces, year, seed, reset, **options):
