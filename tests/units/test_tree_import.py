@@ -1,6 +1,7 @@
 """Importing a unit tree from a spreadsheet: what it creates, updates and moves, and the
 malformed files it refuses whole (the row of each problem named). Every unit is invented."""
 
+import csv
 import threading
 import uuid
 from pathlib import Path
@@ -469,3 +470,35 @@ def test_new_units_renames_and_moves_written_before_a_worker_died_are_undone(
     assert not ImportChunk.objects.exists()
     counts_agree()
     assert member_counts.now(Unit.objects.get(pk=world.district.pk)) == district
+
+
+def test_a_national_sized_file_with_a_few_faults_names_them_and_writes_nothing(world, tmp_path):
+    """350,000 rows (a district, its base unions and their branches, children first) as a
+    national list comes: a code twice far apart, a circle of two base unions, and a branch
+    whose unit above is nowhere. Every fault is named by its row; nothing is written."""
+    bases = 31_818  # 10 branches each: 349,998 rows, then the district and one more
+    rows = []
+    for b in range(bases):
+        rows.extend(
+            [f"B{b:05d}-{n}", f"Chi đoàn {b}.{n}", "branch", "school", f"B{b:05d}"]
+            for n in range(10)
+        )
+    rows.extend([f"B{b:05d}", f"Đoàn cơ sở {b}", "base", "school", "D-NEW"] for b in range(bases))
+    rows.append(["D-NEW", "Huyện đoàn mới", "district", "", ""])
+    rows.append(["Z-LOST", "Chi đoàn lạc", "branch", "school", "NOWHERE"])
+    rows[175_000][0] = rows[3][0]  # B00000-3 again, 175,000 rows further
+    second, last = bases * 10 + 2, bases * 11 - 1  # the rows of B00002 and B31817
+    rows[second][4], rows[last][4] = rows[last][0], rows[second][0]  # under each other
+    path = tmp_path / "don-vi.csv"
+    with path.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows([HEADER, *rows])
+    assert len(rows) == 350_000
+    before = tree()
+    result = run(world, path)
+    assert not result.ok and not result.written
+    named = {(r, c) for r, c, _m in errors_of(result)}
+    assert {(5, "Mã đơn vị"), (175_002, "Mã đơn vị")} <= named  # rows as in the file
+    # A file's row number: its index + 2 (the header is row 1).
+    assert {(second + 2, "Mã đơn vị cấp trên"), (last + 2, "Mã đơn vị cấp trên")} <= named
+    assert (350_001, "Mã đơn vị cấp trên") in named
+    assert tree() == before
