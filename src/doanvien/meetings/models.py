@@ -143,6 +143,11 @@ class Meeting(models.Model):
     def theme_label(self) -> str:
         return self.theme.title if self.theme_id else self.theme_text
 
+    @property
+    def roll_taken(self) -> bool:
+        """Its attendance stands: taken, and the meeting not cancelled."""
+        return self.attendance_taken and not self.cancelled
+
 
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")

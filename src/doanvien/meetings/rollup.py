@@ -18,6 +18,7 @@
 """
 
 from collections.abc import Iterable
+from operator import attrgetter
 from os.path import commonprefix
 from types import SimpleNamespace
 
@@ -213,7 +214,7 @@ def unit_state_changed(units: Iterable[Unit | int], *, new: bool = False) -> Non
     this transaction: units.services.unit_state_changed) are counted for the first time
     (`_first_count`), with nothing read to find their rows or meetings: they have none."""
     if new:  # a write's own new units: as many as it made at once (an import's chunk)
-        _first_count(sorted((u for u in units if u.kind == Unit.Kind.BRANCH), key=_path))
+        _first_count([u for u in units if u.kind == Unit.Kind.BRANCH])
         return
     ids = [u.pk if isinstance(u, Unit) else u for u in units]
     for start in range(0, len(ids), CHUNK):
@@ -223,10 +224,6 @@ def unit_state_changed(units: Iterable[Unit | int], *, new: bool = False) -> Non
             recount(chunk, years_of(chunk))
 
 
-def _path(unit) -> str:
-    return unit.path
-
-
 def _first_count(branches: list) -> None:
     """New branches (no row, no meeting; a tree import makes thousands): what `recount` would
     write for them, inserted at once. Their only figure is year 0's (1 for an active branch):
@@ -234,24 +231,24 @@ def _first_count(branches: list) -> None:
     in the ledger for the units above."""
     if not branches:
         return
+    branches = sorted(branches, key=attrgetter("path"))  # path order, as every writer
     # The units above: no need to read which have their row (a table a tree import grows
     # faster than its statistics follow), those that have it are left out by the insert.
     _zero_rows({p for u in branches for p in paths_to(u.path)[:-1]}, STANDING_YEAR)
-    rows, deltas = [], []
     counted = count_units(branches, STANDING_YEAR)
+    # Only the counters one of them sets are sent; the others stay at the database's 0.
+    written = sorted({k for figures in counted.values() for k, v in figures.items() if v})
+    rows, deltas = [], []
     for unit in branches:
-        figures = {k: v for k, v in counted[unit.pk].items() if v}
+        figures = {k: counted[unit.pk][k] for k in written}
+        own = {k: v for k, v in figures.items() if v}
         rows.append(
             SimpleNamespace(
-                unit_id=unit.pk, year=STANDING_YEAR, unit_path=unit.path, own=figures, **figures
+                unit_id=unit.pk, year=STANDING_YEAR, unit_path=unit.path, own=own, **figures
             )
         )
-        if figures:
+        if own:
             deltas.append(SimpleNamespace(year=STANDING_YEAR, unit_path=unit.path, **figures))
-    # The counters none of them has stay at the database's default, 0: not sent.
-    written = sorted({k for r in rows for k in r.own})
-    for r in rows:
-        r.__dict__.update((k, r.own.get(k, 0)) for k in written)
     insert_rows(MeetingStats, rows, only=["unit", "year", "unit_path", "own", *written])
     insert_rows(MeetingStatsDelta, deltas, only=["year", "unit_path", *written])
 

@@ -173,6 +173,16 @@ def attendance_of(meeting: Meeting) -> dict[int, str]:
     return dict(meeting.attendance.values_list("member_id", "presence"))
 
 
+def present_at(branch: Unit, meeting_id: int) -> tuple[Meeting, set[int]] | None:
+    """The branch's own meeting `meeting_id` whose roll was taken, with the members present at
+    it; None for any other meeting (another unit's, cancelled, its roll not taken, none)."""
+    meeting = Meeting.objects.filter(pk=meeting_id, unit=branch).first()
+    if meeting is None or not meeting.roll_taken:
+        return None
+    present = meeting.attendance.filter(presence=Presence.PRESENT).values_list("member_id")
+    return meeting, {pk for (pk,) in present}
+
+
 def attendance_list(meeting: Meeting) -> list[tuple[Member, str]]:
     """Who is on the meeting's list and how: the members already listed, and the branch's
     members on the roll at its date (present by default, until attendance is taken)."""

@@ -92,9 +92,7 @@ def _dues_of_present(user, meeting) -> str | None:
     """The branch's dues page with the members present ticked, for whoever takes dues there,
     once the attendance is taken."""
     unit = meeting.unit
-    if not (unit.is_branch and meeting.attendance_taken and not meeting.cancelled):
-        return None
-    if not can_take_dues(user, unit):
+    if not (meeting.roll_taken and can_take_dues(user, unit)):  # a branch's only
         return None
     url = reverse("dues:branch-dues", args=[unit.pk, meeting.date.year])
     return f"{url}?meeting={meeting.pk}"

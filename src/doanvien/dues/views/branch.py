@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from doanvien.accounts.access import get_branch_for, get_unit_for, require, visible_ancestors
-from doanvien.meetings.models import Meeting, Presence
+from doanvien.meetings.selectors import present_at
 
 from .. import rules, services
 from ..access import can_take_dues
@@ -72,21 +72,6 @@ def _rows(branch, year: int) -> list[Row]:
     return rows
 
 
-def _present_at(branch, meeting_id: str | None) -> Meeting | None:
-    """The branch's meeting named in the address (?meeting=id) with its attendance taken, or
-    None (another unit's meeting, a cancelled one, a bad id: the page ticks nobody)."""
-    if not (meeting_id or "").isdigit():
-        return None
-    meeting = Meeting.objects.filter(
-        pk=int(meeting_id), unit=branch, attendance_taken=True, cancelled=False
-    ).first()
-    if meeting is not None:
-        meeting.present = set(
-            meeting.attendance.filter(presence=Presence.PRESENT).values_list("member", flat=True)
-        )
-    return meeting
-
-
 def _month_choices(year: int) -> list[str]:
     return [f"{year}-{m:02d}" for m in range(1, 13)]
 
@@ -98,11 +83,14 @@ def branch_dues(request, unit_id: int, year: int):
     rows = _rows(branch, year)
     failed = False
     meeting = None
-    if request.method == "GET" and may_take:
+    named = request.GET.get("meeting", "")
+    if request.method == "GET" and may_take and named.isdigit():
         # From a meeting's page: the members present who owe a month come ticked.
-        meeting = _present_at(branch, request.GET.get("meeting"))
-        for row in rows:
-            row.checked = bool(meeting and row.member.pk in meeting.present and row.owed)
+        found = present_at(branch, int(named))
+        if found is not None:
+            meeting, present = found
+            for row in rows:
+                row.checked = row.member.pk in present and bool(row.owed)
     if request.method == "POST":
         require(may_take)
         chosen = set(request.POST.getlist("member"))
