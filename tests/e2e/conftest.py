@@ -97,3 +97,27 @@ def log_in(page, base_url: str, username: str, password: str = DEMO_PASSWORD) ->
     form.locator("input[name=password]").fill(password)
     form.locator("button[type=submit]").click()
     expect(page).not_to_have_url(re.compile(r"/login/"))
+
+
+PHONE = {"width": 360, "height": 740}
+
+
+def fits_phone(page) -> None:
+    """Nothing on the page is wider than the phone's screen."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+
+
+def hold_meeting(page, theme: str, *, listed: int, marks: dict[int, str]) -> None:
+    """From a unit's meetings page: record a meeting with this theme, check that the `listed`
+    people are all present until changed, mark those of `marks` (id → absent or excused) and
+    save the attendance."""
+    page.locator("#hold-meeting").click()
+    page.locator("input[name=theme_text]").fill(theme)
+    page.locator("form button[type=submit].primary").click()
+    expect(page).to_have_url(re.compile(r"/meetings/\d+/$"))
+    expect(page.locator("#attendance input[value=present]:checked")).to_have_count(listed)
+    fits_phone(page)
+    for pk, presence in marks.items():
+        page.locator(f'label[for="a-{pk}-{presence}"]').click()
+    page.locator("#save-attendance").click()
+    expect(page.locator("#attendance-counts")).to_be_visible()

@@ -3,8 +3,6 @@ attendance (everyone present until changed: two taps mark one member absent, one
 takes dues from the members present (they come ticked from the meeting), remits the month's
 third to the base union, and the base union confirms it."""
 
-import re
-
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -15,21 +13,15 @@ from doanvien.dues.selectors import branch_members
 from doanvien.meetings.models import Meeting
 from doanvien.members.models import Member, Status
 
-from .conftest import log_in
+from .conftest import PHONE, fits_phone, hold_meeting, log_in
 
 pytestmark = pytest.mark.e2e
-
-PHONE = {"width": 360, "height": 740}
 
 
 def _phone(new_context, base_url, username):
     page = new_context(viewport=PHONE).new_page()
     log_in(page, base_url, username)
     return page
-
-
-def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_a_secretary_holds_the_meeting_takes_dues_from_those_present_and_remits(demo, new_context):
@@ -45,19 +37,8 @@ def test_a_secretary_holds_the_meeting_takes_dues_from_those_present_and_remits(
     # The meeting, from the branch's meetings page.
     page = _phone(new_context, demo.url, "demo-branch")
     page.locator(f'a[href="/units/{branch.pk}/meetings/"]').first.click()
-    page.locator("#hold-meeting").click()
-    page.locator("select[name=kind]").select_option("regular")
-    page.locator("input[name=theme_text]").fill("Sinh hoạt chi đoàn tháng này")
-    page.locator("form button[type=submit].primary").click()
-    expect(page).to_have_url(re.compile(r"/meetings/\d+/$"))
-
-    # One screen of toggles, everyone present; nothing wider than the phone.
-    expect(page.locator("#attendance input[value=present]:checked")).to_have_count(len(members))
-    _fits(page)
-    page.locator(f'label[for="a-{away.pk}-absent"]').click()
-    page.locator(f'label[for="a-{excused.pk}-excused"]').click()
-    page.locator("#save-attendance").click()
-    expect(page.locator("#attendance-counts")).to_be_visible()
+    ticks = {away.pk: "absent", excused.pk: "excused"}
+    hold_meeting(page, "Sinh hoạt chi đoàn tháng này", listed=len(members), marks=ticks)
     meeting = Meeting.objects.get(unit=branch)
     marks = dict(meeting.attendance.values_list("member_id", "presence"))
     assert marks[away.pk] == "absent" and marks[excused.pk] == "excused"
@@ -68,7 +49,7 @@ def test_a_secretary_holds_the_meeting_takes_dues_from_those_present_and_remits(
     present = {pk for pk, p in marks.items() if p == "present"} & owing
     assert present, "the demo's members present owe this month"
     page.locator("#dues-of-present").click()
-    _fits(page)
+    fits_phone(page)
     ticked = page.locator("input[name=member]:checked")
     expect(ticked).to_have_count(len(present))
     assert {int(v) for v in ticked.evaluate_all("els => els.map(e => e.value)")} == present
@@ -88,7 +69,7 @@ def test_a_secretary_holds_the_meeting_takes_dues_from_those_present_and_remits(
     # The ledger: the month's third is pre-filled in the remittance form; send it.
     month = f"{today.year}-{today.month:02d}"
     page.goto(f"{demo.url}/units/{branch.pk}/dues/{today.year}/")
-    _fits(page)
+    fits_phone(page)
     page.locator("select[name=period]").select_option(month)
     due = int(page.locator("input[name=amount]").input_value())
     assert due > 0
@@ -100,7 +81,7 @@ def test_a_secretary_holds_the_meeting_takes_dues_from_those_present_and_remits(
     # The base union confirms it on its ledger page.
     base = _phone(new_context, demo.url, "demo-base")
     base.goto(f"{demo.url}/units/{remittance.to_unit_id}/dues/{today.year}/")
-    _fits(base)
+    fits_phone(base)
     base.get_by_role("button", name="Xác nhận đã nhận").first.click()
     expect(base.get_by_text("Đã lưu.")).to_be_visible()
     remittance.refresh_from_db()

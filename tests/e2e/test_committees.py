@@ -2,7 +2,6 @@
 the committee page, and the base union's cadre takes the attendance of his committee's meeting
 (the people holding its posts that day)."""
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -15,15 +14,9 @@ from doanvien.meetings.models import CommitteeAttendance, Meeting
 from doanvien.members.models import Member, Status
 from doanvien.units.models import Unit
 
-from .conftest import log_in
+from .conftest import PHONE, fits_phone, hold_meeting, log_in
 
 pytestmark = pytest.mark.e2e
-
-PHONE = {"width": 360, "height": 740}
-
-
-def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def _committee(unit, holders, since):
@@ -54,7 +47,7 @@ def test_a_post_handed_over_and_a_committee_meeting_attended_on_a_phone(demo, ne
     page = new_context(viewport=PHONE).new_page()
     log_in(page, demo.url, "demo-branch")
     page.goto(f"{demo.url}/committees/{committee.pk}/")
-    _fits(page)
+    fits_phone(page)
     handover = page.locator(
         f"details.replace-post:has(form[action$='/posts/{deputy.pk}/replace/'])"
     )
@@ -62,10 +55,10 @@ def test_a_post_handed_over_and_a_committee_meeting_attended_on_a_phone(demo, ne
     page.locator(f"#post{deputy.pk}-replace-member_code").fill(members[2].member_code)
     page.locator(f"#post{deputy.pk}-replace-on").fill(today.isoformat())
     page.locator(f"#post{deputy.pk}-replace-reason").fill("Chuyển công tác")
-    _fits(page)
+    fits_phone(page)
     handover.locator("button[type=submit]").click()
     expect(page.locator("#posts")).to_contain_text(members[2].full_name)
-    _fits(page)
+    fits_phone(page)
     new = committee.posts.get(post="deputy", ended_on=None)
     assert new.cadre.member_id == members[2].pk and new.started_on == today
 
@@ -76,15 +69,9 @@ def test_a_post_handed_over_and_a_committee_meeting_attended_on_a_phone(demo, ne
     page = new_context(viewport=PHONE).new_page()
     log_in(page, demo.url, "demo-base")
     page.goto(f"{demo.url}/units/{base.pk}/meetings/")
-    page.locator("#hold-meeting").click()
-    page.locator("input[name=theme_text]").fill("Họp Ban Chấp hành tháng này")
-    page.locator("form button[type=submit].primary").click()
-    expect(page).to_have_url(re.compile(r"/meetings/\d+/$"))
-    expect(page.locator("#attendance input[value=present]:checked")).to_have_count(len(holders))
-    _fits(page)
-    page.locator(f'label[for="a-{away.pk}-absent"]').click()
-    page.locator("#save-attendance").click()
-    expect(page.locator("#attendance-counts")).to_be_visible()
+    hold_meeting(
+        page, "Họp Ban Chấp hành tháng này", listed=len(holders), marks={away.pk: "absent"}
+    )
     meeting = Meeting.objects.get(unit=base)
     marks = dict(
         CommitteeAttendance.objects.filter(meeting=meeting).values_list("cadre_id", "presence")
