@@ -1,5 +1,6 @@
 """Admission of new members: the service's state machine and rules, and the pages."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -452,6 +453,33 @@ def test_the_base_cadre_approves_from_the_pending_list(client, world, ranges):
     assert list(everything.context["page"].object_list) == [admission]
 
 
+def test_without_a_range_the_page_offers_no_automatic_card_and_preselects_later(client, world):
+    admission = propose(world)
+    client.force_login(world.base_cadre)
+    detail = client.get(reverse("members:admission-detail", args=[admission.pk]))
+    page = detail.content.decode()
+    assert 'value="auto"' not in page
+    assert re.search(r'value="later"[^>]*checked', page)
+    url = reverse("members:admission-approve", args=[admission.pk])
+    form = {"resolution_no": "15-QĐ/ĐTN", "resolution_date": RESOLVED_ON.strftime("%d/%m/%Y")}
+    refused = client.post(url, {**form, "card": "auto"})
+    assert refused.status_code == 400 and "card" in refused.context["approve_form"].errors
+    admission.refresh_from_db()
+    assert admission.state == A.PROPOSED
+    done = client.post(url, {**form, "card": "later"})
+    admission.refresh_from_db()
+    assert done.status_code == 302 and admission.state == A.APPROVED
+    assert not admission.member.card_number
+
+
+def test_with_a_range_the_automatic_card_is_offered_and_preselected(client, world, ranges):
+    admission = propose(world)
+    client.force_login(world.base_cadre)
+    detail = client.get(reverse("members:admission-detail", args=[admission.pk]))
+    assert 'value="auto"' in detail.content.decode()
+    assert detail.context["approve_form"]["card"].initial == "auto"
+
+
 def test_an_approval_with_errors_shows_the_page_again(client, world):
     admission = propose(world)
     client.force_login(world.base_cadre)
@@ -465,7 +493,7 @@ def test_an_approval_with_errors_shows_the_page_again(client, world):
         url, {"resolution_no": "15", "resolution_date": resolved, "card": "auto"}
     )
     assert no_range.status_code == 400
-    assert no_range.context["approve_form"].errors["card_number"]
+    assert no_range.context["approve_form"].errors["card"]  # the option is not offered
     assert AdmissionRequest.objects.get(pk=admission.pk).state == A.PROPOSED
 
 

@@ -36,8 +36,14 @@ class CardChoiceMixin(TextForm):
     )
     card_number = card_field(_("Card number typed by hand"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ranges_cover: bool = True, **kwargs):
+        """`ranges_cover`: whether a card-number range covers the branch. Without one the next
+        free number cannot be drawn, so that option is not offered (nor preselected)."""
         super().__init__(*args, **kwargs)
+        if not ranges_cover:
+            card = self.fields["card"]
+            card.choices = [c for c in card.choices if c[0] != "auto"]
+            card.initial = "later" if "later" in dict(card.choices) else "manual"
         self.fields["card_number"].help_text = gettext(
             "%(digits)s digits, from a range of a unit above the branch."
         ) % {"digits": CARD_DIGITS}

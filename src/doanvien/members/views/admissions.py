@@ -143,6 +143,7 @@ def _detail_context(request, admission: AdmissionRequest, **forms) -> dict:
     can_decide = can_decide_admission(user, admission)
     is_open = admission.is_open
     approved = admission.state == A.APPROVED
+    covering = covering_ranges(admission.branch) if is_open else []
     return {
         "admission": admission,
         "breadcrumbs": visible_ancestors(user, admission.branch, and_unit=True),
@@ -153,13 +154,13 @@ def _detail_context(request, admission: AdmissionRequest, **forms) -> dict:
         "member_visible": admission.member_id is not None
         and members_visible_to(user).filter(pk=admission.member_id).exists(),
         "approve_form": forms.get("approve_form")
-        or (AdmissionApproveForm() if is_open and can_decide else None),
+        or (AdmissionApproveForm(ranges_cover=bool(covering)) if is_open and can_decide else None),
         "reject_form": forms.get("reject_form")
         or (AdmissionRejectForm() if is_open and can_decide else None),
         "withdraw_form": forms.get("withdraw_form") or AdmissionWithdrawForm(),
         "annul_form": forms.get("annul_form")
         or (AdmissionAnnulForm() if approved and can_decide else None),
-        "covering": covering_ranges(admission.branch)[:1] if is_open else [],
+        "covering": covering[:1],
         "history": audit.history_shown(admission),
     }
 
@@ -216,7 +217,7 @@ def admission_approve_view(request, admission_id: int):
         request,
         admission,
         "approve",
-        AdmissionApproveForm(request.POST),
+        AdmissionApproveForm(request.POST, ranges_cover=bool(covering_ranges(admission.branch))),
         call,
         _("%(name)s is admitted to %(branch)s.")
         % {"name": admission.full_name, "branch": admission.branch.name},

@@ -200,7 +200,8 @@ def member_card(request, member_id: int):
     """A member's card number: assign one (automatically or by hand) if he has none."""
     member = get_member_for(request.user, member_id)
     can_assign = can_assign_cards(request.user, member.branch) and not member.card_number
-    form = CardAssignForm(request.POST or None) if can_assign else None
+    covering = covering_ranges(member.branch)
+    form = CardAssignForm(request.POST or None, ranges_cover=bool(covering)) if can_assign else None
     if request.method == "POST":
         require(can_assign_cards(request.user, member.branch))
         if form is None:
@@ -223,7 +224,6 @@ def member_card(request, member_id: int):
                     % {"name": member.full_name, "number": member.card_number},
                 )
                 return redirect("members:member-detail", member_id=member.pk)
-    covering = covering_ranges(member.branch)
     scope = scope_of(request.user)
     context = {
         "member": member,
