@@ -3,12 +3,13 @@ first page after log-in, with the number of clicks it takes counted (issue 15, "
 the receiving branch accepts a transfer, the base union recognises a branch's results. Every
 page on the way fits the phone's width."""
 
+import re
+
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from doanvien.members.models import Member, Transfer
-from doanvien.members.services.transfers import transfer_request
 from doanvien.training.models import BranchResult
 from doanvien.training.rules import programme_year_of
 
@@ -50,7 +51,22 @@ def test_the_receiving_branch_accepts_a_transfer_found_on_its_to_do(live_server,
     _base, branch, other = tree
     member = make_member(other, full_name="Hoàng Thị Mai")
     make_user("bithu", role="secretary", unit=branch, password=PASSWORD)
-    transfer_request(actor=None, member=member, to_unit=branch, reason="Chuyển lớp")
+    make_user("bithu2", role="secretary", unit=other, password=PASSWORD)
+
+    # The sending secretary finds the receiving branch by its name typed without diacritics.
+    sender = browser.new_context(viewport=PHONE, locale="vi-VN").new_page()
+    log_in(sender, live_server.url, "bithu2", PASSWORD)
+    sender.goto(f"{live_server.url}/members/{member.pk}/transfer/")
+    sender.locator("input[name=to_unit]").press_sequentially("chi doan 12a1")
+    sender.locator(f'#to-unit-found [data-pick-unit="{branch.code}"]').click()
+    expect(sender.locator("#to-unit-chosen")).to_contain_text("Chi đoàn 12A1")
+    expect(sender.locator("input[name=to_unit]")).to_have_value(branch.code)
+    _fits(sender)
+    sender.locator("textarea[name=reason]").fill("Chuyển lớp")
+    sender.locator("#transfer-request button.primary").click()
+    expect(sender).to_have_url(re.compile(r"/transfers/\d+/$"))
+    assert Transfer.objects.get().to_unit_id == branch.pk
+    sender.context.close()
 
     page = browser.new_context(viewport=PHONE, locale="vi-VN").new_page()
     log_in(page, live_server.url, "bithu", PASSWORD)

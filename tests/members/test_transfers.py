@@ -230,6 +230,56 @@ def test_an_unknown_unit_code_is_a_form_error(client, world):
     assert not Transfer.objects.exists()
 
 
+@pytest.fixture
+def far_unit(world):
+    """A unit in another province, which nobody of `world` sees."""
+    province = make_unit(name="Tỉnh đoàn Sông Xa", code="SXA", level="province")
+    return make_unit(province, name="Đoàn phường Bến Đò", code="SXA-BD", level="base")
+
+
+def test_the_receiving_unit_is_found_anywhere_by_its_name_without_diacritics(
+    client, world, far_unit
+):
+    client.force_login(world.member_user)
+    url = reverse("members:transfer-units-found", args=[world.member.pk])
+    html = client.get(url, {"to_unit": "ben do"}).content.decode()
+    assert "Đoàn phường Bến Đò" in html and 'value="SXA-BD"' in html
+    assert "Tỉnh đoàn Sông Xa" in html  # its parent tells two units of one name apart
+    assert "Bến Đò" in client.get(url, {"to_unit": "sxa-b"}).content.decode()  # by code
+    assert "No active unit" in client.get(url, {"to_unit": "zzzz"}).content.decode()
+    # Only for whoever may request this member's transfer (404 outside the scope).
+    other = reverse("members:transfer-units-found", args=[world.member2.pk])
+    assert client.get(other, {"to_unit": "ben do"}).status_code == 404
+
+
+def test_without_script_find_and_choose_fill_the_unit_and_request_nothing(client, world, far_unit):
+    client.force_login(world.secretary)
+    url = reverse("members:member-transfer", args=[world.member.pk])
+    found = client.post(url, {"to_unit": "Ben Do", "reason": "", "find": "1"})
+    form = found.context["form"]
+    assert [u for u, _parent in form.found] == [far_unit]
+    assert set(form.errors) == {"to_unit"}  # the empty reason is not complained about yet
+    chosen = client.post(url, {"to_unit": "Ben Do", "reason": "", "pick_unit": "SXA-BD"})
+    assert chosen.context["form"].chosen[0] == far_unit and not chosen.context["form"].errors
+    assert 'value="SXA-BD"' in chosen.content.decode()
+    assert not Transfer.objects.exists()
+    done = client.post(url, {"to_unit": "SXA-BD", "reason": "Chuyển nơi làm việc"})
+    assert done.status_code == 302
+    assert Transfer.objects.get(member=world.member).to_unit == far_unit
+
+
+def test_a_name_typed_without_choosing_lists_the_units_and_requests_nothing(
+    client, world, far_unit
+):
+    client.force_login(world.secretary)
+    url = reverse("members:member-transfer", args=[world.member.pk])
+    response = client.post(url, {"to_unit": "ben do", "reason": "Chuyển nơi làm việc"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["to_unit"]
+    assert 'name="pick_unit" value="SXA-BD"' in response.content.decode()
+    assert not Transfer.objects.exists()
+
+
 def test_a_member_cannot_request_for_another_member(client, world):
     client.force_login(world.member_user)
     url = reverse("members:member-transfer", args=[world.member2.pk])

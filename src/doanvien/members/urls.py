@@ -19,6 +19,11 @@ urlpatterns = [
     path("duplicate-ids/<int:report_id>/", duplicates.duplicate_detail, name="duplicate-detail"),
     # Transfers and attachments
     path("members/<int:member_id>/transfer/", transfers.member_transfer, name="member-transfer"),
+    path(
+        "members/<int:member_id>/transfer/units/",
+        transfers.transfer_units_found,
+        name="transfer-units-found",
+    ),
     path("units/<int:unit_id>/transfers/", transfers.unit_transfers, name="unit-transfers"),
     path("transfers/<int:transfer_id>/", transfers.transfer_detail, name="transfer-detail"),
     path(

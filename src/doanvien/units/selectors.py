@@ -36,10 +36,20 @@ def units_matching(unit: Unit, term: str, *, limit: int = CHOOSER_LIMIT) -> list
     trường THPT Tân An"), or whose code starts with it; the nearest levels first, then by
     name, at most `limit` of them: one bounded query, whatever the size of the subtree
     (bench/unit_chooser.py). Too short a term finds nothing."""
+    return _matching(active_below(unit), term, limit=limit)
+
+
+def units_matching_anywhere(term: str, *, limit: int = CHOOSER_LIMIT) -> list[Unit]:
+    """`units_matching` over every active unit in the country: the receiving unit of a
+    transfer may be anywhere. Only the units' names, codes and parents are shown from it (the
+    directory of units, which the transfer form already accepted by code), never members."""
+    return _matching(Unit.objects.filter(is_active=True), term, limit=limit)
+
+
+def _matching(below: QuerySet[Unit], term: str, *, limit: int) -> list[Unit]:
     term = normalize(term or "")
     if len(term) < CHOOSER_MIN_TERM:
         return []
-    below = active_below(unit)
     # Two parts, each read from its own index (on PostgreSQL the names' trigram index and the
     # codes' prefix index): an OR of them in one WHERE would leave both out and read the
     # subtree's every unit. Codes are kept in capitals (units/services.py).

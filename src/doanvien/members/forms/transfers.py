@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from doanvien.core.forms import TextForm
+from doanvien.units.selectors import units_matching_anywhere, with_parents
 
 from ..models import Transfer
 from ..selectors import receiving_branches, unit_lookup
@@ -25,17 +26,43 @@ class TransferRequestForm(TextForm):
         ),
     )
     to_unit = forms.CharField(
-        label=_("Code of the receiving unit"),
-        max_length=40,
-        help_text=_("Any unit in the country: ask the receiving unit for its code."),
+        label=_("Receiving unit"),
+        max_length=200,
+        help_text=_(
+            "Any unit in the country: type its name (diacritics not needed) or its code, then "
+            "choose it in the list."
+        ),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "enterkeyhint": "search"}),
     )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
+    def __init__(self, data=None, *args, **kwargs):
+        # A unit chosen in the list ("pick_unit", its code) is the unit typed.
+        if data is not None and data.get("pick_unit"):
+            data = data.copy()
+            data["to_unit"] = data["pick_unit"]
+        super().__init__(data, *args, **kwargs)
+        self.found: list = []  # [(unit, parent name)] matching what was typed
+        self.chosen = None  # (unit, parent name) once the unit is known
+
     def clean_to_unit(self):
-        unit = unit_lookup(self.cleaned_data["to_unit"])
-        if unit is None:
-            raise forms.ValidationError(_("No active unit with this code."))
-        return unit
+        term = self.cleaned_data["to_unit"]
+        unit = unit_lookup(term)
+        if unit is not None:
+            self.chosen = with_parents([unit])[0]
+            return unit
+        self.found = with_parents(units_matching_anywhere(term))
+        if self.found:
+            raise forms.ValidationError(_("Choose the receiving unit in the list below."))
+        raise forms.ValidationError(
+            _("No active unit has this code or a name containing these words.")
+        )
+
+    def look_up(self) -> None:
+        """Find or choose the unit without requesting: only the unit's errors are shown."""
+        self.is_valid()
+        for name in [n for n in self.errors if n != "to_unit"]:
+            del self.errors[name]
 
 
 class TransferAcceptForm(TextForm):

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from doanvien.accounts.access import get_unit_for, require, visible_ancestors
 from doanvien.actions.transfers import transfer_accept
@@ -37,6 +37,7 @@ from doanvien.members.services.transfers import (
     transfer_reject,
     transfer_request,
 )
+from doanvien.units.selectors import CHOOSER_LIMIT, units_matching_anywhere, with_parents
 
 from ..forms.transfers import TransferAcceptForm, TransferRejectForm, TransferRequestForm
 from ..models import Transfer
@@ -52,7 +53,10 @@ def member_transfer(request, member_id: int):
     require(can_request_transfer(request.user, member))
     open_transfer = open_transfer_of(member)
     form = TransferRequestForm(request.POST or None)
-    if request.method == "POST" and open_transfer is None and form.is_valid():
+    looking_up = "find" in request.POST or "pick_unit" in request.POST
+    if looking_up:
+        form.look_up()
+    elif request.method == "POST" and open_transfer is None and form.is_valid():
         try:
             transfer = transfer_request(
                 actor=request.user,
@@ -75,9 +79,26 @@ def member_transfer(request, member_id: int):
         "member": member,
         "form": form,
         "open_transfer": open_transfer,
+        "limit": CHOOSER_LIMIT,
         "transfers": member.transfers.select_related("to_unit", "to_branch"),
     }
     return render(request, "members/transfers/request.html", context)
+
+
+@login_required
+@require_GET
+def transfer_units_found(request, member_id: int):
+    """The transfer form's list of units matching what is typed (htmx): any active unit in the
+    country, for whoever may request this member's transfer."""
+    member = get_member_for(request.user, member_id)
+    require(can_request_transfer(request.user, member))
+    term = request.GET.get("to_unit", "")
+    found = with_parents(units_matching_anywhere(term))
+    return render(
+        request,
+        "members/transfers/_units_found.html",
+        {"found": found, "term": term, "limit": CHOOSER_LIMIT},
+    )
 
 
 def _detail_context(request, transfer: Transfer, **forms) -> dict:

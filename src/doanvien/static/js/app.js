@@ -86,4 +86,23 @@
     }
     message.textContent = text;
   }, true);
+  // Transfer request: choosing a unit found fills the field with its code and says which unit
+  // it is, without posting the form (without this script the choice posts it).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-pick-unit]");
+    if (!button) return;
+    event.preventDefault();
+    var form = button.form;
+    var input = form && form.querySelector("input[name=to_unit]");
+    if (!input) return;
+    input.value = button.dataset.pickUnit;
+    var chosen = document.getElementById("to-unit-chosen");
+    if (chosen) chosen.textContent = (chosen.dataset.label || "") + " " + button.dataset.pickLabel;
+    var found = document.getElementById("to-unit-found");
+    if (found) found.textContent = "";
+    var error = document.getElementById(input.id + "-error");
+    if (error) error.remove();
+    input.removeAttribute("aria-invalid");
+    input.focus();
+  });
 })();
