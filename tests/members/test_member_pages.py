@@ -23,6 +23,15 @@ def test_search_ignores_diacritics_and_case(client, world):
     assert "Trần Thị Đào" in html and "Nguyễn Văn An" not in html
 
 
+def test_search_results_come_before_the_export_form(client, world):
+    """On a phone the page is one column: what was searched for is shown first."""
+    client.force_login(world.secretary)
+    url = reverse("members:member-list", args=[world.branch.pk])
+    html = client.get(url, {"q": "nguyen"}).content.decode()
+    assert html.index('id="results"') < html.index('id="export"')
+    assert html.index("Nguyễn Văn An") < html.index('id="export"')
+
+
 def test_search_finds_an_id_number_but_only_inside_the_scope(client, world):
     client.force_login(world.secretary)
     url = reverse("members:member-list", args=[world.branch.pk])
