@@ -159,6 +159,11 @@ def test_the_member_self_assesses_once_approved(client, world, framework):
     assert response.status_code == 200
     assert list(response.context["self_form"].errors) == ["area_3"]
     assert registration(world.member).self_points["3"] == "19.0"
+    # The refusal is summed up at the top of the page (focused by the page's script), each
+    # error linking to its field far below.
+    html = response.content.decode()
+    summary = html[html.index('id="self-problems"') : html.index('class="card tr-head"')]
+    assert "data-focus" in summary and 'href="#id_area_3"' in summary
 
 
 def test_the_self_assessment_form_shows_the_maximum_per_area(client, world, framework):

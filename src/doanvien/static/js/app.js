@@ -105,4 +105,15 @@
     input.removeAttribute("aria-invalid");
     input.focus();
   });
+  // A summary of what a form refused (data-focus), at the top of the page shown again: the
+  // focus goes to it, so it is read out and seen first on a phone.
+  function focusProblems() {
+    var summary = document.querySelector("[data-focus]");
+    if (summary) summary.focus();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusProblems);
+  } else {
+    focusProblems();
+  }
 })();
