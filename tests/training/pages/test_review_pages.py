@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from doanvien.core.models import AuditEvent
-from doanvien.training.models import Registration
+from doanvien.training.models import BranchResult, Registration
 from doanvien.training.services.registrations import registration_save, registrations_approve
 
 from ...factories import make_member, make_user
@@ -237,3 +237,25 @@ def test_the_service_refuses_the_reviewers_own_among_the_chosen(world, three):
         )
     assert "Lê Văn Bình" in str(refusal.value)
     assert state(an) == "submitted"
+
+
+def test_a_submitted_year_is_read_not_decided(client, world, three):
+    an, _binh, _dao = three
+    BranchResult.objects.create(
+        branch=world.branch, unit_path=world.branch.path, year=YEAR, state="submitted"
+    )
+    client.force_login(world.secretary)
+    response = client.get(review(world))
+    html = response.content.decode()
+    assert response.context["member"] == an and 'value="approve"' not in html
+    assert response.context["locked_because"] in html
+    response = client.post(approve_many(world), {"member": [an.pk], "confirm": "1"}, follow=True)
+    assert any(m.level_tag == "error" for m in response.context["messages"])
+    assert state(an) == "submitted"
+
+
+def test_the_member_page_links_the_reviewer_to_the_review_page(client, world, three):
+    an, _binh, _dao = three
+    client.force_login(world.secretary)
+    html = client.get(reverse("training:member-training", args=[an.pk, YEAR])).content.decode()
+    assert review(world, an) in html
