@@ -69,7 +69,7 @@ def test_a_submitted_registration_waits_for_its_branch_committee_only(world, sub
     [item] = todo(world.secretary)
     assert item["kind"] == REVIEW
     assert (item["unit"], item["year"], item["count"]) == (world.branch.name, YEAR, 1)
-    assert item["url"] == reverse("training:branch-training", args=[world.branch.pk, YEAR])
+    assert item["url"] == reverse("training:branch-review", args=[world.branch.pk, YEAR])
     for other in (world.outsider, world.base_cadre, world.province_cadre, world.member_user):
         assert REVIEW not in kinds(other)
     registration_approve(actor=None, registration=submitted)
@@ -267,7 +267,7 @@ def test_the_unit_page_starts_with_the_list(client, world, submitted):
     page = client.get(reverse("units:unit-detail", args=[world.branch.pk])).content.decode()
     todo = page[page.index('id="todo"') :]
     assert "Đăng ký đang chờ duyệt" in todo
-    assert reverse("training:branch-training", args=[world.branch.pk, YEAR]) in todo
+    assert reverse("training:branch-review", args=[world.branch.pk, YEAR]) in todo
     assert page.index('id="todo"') < page.index("<h1>")
     client.force_login(world.province_cadre)
     page = client.get(reverse("units:unit-detail", args=[world.province.pk])).content.decode()

@@ -89,6 +89,15 @@ PARITY: dict[str, tuple[str, ...]] = {
     "training:registration-return": (
         "POST /api/v1/members/{member_id}/registrations/{year}/return",
     ),
+    # The review page decides one registration at a time, as the API does.
+    "training:branch-review-member": (
+        "POST /api/v1/members/{member_id}/registrations/{year}/approve",
+        "POST /api/v1/members/{member_id}/registrations/{year}/return",
+    ),
+    # The page approves the ticked registrations together; the API one registration a call.
+    "training:branch-review-approve": (
+        "POST /api/v1/members/{member_id}/registrations/{year}/approve",
+    ),
     # kind=registrations
     "training:branch-training-import": ("POST /api/v1/units/{unit_id}/imports",),
     "training:training-registrations-export": (

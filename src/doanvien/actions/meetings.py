@@ -7,7 +7,10 @@ programme year is refused before anything is written."""
 from doanvien.core.transactions import atomic
 from doanvien.meetings import services as meetings
 from doanvien.training.models import BranchResult, Registration
-from doanvien.training.services.registrations import registration_approve
+from doanvien.training.services.registrations import (
+    registration_approve,
+    registrations_approve,
+)
 from doanvien.training.services.results import branch_results_submit
 from doanvien.units.models import Unit
 
@@ -22,6 +25,19 @@ def registration_approve_at(*, actor, registration: Registration, meeting=None) 
     registration = registration_approve(actor=actor, registration=registration)
     meetings.training_step_record(actor=actor, meeting=at, registration=registration)
     return registration
+
+
+@atomic
+def registrations_approve_at(
+    *, actor, branch: Unit, year: int, member_ids, meeting=None
+) -> list[Registration]:
+    """registrations.registrations_approve (several at once, all or nothing), each reviewed at
+    `meeting`."""
+    at = meetings.meeting_for_step(branch=branch, year=year, meeting=meeting)
+    approved = registrations_approve(actor=actor, branch=branch, year=year, member_ids=member_ids)
+    for registration in approved:
+        meetings.training_step_record(actor=actor, meeting=at, registration=registration)
+    return approved
 
 
 @atomic

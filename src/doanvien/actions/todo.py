@@ -258,7 +258,8 @@ def todo_for(user, today=None) -> list[dict]:
                 _item(
                     REVIEW,
                     _("Registrations waiting for review"),
-                    reverse("training:branch-training", args=[unit.pk, row["year"]]),
+                    # The review page: one registration at a time, on to the next once decided.
+                    reverse("training:branch-review", args=[unit.pk, row["year"]]),
                     unit,
                     row["year"],
                     row["n"],

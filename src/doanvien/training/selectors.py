@@ -140,6 +140,20 @@ def registrations_in(*, user, unit: Unit, year: int, state: str = "") -> QuerySe
     return registrations.order_by("unit_path", "member__sort_key", "member_id")
 
 
+def waiting_for_review(*, user, branch: Unit, year: int) -> list[Registration]:
+    """The branch's registrations of the year submitted and waiting for `user`'s review, in
+    the order of the members' names: the review page's queue (one at a time, previous and
+    next). The reviewer's own registration is not his to review and is left out. The caller
+    has checked that `user` is on the branch's committee (access.is_branch_committee)."""
+    registrations = Registration.objects.filter(
+        branch=branch, year=year, state=Registration.State.SUBMITTED
+    )
+    own = scope_of(user).member_id
+    if own:
+        registrations = registrations.exclude(member_id=own)
+    return list(registrations.select_related("member").order_by("member__sort_key", "member_id"))
+
+
 LOCKING = [BranchResult.State.SUBMITTED, BranchResult.State.RECOGNISED]
 
 

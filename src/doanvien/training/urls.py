@@ -5,7 +5,7 @@ string or the form (the permission matrix fills only those)."""
 
 from django.urls import path
 
-from .views import branch, exports, imports, member, upper
+from .views import branch, exports, imports, member, review, upper
 
 app_name = "training"
 
@@ -44,6 +44,14 @@ urlpatterns = [
         name="branch-assessment-row",
     ),
     path(B + "results/submit/", branch.branch_results_submit_view, name="branch-results-submit"),
+    # One registration at a time, and several approved at once.
+    path(B + "review/", review.branch_review, name="branch-review"),
+    path(
+        B + "review/<int:member_id>/",
+        review.branch_review_member,
+        name="branch-review-member",
+    ),
+    path(B + "review/approve/", review.branch_review_approve_many, name="branch-review-approve"),
     path(M + "approve/", branch.registration_approve_view, name="registration-approve"),
     path(M + "return/", branch.registration_return_view, name="registration-return"),
     # Excel

@@ -117,3 +117,24 @@
     focusProblems();
   }
 })();
+
+// Registrations waiting for review (the branch's training page): "select all" ticks every box of
+// its form (without this script it posts all=1 and the server takes every one waiting).
+(function () {
+  "use strict";
+  document.addEventListener("change", function (event) {
+    var all = event.target.closest("input[data-select-all]");
+    var form = all && all.form;
+    if (form) {
+      form.querySelectorAll("input[name=" + all.dataset.selectAll + "]").forEach(function (box) {
+        box.checked = all.checked;
+      });
+      return;
+    }
+    var box = event.target;
+    if (box.form && box.name) {
+      var master = box.form.querySelector("input[data-select-all=" + box.name + "]");
+      if (master && !box.checked) master.checked = false;
+    }
+  });
+})();

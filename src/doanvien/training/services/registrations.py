@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator, capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from doanvien.core.dates import parse_date
 from doanvien.core.text import strip_invisible, text_fault
@@ -349,6 +350,68 @@ def registration_approve(*, actor, registration: Registration) -> Registration:
     )
     _tell_member(registration, Kind.REGISTRATION_APPROVED, actor)
     return registration
+
+
+def registration_approve_refusal(*, actor, registration: Registration) -> str:
+    """Why registration_approve would refuse this registration ("" when it would not): the
+    reviewer's own, or a state the workflow does not approve from. The branch's lock of the
+    year is one refusal for all (check_unlocked)."""
+    if getattr(actor, "member_id", None) == registration.member_id:
+        return _("Nobody reviews his own registration.")
+    try:
+        workflow.next_state(workflow.REGISTRATION, registration, "approve")
+    except ValidationError as e:
+        return " ".join(e.messages)
+    return ""
+
+
+def registrations_approvable(
+    *, actor, branch: Unit, year: int, member_ids
+) -> tuple[list[Registration], list[str]]:
+    """The chosen members' registrations of the year in the branch that can be approved, in
+    the order of the members' names, and one line for each chosen one that cannot (naming
+    the member and why)."""
+    ids = {int(pk) for pk in member_ids if str(pk).isdigit()}
+    registrations = list(
+        Registration.objects.filter(branch=branch, year=year, member_id__in=ids)
+        .select_related("member")
+        .order_by("member__sort_key", "member_id")
+    )
+    approvable, refused = [], []
+    for registration in registrations:
+        why = registration_approve_refusal(actor=actor, registration=registration)
+        if why:
+            refused.append(f"{registration.member.full_name}: {why}")
+        else:
+            approvable.append(registration)
+    unknown = len(ids - {r.member_id for r in registrations})
+    if unknown:
+        refused.append(
+            ngettext(
+                "%(count)s chosen member has no registration of %(year)s in this branch.",
+                "%(count)s chosen members have no registration of %(year)s in this branch.",
+                unknown,
+            )
+            % {"count": unknown, "year": year}
+        )
+    return approvable, refused
+
+
+@atomic
+def registrations_approve(*, actor, branch: Unit, year: int, member_ids) -> list[Registration]:
+    """Approve several registrations of the branch at once (the branch's training page), each
+    through registration_approve: the same workflow rule, audit event and notice to the
+    member as one by one. All or nothing: when any chosen registration cannot be approved,
+    nothing is, and the refusal names each one (code `not_approvable`)."""
+    check_unlocked(branch, year)
+    approvable, refused = registrations_approvable(
+        actor=actor, branch=branch, year=year, member_ids=member_ids
+    )
+    if refused:
+        raise ValidationError(refused, code="not_approvable")
+    if not approvable:
+        raise ValidationError(_("Choose the registrations to approve."), code="empty")
+    return [registration_approve(actor=actor, registration=r) for r in approvable]
 
 
 def _tell_member(registration: Registration, kind: str, actor) -> None:
