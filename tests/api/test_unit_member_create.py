@@ -170,7 +170,7 @@ def test_a_duplicate_id_number_out_of_sight_names_nothing(api_client, world):
     assert response.json()["errors"] == [
         {
             "field": "id_number",
-            "message": "Số CCCD này đã có trong hệ thống; liên hệ Đoàn cấp trên.",
+            "message": "Số CCCD/CMND này đã có trong hệ thống; liên hệ Đoàn cấp trên.",
         }
     ]
     assert snapshot() == (members, spans, events + 1, counts)

@@ -25,6 +25,36 @@ def test_every_entry_of_the_catalogue_is_translated_in_nfc():
             assert unicodedata.is_normalized("NFC", text), entry.msgid
 
 
+# One name for one thing across the Vietnamese pages (the Union's forms' terms): the variants
+# on the left are not used.
+TERMS = {
+    "CMND/CCCD": "CCCD/CMND",
+    "Trình độ văn hoá": "Trình độ học vấn",
+    "Trình độ văn hóa": "Trình độ học vấn",
+    "Số nghị quyết kết nạp": "Số quyết định kết nạp",
+}
+
+
+def test_the_catalogue_names_each_thing_with_one_term():
+    po = polib.pofile(str(CATALOGUE))
+    found = []
+    for entry in po.translated_entries():
+        texts = [entry.msgstr] if not entry.msgid_plural else list(entry.msgstr_plural.values())
+        found += [
+            (entry.msgid, variant, term)
+            for text in texts
+            for variant, term in TERMS.items()
+            if variant.lower() in text.lower()
+        ]
+    # A citizen ID alone is "số CCCD" only where the old card cannot be meant.
+    found += [
+        (entry.msgid, "số CCCD", "số CCCD/CMND")
+        for entry in po.translated_entries()
+        if "số cccd " in entry.msgstr.lower() or "số cccd." in entry.msgstr.lower()
+    ]
+    assert not found, found
+
+
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
 def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     copy = tmp_path / "doanvien"

@@ -143,7 +143,7 @@ def test_the_id_number_is_unique_against_members_and_open_proposals(world):
     with pytest.raises(ValidationError) as elsewhere:
         propose(world, actor=world.outsider, branch=world.other_branch)
     assert elsewhere.value.message_dict["id_number"] == [
-        "Số CCCD này đã có trong hệ thống; liên hệ Đoàn cấp trên."
+        "Số CCCD/CMND này đã có trong hệ thống; liên hệ Đoàn cấp trên."
     ]
     admission_withdraw(actor=world.secretary, admission=first)
     assert propose(world, branch=world.branch2, actor=world.base_cadre).state == A.PROPOSED

@@ -23,7 +23,7 @@ from doanvien.members.services.admissions import admission_propose
 
 from ..factories import make_member, make_user
 
-GENERIC = "Số CCCD này đã có trong hệ thống; liên hệ Đoàn cấp trên."
+GENERIC = "Số CCCD/CMND này đã có trong hệ thống; liên hệ Đoàn cấp trên."
 TODAY = timezone.localdate()
 NEW_NUMBER = "079206007001"
 

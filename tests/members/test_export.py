@@ -53,7 +53,7 @@ class TestTheMemberList:
         assert row["Ngày sinh"].value == datetime(2004, 3, 15)
         assert row["Ngày sinh"].number_format == "dd/mm/yyyy"
         assert row["Ngày cấp"].value == datetime(2021, 5, 6)
-        assert (row["Số CMND/CCCD"].value, row["Số CMND/CCCD"].data_type) == ("001204012345", "s")
+        assert (row["Số CCCD/CMND"].value, row["Số CCCD/CMND"].data_type) == ("001204012345", "s")
         assert (row["Số điện thoại"].value, row["Số điện thoại"].data_type) == ("0912000111", "s")
         assert row["Giới tính"].value == "Female"
         assert row["Chi đoàn"].value == "Chi đoàn 12A1"
@@ -80,7 +80,7 @@ class TestTheMemberList:
             mask_id_numbers=True,
         )
         assert rows_of(book.active) == [
-            ["Họ và tên", "Số CMND/CCCD", "Trạng thái"],
+            ["Họ và tên", "Số CCCD/CMND", "Trạng thái"],
             ["Nguyễn Văn An", world.member.id_number_masked, "Active"],
         ]
 
@@ -117,7 +117,7 @@ class TestTheTemplate:
         _path, book = self.make(world.base, tmp_path)
         data = book.worksheets[0]
         header = rows_of(data)[0]
-        assert header[:5] == ["Họ và tên", "Ngày sinh", "Giới tính", "Số CMND/CCCD", "Ngày cấp"]
+        assert header[:5] == ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD/CMND", "Ngày cấp"]
         assert header[-2:] == ["Chi đoàn", "Đường dẫn chi đoàn"]
         lists = {}
         for validation in data.data_validations.dataValidation:
@@ -169,7 +169,7 @@ class TestTheTemplate:
             "Họ và tên": "Bùi Minh Khoa",
             "Ngày sinh": datetime(2008, 6, 1),
             "Giới tính": "Nam",
-            "Số CMND/CCCD": "038208001801",
+            "Số CCCD/CMND": "038208001801",
             "Ngày vào Đoàn": datetime(2025, 3, 26),
             "Chức vụ": "Bí thư",
             "Loại đoàn viên": "Sinh hoạt chính",

@@ -102,7 +102,7 @@ def test_the_chosen_columns_are_written_in_the_lists_order(client, world):
         "Họ và tên",
         "Ngày sinh",
         "Giới tính",
-        "Số CMND/CCCD",
+        "Số CCCD/CMND",
         "Số điện thoại",
         "Chi đoàn",
     ]
@@ -171,7 +171,7 @@ def test_id_numbers_stay_masked_for_a_role_that_may_not_see_them(client, world):
     assert job.state == Job.State.SUCCEEDED, job.message
     rows = downloaded_rows(client, job)
     assert rows == [
-        ["Họ và tên", "Số CMND/CCCD"],
+        ["Họ và tên", "Số CCCD/CMND"],
         ["Nguyễn Văn An", world.member.id_number_masked],
     ]
     assert world.member.id_number not in str(rows)

@@ -457,12 +457,12 @@ class TestMalformedFiles:
             (
                 "no_header.xlsx",
                 "No header row found: one of the first 30 rows must name the columns, for "
-                "example “Họ và tên” and “Số CMND/CCCD”. Download the template to see them all.",
+                "example “Họ và tên” and “Số CCCD/CMND”. Download the template to see them all.",
             ),
             ("header_only.xlsx", "The file has a header row but no member rows below it."),
             (
                 "no_id_column.xlsx",
-                "The file has no “Số CMND/CCCD” column: members are matched by it.",
+                "The file has no “Số CCCD/CMND” column: members are matched by it.",
             ),
             (
                 "no_branch_column.xlsx",

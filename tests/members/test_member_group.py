@@ -248,7 +248,7 @@ def test_the_export_writes_the_group_and_imports_back_unchanged(world, tmp_path)
         )
     out.seek(0)
     rows = [[c.value for c in r] for r in openpyxl.load_workbook(out).active.iter_rows()]
-    assert rows[0] == ["Họ và tên", "Số CMND/CCCD", "Đối tượng đoàn viên"]
+    assert rows[0] == ["Họ và tên", "Số CCCD/CMND", "Đối tượng đoàn viên"]
     assert rows[1][2] == "Cán bộ Đoàn" and rows[2][2] == "Đoàn viên (không thuộc đối tượng riêng)"
     path = tmp_path / "list.xlsx"
     path.write_bytes(out.getvalue())

@@ -99,7 +99,7 @@ def test_an_id_number_is_unique_across_the_country_and_the_branch_is_named(world
         with pytest.raises(ValidationError) as e:
             member_create(actor=actor, branch=world.branch, data=taken)
         assert e.value.message_dict["id_number"] == [
-            "Số CCCD này đã có trong hệ thống; liên hệ Đoàn cấp trên."
+            "Số CCCD/CMND này đã có trong hệ thống; liên hệ Đoàn cấp trên."
         ]
 
 

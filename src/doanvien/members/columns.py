@@ -43,9 +43,9 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ),
     ColumnSpec(
         "id_number",
-        "Số CMND/CCCD",
+        "Số CCCD/CMND",
         (
-            "Số CCCD/CMND",
+            "Số CMND/CCCD",
             "CMND/CCCD",
             "CCCD/CMND",
             "Số CCCD",
@@ -79,8 +79,8 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ),
     ColumnSpec(
         "education_level",
-        "Trình độ văn hóa",
-        ("Trình độ học vấn", "Trình độ giáo dục phổ thông", "Giáo dục phổ thông", "Văn hóa"),
+        "Trình độ học vấn",
+        ("Trình độ văn hóa", "Trình độ văn hoá", "Trình độ giáo dục phổ thông", "Giáo dục phổ thông", "Văn hóa"),
         national=True,
     ),
     ColumnSpec(
