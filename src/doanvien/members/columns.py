@@ -80,7 +80,13 @@ COLUMNS: tuple[ColumnSpec, ...] = (
     ColumnSpec(
         "education_level",
         "Trình độ học vấn",
-        ("Trình độ văn hóa", "Trình độ văn hoá", "Trình độ giáo dục phổ thông", "Giáo dục phổ thông", "Văn hóa"),
+        (
+            "Trình độ văn hóa",
+            "Trình độ văn hoá",
+            "Trình độ giáo dục phổ thông",
+            "Giáo dục phổ thông",
+            "Văn hóa",
+        ),
         national=True,
     ),
     ColumnSpec(

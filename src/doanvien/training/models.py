@@ -324,6 +324,9 @@ class Registration(models.Model):
         related_name="+",
     )
     assessed_late = models.BooleanField(default=False)
+    # The number of the last save from the assessment screen that was applied: the screen numbers
+    # each row's saves in order, and a save that arrives after a later one changes nothing.
+    assessment_seq = models.PositiveIntegerField(default=0)
     total = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     level = models.CharField(
         _("classification"), max_length=16, choices=ResultLevel.choices, blank=True, default=""

@@ -19,14 +19,7 @@
     if (event.target.matches("input.copy[readonly]")) event.target.select();
   });
 
-  // Branch assessment: Enter moves to the next field (the row is saved when a field is left).
-  document.addEventListener("keydown", function (event) {
-    if (event.key !== "Enter" || !window.htmx || !event.target.matches("#assessment input")) return;
-    event.preventDefault();
-    var fields = Array.from(document.querySelectorAll("#assessment input[type=text]"));
-    var next = fields[fields.indexOf(event.target) + 1];
-    if (next) { next.focus(); next.select(); } else { event.target.blur(); }
-  });
+  // The branch assessment screen's saves, cards and Enter key: js/assessment.js.
 
   // Member list export: ticking a column chooses "the columns ticked"; select all / none
   // without posting the page (without this script they post it).

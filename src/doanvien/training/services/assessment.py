@@ -112,13 +112,22 @@ def assessment_record(
     areas: dict[str, Any],
     comment: str = "",
     today: date | None = None,
+    seq: int | None = None,
 ) -> Registration:
-    """The branch's points per area: the total and the level follow, never typed."""
+    """The branch's points per area: the total and the level follow, never typed.
+
+    `seq` numbers the saves of one member's row on the assessment screen, in the order they were
+    made: a save whose number is not above the last one applied arrived late (the network lets
+    an older request overtake a newer one) and changes nothing; the registration is returned as
+    it stands. Without a number (a form posted without the screen's script, the API) the save
+    applies."""
     today = today or timezone.localdate()
     registration = lock_registration(registration)
     check_unlocked(registration.branch, registration.year)
     workflow.next_state(workflow.REGISTRATION, registration, "assess")
     check_assessment_open(registration, today)
+    if seq is not None and seq <= registration.assessment_seq:
+        return registration
     points = _clean_points(registration, areas)
     late = check_deadline(
         unit=registration.branch,
@@ -145,6 +154,8 @@ def assessment_record(
     )
     registration.assessed_at, registration.assessed_by = timezone.now(), actor
     registration.assessed_late = registration.assessed_late or late
+    if seq is not None:
+        registration.assessment_seq = seq
     registration.save()
     rollup.member_counted(registration.member_id, registration.year)
     record_event(

@@ -365,6 +365,12 @@ def branch_assessment(request, unit_id: int, year: int):
     return render(request, "training/branch/assessment.html", context)
 
 
+def _seq(raw: str) -> int | None:
+    """The number the screen's script gives a row's save (js/assessment.js), or None."""
+    raw = raw.strip()
+    return int(raw) if raw.isdigit() and len(raw) <= 9 else None
+
+
 @login_required
 @require_POST
 def branch_assessment_row(request, unit_id: int, year: int, member_id: int):
@@ -382,9 +388,14 @@ def branch_assessment_row(request, unit_id: int, year: int, member_id: int):
     builder = _Rows(branch, year)
     row = builder.row(registration, data=request.POST)
     auto = request.POST.get("auto") == "1"
+    seq = _seq(request.POST.get("seq", ""))
     try:
         registration = assessment_record(
-            actor=request.user, registration=registration, areas=row.points(), comment=row.comment
+            actor=request.user,
+            registration=registration,
+            areas=row.points(),
+            comment=row.comment,
+            seq=seq,
         )
     except ValidationError as e:
         if is_locked(e) or getattr(e, "code", None) == "not_open":
@@ -402,7 +413,8 @@ def branch_assessment_row(request, unit_id: int, year: int, member_id: int):
         row.errors = errors
     else:
         row = builder.row(registration)
-        row.saved = True
+        # A save that arrived after a later one changed nothing: the row as it stands.
+        row.saved = seq is None or registration.assessment_seq == seq
         if not request.htmx:
             messages.success(
                 request,
