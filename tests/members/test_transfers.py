@@ -246,7 +246,7 @@ def test_the_receiving_unit_is_found_anywhere_by_its_name_without_diacritics(
     assert "Đoàn phường Bến Đò" in html and 'value="SXA-BD"' in html
     assert "Tỉnh đoàn Sông Xa" in html  # its parent tells two units of one name apart
     assert "Bến Đò" in client.get(url, {"to_unit": "sxa-b"}).content.decode()  # by code
-    assert "class=\"empty\"" in client.get(url, {"to_unit": "zzzz"}).content.decode()
+    assert 'class="empty"' in client.get(url, {"to_unit": "zzzz"}).content.decode()
     # Only for whoever may request this member's transfer (404 outside the scope).
     other = reverse("members:transfer-units-found", args=[world.member2.pk])
     assert client.get(other, {"to_unit": "ben do"}).status_code == 404
