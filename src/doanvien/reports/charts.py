@@ -293,7 +293,7 @@ def progress_bars(rows) -> SafeString:
                     f'fill="{PROGRESS_COLOURS[kind]}"/>'
                 )
             body.append(
-                _text(ROWS_WIDTH, bar_y + bar_h, _pct(rate, 1), size=10, fill=INK, anchor="end")
+                _text(ROWS_WIDTH, bar_y + bar_h, _pct(rate, 1), size=11, fill=INK, anchor="end")
             )
         body.append("</g>")
         y += row_h
