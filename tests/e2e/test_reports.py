@@ -16,8 +16,9 @@ YEAR = 2026  # the demo's programme year that was assessed and recognised
 
 
 def _figures(row) -> list[str]:
-    """The numbers of a table row: members, registered, classified, not classified, levels."""
-    return [c.strip() for c in row.locator("td.num").all_inner_texts()]
+    """The numbers of a table row: members, registered, classified, not classified, levels
+    (without the dots that group thousands in Vietnamese: 1.355)."""
+    return [c.strip().replace(".", "") for c in row.locator("td.num").all_inner_texts()]
 
 
 def test_the_report_drills_down_from_the_province_to_a_branch(demo, page):

@@ -11,6 +11,8 @@ from django.utils import translation
 from doanvien.reports.charts import (
     LEVELS_WIDTH,
     MAX_CHILDREN,
+    ROW_NAME_CHARS,
+    ROWS_WIDTH,
     children_bars,
     level_distribution,
     progress_bars,
@@ -78,7 +80,7 @@ def test_the_legend_is_translated_and_shares_use_the_locale_decimal_separator():
     with translation.override("vi"):
         words = texts(parse(level_distribution(r)))
         assert {"Xuất sắc", "Tốt", "Hoàn thành", "Không hoàn thành"} <= set(words)
-        assert "1 · 25,00%" in words
+        assert "1 · 25,00\u00a0%" in words  # Vietnamese: a space before the sign
     with translation.override("en"):
         words = texts(parse(level_distribution(r)))
         assert {"Excellent", "Good", "Complete", "Incomplete"} <= set(words)
@@ -109,7 +111,7 @@ def test_every_text_is_escaped():
 
 
 def test_children_have_a_bar_each_long_names_are_cut_and_kept_whole_in_the_title():
-    long_name = "Chi đoàn Khối Văn phòng Sở Giáo dục và Đào tạo tỉnh"
+    long_name = "Chi đoàn Khối Văn phòng Sở Giáo dục và Đào tạo tỉnh Sông Xanh mở rộng"
     rows = [row("Chi đoàn 12A1", excellent=3, good=1), row(long_name, good=2, incomplete=2)]
     root = parse(children_bars(rows))
     children = root.findall("svg:g[@class='child']", NS)
@@ -118,11 +120,40 @@ def test_children_have_a_bar_each_long_names_are_cut_and_kept_whole_in_the_title
         assert len(segments(g)) == 2
         assert g.find("svg:title", NS).text.startswith(r.unit.name)
     cut = texts(children[1])[0]
-    assert cut.endswith("…") and len(cut) <= 28 and long_name.startswith(cut[:-1])
+    assert cut.endswith("…") and len(cut) <= ROW_NAME_CHARS and long_name.startswith(cut[:-1])
     assert texts(children[0])[0] == "Chi đoàn 12A1"
-    # Both bars are as wide as each other: widths within a bar add up to the same track.
+
+
+def test_children_bars_are_as_long_as_their_classified_members_with_the_number_printed():
+    rows = [
+        row("Chi đoàn 12A1", excellent=300, good=100),  # 400 classified: the longest bar
+        row("Chi đoàn 12A2", good=50, incomplete=50),  # 100
+        row("Chi đoàn 12A3", complete=1355, not_classified=7),  # 1355
+    ]
+    with translation.override("vi"):
+        root = parse(children_bars(rows))
+    children = root.findall("svg:g[@class='child']", NS)
     widths = [sum(float(s.get("width")) for s in segments(g)) for g in children]
-    assert abs(widths[0] - widths[1]) < 0.01
+    assert widths[2] == pytest.approx(ROWS_WIDTH - 52, abs=0.01)  # the largest fills the track
+    assert widths[0] == pytest.approx(widths[2] * 400 / 1355, abs=0.01)
+    assert widths[1] == pytest.approx(widths[0] / 4, abs=0.01)
+    # Each bar's number is printed just after its end, grouped the Vietnamese way.
+    values = [g.find("svg:text[@class='value']", NS) for g in children]
+    assert ["".join(v.itertext()) for v in values] == ["400", "100", "1.355"]
+    for value, width in zip(values, widths, strict=True):
+        assert float(value.get("x")) == pytest.approx(width + 4, abs=0.05)
+
+
+def test_every_chart_is_reachable_by_keyboard_and_named_by_its_figures():
+    r = row("Chi đoàn 12A1", excellent=1355, good=1)
+    progress = UnitProgress(unit=r.unit, members=4, registered=2, assessed=1)
+    with translation.override("vi"):
+        for svg in (level_distribution(r), children_bars([r]), progress_bars([progress])):
+            root = parse(svg)
+            assert root.get("tabindex") == "0"
+            name = root.find("svg:title", NS).text
+            assert name.startswith("Chi đoàn 12A1: ")
+            assert "1.355" in name or "50,0\u00a0%" in name
 
 
 def test_at_most_60_children_are_drawn_then_a_note():
@@ -146,12 +177,12 @@ def test_progress_bars_show_both_rates():
     with translation.override("vi"):
         root = parse(progress_bars(rows))
     first, second = root.findall("svg:g[@class='child']", NS)
-    assert {"75,0%", "37,5%"} <= set(texts(first))
+    assert {"75,0\u00a0%", "37,5\u00a0%"} <= set(texts(first))
     reg = first.find(".//svg:rect[@class='rate rate-registration']", NS)
     ass = first.find(".//svg:rect[@class='rate rate-assessment']", NS)
     assert float(reg.get("width")) == pytest.approx(2 * float(ass.get("width")), abs=0.01)
     assert second.find(".//svg:rect[@class='rate rate-registration']", NS) is None
-    assert texts(second).count("0,0%") == 2
+    assert texts(second).count("0,0\u00a0%") == 2
 
 
 def test_the_report_page_shows_the_charts(client, world, framework):

@@ -83,6 +83,6 @@ def test_the_progress_page_draws_each_child_units_rates(client, world, items):
     titles = [g.find("svg:title", SVG).text for g in chart.findall("svg:g", SVG)]
     # 12A1: 1 of its 2 members registered and assessed; 12A2 has none yet.
     assert titles == [
-        f"{world.branch.name}: Đã đăng ký 50,0%; Đã đánh giá 50,0%",
-        f"{world.branch2.name}: Đã đăng ký 0,0%; Đã đánh giá 0,0%",
+        f"{world.branch.name}: Đã đăng ký 50,0\u00a0%; Đã đánh giá 50,0\u00a0%",
+        f"{world.branch2.name}: Đã đăng ký 0,0\u00a0%; Đã đánh giá 0,0\u00a0%",
     ]

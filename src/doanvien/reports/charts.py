@@ -7,11 +7,11 @@ finished string is marked safe. The drawing is in viewBox units: the page scales
 
 from decimal import Decimal
 
-from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from doanvien.core import numbers
 from doanvien.training.progress import children_progress
 
 from .selectors import LEVELS, ReportRow
@@ -30,9 +30,10 @@ INK, MUTED = "#1d2433", "#4b5563"
 PROGRESS_COLOURS = {"registration": "#2166ac", "assessment": "#e08214"}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', Arial, sans-serif"
 
-WIDTH = 480  # viewBox width of the charts with a row per child unit
+WIDTH = 480  # viewBox width of a legend by default
+ROWS_WIDTH = 320  # viewBox width of the charts with a row per child unit: a phone's width
+ROW_NAME_CHARS = 46  # a child's name above its bar is cut after this many characters
 LEVELS_WIDTH = 360  # viewBox width of the one-bar chart: narrower, so its legend stays readable
-NAME_CHARS = 28  # a child's name is cut after this many characters
 MAX_CHILDREN = 60  # children drawn, then "and n more"
 CHAR_WIDTH = 0.56  # average glyph width in em, to place legend items without measuring text
 
@@ -47,11 +48,11 @@ def level_names() -> dict[str, str]:
 
 
 def _num(value, decimals: int | None = None) -> str:
-    return formats.number_format(value, decimals, force_grouping=True)
+    return numbers.grouped(value, decimals)
 
 
 def _pct(value, decimals: int) -> str:
-    return f"{_num(value, decimals)}%"
+    return numbers.percent(value, decimals)
 
 
 def _f(value: float) -> str:
@@ -60,7 +61,7 @@ def _f(value: float) -> str:
     return text if text not in ("", "-0") else "0"
 
 
-def _truncate(name: str, limit: int = NAME_CHARS) -> str:
+def _truncate(name: str, limit: int = ROW_NAME_CHARS) -> str:
     return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
 
 
@@ -69,6 +70,7 @@ def _svg(
 ) -> SafeString:
     return mark_safe(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg {css_class}" role="img" '
+        f'tabindex="0" '
         f'viewBox="0 0 {width} {_f(height)}" width="{width}" height="{_f(height)}" '
         f'font-family="{FONT}" font-size="12">'
         f"<title>{escape(title)}</title>{''.join(body)}</svg>"
@@ -134,19 +136,21 @@ def _classified(row: ReportRow) -> int:
     return sum(row.counts.get(level, 0) for level in LEVELS)
 
 
-def _legend(y: float, items: list[tuple[str, str]], size: int = 12) -> tuple[list[str], float]:
+def _legend(
+    y: float, items: list[tuple[str, str]], size: int = 12, width: int = WIDTH
+) -> tuple[list[str], float]:
     """Swatches and labels placed left to right, wrapping to a new line when the next one would
     not fit; returns the markup and the y below the legend."""
     parts, x, line = [], 0.0, size + 8
     for fill, label in items:
-        width = 14 + len(label) * size * CHAR_WIDTH + 14
-        if x and x + width > WIDTH:
+        item_w = 14 + len(label) * size * CHAR_WIDTH + 14
+        if x and x + item_w > width:
             x, y = 0.0, y + line
         parts.append(
             f'<rect x="{_f(x)}" y="{_f(y)}" width="10" height="10" fill="{fill}"/>'
             + _text(x + 14, y + 9.5, label, size=size)
         )
-        x += width
+        x += item_w
     return parts, y + line
 
 
@@ -196,41 +200,58 @@ def level_distribution(row: ReportRow) -> SafeString:
 
 
 def children_bars(rows: list[ReportRow]) -> SafeString:
-    """One small stacked bar per child (at most MAX_CHILDREN), its name on the left (cut after
-    NAME_CHARS characters, the full name in the bar's <title>), its classified members on the
-    right; the height grows with the number of children."""
+    """One stacked bar per child (at most MAX_CHILDREN), drawn phone first: its name above it
+    (cut after ROW_NAME_CHARS characters, the full name in the row's <title>), the bar as long as
+    its classified members are many next to the largest child's (the levels side by side in it,
+    as wide as their shares), and the number printed at its end. The height grows with the
+    number of children."""
     names = level_names()
-    body, y = _legend(0, [(COLOURS[level][0], names[level]) for level in LEVELS], size=12)
-    # The number at the end of each bar: the classified members the shares are of.
-    body.append(_text(WIDTH, y + 8, _("Classified"), size=10, fill=MUTED, anchor="end"))
-    y += 10
-    label_w, count_w, row_h, bar_h = 178, 44, 22, 14
-    bar_x, bar_w = label_w + 4, WIDTH - label_w - 4 - count_w
+    body, y = _legend(
+        0, [(COLOURS[level][0], names[level]) for level in LEVELS], size=12, width=ROWS_WIDTH
+    )
+    body.append(_text(0, y + 8, _("Classified"), size=10, fill=MUTED))
+    y += 14
+    count_w, bar_h, row_h = 52, 12, 36
+    track_w = ROWS_WIDTH - count_w
     shown = rows[:MAX_CHILDREN]
+    largest = max((_classified(row) for row in shown), default=0)
     for row in shown:
-        bar_y = y + (row_h - bar_h) / 2
+        classified = _classified(row)
+        bar_y = y + 16
         body.append(f'<g class="child"><title>{escape(_summary(row))}</title>')
-        body.append(_text(label_w, bar_y + bar_h - 3, _truncate(row.unit.name), anchor="end"))
-        if _classified(row):
-            body.extend(_segments(row, bar_x, bar_y, bar_w, bar_h))
+        body.append(_text(0, y + 12, _truncate(row.unit.name, ROW_NAME_CHARS)))
+        if classified:
+            length = track_w * classified / largest
+            body.append(
+                f'<rect class="track" x="0" y="{_f(bar_y)}" width="{_f(track_w)}" '
+                f'height="{bar_h}" fill="{TRACK_FILL}" opacity="0.5"/>'
+            )
+            body.extend(_segments(row, 0, bar_y, length, bar_h))
+            body.append(
+                _text(
+                    length + 4,
+                    bar_y + bar_h - 2,
+                    _num(classified),
+                    weight="600",
+                    extra=' class="value"',
+                )
+            )
         else:
-            body.extend(_empty_bar(bar_x, bar_y, bar_w, bar_h, size=10))
-        body.append(
-            _text(WIDTH, bar_y + bar_h - 3, _num(_classified(row)), fill=MUTED, anchor="end")
-        )
+            body.extend(_empty_bar(0, bar_y, track_w, bar_h, size=10))
         body.append("</g>")
         y += row_h
     if len(rows) > len(shown):
         more = _("and %(n)s more") % {"n": _num(len(rows) - len(shown))}
-        body.append(_text(bar_x, y + 14, more, fill=MUTED, extra=' font-style="italic"'))
+        body.append(_text(0, y + 14, more, fill=MUTED, extra=' font-style="italic"'))
         y += 20
     title = "; ".join(_summary(row) for row in shown)
-    return _svg(y + 2, title, body, "chart-children")
+    return _svg(y + 2, title, body, "chart-children", ROWS_WIDTH)
 
 
 def progress_bars(rows) -> SafeString:
-    """For UnitProgress rows: per child unit, two thin bars on a 0–100 % track, the registration
-    rate and the assessment rate, each with its percentage."""
+    """For UnitProgress rows, drawn phone first: per child unit, its name, then two bars on a
+    0–100 % track, the registration rate and the assessment rate, each with its percentage at
+    the end of the track."""
     registered, assessed = _("Registered"), _("Assessed")
     body, y = _legend(
         0,
@@ -239,10 +260,11 @@ def progress_bars(rows) -> SafeString:
             (PROGRESS_COLOURS["assessment"], assessed),
         ],
         size=11,
+        width=ROWS_WIDTH,
     )
     y += 2
-    label_w, pct_w, bar_h, gap, row_h = 178, 48, 6, 3, 26
-    bar_x, bar_w = label_w + 4, WIDTH - label_w - 4 - pct_w
+    pct_w, bar_h, gap, row_h = 48, 8, 3, 42
+    bar_w = ROWS_WIDTH - pct_w
     shown = rows[:MAX_CHILDREN]
     titles = []
     for row in shown:
@@ -255,29 +277,31 @@ def progress_bars(rows) -> SafeString:
         )
         titles.append(title)
         body.append(f'<g class="child"><title>{escape(title)}</title>')
-        top = y + (row_h - 2 * bar_h - gap) / 2
-        body.append(_text(label_w, top + bar_h + 5, _truncate(row.unit.name), anchor="end"))
+        body.append(_text(0, y + 12, _truncate(row.unit.name, ROW_NAME_CHARS)))
+        top = y + 16
         for i, (kind, _label, rate) in enumerate(rates):
             bar_y = top + i * (bar_h + gap)
             share = min(max(float(rate), 0.0), 100.0)
             body.append(
-                f'<rect x="{_f(bar_x)}" y="{_f(bar_y)}" width="{_f(bar_w)}" '
+                f'<rect x="0" y="{_f(bar_y)}" width="{_f(bar_w)}" '
                 f'height="{bar_h}" fill="{TRACK_FILL}"/>'
             )
             if share:
                 body.append(
-                    f'<rect class="rate rate-{kind}" x="{_f(bar_x)}" y="{_f(bar_y)}" '
+                    f'<rect class="rate rate-{kind}" x="0" y="{_f(bar_y)}" '
                     f'width="{_f(bar_w * share / 100)}" height="{bar_h}" '
                     f'fill="{PROGRESS_COLOURS[kind]}"/>'
                 )
-            body.append(_text(WIDTH, bar_y + bar_h, _pct(rate, 1), size=9, fill=INK, anchor="end"))
+            body.append(
+                _text(ROWS_WIDTH, bar_y + bar_h, _pct(rate, 1), size=11, fill=INK, anchor="end")
+            )
         body.append("</g>")
         y += row_h
     if len(rows) > len(shown):
         more = _("and %(n)s more") % {"n": _num(len(rows) - len(shown))}
-        body.append(_text(bar_x, y + 14, more, fill=MUTED, extra=' font-style="italic"'))
+        body.append(_text(0, y + 14, more, fill=MUTED, extra=' font-style="italic"'))
         y += 20
-    return _svg(y + 2, "; ".join(titles), body, "chart-progress")
+    return _svg(y + 2, "; ".join(titles), body, "chart-progress", ROWS_WIDTH)
 
 
 def progress_chart(unit, year: int) -> SafeString:

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
+from doanvien.core import numbers
+
 register = template.Library()
 
 ACTIONS = {
@@ -217,3 +219,28 @@ def field_label(name: str, model) -> str:
             "merged_into": _("merged into"),
             "merged_from": _("merged from"),
         }.get(name, name)
+
+
+# Counts and shares in reports and statistics, grouped by thousands (core/numbers.py).
+
+
+@register.filter
+def count(value):
+    """A count grouped by thousands: 1.355 (vi), 1,355 (en); a decimal keeps its decimals
+    (12,5); anything that is not a number (a dash) unchanged."""
+    value_number = numbers.as_number(value)
+    return value if value_number is None else numbers.grouped(value_number)
+
+
+@register.filter
+def number(value, decimals=2):
+    """A number with `decimals` decimals, grouped: 1.234,50 (vi), 1,234.50 (en)."""
+    value_number = numbers.as_number(value)
+    return value if value_number is None else numbers.grouped(value_number, int(decimals))
+
+
+@register.filter
+def percent(value, decimals=2):
+    """A share as a percentage: 70,26 % (vi), 70.26% (en); anything else unchanged."""
+    value_number = numbers.as_number(value)
+    return value if value_number is None else numbers.percent(value_number, int(decimals))

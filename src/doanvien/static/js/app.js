@@ -131,3 +131,57 @@
     }
   });
 })();
+
+// Wide tables (reports, statistics, progress): a table scrolling sideways in its box says so
+// (the hint just before the box, hidden while everything fits), on load and when the window
+// is resized or htmx redraws part of the page.
+(function () {
+  "use strict";
+
+  function markOverflow(root) {
+    (root || document).querySelectorAll(".table-scroll, .table-wrap").forEach(function (box) {
+      var wide = box.scrollWidth > box.clientWidth + 1;
+      box.classList.toggle("overflows", wide);
+      var hint = box.previousElementSibling;
+      if (hint && hint.classList.contains("scroll-hint")) hint.hidden = !wide;
+    });
+  }
+  var pending = false;
+  function later() {
+    if (pending) return;
+    pending = true;
+    window.requestAnimationFrame(function () { pending = false; markOverflow(); });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { markOverflow(); });
+  } else {
+    markOverflow();
+  }
+  window.addEventListener("resize", later);
+  window.addEventListener("load", later);
+
+  // A result count redrawn by htmx (a filter or search typed into) is read out: screen readers
+  // announce a change inside a live region that was already there, not a region swapped in.
+  var live = null;
+  function liveRegion() {
+    if (!live && document.body) {
+      live = document.createElement("div");
+      live.className = "visually-hidden";
+      live.setAttribute("role", "status");
+      live.setAttribute("aria-live", "polite");
+      document.body.appendChild(live);
+    }
+    return live;
+  }
+  if (document.querySelector("[data-announce]")) liveRegion();
+  else document.addEventListener("DOMContentLoaded", function () {
+    if (document.querySelector("[data-announce]")) liveRegion();
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    later();
+    var target = event.target;
+    if (!target || !target.querySelector) return;
+    var count = target.matches("[data-announce]") ? target : target.querySelector("[data-announce]");
+    if (count && liveRegion()) live.textContent = count.textContent.trim();
+  });
+})();
