@@ -10,6 +10,11 @@ HTMX_VER  := 2.0.11
 JSQR      := src/doanvien/static/vendor/jsQR.js
 JSQR_VER  := 1.4.0
 JSQR_SHA  := bc40c8a15196236b2314db0856f72ca0b49980cd5413b8c852a7349f5fee0859
+# Accessibility checks of the browser tests (tests/e2e/test_accessibility.py) only: never in a
+# page. axe-core's axe.min.js at this version, refused unless its SHA-256 is this one.
+AXE       := src/doanvien/static/vendor/axe.min.js
+AXE_VER   := 4.14.1
+AXE_SHA   := 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
 MO        := src/doanvien/locale/vi/LC_MESSAGES/django.mo
 export DJANGO_SETTINGS_MODULE := doanvien.settings
 
@@ -37,10 +42,18 @@ $(JSQR):
 	  && cp $$tmp/package/dist/jsQR.js $@ && rm -rf $$tmp \
 	  || { echo "Could not fetch jsqr $(JSQR_VER) with npm (or its checksum differs): check-in scans by camera only where the browser reads QR codes itself; typing still works."; rm -rf $$tmp; }
 
+$(AXE):
+	@mkdir -p $(dir $@)
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent axe-core@$(AXE_VER) >/dev/null \
+	  && tar -xzf axe-core-$(AXE_VER).tgz package/axe.min.js \
+	  && echo "$(AXE_SHA)  package/axe.min.js" | sha256sum --check --quiet && cd - >/dev/null \
+	  && cp $$tmp/package/axe.min.js $@ && rm -rf $$tmp \
+	  || { echo "Could not fetch axe-core $(AXE_VER) with npm (or its checksum differs): the app works; the browser tests' accessibility checks fail until it is here."; rm -rf $$tmp; }
+
 $(MO): src/doanvien/locale/vi/LC_MESSAGES/django.po $(VENV)/.installed
 	$(MANAGE) compile_catalogues
 
-setup: $(VENV)/.installed $(HTMX) $(JSQR) $(MO)
+setup: $(VENV)/.installed $(HTMX) $(JSQR) $(AXE) $(MO)
 
 run: setup
 	@mkdir -p var

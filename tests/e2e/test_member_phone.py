@@ -248,6 +248,7 @@ def test_a_member_activates_proposes_changes_opens_his_card_and_reads_it_offline
     expect(page.locator(f"#plan-{chosen[0].pk}")).to_have_value("Sửa khi không có mạng")
     # A form on the card's copy too (log-out): nothing sent.
     page.goto(card_url)
+    page.locator("header button.menu-toggle").click()  # the phone's header folds its navigation
     page.locator("form[action='/logout/'] button").click()
     expect(page.locator(".needs-connection")).to_contain_text("Cần kết nối mạng")
     expect(page).to_have_url(card_url)

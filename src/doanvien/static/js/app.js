@@ -44,10 +44,58 @@
       if (chosen) chosen.checked = true;
     });
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", exportForm);
-  } else {
+  // The phone header's "Menu" button (base.html) folds the navigation away; without this
+  // script a <details> does it.
+  function menu() {
+    var button = document.querySelector(".topbar button.menu-toggle");
+    if (!button || !button.hidden) return;
+    var fallback = document.querySelector(".topbar .menu-nojs");
+    if (fallback) fallback.remove();
+    button.hidden = false;
+    function show(open) {
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    }
+    button.addEventListener("click", function () {
+      show(button.getAttribute("aria-expanded") !== "true");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" || button.getAttribute("aria-expanded") !== "true") return;
+      show(false);
+      button.focus();
+    });
+  }
+
+  // A box that scrolls sideways (a wide table or chart on a phone) takes the keyboard's focus,
+  // so it can be scrolled with the arrow keys; one that fits does not.
+  var SCROLLERS = ".table-scroll, .table-wrap, .scroll, .chart-scroll";
+  function scrollers() {
+    document.querySelectorAll(SCROLLERS).forEach(function (box) {
+      var wide = box.scrollWidth > box.clientWidth;
+      if (wide && !box.hasAttribute("tabindex")) {
+        box.tabIndex = 0;
+        box.dataset.scrollStop = "1";
+      } else if (!wide && box.dataset.scrollStop) {
+        box.removeAttribute("tabindex");
+        delete box.dataset.scrollStop;
+      }
+    });
+  }
+  var resizing;
+  window.addEventListener("resize", function () {
+    clearTimeout(resizing);
+    resizing = setTimeout(scrollers, 200);
+  });
+  document.addEventListener("htmx:afterSettle", scrollers);
+
+  function ready() {
     exportForm();
+    menu();
+    scrollers();
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", ready);
+  } else {
+    ready();
   }
 
   // Offline reading (profiles/views/offline.py): the service worker keeps the member's own
