@@ -14,6 +14,7 @@ from doanvien.actions.todo import (
     DEADLINE_SOON,
     EVALUATIONS_TO_RECOGNISE,
     IMPORTS_TO_CONFIRM,
+    LATE_UNITS,
     MY_REGISTRATION,
     NOT_ME_REPORTS,
     RECOGNISE,
@@ -29,6 +30,8 @@ from doanvien.members.services.admissions import admission_propose, admission_re
 from doanvien.members.services.transfers import transfer_reject, transfer_request
 from doanvien.profiles.models import ChangeRequest
 from doanvien.profiles.services import change_request_reject, change_request_submit
+from doanvien.training import rollup
+from doanvien.training.lateness import earliest_due
 from doanvien.training.models import Deadline
 from doanvien.training.rules import programme_year_of
 from doanvien.training.services.configuration import deadline_set
@@ -43,6 +46,7 @@ from doanvien.training.services.results import (
     branch_results_return,
     branch_results_submit,
 )
+from doanvien.units.models import Unit
 from tests.api.conftest import ApiClient
 from tests.factories import make_member, make_user
 from tests.training.conftest import YEAR, complete_items
@@ -50,7 +54,8 @@ from tests.training.conftest import YEAR, complete_items
 
 def todo(user) -> list[dict]:
     """The items other than deadlines (those depend on the calendar: tested on their own)."""
-    return [i for i in todo_for(user) if i["kind"] not in (DEADLINE_SOON, DEADLINE_MISSED)]
+    calendar = (DEADLINE_SOON, DEADLINE_MISSED, LATE_UNITS)
+    return [i for i in todo_for(user) if i["kind"] not in calendar]
 
 
 def kinds(user) -> list[str]:
@@ -242,6 +247,38 @@ def test_a_missed_recognition_deadline_waits_on_the_recognising_unit(world):
         (world.base.name, 1, date(2025, 12, 5))
     ]
     assert DEADLINE_MISSED not in [i["kind"] for i in todo_for(world.base_cadre, date(2025, 12, 4))]
+
+
+def test_above_the_branches_the_unfinished_branches_show_once_a_deadline_has_passed(world):
+    deadline_set(
+        actor=None,
+        unit=world.district,
+        year=YEAR,
+        kind=Deadline.Kind.EVALUATION,
+        due_on="05/12/2025",
+    )
+    rollup.ensure_year(YEAR)
+    due = earliest_due(world.province, YEAR)
+    assert due <= date(2025, 12, 5)
+
+    def late(user, day):
+        return [i for i in todo_for(user, day) if i["kind"] == LATE_UNITS and i["year"] == YEAR]
+
+    assert late(world.province_cadre, due) == []  # nothing can be late on the day itself
+    after = due + timedelta(days=1)
+    branches = Unit.objects.filter(
+        path__startswith=world.province.path, kind=Unit.Kind.BRANCH, is_active=True
+    ).count()
+    [item] = late(world.province_cadre, after)
+    assert (item["unit"], item["count"], item["due_on"]) == (world.province.name, branches, due)
+    assert item["url"] == reverse("training:training-late", args=[world.province.pk, YEAR])
+    # A branch whose results are recognised is finished: one fewer.
+    branch_results_submit(actor=None, branch=world.branch2, year=YEAR)
+    branch_results_recognise(actor=None, branch=world.branch2, year=YEAR, today=after)
+    assert [i["count"] for i in late(world.province_cadre, after)] == [branches - 1]
+    # Only for cadres above the branches.
+    for other in (world.secretary, world.outsider, world.member_user):
+        assert late(other, after) == []
 
 
 def test_nothing_for_a_user_without_roles_or_signed_out(world, submitted):

@@ -30,6 +30,7 @@ from doanvien.member_accounts.models import NotMeReport
 from doanvien.members.models import AdmissionRequest, Member, Status, Transfer
 from doanvien.profiles.models import ChangeRequest
 from doanvien.training import rollup
+from doanvien.training.lateness import earliest_due
 from doanvien.training.models import BranchResult, Deadline, Registration
 from doanvien.training.rules import programme_year_of
 from doanvien.training.selectors import deadlines_applying
@@ -51,6 +52,7 @@ EVALUATIONS_TO_RECOGNISE = "evaluations_to_recognise"
 COMMITTEES_TO_APPROVE = "committees_to_approve"
 NOT_ME_REPORTS = "not_me_reports"
 REMITTANCES_TO_CONFIRM = "remittances_to_confirm"
+LATE_UNITS = "late_units"
 
 # How far ahead a deadline shows (issue 15: "deadlines in the next 14 days").
 SOON_DAYS = 14
@@ -191,6 +193,33 @@ def _recognition_missed(unit: Unit, year: int, waiting: int, today) -> dict | No
     )
 
 
+def _late_units(unit: Unit, today) -> list[dict]:
+    """Above the branches: once a deadline of an open year has passed, the branches under the
+    unit whose results are not recognised yet (its roll-up row: one indexed read for every
+    year), linking to the list of who is late and for what."""
+    years = open_years(unit.sector, today)
+    items = []
+    for year, row in sorted(rollup.unit_rows(unit, years).items()):
+        unfinished = row.branches - row.recognised
+        if unfinished <= 0:
+            continue
+        due = earliest_due(unit, year)
+        if due is None or due >= today:
+            continue
+        items.append(
+            _item(
+                LATE_UNITS,
+                _("Training programme: branches not finished after a deadline"),
+                reverse("training:training-late", args=[unit.pk, year]),
+                unit,
+                year,
+                count=unfinished,
+                due_on=due,
+            )
+        )
+    return items
+
+
 def _directive_items(user) -> list[dict]:
     """Directives received by the units where the person acts (a role on the unit itself): those
     not opened yet, and those asking a reply not sent yet (by the receipts' unit index)."""
@@ -304,6 +333,8 @@ def todo_for(user, today=None) -> list[dict]:
     # Results submitted by the branches directly under a unit where the person is a cadre: the
     # base union recognises them (training/access.py can_recognise).
     for unit in _grant_units(user, [Role.CADRE]):
+        if not unit.is_branch:
+            items += _late_units(unit, today)
         submitted = (
             BranchResult.objects.filter(
                 branch__path__startswith=unit.path,

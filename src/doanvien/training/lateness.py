@@ -21,6 +21,7 @@ from django.db.models import (
     DateField,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -220,3 +221,18 @@ def late_under(unit: Unit, year: int, today: date | None = None) -> dict[str, in
         .annotate(n=Count("id"))
     )
     return {r["prefix"]: r["n"] for r in rows}
+
+
+def earliest_due(unit: Unit, year: int) -> date | None:
+    """The earliest date by which a branch under the unit had anything of the year to do: the
+    shipped defaults and the deadlines set on the unit, above it or under it (a few rows, read
+    without the branches). Before it no branch of the subtree can be late; after it some may be,
+    which the late list (late_rows) tells exactly."""
+    dates = [d.effective_date for (kind, _s), d in default_deadlines(year).items() if kind in KINDS]
+    first = (
+        Deadline.objects.filter(year=year, kind__in=KINDS)
+        .filter(Q(unit__path__in=unit.ancestor_paths()) | Q(unit__path__startswith=unit.path))
+        .aggregate(first=Min(Coalesce("extended_to", "due_on")))["first"]
+    )
+    dates += [first] if first else []
+    return min(dates, default=None)
