@@ -16,8 +16,10 @@ from doanvien.actions.todo import (
     IMPORTS_TO_CONFIRM,
     LATE_UNITS,
     MY_REGISTRATION,
+    MY_SELF_ASSESSMENT,
     NOT_ME_REPORTS,
     RECOGNISE,
+    REGISTER,
     REMITTANCES_TO_CONFIRM,
     RETURNED,
     REVIEW,
@@ -34,6 +36,7 @@ from doanvien.training import rollup
 from doanvien.training.lateness import earliest_due
 from doanvien.training.models import Deadline
 from doanvien.training.rules import programme_year_of
+from doanvien.training.services.assessment import self_assessment_record
 from doanvien.training.services.configuration import deadline_set
 from doanvien.training.services.registrations import (
     registration_approve,
@@ -54,7 +57,7 @@ from tests.training.conftest import YEAR, complete_items
 
 def todo(user) -> list[dict]:
     """The items other than deadlines (those depend on the calendar: tested on their own)."""
-    calendar = (DEADLINE_SOON, DEADLINE_MISSED, LATE_UNITS)
+    calendar = (DEADLINE_SOON, DEADLINE_MISSED, LATE_UNITS, REGISTER)
     return [i for i in todo_for(user) if i["kind"] not in calendar]
 
 
@@ -97,6 +100,28 @@ def test_the_member_sees_his_draft_and_his_returned_registration(world, framewor
     registration_return(actor=None, registration=registration, comment="Bổ sung kế hoạch")
     assert kinds(world.member_user) == [MY_REGISTRATION]
     assert kinds(world.secretary) == []
+
+
+def test_the_member_is_asked_to_register_then_to_score_himself(world, framework):
+    day = date(2025, 11, 1)  # in programme year YEAR
+    page = reverse("training:member-training", args=[world.member.pk, YEAR])
+
+    def mine():
+        return [(i["kind"], i["year"], i["url"]) for i in todo_for(world.member_user, day)]
+
+    assert mine() == [(REGISTER, YEAR, page)]
+    registration = registration_save(
+        actor=None, member=world.member, year=YEAR, items=complete_items(world.member)
+    )
+    assert [k for k, _y, _u in mine()] == [MY_REGISTRATION]  # his draft, not "register" again
+    registration = registration_submit(actor=None, registration=registration, today=day)
+    assert mine() == []
+    registration_approve(actor=None, registration=registration)
+    assert mine() == [(MY_SELF_ASSESSMENT, YEAR, page + "#self-assessment")]
+    self_assessment_record(
+        actor=None, registration=registration, areas=dict.fromkeys("12345", "18"), comment=""
+    )
+    assert mine() == []
 
 
 def test_submitted_results_wait_for_the_base_union_and_returned_ones_for_the_branch(world):

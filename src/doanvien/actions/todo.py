@@ -33,7 +33,7 @@ from doanvien.training import rollup
 from doanvien.training.lateness import earliest_due
 from doanvien.training.models import BranchResult, Deadline, Registration
 from doanvien.training.rules import programme_year_of
-from doanvien.training.selectors import deadlines_applying
+from doanvien.training.selectors import deadlines_applying, framework_for
 from doanvien.units.models import Unit
 
 REVIEW = "registrations_to_review"
@@ -53,6 +53,8 @@ COMMITTEES_TO_APPROVE = "committees_to_approve"
 NOT_ME_REPORTS = "not_me_reports"
 REMITTANCES_TO_CONFIRM = "remittances_to_confirm"
 LATE_UNITS = "late_units"
+MY_SELF_ASSESSMENT = "my_self_assessment"
+REGISTER = "register"
 
 # How far ahead a deadline shows (issue 15: "deadlines in the next 14 days").
 SOON_DAYS = 14
@@ -497,4 +499,47 @@ def todo_for(user, today=None) -> list[dict]:
                     MY_REGISTRATION, title, reverse("training:my-training"), None, registration.year
                 )
             )
+        items += _my_training(scope.member_id, today)
+    return items
+
+
+def _my_training(member_id: int, today) -> list[dict]:
+    """The member's own work in the programme: registering for the current year while his
+    branch's results are still open, and scoring himself once his registration is approved
+    (until the branch has assessed him or sent its results up)."""
+    member = Member.objects.filter(pk=member_id, status=Status.ACTIVE).select_related("branch")
+    member = member.first()
+    if member is None:
+        return []
+    year = programme_year_of(today, member.branch.sector)
+    branch_done = BranchResult.objects.filter(branch=member.branch_id, year=year).exclude(
+        state=BranchResult.State.OPEN
+    )
+    items = []
+    page = reverse("training:member-training", args=[member.pk, year])
+    registered = Registration.objects.filter(member=member, year=year).first()
+    if (
+        registered is None
+        and not branch_done.exists()
+        and framework_for(member.branch, year) is not None
+    ):
+        items.append(
+            _item(REGISTER, _("Register for the training programme"), page, None, year)
+        )
+    if (
+        registered is not None
+        and registered.state == Registration.State.APPROVED
+        and registered.self_assessed_at is None
+        and registered.assessed_at is None
+        and not branch_done.exists()
+    ):
+        items.append(
+            _item(
+                MY_SELF_ASSESSMENT,
+                _("Score yourself: self-assessment"),
+                page + "#self-assessment",
+                None,
+                year,
+            )
+        )
     return items
