@@ -15,7 +15,7 @@ from doanvien.training.services.registrations import (
     registration_submit,
 )
 
-from .conftest import log_in
+from .conftest import fits_phone, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -57,9 +57,13 @@ def test_a_year_of_the_programme_on_a_phone(browser, demo):
     chosen = _choose_criteria(member, year)
     member_page = f"{demo.url}/members/{member.pk}/training/{year}/"
 
-    # The member registers, leaving one plan empty: the rule is named next to it.
+    # The member finds "register" on the to-do of his first page and registers, leaving one
+    # plan empty: the rule is named next to it. One click from the to-do to the form.
     page = _fresh_page(browser, demo.url, "demo-member")
-    page.goto(member_page)
+    fits_phone(page)
+    page.locator(f'#todo a[href="/members/{member.pk}/training/{year}/"]').click()
+    expect(page).to_have_url(member_page)
+    expect(page.locator("#registration")).to_be_visible()
     for i, criterion in enumerate(chosen):
         row = page.locator(f"#c-{criterion.pk}")
         box = row.locator("input[name=criterion]")
@@ -72,6 +76,7 @@ def test_a_year_of_the_programme_on_a_phone(browser, demo):
     page.locator(f"#plan-{chosen[3].pk}").fill("Kế hoạch số 4")
     page.click("button[name=action][value=submit]")
     expect(page.locator("#registration")).to_have_count(0)  # submitted: read-only
+    fits_phone(page)
     assert Registration.objects.get(member=member, year=year).state == "submitted"
 
     # The secretary returns it with a comment.
@@ -93,12 +98,15 @@ def test_a_year_of_the_programme_on_a_phone(browser, demo):
     secretary.locator("#review form.inline button[type=submit]").click()
     assert Registration.objects.get(member=member, year=year).state == "approved"
 
-    # The member scores himself.
-    page.goto(member_page)
+    # The member scores himself, from his to-do: one click lands on the form, one saves it.
+    page.goto(f"{demo.url}/")
+    page.locator(f'#todo a[href="/members/{member.pk}/training/{year}/#self-assessment"]').click()
     form = page.locator("#self-assessment form")
+    expect(form).to_be_in_viewport()
     for code in "12345":
         form.locator(f"input[name=area_{code}]").fill("18")
     form.locator("button[type=submit]").click()
+    fits_phone(page)
     expect(page.locator("#self-assessment")).to_contain_text("18")
     assert Registration.objects.get(member=member, year=year).self_points == dict.fromkeys(
         "12345", "18.0"
