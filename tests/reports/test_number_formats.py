@@ -65,6 +65,7 @@ def test_each_report_page_groups_its_counts(client, crowded):
         "reports": reverse("reports:unit-report", args=[world.base.pk, year]),
         "member_stats": reverse("member_stats:member-statistics", args=[world.base.pk]),
         "training": reverse("training:training-progress", args=[world.base.pk, year]),
+        "units": reverse("units:unit-detail", args=[world.base.pk]),
     }
     for app, url in pages.items():
         html = client.get(url).content.decode()
