@@ -523,9 +523,7 @@ def _my_training(member_id: int, today) -> list[dict]:
         and not branch_done.exists()
         and framework_for(member.branch, year) is not None
     ):
-        items.append(
-            _item(REGISTER, _("Register for the training programme"), page, None, year)
-        )
+        items.append(_item(REGISTER, _("Register for the training programme"), page, None, year))
     if (
         registered is not None
         and registered.state == Registration.State.APPROVED

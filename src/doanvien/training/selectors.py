@@ -20,7 +20,7 @@ from .models import (
     ResultLevel,
     YearStats,
 )
-from .rules import assessment_opens_on
+from .rules import assessment_opens_on, programme_year_of
 
 LEVEL_NAMES = tuple(ResultLevel.values)
 
@@ -348,3 +348,57 @@ def deadlines_listed(unit: Unit, year: int) -> list[Deadline]:
             None,
         )
     return listed
+
+
+def year_with_work(unit: Unit, today: date | None = None) -> int:
+    """The programme year a unit's pages open on: the earliest year whose work still waits at
+    the unit (a branch: registrations to review, results returned to it; a unit above: results
+    of the branches directly under it waiting for its recognition), else the year running now.
+    Two indexed reads; an ended year's recognitions stay in sight until they are done."""
+    current = programme_year_of(today or timezone.localdate(), unit.sector)
+    if unit.is_branch:
+        waiting = Registration.objects.filter(
+            branch=unit, year__lt=current, state=Registration.State.SUBMITTED
+        )
+        returned = BranchResult.objects.filter(
+            branch=unit, year__lt=current, state=BranchResult.State.OPEN, comment_action="return"
+        )
+        years = [
+            y
+            for y in (
+                waiting.order_by("year").values_list("year", flat=True).first(),
+                returned.order_by("year").values_list("year", flat=True).first(),
+            )
+            if y is not None
+        ]
+    else:
+        first = (
+            BranchResult.objects.filter(
+                branch__path__startswith=unit.path,
+                branch__depth=unit.depth + 1,
+                state=BranchResult.State.SUBMITTED,
+                year__lt=current,
+            )
+            .order_by("year")
+            .values_list("year", flat=True)
+            .first()
+        )
+        years = [first] if first is not None else []
+    return min([current, *years])
+
+
+def member_year_with_work(member, today: date | None = None) -> int:
+    """The year a member's own page opens on: an earlier year whose registration is still his
+    to finish (a draft, or returned for changes), else the year running now."""
+    current = programme_year_of(today or timezone.localdate(), member.branch.sector)
+    earlier = (
+        Registration.objects.filter(
+            member=member,
+            year__lt=current,
+            state__in=[Registration.State.DRAFT, Registration.State.RETURNED],
+        )
+        .order_by("year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    return current if earlier is None else earlier

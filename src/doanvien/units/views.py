@@ -34,7 +34,7 @@ from doanvien.meetings.selectors import cadence
 from doanvien.member_accounts.access import can_issue_codes
 from doanvien.members.access import can_edit_members, can_settle_duplicates
 from doanvien.members.selectors import duplicate_reports
-from doanvien.training.rules import programme_year_of
+from doanvien.training.selectors import year_with_work
 
 from . import member_counts, services
 from .exports import audit_xlsx, safe_csv, tree_template_xlsx, tree_xlsx
@@ -71,7 +71,8 @@ def unit_detail(request, unit_id: int):
         "grant_form": RoleGrantForm(roles=grantable) if grantable else None,
         "grants": RoleGrant.objects.filter(unit=unit).select_related("user").order_by("role"),
         "history": audit.history_shown(unit),
-        "training_year": programme_year_of(timezone.localdate(), unit.sector),
+        # The year with work still open at the unit (an ended year's recognitions included).
+        "training_year": year_with_work(unit),
         # A branch's months of this year without its monthly meeting (meetings/selectors.py).
         "months_without_meeting": (
             cadence(unit, timezone.localdate().year, timezone.localdate())["missing"]

@@ -37,9 +37,14 @@ from ..forms.registrations import CriteriaForm, NoteForm, RegistrationExportForm
 from ..models import BranchResult, Deadline, ProgressNote, Registration
 from ..progress import box_ticking_flags, branch_progress
 from ..rules import is_eligible
-from ..selectors import branch_result, criteria_for, framework_for, registration_of
+from ..selectors import (
+    branch_result,
+    criteria_for,
+    framework_for,
+    registration_of,
+    year_with_work,
+)
 from .member import (
-    current_year,
     is_locked,
     page_url,
     refused,
@@ -99,7 +104,7 @@ def _progress_context(request, branch, year: int, **overrides) -> dict:
 def branch_training_current(request, unit_id: int):
     """The branch's page for the programme year running now (a link that needs no year)."""
     branch = get_branch_for(request.user, unit_id)
-    year = current_year(branch)
+    year = year_with_work(branch)
     return render(
         request, "training/branch/progress.html", _progress_context(request, branch, year)
     )

@@ -35,7 +35,13 @@ from ..forms.registrations import CriteriaForm, NoteForm, ReturnForm
 from ..models import BranchResult, Deadline, Registration
 from ..progress import deadlines_for
 from ..rules import programme_year_of, programme_year_span
-from ..selectors import assessment_opens, criteria_offered, framework_for, registration_of
+from ..selectors import (
+    assessment_opens,
+    criteria_offered,
+    framework_for,
+    member_year_with_work,
+    registration_of,
+)
 
 State = Registration.State
 Kind = Deadline.Kind
@@ -289,7 +295,7 @@ def _render(request, member, year: int, status: int = 200, **overrides):
 def member_training_current(request, member_id: int):
     """The member's page for the programme year running now (a link that needs no year)."""
     member = get_member_for(request.user, member_id)
-    return _render(request, member, current_year(member.branch))
+    return _render(request, member, member_year_with_work(member))
 
 
 @login_required
@@ -299,7 +305,7 @@ def my_training(request):
     if member_id is None:
         raise Http404
     member = get_member_for(request.user, member_id)
-    return redirect(page_url(member, current_year(member.branch)))
+    return redirect(page_url(member, member_year_with_work(member)))
 
 
 @login_required
