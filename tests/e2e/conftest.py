@@ -102,6 +102,17 @@ def log_in(page, base_url: str, username: str, password: str = DEMO_PASSWORD) ->
 PHONE = {"width": 360, "height": 740}
 
 
+class Clicks:
+    """Clicks (taps) a person makes, counted: the journeys assert how many a task takes."""
+
+    def __init__(self, page):
+        self.page, self.count = page, 0
+
+    def click(self, selector: str) -> None:
+        self.page.locator(selector).click()
+        self.count += 1
+
+
 def fits_phone(page) -> None:
     """Nothing on the page is wider than the phone's screen."""
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url

@@ -14,27 +14,11 @@ from doanvien.training.models import BranchResult
 from doanvien.training.rules import programme_year_of
 
 from ..factories import make_member, make_unit, make_user
-from .conftest import log_in
+from .conftest import PHONE, Clicks, fits_phone, log_in
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 360, "height": 740}
 PASSWORD = "secret-pass-123"
-
-
-class Clicks:
-    """Clicks a person makes, counted."""
-
-    def __init__(self, page):
-        self.page, self.count = page, 0
-
-    def click(self, selector: str) -> None:
-        self.page.locator(selector).click()
-        self.count += 1
-
-
-def _fits(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
 
 
 @pytest.fixture
@@ -61,7 +45,7 @@ def test_the_receiving_branch_accepts_a_transfer_found_on_its_to_do(live_server,
     sender.locator(f'#to-unit-found [data-pick-unit="{branch.code}"]').click()
     expect(sender.locator("#to-unit-chosen")).to_contain_text("Chi đoàn 12A1")
     expect(sender.locator("input[name=to_unit]")).to_have_value(branch.code)
-    _fits(sender)
+    fits_phone(sender)
     sender.locator("textarea[name=reason]").fill("Chuyển lớp")
     sender.locator("#transfer-request button.primary").click()
     expect(sender).to_have_url(re.compile(r"/transfers/\d+/$"))
@@ -71,11 +55,11 @@ def test_the_receiving_branch_accepts_a_transfer_found_on_its_to_do(live_server,
     page = browser.new_context(viewport=PHONE, locale="vi-VN").new_page()
     log_in(page, live_server.url, "bithu", PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/units/{branch.pk}/")
-    _fits(page)
+    fits_phone(page)
     person = Clicks(page)
     person.click(f'#todo a[href="/units/{branch.pk}/transfers/"]')
     expect(page.locator("main")).to_contain_text("Hoàng Thị Mai")
-    _fits(page)
+    fits_phone(page)
     person.click(f"form[action$='/transfers/{Transfer.objects.get().pk}/accept/'] button")
     expect(page.locator(".messages")).to_be_visible()
     assert person.count == 2
@@ -101,10 +85,10 @@ def test_the_base_union_recognises_results_found_on_its_to_do(live_server, brows
     page = browser.new_context(viewport=PHONE, locale="vi-VN").new_page()
     log_in(page, live_server.url, "coso", PASSWORD)
     expect(page).to_have_url(f"{live_server.url}/units/{base.pk}/")
-    _fits(page)
+    fits_phone(page)
     person = Clicks(page)
     person.click(f'#todo a[href="/units/{base.pk}/training/{year}/progress/"]')
-    _fits(page)
+    fits_phone(page)
     person.click(f"form[action$='/units/{branch.pk}/training/{year}/recognise/'] button")
     expect(page.locator(".messages")).to_be_visible()
     assert person.count == 2

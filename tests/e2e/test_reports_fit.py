@@ -12,23 +12,12 @@ from playwright.sync_api import expect
 from doanvien.demo.training import load_training
 from doanvien.units.models import Unit
 
-from .conftest import PHONE, fits_phone, log_in
+from .conftest import PHONE, Clicks, fits_phone, log_in
 
 pytestmark = pytest.mark.e2e
 
 YEAR = 2026  # the demo's programme year that was assessed and recognised
 WIDE = {"width": 1366, "height": 768}
-
-
-class Clicks:
-    """Clicks a person makes, counted."""
-
-    def __init__(self, page):
-        self.page, self.count = page, 0
-
-    def click(self, selector: str) -> None:
-        self.page.locator(selector).click()
-        self.count += 1
 
 
 def _box(page, selector: str) -> dict:

@@ -15,22 +15,11 @@ from doanvien.training.services.registrations import registration_save, registra
 
 from ..factories import make_member, make_unit, make_user
 from ..training.conftest import complete_items
-from .conftest import PHONE, fits_phone, log_in
+from .conftest import PHONE, Clicks, fits_phone, log_in
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "secret-pass-123"
-
-
-class Clicks:
-    """Clicks (taps) a person makes, counted."""
-
-    def __init__(self, page):
-        self.page, self.count = page, 0
-
-    def click(self, selector: str) -> None:
-        self.page.locator(selector).click()
-        self.count += 1
 
 
 def _on_first_screen(page, selector: str) -> None:
