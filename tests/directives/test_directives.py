@@ -408,7 +408,9 @@ def test_the_todo_list_shows_unread_directives_and_replies_due(world):
     assert not {DIRECTIVES_UNREAD, DIRECTIVES_TO_REPLY} & {
         i["kind"] for i in todo_for(world.secretary)
     }
-    assert todo_for(world.member_user) == []
+    assert not {DIRECTIVES_UNREAD, DIRECTIVES_TO_REPLY} & {
+        i["kind"] for i in todo_for(world.member_user)
+    }
 
 
 # --- Pages ------------------------------------------------------------------------------------

@@ -848,6 +848,7 @@ REGISTRATION_LAYOUT = (
     ("assessed_by_id", "int8"),
     ("assessed_late", "bool"),
     ("updated_at", "timestamptz"),
+    ("assessment_seq", "int4"),
 )
 ITEM_LAYOUT = (
     ("registration_id", "int8"),
@@ -1282,6 +1283,7 @@ class RowMaker:
                 fr.null,
                 fr.bool(False),
                 fr.ts(ctx.now_moment),
+                fr.int4(0),
             ]
         )
         member_row, span_row, registration_row = (
