@@ -28,7 +28,7 @@ def account(username: str, unit, role: str | None, member=None):
     user, _created = User.objects.get_or_create(
         username=username, defaults={"full_name": f"{username} (benchmark)"}
     )
-    if member is not None and user.member_id is None:
+    if member is not None and user.member_id != member.pk:
         user.member = member
         user.save(update_fields=["member"])
     if role and not RoleGrant.objects.filter(user=user, unit=unit, role=role).exists():
@@ -46,15 +46,15 @@ def main() -> None:
     from doanvien.units.models import Unit
 
     root = Unit.objects.get(depth=1)
-    province = Unit.objects.filter(level__code="province").order_by("-member_count")[0]
+    province = Unit.objects.filter(level__code="province").order_by("-member_count", "pk")[0]
     district = (
         Unit.objects.filter(path__startswith=province.path, depth=province.depth + 1)
-        .order_by("-member_count")
+        .order_by("-member_count", "pk")
         .first()
     )
-    base = Unit.objects.filter(level__code="base").order_by("-member_count")[0]
-    branch = Unit.objects.filter(kind="branch").order_by("-member_count")[0]
-    member = Member.objects.filter(branch=branch, status="active", user__isnull=True).first()
+    base = Unit.objects.filter(level__code="base").order_by("-member_count", "pk")[0]
+    branch = Unit.objects.filter(kind="branch").order_by("-member_count", "pk")[0]
+    member = Member.objects.filter(branch=branch, status="active").order_by("pk").first()
     personas = [
         ("central cadre", root, account("bench-todo-central", root, "cadre")),
         ("province cadre", province, account("bench-todo-province", province, "cadre")),

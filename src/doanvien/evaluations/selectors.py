@@ -154,8 +154,10 @@ def recognised_here(unit: Unit) -> Q:
     )
     # Units of its level below it (none in a tree whose levels follow its depths): each one
     # recognises, instead, what is below it.
+    # By the level's id (its index: a few dozen provinces in the country) rather than a join
+    # on its code, which read the whole subtree.
     for path in Unit.objects.filter(
-        path__startswith=unit.path, depth__gt=unit.depth, level__code=own
+        path__startswith=unit.path, depth__gt=unit.depth, level_id=unit.level_id
     ).values_list("path", flat=True):
         deeper &= ~(Q(unit_path__startswith=path) & ~Q(unit_path=path))
     return Q(unit_path__startswith=unit.path) & ~Q(unit=unit) & (direct | deeper)

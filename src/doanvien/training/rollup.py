@@ -76,7 +76,10 @@ def _add_above(path: str, year: int, delta: dict) -> None:
 
 
 def opened_years() -> list[int]:
-    return sorted(set(YearStats.objects.filter(depth=1).values_list("year", flat=True)))
+    """The years with roll-up rows: those of the root units (found by the units' depth index,
+    then their rows by unit; a filter on the rows' own depth read every row of every year)."""
+    roots = Unit.objects.filter(depth=1).values("pk")
+    return sorted(set(YearStats.objects.filter(unit__in=roots).values_list("year", flat=True)))
 
 
 def year_ended(year: int, sector: str, today: date | None = None) -> bool:
