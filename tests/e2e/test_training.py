@@ -15,7 +15,7 @@ from doanvien.training.services.registrations import (
     registration_submit,
 )
 
-from .conftest import fits_phone, log_in
+from .conftest import Clicks, fits_phone, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -58,10 +58,12 @@ def test_a_year_of_the_programme_on_a_phone(browser, demo):
     member_page = f"{demo.url}/members/{member.pk}/training/{year}/"
 
     # The member finds "register" on the to-do of his first page and registers, leaving one
-    # plan empty: the rule is named next to it. One click from the to-do to the form.
+    # plan empty: the rule is named next to it. Counted: the taps that move or send (ticking a
+    # criterion and typing are the registration itself).
     page = _fresh_page(browser, demo.url, "demo-member")
     fits_phone(page)
-    page.locator(f'#todo a[href="/members/{member.pk}/training/{year}/"]').click()
+    person = Clicks(page)
+    person.click(f'#todo a[href="/members/{member.pk}/training/{year}/"]')
     expect(page).to_have_url(member_page)
     expect(page.locator("#registration")).to_be_visible()
     for i, criterion in enumerate(chosen):
@@ -71,13 +73,14 @@ def test_a_year_of_the_programme_on_a_phone(browser, demo):
             box.check()
         row.locator(f"#plan-{criterion.pk}").fill("" if i == 3 else f"Kế hoạch số {i + 1}")
         row.locator(f"#target-{criterion.pk}").fill(first)
-    page.click("button[name=action][value=submit]")
+    person.click("button[name=action][value=submit]")
     expect(page.locator(f"#plan-{chosen[3].pk}-error")).to_be_visible()
     page.locator(f"#plan-{chosen[3].pk}").fill("Kế hoạch số 4")
-    page.click("button[name=action][value=submit]")
+    person.click("button[name=action][value=submit]")
     expect(page.locator("#registration")).to_have_count(0)  # submitted: read-only
     fits_phone(page)
     assert Registration.objects.get(member=member, year=year).state == "submitted"
+    assert person.count == 3  # the to-do, a refused sending, the sending
 
     # The secretary returns it with a comment.
     secretary = _fresh_page(browser, demo.url, "demo-branch")
@@ -100,13 +103,15 @@ def test_a_year_of_the_programme_on_a_phone(browser, demo):
 
     # The member scores himself, from his to-do: one click lands on the form, one saves it.
     page.goto(f"{demo.url}/")
-    page.locator(f'#todo a[href="/members/{member.pk}/training/{year}/#self-assessment"]').click()
+    person = Clicks(page)
+    person.click(f'#todo a[href="/members/{member.pk}/training/{year}/#self-assessment"]')
     form = page.locator("#self-assessment form")
     expect(form).to_be_in_viewport()
     for code in "12345":
         form.locator(f"input[name=area_{code}]").fill("18")
-    form.locator("button[type=submit]").click()
+    person.click("#self-assessment form button[type=submit]")
     fits_phone(page)
+    assert person.count == 2
     expect(page.locator("#self-assessment")).to_contain_text("18")
     assert Registration.objects.get(member=member, year=year).self_points == dict.fromkeys(
         "12345", "18.0"
