@@ -33,7 +33,7 @@ from doanvien.training import rollup
 from doanvien.training.lateness import earliest_due
 from doanvien.training.models import BranchResult, Deadline, Registration
 from doanvien.training.rules import programme_year_of
-from doanvien.training.selectors import deadlines_applying, framework_for
+from doanvien.training.selectors import deadlines_applying, framework_for, results_locked
 from doanvien.units.models import Unit
 
 REVIEW = "registrations_to_review"
@@ -512,24 +512,20 @@ def _my_training(member_id: int, today) -> list[dict]:
     if member is None:
         return []
     year = programme_year_of(today, member.branch.sector)
-    branch_done = BranchResult.objects.filter(branch=member.branch_id, year=year).exclude(
-        state=BranchResult.State.OPEN
-    )
+    # Once the branch's results are submitted or recognised, the year's registrations and
+    # self-assessments no longer change.
+    branch_done = results_locked(member.branch, year) is not None
     items = []
     page = reverse("training:member-training", args=[member.pk, year])
     registered = Registration.objects.filter(member=member, year=year).first()
-    if (
-        registered is None
-        and not branch_done.exists()
-        and framework_for(member.branch, year) is not None
-    ):
+    if registered is None and not branch_done and framework_for(member.branch, year) is not None:
         items.append(_item(REGISTER, _("Register for the training programme"), page, None, year))
     if (
         registered is not None
         and registered.state == Registration.State.APPROVED
         and registered.self_assessed_at is None
         and registered.assessed_at is None
-        and not branch_done.exists()
+        and not branch_done
     ):
         items.append(
             _item(

@@ -154,6 +154,14 @@ def waiting_for_review(*, user, branch: Unit, year: int) -> list[Registration]:
     return list(registrations.select_related("member").order_by("member__sort_key", "member_id"))
 
 
+def chosen_by_area(registration: Registration) -> list[tuple]:
+    """The registration's criteria, area by area of its framework: [(area, items)] (the
+    member's page and the review page; one read of the items)."""
+    items = list(registration.items.select_related("criterion__unit"))
+    areas = list(registration.framework.areas.all())
+    return [(a, [i for i in items if i.criterion.area_code == a.code]) for a in areas]
+
+
 LOCKING = [BranchResult.State.SUBMITTED, BranchResult.State.RECOGNISED]
 
 

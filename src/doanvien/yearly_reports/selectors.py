@@ -17,6 +17,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from doanvien.activities.selectors import Figures, activity_figures
+from doanvien.core import numbers
 from doanvien.reports.selectors import ReportRow, report
 from doanvien.training import rollup
 from doanvien.training.lateness import KINDS, as_items, late_items, late_under
@@ -35,7 +36,7 @@ LATE_LISTED = 10
 
 def num(value) -> str:
     """A count as documents write it (1.234 in Vietnamese)."""
-    return number_format(value, force_grouping=True)
+    return numbers.grouped(value)
 
 
 def pct(value, places: int = 2) -> str:

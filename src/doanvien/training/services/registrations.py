@@ -330,9 +330,14 @@ def registration_put_back(*, registration_id: int, before: dict[str, Any] | None
     rollup.member_counted(member_id, year)
 
 
+def _own(actor, registration: Registration) -> bool:
+    """Nobody reviews his own registration."""
+    return getattr(actor, "member_id", None) == registration.member_id
+
+
 @atomic
 def registration_approve(*, actor, registration: Registration) -> Registration:
-    if getattr(actor, "member_id", None) == registration.member_id:
+    if _own(actor, registration):
         raise PermissionDenied(_("Nobody reviews his own registration."))
     registration = lock_registration(registration)
     check_unlocked(registration.branch, registration.year)
@@ -356,7 +361,7 @@ def registration_approve_refusal(*, actor, registration: Registration) -> str:
     """Why registration_approve would refuse this registration ("" when it would not): the
     reviewer's own, or a state the workflow does not approve from. The branch's lock of the
     year is one refusal for all (check_unlocked)."""
-    if getattr(actor, "member_id", None) == registration.member_id:
+    if _own(actor, registration):
         return _("Nobody reviews his own registration.")
     try:
         workflow.next_state(workflow.REGISTRATION, registration, "approve")
@@ -433,7 +438,7 @@ def _tell_member(registration: Registration, kind: str, actor) -> None:
 
 @atomic
 def registration_return(*, actor, registration: Registration, comment: str) -> Registration:
-    if getattr(actor, "member_id", None) == registration.member_id:
+    if _own(actor, registration):
         raise PermissionDenied(_("Nobody reviews his own registration."))
     registration = lock_registration(registration)
     check_unlocked(registration.branch, registration.year)

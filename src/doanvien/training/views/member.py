@@ -34,9 +34,10 @@ from ..forms.assessment import SelfAssessmentForm, points_errors, points_text
 from ..forms.registrations import CriteriaForm, NoteForm, ReturnForm
 from ..models import BranchResult, Deadline, Registration
 from ..progress import deadlines_for
-from ..rules import programme_year_of, programme_year_span
+from ..rules import programme_year_span
 from ..selectors import (
     assessment_opens,
+    chosen_by_area,
     criteria_offered,
     framework_for,
     member_year_with_work,
@@ -60,10 +61,6 @@ def window_not_open(registration, today=None):
     """The day assessment opens for the registration when that day is still to come."""
     opens = assessment_opens(registration)
     return opens if opens and (today or timezone.localdate()) < opens else None
-
-
-def current_year(unit) -> int:
-    return programme_year_of(timezone.localdate(), unit.sector)
 
 
 def page_url(member, year: int) -> str:
@@ -115,12 +112,6 @@ def _criteria_form(member, year: int, registration, data=None) -> CriteriaForm |
         items=items,
         minimum=framework.min_criteria_for(member.audience),
     )
-
-
-def _chosen_by_area(registration) -> list[tuple]:
-    items = registration.items.select_related("criterion__unit")
-    areas = list(registration.framework.areas.all())
-    return [(a, [i for i in items if i.criterion.area_code == a.code]) for a in areas]
 
 
 def _points_rows(registration) -> list[dict]:
@@ -210,7 +201,7 @@ def _context(request, member, year: int, **overrides) -> dict:
         if context["form"] is None:
             context["no_framework"] = True
     if registration and state != State.DRAFT:
-        context["chosen"] = _chosen_by_area(registration)
+        context["chosen"] = chosen_by_area(registration)
     if registration and state == State.APPROVED:
         areas = list(registration.framework.areas.all())
         context["points"] = _points_rows(registration)
@@ -293,14 +284,15 @@ def _render(request, member, year: int, status: int = 200, **overrides):
 
 @login_required
 def member_training_current(request, member_id: int):
-    """The member's page for the programme year running now (a link that needs no year)."""
+    """The member's page for the year with work still his (a link that needs no year):
+    selectors.member_year_with_work."""
     member = get_member_for(request.user, member_id)
     return _render(request, member, member_year_with_work(member))
 
 
 @login_required
 def my_training(request):
-    """/me/training/: the signed-in member's own page for the current programme year."""
+    """/me/training/: the signed-in member's own page, for the year with work still his."""
     member_id = scope_of(request.user).member_id
     if member_id is None:
         raise Http404

@@ -26,7 +26,7 @@ from doanvien.training.services.registrations import (
 from ..access import can_review_registration, is_branch_committee
 from ..forms.registrations import ReturnForm
 from ..models import Registration
-from ..selectors import waiting_for_review
+from ..selectors import chosen_by_area, waiting_for_review
 from .member import is_locked, refused
 
 
@@ -46,17 +46,12 @@ def _committee_branch(request, unit_id: int):
     return branch
 
 
-def _chosen_by_area(registration) -> list[tuple]:
-    items = list(registration.items.select_related("criterion__unit"))
-    areas = list(registration.framework.areas.all())
-    return [(a, [i for i in items if i.criterion.area_code == a.code]) for a in areas]
-
-
 def _render(request, branch, year: int, queue, registration=None, member=None, **extra):
     """The review page: `registration` (of `member`) with its place in the queue, or the
     empty state when none waits."""
     members = [r.member_id for r in queue]
     position = members.index(member.pk) if member and member.pk in members else None
+    locked_because = lock_message(branch, year)
     context = {
         "unit": branch,
         "branch": branch,
@@ -72,13 +67,13 @@ def _render(request, branch, year: int, queue, registration=None, member=None, *
         else None,
         # Shown when the registration on the page is not (or no longer) waiting.
         "first_waiting": queue[0].member if queue and position is None else None,
-        "can_decide": position is not None and not lock_message(branch, year),
-        "locked_because": lock_message(branch, year),
+        "can_decide": position is not None and not locked_because,
+        "locked_because": locked_because,
         "return_form": ReturnForm(auto_id="review-%s"),
         "meetings": meetings_for_steps(branch, year),
     }
     if registration is not None:
-        context["chosen"] = _chosen_by_area(registration)
+        context["chosen"] = chosen_by_area(registration)
         context["item_count"] = sum(len(items) for _a, items in context["chosen"])
         context["notes"] = registration.notes.select_related("author")
     context.update(extra)
