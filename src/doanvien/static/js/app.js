@@ -66,11 +66,13 @@
   }
 
   // A box that scrolls sideways (a wide table or chart on a phone) takes the keyboard's focus,
-  // so it can be scrolled with the arrow keys; one that fits does not.
+  // so it can be scrolled with the arrow keys, and says so with the hint just before it
+  // ("swipe sideways"), hidden while everything fits. Measured on load, when the
+  // window is resized and when htmx redraws part of the page.
   var SCROLLERS = ".table-scroll, .table-wrap, .scroll, .chart-scroll";
   function scrollers() {
     document.querySelectorAll(SCROLLERS).forEach(function (box) {
-      var wide = box.scrollWidth > box.clientWidth;
+      var wide = box.scrollWidth > box.clientWidth + 1;
       if (wide && !box.hasAttribute("tabindex")) {
         box.tabIndex = 0;
         box.dataset.scrollStop = "1";
@@ -78,6 +80,8 @@
         box.removeAttribute("tabindex");
         delete box.dataset.scrollStop;
       }
+      var hint = box.previousElementSibling;
+      if (hint && hint.classList.contains("scroll-hint")) hint.hidden = !wide;
     });
   }
   var resizing;
@@ -85,12 +89,21 @@
     clearTimeout(resizing);
     resizing = setTimeout(scrollers, 200);
   });
+  window.addEventListener("load", scrollers);
   document.addEventListener("htmx:afterSettle", scrollers);
+
+  // A summary of what a form refused (data-focus), at the top of the page shown again: the
+  // focus goes to it, so it is read out and seen first on a phone.
+  function focusProblems() {
+    var summary = document.querySelector("[data-focus]");
+    if (summary) summary.focus();
+  }
 
   function ready() {
     exportForm();
     menu();
     scrollers();
+    focusProblems();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", ready);
@@ -146,17 +159,6 @@
     input.removeAttribute("aria-invalid");
     input.focus();
   });
-  // A summary of what a form refused (data-focus), at the top of the page shown again: the
-  // focus goes to it, so it is read out and seen first on a phone.
-  function focusProblems() {
-    var summary = document.querySelector("[data-focus]");
-    if (summary) summary.focus();
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", focusProblems);
-  } else {
-    focusProblems();
-  }
 })();
 
 // Registrations waiting for review (the branch's training page): "select all" ticks every box of
@@ -180,33 +182,9 @@
   });
 })();
 
-// Wide tables (reports, statistics, progress): a table scrolling sideways in its box says so
-// (the hint just before the box, hidden while everything fits), on load and when the window
-// is resized or htmx redraws part of the page.
+// Result counts redrawn by htmx are read out (the wide tables' hint: scrollers() above).
 (function () {
   "use strict";
-
-  function markOverflow(root) {
-    (root || document).querySelectorAll(".table-scroll, .table-wrap").forEach(function (box) {
-      var wide = box.scrollWidth > box.clientWidth + 1;
-      box.classList.toggle("overflows", wide);
-      var hint = box.previousElementSibling;
-      if (hint && hint.classList.contains("scroll-hint")) hint.hidden = !wide;
-    });
-  }
-  var pending = false;
-  function later() {
-    if (pending) return;
-    pending = true;
-    window.requestAnimationFrame(function () { pending = false; markOverflow(); });
-  }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { markOverflow(); });
-  } else {
-    markOverflow();
-  }
-  window.addEventListener("resize", later);
-  window.addEventListener("load", later);
 
   // A result count redrawn by htmx (a filter or search typed into) is read out: screen readers
   // announce a change inside a live region that was already there, not a region swapped in.
@@ -226,7 +204,6 @@
     if (document.querySelector("[data-announce]")) liveRegion();
   });
   document.addEventListener("htmx:afterSettle", function (event) {
-    later();
     var target = event.target;
     if (!target || !target.querySelector) return;
     var count = target.matches("[data-announce]") ? target : target.querySelector("[data-announce]");
