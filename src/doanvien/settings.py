@@ -343,7 +343,10 @@ ROLLUP_LEDGERS = [
 ]
 # Called with the units (or their ids) whose active state changed, or that were created or
 # reactivated (units/services.py), by apps above the units that count it.
-UNIT_STATE_FOLLOWERS = ["doanvien.meetings.rollup.unit_state_changed"]
+UNIT_STATE_FOLLOWERS = [
+    "doanvien.meetings.rollup.unit_state_changed",
+    "doanvien.training.rollup.unit_state_changed",
+]
 # Modules that add indicators a scheme's item may take its figure from (evaluations/indicators.py).
 EVALUATION_INDICATOR_MODULES: list[str] = []
 # How long a draft statistics return's computed cells are kept in the cache (returns/selectors.py);

@@ -127,10 +127,10 @@ def test_the_page_and_the_api_list_them(client, world, framework):
 def test_a_long_list_pages_by_cursor_in_either_order(client, world, framework):
     from doanvien.core.pagination import _decode
 
-    from ..factories import make_unit
+    from ..factories import make_member, make_unit
 
-    for n in range(30):
-        make_unit(world.district, name=f"Chi đoàn {n % 7} ({n})")
+    for n in range(30):  # each with a member: a branch with none is late for nothing
+        make_member(make_unit(world.district, name=f"Chi đoàn {n % 7} ({n})"))
     _deadline(world.province, Deadline.Kind.EVALUATION, TODAY - timedelta(days=4))
     _deadline(world.province, Deadline.Kind.RECOGNITION, TODAY - timedelta(days=2))
     api = ApiClient(world.province_cadre)

@@ -95,7 +95,14 @@ from doanvien.training.models import (
     ResultLevel,
     YearStats,
 )
-from doanvien.training.rules import Bands, add_months, classify, programme_year_span, round_total
+from doanvien.training.rules import (
+    Bands,
+    add_months,
+    classify,
+    pending_of,
+    programme_year_span,
+    round_total,
+)
 from doanvien.units.levels import ensure_default_levels
 from doanvien.units.models import Level, Unit
 
@@ -1945,8 +1952,8 @@ def generate(
             writer.write(cursor, BranchResult, BRANCH_RESULT_COLUMNS, results)
             stats.rows["branch_results"] = len(results)
             stats.rows["deadlines"] = fill_deadlines(root.id, ctx)
-            recognised = {row[0] for row in results if row[3] == BranchResult.State.RECOGNISED}
-            rows = branch_year_stats(tallies, by_id, recognised, ctx.year)
+            states = {row[0]: row[3] for row in results}
+            rows = branch_year_stats(tallies, by_id, states, ctx.year)
             writer.write(cursor, YearStats, YEAR_STATS_COLUMNS, rows)
             depth = max(n.depth for n in nodes)
             stats.rows["year_stats"] = len(rows) + fill_year_stats(cursor, ctx.year, depth)
@@ -2109,10 +2116,15 @@ def branch_results(nodes: list[Node], ctx: Context) -> list[tuple]:
     return rows
 
 
-def _branch_counter(name: str, members: int, levels: dict[str, int], recognised: bool) -> int:
+def _branch_counter(
+    name: str, members: int, levels: dict[str, int], recognised: bool, pending: dict[str, int]
+) -> int:
     """A branch's roll-up counter, as `reports.rollup` counts it: every member registered (the
-    registration approved) and assessed with a level; the branch recognised or not. Every
-    member joined before the evaluation deadline, so all are members of the year."""
+    registration approved) and assessed with a level; the branch recognised or not, and what
+    it has pending (`pending`, as rules.pending_of gives it). Every member joined before the
+    evaluation deadline, so all are members of the year."""
+    if name in pending:
+        return pending[name]
     if name in ("members", "registered", "assessed"):
         return members
     if name == "waiting":  # submitted, not yet reviewed
@@ -2126,14 +2138,22 @@ def _branch_counter(name: str, members: int, levels: dict[str, int], recognised:
     raise GenerateError(f"The roll-up counter {name!r} is new: teach the generator to fill it.")
 
 
-def branch_year_stats(tallies, nodes: dict[int, Node], recognised: set, year: int) -> list:
+def branch_year_stats(tallies, nodes: dict[int, Node], states: dict[int, str], year: int) -> list:
     rows = []
     for branch_id, *counts in tallies:
         node = nodes[branch_id]
         levels = dict(zip(TALLIED, counts, strict=True))
+        state = states.get(branch_id, BranchResult.State.OPEN)
+        pending = pending_of(
+            sector=node.sector,
+            active=True,
+            members=node.members,
+            registered=node.members,
+            state=state,
+        )
+        recognised = state == BranchResult.State.RECOGNISED
         values = [
-            _branch_counter(name, node.members, levels, branch_id in recognised)
-            for name in COUNTERS
+            _branch_counter(name, node.members, levels, recognised, pending) for name in COUNTERS
         ]
         rows.append((branch_id, year, node.path, node.depth, node.name, *values))
     return rows

@@ -8,8 +8,13 @@ A branch is late for
 - **evaluation** when the evaluation deadline has passed and it has not submitted its results;
 - **recognition** when the recognition deadline has passed and its results are not recognised
   (the unit above it has to act).
-A branch whose results are recognised is finished: late for nothing. A deadline counts with its
-extension, if any; "days late" are counted from that date."""
+A branch whose results are recognised is finished: late for nothing, as is a branch with no
+member in the year (nothing to register, assess or recognise). A deadline counts with its
+extension, if any; "days late" are counted from that date.
+
+The list (late_rows) reads the branches; the counts (late_counts, late_under) read the roll-up
+rows, which keep each branch's state as it bears on lateness (models.PENDING, by sector): a few
+rows, whatever the size of the subtree."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -17,7 +22,6 @@ from datetime import date
 from django.db.models import (
     Case,
     CharField,
-    Count,
     DateField,
     F,
     IntegerField,
@@ -35,7 +39,15 @@ from django.utils import timezone
 from doanvien.units.models import Unit
 
 from . import rollup
-from .models import BranchResult, Deadline, YearStats
+from .models import (
+    PENDING,
+    PENDING_SECTORS,
+    PENDING_STATES,
+    BranchResult,
+    Deadline,
+    YearStats,
+    pending_field,
+)
 from .selectors import default_deadlines
 
 KINDS = (Deadline.Kind.REGISTRATION, Deadline.Kind.EVALUATION, Deadline.Kind.RECOGNITION)
@@ -108,6 +120,7 @@ def _branches(unit: Unit | None, year: int) -> QuerySet[Unit]:
             ),
         )
         .exclude(result_state=RESULTS.RECOGNISED)
+        .filter(year_members__gt=0)
     )
 
 
@@ -205,22 +218,99 @@ def as_items(rows, today: date | None = None) -> list[LateItem]:
 
 def late_under(unit: Unit, year: int, today: date | None = None) -> dict[str, int]:
     """For each unit directly under `unit` (by path), how many branches under it (itself, for a
-    branch) are late for anything: one grouped query."""
+    branch) are late for anything, from the roll-up rows (late_counts); units with none are
+    left out."""
+    counts = late_counts(unit, year, today, by_child=True)
+    return {path: c["any"] for path, c in counts.items() if c["any"]}
+
+
+def late_in(unit: Unit, year: int, today: date | None = None) -> dict[str, int]:
+    """How many branches of the subtree are late for each kind, and for anything ("any")."""
+    return late_counts(unit, year, today)[unit.path]
+
+
+# The PENDING states a branch may be late in, for each kind of deadline.
+LATE_STATES = {
+    Deadline.Kind.REGISTRATION: ("open_short", "sent_short"),
+    Deadline.Kind.EVALUATION: ("open_short", "open_full"),
+    Deadline.Kind.RECOGNITION: PENDING_STATES,
+}
+
+
+def late_counts(
+    unit: Unit, year: int, today: date | None = None, *, by_child: bool = False
+) -> dict[str, dict[str, int]]:
+    """How many branches of the subtree are late, for each kind and for anything ("any"), by
+    path: the unit's own, or (`by_child`) each child's (the unit's, for a branch). What the
+    ordered list counts, read from a few roll-up rows.
+
+    The subtree is cut into regions where every branch of a sector has the same deadlines: the
+    unit, its children if asked, and every unit under it that set a deadline of the year. A
+    region's counters are its unit's row less the rows of the regions just under it; each
+    sector's pending branches there are late for a kind once its deadline has passed."""
     today = today or timezone.localdate()
     rollup.ensure_year(year)
-    any_late = Q()
-    for kind in KINDS:
-        any_late |= _late_for(kind, today)
+    deadlines = [
+        (path, kind, sector, extended or due)
+        for path, kind, sector, due, extended in Deadline.objects.filter(year=year, kind__in=KINDS)
+        .filter(Q(unit__path__in=unit.ancestor_paths()) | Q(unit__path__startswith=unit.path))
+        .values_list("unit__path", "kind", "sector", "due_on", "extended_to")
+    ]
+    shipped = {key: d.effective_date for key, d in default_deadlines(year).items()}
+    nodes = {unit.path} | {p for p, *_ in deadlines if p.startswith(unit.path)}
+    if by_child:
+        nodes |= set(unit.children().values_list("path", flat=True))
+    rows = rollup.rows_at(nodes, year)
     width = len(unit.path) + Unit.steplen
-    rows = (
-        _branches(unit, year)
-        .filter(any_late)
-        .annotate(prefix=Substr("path", 1, width))
-        .order_by()
-        .values("prefix")
-        .annotate(n=Count("id"))
+    totals = {}
+    for node in sorted(nodes):
+        group = node[:width] if by_child else unit.path
+        total = totals.setdefault(group, dict.fromkeys((*KINDS, "any"), 0))
+        region = _region(node, nodes, rows)
+        for sector in PENDING_SECTORS:
+            pending = {state: region[pending_field(state, sector)] for state in PENDING_STATES}
+            if not any(pending.values()):
+                continue
+            late_states = set()
+            for kind in KINDS:
+                due = _due_at(node, sector, kind, deadlines, shipped)
+                if due is not None and due < today:
+                    total[kind] += sum(pending[state] for state in LATE_STATES[kind])
+                    late_states.update(LATE_STATES[kind])
+            total["any"] += sum(pending[state] for state in late_states)
+    if not by_child:
+        return totals
+    return {path: c for path, c in totals.items() if path != unit.path or unit.is_branch}
+
+
+def _region(node: str, nodes: set[str], rows: dict) -> dict[str, int]:
+    """The PENDING counters of the node's row less those of the nodes just under it."""
+    below = [n for n in nodes if n != node and n.startswith(node)]
+    nearest = [n for n in below if not any(n != m and n.startswith(m) for m in below)]
+    counters = {}
+    for name in PENDING:
+        own = getattr(rows[node], name) if node in rows else 0
+        counters[name] = own - sum(getattr(rows[n], name) for n in nearest if n in rows)
+    return counters
+
+
+def _due_at(path: str, sector: str, kind: str, deadlines: list, shipped: dict) -> date | None:
+    """The date a branch of `sector` at or under `path` must have done `kind` by, where no unit
+    under `path` set one: the nearest unit's deadline (for the sector before one for every
+    sector), else the shipped default (as _due reads it per branch)."""
+    best = None
+    for at, k, s, due in deadlines:
+        if k == kind and s in (sector, "") and path.startswith(at):
+            key = (len(at), s != "")
+            if best is None or key > best[0]:
+                best = (key, due)
+    if best is not None:
+        return best[1]
+    return (
+        shipped.get((kind, sector))
+        if sector and (kind, sector) in shipped
+        else (shipped.get((kind, "")))
     )
-    return {r["prefix"]: r["n"] for r in rows}
 
 
 def earliest_due(unit: Unit, year: int) -> date | None:

@@ -438,6 +438,20 @@ class BranchResult(models.Model):
         return f"{self.branch} · {self.year} · {self.state}"
 
 
+# What lateness depends on, kept on the roll-up rows (training/lateness.py reads them): a branch
+# with members in the year, active and not recognised yet, counts 1 in one of these four states,
+# under its sector (the deadlines depend on it). "open": its results are being assessed; "sent":
+# submitted, not recognised; "short": some of its members of the year have not registered.
+PENDING_STATES = ("open_short", "open_full", "sent_short", "sent_full")
+PENDING_SECTORS = ("", *Sector.values)
+
+
+def pending_field(state: str, sector: str) -> str:
+    return f"{state}_{sector or 'unset'}"
+
+
+PENDING = tuple(pending_field(state, s) for s in PENDING_SECTORS for state in PENDING_STATES)
+
 COUNTERS = (
     "members",
     "registered",
@@ -450,6 +464,7 @@ COUNTERS = (
     "waiting",
     "recognised",
     "branches",
+    *PENDING,
 )
 
 
@@ -477,6 +492,10 @@ class Counters(models.Model):
 
     class Meta:
         abstract = True
+
+
+for _name in PENDING:  # the branches pending, by state and sector (PENDING above)
+    Counters.add_to_class(_name, models.IntegerField(default=0))
 
 
 class YearStats(Counters):

@@ -41,8 +41,8 @@ from doanvien.units import member_counts
 from doanvien.units.models import MemberCountDelta, Unit, paths_to
 
 from .counting import FIGURES, count_branches
-from .models import COUNTERS, BranchResult, YearStats, YearStatsDelta
-from .rules import programme_year_span
+from .models import COUNTERS, PENDING, BranchResult, YearStats, YearStatsDelta
+from .rules import pending_of, programme_year_span
 
 CHUNK = 1000
 # Deltas folded per transaction: a second's worth of the national rush, or more.
@@ -125,7 +125,8 @@ def figures(unit: Unit, year: int) -> dict[str, int]:
     the branch page, the progress pages, the report, the recognition cards, the API)."""
     ensure_year(year)
     row = unit_rows(unit, [year]).get(year)
-    return {k: getattr(row, k) for k in COUNTERS} if row else dict.fromkeys(COUNTERS, 0)
+    shown = [k for k in COUNTERS if k not in PENDING]  # those are lateness's (lateness.py)
+    return {k: getattr(row, k) for k in shown} if row else dict.fromkeys(shown, 0)
 
 
 def open_year(year: int) -> None:
@@ -146,6 +147,28 @@ def frozen_branches(branch_ids: Iterable[int], year: int) -> set[int]:
             branch_id__in=list(branch_ids), year=year, state=BranchResult.State.RECOGNISED
         ).values_list("branch_id", flat=True)
     )
+
+
+def result_states(branch_ids: Iterable[int], year: int) -> dict[int, str]:
+    """The state of each branch's results for the year (open where it has no results row)."""
+    ids = list(branch_ids)
+    found = dict(
+        BranchResult.objects.filter(branch_id__in=ids, year=year).values_list("branch_id", "state")
+    )
+    return {pk: found.get(pk, BranchResult.State.OPEN) for pk in ids}
+
+
+def branch_figures(branch: Unit, counted: dict[str, int], state: str) -> dict[str, int]:
+    """What a branch's row holds but `recognised` (results_changed keeps that one): its counted
+    figures, 1 branch, and its PENDING counters (rules.pending_of)."""
+    pending = pending_of(
+        sector=branch.sector,
+        active=branch.is_active,
+        members=counted["members"],
+        registered=counted["registered"],
+        state=state,
+    )
+    return {**counted, "branches": 1, **pending}
 
 
 def recount(branch_ids: Iterable[int], year: int, *, frozen_too: bool = False) -> None:
@@ -176,9 +199,11 @@ def _recount(branch_ids: Iterable[int], year: int, *, frozen_too: bool) -> None:
     )
     locked = {r.unit_id for r in rows}
     counted = count_branches([b for b in branches if b.pk in locked], year)
+    states = result_states(locked, year)
+    by_id = {b.pk: b for b in branches}
     changes = []
     for row in rows:
-        figures = {**counted[row.unit_id], "branches": 1}
+        figures = branch_figures(by_id[row.unit_id], counted[row.unit_id], states[row.unit_id])
         changes.append((row, {k: v - getattr(row, k) for k, v in figures.items()}))
     _record(changes)
 
@@ -201,11 +226,14 @@ def member_counted(member_id: int, year: int) -> None:
 
 def results_changed(branch: Unit, year: int, before: str, after: str) -> None:
     """A branch's results changed state. Recognised: its figures are counted one last time and
-    frozen, and it counts as recognised; reopened: it is counted again."""
+    frozen, and it counts as recognised; reopened: it is counted again. Any change moves its
+    PENDING counters (submitted or returned: from "open" to "sent" or back)."""
     was, now = before == BranchResult.State.RECOGNISED, after == BranchResult.State.RECOGNISED
-    if was == now:
+    if before == after:
         return
     recount([branch.pk], year, frozen_too=True)
+    if was == now:
+        return
     if not YearStats.objects.filter(unit=branch, year=year).exists():
         ensure_rows([branch], year)  # results of an ended year the branch had no row in
     row = YearStats.objects.select_for_update().get(unit=branch, year=year)
@@ -265,6 +293,19 @@ def count_open_years_again(branch_ids: Iterable[int], today: date | None = None)
     branches = list(Unit.objects.filter(pk__in=list(branch_ids)))
     for year in opened_years():
         recount([b.pk for b in branches if not year_ended(year, b.sector, today)], year)
+
+
+def unit_state_changed(units: Iterable[Unit | int], *, new: bool = False) -> None:
+    """Units made, deactivated or reactivated (units.services.unit_state_changed): an inactive
+    branch has nothing pending, so the branches are counted again in the years that have not
+    ended for them. A new branch has no member yet: nothing of it is pending."""
+    if new:
+        return
+    ids = [u.pk if isinstance(u, Unit) else u for u in units]
+    for start in range(0, len(ids), CHUNK):
+        # Only branches the roll-ups have counted: a branch without a row has nothing pending.
+        counted = YearStats.objects.filter(unit_id__in=ids[start : start + CHUNK])
+        count_open_years_again(set(counted.values_list("unit_id", flat=True)))
 
 
 def unit_renamed(unit: Unit, today: date | None = None) -> None:
@@ -343,6 +384,22 @@ def unit_rows(unit: Unit, years: Iterable[int]) -> dict[int, YearStats]:
         lengths={len(path) for _year, path in paths},
     )
     return {r.year: r for r in found}
+
+
+def rows_at(paths: Iterable[str], year: int) -> dict[str, YearStats]:
+    """The year's rows at these paths (the paths the rows keep), with the deltas below them
+    added, by path: one statement, whatever units they are."""
+    paths = sorted(set(paths))
+    if not paths:
+        return {}
+    found = _read(
+        f"s.year = %s AND s.unit_path IN ({', '.join(['%s'] * len(paths))})",
+        [year, *paths],
+        years=[year],
+        prefix=commonprefix(paths),
+        lengths={len(path) for path in paths},
+    )
+    return {r.unit_path: r for r in found}
 
 
 def rows_under(path: str, depth: int, year: int) -> list[YearStats]:
@@ -447,17 +504,16 @@ def expected_rows(
     )
     for chunk in _pages(branch_rows):
         ids = [r.unit_id for r in chunk]
-        recognised = frozen_branches(ids, year)
+        states = result_states(ids, year)
+        recognised = {pk for pk, state in states.items() if state == BranchResult.State.RECOGNISED}
         frozen = set() if frozen_too else recognised
         counted = count_branches([r.unit for r in chunk if r.unit_id not in frozen], year)
         page = []
         for r in chunk:
-            if r.unit_id in frozen:
-                figures = {k: getattr(r, k) for k in FIGURES}
-            else:
-                figures = dict(counted[r.unit_id])
+            frozen_figures = {k: getattr(r, k) for k in FIGURES}
+            own = frozen_figures if r.unit_id in frozen else counted[r.unit_id]
+            figures = branch_figures(r.unit, own, states[r.unit_id])
             figures["recognised"] = int(r.unit_id in recognised)
-            figures["branches"] = 1
             for path in paths_to(r.unit_path)[:-1]:
                 sums.setdefault(path, Counter()).update(figures)
             page.append((r, figures))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from .models import ResultLevel, school_year_start_month
+from .models import PENDING, BranchResult, ResultLevel, pending_field, school_year_start_month
 
 
 @dataclass(frozen=True)
@@ -100,3 +100,16 @@ def programme_year_of(day: date, sector: str, *, start_month: int | None = None)
     if sector == "school" and day.month >= (start_month or school_year_start_month()):
         return day.year + 1
     return day.year
+
+
+def pending_of(*, sector: str, active: bool, members: int, registered: int, state: str) -> dict:
+    """A branch's PENDING counters for a year (what lateness.py counts from the roll-ups): 1 in
+    the one that describes it, if it still has anything to do; none for a branch that is
+    inactive, has no members in the year, or whose results are recognised (finished)."""
+    counters = dict.fromkeys(PENDING, 0)
+    if not active or members <= 0 or state == BranchResult.State.RECOGNISED:
+        return counters
+    sent = "sent" if state == BranchResult.State.SUBMITTED else "open"
+    short = "short" if registered < members else "full"
+    counters[pending_field(f"{sent}_{short}", sector)] = 1
+    return counters

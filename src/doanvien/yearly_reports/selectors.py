@@ -20,7 +20,7 @@ from doanvien.activities.selectors import Figures, activity_figures
 from doanvien.core import numbers
 from doanvien.reports.selectors import ReportRow, report
 from doanvien.training import rollup
-from doanvien.training.lateness import KINDS, as_items, late_items, late_under
+from doanvien.training.lateness import KINDS, as_items, late_in, late_items, late_under
 from doanvien.training.models import Deadline
 from doanvien.training.selectors import deadlines_listed, framework_for
 from doanvien.units.models import Sector, Unit
@@ -32,6 +32,8 @@ from .rules import area_key, paragraph_keys, split_paragraphs
 DEFAULT_AREAS = ("1", "2", "3", "4", "5")
 # Late branches named one by one in section 2 (the rest are counted).
 LATE_LISTED = 10
+# Up to this many branches under a unit, its draft names its late branches; above, its units.
+LATE_LISTED_BRANCHES = 500
 
 
 def num(value) -> str:
@@ -335,9 +337,10 @@ def _process(unit: Unit, year: int, stats: dict, today: date) -> tuple[list[str]
         "assessment_rate": rate(stats["assessed"], members),
         "branches": stats["branches"],
         "branches_recognised": stats["recognised"],
-        "late": {k: late_items(unit, year, kind=k, today=today).count() for k in KINDS},
-        "late_units": sum(late_under(unit, year, today).values()),
     }
+    late = late_in(unit, year, today)
+    figures["late"] = {k: late[k] for k in KINDS}
+    figures["late_units"] = late["any"]
     facts = [
         _(
             "Registration: %(registered)s of %(members)s members registered (%(rate)s%%); "
@@ -372,6 +375,18 @@ def _process(unit: Unit, year: int, stats: dict, today: date) -> tuple[list[str]
                 **{k: num(v) for k, v in figures["late"].items()},
             }
         )
+        facts += _late_listed(unit, year, stats, figures, today)
+    else:
+        facts.append(_("No branch is late for a deadline."))
+    return facts, figures
+
+
+def _late_listed(unit: Unit, year: int, stats: dict, figures: dict, today: date) -> list[str]:
+    """The late branches by name, the most days late first, for a unit with up to
+    LATE_LISTED_BRANCHES branches (its late list reads them); above that, the units under it
+    with the most late branches (from the roll-ups)."""
+    facts = []
+    if stats["branches"] <= LATE_LISTED_BRANCHES:
         listed = as_items(late_items(unit, year, today=today)[:LATE_LISTED], today)
         for item in listed:
             facts.append(
@@ -384,11 +399,25 @@ def _process(unit: Unit, year: int, stats: dict, today: date) -> tuple[list[str]
                 }
             )
         more = sum(figures["late"].values()) - len(listed)
-        if more > 0:
-            facts.append(_("… and %(n)s more.") % {"n": num(more)})
     else:
-        facts.append(_("No branch is late for a deadline."))
-    return facts, figures
+        under = sorted(late_under(unit, year, today).items(), key=lambda item: (-item[1], item[0]))
+        names = dict(
+            Unit.objects.filter(path__in=[path for path, _n in under[:LATE_LISTED]]).values_list(
+                "path", "name"
+            )
+        )
+        for path, n in under[:LATE_LISTED]:
+            facts.append(
+                _("%(unit)s: %(count)s branches late.")
+                % {"unit": names.get(path, path), "count": num(n)}
+            )
+        if len(under) > LATE_LISTED:
+            more = len(under) - LATE_LISTED
+            facts.append(_("… and %(n)s more units with late branches.") % {"n": num(more)})
+        return facts
+    if more > 0:
+        facts.append(_("… and %(n)s more.") % {"n": num(more)})
+    return facts
 
 
 def _classification_facts(own: ReportRow) -> list[str]:
