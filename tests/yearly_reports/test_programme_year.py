@@ -55,3 +55,33 @@ def test_an_activity_in_the_programme_year_but_not_the_calendar_year_is_counted(
         f"/api/v1/units/{data.district.pk}/activity-stats/{YEAR - 1}"
     )
     assert district.json()["rows"][0]["activities"] == 1  # the village's, not the school's
+
+
+def test_a_unit_changing_sector_moves_its_activities_nobody_took_part_in(data, api):
+    from doanvien.actions.units import unit_update
+    from doanvien.activities import rollup
+    from doanvien.activities.models import Activity
+
+    # A residential branch's September activities count in their calendar year.
+    branch = data.other_branch
+    untouched = _publish(branch, f"{YEAR - 1}-09-20T14:00:00", "Dọn vệ sinh ấp")
+    attended = _publish(branch, f"{YEAR - 1}-09-21T14:00:00", "Hiến máu")
+    activity_checkin(actor=None, activity=attended, member_ids=[data.outsider_member.pk])
+    assert (untouched.year, attended.year) == (YEAR - 1, YEAR - 1)
+
+    # It becomes a school branch: the activity nobody took part in moves to the school's
+    # programme year (June to May); the one with a participant keeps its year.
+    unit_update(
+        actor=None,
+        unit=branch,
+        name=branch.name,
+        code=branch.code,
+        sector="school",
+        level=branch.level,
+    )
+    assert Activity.objects.get(pk=untouched.pk).year == YEAR
+    assert Activity.objects.get(pk=attended.pk).year == YEAR - 1
+    assert rollup.differences() == []
+    client = api(data.district_cadre)
+    now = client.get(f"/api/v1/units/{data.district.pk}/activity-stats/{YEAR - 1}").json()
+    assert now["rows"][0]["activities"] == 1  # the one with its participant

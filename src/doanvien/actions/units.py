@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from doanvien.activities import rollup as activity_rollup
+from doanvien.activities import services as activity_services
 from doanvien.core import audit
 from doanvien.core.transactions import atomic
 from doanvien.dues import ledger as dues_ledger
@@ -30,7 +31,8 @@ def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level) 
     """Edit a unit (services.unit_update). The rows of the years that have not ended take its
     new name; a branch whose sector changed is counted again (its programme year and deadlines
     follow the sector); a unit under the root that became or stopped being "overseas" remits
-    its dues' third home or no longer does (the ledger moves what the root holds of it)."""
+    its dues' third home or no longer does (the ledger moves what the root holds of it); the
+    unit's activities nobody took part in move to the programme year of the new sector."""
     # Locked: two edits of the sector at once would otherwise both see the old one and move the
     # counts and the dues' third twice.
     before = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -44,6 +46,7 @@ def unit_update(*, actor, unit: Unit, name: str, code: str, sector: str, level) 
             rollup.count_open_years_again([unit.pk])
             member_stats.sector_changed(unit, before.sector)
         dues_ledger.sector_changed(unit, before.sector)
+        activity_services.unit_sector_changed(unit)
     return unit
 
 

@@ -111,6 +111,33 @@ def activity_year(starts: datetime, unit: Unit) -> int:
     return programme_year_of(day, unit.sector)
 
 
+def unit_sector_changed(unit: Unit) -> int:
+    """The unit's sector changed, and with it the programme year its activities count in (a
+    school's runs from June): its activities move to the year of their start for the new sector
+    and its campaigns too, but for an activity someone signed up for, took part in or linked to
+    a criterion, which keeps its year (as activity_update does). The unit's figures are counted
+    again in the years left and joined. Returns how many activities moved."""
+    held = Activity.objects.select_for_update().filter(unit=unit)
+    untouched = held.exclude(pk__in=Participation.objects.values("activity_id")).exclude(
+        pk__in=CriterionLink.objects.values("activity_id")
+    )
+    years: set[int] = set()
+    moved = 0
+    for activity in untouched.order_by("pk"):
+        year = activity_year(activity.starts_at, unit)
+        if year != activity.year:
+            years |= {activity.year, year}
+            moved += 1
+            Activity.objects.filter(pk=activity.pk).update(year=year)
+    for campaign in Campaign.objects.select_for_update().filter(unit=unit).order_by("pk"):
+        year = activity_year(campaign.starts_on, unit)
+        if year != campaign.year:
+            Campaign.objects.filter(pk=campaign.pk).update(year=year)
+    if years:
+        rollup.recount([unit.pk], years)
+    return moved
+
+
 def clean_activity(data: dict[str, Any], *, unit: Unit) -> dict[str, Any]:
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {
