@@ -256,8 +256,16 @@ def test_the_late_units_equal_a_recount(
     assert late_codes(world.province, year, today) == sorted(
         expected, key=lambda code: next(u.path for u in units if u.code == code)
     )
-    under = lateness.late_under(world.province, year, today)
-    assert sum(under.values()) == len(expected)
+    for above in (world.province, world.district):
+        width = len(above.path) + 4
+        grouped = {}
+        for code in expected:
+            path = next(u.path for u in units if u.code == code)
+            if path.startswith(above.path):
+                grouped[path[:width]] = grouped.get(path[:width], 0) + 1
+        assert lateness.late_under(above, year, today) == grouped
+        flags = lateness.late_flags(above, year, today)
+        assert flags.count == sum(grouped.values()) == len(flags.first)
 
 
 def test_the_settings_take_only_level_codes_that_exist(world):

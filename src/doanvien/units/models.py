@@ -80,6 +80,15 @@ class Unit(MP_Node):
             models.Index(
                 fields=["code"], name="unit_code_prefix", opclasses=["varchar_pattern_ops"]
             ),
+            # The active units of a level under a unit, by path and with their id (the "1+1"
+            # reports' late units, youth/lateness.py): read from the index alone.
+            models.Index(
+                fields=["level", "path"],
+                name="unit_active_level_path",
+                opclasses=["int8_ops", "varchar_pattern_ops"],
+                include=["id"],
+                condition=models.Q(is_active=True),
+            ),
         ]
 
     def __str__(self) -> str:

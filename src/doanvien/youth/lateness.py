@@ -9,6 +9,7 @@ and it has not sent its report. Its deadline is the day and month of those setti
 default 15/10) in that year, or the extension a unit above granted it for the year
 (ReportExtension); days late are counted from that date."""
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -161,21 +162,54 @@ def as_items(units, year: int, today: date | None = None) -> list[LateUnit]:
     return items
 
 
-def _grouped(unit: Unit, late: QuerySet[Unit]) -> dict[str, int]:
-    width = len(unit.path) + Unit.steplen
-    rows = (
-        late.annotate(prefix=Substr("path", 1, width))
-        .order_by()
-        .values("prefix")
-        .annotate(n=Count("id"))
-    )
-    return {r["prefix"]: r["n"] for r in rows}
-
-
 def late_under(unit: Unit, year: int, today: date | None = None) -> dict[str, int]:
     """For each unit directly under `unit` (by path), how many reporting units under it (or
-    itself) are late: one grouped query."""
-    return _grouped(unit, late_units(unit, year, today))
+    itself) are late, as late_units finds them, without a CASE per unit: the units not sent and
+    without an extension running are counted in one grouped statement, by a prefix of their
+    path as long as the deepest settings in the subtree (one settings row applies to each
+    group) and by level; a group counts where its level is the reporting one and its deadline
+    has passed. Where it has not, only its units whose extension ran out are late: those few
+    are read from the extensions."""
+    today = today or timezone.localdate()
+    if year > today.year:  # the deadline cannot have passed
+        return {}
+    found = applying(unit)
+    width = len(unit.path) + Unit.steplen
+    cut = max([width, *(len(p) for p, _md, _l in found.rows if p.startswith(unit.path))])
+    ids = dict(Level.objects.filter(code__in=found.levels()).values_list("code", "pk"))
+    sent = ReportSent.objects.filter(unit=OuterRef("pk"), year=year)
+    waiting = Unit.objects.filter(
+        path__startswith=unit.path, level_id__in=sorted(ids.values()), is_active=True
+    ).filter(~Exists(sent))
+    running = ReportExtension.objects.filter(year=year, extended_to__gte=today)
+    groups = (
+        waiting.exclude(pk__in=running.values("unit_id"))
+        .annotate(prefix=Substr("path", 1, cut))
+        .order_by()
+        .values_list("prefix", "level_id")
+        .annotate(n=Count("id"))
+    )
+    ran_out = Counter(
+        (path[:cut], level_id)
+        for path, level_id in waiting.filter(
+            pk__in=ReportExtension.objects.filter(year=year, extended_to__lt=today).values(
+                "unit_id"
+            )
+        ).values_list("path", "level_id")
+    )
+    today_md = today.month * 100 + today.day
+    under: Counter = Counter()
+    for prefix, level_id, n in groups:
+        # The nearest settings above the group (rows are deepest first), else the defaults.
+        nearest = next((r for r in found.rows if prefix.startswith(r[0])), None)
+        md, level = nearest[1:] if nearest else (found.default_md, found.default.report_level)
+        if level_id != ids.get(level):
+            continue
+        passed = year < today.year or md < today_md
+        late = n if passed else ran_out[(prefix, level_id)]
+        if late:
+            under[prefix[:width]] += late
+    return dict(under)
 
 
 @dataclass
@@ -190,8 +224,8 @@ def late_flags(unit: Unit, year: int, today: date | None = None, *, shown: int =
     `shown` late units and how many there are in all (the sum of the counts: no third
     statement)."""
     today = today or timezone.localdate()
+    under = late_under(unit, year, today)
     late = late_units(unit, year, today)
-    under = _grouped(unit, late)
     first = as_items(late.select_related("level")[:shown], year, today) if under else []
     return LateFlags(under, first, sum(under.values()))
 
