@@ -27,7 +27,13 @@ from doanvien.training.access import (
     is_branch_committee,
 )
 from doanvien.training.models import BranchResult, Registration
-from doanvien.training.selectors import criteria_offered, framework_for, registration_of
+from doanvien.training.selectors import (
+    REGISTRATION_LIST_ORDER,
+    criteria_offered,
+    framework_for,
+    registration_of,
+    registrations_listed,
+)
 from doanvien.training.services import registrations
 from doanvien.training.services.assessment import assessment_record, self_assessment_record
 from doanvien.training.services.registrations import (
@@ -41,7 +47,7 @@ from doanvien.training.services.results import (
 )
 from doanvien.units.models import Unit
 
-from .errors import ApiError, conflicts_as_409
+from .errors import ApiError, conflicts_as_409, keyset_page_of
 from .imports import JobCreated
 from .schemas import PROGRAMME_YEAR, error_answers
 from .training_schemas import (
@@ -55,6 +61,8 @@ from .training_schemas import (
     ProgressNoteIn,
     ReasonIn,
     RegistrationIn,
+    RegistrationListOut,
+    RegistrationListQuery,
     RegistrationOut,
     RegistrationsExportIn,
     ResultOut,
@@ -64,6 +72,8 @@ from .training_schemas import (
 router = Router(tags=["training"])
 
 ERRORS = error_answers(400, 401, 403, 404, 409, 413, 422)
+# What a list answers besides 200: not signed in, out of scope, a bad filter or cursor.
+LIST_ERRORS = error_answers(401, 404, 422)
 
 # Programme years the API accepts (the database keeps years in a small integer).
 
@@ -464,6 +474,52 @@ def results_reopen(request, payload: ReasonIn, unit_id: int, year: int = PROGRAM
             actor=request.user, branch=branch, year=year, reason=payload.reason
         )
     return result_out(result)
+
+
+# --- The registrations of a subtree, a page at a time -----------------------------------------
+
+
+@router.get(
+    "/units/{unit_id}/registrations/{year}",
+    response={200: RegistrationListOut, **LIST_ERRORS},
+    summary="A unit's registrations, a page at a time",
+)
+def registrations_list(
+    request, unit_id: int, filters: Query[RegistrationListQuery], year: int = PROGRAMME_YEAR
+):
+    """The year's registrations of the branches of the unit's subtree, of the members the caller
+    may see, by branch (in the order of the tree) then by the members' names; `state` keeps one
+    state. 50 a page, by keyset: the first 20 pages by number (a page after the last answers
+    404), any page by following `next` (or `previous`); counted up to 1,000."""
+    unit = get_unit_for(request.user, unit_id)
+    page = keyset_page_of(
+        registrations_listed(user=request.user, unit=unit, year=year, state=filters.state or ""),
+        keys=REGISTRATION_LIST_ORDER,
+        page=filters.page,
+        cursor=filters.cursor,
+    )
+    return {
+        "items": [
+            {
+                "id": r.pk,
+                "member": {"id": r.member_id, "full_name": r.member.full_name},
+                "branch": {"id": r.branch_id, "name": r.branch.name},
+                "state": r.state,
+                "state_label": r.get_state_display(),
+                "submitted_at": r.submitted_at,
+                "level": r.level,
+                "level_label": r.get_level_display() if r.level else "",
+            }
+            for r in page.object_list
+        ],
+        "count": page.count,
+        "more_than": page.more_than,
+        "page": page.number,
+        "pages": page.num_pages,
+        "page_size": page.per_page,
+        "next": page.next_cursor,
+        "previous": page.previous_cursor,
+    }
 
 
 # --- The registrations of a subtree, to Excel ---------------------------------------------------

@@ -6,9 +6,12 @@ request by someone out of scope is answered 404 before its body is looked at."""
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
+
+from .schemas import KeysetPageOut
 
 # Query strings
 
@@ -222,3 +225,59 @@ class ProgressNoteIn(Schema):
 
 class ProgressNoteCreatedOut(Schema):
     id: int
+
+
+# The registrations of a subtree, a page at a time
+
+# training.models.Registration.State's values.
+RegistrationState = Literal["draft", "submitted", "returned", "approved", "missed"]
+
+
+class RegistrationListQuery(Schema):
+    state: RegistrationState | None = Field(
+        None, description="only the registrations in this state"
+    )
+    page: int = Field(
+        1,
+        ge=1,
+        description="pages 1 to 20 (the first 1,000 rows) by number; the ones after them by "
+        "`cursor`",
+    )
+    cursor: str = Field(
+        "",
+        max_length=2000,
+        description="a page's `next` or `previous`: the page after (or before) it, at any depth "
+        "of the list; `page` is then ignored",
+    )
+
+
+class MemberNameOut(Schema):
+    id: int
+    full_name: str
+
+
+class BranchNameOut(Schema):
+    id: int
+    name: str
+
+
+class RegistrationListItemOut(Schema):
+    id: int
+    member: MemberNameOut
+    branch: BranchNameOut
+    state: RegistrationState
+    state_label: str
+    submitted_at: datetime | None
+    level: str = Field(
+        description="the classification of the branch's assessment (`excellent`, `good`, "
+        "`complete`, `incomplete`); empty until assessed"
+    )
+    level_label: str
+
+
+class RegistrationListOut(KeysetPageOut):
+    items: list[RegistrationListItemOut]
+    count: int | None = Field(
+        description="the registrations listed, on every page, when at most 1,000; null when "
+        "there are more (see `more_than`)"
+    )

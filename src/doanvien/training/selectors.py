@@ -140,6 +140,54 @@ def registrations_in(*, user, unit: Unit, year: int, state: str = "") -> QuerySe
     return registrations.order_by("unit_path", "member__sort_key", "member_id")
 
 
+# The order of the list of a subtree's registrations, and the keys of its pages
+# (core.pagination.keyset_page): by branch (its path), by the member's name (his sort key), by
+# record. The index registration_year_path gives the first key; the few registrations of one
+# branch are sorted by name as they come.
+REGISTRATION_LIST_ORDER = ("unit_path", "member_sort_key", "pk")
+
+
+def _subtree_end(path: str) -> str | None:
+    """The least path after every path of the subtree at `path` (the path plus one, as a number
+    in the tree's alphabet), None when there is none. Bounds the subtree as a range (`path <= p
+    < end`), which an index answers in any collation, where a LIKE prefix needs the C collation
+    or a pattern operator class (which does not give the list's order)."""
+    alphabet = Unit.alphabet
+    chars = list(path)
+    for i in range(len(chars) - 1, -1, -1):  # add one to the path, read as a number
+        position = alphabet.index(chars[i])
+        if position + 1 < len(alphabet):
+            chars[i] = alphabet[position + 1]
+            return "".join(chars)
+        chars[i] = alphabet[0]
+    return None
+
+
+def registrations_listed(*, user, unit: Unit, year: int, state: str = "") -> QuerySet[Registration]:
+    """The year's registrations of `unit`'s subtree (optionally in one state) of the members
+    `user` may see, with their member and branch, in REGISTRATION_LIST_ORDER (annotated with
+    `member_sort_key`): the paged list of the registrations of a unit above the branches. The
+    same rows as registrations_in, read by the registration's copy of its branch's path so that
+    a page comes from an index whatever the size of the subtree. The caller has checked that
+    `user` sees `unit` (accounts.access.get_unit_for)."""
+    registrations = Registration.objects.filter(
+        year=year, unit_path__gte=unit.path, unit_path__startswith=unit.path
+    )
+    end = _subtree_end(unit.path)
+    if end is not None:
+        registrations = registrations.filter(unit_path__lt=end)
+    if state:
+        registrations = registrations.filter(state=state)
+    scope = scope_of(user)
+    if not scope.is_superuser:
+        registrations = registrations.filter(subtree_q("member__unit_path", scope.root_paths))
+    return (
+        registrations.select_related("member", "branch")
+        .annotate(member_sort_key=F("member__sort_key"))
+        .order_by(*REGISTRATION_LIST_ORDER)
+    )
+
+
 def waiting_for_review(*, user, branch: Unit, year: int) -> list[Registration]:
     """The branch's registrations of the year submitted and waiting for `user`'s review, in
     the order of the members' names: the review page's queue (one at a time, previous and

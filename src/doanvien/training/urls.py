@@ -66,6 +66,7 @@ urlpatterns = [
     # publishes for its subtree.
     path(B + "progress/", upper.training_progress, name="training-progress"),
     path(B + "late/", upper.training_late, name="training-late"),
+    path(B + "registrations/", upper.training_registrations, name="training-registrations"),
     path(B + "recognise/", upper.results_recognise_view, name="training-recognise"),
     path(B + "return/", upper.results_return_view, name="training-return"),
     path(B + "reopen/", upper.results_reopen_view, name="training-reopen"),

@@ -117,6 +117,11 @@ MATRIX = {
          "assessed"),
         [404, 404, 202, 202, 202, 202, 404, 404],
     ),
+    # The same people list them, a page at a time.
+    "list the registrations": (
+        ("get", lambda w: f"/api/v1/units/{w.branch.pk}/registrations/{YEAR}", None, "assessed"),
+        [404, 404, 200, 200, 200, 200, 404, 404],
+    ),
 }
 # fmt: on
 

@@ -46,7 +46,7 @@ from .. import access as training_access
 from .. import lateness
 from ..forms.configuration import CriterionForm, DeadlineForm, FrameworkForm
 from ..forms.registrations import RegistrationExportForm
-from ..models import CRITERION_AUDIENCES, Criterion, Deadline, Framework
+from ..models import CRITERION_AUDIENCES, Criterion, Deadline, Framework, Registration
 from ..progress import (
     UnitProgress,
     box_ticking_flags_for,
@@ -55,6 +55,7 @@ from ..progress import (
 )
 from ..rules import programme_year_of, programme_year_span
 from ..selectors import (
+    REGISTRATION_LIST_ORDER,
     criteria_applying,
     criteria_usage,
     deadlines_listed,
@@ -63,6 +64,7 @@ from ..selectors import (
     level_counts,
     own_criteria,
     recognised_results,
+    registrations_listed,
     reopened_results,
 )
 
@@ -137,6 +139,7 @@ def _header(request, unit: Unit, year: int, page: str) -> dict:
         "framework": "training:training-framework",
         "deadlines": "training:training-deadlines",
         "late": "training:training-late",
+        "registrations": "training:training-registrations",
     }[page]
     return {
         "unit": unit,
@@ -238,6 +241,41 @@ def training_late(request, unit_id: int, year: int):
         query=urlencode({k: v for k, v in (("kind", kind), ("order", order)) if v}),
     )
     return render(request, "training/upper/late.html", context)
+
+
+@login_required
+def training_registrations(request, unit_id: int, year: int):
+    """The year's registrations of every branch under the unit, of the members the user sees,
+    in the order of the tree then of the members' names: filtered by state, a page at a time
+    (by keyset: previous and next by cursor, counted up to 1,000)."""
+    unit = get_unit_for(request.user, unit_id)
+    state = request.GET.get("state", "")
+    state = state if state in Registration.State.values else ""
+    page = keyset_page_for(
+        request,
+        registrations_listed(user=request.user, unit=unit, year=year, state=state),
+        keys=REGISTRATION_LIST_ORDER,
+    )
+    rows = page.object_list
+    scope = scope_of(request.user)
+    parents = parent_names([r.branch for r in rows])
+    parents.pop(unit.path, None)  # the page's own unit goes without saying
+    for row in rows:
+        row.parent_name = parents.get(row.branch.path[: -Unit.steplen], "")
+        row.level_label = LEVELS.get(row.level, "")  # the short names: a column on a phone
+        row.member_url = (
+            reverse("members:member-detail", args=[row.member_id])
+            if scope.sees_path(row.member.unit_path)
+            else ""
+        )
+    context = _header(request, unit, year, "registrations")
+    context.update(
+        page=page,
+        rows=rows,
+        state=state,
+        states=Registration.State.choices,
+    )
+    return render(request, "training/upper/registrations.html", context)
 
 
 @login_required
