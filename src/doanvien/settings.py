@@ -343,6 +343,8 @@ ROLLUP_LEDGERS = [
 ]
 # Called with the units (or their ids) whose active state changed, or that were created or
 # reactivated (units/services.py), by apps above the units that count it.
+# SQLite builds an index without its INCLUDE columns (PostgreSQL reads them): nothing to do.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 UNIT_STATE_FOLLOWERS = [
     "doanvien.meetings.rollup.unit_state_changed",
     "doanvien.training.rollup.unit_state_changed",
