@@ -266,6 +266,13 @@ def test_the_late_units_equal_a_recount(
         assert lateness.late_under(above, year, today) == grouped
         flags = lateness.late_flags(above, year, today)
         assert flags.count == sum(grouped.values()) == len(flags.first)
+        listed = lateness.as_items(lateness.late_units(above, year, today), year, today)
+        assert [(i.unit.pk, i.due_on, i.extended) for i in flags.first] == [
+            (i.unit.pk, i.due_on, i.extended) for i in listed
+        ]
+        assert [i.unit.pk for i in lateness.late_flags(above, year, today, shown=1).first] == [
+            i.unit.pk for i in listed[:1]
+        ]
 
 
 def test_the_settings_take_only_level_codes_that_exist(world):

@@ -162,53 +162,84 @@ def as_items(units, year: int, today: date | None = None) -> list[LateUnit]:
     return items
 
 
-def late_under(unit: Unit, year: int, today: date | None = None) -> dict[str, int]:
-    """For each unit directly under `unit` (by path), how many reporting units under it (or
-    itself) are late, as late_units finds them, without a CASE per unit: the units not sent and
-    without an extension running are counted in one grouped statement, by a prefix of their
-    path as long as the deepest settings in the subtree (one settings row applies to each
-    group) and by level; a group counts where its level is the reporting one and its deadline
-    has passed. Where it has not, only its units whose extension ran out are late: those few
-    are read from the extensions."""
+@dataclass(frozen=True)
+class LateGroup:
+    """Reporting units of one level under one path prefix, with one deadline, late: all those
+    waiting (`passed`), or only those whose extension ran out (`ran_out`, their ids)."""
+
+    prefix: str
+    whole: bool  # the prefix is cut from longer paths (else it is one unit's own path)
+    level_id: int
+    due_md: int
+    count: int
+    ran_out: tuple[int, ...] = ()
+
+
+def late_groups(unit: Unit, year: int, today: date | None = None) -> list[LateGroup]:
+    """The late reporting units of the subtree, as late_units finds them, in groups read by one
+    grouped statement without a CASE per unit: the units not sent and without an extension
+    running, counted by a prefix of their path as long as the deepest settings in the subtree
+    (one settings row applies to each group) and by level. A group is late where its level is
+    the reporting one and its deadline has passed; where it has not, only its units whose
+    extension ran out are (those few are read from the extensions). In path order."""
     today = today or timezone.localdate()
     if year > today.year:  # the deadline cannot have passed
-        return {}
+        return []
     found = applying(unit)
-    width = len(unit.path) + Unit.steplen
-    cut = max([width, *(len(p) for p, _md, _l in found.rows if p.startswith(unit.path))])
+    cut = max(
+        [len(unit.path) + Unit.steplen]
+        + [len(p) for p, _md, _l in found.rows if p.startswith(unit.path)]
+    )
     ids = dict(Level.objects.filter(code__in=found.levels()).values_list("code", "pk"))
-    sent = ReportSent.objects.filter(unit=OuterRef("pk"), year=year)
-    waiting = Unit.objects.filter(
-        path__startswith=unit.path, level_id__in=sorted(ids.values()), is_active=True
-    ).filter(~Exists(sent))
-    running = ReportExtension.objects.filter(year=year, extended_to__gte=today)
+    waiting = _waiting(unit, year, today, sorted(ids.values()))
     groups = (
-        waiting.exclude(pk__in=running.values("unit_id"))
-        .annotate(prefix=Substr("path", 1, cut))
+        waiting.annotate(prefix=Substr("path", 1, cut))
         .order_by()
         .values_list("prefix", "level_id")
         .annotate(n=Count("id"))
     )
-    ran_out = Counter(
-        (path[:cut], level_id)
-        for path, level_id in waiting.filter(
-            pk__in=ReportExtension.objects.filter(year=year, extended_to__lt=today).values(
-                "unit_id"
-            )
-        ).values_list("path", "level_id")
-    )
+    ran_out: dict[tuple[str, int], list[int]] = {}
+    for pk, path, level_id in waiting.filter(
+        pk__in=ReportExtension.objects.filter(year=year, extended_to__lt=today).values("unit_id")
+    ).values_list("pk", "path", "level_id"):
+        ran_out.setdefault((path[:cut], level_id), []).append(pk)
     today_md = today.month * 100 + today.day
-    under: Counter = Counter()
+    late = []
     for prefix, level_id, n in groups:
         # The nearest settings above the group (rows are deepest first), else the defaults.
         nearest = next((r for r in found.rows if prefix.startswith(r[0])), None)
         md, level = nearest[1:] if nearest else (found.default_md, found.default.report_level)
         if level_id != ids.get(level):
             continue
-        passed = year < today.year or md < today_md
-        late = n if passed else ran_out[(prefix, level_id)]
-        if late:
-            under[prefix[:width]] += late
+        whole = len(prefix) == cut
+        if year < today.year or md < today_md:
+            late.append(LateGroup(prefix, whole, level_id, md, n))
+        elif ids_ran_out := ran_out.get((prefix, level_id)):
+            late.append(
+                LateGroup(prefix, whole, level_id, md, len(ids_ran_out), tuple(ids_ran_out))
+            )
+    return sorted(late, key=lambda g: (g.prefix, g.level_id))
+
+
+def _waiting(unit: Unit, year: int, today: date, level_ids: list[int]) -> QuerySet[Unit]:
+    """The active units of these levels in the subtree that have not sent the year's report
+    and have no extension running today."""
+    sent = ReportSent.objects.filter(unit=OuterRef("pk"), year=year)
+    running = ReportExtension.objects.filter(year=year, extended_to__gte=today)
+    return (
+        Unit.objects.filter(path__startswith=unit.path, level_id__in=level_ids, is_active=True)
+        .filter(~Exists(sent))
+        .exclude(pk__in=running.values("unit_id"))
+    )
+
+
+def late_under(unit: Unit, year: int, today: date | None = None) -> dict[str, int]:
+    """For each unit directly under `unit` (by path), how many reporting units under it (or
+    itself) are late (late_groups)."""
+    width = len(unit.path) + Unit.steplen
+    under: Counter = Counter()
+    for group in late_groups(unit, year, today):
+        under[group.prefix[:width]] += group.count
     return dict(under)
 
 
@@ -221,13 +252,32 @@ class LateFlags:
 
 def late_flags(unit: Unit, year: int, today: date | None = None, *, shown: int = 200) -> LateFlags:
     """What a report page shows of the late reports: the count under each row, the first
-    `shown` late units and how many there are in all (the sum of the counts: no third
-    statement)."""
+    `shown` late units in tree order and how many there are in all. The first are read group
+    by group in path order (each an index range, stopping once `shown` are found): the groups
+    of late_groups hold whole subtrees, so their order is the tree's."""
     today = today or timezone.localdate()
-    under = late_under(unit, year, today)
-    late = late_units(unit, year, today)
-    first = as_items(late.select_related("level")[:shown], year, today) if under else []
-    return LateFlags(under, first, sum(under.values()))
+    groups = late_groups(unit, year, today)
+    width = len(unit.path) + Unit.steplen
+    under: Counter = Counter()
+    for group in groups:
+        under[group.prefix[:width]] += group.count
+    first: list[LateUnit] = []
+    extension = ReportExtension.objects.filter(unit=OuterRef("pk"), year=year)
+    for group in groups:
+        if len(first) >= shown:
+            break
+        units = _waiting(unit, year, today, [group.level_id]).filter(
+            Q(path__startswith=group.prefix) if group.whole else Q(path=group.prefix)
+        )
+        if group.ran_out:
+            units = units.filter(pk__in=group.ran_out)
+        units = units.annotate(
+            extended_to=Subquery(extension.values("extended_to")[:1], output_field=DateField())
+        ).select_related("level")
+        for u in units.order_by("path")[: shown - len(first)]:
+            due = due_date(year, group.due_md, u.extended_to)
+            first.append(LateUnit(u, due, (today - due).days, u.extended_to is not None))
+    return LateFlags(dict(under), first, sum(under.values()))
 
 
 def deadline_of(unit: Unit, year: int) -> tuple[date, ReportExtension | None, ReportSent | None]:
