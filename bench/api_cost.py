@@ -112,6 +112,19 @@ def browser(handler, user) -> Caller:
     return Caller(handler, Cookie=f"{settings.SESSION_COOKIE_NAME}={cookie}")
 
 
+def sought_member(province):
+    """One member of the province with every identifier, chosen the same way in every run."""
+    from doanvien.members.models import Member
+
+    in_province = Member.objects.filter(unit_path__startswith=province.path)
+    return (
+        in_province.exclude(phone="")
+        .exclude(card_number=None)
+        .exclude(card_number="")
+        .order_by("pk")[in_province.count() // 2]
+    )
+
+
 def main() -> None:
     _common.setup()
     _common.ensure_data()
@@ -129,14 +142,7 @@ def main() -> None:
 
     root = Unit.objects.get(depth=1)
     province = Unit.objects.filter(level__code="province").order_by("-member_count")[0]
-    in_province = Member.objects.filter(unit_path__startswith=province.path)
-    # One member of the province with every identifier, chosen the same way in every run.
-    sought = (
-        in_province.exclude(phone="")
-        .exclude(card_number=None)
-        .exclude(card_number="")
-        .order_by("pk")[in_province.count() // 2]
-    )
+    sought = sought_member(province)
     secretary = granted(
         "bench-secretary", "Bí thư chi đoàn (benchmark)", sought.branch, "secretary"
     )

@@ -27,8 +27,9 @@ def test_a_call_reads_the_token_user_and_scope_in_one_query_and_the_record_in_an
     client = api_client(world.secretary)
     assert client.get(detail(world.member)).status_code == 200  # notes the token's first use
 
-    # The token with its user and scope, the record, then the record's awards and discipline.
-    with django_assert_num_queries(4):
+    # The token with its user and scope, the record, then whether he has awards or discipline
+    # (he has none: they are not read).
+    with django_assert_num_queries(3):
         response = client.get(detail(world.member))
 
     assert response.status_code == 200

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import File, Query, Router, Schema, UploadedFile
 
 from doanvien.actions.members import member_update
-from doanvien.honours.selectors import texts_for as honours_texts
+from doanvien.honours.selectors import member_texts
 from doanvien.members.access import can_edit_members, can_see_id_number, get_member_for
 from doanvien.members.models import Member
 from doanvien.members.services.photos import member_photo_remove, member_photo_set
@@ -33,10 +33,10 @@ def member_detail(request, member_id: int, query: Query[MemberDetailQuery]):
     member = get_member_for(request.user, member_id, only=DETAIL_FIELDS)
     out = MemberDetailOut.model_validate(member)
     # Awards and discipline: the dated decisions (honours), then any text left on the record.
-    texts = honours_texts([member.pk])
+    texts = member_texts(member.pk)
     out = out.model_copy(
         update={
-            name: "\n".join(t for t in (texts[name].get(member.pk, ""), getattr(member, name)) if t)
+            name: "\n".join(t for t in (texts[name], getattr(member, name)) if t)
             for name in ("awards", "discipline")
         }
     )

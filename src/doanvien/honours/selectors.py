@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Count
 
 from doanvien.members.models import Member
@@ -30,6 +31,27 @@ def texts_for(member_ids: Iterable[int]) -> dict[str, dict[int, str]]:
             lines[record.member_id].append(record.text())
         out[name] = {pk: "\n".join(v) for pk, v in lines.items()}
     return out
+
+
+def member_texts(member_id: int) -> dict[str, str]:
+    """One member's awards and discipline as texts_for gives them (a member's page in the API).
+    Most members have neither: one statement, written once, asks whether he has any, and only
+    then are they read."""
+    global _ANY_STATEMENT
+    if _ANY_STATEMENT is None:
+        q = connection.ops.quote_name
+        _ANY_STATEMENT = "SELECT " + ", ".join(
+            f"EXISTS(SELECT 1 FROM {q(model._meta.db_table)} WHERE {q('member_id')} = %s)"
+            for model in (Award, Discipline)
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(_ANY_STATEMENT, [member_id, member_id])
+        if not any(cursor.fetchone()):
+            return {"awards": "", "discipline": ""}
+    return {name: texts.get(member_id, "") for name, texts in texts_for([member_id]).items()}
+
+
+_ANY_STATEMENT: str | None = None
 
 
 def counts(unit: Unit, year: int) -> dict[str, dict[str, int]]:
