@@ -44,7 +44,7 @@ from doanvien.members.views.cards import card_face
 from doanvien.youth.access import get_youth_for
 
 from .errors import keyset_page_of
-from .schemas import KeysetPageOut, error_answers, member_input_fields
+from .schemas import KeysetPageOut, error_answers, keyset_fields, member_input_fields
 from .training import conflicts
 from .training_schemas import ReasonIn
 
@@ -308,13 +308,7 @@ def admission_list(request, unit_id: int, filters: Query[AdmissionListQuery]):
         cursor=filters.cursor,
     )
     return {
-        "count": page.count,
-        "more_than": page.more_than,
-        "page": page.number,
-        "pages": page.num_pages,
-        "page_size": page.per_page,
-        "next": page.next_cursor,
-        "previous": page.previous_cursor,
+        **keyset_fields(page),
         "results": [admission_out(a) for a in page.object_list],
     }
 

@@ -19,7 +19,14 @@ from doanvien.training.selectors import branch_result
 
 from .errors import binary_answer, file_answer, keyset_page_of
 from .imports import JobCreated
-from .schemas import PROGRAMME_YEAR, KeysetPageOut, UnitRef, error_answers
+from .schemas import (
+    PROGRAMME_YEAR,
+    KeysetPageOut,
+    KeysetQuery,
+    UnitRef,
+    error_answers,
+    keyset_fields,
+)
 from .training import result_out
 from .training_schemas import ResultOut
 
@@ -109,21 +116,9 @@ class LateOut(KeysetPageOut):
     )
 
 
-class LateQuery(Schema):
+class LateQuery(KeysetQuery):
     kind: Literal["registration", "evaluation", "recognition"] | None = None
     order: Literal["late", "name"] = "late"
-    page: int = Field(
-        1,
-        ge=1,
-        description="pages 1 to 20 (the first 1,000 rows) by number; the ones after them by "
-        "`cursor`",
-    )
-    cursor: str = Field(
-        "",
-        max_length=2000,
-        description="a page's `next` or `previous`: the page after (or before) it, at any depth "
-        "of the list; `page` is then ignored",
-    )
 
 
 class PersonOut(Schema):
@@ -364,11 +359,5 @@ def unit_late(request, unit_id: int, filters: Query[LateQuery], year: int = PROG
             }
             for i in as_items(page.object_list)
         ],
-        "count": page.count,
-        "more_than": page.more_than,
-        "page": page.number,
-        "pages": page.num_pages,
-        "page_size": page.per_page,
-        "next": page.next_cursor,
-        "previous": page.previous_cursor,
+        **keyset_fields(page),
     }

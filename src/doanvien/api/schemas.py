@@ -195,6 +195,36 @@ class KeysetPageOut(Schema):
     )
 
 
+def keyset_fields(page) -> dict:
+    """KeysetPageOut's fields of a page of core.pagination.keyset_page (beside its items)."""
+    return {
+        "count": page.count,
+        "more_than": page.more_than,
+        "page": page.number,
+        "pages": page.num_pages,
+        "page_size": page.per_page,
+        "next": page.next_cursor,
+        "previous": page.previous_cursor,
+    }
+
+
+class KeysetQuery(Schema):
+    """The page of a long list paged by keyset (KeysetPageOut): by number, then by cursor."""
+
+    page: int = Field(
+        1,
+        ge=1,
+        description="pages 1 to 20 (the first 1,000 rows) by number; the ones after them by "
+        "`cursor`",
+    )
+    cursor: str = Field(
+        "",
+        max_length=2000,
+        description="a page's `next` or `previous`: the page after (or before) it, at any depth "
+        "of the list; `page` is then ignored",
+    )
+
+
 class MemberPageOut(KeysetPageOut):
     count: int | None = Field(
         description="the number of members found: exact when kept (the unfiltered list of "

@@ -49,7 +49,7 @@ from doanvien.units.models import Unit
 
 from .errors import ApiError, conflicts_as_409, keyset_page_of
 from .imports import JobCreated
-from .schemas import PROGRAMME_YEAR, error_answers
+from .schemas import PROGRAMME_YEAR, error_answers, keyset_fields
 from .training_schemas import (
     AssessmentOut,
     CommentIn,
@@ -512,13 +512,7 @@ def registrations_list(
             }
             for r in page.object_list
         ],
-        "count": page.count,
-        "more_than": page.more_than,
-        "page": page.number,
-        "pages": page.num_pages,
-        "page_size": page.per_page,
-        "next": page.next_cursor,
-        "previous": page.previous_cursor,
+        **keyset_fields(page),
     }
 
 

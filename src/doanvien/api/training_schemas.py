@@ -11,7 +11,7 @@ from typing import Literal
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
-from .schemas import KeysetPageOut
+from .schemas import KeysetPageOut, KeysetQuery
 
 # Query strings
 
@@ -233,21 +233,9 @@ class ProgressNoteCreatedOut(Schema):
 RegistrationState = Literal["draft", "submitted", "returned", "approved", "missed"]
 
 
-class RegistrationListQuery(Schema):
+class RegistrationListQuery(KeysetQuery):
     state: RegistrationState | None = Field(
         None, description="only the registrations in this state"
-    )
-    page: int = Field(
-        1,
-        ge=1,
-        description="pages 1 to 20 (the first 1,000 rows) by number; the ones after them by "
-        "`cursor`",
-    )
-    cursor: str = Field(
-        "",
-        max_length=2000,
-        description="a page's `next` or `previous`: the page after (or before) it, at any depth "
-        "of the list; `page` is then ignored",
     )
 
 

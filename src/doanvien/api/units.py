@@ -33,6 +33,7 @@ from .schemas import (
     MemberPageOut,
     UnitDetailOut,
     error_answers,
+    keyset_fields,
 )
 
 router = Router(tags=["units"])
@@ -130,13 +131,7 @@ def unit_members(request, unit_id: int, filters: Query[MemberListQuery]):
         count=member_list_count(unit, member_filters),
     )
     return {
-        "count": page.count,
-        "more_than": page.more_than,
-        "page": page.number,
-        "pages": page.num_pages,
-        "page_size": page.per_page,
-        "next": page.next_cursor,
-        "previous": page.previous_cursor,
+        **keyset_fields(page),
         "results": page.object_list,
     }
 
