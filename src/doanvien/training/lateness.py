@@ -263,10 +263,11 @@ def late_counts(
     rows = rollup.rows_at(nodes, year)
     width = len(unit.path) + Unit.steplen
     totals = {}
+    regions = _regions(nodes, rows)
     for node in sorted(nodes):
         group = node[:width] if by_child else unit.path
         total = totals.setdefault(group, dict.fromkeys((*KINDS, "any"), 0))
-        region = _region(node, nodes, rows)
+        region = regions[node]
         for sector in PENDING_SECTORS:
             pending = {state: region[pending_field(state, sector)] for state in PENDING_STATES}
             if not any(pending.values()):
@@ -283,15 +284,20 @@ def late_counts(
     return {path: c for path, c in totals.items() if path != unit.path or unit.is_branch}
 
 
-def _region(node: str, nodes: set[str], rows: dict) -> dict[str, int]:
-    """The PENDING counters of the node's row less those of the nodes just under it."""
-    below = [n for n in nodes if n != node and n.startswith(node)]
-    nearest = [n for n in below if not any(n != m and n.startswith(m) for m in below)]
-    counters = {}
-    for name in PENDING:
-        own = getattr(rows[node], name) if node in rows else 0
-        counters[name] = own - sum(getattr(rows[n], name) for n in nearest if n in rows)
-    return counters
+def _regions(nodes: set[str], rows: dict) -> dict[str, dict[str, int]]:
+    """Each node's PENDING counters: its row's less those of the nodes just under it (each node
+    is taken from the row of the nearest node above it, found by walking up its path)."""
+    regions = {
+        n: {name: getattr(rows[n], name) if n in rows else 0 for name in PENDING} for n in nodes
+    }
+    for node in nodes:
+        above = node[: -Unit.steplen]
+        while above and above not in nodes:
+            above = above[: -Unit.steplen]
+        if above and node in rows:
+            for name in PENDING:
+                regions[above][name] -= getattr(rows[node], name)
+    return regions
 
 
 def _due_at(path: str, sector: str, kind: str, deadlines: list, shipped: dict) -> date | None:
