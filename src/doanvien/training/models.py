@@ -344,7 +344,7 @@ class Registration(models.Model):
             # The year's registrations of a subtree in the order of the tree (selectors.
             # registrations_listed): a page is read from here from its cursor on, the state
             # checked on the index entry. Migration 0018.
-            models.Index(fields=["year", "unit_path", "state"], name="registration_year_path"),
+            models.Index(fields=["unit_path", "year", "state"], name="registration_year_path"),
         ]
 
     def __str__(self) -> str:
