@@ -252,9 +252,9 @@ def late_counts(
     rollup.ensure_year(year)
     deadlines = [
         (path, kind, sector, extended or due)
-        for path, kind, sector, due, extended in Deadline.objects.filter(year=year, kind__in=KINDS)
-        .filter(Q(unit__path__in=unit.ancestor_paths()) | Q(unit__path__startswith=unit.path))
-        .values_list("unit__path", "kind", "sector", "due_on", "extended_to")
+        for path, kind, sector, due, extended in _deadlines_around(unit, year).values_list(
+            "unit__path", "kind", "sector", "due_on", "extended_to"
+        )
     ]
     shipped = {key: d.effective_date for key, d in default_deadlines(year).items()}
     nodes = {unit.path} | {p for p, *_ in deadlines if p.startswith(unit.path)}
@@ -282,6 +282,14 @@ def late_counts(
     if not by_child:
         return totals
     return {path: c for path, c in totals.items() if path != unit.path or unit.is_branch}
+
+
+def _deadlines_around(unit: Unit, year: int) -> QuerySet[Deadline]:
+    """The year's deadlines (of KINDS) set on the unit, above it or under it: all that can
+    apply to a branch of its subtree."""
+    return Deadline.objects.filter(year=year, kind__in=KINDS).filter(
+        Q(unit__path__in=unit.ancestor_paths()) | Q(unit__path__startswith=unit.path)
+    )
 
 
 def _regions(nodes: set[str], rows: dict) -> dict[str, dict[str, int]]:
@@ -312,11 +320,7 @@ def _due_at(path: str, sector: str, kind: str, deadlines: list, shipped: dict) -
                 best = (key, due)
     if best is not None:
         return best[1]
-    return (
-        shipped.get((kind, sector))
-        if sector and (kind, sector) in shipped
-        else (shipped.get((kind, "")))
-    )
+    return shipped.get((kind, sector)) or shipped.get((kind, ""))
 
 
 def earliest_due(unit: Unit, year: int) -> date | None:
@@ -325,10 +329,8 @@ def earliest_due(unit: Unit, year: int) -> date | None:
     without the branches). Before it no branch of the subtree can be late; after it some may be,
     which the late list (late_rows) tells exactly."""
     dates = [d.effective_date for (kind, _s), d in default_deadlines(year).items() if kind in KINDS]
-    first = (
-        Deadline.objects.filter(year=year, kind__in=KINDS)
-        .filter(Q(unit__path__in=unit.ancestor_paths()) | Q(unit__path__startswith=unit.path))
-        .aggregate(first=Min(Coalesce("extended_to", "due_on")))["first"]
-    )
+    first = _deadlines_around(unit, year).aggregate(first=Min(Coalesce("extended_to", "due_on")))[
+        "first"
+    ]
     dates += [first] if first else []
     return min(dates, default=None)

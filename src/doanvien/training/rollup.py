@@ -45,6 +45,8 @@ from .models import COUNTERS, PENDING, BranchResult, YearStats, YearStatsDelta
 from .rules import pending_of, programme_year_span
 
 CHUNK = 1000
+# The figures screens show: the PENDING counters are lateness's (lateness.py).
+SHOWN = tuple(k for k in COUNTERS if k not in PENDING)
 # Deltas folded per transaction: a second's worth of the national rush, or more.
 FOLD_BATCH = 20000
 
@@ -125,8 +127,7 @@ def figures(unit: Unit, year: int) -> dict[str, int]:
     the branch page, the progress pages, the report, the recognition cards, the API)."""
     ensure_year(year)
     row = unit_rows(unit, [year]).get(year)
-    shown = [k for k in COUNTERS if k not in PENDING]  # those are lateness's (lateness.py)
-    return {k: getattr(row, k) for k in shown} if row else dict.fromkeys(shown, 0)
+    return {k: getattr(row, k) for k in SHOWN} if row else dict.fromkeys(SHOWN, 0)
 
 
 def open_year(year: int) -> None:
@@ -139,14 +140,6 @@ def open_year(year: int) -> None:
             batch = []
     YearStats.objects.bulk_create(batch, ignore_conflicts=True)
     rebuild(year, frozen_too=True)
-
-
-def frozen_branches(branch_ids: Iterable[int], year: int) -> set[int]:
-    return set(
-        BranchResult.objects.filter(
-            branch_id__in=list(branch_ids), year=year, state=BranchResult.State.RECOGNISED
-        ).values_list("branch_id", flat=True)
-    )
 
 
 def result_states(branch_ids: Iterable[int], year: int) -> dict[int, str]:
@@ -180,8 +173,6 @@ def recount(branch_ids: Iterable[int], year: int, *, frozen_too: bool = False) -
 
 def _recount(branch_ids: Iterable[int], year: int, *, frozen_too: bool) -> None:
     ids = set(branch_ids)
-    if not frozen_too:
-        ids -= frozen_branches(ids, year)
     if not ids:
         return
     branches = list(Unit.objects.filter(pk__in=ids, kind=Unit.Kind.BRANCH).order_by("path"))
@@ -197,9 +188,13 @@ def _recount(branch_ids: Iterable[int], year: int, *, frozen_too: bool) -> None:
         .filter(unit__in=branches, year=year)
         .order_by("unit_path")
     )
+    # The results' states are read under the lock too: a change of state (results_changed)
+    # recounts its branch holding it, so what is read here is what the row must hold.
+    states = result_states([r.unit_id for r in rows], year)
+    if not frozen_too:  # a recognised branch keeps the figures it was recognised with
+        rows = [r for r in rows if states[r.unit_id] != BranchResult.State.RECOGNISED]
     locked = {r.unit_id for r in rows}
     counted = count_branches([b for b in branches if b.pk in locked], year)
-    states = result_states(locked, year)
     by_id = {b.pk: b for b in branches}
     changes = []
     for row in rows:

@@ -123,23 +123,6 @@ def registration_of(member, year: int) -> Registration | None:
     )
 
 
-def registrations_in(*, user, unit: Unit, year: int, state: str = "") -> QuerySet[Registration]:
-    """The year's registrations run by the branches of `unit`'s subtree (optionally in one
-    state), of the members `user` may see, in the order of the tree then of the members' names.
-    The caller has checked that `user` sees `unit` (accounts.access.get_unit_for); a member who
-    has moved out of the user's scope since (his old branch keeps a registration whose results
-    it had already submitted) is left out, as on the member pages."""
-    registrations = Registration.objects.filter(
-        branch__in=Unit.objects.filter(path__startswith=unit.path), year=year
-    )
-    if state:
-        registrations = registrations.filter(state=state)
-    scope = scope_of(user)
-    if not scope.is_superuser:
-        registrations = registrations.filter(subtree_q("member__unit_path", scope.root_paths))
-    return registrations.order_by("unit_path", "member__sort_key", "member_id")
-
-
 # The order of the list of a subtree's registrations, and the keys of its pages
 # (core.pagination.keyset_page): by branch (its path), by the member's name (his sort key), by
 # record. The index registration_year_path gives the first key; the few registrations of one
@@ -163,13 +146,14 @@ def _subtree_end(path: str) -> str | None:
     return None
 
 
-def registrations_listed(*, user, unit: Unit, year: int, state: str = "") -> QuerySet[Registration]:
-    """The year's registrations of `unit`'s subtree (optionally in one state) of the members
-    `user` may see, with their member and branch, in REGISTRATION_LIST_ORDER (annotated with
-    `member_sort_key`): the paged list of the registrations of a unit above the branches. The
-    same rows as registrations_in, read by the registration's copy of its branch's path so that
-    a page comes from an index whatever the size of the subtree. The caller has checked that
-    `user` sees `unit` (accounts.access.get_unit_for)."""
+def registrations_in(*, user, unit: Unit, year: int, state: str = "") -> QuerySet[Registration]:
+    """The year's registrations run by the branches of `unit`'s subtree (optionally in one
+    state), of the members `user` may see, in the order of the tree then of the members' names,
+    read by the registration's copy of its branch's path (a range an index answers, whatever
+    the size of the subtree). The caller has checked that `user` sees `unit`
+    (accounts.access.get_unit_for); a member who has moved out of the user's scope since (his
+    old branch keeps a registration whose results it had already submitted) is left out, as on
+    the member pages."""
     registrations = Registration.objects.filter(
         year=year, unit_path__gte=unit.path, unit_path__startswith=unit.path
     )
@@ -181,8 +165,15 @@ def registrations_listed(*, user, unit: Unit, year: int, state: str = "") -> Que
     scope = scope_of(user)
     if not scope.is_superuser:
         registrations = registrations.filter(subtree_q("member__unit_path", scope.root_paths))
+    return registrations.order_by("unit_path", "member__sort_key", "member_id")
+
+
+def registrations_listed(*, user, unit: Unit, year: int, state: str = "") -> QuerySet[Registration]:
+    """registrations_in with their member and branch, in REGISTRATION_LIST_ORDER (annotated
+    with `member_sort_key`): the paged list of the registrations of a unit above the branches."""
     return (
-        registrations.select_related("member", "branch")
+        registrations_in(user=user, unit=unit, year=year, state=state)
+        .select_related("member", "branch")
         .annotate(member_sort_key=F("member__sort_key"))
         .order_by(*REGISTRATION_LIST_ORDER)
     )

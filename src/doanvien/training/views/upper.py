@@ -257,17 +257,11 @@ def training_registrations(request, unit_id: int, year: int):
         keys=REGISTRATION_LIST_ORDER,
     )
     rows = page.object_list
-    scope = scope_of(request.user)
     parents = parent_names([r.branch for r in rows])
     parents.pop(unit.path, None)  # the page's own unit goes without saying
     for row in rows:
         row.parent_name = parents.get(row.branch.path[: -Unit.steplen], "")
         row.level_label = LEVELS.get(row.level, "")  # the short names: a column on a phone
-        row.member_url = (
-            reverse("members:member-detail", args=[row.member_id])
-            if scope.sees_path(row.member.unit_path)
-            else ""
-        )
     context = _header(request, unit, year, "registrations")
     context.update(
         page=page,
