@@ -385,38 +385,37 @@ def _late_listed(unit: Unit, year: int, stats: dict, figures: dict, today: date)
     """The late branches by name, the most days late first, for a unit with up to
     LATE_LISTED_BRANCHES branches (its late list reads them); above that, the units under it
     with the most late branches (from the roll-ups)."""
-    facts = []
-    if stats["branches"] <= LATE_LISTED_BRANCHES:
-        listed = as_items(late_items(unit, year, today=today)[:LATE_LISTED], today)
-        for item in listed:
-            facts.append(
-                _("%(unit)s: %(kind)s, %(days)s days late (due %(date)s).")
-                % {
-                    "unit": item.name,
-                    "kind": item.kind_label,
-                    "days": num(item.days_late),
-                    "date": day(item.due_on),
-                }
-            )
-        more = sum(figures["late"].values()) - len(listed)
-    else:
-        under = sorted(late_under(unit, year, today).items(), key=lambda item: (-item[1], item[0]))
-        names = dict(
-            Unit.objects.filter(path__in=[path for path, _n in under[:LATE_LISTED]]).values_list(
-                "path", "name"
-            )
-        )
-        for path, n in under[:LATE_LISTED]:
-            facts.append(
-                _("%(unit)s: %(count)s branches late.")
-                % {"unit": names.get(path, path), "count": num(n)}
-            )
-        if len(under) > LATE_LISTED:
-            more = len(under) - LATE_LISTED
-            facts.append(_("… and %(n)s more units with late branches.") % {"n": num(more)})
-        return facts
+    if stats["branches"] > LATE_LISTED_BRANCHES:
+        return _late_units_listed(unit, year, today)
+    listed = as_items(late_items(unit, year, today=today)[:LATE_LISTED], today)
+    facts = [
+        _("%(unit)s: %(kind)s, %(days)s days late (due %(date)s).")
+        % {
+            "unit": item.name,
+            "kind": item.kind_label,
+            "days": num(item.days_late),
+            "date": day(item.due_on),
+        }
+        for item in listed
+    ]
+    more = sum(figures["late"].values()) - len(listed)
     if more > 0:
         facts.append(_("… and %(n)s more.") % {"n": num(more)})
+    return facts
+
+
+def _late_units_listed(unit: Unit, year: int, today: date) -> list[str]:
+    """The units under `unit` with the most late branches, LATE_LISTED of them."""
+    under = sorted(late_under(unit, year, today).items(), key=lambda item: (-item[1], item[0]))
+    shown = under[:LATE_LISTED]
+    names = dict(Unit.objects.filter(path__in=[p for p, _n in shown]).values_list("path", "name"))
+    facts = [
+        _("%(unit)s: %(count)s branches late.") % {"unit": names.get(path, path), "count": num(n)}
+        for path, n in shown
+    ]
+    if len(under) > LATE_LISTED:
+        more = len(under) - LATE_LISTED
+        facts.append(_("… and %(n)s more units with late branches.") % {"n": num(more)})
     return facts
 
 
