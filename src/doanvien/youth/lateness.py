@@ -236,9 +236,13 @@ def _waiting(unit: Unit, year: int, today: date, level_ids: list[int]) -> QueryS
 def late_under(unit: Unit, year: int, today: date | None = None) -> dict[str, int]:
     """For each unit directly under `unit` (by path), how many reporting units under it (or
     itself) are late (late_groups)."""
+    return _under(unit, late_groups(unit, year, today))
+
+
+def _under(unit: Unit, groups: list[LateGroup]) -> dict[str, int]:
     width = len(unit.path) + Unit.steplen
     under: Counter = Counter()
-    for group in late_groups(unit, year, today):
+    for group in groups:
         under[group.prefix[:width]] += group.count
     return dict(under)
 
@@ -252,32 +256,44 @@ class LateFlags:
 
 def late_flags(unit: Unit, year: int, today: date | None = None, *, shown: int = 200) -> LateFlags:
     """What a report page shows of the late reports: the count under each row, the first
-    `shown` late units in tree order and how many there are in all. The first are read group
-    by group in path order (each an index range, stopping once `shown` are found): the groups
-    of late_groups hold whole subtrees, so their order is the tree's."""
+    `shown` late units in tree order and how many there are in all. The first are read by one
+    statement from the first groups that hold them (the groups of late_groups hold whole
+    subtrees, so their order is the tree's): each group's units an index range."""
     today = today or timezone.localdate()
     groups = late_groups(unit, year, today)
-    width = len(unit.path) + Unit.steplen
-    under: Counter = Counter()
-    for group in groups:
-        under[group.prefix[:width]] += group.count
-    first: list[LateUnit] = []
-    extension = ReportExtension.objects.filter(unit=OuterRef("pk"), year=year)
-    for group in groups:
-        if len(first) >= shown:
+    under = _under(unit, groups)
+    needed, enough = [], 0
+    for group in groups:  # their counts are known: as many groups as hold `shown` units
+        if enough >= shown:
             break
-        units = _waiting(unit, year, today, [group.level_id]).filter(
-            Q(path__startswith=group.prefix) if group.whole else Q(path=group.prefix)
+        needed.append(group)
+        enough += group.count
+    first: list[LateUnit] = []
+    if needed:
+        chosen = Q()
+        for group in needed:
+            units = Q(path__startswith=group.prefix) if group.whole else Q(path=group.prefix)
+            units &= Q(level_id=group.level_id)
+            chosen |= units & Q(pk__in=group.ran_out) if group.ran_out else units
+        extension = ReportExtension.objects.filter(unit=OuterRef("pk"), year=year)
+        levels = sorted({g.level_id for g in needed})
+        found = (
+            _waiting(unit, year, today, levels)
+            .filter(chosen)
+            .annotate(
+                extended_to=Subquery(extension.values("extended_to")[:1], output_field=DateField())
+            )
+            .select_related("level")
+            .order_by("path")[:shown]
         )
-        if group.ran_out:
-            units = units.filter(pk__in=group.ran_out)
-        units = units.annotate(
-            extended_to=Subquery(extension.values("extended_to")[:1], output_field=DateField())
-        ).select_related("level")
-        for u in units.order_by("path")[: shown - len(first)]:
-            due = due_date(year, group.due_md, u.extended_to)
+        # A unit's group: its path cut as the groups' (a group of one unit, whose path is
+        # shorter than the cut, keeps the whole path).
+        cut = max(len(g.prefix) for g in needed)
+        due_md = {(g.prefix, g.level_id): g.due_md for g in needed}
+        for u in found:
+            due = due_date(year, due_md[(u.path[:cut], u.level_id)], u.extended_to)
             first.append(LateUnit(u, due, (today - due).days, u.extended_to is not None))
-    return LateFlags(dict(under), first, sum(under.values()))
+    return LateFlags(under, first, sum(under.values()))
 
 
 def deadline_of(unit: Unit, year: int) -> tuple[date, ReportExtension | None, ReportSent | None]:
