@@ -4,6 +4,7 @@ the activity is offered to for its own members), cancelling, and the links of a 
 criteria to the activities that serve them. Each write is atomic, counts again what it changes
 (rollup.recount, in its transaction) and writes its audit event."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, time
 from typing import Any
@@ -121,21 +122,22 @@ def unit_sector_changed(unit: Unit) -> int:
     untouched = held.exclude(pk__in=Participation.objects.values("activity_id")).exclude(
         pk__in=CriterionLink.objects.values("activity_id")
     )
+    moves: dict[int, list[int]] = defaultdict(list)  # new year → activities
     years: set[int] = set()
-    moved = 0
-    for activity in untouched.order_by("pk"):
-        year = activity_year(activity.starts_at, unit)
-        if year != activity.year:
-            years |= {activity.year, year}
-            moved += 1
-            Activity.objects.filter(pk=activity.pk).update(year=year)
-    for campaign in Campaign.objects.select_for_update().filter(unit=unit).order_by("pk"):
-        year = activity_year(campaign.starts_on, unit)
-        if year != campaign.year:
-            Campaign.objects.filter(pk=campaign.pk).update(year=year)
+    for pk, starts_at, was in untouched.order_by("pk").values_list("pk", "starts_at", "year"):
+        year = activity_year(starts_at, unit)
+        if year != was:
+            moves[year].append(pk)
+            years |= {was, year}
+    for year, pks in moves.items():
+        Activity.objects.filter(pk__in=pks).update(year=year)
+    campaigns = Campaign.objects.select_for_update().filter(unit=unit)
+    for pk, starts_on, was in campaigns.order_by("pk").values_list("pk", "starts_on", "year"):
+        if (year := activity_year(starts_on, unit)) != was:
+            Campaign.objects.filter(pk=pk).update(year=year)
     if years:
         rollup.recount([unit.pk], years)
-    return moved
+    return sum(len(pks) for pks in moves.values())
 
 
 def clean_activity(data: dict[str, Any], *, unit: Unit) -> dict[str, Any]:
