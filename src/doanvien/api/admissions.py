@@ -44,7 +44,7 @@ from doanvien.members.views.cards import card_face
 from doanvien.youth.access import get_youth_for
 
 from .errors import keyset_page_of
-from .schemas import KeysetPageOut, error_answers, keyset_fields, member_input_fields
+from .schemas import KeysetPageOut, KeysetQuery, error_answers, keyset_fields, member_input_fields
 from .training import conflicts
 from .training_schemas import ReasonIn
 
@@ -141,20 +141,8 @@ class AdmissionPageOut(KeysetPageOut):
     results: list[AdmissionOut]
 
 
-class AdmissionListQuery(Schema):
+class AdmissionListQuery(KeysetQuery):
     state: Literal[("", *AdmissionRequest.State.values)] = ""  # type: ignore[valid-type]
-    page: int = Field(
-        1,
-        ge=1,
-        description="pages 1 to 20 (the first 1,000 proposals) by number; the ones after them "
-        "by `cursor`",
-    )
-    cursor: str = Field(
-        "",
-        max_length=2000,
-        description="a page's `next` or `previous`: the page after (or before) it, at any depth "
-        "of the list; `page` is then ignored",
-    )
 
 
 class CardRangeIn(Schema):

@@ -362,19 +362,8 @@ class MemberFiltersIn(Schema):
     age_band: _choice([code for code, *_ in AGE_BANDS]) = ""  # type: ignore[valid-type]
 
 
-class MemberListQuery(MemberFiltersIn):
-    page: int = Field(
-        1,
-        ge=1,
-        description="pages 1 to 20 (the first 1,000 members) by number; the ones after them "
-        "by `cursor`",
-    )
-    cursor: str = Field(
-        "",
-        max_length=2000,
-        description="a page's `next` or `previous`: the page after (or before) it, at any depth "
-        "of the list; `page` is then ignored",
-    )
+class MemberListQuery(MemberFiltersIn, KeysetQuery):
+    """The member list's filters and page."""
 
 
 class MemberDetailQuery(Schema):
